@@ -29,7 +29,7 @@ export class SpecDocument {
   /** Parses YAML text; a syntax error becomes a ConfigurationError with the line and column. */
   static parse(text: string, file: string, input?: string): SpecDocument {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];

@@ -1,0 +1,55 @@
+/**
+ * The narrow views of the workspace that job submission needs (checkout's small interfaces):
+ * implemented over ARM in src/azure/workspace.ts, and by a recorder for dry runs.
+ */
+import type { AssetKind } from '../specs/references.js';
+import type { Snapshot } from '../specs/snapshot.js';
+
+export type ArmObject = Record<string, unknown> & { id?: string; name?: string; properties?: Record<string, unknown> };
+
+export interface JobsApi {
+  getJob(name: string): Promise<ArmObject | undefined>;
+  /** PUT; resolves with the created job. A 409 because it already exists surfaces as an error with `statusCode`. */
+  createJob(name: string, body: { properties: Record<string, unknown> }): Promise<ArmObject>;
+  /** POST cancel and wait for the operation to be accepted. */
+  cancelJob(name: string): Promise<void>;
+}
+
+export interface AssetsApi {
+  getAssetVersion(kind: AssetKind, name: string, version: string): Promise<ArmObject | undefined>;
+  putAssetVersion(kind: AssetKind, name: string, version: string, body: { properties: Record<string, unknown> }): Promise<ArmObject>;
+  /** The version a label points at (`latest`: the container's latestVersion). */
+  resolveLabel(kind: AssetKind, name: string, label: string): Promise<string>;
+}
+
+export interface DatastoreInfo {
+  name: string;
+  accountName: string;
+  containerName: string;
+  /** https URL of a path inside the container (Azurite's in emulator mode). */
+  blobUrl(path: string): string;
+}
+
+export interface UploadResult {
+  files: number;
+  bytes: number;
+  /** Files that were already there with the same content and were skipped. */
+  skipped: number;
+}
+
+/** Uploads snapshots into a datastore container. */
+export interface SnapshotUploader {
+  datastore(): Promise<DatastoreInfo>;
+  /** True when `<prefix>/` already holds the snapshot (its marker blob exists). */
+  hasSnapshot(prefix: string, snap: Snapshot): Promise<boolean>;
+  upload(prefix: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult>;
+}
+
+export interface WorkspaceApi extends JobsApi, AssetsApi {
+  readonly workspaceId: string;
+}
+
+/** One request that a dry run would have sent. */
+export type RecordedRequest =
+  | { method: string; url: string; body: unknown }
+  | { upload: string; bytes: number; sha256: string; files: number };

@@ -1,0 +1,125 @@
+/**
+ * Submitting a planned job: register what it needs (code uploaded under its content hash and
+ * reused when the hash exists, anonymous environments and components), then create the job —
+ * or reattach to the job that a first try of the same run attempt already created.
+ */
+import { ConfigurationError } from '../inputs/errors.js';
+import type { JobPlan, PlannedAsset } from '../specs/job.js';
+import type { ArmObject, SnapshotUploader, WorkspaceApi } from './api.js';
+
+export interface SubmitLog {
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+export interface SubmitResult {
+  job: ArmObject;
+  name: string;
+  /** True when the job already existed for this run attempt and was not submitted again. */
+  reattached: boolean;
+  uploadedFiles: number;
+  uploadedBytes: number;
+  reusedUploads: number;
+}
+
+/** Tags that tie a job to the workflow run attempt that submitted it. */
+export const RUN_TAGS = { runId: 'github.run_id', runAttempt: 'github.run_attempt', repository: 'github.repository' } as const;
+
+function tagsOf(job: ArmObject): Record<string, string> {
+  return ((job.properties?.tags as Record<string, string> | undefined) ?? {});
+}
+
+function sameRun(job: ArmObject, tags: Record<string, string>): boolean {
+  const t = tagsOf(job);
+  return t[RUN_TAGS.runId] === tags[RUN_TAGS.runId] && t[RUN_TAGS.runAttempt] === tags[RUN_TAGS.runAttempt] && t[RUN_TAGS.repository] === tags[RUN_TAGS.repository];
+}
+
+async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader, asset: PlannedAsset, log: SubmitLog, stats: { files: number; bytes: number; reused: number }): Promise<void> {
+  const existing = await api.getAssetVersion(asset.kind, asset.name, asset.version);
+  if (existing) {
+    if (asset.upload) stats.reused++;
+    log.debug(`${asset.kind} ${asset.name}:${asset.version} exists: reused`);
+    return;
+  }
+  const body = structuredClone(asset.body);
+  if (asset.upload) {
+    const ds = await uploader.datastore();
+    const snap = asset.upload.snapshot;
+    if (!(await uploader.hasSnapshot(asset.upload.datastorePath, snap))) {
+      log.info(`Uploading ${asset.upload.purpose}: ${snap.files.length} files, ${formatBytes(snap.bytes)} (content hash ${snap.hash.slice(0, 12)})`);
+      const r = await uploader.upload(asset.upload.datastorePath, snap);
+      stats.files += r.files - r.skipped;
+      stats.bytes += r.bytes;
+    } else {
+      stats.reused++;
+    }
+    body.properties.codeUri = ds.blobUrl(asset.upload.datastorePath);
+  }
+  await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
+  log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+export async function submitPlannedJob(
+  api: WorkspaceApi,
+  uploader: SnapshotUploader,
+  plan: JobPlan,
+  name: string,
+  tags: Record<string, string>,
+  log: SubmitLog,
+): Promise<SubmitResult> {
+  const stats = { files: 0, bytes: 0, reused: 0 };
+  const existing = await api.getJob(name);
+  if (existing) {
+    if (sameRun(existing, tags)) {
+      log.info(`Job ${name} was already submitted by this run attempt: reattaching instead of submitting again`);
+      return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
+    }
+    const t = tagsOf(existing);
+    throw new ConfigurationError(`a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`, {
+      input: 'name',
+      hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
+    });
+  }
+  // Local uploads that are not code (inputs, build contexts) go first; then the assets.
+  const assetUploads = new Set(plan.assets.map((a) => a.upload).filter(Boolean));
+  for (const up of plan.uploads) {
+    if (assetUploads.has(up)) continue;
+    if (await uploader.hasSnapshot(up.datastorePath, up.snapshot)) {
+      stats.reused++;
+      log.info(`${up.purpose}: unchanged since an earlier upload (content hash ${up.snapshot.hash.slice(0, 12)}), reused`);
+      continue;
+    }
+    log.info(`Uploading ${up.purpose}: ${up.snapshot.files.length} files, ${formatBytes(up.snapshot.bytes)}`);
+    const r = await uploader.upload(up.datastorePath, up.snapshot);
+    stats.files += r.files - r.skipped;
+    stats.bytes += r.bytes;
+  }
+  // Code and environments before the components and the job that point at them.
+  const order = { codes: 0, environments: 1, components: 2 } as const;
+  for (const asset of [...plan.assets].sort((a, b) => order[a.kind] - order[b.kind])) {
+    await ensureAsset(api, uploader, asset, log, stats);
+  }
+  const body = structuredClone(plan.body);
+  body.properties.tags = { ...((body.properties.tags as Record<string, string> | undefined) ?? {}), ...tags };
+  let job: ArmObject;
+  try {
+    job = await api.createJob(name, body);
+  } catch (err) {
+    // Two tries of the same attempt racing: the other one won; use its job.
+    if ((err as { statusCode?: number }).statusCode === 409) {
+      const again = await api.getJob(name);
+      if (again && sameRun(again, tags)) {
+        return { job: again, name, reattached: true, uploadedFiles: stats.files, uploadedBytes: stats.bytes, reusedUploads: stats.reused };
+      }
+    }
+    throw err;
+  }
+  return { job, name, reattached: false, uploadedFiles: stats.files, uploadedBytes: stats.bytes, reusedUploads: stats.reused };
+}

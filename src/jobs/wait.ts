@@ -1,0 +1,72 @@
+/**
+ * Waiting for a job: adaptive polling (see status.ts), one line per status change, a timeout,
+ * and an abort signal for a cancelled workflow.
+ */
+import { DEFAULT_POLL_SCHEDULE, isTerminal, nextPollDelay, type PollSchedule } from './status.js';
+import type { ArmObject } from './api.js';
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  schedule?: PollSchedule;
+  abortSignal?: AbortSignal;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onStatus?: (status: string, job: ArmObject, elapsedMs: number) => void;
+}
+
+export interface WaitResult {
+  job: ArmObject;
+  status: string;
+  timedOut: boolean;
+  polls: number;
+  elapsedMs: number;
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function jobStatus(job: ArmObject): string {
+  return String(job.properties?.status ?? 'Unknown');
+}
+
+export async function waitForJob(get: () => Promise<ArmObject>, first: ArmObject, o: WaitOptions = {}): Promise<WaitResult> {
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? defaultSleep;
+  const schedule = o.schedule ?? DEFAULT_POLL_SCHEDULE;
+  const start = now();
+  let job = first;
+  let status = jobStatus(job);
+  let polls = 0;
+  let sinceChange = 0;
+  o.onStatus?.(status, job, 0);
+  while (!isTerminal(status)) {
+    const elapsed = now() - start;
+    if (o.timeoutMs !== undefined && elapsed >= o.timeoutMs) return { job, status, timedOut: true, polls, elapsedMs: elapsed };
+    let delay = nextPollDelay({ status, pollsSinceChange: sinceChange }, schedule);
+    if (o.timeoutMs !== undefined) delay = Math.min(delay, Math.max(0, o.timeoutMs - elapsed));
+    await sleep(delay, o.abortSignal);
+    job = await get();
+    polls++;
+    const next = jobStatus(job);
+    if (next !== status) {
+      status = next;
+      sinceChange = 0;
+      o.onStatus?.(status, job, now() - start);
+    } else {
+      sinceChange++;
+    }
+  }
+  return { job, status, timedOut: false, polls, elapsedMs: now() - start };
+}

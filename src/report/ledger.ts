@@ -1,0 +1,74 @@
+/**
+ * The run ledger: every action appends what it did to one JSON-lines file under RUNNER_TEMP,
+ * so that pr-summary (and the root action) can report every earlier step of the same job
+ * without wiring outputs by hand. Entries are small and never hold a secret.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface JobEntry {
+  kind: 'job';
+  jobName: string;
+  jobType: string;
+  status: string;
+  studioUrl?: string;
+  experimentName?: string;
+  jobFile?: string;
+  reattached?: boolean;
+  dryRun?: boolean;
+  error?: string;
+}
+
+export interface GateEntry {
+  kind: 'gate';
+  passed: boolean;
+  source: string;
+  baseline?: string;
+  report: unknown;
+}
+
+export interface ModelEntry {
+  kind: 'model';
+  name: string;
+  version: string;
+  id: string;
+  created: boolean;
+  studioUrl?: string;
+}
+
+export interface RolloutEntry {
+  kind: 'rollout';
+  endpoint: string;
+  deployment: string;
+  status: string;
+  timeline: unknown;
+}
+
+export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry) & { action?: string; at?: string };
+
+export function ledgerPath(env: Record<string, string | undefined> = process.env): string | undefined {
+  const dir = env.RUNNER_TEMP;
+  return dir ? join(dir, 'azureml-actions', 'ledger.jsonl') : undefined;
+}
+
+export function appendLedger(entry: LedgerEntry, env: Record<string, string | undefined> = process.env, now: () => Date = () => new Date()): void {
+  const path = ledgerPath(env);
+  if (!path) return;
+  mkdirSync(join(path, '..'), { recursive: true });
+  appendFileSync(path, JSON.stringify({ ...entry, at: entry.at ?? now().toISOString() }) + '\n');
+}
+
+export function readLedger(env: Record<string, string | undefined> = process.env): LedgerEntry[] {
+  const path = ledgerPath(env);
+  if (!path || !existsSync(path)) return [];
+  const out: LedgerEntry[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as LedgerEntry);
+    } catch {
+      // a line cut by a killed process: skip it
+    }
+  }
+  return out;
+}
