@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { repoRoot } from '../harness/index.js';
 
 export const sharedFixtures = join(repoRoot, '..', 'shared', 'fixtures');
@@ -115,8 +115,9 @@ export function validatorFor(definition: string, propertiesDefinition?: string):
         }
       : { $ref: `#/$defs/${definition}` };
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-    v = ajv.compile({ ...root, $defs: defs });
-    cache.set(key, v);
+    const compiled = ajv.compile({ ...root, $defs: defs });
+    cache.set(key, compiled);
+    return compiled;
   }
   return v;
 }

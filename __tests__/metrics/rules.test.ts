@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, type MetricSet } from '../../src/metrics/evaluate.js';
+import { evaluateRules, type EvaluateOptions, type MetricSet } from '../../src/metrics/evaluate.js';
 import { metricsOf, parseRule, parseRules, printExpr, RuleSyntaxError } from '../../src/metrics/rules.js';
 
 const hist = (...values: number[]) => values.map((value, step) => ({ step, value }));
@@ -20,7 +20,7 @@ const baseline: MetricSet = new Map([
   ['auc', hist(0.95)],
   ['f1 score', hist(0.9)],
 ]);
-const opts = { baseline, missingMetric: 'fail' as const, requireBaseline: false };
+const opts: EvaluateOptions = { baseline, missingMetric: 'fail', requireBaseline: false };
 
 function verdicts(text: string, o = opts) {
   return evaluateRules(parseRules(text), run, o).results.map((r) => r.verdict);

@@ -1,0 +1,221 @@
+/**
+ * submit-job: main and post steps. Reads inputs, translates the YAML, submits (or reattaches),
+ * waits with status lines and a log tail, and cancels the Azure job when the workflow is
+ * cancelled or the timeout is reached.
+ */
+import * as core from '@actions/core';
+import { createArmClient } from '../azure/arm.js';
+import { createBlobStore } from '../azure/blob.js';
+import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
+import { workspaceResourceId } from '../azure/arm.js';
+import { createDryRun, createSnapshotUploader, createWorkspaceApi } from '../azure/workspace.js';
+import { ConfigurationError } from '../inputs/errors.js';
+import { lineageTags, readWorkflowRun, type WorkflowRun } from '../inputs/github.js';
+import type { InputReader } from '../inputs/reader.js';
+import type { PostState } from '../inputs/state.js';
+import { readSubmitJobInputs, type SubmitJobSettings } from '../inputs/submit-job.js';
+import { appendLedger } from '../report/ledger.js';
+import { SpecDocument } from '../specs/document.js';
+import { planJob, type JobPlan } from '../specs/job.js';
+import { deterministicJobName } from '../specs/names.js';
+import { applyOverrides, parseOverrides } from '../specs/overrides.js';
+import type { ArmObject, WorkspaceApi } from './api.js';
+import { fetchLogTail, fetchRunDetails, runErrorMessage } from './logs.js';
+import { isTerminal } from './status.js';
+import { formatBytes, submitPlannedJob } from './submit.js';
+import { defaultSleep, jobStatus, waitForJob } from './wait.js';
+
+export interface SubmitJobDeps {
+  reader: InputReader;
+  state: PostState;
+  env?: Record<string, string | undefined>;
+  /** Aborted when the runner cancels the step (SIGINT/SIGTERM). */
+  abortSignal?: AbortSignal;
+}
+
+export interface SubmitJobOutcome {
+  jobName: string;
+  status: string;
+  studioUrl?: string;
+  reattached: boolean;
+}
+
+function applyInputsToSpec(spec: unknown, s: SubmitJobSettings): unknown {
+  if (typeof spec !== 'object' || spec === null) return spec;
+  const out = { ...(spec as Record<string, unknown>) };
+  if (s.experimentName) out.experiment_name = s.experimentName;
+  if (s.displayName) out.display_name = s.displayName;
+  return out;
+}
+
+async function loadPlan(settings: SubmitJobSettings, workspaceId: string, api: WorkspaceApi): Promise<{ doc: SpecDocument; plan: JobPlan }> {
+  const doc = SpecDocument.load(settings.jobFile, settings.jobFileDisplay, 'job-file');
+  const spec = applyInputsToSpec(applyOverrides(doc.value, parseOverrides(settings.set)), settings);
+  const plan = await planJob(doc, settings.jobFile, spec, { workspaceId, resolver: api });
+  return { doc, plan };
+}
+
+function studioUrlOf(job: ArmObject, ctx: Pick<AzureContext, 'studioUrl'> | undefined, name: string): string | undefined {
+  const services = job.properties?.services as Record<string, { endpoint?: string }> | undefined;
+  return services?.Studio?.endpoint ?? ctx?.studioUrl(`runs/${name}`);
+}
+
+function jobName(settings: SubmitJobSettings, plan: JobPlan, run: WorkflowRun): string {
+  return settings.name ?? plan.yamlName ?? deterministicJobName(run, settings.jobFileDisplay);
+}
+
+/** Dry run: translate and list every request; nothing is sent to Azure. */
+async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: WorkflowRun): Promise<void> {
+  const workspaceId = workspaceResourceId(azure.subscriptionId, azure.resourceGroup, azure.workspaceName);
+  const arm = createArmClient({
+    endpoint: azure.cloud.armEndpoint,
+    workspaceId,
+    sendRequest: () => Promise.reject(new Error('a dry run sends nothing')),
+  });
+  const recorder = createDryRun(arm);
+  const { plan } = await loadPlan(settings, workspaceId, recorder.api);
+  const name = jobName(settings, plan, run);
+  await submitPlannedJob(recorder.api, recorder.uploader, plan, name, { ...lineageTags(run), ...settings.tags }, { info: core.info, debug: core.debug });
+  core.info(`Dry run: ${plan.jobType} job ${name}, ${recorder.requests.length} requests (nothing sent)`);
+  core.startGroup('Requests the job would make');
+  for (const r of recorder.requests) core.info('upload' in r ? `UPLOAD ${r.upload} (${r.files} files, ${formatBytes(r.bytes)})` : `${r.method} ${r.url}`);
+  core.endGroup();
+  core.setOutput('job-name', name);
+  core.setOutput('run-id', name);
+  core.setOutput('status', 'DryRun');
+  core.setOutput('requests', JSON.stringify(recorder.requests));
+  appendLedger({ kind: 'job', action: 'submit-job', jobName: name, jobType: plan.jobType, status: 'DryRun', jobFile: settings.jobFileDisplay, dryRun: true });
+}
+
+export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutcome | undefined> {
+  const env = deps.env ?? process.env;
+  const run = readWorkflowRun(env);
+  const settings = readSubmitJobInputs(deps.reader, run.workspace);
+  const azure = await readAzureInputs(deps.reader, { env });
+  if (settings.dryRun) {
+    await dryRun(settings, azure, run);
+    return undefined;
+  }
+  const ctx = await createAzureContext(azure, { actionName: 'submit-job' });
+  const api = createWorkspaceApi(ctx.arm);
+  const { plan } = await loadPlan(settings, ctx.workspaceId, api);
+  const name = jobName(settings, plan, run);
+  const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+  // Saved before anything is created: a cancelled or killed step leaves the post step a name to cancel.
+  deps.state.saveSubmittedJob({ workspace, jobName: name, settled: false });
+  core.setOutput('job-name', name);
+  core.setOutput('run-id', name);
+
+  const uploader = createSnapshotUploader(() => createBlobStore(ctx));
+  core.info(`Submitting ${plan.jobType.toLowerCase()} job ${name} from ${settings.jobFileDisplay} to workspace ${azure.workspaceName}`);
+  const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), ...settings.tags }, { info: core.info, debug: core.debug });
+  if (!submitted.reattached) {
+    const upl = submitted.uploadedFiles > 0 ? `; uploaded ${submitted.uploadedFiles} files (${formatBytes(submitted.uploadedBytes)})` : '';
+    const reuse = submitted.reusedUploads > 0 ? `; reused ${submitted.reusedUploads} unchanged upload(s)` : '';
+    core.info(`Submitted job ${name}${upl}${reuse}`);
+  }
+  const studioUrl = studioUrlOf(submitted.job, ctx, name);
+  if (studioUrl) {
+    core.setOutput('studio-url', studioUrl);
+    core.info(`Studio: ${studioUrl}`);
+  }
+  const ledgerBase = { kind: 'job' as const, action: 'submit-job', jobName: name, jobType: plan.jobType, studioUrl, experimentName: submitted.job.properties?.experimentName as string | undefined, jobFile: settings.jobFileDisplay, reattached: submitted.reattached };
+
+  if (!settings.wait) {
+    const status = jobStatus(submitted.job);
+    deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
+    core.setOutput('status', status);
+    appendLedger({ ...ledgerBase, status });
+    return { jobName: name, status, studioUrl, reattached: submitted.reattached };
+  }
+
+  const started = Date.now();
+  let result;
+  try {
+    result = await waitForJob(async () => (await api.getJob(name)) ?? submitted.job, submitted.job, {
+      timeoutMs: settings.timeoutMs,
+      abortSignal: deps.abortSignal,
+      sleep: defaultSleep,
+      onStatus: (status, _job, ms) => core.info(`[${formatElapsed(ms)}] ${name}: ${status}`),
+    });
+  } catch (err) {
+    if (deps.abortSignal?.aborted) {
+      core.warning(`The workflow was cancelled while job ${name} runs: the post step cancels it.`);
+      throw new Error(`cancelled while waiting for job ${name}`);
+    }
+    throw err;
+  }
+  const status = result.status;
+  core.setOutput('status', status);
+
+  if (result.timedOut) {
+    const limit = formatElapsed(settings.timeoutMs ?? 0);
+    if (settings.cancelOnTimeout) {
+      core.info(`Timeout of ${limit} reached: cancelling job ${name}`);
+      await api.cancelJob(name);
+      deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
+      core.setOutput('status', 'Canceled');
+      appendLedger({ ...ledgerBase, status: 'Canceled', error: `timed out after ${limit}` });
+      throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit} and was cancelled${studioUrl ? ` (${studioUrl})` : ''}`, { input: 'timeout' });
+    }
+    deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
+    appendLedger({ ...ledgerBase, status });
+    throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit}; it goes on running (cancel-on-timeout is false)${studioUrl ? `: ${studioUrl}` : ''}`, { input: 'timeout' });
+  }
+  deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
+
+  const logDeps = { credential: ctx.credential, scope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator) };
+  const details = await fetchRunDetails(result.job, logDeps).catch(() => undefined);
+  const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
+  if (tail) {
+    core.startGroup(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`);
+    core.info(tail.text.replace(/\s+$/, ''));
+    core.endGroup();
+  }
+  core.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
+  await core.summary
+    .addHeading(`Azure ML job ${name}`, 3)
+    .addRaw(`Status: <b>${status}</b>${studioUrl ? ` · <a href="${studioUrl}">open in studio</a>` : ''}`, true)
+    .write()
+    .catch(() => undefined);
+  const error = status === 'Completed' ? undefined : runErrorMessage(details) ?? `the job ended ${status}`;
+  appendLedger({ ...ledgerBase, status, error });
+  if (status !== 'Completed') {
+    throw new Error(`job ${name} ${status === 'Canceled' ? 'was canceled' : `ended ${status}`}: ${error}${studioUrl ? `\nStudio: ${studioUrl}` : ''}`);
+  }
+  return { jobName: name, status, studioUrl, reattached: submitted.reattached };
+}
+
+/** Post step: cancel the job when main did not see it settle (cancelled workflow, timeout, kill). */
+export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
+  const saved = deps.state.loadSubmittedJob();
+  if (!saved || saved.settled) return;
+  const env = deps.env ?? process.env;
+  const azure = await readAzureInputs(deps.reader, { env });
+  const settings: AzureSettings = { ...azure, ...saved.workspace };
+  const ctx = await createAzureContext(settings, { actionName: 'submit-job' });
+  const api = createWorkspaceApi(ctx.arm);
+  const job = await api.getJob(saved.jobName);
+  if (!job) {
+    core.info(`Job ${saved.jobName} was never created: nothing to cancel.`);
+    return;
+  }
+  const status = jobStatus(job);
+  if (isTerminal(status)) {
+    core.info(`Job ${saved.jobName} already ended ${status}.`);
+    return;
+  }
+  core.info(`The workflow stopped while job ${saved.jobName} was ${status}: cancelling it in Azure ML.`);
+  await api.cancelJob(saved.jobName);
+  const final = await waitForJob(async () => (await api.getJob(saved.jobName)) ?? job, job, { timeoutMs: 120_000 });
+  core.info(`Job ${saved.jobName} is ${final.status}.`);
+  appendLedger({ kind: 'job', action: 'submit-job', jobName: saved.jobName, jobType: String(job.properties?.jobType ?? ''), status: final.status, error: 'cancelled with the workflow' });
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60 ? `${String(s % 60).padStart(2, '0')}s` : ''}`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
