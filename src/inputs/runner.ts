@@ -1,0 +1,147 @@
+/**
+ * The entry wrapper of every action (codeql-action's `runWrapper` shape).
+ *
+ * `runAction(name, main)` runs the main step, `runPost(name, post)` the post step. Anything that
+ * escapes is reported once: ONE `::error` annotation titled with the action name (with file and
+ * line when the error carries them) and the step is marked failed. A user error
+ * ({@link ConfigurationError}) shows no stack trace; any error's stack and causes go to the debug
+ * log only. Messages pass through {@link redactSecrets} before printing (on top of the runner's
+ * own masking of values registered with `core.setSecret`).
+ *
+ * The step is marked failed with `process.exitCode = 1`, which is what `core.setFailed` does
+ * besides writing its own annotation: calling `setFailed` after `core.error` would print the
+ * error twice.
+ */
+import * as core from '@actions/core';
+import {
+  classifyError,
+  errorLocation,
+  formatError,
+  redactSecrets,
+  type ErrorKind,
+} from './errors.js';
+import { createPostState, type PostState } from './state.js';
+
+export type ActionOutcome = 'success' | ErrorKind;
+
+/** The slice of `@actions/core` the runner uses (injectable for tests). */
+export interface RunnerLog {
+  error(message: string, properties?: core.AnnotationProperties): void;
+  warning(message: string, properties?: core.AnnotationProperties): void;
+  debug(message: string): void;
+  /** Marks the step failed without printing anything. */
+  markFailed(): void;
+}
+
+export const actionsRunnerLog: RunnerLog = {
+  error: (m, p) => core.error(m, p),
+  warning: (m, p) => core.warning(m, p),
+  debug: (m) => core.debug(m),
+  markFailed: () => {
+    process.exitCode = core.ExitCode.Failure;
+  },
+};
+
+export interface RunOptions {
+  log?: RunnerLog;
+  state?: PostState;
+}
+
+export interface RunPostOptions extends RunOptions {
+  /**
+   * When false, a failing post step only warns (like checkout's cleanup). Default true: a post
+   * step that could not undo something (cancel a job, restore traffic) must fail loudly.
+   */
+  failOnError?: boolean;
+}
+
+/** Runs an action's main step. Never throws; resolves to how it ended. */
+export async function runAction(
+  name: string,
+  main: () => Promise<void>,
+  options: RunOptions = {},
+): Promise<ActionOutcome> {
+  const log = options.log ?? actionsRunnerLog;
+  try {
+    (options.state ?? createPostState()).markMain();
+    await main();
+    return 'success';
+  } catch (error) {
+    return report(name, error, log, true);
+  }
+}
+
+/** Runs an action's post step. Never throws; resolves to how it ended. */
+export async function runPost(
+  name: string,
+  post: () => Promise<void>,
+  options: RunPostOptions = {},
+): Promise<ActionOutcome> {
+  const log = options.log ?? actionsRunnerLog;
+  try {
+    await post();
+    return 'success';
+  } catch (error) {
+    return report(`${name} (post)`, error, log, options.failOnError ?? true);
+  }
+}
+
+/** Prints one annotation for `error` and marks the step failed; returns the error's kind. */
+function report(name: string, error: unknown, log: RunnerLog, fail: boolean): ErrorKind {
+  const kind = classifyError(error);
+  const where = errorLocation(error);
+  let message = formatError(error);
+  if (where.file && !message.includes(where.file)) {
+    const position = [where.file, where.line, where.line ? where.column : undefined].filter((p) => p !== undefined);
+    message = `${position.join(':')}: ${message}`;
+  }
+  message = redactSecrets(message);
+
+  const properties: core.AnnotationProperties = {
+    title: kind === 'user-error' ? `${name}: configuration error` : `${name} failed`,
+  };
+  if (where.file) {
+    properties.file = where.file;
+    if (where.line) properties.startLine = where.line;
+    if (where.line && where.column) properties.startColumn = where.column;
+  }
+
+  if (fail) {
+    log.error(message, properties);
+    log.markFailed();
+  } else {
+    log.warning(message, properties);
+  }
+  for (const line of describeForDebug(error)) log.debug(redactSecrets(line));
+  return kind;
+}
+
+/** The stack of an error and of each cause, for the debug log. */
+function describeForDebug(error: unknown): string[] {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const prefix = depth === 0 ? '' : 'Caused by: ';
+    if (current instanceof Error) {
+      lines.push(prefix + (current.stack ?? `${current.name}: ${current.message}`));
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      lines.push(prefix + String(current));
+      break;
+    }
+  }
+  return lines;
+}
+
+/**
+ * An AbortSignal that aborts when the runner cancels the step (it sends SIGINT, then SIGTERM).
+ * Pass it to long waits so a cancelled workflow stops polling promptly; the post step then undoes
+ * what main left behind.
+ */
+export function cancellationSignal(target: Pick<NodeJS.Process, 'once'> = process): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    target.once(signal, () => controller.abort(new Error(`The step was cancelled (${signal}).`)));
+  }
+  return controller.signal;
+}
