@@ -48,7 +48,7 @@ describe('readAzureInputs', () => {
   });
 
   it('in emulator mode the workspace defaults come from /.emulator/info; inputs still win', async () => {
-    emulator = await startFakeEmulator((req, res) => res.writeHead(404).end());
+    emulator = await startFakeEmulator((req, res) => void res.writeHead(404).end());
     const env = { AZUREML_EMULATOR_HOST: `127.0.0.1:${emulator.port}` };
     const defaults = await readAzureInputs(createInputReader(recordInputSource({}), quiet), { env });
     expect(defaults).toMatchObject({
@@ -72,7 +72,7 @@ describe('readAzureInputs', () => {
 
 describe('createAzureContext', () => {
   it('builds ids, studio links and the credential kind', async () => {
-    emulator = await startFakeEmulator((req, res) => res.writeHead(404).end());
+    emulator = await startFakeEmulator((req, res) => void res.writeHead(404).end());
     const ctx = await emulator.context();
     expect(ctx.workspaceId).toBe(WORKSPACE_ID);
     expect(ctx.credentialKind).toBe('emulator');

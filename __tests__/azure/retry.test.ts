@@ -132,7 +132,7 @@ describe('retries on the shared pipeline', () => {
     );
     const { sleep } = recordingSleep();
     const ctx = await emulator.context({ retry: { sleep, maxRetries: 3 } });
-    const error = await withAzureOperation("reading job 'x'", () => ctx.arm.get('jobs/x')).catch((e) => e);
+    const error = (await withAzureOperation("reading job 'x'", () => ctx.arm.get('jobs/x')).catch((e: unknown) => e)) as AzureRequestError;
     expect(error).toBeInstanceOf(AzureRequestError);
     expect(error.message).toBe(
       "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
@@ -141,7 +141,7 @@ describe('retries on the shared pipeline', () => {
     expect(emulator.armRequests()).toHaveLength(4);
 
     // the SDK's own error goes through the same translation
-    const sdkError = await withAzureOperation("reading job 'x'", () => ctx.sdk.jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e) => e);
+    const sdkError = (await withAzureOperation("reading job 'x'", () => ctx.sdk.jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
     expect(sdkError.message).toBe(
       "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
     );
@@ -184,7 +184,7 @@ describe('connection refused', () => {
     const port = await listen(probe);
     await new Promise((r) => probe.close(r));
     const { arm, events } = client(port, async () => {});
-    const error = await withAzureOperation('reading workspace', () => arm.get('')).catch((e) => e);
+    const error = (await withAzureOperation('reading workspace', () => arm.get('')).catch((e: unknown) => e)) as AzureRequestError;
     expect(events).toEqual([]);
     expect(error.message).toMatch(new RegExp(`^Reading workspace failed: could not reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED`));
   });

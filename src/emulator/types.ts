@@ -33,6 +33,8 @@ export interface RequestContext {
   principal?: Principal;
   /** `x-ms-correlation-request-id` of the request (the client's, or a new one); echoed back. */
   correlationId?: string;
+  /** Path of the request without the query, as received (set by the server). */
+  path?: string;
 }
 
 export interface EmulatorResponse {
@@ -122,7 +124,7 @@ export interface RouteModule {
 
 // ---------------------------------------------------------------------------------------------
 // Added by the emulator core (server, ARM, LROs): the types below and the optional members
-// `RequestContext.principal`, `RequestContext.correlationId` and `JobHost.timings` above.
+// `RequestContext.principal`, `.correlationId`, `.path` and `JobHost.timings` above.
 
 /** Delays that make the emulator behave like Azure in time; tests shrink them. */
 export interface EmulatorTimings {

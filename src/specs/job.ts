@@ -109,6 +109,11 @@ function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }
 
+/** Asset versions are at most 30 characters in Azure ML: 24 hex digits of the content hash. */
+function versionHash(s: string): string {
+  return shortHash(s).slice(0, 24);
+}
+
 class Translator {
   readonly uploads: PlannedUpload[] = [];
   readonly assets: PlannedAsset[] = [];
@@ -392,7 +397,7 @@ class Translator {
     if (props.image !== undefined && props.build !== undefined) this.fail(path, 'an inline environment has either an image or a build context, not both');
     if (v.tags !== undefined) props.tags = this.stringMap(v.tags, [...path, 'tags']);
     const name = v.name !== undefined ? this.str(v.name, [...path, 'name']) : ANON_ENV_NAME;
-    const version = v.version !== undefined ? this.str(v.version, [...path, 'version']) : shortHash(stableJson(props) + buildHash);
+    const version = v.version !== undefined ? this.str(v.version, [...path, 'version']) : versionHash(stableJson(props) + buildHash);
     if (v.name !== undefined) props.isAnonymous = false;
     const id = assetId(this.o.workspaceId, 'environments', name, version);
     if (!this.assets.some((a) => a.id === id)) this.assets.push({ kind: 'environments', name, version, id, body: { properties: props } });
@@ -828,7 +833,7 @@ class Translator {
   }
 
   registerComponent(componentSpec: Obj): string {
-    const version = shortHash(stableJson(componentSpec));
+    const version = versionHash(stableJson(componentSpec));
     const spec = { ...componentSpec, version };
     const id = assetId(this.o.workspaceId, 'components', ANON_COMPONENT_NAME, version);
     if (!this.assets.some((a) => a.id === id)) {
@@ -888,7 +893,7 @@ class Translator {
     out.is_deterministic = c.is_deterministic === undefined ? true : Boolean(c.is_deterministic);
     if (out.name === undefined) return this.registerComponent(out);
     const name = out.name as string;
-    const version = (out.version as string | undefined) ?? shortHash(stableJson(out)).slice(0, 12);
+    const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
     out.version = version;
     const id = assetId(this.o.workspaceId, 'components', name, version);
     if (!this.assets.some((a) => a.id === id)) this.assets.push({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });

@@ -1,0 +1,19 @@
+/** ARM's api-version rule: required on every `/subscriptions/…` request; the provider's own set for ML routes. */
+import { DEFAULT_LOCATION, isSupportedApiVersion, MLS_NAMESPACE, supportedApiVersionsText } from '../config.js';
+import { ArmErrors } from './errors.js';
+import { resourceTypeFromPath } from './ids.js';
+
+export function isArmPath(path: string): boolean {
+  return /^\/subscriptions(\/|$)/i.test(path);
+}
+
+export function checkApiVersion(path: string, query: URLSearchParams, location = DEFAULT_LOCATION): string {
+  const v = query.get('api-version');
+  if (v === null || v.trim() === '') throw ArmErrors.missingApiVersion();
+  if (!/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$/.test(v)) throw ArmErrors.invalidApiVersionFormat(v);
+  if (path.toLowerCase().includes(`/providers/${MLS_NAMESPACE.toLowerCase()}/`) && !isSupportedApiVersion(v)) {
+    const type = resourceTypeFromPath(path) ?? 'workspaces';
+    throw ArmErrors.unsupportedApiVersion(v, `${MLS_NAMESPACE}/${type.replace(/^locations\/.*/, 'locations')}`.replace(/\/$/, ''), location, supportedApiVersionsText());
+  }
+  return v;
+}

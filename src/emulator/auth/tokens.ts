@@ -1,0 +1,141 @@
+/**
+ * Access tokens of the emulator: HS256 JWTs shaped like Entra ID v1 access tokens for ARM
+ * (`aud`, `iss` = `https://sts.windows.net/<tenant>/`, `tid`, `oid`, `appid`, `iat`, `nbf`, `exp`),
+ * issued by the token endpoint or `issueToken()`, verified on every authenticated route.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { ArmError, ArmErrors } from '../arm/errors.js';
+import type { Principal } from '../types.js';
+import { decodeJwt, signHs256, verifyHs256, type JwtClaims } from './jwt.js';
+
+export const DEFAULT_CLIENT_ID = '5b4ce8a0-0e1c-4d43-9a5e-000000e0e0e0';
+/** `nbf` may lie this far in the future (clock skew), as Entra ID allows. */
+const NOT_BEFORE_SKEW_SECONDS = 300;
+
+export interface TokenServiceOptions {
+  tenantId: string;
+  /** HMAC key; random per emulator unless persisted in the state folder. */
+  secret: Buffer;
+  /** Audiences accepted on ARM routes (no trailing slash needed). */
+  armAudiences: string[];
+  lifetimeSeconds: number;
+}
+
+export interface IssueOptions {
+  /** Resource the token is for, e.g. `https://management.azure.com`. */
+  audience: string;
+  now: Date;
+  clientId?: string;
+  /** A user token (`idtyp: user`, `upn`) instead of an application token. */
+  user?: string;
+  lifetimeSeconds?: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+  claims: JwtClaims;
+}
+
+export type TokenCheck = { ok: true; principal: Principal; claims: JwtClaims } | { ok: false; error: ArmError };
+
+/** A GUID-shaped id derived from a string (stable object ids per client id). */
+export function guidFrom(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function normalizeAudience(aud: string): string {
+  return aud.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+/** `https://management.azure.com/.default` → `https://management.azure.com`. */
+export function resourceFromScope(scope: string): string | undefined {
+  const parts = scope.split(/\s+/).filter((s) => s.length > 0 && !['openid', 'profile', 'offline_access'].includes(s));
+  if (parts.length !== 1) return undefined;
+  const m = /^(.*)\/\.default$/.exec(parts[0]!);
+  return m && m[1] ? m[1] : undefined;
+}
+
+export class TokenService {
+  constructor(readonly options: TokenServiceOptions) {}
+
+  get tenantId(): string {
+    return this.options.tenantId;
+  }
+
+  get issuer(): string {
+    return `https://sts.windows.net/${this.options.tenantId}/`;
+  }
+
+  issue(o: IssueOptions): IssuedToken {
+    const lifetime = o.lifetimeSeconds ?? this.options.lifetimeSeconds;
+    const iat = Math.floor(o.now.getTime() / 1000);
+    const clientId = o.clientId ?? DEFAULT_CLIENT_ID;
+    const oid = guidFrom(`${this.options.tenantId}/${o.user ?? clientId}`);
+    const claims: JwtClaims = {
+      aud: o.audience,
+      iss: this.issuer,
+      iat,
+      nbf: iat,
+      exp: iat + lifetime,
+      appid: clientId,
+      appidacr: '1',
+      idp: this.issuer,
+      idtyp: o.user ? 'user' : 'app',
+      oid,
+      sub: oid,
+      tid: this.options.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '1.0',
+      ...(o.user ? { upn: o.user, unique_name: o.user, name: o.user } : {}),
+    };
+    return { token: signHs256(claims, this.options.secret, { kid: 'azureml-emulator' }), expiresIn: lifetime, claims };
+  }
+
+  /**
+   * Verifies a bearer token. `audiences`: accepted audiences (default: the ARM list); `'any'`
+   * accepts every audience this emulator issues tokens for (routes such as MLflow that take ARM
+   * tokens and job tokens alike).
+   */
+  verify(token: string, now: Date, audiences: string[] | 'any' = this.options.armAudiences): TokenCheck {
+    const decoded = decodeJwt(token);
+    if (!decoded) return { ok: false, error: ArmErrors.invalidToken() };
+    if (!verifyHs256(decoded, this.options.secret)) return { ok: false, error: ArmErrors.tokenSignature() };
+    const c = decoded.claims;
+    const nowS = now.getTime() / 1000;
+    if (typeof c.exp !== 'number' || typeof c.aud !== 'string') return { ok: false, error: ArmErrors.invalidToken() };
+    if (c.exp <= nowS) return { ok: false, error: ArmErrors.tokenExpired(new Date(c.exp * 1000), now) };
+    if (typeof c.nbf === 'number' && c.nbf > nowS + NOT_BEFORE_SKEW_SECONDS) {
+      return { ok: false, error: ArmErrors.tokenNotYetValid(new Date(c.nbf * 1000), now) };
+    }
+    if (c.tid !== this.options.tenantId || c.iss !== this.issuer) {
+      return { ok: false, error: ArmErrors.tokenTenant(String(c.iss), this.options.tenantId) };
+    }
+    if (audiences !== 'any') {
+      const allowed = audiences.map(normalizeAudience);
+      if (!allowed.includes(normalizeAudience(c.aud))) {
+        return { ok: false, error: ArmErrors.tokenAudience(c.aud, audiences.map((a) => a.replace(/\/+$/, ''))) };
+      }
+    }
+    const isUser = c.idtyp === 'user';
+    const appId = typeof c.appid === 'string' ? c.appid : typeof c.azp === 'string' ? c.azp : undefined;
+    const upn = typeof c.upn === 'string' ? c.upn : typeof c.unique_name === 'string' ? c.unique_name : undefined;
+    const oid = typeof c.oid === 'string' ? c.oid : String(c.sub ?? '');
+    const principal: Principal = {
+      oid,
+      tenantId: this.options.tenantId,
+      ...(appId ? { appId } : {}),
+      type: isUser ? 'User' : 'Application',
+      name: (isUser ? upn : appId) ?? oid,
+      audience: c.aud,
+    };
+    return { ok: true, principal, claims: c };
+  }
+
+  /** The `WWW-Authenticate` header ARM sends with a 401. */
+  wwwAuthenticate(baseUrl: string, error?: ArmError): string {
+    const base = `Bearer authorization_uri="${baseUrl}/${this.options.tenantId}", error="invalid_token"`;
+    return error ? `${base}, error_description="${error.message.replace(/"/g, "'")}"` : base;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Fault injection: a closed set of kinds, chosen by rule (route operation, method, path), applied
+ * at a named position of the pipeline. Rules come from a JSON file, the admin route
+ * `/.emulator/faults` or `faults.add(rule)`; each rule counts its hits.
+ *
+ * Kinds:
+ * - `status`: answer with `status` (any code), an ARM error body (`code`/`message` or defaults) and
+ *   optional `Retry-After` (`retryAfter` seconds).
+ * - `reset`: destroy the socket without answering.
+ * - `delay`: wait `ms`, then handle the request normally.
+ * - `stall`: hold the request without answering for `ms`, then destroy the socket.
+ *
+ * Positions: `beforeHandler` (default: the request never reaches the handler, nothing changes) or
+ * `afterHandler` (the handler ran and its change is kept, but the client sees the fault instead
+ * of the answer — how a lost response looks to a client that then retries).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export type FaultKind = 'status' | 'reset' | 'delay' | 'stall';
+export type FaultPosition = 'beforeHandler' | 'afterHandler';
+
+export interface FaultRule {
+  /** Given or generated; used to remove one rule. */
+  id?: string;
+  /** Operation id as in the route table / swagger, e.g. `Jobs_CreateOrUpdate` (case-insensitive). */
+  operation?: string;
+  /** HTTP method (case-insensitive). */
+  method?: string;
+  /** Substring of the request path (case-insensitive; query excluded). */
+  pathContains?: string;
+  /** How many times the rule fires; absent = every time (persistent). */
+  count?: number;
+  /** Let the first N matching requests through before firing. */
+  after?: number;
+  position?: FaultPosition;
+  kind: FaultKind;
+  /** `status`: the HTTP status to answer. */
+  status?: number;
+  /** `status`: `Retry-After` header in seconds. */
+  retryAfter?: number;
+  /** `status`: error code and message of the ARM error body (defaults by status). */
+  code?: string;
+  message?: string;
+  /** `delay`/`stall`: milliseconds. */
+  ms?: number;
+}
+
+export interface FaultRuleState extends FaultRule {
+  id: string;
+  position: FaultPosition;
+  /** Requests that matched the rule's filters (fired or not). */
+  matched: number;
+  /** Times the rule fired. */
+  hits: number;
+}
+
+export interface FaultTarget {
+  operation: string;
+  method: string;
+  path: string;
+}
+
+export interface FaultInjector {
+  add(rule: FaultRule): FaultRuleState;
+  remove(id: string): boolean;
+  clear(): void;
+  list(): FaultRuleState[];
+  /**
+   * The rule that fires for this request at this position, if any (its counters updated).
+   * Rules are tried in the order they were added; the first that fires wins.
+   */
+  take(target: FaultTarget, position: FaultPosition): FaultRuleState | undefined;
+}
+
+const KINDS: readonly FaultKind[] = ['status', 'reset', 'delay', 'stall'];
+const POSITIONS: readonly FaultPosition[] = ['beforeHandler', 'afterHandler'];
+const FIELDS = new Set([
+  'id',
+  'operation',
+  'method',
+  'pathContains',
+  'count',
+  'after',
+  'position',
+  'kind',
+  'status',
+  'retryAfter',
+  'code',
+  'message',
+  'ms',
+]);
+
+/** Checks one rule from JSON; throws a TypeError/RangeError naming the field and what is valid. */
+export function validateFaultRule(input: unknown, where = 'fault rule'): FaultRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError(`${where}: expected an object like {"kind":"status","status":503}, got ${JSON.stringify(input)}`);
+  }
+  const r = input as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!FIELDS.has(key)) throw new TypeError(`${where}: unknown field '${key}' (known: ${[...FIELDS].join(', ')})`);
+  }
+  const kind = r.kind;
+  if (typeof kind !== 'string' || !KINDS.includes(kind as FaultKind)) {
+    throw new TypeError(`${where}: 'kind' must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  }
+  const str = (k: string) => {
+    if (r[k] !== undefined && (typeof r[k] !== 'string' || (r[k] as string).length === 0)) {
+      throw new TypeError(`${where}: '${k}' must be a non-empty string`);
+    }
+  };
+  const int = (k: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = r[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+      throw new RangeError(`${where}: '${k}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    }
+  };
+  ['id', 'operation', 'method', 'pathContains', 'code', 'message'].forEach(str);
+  int('count', 1);
+  int('after', 0);
+  int('retryAfter', 0, 86_400);
+  int('ms', 0, 3_600_000);
+  int('status', 100, 599);
+  if (r.position !== undefined && !POSITIONS.includes(r.position as FaultPosition)) {
+    throw new TypeError(`${where}: 'position' must be one of ${POSITIONS.join(', ')}, got ${JSON.stringify(r.position)}`);
+  }
+  if (kind === 'status' && r.status === undefined) throw new TypeError(`${where}: kind 'status' needs 'status' (e.g. 429, 500, 503)`);
+  if ((kind === 'delay' || kind === 'stall') && r.ms === undefined) throw new TypeError(`${where}: kind '${kind}' needs 'ms'`);
+  if (kind !== 'status') {
+    for (const k of ['status', 'retryAfter', 'code', 'message']) {
+      if (r[k] !== undefined) throw new TypeError(`${where}: '${k}' only applies to kind 'status'`);
+    }
+  }
+  if (kind !== 'delay' && kind !== 'stall' && r.ms !== undefined) throw new TypeError(`${where}: 'ms' only applies to kinds delay and stall`);
+  return { ...(r as unknown as FaultRule) };
+}
+
+/** Accepts a rule, an array of rules or `{ "rules": [...] }`. */
+export function validateFaultRules(input: unknown, where = 'faults'): FaultRule[] {
+  const list = Array.isArray(input)
+    ? input
+    : typeof input === 'object' && input !== null && Array.isArray((input as { rules?: unknown }).rules)
+      ? (input as { rules: unknown[] }).rules
+      : [input];
+  return list.map((r, i) => validateFaultRule(r, `${where}[${i}]`));
+}
+
+export async function loadFaultsFile(path: string): Promise<FaultRule[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(`faults file '${path}' cannot be read: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`faults file '${path}' is not valid JSON: ${(err as Error).message}`);
+  }
+  return validateFaultRules(json, `faults file '${path}'`);
+}
+
+export function createFaultInjector(initial: FaultRule[] = []): FaultInjector {
+  let rules: FaultRuleState[] = [];
+
+  const injector: FaultInjector = {
+    add(rule) {
+      const valid = validateFaultRule(rule);
+      const id = valid.id ?? randomUUID();
+      if (rules.some((r) => r.id === id)) throw new TypeError(`fault rule '${id}' already exists`);
+      const state: FaultRuleState = { ...valid, id, position: valid.position ?? 'beforeHandler', matched: 0, hits: 0 };
+      rules.push(state);
+      return { ...state };
+    },
+    remove(id) {
+      const before = rules.length;
+      rules = rules.filter((r) => r.id !== id);
+      return rules.length !== before;
+    },
+    clear() {
+      rules = [];
+    },
+    list() {
+      return rules.map((r) => ({ ...r }));
+    },
+    take(target, position) {
+      for (const rule of rules) {
+        if (rule.position !== position || !matches(rule, target)) continue;
+        if (rule.count !== undefined && rule.hits >= rule.count) continue;
+        rule.matched++;
+        if (rule.matched <= (rule.after ?? 0)) continue;
+        rule.hits++;
+        return { ...rule };
+      }
+      return undefined;
+    },
+  };
+  for (const r of initial) injector.add(r);
+  return injector;
+}
+
+function matches(rule: FaultRule, t: FaultTarget): boolean {
+  if (rule.operation !== undefined && rule.operation.toLowerCase() !== t.operation.toLowerCase()) return false;
+  if (rule.method !== undefined && rule.method.toUpperCase() !== t.method.toUpperCase()) return false;
+  if (rule.pathContains !== undefined && !t.path.toLowerCase().includes(rule.pathContains.toLowerCase())) return false;
+  return true;
+}

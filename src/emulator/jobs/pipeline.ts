@@ -1,0 +1,390 @@
+/**
+ * A pipeline job: its `jobs` map holds steps, either inline command bodies or references to
+ * component versions (`componentId`, `component`). Steps run as child jobs `<pipeline>_<step>` in
+ * the order their bindings imply (`${{parent.jobs.a.outputs.y}}` makes a step wait for `a`;
+ * independent steps run in parallel); `${{parent.inputs.x}}` passes the pipeline's inputs, and a
+ * step output bound to `${{parent.outputs.y}}` becomes the pipeline's output `y`. When a step
+ * fails the pipeline stops the others, unless `settings.continue_on_step_failure` is true, in
+ * which case only the steps that depend on the failed one are skipped. The pipeline fails when
+ * any step failed.
+ */
+import { asRecord, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
+import { references, wholeReference } from './bindings.js';
+import { createChildJob, ParentLog, runChild } from './children.js';
+import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf } from './command.js';
+import type { ActiveJob, Outcome, Runtime } from './runtime.js';
+import { errorOf } from './status.js';
+import { DataResolutionError, datastoreUri } from './uris.js';
+
+const ARTIFACT_OUTPUTS = ['default', 'artifacts'];
+
+interface Step {
+  node: string;
+  child: string;
+  displayName?: string;
+  command: string;
+  codeId?: string;
+  environmentId?: string;
+  environmentVariables: Record<string, string>;
+  computeId?: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  deps: Set<string>;
+  /** Pipeline outputs this step's outputs feed: pipeline output → step output. */
+  feeds: Array<{ pipelineOutput: string; stepOutput: string }>;
+}
+
+function asSpecValue(raw: unknown): { literal?: string; spec?: Record<string, unknown> } {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object') return { literal: String(raw) };
+  const spec = asRecord(raw)!;
+  const type = inputTypeOf(spec);
+  if (type === 'literal' || (type === undefined && spec.value !== undefined && spec.uri === undefined && spec.path === undefined)) {
+    const v = spec.value;
+    return { literal: typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) };
+  }
+  return { spec };
+}
+
+async function componentOf(rt: Runtime, ws: WorkspaceRef, node: string, ref: unknown): Promise<Record<string, unknown> | undefined> {
+  if (ref === undefined || ref === null) return undefined;
+  if (asRecord(ref)) return asRecord(ref);
+  if (typeof ref !== 'string') throw new JobFailure(`Pipeline step '${node}': componentId must be a string`, 'InvalidPipeline');
+  try {
+    const { resource } = await rt.resolver(ws).assetVersion('components', ref);
+    const spec = asRecord(asRecord(resource.properties)?.componentSpec);
+    if (!spec) throw new JobFailure(`Pipeline step '${node}': component '${ref}' has no componentSpec`, 'InvalidPipeline');
+    return spec;
+  } catch (err) {
+    if (err instanceof DataResolutionError) throw new JobFailure(`Pipeline step '${node}': ${err.message}`, 'ComponentNotFound');
+    throw err;
+  }
+}
+
+function stringOrId(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return undefined;
+}
+
+async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Record<string, unknown>): Promise<{ steps: Map<string, Step>; order: string[] }> {
+  const nodes = asRecord(props.jobs);
+  if (!nodes || Object.keys(nodes).length === 0) throw new JobFailure(`The pipeline job has no steps (properties.jobs is empty)`, 'InvalidPipeline');
+  const pipelineInputs = asRecord(props.inputs) ?? {};
+  const pipelineOutputs = asRecord(props.outputs) ?? {};
+  const settings = asRecord(props.settings) ?? {};
+  const defaultCompute = pickString(settings, 'default_compute', 'defaultCompute');
+  const defaultDatastore = pickString(settings, 'default_datastore', 'defaultDatastore')?.replace(/^azureml:/, '').split('/').pop();
+  const steps = new Map<string, Step>();
+  const declaredOutputs = new Map<string, Set<string>>();
+
+  for (const [node, raw] of Object.entries(nodes)) {
+    const body = asRecord(raw);
+    if (!body) throw new JobFailure(`Pipeline step '${node}' is not an object`, 'InvalidPipeline');
+    const type = (pickString(body, 'type', 'jobType') ?? 'command').toLowerCase();
+    if (type !== 'command') {
+      throw new JobFailure(`Pipeline step '${node}' is a '${type}' step; the local emulator runs command steps only`, 'UnsupportedStep');
+    }
+    const component = await componentOf(rt, ws, node, pick(body, 'componentId', 'component_id', 'component'));
+    const command = pickString(body, 'command') ?? pickString(component, 'command');
+    if (!command) throw new JobFailure(`Pipeline step '${node}' has no command (neither inline nor in its component)`, 'InvalidPipeline');
+    const compInputs = asRecord(component?.inputs) ?? {};
+    const compOutputs = asRecord(component?.outputs) ?? {};
+    const nodeInputs = asRecord(body.inputs) ?? {};
+    const nodeOutputs = asRecord(body.outputs) ?? {};
+    const step: Step = {
+      node,
+      child: `${name}_${node}`,
+      displayName: pickString(body, 'display_name', 'displayName') ?? node,
+      command,
+      codeId: stringOrId(pick(body, 'codeId', 'code')) ?? stringOrId(pick(component, 'code', 'codeId')),
+      environmentId: stringOrId(pick(body, 'environmentId', 'environment')) ?? stringOrId(pick(component, 'environment', 'environmentId')),
+      environmentVariables: {
+        ...stringMap(pick(component, 'environment_variables', 'environmentVariables')),
+        ...stringMap(pick(body, 'environment_variables', 'environmentVariables')),
+      },
+      computeId: pickString(body, 'computeId', 'compute') ?? defaultCompute ?? pickString(props, 'computeId'),
+      inputs: {},
+      outputs: {},
+      deps: new Set(),
+      feeds: [],
+    };
+
+    // Inputs: component defaults, then the step's own values and bindings.
+    for (const [k, def] of Object.entries(compInputs)) {
+      const d = asRecord(def);
+      const dv = d?.default;
+      if (dv !== undefined && dv !== null) step.inputs[k] = { jobInputType: 'literal', value: typeof dv === 'string' ? dv : JSON.stringify(dv) };
+    }
+    for (const [k, raw] of Object.entries(nodeInputs)) {
+      const { literal, spec } = asSpecValue(raw);
+      const declaredType = pickString(asRecord(compInputs[k]), 'type')?.toLowerCase();
+      const binding = literal ?? pickString(spec, 'uri', 'path');
+      const whole = binding !== undefined ? wholeReference(binding) : undefined;
+      if (whole !== undefined) {
+        const jobRef = /^parent\.jobs\.([^.]+)\.outputs\.(.+)$/.exec(whole);
+        const inRef = /^parent\.inputs\.(.+)$/.exec(whole);
+        if (jobRef) {
+          const producer = jobRef[1]!;
+          if (!(producer in nodes)) {
+            throw new JobFailure(`Pipeline step '${node}' input '${k}' binds \${{${whole}}}, but the pipeline has no step '${producer}' (steps: ${Object.keys(nodes).join(', ')})`, 'InvalidBinding');
+          }
+          step.deps.add(producer);
+          step.inputs[k] = {
+            jobInputType: spec ? (inputTypeOf(spec) ?? declaredType ?? 'uri_folder') : declaredType && declaredType !== 'string' ? declaredType : 'uri_folder',
+            uri: `azureml://jobs/${name}_${producer}/outputs/${jobRef[2]}`,
+            ...(pickString(spec, 'mode') ? { mode: pickString(spec, 'mode') } : {}),
+            _producer: producer,
+            _producerOutput: jobRef[2],
+          };
+          continue;
+        }
+        if (inRef) {
+          const src = pipelineInputs[inRef[1]!];
+          if (src === undefined || src === null) {
+            if (step.inputs[k] !== undefined) continue; // the component default applies
+            throw new JobFailure(
+              `Pipeline step '${node}' input '${k}' binds \${{${whole}}}, but the pipeline has no input '${inRef[1]}'${Object.keys(pipelineInputs).length ? ` (inputs: ${Object.keys(pipelineInputs).join(', ')})` : ''}`,
+              'InvalidBinding',
+            );
+          }
+          step.inputs[k] = typeof src === 'object' ? structuredClone(src) : { jobInputType: 'literal', value: String(src) };
+          continue;
+        }
+        throw new JobFailure(`Pipeline step '${node}' input '${k}': \${{${whole}}} is not a binding the emulator understands (use parent.inputs.<x> or parent.jobs.<step>.outputs.<y>)`, 'InvalidBinding');
+      }
+      if (literal !== undefined) {
+        // A literal that embeds pipeline inputs: "prefix-${{parent.inputs.x}}".
+        let value = literal;
+        for (const expr of references(literal)) {
+          const inRef = /^parent\.inputs\.(.+)$/.exec(expr);
+          const src = inRef ? asSpecValue(pipelineInputs[inRef[1]!]) : undefined;
+          if (!src || src.literal === undefined) {
+            throw new JobFailure(`Pipeline step '${node}' input '${k}': \${{${expr}}} cannot be embedded in a string (only literal pipeline inputs can)`, 'InvalidBinding');
+          }
+          value = value.split(`\${{${expr}}}`).join(src.literal);
+        }
+        step.inputs[k] = { jobInputType: 'literal', value };
+        continue;
+      }
+      step.inputs[k] = structuredClone(spec);
+    }
+
+    // Outputs: what the component declares, then the step's bindings.
+    const outputNames = new Set<string>([...Object.keys(compOutputs), ...Object.keys(nodeOutputs)]);
+    declaredOutputs.set(node, outputNames);
+    for (const k of outputNames) {
+      const declaredType = pickString(asRecord(compOutputs[k]), 'type')?.toLowerCase();
+      if (ARTIFACT_OUTPUTS.includes(k)) continue;
+      const raw = nodeOutputs[k];
+      const { literal, spec } = asSpecValue(raw);
+      const binding = literal ?? (spec && typeof spec.value === 'string' ? spec.value : undefined);
+      const whole = binding !== undefined ? wholeReference(binding) : undefined;
+      if (whole !== undefined) {
+        const outRef = /^parent\.outputs\.(.+)$/.exec(whole);
+        if (!outRef) throw new JobFailure(`Pipeline step '${node}' output '${k}': \${{${whole}}} is not an output binding (use \${{parent.outputs.<name>}})`, 'InvalidBinding');
+        const target = asRecord(pipelineOutputs[outRef[1]!]);
+        if (!target && !(outRef[1]! in pipelineOutputs)) {
+          throw new JobFailure(`Pipeline step '${node}' output '${k}' binds \${{${whole}}}, but the pipeline has no output '${outRef[1]}'`, 'InvalidBinding');
+        }
+        const out: Record<string, unknown> = { jobOutputType: target ? outputTypeOf(target) : (declaredType ?? 'uri_folder') };
+        const mode = pickString(target, 'mode');
+        if (mode) out.mode = mode;
+        const uri = pickString(target, 'uri', 'path');
+        if (uri) out.uri = uri;
+        else if (defaultDatastore) out.uri = datastoreUri(defaultDatastore, `azureml/${step.child}/${k}/`);
+        step.outputs[k] = out;
+        step.feeds.push({ pipelineOutput: outRef[1]!, stepOutput: k });
+        continue;
+      }
+      const out: Record<string, unknown> = spec
+        ? { ...structuredClone(spec), jobOutputType: outputTypeOf(spec) }
+        : { jobOutputType: declaredType && declaredType !== 'string' ? declaredType : 'uri_folder' };
+      if (!out.uri && defaultDatastore) out.uri = datastoreUri(defaultDatastore, `azureml/${step.child}/${k}/`);
+      step.outputs[k] = out;
+    }
+    steps.set(node, step);
+  }
+
+  // Every consumed output must exist on its producer.
+  for (const step of steps.values()) {
+    for (const spec of Object.values(step.inputs)) {
+      const s = asRecord(spec);
+      const producer = s?._producer as string | undefined;
+      const out = s?._producerOutput as string | undefined;
+      if (!producer || !out) continue;
+      const declared = declaredOutputs.get(producer) ?? new Set<string>();
+      if (!declared.has(out) && !ARTIFACT_OUTPUTS.includes(out)) {
+        throw new JobFailure(
+          `Pipeline step '${step.node}' reads output '${out}' of step '${producer}', which has no such output${declared.size ? ` (outputs: ${[...declared].join(', ')})` : ''}`,
+          'InvalidBinding',
+        );
+      }
+      delete s!._producer;
+      delete s!._producerOutput;
+    }
+  }
+
+  // Topological order (Kahn); a cycle is an error naming its steps.
+  const indegree = new Map([...steps.keys()].map((k) => [k, steps.get(k)!.deps.size]));
+  const order: string[] = [];
+  const ready = [...indegree].filter(([, d]) => d === 0).map(([k]) => k);
+  while (ready.length > 0) {
+    const k = ready.shift()!;
+    order.push(k);
+    for (const s of steps.values()) {
+      if (s.deps.has(k)) {
+        indegree.set(s.node, indegree.get(s.node)! - 1);
+        if (indegree.get(s.node) === 0) ready.push(s.node);
+      }
+    }
+  }
+  if (order.length !== steps.size) {
+    const stuck = [...steps.keys()].filter((k) => !order.includes(k));
+    throw new JobFailure(`The pipeline's steps depend on each other in a cycle: ${stuck.join(', ')}`, 'InvalidPipeline');
+  }
+  return { steps, order };
+}
+
+type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+  const { ws, name } = parseJobId(jobId);
+  const signal = active.signal;
+  const job = await rt.loadJob(jobId);
+  if (!job) return { status: 'Failed' };
+  await rt.ensureRun(jobId, job);
+  const props = job.properties;
+  const experimentName = pickString(props, 'experimentName') ?? 'Default';
+  const settings = asRecord(props.settings) ?? {};
+  const continueOnFailure = [pick(settings, 'continue_on_step_failure', 'continueOnStepFailure', 'continue_run_on_step_failure')].some(
+    (v) => v === true || v === 'true' || v === 'True',
+  );
+
+  await rt.recorder.transition(jobId, 'Starting');
+  await rt.step(signal);
+  if (signal.aborted) return finishStopped(rt, jobId, active);
+  await rt.recorder.transition(jobId, 'Preparing');
+  let graph: Awaited<ReturnType<typeof buildSteps>>;
+  try {
+    graph = await buildSteps(rt, ws, name, props);
+  } catch (err) {
+    return fail(rt, jobId, err);
+  }
+  const log = new ParentLog(rt, jobId);
+  await log.open();
+  await log.write(`pipeline ${name}: ${graph.steps.size} step(s) in order ${graph.order.join(' → ')}${continueOnFailure ? ' (continue_on_step_failure)' : ''}`);
+  await rt.step(signal);
+  await rt.recorder.transition(jobId, 'Queued');
+  await rt.step(signal);
+  if (signal.aborted) {
+    await log.close();
+    return finishStopped(rt, jobId, active);
+  }
+  await rt.recorder.transition(jobId, 'Running');
+
+  const state = new Map<string, StepState>([...graph.steps.keys()].map((k) => [k, 'pending']));
+  const outcomes = new Map<string, Outcome>();
+  const running = new Map<string, Promise<void>>();
+  let stopLaunching = false;
+
+  const skipDependents = (failed: string): void => {
+    for (const s of graph.steps.values()) {
+      if (state.get(s.node) === 'pending' && s.deps.has(failed)) {
+        state.set(s.node, 'skipped');
+        void log.write(`step ${s.node} skipped: it depends on ${failed}, which did not complete`);
+        skipDependents(s.node);
+      }
+    }
+  };
+
+  const launch = (step: Step): void => {
+    state.set(step.node, 'running');
+    const p = (async () => {
+      const childId = await createChildJob(rt, job, jobId, step.child, {
+        displayName: step.displayName,
+        experimentName,
+        command: step.command,
+        ...(step.codeId ? { codeId: step.codeId } : {}),
+        ...(step.environmentId ? { environmentId: step.environmentId } : {}),
+        environmentVariables: step.environmentVariables,
+        ...(step.computeId ? { computeId: step.computeId } : {}),
+        inputs: step.inputs,
+        outputs: step.outputs,
+        tags: { 'azureml.nodeid': step.node },
+        properties: { 'azureml.pipelinerunid': name, 'azureml.nodeid': step.node, 'azureml.parentrunid': name },
+      });
+      await log.write(`step ${step.node} started as job ${step.child}`);
+      const outcome = await runChild(rt, active, childId, { name, kind: 'pipeline', experimentName });
+      outcomes.set(step.node, outcome);
+      await log.write(`step ${step.node} ${outcome.status}${outcome.error ? `: ${outcome.error.error.message.split('\n')[0]}` : ''}`);
+      if (outcome.status === 'Completed') {
+        state.set(step.node, 'done');
+      } else {
+        state.set(step.node, 'failed');
+        if (continueOnFailure) skipDependents(step.node);
+        else if (!signal.aborted) {
+          stopLaunching = true;
+          for (const other of running.keys()) if (other !== step.node) rt.requestStop(graph.steps.get(other)!.child, 'cancel');
+        }
+      }
+    })().finally(() => running.delete(step.node));
+    running.set(step.node, p);
+  };
+
+  for (;;) {
+    if (!stopLaunching && !signal.aborted) {
+      for (const node of graph.order) {
+        const step = graph.steps.get(node)!;
+        if (state.get(node) === 'pending' && [...step.deps].every((d) => state.get(d) === 'done')) launch(step);
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  if (signal.aborted) {
+    await log.write(`pipeline stopped (${active.reason ?? 'cancel'})`);
+    await log.close();
+    return finishStopped(rt, jobId, active);
+  }
+
+  await rt.recorder.transition(jobId, 'Finalizing');
+  // The pipeline's outputs are where the steps bound to them wrote.
+  const recorded = new Map<string, string>();
+  for (const step of graph.steps.values()) {
+    if (state.get(step.node) !== 'done' || step.feeds.length === 0) continue;
+    const child = await rt.loadJob(`${ws.id}/jobs/${step.child}`);
+    const childOutputs = asRecord(child?.properties.outputs) ?? {};
+    for (const f of step.feeds) {
+      const uri = pickString(asRecord(childOutputs[f.stepOutput]), 'uri');
+      if (uri) recorded.set(f.pipelineOutput, uri);
+    }
+  }
+  if (recorded.size > 0) {
+    await rt.recorder.patch(jobId, (j: JobResource) => {
+      const outputs = asRecord(j.properties.outputs) ?? {};
+      for (const [k, uri] of recorded) outputs[k] = { ...(asRecord(outputs[k]) ?? { jobOutputType: 'uri_folder' }), uri };
+      j.properties.outputs = outputs;
+    });
+  }
+
+  const failed = [...state].filter(([, s]) => s === 'failed').map(([k]) => k);
+  const skipped = [...state].filter(([, s]) => s === 'skipped' || s === 'pending').map(([k]) => k);
+  await log.close();
+  if (failed.length > 0) {
+    const first = outcomes.get(failed[0]!)?.error?.error.message;
+    const error = errorOf(
+      'UserError',
+      `Pipeline step(s) failed: ${failed.join(', ')}.` +
+        (skipped.length ? ` Not run: ${skipped.join(', ')}.` : '') +
+        (first ? ` First failure (${failed[0]}): ${first}` : ''),
+      'PipelineStepFailed',
+      rt.host.now(),
+    );
+    await rt.recorder.transition(jobId, 'Failed', { error });
+    return { status: 'Failed', error };
+  }
+  await rt.step(signal);
+  await rt.recorder.transition(jobId, 'Completed');
+  return { status: 'Completed' };
+}
