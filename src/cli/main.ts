@@ -1,12 +1,15 @@
 /**
  * `azureml-actions <command>`: the package's command line.
  *   emulator [--port N] [--state DIR] [--faults FILE]   start Azurite and the local Azure ML emulator
+ *   run <action> --input name=value …                     run an action locally as the runner does
  */
 const USAGE = `usage: azureml-actions <command> [options]
 
 commands:
   emulator [--port N] [--state DIR] [--faults FILE]
       start Azurite and the local Azure ML emulator; prints one JSON line with its URLs when ready
+  run <action> [--input name=value ...] [--event file.json] [--event-name NAME] [--no-post]
+      run an action locally as the runner does (set AZUREML_EMULATOR_HOST to use the emulator)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +19,18 @@ export async function main(argv: string[]): Promise<number> {
       const { emulatorCli } = await import('../emulator/cli.js');
       await emulatorCli(rest);
       return 0;
+    }
+    case 'run': {
+      const { runCli, RunUsageError } = await import('./run.js');
+      try {
+        return await runCli(rest);
+      } catch (err) {
+        if (err instanceof RunUsageError) {
+          process.stderr.write(`azureml-actions run: ${err.message}\n${USAGE}`);
+          return 2;
+        }
+        throw err;
+      }
     }
     case undefined:
     case '-h':
