@@ -43,6 +43,11 @@ export interface EvaluateOptions {
   baseline?: MetricSet;
   missingMetric: 'fail' | 'skip';
   requireBaseline: boolean;
+  /**
+   * Extra words for a metric that is not there, e.g. `did you mean 'accuracy'?` (added to the
+   * reason after a semicolon).
+   */
+  missingHint?: (name: string, baseline: boolean) => string | undefined;
 }
 
 class Unavailable extends Error {
@@ -105,7 +110,10 @@ function num(e: NumExpr, metrics: MetricSet, o: EvaluateOptions): number {
       const set = m.baseline ? (o.baseline as MetricSet) : metrics;
       const history = set.get(m.name);
       const where = m.baseline ? 'the baseline' : 'this run';
-      if (history === undefined) throw new Unavailable(m.baseline || o.missingMetric === 'fail' ? 'failed' : 'skipped', `${where} has no metric '${m.name}'`);
+      if (history === undefined) {
+        const hint = o.missingHint?.(m.name, m.baseline);
+        throw new Unavailable(m.baseline || o.missingMetric === 'fail' ? 'failed' : 'skipped', `${where} has no metric '${m.name}'${hint ? `; ${hint}` : ''}`);
+      }
       if (history.length === 0) throw new Unavailable('failed', `${where} has no values for '${m.name}'`);
       const v = aggregate(history, m);
       if (Number.isNaN(v)) throw new Unavailable('failed', `${m.text} is NaN`);

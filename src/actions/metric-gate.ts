@@ -1,0 +1,12 @@
+/** Entry of the metric-gate action. */
+import { createInputReader } from '../inputs/reader.js';
+import { runAction } from '../inputs/runner.js';
+import { metricGateMain } from '../metrics/gate.js';
+
+const reader = createInputReader();
+const abort = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort(new Error(`received ${signal}`)));
+
+await runAction('metric-gate', async () => {
+  await metricGateMain({ reader, abortSignal: abort.signal });
+});

@@ -1,0 +1,130 @@
+/** The only reader of metric-gate's own inputs (the connection inputs: src/azure/context.ts). */
+import * as core from '@actions/core';
+import { parseBaselineSpec, type BaselineSpec } from '../metrics/baseline.js';
+import { resolveMlflowAuth, type MlflowAuth } from '../metrics/mlflow.js';
+import { metricsOf, parseRules, RuleSyntaxError, type Rule } from '../metrics/rules.js';
+import { ConfigurationError } from './errors.js';
+import type { InputReader } from './reader.js';
+
+export type GateSourceSettings =
+  | { kind: 'job'; jobName: string; child?: string }
+  | { kind: 'mlflow'; trackingUri: string; runId: string; auth: MlflowAuth; trackingUriFrom: 'input' | 'MLFLOW_TRACKING_URI' }
+  | { kind: 'file'; path: string };
+
+export interface MetricGateSettings {
+  source: GateSourceSettings;
+  rules: Rule[];
+  baseline?: BaselineSpec;
+  requireBaseline: boolean;
+  missingMetric: 'fail' | 'skip';
+  failOnViolation: boolean;
+}
+
+export interface ReadMetricGateOptions {
+  env?: Record<string, string | undefined>;
+  /** Masks secrets taken from the environment (inputs are masked by the reader). Default core.setSecret. */
+  setSecret?: (secret: string) => void;
+}
+
+const SOURCES_HINT =
+  'Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), or metrics-file (a JSON or CSV file, or an MLflow metrics folder).';
+
+/** Parses the `rules` input; a syntax error names the line and column and shows where. */
+export function readRules(text: string, input = 'rules'): Rule[] {
+  let rules: Rule[];
+  try {
+    rules = parseRules(text);
+  } catch (error) {
+    if (error instanceof RuleSyntaxError) {
+      const lines = text.split(/\r?\n/);
+      const raw = lines[error.line - 1] ?? '';
+      const indent = raw.length - raw.trimStart().length;
+      const shown = raw.trim();
+      const caret = ' '.repeat(Math.max(0, error.column - 1 - indent)) + '^';
+      throw new ConfigurationError(
+        `Input '${input}', line ${error.line}, column ${error.column}: ${error.message}\n    ${shown}\n    ${caret}`,
+        {
+          input,
+          line: error.line,
+          column: error.column,
+          hint: 'One rule per line, e.g. accuracy >= 0.9, val_loss <= baseline.val_loss * 1.02 or max(auc) >= 0.8 # label; quote unusual names with backticks.',
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+  if (rules.length === 0) {
+    throw new ConfigurationError(`Input '${input}' holds no rule.`, { input, hint: 'Write one rule per line, e.g. accuracy >= 0.9.' });
+  }
+  return rules;
+}
+
+export function readMetricGateInputs(reader: InputReader, options: ReadMetricGateOptions = {}): MetricGateSettings {
+  const env = options.env ?? process.env;
+  const setSecret = options.setSecret ?? ((s: string) => core.setSecret(s));
+  const jobName = reader.optional('job-name');
+  const child = reader.optional('child');
+  const trackingUriInput = reader.optional('mlflow-tracking-uri');
+  const runId = reader.optional('run-id');
+  const metricsFile = reader.optional('metrics-file');
+  const token = reader.secret('mlflow-token');
+  const username = reader.optional('mlflow-username');
+  const password = reader.secret('mlflow-password');
+
+  const given = [
+    jobName !== undefined ? 'job-name' : undefined,
+    trackingUriInput !== undefined || runId !== undefined ? (trackingUriInput !== undefined ? 'mlflow-tracking-uri' : 'run-id') : undefined,
+    metricsFile !== undefined ? 'metrics-file' : undefined,
+  ].filter((g): g is string => g !== undefined);
+  if (given.length === 0) throw new ConfigurationError('No metric source is given.', { hint: SOURCES_HINT });
+  if (given.length > 1) {
+    throw new ConfigurationError(`Give only one metric source; got ${given.join(' and ')}.`, { input: given[1], hint: SOURCES_HINT });
+  }
+  if (child !== undefined && jobName === undefined) {
+    throw new ConfigurationError("Input 'child' selects a step or trial of the job named by job-name, which is not given.", { input: 'child' });
+  }
+
+  let source: GateSourceSettings;
+  if (jobName !== undefined) {
+    source = { kind: 'job', jobName, child };
+  } else if (metricsFile !== undefined) {
+    source = { kind: 'file', path: metricsFile };
+  } else {
+    const fromEnv = env.MLFLOW_TRACKING_URI?.trim() || undefined;
+    const trackingUri = trackingUriInput ?? fromEnv;
+    if (trackingUri === undefined) {
+      throw new ConfigurationError("Input 'run-id' needs the MLflow server: give mlflow-tracking-uri (or set MLFLOW_TRACKING_URI).", { input: 'mlflow-tracking-uri' });
+    }
+    if (runId === undefined) {
+      throw new ConfigurationError("Input 'mlflow-tracking-uri' needs 'run-id': the id of the MLflow run to gate.", { input: 'run-id' });
+    }
+    const auth = resolveMlflowAuth({ token, username, password }, env);
+    if (auth.kind === 'bearer' && typeof auth.token === 'string') setSecret(auth.token);
+    if (auth.kind === 'basic') {
+      setSecret(auth.password);
+      setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+    }
+    source = { kind: 'mlflow', trackingUri, runId, auth, trackingUriFrom: trackingUriInput !== undefined ? 'input' : 'MLFLOW_TRACKING_URI' };
+  }
+
+  const rules = readRules(reader.required('rules'));
+  const baselineText = reader.optional('baseline');
+  if (baselineText === undefined) {
+    const user = rules.find((r) => metricsOf(r.expr).some((m) => m.baseline));
+    if (user) {
+      throw new ConfigurationError(`The rule on line ${user.line} of 'rules' (${user.text}) reads baseline metrics, but no baseline is given.`, {
+        input: 'baseline',
+        hint: 'Set baseline to model:<name>:<version|latest|@alias>, job:<name> or file:<path>.',
+      });
+    }
+  }
+  return {
+    source,
+    rules,
+    baseline: baselineText !== undefined ? parseBaselineSpec(baselineText) : undefined,
+    requireBaseline: reader.boolean('require-baseline', false),
+    missingMetric: reader.choice('missing-metric', ['fail', 'skip'] as const, 'fail'),
+    failOnViolation: reader.boolean('fail-on-violation', true),
+  };
+}
