@@ -34,7 +34,7 @@ function sameRun(job: ArmObject, tags: Record<string, string>): boolean {
   return t[RUN_TAGS.runId] === tags[RUN_TAGS.runId] && t[RUN_TAGS.runAttempt] === tags[RUN_TAGS.runAttempt] && t[RUN_TAGS.repository] === tags[RUN_TAGS.repository];
 }
 
-async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader, asset: PlannedAsset, log: SubmitLog, stats: { files: number; bytes: number; reused: number }): Promise<void> {
+export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader, asset: PlannedAsset, log: SubmitLog, stats: { files: number; bytes: number; reused: number }): Promise<void> {
   const existing = await api.getAssetVersion(asset.kind, asset.name, asset.version);
   if (existing) {
     if (asset.upload) stats.reused++;
@@ -53,7 +53,8 @@ async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader, asset:
     } else {
       stats.reused++;
     }
-    body.properties.codeUri = ds.blobUrl(asset.upload.datastorePath);
+    // Code versions point at the blob URL; models keep their azureml://datastores/ URI.
+    if (asset.kind === 'codes') body.properties.codeUri = ds.blobUrl(asset.upload.datastorePath);
   }
   await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
   log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
@@ -102,7 +103,7 @@ export async function submitPlannedJob(
     stats.bytes += r.bytes;
   }
   // Code and environments before the components and the job that point at them.
-  const order = { codes: 0, environments: 1, components: 2 } as const;
+  const order = { codes: 0, environments: 1, models: 1, components: 2 } as const;
   for (const asset of [...plan.assets].sort((a, b) => order[a.kind] - order[b.kind])) {
     await ensureAsset(api, uploader, asset, log, stats);
   }

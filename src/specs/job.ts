@@ -26,7 +26,7 @@ export interface PlannedUpload {
 }
 
 export interface PlannedAsset {
-  kind: Extract<AssetKind, 'codes' | 'environments' | 'components'>;
+  kind: Extract<AssetKind, 'codes' | 'environments' | 'components' | 'models'>;
   name: string;
   version: string;
   /** ARM id of the version. */
@@ -99,7 +99,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Stable JSON (sorted keys) for content hashes of bodies. */
-function stableJson(v: unknown): string {
+export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
   return JSON.stringify(v);
@@ -110,20 +110,20 @@ function shortHash(s: string): string {
 }
 
 /** Asset versions are at most 30 characters in Azure ML: 24 hex digits of the content hash. */
-function versionHash(s: string): string {
+export function versionHash(s: string): string {
   return shortHash(s).slice(0, 24);
 }
 
-class Translator {
+export class Translator {
   readonly uploads: PlannedUpload[] = [];
   readonly assets: PlannedAsset[] = [];
   private readonly baseDir: string;
   private readonly datastore: string;
 
   constructor(
-    private readonly doc: SpecDocument,
+    readonly doc: SpecDocument,
     private readonly fileOnDisk: string,
-    private readonly o: PlanOptions,
+    readonly o: PlanOptions,
   ) {
     this.baseDir = dirname(fileOnDisk);
     this.datastore = o.datastore ?? DEFAULT_DATASTORE;

@@ -1,0 +1,198 @@
+/**
+ * `az ml online-endpoint` and `az ml online-deployment` YAML → ARM bodies (2024-10-01), with the
+ * uploads and anonymous assets (model, code, environment) they need. Fields are translated or
+ * refused by name with file and line, as for jobs.
+ */
+import { SpecDocument, type SpecPath } from './document.js';
+import { Translator, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './job.js';
+import { assetId } from './references.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface EndpointPlan {
+  name: string;
+  /** `properties` and `tags` of the endpoint body; `location` comes from the workspace. */
+  body: { kind?: string; identity?: Obj; tags?: Record<string, string>; properties: Obj };
+}
+
+export interface DeploymentPlan {
+  name?: string;
+  endpointName?: string;
+  body: { kind?: string; tags?: Record<string, string>; sku?: Obj; properties: Obj };
+  uploads: PlannedUpload[];
+  assets: PlannedAsset[];
+  /** Local paths of the scoring code and model, for manifest checks and logs. */
+  modelId: string;
+}
+
+const ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+const DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+
+export function checkEndpointName(name: string): string | undefined {
+  return ENDPOINT_NAME.test(name) && !name.includes('--') ? undefined : 'an endpoint name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit';
+}
+export function checkDeploymentName(name: string): string | undefined {
+  return DEPLOYMENT_NAME.test(name) ? undefined : 'a deployment name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit';
+}
+
+const AUTH_MODES: Record<string, string> = { key: 'Key', aml_token: 'AMLToken', aad_token: 'AADToken' };
+
+export function planEndpoint(doc: SpecDocument): EndpointPlan {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], 'an endpoint file must be a YAML map');
+  const t = new Translator(doc, doc.file, { workspaceId: '', resolver: { resolveLabel: async () => '' } });
+  t.checkKeys(spec, ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties'], [], 'online endpoint');
+  if (typeof spec.name !== 'string') throw doc.error([], "an endpoint needs 'name'");
+  const bad = checkEndpointName(spec.name);
+  if (bad) throw doc.error(['name'], `'${spec.name}' is not a valid endpoint name`, bad);
+  const props: Obj = {};
+  const mode = spec.auth_mode === undefined ? 'key' : t.str(spec.auth_mode, ['auth_mode']).toLowerCase();
+  if (!AUTH_MODES[mode]) throw doc.error(['auth_mode'], `'${mode}' is not an auth mode`, 'valid: key, aml_token, aad_token');
+  props.authMode = AUTH_MODES[mode];
+  if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
+  if (spec.public_network_access !== undefined) {
+    const v = t.str(spec.public_network_access, ['public_network_access']).toLowerCase();
+    if (v !== 'enabled' && v !== 'disabled') throw doc.error(['public_network_access'], "must be 'enabled' or 'disabled'");
+    props.publicNetworkAccess = v === 'enabled' ? 'Enabled' : 'Disabled';
+  }
+  if (spec.properties !== undefined) props.properties = t.stringMap(spec.properties, ['properties']);
+  if (spec.traffic !== undefined || spec.mirror_traffic !== undefined) {
+    throw doc.error([spec.traffic !== undefined ? 'traffic' : 'mirror_traffic'], 'is set by the deploy action during the rollout', 'remove it from the endpoint file: the rollout moves traffic in stages');
+  }
+  const body: EndpointPlan['body'] = { properties: props };
+  if (spec.kind !== undefined) body.kind = t.str(spec.kind, ['kind']);
+  if (spec.tags !== undefined) body.tags = t.stringMap(spec.tags, ['tags']);
+  if (spec.identity !== undefined) {
+    if (!isObj(spec.identity)) throw doc.error(['identity'], 'must be a map with a type');
+    const type = t.str(spec.identity.type, ['identity', 'type']).toLowerCase();
+    const map: Record<string, string> = { system_assigned: 'SystemAssigned', user_assigned: 'UserAssigned', none: 'None' };
+    if (!map[type]) throw doc.error(['identity', 'type'], `'${type}' is not an identity type`, 'valid: system_assigned, user_assigned, none');
+    body.identity = { type: map[type] };
+  }
+  return { name: spec.name, body };
+}
+
+function seconds(t: Translator, v: unknown, path: SpecPath): string {
+  return `PT${t.int(v, path)}S`;
+}
+
+export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: PlanOptions & { endpointName?: string }): Promise<DeploymentPlan> {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], 'a deployment file must be a YAML map');
+  const t = new Translator(doc, fileOnDisk, o);
+  t.checkKeys(
+    spec,
+    ['$schema', 'name', 'endpoint_name', 'type', 'description', 'tags', 'model', 'code_configuration', 'environment', 'environment_variables', 'instance_type', 'instance_count', 'app_insights_enabled', 'request_settings', 'liveness_probe', 'readiness_probe', 'scale_settings', 'egress_public_network_access', 'model_mount_path', 'properties'],
+    [],
+    'managed online deployment',
+  );
+  if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed') throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
+  let name: string | undefined;
+  if (spec.name !== undefined) {
+    name = t.str(spec.name, ['name']);
+    const bad = checkDeploymentName(name);
+    if (bad) throw doc.error(['name'], `'${name}' is not a valid deployment name`, bad);
+  }
+  const endpointName = spec.endpoint_name === undefined ? undefined : t.str(spec.endpoint_name, ['endpoint_name']);
+  if (endpointName !== undefined && o.endpointName !== undefined && endpointName !== o.endpointName) {
+    throw doc.error(['endpoint_name'], `names endpoint '${endpointName}', but this step deploys to endpoint '${o.endpointName}'`, 'make endpoint_name match the endpoint input, or remove it');
+  }
+  const props: Obj = { endpointComputeType: 'Managed' };
+  if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
+  // model
+  if (spec.model === undefined) throw doc.error([], "a deployment needs 'model'");
+  let modelId: string;
+  if (typeof spec.model === 'string') {
+    const r = t.ref(spec.model, ['model']);
+    if (r.kind === 'asset') modelId = await t.assetVersionId('models', r, ['model']);
+    else if (r.kind === 'arm-id') modelId = r.id;
+    else if (r.kind === 'registry' && r.assetType === 'models') modelId = r.uri;
+    else throw doc.error(['model'], `'${spec.model}' is not a model reference`, 'azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path');
+  } else if (isObj(spec.model)) {
+    t.checkKeys(spec.model, ['$schema', 'name', 'version', 'path', 'type', 'description', 'tags'], ['model'], 'inline model');
+    if (spec.model.path === undefined) throw doc.error(['model'], 'an inline model needs a path');
+    const upload = await t.snapshotOf(t.str(spec.model.path, ['model', 'path']), ['model', 'path'], 'model');
+    const types: Record<string, string> = { custom_model: 'custom_model', mlflow_model: 'mlflow_model', triton_model: 'triton_model' };
+    const type = spec.model.type === undefined ? 'custom_model' : types[t.str(spec.model.type, ['model', 'type'])];
+    if (!type) throw doc.error(['model', 'type'], `'${String(spec.model.type)}' is not a model type`, 'valid: custom_model, mlflow_model, triton_model');
+    const mname = spec.model.name !== undefined ? t.str(spec.model.name, ['model', 'name']) : 'azureml_anonymous';
+    const mversion = spec.model.version !== undefined ? t.str(spec.model.version, ['model', 'version']) : versionHash(upload.snapshot.hash);
+    modelId = assetId(o.workspaceId, 'models', mname, mversion);
+    const mprops: Obj = { modelType: type, modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile), isAnonymous: spec.model.name === undefined, properties: { contentHash: upload.snapshot.hash } };
+    if (spec.model.description !== undefined) mprops.description = t.str(spec.model.description, ['model', 'description']);
+    if (spec.model.tags !== undefined) mprops.tags = t.stringMap(spec.model.tags, ['model', 'tags']);
+    if (!t.assets.some((a) => a.id === modelId)) t.assets.push({ kind: 'models', name: mname, version: mversion, id: modelId, body: { properties: mprops }, upload });
+  } else {
+    throw doc.error(['model'], 'must be a model reference or an inline model with a path');
+  }
+  props.model = modelId;
+  if (spec.code_configuration !== undefined) {
+    if (!isObj(spec.code_configuration)) throw doc.error(['code_configuration'], 'must be a map with code and scoring_script');
+    t.checkKeys(spec.code_configuration, ['code', 'scoring_script'], ['code_configuration'], 'code configuration');
+    if (spec.code_configuration.scoring_script === undefined) throw doc.error(['code_configuration'], "needs 'scoring_script'");
+    props.codeConfiguration = {
+      codeId: await t.codeId(spec.code_configuration.code, ['code_configuration', 'code']),
+      scoringScript: t.str(spec.code_configuration.scoring_script, ['code_configuration', 'scoring_script']),
+    };
+  }
+  if (spec.environment !== undefined) props.environmentId = await t.environmentId(spec.environment, ['environment']);
+  else if (spec.code_configuration !== undefined) throw doc.error([], 'a deployment with scoring code needs an environment');
+  const env = t.stringMap(spec.environment_variables, ['environment_variables']);
+  if (env) props.environmentVariables = env;
+  if (spec.instance_type !== undefined) props.instanceType = t.str(spec.instance_type, ['instance_type']);
+  if (spec.app_insights_enabled !== undefined) props.appInsightsEnabled = Boolean(spec.app_insights_enabled);
+  if (spec.model_mount_path !== undefined) props.modelMountPath = t.str(spec.model_mount_path, ['model_mount_path']);
+  if (spec.properties !== undefined) props.properties = t.stringMap(spec.properties, ['properties']);
+  if (spec.egress_public_network_access !== undefined) {
+    const v = t.str(spec.egress_public_network_access, ['egress_public_network_access']).toLowerCase();
+    if (v !== 'enabled' && v !== 'disabled') throw doc.error(['egress_public_network_access'], "must be 'enabled' or 'disabled'");
+    props.egressPublicNetworkAccess = v === 'enabled' ? 'Enabled' : 'Disabled';
+  }
+  if (spec.request_settings !== undefined) {
+    const rs = spec.request_settings;
+    if (!isObj(rs)) throw doc.error(['request_settings'], 'must be a map');
+    t.checkKeys(rs, ['request_timeout_ms', 'max_concurrent_requests_per_instance', 'max_queue_wait_ms'], ['request_settings'], 'request settings');
+    const out: Obj = {};
+    if (rs.request_timeout_ms !== undefined) out.requestTimeout = `PT${t.int(rs.request_timeout_ms, ['request_settings', 'request_timeout_ms'], 1) / 1000}S`;
+    if (rs.max_queue_wait_ms !== undefined) out.maxQueueWait = `PT${t.int(rs.max_queue_wait_ms, ['request_settings', 'max_queue_wait_ms']) / 1000}S`;
+    if (rs.max_concurrent_requests_per_instance !== undefined) out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, ['request_settings', 'max_concurrent_requests_per_instance'], 1);
+    props.requestSettings = out;
+  }
+  for (const [key, wire] of [['liveness_probe', 'livenessProbe'], ['readiness_probe', 'readinessProbe']] as const) {
+    const pr = spec[key];
+    if (pr === undefined) continue;
+    if (!isObj(pr)) throw doc.error([key], 'must be a map');
+    t.checkKeys(pr, ['initial_delay', 'period', 'timeout', 'success_threshold', 'failure_threshold'], [key], 'probe');
+    const out: Obj = {};
+    if (pr.initial_delay !== undefined) out.initialDelay = seconds(t, pr.initial_delay, [key, 'initial_delay']);
+    if (pr.period !== undefined) out.period = seconds(t, pr.period, [key, 'period']);
+    if (pr.timeout !== undefined) out.timeout = seconds(t, pr.timeout, [key, 'timeout']);
+    if (pr.success_threshold !== undefined) out.successThreshold = t.int(pr.success_threshold, [key, 'success_threshold'], 1);
+    if (pr.failure_threshold !== undefined) out.failureThreshold = t.int(pr.failure_threshold, [key, 'failure_threshold'], 1);
+    props[wire] = out;
+  }
+  if (spec.scale_settings !== undefined) {
+    const ss = spec.scale_settings;
+    if (!isObj(ss)) throw doc.error(['scale_settings'], 'must be a map with a type');
+    const type = ss.type === undefined ? 'default' : t.str(ss.type, ['scale_settings', 'type']).toLowerCase();
+    if (type === 'default') {
+      t.checkKeys(ss, ['type'], ['scale_settings'], 'default scale settings');
+      props.scaleSettings = { scaleType: 'Default' };
+    } else if (type === 'target_utilization') {
+      t.checkKeys(ss, ['type', 'min_instances', 'max_instances', 'polling_interval', 'target_utilization_percentage'], ['scale_settings'], 'target utilization scale settings');
+      const out: Obj = { scaleType: 'TargetUtilization' };
+      if (ss.min_instances !== undefined) out.minInstances = t.int(ss.min_instances, ['scale_settings', 'min_instances'], 1);
+      if (ss.max_instances !== undefined) out.maxInstances = t.int(ss.max_instances, ['scale_settings', 'max_instances'], 1);
+      if (ss.polling_interval !== undefined) out.pollingInterval = seconds(t, ss.polling_interval, ['scale_settings', 'polling_interval']);
+      if (ss.target_utilization_percentage !== undefined) out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, ['scale_settings', 'target_utilization_percentage'], 1);
+      props.scaleSettings = out;
+    } else {
+      throw doc.error(['scale_settings', 'type'], `'${type}' is not a scale type`, 'valid: default, target_utilization');
+    }
+  }
+  const body: DeploymentPlan['body'] = { properties: props };
+  body.sku = { name: 'Default', capacity: spec.instance_count === undefined ? 1 : t.int(spec.instance_count, ['instance_count'], 1) };
+  if (spec.tags !== undefined) body.tags = t.stringMap(spec.tags, ['tags']);
+  return { name, endpointName, body, uploads: t.uploads, assets: t.assets, modelId };
+}
