@@ -23,7 +23,7 @@ export interface PollSchedule {
   finalizingMs: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { initialMs: 1000, maxMs: 30_000, factor: 1.6, finalizingMs: 1000 };
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { initialMs: 2000, maxMs: 15_000, factor: 1.5, finalizingMs: 1000 };
 
 /**
  * The next delay: fast at first and after every status change, growing by `factor` to `maxMs`

@@ -1,0 +1,417 @@
+/**
+ * Managed online endpoints over ARM (api-version 2024-10-01, which has `mirrorTraffic`), and the
+ * rollout's providers on top of them: the traffic router (GET → PUT of the whole endpoint, never
+ * PATCH, which drops traffic), provisioning with logs, smoke tests, health signals from Azure
+ * Monitor, deployment operations and probe traffic.
+ */
+import { armPath, type ArmClient } from './arm.js';
+import { abortableSleep } from './retry.js';
+import { errorMessage } from '../inputs/errors.js';
+import type { Signals, SignalSource } from '../rollout/health.js';
+import type { DeploymentOps, ProbeDriver, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../rollout/providers.js';
+import { TrafficConflictError, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
+
+export type Obj = Record<string, unknown>;
+export interface ArmResource {
+  id?: string;
+  name?: string;
+  location?: string;
+  tags?: Record<string, string>;
+  sku?: Obj;
+  kind?: string;
+  identity?: Obj;
+  properties?: Obj;
+  systemData?: Obj;
+}
+
+const MONITOR_API_VERSION = '2023-10-01';
+
+export interface EndpointsOptions {
+  /** Waits between readiness polls and conflict retries. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How long to wait for an endpoint to leave Updating before writing. */
+  readyTimeoutInMs?: number;
+  /** First delay of a conflict retry (doubles). */
+  conflictDelayInMs?: number;
+  log?: (message: string) => void;
+}
+
+export class OnlineEndpoints {
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  constructor(
+    readonly arm: ArmClient,
+    private readonly o: EndpointsOptions = {},
+  ) {
+    this.sleep = o.sleep ?? ((ms, signal) => abortableSleep(ms, signal));
+  }
+
+  endpointPath(endpoint: string): string {
+    return armPath`onlineEndpoints/${endpoint}`;
+  }
+  deploymentPath(endpoint: string, deployment: string): string {
+    return armPath`onlineEndpoints/${endpoint}/deployments/${deployment}`;
+  }
+
+  getEndpoint(endpoint: string): Promise<ArmResource | undefined> {
+    return this.arm.tryGet<ArmResource>(this.endpointPath(endpoint));
+  }
+
+  async createEndpoint(endpoint: string, body: ArmResource): Promise<ArmResource> {
+    const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+    await poller.pollUntilDone();
+    return (await this.getEndpoint(endpoint)) as ArmResource;
+  }
+
+  getDeployment(endpoint: string, deployment: string): Promise<ArmResource | undefined> {
+    return this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment));
+  }
+
+  async listDeployments(endpoint: string): Promise<ArmResource[]> {
+    const out: ArmResource[] = [];
+    for await (const d of this.arm.list<ArmResource>(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    return out;
+  }
+
+  async getLogs(endpoint: string, deployment: string, containerType: 'InferenceServer' | 'StorageInitializer', tail = 60): Promise<string> {
+    const r = await this.arm.post<{ content?: string }>(`${this.deploymentPath(endpoint, deployment)}/getLogs`, { containerType, tail });
+    return r?.content ?? '';
+  }
+
+  async keys(endpoint: string): Promise<{ primaryKey?: string; secondaryKey?: string }> {
+    return (await this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`)) ?? {};
+  }
+
+  async token(endpoint: string): Promise<string | undefined> {
+    const r = await this.arm.post<{ accessToken?: string }>(`${this.endpointPath(endpoint)}/token`);
+    return r?.accessToken;
+  }
+
+  /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
+  async waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
+    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? 20 * 60_000);
+    let delay = 500;
+    let said = false;
+    for (;;) {
+      const ep = await this.getEndpoint(endpoint);
+      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
+      const state = String(ep.properties?.provisioningState ?? 'Succeeded');
+      if (state === 'Succeeded') return ep;
+      if (state === 'Failed' || state === 'Canceled') throw new Error(`endpoint '${endpoint}' is ${state}`);
+      if (Date.now() > deadline) throw new Error(`endpoint '${endpoint}' stayed ${state} for too long`);
+      if (!said) {
+        this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
+        said = true;
+      }
+      await this.sleep(delay, abortSignal);
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+
+  /**
+   * Writes traffic by GET → PUT of the whole endpoint (no field dropped), once the endpoint is
+   * ready; refuses when the endpoint no longer holds `expected` (someone else changed it), and
+   * retries the service's Conflict / OperationCanceled answers with backoff.
+   */
+  async writeTraffic(endpoint: string, target: TrafficState, expected: TrafficState | undefined, abortSignal?: AbortSignal): Promise<void> {
+    let delay = this.o.conflictDelayInMs ?? 2000;
+    for (let attempt = 1; ; attempt++) {
+      const ep = await this.waitReady(endpoint, abortSignal);
+      const current = trafficOf(ep);
+      if (expected && !trafficStateEquals(current, expected)) {
+        throw new TrafficConflictError(`endpoint '${endpoint}' traffic changed outside this rollout`, current);
+      }
+      const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: { ...target.traffic }, mirrorTraffic: { ...(target.mirror ?? {}) } } };
+      for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
+      if (body.properties) {
+        delete body.properties.provisioningState;
+        delete body.properties.scoringUri;
+        delete body.properties.swaggerUri;
+      }
+      try {
+        const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        const code = String((err as { code?: string }).code ?? '');
+        const retriable = status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
+        if (!retriable || attempt >= 6) throw err;
+        this.o.log?.(`Traffic write on ${endpoint} met a conflict (${code || status}); retrying in ${Math.round(delay / 1000)} s`);
+        await this.sleep(delay, abortSignal);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  /** Azure Monitor metrics of the endpoint, split and filtered by dimensions. */
+  async metrics(endpointId: string, q: { names: string[]; start: Date; end: Date; aggregation: string; filter?: string; interval?: string }): Promise<MonitorResponse> {
+    const query: Record<string, string> = {
+      metricnames: q.names.join(','),
+      timespan: `${q.start.toISOString()}/${q.end.toISOString()}`,
+      interval: q.interval ?? 'PT1M',
+      aggregation: q.aggregation,
+    };
+    if (q.filter) query.$filter = q.filter;
+    return this.arm.get<MonitorResponse>(`${endpointId}/providers/Microsoft.Insights/metrics`, { apiVersion: MONITOR_API_VERSION, query });
+  }
+}
+
+export interface MonitorResponse {
+  value?: Array<{ name?: { value?: string }; timeseries?: Array<{ metadatavalues?: Array<{ name?: { value?: string }; value?: string }>; data?: Array<{ timeStamp: string; total?: number; average?: number; maximum?: number; count?: number }> }> }>;
+}
+
+export function trafficOf(ep: ArmResource): TrafficState {
+  const num = (m: unknown): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries((m as Record<string, unknown>) ?? {})) if (typeof v === 'number') out[k] = v;
+    return out;
+  };
+  return { traffic: num(ep.properties?.traffic), mirror: num(ep.properties?.mirrorTraffic) };
+}
+
+export function createTrafficRouter(eps: OnlineEndpoints, endpoint: string, abortSignal?: AbortSignal): TrafficRouter {
+  return {
+    async getTraffic(): Promise<TrafficSnapshot> {
+      const ep = await eps.getEndpoint(endpoint);
+      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
+      return trafficOf(ep);
+    },
+    async setTraffic(target, expectedCurrent) {
+      await eps.writeTraffic(endpoint, target, { traffic: expectedCurrent.traffic, mirror: expectedCurrent.mirror ?? {} }, abortSignal);
+    },
+  };
+}
+
+/** Creates the deployment (no traffic) and follows its provisioning; on failure shows the logs. */
+export function createProvisioner(eps: OnlineEndpoints, endpoint: string, body: ArmResource, log: (m: string) => void): Provisioner {
+  return {
+    async provision(deployment, options) {
+      let last = '';
+      try {
+        const poller = await eps.arm.beginPut<ArmResource>(eps.deploymentPath(endpoint, deployment), body);
+        poller.onProgress((s) => {
+          const state = s.serviceStatus ?? s.status;
+          if (state !== last) {
+            last = state;
+            log(`Deployment ${deployment}: ${state}`);
+          }
+        });
+        const deadline = options.deadline.getTime();
+        while (!poller.isDone()) {
+          if (options.abortSignal?.aborted) return { ok: false, reason: 'cancelled while provisioning' };
+          if (Date.now() > deadline) return { ok: false, reason: 'provisioning did not finish before max-duration' };
+          await poller.poll({ abortSignal: options.abortSignal });
+          if (!poller.isDone()) await abortableSleep(Math.max(200, poller.getOperationState().retryAfterInMs ?? 2000), options.abortSignal).catch(() => undefined);
+        }
+        const state = poller.getOperationState();
+        if (state.status !== 'succeeded') throw new Error(state.error?.message ?? `provisioning ended ${state.serviceStatus ?? state.status}`);
+        const d = await eps.getDeployment(endpoint, deployment);
+        const ps = String(d?.properties?.provisioningState ?? 'Succeeded');
+        if (ps !== 'Succeeded') throw new Error(`provisioning ended ${ps}`);
+        return { ok: true, summary: `deployment ${deployment} provisioned` };
+      } catch (err) {
+        const logs: string[] = [];
+        for (const c of ['StorageInitializer', 'InferenceServer'] as const) {
+          const text = await eps.getLogs(endpoint, deployment, c, 40).catch(() => '');
+          if (text.trim()) logs.push(`--- ${c} ---\n${text.trimEnd()}`);
+        }
+        return { ok: false, reason: errorMessage(err), logs: logs.join('\n') || undefined };
+      }
+    },
+  };
+}
+
+export interface ScoringAuth {
+  header(): Promise<string | undefined>;
+}
+
+export function scoringAuth(eps: OnlineEndpoints, endpoint: string, authMode: string, setSecret: (s: string) => void): ScoringAuth {
+  let cached: string | undefined;
+  return {
+    async header() {
+      if (cached) return cached;
+      let secret: string | undefined;
+      if (authMode === 'Key') secret = (await eps.keys(endpoint)).primaryKey;
+      else secret = await eps.token(endpoint);
+      if (secret) {
+        setSecret(secret);
+        cached = `Bearer ${secret}`;
+      }
+      return cached;
+    },
+  };
+}
+
+export interface ScoreResult {
+  status: number;
+  body: string;
+  latencyMs: number;
+  deployment?: string;
+}
+
+export async function score(scoringUri: string, auth: ScoringAuth, payload: string, deployment?: string, signal?: AbortSignal): Promise<ScoreResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const a = await auth.header();
+  if (a) headers.authorization = a;
+  if (deployment) headers['azureml-model-deployment'] = deployment;
+  const started = performance.now();
+  const res = await fetch(scoringUri, { method: 'POST', headers, body: payload, signal });
+  const body = await res.text();
+  return { status: res.status, body, latencyMs: performance.now() - started, deployment: res.headers.get('azureml-model-deployment') ?? undefined };
+}
+
+/** A response that is a JSON string holding JSON (what many score.py return) is unwrapped once. */
+export function unwrapJson(text: string): unknown {
+  let v: unknown = JSON.parse(text);
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      // a plain string answer
+    }
+  }
+  return v;
+}
+
+/** True when `actual` contains everything in `expected` (objects by key, arrays by position). */
+export function jsonSubset(expected: unknown, actual: unknown): boolean {
+  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length <= actual.length && expected.every((e, i) => jsonSubset(e, actual[i]));
+  if (typeof expected === 'object' && expected !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;
+    return Object.entries(expected).every(([k, v]) => jsonSubset(v, (actual as Obj)[k]));
+  }
+  return expected === actual;
+}
+
+export interface SmokeSpec {
+  requests: Array<{ name: string; body: string }>;
+  expect?: unknown;
+  maxLatencyMs?: number;
+}
+
+export function createSmokeTester(scoringUri: () => Promise<string>, auth: ScoringAuth, spec: SmokeSpec, log: (m: string) => void): SmokeTester {
+  return {
+    async run(deployment, options) {
+      const lines: string[] = [];
+      for (const req of spec.requests) {
+        let r: ScoreResult;
+        try {
+          r = await score(await scoringUri(), auth, req.body, deployment, options?.abortSignal);
+        } catch (err) {
+          return { passed: false, summary: `${req.name}: request failed: ${errorMessage(err)}` };
+        }
+        const where = `${req.name} → HTTP ${r.status} in ${Math.round(r.latencyMs)} ms`;
+        if (r.deployment && r.deployment !== deployment) return { passed: false, summary: `${where}: answered by ${r.deployment}, not ${deployment}` };
+        if (r.status < 200 || r.status >= 300) return { passed: false, summary: `${where}: ${r.body.slice(0, 300)}` };
+        if (spec.maxLatencyMs !== undefined && r.latencyMs > spec.maxLatencyMs) return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };
+        if (spec.expect !== undefined) {
+          let got: unknown;
+          try {
+            got = unwrapJson(r.body);
+          } catch {
+            return { passed: false, summary: `${where}: the response is not JSON: ${r.body.slice(0, 200)}` };
+          }
+          if (!jsonSubset(spec.expect, got)) return { passed: false, summary: `${where}: ${JSON.stringify(got).slice(0, 300)} does not contain ${JSON.stringify(spec.expect).slice(0, 200)}` };
+        }
+        lines.push(where);
+      }
+      const summary = lines.join('; ') || 'no smoke requests';
+      log(`Smoke test of ${deployment}: ${summary}`);
+      return { passed: true, summary } satisfies SmokeResult;
+    },
+  };
+}
+
+function sumSeries(resp: MonitorResponse, metric: string, agg: 'total' | 'average' | 'maximum', by?: (meta: Record<string, string>) => boolean): number | undefined {
+  let total = 0;
+  let n = 0;
+  for (const m of resp.value ?? []) {
+    if (m.name?.value !== metric) continue;
+    for (const ts of m.timeseries ?? []) {
+      const meta: Record<string, string> = {};
+      for (const md of ts.metadatavalues ?? []) if (md.name?.value) meta[md.name.value.toLowerCase()] = String(md.value ?? '');
+      if (by && !by(meta)) continue;
+      for (const p of ts.data ?? []) {
+        const v = p[agg];
+        if (typeof v !== 'number') continue;
+        if (agg === 'maximum') total = n === 0 ? v : Math.max(total, v);
+        else total += v;
+        n++;
+      }
+    }
+  }
+  if (n === 0) return undefined;
+  return agg === 'average' ? total / n : total;
+}
+
+/** Health signals of one deployment from Azure Monitor: requests and 5xx, latency percentiles. */
+export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): SignalSource {
+  return {
+    async query(deployment, start, end, options): Promise<Signals> {
+      void options;
+      const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*'`;
+      const [reqs, lat] = await Promise.all([
+        eps.metrics(endpointId, { names: ['RequestsPerMinute'], start, end, aggregation: 'Total', filter }),
+        eps.metrics(endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
+      ]);
+      const requests = sumSeries(reqs, 'RequestsPerMinute', 'total') ?? 0;
+      const errors = sumSeries(reqs, 'RequestsPerMinute', 'total', (m) => m.statuscodeclass === '5xx') ?? 0;
+      const signals: Signals = { requests };
+      if (requests > 0) signals.error_rate = errors / requests;
+      const p95 = sumSeries(lat, 'RequestLatency_P95', 'maximum') ?? sumSeries(lat, 'RequestLatency_P95', 'average');
+      const p99 = sumSeries(lat, 'RequestLatency_P99', 'maximum') ?? sumSeries(lat, 'RequestLatency_P99', 'average');
+      if (p95 !== undefined) signals.latency_p95 = p95;
+      if (p99 !== undefined) signals.latency_p99 = p99;
+      return signals;
+    },
+  };
+}
+
+export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scoringUri: () => Promise<string>, auth: ScoringAuth, probeBody?: string): DeploymentOps {
+  return {
+    async delete(name) {
+      const poller = await eps.arm.beginDelete(eps.deploymentPath(endpoint, name));
+      await poller.pollUntilDone();
+    },
+    async scale(name, instances) {
+      const d = await eps.getDeployment(endpoint, name);
+      if (!d) return;
+      const body: ArmResource = { ...d, sku: { ...(d.sku ?? { name: 'Default' }), capacity: instances } };
+      for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
+      if (body.properties) delete body.properties.provisioningState;
+      const poller = await eps.arm.beginPut(eps.deploymentPath(endpoint, name), body);
+      await poller.pollUntilDone();
+    },
+    async confirmServes(name) {
+      const answers: Record<string, number> = {};
+      for (let i = 0; i < 5; i++) {
+        const r = await score(await scoringUri(), auth, probeBody ?? '{}');
+        const who = r.deployment ?? '(unknown)';
+        answers[who] = (answers[who] ?? 0) + 1;
+        if (r.status >= 500) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
+      }
+      const ok = Object.keys(answers).length === 1 && answers[name] === 5;
+      return { ok, detail: `requests without the deployment header were answered by ${Object.entries(answers).map(([k, v]) => `${k}×${v}`).join(', ')}` };
+    },
+  };
+}
+
+/** Synthetic scoring requests at a steady rate, spread over the endpoint's traffic split. */
+export function createProbeDriver(scoringUri: () => Promise<string>, auth: ScoringAuth, body: string): ProbeDriver {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start(rps) {
+      if (timer || rps <= 0) return;
+      timer = setInterval(() => {
+        void scoringUri()
+          .then((uri) => score(uri, auth, body))
+          .catch(() => undefined);
+      }, Math.max(10, Math.round(1000 / rps)));
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * deploy: main and post steps. Translates the endpoint and deployment files, checks everything
+ * before any change (endpoint state, prior traffic as the rollback point, names, traffic
+ * arithmetic), then drives the staged rollout (src/rollout) over the Azure providers
+ * (src/azure/online-endpoints.ts). The post step rolls back a rollout the workflow cancelled.
+ */
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { createBlobStore } from '../azure/blob.js';
+import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
+import {
+  createDeploymentOps,
+  createMonitorSignals,
+  createProbeDriver,
+  createProvisioner,
+  createSmokeTester,
+  createTrafficRouter,
+  OnlineEndpoints,
+  scoringAuth,
+  trafficOf,
+  type ArmResource,
+} from '../azure/online-endpoints.js';
+import { createSnapshotUploader, createWorkspaceApi } from '../azure/workspace.js';
+import { ConfigurationError } from '../inputs/errors.js';
+import { readDeployInputs, type DeploySettings } from '../inputs/deploy.js';
+import { readWorkflowRun } from '../inputs/github.js';
+import type { InputReader } from '../inputs/reader.js';
+import type { PostState } from '../inputs/state.js';
+import { ensureAsset } from '../jobs/submit.js';
+import { appendLedger } from '../report/ledger.js';
+import { fileStatusStore, rollbackOnCancel, runRollout, type RolloutResult } from '../rollout/run.js';
+import type { RolloutProviders } from '../rollout/providers.js';
+import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
+import { formatTimeline } from '../rollout/timeline.js';
+import { assertValidTraffic, formatTrafficState } from '../rollout/traffic.js';
+import { checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
+import { SpecDocument } from '../specs/document.js';
+import { parseReference } from '../specs/references.js';
+import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
+
+export interface DeployDeps {
+  reader: InputReader;
+  state: PostState;
+  env?: Record<string, string | undefined>;
+  abortSignal?: AbortSignal;
+}
+
+interface Target {
+  ctx: AzureContext;
+  eps: OnlineEndpoints;
+  endpointName: string;
+  endpointPlan?: EndpointPlan;
+}
+
+async function connect(reader: InputReader, env: Record<string, string | undefined>, override?: Partial<AzureSettings>): Promise<{ ctx: AzureContext; azure: AzureSettings }> {
+  const azure = { ...(await readAzureInputs(reader, { env })), ...(override ?? {}) };
+  const ctx = await createAzureContext(azure, { actionName: 'deploy' });
+  return { ctx, azure };
+}
+
+/** `azureml:name:version` or `azureml:name@alias` (alias: the version tagged alias.<alias>, `latest`: the newest). */
+async function resolveModel(ctx: AzureContext, ref: string): Promise<{ id: string; name: string; version: string }> {
+  const r = parseReference(ref);
+  if (r.kind === 'arm-id') {
+    const m = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(r.id);
+    if (!m) throw new ConfigurationError(`Input 'model': '${ref}' is not a model version id`, { input: 'model' });
+    return { id: r.id, name: m[1], version: m[2] };
+  }
+  if (r.kind !== 'asset') throw new ConfigurationError(`Input 'model': '${ref}' is not a workspace model reference`, { input: 'model', hint: 'azureml:<name>:<version> or azureml:<name>@<alias>' });
+  const base = `models/${encodeURIComponent(r.name)}`;
+  if (r.version) {
+    const v = await ctx.arm.tryGet<ArmResource>(`${base}/versions/${encodeURIComponent(r.version)}`);
+    if (!v) throw new ConfigurationError(`Input 'model': model ${r.name} has no version ${r.version}`, { input: 'model' });
+    return { id: String(v.id), name: r.name, version: r.version };
+  }
+  const label = r.label ?? 'latest';
+  let best: ArmResource | undefined;
+  for await (const v of ctx.arm.list<ArmResource>(`${base}/versions`)) {
+    if (label === 'latest') {
+      if (!best || Number(v.name) > Number(best.name)) best = v;
+    } else if ((v.properties?.tags as Record<string, string> | undefined)?.[`${MODEL_ALIAS_TAG_PREFIX}${label}`] !== undefined) {
+      best = v;
+    }
+  }
+  if (!best) throw new ConfigurationError(`Input 'model': no version of model ${r.name} ${label === 'latest' ? 'exists' : `holds the alias @${label}`}`, { input: 'model' });
+  return { id: String(best.id), name: r.name, version: String(best.name) };
+}
+
+function derivedName(model: string, version: string, taken: Record<string, number>): string {
+  const base = `${model}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, 'm-').replace(/-+/g, '-');
+  let name = base.slice(0, 32).replace(/-+$/, '');
+  if ((taken[name] ?? 0) > 0) name = `${name.slice(0, 28)}-new`.replace(/-+/g, '-');
+  return name.length >= 3 ? name : `${name}-dep`;
+}
+
+async function planNewDeployment(t: Target, s: DeploySettings): Promise<DeploymentPlan & { deploymentName: string }> {
+  const api = createWorkspaceApi(t.ctx.arm);
+  let plan: DeploymentPlan;
+  if (s.deploymentFile) {
+    const doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, 'deployment-file');
+    plan = await planDeployment(doc, s.deploymentFile.path, { workspaceId: t.ctx.workspaceId, resolver: api, endpointName: t.endpointName });
+  } else {
+    const m = await resolveModel(t.ctx, s.model as string);
+    plan = {
+      name: undefined,
+      body: { sku: { name: 'Default', capacity: s.instanceCount }, properties: { endpointComputeType: 'Managed', model: m.id, instanceType: s.instanceType } },
+      uploads: [],
+      assets: [],
+      modelId: m.id,
+    };
+    plan.name = derivedName(m.name, m.version, {});
+  }
+  const deploymentName = s.deploymentName ?? plan.name ?? derivedName('model', '1', {});
+  const bad = checkDeploymentName(deploymentName);
+  if (bad) throw new ConfigurationError(`deployment name '${deploymentName}' is not valid`, { input: 'deployment-name', hint: bad });
+  return { ...plan, deploymentName };
+}
+
+function statusPath(env: Record<string, string | undefined>, endpoint: string, deployment: string): string {
+  return join(env.RUNNER_TEMP ?? process.cwd(), 'azureml-actions', `rollout-${endpoint}-${deployment}.json`);
+}
+
+function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmResource, deploymentBody: ArmResource | undefined, abortSignal?: AbortSignal): RolloutProviders {
+  const authMode = String(ep.properties?.authMode ?? 'Key');
+  const auth = scoringAuth(t.eps, t.endpointName, authMode, core.setSecret);
+  let scoringUri = String(ep.properties?.scoringUri ?? '');
+  const uri = async () => {
+    if (!scoringUri) scoringUri = String((await t.eps.getEndpoint(t.endpointName))?.properties?.scoringUri ?? '');
+    return scoringUri;
+  };
+  const probeBody = s.smokeRequests[0]?.body;
+  const providers: RolloutProviders = {
+    router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
+    signals: createMonitorSignals(t.eps, String(ep.id)),
+    deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody),
+  };
+  if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, core.info);
+  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, core.info);
+  if (plan.probeRps > 0 && probeBody) providers.probe = createProbeDriver(uri, auth, probeBody);
+  return providers;
+}
+
+async function ensureEndpoint(t: Target, abortSignal?: AbortSignal): Promise<ArmResource> {
+  let ep = await t.eps.getEndpoint(t.endpointName);
+  if (!ep) {
+    if (!t.endpointPlan) {
+      throw new ConfigurationError(`endpoint '${t.endpointName}' does not exist in workspace ${t.ctx.workspace.workspaceName}`, {
+        input: 'endpoint',
+        hint: 'give the path of an az ml online-endpoint YAML to create it, or the name of an existing endpoint',
+      });
+    }
+    const ws = await t.ctx.arm.get<ArmResource>('');
+    core.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
+    ep = await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
+  }
+  return t.eps.waitReady(t.endpointName, abortSignal);
+}
+
+export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
+  const env = deps.env ?? process.env;
+  const run = readWorkflowRun(env);
+  const s = readDeployInputs(deps.reader, run.workspace);
+  let endpointPlan: EndpointPlan | undefined;
+  if (s.endpointFile) endpointPlan = planEndpoint(SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint'));
+  const { ctx, azure } = await connect(deps.reader, env);
+  const eps = new OnlineEndpoints(ctx.arm, { log: core.info });
+  const t: Target = { ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
+
+  // Everything that can be refused is checked before anything changes.
+  core.startGroup('Preflight');
+  const planned = await planNewDeployment(t, s);
+  const existing = await eps.getEndpoint(t.endpointName);
+  const prior = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
+  const kubernetes = Boolean(existing?.properties?.compute);
+  assertValidTraffic(prior, { kubernetes });
+  if ((prior.traffic[planned.deploymentName] ?? 0) > 0 || (prior.mirror?.[planned.deploymentName] ?? 0) > 0) {
+    throw new ConfigurationError(`deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`, {
+      input: s.deploymentName ? 'deployment-name' : s.deploymentFile ? 'deployment-file' : 'model',
+      hint: 'give the new deployment another name (deployment-name)',
+    });
+  }
+  if (kubernetes && s.plan.mirrorPercent > 0) throw new ConfigurationError('mirror traffic is not supported on Kubernetes endpoints', { input: 'mirror-percent' });
+  core.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
+  core.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
+  core.endGroup();
+
+  const ep = await ensureEndpoint(t, deps.abortSignal);
+  // Uploads and anonymous assets (model, code, environment) the deployment points at.
+  const api = createWorkspaceApi(ctx.arm);
+  const uploader = createSnapshotUploader(() => createBlobStore(ctx));
+  for (const up of planned.uploads) {
+    if (planned.assets.some((a) => a.upload === up)) continue;
+    if (!(await uploader.hasSnapshot(up.datastorePath, up.snapshot))) await uploader.upload(up.datastorePath, up.snapshot);
+  }
+  const stats = { files: 0, bytes: 0, reused: 0 };
+  const order = { codes: 0, environments: 1, models: 1, components: 2 } as const;
+  for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, { info: core.info, debug: core.debug }, stats);
+
+  const path = statusPath(env, t.endpointName, planned.deploymentName);
+  const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+  deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: false, machine: { statusPath: path } });
+
+  const deploymentBody: ArmResource = { location: ep.location, ...planned.body };
+  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
+  const result = await runRollout(s.plan, providers, {
+    deployment: planned.deploymentName,
+    kubernetes,
+    store: fileStatusStore(path),
+    abortSignal: deps.abortSignal,
+    onEvent: (e) => core.info(`[${e.phase}] ${e.message}`),
+  });
+  deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: true, machine: { statusPath: path } });
+  await report(result, t, ep);
+  if (result.outcome !== 'promoted') {
+    throw new Error(`rollout of ${planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`);
+  }
+  return result;
+}
+
+async function report(result: RolloutResult, t: Target, ep: ArmResource): Promise<void> {
+  const scoring = String(ep.properties?.scoringUri ?? '');
+  core.setOutput('status', result.outcome);
+  core.setOutput('deployment-name', result.deployment);
+  core.setOutput('scoring-uri', scoring);
+  core.setOutput('traffic', JSON.stringify(result.traffic ?? {}));
+  core.setOutput('timeline', JSON.stringify(result.timeline));
+  core.startGroup('Rollout timeline');
+  for (const line of formatTimeline(result.timeline)) core.info(line);
+  core.endGroup();
+  appendLedger({ kind: 'rollout', action: 'deploy', endpoint: t.endpointName, deployment: result.deployment, status: result.outcome, timeline: result.timeline });
+  const rows = result.timeline.stages.map((st) => [st.name, `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), st.result]);
+  await core.summary
+    .addHeading(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`, 3)
+    .addTable([[{ data: 'stage', header: true }, { data: 'weight', header: true }, { data: 'checks', header: true }, { data: 'result', header: true }], ...rows])
+    .addRaw(result.reason ? `Reason: ${result.reason}` : '', true)
+    .write()
+    .catch(() => undefined);
+}
+
+/** Post step: roll back a rollout the workflow cancelled (or whose main step died). */
+export async function deployPost(deps: DeployDeps): Promise<void> {
+  const saved = deps.state.loadRollout();
+  if (!saved || saved.settled) return;
+  const env = deps.env ?? process.env;
+  const path = (saved.machine as { statusPath?: string } | undefined)?.statusPath;
+  if (!path) return;
+  const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
+  const { ctx } = await connect(deps.reader, env, saved.workspace);
+  const eps = new OnlineEndpoints(ctx.arm, { log: core.info });
+  const t: Target = { ctx, eps, endpointName: saved.endpointName };
+  const ep = await eps.getEndpoint(saved.endpointName);
+  if (!ep) return;
+  const plan = readRolloutPlan(deps.reader);
+  core.info(`The workflow stopped during the rollout of ${saved.deploymentName} on ${saved.endpointName}: restoring the prior traffic.`);
+  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, undefined), { store: fileStatusStore(path), onEvent: (e) => core.info(`[${e.phase}] ${e.message}`) });
+  if (!result) return;
+  await report(result, t, ep);
+  core.info(`Rollout ${result.outcome}: traffic ${result.traffic ? formatTrafficState(result.traffic) : 'unknown'}`);
+}
