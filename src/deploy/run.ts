@@ -98,7 +98,12 @@ async function planNewDeployment(t: Target, s: DeploySettings): Promise<Deployme
   let plan: DeploymentPlan;
   if (s.deploymentFile) {
     const doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, 'deployment-file');
-    plan = await planDeployment(doc, s.deploymentFile.path, { workspaceId: t.ctx.workspaceId, resolver: api, endpointName: t.endpointName });
+    // With a `model` input too, the file is a template: its model is replaced by the one given.
+    const m = s.model ? await resolveModel(t.ctx, s.model) : undefined;
+    const spec = m && typeof doc.value === 'object' && doc.value !== null ? { ...(doc.value as Record<string, unknown>), model: `azureml:${m.id}` } : doc.value;
+    const templated = doc.withValue(spec);
+    plan = await planDeployment(templated, s.deploymentFile.path, { workspaceId: t.ctx.workspaceId, resolver: api, endpointName: t.endpointName });
+    if (m && !plan.name) plan.name = derivedName(m.name, m.version, {});
   } else {
     const m = await resolveModel(t.ctx, s.model as string);
     plan = {

@@ -64,8 +64,8 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   }
   const deploymentFile = reader.optional('deployment-file');
   const model = reader.optional('model');
-  if (!deploymentFile === !model) {
-    throw new ConfigurationError(deploymentFile ? "Inputs 'deployment-file' and 'model' exclude each other" : "Give the new deployment: 'deployment-file' or 'model'", { input: deploymentFile ? 'model' : 'deployment-file' });
+  if (!deploymentFile && !model) {
+    throw new ConfigurationError("Give the new deployment: 'deployment-file', 'model', or both (the model then replaces the file's)", { input: 'deployment-file' });
   }
   if (deploymentFile) {
     s.deploymentFile = file(workspace, deploymentFile);

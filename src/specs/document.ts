@@ -60,6 +60,11 @@ export class SpecDocument {
     return SpecDocument.parse(text, displayName, input);
   }
 
+  /** The same file with a changed value (after overrides); positions still point into the file. */
+  withValue(value: unknown): SpecDocument {
+    return new SpecDocument(this.file, value, this.doc, this.lines, this.input);
+  }
+
   /** The source position of a field (its key when it has one, else its value). */
   locate(path: SpecPath): SpecLocation {
     let node: unknown = this.doc.contents;
