@@ -66,7 +66,7 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples jobs/basics → ARM JobBa
       const ok = v(plan.body);
       expect(ok, describeErrors(v)).toBe(true);
       for (const asset of plan.assets) {
-        const def = { codes: 'CodeVersion', environments: 'EnvironmentVersion', components: 'ComponentVersion' }[asset.kind];
+        const def = { codes: 'CodeVersion', environments: 'EnvironmentVersion', components: 'ComponentVersion', models: 'ModelVersion' }[asset.kind];
         const va = validatorFor(`${def}Resource`, def);
         expect(va(asset.body), `${asset.id}: ${describeErrors(va)}`).toBe(true);
       }

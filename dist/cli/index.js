@@ -364,7 +364,7 @@ async function main(argv) {
     const [command, ...rest] = argv;
     switch (command) {
         case 'emulator': {
-            const { emulatorCli } = await Promise.all(/* import() */[__nccwpck_require__.e(385), __nccwpck_require__.e(558)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5558));
+            const { emulatorCli } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(385), __nccwpck_require__.e(190)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1190));
             await emulatorCli(rest);
             return 0;
         }

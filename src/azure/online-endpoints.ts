@@ -344,7 +344,18 @@ function sumSeries(resp: MonitorResponse, metric: string, agg: 'total' | 'averag
   return agg === 'average' ? total / n : total;
 }
 
-/** Health signals of one deployment from Azure Monitor: requests and 5xx, latency percentiles. */
+/**
+ * A request the deployment failed: a 5xx from the endpoint, or a 424 (a managed endpoint's answer
+ * when the model's `run()` raised or returned non-2xx; `modelStatusCode` holds the container's own
+ * status). 4xx caused by the caller (400, 401, 429 …) are not the deployment's fault.
+ */
+export function isServerError(dims: Record<string, string>): boolean {
+  if (dims.statuscodeclass === '5xx') return true;
+  if (dims.statuscode === '424') return true;
+  return /^5\d\d$/.test(dims.modelstatuscode ?? '');
+}
+
+/** Health signals of one deployment from Azure Monitor: requests and failures, latency percentiles. */
 export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): SignalSource {
   return {
     async query(deployment, start, end, options): Promise<Signals> {
@@ -355,7 +366,7 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): 
         eps.metrics(endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
       ]);
       const requests = sumSeries(reqs, 'RequestsPerMinute', 'total') ?? 0;
-      const errors = sumSeries(reqs, 'RequestsPerMinute', 'total', (m) => m.statuscodeclass === '5xx') ?? 0;
+      const errors = sumSeries(reqs, 'RequestsPerMinute', 'total', isServerError) ?? 0;
       const signals: Signals = { requests };
       if (requests > 0) signals.error_rate = errors / requests;
       const p95 = sumSeries(lat, 'RequestLatency_P95', 'maximum') ?? sumSeries(lat, 'RequestLatency_P95', 'average');
@@ -388,7 +399,7 @@ export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scor
         const r = await score(await scoringUri(), auth, probeBody ?? '{}');
         const who = r.deployment ?? '(unknown)';
         answers[who] = (answers[who] ?? 0) + 1;
-        if (r.status >= 500) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
+        if (r.status >= 500 || r.status === 424) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
       }
       const ok = Object.keys(answers).length === 1 && answers[name] === 5;
       return { ok, detail: `requests without the deployment header were answered by ${Object.entries(answers).map(([k, v]) => `${k}×${v}`).join(', ')}` };

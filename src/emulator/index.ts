@@ -34,8 +34,10 @@ import {
 } from './config.js';
 import { createFaultInjector, loadFaultsFile, type FaultInjector, type FaultRule } from './faults.js';
 import { RequestLog } from './http/requestLog.js';
+import { createEndpointsModule, type EndpointsOptions } from './endpoints/index.js';
 import { createJobExecutor } from './jobs/executor.js';
 import { createMlflowModule } from './mlflow/routes.js';
+import { registriesModule } from './registries/index.js';
 import { createEmulatorServer } from './server.js';
 import { createResourceStore } from './store/index.js';
 import type { BlobEndpoint, EmulatorTimings, JobHost, ResourceStore, Route } from './types.js';
@@ -65,6 +67,8 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Token audiences accepted on ARM routes; client ids and secrets the token endpoint knows (any when absent). */
   auth?: { armAudiences?: string[]; clientSecrets?: Record<string, string>; tokenLifetimeSeconds?: number };
+  /** Online endpoints: Python, readiness polling, restart back-off, metrics sampling. */
+  endpoints?: EndpointsOptions;
 }
 
 export interface RunningEmulator {
@@ -171,6 +175,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       defaults,
       pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
     };
+    const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
     const log = new RequestLog();
     const adminDeps = { faults, log, blob, defaults, store };
     const routes: Route[] = [
@@ -181,13 +186,15 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       ...computeRoutes(deps),
       ...assetRoutes(deps),
       ...jobRoutes(deps),
+      ...registriesModule(deps),
+      ...endpoints.routes(),
       ...lro.routes(),
       ...createMlflowModule(jobHost).routes(),
       ...publicRoutes(adminDeps),
     ];
     const server = createEmulatorServer({
       routes,
-      adminRoutes: adminRoutes(adminDeps),
+      adminRoutes: [...adminRoutes(adminDeps), ...endpoints.adminRoutes()],
       tokens,
       faults,
       log,
@@ -196,10 +203,12 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     const address = await server.listen(o.port ?? 0, listenHost);
     cleanups.push(() => server.close());
     cleanups.push(() => executor.close());
+    cleanups.push(() => endpoints.close());
     const hostPort = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     baseUrl = `http://${hostPort}`;
 
     await seedDefaults(deps, new Date());
+    await endpoints.recover();
 
     let closing: Promise<void> | undefined;
     return {

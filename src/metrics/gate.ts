@@ -11,6 +11,8 @@ import { readWorkflowRun } from '../inputs/github.js';
 import { readMetricGateInputs, type MetricGateSettings } from '../inputs/metric-gate.js';
 import type { InputReader } from '../inputs/reader.js';
 import { appendLedger } from '../report/ledger.js';
+import { compactHistories } from '../report/chart.js';
+import { directionsFromRules } from '../report/metrics-table.js';
 import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnection, type AzureMlJobSource } from './azureml.js';
 import { resolveBaseline, type BaselineResolution } from './baseline.js';
 import { evaluateRules, type MetricSet } from './evaluate.js';
@@ -193,6 +195,7 @@ export async function metricGateMain(deps: MetricGateDeps): Promise<GateOutcome>
       source: source.description,
       ...(baseline ? { baseline: baseline.found ? baseline.description : `${baseline.spec.text} (none yet)` } : {}),
       report,
+      histories: compactHistories(metrics, { prefer: [...directionsFromRules(report.rules).keys()] }),
     },
     env,
   );

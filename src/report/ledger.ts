@@ -19,12 +19,21 @@ export interface JobEntry {
   error?: string;
 }
 
+/**
+ * Metric histories for the PR chart: metric name → `[step, value]` pairs in step order, already
+ * thinned to a few dozen points (see `compactHistories` in src/report/chart.ts). A NaN value is
+ * written as null by JSON.
+ */
+export type MetricHistories = Record<string, Array<[number, number | null]>>;
+
 export interface GateEntry {
   kind: 'gate';
   passed: boolean;
   source: string;
   baseline?: string;
   report: unknown;
+  /** Histories of the run's metrics (optional: the chart is skipped without them). */
+  histories?: MetricHistories;
 }
 
 export interface ModelEntry {

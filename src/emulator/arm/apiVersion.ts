@@ -11,7 +11,10 @@ export function checkApiVersion(path: string, query: URLSearchParams, location =
   const v = query.get('api-version');
   if (v === null || v.trim() === '') throw ArmErrors.missingApiVersion();
   if (!/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$/.test(v)) throw ArmErrors.invalidApiVersionFormat(v);
-  if (path.toLowerCase().includes(`/providers/${MLS_NAMESPACE.toLowerCase()}/`) && !isSupportedApiVersion(v)) {
+  // The provider whose api-version rules apply is the last one in the path: Azure Monitor's
+  // `…/onlineEndpoints/{e}/providers/Microsoft.Insights/metrics` has its own versions.
+  const lastProvider = /\/providers\/([^/]+)\/(?!.*\/providers\/)/i.exec(path)?.[1]?.toLowerCase();
+  if (lastProvider === MLS_NAMESPACE.toLowerCase() && !isSupportedApiVersion(v)) {
     const type = resourceTypeFromPath(path) ?? 'workspaces';
     throw ArmErrors.unsupportedApiVersion(v, `${MLS_NAMESPACE}/${type.replace(/^locations\/.*/, 'locations')}`.replace(/\/$/, ''), location, supportedApiVersionsText());
   }

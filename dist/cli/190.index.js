@@ -1,8 +1,8 @@
-export const id = 558;
-export const ids = [558];
+export const id = 190;
+export const ids = [190];
 export const modules = {
 
-/***/ 5558:
+/***/ 1190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3130,266 +3130,800 @@ class RequestLog {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emulator/mlflow/persist.ts
+;// CONCATENATED MODULE: ./src/emulator/endpoints/errors.ts
 /**
- * Small write-behind file writer for the tracking store: JSON snapshots are written atomically
- * (temp file + rename) and coalesced (only the newest snapshot of a file is written), appends
- * are batched; each file has at most one write in flight. `flush()` waits for everything.
+ * The errors of online endpoints and deployments, as Azure ML spells them (the ML service's
+ * `UserError` body with the `managementfrontend` component for request validation, ARM-style
+ * codes for conflicts and for failed provisioning operations).
  */
 
+/** A provisioning failure: the operation ends `Failed` with this code and message. */
+class DeploymentFailure extends Error {
+    code;
+    name = 'DeploymentFailure';
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+    toArmError() {
+        return new ArmError(400, this.code, this.message);
+    }
+}
+const EndpointErrors = {
+    endpointNotFound(name, workspace) {
+        return ArmErrors.notFound('online endpoint', name, workspace);
+    },
+    deploymentNotFound(endpoint, name, workspace) {
+        return new ArmError(404, 'UserError', `Deployment '${name}' was not found in endpoint '${endpoint}' of workspace '${workspace}'.`, {
+            component: 'managementfrontend',
+            details: [{ code: 'NotFound', message: `The online deployment '${name}' does not exist.` }],
+        });
+    },
+    /** A write while another operation runs on the endpoint (Azure: "Conflict of operation ..."). */
+    endpointBusy(name, state, workspace) {
+        return new ArmError(409, 'Conflict', `Conflict of operation, another operation on same entity is already running in workspace '${workspace}': online endpoint '${name}' is in provisioning state '${state}'. Retry when the operation has finished.`, { target: name, component: 'managementfrontend', details: [{ code: 'OperationInProgress', message: `Endpoint '${name}' is '${state}'.` }] });
+    },
+    deploymentBusy(endpoint, name, state, workspace) {
+        return new ArmError(409, 'Conflict', `Conflict of operation, another operation on same entity is already running in workspace '${workspace}': deployment '${name}' of endpoint '${endpoint}' is in provisioning state '${state}'. Retry when the operation has finished.`, { target: name, component: 'managementfrontend', details: [{ code: 'OperationInProgress', message: `Deployment '${name}' is '${state}'.` }] });
+    },
+    /** What Azure answers when a deployment is created while its endpoint is being changed. */
+    endpointNotReadyForDeployment(endpoint, state) {
+        return new ArmError(409, 'Conflict', `Cannot create a deployment in endpoint ${endpoint} because it is in ${state} provisioning state.`, {
+            target: endpoint,
+            component: 'managementfrontend',
+            details: [{ code: 'OperationInProgress', message: `Endpoint '${endpoint}' is '${state}'.` }],
+        });
+    },
+    deploymentHasTraffic(endpoint, name, live, mirror) {
+        const parts = [live > 0 ? `${live}% of the live traffic` : '', mirror > 0 ? `${mirror}% mirrored traffic` : ''].filter((p) => p);
+        return ArmErrors.conflict(`Deployment '${name}' cannot be deleted because endpoint '${endpoint}' still sends it ${parts.join(' and ')}. Set its traffic (and mirrorTraffic) to 0 on the endpoint first.`, `traffic.${name}`);
+    },
+    endpointNameTaken(name, location, otherWorkspace) {
+        return ArmErrors.conflict(`There is already an endpoint with the name '${name}' in region '${location}' (workspace '${otherWorkspace}'). Endpoint name needs to be unique within a region.`, 'name');
+    },
+    invalid(target, message) {
+        return ArmErrors.validation(target, message);
+    },
+    immutable(target, message) {
+        return ArmErrors.validation(target, message);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/ids.ts
+/** ARM ids, resource types and provisioning states of online endpoints and their deployments. */
 
 
-class WriteBehind {
-    onError;
-    pending = new Map();
-    active = new Map();
-    madeDirs = new Set();
-    failures = 0;
-    constructor(onError = defaultOnError) {
-        this.onError = onError;
-    }
-    /** Write `produce()` to `file` (as JSON) soon; later calls before the write replace earlier ones. */
-    writeJson(file, produce) {
-        this.slot(file).json = produce;
-        this.kick(file);
-    }
-    /** Append `text` to `file` soon, after anything appended before. */
-    append(file, text) {
-        this.slot(file).append.push(text);
-        this.kick(file);
-    }
-    /** Resolves when every write requested so far has reached the disk. */
-    async flush() {
-        while (this.active.size > 0) {
-            await Promise.all([...this.active.values()]);
+const ENDPOINT_TYPE = `${MLS_NAMESPACE}/workspaces/onlineEndpoints`;
+const DEPLOYMENT_TYPE = `${MLS_NAMESPACE}/workspaces/onlineEndpoints/deployments`;
+/** Azure Monitor namespaces of the two resource types. */
+const ENDPOINT_METRICS_NAMESPACE = ENDPOINT_TYPE;
+const DEPLOYMENT_METRICS_NAMESPACE = DEPLOYMENT_TYPE;
+/** States in which an operation is running on the resource: a second write conflicts. */
+const BUSY_ENDPOINT_STATES = ['Creating', 'Updating', 'Deleting'];
+const BUSY_DEPLOYMENT_STATES = ['Creating', 'Updating', 'Scaling', 'Deleting'];
+const AUTH_MODES = ['Key', 'AMLToken', 'AADToken'];
+const COMPUTE_TYPES = ['Managed', 'Kubernetes', 'AzureMLCompute'];
+function endpointsCollectionId(scope) {
+    return childId(scope, 'onlineEndpoints');
+}
+function endpointIdOf(scope, name) {
+    return childId(scope, 'onlineEndpoints', name);
+}
+function deploymentIdOf(scope, endpoint, deployment) {
+    return childId(scope, 'onlineEndpoints', endpoint, 'deployments', deployment);
+}
+/** The sidecar record holding an endpoint's keys (never part of the resource). */
+function keysRecordId(endpointId) {
+    return `${endpointId}/.emulator-keys`;
+}
+/** `…/onlineEndpoints/e/deployments/d` → `…/onlineEndpoints/e`. */
+function endpointIdOfDeployment(deploymentId) {
+    return deploymentId.replace(/\/deployments\/[^/]+\/?$/i, '');
+}
+/** `…/workspaces/ws/onlineEndpoints/e` → `…/workspaces/ws`. */
+function workspaceIdOfEndpoint(endpointId) {
+    return endpointId.replace(/\/onlineEndpoints\/[^/]+\/?$/i, '');
+}
+/** Case-insensitive map key of an id or name. */
+function keyOf(s) {
+    return s.toLowerCase().replace(/\/+$/, '');
+}
+/** The audience of the AML tokens an endpoint hands out (`token` operation) and accepts. */
+function amlTokenAudience(endpointId) {
+    return `https://ml.azure.com/onlineEndpoints/${keyOf(endpointId).split('/').slice(1).join('/')}`;
+}
+/** Audience of Microsoft Entra tokens accepted by `AADToken` endpoints. */
+const AAD_TOKEN_AUDIENCE = 'https://ml.azure.com';
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/monitorFilter.ts
+/**
+ * Azure Monitor's metrics `$filter`: dimension conditions joined by `and` / `or`, with
+ * parentheses — `deployment eq 'blue' and statusCodeClass eq '5xx'`, `deployment eq '*'`
+ * (split by every value), `deployment eq 'a' or deployment eq 'b'`, `ne`, `sw` (starts with).
+ * Values are single-quoted (`''` escapes a quote); names and keywords are case-insensitive.
+ * Every dimension named in the filter becomes a split dimension of the answer, as in Azure.
+ */
+class FilterSyntaxError extends Error {
+    name = 'FilterSyntaxError';
+}
+function tokenize(src) {
+    const out = [];
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (/\s/.test(c)) {
+            i++;
         }
-    }
-    get failureCount() {
-        return this.failures;
-    }
-    slot(file) {
-        let p = this.pending.get(file);
-        if (!p) {
-            p = { append: [] };
-            this.pending.set(file, p);
+        else if (c === '(') {
+            out.push({ kind: 'lparen' });
+            i++;
         }
-        return p;
-    }
-    kick(file) {
-        if (this.active.has(file))
-            return;
-        const run = (async () => {
-            try {
-                for (;;) {
-                    const job = this.pending.get(file);
-                    if (!job)
-                        break;
-                    this.pending.delete(file);
-                    await this.ensureDir((0,external_node_path_.dirname)(file));
-                    if (job.append.length > 0)
-                        await (0,promises_.appendFile)(file, job.append.join(''), 'utf8');
-                    if (job.json)
-                        await writeAtomic(file, JSON.stringify(job.json()));
+        else if (c === ')') {
+            out.push({ kind: 'rparen' });
+            i++;
+        }
+        else if (c === "'") {
+            let text = '';
+            i++;
+            for (;;) {
+                if (i >= src.length)
+                    throw new FilterSyntaxError(`unterminated string in $filter '${src}'`);
+                if (src[i] === "'") {
+                    if (src[i + 1] === "'") {
+                        text += "'";
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
                 }
+                text += src[i];
+                i++;
             }
-            catch (err) {
-                this.failures++;
-                this.pending.delete(file);
-                this.onError(err, file);
-            }
-            finally {
-                this.active.delete(file);
-            }
-        })();
-        this.active.set(file, run);
-    }
-    async ensureDir(dir) {
-        if (this.madeDirs.has(dir))
-            return;
-        await (0,promises_.mkdir)(dir, { recursive: true });
-        this.madeDirs.add(dir);
-    }
-}
-async function writeAtomic(file, text) {
-    const tmp = `${file}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-    try {
-        await (0,promises_.writeFile)(tmp, text, 'utf8');
-        await (0,promises_.rename)(tmp, file);
-    }
-    catch (err) {
-        await (0,promises_.rm)(tmp, { force: true });
-        throw err;
-    }
-}
-function defaultOnError(err, file) {
-    process.stderr.write(`azureml emulator: could not write tracking state ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
-}
-
-;// CONCATENATED MODULE: ./src/emulator/jobs/arm.ts
-const PROVIDER = 'Microsoft.MachineLearningServices';
-function workspaceRef(subscriptionId, resourceGroup, workspace) {
-    return {
-        subscriptionId,
-        resourceGroup,
-        workspace,
-        id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${PROVIDER}/workspaces/${workspace}`,
-    };
-}
-const WS_RE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)((?:\/.*)?)$/i;
-/** Split an id under a workspace into the workspace and the rest (`/jobs/x`, `/codes/a/versions/1`). */
-function parseWorkspaceChild(id) {
-    const m = WS_RE.exec(id.trim().replace(/\/+$/, ''));
-    if (!m)
-        return undefined;
-    return {
-        ws: workspaceRef(m[1], m[2], m[3]),
-        rest: m[4].split('/').filter((s) => s.length > 0),
-    };
-}
-function parseJobId(id) {
-    const p = parseWorkspaceChild(id);
-    if (!p || p.rest.length !== 2 || p.rest[0].toLowerCase() !== 'jobs') {
-        throw new TypeError(`'${id}' is not the ARM id of an Azure ML job (…/workspaces/<ws>/jobs/<name>)`);
-    }
-    return { ws: p.ws, name: p.rest[1] };
-}
-function jobId(ws, name) {
-    return `${ws.id}/jobs/${name}`;
-}
-/** The last segment of an ARM id (`…/computes/cpu-cluster` → `cpu-cluster`). */
-function lastSegment(id) {
-    const parts = id.replace(/\/+$/, '').split('/');
-    return parts[parts.length - 1] ?? id;
-}
-const TERMINAL_STATUSES = (/* unused pure expression or super */ null && (['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']));
-function isTerminal(status) {
-    return status === 'Completed' || status === 'Failed' || status === 'Canceled';
-}
-function asRecord(v) {
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
-/** Read the first present key (camelCase wire name, then the snake_case YAML/SDK spelling). */
-function pick(o, ...keys) {
-    if (!o)
-        return undefined;
-    for (const k of keys)
-        if (o[k] !== undefined && o[k] !== null)
-            return o[k];
-    return undefined;
-}
-function pickString(o, ...keys) {
-    const v = pick(o, ...keys);
-    if (typeof v === 'string')
-        return v;
-    if (typeof v === 'number' || typeof v === 'boolean')
-        return String(v);
-    return undefined;
-}
-function stringMap(v) {
-    const o = asRecord(v);
-    const out = {};
-    if (!o)
-        return out;
-    for (const [k, val] of Object.entries(o)) {
-        if (val === undefined || val === null)
-            continue;
-        out[k] = typeof val === 'string' ? val : typeof val === 'object' ? JSON.stringify(val) : String(val);
+            out.push({ kind: 'string', text });
+        }
+        else if (/[A-Za-z_]/.test(c)) {
+            let text = '';
+            while (i < src.length && /[A-Za-z0-9_.\-/]/.test(src[i]))
+                text += src[i++];
+            out.push({ kind: 'ident', text });
+        }
+        else {
+            throw new FilterSyntaxError(`unexpected '${c}' at position ${i} of $filter '${src}'`);
+        }
     }
     return out;
 }
-/** `PT5M`, `P1DT2H`, `PT0.5S` or a number of seconds → milliseconds; undefined when unparseable. */
-function parseDurationMs(v) {
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0)
-        return v * 1000;
-    if (typeof v !== 'string')
-        return undefined;
-    const s = v.trim();
-    if (/^\d+(\.\d+)?$/.test(s))
-        return Number(s) * 1000;
-    const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(s);
-    if (!m || s === 'P' || /T$/i.test(s))
-        return undefined;
-    const [d, h, mi, se] = [m[1], m[2], m[3], m[4]].map((x) => (x ? Number(x) : 0));
-    const ms = ((d * 24 + h) * 60 + mi) * 60_000 + se * 1000;
-    return ms > 0 ? ms : undefined;
+function parseFilter(src) {
+    const tokens = tokenize(src);
+    let pos = 0;
+    const peekWord = () => {
+        const t = tokens[pos];
+        return t?.kind === 'ident' ? t.text.toLowerCase() : undefined;
+    };
+    const parseOr = () => {
+        let left = parseAnd();
+        while (peekWord() === 'or') {
+            pos++;
+            left = { type: 'or', left, right: parseAnd() };
+        }
+        return left;
+    };
+    const parseAnd = () => {
+        let left = parseFactor();
+        while (peekWord() === 'and') {
+            pos++;
+            left = { type: 'and', left, right: parseFactor() };
+        }
+        return left;
+    };
+    const parseFactor = () => {
+        const t = tokens[pos];
+        if (!t)
+            throw new FilterSyntaxError(`$filter '${src}' ends where a condition was expected`);
+        if (t.kind === 'lparen') {
+            pos++;
+            const inner = parseOr();
+            if (tokens[pos]?.kind !== 'rparen')
+                throw new FilterSyntaxError(`missing ')' in $filter '${src}'`);
+            pos++;
+            return inner;
+        }
+        if (t.kind !== 'ident')
+            throw new FilterSyntaxError(`expected a dimension name in $filter '${src}'`);
+        pos++;
+        const op = tokens[pos];
+        const opText = op?.kind === 'ident' ? op.text.toLowerCase() : '';
+        if (opText !== 'eq' && opText !== 'ne' && opText !== 'sw') {
+            throw new FilterSyntaxError(`expected eq, ne or sw after '${t.text}' in $filter '${src}'`);
+        }
+        pos++;
+        const v = tokens[pos];
+        if (v?.kind !== 'string')
+            throw new FilterSyntaxError(`expected a quoted value after '${t.text} ${opText}' in $filter '${src}'`);
+        pos++;
+        return { type: 'cond', dim: t.text, op: opText, value: v.text };
+    };
+    const expr = parseOr();
+    if (pos !== tokens.length)
+        throw new FilterSyntaxError(`unexpected text after position ${pos} of $filter '${src}'`);
+    return expr;
+}
+/** Dimension names used in the filter (lower case, first-seen order). */
+function filterDimensions(e) {
+    const out = [];
+    const walk = (x) => {
+        if (x.type === 'cond') {
+            const d = x.dim.toLowerCase();
+            if (!out.includes(d))
+                out.push(d);
+        }
+        else {
+            walk(x.left);
+            walk(x.right);
+        }
+    };
+    if (e)
+        walk(e);
+    return out;
+}
+/** Whether a sample with these dimension values (keys lower case) passes the filter. */
+function matchesFilter(e, dims) {
+    if (!e)
+        return true;
+    switch (e.type) {
+        case 'and':
+            return matchesFilter(e.left, dims) && matchesFilter(e.right, dims);
+        case 'or':
+            return matchesFilter(e.left, dims) || matchesFilter(e.right, dims);
+        case 'cond': {
+            const actual = (dims[e.dim.toLowerCase()] ?? '').toLowerCase();
+            const want = e.value.toLowerCase();
+            if (e.op === 'eq')
+                return want === '*' || actual === want;
+            if (e.op === 'ne')
+                return want !== '*' && actual !== want;
+            return actual.startsWith(want);
+        }
+    }
 }
 
-;// CONCATENATED MODULE: ./src/emulator/jobs/bindings.ts
+;// CONCATENATED MODULE: ./src/emulator/endpoints/metrics.ts
 /**
- * Expressions in a job's `command`: `${{inputs.x}}`, `${{outputs.y}}`, `${{search_space.z}}`, and
- * optional blocks `$[[ --flag ${{inputs.opt}} ]]` that vanish when an input they use is not given.
- * Pure functions; an unknown reference is an error whose message names what exists.
+ * Azure Monitor metrics of online endpoints, computed from what really happened: every request
+ * the scoring router answered (deployment, status code, the model's status code, latency, bytes)
+ * and samples of the scoring processes (CPU, memory). Stored in one-minute buckets — Azure
+ * Monitor's finest grain for these metrics is PT1M, so that is the finest the emulator answers
+ * (`interval` PT1M, PT5M, PT15M, PT30M, PT1H, PT6H, PT12H, P1D or FULL; a finer grain is a 400
+ * unless `AutoAdjustTimegrain=true`, which raises it to PT1M as Azure does).
+ *
+ * Endpoint metrics (`…/onlineEndpoints/{e}/providers/Microsoft.Insights/metrics`):
+ *   RequestsPerMinute (dims deployment, statusCode, statusCodeClass, modelStatusCode),
+ *   RequestLatency, RequestLatency_P50/P90/P95/P99 (dim deployment), NetworkBytes.
+ * Deployment metrics (`…/deployments/{d}/providers/Microsoft.Insights/metrics`):
+ *   CpuUtilizationPercentage, CpuMemoryUtilizationPercentage (dim instanceId), DeploymentCapacity
+ *   (dims instanceId, State).
+ *
+ * The answer has Azure's shape: `{ cost, timespan, interval, value: [{ id, type, name: { value,
+ * localizedValue }, displayDescription, unit, timeseries: [{ metadatavalues: [{ name: { value,
+ * localizedValue }, value }], data: [{ timeStamp, average?, total?, … }] }], errorCode }],
+ * namespace, resourceregion }`. A data point without samples carries only `timeStamp` (Azure's
+ * null); dimensions named in `$filter` split the answer (one series per value combination that
+ * has data; none when nothing matched); dimension names in `metadatavalues` are lower case.
  */
-class BindingError extends Error {
-    name = 'BindingError';
+
+
+const AGGREGATIONS = ['average', 'count', 'minimum', 'maximum', 'total'];
+const MINUTE = 60_000;
+const RETENTION_MS = 48 * 3600_000;
+const MAX_POINTS = 50_000;
+/** Time grains Azure Monitor offers for these metrics, finest first. */
+const TIME_GRAINS = [
+    { iso: 'PT1M', ms: MINUTE },
+    { iso: 'PT5M', ms: 5 * MINUTE },
+    { iso: 'PT15M', ms: 15 * MINUTE },
+    { iso: 'PT30M', ms: 30 * MINUTE },
+    { iso: 'PT1H', ms: 60 * MINUTE },
+    { iso: 'PT6H', ms: 360 * MINUTE },
+    { iso: 'PT12H', ms: 720 * MINUTE },
+    { iso: 'P1D', ms: 1440 * MINUTE },
+];
+function statusClass(code) {
+    return `${Math.floor(code / 100)}xx`;
 }
-const REF = /\$\{\{\s*([^}]*?)\s*\}\}/g;
-const OPTIONAL = /\$\[\[([\s\S]*?)\]\]/g;
-function lookup(expr, values) {
-    const m = /^([A-Za-z_]+)\.(.+)$/.exec(expr);
-    if (!m) {
-        return { ok: false, why: `'\${{${expr}}}' is not a reference the local executor understands (expected inputs.<name>, outputs.<name> or search_space.<name>)`, optionalInput: false };
+/** Where the samples live: one-minute buckets per endpoint and per deployment, kept for 48 hours. */
+class MetricsStore {
+    endpoints = new Map();
+    deployments = new Map();
+    lastPrune = 0;
+    recordRequest(endpointId, s) {
+        const key = endpointId.toLowerCase();
+        let minutes = this.endpoints.get(key);
+        if (!minutes)
+            this.endpoints.set(key, (minutes = new Map()));
+        const m = Math.floor(s.time / MINUTE) * MINUTE;
+        let bucket = minutes.get(m);
+        if (!bucket)
+            minutes.set(m, (bucket = { counts: new Map(), latencies: new Map(), bytes: new Map() }));
+        const model = s.modelStatusCode === undefined ? '' : String(s.modelStatusCode);
+        const ck = `${s.deployment}\u0000${s.statusCode}\u0000${model}`;
+        const c = bucket.counts.get(ck);
+        if (c)
+            c.n++;
+        else
+            bucket.counts.set(ck, { deployment: s.deployment, statusCode: String(s.statusCode), modelStatusCode: model, n: 1 });
+        let lat = bucket.latencies.get(s.deployment);
+        if (!lat)
+            bucket.latencies.set(s.deployment, (lat = []));
+        lat.push(s.latencyMs);
+        bucket.bytes.set(s.deployment, (bucket.bytes.get(s.deployment) ?? 0) + s.bytes);
+        this.prune(s.time);
     }
-    const kind = m[1];
-    const name = m[2];
-    if (kind === 'inputs' || kind === 'outputs' || kind === 'search_space') {
-        const table = values[kind];
-        if (table && Object.prototype.hasOwnProperty.call(table, name))
-            return { ok: true, value: table[name] };
-        const known = table ? Object.keys(table) : [];
-        const label = kind === 'search_space' ? 'search space parameter' : kind.slice(0, -1);
-        const where = kind === 'search_space' && !table ? 'the job is not a sweep trial' : known.length > 0 ? `known ${kind}: ${known.join(', ')}` : `the job has no ${kind}`;
-        return { ok: false, why: `the command references \${{${expr}}}, but there is no ${label} named '${name}' (${where})`, optionalInput: kind === 'inputs' };
+    recordInstance(deploymentId, s) {
+        const key = deploymentId.toLowerCase();
+        let minutes = this.deployments.get(key);
+        if (!minutes)
+            this.deployments.set(key, (minutes = new Map()));
+        const m = Math.floor(s.time / MINUTE) * MINUTE;
+        let bucket = minutes.get(m);
+        if (!bucket)
+            minutes.set(m, (bucket = { samples: [] }));
+        bucket.samples.push(s);
     }
-    if (kind === 'parent') {
-        return { ok: false, why: `\${{${expr}}} binds pipeline data and is only valid in a pipeline step's inputs or outputs, not in a command`, optionalInput: false };
+    /** Drops an endpoint's samples and those of its deployments (the endpoint was deleted). */
+    forgetEndpoint(endpointId) {
+        const key = endpointId.toLowerCase();
+        this.endpoints.delete(key);
+        for (const k of [...this.deployments.keys()])
+            if (k.startsWith(`${key}/deployments/`))
+                this.deployments.delete(k);
     }
-    return { ok: false, why: `'\${{${expr}}}' refers to '${kind}', which the local executor does not know (expected inputs, outputs or search_space)`, optionalInput: false };
+    forgetDeployment(deploymentId) {
+        this.deployments.delete(deploymentId.toLowerCase());
+    }
+    endpointMinute(endpointId, minute) {
+        return this.endpoints.get(endpointId.toLowerCase())?.get(minute);
+    }
+    deploymentMinute(deploymentId, minute) {
+        return this.deployments.get(deploymentId.toLowerCase())?.get(minute);
+    }
+    prune(now) {
+        if (now - this.lastPrune < 10 * MINUTE)
+            return;
+        this.lastPrune = now;
+        const cutoff = now - RETENTION_MS;
+        for (const map of [...this.endpoints.values(), ...this.deployments.values()]) {
+            for (const m of [...map.keys()])
+                if (m < cutoff)
+                    map.delete(m);
+        }
+    }
 }
-/** All `${{...}}` expressions of a text, in order. */
-function references(text) {
-    return [...text.matchAll(REF)].map((m) => m[1]);
+const requestRows = (store, id, minute) => {
+    const b = store.endpointMinute(id, minute);
+    if (!b)
+        return [];
+    return [...b.counts.values()].map((c) => ({
+        dims: { deployment: c.deployment, statuscode: c.statusCode, statuscodeclass: statusClass(Number(c.statusCode)), modelstatuscode: c.modelStatusCode },
+        values: [c.n],
+    }));
+};
+const latencyRows = (store, id, minute) => {
+    const b = store.endpointMinute(id, minute);
+    if (!b)
+        return [];
+    return [...b.latencies.entries()].map(([deployment, values]) => ({ dims: { deployment }, values }));
+};
+const percentile = (p) => ({
+    name: `RequestLatency_P${p}`,
+    localized: `Request Latency P${p}`,
+    description: `The ${p}th percentile of the time taken to respond to a request, per minute, in milliseconds.`,
+    unit: 'Milliseconds',
+    primary: 'average',
+    dims: ['deployment'],
+    level: 'endpoint',
+    reduce: { kind: 'percentile', p },
+    rows: latencyRows,
+});
+const instanceRows = (pick) => (store, id, minute) => {
+    const b = store.deploymentMinute(id, minute);
+    if (!b)
+        return [];
+    return b.samples.flatMap((s) => {
+        const v = pick(s);
+        return v === undefined ? [] : [{ dims: { instanceid: s.instanceId, state: s.state }, values: [v] }];
+    });
+};
+const METRICS = [
+    {
+        name: 'RequestsPerMinute',
+        localized: 'Requests Per Minute',
+        description: 'The number of requests sent to the online endpoint within a minute.',
+        unit: 'Count',
+        primary: 'average',
+        dims: ['deployment', 'statusCode', 'statusCodeClass', 'modelStatusCode'],
+        level: 'endpoint',
+        reduce: { kind: 'sum' },
+        rows: requestRows,
+    },
+    {
+        name: 'RequestLatency',
+        localized: 'Request Latency',
+        description: 'The complete interval of time taken for a request to be responded, in milliseconds.',
+        unit: 'Milliseconds',
+        primary: 'average',
+        dims: ['deployment'],
+        level: 'endpoint',
+        reduce: { kind: 'raw' },
+        rows: latencyRows,
+    },
+    percentile(50),
+    percentile(90),
+    percentile(95),
+    percentile(99),
+    {
+        name: 'NetworkBytes',
+        localized: 'Network Bytes',
+        description: 'The bytes per second served for the endpoint (requests and responses).',
+        unit: 'BytesPerSecond',
+        primary: 'average',
+        dims: [],
+        level: 'endpoint',
+        reduce: { kind: 'perSecond' },
+        rows: (store, id, minute) => {
+            const b = store.endpointMinute(id, minute);
+            return b ? [...b.bytes.entries()].map(([deployment, n]) => ({ dims: { deployment }, values: [n] })) : [];
+        },
+    },
+    {
+        name: 'CpuUtilizationPercentage',
+        localized: 'CPU Utilization Percentage',
+        description: 'Percentage of CPU utilization on an instance (the scoring process, sampled by the emulator).',
+        unit: 'Percent',
+        primary: 'average',
+        dims: ['instanceId'],
+        level: 'deployment',
+        reduce: { kind: 'raw' },
+        rows: instanceRows((s) => s.cpuPercent),
+    },
+    {
+        name: 'CpuMemoryUtilizationPercentage',
+        localized: 'CPU Memory Utilization Percentage',
+        description: "Percentage of memory utilization on an instance (the scoring process's resident memory of the machine's memory).",
+        unit: 'Percent',
+        primary: 'average',
+        dims: ['instanceId'],
+        level: 'deployment',
+        reduce: { kind: 'raw' },
+        rows: instanceRows((s) => s.memoryPercent),
+    },
+    {
+        name: 'DeploymentCapacity',
+        localized: 'Deployment Capacity',
+        description: 'The number of instances in the deployment.',
+        unit: 'Count',
+        primary: 'average',
+        dims: ['instanceId', 'State'],
+        level: 'deployment',
+        reduce: { kind: 'raw' },
+        rows: instanceRows((s) => s.capacity),
+    },
+];
+function metricsOfLevel(level) {
+    return METRICS.filter((m) => m.level === level);
 }
-/**
- * Substitute a command. Optional blocks whose input references are missing are dropped; any other
- * unknown reference throws {@link BindingError}.
- */
-function substituteCommand(command, values) {
-    const withOptional = command.replace(OPTIONAL, (_block, inner) => {
-        for (const expr of references(inner)) {
-            const r = lookup(expr, values);
-            if (!r.ok) {
-                if (r.optionalInput)
-                    return '';
-                throw new BindingError(r.why);
+function badRequest(message) {
+    return new ArmError(400, 'BadRequest', message);
+}
+const DURATION_RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+function isoDurationMs(s) {
+    const m = DURATION_RE.exec(s.trim());
+    if (!m || s.trim().toUpperCase() === 'P' || /T$/i.test(s.trim()))
+        return undefined;
+    const [d, h, mi, se] = [m[1], m[2], m[3], m[4]].map((x) => (x ? Number(x) : 0));
+    return (((d * 24 + h) * 60 + mi) * 60 + se) * 1000;
+}
+function isoTime(ms) {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function isoDuration(ms) {
+    const s = Math.round(ms / 1000);
+    const d = Math.floor(s / 86400);
+    const h = Math.floor((s % 86400) / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const sec = s % 60;
+    const time = `${h ? `${h}H` : ''}${m ? `${m}M` : ''}${sec ? `${sec}S` : ''}`;
+    return `P${d ? `${d}D` : ''}${time ? `T${time}` : ''}` || 'PT0S';
+}
+/** `start/end`, `start/duration`, `duration/end` or a bare duration ending now. */
+function parseTimespan(raw, now) {
+    if (raw === null || raw.trim() === '')
+        return { start: now - 3600_000, end: now };
+    const parts = raw.trim().split('/');
+    const time = (s) => {
+        const t = Date.parse(s);
+        return Number.isNaN(t) ? undefined : t;
+    };
+    let start;
+    let end;
+    if (parts.length === 1) {
+        const d = isoDurationMs(parts[0]);
+        if (d !== undefined) {
+            start = now - d;
+            end = now;
+        }
+    }
+    else if (parts.length === 2) {
+        const [a, b] = parts;
+        const ta = time(a);
+        const tb = time(b);
+        const da = isoDurationMs(a);
+        const db = isoDurationMs(b);
+        if (ta !== undefined && tb !== undefined)
+            [start, end] = [ta, tb];
+        else if (ta !== undefined && db !== undefined)
+            [start, end] = [ta, ta + db];
+        else if (da !== undefined && tb !== undefined)
+            [start, end] = [tb - da, tb];
+    }
+    if (start === undefined || end === undefined) {
+        throw badRequest(`Detected invalid timespan '${raw}': expected '<start>/<end>' in ISO 8601 (e.g. 2024-01-01T00:00:00Z/2024-01-01T01:00:00Z), '<start>/<duration>' or a duration such as PT1H.`);
+    }
+    if (start >= end)
+        throw badRequest(`Detected invalid timespan '${raw}': the start time must be earlier than the end time.`);
+    return { start, end };
+}
+function parseGrain(raw, autoAdjust, span) {
+    if (raw === null || raw.trim() === '')
+        return { ms: MINUTE, iso: 'PT1M' };
+    const text = raw.trim().toUpperCase();
+    if (text === 'FULL')
+        return { ms: Math.max(MINUTE, span), iso: isoDuration(Math.max(MINUTE, span)), full: true };
+    const ms = isoDurationMs(text);
+    if (ms === undefined || ms <= 0)
+        throw badRequest(`Invalid time grain '${raw}': expected an ISO 8601 duration such as PT1M, or FULL.`);
+    const exact = TIME_GRAINS.find((g) => g.ms === ms);
+    if (exact)
+        return exact;
+    if (autoAdjust)
+        return TIME_GRAINS.find((g) => g.ms >= ms) ?? TIME_GRAINS[TIME_GRAINS.length - 1];
+    throw badRequest(`Invalid time grain '${raw}' for these metrics: supported time grains are ${TIME_GRAINS.map((g) => g.iso).join(', ')} (the finest is PT1M). Set AutoAdjustTimegrain=true to let the service pick the nearest one.`);
+}
+function parseAggregations(raw) {
+    if (raw === null || raw.trim() === '')
+        return undefined;
+    const out = [];
+    for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p)) {
+        const a = (part === 'sum' ? 'total' : part);
+        if (!AGGREGATIONS.includes(a))
+            throw badRequest(`Invalid aggregation '${part}': supported aggregations are Average, Count, Minimum, Maximum and Total.`);
+        if (!out.includes(a))
+            out.push(a);
+    }
+    return out;
+}
+/** Reads the query string of a metrics request; throws 400 BadRequest as Azure Monitor does. */
+function parseMetricsQuery(q, level, namespace, now) {
+    const get = (name) => {
+        for (const [k, v] of q)
+            if (k.toLowerCase() === name.toLowerCase())
+                return v;
+        return null;
+    };
+    const ns = get('metricnamespace');
+    if (ns !== null && ns !== '' && ns.toLowerCase() !== namespace.toLowerCase()) {
+        throw badRequest(`Metric namespace '${ns}' is not valid for this resource; its namespace is '${namespace}'.`);
+    }
+    const available = metricsOfLevel(level);
+    const names = (get('metricnames') ?? '').split(',').map((n) => n.trim()).filter((n) => n);
+    const metrics = [];
+    for (const n of names.length ? names : [available[0].name]) {
+        const def = available.find((m) => m.name.toLowerCase() === n.toLowerCase());
+        if (!def) {
+            throw badRequest(`Failed to find metric configuration for provider: Microsoft.MachineLearningServices, resource Type: ${namespace.replace(/^Microsoft\.MachineLearningServices\//, '')}, metric: ${n}, Valid metrics: ${available.map((m) => m.name).join(',')}`);
+        }
+        if (!metrics.includes(def))
+            metrics.push(def);
+    }
+    const { start, end } = parseTimespan(get('timespan'), now);
+    const autoAdjust = (get('AutoAdjustTimegrain') ?? '').toLowerCase() === 'true';
+    const grain = parseGrain(get('interval'), autoAdjust, end - start);
+    const aggregations = parseAggregations(get('aggregation'));
+    let filter;
+    const rawFilter = get('$filter');
+    if (rawFilter !== null && rawFilter.trim() !== '') {
+        try {
+            filter = parseFilter(rawFilter);
+        }
+        catch (err) {
+            if (err instanceof FilterSyntaxError)
+                throw badRequest(`Invalid $filter: ${err.message}.`);
+            throw err;
+        }
+    }
+    const validate = (get('ValidateDimensions') ?? 'true').toLowerCase() !== 'false';
+    let splitDims = filterDimensions(filter);
+    for (const m of metrics) {
+        const known = m.dims.map((d) => d.toLowerCase());
+        const unknown = splitDims.filter((d) => !known.includes(d));
+        if (unknown.length > 0 && validate) {
+            throw badRequest(`Metric: ${m.name} does not support requested dimension combination: ${unknown.join(',')}, supported ones are: ${m.dims.length ? m.dims.join(',') : '(none)'}`);
+        }
+    }
+    const rollup = (get('rollupby') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d);
+    splitDims = splitDims.filter((d) => !rollup.includes(d));
+    const topRaw = get('top');
+    let top = 10;
+    if (topRaw !== null && topRaw !== '') {
+        top = Number(topRaw);
+        if (!Number.isInteger(top) || top < 1)
+            throw badRequest(`Invalid top '${topRaw}': expected a positive integer.`);
+    }
+    let orderBy;
+    const ob = get('orderby');
+    if (ob !== null && ob.trim() !== '') {
+        const [agg, dir] = ob.trim().toLowerCase().split(/\s+/);
+        const a = (agg === 'sum' ? 'total' : agg);
+        if (!AGGREGATIONS.includes(a) || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) {
+            throw badRequest(`Invalid orderby '${ob}': expected '<aggregation> asc|desc', e.g. 'sum desc'.`);
+        }
+        orderBy = { agg: a, desc: dir !== 'asc' };
+    }
+    const metadataOnly = (get('resultType') ?? 'Data').toLowerCase() === 'metadata';
+    const alignedStart = Math.floor(start / MINUTE) * MINUTE;
+    const points = grain.full ? 1 : Math.ceil((end - alignedStart) / grain.ms);
+    if (points > MAX_POINTS)
+        throw badRequest(`The query asks for ${points} data points per series; the limit is ${MAX_POINTS}. Use a coarser interval or a shorter timespan.`);
+    return { metrics, start, end, grainMs: grain.ms, grainIso: grain.iso, full: grain.full === true, aggregations, filter, splitDims, top, orderBy, metadataOnly };
+}
+// --- evaluation -----------------------------------------------------------------------------------
+function aggregate(values) {
+    let total = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+        total += v;
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+    }
+    return { total, count: values.length, average: total / values.length, minimum: min, maximum: max };
+}
+function percentileOf(values, p) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+    return sorted[rank - 1];
+}
+function round(v) {
+    return Math.round(v * 1000) / 1000;
+}
+function minuteValues(reduce, values) {
+    switch (reduce.kind) {
+        case 'sum':
+            return [values.reduce((a, b) => a + b, 0)];
+        case 'perSecond':
+            return [values.reduce((a, b) => a + b, 0) / 60];
+        case 'percentile':
+            return [percentileOf(values, reduce.p)];
+        case 'raw':
+            return values;
+    }
+}
+/** Evaluates a parsed query over the store: the body of Azure Monitor's `Metrics_List` answer. */
+function evaluateMetrics(store, resource, q) {
+    const alignedStart = Math.floor(q.start / MINUTE) * MINUTE;
+    const firstMinute = alignedStart;
+    const lastMinute = Math.floor((q.end - 1) / MINUTE) * MINUTE;
+    const buckets = [];
+    if (q.full) {
+        buckets.push(alignedStart);
+    }
+    else {
+        const first = Math.floor(alignedStart / q.grainMs) * q.grainMs;
+        for (let t = first; t < q.end; t += q.grainMs)
+            buckets.push(t);
+    }
+    const bucketOf = (minute) => {
+        if (buckets.length === 1)
+            return buckets[0];
+        return Math.floor(minute / q.grainMs) * q.grainMs;
+    };
+    const value = q.metrics.map((m) => {
+        const groups = new Map();
+        if (q.splitDims.length === 0)
+            groups.set('', { dims: {}, minutes: new Map() });
+        for (let minute = firstMinute; minute <= lastMinute; minute += MINUTE) {
+            for (const row of m.rows(store, resource.id, minute)) {
+                if (!matchesFilter(q.filter, row.dims))
+                    continue;
+                const dims = {};
+                for (const d of q.splitDims)
+                    dims[d] = row.dims[d] ?? '';
+                const key = q.splitDims.map((d) => dims[d]).join('\u0000');
+                let g = groups.get(key);
+                if (!g)
+                    groups.set(key, (g = { dims, minutes: new Map() }));
+                let list = g.minutes.get(minute);
+                if (!list)
+                    g.minutes.set(minute, (list = []));
+                for (const v of row.values)
+                    list.push(v);
             }
         }
-        return inner;
-    });
-    return withOptional.replace(REF, (_whole, expr) => {
-        const r = lookup(expr, values);
-        if (!r.ok)
-            throw new BindingError(r.why);
-        return r.value;
-    });
-}
-/** Replace only `${{search_space.x}}` (a sweep writes each trial's command this way). */
-function substituteSearchSpace(command, point) {
-    return command.replace(REF, (whole, expr) => {
-        const m = /^search_space\.(.+)$/.exec(expr);
-        if (!m)
-            return whole;
-        const name = m[1];
-        if (!Object.prototype.hasOwnProperty.call(point, name)) {
-            throw new BindingError(`the trial command references \${{${expr}}}, but the search space has no parameter named '${name}' (parameters: ${Object.keys(point).join(', ') || 'none'})`);
+        const aggs = q.aggregations ?? [m.primary];
+        let series = [...groups.values()].map((g) => {
+            const perBucket = new Map();
+            for (const [minute, vals] of g.minutes) {
+                const b = bucketOf(minute);
+                let list = perBucket.get(b);
+                if (!list)
+                    perBucket.set(b, (list = []));
+                for (const v of minuteValues(m.reduce, vals))
+                    list.push(v);
+            }
+            const all = [];
+            const data = buckets.map((b) => {
+                const point = { timeStamp: isoTime(b) };
+                const vals = perBucket.get(b);
+                if (vals && vals.length > 0) {
+                    all.push(...vals);
+                    const a = aggregate(vals);
+                    for (const agg of aggs)
+                        point[agg] = round(a[agg]);
+                }
+                return point;
+            });
+            const overall = all.length > 0 ? aggregate(all) : undefined;
+            return {
+                sortKey: overall ? overall[q.orderBy?.agg ?? (aggs[0] === 'count' ? 'count' : 'total')] : -Infinity,
+                body: {
+                    metadatavalues: q.splitDims.map((d) => ({ name: { value: d, localizedValue: d }, value: g.dims[d] ?? '' })),
+                    ...(q.metadataOnly ? {} : { data }),
+                },
+            };
+        });
+        if (q.splitDims.length > 0) {
+            const desc = q.orderBy?.desc ?? true;
+            series.sort((a, b) => (desc ? b.sortKey - a.sortKey : a.sortKey - b.sortKey));
+            series = series.slice(0, q.top);
         }
-        return point[name];
+        return {
+            id: `${resource.id}/providers/Microsoft.Insights/metrics/${m.name}`,
+            type: 'Microsoft.Insights/metrics',
+            name: { value: m.name, localizedValue: m.localized },
+            displayDescription: m.description,
+            unit: m.unit,
+            timeseries: series.map((s) => s.body),
+            errorCode: 'Success',
+        };
     });
+    return {
+        cost: buckets.length * q.metrics.length,
+        timespan: `${isoTime(q.start)}/${isoTime(q.end)}`,
+        interval: q.grainIso,
+        value,
+        namespace: resource.namespace,
+        resourceregion: resource.location,
+    };
 }
-/** A value that is exactly one `${{...}}` expression → the expression; otherwise undefined. */
-function wholeReference(value) {
-    const m = /^\s*\$\{\{\s*([^}]*?)\s*\}\}\s*$/.exec(value);
-    return m ? m[1] : undefined;
+/** Azure Monitor's `MetricDefinitions_List` answer for the resource. */
+function metricDefinitions(resource, level) {
+    return {
+        value: metricsOfLevel(level).map((m) => ({
+            id: `${resource.id}/providers/microsoft.insights/metricdefinitions/${m.name}`,
+            resourceId: resource.id,
+            namespace: resource.namespace,
+            name: { value: m.name, localizedValue: m.localized },
+            displayDescription: m.description,
+            isDimensionRequired: false,
+            unit: m.unit,
+            primaryAggregationType: m.primary.charAt(0).toUpperCase() + m.primary.slice(1),
+            supportedAggregationTypes: ['None', 'Average', 'Count', 'Minimum', 'Maximum', 'Total'],
+            metricAvailabilities: TIME_GRAINS.map((g) => ({ timeGrain: g.iso, retention: 'P2D' })),
+            dimensions: m.dims.map((d) => ({ value: d, localizedValue: d })),
+        })),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/jobs/blob.ts
@@ -3620,6 +4154,207 @@ async function runLimited(items, limit, fn) {
     await Promise.all(workers);
 }
 
+;// CONCATENATED MODULE: ./src/emulator/endpoints/faults.ts
+/**
+ * Faults of online endpoints, driven from outside the actions (`/.emulator/endpoints/faults`),
+ * a closed set of kinds chosen by endpoint and deployment name:
+ *
+ * | kind | when it fires | what happens |
+ * |---|---|---|
+ * | `provisioningFailure` | a create/update of the deployment | the operation fails (`code`, `message`; default `ResourceNotReady`), the deployment is `Failed`, the StorageInitializer log says why |
+ * | `modelError` | a scoring request to the deployment | the scoring process raises `RuntimeError(message)` instead of calling `run()`: a real 500 from the container (424 at a managed endpoint) and a traceback in the log |
+ * | `slow` | a scoring request | the scoring process sleeps `ms` before `run()` (latency metrics; 408 past `requestTimeout`) |
+ * | `crash` | a scoring request | the scoring process exits (status 137) while answering: 502 for that request, 503 until it is restarted |
+ * | `gatewayError` | a scoring request | the endpoint answers `status` (default 503) without calling the model |
+ * | `stuckUpdating` | `when: "now"` (default): at once; `"nextOperation"`: the next PUT/PATCH of the endpoint | the endpoint stays `Updating` for `ms`; writes meanwhile get 409 |
+ *
+ * `after` lets the first N matching events through; `count` limits how often the rule fires
+ * (absent = every time). Names are matched case-insensitively; an absent name matches any.
+ */
+
+const ENDPOINT_FAULT_KINDS = ['provisioningFailure', 'modelError', 'slow', 'crash', 'gatewayError', 'stuckUpdating'];
+/** The kinds that act on scoring requests. */
+const REQUEST_FAULT_KINDS = ['modelError', 'slow', 'crash', 'gatewayError'];
+const faults_FIELDS = {
+    provisioningFailure: ['message', 'code'],
+    modelError: ['message'],
+    slow: ['ms'],
+    crash: [],
+    gatewayError: ['status', 'message'],
+    stuckUpdating: ['ms', 'when'],
+};
+const COMMON = ['id', 'kind', 'endpoint', 'deployment', 'after', 'count'];
+function validateEndpointFault(input, where = 'endpoint fault') {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new TypeError(`${where}: expected an object like {"kind":"modelError","deployment":"green","after":5}, got ${JSON.stringify(input)}`);
+    }
+    const r = input;
+    const kind = r.kind;
+    if (typeof kind !== 'string' || !ENDPOINT_FAULT_KINDS.includes(kind)) {
+        throw new TypeError(`${where}: 'kind' must be one of ${ENDPOINT_FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+    }
+    const allowed = new Set([...COMMON, ...faults_FIELDS[kind]]);
+    for (const key of Object.keys(r)) {
+        if (!allowed.has(key))
+            throw new TypeError(`${where}: field '${key}' does not apply to kind '${kind}' (fields: ${[...allowed].join(', ')})`);
+    }
+    for (const k of ['id', 'endpoint', 'deployment', 'message', 'code']) {
+        if (r[k] !== undefined && (typeof r[k] !== 'string' || r[k].length === 0))
+            throw new TypeError(`${where}: '${k}' must be a non-empty string`);
+    }
+    const int = (k, min, max) => {
+        const v = r[k];
+        if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+            throw new RangeError(`${where}: '${k}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+        }
+    };
+    int('after', 0, Number.MAX_SAFE_INTEGER);
+    int('count', 1, Number.MAX_SAFE_INTEGER);
+    int('ms', 0, 3_600_000);
+    int('status', 400, 599);
+    if ((kind === 'slow' || kind === 'stuckUpdating') && r.ms === undefined)
+        throw new TypeError(`${where}: kind '${kind}' needs 'ms'`);
+    if (kind === 'stuckUpdating') {
+        if (r.endpoint === undefined)
+            throw new TypeError(`${where}: kind 'stuckUpdating' needs 'endpoint'`);
+        if (r.when !== undefined && r.when !== 'now' && r.when !== 'nextOperation')
+            throw new TypeError(`${where}: 'when' must be 'now' or 'nextOperation'`);
+    }
+    return { ...r };
+}
+function validateEndpointFaults(input) {
+    const list = Array.isArray(input)
+        ? input
+        : typeof input === 'object' && input !== null && Array.isArray(input.rules)
+            ? input.rules
+            : [input];
+    return list.map((r, i) => validateEndpointFault(r, `rules[${i}]`));
+}
+const same = (rule, actual) => rule === undefined || (actual !== undefined && rule.toLowerCase() === actual.toLowerCase());
+class EndpointFaults {
+    rules = [];
+    add(rule) {
+        const valid = validateEndpointFault(rule);
+        const id = valid.id ?? (0,external_node_crypto_.randomUUID)();
+        if (this.rules.some((r) => r.id === id))
+            throw new TypeError(`endpoint fault rule '${id}' already exists`);
+        const state = { ...valid, id, matched: 0, hits: 0 };
+        this.rules.push(state);
+        return { ...state };
+    }
+    remove(id) {
+        const before = this.rules.length;
+        this.rules = this.rules.filter((r) => r.id !== id);
+        return this.rules.length !== before;
+    }
+    clear() {
+        const n = this.rules.length;
+        this.rules = [];
+        return n;
+    }
+    list() {
+        return this.rules.map((r) => ({ ...r }));
+    }
+    /** Marks a rule as fired outside `take` (stuckUpdating "now"). */
+    markFired(id) {
+        const r = this.rules.find((x) => x.id === id);
+        if (r) {
+            r.matched++;
+            r.hits++;
+        }
+    }
+    /** The first rule of `kinds` that fires for this event (counters updated), if any. */
+    take(kinds, endpoint, deployment) {
+        for (const rule of this.rules) {
+            if (!kinds.includes(rule.kind))
+                continue;
+            if (rule.kind === 'stuckUpdating' && rule.when !== 'nextOperation')
+                continue;
+            if (!same(rule.endpoint, endpoint) || (rule.kind !== 'stuckUpdating' && !same(rule.deployment, deployment)))
+                continue;
+            if (rule.count !== undefined && rule.hits >= rule.count)
+                continue;
+            rule.matched++;
+            if (rule.matched <= (rule.after ?? 0))
+                continue;
+            rule.hits++;
+            return { ...rule };
+        }
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/logs.ts
+/**
+ * The two container logs of a deployment, as `getLogs` returns them: `StorageInitializer` (what
+ * the emulator downloaded: model and code) and `InferenceServer` (the scoring process's own
+ * stdout/stderr, plus the lines the emulator writes about starting, readiness, exits and
+ * restarts). One pair of files per revision (each create or update that restarts the server).
+ */
+
+
+
+const CONTAINER_TYPES = ['StorageInitializer', 'InferenceServer'];
+/** Largest log `getLogs` returns (the tail of a bigger file). */
+const MAX_LOG_BYTES = 4 * 1024 * 1024;
+class DeploymentLogs {
+    dir;
+    storageFile;
+    serverFile;
+    constructor(dir) {
+        this.dir = dir;
+        this.storageFile = (0,external_node_path_.join)(dir, 'storage-initializer.log');
+        this.serverFile = (0,external_node_path_.join)(dir, 'inference-server.log');
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.storageFile), { recursive: true });
+    }
+    file(type) {
+        return type === 'StorageInitializer' ? this.storageFile : this.serverFile;
+    }
+    /** An emulator line (timestamped) in one of the logs; synchronous so lines keep their order with the process's own. */
+    line(type, text) {
+        const stamp = new Date().toISOString();
+        const lines = text.split(/\r?\n/).map((l) => `${stamp} ${l}`);
+        try {
+            (0,external_node_fs_.appendFileSync)(this.file(type), lines.join('\n') + '\n', 'utf8');
+        }
+        catch {
+            // the folder was removed (deployment deleted): nothing to log to
+        }
+    }
+}
+/** The last `tail` lines of a log (all of it when `tail` is absent or not positive). */
+async function readLog(file, tail) {
+    if (!file)
+        return '';
+    let fh;
+    try {
+        fh = await (0,promises_.open)(file, 'r');
+    }
+    catch {
+        return '';
+    }
+    try {
+        const { size } = await fh.stat();
+        const len = Math.min(size, MAX_LOG_BYTES);
+        const buf = Buffer.alloc(len);
+        await fh.read(buf, 0, len, size - len);
+        let text = buf.toString('utf8');
+        if (len < size)
+            text = text.slice(text.indexOf('\n') + 1);
+        if (tail === undefined || tail === null || tail <= 0)
+            return text;
+        const lines = text.split('\n');
+        if (lines[lines.length - 1] === '')
+            lines.pop();
+        return lines.slice(-tail).join('\n') + (lines.length ? '\n' : '');
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./src/emulator/jobs/logs.ts
 /**
  * A job's `user_logs/std_log.txt`: uploaded to the run's artifact folder in Azurite while the job
@@ -3843,6 +4578,2825 @@ async function isJobProcess(pid, runId) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/emulator/endpoints/process.ts
+/**
+ * One scoring process: `python3 -u scoring_server.py …` in its own process group, stdout and
+ * stderr appended to the deployment's InferenceServer log, its port read from a port file, and
+ * readiness polled over HTTP (`GET /ready`) until `init()` has returned — or the process died,
+ * or the readiness budget ran out. A keep-alive agent carries the router's requests to it.
+ */
+
+
+
+
+
+
+
+
+
+
+class ScoringProcess {
+    child;
+    pid;
+    port;
+    exited;
+    agent = new external_node_http_.Agent({ keepAlive: true, maxFreeSockets: 64 });
+    alive = true;
+    stopping = false;
+    startedAt = Date.now();
+    constructor(child, pid, port, exited) {
+        this.child = child;
+        this.pid = pid;
+        this.port = port;
+        this.exited = exited;
+        void exited.then(() => {
+            this.alive = false;
+        });
+    }
+    /** SIGTERM the group, SIGKILL after `graceMs`; resolves when it is gone. */
+    async stop(graceMs = 2000) {
+        this.stopping = true;
+        this.agent.destroy();
+        if (this.alive)
+            await killGroup(this.pid, graceMs);
+        await Promise.race([this.exited, new Promise((r) => setTimeout(r, 500).unref())]);
+    }
+}
+/** Where scoring_server.py is: beside this module in the repository, also when running from the ncc bundle. */
+function findScoringServer(explicit) {
+    const fromEnv = explicit ?? process.env.AZUREML_EMULATOR_SCORING_SERVER;
+    if (fromEnv) {
+        if (!(0,external_node_fs_.existsSync)(fromEnv))
+            throw new Error(`scoring server '${fromEnv}' does not exist`);
+        return fromEnv;
+    }
+    const rel = (0,external_node_path_.join)('src', 'emulator', 'endpoints', 'scoring_server.py');
+    const starts = [];
+    try {
+        const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+        const beside = (0,external_node_path_.join)(here, 'scoring_server.py');
+        if ((0,external_node_fs_.existsSync)(beside))
+            return beside;
+        starts.push(here);
+    }
+    catch {
+        // no file URL (bundled in an unusual way): search from the working directory only
+    }
+    starts.push(process.cwd());
+    for (const start of starts) {
+        let d = (0,external_node_path_.resolve)(start);
+        for (;;) {
+            const candidate = (0,external_node_path_.join)(d, rel);
+            if ((0,external_node_fs_.existsSync)(candidate))
+                return candidate;
+            const parent = (0,external_node_path_.dirname)(d);
+            if (parent === d)
+                break;
+            d = parent;
+        }
+    }
+    throw new Error(`cannot find ${rel} above ${starts.join(' or ')}; set AZUREML_EMULATOR_SCORING_SERVER to its path`);
+}
+function sleep(ms, signal) {
+    return new Promise((resolveSleep) => {
+        if (signal?.aborted)
+            return resolveSleep();
+        const t = setTimeout(done, ms);
+        function done() {
+            clearTimeout(t);
+            signal?.removeEventListener('abort', done);
+            resolveSleep();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+/** GET a path of the scoring process; the status, or undefined when it does not answer. */
+function probe(port, path, timeoutMs = 1000) {
+    return new Promise((resolveProbe) => {
+        const req = (0,external_node_http_.request)({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+            res.resume();
+            res.on('end', () => resolveProbe(res.statusCode));
+            res.on('error', () => resolveProbe(undefined));
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolveProbe(undefined));
+        req.end();
+    });
+}
+/** Why the process failed, from the last lines of its log (the scoring server logs `ERROR: …` lines). */
+async function failureReason(logFile) {
+    const lines = await tailLines(logFile, 40);
+    const strip = (l) => l.replace(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+/, '').trim();
+    const errors = lines.map(strip).filter((l) => l.startsWith('ERROR:'));
+    if (errors.length > 0)
+        return errors[errors.length - 1].replace(/^ERROR:\s*/, '');
+    const last = lines.map(strip).filter((l) => l.length > 0 && !l.startsWith('File ') && !l.startsWith('^'));
+    return last.length > 0 ? last[last.length - 1] : undefined;
+}
+function describeExit(exit) {
+    if (exit.spawnError)
+        return exit.spawnError;
+    return exit.signal ? `was terminated by signal ${exit.signal}` : `exited with status code ${exit.code}`;
+}
+/**
+ * Starts the scoring process and waits until it is ready. Throws a {@link DeploymentFailure}
+ * (`ResourceNotReady`) when it dies first or does not become ready in time, and
+ * `OperationCanceled` when `signal` fires (the process is stopped in every failure case).
+ */
+async function launchScoringProcess(spec, signal) {
+    const portFile = (0,external_node_path_.join)(spec.runDir, `port-${Date.now().toString(36)}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`);
+    await (0,promises_.rm)(portFile, { force: true });
+    const fd = (0,external_node_fs_.openSync)(spec.logs.serverFile, 'a');
+    let child;
+    try {
+        child = (0,external_node_child_process_.spawn)(spec.python, ['-u', spec.serverScript, '--port-file', portFile, '--parent-pid', String(process.pid), ...spec.args], {
+            cwd: spec.cwd,
+            env: spec.env,
+            detached: true,
+            stdio: ['ignore', fd, fd],
+        });
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    const exited = new Promise((resolveExit) => {
+        let settled = false;
+        child.once('exit', (code, sig) => {
+            if (!settled) {
+                settled = true;
+                resolveExit({ code, signal: sig });
+            }
+        });
+        child.once('error', (err) => {
+            if (!settled) {
+                settled = true;
+                const why = err.code === 'ENOENT' ? `could not be started: '${spec.python}' was not found (set AZUREML_EMULATOR_PYTHON to a Python 3 interpreter)` : `could not be started: ${err.message}`;
+                resolveExit({ code: 127, signal: null, spawnError: why });
+            }
+        });
+    });
+    let exit;
+    void exited.then((e) => {
+        exit = e;
+    });
+    const pid = child.pid;
+    const kill = async () => {
+        if (pid !== undefined && exit === undefined)
+            await killGroup(pid, 1000);
+    };
+    const deadline = Date.now() + spec.readinessTimeoutMs;
+    let port;
+    try {
+        for (;;) {
+            // let a pending 'exit'/'error' event land before looking
+            await new Promise((r) => setImmediate(r));
+            if (exit) {
+                const reason = exit.spawnError ? undefined : await failureReason(spec.logs.serverFile);
+                throw new DeploymentFailure('ResourceNotReady', `User container has crashed or terminated: the scoring server of ${spec.label} ${describeExit(exit)} before it became ready${reason ? `: ${reason}` : ''}. See the InferenceServer logs (getLogs).`);
+            }
+            if (signal?.aborted)
+                throw new DeploymentFailure('OperationCanceled', `Provisioning of ${spec.label} was canceled.`);
+            if (port === undefined) {
+                const text = await (0,promises_.readFile)(portFile, 'utf8').catch(() => undefined);
+                if (text && /^\d+$/.test(text.trim()))
+                    port = Number(text.trim());
+            }
+            if (port !== undefined && (await probe(port, '/ready')) === 200 && pid !== undefined) {
+                return new ScoringProcess(child, pid, port, exited);
+            }
+            if (Date.now() >= deadline) {
+                throw new DeploymentFailure('ResourceNotReady', `Readiness probe failed: the scoring server of ${spec.label} did not become ready within ${Math.round(spec.readinessTimeoutMs / 1000)} s (init() still running or hanging). See the InferenceServer logs (getLogs).`);
+            }
+            await sleep(spec.pollMs, signal);
+        }
+    }
+    catch (err) {
+        await kill();
+        throw err;
+    }
+    finally {
+        await (0,promises_.rm)(portFile, { force: true }).catch(() => undefined);
+    }
+}
+/** Every file below `dir` (relative paths, `/`-separated), for messages about missing scripts. */
+function listRelative(dir, max = 20) {
+    const out = [];
+    const walk = (d, prefix) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(d, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const e of entries) {
+            if (out.length >= max)
+                return;
+            if (e.isDirectory())
+                walk((0,external_node_path_.join)(d, e.name), `${prefix}${e.name}/`);
+            else
+                out.push(`${prefix}${e.name}`);
+        }
+    };
+    walk(dir, '');
+    return out;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/emulator/jobs/arm.ts
+const PROVIDER = 'Microsoft.MachineLearningServices';
+function workspaceRef(subscriptionId, resourceGroup, workspace) {
+    return {
+        subscriptionId,
+        resourceGroup,
+        workspace,
+        id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${PROVIDER}/workspaces/${workspace}`,
+    };
+}
+const WS_RE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)((?:\/.*)?)$/i;
+/** Split an id under a workspace into the workspace and the rest (`/jobs/x`, `/codes/a/versions/1`). */
+function parseWorkspaceChild(id) {
+    const m = WS_RE.exec(id.trim().replace(/\/+$/, ''));
+    if (!m)
+        return undefined;
+    return {
+        ws: workspaceRef(m[1], m[2], m[3]),
+        rest: m[4].split('/').filter((s) => s.length > 0),
+    };
+}
+function parseJobId(id) {
+    const p = parseWorkspaceChild(id);
+    if (!p || p.rest.length !== 2 || p.rest[0].toLowerCase() !== 'jobs') {
+        throw new TypeError(`'${id}' is not the ARM id of an Azure ML job (…/workspaces/<ws>/jobs/<name>)`);
+    }
+    return { ws: p.ws, name: p.rest[1] };
+}
+function jobId(ws, name) {
+    return `${ws.id}/jobs/${name}`;
+}
+/** The last segment of an ARM id (`…/computes/cpu-cluster` → `cpu-cluster`). */
+function lastSegment(id) {
+    const parts = id.replace(/\/+$/, '').split('/');
+    return parts[parts.length - 1] ?? id;
+}
+const TERMINAL_STATUSES = (/* unused pure expression or super */ null && (['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused']));
+function isTerminal(status) {
+    return status === 'Completed' || status === 'Failed' || status === 'Canceled';
+}
+function asRecord(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+/** Read the first present key (camelCase wire name, then the snake_case YAML/SDK spelling). */
+function pick(o, ...keys) {
+    if (!o)
+        return undefined;
+    for (const k of keys)
+        if (o[k] !== undefined && o[k] !== null)
+            return o[k];
+    return undefined;
+}
+function pickString(o, ...keys) {
+    const v = pick(o, ...keys);
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    return undefined;
+}
+function stringMap(v) {
+    const o = asRecord(v);
+    const out = {};
+    if (!o)
+        return out;
+    for (const [k, val] of Object.entries(o)) {
+        if (val === undefined || val === null)
+            continue;
+        out[k] = typeof val === 'string' ? val : typeof val === 'object' ? JSON.stringify(val) : String(val);
+    }
+    return out;
+}
+/** `PT5M`, `P1DT2H`, `PT0.5S` or a number of seconds → milliseconds; undefined when unparseable. */
+function parseDurationMs(v) {
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0)
+        return v * 1000;
+    if (typeof v !== 'string')
+        return undefined;
+    const s = v.trim();
+    if (/^\d+(\.\d+)?$/.test(s))
+        return Number(s) * 1000;
+    const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(s);
+    if (!m || s === 'P' || /T$/i.test(s))
+        return undefined;
+    const [d, h, mi, se] = [m[1], m[2], m[3], m[4]].map((x) => (x ? Number(x) : 0));
+    const ms = ((d * 24 + h) * 60 + mi) * 60_000 + se * 1000;
+    return ms > 0 ? ms : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/emulator/jobs/uris.ts
+
+
+const DEFAULT_DATASTORE = 'workspaceblobstore';
+const ARTIFACT_DATASTORE = 'workspaceartifactstore';
+/** Container of the workspace artifact store (run logs, MLflow artifacts, the `default` output). */
+const ARTIFACT_CONTAINER = 'azureml';
+class DataResolutionError extends Error {
+    name = 'DataResolutionError';
+}
+/** Where a run's artifacts live: `ExperimentRun/dcid.<run>/`. */
+function runArtifactsLocation(runId) {
+    return { container: ARTIFACT_CONTAINER, path: `ExperimentRun/dcid.${runId}/` };
+}
+function datastoreUri(datastore, path) {
+    return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, '')}`;
+}
+/** `azureml://datastores/<ds>/paths/<p>` (short or long form) → { datastore, path }. */
+function parseDatastoreUri(uri) {
+    const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i.exec(uri.trim());
+    if (!m)
+        return undefined;
+    return { datastore: m[1], path: m[2] };
+}
+function uris_compareVersions(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    if (Number.isFinite(na) && Number.isFinite(nb))
+        return na - nb;
+    const pa = a.split(/[.-]/);
+    const pb = b.split(/[.-]/);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const x = pa[i] ?? '';
+        const y = pb[i] ?? '';
+        const nx = Number(x);
+        const ny = Number(y);
+        if (Number.isFinite(nx) && Number.isFinite(ny) && nx !== ny)
+            return nx - ny;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+class DataResolver {
+    store;
+    ws;
+    endpoint;
+    constructor(store, ws, endpoint) {
+        this.store = store;
+        this.ws = ws;
+        this.endpoint = endpoint;
+    }
+    /** Container behind a datastore of the workspace. */
+    async datastoreContainer(name) {
+        const ds = await this.store.get(`${this.ws.id}/datastores/${name}`);
+        const container = pickString(asRecord(asRecord(ds)?.properties), 'containerName');
+        if (container)
+            return container;
+        if (ds)
+            throw new DataResolutionError(`Datastore '${name}' of workspace '${this.ws.workspace}' is not an Azure Blob datastore (no containerName)`);
+        if (name.toLowerCase() === ARTIFACT_DATASTORE)
+            return ARTIFACT_CONTAINER;
+        throw new DataResolutionError(`Datastore '${name}' was not found in workspace '${this.ws.workspace}' (resource group '${this.ws.resourceGroup}')`);
+    }
+    /** The workspace's default datastore: the one marked `isDefault`, else `workspaceblobstore`. */
+    async defaultDatastore() {
+        const all = await this.store.list(`${this.ws.id}/datastores`);
+        const def = all.find((d) => asRecord(d.properties)?.isDefault === true);
+        return def?.name ?? DEFAULT_DATASTORE;
+    }
+    async datastoreLocation(datastore, path) {
+        return { container: await this.datastoreContainer(datastore), path: path.replace(/^\/+/, '') };
+    }
+    /** An asset version's resource: `azureml:<name>:<version>`, `<name>@latest`, or its ARM id. */
+    async assetVersion(kind, ref) {
+        let r = ref.trim();
+        if (r.toLowerCase().startsWith('azureml:') && !r.toLowerCase().startsWith('azureml://'))
+            r = r.slice('azureml:'.length);
+        if (r.startsWith('/subscriptions/')) {
+            const res = await this.store.get(r);
+            if (!res)
+                throw new DataResolutionError(`${kindLabel(kind)} '${ref}' was not found`);
+            return { id: r, resource: res };
+        }
+        const m = /^([^:@/]+)(?::([^:@/]+)|@([^:@/]+))?$/.exec(r);
+        if (!m)
+            throw new DataResolutionError(`'${ref}' is not a ${kindLabel(kind)} reference (expected azureml:<name>:<version>, azureml:<name>@latest or an ARM id)`);
+        const name = m[1];
+        let version = m[2];
+        const label = m[3];
+        if (!version) {
+            if (label && label !== 'latest')
+                throw new DataResolutionError(`${kindLabel(kind)} label '@${label}' is not supported by the emulator (only @latest)`);
+            const versions = await this.store.list(`${this.ws.id}/${kind}/${name}/versions`);
+            if (versions.length === 0)
+                throw new DataResolutionError(`${kindLabel(kind)} '${name}' has no versions in workspace '${this.ws.workspace}'`);
+            version = versions.map((v) => v.name).sort(uris_compareVersions).pop();
+        }
+        const id = `${this.ws.id}/${kind}/${name}/versions/${version}`;
+        const res = await this.store.get(id);
+        if (!res)
+            throw new DataResolutionError(`${kindLabel(kind)} '${name}' version '${version}' was not found in workspace '${this.ws.workspace}'`);
+        return { id, resource: res };
+    }
+    /**
+     * The blob location of a URI. `assetKind` says which asset a bare `azureml:<name>:<version>`
+     * names (models for model inputs, data otherwise).
+     */
+    async resolve(uri, assetKind = 'data', depth = 0) {
+        if (depth > 6)
+            throw new DataResolutionError(`'${uri}' refers to itself through too many assets`);
+        const u = uri.trim();
+        const lower = u.toLowerCase();
+        const ds = parseDatastoreUri(u);
+        if (ds)
+            return this.datastoreLocation(ds.datastore, ds.path);
+        const job = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/?(.*))?$/i.exec(u);
+        if (job)
+            return this.jobOutputLocation(job[1], job[2], job[3] ?? '', depth);
+        const run = /^runs:\/([^/]+)\/?(.*)$/i.exec(u);
+        if (run) {
+            const base = runArtifactsLocation(run[1]);
+            return { container: base.container, path: joinBlobPath(base.path, run[2] ?? '') };
+        }
+        if (lower.startsWith('azureml://registries/')) {
+            throw new DataResolutionError(`'${u}': assets in Azure ML registries are not available in the local emulator; register the asset in the workspace`);
+        }
+        // Asset ARM ids (possibly prefixed with azureml:), and the azureml://locations/... form of data ids.
+        const armish = lower.startsWith('azureml:/subscriptions/') ? u.slice('azureml:'.length) : u;
+        const child = armish.startsWith('/subscriptions/') ? parseWorkspaceChild(armish) : undefined;
+        if (child) {
+            const kind = child.rest[0]?.toLowerCase();
+            if ((kind === 'data' || kind === 'models' || kind === 'codes') && child.rest.length === 4) {
+                return this.assetLocation(kind, armish, depth);
+            }
+            if (kind === 'datastores' && child.rest.length >= 2) {
+                return this.datastoreLocation(child.rest[1], child.rest.slice(3).join('/'));
+            }
+            throw new DataResolutionError(`'${u}' is an ARM id, but not of a data, model or code version`);
+        }
+        const loc = /^azureml:\/\/locations\/[^/]+\/workspaces\/[^/]+\/(data|models)\/([^/]+)\/versions\/([^/]+)$/i.exec(u);
+        if (loc)
+            return this.assetLocation(loc[1].toLowerCase(), `azureml:${loc[2]}:${loc[3]}`, depth);
+        if (lower.startsWith('azureml:') && !lower.startsWith('azureml://')) {
+            return this.assetLocation(assetKind, u, depth);
+        }
+        if (lower.startsWith('http://') || lower.startsWith('https://') || lower.startsWith('wasbs://') || lower.startsWith('wasb://')) {
+            const l = locationFromUrl(u, this.endpoint);
+            if (l)
+                return l;
+            throw new DataResolutionError(`'${u}' is not a blob storage URL; the emulator has no internet access and reads data only from its Azurite storage`);
+        }
+        if (lower.startsWith('azureml://')) {
+            throw new DataResolutionError(`'${u}' is an azureml:// URI the emulator does not understand (expected azureml://datastores/<name>/paths/<path> or azureml://jobs/<job>/outputs/<name>)`);
+        }
+        throw new DataResolutionError(`'${u}' is a local path; local files must be uploaded first (submit the job with the action or 'az ml', which upload them and send a datastore URI)`);
+    }
+    async assetLocation(kind, ref, depth) {
+        const { id, resource } = await this.assetVersion(kind, ref);
+        const props = asRecord(resource.properties);
+        const key = kind === 'data' ? 'dataUri' : kind === 'models' ? 'modelUri' : 'codeUri';
+        const target = pickString(props, key);
+        if (!target)
+            throw new DataResolutionError(`${kindLabel(kind)} '${id}' has no ${key}`);
+        return this.resolve(target, kind === 'models' ? 'models' : 'data', depth + 1);
+    }
+    /** `azureml://jobs/<job>/outputs/<name>`: the URI the job recorded for that output. */
+    async jobOutputLocation(jobName, output, sub, depth) {
+        const job = await this.store.get(`${this.ws.id}/jobs/${jobName}`);
+        if (!job)
+            throw new DataResolutionError(`Job '${jobName}' was not found in workspace '${this.ws.workspace}'`);
+        const props = asRecord(job.properties) ?? {};
+        const outputs = asRecord(props.outputs) ?? {};
+        const key = Object.keys(outputs).find((k) => k === output) ?? Object.keys(outputs).find((k) => k.toLowerCase() === output.toLowerCase());
+        let base;
+        if (key && pickString(asRecord(outputs[key]), 'uri')) {
+            base = await this.resolve(pickString(asRecord(outputs[key]), 'uri'), 'data', depth + 1);
+        }
+        else if (output === 'default' || output === 'artifacts') {
+            base = runArtifactsLocation(jobName);
+        }
+        else {
+            const known = Object.keys(outputs);
+            throw new DataResolutionError(`Job '${jobName}' has no output '${output}' with a location${known.length ? ` (outputs: ${known.join(', ')})` : ''}; has it completed?`);
+        }
+        if (!sub)
+            return base;
+        const folder = base.path === '' || base.path.endsWith('/') ? base.path : `${base.path}/`;
+        return { container: base.container, path: joinBlobPath(folder, sub) };
+    }
+    /** A code version's files: its ARM id (or azureml: reference) → the folder (or file) of `codeUri`. */
+    async codeLocation(codeId) {
+        return this.assetLocation('codes', codeId, 0);
+    }
+}
+function kindLabel(kind) {
+    return kind === 'data' ? 'Data asset' : kind === 'models' ? 'Model' : kind === 'codes' ? 'Code asset' : 'Component';
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/validate.ts
+/**
+ * Request validation of online endpoints and deployments, as the 2024-10-01 swagger defines the
+ * bodies and Azure ML enforces the rules: names, `authMode`, `traffic` (integers, sum 0 or 100,
+ * existing deployments that can serve), `mirrorTraffic` (one deployment, at most 50, never one
+ * with live traffic), deployment settings (durations, probes, request settings, sku, scale).
+ * Pure functions: they throw the ARM error Azure would answer with.
+ */
+
+
+
+const validate_NAME_RE = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+const validate_ISO_DURATION_RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+/** Azure's ceiling for `request_timeout_ms`. */
+const MAX_REQUEST_TIMEOUT_MS = 180_000;
+function validate_fail(target, message) {
+    throw EndpointErrors.invalid(target, message);
+}
+function checkEndpointName(name) {
+    if (!validate_NAME_RE.test(name) || name.includes('--')) {
+        validate_fail('name', `Endpoint name '${name}' is invalid: use 3 to 32 letters, digits and '-', start with a letter and end with a letter or digit.`);
+    }
+}
+function checkDeploymentName(name) {
+    if (!validate_NAME_RE.test(name)) {
+        validate_fail('name', `Deployment name '${name}' is invalid: use 3 to 32 letters, digits and '-', start with a letter and end with a letter or digit.`);
+    }
+}
+/** ISO 8601 duration (`PT5S`, `PT0.5S`, `P1DT2H`) → milliseconds; throws naming `target`. */
+function durationMs(v, target) {
+    const m = typeof v === 'string' ? validate_ISO_DURATION_RE.exec(v.trim()) : null;
+    if (!m || v === 'P' || /T$/i.test(String(v)))
+        validate_fail(target, `'${String(v)}' is not an ISO 8601 duration (e.g. PT5S, PT0.5S, PT1M).`);
+    const [d, h, mi, s] = [m[1], m[2], m[3], m[4]].map((x) => (x ? Number(x) : 0));
+    return Math.round((((d * 24 + h) * 60 + mi) * 60 + s) * 1000);
+}
+function optDuration(o, key, at) {
+    if (o[key] !== undefined && o[key] !== null)
+        durationMs(o[key], `${at}.${key}`);
+}
+function optInt(o, key, at, min, max = 1_000_000) {
+    const v = o[key];
+    if (v === undefined || v === null)
+        return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+        validate_fail(`${at}.${key}`, `'${key}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`);
+}
+function optString(o, key, at) {
+    const v = o[key];
+    if (v !== undefined && v !== null && typeof v !== 'string')
+        validate_fail(`${at}.${key}`, `'${key}' must be a string.`);
+}
+function optStringMap(o, key, at) {
+    const v = o[key];
+    if (v === undefined || v === null)
+        return;
+    if (!isObject(v))
+        validate_fail(`${at}.${key}`, `'${key}' must be an object of strings.`);
+    for (const [k, x] of Object.entries(v)) {
+        if (x !== null && typeof x !== 'string')
+            validate_fail(`${at}.${key}.${k}`, `'${key}.${k}' must be a string, got ${JSON.stringify(x)}.`);
+    }
+}
+function optEnum(o, key, at, allowed) {
+    const v = o[key];
+    if (v === undefined || v === null)
+        return;
+    if (typeof v !== 'string' || !allowed.includes(v))
+        validate_fail(`${at}.${key}`, `${key} '${String(v)}' is not valid; expected one of ${allowed.join(', ')}.`);
+}
+/** Checks the `properties` of an endpoint PUT; `creating` makes `authMode` required. */
+function validateEndpointProperties(p, creating) {
+    const at = 'properties';
+    if (p.authMode === undefined || p.authMode === null) {
+        if (creating)
+            validate_fail(`${at}.authMode`, `The property 'authMode' is required: one of ${AUTH_MODES.join(', ')}.`);
+    }
+    else {
+        optEnum(p, 'authMode', at, AUTH_MODES);
+    }
+    optString(p, 'description', at);
+    optString(p, 'compute', at);
+    optStringMap(p, 'properties', at);
+    optEnum(p, 'publicNetworkAccess', at, ['Enabled', 'Disabled']);
+    for (const key of ['traffic', 'mirrorTraffic']) {
+        const v = p[key];
+        if (v === undefined || v === null)
+            continue;
+        if (!isObject(v))
+            validate_fail(`${at}.${key}`, `'${key}' must be an object of deployment names to percentages.`);
+        for (const [name, pct] of Object.entries(v)) {
+            if (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100) {
+                validate_fail(`${at}.${key}.${name}`, `${key} of deployment '${name}' must be an integer percentage from 0 to 100, got ${JSON.stringify(pct)}.`);
+            }
+        }
+    }
+    if (p.keys !== undefined && p.keys !== null) {
+        if (!isObject(p.keys))
+            validate_fail(`${at}.keys`, "'keys' must be an object with primaryKey and secondaryKey.");
+        optString(p.keys, 'primaryKey', `${at}.keys`);
+        optString(p.keys, 'secondaryKey', `${at}.keys`);
+    }
+}
+/**
+ * Azure's traffic rules for an endpoint: every name is an existing deployment, live traffic sums
+ * to 0 or 100 and goes only to deployments that can serve; mirrored traffic goes to at most one
+ * deployment, sums to at most 50 and never to a deployment that also has live traffic.
+ */
+function validateTraffic(endpoint, traffic, mirror, deployments) {
+    const byName = new Map(deployments.map((d) => [d.name.toLowerCase(), d]));
+    for (const [key, map] of [
+        ['traffic', traffic],
+        ['mirrorTraffic', mirror],
+    ]) {
+        const unknown = Object.keys(map).filter((n) => !byName.has(n.toLowerCase()));
+        if (unknown.length > 0) {
+            const known = deployments.map((d) => d.name);
+            validate_fail(`properties.${key}`, `${key === 'traffic' ? 'Traffic' : 'Mirror traffic'} cannot be allocated to ${unknown.map((n) => `'${n}'`).join(', ')}: no such deployment in endpoint '${endpoint}'${known.length ? ` (deployments: ${known.join(', ')})` : ' (it has no deployments yet)'}.`);
+        }
+    }
+    const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
+    if (sum !== 0 && sum !== 100) {
+        validate_fail('properties.traffic', `The traffic values of endpoint '${endpoint}' must sum to 0 or 100; they sum to ${sum} (${describe(traffic)}).`);
+    }
+    for (const [name, pct] of Object.entries(traffic)) {
+        const d = byName.get(name.toLowerCase());
+        if (pct > 0 && !d.canServe) {
+            validate_fail(`properties.traffic.${name}`, `Traffic cannot be allocated to deployment '${d.name}' of endpoint '${endpoint}' while its provisioning state is '${d.state}': wait until it has been provisioned.`);
+        }
+    }
+    const mirrored = Object.entries(mirror).filter(([, pct]) => pct > 0);
+    if (mirrored.length > 1) {
+        validate_fail('properties.mirrorTraffic', `Mirror traffic can go to only one deployment; endpoint '${endpoint}' asks for ${mirrored.map(([n]) => `'${n}'`).join(', ')}.`);
+    }
+    const mirrorSum = mirrored.reduce((a, [, pct]) => a + pct, 0);
+    if (mirrorSum > 50) {
+        validate_fail('properties.mirrorTraffic', `Mirror traffic of endpoint '${endpoint}' can be at most 50 percent; it is ${mirrorSum} (${describe(mirror)}).`);
+    }
+    for (const [name, pct] of mirrored) {
+        const live = Object.entries(traffic).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? 0;
+        if (live > 0) {
+            validate_fail(`properties.mirrorTraffic.${name}`, `Deployment '${name}' of endpoint '${endpoint}' cannot receive both live traffic (${live}%) and mirrored traffic (${pct}%): a deployment takes either live or mirrored traffic.`);
+        }
+        const d = byName.get(name.toLowerCase());
+        if (!d.canServe) {
+            validate_fail(`properties.mirrorTraffic.${name}`, `Traffic cannot be mirrored to deployment '${d.name}' while its provisioning state is '${d.state}'.`);
+        }
+    }
+}
+function describe(map) {
+    const parts = Object.entries(map).map(([k, v]) => `${k}=${v}`);
+    return parts.length ? parts.join(', ') : 'empty';
+}
+// --- deployments ---------------------------------------------------------------------------------
+function checkProbe(p, at) {
+    if (p === undefined || p === null)
+        return;
+    if (!isObject(p))
+        validate_fail(at, `'${at}' must be an object (initialDelay, period, timeout, successThreshold, failureThreshold).`);
+    optDuration(p, 'initialDelay', at);
+    optDuration(p, 'period', at);
+    optDuration(p, 'timeout', at);
+    optInt(p, 'successThreshold', at, 1);
+    optInt(p, 'failureThreshold', at, 1);
+}
+/** Checks the `properties` (and `sku`) of a deployment PUT. References are resolved elsewhere. */
+function validateDeploymentBody(p, sku) {
+    const at = 'properties';
+    if (p.endpointComputeType === undefined || p.endpointComputeType === null) {
+        validate_fail(`${at}.endpointComputeType`, `The property 'endpointComputeType' is required: one of ${COMPUTE_TYPES.join(', ')}.`);
+    }
+    optEnum(p, 'endpointComputeType', at, COMPUTE_TYPES);
+    if (p.endpointComputeType === 'AzureMLCompute') {
+        validate_fail(`${at}.endpointComputeType`, "endpointComputeType 'AzureMLCompute' is not supported for online deployments by the emulator; use Managed or Kubernetes.");
+    }
+    for (const k of ['description', 'model', 'environmentId', 'instanceType', 'modelMountPath'])
+        optString(p, k, at);
+    optStringMap(p, 'environmentVariables', at);
+    optStringMap(p, 'properties', at);
+    if (p.appInsightsEnabled !== undefined && p.appInsightsEnabled !== null && typeof p.appInsightsEnabled !== 'boolean') {
+        validate_fail(`${at}.appInsightsEnabled`, "'appInsightsEnabled' must be true or false.");
+    }
+    optEnum(p, 'egressPublicNetworkAccess', at, ['Enabled', 'Disabled']);
+    const code = p.codeConfiguration;
+    if (code !== undefined && code !== null) {
+        if (!isObject(code))
+            validate_fail(`${at}.codeConfiguration`, "'codeConfiguration' must be an object with codeId and scoringScript.");
+        if (typeof code.scoringScript !== 'string' || !/[a-zA-Z0-9_]/.test(code.scoringScript)) {
+            validate_fail(`${at}.codeConfiguration.scoringScript`, "The property 'scoringScript' is required (e.g. score.py).");
+        }
+        if (code.codeId !== undefined && code.codeId !== null && typeof code.codeId !== 'string')
+            validate_fail(`${at}.codeConfiguration.codeId`, "'codeId' must be a string.");
+        if (typeof code.codeId !== 'string' || code.codeId.trim() === '') {
+            validate_fail(`${at}.codeConfiguration.codeId`, 'A deployment with a scoring script needs the code asset that holds it (codeConfiguration.codeId).');
+        }
+        if (typeof p.environmentId !== 'string' || p.environmentId.trim() === '') {
+            validate_fail(`${at}.environmentId`, 'A deployment with scoring code needs an environment (environmentId).');
+        }
+    }
+    if ((typeof p.model !== 'string' || p.model.trim() === '') && !isObject(code)) {
+        validate_fail(`${at}.model`, "A deployment needs a model ('model') or scoring code ('codeConfiguration').");
+    }
+    const rs = p.requestSettings;
+    if (rs !== undefined && rs !== null) {
+        if (!isObject(rs))
+            validate_fail(`${at}.requestSettings`, "'requestSettings' must be an object.");
+        optInt(rs, 'maxConcurrentRequestsPerInstance', `${at}.requestSettings`, 1, 1000);
+        optDuration(rs, 'maxQueueWait', `${at}.requestSettings`);
+        optDuration(rs, 'requestTimeout', `${at}.requestSettings`);
+        if (rs.requestTimeout !== undefined && rs.requestTimeout !== null) {
+            const ms = durationMs(rs.requestTimeout, `${at}.requestSettings.requestTimeout`);
+            if (ms <= 0 || ms > MAX_REQUEST_TIMEOUT_MS) {
+                validate_fail(`${at}.requestSettings.requestTimeout`, `requestTimeout must be more than 0 and at most ${MAX_REQUEST_TIMEOUT_MS / 1000} seconds, got ${String(rs.requestTimeout)}.`);
+            }
+        }
+    }
+    checkProbe(p.livenessProbe, `${at}.livenessProbe`);
+    checkProbe(p.readinessProbe, `${at}.readinessProbe`);
+    checkProbe(p.startupProbe, `${at}.startupProbe`);
+    const ss = p.scaleSettings;
+    if (ss !== undefined && ss !== null) {
+        if (!isObject(ss))
+            validate_fail(`${at}.scaleSettings`, "'scaleSettings' must be an object with scaleType.");
+        optEnum(ss, 'scaleType', `${at}.scaleSettings`, ['Default', 'TargetUtilization']);
+        if (ss.scaleType === undefined)
+            validate_fail(`${at}.scaleSettings.scaleType`, "The property 'scaleType' is required: Default or TargetUtilization.");
+        if (ss.scaleType === 'TargetUtilization') {
+            optInt(ss, 'minInstances', `${at}.scaleSettings`, 0, 1000);
+            optInt(ss, 'maxInstances', `${at}.scaleSettings`, 1, 1000);
+            optInt(ss, 'targetUtilizationPercentage', `${at}.scaleSettings`, 1, 100);
+            optDuration(ss, 'pollingInterval', `${at}.scaleSettings`);
+            const min = typeof ss.minInstances === 'number' ? ss.minInstances : 1;
+            const max = typeof ss.maxInstances === 'number' ? ss.maxInstances : 1;
+            if (min > max)
+                validate_fail(`${at}.scaleSettings.minInstances`, `minInstances (${min}) cannot exceed maxInstances (${max}).`);
+        }
+    }
+    validateSku(sku, 'sku');
+}
+function validateSku(sku, at) {
+    if (sku === undefined || sku === null)
+        return;
+    if (!isObject(sku))
+        validate_fail(at, `'${at}' must be an object (name, tier, capacity).`);
+    optString(sku, 'name', at);
+    optEnum(sku, 'tier', at, ['Free', 'Basic', 'Standard', 'Premium']);
+    optInt(sku, 'capacity', at, 1, 1000);
+}
+/** The ARM `identity` of a request, with the ids Azure adds (principal, tenant, user-assigned ids). */
+function presentIdentity(input, tenantId, seed) {
+    if (!isObject(input))
+        return undefined;
+    const type = typeof input.type === 'string' ? input.type : 'None';
+    const out = { type };
+    if (/SystemAssigned/i.test(type)) {
+        out.principalId = seed('principal');
+        out.tenantId = tenantId;
+    }
+    if (isObject(input.userAssignedIdentities) && /UserAssigned/i.test(type)) {
+        out.userAssignedIdentities = Object.fromEntries(Object.keys(input.userAssignedIdentities).map((id) => [id, { principalId: seed(`uai-principal:${id}`), clientId: seed(`uai-client:${id}`) }]));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/provision.ts
+/**
+ * Provisioning a deployment for real: the "storage initializer" downloads the model version's
+ * files (its `modelUri`: `azureml://datastores/…`, `azureml://jobs/<job>/outputs/…`, a blob URL or
+ * `runs:/…`) and the code version from Azurite into a revision folder, then the scoring process
+ * is started with `AZUREML_MODEL_DIR` pointing at the model, as Azure lays it out
+ * (`azureml-models/<model>/<version>/<folder of the model's path>`). A deployment without scoring
+ * code serves an MLflow model through its `python_function` loader module.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+function safeSegment(s) {
+    return s.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+/** The readiness budget of a deployment: initial delay + failure threshold × period of its readiness probe. */
+function readinessBudgetMs(props, cap) {
+    const probe = isObject(props.readinessProbe) ? props.readinessProbe : {};
+    const d = (v, fallback) => (typeof v === 'string' ? durationMs(v, 'properties.readinessProbe') : fallback);
+    const initial = d(probe.initialDelay, 10_000);
+    const period = d(probe.period, 10_000);
+    const failures = typeof probe.failureThreshold === 'number' ? probe.failureThreshold : 30;
+    return Math.max(1000, Math.min(cap, initial + failures * Math.max(period, 1000)));
+}
+async function findFile(dir, name, depth = 4) {
+    let entries;
+    try {
+        entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+    }
+    catch {
+        return undefined;
+    }
+    const hit = entries.find((e) => e.isFile() && e.name === name);
+    if (hit)
+        return (0,external_node_path_.join)(dir, hit.name);
+    if (depth <= 0)
+        return undefined;
+    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+        const found = await findFile((0,external_node_path_.join)(dir, e.name), name, depth - 1);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** How to serve an MLflow model without scoring code: its `python_function` flavor. */
+async function mlflowServing(modelDir, label) {
+    const mlmodel = await findFile(modelDir, 'MLmodel');
+    if (!mlmodel) {
+        throw new DeploymentFailure('BadArgument', `Deployment ${label} has no scoring script (codeConfiguration) and its model is not an MLflow model (no MLmodel file under the model's files): give a scoring script or register the model as an MLflow model.`);
+    }
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(await (0,promises_.readFile)(mlmodel, 'utf8'));
+    }
+    catch (err) {
+        throw new DeploymentFailure('BadArgument', `The MLmodel file of deployment ${label} cannot be read: ${err.message}`);
+    }
+    const flavors = isObject(doc) && isObject(doc.flavors) ? doc.flavors : {};
+    const pyfunc = isObject(flavors.python_function) ? flavors.python_function : undefined;
+    if (!pyfunc || typeof pyfunc.loader_module !== 'string') {
+        throw new DeploymentFailure('BadArgument', `The MLflow model of deployment ${label} has no python_function flavor with a loader_module (flavors: ${Object.keys(flavors).join(', ') || 'none'}); the emulator serves MLflow models through that flavor only. Give a scoring script instead.`);
+    }
+    const root = (0,external_node_path_.resolve)(mlmodel, '..');
+    const inside = (p) => {
+        const abs = (0,external_node_path_.resolve)(root, p);
+        if (abs !== root && !abs.startsWith(root + external_node_path_.sep))
+            throw new DeploymentFailure('BadArgument', `The MLmodel file of deployment ${label} points outside the model folder ('${p}').`);
+        return abs;
+    };
+    const code = typeof pyfunc.code === 'string' ? [inside(pyfunc.code)] : [];
+    return { loader: pyfunc.loader_module, data: typeof pyfunc.data === 'string' ? inside(pyfunc.data) : root, code };
+}
+/**
+ * Downloads the model and code of a deployment and builds the scoring process's launch spec.
+ * Every step is written to the StorageInitializer log; failures are {@link DeploymentFailure}s.
+ */
+async function prepareDeployment(ctx, deployment, endpointName) {
+    const props = (deployment.properties ?? {});
+    const label = `'${deployment.name}' of endpoint '${endpointName}'`;
+    const logs = ctx.logs;
+    const log = (text) => logs.line('StorageInitializer', text);
+    log(`Storage initializer of deployment ${label} started.`);
+    const parsed = parseWorkspaceChildId(deployment.id);
+    if (!parsed)
+        throw new DeploymentFailure('InternalServerError', `'${deployment.id}' is not a deployment id`);
+    const ws = workspaceRef(parsed.scope.subscriptionId, parsed.scope.resourceGroup, parsed.scope.workspaceName);
+    const resolver = new DataResolver(ctx.store, ws, ctx.blobEndpoint);
+    const failStorage = (code, message) => {
+        log(`ERROR: ${message}`);
+        throw new DeploymentFailure(code, message);
+    };
+    // --- the model ---------------------------------------------------------------------------
+    let modelDir;
+    let modelType = '';
+    const model = typeof props.model === 'string' && props.model.trim() !== '' ? props.model : undefined;
+    if (model) {
+        if (/^azureml:\/\/registries\//i.test(model)) {
+            failStorage('ResourceNotFound', `Model '${model}' is in an Azure ML registry; the local emulator has no registries. Register the model in the workspace and deploy that version.`);
+        }
+        let version;
+        try {
+            version = await resolver.assetVersion('models', model);
+        }
+        catch (err) {
+            if (err instanceof DataResolutionError)
+                failStorage('ResourceNotFound', `Model '${model}' could not be found: ${err.message}.`);
+            throw err;
+        }
+        const vprops = (version.resource.properties ?? {});
+        modelType = typeof vprops.modelType === 'string' ? vprops.modelType : '';
+        const modelUri = typeof vprops.modelUri === 'string' ? vprops.modelUri : '';
+        const parts = version.id.split('/');
+        const [modelName, modelVersion] = [parts[parts.length - 3] ?? 'model', parts[parts.length - 1] ?? '1'];
+        modelDir = (0,external_node_path_.join)(ctx.revisionDir, 'azureml-models', safeSegment(modelName), safeSegment(modelVersion));
+        await (0,promises_.mkdir)(modelDir, { recursive: true });
+        log(`Model ${modelName}:${modelVersion} (type ${modelType || 'custom_model'}), modelUri ${modelUri}`);
+        let loc;
+        try {
+            loc = await resolver.resolve(modelUri, 'models');
+        }
+        catch (err) {
+            if (err instanceof DataResolutionError)
+                failStorage('ResourceNotFound', `The files of model ${modelName}:${modelVersion} could not be located: ${err.message}.`);
+            throw err;
+        }
+        const single = await ctx.blob.exists(loc);
+        const folderName = external_node_path_.posix.basename(loc.path.replace(/\/+$/, '')) || 'model';
+        const dest = single ? modelDir : (0,external_node_path_.join)(modelDir, folderName);
+        log(`Downloading ${ctx.blob.url(loc)} to ${dest}`);
+        let count;
+        try {
+            count = (await ctx.blob.download(loc, dest, { abortSignal: ctx.signal })).count;
+        }
+        catch (err) {
+            if (ctx.signal?.aborted)
+                throw new DeploymentFailure('OperationCanceled', `Provisioning of deployment ${label} was canceled.`);
+            failStorage('ResourceNotReady', `Downloading model ${modelName}:${modelVersion} failed: ${err.message}`);
+        }
+        if (count === 0)
+            failStorage('ResourceNotFound', `Model ${modelName}:${modelVersion} has no files at ${ctx.blob.url(loc)} (modelUri ${modelUri}).`);
+        log(`Model: ${count} file(s) downloaded; AZUREML_MODEL_DIR=${modelDir}`);
+    }
+    // --- the code ----------------------------------------------------------------------------
+    let codeDir = (0,external_node_path_.join)(ctx.revisionDir, 'code');
+    await (0,promises_.mkdir)(codeDir, { recursive: true });
+    let scriptArgs;
+    let entryScript = '';
+    const code = isObject(props.codeConfiguration) ? props.codeConfiguration : undefined;
+    if (code && typeof code.codeId === 'string') {
+        const scoringScript = String(code.scoringScript ?? '');
+        let loc;
+        try {
+            loc = await resolver.codeLocation(code.codeId);
+        }
+        catch (err) {
+            if (err instanceof DataResolutionError)
+                failStorage('ResourceNotFound', `Code '${code.codeId}' could not be found: ${err.message}.`);
+            throw err;
+        }
+        log(`Downloading code ${ctx.blob.url(loc)} to ${codeDir}`);
+        let count;
+        try {
+            count = (await ctx.blob.download(loc, codeDir, { abortSignal: ctx.signal })).count;
+        }
+        catch (err) {
+            if (ctx.signal?.aborted)
+                throw new DeploymentFailure('OperationCanceled', `Provisioning of deployment ${label} was canceled.`);
+            failStorage('ResourceNotReady', `Downloading the code of deployment ${label} failed: ${err.message}`);
+        }
+        if (count === 0)
+            failStorage('ResourceNotFound', `Code '${code.codeId}' has no files at ${ctx.blob.url(loc)}; upload the code folder before creating the deployment.`);
+        log(`Code: ${count} file(s) downloaded.`);
+        const script = (0,external_node_path_.resolve)(codeDir, scoringScript);
+        if (script !== codeDir && !script.startsWith(codeDir + external_node_path_.sep))
+            failStorage('BadArgument', `The scoring script '${scoringScript}' is outside the code folder.`);
+        if (!(0,external_node_fs_.existsSync)(script) || !(await (0,promises_.stat)(script)).isFile()) {
+            const files = listRelative(codeDir);
+            failStorage('BadArgument', `The scoring script '${scoringScript}' of deployment ${label} was not found in its code (${files.length ? `files: ${files.join(', ')}` : 'the code folder is empty'}).`);
+        }
+        entryScript = (0,external_node_path_.relative)(codeDir, script).split(external_node_path_.sep).join('/');
+        scriptArgs = ['--script', script];
+    }
+    else {
+        if (!modelDir)
+            failStorage('BadArgument', `Deployment ${label} has neither a model nor scoring code.`);
+        const serving = await mlflowServing(modelDir, label).catch((err) => {
+            if (err instanceof DeploymentFailure)
+                log(`ERROR: ${err.message}`);
+            throw err;
+        });
+        if (modelType && !/mlflow/i.test(modelType)) {
+            log(`Model type '${modelType}' is not mlflow_model, but the model folder holds an MLmodel file: serving it as an MLflow model.`);
+        }
+        log(`No scoring script: serving the MLflow model through its python_function flavor (loader_module ${serving.loader}).`);
+        scriptArgs = ['--mlflow-loader', serving.loader, '--mlflow-data', serving.data, ...serving.code.flatMap((c) => ['--mlflow-code', c])];
+        codeDir = modelDir;
+    }
+    log('Storage initializer completed.');
+    const env = {
+        ...baseEnvironment(),
+        ...Object.fromEntries(Object.entries(isObject(props.environmentVariables) ? props.environmentVariables : {}).filter(([, v]) => typeof v === 'string')),
+        AZUREML_MODEL_DIR: modelDir ?? '',
+        AML_APP_ROOT: codeDir,
+        AZUREML_ENTRY_SCRIPT: entryScript,
+        AZUREML_EMULATOR: '1',
+        AZUREML_ENDPOINT_NAME: endpointName,
+        AZUREML_DEPLOYMENT_NAME: deployment.name,
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+    };
+    // Like Azure's inference server: WORKER_COUNT (default 1) run() calls at a time.
+    const workers = Math.max(1, Number(env.WORKER_COUNT ?? 1) || 1);
+    const environmentId = typeof props.environmentId === 'string' ? props.environmentId : '(none)';
+    logs.line('InferenceServer', `Starting the inference server of deployment ${label} with ${ctx.python}. Environment ${environmentId}: the emulator runs the scoring code with the local Python; the environment's image and conda/pip dependencies are not installed.`);
+    const spec = {
+        label,
+        python: ctx.python,
+        serverScript: ctx.serverScript,
+        args: [...scriptArgs, '--workers', String(workers), '--name', String(deployment.name)],
+        cwd: codeDir,
+        env,
+        logs,
+        runDir: ctx.revisionDir,
+        readinessTimeoutMs: readinessBudgetMs(props, ctx.maxStartupMs),
+        pollMs: ctx.pollMs,
+    };
+    return { spec, logs };
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/runtime.ts
+
+class DeploymentRuntime {
+    id;
+    name;
+    endpointName;
+    /** Provisioning state, as stored on the resource. */
+    state = 'Creating';
+    computeType = 'Managed';
+    requestTimeoutMs = 5000;
+    maxConcurrent = 1;
+    capacity = 1;
+    /** The process that serves (ready), if any. */
+    instance;
+    /** How `instance` was launched: relaunched with it after a crash. */
+    spec;
+    /** Logs of the current revision (or of the latest attempt, when it failed). */
+    logs;
+    /** Folder of the serving revision (removed when replaced). */
+    revisionDir;
+    /** Bumped whenever the process set changes hands (new revision, stop): stale restarts give up. */
+    generation = 0;
+    /** Aborts the provisioning in flight (delete, update, shutdown). */
+    provisioning;
+    restartTimer;
+    restarts = 0;
+    consecutiveRestartFailures = 0;
+    inflight = 0;
+    served = 0;
+    mirrored = 0;
+    constructor(id, name, endpointName) {
+        this.id = id;
+        this.name = name;
+        this.endpointName = endpointName;
+    }
+    get ready() {
+        return this.instance !== undefined && this.instance.alive && !this.instance.stopping;
+    }
+    /** Whether it may take live traffic: provisioned, or still serving an earlier revision. */
+    get canServe() {
+        if (this.state === 'Creating' || this.state === 'Deleting')
+            return false;
+        if (this.state === 'Failed')
+            return this.instance !== undefined;
+        return true;
+    }
+}
+class EndpointRuntime {
+    id;
+    name;
+    authMode = 'Key';
+    keys = { primaryKey: '', secondaryKey: '' };
+    location = '';
+    /** Live split: deployments with weight > 0, in the order of the endpoint's `traffic`. */
+    split = [];
+    mirrorTarget;
+    mirrorSeen = 0;
+    deployments = new Map();
+    constructor(id, name) {
+        this.id = id;
+        this.name = name;
+    }
+    get key() {
+        return keyOf(this.id);
+    }
+    /** Applies the endpoint's `traffic` and `mirrorTraffic` (a completed operation). */
+    setTraffic(traffic, mirror) {
+        const prev = new Map(this.split.map((s) => [s.name.toLowerCase(), s.current]));
+        this.split = Object.entries(traffic)
+            .filter(([, w]) => w > 0)
+            .map(([name, weight]) => ({ name, weight, current: prev.get(name.toLowerCase()) ?? 0 }));
+        const m = Object.entries(mirror).find(([, p]) => p > 0);
+        const next = m ? { name: m[0], percent: m[1] } : undefined;
+        if (next?.name.toLowerCase() !== this.mirrorTarget?.name.toLowerCase() || next?.percent !== this.mirrorTarget?.percent)
+            this.mirrorSeen = 0;
+        this.mirrorTarget = next;
+    }
+    get traffic() {
+        return Object.fromEntries(this.split.map((s) => [s.name, s.weight]));
+    }
+    get mirror() {
+        return this.mirrorTarget;
+    }
+    deployment(name) {
+        return this.deployments.get(name.toLowerCase());
+    }
+    /** The next deployment by weight (smooth weighted round-robin); undefined when no weight is positive. */
+    pick() {
+        if (this.split.length === 0)
+            return undefined;
+        let total = 0;
+        let best;
+        for (const s of this.split) {
+            s.current += s.weight;
+            total += s.weight;
+            if (!best || s.current > best.current)
+                best = s;
+        }
+        best.current -= total;
+        return best.name;
+    }
+    /** Whether this request (routed by weight) is also copied to the mirror deployment. */
+    mirrorThis() {
+        const m = this.mirrorTarget;
+        if (!m)
+            return undefined;
+        const n = this.mirrorSeen++;
+        return Math.floor(((n + 1) * m.percent) / 100) > Math.floor((n * m.percent) / 100) ? m.name : undefined;
+    }
+}
+/** Endpoints by name (unique in the emulator's region, as in Azure) and by ARM id. */
+class EndpointRegistry {
+    byName = new Map();
+    byId = new Map();
+    byEndpointName(name) {
+        return this.byName.get(name.toLowerCase());
+    }
+    byEndpointId(id) {
+        return this.byId.get(keyOf(id));
+    }
+    ensure(id, name) {
+        let e = this.byId.get(keyOf(id));
+        if (!e) {
+            e = new EndpointRuntime(id, name);
+            this.byId.set(keyOf(id), e);
+            this.byName.set(name.toLowerCase(), e);
+        }
+        return e;
+    }
+    remove(id) {
+        const e = this.byId.get(keyOf(id));
+        if (!e)
+            return undefined;
+        this.byId.delete(keyOf(id));
+        if (this.byName.get(e.name.toLowerCase()) === e)
+            this.byName.delete(e.name.toLowerCase());
+        return e;
+    }
+    all() {
+        return [...this.byId.values()];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/service.ts
+/**
+ * The online-endpoint service behind the ARM handlers and the scoring router: the in-memory
+ * runtime (registry), provisioning of deployments (download → start → readiness → swap),
+ * supervision of the scoring processes (a crashed container is restarted with exponential
+ * backoff, like Kubernetes does), CPU/memory sampling for the deployment metrics, recovery of
+ * the deployments of a folder store on start, and shutdown (every process stopped).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function newKey() {
+    return (0,external_node_crypto_.randomBytes)(24).toString('base64url');
+}
+function safe(s) {
+    return s.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+class EndpointService {
+    deps;
+    registry = new EndpointRegistry();
+    metrics = new MetricsStore();
+    faults = new EndpointFaults();
+    blob;
+    options;
+    serverScript;
+    closed = false;
+    pending = new Set();
+    waits = new Set();
+    sampler;
+    cpuTicks = new Map();
+    constructor(deps) {
+        this.deps = deps;
+        this.blob = new BlobIO(deps.arm.blob.endpoint);
+        const o = deps.options ?? {};
+        this.options = {
+            python: o.python ?? process.env.AZUREML_EMULATOR_PYTHON ?? 'python3',
+            readinessPollMs: o.readinessPollMs ?? 50,
+            maxStartupMs: o.maxStartupMs ?? 300_000,
+            restartDelayMs: o.restartDelayMs ?? 1000,
+            maxRestartDelayMs: o.maxRestartDelayMs ?? 30_000,
+            sampleIntervalMs: o.sampleIntervalMs ?? 15_000,
+            stopGraceMs: o.stopGraceMs ?? 2000,
+        };
+        this.serverScript = deps.options?.scoringServer;
+        this.sampler = setInterval(() => void this.sample(), Math.max(50, this.options.sampleIntervalMs));
+        this.sampler.unref();
+    }
+    get store() {
+        return this.deps.arm.store;
+    }
+    get isClosed() {
+        return this.closed;
+    }
+    /** A wait that `close()` cuts short. */
+    sleep(ms) {
+        return new Promise((resolve) => {
+            if (this.closed || ms <= 0)
+                return resolve();
+            const w = {
+                timer: setTimeout(() => {
+                    this.waits.delete(w);
+                    resolve();
+                }, ms),
+                resolve,
+            };
+            this.waits.add(w);
+        });
+    }
+    /** Keeps a background promise until it settles, so `close()` can wait for it. */
+    track(p) {
+        this.pending.add(p);
+        void p.then(() => this.pending.delete(p), () => this.pending.delete(p));
+        return p;
+    }
+    // --- runtime state --------------------------------------------------------------------------
+    async keysOf(endpointId) {
+        const k = await this.store.get(keysRecordId(endpointId));
+        return { primaryKey: k?.primaryKey ?? '', secondaryKey: k?.secondaryKey ?? '' };
+    }
+    /**
+     * Reads an endpoint (and its keys) into the runtime. `applyTraffic`: also switch the router to
+     * the stored traffic and mirror (at the end of an operation, never while it runs).
+     */
+    async syncEndpoint(endpointId, applyTraffic) {
+        const res = await this.store.get(endpointId);
+        if (!res) {
+            this.registry.remove(endpointId);
+            return undefined;
+        }
+        const ep = this.registry.ensure(res.id, res.name);
+        const props = (res.properties ?? {});
+        ep.authMode = props.authMode ?? 'Key';
+        ep.location = String(res.location ?? this.deps.arm.defaults.location);
+        ep.keys = await this.keysOf(res.id);
+        if (applyTraffic) {
+            const num = (v) => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) : {});
+            ep.setTraffic(num(props.traffic), num(props.mirrorTraffic));
+        }
+        return ep;
+    }
+    /** The runtime of a deployment (created on first use); its settings follow the stored resource. */
+    deploymentRuntime(ep, resource) {
+        let rt = ep.deployment(resource.name);
+        if (!rt) {
+            rt = new DeploymentRuntime(resource.id, resource.name, ep.name);
+            ep.deployments.set(resource.name.toLowerCase(), rt);
+        }
+        this.applySettings(rt, resource);
+        return rt;
+    }
+    applySettings(rt, resource) {
+        const p = (resource.properties ?? {});
+        rt.state = String(p.provisioningState ?? rt.state);
+        rt.computeType = String(p.endpointComputeType ?? 'Managed');
+        const rs = isObject(p.requestSettings) ? p.requestSettings : {};
+        rt.requestTimeoutMs = typeof rs.requestTimeout === 'string' ? durationMs(rs.requestTimeout, 'requestSettings.requestTimeout') : 5000;
+        rt.maxConcurrent = typeof rs.maxConcurrentRequestsPerInstance === 'number' ? rs.maxConcurrentRequestsPerInstance : 1;
+        const sku = isObject(resource.sku) ? resource.sku : {};
+        rt.capacity = typeof sku.capacity === 'number' ? sku.capacity : 1;
+    }
+    /** Writes a provisioning state (no-op when the resource is gone); returns the stored resource. */
+    async setState(id, state, busy = []) {
+        return this.store.withLock(id, async () => {
+            const res = await this.store.get(id);
+            if (!res)
+                return undefined;
+            const props = (res.properties ?? {});
+            if (busy.length > 0 && !busy.includes(String(props.provisioningState)))
+                return res;
+            props.provisioningState = state;
+            res.properties = props;
+            await this.store.put(id, res);
+            return res;
+        });
+    }
+    // --- provisioning -----------------------------------------------------------------------------
+    scoringServer() {
+        this.serverScript ??= findScoringServer();
+        return this.serverScript;
+    }
+    /**
+     * Provisions a deployment from its stored resource: downloads model and code, starts a new
+     * scoring process, waits for readiness and swaps it in (the previous revision keeps serving
+     * until then). `settingsOnly`: nothing the process depends on changed and a process serves —
+     * only the router's settings are updated. Throws a {@link DeploymentFailure}.
+     */
+    async provision(deploymentId, settingsOnly) {
+        const resource = await this.store.get(deploymentId);
+        if (!resource)
+            throw new DeploymentFailure('OperationCanceled', `Deployment '${deploymentId}' was deleted while it was provisioned.`);
+        const ep = this.registry.byEndpointId(endpointIdOfDeployment(deploymentId)) ?? (await this.syncEndpoint(endpointIdOfDeployment(deploymentId), true));
+        if (!ep)
+            throw new DeploymentFailure('OperationCanceled', `The endpoint of deployment '${resource.name}' was deleted.`);
+        const rt = this.deploymentRuntime(ep, resource);
+        if (settingsOnly && rt.instance)
+            return;
+        rt.provisioning?.abort();
+        const controller = new AbortController();
+        rt.provisioning = controller;
+        const revisionDir = (0,external_node_path_.join)(this.deps.dir, safe(ep.name), safe(rt.name), `r${Date.now().toString(36)}${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`);
+        const logs = new DeploymentLogs((0,external_node_path_.join)(revisionDir, 'logs'));
+        rt.logs = logs;
+        try {
+            const { spec } = await prepareDeployment({
+                store: this.store,
+                blobEndpoint: this.deps.arm.blob.endpoint,
+                blob: this.blob,
+                python: this.options.python,
+                serverScript: this.scoringServer(),
+                revisionDir,
+                logs,
+                pollMs: this.options.readinessPollMs,
+                maxStartupMs: this.options.maxStartupMs,
+                signal: controller.signal,
+            }, resource, ep.name);
+            const fault = this.faults.take(['provisioningFailure'], ep.name, rt.name);
+            if (fault) {
+                const message = fault.message ?? `The inference server container of deployment '${rt.name}' failed to start (provisioning failure injected by the emulator).`;
+                logs.line('InferenceServer', `ERROR: ${message}`);
+                throw new DeploymentFailure(fault.code ?? 'ResourceNotReady', message);
+            }
+            if (this.closed || controller.signal.aborted)
+                throw new DeploymentFailure('OperationCanceled', `Provisioning of deployment '${rt.name}' was canceled.`);
+            const proc = await launchScoringProcess(spec, controller.signal);
+            if (this.closed || controller.signal.aborted) {
+                await proc.stop(this.options.stopGraceMs);
+                throw new DeploymentFailure('OperationCanceled', `Provisioning of deployment '${rt.name}' was canceled.`);
+            }
+            const old = rt.instance;
+            const oldDir = rt.revisionDir;
+            rt.generation++;
+            if (rt.restartTimer)
+                clearTimeout(rt.restartTimer);
+            rt.restartTimer = undefined;
+            rt.instance = proc;
+            rt.spec = spec;
+            rt.revisionDir = revisionDir;
+            rt.consecutiveRestartFailures = 0;
+            this.watch(rt, proc, rt.generation);
+            logs.line('InferenceServer', `Deployment '${rt.name}' is ready: the scoring server (pid ${proc.pid}) listens on 127.0.0.1:${proc.port}.`);
+            if (old) {
+                await old.stop(this.options.stopGraceMs);
+                if (oldDir && oldDir !== revisionDir)
+                    await (0,promises_.rm)(oldDir, { recursive: true, force: true }).catch(() => undefined);
+            }
+        }
+        catch (err) {
+            const failure = err instanceof DeploymentFailure ? err : new DeploymentFailure('InternalServerError', `Provisioning of deployment '${rt.name}' failed: ${err.message ?? String(err)}`);
+            logs.line('InferenceServer', `Provisioning failed (${failure.code}): ${failure.message}`);
+            throw failure;
+        }
+        finally {
+            if (rt.provisioning === controller)
+                rt.provisioning = undefined;
+        }
+    }
+    /** Restarts a crashed scoring process with exponential backoff, as Kubernetes restarts a container. */
+    watch(rt, proc, generation) {
+        void proc.exited.then((exit) => {
+            if (proc.stopping || this.closed || rt.generation !== generation)
+                return;
+            if (rt.instance === proc)
+                rt.instance = undefined;
+            rt.restarts++;
+            const delay = Math.min(this.options.maxRestartDelayMs, this.options.restartDelayMs * 2 ** rt.consecutiveRestartFailures);
+            const how = exit.signal ? `was terminated by signal ${exit.signal}` : `exited with status code ${exit.code}`;
+            rt.logs?.line('InferenceServer', `The scoring server (pid ${proc.pid}) ${how}: the container crashed. Restarting it in ${delay} ms (restart ${rt.restarts}).`);
+            this.scheduleRestart(rt, generation, delay);
+        });
+    }
+    scheduleRestart(rt, generation, delay) {
+        if (rt.restartTimer)
+            clearTimeout(rt.restartTimer);
+        rt.restartTimer = setTimeout(() => {
+            rt.restartTimer = undefined;
+            void this.track(this.restart(rt, generation));
+        }, delay);
+        rt.restartTimer.unref();
+    }
+    async restart(rt, generation) {
+        if (this.closed || rt.generation !== generation || !rt.spec)
+            return;
+        try {
+            const proc = await launchScoringProcess(rt.spec);
+            if (this.closed || rt.generation !== generation) {
+                await proc.stop(this.options.stopGraceMs);
+                return;
+            }
+            rt.instance = proc;
+            rt.consecutiveRestartFailures = 0;
+            this.watch(rt, proc, generation);
+            rt.logs?.line('InferenceServer', `The scoring server was restarted (pid ${proc.pid}) and is ready again.`);
+        }
+        catch (err) {
+            if (this.closed || rt.generation !== generation)
+                return;
+            rt.consecutiveRestartFailures++;
+            const delay = Math.min(this.options.maxRestartDelayMs, this.options.restartDelayMs * 2 ** rt.consecutiveRestartFailures);
+            rt.logs?.line('InferenceServer', `Restart failed: ${err.message}. Next attempt in ${delay} ms (back-off).`);
+            this.scheduleRestart(rt, generation, delay);
+        }
+    }
+    /** Stops a deployment's process and any provisioning or restart in flight. */
+    async stopDeployment(rt) {
+        rt.generation++;
+        rt.provisioning?.abort();
+        if (rt.restartTimer)
+            clearTimeout(rt.restartTimer);
+        rt.restartTimer = undefined;
+        const inst = rt.instance;
+        rt.instance = undefined;
+        if (inst)
+            await inst.stop(this.options.stopGraceMs);
+    }
+    /** Removes a deployment's runtime, files and samples. */
+    async forgetDeployment(ep, rt) {
+        await this.stopDeployment(rt);
+        ep.deployments.delete(rt.name.toLowerCase());
+        this.metrics.forgetDeployment(rt.id);
+        await (0,promises_.rm)((0,external_node_path_.join)(this.deps.dir, safe(ep.name), safe(rt.name)), { recursive: true, force: true }).catch(() => undefined);
+    }
+    async forgetEndpoint(ep) {
+        for (const rt of [...ep.deployments.values()])
+            await this.forgetDeployment(ep, rt);
+        this.registry.remove(ep.id);
+        this.metrics.forgetEndpoint(ep.id);
+        await (0,promises_.rm)((0,external_node_path_.join)(this.deps.dir, safe(ep.name)), { recursive: true, force: true }).catch(() => undefined);
+    }
+    // --- sampling (deployment metrics) --------------------------------------------------------------
+    async sample() {
+        if (this.closed)
+            return;
+        const now = Date.now();
+        const cores = Math.max(1, (0,external_node_os_.cpus)().length);
+        for (const ep of this.registry.all()) {
+            for (const rt of ep.deployments.values()) {
+                const inst = rt.instance;
+                const instanceId = `${rt.name}-${inst?.pid ?? 'none'}`;
+                if (!inst || !inst.alive) {
+                    this.metrics.recordInstance(rt.id, { time: now, instanceId, state: 'NotReady', capacity: 0 });
+                    continue;
+                }
+                const [stat, status] = await Promise.all([
+                    (0,promises_.readFile)(`/proc/${inst.pid}/stat`, 'latin1').catch(() => undefined),
+                    (0,promises_.readFile)(`/proc/${inst.pid}/status`, 'latin1').catch(() => undefined),
+                ]);
+                let cpuPercent;
+                if (stat) {
+                    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                    const ticks = Number(rest[11]) + Number(rest[12]);
+                    const prev = this.cpuTicks.get(inst.pid);
+                    this.cpuTicks.set(inst.pid, { ticks, at: now });
+                    // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ).
+                    if (prev && now > prev.at)
+                        cpuPercent = Math.min(100, (((ticks - prev.ticks) / 100) * 1000 * 100) / (now - prev.at) / cores);
+                }
+                const rss = status ? /VmRSS:\s+(\d+)\s+kB/.exec(status) : null;
+                const memoryPercent = rss ? (Number(rss[1]) * 1024 * 100) / (0,external_node_os_.totalmem)() : undefined;
+                this.metrics.recordInstance(rt.id, {
+                    time: now,
+                    instanceId,
+                    state: 'Running',
+                    capacity: rt.capacity,
+                    ...(cpuPercent !== undefined ? { cpuPercent } : {}),
+                    ...(memoryPercent !== undefined ? { memoryPercent } : {}),
+                });
+            }
+        }
+    }
+    // --- recovery and shutdown ----------------------------------------------------------------------
+    /**
+     * After a restart over a folder store: every endpoint goes back into the registry, operations
+     * that were running are finished (deletes completed, creates/updates re-provisioned) and every
+     * deployment that served is launched again, in the background.
+     */
+    async recover() {
+        const endpoints = [];
+        for (const sub of await this.store.list('/subscriptions')) {
+            for (const rg of await this.store.list(`${sub.id}/resourceGroups`)) {
+                for (const ws of await this.store.list(`${rg.id}/providers/${MLS_NAMESPACE}/workspaces`)) {
+                    endpoints.push(...(await this.store.list(`${ws.id}/onlineEndpoints`)));
+                }
+            }
+        }
+        for (const e of endpoints) {
+            const state = String(e.properties?.provisioningState ?? '');
+            if (state === 'Deleting') {
+                for (const d of await this.store.list(`${e.id}/deployments`))
+                    await this.store.delete(d.id);
+                await this.store.delete(keysRecordId(e.id));
+                await this.store.delete(e.id);
+                continue;
+            }
+            if (BUSY_ENDPOINT_STATES.includes(state))
+                await this.setState(e.id, 'Succeeded');
+            const ep = await this.syncEndpoint(e.id, true);
+            if (!ep)
+                continue;
+            for (const d of await this.store.list(`${e.id}/deployments`)) {
+                const dstate = String(d.properties?.provisioningState ?? '');
+                if (dstate === 'Deleting') {
+                    await this.store.delete(d.id);
+                    continue;
+                }
+                const rt = this.deploymentRuntime(ep, d);
+                if (dstate === 'Failed' || dstate === 'Canceled')
+                    continue;
+                const wasBusy = BUSY_DEPLOYMENT_STATES.includes(dstate);
+                void this.track(this.provision(d.id, false).then(async () => {
+                    if (!wasBusy)
+                        return;
+                    const res = await this.setState(d.id, 'Succeeded');
+                    if (res)
+                        this.applySettings(rt, res);
+                }, async () => {
+                    const res = await this.setState(d.id, 'Failed');
+                    if (res)
+                        this.applySettings(rt, res);
+                }));
+            }
+        }
+    }
+    async close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.sampler)
+            clearInterval(this.sampler);
+        for (const w of this.waits) {
+            clearTimeout(w.timer);
+            w.resolve();
+        }
+        this.waits.clear();
+        const stops = [];
+        for (const ep of this.registry.all())
+            for (const rt of ep.deployments.values())
+                stops.push(this.stopDeployment(rt));
+        await Promise.allSettled(stops);
+        while (this.pending.size > 0)
+            await Promise.allSettled([...this.pending]);
+        // A provisioning that finished after the first round of stops may have left a process.
+        const late = [];
+        for (const ep of this.registry.all())
+            for (const rt of ep.deployments.values())
+                late.push(this.stopDeployment(rt));
+        await Promise.allSettled(late);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/endpoints.ts
+/**
+ * Online endpoints (`…/workspaces/{ws}/onlineEndpoints/{name}`), as the 2024-10-01 swagger has
+ * them: PUT (long-running: 201/200 + `Azure-AsyncOperation`; `provisioningState` Creating or
+ * Updating → Succeeded), GET, list, PATCH (tags and identity only, as
+ * PartialMinimalTrackedResourceWithIdentity allows: 202 + `Location`), DELETE (202; deletes the
+ * deployments and stops their processes), `listKeys`, `regenerateKeys` (202 + `Location`),
+ * `token` (AMLToken endpoints), and Azure Monitor `metrics` / `metricDefinitions`.
+ *
+ * `traffic` and `mirrorTraffic` are validated like Azure (see validate.ts) against the
+ * deployments that exist; the router switches to the new split when the operation completes.
+ * While an operation runs the endpoint is `Creating`/`Updating`/`Deleting` and another write
+ * gets 409 `Conflict`. A PUT that omits `traffic` or `mirrorTraffic` keeps the current values
+ * (a GET → PUT round trip through an older api-version that does not know `mirrorTraffic` does
+ * not clear it); an explicit `{}` or `null` clears them.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const ENDPOINTS_BASE = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/onlineEndpoints`;
+/** The scoring URI of an endpoint for the address the client used. */
+function scoringUri(baseUrl, name) {
+    return `${baseUrl}/inference/${encodeURIComponent(name)}/score`;
+}
+/** The wire shape: stored resource + `scoringUri`/`swaggerUri` for this client's address. */
+function presentEndpoint(res, ctx) {
+    const out = structuredClone(res);
+    const props = (out.properties ?? {});
+    const score = scoringUri(ctx.baseUrl, res.name);
+    out.properties = { ...props, scoringUri: score, swaggerUri: score.replace(/\/score$/, '/swagger.json') };
+    return out;
+}
+function numberMap(v) {
+    return isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) : {};
+}
+function endpointRoutes(svc) {
+    const deps = svc.deps.arm;
+    const tenant = deps.defaults.tenantId;
+    const load = async (req) => {
+        const scope = scopeFromParams(req.params);
+        const ws = await requireWorkspace(deps, scope);
+        const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName));
+        if (!endpoint)
+            throw EndpointErrors.endpointNotFound(req.params.endpointName, scope.workspaceName);
+        return { scope, ws, endpoint };
+    };
+    const stateOf = (r) => String((r.properties ?? {}).provisioningState ?? '');
+    /** Deployments of the endpoint, as traffic validation sees them. */
+    const trafficTargets = async (endpointId) => {
+        const ep = svc.registry.byEndpointId(endpointId);
+        const list = await deps.store.list(`${endpointId}/deployments`);
+        return list.map((d) => {
+            const state = stateOf(d);
+            const rt = ep?.deployment(d.name);
+            const canServe = rt ? rt.canServe : state !== 'Creating' && state !== 'Deleting' && state !== 'Failed';
+            return { name: d.name, canServe, state };
+        });
+    };
+    /** Ends an endpoint operation after its duration (or a stuckUpdating fault's): state Succeeded, router updated. */
+    const finishOperation = (id, durationMs, opName) => async () => {
+        await svc.sleep(durationMs);
+        const res = await svc.setState(id, 'Succeeded', ['Creating', 'Updating']);
+        if (!res)
+            throw ArmErrors.operationFailed('OperationCanceled', `The endpoint was deleted before ${opName} completed.`);
+        await svc.syncEndpoint(id, true);
+        return { status: 200, body: undefined };
+    };
+    const operationDuration = (endpointName) => {
+        const stuck = svc.faults.take(['stuckUpdating'], endpointName);
+        return stuck ? (stuck.ms ?? 0) : deps.timings.lroMs;
+    };
+    // --- handlers ------------------------------------------------------------------------------
+    const list = async (req) => {
+        const scope = scopeFromParams(req.params);
+        await requireWorkspace(deps, scope);
+        let items = await deps.store.list(endpointsCollectionId(scope));
+        const name = req.query.get('name');
+        if (name)
+            items = items.filter((e) => e.name.toLowerCase() === name.toLowerCase());
+        const computeType = req.query.get('computeType');
+        if (computeType && computeType.toLowerCase() !== 'managed')
+            items = [];
+        const tags = req.query.get('tags');
+        items = items.filter((e) => matchesKeyValueFilter(tags, e.tags));
+        const properties = req.query.get('properties');
+        items = items.filter((e) => matchesKeyValueFilter(properties, (e.properties.properties ?? {})));
+        const created = (r) => String(r.systemData?.createdAt ?? '');
+        const modified = (r) => String(r.systemData?.lastModifiedAt ?? '');
+        const order = (req.query.get('orderBy') ?? 'CreatedAtDesc').toLowerCase();
+        const sorters = {
+            createdatdesc: (a, b) => created(b).localeCompare(created(a)),
+            createdatasc: (a, b) => created(a).localeCompare(created(b)),
+            updatedatdesc: (a, b) => modified(b).localeCompare(modified(a)),
+            updatedatasc: (a, b) => modified(a).localeCompare(modified(b)),
+        };
+        const sorter = sorters[order];
+        if (!sorter)
+            throw ArmErrors.badRequest(`orderBy '${req.query.get('orderBy')}' is not valid; expected CreatedAtDesc, CreatedAtAsc, UpdatedAtDesc or UpdatedAtAsc.`, 'orderBy');
+        items.sort((a, b) => sorter(a, b) || a.name.localeCompare(b.name));
+        const count = intParam(req, 'count', 1, 1000);
+        return { status: 200, body: page(items.map((e) => presentEndpoint(e, req.ctx)), req, { pageSize: count ?? deps.pageSize }) };
+    };
+    const get = async (req) => {
+        const { endpoint } = await load(req);
+        return { status: 200, body: presentEndpoint(endpoint, req.ctx) };
+    };
+    const put = async (req) => {
+        const scope = scopeFromParams(req.params);
+        const ws = await requireWorkspace(deps, scope);
+        const name = req.params.endpointName;
+        checkEndpointName(name);
+        const body = req.body;
+        const input = propertiesOf(body, 'online endpoint');
+        const id = endpointIdOf(scope, name);
+        const location = String(ws.location ?? deps.defaults.location);
+        return deps.store.withLock(id, async () => {
+            const existing = await deps.store.get(id);
+            if (existing && BUSY_ENDPOINT_STATES.includes(stateOf(existing)))
+                throw EndpointErrors.endpointBusy(existing.name, stateOf(existing), scope.workspaceName);
+            validateEndpointProperties(input, !existing);
+            if (!existing && (body.location === undefined || body.location === null || body.location === ''))
+                throw ArmErrors.locationRequired();
+            const taken = svc.registry.byEndpointName(name);
+            if (!existing && taken && taken.id.toLowerCase() !== id.toLowerCase()) {
+                throw EndpointErrors.endpointNameTaken(name, location, taken.id.split('/workspaces/')[1]?.split('/')[0] ?? '?');
+            }
+            const old = (existing?.properties ?? {});
+            const traffic = input.traffic === undefined ? numberMap(old.traffic) : numberMap(input.traffic);
+            const mirror = input.mirrorTraffic === undefined ? numberMap(old.mirrorTraffic) : numberMap(input.mirrorTraffic);
+            validateTraffic(name, traffic, mirror, existing ? await trafficTargets(id) : []);
+            const resourceName = existing?.name ?? name;
+            const props = {
+                description: input.description !== undefined ? input.description : (old.description ?? null),
+                properties: {
+                    ...(old.properties ?? {}),
+                    ...(input.properties ?? {}),
+                    'azureml.onlineendpointid': id.toLowerCase(),
+                },
+                authMode: input.authMode ?? old.authMode,
+                ...(input.compute !== undefined || old.compute !== undefined ? { compute: input.compute !== undefined ? input.compute : old.compute } : {}),
+                traffic,
+                mirrorTraffic: mirror,
+                publicNetworkAccess: input.publicNetworkAccess ?? old.publicNetworkAccess ?? 'Enabled',
+                provisioningState: existing ? 'Updating' : 'Creating',
+            };
+            const resource = {
+                id: existing?.id ?? id,
+                name: resourceName,
+                type: ENDPOINT_TYPE,
+                location: existing?.location ?? body.location,
+                tags: isObject(body.tags) ? body.tags : (existing?.tags ?? {}),
+                ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
+                identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
+                ...(isObject(body.sku) || existing?.sku !== undefined ? { sku: isObject(body.sku) ? body.sku : existing.sku } : {}),
+                properties: props,
+                systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
+            };
+            if (!existing) {
+                const keys = isObject(input.keys) ? input.keys : {};
+                await deps.store.put(keysRecordId(id), {
+                    primaryKey: typeof keys.primaryKey === 'string' && keys.primaryKey ? keys.primaryKey : newKey(),
+                    secondaryKey: typeof keys.secondaryKey === 'string' && keys.secondaryKey ? keys.secondaryKey : newKey(),
+                });
+            }
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location,
+                operation: 'OnlineEndpoints_CreateOrUpdate',
+                resourceId: id,
+                ctx: req.ctx,
+                minDurationMs: 0,
+                work: () => svc.track(finishOperation(id, operationDuration(resourceName), existing ? 'the update' : 'the creation')()),
+            });
+            if (!existing)
+                props.properties.AzureAsyncOperationUri = deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req));
+            await deps.store.put(id, resource);
+            const ep = await svc.syncEndpoint(id, false);
+            if (ep && !existing)
+                ep.setTraffic({}, {});
+            return {
+                status: existing ? 200 : 201,
+                body: presentEndpoint(resource, req.ctx),
+                headers: {
+                    ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
+                    'x-ms-async-operation-timeout': 'PT1H',
+                },
+            };
+        });
+    };
+    const patch = async (req) => {
+        const { scope, ws, endpoint } = await load(req);
+        const body = req.body;
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
+        return deps.store.withLock(endpoint.id, async () => {
+            const current = (await deps.store.get(endpoint.id)) ?? endpoint;
+            if (BUSY_ENDPOINT_STATES.includes(stateOf(current)))
+                throw EndpointErrors.endpointBusy(current.name, stateOf(current), scope.workspaceName);
+            if (body.tags !== undefined && body.tags !== null && !isObject(body.tags))
+                throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+            if (isObject(body.tags))
+                current.tags = body.tags;
+            if (isObject(body.identity)) {
+                current.identity = presentIdentity(body.identity, tenant, (s) => guidFrom(`${current.id.toLowerCase()}:${s}`));
+            }
+            current.properties.provisioningState = 'Updating';
+            current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
+            await deps.store.put(current.id, current);
+            const duration = operationDuration(current.name);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: String(ws.location ?? deps.defaults.location),
+                operation: 'OnlineEndpoints_Update',
+                resourceId: current.id,
+                ctx: req.ctx,
+                minDurationMs: 0,
+                work: () => svc.track((async () => {
+                    await finishOperation(current.id, duration, 'the update')();
+                    const done = await deps.store.get(current.id);
+                    return { status: 200, body: done ? presentEndpoint(done, req.ctx) : undefined };
+                })()),
+            });
+            return {
+                status: 202,
+                headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+            };
+        });
+    };
+    const del = async (req) => {
+        const scope = scopeFromParams(req.params);
+        const ws = await requireWorkspace(deps, scope);
+        const id = endpointIdOf(scope, req.params.endpointName);
+        return deps.store.withLock(id, async () => {
+            const endpoint = await deps.store.get(id);
+            if (!endpoint)
+                return { status: 204 };
+            if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint)))
+                throw EndpointErrors.endpointBusy(endpoint.name, stateOf(endpoint), scope.workspaceName);
+            endpoint.properties.provisioningState = 'Deleting';
+            await deps.store.put(id, endpoint);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: String(ws.location ?? deps.defaults.location),
+                operation: 'OnlineEndpoints_Delete',
+                resourceId: id,
+                ctx: req.ctx,
+                minDurationMs: 0,
+                work: () => svc.track((async () => {
+                    await svc.sleep(deps.timings.lroMs);
+                    const ep = svc.registry.byEndpointId(id);
+                    if (ep)
+                        await svc.forgetEndpoint(ep);
+                    for (const d of await deps.store.list(`${id}/deployments`))
+                        await deps.store.delete(d.id);
+                    await deps.store.delete(keysRecordId(id));
+                    await deps.store.delete(id);
+                    return { status: 200 };
+                })()),
+            });
+            return {
+                status: 202,
+                headers: {
+                    ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
+                    'x-ms-async-operation-timeout': 'PT1H',
+                },
+            };
+        });
+    };
+    const listKeys = async (req) => {
+        const { endpoint } = await load(req);
+        const mode = String(endpoint.properties.authMode);
+        if (mode !== 'Key') {
+            throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; keys exist only for authMode 'Key'.${mode === 'AMLToken' ? ' Get a token with the token operation.' : ''}`, 'authMode');
+        }
+        return { status: 200, body: await svc.keysOf(endpoint.id) };
+    };
+    const regenerateKeys = async (req) => {
+        const { scope, ws, endpoint } = await load(req);
+        const body = req.body;
+        if (!isObject(body))
+            throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
+        if (body.keyType !== 'Primary' && body.keyType !== 'Secondary') {
+            throw ArmErrors.validation('keyType', `keyType '${String(body.keyType)}' is not valid; expected Primary or Secondary.`);
+        }
+        if (body.keyValue !== undefined && body.keyValue !== null && (typeof body.keyValue !== 'string' || body.keyValue.length < 1)) {
+            throw ArmErrors.validation('keyValue', "'keyValue' must be a non-empty string.");
+        }
+        const mode = String(endpoint.properties.authMode);
+        if (mode !== 'Key')
+            throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`, 'authMode');
+        const field = body.keyType === 'Primary' ? 'primaryKey' : 'secondaryKey';
+        const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(ws.location ?? deps.defaults.location),
+            operation: 'OnlineEndpoints_RegenerateKeys',
+            resourceId: endpoint.id,
+            ctx: req.ctx,
+            work: () => svc.track(deps.store.withLock(keysRecordId(endpoint.id), async () => {
+                const keys = await svc.keysOf(endpoint.id);
+                keys[field] = value;
+                await deps.store.put(keysRecordId(endpoint.id), keys);
+                await svc.syncEndpoint(endpoint.id, false);
+            })),
+        });
+        return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    };
+    const token = async (req) => {
+        const { endpoint } = await load(req);
+        const mode = String(endpoint.properties.authMode);
+        if (mode !== 'AMLToken') {
+            throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; tokens are issued only for authMode 'AMLToken'.${mode === 'Key' ? ' Use listKeys.' : ''}`, 'authMode');
+        }
+        const issued = svc.deps.tokens.issue({ audience: amlTokenAudience(endpoint.id), now: req.ctx.now, ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}) });
+        const now = Math.floor(req.ctx.now.getTime() / 1000);
+        return {
+            status: 200,
+            body: { accessToken: issued.token, tokenType: 'Bearer', expiryTimeUtc: now + issued.expiresIn, refreshAfterTimeUtc: now + Math.floor(issued.expiresIn / 2) },
+        };
+    };
+    const metrics = async (req) => {
+        const { endpoint } = await load(req);
+        const q = parseMetricsQuery(req.query, 'endpoint', ENDPOINT_METRICS_NAMESPACE, req.ctx.now.getTime());
+        const body = evaluateMetrics(svc.metrics, { id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, q);
+        return { status: 200, body };
+    };
+    const definitions = async (req) => {
+        const { endpoint } = await load(req);
+        return { status: 200, body: metricDefinitions({ id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, 'endpoint') };
+    };
+    const base = ENDPOINTS_BASE;
+    return [
+        { method: 'GET', pattern: base, operation: 'OnlineEndpoints_List', handler: list },
+        { method: 'GET', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Get', handler: get },
+        { method: 'PUT', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_CreateOrUpdate', handler: put },
+        { method: 'PATCH', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Update', handler: patch },
+        { method: 'DELETE', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Delete', handler: del },
+        { method: 'POST', pattern: `${base}/{endpointName}/listKeys`, operation: 'OnlineEndpoints_ListKeys', handler: listKeys },
+        { method: 'POST', pattern: `${base}/{endpointName}/regenerateKeys`, operation: 'OnlineEndpoints_RegenerateKeys', handler: regenerateKeys },
+        { method: 'POST', pattern: `${base}/{endpointName}/token`, operation: 'OnlineEndpoints_GetToken', handler: token },
+        { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metrics`, operation: 'Metrics_List', handler: metrics },
+        { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metricDefinitions`, operation: 'MetricDefinitions_List', handler: definitions },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/deployments.ts
+/**
+ * Online deployments (`…/onlineEndpoints/{e}/deployments/{d}`): PUT (long-running: 201/200 +
+ * `Azure-AsyncOperation`; `provisioningState` Creating/Updating/Scaling → Succeeded or Failed,
+ * provisioning really downloads the model and code and starts the scoring process), GET, list,
+ * PATCH (tags and `sku.capacity`: 202 + `Location`), DELETE (202; refused with 409 while the
+ * endpoint sends the deployment live or mirrored traffic), `getLogs` (the StorageInitializer or
+ * InferenceServer log, `tail` lines), `skus`, and the deployment's Azure Monitor metrics.
+ *
+ * An update that changes what the process runs (model, code, environment, variables) starts a
+ * new process and swaps it in when ready — the old one serves until then, and keeps serving if
+ * the new one fails (the deployment is then `Failed`). An update of settings only (request
+ * settings, probes, scale, tags) changes no process. `instanceType` cannot change.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the scoring process depends on: a change means a new process. */
+function runtimeDigest(p) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson({ model: p.model, code: p.codeConfiguration, env: p.environmentId, vars: p.environmentVariables, type: p.endpointComputeType }))
+        .digest('hex');
+}
+const PROBE_DEFAULTS = { failureThreshold: 30, successThreshold: 1, timeout: 'PT2S', period: 'PT10S', initialDelay: 'PT10S' };
+/** Server-side defaults Azure fills in on a managed deployment. */
+function withDefaults(p) {
+    const out = { ...p };
+    out.description ??= null;
+    out.properties ??= {};
+    out.environmentVariables ??= {};
+    out.appInsightsEnabled ??= false;
+    out.egressPublicNetworkAccess ??= 'Enabled';
+    out.instanceType ??= 'Standard_F4s_v2';
+    out.requestSettings = { maxConcurrentRequestsPerInstance: 1, requestTimeout: 'PT5S', maxQueueWait: 'PT0.5S', ...(isObject(p.requestSettings) ? p.requestSettings : {}) };
+    out.livenessProbe = { ...PROBE_DEFAULTS, ...(isObject(p.livenessProbe) ? p.livenessProbe : {}) };
+    out.readinessProbe = { ...PROBE_DEFAULTS, ...(isObject(p.readinessProbe) ? p.readinessProbe : {}) };
+    out.scaleSettings ??= { scaleType: p.endpointComputeType === 'Kubernetes' ? 'TargetUtilization' : 'Default' };
+    return out;
+}
+function deploymentRoutes(svc) {
+    const deps = svc.deps.arm;
+    const tenant = deps.defaults.tenantId;
+    const stateOf = (r) => String((r?.properties ?? {}).provisioningState ?? '');
+    const loadEndpoint = async (req) => {
+        const scope = scopeFromParams(req.params);
+        const ws = await requireWorkspace(deps, scope);
+        const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName));
+        if (!endpoint)
+            throw EndpointErrors.endpointNotFound(req.params.endpointName, scope.workspaceName);
+        return { scope, ws, endpoint };
+    };
+    const load = async (req) => {
+        const base = await loadEndpoint(req);
+        const deployment = await deps.store.get(deploymentIdOf(base.scope, base.endpoint.name, req.params.deploymentName));
+        if (!deployment)
+            throw EndpointErrors.deploymentNotFound(base.endpoint.name, req.params.deploymentName, base.scope.workspaceName);
+        return { ...base, deployment };
+    };
+    /** The LRO work of a create/update: provision (or not), wait the operation's duration, then the final state. */
+    const provisionWork = (id, settingsOnly) => async () => {
+        const [outcome] = await Promise.all([
+            svc.provision(id, settingsOnly).then(() => undefined, (err) => err),
+            svc.sleep(deps.timings.lroMs),
+        ]);
+        if (outcome !== undefined) {
+            const res = await svc.setState(id, 'Failed');
+            syncRuntime(id, res);
+            const failure = outcome instanceof DeploymentFailure ? outcome : new DeploymentFailure('InternalServerError', String(outcome.message ?? outcome));
+            throw failure.toArmError();
+        }
+        const res = await svc.setState(id, 'Succeeded');
+        syncRuntime(id, res);
+        if (!res)
+            throw ArmErrors.operationFailed('OperationCanceled', 'The deployment was deleted before its provisioning completed.');
+    };
+    const syncRuntime = (id, res) => {
+        if (!res)
+            return;
+        const ep = svc.registry.byEndpointId(id.replace(/\/deployments\/[^/]+$/i, ''));
+        const rt = ep?.deployment(res.name);
+        if (rt)
+            svc.applySettings(rt, res);
+    };
+    // --- handlers ------------------------------------------------------------------------------
+    const list = async (req) => {
+        const { endpoint } = await loadEndpoint(req);
+        const items = await deps.store.list(`${endpoint.id}/deployments`);
+        const created = (r) => String(r.systemData?.createdAt ?? '');
+        const order = (req.query.get('$orderBy') ?? 'createdAt desc').trim().toLowerCase().split(/\s+/);
+        const desc = order[1] !== 'asc';
+        if (order[0] === 'name')
+            items.sort((a, b) => (desc ? -1 : 1) * a.name.localeCompare(b.name));
+        else
+            items.sort((a, b) => (desc ? -1 : 1) * (created(a).localeCompare(created(b)) || a.name.localeCompare(b.name)));
+        const top = intParam(req, '$top', 1, 100_000);
+        return { status: 200, body: page(items, req, { pageSize: deps.pageSize, ...(top !== undefined ? { top } : {}) }) };
+    };
+    const get = async (req) => {
+        const { deployment } = await load(req);
+        return { status: 200, body: deployment };
+    };
+    const put = async (req) => {
+        const { scope, ws, endpoint } = await loadEndpoint(req);
+        const name = req.params.deploymentName;
+        checkDeploymentName(name);
+        const body = req.body;
+        const input = structuredClone(propertiesOf(body, 'online deployment'));
+        validateDeploymentBody(input, body.sku);
+        if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint)))
+            throw EndpointErrors.endpointNotReadyForDeployment(endpoint.name, stateOf(endpoint));
+        // References resolve in the workspace (registry references are taken as they are).
+        if (typeof input.model === 'string' && input.model.trim() !== '')
+            input.model = await resolveAssetReference(deps, scope, 'models', input.model, 'properties.model');
+        if (isObject(input.codeConfiguration) && typeof input.codeConfiguration.codeId === 'string') {
+            input.codeConfiguration = { ...input.codeConfiguration, codeId: await resolveAssetReference(deps, scope, 'codes', input.codeConfiguration.codeId, 'properties.codeConfiguration.codeId') };
+        }
+        if (typeof input.environmentId === 'string' && input.environmentId.trim() !== '') {
+            input.environmentId = await resolveAssetReference(deps, scope, 'environments', input.environmentId, 'properties.environmentId');
+        }
+        const id = deploymentIdOf(scope, endpoint.name, name);
+        const result = await deps.store.withLock(id, async () => {
+            const existing = await deps.store.get(id);
+            if (existing && BUSY_DEPLOYMENT_STATES.includes(stateOf(existing)))
+                throw EndpointErrors.deploymentBusy(endpoint.name, existing.name, stateOf(existing), scope.workspaceName);
+            if (!existing && (body.location === undefined || body.location === null || body.location === ''))
+                throw ArmErrors.locationRequired();
+            const old = (existing?.properties ?? {});
+            if (existing && typeof input.instanceType === 'string' && typeof old.instanceType === 'string' && input.instanceType !== old.instanceType) {
+                throw EndpointErrors.immutable('properties.instanceType', `The instanceType of deployment '${existing.name}' is '${old.instanceType}' and cannot be changed to '${input.instanceType}': create a new deployment instead.`);
+            }
+            if (existing && old.endpointComputeType !== input.endpointComputeType) {
+                throw EndpointErrors.immutable('properties.endpointComputeType', `The endpointComputeType of deployment '${existing.name}' cannot change from '${String(old.endpointComputeType)}'.`);
+            }
+            const props = withDefaults(input);
+            delete props.provisioningState;
+            if (existing && props.instanceType === undefined)
+                props.instanceType = old.instanceType;
+            const ep = svc.registry.byEndpointId(endpoint.id) ?? (await svc.syncEndpoint(endpoint.id, true));
+            const rt = ep?.deployment(existing?.name ?? name);
+            const oldSku = (isObject(existing?.sku) ? existing.sku : {});
+            const sku = isObject(body.sku) ? { ...body.sku } : isObject(existing?.sku) ? { ...existing.sku } : { name: 'Default' };
+            sku.capacity ??= 1;
+            // A new process unless only settings changed and the current one is healthy (a Failed update is retried).
+            const restart = !existing || !rt?.instance || stateOf(existing) === 'Failed' || runtimeDigest(old) !== runtimeDigest(props);
+            const state = !existing ? 'Creating' : !restart && oldSku.capacity !== sku.capacity ? 'Scaling' : 'Updating';
+            props.provisioningState = state;
+            const resource = {
+                id: existing?.id ?? id,
+                name: existing?.name ?? name,
+                type: DEPLOYMENT_TYPE,
+                location: existing?.location ?? body.location,
+                tags: isObject(body.tags) ? body.tags : (existing?.tags ?? {}),
+                ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
+                ...(body.identity !== undefined || existing?.identity !== undefined
+                    ? { identity: presentIdentity(body.identity ?? existing?.identity, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)) }
+                    : {}),
+                sku,
+                properties: props,
+                systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
+            };
+            await deps.store.put(id, resource);
+            if (ep) {
+                const r = svc.deploymentRuntime(ep, resource);
+                r.state = state;
+            }
+            return { resource, existing, restart };
+        });
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(ws.location ?? deps.defaults.location),
+            operation: 'OnlineDeployments_CreateOrUpdate',
+            resourceId: id,
+            ctx: req.ctx,
+            minDurationMs: 0,
+            work: () => svc.track(provisionWork(id, !result.restart)()),
+        });
+        return {
+            status: result.existing ? 200 : 201,
+            body: result.resource,
+            headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+        };
+    };
+    const patch = async (req) => {
+        const { scope, ws, endpoint, deployment } = await load(req);
+        const body = req.body;
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The request body of an online deployment update must be a JSON object (tags, sku).', 'body');
+        if (body.tags !== undefined && body.tags !== null && !isObject(body.tags))
+            throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+        validateSku(body.sku, 'sku');
+        const updated = await deps.store.withLock(deployment.id, async () => {
+            const current = (await deps.store.get(deployment.id)) ?? deployment;
+            if (BUSY_DEPLOYMENT_STATES.includes(stateOf(current)))
+                throw EndpointErrors.deploymentBusy(endpoint.name, current.name, stateOf(current), scope.workspaceName);
+            if (isObject(body.tags))
+                current.tags = body.tags;
+            const oldCapacity = current.sku?.capacity;
+            if (isObject(body.sku))
+                current.sku = { ...(current.sku ?? {}), ...body.sku };
+            const scaling = current.sku?.capacity !== oldCapacity;
+            current.properties.provisioningState = scaling ? 'Scaling' : 'Updating';
+            current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
+            await deps.store.put(current.id, current);
+            syncRuntime(current.id, current);
+            return current;
+        });
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(ws.location ?? deps.defaults.location),
+            operation: 'OnlineDeployments_Update',
+            resourceId: updated.id,
+            ctx: req.ctx,
+            minDurationMs: 0,
+            work: () => svc.track((async () => {
+                await provisionWork(updated.id, true)();
+                return { status: 200, body: await deps.store.get(updated.id) };
+            })()),
+        });
+        return { status: 202, headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' } };
+    };
+    const del = async (req) => {
+        const { scope, ws, endpoint } = await loadEndpoint(req);
+        const id = deploymentIdOf(scope, endpoint.name, req.params.deploymentName);
+        return deps.store.withLock(id, async () => {
+            const deployment = await deps.store.get(id);
+            if (!deployment)
+                return { status: 204 };
+            if (stateOf(deployment) === 'Deleting')
+                throw EndpointErrors.deploymentBusy(endpoint.name, deployment.name, 'Deleting', scope.workspaceName);
+            const current = (await deps.store.get(endpoint.id)) ?? endpoint;
+            const eprops = (current.properties ?? {});
+            const pct = (m) => {
+                if (!isObject(m))
+                    return 0;
+                const hit = Object.entries(m).find(([k]) => k.toLowerCase() === deployment.name.toLowerCase());
+                return typeof hit?.[1] === 'number' ? hit[1] : 0;
+            };
+            const live = pct(eprops.traffic);
+            const mirror = pct(eprops.mirrorTraffic);
+            const routed = svc.registry.byEndpointId(endpoint.id);
+            const routedLive = routed ? (Object.entries(routed.traffic).find(([k]) => k.toLowerCase() === deployment.name.toLowerCase())?.[1] ?? 0) : 0;
+            if (live > 0 || mirror > 0 || routedLive > 0)
+                throw EndpointErrors.deploymentHasTraffic(endpoint.name, deployment.name, Math.max(live, routedLive), mirror);
+            deployment.properties.provisioningState = 'Deleting';
+            await deps.store.put(id, deployment);
+            syncRuntime(id, deployment);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: String(ws.location ?? deps.defaults.location),
+                operation: 'OnlineDeployments_Delete',
+                resourceId: id,
+                ctx: req.ctx,
+                minDurationMs: 0,
+                work: () => svc.track((async () => {
+                    const ep = svc.registry.byEndpointId(endpoint.id);
+                    const rt = ep?.deployment(deployment.name);
+                    await Promise.all([ep && rt ? svc.forgetDeployment(ep, rt) : Promise.resolve(), svc.sleep(deps.timings.lroMs)]);
+                    await deps.store.delete(id);
+                    return { status: 200 };
+                })()),
+            });
+            return {
+                status: 202,
+                headers: {
+                    ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
+                    'x-ms-async-operation-timeout': 'PT1H',
+                },
+            };
+        });
+    };
+    const getLogs = async (req) => {
+        const { endpoint, deployment } = await load(req);
+        const body = (req.body ?? {});
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The body of getLogs must be a JSON object (containerType, tail).', 'body');
+        const type = (body.containerType ?? 'InferenceServer');
+        if (!CONTAINER_TYPES.includes(type))
+            throw ArmErrors.validation('containerType', `containerType '${String(body.containerType)}' is not valid; expected StorageInitializer or InferenceServer.`);
+        const tail = body.tail;
+        if (tail !== undefined && tail !== null && (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0)) {
+            throw ArmErrors.validation('tail', `'tail' must be a non-negative integer, got ${JSON.stringify(tail)}.`);
+        }
+        const rt = svc.registry.byEndpointId(endpoint.id)?.deployment(deployment.name);
+        const content = await readLog(rt?.logs?.file(type), tail);
+        return { status: 200, body: { content } };
+    };
+    const skus = async (req) => {
+        await load(req);
+        const items = [
+            {
+                resourceType: DEPLOYMENT_TYPE,
+                sku: { name: 'Default', tier: 'Standard' },
+                capacity: { minimum: 1, maximum: 20, default: 1, scaleType: 'Manual' },
+            },
+        ];
+        const count = intParam(req, 'count', 1, 1000);
+        return { status: 200, body: page(items, req, { pageSize: count ?? deps.pageSize }) };
+    };
+    const metrics = async (req) => {
+        const { deployment } = await load(req);
+        const q = parseMetricsQuery(req.query, 'deployment', DEPLOYMENT_METRICS_NAMESPACE, req.ctx.now.getTime());
+        return { status: 200, body: evaluateMetrics(svc.metrics, { id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, q) };
+    };
+    const definitions = async (req) => {
+        const { deployment } = await load(req);
+        return { status: 200, body: metricDefinitions({ id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, 'deployment') };
+    };
+    const base = `${ENDPOINTS_BASE}/{endpointName}/deployments`;
+    return [
+        { method: 'GET', pattern: base, operation: 'OnlineDeployments_List', handler: list },
+        { method: 'GET', pattern: `${base}/{deploymentName}`, operation: 'OnlineDeployments_Get', handler: get },
+        { method: 'PUT', pattern: `${base}/{deploymentName}`, operation: 'OnlineDeployments_CreateOrUpdate', handler: put },
+        { method: 'PATCH', pattern: `${base}/{deploymentName}`, operation: 'OnlineDeployments_Update', handler: patch },
+        { method: 'DELETE', pattern: `${base}/{deploymentName}`, operation: 'OnlineDeployments_Delete', handler: del },
+        { method: 'POST', pattern: `${base}/{deploymentName}/getLogs`, operation: 'OnlineDeployments_GetLogs', handler: getLogs },
+        { method: 'GET', pattern: `${base}/{deploymentName}/skus`, operation: 'OnlineDeployments_ListSkus', handler: skus },
+        { method: 'GET', pattern: `${base}/{deploymentName}/providers/Microsoft.Insights/metrics`, operation: 'Metrics_List', handler: metrics },
+        { method: 'GET', pattern: `${base}/{deploymentName}/providers/Microsoft.Insights/metricDefinitions`, operation: 'MetricDefinitions_List', handler: definitions },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/router.ts
+/**
+ * The scoring URI of every endpoint: `POST {baseUrl}/inference/{endpoint}/score` (also
+ * `POST {baseUrl}/score/{endpoint}`), answered like Azure's managed online endpoint gateway:
+ *
+ * 1. unknown endpoint → 404; authentication: `Authorization: Bearer <primary|secondary key>`
+ *    (authMode Key), a token of the endpoint's `token` operation (AMLToken), or an Entra token
+ *    for `https://ml.azure.com` (AADToken) — else 401;
+ * 2. the `azureml-model-deployment` header picks a deployment (even at 0 % traffic; 404 when
+ *    there is none of that name); else the live split (smooth weighted round-robin), 404
+ *    "No valid deployments to route to" when no weight is positive; requests routed by weight
+ *    are also copied to the mirror deployment at its percentage (answer discarded);
+ * 3. more than 2 × maxConcurrentRequestsPerInstance × instance count in flight → 429;
+ *    no serving process (starting, crashed, failed) or a refused connection → 503;
+ *    `requestTimeout` exceeded → 408; the connection to the process broke mid-request → 502;
+ * 4. the model's non-2xx answer becomes 424 on a managed deployment (with
+ *    `ms-azureml-model-error-statuscode` / `ms-azureml-model-error-reason`), 502 on Kubernetes.
+ *
+ * Every answer carries `azureml-model-deployment` (who answered) when a deployment was chosen,
+ * and is recorded for the Azure Monitor metrics (status, status class, the model's status,
+ * deployment, latency, bytes).
+ */
+
+
+
+
+const DEPLOYMENT_HEADER = 'azureml-model-deployment';
+const FAULT_HEADER = 'x-azureml-emulator-fault';
+/** Headers of the client's request that reach the scoring process. */
+const FORWARDED = ['content-type', 'accept', 'x-request-id', 'x-ms-client-request-id', 'user-agent'];
+function proxy(inst, body, headers, requestId, timeoutMs, fault) {
+    return new Promise((resolve) => {
+        const out = { 'content-length': String(body.length) };
+        for (const h of FORWARDED) {
+            const v = headers[h];
+            if (v !== undefined)
+                out[h] = v;
+        }
+        out['x-request-id'] = requestId;
+        if (!out['content-type'])
+            out['content-type'] = 'application/json';
+        if (fault)
+            out[FAULT_HEADER] = fault;
+        let settled = false;
+        const finish = (r) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve(r);
+        };
+        const req = (0,external_node_http_.request)({ host: '127.0.0.1', port: inst.port, method: 'POST', path: '/score', agent: inst.agent, headers: out }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => {
+                const h = {};
+                for (const [k, v] of Object.entries(res.headers))
+                    if (typeof v === 'string')
+                        h[k] = v;
+                finish({ kind: 'response', status: res.statusCode ?? 502, headers: h, body: Buffer.concat(chunks) });
+            });
+            res.on('error', (err) => finish({ kind: 'error', message: err.message }));
+            res.on('aborted', () => finish({ kind: 'error', message: 'the response was cut off' }));
+        });
+        const timer = setTimeout(() => {
+            finish({ kind: 'timeout' });
+            req.destroy();
+        }, timeoutMs);
+        req.on('error', (err) => finish({ kind: 'error', message: err.message, refused: err.code === 'ECONNREFUSED' }));
+        req.end(body);
+    });
+}
+function json(status, body, headers = {}) {
+    return { status, raw: JSON.stringify(body), headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } };
+}
+function sameSecret(a, b) {
+    if (!a || !b)
+        return false;
+    const x = Buffer.from(a);
+    const y = Buffer.from(b);
+    return x.length === y.length && (0,external_node_crypto_.timingSafeEqual)(x, y);
+}
+/** The first line of a model's error body, for `ms-azureml-model-error-reason`. */
+function reasonOf(body) {
+    const text = body.toString('utf8');
+    try {
+        const parsed = JSON.parse(text);
+        const msg = typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : undefined;
+        if (msg)
+            return msg.split('\n')[0].slice(0, 200);
+    }
+    catch {
+        // not JSON
+    }
+    return (text.split('\n')[0] ?? '').slice(0, 200) || 'model error';
+}
+function scoringRoutes(svc) {
+    const authorize = (ep, header, now) => {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+        if (!m)
+            return header ? 'The Authorization header is not a Bearer credential.' : 'The request has no Authorization header: send Authorization: Bearer <key or token>.';
+        const credential = m[1];
+        switch (ep.authMode) {
+            case 'Key':
+                return sameSecret(credential, ep.keys.primaryKey) || sameSecret(credential, ep.keys.secondaryKey) ? undefined : 'The key is not valid for this endpoint.';
+            case 'AMLToken': {
+                const check = svc.deps.tokens.verify(credential, now, [amlTokenAudience(ep.id)]);
+                return check.ok ? undefined : `The token is not valid for this endpoint: ${check.error.message}`;
+            }
+            case 'AADToken': {
+                const check = svc.deps.tokens.verify(credential, now, [AAD_TOKEN_AUDIENCE]);
+                return check.ok ? undefined : `The Microsoft Entra token is not valid for this endpoint: ${check.error.message}`;
+            }
+        }
+    };
+    /** Sends one request to a deployment and records it. `mirrored`: a copy whose answer nobody reads. */
+    const forward = async (ep, dep, req, started, mirrored) => {
+        const requestId = req.headers['x-request-id'] ?? req.ctx.requestId;
+        const base = { [DEPLOYMENT_HEADER]: dep.name, 'x-request-id': requestId };
+        const record = (statusCode, modelStatusCode, bytesOut) => {
+            svc.metrics.recordRequest(ep.id, {
+                time: req.ctx.now.getTime(),
+                deployment: dep.name,
+                statusCode,
+                ...(modelStatusCode !== undefined ? { modelStatusCode } : {}),
+                latencyMs: performance.now() - started,
+                bytes: req.rawBody.length + bytesOut,
+            });
+        };
+        const answer = (status, body, modelStatus, headers = {}) => {
+            const r = json(status, body, { ...base, ...headers });
+            record(status, modelStatus, Buffer.byteLength(r.raw));
+            return r;
+        };
+        const limit = 2 * dep.maxConcurrent * dep.capacity;
+        if (dep.inflight >= limit) {
+            return answer(429, {
+                message: `Too many pending requests to deployment '${dep.name}': at most 2 × max_concurrent_requests_per_instance (${dep.maxConcurrent}) × instance_count (${dep.capacity}) = ${limit} may be in flight. Retry with backoff.`,
+            });
+        }
+        const fault = svc.faults.take(REQUEST_FAULT_KINDS, ep.name, dep.name);
+        if (fault?.kind === 'gatewayError') {
+            const status = fault.status ?? 503;
+            return answer(status, { message: fault.message ?? `Service unavailable (HTTP ${status} injected by the emulator).` });
+        }
+        const inst = dep.instance;
+        if (!dep.ready || !inst) {
+            return answer(503, { message: `no healthy upstream: deployment '${dep.name}' has no ready scoring container (provisioning state ${dep.state}${dep.restartTimer ? ', restarting after a crash' : ''}).` });
+        }
+        const faultHeader = fault?.kind === 'slow' ? `sleep=${fault.ms ?? 0}` : fault?.kind === 'modelError' ? `raise=${encodeURIComponent(fault.message ?? 'model error (fault injected by the emulator)')}` : fault?.kind === 'crash' ? 'crash' : undefined;
+        dep.inflight++;
+        let result;
+        try {
+            result = await proxy(inst, req.rawBody, req.headers, requestId, dep.requestTimeoutMs, faultHeader);
+        }
+        finally {
+            dep.inflight--;
+        }
+        if (mirrored)
+            dep.mirrored++;
+        else
+            dep.served++;
+        if (result.kind === 'timeout') {
+            return answer(408, { message: `Request timeout: deployment '${dep.name}' did not answer within its request timeout of ${dep.requestTimeoutMs} ms (request_settings.request_timeout_ms).` });
+        }
+        if (result.kind === 'error' && result.refused) {
+            return answer(503, { message: `upstream connect error or disconnect/reset before headers. reset reason: connection failure (deployment '${dep.name}' is not listening)` });
+        }
+        if (result.kind === 'error') {
+            return answer(502, { message: `upstream connect error or disconnect/reset before headers. reset reason: connection termination (deployment '${dep.name}': ${result.message})` });
+        }
+        const passthrough = {};
+        for (const h of ['content-type', 'x-ms-run-function-failed'])
+            if (result.headers[h])
+                passthrough[h] = result.headers[h];
+        if (result.status >= 200 && result.status < 300) {
+            record(result.status, result.status, result.body.length);
+            return { status: result.status, raw: result.body, headers: { ...passthrough, ...base } };
+        }
+        // The model answered with an error: the gateway's status depends on the compute type.
+        const status = dep.computeType === 'Kubernetes' ? 502 : 424;
+        record(status, result.status, result.body.length);
+        return {
+            status,
+            raw: result.body,
+            headers: {
+                ...passthrough,
+                ...base,
+                'ms-azureml-model-error-statuscode': String(result.status),
+                'ms-azureml-model-error-reason': reasonOf(result.body).replace(/[^\x20-\x7e]/g, '?'),
+            },
+        };
+    };
+    const score = async (req) => {
+        const started = performance.now();
+        const name = req.params.endpointName;
+        const ep = svc.registry.byEndpointName(name);
+        if (!ep)
+            return json(404, { message: `There is no online endpoint '${name}' in this region.` });
+        const requestId = req.headers['x-request-id'] ?? req.ctx.requestId;
+        const reject = (status, message, headers = {}) => {
+            const r = json(status, { message }, { 'x-request-id': requestId, ...headers });
+            svc.metrics.recordRequest(ep.id, { time: req.ctx.now.getTime(), deployment: '', statusCode: status, latencyMs: performance.now() - started, bytes: req.rawBody.length });
+            return r;
+        };
+        const denied = authorize(ep, req.headers.authorization, req.ctx.now);
+        if (denied)
+            return reject(401, denied, { 'WWW-Authenticate': 'Bearer' });
+        const wanted = req.headers[DEPLOYMENT_HEADER]?.trim();
+        let dep;
+        let mirrorTo;
+        if (wanted) {
+            dep = ep.deployment(wanted);
+            if (!dep || dep.state === 'Deleting')
+                return reject(404, `Deployment '${wanted}' was not found in endpoint '${ep.name}' (header ${DEPLOYMENT_HEADER}).`);
+        }
+        else {
+            const picked = ep.pick();
+            dep = picked ? ep.deployment(picked) : undefined;
+            if (!dep) {
+                return reject(404, 'No valid deployments to route to. Please check that the endpoint has at least one deployment with positive weight values or use a deployment specific header to route.');
+            }
+            mirrorTo = ep.mirrorThis();
+        }
+        if (mirrorTo) {
+            const mirror = ep.deployment(mirrorTo);
+            if (mirror?.ready)
+                void svc.track(forward(ep, mirror, req, performance.now(), true).catch(() => undefined));
+        }
+        return forward(ep, dep, req, started, false);
+    };
+    const swagger = (req) => {
+        const name = req.params.endpointName;
+        const ep = svc.registry.byEndpointName(name);
+        if (!ep)
+            return json(404, { message: `There is no online endpoint '${name}' in this region.` });
+        const denied = authorize(ep, req.headers.authorization, req.ctx.now);
+        if (denied)
+            return json(401, { message: denied }, { 'WWW-Authenticate': 'Bearer' });
+        return json(200, {
+            swagger: '2.0',
+            info: { title: ep.name, description: `Online endpoint ${ep.name} (Azure ML emulator)`, version: '1.0' },
+            schemes: ['http'],
+            consumes: ['application/json'],
+            produces: ['application/json'],
+            paths: { '/score': { post: { description: 'Run the model: the request body is passed to run() of the scoring script.', responses: { '200': { description: 'the return value of run(), JSON-encoded' } } } } },
+        });
+    };
+    return [
+        { method: 'POST', pattern: '/inference/{endpointName}/score', operation: 'OnlineEndpoint_Score', auth: 'none', handler: score },
+        { method: 'POST', pattern: '/score/{endpointName}', operation: 'OnlineEndpoint_Score', auth: 'none', handler: score },
+        { method: 'GET', pattern: '/inference/{endpointName}/swagger.json', operation: 'OnlineEndpoint_Swagger', auth: 'none', handler: swagger },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/emulator/endpoints/index.ts
+/**
+ * Online endpoints and deployments of the emulator (see README.md beside this file):
+ * `createEndpointsModule()` returns the ARM routes, the scoring routes, the admin routes
+ * (`/.emulator/endpoints…`), `recover()` for a folder store and `close()`.
+ */
+
+
+
+
+
+
+
+
+function createEndpointsModule(deps) {
+    const svc = new EndpointService(deps);
+    /** `stuckUpdating` with `when: now`: the endpoint is Updating for `ms`, as if an operation ran. */
+    const stickNow = async (state) => {
+        const ep = svc.registry.byEndpointName(state.endpoint);
+        if (!ep)
+            throw new TypeError(`stuckUpdating: there is no endpoint '${state.endpoint}'`);
+        const flipped = await svc.store.withLock(ep.id, async () => {
+            const res = await svc.store.get(ep.id);
+            if (!res)
+                return false;
+            const props = (res.properties ?? {});
+            if (BUSY_ENDPOINT_STATES.includes(String(props.provisioningState)))
+                return false;
+            props.provisioningState = 'Updating';
+            await svc.store.put(ep.id, res);
+            return true;
+        });
+        svc.faults.markFired(state.id);
+        if (flipped) {
+            void svc.track((async () => {
+                await svc.sleep(state.ms ?? 0);
+                await svc.setState(ep.id, 'Succeeded', ['Updating']);
+            })());
+        }
+    };
+    const addFault = async (rule) => {
+        const state = svc.faults.add(rule);
+        if (state.kind === 'stuckUpdating' && (state.when ?? 'now') === 'now') {
+            try {
+                await stickNow(state);
+            }
+            catch (err) {
+                svc.faults.remove(state.id);
+                throw err;
+            }
+        }
+        return state;
+    };
+    const overview = () => ({
+        status: 200,
+        body: {
+            endpoints: svc.registry.all().map((ep) => ({
+                id: ep.id,
+                name: ep.name,
+                authMode: ep.authMode,
+                traffic: ep.traffic,
+                mirrorTraffic: ep.mirror ? { [ep.mirror.name]: ep.mirror.percent } : {},
+                deployments: [...ep.deployments.values()].map((d) => ({
+                    name: d.name,
+                    provisioningState: d.state,
+                    ready: d.ready,
+                    pid: d.instance?.pid ?? null,
+                    port: d.instance?.port ?? null,
+                    served: d.served,
+                    mirrored: d.mirrored,
+                    inflight: d.inflight,
+                    restarts: d.restarts,
+                    logs: d.logs ? { storageInitializer: d.logs.storageFile, inferenceServer: d.logs.serverFile } : null,
+                })),
+            })),
+        },
+    });
+    const postFaults = async (req) => {
+        if (req.body === undefined)
+            throw ArmErrors.badRequest('POST /.emulator/endpoints/faults needs a JSON rule, an array of rules or {"rules": [...]}.');
+        let rules;
+        try {
+            rules = validateEndpointFaults(req.body);
+        }
+        catch (err) {
+            throw ArmErrors.badRequest(err.message);
+        }
+        const added = [];
+        for (const r of rules) {
+            try {
+                added.push(await addFault(r));
+            }
+            catch (err) {
+                throw ArmErrors.badRequest(err.message);
+            }
+        }
+        return { status: 201, body: { rules: added } };
+    };
+    return {
+        service: svc,
+        routes: () => [...endpointRoutes(svc), ...deploymentRoutes(svc), ...scoringRoutes(svc)],
+        adminRoutes: () => [
+            { method: 'GET', pattern: '/.emulator/endpoints', operation: 'Emulator_Endpoints', auth: 'none', handler: overview },
+            { method: 'GET', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_ListEndpointFaults', auth: 'none', handler: () => ({ status: 200, body: { rules: svc.faults.list() } }) },
+            { method: 'POST', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_AddEndpointFaults', auth: 'none', handler: postFaults },
+            { method: 'DELETE', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_ClearEndpointFaults', auth: 'none', handler: () => ({ status: 200, body: { removed: svc.faults.clear() } }) },
+            {
+                method: 'DELETE',
+                pattern: '/.emulator/endpoints/faults/{id}',
+                operation: 'Emulator_RemoveEndpointFault',
+                auth: 'none',
+                handler: (req) => {
+                    if (!svc.faults.remove(req.params.id))
+                        throw new ArmError(404, 'NotFound', `There is no endpoint fault rule '${req.params.id}'.`);
+                    return { status: 200, body: { removed: 1 } };
+                },
+            },
+        ],
+        addFault,
+        recover: () => svc.recover(),
+        close: () => svc.close(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/emulator/mlflow/persist.ts
+/**
+ * Small write-behind file writer for the tracking store: JSON snapshots are written atomically
+ * (temp file + rename) and coalesced (only the newest snapshot of a file is written), appends
+ * are batched; each file has at most one write in flight. `flush()` waits for everything.
+ */
+
+
+
+class WriteBehind {
+    onError;
+    pending = new Map();
+    active = new Map();
+    madeDirs = new Set();
+    failures = 0;
+    constructor(onError = defaultOnError) {
+        this.onError = onError;
+    }
+    /** Write `produce()` to `file` (as JSON) soon; later calls before the write replace earlier ones. */
+    writeJson(file, produce) {
+        this.slot(file).json = produce;
+        this.kick(file);
+    }
+    /** Append `text` to `file` soon, after anything appended before. */
+    append(file, text) {
+        this.slot(file).append.push(text);
+        this.kick(file);
+    }
+    /** Resolves when every write requested so far has reached the disk. */
+    async flush() {
+        while (this.active.size > 0) {
+            await Promise.all([...this.active.values()]);
+        }
+    }
+    get failureCount() {
+        return this.failures;
+    }
+    slot(file) {
+        let p = this.pending.get(file);
+        if (!p) {
+            p = { append: [] };
+            this.pending.set(file, p);
+        }
+        return p;
+    }
+    kick(file) {
+        if (this.active.has(file))
+            return;
+        const run = (async () => {
+            try {
+                for (;;) {
+                    const job = this.pending.get(file);
+                    if (!job)
+                        break;
+                    this.pending.delete(file);
+                    await this.ensureDir((0,external_node_path_.dirname)(file));
+                    if (job.append.length > 0)
+                        await (0,promises_.appendFile)(file, job.append.join(''), 'utf8');
+                    if (job.json)
+                        await writeAtomic(file, JSON.stringify(job.json()));
+                }
+            }
+            catch (err) {
+                this.failures++;
+                this.pending.delete(file);
+                this.onError(err, file);
+            }
+            finally {
+                this.active.delete(file);
+            }
+        })();
+        this.active.set(file, run);
+    }
+    async ensureDir(dir) {
+        if (this.madeDirs.has(dir))
+            return;
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        this.madeDirs.add(dir);
+    }
+}
+async function writeAtomic(file, text) {
+    const tmp = `${file}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    try {
+        await (0,promises_.writeFile)(tmp, text, 'utf8');
+        await (0,promises_.rename)(tmp, file);
+    }
+    catch (err) {
+        await (0,promises_.rm)(tmp, { force: true });
+        throw err;
+    }
+}
+function defaultOnError(err, file) {
+    process.stderr.write(`azureml emulator: could not write tracking state ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/emulator/jobs/bindings.ts
+/**
+ * Expressions in a job's `command`: `${{inputs.x}}`, `${{outputs.y}}`, `${{search_space.z}}`, and
+ * optional blocks `$[[ --flag ${{inputs.opt}} ]]` that vanish when an input they use is not given.
+ * Pure functions; an unknown reference is an error whose message names what exists.
+ */
+class BindingError extends Error {
+    name = 'BindingError';
+}
+const REF = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+const OPTIONAL = /\$\[\[([\s\S]*?)\]\]/g;
+function lookup(expr, values) {
+    const m = /^([A-Za-z_]+)\.(.+)$/.exec(expr);
+    if (!m) {
+        return { ok: false, why: `'\${{${expr}}}' is not a reference the local executor understands (expected inputs.<name>, outputs.<name> or search_space.<name>)`, optionalInput: false };
+    }
+    const kind = m[1];
+    const name = m[2];
+    if (kind === 'inputs' || kind === 'outputs' || kind === 'search_space') {
+        const table = values[kind];
+        if (table && Object.prototype.hasOwnProperty.call(table, name))
+            return { ok: true, value: table[name] };
+        const known = table ? Object.keys(table) : [];
+        const label = kind === 'search_space' ? 'search space parameter' : kind.slice(0, -1);
+        const where = kind === 'search_space' && !table ? 'the job is not a sweep trial' : known.length > 0 ? `known ${kind}: ${known.join(', ')}` : `the job has no ${kind}`;
+        return { ok: false, why: `the command references \${{${expr}}}, but there is no ${label} named '${name}' (${where})`, optionalInput: kind === 'inputs' };
+    }
+    if (kind === 'parent') {
+        return { ok: false, why: `\${{${expr}}} binds pipeline data and is only valid in a pipeline step's inputs or outputs, not in a command`, optionalInput: false };
+    }
+    return { ok: false, why: `'\${{${expr}}}' refers to '${kind}', which the local executor does not know (expected inputs, outputs or search_space)`, optionalInput: false };
+}
+/** All `${{...}}` expressions of a text, in order. */
+function references(text) {
+    return [...text.matchAll(REF)].map((m) => m[1]);
+}
+/**
+ * Substitute a command. Optional blocks whose input references are missing are dropped; any other
+ * unknown reference throws {@link BindingError}.
+ */
+function substituteCommand(command, values) {
+    const withOptional = command.replace(OPTIONAL, (_block, inner) => {
+        for (const expr of references(inner)) {
+            const r = lookup(expr, values);
+            if (!r.ok) {
+                if (r.optionalInput)
+                    return '';
+                throw new BindingError(r.why);
+            }
+        }
+        return inner;
+    });
+    return withOptional.replace(REF, (_whole, expr) => {
+        const r = lookup(expr, values);
+        if (!r.ok)
+            throw new BindingError(r.why);
+        return r.value;
+    });
+}
+/** Replace only `${{search_space.x}}` (a sweep writes each trial's command this way). */
+function substituteSearchSpace(command, point) {
+    return command.replace(REF, (whole, expr) => {
+        const m = /^search_space\.(.+)$/.exec(expr);
+        if (!m)
+            return whole;
+        const name = m[1];
+        if (!Object.prototype.hasOwnProperty.call(point, name)) {
+            throw new BindingError(`the trial command references \${{${expr}}}, but the search space has no parameter named '${name}' (parameters: ${Object.keys(point).join(', ') || 'none'})`);
+        }
+        return point[name];
+    });
+}
+/** A value that is exactly one `${{...}}` expression → the expression; otherwise undefined. */
+function wholeReference(value) {
+    const m = /^\s*\$\{\{\s*([^}]*?)\s*\}\}\s*$/.exec(value);
+    return m ? m[1] : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/emulator/mlflow/errors.ts
 /**
  * MLflow's REST error catalogue: `{ "error_code": "...", "message": "..." }` with the HTTP status
@@ -3924,7 +7478,7 @@ function readQuoted(s, i, quote, filter) {
     }
     throw bad(filter, `unterminated ${quote} quote`);
 }
-function tokenize(s) {
+function search_tokenize(s) {
     const tokens = [];
     let i = 0;
     while (i < s.length) {
@@ -4036,10 +7590,10 @@ function isNumeric(entity, schema) {
     return entity.type === 'metric' || (entity.type === 'attribute' && schema.numbers.includes(entity.key));
 }
 /** Parse a filter string into comparisons joined by AND (MLflow has no OR). */
-function parseFilter(filter, schema = RUN_ATTRIBUTES) {
+function search_parseFilter(filter, schema = RUN_ATTRIBUTES) {
     if (filter === undefined || filter.trim() === '')
         return [];
-    const tokens = tokenize(filter);
+    const tokens = search_tokenize(filter);
     const out = [];
     let i = 0;
     const peekWord = (k = 0) => {
@@ -4645,7 +8199,7 @@ class TrackingStore {
             throw MlflowError.invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${LIMITS.maxExperimentsPerPage}.`);
         }
         const view = parseViewType(opts.viewType);
-        const comparisons = parseFilter(opts.filter, EXPERIMENT_ATTRIBUTES);
+        const comparisons = search_parseFilter(opts.filter, EXPERIMENT_ATTRIBUTES);
         const orderBy = (opts.orderBy ?? []).map((o) => parseOrderBy(o, EXPERIMENT_ATTRIBUTES));
         const accessor = (e) => (entity) => {
             if (entity.type === 'tag')
@@ -4883,7 +8437,7 @@ class TrackingStore {
             throw MlflowError.invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.maxRunsPerPage}, but got value ${maxResults}`);
         }
         const view = parseViewType(opts.runViewType);
-        const comparisons = parseFilter(opts.filter, RUN_ATTRIBUTES);
+        const comparisons = search_parseFilter(opts.filter, RUN_ATTRIBUTES);
         const orderBy = (opts.orderBy ?? []).map((o) => parseOrderBy(o, RUN_ATTRIBUTES));
         const list = [...scope.runs.values()]
             .filter((r) => experimentIds.has(r.info.experiment_id))
@@ -5178,205 +8732,6 @@ class StatusRecorder {
         this.listener?.(jobId, status);
         return true;
     }
-}
-
-;// CONCATENATED MODULE: ./src/emulator/jobs/uris.ts
-
-
-const DEFAULT_DATASTORE = 'workspaceblobstore';
-const ARTIFACT_DATASTORE = 'workspaceartifactstore';
-/** Container of the workspace artifact store (run logs, MLflow artifacts, the `default` output). */
-const ARTIFACT_CONTAINER = 'azureml';
-class DataResolutionError extends Error {
-    name = 'DataResolutionError';
-}
-/** Where a run's artifacts live: `ExperimentRun/dcid.<run>/`. */
-function runArtifactsLocation(runId) {
-    return { container: ARTIFACT_CONTAINER, path: `ExperimentRun/dcid.${runId}/` };
-}
-function datastoreUri(datastore, path) {
-    return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, '')}`;
-}
-/** `azureml://datastores/<ds>/paths/<p>` (short or long form) → { datastore, path }. */
-function parseDatastoreUri(uri) {
-    const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i.exec(uri.trim());
-    if (!m)
-        return undefined;
-    return { datastore: m[1], path: m[2] };
-}
-function uris_compareVersions(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    if (Number.isFinite(na) && Number.isFinite(nb))
-        return na - nb;
-    const pa = a.split(/[.-]/);
-    const pb = b.split(/[.-]/);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const x = pa[i] ?? '';
-        const y = pb[i] ?? '';
-        const nx = Number(x);
-        const ny = Number(y);
-        if (Number.isFinite(nx) && Number.isFinite(ny) && nx !== ny)
-            return nx - ny;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-class DataResolver {
-    store;
-    ws;
-    endpoint;
-    constructor(store, ws, endpoint) {
-        this.store = store;
-        this.ws = ws;
-        this.endpoint = endpoint;
-    }
-    /** Container behind a datastore of the workspace. */
-    async datastoreContainer(name) {
-        const ds = await this.store.get(`${this.ws.id}/datastores/${name}`);
-        const container = pickString(asRecord(asRecord(ds)?.properties), 'containerName');
-        if (container)
-            return container;
-        if (ds)
-            throw new DataResolutionError(`Datastore '${name}' of workspace '${this.ws.workspace}' is not an Azure Blob datastore (no containerName)`);
-        if (name.toLowerCase() === ARTIFACT_DATASTORE)
-            return ARTIFACT_CONTAINER;
-        throw new DataResolutionError(`Datastore '${name}' was not found in workspace '${this.ws.workspace}' (resource group '${this.ws.resourceGroup}')`);
-    }
-    /** The workspace's default datastore: the one marked `isDefault`, else `workspaceblobstore`. */
-    async defaultDatastore() {
-        const all = await this.store.list(`${this.ws.id}/datastores`);
-        const def = all.find((d) => asRecord(d.properties)?.isDefault === true);
-        return def?.name ?? DEFAULT_DATASTORE;
-    }
-    async datastoreLocation(datastore, path) {
-        return { container: await this.datastoreContainer(datastore), path: path.replace(/^\/+/, '') };
-    }
-    /** An asset version's resource: `azureml:<name>:<version>`, `<name>@latest`, or its ARM id. */
-    async assetVersion(kind, ref) {
-        let r = ref.trim();
-        if (r.toLowerCase().startsWith('azureml:') && !r.toLowerCase().startsWith('azureml://'))
-            r = r.slice('azureml:'.length);
-        if (r.startsWith('/subscriptions/')) {
-            const res = await this.store.get(r);
-            if (!res)
-                throw new DataResolutionError(`${kindLabel(kind)} '${ref}' was not found`);
-            return { id: r, resource: res };
-        }
-        const m = /^([^:@/]+)(?::([^:@/]+)|@([^:@/]+))?$/.exec(r);
-        if (!m)
-            throw new DataResolutionError(`'${ref}' is not a ${kindLabel(kind)} reference (expected azureml:<name>:<version>, azureml:<name>@latest or an ARM id)`);
-        const name = m[1];
-        let version = m[2];
-        const label = m[3];
-        if (!version) {
-            if (label && label !== 'latest')
-                throw new DataResolutionError(`${kindLabel(kind)} label '@${label}' is not supported by the emulator (only @latest)`);
-            const versions = await this.store.list(`${this.ws.id}/${kind}/${name}/versions`);
-            if (versions.length === 0)
-                throw new DataResolutionError(`${kindLabel(kind)} '${name}' has no versions in workspace '${this.ws.workspace}'`);
-            version = versions.map((v) => v.name).sort(uris_compareVersions).pop();
-        }
-        const id = `${this.ws.id}/${kind}/${name}/versions/${version}`;
-        const res = await this.store.get(id);
-        if (!res)
-            throw new DataResolutionError(`${kindLabel(kind)} '${name}' version '${version}' was not found in workspace '${this.ws.workspace}'`);
-        return { id, resource: res };
-    }
-    /**
-     * The blob location of a URI. `assetKind` says which asset a bare `azureml:<name>:<version>`
-     * names (models for model inputs, data otherwise).
-     */
-    async resolve(uri, assetKind = 'data', depth = 0) {
-        if (depth > 6)
-            throw new DataResolutionError(`'${uri}' refers to itself through too many assets`);
-        const u = uri.trim();
-        const lower = u.toLowerCase();
-        const ds = parseDatastoreUri(u);
-        if (ds)
-            return this.datastoreLocation(ds.datastore, ds.path);
-        const job = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/?(.*))?$/i.exec(u);
-        if (job)
-            return this.jobOutputLocation(job[1], job[2], job[3] ?? '', depth);
-        const run = /^runs:\/([^/]+)\/?(.*)$/i.exec(u);
-        if (run) {
-            const base = runArtifactsLocation(run[1]);
-            return { container: base.container, path: joinBlobPath(base.path, run[2] ?? '') };
-        }
-        if (lower.startsWith('azureml://registries/')) {
-            throw new DataResolutionError(`'${u}': assets in Azure ML registries are not available in the local emulator; register the asset in the workspace`);
-        }
-        // Asset ARM ids (possibly prefixed with azureml:), and the azureml://locations/... form of data ids.
-        const armish = lower.startsWith('azureml:/subscriptions/') ? u.slice('azureml:'.length) : u;
-        const child = armish.startsWith('/subscriptions/') ? parseWorkspaceChild(armish) : undefined;
-        if (child) {
-            const kind = child.rest[0]?.toLowerCase();
-            if ((kind === 'data' || kind === 'models' || kind === 'codes') && child.rest.length === 4) {
-                return this.assetLocation(kind, armish, depth);
-            }
-            if (kind === 'datastores' && child.rest.length >= 2) {
-                return this.datastoreLocation(child.rest[1], child.rest.slice(3).join('/'));
-            }
-            throw new DataResolutionError(`'${u}' is an ARM id, but not of a data, model or code version`);
-        }
-        const loc = /^azureml:\/\/locations\/[^/]+\/workspaces\/[^/]+\/(data|models)\/([^/]+)\/versions\/([^/]+)$/i.exec(u);
-        if (loc)
-            return this.assetLocation(loc[1].toLowerCase(), `azureml:${loc[2]}:${loc[3]}`, depth);
-        if (lower.startsWith('azureml:') && !lower.startsWith('azureml://')) {
-            return this.assetLocation(assetKind, u, depth);
-        }
-        if (lower.startsWith('http://') || lower.startsWith('https://') || lower.startsWith('wasbs://') || lower.startsWith('wasb://')) {
-            const l = locationFromUrl(u, this.endpoint);
-            if (l)
-                return l;
-            throw new DataResolutionError(`'${u}' is not a blob storage URL; the emulator has no internet access and reads data only from its Azurite storage`);
-        }
-        if (lower.startsWith('azureml://')) {
-            throw new DataResolutionError(`'${u}' is an azureml:// URI the emulator does not understand (expected azureml://datastores/<name>/paths/<path> or azureml://jobs/<job>/outputs/<name>)`);
-        }
-        throw new DataResolutionError(`'${u}' is a local path; local files must be uploaded first (submit the job with the action or 'az ml', which upload them and send a datastore URI)`);
-    }
-    async assetLocation(kind, ref, depth) {
-        const { id, resource } = await this.assetVersion(kind, ref);
-        const props = asRecord(resource.properties);
-        const key = kind === 'data' ? 'dataUri' : kind === 'models' ? 'modelUri' : 'codeUri';
-        const target = pickString(props, key);
-        if (!target)
-            throw new DataResolutionError(`${kindLabel(kind)} '${id}' has no ${key}`);
-        return this.resolve(target, kind === 'models' ? 'models' : 'data', depth + 1);
-    }
-    /** `azureml://jobs/<job>/outputs/<name>`: the URI the job recorded for that output. */
-    async jobOutputLocation(jobName, output, sub, depth) {
-        const job = await this.store.get(`${this.ws.id}/jobs/${jobName}`);
-        if (!job)
-            throw new DataResolutionError(`Job '${jobName}' was not found in workspace '${this.ws.workspace}'`);
-        const props = asRecord(job.properties) ?? {};
-        const outputs = asRecord(props.outputs) ?? {};
-        const key = Object.keys(outputs).find((k) => k === output) ?? Object.keys(outputs).find((k) => k.toLowerCase() === output.toLowerCase());
-        let base;
-        if (key && pickString(asRecord(outputs[key]), 'uri')) {
-            base = await this.resolve(pickString(asRecord(outputs[key]), 'uri'), 'data', depth + 1);
-        }
-        else if (output === 'default' || output === 'artifacts') {
-            base = runArtifactsLocation(jobName);
-        }
-        else {
-            const known = Object.keys(outputs);
-            throw new DataResolutionError(`Job '${jobName}' has no output '${output}' with a location${known.length ? ` (outputs: ${known.join(', ')})` : ''}; has it completed?`);
-        }
-        if (!sub)
-            return base;
-        const folder = base.path === '' || base.path.endsWith('/') ? base.path : `${base.path}/`;
-        return { container: base.container, path: joinBlobPath(folder, sub) };
-    }
-    /** A code version's files: its ARM id (or azureml: reference) → the folder (or file) of `codeUri`. */
-    async codeLocation(codeId) {
-        return this.assetLocation('codes', codeId, 0);
-    }
-}
-function kindLabel(kind) {
-    return kind === 'data' ? 'Data asset' : kind === 'models' ? 'Model' : kind === 'codes' ? 'Code asset' : 'Component';
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/jobs/command.ts
@@ -6670,7 +10025,7 @@ function formatValue(v) {
 
 
 
-function describe(space) {
+function sweep_describe(space) {
     return Object.entries(space)
         .map(([k, d]) => {
         const args = Object.entries(d)
@@ -6776,7 +10131,7 @@ async function runSweepJob(rt, jobId, active) {
     await log.open();
     if (plan.warnings.length > 0)
         await rt.tracking.updateHistory(scope, name, { warnings: plan.warnings });
-    await log.write(`sweep ${name}: search space ${describe(plan.space)}`);
+    await log.write(`sweep ${name}: search space ${sweep_describe(plan.space)}`);
     await log.write(`sampling ${plan.algorithm}${plan.seed !== undefined ? ` (seed ${plan.seed})` : ''}: ${plan.points.length} trial(s), at most ${plan.maxConcurrent} at once; objective: ${plan.goal} ${plan.primaryMetric}`);
     for (const w of plan.warnings)
         await log.write(`warning: ${w.message}`);
@@ -7542,8 +10897,742 @@ function createMlflowModule(host) {
     };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./src/emulator/registries/ids.ts
+/** ARM ids, types and names of Azure ML registries and their model assets. */
+
+
+
+const REGISTRY_TYPES = {
+    registry: `${MLS_NAMESPACE}/registries`,
+    modelContainer: `${MLS_NAMESPACE}/registries/models`,
+    modelVersion: `${MLS_NAMESPACE}/registries/models/versions`,
+};
+/** The registry seeded at start (with the default resource group). */
+const SEEDED_REGISTRY = 'shared-registry';
+/** `RegistryNameParameter` of registries.json. */
+const REGISTRY_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
+/** Model names and versions, as in workspaces. */
+const MODEL_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
+const MODEL_VERSION_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,29}$/;
+function registriesCollectionId(sub, rg) {
+    return `${resourceGroupId(sub, rg)}/providers/${MLS_NAMESPACE}/registries`;
+}
+function registryId(s) {
+    return `${registriesCollectionId(s.subscriptionId, s.resourceGroup)}/${s.registryName}`;
+}
+function registryModelId(s, model, version) {
+    return `${registryId(s)}/models/${model}${version !== undefined ? `/versions/${version}` : ''}`;
+}
+function registryScopeFromParams(params) {
+    return { subscriptionId: params.subscriptionId, resourceGroup: params.resourceGroupName, registryName: params.registryName };
+}
+/**
+ * The Azurite container holding a registry's files (a registry has its own storage account in
+ * Azure; here every registry gets a container of the one Azurite account). Deterministic, valid
+ * as a container name (3–63 lower-case letters, digits and single hyphens).
+ */
+function registryContainerName(s) {
+    const slug = s.registryName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 32);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(registryId(s).toLowerCase()).digest('hex').slice(0, 6);
+    return `azureml-registry-${slug ? `${slug}-` : ''}${hash}`;
+}
+
+;// CONCATENATED MODULE: ./src/emulator/registries/registries.ts
+/**
+ * Registries (registries.json of 2024-10-01): GET, PUT (a new registry is a long-running create:
+ * 201 + `Azure-AsyncOperation`; its storage container is made when the operation completes),
+ * PATCH (tags), DELETE (202 + `Location`; removes its models), list by resource group and by
+ * subscription. Host-dependent properties (`discoveryUrl`, `mlFlowRegistryUri`) are computed on
+ * every read from the address the client used, like workspaces.
+ */
+
+
+
+
+
+
+
+
+
+/** Properties only the service sets; a PUT cannot change them. */
+const registries_SERVER_OWNED = ['discoveryUrl', 'mlFlowRegistryUri', 'managedResourceGroup', 'registryPrivateEndpointConnections'];
+/** The registry of a `.../registries/{registryName}/...` route, or the ARM 404 for the missing level. */
+async function requireRegistry(deps, scope) {
+    await requireResourceGroup(deps, scope.subscriptionId, scope.resourceGroup);
+    const r = await deps.store.get(registryId(scope));
+    if (!r)
+        throw ArmErrors.armResourceNotFound(REGISTRY_TYPES.registry, scope.registryName, scope.resourceGroup);
+    return r;
+}
+function checkRegistryName(name) {
+    if (!REGISTRY_NAME_RE.test(name)) {
+        throw ArmErrors.validation('registryName', `Registry name '${name}' is invalid: 3 to 33 characters, starting with a letter or digit; letters, digits, '-' and '_' only.`);
+    }
+}
+/** Builds a registry from a PUT body (or the seed), keeping the server-owned values of `existing`. */
+function buildRegistry(scope, body, deps, ctx, now, existing) {
+    const id = existing?.id ?? registryId(scope);
+    const old = (existing?.properties ?? {});
+    const input = isObject(body.properties) ? structuredClone(body.properties) : {};
+    for (const k of registries_SERVER_OWNED)
+        delete input[k];
+    const location = existing?.location ?? String(body.location);
+    const guid = guidFrom(`registry:${id.toLowerCase()}`);
+    const short = guid.replace(/-/g, '').slice(0, 12);
+    const managedRg = `azureml-rg-${scope.registryName}_${guid}`;
+    const managedRgId = resourceGroupId(scope.subscriptionId, managedRg);
+    const region = {
+        location,
+        acrDetails: [
+            {
+                systemCreatedAcrAccount: {
+                    acrAccountName: `acr${short}`,
+                    acrAccountSku: 'Premium',
+                    armResourceId: { resourceId: `${managedRgId}/providers/Microsoft.ContainerRegistry/registries/acr${short}` },
+                },
+            },
+        ],
+        storageAccountDetails: [
+            {
+                systemCreatedStorageAccount: {
+                    storageAccountName: deps.blob.endpoint.accountName,
+                    storageAccountType: 'Standard_LRS',
+                    allowBlobPublicAccess: false,
+                    storageAccountHnsEnabled: false,
+                    armResourceId: { resourceId: `${managedRgId}/providers/Microsoft.Storage/storageAccounts/${deps.blob.endpoint.accountName}` },
+                },
+            },
+        ],
+    };
+    const properties = {
+        intellectualPropertyPublisher: null,
+        publicNetworkAccess: 'Enabled',
+        regionDetails: [region],
+        ...Object.fromEntries(Object.entries(old).filter(([k]) => !registries_SERVER_OWNED.includes(k))),
+        ...input,
+        managedResourceGroup: { resourceId: managedRgId },
+        registryPrivateEndpointConnections: old.registryPrivateEndpointConnections ?? [],
+    };
+    return {
+        id,
+        name: existing?.name ?? scope.registryName,
+        type: REGISTRY_TYPES.registry,
+        location,
+        tags: isObject(body.tags) ? body.tags : (existing?.tags ?? {}),
+        kind: typeof body.kind === 'string' ? body.kind : (existing?.kind ?? ''),
+        sku: isObject(body.sku) ? body.sku : (existing?.sku ?? { name: 'P3', tier: 'Standard' }),
+        identity: {
+            type: 'SystemAssigned',
+            principalId: guidFrom(`registry-principal:${id.toLowerCase()}`),
+            tenantId: deps.defaults.tenantId,
+        },
+        properties,
+        systemData: existing ? modifiedSystemData(existing.systemData, ctx, now) : createdSystemData(ctx, now),
+    };
+}
+/** The registry as returned: host-dependent URLs computed from the address the client used. */
+function presentRegistry(r, ctx) {
+    const out = structuredClone(r);
+    const props = (out.properties ?? {});
+    props.discoveryUrl = `${ctx.baseUrl}/discovery`;
+    props.mlFlowRegistryUri = `azureml://${hostOf(ctx.baseUrl)}/mlflow/v1.0${r.id}`;
+    out.properties = props;
+    return out;
+}
+/** Puts the seeded registry (idempotent) and makes its storage container. */
+async function seedRegistry(deps, scope, now) {
+    const id = registryId(scope);
+    await deps.store.withLock(id, async () => {
+        if (!(await deps.store.get(id))) {
+            const body = { location: deps.defaults.location, tags: { purpose: 'models shared across workspaces' } };
+            await deps.store.put(id, buildRegistry(scope, body, deps, undefined, now));
+        }
+    });
+    await deps.blob.ensureContainer(registryContainerName(scope));
+}
+function registryRoutes(deps) {
+    const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/registries`;
+    const get = async (req) => {
+        const r = await requireRegistry(deps, registryScopeFromParams(req.params));
+        return { status: 200, body: presentRegistry(r, req.ctx) };
+    };
+    const listByGroup = async (req) => {
+        const { subscriptionId: sub, resourceGroupName: rg } = req.params;
+        await requireResourceGroup(deps, sub, rg);
+        const items = (await deps.store.list(registriesCollectionId(sub, rg))).sort((a, b) => a.name.localeCompare(b.name));
+        return { status: 200, body: page(items.map((r) => presentRegistry(r, req.ctx)), req, { pageSize: deps.pageSize }) };
+    };
+    const listBySubscription = async (req) => {
+        const sub = req.params.subscriptionId;
+        await requireSubscription(deps, sub);
+        const items = [];
+        for (const g of await deps.store.list(`${subscriptionId(sub)}/resourceGroups`)) {
+            items.push(...(await deps.store.list(registriesCollectionId(sub, g.name))));
+        }
+        items.sort((a, b) => a.id.localeCompare(b.id));
+        return { status: 200, body: page(items.map((r) => presentRegistry(r, req.ctx)), req, { pageSize: deps.pageSize }) };
+    };
+    const put = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        await requireResourceGroup(deps, scope.subscriptionId, scope.resourceGroup);
+        checkRegistryName(scope.registryName);
+        const body = req.body;
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The request body of a registry must be a JSON object.', 'body');
+        const id = registryId(scope);
+        return deps.store.withLock(id, async () => {
+            const existing = await deps.store.get(id);
+            if (existing) {
+                if (typeof body.location === 'string' && body.location.toLowerCase() !== String(existing.location).toLowerCase()) {
+                    throw ArmErrors.invalidResourceLocation(scope.registryName, String(existing.location), scope.resourceGroup, body.location);
+                }
+                const next = buildRegistry(scope, body, deps, req.ctx, req.ctx.now, existing);
+                await deps.store.put(id, next);
+                return { status: 200, body: presentRegistry(next, req.ctx) };
+            }
+            if (typeof body.location !== 'string' || body.location.trim() === '')
+                throw ArmErrors.locationRequired();
+            const created = buildRegistry(scope, body, deps, req.ctx, req.ctx.now);
+            await deps.store.put(id, created);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: created.location,
+                operation: 'Registries_CreateOrUpdate',
+                resourceId: id,
+                ctx: req.ctx,
+                work: async () => {
+                    await deps.blob.ensureContainer(registryContainerName(scope));
+                },
+            });
+            return {
+                status: 201,
+                body: presentRegistry(created, req.ctx),
+                headers: deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
+            };
+        });
+    };
+    const patch = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const id = registryId(scope);
+        await requireRegistry(deps, scope);
+        const body = req.body;
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The request body of a registry update must be a JSON object.', 'body');
+        return deps.store.withLock(id, async () => {
+            const existing = (await deps.store.get(id));
+            const next = {
+                ...existing,
+                ...(isObject(body.tags) ? { tags: body.tags } : {}),
+                ...(isObject(body.sku) ? { sku: { ...existing.sku, ...body.sku } } : {}),
+                systemData: modifiedSystemData(existing.systemData, req.ctx, req.ctx.now),
+            };
+            await deps.store.put(id, next);
+            return { status: 200, body: presentRegistry(next, req.ctx) };
+        });
+    };
+    const del = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        await requireResourceGroup(deps, scope.subscriptionId, scope.resourceGroup);
+        const id = registryId(scope);
+        const existing = await deps.store.get(id);
+        if (!existing)
+            return { status: 204 };
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(existing.location),
+            operation: 'Registries_Delete',
+            resourceId: id,
+            ctx: req.ctx,
+            resultStatus: 200,
+            work: async () => {
+                await deps.store.withLock(id, async () => {
+                    for (const m of await deps.store.list(`${id}/models`)) {
+                        for (const v of await deps.store.list(`${m.id}/versions`))
+                            await deps.store.delete(v.id);
+                        await deps.store.delete(m.id);
+                    }
+                    await deps.store.delete(id);
+                });
+            },
+        });
+        return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    };
+    return [
+        { method: 'GET', pattern: `/subscriptions/{subscriptionId}/providers/${MLS_NAMESPACE}/registries`, operation: 'Registries_ListBySubscription', handler: listBySubscription },
+        { method: 'GET', pattern: base, operation: 'Registries_List', handler: listByGroup },
+        { method: 'GET', pattern: `${base}/{registryName}`, operation: 'Registries_Get', handler: get },
+        { method: 'PUT', pattern: `${base}/{registryName}`, operation: 'Registries_CreateOrUpdate', handler: put },
+        { method: 'PATCH', pattern: `${base}/{registryName}`, operation: 'Registries_Update', handler: patch },
+        { method: 'DELETE', pattern: `${base}/{registryName}`, operation: 'Registries_Delete', handler: del },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/emulator/registries/models.ts
+/**
+ * Model containers and versions of a registry (mfe.json `RegistryModelContainers_*` and
+ * `RegistryModelVersions_*` of 2024-10-01), with the shapes of the official examples.
+ *
+ * - A version PUT is a long-running operation (201 + `Azure-AsyncOperation`, final state via the
+ *   original URI): the version shows `provisioningState: Creating` until the operation has
+ *   checked that `modelUri` points at files in the registry's storage; then `Succeeded`. When the
+ *   files are not there the operation fails and the version is removed: nothing half-registered.
+ * - A registry's files live in its own storage, so `modelUri` must be a blob URL of the
+ *   registry's container: get one with `startPendingUpload` (a SAS into that container), copy the
+ *   files there, then PUT the version with the URL (without the SAS).
+ * - Versions are immutable like workspace asset versions: a PUT of an existing version with the
+ *   same immutable fields updates the mutable ones (tags, description, stage, isArchived) and
+ *   answers 200; a different immutable field is a 409.
+ */
+
+
+
+
+
+
+
+
+const IMMUTABLE = ['modelUri', 'modelType', 'flavors', 'jobName', 'isAnonymous', 'properties'];
+const models_MUTABLE = ['description', 'tags', 'isArchived', 'stage'];
+/** How long a pending upload's SAS is valid. */
+const UPLOAD_SAS_MS = 60 * 60 * 1000;
+function numericAware(a, b) {
+    const na = /^\d+$/.test(a);
+    const nb = /^\d+$/.test(b);
+    if (na && nb)
+        return Number(a) - Number(b);
+    if (na !== nb)
+        return na ? -1 : 1;
+    return a.localeCompare(b, 'en', { numeric: true });
+}
+function models_createdAt(r) {
+    return String(r.systemData?.createdAt ?? '');
+}
+/** `latestVersion` = the most recently created version; `nextVersion` = highest number + 1 (never goes back). */
+function models_refreshContainer(container, versions) {
+    const props = container.properties;
+    const live = versions.filter((v) => v.properties.provisioningState !== 'Creating');
+    const sorted = [...live].sort((a, b) => models_createdAt(a).localeCompare(models_createdAt(b)) || numericAware(a.name, b.name));
+    props.latestVersion = sorted.length > 0 ? sorted[sorted.length - 1].name : null;
+    const numeric = versions.map((v) => v.name).filter((v) => /^\d+$/.test(v)).map(Number);
+    const previous = typeof props.nextVersion === 'string' && /^\d+$/.test(props.nextVersion) ? Number(props.nextVersion) : 1;
+    props.nextVersion = String(Math.max(previous, numeric.length > 0 ? Math.max(...numeric) + 1 : 1));
+}
+function models_listViewFilter(req) {
+    const raw = req.query.get('listViewType');
+    const view = (raw ?? 'ActiveOnly').toLowerCase();
+    if (!['activeonly', 'archivedonly', 'all'].includes(view)) {
+        throw ArmErrors.badRequest(`listViewType '${raw}' is not valid; expected ActiveOnly, ArchivedOnly or All.`, 'listViewType');
+    }
+    return (r) => {
+        const archived = Boolean(r.properties.isArchived);
+        return view === 'all' || (view === 'archivedonly' ? archived : !archived);
+    };
+}
+function sortVersions(items, orderBy) {
+    const [field = 'createdtime', dir] = (orderBy ?? 'createdtime desc').trim().toLowerCase().split(/\s+/);
+    const sign = dir === 'desc' ? -1 : 1;
+    if (['createdtime', 'createdat', 'created_time'].includes(field)) {
+        items.sort((a, b) => sign * (models_createdAt(a).localeCompare(models_createdAt(b)) || numericAware(a.name, b.name)));
+    }
+    else if (field === 'version' || field === 'name') {
+        items.sort((a, b) => sign * numericAware(a.name, b.name));
+    }
+    else {
+        throw ArmErrors.badRequest(`$orderBy '${orderBy}' is not supported; use 'createdtime desc|asc' or 'version desc|asc'.`, '$orderBy');
+    }
+}
+function notFoundInRegistry(kind, name, registry) {
+    return new ArmError(404, 'UserError', `Could not find ${kind} '${name}' in registry '${registry}'.`, {
+        component: 'managementfrontend',
+        details: [{ code: 'NotFound', message: `The ${kind} '${name}' does not exist.` }],
+    });
+}
+function registryModelRoutes(deps, storage) {
+    const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/registries/{registryName}/models`;
+    const checkName = (name) => {
+        if (!MODEL_NAME_RE.test(name)) {
+            throw ArmErrors.validation('modelName', `Model name '${name}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 255).`);
+        }
+    };
+    const newContainer = (scope, name, req, props = {}) => ({
+        id: registryModelId(scope, name),
+        name,
+        type: REGISTRY_TYPES.modelContainer,
+        properties: {
+            description: props.description ?? null,
+            tags: props.tags ?? {},
+            properties: props.properties ?? {},
+            isArchived: props.isArchived ?? false,
+            latestVersion: null,
+            nextVersion: '1',
+            provisioningState: 'Succeeded',
+        },
+        systemData: createdSystemData(req.ctx, req.ctx.now),
+    });
+    // --- containers -------------------------------------------------------------------------------
+    const listContainers = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        const items = (await deps.store.list(`${reg.id}/models`)).filter(models_listViewFilter(req)).sort((a, b) => a.name.localeCompare(b.name));
+        return { status: 200, body: page(items, req, { pageSize: deps.pageSize }) };
+    };
+    const getContainer = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        await requireRegistry(deps, scope);
+        const c = await deps.store.get(registryModelId(scope, req.params.modelName));
+        if (!c)
+            throw notFoundInRegistry('model', req.params.modelName, scope.registryName);
+        return { status: 200, body: c };
+    };
+    const putContainer = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        const name = req.params.modelName;
+        checkName(name);
+        const props = structuredClone(propertiesOf(req.body, 'model container'));
+        const id = registryModelId(scope, name);
+        return deps.store.withLock(id, async () => {
+            const existing = await deps.store.get(id);
+            if (existing) {
+                const old = existing.properties;
+                const next = {
+                    ...existing,
+                    properties: {
+                        ...old,
+                        ...(props.description !== undefined ? { description: props.description } : {}),
+                        ...(isObject(props.tags) ? { tags: props.tags } : {}),
+                        ...(props.isArchived !== undefined ? { isArchived: Boolean(props.isArchived) } : {}),
+                        properties: { ...(old.properties ?? {}), ...(isObject(props.properties) ? props.properties : {}) },
+                    },
+                    systemData: modifiedSystemData(existing.systemData, req.ctx, req.ctx.now),
+                };
+                await deps.store.put(id, next);
+                return { status: 200, body: next };
+            }
+            const created = newContainer(scope, name, req, props);
+            await deps.store.put(id, created);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: String(reg.location),
+                operation: 'RegistryModelContainers_CreateOrUpdate',
+                resourceId: id,
+                ctx: req.ctx,
+                work: async () => undefined,
+            });
+            return {
+                status: 201,
+                body: created,
+                headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+            };
+        });
+    };
+    const deleteContainer = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        const id = registryModelId(scope, req.params.modelName);
+        if (!(await deps.store.get(id)))
+            return { status: 204 };
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(reg.location),
+            operation: 'RegistryModelContainers_Delete',
+            resourceId: id,
+            ctx: req.ctx,
+            work: () => deps.store.withLock(id, async () => {
+                for (const v of await deps.store.list(`${id}/versions`))
+                    await deps.store.delete(v.id);
+                await deps.store.delete(id);
+            }),
+        });
+        return { status: 202, headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' } };
+    };
+    // --- versions ---------------------------------------------------------------------------------
+    const listVersions = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        await requireRegistry(deps, scope);
+        let items = await deps.store.list(`${registryModelId(scope, req.params.modelName)}/versions`);
+        items = items.filter(models_listViewFilter(req));
+        const version = req.query.get('version');
+        if (version)
+            items = items.filter((v) => v.name === version);
+        const description = req.query.get('description');
+        if (description)
+            items = items.filter((v) => String(v.properties.description ?? '').includes(description));
+        const tags = req.query.get('tags');
+        items = items.filter((v) => matchesKeyValueFilter(tags, v.properties.tags));
+        const properties = req.query.get('properties');
+        items = items.filter((v) => matchesKeyValueFilter(properties, v.properties.properties));
+        sortVersions(items, req.query.get('$orderBy'));
+        const top = intParam(req, '$top', 1, 100_000);
+        return { status: 200, body: page(items, req, { pageSize: deps.pageSize, ...(top !== undefined ? { top } : {}) }) };
+    };
+    const getVersion = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        await requireRegistry(deps, scope);
+        const v = await deps.store.get(registryModelId(scope, req.params.modelName, req.params.version));
+        if (!v)
+            throw notFoundInRegistry('model version', `${req.params.modelName}:${req.params.version}`, scope.registryName);
+        return { status: 200, body: v };
+    };
+    /** Where the files of `modelUri` are, or a 400 saying what a registry model URI must be. */
+    const modelFilesLocation = (scope, uri) => {
+        const container = registryContainerName(scope);
+        const loc = storage.locate(uri);
+        if (!loc || loc.container !== container) {
+            throw ArmErrors.validation('properties.modelUri', `The modelUri '${uri.split('?')[0]}' is not in the storage of registry '${scope.registryName}'. Get an upload location with startPendingUpload, copy the model files there, and register the version with that blob URI.`);
+        }
+        if (/[?&]sig=/i.test(uri)) {
+            throw ArmErrors.validation('properties.modelUri', 'The modelUri must not carry a SAS token: give the blob URI without its query.');
+        }
+        return loc;
+    };
+    const putVersion = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        const name = req.params.modelName;
+        const version = req.params.version;
+        checkName(name);
+        if (!MODEL_VERSION_RE.test(version)) {
+            throw ArmErrors.validation('version', `Version '${version}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 30).`);
+        }
+        const props = structuredClone(propertiesOf(req.body, 'model version'));
+        if (typeof props.modelUri !== 'string' || props.modelUri.trim() === '') {
+            throw ArmErrors.validation('properties.modelUri', "The model version property 'modelUri' is required and must be a non-empty string.");
+        }
+        const loc = modelFilesLocation(scope, props.modelUri);
+        delete props.provisioningState;
+        props.description ??= null;
+        props.tags ??= {};
+        props.properties ??= {};
+        props.isAnonymous ??= false;
+        props.isArchived ??= false;
+        props.modelType ??= 'CustomModel';
+        const containerId = registryModelId(scope, name);
+        const id = registryModelId(scope, name, version);
+        return deps.store.withLock(containerId, async () => {
+            const existing = await deps.store.get(id);
+            const container = await deps.store.get(containerId);
+            if (existing) {
+                const old = existing.properties;
+                for (const field of IMMUTABLE) {
+                    if (!jsonEqual(props[field], old[field])) {
+                        const next = container?.properties?.nextVersion;
+                        throw ArmErrors.conflict(`Model version '${name}:${version}' already exists in registry '${scope.registryName}' with a different '${field}'. Asset versions are immutable: register a new version instead${next ? ` (next version: ${String(next)})` : ''}.`, `properties.${field}`);
+                    }
+                }
+                const changed = models_MUTABLE.some((k) => k in props && !jsonEqual(props[k], old[k]));
+                if (!changed)
+                    return { status: 200, body: existing };
+                const updated = {
+                    ...existing,
+                    properties: { ...old, ...Object.fromEntries(models_MUTABLE.filter((k) => k in props).map((k) => [k, props[k]])) },
+                    systemData: modifiedSystemData(existing.systemData, req.ctx, req.ctx.now),
+                };
+                await deps.store.put(id, updated);
+                return { status: 200, body: updated };
+            }
+            const created = {
+                id,
+                name: version,
+                type: REGISTRY_TYPES.modelVersion,
+                properties: { ...props, provisioningState: 'Creating' },
+                systemData: createdSystemData(req.ctx, req.ctx.now),
+            };
+            await deps.store.put(id, created);
+            const c = container ?? newContainer(scope, name, req);
+            models_refreshContainer(c, await deps.store.list(`${containerId}/versions`));
+            await deps.store.put(containerId, c);
+            const op = deps.lro.begin({
+                subscriptionId: scope.subscriptionId,
+                location: String(reg.location),
+                operation: 'RegistryModelVersions_CreateOrUpdate',
+                resourceId: id,
+                ctx: req.ctx,
+                work: async () => {
+                    let files = 0;
+                    try {
+                        files = await storage.countBlobs(loc, 1);
+                    }
+                    catch (err) {
+                        await removeVersion(containerId, id);
+                        throw ArmErrors.operationFailed('InternalServerError', `Could not read the registry storage: ${err.message}`);
+                    }
+                    if (files === 0) {
+                        await removeVersion(containerId, id);
+                        throw ArmErrors.validation('properties.modelUri', `No files were found at the modelUri '${String(props.modelUri)}': copy the model files to the upload location before registering the version.`);
+                    }
+                    await deps.store.withLock(containerId, async () => {
+                        const v = await deps.store.get(id);
+                        if (!v)
+                            return;
+                        v.properties.provisioningState = 'Succeeded';
+                        await deps.store.put(id, v);
+                        const cont = await deps.store.get(containerId);
+                        if (cont) {
+                            models_refreshContainer(cont, await deps.store.list(`${containerId}/versions`));
+                            await deps.store.put(containerId, cont);
+                        }
+                    });
+                },
+            });
+            return {
+                status: 201,
+                body: created,
+                headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+            };
+        });
+    };
+    const removeVersion = (containerId, id) => deps.store.withLock(containerId, async () => {
+        await deps.store.delete(id);
+        const cont = await deps.store.get(containerId);
+        if (cont) {
+            models_refreshContainer(cont, await deps.store.list(`${containerId}/versions`));
+            await deps.store.put(containerId, cont);
+        }
+    });
+    const deleteVersion = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        const containerId = registryModelId(scope, req.params.modelName);
+        const id = registryModelId(scope, req.params.modelName, req.params.version);
+        if (!(await deps.store.get(id)))
+            return { status: 204 };
+        const op = deps.lro.begin({
+            subscriptionId: scope.subscriptionId,
+            location: String(reg.location),
+            operation: 'RegistryModelVersions_Delete',
+            resourceId: id,
+            ctx: req.ctx,
+            work: () => removeVersion(containerId, id),
+        });
+        return { status: 202, headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' } };
+    };
+    const startPendingUpload = async (req) => {
+        const scope = registryScopeFromParams(req.params);
+        const reg = await requireRegistry(deps, scope);
+        checkName(req.params.modelName);
+        const body = req.body ?? {};
+        if (!isObject(body))
+            throw ArmErrors.badRequest('The request body of startPendingUpload must be a JSON object.', 'body');
+        const type = body.pendingUploadType ?? 'TemporaryBlobReference';
+        if (type !== 'TemporaryBlobReference' && type !== 'None') {
+            throw ArmErrors.validation('pendingUploadType', `pendingUploadType '${String(type)}' is not valid; expected TemporaryBlobReference or None.`);
+        }
+        const pendingUploadId = typeof body.pendingUploadId === 'string' && body.pendingUploadId !== '' ? body.pendingUploadId : (0,external_node_crypto_.randomUUID)();
+        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(pendingUploadId)) {
+            throw ArmErrors.validation('pendingUploadId', `pendingUploadId '${pendingUploadId}' is invalid: letters, digits, '-', '_' and '.' (at most 128).`);
+        }
+        if (type === 'None')
+            return { status: 200, body: { pendingUploadId, pendingUploadType: 'None' } };
+        const container = registryContainerName(scope);
+        await deps.blob.ensureContainer(container);
+        const path = `models/${req.params.modelName}/${req.params.version}/${pendingUploadId}`;
+        const storageId = reg.properties.regionDetails?.[0]?.storageAccountDetails?.[0]?.systemCreatedStorageAccount?.armResourceId?.resourceId;
+        return {
+            status: 200,
+            body: {
+                blobReferenceForConsumption: {
+                    blobUri: deps.blob.url(container, path),
+                    storageAccountArmId: storageId ?? null,
+                    credential: {
+                        credentialType: 'SAS',
+                        sasUri: deps.blob.sasUrl(container, path, {
+                            permissions: 'racwdl',
+                            startsOn: new Date(req.ctx.now.getTime() - 5 * 60 * 1000),
+                            expiresOn: new Date(req.ctx.now.getTime() + UPLOAD_SAS_MS),
+                        }),
+                    },
+                },
+                pendingUploadId,
+                pendingUploadType: 'TemporaryBlobReference',
+            },
+        };
+    };
+    return [
+        { method: 'GET', pattern: base, operation: 'RegistryModelContainers_List', handler: listContainers },
+        { method: 'GET', pattern: `${base}/{modelName}`, operation: 'RegistryModelContainers_Get', handler: getContainer },
+        { method: 'PUT', pattern: `${base}/{modelName}`, operation: 'RegistryModelContainers_CreateOrUpdate', handler: putContainer },
+        { method: 'DELETE', pattern: `${base}/{modelName}`, operation: 'RegistryModelContainers_Delete', handler: deleteContainer },
+        { method: 'GET', pattern: `${base}/{modelName}/versions`, operation: 'RegistryModelVersions_List', handler: listVersions },
+        { method: 'GET', pattern: `${base}/{modelName}/versions/{version}`, operation: 'RegistryModelVersions_Get', handler: getVersion },
+        { method: 'PUT', pattern: `${base}/{modelName}/versions/{version}`, operation: 'RegistryModelVersions_CreateOrUpdate', handler: putVersion },
+        { method: 'DELETE', pattern: `${base}/{modelName}/versions/{version}`, operation: 'RegistryModelVersions_Delete', handler: deleteVersion },
+        {
+            method: 'POST',
+            pattern: `${base}/{modelName}/versions/{version}/startPendingUpload`,
+            operation: 'RegistryModelVersions_CreateOrGetStartPendingUpload',
+            handler: startPendingUpload,
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/emulator/registries/storage.ts
+/**
+ * A registry's files in Azurite: its container, upload locations handed out by
+ * `startPendingUpload` (a container SAS), and the check that a model version's `modelUri` points
+ * at files that are really there before the version is created.
+ */
+
+
+function createRegistryStorage(admin) {
+    const endpoint = admin.endpoint;
+    let service;
+    const svc = () => (service ??= new esm/* BlobServiceClient */.wS(endpoint.url, new esm/* StorageSharedKeyCredential */.Z3(endpoint.accountName, endpoint.accountKey), {
+        retryOptions: { maxTries: 3, retryDelayInMs: 200 },
+    }));
+    return {
+        admin,
+        locate: (url) => locationFromUrl(url, endpoint),
+        async countBlobs(loc, limit = 1) {
+            const container = svc().getContainerClient(loc.container);
+            if (!(await container.exists()))
+                return 0;
+            const name = loc.path.replace(/^\/+/, '');
+            let n = 0;
+            if (name !== '' && !name.endsWith('/') && (await container.getBlobClient(name).exists()))
+                n++;
+            const prefix = name === '' || name.endsWith('/') ? name : `${name}/`;
+            for await (const page of container.listBlobsFlat({ prefix }).byPage({ maxPageSize: Math.max(1, Math.min(limit, 5000)) })) {
+                n += page.segment.blobItems.length;
+                if (n >= limit)
+                    break;
+            }
+            return n;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/emulator/registries/index.ts
+
+
+
+
+
+/** Every registry route, each running after the seeded registry exists. */
+function registriesModule(deps) {
+    const storage = createRegistryStorage(deps.blob);
+    const scope = { subscriptionId: deps.defaults.subscriptionId, resourceGroup: deps.defaults.resourceGroup, registryName: SEEDED_REGISTRY };
+    let seeded;
+    const ensureSeeded = async () => {
+        seeded ??= seedRegistry(deps, scope, new Date()).catch((err) => {
+            seeded = undefined; // try again on the next request
+            throw err;
+        });
+        await seeded;
+    };
+    return [...registryRoutes(deps), ...registryModelRoutes(deps, storage)].map((route) => ({
+        ...route,
+        handler: async (req) => {
+            await ensureSeeded();
+            return route.handler(req);
+        },
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/emulator/arm/apiVersion.ts
 /** ARM's api-version rule: required on every `/subscriptions/…` request; the provider's own set for ML routes. */
 
@@ -7558,7 +11647,10 @@ function checkApiVersion(path, query, location = DEFAULT_LOCATION) {
         throw ArmErrors.missingApiVersion();
     if (!/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$/.test(v))
         throw ArmErrors.invalidApiVersionFormat(v);
-    if (path.toLowerCase().includes(`/providers/${MLS_NAMESPACE.toLowerCase()}/`) && !isSupportedApiVersion(v)) {
+    // The provider whose api-version rules apply is the last one in the path: Azure Monitor's
+    // `…/onlineEndpoints/{e}/providers/Microsoft.Insights/metrics` has its own versions.
+    const lastProvider = /\/providers\/([^/]+)\/(?!.*\/providers\/)/i.exec(path)?.[1]?.toLowerCase();
+    if (lastProvider === MLS_NAMESPACE.toLowerCase() && !isSupportedApiVersion(v)) {
         const type = resourceTypeFromPath(path) ?? 'workspaces';
         throw ArmErrors.unsupportedApiVersion(v, `${MLS_NAMESPACE}/${type.replace(/^locations\/.*/, 'locations')}`.replace(/\/$/, ''), location, supportedApiVersionsText());
     }
@@ -8204,6 +12296,8 @@ function createResourceStore(folder) {
 
 
 
+
+
 const SIGNING_KEY_FILE = 'token-signing.key';
 async function signingKey(stateDir) {
     if (!stateDir)
@@ -8294,6 +12388,7 @@ async function startEmulator(o = {}) {
             defaults,
             pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
         };
+        const endpoints = createEndpointsModule({ arm: deps, tokens, dir: (0,external_node_path_.join)(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
         const log = new RequestLog();
         const adminDeps = { faults, log, blob, defaults, store };
         const routes = [
@@ -8304,13 +12399,15 @@ async function startEmulator(o = {}) {
             ...computeRoutes(deps),
             ...assetRoutes(deps),
             ...jobRoutes(deps),
+            ...registriesModule(deps),
+            ...endpoints.routes(),
             ...lro.routes(),
             ...createMlflowModule(jobHost).routes(),
             ...publicRoutes(adminDeps),
         ];
         const server = createEmulatorServer({
             routes,
-            adminRoutes: adminRoutes(adminDeps),
+            adminRoutes: [...adminRoutes(adminDeps), ...endpoints.adminRoutes()],
             tokens,
             faults,
             log,
@@ -8319,9 +12416,11 @@ async function startEmulator(o = {}) {
         const address = await server.listen(o.port ?? 0, listenHost);
         cleanups.push(() => server.close());
         cleanups.push(() => executor.close());
+        cleanups.push(() => endpoints.close());
         const hostPort = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
         baseUrl = `http://${hostPort}`;
         await seedDefaults(deps, new Date());
+        await endpoints.recover();
         let closing;
         return {
             baseUrl,

@@ -1,0 +1,375 @@
+/**
+ * Online endpoints (`…/workspaces/{ws}/onlineEndpoints/{name}`), as the 2024-10-01 swagger has
+ * them: PUT (long-running: 201/200 + `Azure-AsyncOperation`; `provisioningState` Creating or
+ * Updating → Succeeded), GET, list, PATCH (tags and identity only, as
+ * PartialMinimalTrackedResourceWithIdentity allows: 202 + `Location`), DELETE (202; deletes the
+ * deployments and stops their processes), `listKeys`, `regenerateKeys` (202 + `Location`),
+ * `token` (AMLToken endpoints), and Azure Monitor `metrics` / `metricDefinitions`.
+ *
+ * `traffic` and `mirrorTraffic` are validated like Azure (see validate.ts) against the
+ * deployments that exist; the router switches to the new split when the operation completes.
+ * While an operation runs the endpoint is `Creating`/`Updating`/`Deleting` and another write
+ * gets 409 `Conflict`. A PUT that omits `traffic` or `mirrorTraffic` keeps the current values
+ * (a GET → PUT round trip through an older api-version that does not know `mirrorTraffic` does
+ * not clear it); an explicit `{}` or `null` clears them.
+ */
+import { guidFrom } from '../auth/tokens.js';
+import { MLS_NAMESPACE } from '../config.js';
+import { ArmErrors } from '../arm/errors.js';
+import { apiVersionOf, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
+import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
+import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
+import { EndpointErrors } from './errors.js';
+import {
+  amlTokenAudience,
+  BUSY_ENDPOINT_STATES,
+  ENDPOINT_METRICS_NAMESPACE,
+  ENDPOINT_TYPE,
+  endpointIdOf,
+  endpointsCollectionId,
+  keysRecordId,
+} from './ids.js';
+import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
+import { newKey, type EndpointService } from './service.js';
+import { checkEndpointName, presentIdentity, validateEndpointProperties, validateTraffic, type DeploymentForTraffic } from './validate.js';
+
+type Obj = Record<string, unknown>;
+
+export const ENDPOINTS_BASE = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/onlineEndpoints`;
+
+/** The scoring URI of an endpoint for the address the client used. */
+export function scoringUri(baseUrl: string, name: string): string {
+  return `${baseUrl}/inference/${encodeURIComponent(name)}/score`;
+}
+
+/** The wire shape: stored resource + `scoringUri`/`swaggerUri` for this client's address. */
+export function presentEndpoint(res: ArmResource, ctx: RequestContext): ArmResource {
+  const out = structuredClone(res);
+  const props = (out.properties ?? {}) as Obj;
+  const score = scoringUri(ctx.baseUrl, res.name);
+  out.properties = { ...props, scoringUri: score, swaggerUri: score.replace(/\/score$/, '/swagger.json') };
+  return out;
+}
+
+function numberMap(v: unknown): Record<string, number> {
+  return isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
+}
+
+export function endpointRoutes(svc: EndpointService): Route[] {
+  const deps = svc.deps.arm;
+  const tenant = deps.defaults.tenantId;
+
+  const load = async (req: EmulatorRequest): Promise<{ scope: WorkspaceScope; ws: ArmResource; endpoint: ArmResource }> => {
+    const scope = scopeFromParams(req.params);
+    const ws = await requireWorkspace(deps, scope);
+    const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName!));
+    if (!endpoint) throw EndpointErrors.endpointNotFound(req.params.endpointName!, scope.workspaceName);
+    return { scope, ws, endpoint };
+  };
+
+  const stateOf = (r: ArmResource) => String(((r.properties ?? {}) as Obj).provisioningState ?? '');
+
+  /** Deployments of the endpoint, as traffic validation sees them. */
+  const trafficTargets = async (endpointId: string): Promise<DeploymentForTraffic[]> => {
+    const ep = svc.registry.byEndpointId(endpointId);
+    const list = await deps.store.list(`${endpointId}/deployments`);
+    return list.map((d) => {
+      const state = stateOf(d);
+      const rt = ep?.deployment(d.name);
+      const canServe = rt ? rt.canServe : state !== 'Creating' && state !== 'Deleting' && state !== 'Failed';
+      return { name: d.name, canServe, state };
+    });
+  };
+
+  /** Ends an endpoint operation after its duration (or a stuckUpdating fault's): state Succeeded, router updated. */
+  const finishOperation = (id: string, durationMs: number, opName: string) => async () => {
+    await svc.sleep(durationMs);
+    const res = await svc.setState(id, 'Succeeded', ['Creating', 'Updating']);
+    if (!res) throw ArmErrors.operationFailed('OperationCanceled', `The endpoint was deleted before ${opName} completed.`);
+    await svc.syncEndpoint(id, true);
+    return { status: 200, body: undefined };
+  };
+
+  const operationDuration = (endpointName: string): number => {
+    const stuck = svc.faults.take(['stuckUpdating'], endpointName);
+    return stuck ? (stuck.ms ?? 0) : deps.timings.lroMs;
+  };
+
+  // --- handlers ------------------------------------------------------------------------------
+
+  const list = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const scope = scopeFromParams(req.params);
+    await requireWorkspace(deps, scope);
+    let items = await deps.store.list(endpointsCollectionId(scope));
+    const name = req.query.get('name');
+    if (name) items = items.filter((e) => e.name.toLowerCase() === name.toLowerCase());
+    const computeType = req.query.get('computeType');
+    if (computeType && computeType.toLowerCase() !== 'managed') items = [];
+    const tags = req.query.get('tags');
+    items = items.filter((e) => matchesKeyValueFilter(tags, e.tags as Obj));
+    const properties = req.query.get('properties');
+    items = items.filter((e) => matchesKeyValueFilter(properties, ((e.properties as Obj).properties ?? {}) as Obj));
+    const created = (r: ArmResource) => String((r.systemData as { createdAt?: string } | undefined)?.createdAt ?? '');
+    const modified = (r: ArmResource) => String((r.systemData as { lastModifiedAt?: string } | undefined)?.lastModifiedAt ?? '');
+    const order = (req.query.get('orderBy') ?? 'CreatedAtDesc').toLowerCase();
+    const sorters: Record<string, (a: ArmResource, b: ArmResource) => number> = {
+      createdatdesc: (a, b) => created(b).localeCompare(created(a)),
+      createdatasc: (a, b) => created(a).localeCompare(created(b)),
+      updatedatdesc: (a, b) => modified(b).localeCompare(modified(a)),
+      updatedatasc: (a, b) => modified(a).localeCompare(modified(b)),
+    };
+    const sorter = sorters[order];
+    if (!sorter) throw ArmErrors.badRequest(`orderBy '${req.query.get('orderBy')}' is not valid; expected CreatedAtDesc, CreatedAtAsc, UpdatedAtDesc or UpdatedAtAsc.`, 'orderBy');
+    items.sort((a, b) => sorter(a, b) || a.name.localeCompare(b.name));
+    const count = intParam(req, 'count', 1, 1000);
+    return { status: 200, body: page(items.map((e) => presentEndpoint(e, req.ctx)), req, { pageSize: count ?? deps.pageSize }) };
+  };
+
+  const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await load(req);
+    return { status: 200, body: presentEndpoint(endpoint, req.ctx) };
+  };
+
+  const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const scope = scopeFromParams(req.params);
+    const ws = await requireWorkspace(deps, scope);
+    const name = req.params.endpointName!;
+    checkEndpointName(name);
+    const body = req.body as Obj;
+    const input = propertiesOf(body, 'online endpoint');
+    const id = endpointIdOf(scope, name);
+    const location = String(ws.location ?? deps.defaults.location);
+    return deps.store.withLock(id, async () => {
+      const existing = await deps.store.get(id);
+      if (existing && BUSY_ENDPOINT_STATES.includes(stateOf(existing))) throw EndpointErrors.endpointBusy(existing.name, stateOf(existing), scope.workspaceName);
+      validateEndpointProperties(input, !existing);
+      if (!existing && (body.location === undefined || body.location === null || body.location === '')) throw ArmErrors.locationRequired();
+      const taken = svc.registry.byEndpointName(name);
+      if (!existing && taken && taken.id.toLowerCase() !== id.toLowerCase()) {
+        throw EndpointErrors.endpointNameTaken(name, location, taken.id.split('/workspaces/')[1]?.split('/')[0] ?? '?');
+      }
+      const old = (existing?.properties ?? {}) as Obj;
+      const traffic = input.traffic === undefined ? numberMap(old.traffic) : numberMap(input.traffic);
+      const mirror = input.mirrorTraffic === undefined ? numberMap(old.mirrorTraffic) : numberMap(input.mirrorTraffic);
+      validateTraffic(name, traffic, mirror, existing ? await trafficTargets(id) : []);
+      const resourceName = existing?.name ?? name;
+      const props: Obj = {
+        description: input.description !== undefined ? input.description : (old.description ?? null),
+        properties: {
+          ...((old.properties as Obj) ?? {}),
+          ...((input.properties as Obj) ?? {}),
+          'azureml.onlineendpointid': id.toLowerCase(),
+        },
+        authMode: input.authMode ?? old.authMode,
+        ...(input.compute !== undefined || old.compute !== undefined ? { compute: input.compute !== undefined ? input.compute : old.compute } : {}),
+        traffic,
+        mirrorTraffic: mirror,
+        publicNetworkAccess: input.publicNetworkAccess ?? old.publicNetworkAccess ?? 'Enabled',
+        provisioningState: existing ? 'Updating' : 'Creating',
+      };
+      const resource: ArmResource = {
+        id: existing?.id ?? id,
+        name: resourceName,
+        type: ENDPOINT_TYPE,
+        location: existing?.location ?? body.location,
+        tags: isObject(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
+        identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
+        ...(isObject(body.sku) || existing?.sku !== undefined ? { sku: isObject(body.sku) ? body.sku : existing!.sku } : {}),
+        properties: props,
+        systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
+      };
+      if (!existing) {
+        const keys = isObject(input.keys) ? input.keys : {};
+        await deps.store.put(keysRecordId(id), {
+          primaryKey: typeof keys.primaryKey === 'string' && keys.primaryKey ? keys.primaryKey : newKey(),
+          secondaryKey: typeof keys.secondaryKey === 'string' && keys.secondaryKey ? keys.secondaryKey : newKey(),
+        });
+      }
+      const op = deps.lro.begin({
+        subscriptionId: scope.subscriptionId,
+        location,
+        operation: 'OnlineEndpoints_CreateOrUpdate',
+        resourceId: id,
+        ctx: req.ctx,
+        minDurationMs: 0,
+        work: () => svc.track(finishOperation(id, operationDuration(resourceName), existing ? 'the update' : 'the creation')()),
+      });
+      if (!existing) (props.properties as Obj).AzureAsyncOperationUri = deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req));
+      await deps.store.put(id, resource);
+      const ep = await svc.syncEndpoint(id, false);
+      if (ep && !existing) ep.setTraffic({}, {});
+      return {
+        status: existing ? 200 : 201,
+        body: presentEndpoint(resource, req.ctx),
+        headers: {
+          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
+          'x-ms-async-operation-timeout': 'PT1H',
+        },
+      };
+    });
+  };
+
+  const patch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { scope, ws, endpoint } = await load(req);
+    const body = req.body;
+    if (!isObject(body)) throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
+    return deps.store.withLock(endpoint.id, async () => {
+      const current = (await deps.store.get(endpoint.id)) ?? endpoint;
+      if (BUSY_ENDPOINT_STATES.includes(stateOf(current))) throw EndpointErrors.endpointBusy(current.name, stateOf(current), scope.workspaceName);
+      if (body.tags !== undefined && body.tags !== null && !isObject(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+      if (isObject(body.tags)) current.tags = body.tags;
+      if (isObject(body.identity)) {
+        current.identity = presentIdentity(body.identity, tenant, (s) => guidFrom(`${current.id.toLowerCase()}:${s}`));
+      }
+      (current.properties as Obj).provisioningState = 'Updating';
+      current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
+      await deps.store.put(current.id, current);
+      const duration = operationDuration(current.name);
+      const op = deps.lro.begin({
+        subscriptionId: scope.subscriptionId,
+        location: String(ws.location ?? deps.defaults.location),
+        operation: 'OnlineEndpoints_Update',
+        resourceId: current.id,
+        ctx: req.ctx,
+        minDurationMs: 0,
+        work: () =>
+          svc.track(
+            (async () => {
+              await finishOperation(current.id, duration, 'the update')();
+              const done = await deps.store.get(current.id);
+              return { status: 200, body: done ? presentEndpoint(done, req.ctx) : undefined };
+            })(),
+          ),
+      });
+      return {
+        status: 202,
+        headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+      };
+    });
+  };
+
+  const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const scope = scopeFromParams(req.params);
+    const ws = await requireWorkspace(deps, scope);
+    const id = endpointIdOf(scope, req.params.endpointName!);
+    return deps.store.withLock(id, async () => {
+      const endpoint = await deps.store.get(id);
+      if (!endpoint) return { status: 204 };
+      if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointBusy(endpoint.name, stateOf(endpoint), scope.workspaceName);
+      (endpoint.properties as Obj).provisioningState = 'Deleting';
+      await deps.store.put(id, endpoint);
+      const op = deps.lro.begin({
+        subscriptionId: scope.subscriptionId,
+        location: String(ws.location ?? deps.defaults.location),
+        operation: 'OnlineEndpoints_Delete',
+        resourceId: id,
+        ctx: req.ctx,
+        minDurationMs: 0,
+        work: () =>
+          svc.track(
+            (async () => {
+              await svc.sleep(deps.timings.lroMs);
+              const ep = svc.registry.byEndpointId(id);
+              if (ep) await svc.forgetEndpoint(ep);
+              for (const d of await deps.store.list(`${id}/deployments`)) await deps.store.delete(d.id);
+              await deps.store.delete(keysRecordId(id));
+              await deps.store.delete(id);
+              return { status: 200 };
+            })(),
+          ),
+      });
+      return {
+        status: 202,
+        headers: {
+          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
+          'x-ms-async-operation-timeout': 'PT1H',
+        },
+      };
+    });
+  };
+
+  const listKeys = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await load(req);
+    const mode = String((endpoint.properties as Obj).authMode);
+    if (mode !== 'Key') {
+      throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; keys exist only for authMode 'Key'.${mode === 'AMLToken' ? ' Get a token with the token operation.' : ''}`, 'authMode');
+    }
+    return { status: 200, body: await svc.keysOf(endpoint.id) };
+  };
+
+  const regenerateKeys = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { scope, ws, endpoint } = await load(req);
+    const body = req.body;
+    if (!isObject(body)) throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
+    if (body.keyType !== 'Primary' && body.keyType !== 'Secondary') {
+      throw ArmErrors.validation('keyType', `keyType '${String(body.keyType)}' is not valid; expected Primary or Secondary.`);
+    }
+    if (body.keyValue !== undefined && body.keyValue !== null && (typeof body.keyValue !== 'string' || body.keyValue.length < 1)) {
+      throw ArmErrors.validation('keyValue', "'keyValue' must be a non-empty string.");
+    }
+    const mode = String((endpoint.properties as Obj).authMode);
+    if (mode !== 'Key') throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`, 'authMode');
+    const field = body.keyType === 'Primary' ? 'primaryKey' : 'secondaryKey';
+    const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
+    const op = deps.lro.begin({
+      subscriptionId: scope.subscriptionId,
+      location: String(ws.location ?? deps.defaults.location),
+      operation: 'OnlineEndpoints_RegenerateKeys',
+      resourceId: endpoint.id,
+      ctx: req.ctx,
+      work: () =>
+        svc.track(
+          deps.store.withLock(keysRecordId(endpoint.id), async () => {
+            const keys = await svc.keysOf(endpoint.id);
+            keys[field] = value;
+            await deps.store.put(keysRecordId(endpoint.id), keys);
+            await svc.syncEndpoint(endpoint.id, false);
+          }),
+        ),
+    });
+    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+  };
+
+  const token = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await load(req);
+    const mode = String((endpoint.properties as Obj).authMode);
+    if (mode !== 'AMLToken') {
+      throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; tokens are issued only for authMode 'AMLToken'.${mode === 'Key' ? ' Use listKeys.' : ''}`, 'authMode');
+    }
+    const issued = svc.deps.tokens.issue({ audience: amlTokenAudience(endpoint.id), now: req.ctx.now, ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}) });
+    const now = Math.floor(req.ctx.now.getTime() / 1000);
+    return {
+      status: 200,
+      body: { accessToken: issued.token, tokenType: 'Bearer', expiryTimeUtc: now + issued.expiresIn, refreshAfterTimeUtc: now + Math.floor(issued.expiresIn / 2) },
+    };
+  };
+
+  const metrics = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await load(req);
+    const q = parseMetricsQuery(req.query, 'endpoint', ENDPOINT_METRICS_NAMESPACE, req.ctx.now.getTime());
+    const body = evaluateMetrics(svc.metrics, { id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, q);
+    return { status: 200, body };
+  };
+
+  const definitions = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await load(req);
+    return { status: 200, body: metricDefinitions({ id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, 'endpoint') };
+  };
+
+  const base = ENDPOINTS_BASE;
+  return [
+    { method: 'GET', pattern: base, operation: 'OnlineEndpoints_List', handler: list },
+    { method: 'GET', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Get', handler: get },
+    { method: 'PUT', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_CreateOrUpdate', handler: put },
+    { method: 'PATCH', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Update', handler: patch },
+    { method: 'DELETE', pattern: `${base}/{endpointName}`, operation: 'OnlineEndpoints_Delete', handler: del },
+    { method: 'POST', pattern: `${base}/{endpointName}/listKeys`, operation: 'OnlineEndpoints_ListKeys', handler: listKeys },
+    { method: 'POST', pattern: `${base}/{endpointName}/regenerateKeys`, operation: 'OnlineEndpoints_RegenerateKeys', handler: regenerateKeys },
+    { method: 'POST', pattern: `${base}/{endpointName}/token`, operation: 'OnlineEndpoints_GetToken', handler: token },
+    { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metrics`, operation: 'Metrics_List', handler: metrics },
+    { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metricDefinitions`, operation: 'MetricDefinitions_List', handler: definitions },
+  ];
+}
