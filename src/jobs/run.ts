@@ -21,7 +21,9 @@ import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
 import type { ArmObject, WorkspaceApi } from './api.js';
 import { fetchLogTail, fetchRunDetails, runErrorMessage } from './logs.js';
-import { isTerminal } from './status.js';
+import { isTerminal, type EndEstimate } from './status.js';
+import { estimateJobEnd, JOB_FILE_TAG } from './estimate.js';
+import { createWorkspaceMlflowClient, trackingUriOf } from '../metrics/azureml.js';
 import { formatBytes, submitPlannedJob } from './submit.js';
 import { defaultSleep, jobStatus, waitForJob } from './wait.js';
 
@@ -87,6 +89,38 @@ async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: Wo
   appendLedger({ kind: 'job', action: 'submit-job', jobName: name, jobType: plan.jobType, status: 'DryRun', jobFile: settings.jobFileDisplay, dryRun: true });
 }
 
+/** The value of the job-file tag: which repository and file a job came from. */
+function jobFileKey(run: WorkflowRun, settings: SubmitJobSettings): string {
+  return `${run.repository}:${settings.jobFileDisplay}`;
+}
+
+/**
+ * When the job should end, from the last finished runs of the same job file (two MLflow reads);
+ * undefined without history. Never fails the step: waiting works without it.
+ */
+async function expectedEnd(ctx: AzureContext, job: ArmObject, name: string, key: string): Promise<EndEstimate | undefined> {
+  try {
+    const conn = { arm: ctx.arm, credential: ctx.credential, armScope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator), userAgent: ctx.userAgent };
+    const client = createWorkspaceMlflowClient(conn, await trackingUriOf(conn, job), { retry: { maxRetries: 1 } });
+    const systemData = job.systemData as { createdAt?: string } | undefined;
+    const createdAt = Date.parse(systemData?.createdAt ?? '');
+    const found = await estimateJobEnd(client, name, key, Number.isFinite(createdAt) ? createdAt : Date.now());
+    if (!found) {
+      core.debug(`No finished run of ${key} yet: polling on the plain schedule.`);
+      return undefined;
+    }
+    const { basis, estimate } = found;
+    core.info(
+      `Earlier runs of this job file took ${formatElapsed(basis.medianMs)} (median of ${basis.samples}): ` +
+        `polling sparsely until about ${formatElapsed(Math.max(0, estimate.endAt - estimate.windowMs - Date.now()))} from now, then every ${(estimate.nearMs / 1000).toFixed(1)} s`,
+    );
+    return estimate;
+  } catch (err) {
+    core.debug(`Could not read earlier runs of ${key}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutcome | undefined> {
   const env = deps.env ?? process.env;
   const run = readWorkflowRun(env);
@@ -108,7 +142,7 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
 
   const uploader = createSnapshotUploader(() => createBlobStore(ctx));
   core.info(`Submitting ${plan.jobType.toLowerCase()} job ${name} from ${settings.jobFileDisplay} to workspace ${azure.workspaceName}`);
-  const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), ...settings.tags }, { info: core.info, debug: core.debug });
+  const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), [JOB_FILE_TAG]: jobFileKey(run, settings), ...settings.tags }, { info: core.info, debug: core.debug });
   if (!submitted.reattached) {
     const upl = submitted.uploadedFiles > 0 ? `; uploaded ${submitted.uploadedFiles} files (${formatBytes(submitted.uploadedBytes)})` : '';
     const reuse = submitted.reusedUploads > 0 ? `; reused ${submitted.reusedUploads} unchanged upload(s)` : '';
@@ -130,10 +164,12 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   }
 
   const started = Date.now();
+  const estimate = await expectedEnd(ctx, submitted.job, name, jobFileKey(run, settings));
   let result;
   try {
     result = await waitForJob(async () => (await api.getJob(name)) ?? submitted.job, submitted.job, {
       timeoutMs: settings.timeoutMs,
+      estimate,
       abortSignal: deps.abortSignal,
       sleep: defaultSleep,
       onStatus: (status, _job, ms) => core.info(`[${formatElapsed(ms)}] ${name}: ${status}`),

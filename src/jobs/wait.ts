@@ -2,12 +2,14 @@
  * Waiting for a job: adaptive polling (see status.ts), one line per status change, a timeout,
  * and an abort signal for a cancelled workflow.
  */
-import { DEFAULT_POLL_SCHEDULE, isTerminal, nextPollDelay, type PollSchedule } from './status.js';
+import { DEFAULT_POLL_SCHEDULE, isTerminal, nextPollDelay, type EndEstimate, type PollSchedule } from './status.js';
 import type { ArmObject } from './api.js';
 
 export interface WaitOptions {
   timeoutMs?: number;
   schedule?: PollSchedule;
+  /** When the job is expected to end (from earlier runs): sparse polling before, fast around it. */
+  estimate?: EndEstimate;
   abortSignal?: AbortSignal;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -54,7 +56,7 @@ export async function waitForJob(get: () => Promise<ArmObject>, first: ArmObject
   while (!isTerminal(status)) {
     const elapsed = now() - start;
     if (o.timeoutMs !== undefined && elapsed >= o.timeoutMs) return { job, status, timedOut: true, polls, elapsedMs: elapsed };
-    let delay = nextPollDelay({ status, pollsSinceChange: sinceChange }, schedule);
+    let delay = nextPollDelay({ status, pollsSinceChange: sinceChange, now: now(), estimate: o.estimate }, schedule);
     if (o.timeoutMs !== undefined) delay = Math.min(delay, Math.max(0, o.timeoutMs - elapsed));
     await sleep(delay, o.abortSignal);
     job = await get();

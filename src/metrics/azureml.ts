@@ -161,7 +161,8 @@ async function getJob(conn: AzureMlConnection, name: string, input: string, role
   return job;
 }
 
-async function trackingUriOf(conn: AzureMlConnection, job: ArmObject): Promise<string> {
+/** The MLflow tracking URI that serves a job: its Tracking service, else the workspace's. */
+export async function trackingUriOf(conn: AzureMlConnection, job: ArmObject): Promise<string> {
   const endpoint = trackingEndpointOf(job);
   if (endpoint) return endpoint;
   // Jobs created by older clients may carry no services: the workspace's tracking URI serves them too.

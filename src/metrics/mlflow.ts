@@ -85,6 +85,8 @@ export interface SearchRunsOptions {
   orderBy?: string[];
   /** Default ACTIVE_ONLY. */
   runViewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  /** Read only the first page, of at most this many runs (default: every page). */
+  maxResults?: number;
 }
 
 export interface MlflowClient {
@@ -323,13 +325,14 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
           experiment_ids: experimentIds,
           filter: o.filter ?? '',
           run_view_type: o.runViewType ?? 'ACTIVE_ONLY',
-          max_results: SEARCH_PAGE_SIZE,
+          max_results: o.maxResults ?? SEARCH_PAGE_SIZE,
           ...(o.orderBy ? { order_by: o.orderBy } : {}),
           ...(pageToken ? { page_token: pageToken } : {}),
         });
         const page = json as { runs?: unknown[]; next_page_token?: unknown };
         for (const r of page.runs ?? []) runs.push(parseRun(r));
         pageToken = typeof page.next_page_token === 'string' && page.next_page_token !== '' ? page.next_page_token : undefined;
+        if (o.maxResults !== undefined) break;
         if (pageToken) {
           if (seen.has(pageToken)) throw new MlflowRequestError(`MLflow runs/search returned the page token '${pageToken}' twice`);
           seen.add(pageToken);

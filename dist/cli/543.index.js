@@ -1,8 +1,8 @@
-export const id = 14;
-export const ids = [14];
+export const id = 543;
+export const ids = [543];
 export const modules = {
 
-/***/ 2014:
+/***/ 2543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -26,8 +26,8 @@ var external_node_url_ = __webpack_require__(3136);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 ;// CONCATENATED MODULE: ./src/cli/local-runner.ts
 /**
  * Runs a built action the way the GitHub runner does: `node` on the bundle its action.yml names,

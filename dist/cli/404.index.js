@@ -1,8 +1,8 @@
-export const id = 190;
-export const ids = [190];
+export const id = 404;
+export const ids = [404];
 export const modules = {
 
-/***/ 1190:
+/***/ 6404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3011,8 +3011,8 @@ async function startAzurite(o) {
     }));
     const url = await new Promise((resolveUrl, reject) => {
         const timer = setTimeout(() => {
-            reject(new Error(`Azurite did not start within ${o.startTimeoutMs ?? 30_000} ms. Output:\n${output}`));
-        }, o.startTimeoutMs ?? 30_000);
+            reject(new Error(`Azurite did not start within ${o.startTimeoutMs ?? 90_000} ms. Output:\n${output}`));
+        }, o.startTimeoutMs ?? 90_000);
         const onData = (chunk) => {
             output += chunk.toString('utf8');
             const m = /successfully listens on (https?:\/\/[^\s]+)/.exec(output);
@@ -3060,8 +3060,8 @@ async function startAzurite(o) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@azure/storage-blob/dist/esm/index.js + 285 modules
-var esm = __webpack_require__(8385);
+// EXTERNAL MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/index.js + 285 modules
+var esm = __webpack_require__(8369);
 ;// CONCATENATED MODULE: ./src/emulator/blob.ts
 /**
  * What the ARM handlers need from blob storage (Azurite): create the containers behind datastores
@@ -4802,8 +4802,8 @@ function listRelative(dir, max = 20) {
     return out;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 ;// CONCATENATED MODULE: ./src/emulator/jobs/arm.ts
 const PROVIDER = 'Microsoft.MachineLearningServices';
 function workspaceRef(subscriptionId, resourceGroup, workspace) {
