@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
+    // The fault matrix and kill-anywhere runs take minutes: `npm run test:faults` (vitest.faults.config.ts).
+    exclude: [...configDefaults.exclude, '__tests__/faults/**'],
     // Emulator-backed tests start processes (Azurite, jobs, actions): keep two workers on two cores.
     pool: 'forks',
     maxWorkers: 2,

@@ -87,7 +87,7 @@ describe('pr-summary on a pull request', () => {
     expect(comment.body).toBe(first.outputs.body);
     expect(comment.body.split('\n')[0]).toBe('<!-- azureml-actions:pr-summary:mlops/train -->');
     expect(comment.body).toContain('**Gate** ✅ passed (4/4 rules passed)');
-    expect(comment.body).toContain('```mermaid\nxychart-beta');
+    expect(comment.body).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/);
     expect(comment.body).toContain('### 🚀 Rollout of <code>green</code> on <code>iris-endpoint</code>: ✅ promoted');
     expect(readFileSync(first.outputs['body-path'], 'utf8')).toBe(comment.body);
     expect(first.summary).toContain('## Azure ML report');

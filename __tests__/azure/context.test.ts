@@ -78,24 +78,26 @@ describe('createAzureContext', () => {
     expect(ctx.credentialKind).toBe('emulator');
     expect(ctx.tenantId).toBe('emulator-tenant');
     expect(ctx.userAgent).toBe('azureml-actions/0.1.0 (test-action)');
-    expect(ctx.retry).toEqual({ maxRetries: 5, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000, tryTimeoutInMs: 60_000 });
+    expect(ctx.retry).toEqual({ maxRetries: 5, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000, tryTimeoutInMs: 20_000 });
     const link = new URL(ctx.studioUrl('runs/job-1'));
     expect(link.pathname).toBe('/studio/runs/job-1');
     expect(link.searchParams.get('wsid')).toBe(WORKSPACE_ID);
   });
 
-  it('for https endpoints the SDK keeps its own bearer policy', async () => {
+  it('for https endpoints the ARM pipeline and the SDK each keep one bearer policy', async () => {
     const reader = createInputReader(
       recordInputSource({ 'subscription-id': 's', 'resource-group': 'r', 'workspace-name': 'w', 'client-id': 'c', 'tenant-id': 't', 'client-secret': 'x' }),
       quiet,
     );
     const settings = await readAzureInputs(reader, { env: {} });
     const ctx = await createAzureContext(settings, { info: () => {}, credentialDeps: { env: {}, setSecret: () => {} } });
-    const names = ctx.sdk.pipeline.getOrderedPolicies().map((p) => p.name);
-    expect(names).toContain('bearerTokenAuthenticationPolicy');
-    expect(names).toContain('azuremlActionsRetryPolicy');
-    expect(names).not.toContain('defaultRetryPolicy');
-    expect(names).not.toContain('azuremlActionsPlainBearerTokenPolicy');
+    for (const pipeline of [ctx.client.pipeline, (await ctx.sdk()).pipeline]) {
+      const names = pipeline.getOrderedPolicies().map((p) => p.name);
+      expect(names.filter((n) => n === 'bearerTokenAuthenticationPolicy')).toHaveLength(1);
+      expect(names).toContain('azuremlActionsRetryPolicy');
+      expect(names).not.toContain('defaultRetryPolicy');
+      expect(names).not.toContain('azuremlActionsPlainBearerTokenPolicy');
+    }
     expect(ctx.credentialKind).toBe('client-secret');
     expect(ctx.arm.endpoint).toBe('https://management.azure.com');
   });

@@ -79,7 +79,7 @@ describe('retries on the shared pipeline', () => {
     });
     const { waits, sleep } = recordingSleep();
     const ctx = await emulator.context({ retry: { sleep } });
-    const job = await ctx.sdk.jobs.get(ctx.workspace.resourceGroup, ctx.workspace.workspaceName, 'x');
+    const job = await (await ctx.sdk()).jobs.get(ctx.workspace.resourceGroup, ctx.workspace.workspaceName, 'x');
     expect(job.name).toBe('x');
     expect(job.properties.jobType).toBe('Command');
     expect(waits).toEqual([1000]);
@@ -107,7 +107,7 @@ describe('retries on the shared pipeline', () => {
     const events: RetryEvent[] = [];
     const ctx = await emulator.context({ retry: { sleep, onRetry: (e) => events.push(e) } });
     expect(((await ctx.arm.get('jobs/x')) as { name: string }).name).toBe('x');
-    expect((await ctx.sdk.jobs.get('test-rg', 'my-aml-workspace', 'x')).name).toBe('x');
+    expect((await (await ctx.sdk()).jobs.get('test-rg', 'my-aml-workspace', 'x')).name).toBe('x');
     expect(events.map((e) => e.reason)).toEqual(['ECONNRESET', 'ECONNRESET']);
   });
 
@@ -141,7 +141,7 @@ describe('retries on the shared pipeline', () => {
     expect(emulator.armRequests()).toHaveLength(4);
 
     // the SDK's own error goes through the same translation
-    const sdkError = (await withAzureOperation("reading job 'x'", () => ctx.sdk.jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
+    const sdkError = (await withAzureOperation("reading job 'x'", async () => (await ctx.sdk()).jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
     expect(sdkError.message).toBe(
       "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
     );

@@ -178,10 +178,10 @@ describe('authentication', () => {
     expect(sig.headers.get('www-authenticate')).toContain('error_description=');
   });
 
-  test('wrong audience → 401 InvalidAuthenticationToken naming it', async () => {
+  test('wrong audience → 401 InvalidAuthenticationTokenAudience naming it (ARM\'s code)', async () => {
     const res = await arm<ErrorBody>(em, 'GET', path(), undefined, { token: em.issueToken('https://vault.azure.net') });
     expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('InvalidAuthenticationToken');
+    expect(res.body.error.code).toBe('InvalidAuthenticationTokenAudience');
     expect(res.body.error.message).toMatch(/^The access token has been obtained for wrong audience or resource 'https:\/\/vault\.azure\.net'\. It should exactly match with one of the allowed audiences /);
     // Every accepted audience works.
     for (const aud of ['https://management.azure.com/', 'https://management.core.windows.net', 'https://ml.azure.com', 'https://storage.azure.com']) {
@@ -196,7 +196,7 @@ describe('authentication', () => {
       await new Promise((r) => setTimeout(r, 1100));
       const expired = await arm<ErrorBody>(other, 'GET', wsPath(other), undefined, { token: short });
       expect(expired.status).toBe(401);
-      expect(expired.body.error.code).toBe('InvalidAuthenticationToken');
+      expect(expired.body.error.code).toBe('ExpiredAuthenticationToken');
       expect(expired.body.error.message).toMatch(/^The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time '.*'\.$/);
       const foreign = await arm<ErrorBody>(em, 'GET', path(), undefined, { token: other.issueToken() });
       expect(foreign.status).toBe(401);

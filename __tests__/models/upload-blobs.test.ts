@@ -108,7 +108,7 @@ describe('uploadLocalFiles', () => {
   it('uploads through a container SAS (a registry pending upload)', async () => {
     const sas = await container.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwl'), expiresOn: new Date(Date.now() + 600_000) });
     const url = new URL(sas);
-    const target = sasTarget(`${url.origin}${url.pathname}/pending/abc${url.search}`);
+    const target = await sasTarget(`${url.origin}${url.pathname}/pending/abc${url.search}`);
     const snap = await hashLocalModel(root);
     await uploadLocalFiles(target, root, snap.files, 'files', settings);
     expect(Object.keys(await contents('pending/abc/files')).sort()).toEqual(snap.files.map((f) => f.path).sort());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHART_POINTS, mermaidNumber, renderHistoryChart, resampleHistory } from '../../src/report/chart.js';
+import { CHART_INIT, MAX_CHART_POINTS, mermaidNumber, renderHistoryChart, resampleHistory } from '../../src/report/chart.js';
 import { commentMarker, DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, isValidHeader, renderReport } from '../../src/report/comment.js';
 import { collectReportData, toReportGate, type ReportData, type ReportGate } from '../../src/report/data.js';
 import type { LedgerEntry } from '../../src/report/ledger.js';
@@ -31,8 +31,9 @@ function checkTables(body: string): void {
 /** Every line of a chart block is one of the statements the renderer writes. */
 function checkMermaid(block: string): void {
   const lines = block.split('\n');
-  expect(lines[0]).toBe('xychart-beta');
-  for (const line of lines.slice(1)) {
+  expect(lines[0]).toBe(CHART_INIT);
+  expect(lines[1]).toBe('xychart-beta');
+  for (const line of lines.slice(2)) {
     expect(line).toMatch(
       /^ {4}(title "[^"\n]*"|x-axis "step" -?[\d.]+ --> -?[\d.]+|y-axis "[^"\n]*" -?[\d.]+ --> -?[\d.]+|line \[(-?[\d.]+)(, -?[\d.]+)*\])$/,
     );

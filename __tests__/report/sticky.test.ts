@@ -18,8 +18,8 @@ const marker = commentMarker('mlops/train');
 let pr = 100;
 let delays: number[] = [];
 
-function api(token = 'ghs_actions'): CommentsApi {
-  const octokit = createGitHubClient({ token, baseUrl: fake.baseUrl, retry: { sleep: async (ms) => void delays.push(ms), random: () => 0.5 } });
+async function api(token = 'ghs_actions'): Promise<CommentsApi> {
+  const octokit = await createGitHubClient({ token, baseUrl: fake.baseUrl, retry: { sleep: async (ms) => void delays.push(ms), random: () => 0.5 } });
   return createCommentsApi(octokit, { owner: OWNER, repo: REPO });
 }
 
@@ -46,26 +46,26 @@ afterEach(() => {
 
 describe('identity', () => {
   it('is the user of a personal access token (GET /user)', async () => {
-    expect(await api('ghp_octocat').identity()).toEqual({ login: 'octocat', source: 'user' });
+    expect(await (await api('ghp_octocat')).identity()).toEqual({ login: 'octocat', source: 'user' });
   });
 
   it('is the bot of an installation token: GET /user answers 403, GraphQL viewer answers', async () => {
-    expect(await api('ghs_actions').identity()).toEqual({ login: 'github-actions[bot]', source: 'viewer' });
+    expect(await (await api('ghs_actions')).identity()).toEqual({ login: 'github-actions[bot]', source: 'viewer' });
     expect(fake.calls()).toEqual(['GET /user', 'POST /graphql']);
   });
 
   it('a refused token is a configuration error on github-token', async () => {
-    await expect(api('ghp_revoked').identity()).rejects.toMatchObject({ name: 'ConfigurationError', input: 'github-token' });
+    await expect((await api('ghp_revoked')).identity()).rejects.toMatchObject({ name: 'ConfigurationError', input: 'github-token' });
   });
 });
 
 describe('sticky comment', () => {
   it('creates on the first run and updates the same comment on the second', async () => {
     const n = newPr();
-    const first = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) });
+    const first = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) });
     expect(first.modeUsed).toBe('create');
     expect(first.comment.htmlUrl).toBe(`https://github.com/${OWNER}/${REPO}/pull/${n}#issuecomment-${first.comment.id}`);
-    const second = await postStickyComment(api(), { issueNumber: n, marker, body: body(2) });
+    const second = await postStickyComment(await api(), { issueNumber: n, marker, body: body(2) });
     expect(second.modeUsed).toBe('update');
     expect(second.comment.id).toBe(first.comment.id);
     const all = fake.commentsOf(OWNER, REPO, n);
@@ -77,13 +77,13 @@ describe('sticky comment', () => {
   it('leaves alone a comment with the marker written by someone else', async () => {
     const n = newPr();
     const planted = fake.seedComment(OWNER, REPO, n, OTHER_USER, `${body(0)}\n[click me](https://evil.example)`);
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) });
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) });
     expect(r.modeUsed).toBe('create');
     expect(r.ignored.map((c) => c.id)).toEqual([planted.id]);
     expect(fake.commentsOf(OWNER, REPO, n).find((c) => c.id === planted.id)!.body).toContain('evil.example');
     // the same with a personal access token: octocat's own comment is found, mallory's is not
     const mine = fake.seedComment(OWNER, REPO, n, OWNER_USER, body(5));
-    const asOctocat = await postStickyComment(api('ghp_octocat'), { issueNumber: n, marker, body: body(6) });
+    const asOctocat = await postStickyComment(await api('ghp_octocat'), { issueNumber: n, marker, body: body(6) });
     expect(asOctocat.comment.id).toBe(mine.id);
     expect(fake.commentsOf(OWNER, REPO, n).find((c) => c.id === planted.id)!.body).toContain('evil.example');
   });
@@ -92,7 +92,7 @@ describe('sticky comment', () => {
     const n = newPr();
     for (let i = 0; i < 249; i++) fake.seedComment(OWNER, REPO, n, i % 2 ? OWNER_USER : OTHER_USER, `comment ${i} ${i === 7 ? marker : ''}`);
     const ours = fake.seedComment(OWNER, REPO, n, ACTIONS_BOT, body(0));
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) });
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) });
     expect(r).toMatchObject({ modeUsed: 'update', scanned: 250 });
     expect(r.comment.id).toBe(ours.id);
     const pages = fake.requests.filter((q) => q.method === 'GET' && q.path.endsWith(`/issues/${n}/comments`));
@@ -101,8 +101,8 @@ describe('sticky comment', () => {
 
   it('recreate: posts a new comment, then deletes the old one', async () => {
     const n = newPr();
-    const old = (await postStickyComment(api(), { issueNumber: n, marker, body: body(1) })).comment;
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(2), mode: 'recreate' });
+    const old = (await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) })).comment;
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(2), mode: 'recreate' });
     expect(r.modeUsed).toBe('recreate');
     expect(r.comment.id).not.toBe(old.id);
     expect(fake.commentsOf(OWNER, REPO, n).map((c) => c.id)).toEqual([r.comment.id]);
@@ -111,8 +111,8 @@ describe('sticky comment', () => {
 
   it('append: keeps the earlier reports in the same comment, oldest dropped to fit', async () => {
     const n = newPr();
-    await postStickyComment(api(), { issueNumber: n, marker, body: body(1), mode: 'append' });
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(2), mode: 'append' });
+    await postStickyComment(await api(), { issueNumber: n, marker, body: body(1), mode: 'append' });
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(2), mode: 'append' });
     expect(r.modeUsed).toBe('append');
     const text = fake.commentsOf(OWNER, REPO, n)[0].body;
     expect(text.startsWith(marker)).toBe(true);
@@ -125,8 +125,8 @@ describe('sticky comment', () => {
 
   it('hide-previous: posts a new comment and minimizes the old one as outdated', async () => {
     const n = newPr();
-    const old = (await postStickyComment(api(), { issueNumber: n, marker, body: body(1) })).comment;
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(2), mode: 'hide-previous' });
+    const old = (await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) })).comment;
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(2), mode: 'hide-previous' });
     expect(r.modeUsed).toBe('hide-previous');
     const comments = fake.commentsOf(OWNER, REPO, n);
     expect(comments).toHaveLength(2);
@@ -136,14 +136,14 @@ describe('sticky comment', () => {
 
   it('a read-only token (fork PR) gets CommentWriteForbiddenError, and nothing changes', async () => {
     const n = newPr();
-    const error = await postStickyComment(api('ghs_fork_readonly'), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
+    const error = await postStickyComment(await api('ghs_fork_readonly'), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
     expect(isCommentWriteForbidden(error)).toBe(true);
     expect((error as Error).message).toMatch(/GitHub refused to create a comment on #\d+ in octo-org\/ml-repo \(403 Resource not accessible by integration\)/);
     expect(fake.commentsOf(OWNER, REPO, n)).toHaveLength(0);
   });
 
   it('a PR that does not exist is a configuration error on pr-number', async () => {
-    await expect(postStickyComment(api(), { issueNumber: 99_999, marker, body: body(1) })).rejects.toMatchObject({ name: 'ConfigurationError', input: 'pr-number' });
+    await expect(postStickyComment(await api(), { issueNumber: 99_999, marker, body: body(1) })).rejects.toMatchObject({ name: 'ConfigurationError', input: 'pr-number' });
   });
 });
 
@@ -151,7 +151,7 @@ describe('retries', () => {
   it('waits out a secondary rate limit (retry-after) and retries the write', async () => {
     const n = newPr();
     fake.fault({ method: 'POST', path: /\/issues\/\d+\/comments$/, ...SECONDARY_RATE_LIMIT });
-    const r = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) });
+    const r = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) });
     expect(r.modeUsed).toBe('create');
     expect(delays).toEqual([1000]);
     expect(fake.commentsOf(OWNER, REPO, n)).toHaveLength(1);
@@ -161,7 +161,7 @@ describe('retries', () => {
   it('a rate limit that outlasts the retries is a failure, not mistaken for a read-only token', async () => {
     const n = newPr();
     fake.fault({ method: 'POST', path: /\/issues\/\d+\/comments$/, ...SECONDARY_RATE_LIMIT, times: 4 });
-    const error = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
+    const error = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
     expect(delays).toEqual([1000, 1000, 1000]);
     expect(isCommentWriteForbidden(error)).toBe(false);
     expect((error as Error).message).toMatch(/^Could not create a comment on #\d+ in octo-org\/ml-repo: GitHub's rate limit still refused it after the retries \(403 You have exceeded a secondary rate limit/);
@@ -171,7 +171,7 @@ describe('retries', () => {
     const n = newPr();
     fake.fault({ method: 'GET', path: /\/comments$/, status: 502, body: { message: 'Server Error' }, times: 2 });
     fake.fault({ method: 'POST', path: /\/comments$/, status: 502, body: { message: 'Server Error' } });
-    const error = await postStickyComment(api(), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
+    const error = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
     expect(delays).toEqual([750, 1500]);
     expect((error as { status?: number }).status).toBe(502);
     expect(fake.requests.filter((q) => q.method === 'POST' && q.path.includes('/issues/'))).toHaveLength(1);
@@ -199,8 +199,8 @@ describe('retries', () => {
 describe('pull request of a branch (workflow_run from a fork)', () => {
   it('finds the open PR of owner:branch at the head commit', async () => {
     fake.addPull({ owner: OWNER, repo: REPO, number: 42, headOwner: 'forker', headRepo: REPO, branch: 'feature', sha: 'abc' });
-    expect(await api().findOpenPullRequest('forker', 'feature', 'abc')).toBe(42);
-    expect(await api().findOpenPullRequest('forker', 'feature', 'other-sha')).toBeUndefined();
-    expect(await api().findOpenPullRequest('someone', 'feature')).toBeUndefined();
+    expect(await (await api()).findOpenPullRequest('forker', 'feature', 'abc')).toBe(42);
+    expect(await (await api()).findOpenPullRequest('forker', 'feature', 'other-sha')).toBeUndefined();
+    expect(await (await api()).findOpenPullRequest('someone', 'feature')).toBeUndefined();
   });
 });

@@ -68,6 +68,7 @@ describe('deployment and endpoint files: bad input', () => {
     await expect(planDeployment(doc('name: b\nmodel: azureml:m:1\n'), '/tmp/d.yml', { workspaceId: WS, resolver })).rejects.toThrow(/'b' is not a valid deployment name/);
     expect(() => planEndpoint(doc('name: ep\n', 'e.yml'))).toThrow(/'ep' is not a valid endpoint name/);
     expect(() => planEndpoint(doc('name: my-ep\nauth_mode: token\n', 'e.yml'))).toThrow(/'token' is not an auth mode/);
-    expect(() => planEndpoint(doc('name: my-ep\ntraffic:\n  blue: 100\n', 'e.yml'))).toThrow(/set by the deploy action/);
+    expect(() => planEndpoint(doc('name: my-ep\ntraffic:\n  blue: 90\n', 'e.yml'))).toThrow(/e\.yml:2:1: 'traffic' traffic sums to 90/);
+    expect(planEndpoint(doc('name: my-ep\ntraffic:\n  blue: 100\n', 'e.yml')).declaredTraffic).toEqual({ traffic: { blue: 100 }, mirror: {} });
   });
 });

@@ -186,7 +186,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     method: HttpMethods,
     path: string,
     o: ArmRequestOptions & { body?: unknown } = {},
-    accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+    accept: (status: number, response: ArmResponse<T>) => boolean = (s) => s >= 200 && s < 300,
   ): Promise<ArmResponse<T>> {
     const target = url(path, o);
     const headers = createHttpHeaders({ accept: 'application/json', ...(o.headers ?? {}) });
@@ -205,7 +205,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     });
     const response = await options.sendRequest(request);
     const result = toArmResponse<T>(response, target);
-    if (!accept(response.status)) throw restErrorFor(method, target, response, request);
+    if (!accept(response.status, result)) throw restErrorFor(method, target, response, request);
     return result;
   }
 
@@ -217,7 +217,8 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     request: (method, path, o) => send(method, path, o),
     get: async (path, o) => (await send<never>('GET', path, o)).body,
     async tryGet<T>(path: string, o?: ArmRequestOptions) {
-      const response = await send<T>('GET', path, o, (s) => (s >= 200 && s < 300) || s === 404);
+      // A 404 because a parent is missing (the workspace, its resource group) is an error, not "absent".
+      const response = await send<T>('GET', path, o, (s, r) => (s >= 200 && s < 300) || (s === 404 && !missingParent(r.url, r.body)));
       return response.status === 404 ? undefined : response.body;
     },
     put: async (path, body, o) => (await send<never>('PUT', path, { ...o, body })).body,
@@ -461,6 +462,29 @@ function toArmResponse<T>(response: PipelineResponse, url: string): ArmResponse<
     }
   }
   return { status: response.status, headers, body: body as T, url, requestId: headers['x-ms-request-id'] };
+}
+
+/**
+ * Whether a 404 says that a parent of the requested resource is missing: ARM's
+ * `ResourceGroupNotFound` / `SubscriptionNotFound`, or `ResourceNotFound` naming a resource above
+ * the one asked for ("The Resource 'Microsoft.MachineLearningServices/workspaces/x' … was not found"
+ * for a GET of `…/workspaces/x/models/m`).
+ */
+export function missingParent(url: string, body: unknown): boolean {
+  const detail = parseArmError(body);
+  if (!detail) return false;
+  if (detail.code === 'ResourceGroupNotFound' || detail.code === 'SubscriptionNotFound') return true;
+  if (detail.code !== 'ResourceNotFound') return false;
+  const named = /The Resource '([^']+)'/i.exec(detail.message ?? '')?.[1]?.toLowerCase();
+  if (!named) return false;
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname).toLowerCase().replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+  const at = path.indexOf(`/providers/${named}`);
+  return at >= 0 && path.length > at + `/providers/${named}`.length;
 }
 
 function restErrorFor(method: string, url: string, response: PipelineResponse, request: PipelineRequest): RestError {

@@ -12,13 +12,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
-import {
-  AnonymousCredential,
-  ContainerClient,
-  StorageSharedKeyCredential,
-  type StoragePipelineOptions,
-} from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
+import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
 import { ConfigurationError } from '../inputs/errors.js';
 import { armPath, type ArmClient } from './arm.js';
 import type { AzureCloud } from './cloud.js';
@@ -175,6 +170,8 @@ export async function createBlobStore(ctx: BlobStoreContext, options: CreateBlob
     userAgentOptions: ctx.userAgent ? { userAgentPrefix: ctx.userAgent } : undefined,
   };
 
+  // Loaded here, not with the module: a step that uploads nothing does not parse the storage SDK.
+  const { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   let container: ContainerClient;
   switch (credentialsType) {
     case 'AccountKey': {
@@ -202,6 +199,7 @@ export async function createBlobStore(ctx: BlobStoreContext, options: CreateBlob
       }
       setSecret(clientSecret);
       const authorityHost = c.authorityUrl || ctx.cloud.authorityHost;
+      const { ClientSecretCredential } = await import('@azure/identity');
       container = new ContainerClient(
         containerUrl,
         new ClientSecretCredential(c.tenantId, c.clientId, clientSecret, { authorityHost }),

@@ -1,12 +1,17 @@
 /**
  * The connection every action shares: inputs → settings → an {@link AzureContext} holding the
- * credential, the cloud, the workspace ids, the SDK client and our {@link ArmClient}, both on ONE
- * pipeline (same credential, retry policy, user agent).
+ * credential, the cloud, the workspace ids, and our {@link ArmClient} on ONE authenticated pipeline
+ * (credential, retry policy, user agent). The typed SDK client (`@azure/arm-machinelearning`, a
+ * large package no action path needs) is built on demand by {@link AzureContext.sdk} with the same
+ * policies, so loading an action does not parse it.
  */
 import * as core from '@actions/core';
-import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import { authorizeRequestOnClaimChallenge, ServiceClient } from '@azure/core-client';
 import {
+  bearerTokenAuthenticationPolicy,
   bearerTokenAuthenticationPolicyName,
+  type Pipeline,
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
@@ -132,9 +137,14 @@ export interface AzureContext {
   workspaceId: string;
   /** Tenant, when known (input or emulator). */
   tenantId?: string;
-  /** The SDK client (api-version 2022-10-01) on the shared pipeline. */
-  sdk: AzureMachineLearningWorkspaces;
-  /** Any ARM request (api-version 2024-10-01 by default) on the same pipeline. */
+  /** The pipeline every ARM request goes through: credential, retry policy, user agent. */
+  client: ServiceClient;
+  /**
+   * The typed SDK client (api-version 2022-10-01), loaded and built on first call, with the same
+   * credential, retry policy and user agent as {@link client}.
+   */
+  sdk(): Promise<AzureMachineLearningWorkspaces>;
+  /** Any ARM request (api-version 2024-10-01 by default) on {@link client}'s pipeline. */
   arm: ArmClient;
   emulator?: EmulatorInfo;
   userAgent: string;
@@ -194,39 +204,69 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
   const actionName = deps.actionName ?? (process.env.GITHUB_ACTION || PRODUCT);
   const userAgent = `${PRODUCT}/${deps.version ?? VERSION} (${actionName})`;
   const insecure = cloud.armEndpoint.startsWith('http://');
-  const sdk = new AzureMachineLearningWorkspaces(credential, workspace.subscriptionId, {
-    endpoint: cloud.armEndpoint,
-    credentialScopes: [cloud.armScope],
-    userAgentOptions: { userAgentPrefix: userAgent },
-    allowInsecureConnection: insecure,
-  });
-
   const retry: Required<RetryOptions> = {
     maxRetries: deps.retry?.maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries,
     retryDelayInMs: deps.retry?.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS.retryDelayInMs,
     maxRetryDelayInMs: deps.retry?.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayInMs,
     tryTimeoutInMs: deps.retry?.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS.tryTimeoutInMs,
   };
-  useRetryPolicy(sdk.pipeline, {
-    ...deps.retry,
-    ...retry,
-    onRetry:
-      deps.retry?.onRetry ??
-      ((e) =>
-        info(
-          `${e.method} ${e.url}: ${e.reason}; retry ${e.retry} of ${e.maxRetries} in ${(e.delayInMs / 1000).toFixed(1)} s.`,
-        )),
+  /** Our retry policy, and the bearer policy for http (the emulator), on a client's pipeline. */
+  const configure = (pipeline: Pipeline): void => {
+    useRetryPolicy(pipeline, {
+      ...deps.retry,
+      ...retry,
+      onRetry:
+        deps.retry?.onRetry ??
+        ((e) =>
+          info(
+            `${e.method} ${e.url}: ${e.reason}; retry ${e.retry} of ${e.maxRetries} in ${(e.delayInMs / 1000).toFixed(1)} s.`,
+          )),
+    });
+    if (insecure) {
+      // core-rest-pipeline's bearer policy refuses plain http; the emulator (loopback) is http.
+      pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+      pipeline.addPolicy(plainBearerTokenPolicy(credential, [cloud.armScope]), { phase: 'Sign' });
+    }
+  };
+  const clientOptions = {
+    endpoint: cloud.armEndpoint,
+    credentialScopes: [cloud.armScope],
+    allowInsecureConnection: insecure,
+  };
+
+  // What the SDK client's constructor sets up, without its operations: JSON content type, our
+  // user agent, and a bearer policy that answers claims challenges (CAE).
+  const client = new ServiceClient({
+    ...clientOptions,
+    credential,
+    requestContentType: 'application/json; charset=utf-8',
+    userAgentOptions: { userAgentPrefix: userAgent },
   });
-  if (insecure) {
-    // core-rest-pipeline's bearer policy refuses plain http; the emulator (loopback) is http.
-    sdk.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
-    sdk.pipeline.addPolicy(plainBearerTokenPolicy(credential, [cloud.armScope]), { phase: 'Sign' });
-  }
+  client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+  client.pipeline.addPolicy(
+    bearerTokenAuthenticationPolicy({
+      credential,
+      scopes: [cloud.armScope],
+      challengeCallbacks: { authorizeRequestOnChallenge: authorizeRequestOnClaimChallenge },
+    }),
+  );
+  configure(client.pipeline);
+
+  let sdk: Promise<AzureMachineLearningWorkspaces> | undefined;
+  const loadSdk = async (): Promise<AzureMachineLearningWorkspaces> => {
+    const { AzureMachineLearningWorkspaces } = await import('@azure/arm-machinelearning');
+    const built = new AzureMachineLearningWorkspaces(credential, workspace.subscriptionId, {
+      ...clientOptions,
+      userAgentOptions: { userAgentPrefix: userAgent },
+    });
+    configure(built.pipeline);
+    return built;
+  };
 
   const arm = createArmClient({
     endpoint: cloud.armEndpoint,
     workspaceId,
-    sendRequest: (request) => sdk.sendRequest(request),
+    sendRequest: (request) => client.sendRequest(request),
     allowInsecureConnection: insecure,
     pollIntervalInMs: deps.pollIntervalInMs,
     sleep: deps.sleep,
@@ -241,11 +281,12 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
     workspace,
     workspaceId,
     tenantId,
-    sdk,
     arm,
     emulator,
     userAgent,
     retry,
+    client,
+    sdk: () => (sdk ??= loadSdk()),
     studioUrl: (path) => studioUrl(cloud, workspaceId, path, tenantId),
   };
 }

@@ -18,18 +18,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as core from '@actions/core';
-import {
-  AuthenticationError,
-  AzureCliCredential,
-  ClientAssertionCredential,
-  ClientSecretCredential,
-  EnvironmentCredential,
-  type AccessToken,
-  type GetTokenOptions,
-  type TokenCredential,
-} from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { ConfigurationError } from '../inputs/errors.js';
 import type { AzureCloud } from './cloud.js';
+import { translateAzureError } from './errors.js';
+import { abortableSleep } from './retry.js';
 
 export type CredentialKind = 'oidc' | 'client-secret' | 'azure-cli' | 'environment' | 'emulator';
 
@@ -117,19 +110,19 @@ export function chooseCredential(
   }
 
   if (clientId && tenantId) {
-    const authorityHost = cloud.authorityHost;
+    const authority = authorityOptions(cloud);
     if (oidcOffered) {
       if (clientSecret) info('Both OIDC and client-secret are available; using OIDC (client-secret is ignored).');
       return choose(
         'oidc',
-        new ClientAssertionCredential(tenantId, clientId, oidcAssertionProvider(getIDToken), { authorityHost }),
+        lazyCredential((id) => new id.ClientAssertionCredential(tenantId, clientId, oidcAssertionProvider(getIDToken), authority)),
         'OIDC federated credential (client-id, tenant-id and the workflow ID token)',
       );
     }
     if (clientSecret) {
       return choose(
         'client-secret',
-        new ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost }),
+        lazyCredential((id) => new id.ClientSecretCredential(tenantId, clientId, clientSecret, authority)),
         'service principal with client secret (client-id, tenant-id, client-secret)',
       );
     }
@@ -140,12 +133,12 @@ export function chooseCredential(
   }
 
   if ((deps.azureCliAvailable ?? azureCliSessionAvailable)(env)) {
-    return choose('azure-cli', new AzureCliCredential(), 'Azure CLI session (from azure/login)');
+    return choose('azure-cli', lazyCredential((id) => new id.AzureCliCredential()), 'Azure CLI session (from azure/login)');
   }
   if (environmentCredentialAvailable(env)) {
     return choose(
       'environment',
-      new EnvironmentCredential({ authorityHost: cloud.authorityHost }),
+      lazyCredential((id) => new id.EnvironmentCredential(authorityOptions(cloud))),
       'environment variables (AZURE_TENANT_ID, AZURE_CLIENT_ID, ...)',
     );
   }
@@ -153,6 +146,60 @@ export function chooseCredential(
     input: 'client-id',
     hint: 'Give client-id and tenant-id with `permissions: id-token: write` (OIDC), or add client-secret, or run azure/login before this step, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET.',
   });
+}
+
+type Identity = typeof import('@azure/identity');
+let identity: Promise<Identity> | undefined;
+
+/**
+ * `@azure/identity` (with MSAL, the largest package of the bundle), loaded on the first token
+ * request rather than with this module: emulator mode never loads it, and a step that fails on
+ * its inputs exits before it is parsed.
+ */
+function loadIdentity(): Promise<Identity> {
+  return (identity ??= import('@azure/identity'));
+}
+
+/** A credential of `@azure/identity` built on its first `getToken` (see {@link loadIdentity}). */
+function lazyCredential(build: (identity: Identity) => TokenCredential): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined;
+  return {
+    async getToken(scopes, options) {
+      credential ??= loadIdentity().then(build);
+      return (await credential).getToken(scopes, options);
+    },
+  };
+}
+
+/** `@azure/identity`'s AuthenticationError (what errors.ts translates), for the emulator's token endpoint. */
+async function authenticationError(status: number, body: ConstructorParameters<Identity['AuthenticationError']>[1]): Promise<Error> {
+  const { AuthenticationError } = await loadIdentity();
+  return new AuthenticationError(status, body);
+}
+
+/** Entra ID hosts MSAL knows; any other `authority-host` is a private authority. */
+const PUBLIC_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.chinacloudapi.cn',
+  'login.microsoftonline.us',
+]);
+
+/**
+ * Options of the MSAL-based credentials. For an authority host MSAL does not know (an
+ * `authority-host` override: Azure Stack, a private cloud, the emulator over https), instance
+ * discovery is turned off: MSAL would otherwise ask login.microsoftonline.com to vouch for the
+ * host, which a private network cannot reach and which would leak the host name to the public cloud.
+ */
+export function authorityOptions(cloud: Pick<AzureCloud, 'authorityHost'>): { authorityHost: string; disableInstanceDiscovery?: boolean } {
+  let host = '';
+  try {
+    host = new URL(cloud.authorityHost).host.toLowerCase();
+  } catch {
+    // resolveCloud validated it; keep discovery off for anything unexpected
+  }
+  return PUBLIC_AUTHORITY_HOSTS.has(host) ? { authorityHost: cloud.authorityHost } : { authorityHost: cloud.authorityHost, disableInstanceDiscovery: true };
 }
 
 /** The assertion callback of OIDC: the workflow's ID token for the Entra token exchange audience. */
@@ -186,12 +233,20 @@ export function environmentCredentialAvailable(env: Record<string, string | unde
   return Boolean(env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH || (env.AZURE_USERNAME && env.AZURE_PASSWORD));
 }
 
-/** Wraps a credential so that each token it returns is masked in the log. */
+/**
+ * Wraps a credential so that each token it returns is masked in the log, and a failure to get one
+ * becomes one clear error (the Entra/AADSTS reason and what to check), whichever call asked first.
+ */
 export function maskTokens(credential: TokenCredential, setSecret: (secret: string) => void): TokenCredential {
   let lastMasked: string | undefined;
   return {
     async getToken(scopes, options) {
-      const token = await credential.getToken(scopes, options);
+      let token: AccessToken | null;
+      try {
+        token = await credential.getToken(scopes, options);
+      } catch (error) {
+        throw translateAzureError(error, 'signing in to Azure');
+      }
       if (token && token.token !== lastMasked) {
         setSecret(token.token);
         lastMasked = token.token;
@@ -220,6 +275,8 @@ export interface EmulatorCredentialOptions {
  * (`POST {baseUrl}/{tenantId}/oauth2/v2.0/token`). Tokens are cached per scope set until shortly
  * before they expire; concurrent callers share one request.
  */
+const TOKEN_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+
 export class EmulatorCredential implements TokenCredential {
   private readonly cache = new Map<string, Promise<AccessToken>>();
   private readonly options: EmulatorCredentialOptions;
@@ -262,22 +319,37 @@ export class EmulatorCredential implements TokenCredential {
     }
     const url = `${baseUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
     const doFetch = this.options.fetch ?? fetch;
-    const response = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: options?.abortSignal as AbortSignal | undefined,
-    });
+    const signal = options?.abortSignal as AbortSignal | undefined;
+    // Like @azure/identity's own client (three retries): throttling, 5xx and broken connections are tried again.
+    let response: Response | undefined;
+    for (let attempt = 0; ; attempt++) {
+      let wait = 1000 * 2 ** attempt;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: form.toString(),
+          signal,
+        });
+        if (!TOKEN_RETRY_STATUS.has(response.status) || attempt >= 3) break;
+        const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+        if (Number.isFinite(retryAfter)) wait = retryAfter * 1000;
+        await response.body?.cancel();
+      } catch (err) {
+        if (signal?.aborted || attempt >= 3) throw err;
+      }
+      await abortableSleep(Math.min(wait, 10_000), signal);
+    }
     const text = await response.text();
-    if (!response.ok) throw new AuthenticationError(response.status, text);
+    if (!response.ok) throw await authenticationError(response.status, text);
     let body: { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
     try {
       body = JSON.parse(text);
     } catch {
-      throw new AuthenticationError(response.status, { error: 'invalid_response', error_description: `The token endpoint at ${url} did not return JSON.` });
+      throw await authenticationError(response.status, { error: 'invalid_response', error_description: `The token endpoint at ${url} did not return JSON.` });
     }
     if (typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new AuthenticationError(response.status, {
+      throw await authenticationError(response.status, {
         error: 'invalid_response',
         error_description: `The token endpoint at ${url} returned no access_token.`,
       });

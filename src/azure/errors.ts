@@ -97,8 +97,17 @@ export const entraUserErrors: Record<string, ErrorHint> = {
   AADSTS70021: {
     hint: "No federated credential matches this workflow: add one to the app registration for subject 'repo:<owner>/<repo>:ref:refs/heads/<branch>' (or environment / pull_request) and issuer https://token.actions.githubusercontent.com.",
   },
+  AADSTS700211: {
+    hint: "No federated credential of the app names the ID token's issuer: it must be https://token.actions.githubusercontent.com (or your enterprise's issuer).",
+  },
+  AADSTS700212: {
+    hint: "No federated credential of the app accepts the ID token's audience: the actions ask for api://AzureADTokenExchange; use that audience on the federated credential.",
+  },
   AADSTS700213: {
     hint: "No federated credential matches this workflow's subject: check the subject configured on the app registration.",
+  },
+  AADSTS700027: {
+    hint: "The ID token's signature does not verify with its issuer's keys: check the issuer of the app's federated credential.",
   },
   AADSTS700024: { hint: 'The OIDC assertion expired: the workflow step took too long before asking for a token.' },
   AADSTS90002: { hint: 'Tenant not found: check tenant-id (and the cloud input).' },
@@ -201,7 +210,7 @@ export function translateAzureError(error: unknown, operation: string): Error {
       error,
     );
   }
-  if (name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
+  if (name === 'AuthenticationError' || name === 'AggregateAuthenticationError' || name === 'AuthenticationRequiredError') {
     return translateAuthenticationError(error, operation);
   }
   if (name === 'ArmOperationError') {
@@ -308,17 +317,20 @@ function translateAuthenticationError(error: unknown, operation: string): Error 
     message: string;
     errorResponse?: { error?: string; errorDescription?: string };
     errors?: unknown[];
+    /** AuthenticationRequiredError wraps MSAL's error, whose `errorCode` is Entra's `error`. */
+    cause?: { errorCode?: unknown };
   };
   const description = e.errorResponse?.errorDescription ?? e.message;
   const aadsts = /AADSTS\d+/.exec(description)?.[0];
   const known = aadsts ? entraUserErrors[aadsts] : undefined;
-  const code = aadsts ?? e.errorResponse?.error;
-  const message = `${capitalize(operation)} failed: authentication failed${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${firstLine(description)}`;
+  const entraError = e.errorResponse?.error ?? (typeof e.cause?.errorCode === 'string' ? e.cause.errorCode : undefined);
+  const code = aadsts ?? entraError;
+  // MSAL's text repeats codes, timestamps and trace ids around Entra's sentence: keep the sentence.
+  const reason = /AADSTS\d+:[^\r\n]*/.exec(description)?.[0] ?? firstLine(description);
+  const message = `${capitalize(operation)} failed: authentication failed${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${reason}`;
   const userFixable =
     known !== undefined ||
-    ['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_grant', 'invalid_scope'].includes(
-      e.errorResponse?.error ?? '',
-    ) ||
+    ['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_grant', 'invalid_scope'].includes(entraError ?? '') ||
     e.statusCode === 400 ||
     e.statusCode === 401;
   const fields = { operation, statusCode: e.statusCode, code };

@@ -5,11 +5,12 @@
  * Monitor, deployment operations and probe traffic.
  */
 import { armPath, type ArmClient } from './arm.js';
+import { ArmOperationError, translateAzureError, withAzureOperation } from './errors.js';
 import { abortableSleep } from './retry.js';
 import { errorMessage } from '../inputs/errors.js';
 import type { Signals, SignalSource } from '../rollout/health.js';
 import type { DeploymentOps, ProbeDriver, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../rollout/providers.js';
-import { TrafficConflictError, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
+import { normalizeTraffic, TrafficConflictError, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
 
 export type Obj = Record<string, unknown>;
 export interface ArmResource {
@@ -25,6 +26,8 @@ export interface ArmResource {
 }
 
 const MONITOR_API_VERSION = '2023-10-01';
+/** How long an endpoint may stay Creating/Updating before a write gives up (deploy bounds it by max-duration). */
+export const DEFAULT_READY_TIMEOUT_IN_MS = 20 * 60_000;
 
 export interface EndpointsOptions {
   /** Waits between readiness polls and conflict retries. */
@@ -45,6 +48,15 @@ export class OnlineEndpoints {
     this.sleep = o.sleep ?? ((ms, signal) => abortableSleep(ms, signal));
   }
 
+  /** First wait after a conflict (doubles). */
+  get conflictDelayInMs(): number {
+    return this.o.conflictDelayInMs ?? 2000;
+  }
+
+  log(message: string): void {
+    this.o.log?.(message);
+  }
+
   endpointPath(endpoint: string): string {
     return armPath`onlineEndpoints/${endpoint}`;
   }
@@ -53,42 +65,62 @@ export class OnlineEndpoints {
   }
 
   getEndpoint(endpoint: string): Promise<ArmResource | undefined> {
-    return this.arm.tryGet<ArmResource>(this.endpointPath(endpoint));
+    return withAzureOperation(`reading endpoint '${endpoint}'`, () => this.arm.tryGet<ArmResource>(this.endpointPath(endpoint)));
   }
 
   async createEndpoint(endpoint: string, body: ArmResource): Promise<ArmResource> {
-    const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
-    await poller.pollUntilDone();
+    await withAzureOperation(`creating endpoint '${endpoint}'`, async () => {
+      const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+      await poller.pollUntilDone();
+    });
     return (await this.getEndpoint(endpoint)) as ArmResource;
   }
 
   getDeployment(endpoint: string, deployment: string): Promise<ArmResource | undefined> {
-    return this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment));
+    return withAzureOperation(`reading deployment '${deployment}' of endpoint '${endpoint}'`, () => this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment)));
   }
 
   async listDeployments(endpoint: string): Promise<ArmResource[]> {
     const out: ArmResource[] = [];
-    for await (const d of this.arm.list<ArmResource>(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    await withAzureOperation(`listing the deployments of endpoint '${endpoint}'`, async () => {
+      for await (const d of this.arm.list<ArmResource>(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    });
     return out;
   }
 
   async getLogs(endpoint: string, deployment: string, containerType: 'InferenceServer' | 'StorageInitializer', tail = 60): Promise<string> {
-    const r = await this.arm.post<{ content?: string }>(`${this.deploymentPath(endpoint, deployment)}/getLogs`, { containerType, tail });
+    const r = await withAzureOperation(`reading the ${containerType} logs of deployment '${deployment}'`, () =>
+      this.arm.post<{ content?: string }>(`${this.deploymentPath(endpoint, deployment)}/getLogs`, { containerType, tail }),
+    );
     return r?.content ?? '';
   }
 
   async keys(endpoint: string): Promise<{ primaryKey?: string; secondaryKey?: string }> {
-    return (await this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`)) ?? {};
+    return (
+      (await withAzureOperation(`reading the keys of endpoint '${endpoint}'`, () => this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`))) ?? {}
+    );
   }
 
   async token(endpoint: string): Promise<string | undefined> {
-    const r = await this.arm.post<{ accessToken?: string }>(`${this.endpointPath(endpoint)}/token`);
+    const r = await withAzureOperation(`getting a scoring token of endpoint '${endpoint}'`, () => this.arm.post<{ accessToken?: string }>(`${this.endpointPath(endpoint)}/token`));
     return r?.accessToken;
+  }
+
+  /** Polls an endpoint operation to its end, for at most the ready timeout. */
+  private async finish(endpoint: string, poller: { pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<unknown> }, abortSignal?: AbortSignal): Promise<void> {
+    const ms = this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS;
+    const timeout = AbortSignal.timeout(ms);
+    try {
+      await poller.pollUntilDone({ abortSignal: abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout });
+    } catch (err) {
+      if (timeout.aborted && !abortSignal?.aborted) throw new Error(`the update of endpoint '${endpoint}' did not finish within ${Math.round(ms / 1000)} s`);
+      throw err;
+    }
   }
 
   /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
   async waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
-    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? 20 * 60_000);
+    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS);
     let delay = 500;
     let said = false;
     for (;;) {
@@ -97,7 +129,7 @@ export class OnlineEndpoints {
       const state = String(ep.properties?.provisioningState ?? 'Succeeded');
       if (state === 'Succeeded') return ep;
       if (state === 'Failed' || state === 'Canceled') throw new Error(`endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline) throw new Error(`endpoint '${endpoint}' stayed ${state} for too long`);
+      if (Date.now() > deadline) throw new Error(`endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1000)} s`);
       if (!said) {
         this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
         said = true;
@@ -117,10 +149,14 @@ export class OnlineEndpoints {
     for (let attempt = 1; ; attempt++) {
       const ep = await this.waitReady(endpoint, abortSignal);
       const current = trafficOf(ep);
+      // An earlier try of this write landed although its answer was lost: done.
+      if (attempt > 1 && trafficStateEquals(current, target)) return;
       if (expected && !trafficStateEquals(current, expected)) {
         throw new TrafficConflictError(`endpoint '${endpoint}' traffic changed outside this rollout`, current);
       }
-      const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: { ...target.traffic }, mirrorTraffic: { ...(target.mirror ?? {}) } } };
+      // Zero entries are left out (absent is 0): a deployment deleted since the rollback point was
+      // recorded may still be named at 0 there, and a write naming it would be refused.
+      const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: normalizeTraffic(target.traffic), mirrorTraffic: normalizeTraffic(target.mirror ?? {}) } };
       for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
       if (body.properties) {
         delete body.properties.provisioningState;
@@ -129,14 +165,17 @@ export class OnlineEndpoints {
       }
       try {
         const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
-        await poller.pollUntilDone();
+        await this.finish(endpoint, poller, abortSignal);
         return;
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
         const code = String((err as { code?: string }).code ?? '');
-        const retriable = status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
-        if (!retriable || attempt >= 6) throw err;
-        this.o.log?.(`Traffic write on ${endpoint} met a conflict (${code || status}); retrying in ${Math.round(delay / 1000)} s`);
+        // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
+        // idempotent (the next try checks the endpoint again), so it is tried again.
+        const failedOperation = err instanceof ArmOperationError;
+        const retriable = failedOperation || status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
+        if (!retriable || attempt >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
+        this.o.log?.(`Traffic write on ${endpoint} ${failedOperation ? `ended ${(err as ArmOperationError).serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code || status || 'no code'}); retrying in ${Math.round(delay / 1000)} s`);
         await this.sleep(delay, abortSignal);
         delay = Math.min(delay * 2, 30_000);
       }
@@ -144,7 +183,7 @@ export class OnlineEndpoints {
   }
 
   /** Azure Monitor metrics of the endpoint, split and filtered by dimensions. */
-  async metrics(endpointId: string, q: { names: string[]; start: Date; end: Date; aggregation: string; filter?: string; interval?: string }): Promise<MonitorResponse> {
+  async metrics(endpointId: string, q: { names: string[]; start: Date; end: Date; aggregation: string; filter?: string; interval?: string; top?: number }): Promise<MonitorResponse> {
     const query: Record<string, string> = {
       metricnames: q.names.join(','),
       timespan: `${q.start.toISOString()}/${q.end.toISOString()}`,
@@ -152,7 +191,11 @@ export class OnlineEndpoints {
       aggregation: q.aggregation,
     };
     if (q.filter) query.$filter = q.filter;
-    return this.arm.get<MonitorResponse>(`${endpointId}/providers/Microsoft.Insights/metrics`, { apiVersion: MONITOR_API_VERSION, query });
+    // Azure Monitor returns the 10 largest series unless told otherwise.
+    if (q.top !== undefined) query.top = String(q.top);
+    return withAzureOperation(`querying the Azure Monitor metrics ${q.names.join(', ')}`, () =>
+      this.arm.get<MonitorResponse>(`${endpointId}/providers/Microsoft.Insights/metrics`, { apiVersion: MONITOR_API_VERSION, query }),
+    );
   }
 }
 
@@ -183,28 +226,64 @@ export function createTrafficRouter(eps: OnlineEndpoints, endpoint: string, abor
 }
 
 /** Creates the deployment (no traffic) and follows its provisioning; on failure shows the logs. */
+/** A write refused because another operation runs on the endpoint or deployment (try again later). */
+export function isConflict(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  const code = String((err as { code?: string }).code ?? '');
+  return status === 409 || /^(Conflict|OperationCanceled)$/i.test(code);
+}
+
+/** Operation error codes of the service itself (not of the model, the image or the quota): worth another try. */
+const SERVICE_FAILURE = /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
+
+/**
+ * Creates the deployment (no traffic) and follows its provisioning; on failure shows the logs.
+ * A create refused with a conflict (the endpoint or deployment is busy, e.g. a re-run finds the
+ * first try's creation still running) is tried again with back-off; a provisioning operation
+ * that ends Failed with an error of the service itself is tried again twice. Failures of the
+ * deployment (the container, the model, the quota) are not.
+ */
 export function createProvisioner(eps: OnlineEndpoints, endpoint: string, body: ArmResource, log: (m: string) => void): Provisioner {
   return {
     async provision(deployment, options) {
       let last = '';
+      const deadline = options.deadline.getTime();
+      let conflictDelay = eps.conflictDelayInMs;
+      let serviceFailures = 0;
       try {
-        const poller = await eps.arm.beginPut<ArmResource>(eps.deploymentPath(endpoint, deployment), body);
-        poller.onProgress((s) => {
-          const state = s.serviceStatus ?? s.status;
-          if (state !== last) {
-            last = state;
-            log(`Deployment ${deployment}: ${state}`);
+        for (let attempt = 1; ; attempt++) {
+          let poller;
+          try {
+            poller = await eps.arm.beginPut<ArmResource>(eps.deploymentPath(endpoint, deployment), body);
+          } catch (err) {
+            if (!isConflict(err) || attempt >= 8 || Date.now() + conflictDelay > deadline) throw err;
+            log(`Deployment ${deployment}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(conflictDelay / 1000)} s`);
+            await abortableSleep(conflictDelay, options.abortSignal);
+            conflictDelay = Math.min(conflictDelay * 2, 30_000);
+            continue;
           }
-        });
-        const deadline = options.deadline.getTime();
-        while (!poller.isDone()) {
-          if (options.abortSignal?.aborted) return { ok: false, reason: 'cancelled while provisioning' };
-          if (Date.now() > deadline) return { ok: false, reason: 'provisioning did not finish before max-duration' };
-          await poller.poll({ abortSignal: options.abortSignal });
-          if (!poller.isDone()) await abortableSleep(Math.max(200, poller.getOperationState().retryAfterInMs ?? 2000), options.abortSignal).catch(() => undefined);
+          poller.onProgress((s) => {
+            const state = s.serviceStatus ?? s.status;
+            if (state !== last) {
+              last = state;
+              log(`Deployment ${deployment}: ${state}`);
+            }
+          });
+          while (!poller.isDone()) {
+            if (options.abortSignal?.aborted) return { ok: false, reason: 'cancelled while provisioning' };
+            if (Date.now() > deadline) return { ok: false, reason: 'provisioning did not finish before max-duration' };
+            await poller.poll({ abortSignal: options.abortSignal });
+            if (!poller.isDone()) await abortableSleep(Math.max(200, poller.getOperationState().retryAfterInMs ?? 2000), options.abortSignal).catch(() => undefined);
+          }
+          const state = poller.getOperationState();
+          if (state.status === 'succeeded') break;
+          if (SERVICE_FAILURE.test(state.error?.code ?? '') && ++serviceFailures <= 2 && Date.now() < deadline) {
+            log(`Deployment ${deployment}: provisioning ended ${state.serviceStatus ?? state.status} with a service error (${state.error?.code}: ${state.error?.message ?? ''}); trying again`);
+            last = '';
+            continue;
+          }
+          throw new Error(state.error?.message ?? `provisioning ended ${state.serviceStatus ?? state.status}`);
         }
-        const state = poller.getOperationState();
-        if (state.status !== 'succeeded') throw new Error(state.error?.message ?? `provisioning ended ${state.serviceStatus ?? state.status}`);
         const d = await eps.getDeployment(endpoint, deployment);
         const ps = String(d?.properties?.provisioningState ?? 'Succeeded');
         if (ps !== 'Succeeded') throw new Error(`provisioning ended ${ps}`);
@@ -215,7 +294,9 @@ export function createProvisioner(eps: OnlineEndpoints, endpoint: string, body: 
           const text = await eps.getLogs(endpoint, deployment, c, 40).catch(() => '');
           if (text.trim()) logs.push(`--- ${c} ---\n${text.trimEnd()}`);
         }
-        return { ok: false, reason: errorMessage(err), logs: logs.join('\n') || undefined };
+        // Our own plain errors say what ended how; HTTP and transport errors get the call named.
+        const reason = Object.getPrototypeOf(err) === Error.prototype ? errorMessage(err) : errorMessage(translateAzureError(err, `creating deployment '${deployment}'`));
+        return { ok: false, reason, logs: logs.join('\n') || undefined };
       }
     },
   };
@@ -247,6 +328,8 @@ export interface ScoreResult {
   body: string;
   latencyMs: number;
   deployment?: string;
+  /** The answer's Retry-After, when it had one. */
+  retryAfterMs?: number;
 }
 
 export async function score(scoringUri: string, auth: ScoringAuth, payload: string, deployment?: string, signal?: AbortSignal): Promise<ScoreResult> {
@@ -257,7 +340,58 @@ export async function score(scoringUri: string, auth: ScoringAuth, payload: stri
   const started = performance.now();
   const res = await fetch(scoringUri, { method: 'POST', headers, body: payload, signal });
   const body = await res.text();
-  return { status: res.status, body, latencyMs: performance.now() - started, deployment: res.headers.get('azureml-model-deployment') ?? undefined };
+  const retryAfter = Number(res.headers.get('retry-after'));
+  return {
+    status: res.status,
+    body,
+    latencyMs: performance.now() - started,
+    deployment: res.headers.get('azureml-model-deployment') ?? undefined,
+    ...(Number.isFinite(retryAfter) && retryAfter >= 0 && res.headers.get('retry-after') !== null ? { retryAfterMs: retryAfter * 1000 } : {}),
+  };
+}
+
+export interface ScoringOptions {
+  /** A try without an answer after this long is abandoned and tried again. Default 20 s. */
+  tryTimeoutInMs?: number;
+  /** Tries after the first. Default 3. */
+  retries?: number;
+  /** First wait between tries (doubles; a Retry-After up to 10 s wins). Default 1000. */
+  retryDelayInMs?: number;
+}
+
+/** Answers of the endpoint's gateway (not of the model, which a managed endpoint reports as 424). */
+const GATEWAY_RETRY = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * {@link score} with what the ARM calls have: a per-try timeout, and a few tries again on a
+ * gateway answer (429, 500, 502, 503, 504), a broken connection or a timeout. A model that
+ * keeps failing still fails; one lost request does not fail a smoke test.
+ */
+export async function scoreWithRetry(scoringUri: string, auth: ScoringAuth, payload: string, deployment: string | undefined, signal: AbortSignal | undefined, o: ScoringOptions = {}): Promise<ScoreResult> {
+  const retries = o.retries ?? 3;
+  const tryTimeout = o.tryTimeoutInMs ?? 20_000;
+  let delay = o.retryDelayInMs ?? 1000;
+  // The credential (listKeys / token, ARM calls with their own retries) once, outside the loop.
+  const header = await auth.header();
+  const fixed: ScoringAuth = { header: async () => header };
+  for (let attempt = 0; ; attempt++) {
+    const timeout = AbortSignal.timeout(tryTimeout);
+    let result: ScoreResult | undefined;
+    let error: unknown;
+    try {
+      result = await score(scoringUri, fixed, payload, deployment, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      error = timeout.aborted ? new Error(`no answer from ${scoringUri} within ${Math.round(tryTimeout / 1000)} s`) : err;
+    }
+    if (result && !GATEWAY_RETRY.has(result.status)) return result;
+    if (attempt >= retries) {
+      if (result) return result;
+      throw error;
+    }
+    await abortableSleep(Math.min(result?.retryAfterMs ?? delay, 10_000), signal);
+    delay *= 2;
+  }
 }
 
 /** A response that is a JSON string holding JSON (what many score.py return) is unwrapped once. */
@@ -289,14 +423,14 @@ export interface SmokeSpec {
   maxLatencyMs?: number;
 }
 
-export function createSmokeTester(scoringUri: () => Promise<string>, auth: ScoringAuth, spec: SmokeSpec, log: (m: string) => void): SmokeTester {
+export function createSmokeTester(scoringUri: () => Promise<string>, auth: ScoringAuth, spec: SmokeSpec, log: (m: string) => void, scoring: ScoringOptions = {}): SmokeTester {
   return {
     async run(deployment, options) {
       const lines: string[] = [];
       for (const req of spec.requests) {
         let r: ScoreResult;
         try {
-          r = await score(await scoringUri(), auth, req.body, deployment, options?.abortSignal);
+          r = await scoreWithRetry(await scoringUri(), auth, req.body, deployment, options?.abortSignal, scoring);
         } catch (err) {
           return { passed: false, summary: `${req.name}: request failed: ${errorMessage(err)}` };
         }
@@ -360,9 +494,12 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): 
   return {
     async query(deployment, start, end, options): Promise<Signals> {
       void options;
-      const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*'`;
+      // Split by every status dimension: a model error is a 424 (class 4xx) with modelStatusCode
+      // 500 on a managed endpoint, which a split by statusCodeClass alone cannot tell apart from
+      // the caller's 4xx; dimensions left out of the filter are absent from the series metadata.
+      const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*' and statusCode eq '*' and modelStatusCode eq '*'`;
       const [reqs, lat] = await Promise.all([
-        eps.metrics(endpointId, { names: ['RequestsPerMinute'], start, end, aggregation: 'Total', filter }),
+        eps.metrics(endpointId, { names: ['RequestsPerMinute'], start, end, aggregation: 'Total', filter, top: 100 }),
         eps.metrics(endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
       ]);
       const requests = sumSeries(reqs, 'RequestsPerMinute', 'total') ?? 0;
@@ -378,11 +515,23 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): 
   };
 }
 
-export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scoringUri: () => Promise<string>, auth: ScoringAuth, probeBody?: string): DeploymentOps {
+export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scoringUri: () => Promise<string>, auth: ScoringAuth, probeBody?: string, scoring: ScoringOptions = {}): DeploymentOps {
   return {
+    /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
     async delete(name) {
-      const poller = await eps.arm.beginDelete(eps.deploymentPath(endpoint, name));
-      await poller.pollUntilDone();
+      let delay = eps.conflictDelayInMs;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const poller = await eps.arm.beginDelete(eps.deploymentPath(endpoint, name));
+          await poller.pollUntilDone();
+          return;
+        } catch (err) {
+          if (attempt >= 3 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${name}'`);
+          eps.log(`Deleting deployment ${name}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(delay / 1000)} s`);
+          await abortableSleep(delay);
+          delay *= 2;
+        }
+      }
     },
     async scale(name, instances) {
       const d = await eps.getDeployment(endpoint, name);
@@ -396,7 +545,7 @@ export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scor
     async confirmServes(name) {
       const answers: Record<string, number> = {};
       for (let i = 0; i < 5; i++) {
-        const r = await score(await scoringUri(), auth, probeBody ?? '{}');
+        const r = await scoreWithRetry(await scoringUri(), auth, probeBody ?? '{}', undefined, undefined, scoring);
         const who = r.deployment ?? '(unknown)';
         answers[who] = (answers[who] ?? 0) + 1;
         if (r.status >= 500 || r.status === 424) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
@@ -415,7 +564,7 @@ export function createProbeDriver(scoringUri: () => Promise<string>, auth: Scori
       if (timer || rps <= 0) return;
       timer = setInterval(() => {
         void scoringUri()
-          .then((uri) => score(uri, auth, body))
+          .then((uri) => score(uri, auth, body, undefined, AbortSignal.timeout(20_000)))
           .catch(() => undefined);
       }, Math.max(10, Math.round(1000 / rps)));
       timer.unref();

@@ -29,7 +29,11 @@ export interface RetryOptions {
   retryDelayInMs?: number;
   /** Cap of any single wait, `Retry-After` included. Default 60000. */
   maxRetryDelayInMs?: number;
-  /** A try without a complete response after this long is abandoned and retried. 0 disables. Default 60000. */
+  /**
+   * A try without a response after this long is abandoned and retried. 0 disables. Default 20000:
+   * ARM and the data-plane calls answer in seconds, so a stalled connection is cut well before it
+   * costs minutes (blob block uploads use their own, longer limit).
+   */
   tryTimeoutInMs?: number;
 }
 
@@ -65,7 +69,7 @@ export const DEFAULT_RETRY_OPTIONS: Required<RetryOptions> = {
   maxRetries: 5,
   retryDelayInMs: 1000,
   maxRetryDelayInMs: 60_000,
-  tryTimeoutInMs: 60_000,
+  tryTimeoutInMs: 20_000,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);

@@ -4,12 +4,18 @@
  * sends nothing and lists what would have been sent.
  */
 import type { ArmClient } from './arm.js';
+import { withAzureOperation } from './errors.js';
 import type { BlobStore } from './blob.js';
 import type { ArmObject, DatastoreInfo, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from '../jobs/api.js';
 import type { AssetKind } from '../specs/references.js';
 import type { Snapshot } from '../specs/snapshot.js';
 
 const enc = encodeURIComponent;
+
+/** `environments` → `environment`. */
+function singular(kind: AssetKind): string {
+  return kind.replace(/s$/, '');
+}
 
 function assetPath(kind: AssetKind, name: string, version?: string): string {
   return `${kind}/${enc(name)}${version !== undefined ? `/versions/${enc(version)}` : ''}`;
@@ -19,24 +25,30 @@ function assetPath(kind: AssetKind, name: string, version?: string): string {
 export function createWorkspaceApi(arm: ArmClient): WorkspaceApi {
   return {
     workspaceId: arm.workspaceId,
-    getJob: (name) => arm.tryGet<ArmObject>(`jobs/${enc(name)}`),
-    createJob: (name, body) => arm.put<ArmObject>(`jobs/${enc(name)}`, body),
+    getJob: (name) => withAzureOperation(`reading job '${name}'`, () => arm.tryGet<ArmObject>(`jobs/${enc(name)}`)),
+    createJob: (name, body) => withAzureOperation(`creating job '${name}'`, () => arm.put<ArmObject>(`jobs/${enc(name)}`, body)),
     async cancelJob(name) {
-      const poller = await arm.beginPost(`jobs/${enc(name)}/cancel`);
-      await poller.pollUntilDone();
+      await withAzureOperation(`cancelling job '${name}'`, async () => {
+        const poller = await arm.beginPost(`jobs/${enc(name)}/cancel`);
+        await poller.pollUntilDone();
+      });
     },
-    getAssetVersion: (kind, name, version) => arm.tryGet<ArmObject>(assetPath(kind, name, version)),
-    putAssetVersion: (kind, name, version, body) => arm.put<ArmObject>(assetPath(kind, name, version), body),
+    getAssetVersion: (kind, name, version) => withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet<ArmObject>(assetPath(kind, name, version))),
+    putAssetVersion: (kind, name, version, body) => withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put<ArmObject>(assetPath(kind, name, version), body)),
     async resolveLabel(kind, name, label) {
       if (label !== 'latest') throw new Error(`only the label 'latest' can be resolved for workspace ${kind} (got '${label}')`);
-      const container = await arm.tryGet<ArmObject>(assetPath(kind, name));
-      const latest = container?.properties?.latestVersion;
-      if (typeof latest === 'string' && latest) return latest;
-      // Containers without latestVersion: take the newest version by creation time.
-      for await (const v of arm.list<ArmObject>(`${assetPath(kind, name)}/versions`, { query: { $orderBy: 'createdtime desc', $top: 1 } })) {
-        if (v.name) return v.name;
-      }
-      throw new Error(`no ${kind.replace(/s$/, '')} named '${name}' exists in the workspace`);
+      const found = await withAzureOperation(`resolving azureml:${name}@${label}`, async () => {
+        const container = await arm.tryGet<ArmObject>(assetPath(kind, name));
+        const latest = container?.properties?.latestVersion;
+        if (typeof latest === 'string' && latest) return latest;
+        // Containers without latestVersion: take the newest version by creation time.
+        for await (const v of arm.list<ArmObject>(`${assetPath(kind, name)}/versions`, { query: { $orderBy: 'createdtime desc', $top: 1 } })) {
+          if (v.name) return v.name;
+        }
+        return undefined;
+      });
+      if (found) return found;
+      throw new Error(`no ${singular(kind)} named '${name}' exists in the workspace`);
     },
   };
 }

@@ -11,7 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseFileCommands } from '../inputs/file-commands.js';
 
+/** Parses a file written with the runner's file-command format (`k=v` or `k<<DELIM ... DELIM`). */
+export { parseFileCommands };
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice' | 'debug';
@@ -51,8 +54,11 @@ export interface RunOptions {
   runnerTemp?: string;
   /** Run the post step after main (default: when the action declares one). */
   post?: boolean;
-  /** Send a signal to the main step once its log matches `pattern` (a cancelled workflow). */
-  signal?: { pattern: RegExp; signal: NodeJS.Signals };
+  /**
+   * Send a signal to the main step once its log matches `pattern` (a cancelled workflow), or
+   * `afterMs` after it started (a runner that dies at a random moment).
+   */
+  signal?: { pattern?: RegExp; afterMs?: number; signal: NodeJS.Signals };
   timeoutMs?: number;
   /** Also stream the step's output to this process's stdout/stderr. */
   echo?: boolean;
@@ -96,28 +102,6 @@ export function readActionMeta(root: string, action: string): ActionMeta {
   };
 }
 
-/** Parses a file written with the runner's file-command format (`k=v` or `k<<DELIM ... DELIM`). */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, key, delim] = heredoc;
-      const value: string[] = [];
-      i++;
-      while (i < lines.length && lines[i] !== delim) value.push(lines[i++]);
-      out[key] = value.join('\n');
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return out;
-}
-
 /** Renders workflow commands the way the runner's log shows them (debug lines only when asked). */
 export function echoFormatter(debug: boolean): (chunk: string) => string {
   let pending = '';
@@ -125,8 +109,9 @@ export function echoFormatter(debug: boolean): (chunk: string) => string {
     const text = pending + chunk;
     const cut = text.lastIndexOf('\n') + 1;
     pending = text.slice(cut);
-    return text
-      .slice(0, cut)
+    if (cut === 0) return '';
+    const lines = text
+      .slice(0, cut - 1)
       .split('\n')
       .map((line) => {
         const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
@@ -140,8 +125,9 @@ export function echoFormatter(debug: boolean): (chunk: string) => string {
         if (cmd === 'error' || cmd === 'warning' || cmd === 'notice') return `${cmd[0].toUpperCase()}${cmd.slice(1)}: ${msg}`;
         return line;
       })
-      .filter((l): l is string => l !== null)
-      .join('\n') + (cut > 0 ? '\n' : '');
+      .filter((l): l is string => l !== null);
+    // A chunk of workflow commands only (masks, debug lines) prints nothing, not a blank line.
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   };
 }
 
@@ -201,9 +187,17 @@ async function runStep(
   }
   let log = '';
   let signalled = false;
+  const timed =
+    opts.signal?.afterMs !== undefined
+      ? setTimeout(() => {
+          if (signalled) return;
+          signalled = true;
+          child.kill(opts.signal!.signal);
+        }, opts.signal.afterMs)
+      : undefined;
   const onData = (chunk: Buffer) => {
     log += chunk.toString('utf8');
-    if (opts.signal && !signalled && opts.signal.pattern.test(log)) {
+    if (opts.signal?.pattern && !signalled && opts.signal.pattern.test(log)) {
       signalled = true;
       child.kill(opts.signal.signal);
     }
@@ -215,6 +209,7 @@ async function runStep(
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (c, s) => {
       clearTimeout(timer);
+      if (timed) clearTimeout(timed);
       res({ code: c, signal: s });
     });
   });

@@ -15,25 +15,31 @@ import {
   createProvisioner,
   createSmokeTester,
   createTrafficRouter,
+  DEFAULT_READY_TIMEOUT_IN_MS,
   OnlineEndpoints,
   scoringAuth,
   trafficOf,
   type ArmResource,
 } from '../azure/online-endpoints.js';
 import { createSnapshotUploader, createWorkspaceApi } from '../azure/workspace.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError, errorMessage } from '../inputs/errors.js';
+import { withAzureOperation } from '../azure/errors.js';
 import { readDeployInputs, type DeploySettings } from '../inputs/deploy.js';
 import { readWorkflowRun } from '../inputs/github.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { PostState } from '../inputs/state.js';
 import { ensureAsset } from '../jobs/submit.js';
+import { printUntrusted } from '../report/untrusted-log.js';
 import { appendLedger } from '../report/ledger.js';
 import { fileStatusStore, rollbackOnCancel, runRollout, type RolloutResult } from '../rollout/run.js';
 import type { RolloutProviders } from '../rollout/providers.js';
 import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
-import { formatTimeline } from '../rollout/timeline.js';
+import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
+import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
+import { recoverInterruptedRollout, rolloutTags, type Recovery } from './resume.js';
 import { assertValidTraffic, formatTrafficState } from '../rollout/traffic.js';
-import { checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
+import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
+import { verifyDeploymentManifest } from './manifest.js';
 import { SpecDocument } from '../specs/document.js';
 import { parseReference } from '../specs/references.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
@@ -69,19 +75,21 @@ async function resolveModel(ctx: AzureContext, ref: string): Promise<{ id: strin
   if (r.kind !== 'asset') throw new ConfigurationError(`Input 'model': '${ref}' is not a workspace model reference`, { input: 'model', hint: 'azureml:<name>:<version> or azureml:<name>@<alias>' });
   const base = `models/${encodeURIComponent(r.name)}`;
   if (r.version) {
-    const v = await ctx.arm.tryGet<ArmResource>(`${base}/versions/${encodeURIComponent(r.version)}`);
+    const v = await withAzureOperation(`reading model ${r.name}:${r.version}`, () => ctx.arm.tryGet<ArmResource>(`${base}/versions/${encodeURIComponent(r.version!)}`));
     if (!v) throw new ConfigurationError(`Input 'model': model ${r.name} has no version ${r.version}`, { input: 'model' });
     return { id: String(v.id), name: r.name, version: r.version };
   }
   const label = r.label ?? 'latest';
   let best: ArmResource | undefined;
-  for await (const v of ctx.arm.list<ArmResource>(`${base}/versions`)) {
-    if (label === 'latest') {
-      if (!best || Number(v.name) > Number(best.name)) best = v;
-    } else if ((v.properties?.tags as Record<string, string> | undefined)?.[`${MODEL_ALIAS_TAG_PREFIX}${label}`] !== undefined) {
-      best = v;
+  await withAzureOperation(`listing the versions of model '${r.name}'`, async () => {
+    for await (const v of ctx.arm.list<ArmResource>(`${base}/versions`)) {
+      if (label === 'latest') {
+        if (!best || Number(v.name) > Number(best.name)) best = v;
+      } else if ((v.properties?.tags as Record<string, string> | undefined)?.[`${MODEL_ALIAS_TAG_PREFIX}${label}`] !== undefined) {
+        best = v;
+      }
     }
-  }
+  });
   if (!best) throw new ConfigurationError(`Input 'model': no version of model ${r.name} ${label === 'latest' ? 'exists' : `holds the alias @${label}`}`, { input: 'model' });
   return { id: String(best.id), name: r.name, version: String(best.name) };
 }
@@ -121,6 +129,25 @@ async function planNewDeployment(t: Target, s: DeploySettings): Promise<Deployme
   return { ...plan, deploymentName };
 }
 
+/** Per-try timeout of scoring requests: 20 s, or the deployment's own request timeout plus 5 s when longer. */
+function scoringTimeout(deploymentBody: ArmResource | undefined): number {
+  const iso = String(((deploymentBody?.properties?.requestSettings ?? {}) as { requestTimeout?: unknown }).requestTimeout ?? '');
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(iso);
+  const ms = m ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000 : 0;
+  return Math.max(20_000, ms + 5000);
+}
+
+/** The endpoint client of a rollout: waits for a busy endpoint at most max-duration. */
+function endpointsFor(ctx: AzureContext, plan: RolloutPlan): OnlineEndpoints {
+  return new OnlineEndpoints(ctx.arm, { log: core.info, readyTimeoutInMs: Math.min(DEFAULT_READY_TIMEOUT_IN_MS, plan.maxDurationInMs) });
+}
+
+/** Timeline events in the log; warnings as annotations. */
+function logEvent(e: { phase: string; kind: string; message: string }): void {
+  if (e.kind === 'warning') core.warning(`[${e.phase}] ${e.message}`);
+  else core.info(`[${e.phase}] ${e.message}`);
+}
+
 function statusPath(env: Record<string, string | undefined>, endpoint: string, deployment: string): string {
   return join(env.RUNNER_TEMP ?? process.cwd(), 'azureml-actions', `rollout-${endpoint}-${deployment}.json`);
 }
@@ -134,26 +161,29 @@ function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmRe
     return scoringUri;
   };
   const probeBody = s.smokeRequests[0]?.body;
+  const scoring = { tryTimeoutInMs: scoringTimeout(deploymentBody) };
   const providers: RolloutProviders = {
     router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
     signals: createMonitorSignals(t.eps, String(ep.id)),
-    deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody),
+    deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring),
   };
   if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, core.info);
-  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, core.info);
+  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, core.info, scoring);
   if (plan.probeRps > 0 && probeBody) providers.probe = createProbeDriver(uri, auth, probeBody);
   return providers;
+}
+
+function missingEndpoint(t: Target): never {
+  throw new ConfigurationError(`endpoint '${t.endpointName}' does not exist in workspace ${t.ctx.workspace.workspaceName}`, {
+    input: 'endpoint',
+    hint: 'give the path of an az ml online-endpoint YAML to create it, or the name of an existing endpoint',
+  });
 }
 
 async function ensureEndpoint(t: Target, abortSignal?: AbortSignal): Promise<ArmResource> {
   let ep = await t.eps.getEndpoint(t.endpointName);
   if (!ep) {
-    if (!t.endpointPlan) {
-      throw new ConfigurationError(`endpoint '${t.endpointName}' does not exist in workspace ${t.ctx.workspace.workspaceName}`, {
-        input: 'endpoint',
-        hint: 'give the path of an az ml online-endpoint YAML to create it, or the name of an existing endpoint',
-      });
-    }
+    if (!t.endpointPlan) missingEndpoint(t);
     const ws = await t.ctx.arm.get<ArmResource>('');
     core.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
     ep = await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
@@ -166,16 +196,41 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   const run = readWorkflowRun(env);
   const s = readDeployInputs(deps.reader, run.workspace);
   let endpointPlan: EndpointPlan | undefined;
-  if (s.endpointFile) endpointPlan = planEndpoint(SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint'));
+  const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint') : undefined;
+  if (endpointDoc) endpointPlan = planEndpoint(endpointDoc);
   const { ctx, azure } = await connect(deps.reader, env);
-  const eps = new OnlineEndpoints(ctx.arm, { log: core.info });
+  const eps = endpointsFor(ctx, s.plan);
   const t: Target = { ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
 
   // Everything that can be refused is checked before anything changes.
   core.startGroup('Preflight');
   const planned = await planNewDeployment(t, s);
+  if (s.manifest !== undefined) core.info(await verifyDeploymentManifest(ctx, s.manifest, planned, deps.abortSignal));
   const existing = await eps.getEndpoint(t.endpointName);
-  const prior = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
+  if (!existing && !endpointPlan) missingEndpoint(t);
+  let prior = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
+  const path = statusPath(env, t.endpointName, planned.deploymentName);
+  // The new deployment takes traffic already: an interrupted rollout of this workflow run?
+  let promotedEarlier: Extract<Recovery, { kind: 'promoted' }> | undefined;
+  if ((prior.traffic[planned.deploymentName] ?? 0) > 0 || (prior.mirror?.[planned.deploymentName] ?? 0) > 0) {
+    const stored = await fileStatusStore(path).load();
+    if (stored && stored.deployment === planned.deploymentName && !isTerminal(stored.phase) && stored.prior) {
+      core.info(`Resuming the interrupted rollout of ${planned.deploymentName} (${path}); its rollback point: ${formatTrafficState(stored.prior)}`);
+      prior = stored.prior;
+    } else {
+      const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, core.info);
+      if (recovered?.kind === 'restored') prior = recovered.prior;
+      else if (recovered) promotedEarlier = recovered;
+    }
+  }
+  if (promotedEarlier && existing) {
+    core.endGroup();
+    return finishPromotedEarlier(t, s, planned.deploymentName, promotedEarlier, existing);
+  }
+  if (endpointDoc && endpointPlan?.declaredTraffic) {
+    const names = existing ? (await eps.listDeployments(t.endpointName)).map((d) => String(d.name)) : [];
+    checkDeclaredTraffic(endpointDoc, endpointPlan, prior, names, planned.deploymentName);
+  }
   const kubernetes = Boolean(existing?.properties?.compute);
   assertValidTraffic(prior, { kubernetes });
   if ((prior.traffic[planned.deploymentName] ?? 0) > 0 || (prior.mirror?.[planned.deploymentName] ?? 0) > 0) {
@@ -201,18 +256,18 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   const order = { codes: 0, environments: 1, models: 1, components: 2 } as const;
   for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, { info: core.info, debug: core.debug }, stats);
 
-  const path = statusPath(env, t.endpointName, planned.deploymentName);
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: false, machine: { statusPath: path } });
 
-  const deploymentBody: ArmResource = { location: ep.location, ...planned.body };
+  // The run and the rollback point go on the new deployment, for a re-run after a dead runner (resume.ts).
+  const deploymentBody: ArmResource = { location: ep.location, ...planned.body, tags: { ...((planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, prior) } };
   const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
   const result = await runRollout(s.plan, providers, {
     deployment: planned.deploymentName,
     kubernetes,
     store: fileStatusStore(path),
     abortSignal: deps.abortSignal,
-    onEvent: (e) => core.info(`[${e.phase}] ${e.message}`),
+    onEvent: logEvent,
   });
   deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: true, machine: { statusPath: path } });
   await report(result, t, ep);
@@ -222,7 +277,39 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   return result;
 }
 
+/**
+ * The StorageInitializer and InferenceServer tails fetched when provisioning failed. Container
+ * output is not ours: workflow commands in it (`::set-output`, `::add-mask` …) are switched off
+ * while it prints.
+ */
+function showProvisionLogs(result: RolloutResult): void {
+  const text = result.status.provisionLogs;
+  if (!text) return;
+  printUntrusted(`Logs of ${result.deployment} (getLogs)`, text);
+}
+
+/** The re-run of a rollout that had promoted before its runner died: old deployments left are cleaned up, the promotion stands. */
+async function finishPromotedEarlier(t: Target, s: DeploySettings, deployment: string, r: Extract<Recovery, { kind: 'promoted' }>, ep: ArmResource): Promise<RolloutResult> {
+  const now = Date.now();
+  const status = createRolloutStatus(deployment, now);
+  Object.assign(status, { phase: 'Succeeded', outcome: 'promoted', prior: r.prior, expected: r.traffic, written: true, weight: 100, endedAt: now });
+  status.timeline.push({ at: now, phase: 'Succeeded', kind: 'promote', message: `'${deployment}' was promoted by an earlier try of this workflow run (its runner stopped before the step ended)` });
+  if (s.plan.oldDeployments.mode === 'delete') {
+    const ops = createDeploymentOps(t.eps, t.endpointName, async () => '', { header: async () => undefined });
+    for (const name of r.leftovers) {
+      await ops.delete(name).then(
+        () => status.timeline.push({ at: Date.now(), phase: 'Succeeded', kind: 'cleanup', message: `deleted old deployment '${name}'` }),
+        (e: unknown) => core.warning(`could not delete old deployment '${name}': ${errorMessage(e)}`),
+      );
+    }
+  }
+  const result: RolloutResult = { outcome: 'promoted', phase: 'Succeeded', deployment, prior: r.prior, traffic: r.traffic, timeline: buildTimeline(status), status };
+  await report(result, t, ep);
+  return result;
+}
+
 async function report(result: RolloutResult, t: Target, ep: ArmResource): Promise<void> {
+  showProvisionLogs(result);
   const scoring = String(ep.properties?.scoringUri ?? '');
   core.setOutput('status', result.outcome);
   core.setOutput('deployment-name', result.deployment);
@@ -251,13 +338,13 @@ export async function deployPost(deps: DeployDeps): Promise<void> {
   if (!path) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
   const { ctx } = await connect(deps.reader, env, saved.workspace);
-  const eps = new OnlineEndpoints(ctx.arm, { log: core.info });
+  const eps = endpointsFor(ctx, s.plan);
   const t: Target = { ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);
   if (!ep) return;
   const plan = readRolloutPlan(deps.reader);
   core.info(`The workflow stopped during the rollout of ${saved.deploymentName} on ${saved.endpointName}: restoring the prior traffic.`);
-  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, undefined), { store: fileStatusStore(path), onEvent: (e) => core.info(`[${e.phase}] ${e.message}`) });
+  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, undefined), { store: fileStatusStore(path), onEvent: logEvent });
   if (!result) return;
   await report(result, t, ep);
   core.info(`Rollout ${result.outcome}: traffic ${result.traffic ? formatTrafficState(result.traffic) : 'unknown'}`);

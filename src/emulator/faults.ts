@@ -23,7 +23,10 @@ export type FaultPosition = 'beforeHandler' | 'afterHandler';
 export interface FaultRule {
   /** Given or generated; used to remove one rule. */
   id?: string;
-  /** Operation id as in the route table / swagger, e.g. `Jobs_CreateOrUpdate` (case-insensitive). */
+  /**
+   * Operation id as in the route table / swagger, e.g. `Jobs_CreateOrUpdate` (case-insensitive);
+   * a trailing `*` matches a prefix (`BlockBlob_*`).
+   */
   operation?: string;
   /** HTTP method (case-insensitive). */
   method?: string;
@@ -201,7 +204,11 @@ export function createFaultInjector(initial: FaultRule[] = []): FaultInjector {
 }
 
 function matches(rule: FaultRule, t: FaultTarget): boolean {
-  if (rule.operation !== undefined && rule.operation.toLowerCase() !== t.operation.toLowerCase()) return false;
+  if (rule.operation !== undefined) {
+    const want = rule.operation.toLowerCase();
+    const op = t.operation.toLowerCase();
+    if (want.endsWith('*') ? !op.startsWith(want.slice(0, -1)) : want !== op) return false;
+  }
   if (rule.method !== undefined && rule.method.toUpperCase() !== t.method.toUpperCase()) return false;
   if (rule.pathContains !== undefined && !t.path.toLowerCase().includes(rule.pathContains.toLowerCase())) return false;
   return true;

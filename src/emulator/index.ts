@@ -17,9 +17,11 @@ import { LroManager } from './arm/lro.js';
 import { resourceGroupRoutes } from './arm/resourceGroups.js';
 import { seedDefaults } from './arm/seed.js';
 import { workspaceRoutes } from './arm/workspaces.js';
+import { Federation, type FederatedCredential } from './auth/federation.js';
 import { tokenRoutes } from './auth/tokenRoutes.js';
 import { TokenService } from './auth/tokens.js';
 import { startAzurite, type RunningAzurite } from './azurite.js';
+import { startBlobProxy } from './blobProxy.js';
 import { createBlobAdmin } from './blob.js';
 import {
   DEFAULT_ARM_AUDIENCES,
@@ -38,13 +40,15 @@ import { createEndpointsModule, type EndpointsOptions } from './endpoints/index.
 import { createJobExecutor } from './jobs/executor.js';
 import { createMlflowModule } from './mlflow/routes.js';
 import { registriesModule } from './registries/index.js';
-import { createEmulatorServer } from './server.js';
+import { createEmulatorServer, type TlsOptions } from './server.js';
 import { createResourceStore } from './store/index.js';
 import type { BlobEndpoint, EmulatorTimings, JobHost, ResourceStore, Route } from './types.js';
 
 export type { BlobEndpoint, EmulatorTimings, ResourceStore } from './types.js';
 export type { FaultInjector, FaultRule, FaultRuleState, FaultKind, FaultPosition } from './faults.js';
 export type { RequestLogEntry } from './http/requestLog.js';
+export type { FederatedCredential } from './auth/federation.js';
+export type { TlsOptions } from './server.js';
 export { startAzurite, findNodeForAzurite } from './azurite.js';
 export type { AzuriteOptions, RunningAzurite } from './azurite.js';
 
@@ -65,10 +69,36 @@ export interface EmulatorOptions {
   timings?: Partial<EmulatorTimings>;
   /** Page size of ARM lists (default 100). */
   pageSize?: number;
-  /** Token audiences accepted on ARM routes; client ids and secrets the token endpoint knows (any when absent). */
-  auth?: { armAudiences?: string[]; clientSecrets?: Record<string, string>; tokenLifetimeSeconds?: number };
+  /**
+   * Token audiences accepted on ARM routes; client ids and secrets the token endpoint knows (any
+   * when absent); federated identity credentials (client ids that must present a matching OIDC
+   * assertion) and the CA (PEM) trusted when fetching their issuers' keys; whether the emulator's
+   * own address is an accepted ARM audience (default: when `tls` is given, so a client whose
+   * `arm-endpoint` is the emulator can sign in).
+   */
+  auth?: {
+    armAudiences?: string[];
+    clientSecrets?: Record<string, string>;
+    tokenLifetimeSeconds?: number;
+    federatedCredentials?: FederatedCredential[];
+    trustedCa?: string | Buffer;
+    acceptOwnAddress?: boolean;
+    /** Called with every access token the token endpoint hands out (for secret-hygiene tests). */
+    onTokenIssued?: (token: string, clientId: string) => void;
+  };
+  /**
+   * Also serve every route over https with this certificate (on `tls.port`, default a free port):
+   * what MSAL and the SDK's bearer policy need to talk to the emulator as to Entra ID and ARM.
+   */
+  tls?: TlsOptions & { port?: number };
   /** Online endpoints: Python, readiness polling, restart back-off, metrics sampling. */
   endpoints?: EndpointsOptions;
+  /**
+   * Put a fault-injecting proxy in front of the blob endpoint and give its address to clients
+   * (`/.emulator/info`), so the fault rules also reach blob requests (operations such as
+   * `BlockBlob_Upload`; see blobProxy.ts). The emulator itself keeps using the blob endpoint.
+   */
+  blobFaults?: boolean;
 }
 
 export interface RunningEmulator {
@@ -80,8 +110,13 @@ export interface RunningEmulator {
   store: ResourceStore;
   faults: FaultInjector;
   defaults: { subscriptionId: string; resourceGroup: string; workspaceName: string; tenantId: string };
-  /** A bearer token issued by the emulator (default audience https://management.azure.com). */
-  issueToken(audience?: string): string;
+  /** The https listener, when `tls` was given: e.g. `https://127.0.0.1:51235`. */
+  https?: { baseUrl: string; host: string };
+  /**
+   * A bearer token issued by the emulator (default audience https://management.azure.com);
+   * `now`/`lifetimeSeconds` make tokens that are already expired or not yet valid.
+   */
+  issueToken(audience?: string, options?: { now?: Date; lifetimeSeconds?: number; clientId?: string }): string;
   close(): Promise<void>;
 }
 
@@ -146,7 +181,11 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       secret: await signingKey(o.stateDir),
       armAudiences: o.auth?.armAudiences ?? DEFAULT_ARM_AUDIENCES,
       lifetimeSeconds: o.auth?.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+      acceptOwnAddress: o.auth?.acceptOwnAddress ?? Boolean(o.tls),
     });
+    const federation = o.auth?.federatedCredentials?.length
+      ? new Federation({ credentials: o.auth.federatedCredentials, ...(o.auth.trustedCa ? { ca: o.auth.trustedCa } : {}) })
+      : undefined;
     const store = createResourceStore(o.stateDir ? join(o.stateDir, 'resources') : undefined);
     const lro = new LroManager(timings);
     cleanups.push(async () => {
@@ -177,9 +216,15 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     };
     const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
     const log = new RequestLog();
-    const adminDeps = { faults, log, blob, defaults, store };
+    let clientBlob = blob;
+    if (o.blobFaults) {
+      const proxy = await startBlobProxy(blob, faults, log, listenHost);
+      cleanups.push(() => proxy.close());
+      clientBlob = proxy.endpoint;
+    }
+    const adminDeps = { faults, log, blob: clientBlob, defaults, store };
     const routes: Route[] = [
-      ...tokenRoutes({ tokens, ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}) }),
+      ...tokenRoutes({ tokens, ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}), ...(federation ? { federation } : {}), ...(o.auth?.onTokenIssued ? { onIssued: o.auth.onTokenIssued } : {}) }),
       ...resourceGroupRoutes(deps),
       ...workspaceRoutes(deps),
       ...datastoreRoutes(deps),
@@ -202,10 +247,12 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     });
     const address = await server.listen(o.port ?? 0, listenHost);
     cleanups.push(() => server.close());
+    const secure = o.tls ? await server.listenTls(o.tls.port ?? 0, listenHost, o.tls) : undefined;
     cleanups.push(() => executor.close());
     cleanups.push(() => endpoints.close());
     const hostPort = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     baseUrl = `http://${hostPort}`;
+    const httpsHost = secure ? `${secure.family === 'IPv6' ? `[${secure.address}]` : secure.address}:${secure.port}` : undefined;
 
     await seedDefaults(deps, new Date());
     await endpoints.recover();
@@ -223,7 +270,14 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
         workspaceName: defaults.workspaceName,
         tenantId: defaults.tenantId,
       },
-      issueToken: (audience = 'https://management.azure.com') => tokens.issue({ audience, now: new Date() }).token,
+      ...(httpsHost ? { https: { baseUrl: `https://${httpsHost}`, host: httpsHost } } : {}),
+      issueToken: (audience = 'https://management.azure.com', options = {}) =>
+        tokens.issue({
+          audience,
+          now: options.now ?? new Date(),
+          ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}),
+          ...(options.clientId ? { clientId: options.clientId } : {}),
+        }).token,
       close() {
         closing ??= runCleanups();
         return closing;

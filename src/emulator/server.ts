@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { checkApiVersion, isArmPath } from './arm/apiVersion.js';
 import { ArmError, ArmErrors, toArmError } from './arm/errors.js';
 import { resourceTypeFromPath } from './arm/ids.js';
@@ -33,9 +35,17 @@ export interface EmulatorServerOptions {
   location: string;
 }
 
+/** A certificate (PEM) and its private key for the https listener. */
+export interface TlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface EmulatorServer {
   server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** A second listener serving the same routes over https (clients that insist on TLS: MSAL, bearer policies). */
+  listenTls(port: number, host: string, tls: TlsOptions): Promise<AddressInfo>;
   close(): Promise<void>;
 }
 
@@ -77,10 +87,11 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     const path = url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const headers = headerMap(req);
+    const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
     const ctx: RequestContext = {
       requestId: randomUUID(),
       now: new Date(),
-      baseUrl: `http://${headers.host ?? `${(req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '')}:${req.socket.localPort}`}`,
+      baseUrl: `${scheme}://${headers.host ?? `${(req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '')}:${req.socket.localPort}`}`,
       operation: '',
       correlationId: headers['x-ms-correlation-request-id'] ?? randomUUID(),
       path,
@@ -109,6 +120,8 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
         case 'status': {
           const e = ArmErrors.injected(rule.status!, rule.code, rule.message);
           const r = errorResponse(e);
+          // The token endpoint answers in OAuth's shape, as Entra ID does.
+          if (ctx.operation.startsWith('OAuth2_')) r.body = { error: rule.status! >= 500 || rule.status === 429 ? 'temporarily_unavailable' : 'invalid_request', error_description: `${e.code}: ${e.message}`, error_codes: [rule.status!] };
           if (rule.retryAfter !== undefined) r.headers = { ...(r.headers ?? {}), 'Retry-After': String(rule.retryAfter) };
           return r;
         }
@@ -183,7 +196,7 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
     finish(response);
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       // Last resort: the pipeline itself failed.
       if (!res.headersSent && !res.destroyed) {
@@ -191,24 +204,36 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
         res.end(JSON.stringify(ArmErrors.internal(err instanceof Error ? err.message : String(err)).toBody()));
       }
     });
-  });
-  server.keepAliveTimeout = 5_000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  };
+  const track = (srv: Server) => {
+    srv.keepAliveTimeout = 5_000;
+    srv.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    return srv;
+  };
+  const server = track(createServer(listener));
+  const servers: Server[] = [server];
+  const listenOn = (srv: Server, port: number, host: string) =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      const onError = (err: Error) => reject(new Error(`emulator: cannot listen on ${host}:${port}: ${err.message}`));
+      srv.once('error', onError);
+      srv.listen(port, host, () => {
+        srv.off('error', onError);
+        resolve(srv.address() as AddressInfo);
+      });
+    });
 
   return {
     server,
     listen(port, host) {
-      return new Promise((resolve, reject) => {
-        const onError = (err: Error) => reject(new Error(`emulator: cannot listen on ${host}:${port}: ${err.message}`));
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          resolve(server.address() as AddressInfo);
-        });
-      });
+      return listenOn(server, port, host);
+    },
+    listenTls(port, host, tls) {
+      const secure = track(createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as Server);
+      servers.push(secure);
+      return listenOn(secure, port, host);
     },
     async close() {
       closing = true;
@@ -217,13 +242,19 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
         w.resolve();
       }
       waits.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => {
-          for (const s of sockets) s.destroy();
-        }, 200).unref();
-      });
+      setTimeout(() => {
+        for (const s of sockets) s.destroy();
+      }, 200).unref();
+      await Promise.all(
+        servers.map(
+          (srv) =>
+            new Promise<void>((resolve) => {
+              if (!srv.listening) return resolve();
+              srv.close(() => resolve());
+              srv.closeIdleConnections();
+            }),
+        ),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@
  * the suite's retry hook ({@link installRetry}) and the API URL of the run (`GITHUB_API_URL`,
  * which is GitHub Enterprise Server's `/api/v3` when the workflow runs there).
  */
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { installRetry, type GitHubRetryOptions } from './retry.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
@@ -28,7 +28,9 @@ function isLoopback(url: string): boolean {
   }
 }
 
-export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+/** Loads `@actions/github` (Octokit) on first use: only a step that talks to GitHub parses it. */
+export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
+  const { getOctokit } = await import('@actions/github');
   const env = options.env ?? process.env;
   const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
   const log = options.log;

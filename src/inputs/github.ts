@@ -34,13 +34,15 @@ function readEvent(path: string | undefined): Record<string, unknown> {
 
 /** The PR number of `pull_request`, `pull_request_target` and `workflow_run` (from a PR) events. */
 export function prNumberOf(event: Record<string, unknown>): number | undefined {
-  const pr = event.pull_request as { number?: unknown } | undefined;
-  if (typeof pr?.number === 'number') return pr.number;
-  const wr = event.workflow_run as { pull_requests?: Array<{ number?: unknown }> } | undefined;
-  const n = wr?.pull_requests?.[0]?.number;
-  if (typeof n === 'number') return n;
-  const issue = event.issue as { number?: unknown; pull_request?: unknown } | undefined;
-  if (issue?.pull_request && typeof issue.number === 'number') return issue.number;
+  // Only whole numbers from 1 up are PR numbers; anything else in a (hand-made) payload is ignored.
+  const valid = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+  const pr = event.pull_request as { number?: unknown } | null | undefined;
+  if (valid(pr?.number)) return pr.number;
+  const wr = event.workflow_run as { pull_requests?: unknown } | null | undefined;
+  const first = Array.isArray(wr?.pull_requests) ? (wr.pull_requests[0] as { number?: unknown } | null | undefined) : undefined;
+  if (valid(first?.number)) return first.number;
+  const issue = event.issue as { number?: unknown; pull_request?: unknown } | null | undefined;
+  if (issue?.pull_request && valid(issue.number)) return issue.number;
   return undefined;
 }
 

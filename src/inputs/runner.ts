@@ -91,6 +91,7 @@ function report(name: string, error: unknown, log: RunnerLog, fail: boolean): Er
   const kind = classifyError(error);
   const where = errorLocation(error);
   let message = formatError(error);
+  if (where.input && !where.file && !mentionsInput(message, where.input)) message = `Input '${where.input}': ${message}`;
   if (where.file && !message.includes(where.file)) {
     const position = [where.file, where.line, where.line ? where.column : undefined].filter((p) => p !== undefined);
     message = `${position.join(':')}: ${message}`;
@@ -114,6 +115,18 @@ function report(name: string, error: unknown, log: RunnerLog, fail: boolean): Er
   }
   for (const line of describeForDebug(error)) log.debug(redactSecrets(line));
   return kind;
+}
+
+/**
+ * Whether a message names the input it is about: quoted (`'rules'`), or, for names with a dash
+ * (`mlflow-tracking-uri`), as they are. An error that knows its input but does not say it gets
+ * `Input '<name>': ` in front, so the user always learns which input to fix.
+ */
+function mentionsInput(message: string, input: string): boolean {
+  if (message.includes(`'${input}'`)) return true;
+  if (!input.includes('-')) return false;
+  const escaped = input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9-])${escaped}($|[^A-Za-z0-9-])`).test(message);
 }
 
 /** The stack of an error and of each cause, for the debug log. */

@@ -87,6 +87,15 @@ export interface RolloutState {
   machine?: unknown;
 }
 
+/**
+ * The whole flow (root action): what it forwarded from one stage to the next (e.g. deploy's
+ * `model` from register-model's `model-uri`), so its post step reads the stages' inputs as main did.
+ */
+export interface FlowState {
+  /** Stage → input name → value. */
+  forwarded: Record<string, Record<string, string>>;
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isTraffic = (v: unknown): v is Record<string, number> =>
@@ -112,11 +121,20 @@ function isRolloutState(v: unknown): v is RolloutState {
   );
 }
 
+function isFlowState(v: unknown): v is FlowState {
+  return (
+    isRecord(v) &&
+    isRecord(v.forwarded) &&
+    Object.values(v.forwarded).every((inputs) => isRecord(inputs) && Object.values(inputs).every((x) => typeof x === 'string'))
+  );
+}
+
 /** Every key, named once. */
 export const StateKeys = {
   isPost: 'isPost',
   submittedJob: jsonStateKey<SubmittedJobState>('azureml-submitted-job', isSubmittedJobState),
   rollout: jsonStateKey<RolloutState>('azureml-rollout', isRolloutState),
+  flow: jsonStateKey<FlowState>('azureml-flow', isFlowState),
 } as const;
 
 export interface PostState {

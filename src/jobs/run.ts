@@ -15,6 +15,7 @@ import type { InputReader } from '../inputs/reader.js';
 import type { PostState } from '../inputs/state.js';
 import { readSubmitJobInputs, type SubmitJobSettings } from '../inputs/submit-job.js';
 import { appendLedger } from '../report/ledger.js';
+import { printUntrusted } from '../report/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
 import { planJob, type JobPlan } from '../specs/job.js';
 import { deterministicJobName } from '../specs/names.js';
@@ -43,7 +44,8 @@ export interface SubmitJobOutcome {
 }
 
 function applyInputsToSpec(spec: unknown, s: SubmitJobSettings): unknown {
-  if (typeof spec !== 'object' || spec === null) return spec;
+  // Not a map (a list, a scalar): left as it is for the translator to refuse with the file's line.
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return spec;
   const out = { ...(spec as Record<string, unknown>) };
   if (s.experimentName) out.experiment_name = s.experimentName;
   if (s.displayName) out.display_name = s.displayName;
@@ -203,11 +205,7 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   const logDeps = { credential: ctx.credential, scope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator) };
   const details = await fetchRunDetails(result.job, logDeps).catch(() => undefined);
   const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
-  if (tail) {
-    core.startGroup(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`);
-    core.info(tail.text.replace(/\s+$/, ''));
-    core.endGroup();
-  }
+  if (tail) printUntrusted(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
   core.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
   await core.summary
     .addHeading(`Azure ML job ${name}`, 3)

@@ -377,6 +377,10 @@ function readCsvMetrics(text: string, errors: FileErrors, delimiter?: string): M
   const valueCol = lower.findIndex((h) => LONG_VALUE.includes(h));
   const headerless = header.cells.length >= 2 && header.cells.length <= 4 && !isNumberCell(header.cells[0].text) && isNumberCell(header.cells[1].text);
 
+  if (rows.length === 1 && !headerless) {
+    errors.at('the CSV file has a header but no rows of values', header.line, 1, 'Write one metric value per row under a name,value[,step] header, or one column per metric under step,<metric>,… .');
+  }
+
   if ((nameCol >= 0 && valueCol >= 0) || headerless) {
     // Long: one point per row.
     const cols = headerless

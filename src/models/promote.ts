@@ -127,7 +127,7 @@ export async function promoteToRegistry(p: PromoteInput, deps: PromoteDeps): Pro
   if (sig) (deps.setSecret ?? ((s: string) => core.setSecret(s)))(sig);
 
   deps.info(`Copying ${p.source.files.length} file(s) of ${p.name}:${p.version.name} to registry ${registry.name}`);
-  const copied = await p.source.copyTo(sasTarget(sasUri), '');
+  const copied = await p.source.copyTo(await sasTarget(sasUri), '');
   const fileName = p.source.isFile ? p.source.files[0]!.path : undefined;
   const modelUri = fileName ? `${blobUri.replace(/\/+$/, '')}/${encodeURIComponent(fileName)}` : blobUri;
 

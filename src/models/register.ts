@@ -17,6 +17,7 @@ import * as core from '@actions/core';
 import { createBlobStore, type BlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs } from '../azure/context.js';
 import { withAzureOperation } from '../azure/errors.js';
+import { ConfigurationError } from '../inputs/errors.js';
 import { readWorkflowRun } from '../inputs/github.js';
 import type { InputReader } from '../inputs/reader.js';
 import { readRegisterModelInputs } from '../inputs/register-model.js';
@@ -83,7 +84,13 @@ export async function registerModelMain(deps: RegisterModelDeps): Promise<Regist
     const key = (datastore ?? '').toLowerCase();
     let s = stores.get(key);
     if (!s) {
-      s = createBlobStore(ctx, { ...(datastore ? { datastoreName: datastore } : {}), abortSignal });
+      s = createBlobStore(ctx, { ...(datastore ? { datastoreName: datastore } : {}), abortSignal }).catch((error: unknown) => {
+        // A datastore the `datastore` input names that is not there: say which input to fix.
+        if (datastore && datastore === settings.datastore && (error as { statusCode?: number }).statusCode === 404) {
+          throw new ConfigurationError(`Input 'datastore': the workspace has no datastore '${datastore}'.`, { input: 'datastore', hint: 'Leave it empty for the workspace default (workspaceblobstore), or name an Azure Blob datastore of the workspace.', cause: error });
+        }
+        throw error;
+      });
       s.catch(() => stores.delete(key));
       stores.set(key, s);
     }

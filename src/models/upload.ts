@@ -16,13 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AnonymousCredential,
-  BlockBlobClient,
-  newPipeline,
-  type ContainerClient,
-  type StoragePipelineOptions,
-} from '@azure/storage-blob';
+import type { BlockBlobClient, ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
 import type { BlobStore } from '../azure/blob.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { createSnapshotUploader } from '../azure/workspace.js';
@@ -79,10 +73,12 @@ export function containerTarget(container: ContainerClient): BlobTarget {
  * Blobs under a SAS URL such as `https://acct.blob.core.windows.net/container/path?sv=…&sig=…`
  * (a container SAS): `blockBlob('a/b')` is `…/container/path/a/b?<sas>`.
  */
-export function sasTarget(sasUrl: string, pipelineOptions: StoragePipelineOptions = {}): BlobTarget {
+export async function sasTarget(sasUrl: string, pipelineOptions: StoragePipelineOptions = {}): Promise<BlobTarget> {
   const url = new URL(sasUrl);
   const query = url.search;
   const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  // Loaded on use: the storage SDK is large and most steps upload nothing.
+  const { AnonymousCredential, BlockBlobClient, newPipeline } = await import('@azure/storage-blob');
   const pipeline = newPipeline(new AnonymousCredential(), pipelineOptions);
   return {
     blockBlob: (name) => new BlockBlobClient(`${base}/${name.split('/').map(encodeURIComponent).join('/')}${query}`, pipeline),

@@ -73,11 +73,15 @@ export function readLedger(env: Record<string, string | undefined> = process.env
   const out: LedgerEntry[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
+    let entry: unknown;
     try {
-      out.push(JSON.parse(line) as LedgerEntry);
+      entry = JSON.parse(line);
     } catch {
       // a line cut by a killed process: skip it
+      continue;
     }
+    // Anything but a record with a kind is not ours (a hand-edited or foreign file): skip it.
+    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof (entry as { kind?: unknown }).kind === 'string') out.push(entry as LedgerEntry);
   }
   return out;
 }

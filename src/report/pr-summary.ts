@@ -169,7 +169,7 @@ export async function prSummaryMain(deps: PrSummaryDeps): Promise<PrSummaryOutco
   const api = deps.comments
     ? deps.comments(settings.token, repository)
     : createCommentsApi(
-        createGitHubClient({
+        await createGitHubClient({
           token: settings.token,
           env,
           retry: {

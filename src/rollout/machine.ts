@@ -157,7 +157,11 @@ export interface RolloutStatus {
   promotionAttempts: number;
   /** The rollback point: traffic and mirror before anything changed. */
   prior?: TrafficState;
-  /** What the endpoint should hold now: the last state written and read back, or recorded. */
+  /**
+   * What the endpoint should hold now: the last state written and read back, or recorded; after
+   * someone else changed it, what was found (the result's `traffic`, so it never reports a state
+   * the endpoint no longer holds).
+   */
   expected?: TrafficState;
   /** A write issued but not yet confirmed (a crash may have left it applied or not). */
   pendingWrite?: TrafficState;
@@ -737,6 +741,7 @@ class Decider {
       `found ${found ? formatTrafficState(found) : 'a different state'}. Stopped without writing anything; ` +
       `the rollback point was ${s.prior ? formatTrafficState(s.prior) : 'not recorded'} and deployment '${s.deployment}' was left in place.`;
     this.event('conflict', message);
+    if (found) s.expected = copyTrafficState(found);
     this.finish('Failed', message);
   }
 
@@ -764,7 +769,8 @@ class Decider {
       if (rb.nextAttemptAt !== undefined && this.now < rb.nextAttemptAt && !fresh && !this.hasRestoreResult()) {
         return this.emit({ type: 'wait', ms: rb.nextAttemptAt - this.now, reason: 'retry restoring traffic' });
       }
-      if (s.written || s.pendingWrite) this.restore(rb, prior, fresh);
+      // A restore already issued is judged by restore(): its confirmed write cleared pendingWrite.
+      if (s.written || s.pendingWrite || (!fresh && this.result('restoreTraffic'))) this.restore(rb, prior, fresh);
       else this.confirmUnchanged(rb, prior, fresh);
       if (!rb.restored) return;
     }
@@ -809,6 +815,7 @@ class Decider {
           `found ${r.conflict.current ? formatTrafficState(r.conflict.current) : 'a different state'}; not restoring over it. ` +
           `The rollback point was ${formatTrafficState(prior)}; '${s.deployment}' was left in place.`;
         this.event('conflict', message);
+        if (r.conflict.current) s.expected = copyTrafficState(r.conflict.current);
         return this.finish('Failed', `${rb.reason}; ${message}`);
       }
       if (this.retryLater(rb, 'restoring traffic', r.error)) return;
@@ -821,12 +828,16 @@ class Decider {
     if (!trafficStateEquals(r.readBack, prior)) {
       const message = `after restoring, the endpoint reads back ${formatTrafficState(r.readBack)} instead of ${formatTrafficState(prior)}; someone else may be changing it. '${s.deployment}' was left in place.`;
       this.event('conflict', message);
+      s.expected = copyTrafficState(r.readBack);
       return this.finish('Failed', `${rb.reason}; ${message}`);
     }
     rb.restored = true;
     rb.restoredAt = this.now;
     s.expected = copyTrafficState(prior);
     s.pendingWrite = undefined;
+    // The restore had something to undo: a write of ours had landed, though this process never
+    // saw it confirmed (the one before it was killed right after writing).
+    if (r.wrote) s.written = true;
     this.event('rollback', `traffic restored and read back: ${formatTrafficState(prior)}`);
   }
 
@@ -840,6 +851,7 @@ class Decider {
     } else if (!trafficStateEquals(r.state, prior)) {
       const message = `traffic on the endpoint was changed by someone else: recorded ${formatTrafficState(prior)}, found ${formatTrafficState(r.state)}. The rollout never wrote traffic; '${s.deployment}' was left in place.`;
       this.event('conflict', message);
+      s.expected = copyTrafficState(r.state);
       return this.finish('Failed', `${rb.reason}; ${message}`);
     } else {
       this.event('rollback', `traffic unchanged, read back: ${formatTrafficState(prior)}`);

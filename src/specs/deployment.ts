@@ -6,6 +6,7 @@
 import { SpecDocument, type SpecPath } from './document.js';
 import { Translator, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './job.js';
 import { assetId } from './references.js';
+import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,6 +15,11 @@ export interface EndpointPlan {
   name: string;
   /** `properties` and `tags` of the endpoint body; `location` comes from the workspace. */
   body: { kind?: string; identity?: Obj; tags?: Record<string, string>; properties: Obj };
+  /**
+   * `traffic` / `mirror_traffic` of the file (arithmetic checked). The rollout moves traffic
+   * itself, so they can only state what the endpoint holds now: {@link checkDeclaredTraffic}.
+   */
+  declaredTraffic?: TrafficState;
 }
 
 export interface DeploymentPlan {
@@ -57,8 +63,15 @@ export function planEndpoint(doc: SpecDocument): EndpointPlan {
     props.publicNetworkAccess = v === 'enabled' ? 'Enabled' : 'Disabled';
   }
   if (spec.properties !== undefined) props.properties = t.stringMap(spec.properties, ['properties']);
+  let declaredTraffic: TrafficState | undefined;
   if (spec.traffic !== undefined || spec.mirror_traffic !== undefined) {
-    throw doc.error([spec.traffic !== undefined ? 'traffic' : 'mirror_traffic'], 'is set by the deploy action during the rollout', 'remove it from the endpoint file: the rollout moves traffic in stages');
+    const traffic = percentMap(doc, spec.traffic, 'traffic');
+    const mirror = percentMap(doc, spec.mirror_traffic, 'mirror_traffic');
+    const live = trafficProblems({ traffic, mirror: {} });
+    if (live.length > 0) throw doc.error(['traffic'], live.join('; '), 'live traffic is whole percents of deployments summing to 0 or 100');
+    const mirrored = trafficProblems({ traffic, mirror });
+    if (mirrored.length > 0) throw doc.error(['mirror_traffic'], mirrored.join('; '), 'mirror_traffic is at most 50 percent, to one deployment that takes no live traffic');
+    declaredTraffic = { traffic, mirror };
   }
   const body: EndpointPlan['body'] = { properties: props };
   if (spec.kind !== undefined) body.kind = t.str(spec.kind, ['kind']);
@@ -70,7 +83,44 @@ export function planEndpoint(doc: SpecDocument): EndpointPlan {
     if (!map[type]) throw doc.error(['identity', 'type'], `'${type}' is not an identity type`, 'valid: system_assigned, user_assigned, none');
     body.identity = { type: map[type] };
   }
-  return { name: spec.name, body };
+  return { name: spec.name, body, ...(declaredTraffic ? { declaredTraffic } : {}) };
+}
+
+function percentMap(doc: SpecDocument, v: unknown, key: string): Record<string, number> {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw doc.error([key], 'must be a map of deployment name to percent');
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(v)) {
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw doc.error([key, name], `must be a whole percent, got ${JSON.stringify(n)}`);
+    out[name] = n;
+  }
+  return out;
+}
+
+/**
+ * The endpoint file's `traffic` / `mirror_traffic` against the endpoint before the rollout: every
+ * name must be a deployment of the endpoint (or the new one), and the maps must be what the
+ * endpoint holds now — the deploy action moves traffic itself, in stages, and never to a split
+ * written in a file. Throws a ConfigurationError at the field's file and line.
+ */
+export function checkDeclaredTraffic(doc: SpecDocument, plan: EndpointPlan, current: TrafficState, deployments: readonly string[], newDeployment: string): void {
+  const declared = plan.declaredTraffic;
+  if (!declared) return;
+  const known = new Set([...deployments, newDeployment]);
+  const listed = deployments.length > 0 ? deployments.join(', ') : 'none yet';
+  for (const [key, map] of [['traffic', declared.traffic], ['mirror_traffic', declared.mirror]] as const) {
+    for (const name of Object.keys(map)) {
+      if (!known.has(name)) throw doc.error([key, name], `'${name}' is not a deployment of endpoint ${plan.name} (deployments: ${listed})`, `name a deployment of the endpoint or '${newDeployment}', the new one`);
+    }
+  }
+  if (!trafficStateEquals(declared, current)) {
+    const key = trafficEquals(declared.traffic, current.traffic) ? 'mirror_traffic' : 'traffic';
+    throw doc.error(
+      [key],
+      `says ${formatTrafficState(declared)}, but endpoint ${plan.name} holds ${formatTrafficState(current)}: the deploy action moves traffic itself, in stages, and rolls back to what the endpoint holds now`,
+      'remove traffic and mirror_traffic from the endpoint file, or make them match the endpoint',
+    );
+  }
 }
 
 function seconds(t: Translator, v: unknown, path: SpecPath): string {

@@ -211,6 +211,9 @@ export class Translator {
       try {
         version = await this.o.resolver.resolveLabel(kind, r.name, label);
       } catch (err) {
+        // A failed call to Azure (sign-in, permissions, the service) is not the file's fault: it
+        // arrives already explained (it names its operation) and is passed on as it is.
+        if (typeof (err as { operation?: unknown }).operation === 'string') throw err;
         this.fail(path, `cannot resolve azureml:${r.name}@${label}: ${(err as Error).message}`);
       }
     }
@@ -851,6 +854,7 @@ export class Translator {
     if (r.kind === 'registry') return r.uri;
     if (r.kind !== 'local') this.fail(path, `'${raw}' is not a component reference`, 'a local component YAML file, azureml:<name>:<version> or azureml:<name>@latest');
     const file = this.localPath(r.path);
+    if (!existsSync(file)) this.fail(path, `component file '${r.path}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
     const sub = SpecDocument.load(file, join(dirname(this.doc.file), r.path), this.doc.input);
     const t = new Translator(sub, file, this.o);
     const id = await t.componentFile();

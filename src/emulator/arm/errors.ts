@@ -94,7 +94,7 @@ export const ArmErrors = {
   tokenExpired(expiresAt: Date, now: Date): ArmError {
     return new ArmError(
       401,
-      'InvalidAuthenticationToken',
+      'ExpiredAuthenticationToken',
       `The access token expiry UTC time '${armTime(expiresAt)}' is earlier than current UTC time '${armTime(now)}'.`,
     );
   },
@@ -109,7 +109,7 @@ export const ArmErrors = {
     const list = allowed.flatMap((a) => [`'${a}/'`, `'${a}'`]).join(',');
     return new ArmError(
       401,
-      'InvalidAuthenticationToken',
+      'InvalidAuthenticationTokenAudience',
       `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${list}.`,
     );
   },

@@ -19,7 +19,7 @@ export function authenticate(
   if (authorization === undefined || authorization.trim() === '') return fail(ArmErrors.authorizationMissing());
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!m) return fail(ArmErrors.authorizationMalformed());
-  const check = tokens.verify(m[1]!, now, mode === 'arm' ? undefined : 'any');
+  const check = tokens.verify(m[1]!, now, mode === 'arm' ? undefined : 'any', baseUrl);
   if (!check.ok) return fail(check.error);
   return check.principal;
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../types.js';
+import type { Federation } from './federation.js';
 import { decodeJwt } from './jwt.js';
 import { resourceFromScope, type TokenService } from './tokens.js';
 
@@ -15,6 +16,13 @@ export interface TokenRouteOptions {
   tokens: TokenService;
   /** When given, only these client ids are known and `client_secret` must match. */
   clientSecrets?: Record<string, string>;
+  /**
+   * Federated identity credentials: a client id listed here must sign in with a client assertion
+   * that passes {@link Federation.check} (issuer, signature, time, subject, audience).
+   */
+  federation?: Federation;
+  /** Called with every access token the endpoint hands out (tests check each one is masked). */
+  onIssued?: (token: string, clientId: string) => void;
 }
 
 function aadError(
@@ -50,7 +58,7 @@ function formOf(req: EmulatorRequest): Record<string, string> | undefined {
 export function tokenRoutes(o: TokenRouteOptions): Route[] {
   const { tokens } = o;
 
-  const handle = (req: EmulatorRequest, version: 'v1' | 'v2'): EmulatorResponse => {
+  const handle = async (req: EmulatorRequest, version: 'v1' | 'v2'): Promise<EmulatorResponse> => {
     const tenant = req.params.tenantId!;
     if (tenant.toLowerCase() !== tokens.tenantId.toLowerCase() && !['organizations', 'common'].includes(tenant.toLowerCase())) {
       return aadError(req, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
@@ -78,12 +86,18 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
       audience = form.resource;
     }
     const clientId = form.client_id;
-    if (o.clientSecrets && !(clientId in o.clientSecrets)) {
+    const federated = o.federation?.has(clientId) ?? false;
+    const registry = o.clientSecrets ?? (o.federation ? {} : undefined);
+    if (registry && !(clientId in registry) && !federated) {
       return aadError(req, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tokens.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
     }
     if (form.client_assertion !== undefined) {
       if (form.client_assertion_type !== CLIENT_ASSERTION_TYPE) {
         return aadError(req, 400, 'invalid_request', 900144, `The request body must contain the following parameter: 'client_assertion_type' with the value '${CLIENT_ASSERTION_TYPE}'.`);
+      }
+      if (federated) {
+        const check = await o.federation!.check(clientId, form.client_assertion, req.ctx.now);
+        if (!check.ok) return aadError(req, check.status, check.error, check.code, check.description);
       }
       const assertion = decodeJwt(form.client_assertion);
       if (!assertion) {
@@ -94,13 +108,14 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
         return aadError(req, 401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
       }
     } else if (form.client_secret !== undefined && form.client_secret !== '') {
-      if (o.clientSecrets && o.clientSecrets[clientId] !== form.client_secret) {
+      if ((o.clientSecrets || federated) && o.clientSecrets?.[clientId] !== form.client_secret) {
         return aadError(req, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
       }
     } else {
       return aadError(req, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     }
     const issued = tokens.issue({ audience, clientId, now: req.ctx.now });
+    o.onIssued?.(issued.token, clientId);
     if (version === 'v2') {
       return {
         status: 200,
@@ -123,6 +138,24 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
   };
 
   return [
+    {
+      // MSAL's cloud instance discovery (`/common/discovery/instance?authorization_endpoint=…`).
+      method: 'GET',
+      pattern: '/{tenantId}/discovery/instance',
+      operation: 'OAuth2_InstanceDiscovery',
+      auth: 'none',
+      handler: (req) => {
+        const host = new URL(req.ctx.baseUrl).host;
+        return {
+          status: 200,
+          body: {
+            tenant_discovery_endpoint: `${req.ctx.baseUrl}/${tokens.tenantId}/v2.0/.well-known/openid-configuration`,
+            'api-version': '1.1',
+            metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+          },
+        };
+      },
+    },
     { method: 'POST', pattern: '/{tenantId}/oauth2/v2.0/token', operation: 'OAuth2_TokenV2', auth: 'none', handler: (r) => handle(r, 'v2') },
     { method: 'POST', pattern: '/{tenantId}/oauth2/token', operation: 'OAuth2_TokenV1', auth: 'none', handler: (r) => handle(r, 'v1') },
     {

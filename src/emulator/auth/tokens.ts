@@ -18,6 +18,11 @@ export interface TokenServiceOptions {
   secret: Buffer;
   /** Audiences accepted on ARM routes (no trailing slash needed). */
   armAudiences: string[];
+  /**
+   * Also accept the emulator's own address as an ARM audience (a client whose `arm-endpoint` is
+   * the emulator asks for `<that URL>/.default`). Default false.
+   */
+  acceptOwnAddress?: boolean;
   lifetimeSeconds: number;
 }
 
@@ -96,9 +101,10 @@ export class TokenService {
   /**
    * Verifies a bearer token. `audiences`: accepted audiences (default: the ARM list); `'any'`
    * accepts every audience this emulator issues tokens for (routes such as MLflow that take ARM
-   * tokens and job tokens alike).
+   * tokens and job tokens alike). `ownAddress`: the emulator's base URL as the client reached it
+   * (accepted too when {@link TokenServiceOptions.acceptOwnAddress} is set).
    */
-  verify(token: string, now: Date, audiences: string[] | 'any' = this.options.armAudiences): TokenCheck {
+  verify(token: string, now: Date, audiences: string[] | 'any' = this.options.armAudiences, ownAddress?: string): TokenCheck {
     const decoded = decodeJwt(token);
     if (!decoded) return { ok: false, error: ArmErrors.invalidToken() };
     if (!verifyHs256(decoded, this.options.secret)) return { ok: false, error: ArmErrors.tokenSignature() };
@@ -113,9 +119,10 @@ export class TokenService {
       return { ok: false, error: ArmErrors.tokenTenant(String(c.iss), this.options.tenantId) };
     }
     if (audiences !== 'any') {
-      const allowed = audiences.map(normalizeAudience);
+      const accepted = this.options.acceptOwnAddress && ownAddress ? [...audiences, ownAddress] : audiences;
+      const allowed = accepted.map(normalizeAudience);
       if (!allowed.includes(normalizeAudience(c.aud))) {
-        return { ok: false, error: ArmErrors.tokenAudience(c.aud, audiences.map((a) => a.replace(/\/+$/, ''))) };
+        return { ok: false, error: ArmErrors.tokenAudience(c.aud, accepted.map((a) => a.replace(/\/+$/, ''))) };
       }
     }
     const isUser = c.idtyp === 'user';

@@ -264,16 +264,25 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         resourceId: id,
         ctx: req.ctx,
         minDurationMs: 0,
-        work: () =>
-          svc.track(
+        work: () => {
+          const failure = svc.faults.take(['deleteFailure'], endpoint.name, deployment.name);
+          return svc.track(
             (async () => {
+              if (failure) {
+                // The delete fails: the deployment stays as it was (still serving).
+                await svc.sleep(deps.timings.lroMs);
+                const kept = await svc.setState(id, 'Succeeded', ['Deleting']);
+                if (kept) syncRuntime(id, kept);
+                throw ArmErrors.operationFailed(failure.code ?? 'InternalServerError', failure.message ?? `Deleting deployment '${deployment.name}' failed (injected fault).`);
+              }
               const ep = svc.registry.byEndpointId(endpoint.id);
               const rt = ep?.deployment(deployment.name);
               await Promise.all([ep && rt ? svc.forgetDeployment(ep, rt) : Promise.resolve(), svc.sleep(deps.timings.lroMs)]);
               await deps.store.delete(id);
               return { status: 200 };
             })(),
-          ),
+          );
+        },
       });
       return {
         status: 202,

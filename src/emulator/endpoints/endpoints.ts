@@ -92,6 +92,26 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     return { status: 200, body: undefined };
   };
 
+  /**
+   * Ends an endpoint operation that an `updateFailure` fault fails: an update is not applied (the
+   * previous resource comes back, Succeeded), a creation leaves the endpoint Failed.
+   */
+  const failOperation = (id: string, durationMs: number, previous: ArmResource | undefined, fault: { code?: string; message?: string }) => async () => {
+    await svc.sleep(durationMs);
+    await svc.store.withLock(id, async () => {
+      const current = await svc.store.get(id);
+      if (!current) return;
+      if (previous) {
+        await svc.store.put(id, { ...previous, properties: { ...((previous.properties ?? {}) as Obj), provisioningState: 'Succeeded' } });
+      } else {
+        (current.properties as Obj).provisioningState = 'Failed';
+        await svc.store.put(id, current);
+      }
+    });
+    await svc.syncEndpoint(id, true);
+    throw ArmErrors.operationFailed(fault.code ?? 'InternalServerError', fault.message ?? `The operation on endpoint '${id.split('/').pop()}' failed (injected fault).`);
+  };
+
   const operationDuration = (endpointName: string): number => {
     const stuck = svc.faults.take(['stuckUpdating'], endpointName);
     return stuck ? (stuck.ms ?? 0) : deps.timings.lroMs;
@@ -195,7 +215,11 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         resourceId: id,
         ctx: req.ctx,
         minDurationMs: 0,
-        work: () => svc.track(finishOperation(id, operationDuration(resourceName), existing ? 'the update' : 'the creation')()),
+        work: () => {
+          const failure = svc.faults.take(['updateFailure'], resourceName);
+          const duration = operationDuration(resourceName);
+          return svc.track(failure ? failOperation(id, duration, existing, failure)() : finishOperation(id, duration, existing ? 'the update' : 'the creation')());
+        },
       });
       if (!existing) (props.properties as Obj).AzureAsyncOperationUri = deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req));
       await deps.store.put(id, resource);

@@ -10,13 +10,15 @@
  * | `crash` | a scoring request | the scoring process exits (status 137) while answering: 502 for that request, 503 until it is restarted |
  * | `gatewayError` | a scoring request | the endpoint answers `status` (default 503) without calling the model |
  * | `stuckUpdating` | `when: "now"` (default): at once; `"nextOperation"`: the next PUT/PATCH of the endpoint | the endpoint stays `Updating` for `ms`; writes meanwhile get 409 |
+ * | `updateFailure` | a PUT of the endpoint | its operation ends `Failed` (`code`, `message`; default `InternalServerError`): an update is not applied (the endpoint keeps its previous traffic and settings and is `Succeeded` again), a creation leaves the endpoint `Failed` |
+ * | `deleteFailure` | a DELETE of the deployment | its operation ends `Failed`; the deployment stays (`Succeeded`, still serving) |
  *
  * `after` lets the first N matching events through; `count` limits how often the rule fires
  * (absent = every time). Names are matched case-insensitively; an absent name matches any.
  */
 import { randomUUID } from 'node:crypto';
 
-export const ENDPOINT_FAULT_KINDS = ['provisioningFailure', 'modelError', 'slow', 'crash', 'gatewayError', 'stuckUpdating'] as const;
+export const ENDPOINT_FAULT_KINDS = ['provisioningFailure', 'modelError', 'slow', 'crash', 'gatewayError', 'stuckUpdating', 'updateFailure', 'deleteFailure'] as const;
 export type EndpointFaultKind = (typeof ENDPOINT_FAULT_KINDS)[number];
 /** The kinds that act on scoring requests. */
 export const REQUEST_FAULT_KINDS: readonly EndpointFaultKind[] = ['modelError', 'slow', 'crash', 'gatewayError'];
@@ -34,9 +36,9 @@ export interface EndpointFaultRule {
   count?: number;
   /** `slow`: added latency; `stuckUpdating`: how long the endpoint stays Updating. */
   ms?: number;
-  /** `modelError`: the exception message; `provisioningFailure`: the operation's error message. */
+  /** `modelError`: the exception message; `provisioningFailure`, `updateFailure`, `deleteFailure`: the operation's error message. */
   message?: string;
-  /** `provisioningFailure`: the operation's error code. */
+  /** `provisioningFailure`, `updateFailure`, `deleteFailure`: the operation's error code. */
   code?: string;
   /** `gatewayError`: HTTP status (default 503). */
   status?: number;
@@ -57,6 +59,8 @@ const FIELDS: Record<EndpointFaultKind, string[]> = {
   crash: [],
   gatewayError: ['status', 'message'],
   stuckUpdating: ['ms', 'when'],
+  updateFailure: ['message', 'code'],
+  deleteFailure: ['message', 'code'],
 };
 const COMMON = ['id', 'kind', 'endpoint', 'deployment', 'after', 'count'];
 
