@@ -6,12 +6,13 @@
  * job, one model version and the new deployment serving, with no traffic ever on a deployment
  * that is not Succeeded.
  *
- * Kill points come from a seeded PRNG (`FAULTS_SEED`, else a random seed; the seed is in the
+ * Random kill points come from a seeded PRNG (`FAULTS_SEED`, else a random seed; the seed is in the
  * report): a step (deploy 40 %, submit-job 25 %, register-model 20 %, metric-gate 15 %) and a
  * moment spread evenly over that step's duration as measured by an unkilled run first. Even runs are
  * re-run on a new runner (a fresh RUNNER_TEMP: nothing survives but Azure), odd runs on the
- * same runner (the deploy status file survives). `FAULTS_KILL_RUNS` sets the number of runs
- * (default 24, 6 with FAULTS_QUICK=1).
+ * same runner (the deploy status file survives). `FAULTS_KILL_RUNS` sets the number of random
+ * runs (default 24, 6 with FAULTS_QUICK=1); four pinned points of the rollout follow, each
+ * re-run on a new runner.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +75,15 @@ function inputsOf(step: Step, outputs: Record<string, string>): Record<string, s
   }
 }
 
-function step(ctx: FlowContext, name: Step, outputs: Record<string, string>, kill?: number): Promise<RunResult> {
+interface KillPoint {
+  step: Step;
+  /** Milliseconds after the step started, or … */
+  atMs?: number;
+  /** … the moment the step's log first matches (a pinned point of the rollout). */
+  pattern?: RegExp;
+}
+
+function step(ctx: FlowContext, name: Step, outputs: Record<string, string>, kill?: KillPoint): Promise<RunResult> {
   return runAction({
     action: name,
     inputs: inputsOf(name, outputs),
@@ -84,18 +93,18 @@ function step(ctx: FlowContext, name: Step, outputs: Record<string, string>, kil
     runId: ctx.runId,
     runAttempt: '1',
     timeoutMs: 300_000,
-    ...(kill !== undefined ? { signal: { afterMs: kill, signal: 'SIGKILL' as const }, post: false } : {}),
+    ...(kill !== undefined ? { signal: { afterMs: kill.atMs, pattern: kill.pattern, signal: 'SIGKILL' as const }, post: false } : {}),
   });
 }
 
 /** Runs the steps in order; stops at the first that does not succeed (as a workflow does). */
-async function flow(ctx: FlowContext, kill?: { step: Step; atMs: number }): Promise<{ results: Partial<Record<Step, RunResult>>; durations: Partial<Record<Step, number>>; failed?: Step }> {
+async function flow(ctx: FlowContext, kill?: KillPoint): Promise<{ results: Partial<Record<Step, RunResult>>; durations: Partial<Record<Step, number>>; failed?: Step }> {
   const outputs: Record<string, string> = {};
   const results: Partial<Record<Step, RunResult>> = {};
   const durations: Partial<Record<Step, number>> = {};
   for (const name of STEPS) {
     const started = Date.now();
-    const r = await step(ctx, name, outputs, kill?.step === name ? kill.atMs : undefined);
+    const r = await step(ctx, name, outputs, kill?.step === name ? kill : undefined);
     durations[name] = Date.now() - started;
     results[name] = r;
     Object.assign(outputs, r.outputs);
@@ -138,10 +147,15 @@ it('kill anywhere: re-running the same attempt completes with no duplicates', as
     for (const s of STEPS) if ((acc += weights[s]) > x) return s;
     return 'deploy';
   };
-  const plans = Array.from({ length: runs }, (_, i) => {
+  const plans: Array<KillPoint & { index: number; newRunner: boolean }> = Array.from({ length: runs }, (_, i) => {
     const s = pick(random());
-    return { index: i + 1, step: s, atMs: Math.round((0.03 + 0.94 * random()) * durations[s]) };
+    return { index: i + 1, step: s, atMs: Math.round((0.03 + 0.94 * random()) * durations[s]), newRunner: (i + 1) % 2 === 0 };
   });
+  // Pinned points of the rollout, each re-run on a new runner (only Azure remembers): the new
+  // deployment created, canary traffic live, promotion confirmed (old deployment still there),
+  // old deployment deleted (the rollout done but the step not ended).
+  const pinned: RegExp[] = [/Deployment iris-v1: (InProgress|Creating)/, /\[Progressing\] traffic blue=50 iris-v1=50/, /\[Promoting\] 'iris-v1' serves 100%/, /deleted old deployment 'blue'/];
+  pinned.forEach((pattern, i) => plans.push({ index: runs + i + 1, step: 'deploy', pattern, newRunner: true }));
 
   const records = await pool(plans, Number(process.env.FAULTS_KILL_CONCURRENCY ?? 4), async (plan): Promise<KillRun> => {
     const ctx = await prepare();
@@ -160,7 +174,7 @@ it('kill anywhere: re-running the same attempt completes with no duplicates', as
       if (halfMadeAfterKill.length > 0) problems.push(`after the kill, traffic on ${halfMadeAfterKill.join(', ')} (not Succeeded)`);
 
       // The re-run: same run id and attempt; even runs on a new runner (nothing in RUNNER_TEMP).
-      if (plan.index % 2 === 0) ctx.runnerTemp = mkdtempSync(join(tmpdir(), 'kill-rerun-'));
+      if (plan.newRunner) ctx.runnerTemp = mkdtempSync(join(tmpdir(), 'kill-rerun-'));
       ctx.workspace = checkout();
       const rerunStarted = Date.now();
       const rerun = await flow(ctx);
@@ -185,7 +199,8 @@ it('kill anywhere: re-running the same attempt completes with no duplicates', as
       return {
         index: plan.index,
         step: plan.step,
-        killAtMs: plan.atMs,
+        at: plan.pattern ? `on ${plan.pattern.source.replace(/\\/g, '')}` : `${((plan.atMs ?? 0) / 1000).toFixed(1)} s`,
+        newRunner: plan.newRunner,
         killed: landed,
         left,
         halfMadeAfterKill,
@@ -205,6 +220,8 @@ it('kill anywhere: re-running the same attempt completes with no duplicates', as
   const report: KillReport = { seed, runs: records, wallSeconds: Math.round((Date.now() - started) / 1000) };
   writeFileSync(join(reportDir(), 'kill-anywhere.json'), JSON.stringify(report, null, 2));
   console.log(`\nKill anywhere\n\n${renderKillRuns(report)}\n`);
-  expect(records.filter((r) => r.problems.length > 0).map((r) => `run ${r.index} (${r.step} at ${r.killAtMs} ms): ${r.problems.join('; ')}`)).toEqual([]);
-  expect(records.filter((r) => r.killed).length).toBeGreaterThan(runs / 2);
+  expect(records.filter((r) => r.problems.length > 0).map((r) => `run ${r.index} (${r.step} at ${r.at}): ${r.problems.join('; ')}`)).toEqual([]);
+  expect(records.filter((r) => r.killed).length).toBeGreaterThan(records.length / 2);
+  // Every pinned point was reached and killed there.
+  expect(records.slice(runs).map((r) => r.killed)).toEqual(pinned.map(() => true));
 }, 60 * 60_000);

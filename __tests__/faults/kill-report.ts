@@ -1,9 +1,11 @@
 /** The kill-anywhere figures: one record per run, rendered as a summary and a table. */
 export interface KillRun {
   index: number;
-  /** The step that was killed and when (ms after it started). */
+  /** The step that was killed and when (seconds after it started, or the log line it was killed on). */
   step: string;
-  killAtMs: number;
+  at: string;
+  /** The re-run had a fresh RUNNER_TEMP (a new runner) rather than the same one. */
+  newRunner: boolean;
   /** Whether the SIGKILL landed (the step was still running). */
   killed: boolean;
   /** What the killed attempt left (before the re-run). */
@@ -42,11 +44,11 @@ export function renderKillRuns(r: KillReport): string {
     '|---|---|---|---|',
     ...[...by.entries()].map(([step, e]) => `| ${step} | ${e.runs} | ${e.landed} | ${e.ok} |`),
     '',
-    '| # | killed | at | left behind | re-run | jobs | versions | deployments | traffic | problems |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| # | killed | at | left behind | re-run on | re-run | jobs | versions | deployments | traffic | problems |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.runs.map(
       (x) =>
-        `| ${x.index} | ${x.step}${x.killed ? '' : ' (finished first)'} | ${(x.killAtMs / 1000).toFixed(1)} s | ${x.left} | ${x.rerunOk ? 'ok' : 'FAILED'} ${x.rerunSeconds} s | ${x.jobs} | ${x.modelVersions} | ${x.deployments.join(', ')} | ${x.traffic} | ${x.problems.join('; ') || '—'} |`,
+        `| ${x.index} | ${x.step}${x.killed ? '' : ' (finished first)'} | ${x.at.replace(/\|/g, '/')} | ${x.left} | ${x.newRunner ? 'new runner' : 'same runner'} | ${x.rerunOk ? 'ok' : 'FAILED'} ${x.rerunSeconds} s | ${x.jobs} | ${x.modelVersions} | ${x.deployments.join(', ')} | ${x.traffic} | ${x.problems.join('; ') || '—'} |`,
     ),
   ];
   return lines.join('\n');
