@@ -98,7 +98,7 @@ export const ROWS: Row[] = [
   { label: 'registry: start pending upload', operation: 'RegistryModelVersions_CreateOrGetStartPendingUpload', method: 'POST', scenario: 'promote', write: true },
   { label: 'registry: model version PUT', operation: 'RegistryModelVersions_CreateOrUpdate', method: 'PUT', scenario: 'promote', write: true },
   // deploy
-  { label: 'model version GET (deploy)', operation: 'ModelVersions_Get', method: 'GET', scenario: 'deploy' },
+  { label: 'model version GET (the model input)', operation: 'ModelVersions_Get', method: 'GET', scenario: 'deploy' },
   { label: 'endpoint GET', operation: 'OnlineEndpoints_Get', method: 'GET', scenario: 'deploy' },
   {
     label: 'endpoint PUT (traffic)',
