@@ -273,7 +273,8 @@ export interface EmulatorCredentialOptions {
 /**
  * Client credentials against the emulator's Entra-shaped token endpoint
  * (`POST {baseUrl}/{tenantId}/oauth2/v2.0/token`). Tokens are cached per scope set until shortly
- * before they expire; concurrent callers share one request.
+ * before they expire (`refreshAfterTimestamp`: the margin before expiry, or halfway for short-lived
+ * tokens); concurrent callers share one request.
  */
 const TOKEN_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -291,12 +292,11 @@ export class EmulatorCredential implements TokenCredential {
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ');
     const now = (this.options.now ?? Date.now)();
-    const margin = this.options.refreshBeforeExpiryInMs ?? 5 * 60_000;
     const cached = this.cache.get(scope);
     if (cached) {
       try {
         const token = await cached;
-        if (token.expiresOnTimestamp - margin > now) return token;
+        if (now < (token.refreshAfterTimestamp ?? token.expiresOnTimestamp)) return token;
       } catch {
         // a failed request is not cached; fall through and try again
       }
@@ -356,9 +356,13 @@ export class EmulatorCredential implements TokenCredential {
     }
     const expiresIn = Number(body.expires_in);
     const now = (this.options.now ?? Date.now)();
+    const lifetime = (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000;
+    const margin = this.options.refreshBeforeExpiryInMs ?? 5 * 60_000;
     return {
       token: body.access_token,
-      expiresOnTimestamp: now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      expiresOnTimestamp: now + lifetime,
+      // Refreshed `margin` before expiry, or halfway for tokens shorter than twice the margin.
+      refreshAfterTimestamp: now + Math.max(lifetime - margin, lifetime / 2),
       tokenType: 'Bearer',
     };
   }
