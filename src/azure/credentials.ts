@@ -238,7 +238,9 @@ export function environmentCredentialAvailable(env: Record<string, string | unde
  * becomes one clear error (the Entra/AADSTS reason and what to check), whichever call asked first.
  */
 export function maskTokens(credential: TokenCredential, setSecret: (secret: string) => void): TokenCredential {
-  let lastMasked: string | undefined;
+  // The tokens masked lately (one per scope in use: ARM, storage, ml.azure.com for scoring), so
+  // that alternating scopes do not mask the same token again on every request.
+  const masked = new Set<string>();
   return {
     async getToken(scopes, options) {
       let token: AccessToken | null;
@@ -247,9 +249,10 @@ export function maskTokens(credential: TokenCredential, setSecret: (secret: stri
       } catch (error) {
         throw translateAzureError(error, 'signing in to Azure');
       }
-      if (token && token.token !== lastMasked) {
+      if (token && !masked.has(token.token)) {
         setSecret(token.token);
-        lastMasked = token.token;
+        if (masked.size >= 16) masked.clear();
+        masked.add(token.token);
       }
       return token;
     },
