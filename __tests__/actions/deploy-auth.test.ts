@@ -5,7 +5,8 @@
  * - an `aad_token` endpoint (Microsoft Entra token for https://ml.azure.com, as azure-ai-ml's
  *   invoke gets it; the endpoint `token` operation serves AMLToken endpoints only) created from
  *   its YAML and rolled out end to end — smoke test, probes, health checks, promotion — with an
- *   OIDC federated credential and then with a client secret;
+ *   OIDC federated credential, with a client secret, and through the real credential chain (MSAL
+ *   against the emulator's https listener as `arm-endpoint` / `authority-host`);
  * - rollouts longer than the token lifetime, on that endpoint and on an `aml_token` endpoint
  *   (refreshed after the `token` operation's refreshAfterTimeUtc): they succeed, and the scoring
  *   URI never had to refuse a request;
@@ -20,7 +21,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import type { RequestLogEntry } from '../../src/emulator/http/requestLog.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { arm, requestLog } from '../emulator/support.js';
-import { API, armWait, endpointPath, score } from '../emulator/endpoints-support.js';
+import { API, armWait, endpointPath, registerCode, registerEnvironment, registerModel, score, uploadFolder } from '../emulator/endpoints-support.js';
 import { startOidcIssuer, type OidcIssuer } from '../security/oidc-issuer.js';
 import { findLeaks, stepTexts } from '../security/support.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
@@ -50,6 +51,7 @@ beforeAll(async () => {
   issuer = await startOidcIssuer(ca);
   em = await startEmulator({
     timings: FAST_TIMINGS,
+    tls: { cert: ca.cert, key: ca.key },
     endpoints: { readinessPollMs: 20, sampleIntervalMs: 1000, restartDelayMs: 200, stopGraceMs: 500 },
     auth: {
       clientSecrets: { [SECRET_CLIENT]: CLIENT_SECRET },
@@ -154,10 +156,73 @@ describe('an aad_token endpoint rolled out end to end', () => {
     // More than one token: the first expired long before the rollout ended.
     expect(mlTokens.length).toBeGreaterThanOrEqual(2);
     for (const t of mlTokens) expect(r.main.secretsMasked).toContain(t.token);
+    console.info(`aad_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s scoring tokens; ${mlTokens.length} Entra tokens for ${ML} fetched, ${scoring.length} scoring requests, 0 refused`);
 
     const state = await endpointState(em, 'aad-ep');
     expect(nonZero(state.traffic)).toEqual({ green: 100 });
     expect(state.deployments.map((d) => d.name)).toEqual(['green']);
+  });
+});
+
+describe('an aad_token endpoint through the real credential chain', () => {
+  it('MSAL client secret against the https listener (arm-endpoint, authority-host; no emulator mode): teal rolled out with registered assets, scored with an MSAL token for https://ml.azure.com', async () => {
+    // Registered assets only: outside emulator mode nothing is uploaded to the (unreachable) storage account.
+    const envId = await registerEnvironment(em, 'aad-msal-env');
+    const modelUri = await uploadFolder(em, join(ws, 'endpoints/online/model-1/model'), 'msal/teal/model');
+    const codeUri = await uploadFolder(em, join(ws, 'endpoints/online/model-2/onlinescoring'), 'msal/teal/code');
+    await registerModel(em, 'aad-teal-model', '1', modelUri);
+    await registerCode(em, 'aad-teal-code', '1', codeUri);
+    const yaml = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json',
+      'name: teal',
+      'endpoint_name: aad-ep',
+      'model: azureml:aad-teal-model:1',
+      'code_configuration:',
+      '  code: azureml:aad-teal-code:1',
+      '  scoring_script: score.py',
+      `environment: azureml:${envId.split('/environments/')[1]!.replace('/versions/', ':')}`,
+      'instance_type: Standard_DS3_v2',
+      'instance_count: 1',
+      '',
+    ].join('\n');
+    writeFileSync(join(ws, 'deploy', 'aad-teal.yml'), yaml);
+    const mark = await logMark(em);
+    const before = issued.length;
+    const https = em.https!.baseUrl;
+    const d = em.defaults;
+    const r = await runAction({
+      action: 'deploy',
+      workspace: ws,
+      runId: '8103',
+      timeoutMs: 120_000,
+      env: { NODE_EXTRA_CA_CERTS: ca.caFile },
+      inputs: {
+        ...QUICK,
+        ...secretInputs(),
+        'subscription-id': d.subscriptionId,
+        'resource-group': d.resourceGroup,
+        'workspace-name': d.workspaceName,
+        'arm-endpoint': https,
+        'authority-host': https,
+        endpoint: 'aad-ep',
+        'deployment-file': 'deploy/aad-teal.yml',
+        stages: '50,100',
+        'smoke-expect': JSON.stringify(predictions(BLUE)),
+      },
+    });
+    expect(r.main.exitCode, logs(r)).toBe(0);
+    expect(r.outputs.status).toBe('promoted');
+    expect(r.main.log).toContain('Azure credential: service principal with client secret');
+    const log = await since(mark);
+    expect(log.some((e) => e.operation === 'OAuth2_TokenV2' && e.status === 200)).toBe(true);
+    const scoring = scoringOf(log, 'aad-ep');
+    expect(scoring.length).toBeGreaterThan(20);
+    expect(scoring.filter((e) => e.status === 401)).toEqual([]);
+    const mlTokens = issued.slice(before).filter((t) => t.aud === ML);
+    expect(mlTokens.length).toBeGreaterThanOrEqual(1);
+    expect(mlTokens.every((t) => t.clientId === SECRET_CLIENT)).toBe(true);
+    for (const t of mlTokens) expect(r.main.secretsMasked).toContain(t.token);
+    expect(nonZero((await endpointState(em, 'aad-ep')).traffic)).toEqual({ teal: 100 });
   });
 });
 
@@ -184,6 +249,7 @@ describe('an aml_token endpoint: a rollout longer than the token lifetime', () =
     const scoring = scoringOf(log, 'aml-ep');
     expect(scoring.length).toBeGreaterThan(50);
     expect(scoring.filter((e) => e.status === 401)).toEqual([]);
+    console.info(`aml_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s endpoint tokens; ${tokenOps.length} token operations, ${scoring.length} scoring requests, 0 refused`);
     expect(nonZero((await endpointState(em, 'aml-ep')).traffic)).toEqual({ green: 100 });
   });
 });
