@@ -238,7 +238,9 @@ export function environmentCredentialAvailable(env: Record<string, string | unde
  * becomes one clear error (the Entra/AADSTS reason and what to check), whichever call asked first.
  */
 export function maskTokens(credential: TokenCredential, setSecret: (secret: string) => void): TokenCredential {
-  let lastMasked: string | undefined;
+  // The tokens masked lately (one per scope in use: ARM, storage, ml.azure.com for scoring), so
+  // that alternating scopes do not mask the same token again on every request.
+  const masked = new Set<string>();
   return {
     async getToken(scopes, options) {
       let token: AccessToken | null;
@@ -247,9 +249,10 @@ export function maskTokens(credential: TokenCredential, setSecret: (secret: stri
       } catch (error) {
         throw translateAzureError(error, 'signing in to Azure');
       }
-      if (token && token.token !== lastMasked) {
+      if (token && !masked.has(token.token)) {
         setSecret(token.token);
-        lastMasked = token.token;
+        if (masked.size >= 16) masked.clear();
+        masked.add(token.token);
       }
       return token;
     },
@@ -273,7 +276,8 @@ export interface EmulatorCredentialOptions {
 /**
  * Client credentials against the emulator's Entra-shaped token endpoint
  * (`POST {baseUrl}/{tenantId}/oauth2/v2.0/token`). Tokens are cached per scope set until shortly
- * before they expire; concurrent callers share one request.
+ * before they expire (`refreshAfterTimestamp`: the margin before expiry, or halfway for short-lived
+ * tokens); concurrent callers share one request.
  */
 const TOKEN_RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -291,12 +295,11 @@ export class EmulatorCredential implements TokenCredential {
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ');
     const now = (this.options.now ?? Date.now)();
-    const margin = this.options.refreshBeforeExpiryInMs ?? 5 * 60_000;
     const cached = this.cache.get(scope);
     if (cached) {
       try {
         const token = await cached;
-        if (token.expiresOnTimestamp - margin > now) return token;
+        if (now < (token.refreshAfterTimestamp ?? token.expiresOnTimestamp)) return token;
       } catch {
         // a failed request is not cached; fall through and try again
       }
@@ -356,9 +359,13 @@ export class EmulatorCredential implements TokenCredential {
     }
     const expiresIn = Number(body.expires_in);
     const now = (this.options.now ?? Date.now)();
+    const lifetime = (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000;
+    const margin = this.options.refreshBeforeExpiryInMs ?? 5 * 60_000;
     return {
       token: body.access_token,
-      expiresOnTimestamp: now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      expiresOnTimestamp: now + lifetime,
+      // Refreshed `margin` before expiry, or halfway for tokens shorter than twice the margin.
+      refreshAfterTimestamp: now + Math.max(lifetime - margin, lifetime / 2),
       tokenType: 'Bearer',
     };
   }

@@ -18,6 +18,7 @@ import {
   DEFAULT_READY_TIMEOUT_IN_MS,
   OnlineEndpoints,
   scoringAuth,
+  scoringScope,
   trafficOf,
   type ArmResource,
 } from '../azure/online-endpoints.js';
@@ -154,7 +155,8 @@ function statusPath(env: Record<string, string | undefined>, endpoint: string, d
 
 function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmResource, deploymentBody: ArmResource | undefined, abortSignal?: AbortSignal): RolloutProviders {
   const authMode = String(ep.properties?.authMode ?? 'Key');
-  const auth = scoringAuth(t.eps, t.endpointName, authMode, core.setSecret);
+  // aad_token endpoints are scored with the workflow's own Entra token for https://ml.azure.com.
+  const auth = scoringAuth(t.eps, t.endpointName, authMode, core.setSecret, { credential: t.ctx.credential, scope: scoringScope(t.ctx.cloud.name) });
   let scoringUri = String(ep.properties?.scoringUri ?? '');
   const uri = async () => {
     if (!scoringUri) scoringUri = String((await t.eps.getEndpoint(t.endpointName))?.properties?.scoringUri ?? '');

@@ -80,6 +80,12 @@ export interface EmulatorOptions {
     armAudiences?: string[];
     clientSecrets?: Record<string, string>;
     tokenLifetimeSeconds?: number;
+    /**
+     * Lifetime of the tokens that open scoring URIs: the endpoint `token` operation's AML tokens
+     * (default 24 h, as Azure's) and Entra tokens for https://ml.azure.com (default
+     * `tokenLifetimeSeconds`). A scoring request with an expired one is answered 401.
+     */
+    scoringTokenLifetimeSeconds?: number;
     federatedCredentials?: FederatedCredential[];
     trustedCa?: string | Buffer;
     acceptOwnAddress?: boolean;
@@ -181,6 +187,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       secret: await signingKey(o.stateDir),
       armAudiences: o.auth?.armAudiences ?? DEFAULT_ARM_AUDIENCES,
       lifetimeSeconds: o.auth?.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+      ...(o.auth?.scoringTokenLifetimeSeconds !== undefined ? { scoringLifetimeSeconds: o.auth.scoringTokenLifetimeSeconds } : {}),
       acceptOwnAddress: o.auth?.acceptOwnAddress ?? Boolean(o.tls),
     });
     const federation = o.auth?.federatedCredentials?.length

@@ -114,7 +114,7 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
     } else {
       return aadError(req, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     }
-    const issued = tokens.issue({ audience, clientId, now: req.ctx.now });
+    const issued = tokens.issue({ audience, clientId, now: req.ctx.now, lifetimeSeconds: tokens.lifetimeFor(audience) });
     o.onIssued?.(issued.token, clientId);
     if (version === 'v2') {
       return {

@@ -9,6 +9,23 @@ import type { Principal } from '../types.js';
 import { decodeJwt, signHs256, verifyHs256, type JwtClaims } from './jwt.js';
 
 export const DEFAULT_CLIENT_ID = '5b4ce8a0-0e1c-4d43-9a5e-000000e0e0e0';
+
+/**
+ * Lifetime of the AML tokens of an endpoint's `token` operation: 24 h, refresh after 12 h
+ * (../shared/fixtures/azure-recordings/online-endpoints/online-deployment-e2e.json, 141st entry:
+ * expiryTimeUtc 1667071623 − refreshAfterTimeUtc 1667028423 = 43 200 s; issued between the
+ * recorded 2022-10-28T19:26:50Z of entry 140 and 19:27:05Z of entry 144, i.e. at 19:27:03Z =
+ * expiry − 86 400 s).
+ */
+export const AML_TOKEN_LIFETIME_SECONDS = 86_400;
+
+/**
+ * The resource of Microsoft Entra tokens that open `AADToken` endpoints' scoring URIs
+ * (https://learn.microsoft.com/azure/machine-learning/how-to-authenticate-online-endpoint:
+ * "the Microsoft Entra token for data plane operations is retrieved from the Azure resource
+ * endpoint ml.azure.com"; azure-ai-ml 1.4.0 azure/ai/ml/_azure_environments.py AML_RESOURCE_ID).
+ */
+export const SCORING_RESOURCE = 'https://ml.azure.com';
 /** `nbf` may lie this far in the future (clock skew), as Entra ID allows. */
 const NOT_BEFORE_SKEW_SECONDS = 300;
 
@@ -24,6 +41,12 @@ export interface TokenServiceOptions {
    */
   acceptOwnAddress?: boolean;
   lifetimeSeconds: number;
+  /**
+   * Lifetime of the tokens that open scoring URIs: AML tokens of the endpoint `token` operation
+   * (default {@link AML_TOKEN_LIFETIME_SECONDS}) and Entra tokens for {@link SCORING_RESOURCE}
+   * (default {@link lifetimeSeconds}). Tests shorten it to roll out past a token's expiry.
+   */
+  scoringLifetimeSeconds?: number;
 }
 
 export interface IssueOptions {
@@ -67,6 +90,17 @@ export class TokenService {
 
   get tenantId(): string {
     return this.options.tenantId;
+  }
+
+  /** Lifetime of an AML token of the endpoint `token` operation. */
+  get amlTokenLifetimeSeconds(): number {
+    return this.options.scoringLifetimeSeconds ?? AML_TOKEN_LIFETIME_SECONDS;
+  }
+
+  /** Lifetime of a token the token endpoint issues for `audience` (shorter for the scoring resource when configured). */
+  lifetimeFor(audience: string): number {
+    if (this.options.scoringLifetimeSeconds !== undefined && normalizeAudience(audience) === SCORING_RESOURCE) return this.options.scoringLifetimeSeconds;
+    return this.options.lifetimeSeconds;
   }
 
   get issuer(): string {

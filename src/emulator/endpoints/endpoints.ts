@@ -360,14 +360,25 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const token = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { endpoint } = await load(req);
     const mode = String((endpoint.properties as Obj).authMode);
+    // The operation "Retrieve[s] a valid AML token for an Endpoint using AMLToken-based
+    // authentication" (swagger OnlineEndpoints_GetToken); an AADToken endpoint's clients get an
+    // Entra token for https://ml.azure.com instead (azure-ai-ml
+    // operations/_online_endpoint_operations.py _get_online_credentials never calls this operation
+    // for aad_token). Azure's exact refusal is not recorded anywhere we found: a 400 naming the mode.
     if (mode !== 'AMLToken') {
-      throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; tokens are issued only for authMode 'AMLToken'.${mode === 'Key' ? ' Use listKeys.' : ''}`, 'authMode');
+      throw ArmErrors.badRequest(
+        `Endpoint '${endpoint.name}' uses authMode '${mode}'; tokens are issued only for authMode 'AMLToken'.${mode === 'Key' ? ' Use listKeys.' : mode === 'AADToken' ? ' Score it with a Microsoft Entra token for https://ml.azure.com.' : ''}`,
+        'authMode',
+      );
     }
-    const issued = svc.deps.tokens.issue({ audience: amlTokenAudience(endpoint.id), now: req.ctx.now, ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}) });
-    const now = Math.floor(req.ctx.now.getTime() / 1000);
+    const lifetime = svc.deps.tokens.amlTokenLifetimeSeconds;
+    const issued = svc.deps.tokens.issue({ audience: amlTokenAudience(endpoint.id), now: req.ctx.now, lifetimeSeconds: lifetime, ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}) });
+    // Epoch seconds; expiry 24 h and refresh after half of it by default, as recorded
+    // (online-deployment-e2e 141st entry; swagger example Workspace/OnlineEndpoint/getToken.json).
+    const expiry = issued.claims.exp as number;
     return {
       status: 200,
-      body: { accessToken: issued.token, tokenType: 'Bearer', expiryTimeUtc: now + issued.expiresIn, refreshAfterTimeUtc: now + Math.floor(issued.expiresIn / 2) },
+      body: { accessToken: issued.token, tokenType: 'Bearer', expiryTimeUtc: expiry, refreshAfterTimeUtc: expiry - Math.ceil(issued.expiresIn / 2) },
     };
   };
 

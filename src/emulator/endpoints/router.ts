@@ -105,6 +105,11 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!m) return header ? 'The Authorization header is not a Bearer credential.' : 'The request has no Authorization header: send Authorization: Bearer <key or token>.';
     const credential = m[1]!;
+    // Each mode opens the scoring URI with its own credential only (docs
+    // https://learn.microsoft.com/azure/machine-learning/how-to-authenticate-online-endpoint,
+    // "Get the key or token for data plane operations"); expired tokens are refused (the AML token's
+    // expiryTimeUtc, online-deployment-e2e 141st entry; an Entra token's exp). Whether Azure also
+    // takes an Entra token on Key/AMLToken endpoints is not documented: refused here.
     switch (ep.authMode) {
       case 'Key':
         return sameSecret(credential, ep.keys.primaryKey) || sameSecret(credential, ep.keys.secondaryKey) ? undefined : 'The key is not valid for this endpoint.';
@@ -113,6 +118,8 @@ export function scoringRoutes(svc: EndpointService): Route[] {
         return check.ok ? undefined : `The token is not valid for this endpoint: ${check.error.message}`;
       }
       case 'AADToken': {
+        // Audience https://ml.azure.com (azure-ai-ml _online_endpoint_operations.py
+        // _get_online_credentials: credential.get_token for AAD_TOKEN_RESOURCE_ENDPOINT).
         const check = svc.deps.tokens.verify(credential, now, [AAD_TOKEN_AUDIENCE]);
         return check.ok ? undefined : `The Microsoft Entra token is not valid for this endpoint: ${check.error.message}`;
       }
