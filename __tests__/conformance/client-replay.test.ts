@@ -237,4 +237,15 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     expect(put.path).toMatch(/\/models\/[^/]+\/versions\/2$/);
     done();
   });
+
+  it('registry import (Location-style LRO): POST 202 "null" with Location and no Azure-AsyncOperation → 202 → 204', async () => {
+    const rec = loadRecording('models/model-promote-to-registry.json').entries;
+    const done = scenario(entries('models/model-promote-to-registry.json', 9, 11));
+    const u = new URL(rec[9]!.RequestUri);
+    const poller = await arm.beginPost(`${server.baseUrl}/__host/${u.hostname}${u.pathname}`, { assetId: 'azureml:x:1' });
+    expect(poller.isDone()).toBe(false);
+    await poller.pollUntilDone();
+    expect(poller.getOperationState()).toMatchObject({ status: 'succeeded', polls: 2 });
+    done();
+  });
 });
