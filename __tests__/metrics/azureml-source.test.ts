@@ -121,6 +121,9 @@ describe('Azure ML job source (emulator)', () => {
         return job as T;
       },
     });
+    // the sweep keeps its own default output, named as Azure names it (recording jobs/sweep-job-create-get.json)
+    const sweepJob = await conn.arm.get<{ properties: { outputs: Record<string, { uri: string }> } }>('jobs/sweep-1');
+    expect(sweepJob.properties.outputs.default?.uri).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.sweep-1');
     // Azure's choice wins even over our reading of the objective (sweep-1_0 has lr 0.5, not the best accuracy)
     const fromJob = await createAzureMlJobSource({ ...conn, arm: withBest('sweep-1_0'), jobName: 'sweep-1', ...quiet });
     expect(fromJob.details.selected).toMatchObject({ runId: 'sweep-1_0', reason: "best trial as the sweep records it (the job's properties.best_child_run_id)" });

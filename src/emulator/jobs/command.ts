@@ -69,8 +69,8 @@ function envName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** Add what Azure adds on creation: the `default` output, the run's artifact folder. */
-async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promise<void> {
+/** Add what Azure adds on creation: the `default` output, the run's artifact folder (command and sweep jobs: recordings jobs/command-job-serverless-create-get.json, jobs/sweep-job-create-get.json). */
+export async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promise<void> {
   await rt.recorder.patch(jobId, (job) => {
     const props = job.properties;
     const outputs = asRecord(props.outputs) ?? {};
