@@ -15,6 +15,7 @@ import { createTrafficRouter, OnlineEndpoints, score, scoringAuth, unwrapJson } 
 import { createWorkspaceApi } from '../../src/azure/workspace.js';
 import { jobStatus, waitForJob } from '../../src/jobs/wait.js';
 import { commitVersion, workspaceModelStore } from '../../src/models/versions.js';
+import { applyAction, systemClock, type RolloutProviders } from '../../src/rollout/providers.js';
 import { trafficStateEquals } from '../../src/rollout/traffic.js';
 import { haveRecordings, loadRecording, recordedJson, type RecordedEntry, type Scope } from './recordings.js';
 import { startReplayServer, type ReplayServer } from './replay-server.js';
@@ -246,6 +247,23 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     expect(poller.isDone()).toBe(false);
     await poller.pollUntilDone();
     expect(poller.getOperationState()).toMatchObject({ status: 'succeeded', polls: 2 });
+    done();
+  });
+
+  it("the rollout's traffic step (read, write, read back) against the recorded answers; a name spelled in another case is not taken for someone else's change", async () => {
+    const rec = loadRecording(ONLINE).entries;
+    // the endpoint as entries 6-7 show it (traffic {}), the SDK's write (133-135), the read-backs (136-137)
+    const done = scenario([rec[6]!, rec[7]!, ...entries(ONLINE, 133, 137)]);
+    const recorded = recordedJson(rec[137]!) as { name: string; properties: { traffic: Record<string, number> } };
+    const deployment = Object.keys(recorded.properties.traffic)[0]!;
+    const router = createTrafficRouter(new OnlineEndpoints(arm, { sleep: noSleep }), recorded.name);
+    const providers = { router } as unknown as RolloutProviders;
+    // The deployment named in upper case by the user: Azure's read-back spells it in lower case.
+    const target = { traffic: { [deployment.toUpperCase()]: 100 }, mirror: {} };
+    const r = await applyAction({ type: 'setTraffic', target, accept: [{ traffic: {}, mirror: {} }] }, providers, { clock: systemClock, deadline: Date.now() + 60_000 });
+    expect(r).toMatchObject({ type: 'setTraffic', ok: true, wrote: true, readBack: { traffic: { [deployment]: 100 } } });
+    // what the rollout machine compares after a write (machine.ts: readBack against target)
+    expect(trafficStateEquals((r as { readBack: { traffic: Record<string, number>; mirror: Record<string, number> } }).readBack, target)).toBe(true);
     done();
   });
 });
