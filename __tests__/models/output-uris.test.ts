@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDatastoreUri, parseModelSource, parseOutputUri } from '../../src/models/source.js';
+import { parseDatastoreUri as emulatorParse, runArtifactsUri } from '../../src/emulator/jobs/uris.js';
 import { haveRecordings, loadRecording } from '../conformance/recordings.js';
 
 describe('job output URIs', () => {
@@ -48,5 +49,13 @@ describe('job output URIs', () => {
       datastore: 'workspaceartifactstore',
       path: 'ExperimentRun/dcid.j1/outputs/model',
     });
+  });
+
+  it('the emulator writes and reads the same forms', () => {
+    expect(runArtifactsUri('j1')).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.j1');
+    expect(emulatorParse(runArtifactsUri('j1'))).toEqual({ datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1' });
+    expect(emulatorParse('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.j1/outputs/model')).toEqual({ datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1/outputs/model' });
+    expect(emulatorParse('azureml://datastores/ds/paths/a/b/')).toEqual({ datastore: 'ds', path: 'a/b/' });
+    expect(parseOutputUri(runArtifactsUri('j1'))).toEqual({ kind: 'datastore', datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1' });
   });
 });
