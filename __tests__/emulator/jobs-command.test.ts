@@ -95,7 +95,7 @@ describe('command jobs', () => {
     const job = await getJob(env.store, 'job-ok');
     const outputs = job.properties.outputs as Record<string, { uri: string }>;
     expect(outputs.result!.uri).toBe('azureml://datastores/workspaceblobstore/paths/azureml/job-ok/result/');
-    expect(outputs.default!.uri).toBe('azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid.job-ok/');
+    expect(outputs.default!.uri).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.job-ok');
     expect(await readBlob(env.service, BLOBSTORE_CONTAINER, 'azureml/job-ok/result/combined.txt')).toBe('alpha\nbeta\ngamma\nfrom another account\n');
     expect(await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.job-ok/outputs/greeting.txt')).toBe('hello\n');
 

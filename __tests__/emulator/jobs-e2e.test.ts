@@ -109,7 +109,7 @@ describe('jobs through the emulator', () => {
     expect(details).toMatchObject({ runId: 'e2e-metric', status: 'Completed', target: 'cpu-cluster' });
     const log = await fetch(details.logFiles['user_logs/std_log.txt']).then((r) => r.text());
     expect(log).toContain('200 logged 0.91');
-    expect(job.properties.outputs.default.uri).toBe('azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid.e2e-metric/');
+    expect(job.properties.outputs.default.uri).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.e2e-metric');
   });
 
   it('cancels a running job through the cancel operation', async () => {

@@ -218,12 +218,25 @@ describe('runs', () => {
       order_by: ['metrics.accuracy DESC'],
     });
     expect(byParent.body.runs.map((r: { info: { run_name: string } }) => r.info.run_name)).toEqual(['child-1', 'child-3', 'child-2', 'child-0', 'child-4']);
-    const finished = await call('POST', `${WS_PREFIX}/runs/search`, {
+    // Azure ML's MLflow refuses `attributes.status` in filters (learn.microsoft.com how-to-track-experiments-mlflow,
+    // "Filter runs by status"), so the workspace service does too; runs are filtered by their status instead.
+    const byStatus = await call('POST', `${WS_PREFIX}/runs/search`, {
       experiment_ids: [expId],
       filter: `tags."mlflow.parentRunId" = '${parent}' and attributes.status = 'FINISHED' and metrics.accuracy >= 0.7`,
     });
+    expect(byStatus.status).toBe(400);
+    expect(byStatus.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'attributes.status' is not supported by Azure Machine Learning") });
+    for (const f of [`status = 'FINISHED'`, `tags.mlflow.parentRunId LIKE 'x%'`, `tags.mlflow.parentRunId != 'x'`]) {
+      expect((await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: f })).status, f).toBe(400);
+    }
+    const finished = await call('POST', `${WS_PREFIX}/runs/search`, {
+      experiment_ids: [expId],
+      filter: `tags."mlflow.parentRunId" = '${parent}' and metrics.accuracy >= 0.7`,
+    });
     // Default order: newest start first.
-    expect(finished.body.runs.map((r: { info: { run_name: string } }) => r.info.run_name)).toEqual(['child-2', 'child-0']);
+    expect(
+      finished.body.runs.filter((r: { info: { status: string } }) => r.info.status === 'FINISHED').map((r: { info: { run_name: string } }) => r.info.run_name),
+    ).toEqual(['child-2', 'child-0']);
     const page1 = await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: `tags.mlflow.parentRunId = '${parent}'`, max_results: 2 });
     expect(page1.body.runs).toHaveLength(2);
     const page2 = await call('POST', `${WS_PREFIX}/runs/search`, {

@@ -97,12 +97,60 @@ describe('Azure ML job source (emulator)', () => {
     const m = await source.fetch();
     expect(m.get('lr')?.[0].value).toBe(0.12);
     expect(m.get('accuracy')?.at(-1)?.value).toBeCloseTo(0.98, 6);
-    expect(best.reason).toMatch(/best of 3 finished trial\(s\) by maximize accuracy/);
+    // the emulator records the best trial on the job as Azure does (properties.best_child_run_id)
+    expect(best.reason).toBe("best trial as the sweep records it (the job's properties.best_child_run_id)");
 
     // child picks a trial instead of the best one
     const first = await createAzureMlJobSource({ ...conn, jobName: 'sweep-1', child: 'sweep-1_0', ...quiet });
     expect(first.details.selected).toMatchObject({ runId: 'sweep-1_0', reason: 'child: sweep-1_0' });
     expect((await first.fetch(['lr'])).get('lr')?.[0].value).toBe(0.5);
+  });
+
+  it('sweep best trial: the job property first, then the MLflow tag, then the objective (defect 6)', async () => {
+    // An ARM view of the sweep whose `properties.properties.best_child_run_id` is replaced (or removed).
+    const withBest = (best: string | undefined) => ({
+      ...conn.arm,
+      tryGet: async <T,>(path: string) => {
+        const job = (await conn.arm.tryGet<Record<string, any>>(path)) as Record<string, any>;
+        if (/(^|\/)jobs\/sweep-1$/.test(path)) {
+          const props = { ...(job.properties.properties ?? {}) };
+          if (best === undefined) delete props.best_child_run_id;
+          else props.best_child_run_id = best;
+          job.properties.properties = props;
+        }
+        return job as T;
+      },
+    });
+    // the sweep keeps its own default output, named as Azure names it (recording jobs/sweep-job-create-get.json)
+    const sweepJob = await conn.arm.get<{ properties: { outputs: Record<string, { uri: string }> } }>('jobs/sweep-1');
+    expect(sweepJob.properties.outputs.default?.uri).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.sweep-1');
+    // Azure's choice wins even over our reading of the objective (sweep-1_0 has lr 0.5, not the best accuracy)
+    const fromJob = await createAzureMlJobSource({ ...conn, arm: withBest('sweep-1_0'), jobName: 'sweep-1', ...quiet });
+    expect(fromJob.details.selected).toMatchObject({ runId: 'sweep-1_0', reason: "best trial as the sweep records it (the job's properties.best_child_run_id)" });
+    expect((await fromJob.fetch(['lr'])).get('lr')?.[0].value).toBe(0.5);
+
+    // no job property: the MLflow tag (the emulator sets it to the best trial, lr 0.12)
+    const fromTag = await createAzureMlJobSource({ ...conn, arm: withBest(undefined), jobName: 'sweep-1', ...quiet });
+    expect(fromTag.details.selected?.reason).toBe("best trial as the sweep records it (the sweep run's MLflow tag best_child_run_id)");
+    expect((await fromTag.fetch(['lr'])).get('lr')?.[0].value).toBe(0.12);
+
+    // a recorded id that is no trial: the tag, then (both missing) the objective over the finished trials
+    const infos: string[] = [];
+    const stale = await createAzureMlJobSource({ ...conn, arm: withBest('sweep-1_99'), jobName: 'sweep-1', info: (m) => infos.push(m), warning: () => undefined });
+    expect(stale.details.selected?.reason).toMatch(/MLflow tag/);
+    expect(infos.join('\n')).toMatch(/records sweep-1_99 as its best trial .* not one of its trials/);
+    const tracking = trackingHttpUri(stale.details.trackingUri, true);
+    const token = (await conn.credential.getToken(conn.armScope))!.token;
+    const mlflow = (path: string, body: unknown) =>
+      fetch(`${tracking}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await mlflow('runs/delete-tag', { run_id: 'sweep-1', key: 'best_child_run_id' })).status).toBe(200);
+    try {
+      const computed = await createAzureMlJobSource({ ...conn, arm: withBest(undefined), jobName: 'sweep-1', ...quiet });
+      expect(computed.details.selected?.reason).toMatch(/^best of 3 finished trial\(s\) by maximize accuracy = 0\.98; the sweep records none$/);
+      expect((await computed.fetch(['lr'])).get('lr')?.[0].value).toBe(0.12);
+    } finally {
+      await mlflow('runs/set-tag', { run_id: 'sweep-1', key: 'best_child_run_id', value: 'sweep-1_1' });
+    }
   });
 
   it("falls back to the workspace's tracking URI for a job without services", async () => {

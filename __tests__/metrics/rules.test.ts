@@ -158,3 +158,46 @@ describe('rule grammar properties', () => {
     expect(g.pwned).toBeUndefined();
   });
 });
+
+describe('percent literals (issue 12, defect 12)', () => {
+  const valueOf = (text: string): number => {
+    const r = parseRule(`m >= ${text}`);
+    const right = (r.expr as { right: { value: number } }).right;
+    return right.value;
+  };
+
+  it('91.3% is exactly 0.913, and accuracy 0.913 meets `> 91.3%` only as `>=`', () => {
+    expect(valueOf('91.3%')).toBe(0.913);
+    expect(91.3 / 100).not.toBe(0.913); // the float quotient the old code used
+    const m: MetricSet = new Map([['accuracy', hist(0.913)]]);
+    const o = { ...opts, baseline: new Map() };
+    expect(evaluateRules(parseRules('accuracy > 91.3%'), m, o).results[0].verdict).toBe('failed');
+    expect(evaluateRules(parseRules('accuracy >= 91.3%'), m, o).results[0].verdict).toBe('passed');
+    expect(evaluateRules(parseRules('accuracy == 91.3%'), m, o).results[0].verdict).toBe('passed');
+  });
+
+  it('handles leading dots, trailing dots, exponents and zeros', () => {
+    expect(valueOf('.5%')).toBe(0.005);
+    expect(valueOf('5.%')).toBe(0.05);
+    expect(valueOf('100%')).toBe(1);
+    expect(valueOf('0%')).toBe(0);
+    expect(valueOf('1e2%')).toBe(1);
+    expect(valueOf('9.13e1%')).toBe(0.913);
+    expect(valueOf('123456%')).toBe(1234.56);
+  });
+
+  it('X% equals the decimal X/100 written out, for many decimals', () => {
+    // The expected value is written out by hand from the digits: X = I.F  ->  X/100 = (I/100).F
+    const written = (int: string, frac: string): string => {
+      const padded = int.padStart(3, '0');
+      return `${padded.slice(0, -2)}.${padded.slice(-2)}${frac}`;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{1,6}$/), fc.stringMatching(/^[0-9]{0,8}$/), (int, frac) => {
+        const literal = frac === '' ? `${int}%` : `${int}.${frac}%`;
+        expect(valueOf(literal)).toBe(Number(written(int, frac)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

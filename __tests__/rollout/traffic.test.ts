@@ -6,7 +6,9 @@ import {
   formatTrafficState,
   nextTraffic,
   parseTraffic,
+  foldTrafficCase,
   trafficEquals,
+  trafficPercent,
   trafficProblems,
   trafficStateEquals,
   trafficTotal,
@@ -136,5 +138,36 @@ describe('parse, format, compare', () => {
     expect(trafficEquals({ blue: 100, green: 0 }, { blue: 100 })).toBe(true);
     expect(trafficEquals({ blue: 90, green: 10 }, { blue: 100 })).toBe(false);
     expect(trafficStateEquals({ traffic: { blue: 100 }, mirror: {} }, { traffic: { blue: 100 }, mirror: { green: 0 } })).toBe(true);
+  });
+});
+
+describe('traffic keys compare case-insensitively (issue 12, defect 8)', () => {
+  it('a lower-cased read-back equals what was written', () => {
+    expect(trafficEquals({ Blue: 90, Green: 10 }, { blue: 90, green: 10 })).toBe(true);
+    expect(trafficStateEquals({ traffic: { Blue: 100 }, mirror: { Green: 10 } }, { traffic: { blue: 100 }, mirror: { green: 10 } })).toBe(true);
+    expect(trafficEquals({ BLUE: 100, Green: 0 }, { blue: 100 })).toBe(true);
+  });
+
+  it('a real change is still a change', () => {
+    expect(trafficEquals({ Blue: 90, Green: 10 }, { blue: 80, green: 20 })).toBe(false);
+    expect(trafficEquals({ Blue: 90, Green: 10 }, { blue: 90, red: 10 })).toBe(false);
+    expect(trafficStateEquals({ traffic: { Blue: 100 }, mirror: { Green: 10 } }, { traffic: { blue: 100 }, mirror: {} })).toBe(false);
+  });
+
+  it('folds names and reads percents whatever the case', () => {
+    expect(foldTrafficCase({ Blue: 90, Green: 10, red: 0 })).toEqual({ blue: 90, green: 10 });
+    expect(trafficPercent({ green: 10, blue: 90 }, 'Green')).toBe(10);
+    expect(trafficPercent({ blue: 100 }, 'Green')).toBe(0);
+  });
+
+  it('any re-casing of the keys compares equal to the map (property)', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.integer({ min: 0, max: 100 }), { maxKeys: 5 }), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }), (map, upper) => {
+        const recased: TrafficMap = {};
+        for (const [k, v] of Object.entries(map)) recased[[...k].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('')] = v;
+        expect(trafficEquals(recased, map)).toBe(true);
+      }),
+    );
   });
 });

@@ -3,10 +3,11 @@
  * and the datastore's blob container — and a recorder with the same shape for dry runs, which
  * sends nothing and lists what would have been sent.
  */
+import * as core from '@actions/core';
 import type { ArmClient } from './arm.js';
 import { withAzureOperation } from './errors.js';
-import type { BlobStore } from './blob.js';
-import type { ArmObject, DatastoreInfo, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from '../jobs/api.js';
+import { createBlobStoreOnContainer, type BlobStore } from './blob.js';
+import type { ArmObject, DatastoreInfo, PendingUpload, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from '../jobs/api.js';
 import type { AssetKind } from '../specs/references.js';
 import type { Snapshot } from '../specs/snapshot.js';
 
@@ -19,6 +20,21 @@ function singular(kind: AssetKind): string {
 
 function assetPath(kind: AssetKind, name: string, version?: string): string {
   return `${kind}/${enc(name)}${version !== undefined ? `/versions/${enc(version)}` : ''}`;
+}
+
+interface PendingUploadResponse {
+  blobReferenceForConsumption?: { blobUri?: string; storageAccountArmId?: string; credential?: { credentialType?: string; sasUri?: string } };
+  pendingUploadId?: string;
+  pendingUploadType?: string;
+}
+
+/** Masks a SAS in the log: the whole query and its signature. */
+function setSecretOf(sasUri: string): void {
+  const q = sasUri.split('?')[1];
+  if (!q) return;
+  core.setSecret(q);
+  const sig = new URLSearchParams(q).get('sig');
+  if (sig) core.setSecret(sig);
 }
 
 /** Workspace jobs and assets over ARM (api-version 2024-10-01). */
@@ -35,6 +51,27 @@ export function createWorkspaceApi(arm: ArmClient): WorkspaceApi {
     },
     getAssetVersion: (kind, name, version) => withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet<ArmObject>(assetPath(kind, name, version))),
     putAssetVersion: (kind, name, version, body) => withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put<ArmObject>(assetPath(kind, name, version), body)),
+    async startCodeUpload(name, version) {
+      // POST codes/{name}/versions/{version}/startPendingUpload (CodeVersions_CreateOrGetStartPendingUpload,
+      // api-version 2024-10-01; response PendingUploadResponseDto as in the swagger example
+      // createOrGetStartPendingUpload.json: blobReferenceForConsumption.{blobUri, credential.sasUri}).
+      try {
+        const res = await arm.post<PendingUploadResponse>(`${assetPath('codes', name, version)}/startPendingUpload`, { pendingUploadType: 'TemporaryBlobReference' }, { apiVersion: '2024-10-01' });
+        const ref = res?.blobReferenceForConsumption;
+        const sasUri = ref?.credential?.sasUri;
+        if (!ref?.blobUri || !sasUri) return { refused: 'the answer had no blobUri and SAS URI' };
+        setSecretOf(sasUri);
+        return { upload: { blobUri: ref.blobUri.split('?')[0]!, sasUri } satisfies PendingUpload };
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        // Refused (no permission, unknown operation or api-version, a policy): fall back to the datastore.
+        if (status === 400 || status === 403 || status === 404 || status === 405 || status === 409 || status === 501) {
+          const code = (err as { code?: string }).code;
+          return { refused: `HTTP ${status}${code ? ` ${code}` : ''}` };
+        }
+        throw err;
+      }
+    },
     async resolveLabel(kind, name, label) {
       if (label !== 'latest') throw new Error(`only the label 'latest' can be resolved for workspace ${kind} (got '${label}')`);
       const found = await withAzureOperation(`resolving azureml:${name}@${label}`, async () => {
@@ -51,6 +88,13 @@ export function createWorkspaceApi(arm: ArmClient): WorkspaceApi {
       throw new Error(`no ${singular(kind)} named '${name}' exists in the workspace`);
     },
   };
+}
+
+function joinBlob(...parts: string[]): string {
+  return parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter((p) => p !== '')
+    .join('/');
 }
 
 /** Name of the marker written after every file of a snapshot is uploaded. */
@@ -87,6 +131,30 @@ export function createSnapshotUploader(store: () => Promise<BlobStore>, options:
         if ((err as { statusCode?: number }).statusCode === 404) return false;
         throw err;
       }
+    },
+    async uploadWithSas(sasUri: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult> {
+      // `https://<account>/<container>/<path>?<sas>`: the container with the SAS, files under <path>/<name>.
+      const u = new URL(sasUri);
+      const [container, ...rest] = u.pathname.replace(/^\/+/, '').split('/');
+      const base = joinBlob(...rest.map(decodeURIComponent), snap.name);
+      const { AnonymousCredential, ContainerClient } = await import('@azure/storage-blob');
+      const client = new ContainerClient(`${u.origin}/${container}${u.search}`, new AnonymousCredential(), {
+        retryOptions: { maxTries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000, tryTimeoutInMs: 300_000 },
+      });
+      const store = createBlobStoreOnContainer(client, { name: 'pending-upload', accountName: u.hostname.split('.')[0] ?? '', containerName: container ?? '', containerUrl: `${u.origin}/${container}`, credentialsType: 'Sas' });
+      let bytes = 0;
+      if (snap.isFile) {
+        bytes = (await store.uploadFile(snap.root, base)).size;
+      } else {
+        const wanted = new Set(snap.files.map((f) => f.path));
+        const r = await store.uploadFolder(snap.root, base, {
+          concurrency: options.concurrency,
+          filter: (rel) => wanted.has(rel),
+          onFileUploaded: (_f, done, total) => onProgress?.(done, total),
+        });
+        bytes = r.totalBytes;
+      }
+      return { files: snap.files.length, bytes, skipped: 0 };
     },
     async upload(prefix: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult> {
       const s = await get();

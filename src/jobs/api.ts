@@ -43,10 +43,26 @@ export interface SnapshotUploader {
   /** True when `<prefix>/` already holds the snapshot (its marker blob exists). */
   hasSnapshot(prefix: string, snap: Snapshot): Promise<boolean>;
   upload(prefix: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult>;
+  /** Uploads a snapshot under `<sasUri's path>/<snapshot name>` with that SAS (no datastore credentials). */
+  uploadWithSas?(sasUri: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult>;
+}
+
+/** A service-issued upload location for a code version (`startPendingUpload`). */
+export interface PendingUpload {
+  /** The blob folder the files go under (no credentials): becomes the code version's `codeUri`. */
+  blobUri: string;
+  /** The same location with a SAS that allows writing (a secret). */
+  sasUri: string;
 }
 
 export interface WorkspaceApi extends JobsApi, AssetsApi {
   readonly workspaceId: string;
+  /**
+   * Asks the workspace for an upload location of a code version with a service-issued SAS
+   * (CodeVersions_CreateOrGetStartPendingUpload). Undefined when the service refuses it (older
+   * api-versions, policies): the caller falls back to the datastore's credentials.
+   */
+  startCodeUpload?(name: string, version: string): Promise<{ upload?: PendingUpload; refused?: string }>;
 }
 
 /** One request that a dry run would have sent. */

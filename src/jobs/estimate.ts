@@ -5,7 +5,8 @@
  * job and sees the end 7.5 s late on average. Training jobs of one job file tend to take about
  * as long as their last runs, and Azure ML's MLflow API already holds those durations (each job is
  * an MLflow run whose `start_time` is its creation and `end_time` its end). So submit-job tags
- * every job with its job file, asks MLflow once for the last finished runs with that tag, and
+ * every job with its job file, asks MLflow once for the last runs with that tag (keeping the
+ * finished ones), and
  * polls sparsely until shortly before the expected end, then fast around it. Without history, or
  * when a job overruns its window, the plain adaptive schedule applies (see status.ts).
  */
@@ -62,15 +63,20 @@ export function endEstimate(createdAt: number, d: DurationEstimate, t: EstimateT
   return { endAt: createdAt + d.medianMs, windowMs, maxMs, nearMs: t.nearMs };
 }
 
-/** A finished MLflow run's creation and end (ms since the epoch). */
+/** An MLflow run's creation and end (ms since the epoch) and its status (`FINISHED`, `RUNNING`, …). */
 export interface PastRun {
   start_time?: number;
   end_time?: number;
+  status?: string;
 }
 
-/** Durations of finished runs, most recent first. */
+/**
+ * Durations of finished runs, most recent first. A run whose status is given counts only when it
+ * is `FINISHED` (failed or killed runs end early; running ones have no end yet).
+ */
 export function durationsOf(runs: readonly PastRun[]): number[] {
   return runs
+    .filter((r) => r.status === undefined || r.status === 'FINISHED')
     .filter((r) => typeof r.start_time === 'number' && typeof r.end_time === 'number')
     .sort((a, b) => b.start_time! - a.start_time!)
     .map((r) => r.end_time! - r.start_time!);
@@ -81,10 +87,19 @@ function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The `runs/search` filter for the finished runs of a job file. */
+/**
+ * The `runs/search` filter for the runs of a job file. It names the tag only: Azure ML's MLflow
+ * does not support `attributes.status` in `filter_string` ("Expressions containing
+ * `attributes.status` in the parameter `filter_string` are not support at the moment",
+ * https://learn.microsoft.com/azure/machine-learning/how-to-track-experiments-mlflow#filter-runs-by-status),
+ * so finished runs are picked from the answer by their `info.status`.
+ */
 export function pastRunsFilter(jobFileKey: string): string {
-  return `tags.\`${JOB_FILE_TAG}\` = ${literal(jobFileKey)} and attributes.status = 'FINISHED'`;
+  return `tags.\`${JOB_FILE_TAG}\` = ${literal(jobFileKey)}`;
 }
+
+/** How many runs of the job file are asked for: enough that a few running or failed ones leave {@link HISTORY_RUNS} finished. */
+export const SEARCHED_RUNS = 4 * HISTORY_RUNS;
 
 /** What estimation needs of an MLflow client (see src/metrics/mlflow.ts). */
 export interface RunHistoryReader {
@@ -97,14 +112,16 @@ export interface RunHistoryReader {
 
 /**
  * The expected end of job `jobName` (an MLflow run of the same name) from the last finished runs
- * of `jobFileKey` in its experiment: two reads. Undefined when there is no history.
+ * of `jobFileKey` in its experiment (filtered by status here, see {@link pastRunsFilter}): two
+ * reads. Undefined when there is no history.
  */
 export async function estimateJobEnd(reader: RunHistoryReader, jobName: string, jobFileKey: string, createdAt: number, tuning?: EstimateTuning): Promise<{ estimate: EndEstimate; basis: DurationEstimate } | undefined> {
   const run = await reader.getRun(jobName);
   const past = await reader.searchRuns([run.info.experiment_id], {
     filter: pastRunsFilter(jobFileKey),
-    orderBy: ['attributes.start_time DESC'],
-    maxResults: HISTORY_RUNS + 1,
+    // `start_time` as a run field: the ordering the support matrix lists as supported on Azure ML.
+    orderBy: ['start_time DESC'],
+    maxResults: SEARCHED_RUNS,
   });
   const basis = estimateFromDurations(durationsOf(past.filter((r) => r.info.run_id !== jobName).map((r) => r.info)).slice(0, HISTORY_RUNS));
   if (!basis) return undefined;

@@ -42,6 +42,24 @@ export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader,
     return;
   }
   const body = structuredClone(asset.body);
+  if (asset.upload && asset.kind === 'codes' && api.startCodeUpload && uploader.uploadWithSas) {
+    // Preferred: a SAS the service issues for this code version — no account key on the runner and
+    // no storage role needed (CodeVersions_CreateOrGetStartPendingUpload, api-version 2024-10-01).
+    // Content-hash reuse stays: the version's name is the content hash, found above when it exists.
+    const pending = await api.startCodeUpload(asset.name, asset.version);
+    if (pending.upload) {
+      const snap = asset.upload.snapshot;
+      log.info(`Uploading ${asset.upload.purpose}: ${snap.files.length} files, ${formatBytes(snap.bytes)} (content hash ${snap.hash.slice(0, 12)}) to a service-issued upload location`);
+      const r = await uploader.uploadWithSas(pending.upload.sasUri, snap);
+      stats.files += r.files - r.skipped;
+      stats.bytes += r.bytes;
+      body.properties.codeUri = `${pending.upload.blobUri.replace(/\/+$/, '')}/${snap.name.split('/').map(encodeURIComponent).join('/')}`;
+      await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
+      log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
+      return;
+    }
+    log.info(`The workspace did not issue an upload location for the code (${pending.refused}); uploading with the datastore's credentials instead`);
+  }
   if (asset.upload) {
     const ds = await uploader.datastore();
     const snap = asset.upload.snapshot;

@@ -262,22 +262,39 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
 
   if (isSweep) {
     const objective = objectiveOf(job);
-    if (!objective) throw new Error(`Sweep job '${o.jobName}' has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`);
-    details.objective = objective;
+    if (objective) details.objective = objective;
     const finished = children.filter((c) => (c.info.status ?? 'FINISHED') === 'FINISHED');
-    const recorded = parent.tags.best_child_run_id;
-    const best = bestTrial(finished, objective, recorded);
+    // Where Azure ML records the sweep's best trial, most authoritative first: the job resource's
+    // `properties.properties.best_child_run_id` (what azure-ai-ml reads, SWEEP_JOB_BEST_CHILD_RUN_ID_PROPERTY_NAME
+    // in azure/ai/ml/constants/_common.py, used by JobOperations.download), then the parent run's MLflow tag.
+    const fromJob = str(record(props.properties)?.best_child_run_id);
+    const fromTag = parent.tags.best_child_run_id;
+    for (const [recordedId, where] of [
+      [fromJob, "the job's properties.best_child_run_id"],
+      [fromTag, "the sweep run's MLflow tag best_child_run_id"],
+    ] as const) {
+      if (!recordedId) continue;
+      const run = children.find((c) => c.info.run_id === recordedId);
+      if (!run) {
+        info(`The sweep records ${recordedId} as its best trial (${where}), but it is not one of its trials on the tracking service; looking further.`);
+        continue;
+      }
+      const value = objective ? run.metrics.find((m) => m.key === objective.primaryMetric)?.value : undefined;
+      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best trial as the sweep records it (${where})` };
+      details.runId = run.info.run_id;
+      const shown = objective && value !== undefined ? ` (${objective.primaryMetric} = ${value}, ${objective.goal})` : '';
+      return single(run, `Azure ML sweep job ${o.jobName}, best trial ${run.info.run_id}${shown}`);
+    }
+    if (!objective) throw new Error(`Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`);
+    const best = bestTrial(finished, objective);
     if (!best) {
       throw new Error(
         `Sweep job '${o.jobName}' has no finished trial that logged its primary metric '${objective.primaryMetric}' ` +
           `(${children.length} trial(s), ${finished.length} finished): there is no best trial to gate`,
       );
     }
-    if (recorded && recorded !== best.run.info.run_id) {
-      info(`The sweep records ${recorded} as its best trial; by its objective over the finished trials it is ${best.run.info.run_id}, which is read.`);
-    }
-    const tie = best.ties > 1 ? ` (${best.ties} trials tie; ${recorded === best.run.info.run_id ? 'the one the sweep records' : 'the earliest'})` : '';
-    const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}`;
+    const tie = best.ties > 1 ? ` (${best.ties} trials tie; the earliest)` : '';
+    const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the sweep records none`;
     details.selected = { runId: best.run.info.run_id, name: stepLabel(best.run), reason };
     details.runId = best.run.info.run_id;
     return single(best.run, `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`);

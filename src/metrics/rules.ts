@@ -121,6 +121,22 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
+/**
+ * The number a percent literal names, exactly: `91.3%` is the decimal 0.913 (parsed from its text
+ * with the decimal point moved two places), not the float quotient 91.3 / 100 (0.9129999999999999).
+ */
+export function percentOf(text: string): number {
+  const m = /^([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (!m) return Number(text) / 100;
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  // Where the decimal point goes once the value is divided by 100 (and any exponent folded in).
+  const point = m[1].length + (m[3] === undefined ? 0 : Number(m[3])) - 2;
+  const shifted =
+    point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? `${digits}${'0'.repeat(point - digits.length)}` : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  // Number() parses a decimal text to the nearest double: the value is the decimal the user wrote.
+  return Number(shifted);
+}
+
 type Node = { kind: 'num'; e: NumExpr; pos: number; end: number } | { kind: 'bool'; e: BoolExpr; pos: number; end: number };
 
 class Parser {
@@ -259,7 +275,7 @@ class Parser {
     if (t.k === 'num') {
       if (this.isOp('%')) {
         const pct = this.next();
-        return { kind: 'num', e: { type: 'number', value: t.v / 100, text: `${t.text}%` }, pos: t.pos, end: pct.end };
+        return { kind: 'num', e: { type: 'number', value: percentOf(t.text), text: `${t.text}%` }, pos: t.pos, end: pct.end };
       }
       return { kind: 'num', e: { type: 'number', value: t.v, text: t.text }, pos: t.pos, end: t.end };
     }

@@ -5,7 +5,10 @@
  *   azureml://jobs/<job>/outputs/<output>[/paths/<sub>]   an output of a job (`artifacts` = the
  *                                                         MLflow artifacts, i.e. the `default` output)
  *   job-name + output (default `artifacts/paths/model`)   the same, as two inputs
- *   azureml://datastores/<ds>/paths/<path>                a datastore path
+ *   azureml://datastores/<ds>/paths/<path>                a datastore path (also the long
+ *                                                         …/workspaces/<ws>/datastores/… form)
+ *   azureml://datastores/<ds>/ExperimentRun/dcid.<job>/…  a run's artifacts, as Azure names a job's
+ *                                                         `default` output
  *   runs:/<run-id>/<path>                                 an MLflow run's artifacts (Azure ML run id = job name)
  *   a local file or folder                                uploaded under its content hash
  *
@@ -86,6 +89,9 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
     });
   }
   const raw = i.path.trim();
+  // Datastore URIs in every form Azure writes (incl. the ExperimentRun form of a job's default output).
+  const ds = parseDatastoreUri(raw);
+  if (ds) return { kind: 'datastore', datastore: ds.datastore, path: ds.path, display: raw, input: 'path' };
   let ref;
   try {
     ref = parseReference(raw);
@@ -114,7 +120,7 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
     default:
       throw new ConfigurationError(`Input 'path': '${raw}' is not a model location this action can register.`, {
         input: 'path',
-        hint: 'Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p>, runs:/<run>/<path> or a local file or folder.',
+        hint: 'Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p> (or .../ExperimentRun/dcid.<job>/<p>), runs:/<run>/<path> or a local file or folder.',
       });
   }
 }
@@ -167,10 +173,46 @@ type JobResource = { name?: string; properties?: { status?: string; jobType?: st
 
 const FAILED_STATES = ['Failed', 'Canceled', 'NotResponding'];
 
-/** `azureml://datastores/<ds>/paths/<p>`, also in the long `azureml://subscriptions/…/workspaces/<ws>/datastores/…` form. */
+/**
+ * `azureml://datastores/<ds>/paths/<p>`, also in the long `azureml://subscriptions/…/workspaces/<ws>/datastores/…`
+ * form, and the `azureml://datastores/<ds>/ExperimentRun/<p>` form Azure gives a job's `default`
+ * output (`azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.<job>`, no `/paths/`:
+ * recordings jobs/command-job-serverless-create-get.json and jobs/sweep-job-create-get.json;
+ * azure-ai-ml reads it with `OUTPUT_URI_REGEX_FORMAT` in azure/ai/ml/constants/_common.py), whose
+ * path is `ExperimentRun/<p>` in that datastore.
+ */
 export function parseDatastoreUri(uri: string): { datastore: string; path: string } | undefined {
-  const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i.exec(uri.trim());
-  return m ? { datastore: m[1]!, path: m[2]! } : undefined;
+  const m =
+    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/(?:paths(?:\/(.*))?|(ExperimentRun(?:\/.*)?))$/i.exec(
+      uri.trim(),
+    );
+  return m ? { datastore: m[1]!, path: (m[2] ?? m[3] ?? '').replace(/\/+$/, '') } : undefined;
+}
+
+/** Where a job output's URI points: a datastore path, another job's output, or an MLflow run's artifacts. */
+export type OutputLocation =
+  | { kind: 'datastore'; datastore: string; path: string }
+  | { kind: 'job-output'; job: string; output: string; sub?: string }
+  | { kind: 'run'; runId: string; path: string };
+
+/**
+ * Every form a job output URI takes on Azure ML (the recordings and the swagger's `JobOutput.uri`):
+ * the datastore forms of {@link parseDatastoreUri}, `azureml://jobs/<job>/outputs/<name>[/paths/<p>]`
+ * (azure-ai-ml `JOB_URI_REGEX_FORMAT`) and `runs:/<run>/<p>` (`MLFLOW_URI_REGEX_FORMAT`; an Azure ML
+ * run's artifacts are `ExperimentRun/dcid.<run>/` of `workspaceartifactstore`). Undefined for anything else.
+ */
+export function parseOutputUri(uri: string): OutputLocation | undefined {
+  const text = uri.trim();
+  const ds = parseDatastoreUri(text);
+  if (ds) return { kind: 'datastore', ...ds };
+  const job = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths(?:\/(.*))?)?\/?$/i.exec(text);
+  if (job) {
+    const sub = job[3]?.replace(/\/+$/, '');
+    return { kind: 'job-output', job: job[1]!, output: job[2]!, ...(sub ? { sub } : {}) };
+  }
+  const run = /^runs:\/([^/?]+)(?:\/(.*))?$/i.exec(text);
+  if (run) return { kind: 'run', runId: run[1]!, path: (run[2] ?? '').replace(/^\/+|\/+$/g, '') };
+  return undefined;
 }
 
 function joinPath(...parts: string[]): string {
@@ -265,22 +307,19 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
     return `its outputs: ${parts.join(', ')}`;
   };
 
-  const locate = (output: string, sub: string | undefined): { datastore: string; path: string; display: string } | undefined => {
+  const locate = async (output: string, sub: string | undefined): Promise<{ datastore: string; path: string; display: string } | undefined> => {
     let key = find(output);
     if (!key && output.toLowerCase() === 'artifacts') key = find('default') ?? 'default';
     if (!key) return undefined;
     const uri = outputs[key]?.uri ?? undefined;
-    let loc = uri ? parseDatastoreUri(uri) : undefined;
-    if (uri && !loc) {
-      throw new ConfigurationError(`Output '${output}' of job '${spec.job}' is stored at ${uri}, which is not a datastore path this action can read.`, { input: spec.input });
-    }
+    let loc = uri ? await outputUriLocation(uri, spec, deps) : undefined;
     // Azure's default places: the run's artifact folder, and azureml/<job>/<output>/ on the default datastore.
     loc ??= key === 'default' ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : { datastore: '', path: `azureml/${spec.job}/${key}` };
     const display = `azureml://jobs/${spec.job}/outputs/${output}${sub !== undefined ? `/paths/${sub}` : ''}`;
     return { datastore: loc.datastore, path: joinPath(loc.path, sub ?? ''), display };
   };
 
-  let target = locate(spec.output, spec.sub);
+  let target = await locate(spec.output, spec.sub);
   if (!target) {
     throw new ConfigurationError(`Job '${spec.job}' has no output '${spec.output}'; ${describe()}.`, {
       input: spec.input === 'path' ? 'path' : 'output',
@@ -293,7 +332,7 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
   let listing = await withAzureOperation(`listing the files of ${target.display}`, () => listModelBlobs(store.container, target!.path, deps.abortSignal));
   if (listing.files.length === 0 && !spec.outputGiven && find('model')) {
     // The shorthand's default (MLflow's artifacts/paths/model) is empty, but the job has an output named model.
-    const alt = locate('model', undefined)!;
+    const alt = (await locate('model', undefined))!;
     deps.info(`Job ${spec.job} has no MLflow model at ${spec.output}/paths/${spec.sub ?? ''}; using its output 'model'.`);
     target = alt;
     store = await datastoreStore(deps, target.datastore || (await deps.blobStore()).datastore.name, spec.input);
@@ -306,6 +345,33 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
     });
   }
   return fromBlobs(spec, target.display, store, listing, spec.job, deps);
+}
+
+/**
+ * The datastore location a job output URI names, following `azureml://jobs/…` references to the
+ * output of another job (a pipeline output bound to a step's) a few levels deep.
+ */
+async function outputUriLocation(uri: string, spec: Extract<ModelSourceSpec, { kind: 'job-output' }>, deps: SourceDeps, depth = 0): Promise<{ datastore: string; path: string }> {
+  const loc = parseOutputUri(uri);
+  const unreadable = () =>
+    new ConfigurationError(`Output '${spec.output}' of job '${spec.job}' is stored at ${uri}, which is not a datastore path this action can read.`, { input: spec.input });
+  if (!loc) throw unreadable();
+  if (loc.kind === 'datastore') return loc;
+  if (loc.kind === 'run') return { datastore: ARTIFACT_DATASTORE, path: joinPath(`ExperimentRun/dcid.${loc.runId}`, loc.path) };
+  if (depth >= 4) throw unreadable();
+  const other = await getJob(deps, loc.job, spec.input, 'job');
+  const outs = other.properties?.outputs ?? {};
+  const key = Object.keys(outs).find((k) => k === loc.output) ?? Object.keys(outs).find((k) => k.toLowerCase() === loc.output.toLowerCase());
+  const next = key ? outs[key]?.uri : undefined;
+  const base = next
+    ? await outputUriLocation(next, spec, deps, depth + 1)
+    : key === 'default' || loc.output.toLowerCase() === 'default' || loc.output.toLowerCase() === 'artifacts'
+      ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${loc.job}` }
+      : key
+        ? { datastore: '', path: `azureml/${loc.job}/${key}` }
+        : undefined;
+  if (!base) throw unreadable();
+  return { datastore: base.datastore, path: joinPath(base.path, loc.sub ?? '') };
 }
 
 function fromBlobs(spec: ModelSourceSpec, display: string, store: BlobStore, listing: BlobListing, jobName: string | undefined, deps: SourceDeps): ResolvedModel {

@@ -76,6 +76,11 @@ function modelStoreOver(arm: ArmClient, base: string, label: string, uri: (n: st
       withAzureOperation(`reading the versions of model '${name}' in ${label}`, async () => {
         const container = await arm.tryGet<{ properties?: { nextVersion?: unknown } }>(path(name));
         if (!container) return 1;
+        // Azure keeps the container's nextVersion (recording models/model-create-autoincrement.json,
+        // Entries[10]: latestVersion "1", nextVersion "2"); azure-ai-ml auto-increments from it alone.
+        // Only a container without it (older services) costs a listing of the versions.
+        const next = container.properties?.nextVersion;
+        if (typeof next === 'string' && /^\d+$/.test(next) && Number(next) >= 1) return Number(next);
         const names: string[] = [];
         for await (const v of arm.list<ModelVersion>(`${path(name)}/versions`, { query: { listViewType: 'All' } })) names.push(v.name);
         return numericNext(names, container.properties?.nextVersion);

@@ -53,10 +53,35 @@ export function normalizeTraffic(map: TrafficMap): TrafficMap {
   return out;
 }
 
-/** Equal when every deployment gets the same percent (absent = 0). */
+/**
+ * The map keyed by lower-cased deployment name (zeros dropped, percents of names differing only
+ * in case added up). A deployment created as `Green` is named `green` by the service, and
+ * Microsoft's SDK lower-cases the names in `traffic` / `mirror_traffic` before it writes them
+ * (Azure/azure-sdk-for-python PR #28715, "Fix uppercase handling of deployment name under
+ * traffic/mirror_traffic"), so a read-back may spell `Green` as `green`.
+ */
+export function foldTrafficCase(map: TrafficMap): TrafficMap {
+  const out: TrafficMap = {};
+  for (const [name, value] of Object.entries(map)) {
+    const key = name.toLowerCase();
+    out[key] = (out[key] ?? 0) + value;
+  }
+  return normalizeTraffic(out);
+}
+
+/** The percent a map gives `deployment`, whatever the case its key is spelled in (absent = 0). */
+export function trafficPercent(map: TrafficMap, deployment: string): number {
+  return foldTrafficCase(map)[deployment.toLowerCase()] ?? 0;
+}
+
+/**
+ * Equal when every deployment gets the same percent (absent = 0). Names compare
+ * case-insensitively (see {@link foldTrafficCase}), so a read-back written by the SDK in lower case
+ * is not taken for someone else's change.
+ */
 export function trafficEquals(a: TrafficMap, b: TrafficMap): boolean {
-  const x = normalizeTraffic(a);
-  const y = normalizeTraffic(b);
+  const x = foldTrafficCase(a);
+  const y = foldTrafficCase(b);
   const keys = Object.keys(x);
   return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
 }

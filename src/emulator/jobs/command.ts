@@ -17,7 +17,7 @@ import { LogShipper, STD_LOG, tailLines } from './logs.js';
 import { baseEnvironment, killGroup, signalGroup, startProcess } from './process.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
-import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation } from './uris.js';
+import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation, runArtifactsUri } from './uris.js';
 
 /** A failure the user can act on: becomes the job's error (code UserError). */
 export class JobFailure extends Error {
@@ -69,8 +69,8 @@ function envName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** Add what Azure adds on creation: the `default` output, the run's artifact folder. */
-async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promise<void> {
+/** Add what Azure adds on creation: the `default` output, the run's artifact folder (command and sweep jobs: recordings jobs/command-job-serverless-create-get.json, jobs/sweep-job-create-get.json). */
+export async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promise<void> {
   await rt.recorder.patch(jobId, (job) => {
     const props = job.properties;
     const outputs = asRecord(props.outputs) ?? {};
@@ -78,7 +78,8 @@ async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promi
     outputs.default = {
       jobOutputType: 'uri_folder',
       mode: 'ReadWriteMount',
-      uri: datastoreUri(ARTIFACT_DATASTORE, runArtifactsLocation(name).path),
+      // Azure's form, no /paths/ (recordings jobs/*: outputs.default.uri); see runArtifactsUri.
+      uri: runArtifactsUri(name),
     };
     props.outputs = outputs;
   });

@@ -10,7 +10,7 @@
 import { asRecord, parseDurationMs, parseJobId, pick, pickString, stringMap } from './arm.js';
 import { BindingError, substituteSearchSpace } from './bindings.js';
 import { createChildJob, ParentLog, runChild } from './children.js';
-import { fail, finishStopped, JobFailure } from './command.js';
+import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';
 import type { RunWarning } from '../mlflow/tracking.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
 import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './searchSpace.js';
@@ -111,6 +111,8 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
   const job = await rt.loadJob(jobId);
   if (!job) return { status: 'Failed' };
   await rt.ensureRun(jobId, job);
+  // A sweep has its own default output, its run's artifact folder (recording jobs/sweep-job-create-get.json Entries[2]).
+  await addDefaultOutput(rt, jobId, name);
   const scope = rt.scopeOf(ws);
   const props = job.properties;
   const experimentName = pickString(props, 'experimentName') ?? 'Default';
@@ -232,6 +234,9 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
       j.properties.properties = { ...stringMap(j.properties.properties), ...properties };
       const outputs = asRecord(j.properties.outputs) ?? {};
       for (const [k, v] of Object.entries(outputs)) {
+        // The sweep's default output stays its own artifact folder; azure-ai-ml downloads the best
+        // trial's outputs from the trial (JobOperations.download reads best_child_run_id).
+        if (k === 'default') continue;
         const uri = pickString(asRecord(bestOutputs[k]), 'uri');
         const o = asRecord(v);
         if (uri && o) o.uri = uri;

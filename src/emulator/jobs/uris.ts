@@ -4,6 +4,7 @@
  * the resource store.
  *
  *   azureml://datastores/<ds>/paths/<p>                      (also the long …/subscriptions/…/workspaces/<ws>/datastores/… form)
+ *   azureml://datastores/<ds>/ExperimentRun/dcid.<job>[/<p>]  a run's artifacts, as Azure names a job's default output
  *   azureml://jobs/<job>/outputs/<name>[/paths/<p>]          an output of an earlier job
  *   azureml:<name>:<version> | azureml:<name>@latest         a data (or model) asset
  *   /subscriptions/…/data|models|codes/<name>/versions/<v>   an asset's ARM id (also with an `azureml:` prefix)
@@ -35,11 +36,28 @@ export function datastoreUri(datastore: string, path: string): string {
   return `azureml://datastores/${datastore}/paths/${path.replace(/^\/+/, '')}`;
 }
 
-/** `azureml://datastores/<ds>/paths/<p>` (short or long form) → { datastore, path }. */
+/**
+ * The URI Azure gives a job's `default` output: `azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.<job>`,
+ * without `/paths/` and without a trailing slash (recordings jobs/command-job-serverless-create-get.json
+ * Entries[4] and [5], jobs/sweep-job-create-get.json Entries[2] and [3]: `outputs.default.uri`). The files are the run's
+ * artifact folder, {@link runArtifactsLocation}.
+ */
+export function runArtifactsUri(runId: string): string {
+  return `azureml://datastores/${ARTIFACT_DATASTORE}/ExperimentRun/dcid.${runId}`;
+}
+
+/**
+ * `azureml://datastores/<ds>/paths/<p>` (short or long form) → { datastore, path }; also the
+ * `azureml://datastores/<ds>/ExperimentRun/<p>` form Azure writes for run artifacts, where the path
+ * is `ExperimentRun/<p>` (azure-ai-ml `OUTPUT_URI_REGEX_FORMAT`, azure/ai/ml/constants/_common.py).
+ */
 export function parseDatastoreUri(uri: string): { datastore: string; path: string } | undefined {
-  const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/?(.*)$/i.exec(uri.trim());
+  const m =
+    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/(?:paths\/?(.*)|(ExperimentRun(?:\/.*)?))$/i.exec(
+      uri.trim(),
+    );
   if (!m) return undefined;
-  return { datastore: m[1]!, path: m[2]! };
+  return { datastore: m[1]!, path: m[2] ?? m[3]! };
 }
 
 function compareVersions(a: string, b: string): number {

@@ -199,6 +199,25 @@ function isNumeric(entity: Entity, schema: AttributeSchema): boolean {
   return entity.type === 'metric' || (entity.type === 'attribute' && schema.numbers.includes(entity.key));
 }
 
+/**
+ * What Azure ML's MLflow refuses in a `runs/search` filter that open-source MLflow takes, as a
+ * sentence (undefined when the filter is fine). Source: Microsoft's "Query & compare experiments
+ * and runs with MLflow", https://learn.microsoft.com/azure/machine-learning/how-to-track-experiments-mlflow
+ * — section "Filter runs by status" ("Expressions containing `attributes.status` in the parameter
+ * `filter_string` are not support at the moment") and the support matrix (no `LIKE`/`ILIKE`,
+ * no `!=` on tags). The wording of the error is ours: the docs do not quote Azure's message.
+ */
+export function azureMlUnsupportedFilter(comparisons: readonly Comparison[]): string | undefined {
+  for (const c of comparisons) {
+    if (c.entity.type === 'attribute' && c.entity.key === 'status') {
+      return "filtering runs by 'attributes.status' is not supported by Azure Machine Learning; search without it and filter the runs by their status";
+    }
+    if (c.op === 'LIKE' || c.op === 'ILIKE') return `the comparator '${c.op}' is not supported by Azure Machine Learning`;
+    if (c.entity.type === 'tag' && c.op === '!=') return "the comparator '!=' is not supported for tags by Azure Machine Learning";
+  }
+  return undefined;
+}
+
 /** Parse a filter string into comparisons joined by AND (MLflow has no OR). */
 export function parseFilter(filter: string | undefined, schema: AttributeSchema = RUN_ATTRIBUTES): Comparison[] {
   if (filter === undefined || filter.trim() === '') return [];

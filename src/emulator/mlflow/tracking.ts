@@ -25,6 +25,7 @@ import {
   encodePageToken,
   EXPERIMENT_ATTRIBUTES,
   matches,
+  azureMlUnsupportedFilter,
   parseFilter,
   parseOrderBy,
   RUN_ATTRIBUTES,
@@ -131,6 +132,11 @@ export const LIMITS = {
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
 /** Scope key of the plain `/api/2.0/mlflow` routes. */
 export const GENERIC_SCOPE = 'generic';
+
+/** True for the scope of a workspace's tracking service (not the generic MLflow server). */
+export function isWorkspaceScope(scopeKey: string): boolean {
+  return scopeKey.startsWith('ws:');
+}
 
 /** Scope key of a workspace (lower case, like ARM ids). */
 export function workspaceScope(subscriptionId: string, resourceGroup: string, workspace: string): string {
@@ -709,6 +715,10 @@ export class TrackingStore {
     }
     const view = parseViewType(opts.runViewType);
     const comparisons = parseFilter(opts.filter, RUN_ATTRIBUTES);
+    // A workspace's tracking service answers as Azure ML's MLflow does (see azureMlUnsupportedFilter);
+    // the generic MLflow server scope keeps open-source MLflow's grammar.
+    const refused = isWorkspaceScope(scopeKey) ? azureMlUnsupportedFilter(comparisons) : undefined;
+    if (refused) throw MlflowError.invalid(`Invalid filter '${opts.filter}': ${refused}`);
     const orderBy = (opts.orderBy ?? []).map((o) => parseOrderBy(o, RUN_ATTRIBUTES));
     const list = [...scope.runs.values()]
       .filter((r) => experimentIds.has(r.info.experiment_id))
