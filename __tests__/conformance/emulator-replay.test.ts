@@ -47,120 +47,19 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** `named('file', [entry indexes], why)` → KNOWN_DIFFERENCES entries. */
+function named(file: string, indexes: number[], why: string): Record<string, string> {
+  return Object.fromEntries(indexes.map((i) => [`${file}#${i}`, why]));
+}
+
 /**
- * What differs on purpose: `<file>#<entry index>` → why. Batch endpoints and schedules are issues
- * 15 ("every endpoint") and 14 ("every job"), not this one.
+ * What differs on purpose, one line each: `<file>#<entry index>` → why.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  "batch-endpoints/batch-endpoint-create-delete.json#0": "defect 10: api-version refused",
-  "batch-endpoints/batch-endpoint-create-delete.json#1": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#2": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#4": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#5": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#6": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#7": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-create-delete.json#10": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#0": "defect 10: api-version refused",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#1": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#2": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#4": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#5": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#8": "defect 10: api-version refused",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#13": "defect 10: api-version refused",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#14": "defect 10: api-version refused",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#15": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#16": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#18": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#19": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#20": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#22": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "batch-endpoints/batch-endpoint-deployment-invoke.json#23": "batch endpoints are not emulated yet (issue 15, every endpoint)",
-  "jobs/command-job-builder-code-upload.json#0": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#1": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#2": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#3": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#4": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#5": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#9": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#10": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#11": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#14": "defect 10: api-version refused",
-  "jobs/command-job-builder-code-upload.json#15": "defect 10: api-version refused",
-  "jobs/command-job-register-output.json#0": "defect 10: api-version refused",
-  "jobs/command-job-serverless-create-get.json#4": "defect 10: api-version refused",
-  "jobs/command-job-serverless-create-get.json#5": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#1": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#2": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#3": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#8": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#9": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#10": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#11": "defect 10: api-version refused",
-  "jobs/pipeline-job-create-update.json#12": "defect 10: api-version refused",
-  "jobs/pipeline-job-serverless-cancel-400.json#0": "defect 11: 36-character component version refused",
-  "jobs/pipeline-job-serverless-cancel-400.json#1": "defect 11: 36-character component version refused",
-  "jobs/pipeline-job-serverless-cancel-400.json#2": "defect 11: 36-character component version refused",
-  "jobs/sweep-job-create-get.json#0": "defect 10: api-version refused",
-  "jobs/sweep-job-create-get.json#1": "defect 10: api-version refused",
-  "jobs/sweep-job-create-get.json#2": "defect 10: api-version refused",
-  "jobs/sweep-job-create-get.json#3": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#0": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#1": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#5": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#6": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#7": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#8": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#10": "defect 10: api-version refused",
-  "models/model-create-autoincrement.json#11": "defect 10: api-version refused",
-  "models/model-crud-file.json#0": "defect 10: api-version refused",
-  "models/model-crud-file.json#1": "defect 10: api-version refused",
-  "models/model-crud-file.json#4": "defect 10: api-version refused",
-  "models/model-crud-file.json#5": "defect 10: api-version refused",
-  "models/model-crud-file.json#6": "defect 10: api-version refused",
-  "models/model-promote-to-registry.json#1": "defect 10: api-version refused",
-  "models/model-promote-to-registry.json#2": "defect 10: api-version refused",
-  "models/model-promote-to-registry.json#5": "defect 10: api-version refused",
-  "models/model-promote-to-registry.json#6": "defect 10: api-version refused",
-  "models/model-promote-to-registry.json#7": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#0": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#1": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#2": "defect 10: api-version refused, so the operation never started",
-  "online-endpoints/online-deployment-e2e.json#6": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#7": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#8": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#9": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#12": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#13": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#14": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#15": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#18": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#19": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#20": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#21": "defect 10: api-version refused, so the operation never started",
-  "online-endpoints/online-deployment-e2e.json#129": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#130": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#131": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#132": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#133": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#134": "defect 10: api-version refused, so the operation never started",
-  "online-endpoints/online-deployment-e2e.json#136": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#137": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#138": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#139": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#140": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#142": "defect 10: api-version refused",
-  "online-endpoints/online-deployment-e2e.json#143": "defect 10: api-version refused, so the operation never started",
-  "run-history/pipeline-job-download-rundata-logs.json#0": "defect 10: api-version refused",
-  "run-history/pipeline-job-download-rundata-logs.json#1": "defect 10: api-version refused",
-  "run-history/pipeline-job-download-rundata-logs.json#2": "defect 10: api-version refused",
-  "run-history/pipeline-job-download-rundata-logs.json#6": "defect 10: api-version refused",
-  "run-history/pipeline-job-download-rundata-logs.json#7": "defect 10: api-version refused",
-  "run-history/pipeline-job-download-rundata-logs.json#8": "defect 10: api-version refused",
-  "schedules/schedule-command-job-create-get-disable.json#4": "schedules are not emulated yet (issue 14, every job)",
-  "schedules/schedule-command-job-create-get-disable.json#5": "schedules are not emulated yet (issue 14, every job)",
-  "schedules/schedule-command-job-create-get-disable.json#7": "schedules are not emulated yet (issue 14, every job)",
-  "schedules/schedule-command-job-create-get-disable.json#8": "schedules are not emulated yet (issue 14, every job)",
-  "schedules/schedule-command-job-create-get-disable.json#9": "schedules are not emulated yet (issue 14, every job)",
+  ...named('batch-endpoints/batch-endpoint-create-delete.json', [1, 2, 4, 5, 6, 7, 10], 'batch endpoints are not emulated yet: issue 15 ("every endpoint")'),
+  ...named('batch-endpoints/batch-endpoint-deployment-invoke.json', [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23], 'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")'),
+  ...named('schedules/schedule-command-job-create-get-disable.json', [4, 5, 7, 8, 9], 'schedules are not emulated yet: issue 14 ("every job")'),
+  ...named('jobs/command-job-builder-code-upload.json', [15], "two different jobs whose random names Microsoft's test proxy sanitised to the same '000000000000000000000' (other experiment and environment): replayed, the second is a changed re-PUT of the first (409)"),
 };
 
 const LRO_HEADERS = ['Azure-AsyncOperation', 'Location', 'x-ms-async-operation-timeout'];
@@ -287,6 +186,9 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
     const ds = await call('GET', `${em.baseUrl}${base}/datastores/workspaceblobstore?api-version=${SETUP_API}`);
     const wsContainer = service.getContainerClient(String(((ds.body as Json).properties as Json).containerName));
     await wsContainer.getBlockBlobClient('LocalUpload/00000000000000000000000000000000/sklearn_regression_model.pkl').upload('model', 5);
+    // The recorded code and model PUTs answered 200: those versions existed (the upload was reused).
+    await setupPut(`${base}/codes/38b4fd9c-442f-42f8-8b87-601e5c35a88e/versions/1`, JSON.parse(rescopeText(JSON.stringify(rec.entries[12]!.RequestBody), scope)));
+    await setupPut(`${base}/models/mir_test_model/versions/1`, JSON.parse(rescopeText(JSON.stringify(rec.entries[18]!.RequestBody), scope)));
   }
 }
 
