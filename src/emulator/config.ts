@@ -108,10 +108,6 @@ export function supportedApiVersionsText(resourceType = 'workspaces/jobs'): stri
   return `'${apiVersionsFor(resourceType).join(', ')}'`;
 }
 
-/** The version an api-version's answer shapes follow: 2022-era (…-2022-12) or later. */
-export function apiVersionEra(v: string): 2022 | 2023 {
-  return v < '2023-01-01' ? 2022 : 2023;
-}
 
 /** Audiences (token `aud`) accepted on ARM routes unless configured otherwise. */
 export const DEFAULT_ARM_AUDIENCES = [

@@ -472,6 +472,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       work: () => cancelJob(job.id),
       resultStatus: 200,
     });
+    // 202 + Location + Retry-After (swagger 2024-10-01 Jobs_Cancel; no recording of a successful cancel).
     return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
   };
 
@@ -496,6 +497,8 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       },
       resultStatus: 200,
     });
+    // 202 + Location + x-ms-async-operation-timeout (swagger 2024-10-01 Jobs_Delete) and Azure-AsyncOperation,
+    // which Azure adds on its deletes although the swagger omits it (online-deployment-e2e.json entry 142).
     return {
       status: 202,
       headers: {

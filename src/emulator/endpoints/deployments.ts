@@ -217,7 +217,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
         // A create answers `Location` = the deployment's URL (online-endpoints/online-deployment-e2e.json entry 20).
         ...(result.existing ? {} : { Location: `${req.ctx.baseUrl}${result.resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` }),
-        'x-ms-async-operation-timeout': 'PT1H',
+        'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 20
       },
     };
   };
@@ -316,7 +316,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         body: null,
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT1H',
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
         },
       };
     });

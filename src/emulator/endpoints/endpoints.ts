@@ -237,7 +237,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
           Location: `${req.ctx.baseUrl}${resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}`,
-          'x-ms-async-operation-timeout': 'PT1H',
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entries 1, 133
         },
       };
     });
@@ -319,7 +319,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         body: null,
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT1H',
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
         },
       };
     });
