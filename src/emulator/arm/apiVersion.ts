@@ -18,7 +18,10 @@ export function checkApiVersion(path: string, query: URLSearchParams, location =
     // Resource types with their own api-version sets: the versions of config.ts (azure-rest-api-specs readme tags).
     const type = (resourceTypeFromPath(path) ?? 'workspaces').replace(/^locations\/.*/, 'locations').replace(/\/$/, '');
     if (!isSupportedApiVersion(v, type)) {
-      throw ArmErrors.unsupportedApiVersion(v, `${MLS_NAMESPACE}/${type}`, location, supportedApiVersionsText(type));
+      // ARM names the type without its namespace ("… for type 'workspaces/models'. The supported
+      // api-versions are '2020-09-01-preview, 2021-03-01-preview'. …": microsoft/vscode-tools-for-ai#940,
+      // Azure/azure-sdk-for-js#4097).
+      throw ArmErrors.unsupportedApiVersion(v, type, location, supportedApiVersionsText(type));
     }
   }
   return v;
