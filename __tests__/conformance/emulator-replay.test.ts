@@ -7,7 +7,7 @@
  * - the LRO headers present / absent (`Azure-AsyncOperation`, `Location`, `x-ms-async-operation-timeout`);
  * - the recorded body keys (top level, `properties`, the first list item, `error`), explicit nulls included;
  * - the enum values that matter: initial `provisioningState` of a PUT, job `status` on create, sweep
- *   `objective.goal`, the distinct status values of an operation's polls and their order, error codes
+ *   `objective.goal`, the traffic an endpoint PUT answers, the distinct status values of an operation's polls and their order, error codes
  *   (404 `NotFound` + `NoSuchEndpoint` detail, the `InnerError` chain of a refused cancel);
  * - a recorded body of `null` (delete) is answered with `null`.
  *
@@ -243,6 +243,8 @@ function valueDifferences(rec: RecordedEntry, recBody: unknown, got: unknown): s
     if (/\/jobs\/[^/]+$/i.test(new URL(rec.RequestUri).pathname) && rec.StatusCode === 201) same('job status on create', rp.status, gp.status);
   }
   if (isObj(rp.objective)) same('objective.goal', rp.objective.goal, isObj(gp.objective) ? gp.objective.goal : undefined);
+  // An endpoint PUT answers the traffic as it was; the new split shows after the operation (README observation 10).
+  if (rec.RequestMethod === 'PUT' && /\/onlineEndpoints\/[^/]+$/i.test(new URL(rec.RequestUri).pathname)) same('endpoint PUT traffic', rp.traffic, gp.traffic);
   if (isObj(r.error)) {
     same('error.code', r.error.code, isObj(g.error) ? g.error.code : undefined);
     const rd = Array.isArray(r.error.details) ? r.error.details : [];

@@ -53,6 +53,22 @@ export function presentEndpoint(res: ArmResource, ctx: RequestContext): ArmResou
   return out;
 }
 
+/**
+ * What a PUT answers while its operation runs: the traffic maps as they were (the new split shows
+ * only after the operation: online-endpoints/online-deployment-e2e.json entries 133, 136; README
+ * observation 10) and, for a create, no scoring or swagger URI yet (entry 1).
+ */
+function putAnswer(body: ArmResource, old: Obj, created: boolean): ArmResource {
+  const props = body.properties as Obj;
+  props.traffic = numberMap(old.traffic);
+  props.mirrorTraffic = numberMap(old.mirrorTraffic);
+  if (created) {
+    props.scoringUri = null;
+    props.swaggerUri = null;
+  }
+  return body;
+}
+
 function numberMap(v: unknown): Record<string, number> {
   return isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
 }
@@ -233,7 +249,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
         // with `Location` = the endpoint's URL (entry 1; README observation 1).
         status: 201,
-        body: presentEndpoint(resource, req.ctx),
+        body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing),
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
           Location: `${req.ctx.baseUrl}${resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}`,
