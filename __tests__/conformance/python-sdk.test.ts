@@ -154,7 +154,9 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('completes every operation the actions use', () => {
+  it('completes every operation the actions use', async () => {
+    const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: { method: string; path: string; query: string; status?: number; errorCode?: string }[] };
+    for (const r of log.requests) if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
     const failed = results.filter((r) => !r.ok);
     console.log(`azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`);
     for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)${r.ok ? '' : `: ${r.error}`}`);

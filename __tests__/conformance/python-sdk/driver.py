@@ -179,6 +179,28 @@ def main():
     created = op("jobs.create_or_update (command job, local code upload)", lambda: ml.jobs.create_or_update(job))
     job_name = created.name if created else "missing"
     op("jobs.get", lambda: ml.jobs.get(job_name))
+
+    def wait_completed():
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            status = ml.jobs.get(job_name).status
+            if status in ("Completed", "Failed", "Canceled", "NotResponding"):
+                if status != "Completed":
+                    raise AssertionError(f"job ended {status}")
+                return status
+            time.sleep(0.5)
+        raise AssertionError(f"job still {status} after 60 s")
+
+    op("jobs.get until Completed", wait_completed)
+    op("jobs.stream", lambda: ml.jobs.stream(job_name))
+    def download():
+        dest = os.path.join(work, "download")
+        ml.jobs.download(job_name, download_path=dest, all=True)
+        got = [os.path.relpath(os.path.join(d, f), dest) for d, _, fs in os.walk(dest) for f in fs]
+        if not any(g.endswith(os.path.join("outputs", "model.txt")) for g in got):
+            raise AssertionError(f"outputs/model.txt not downloaded (got {got})")
+
+    op("jobs.download (outputs)", download)
     op("jobs.list", lambda: next(iter(ml.jobs.list()), None))
 
     def cancel():
@@ -186,7 +208,9 @@ def main():
             command(code=os.path.join(work, "src"), command="sleep 60", environment="AzureML-sklearn-1.5@latest", compute="cpu-cluster", experiment_name="sdk-conformance")
         )
         ml.jobs.begin_cancel(j2.name).result()
-        return ml.jobs.get(j2.name)
+        status = ml.jobs.get(j2.name).status
+        if status not in ("CancelRequested", "Canceled"):
+            raise AssertionError(f"status after cancel: {status}")
 
     op("jobs.begin_cancel", cancel)
 
