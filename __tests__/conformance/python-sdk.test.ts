@@ -102,8 +102,8 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
     work = mkdtempSync(join(tmpdir(), 'aml-python-sdk-'));
     const https = em.https!.baseUrl;
     const config = {
-      armUrl: https,
-      tokenUrl: `${https}/${em.defaults.tenantId}/oauth2/v2.0/token`,
+      authorityHost: https,
+      tenantId: em.defaults.tenantId,
       subscriptionId: em.defaults.subscriptionId,
       resourceGroup: em.defaults.resourceGroup,
       workspaceName: em.defaults.workspaceName,
@@ -155,7 +155,8 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
   });
 
   it('completes every operation the actions use', async () => {
-    const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: { method: string; path: string; query: string; status?: number; errorCode?: string }[] };
+    const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: { method: string; path: string; query: string; operation: string; status?: number; errorCode?: string }[] };
+    if (process.env.PYTHON_SDK_LOG) writeFileSync(`${process.env.PYTHON_SDK_LOG}.requests`, log.requests.map((r) => `${r.status} ${r.method} ${r.operation} ${r.path}?${r.query}`).join('\n'));
     for (const r of log.requests) if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
     const failed = results.filter((r) => !r.ok);
     console.log(`azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`);

@@ -3,15 +3,15 @@ emulator. One JSON line per operation on stdout: {"name", "ok", "error"?, "secon
 {"summary": {"version", "ok", "total"}}.
 
 Configuration (environment):
-  EMULATOR_CONFIG  JSON {armUrl, tokenUrl, subscriptionId, resourceGroup, workspaceName, blobUrl, workDir}
+  EMULATOR_CONFIG  JSON {authorityHost, tenantId, subscriptionId, resourceGroup, workspaceName, blobUrl, workDir}
   REQUESTS_CA_BUNDLE  the test CA that signed the emulator's https certificate
 
 How the SDK reaches the emulator, with nothing but the SDK's own settings:
   - ARM: AZUREML_DEV_URL_MFE, the SDK's developer override of the ARM base url
     (azure/ai/ml/_utils/utils.py _get_mfe_url_override, read by MLClient through
     _azure_environments._get_base_url_from_metadata(is_local_mfe=True)); the test sets it.
-  - Credential: a TokenCredential (get_token) that asks the emulator's Entra-like token endpoint
-    (client credentials), as ClientSecretCredential would ask login.microsoftonline.com.
+  - Credential: azure-identity's ClientSecretCredential with `authority` at the emulator's https
+    listener (its Entra-like OpenID configuration and token endpoint).
   - Blob: azure-ai-ml 1.4.0 builds the storage url from a hard-coded template
     (constants/_common.py STORAGE_ACCOUNT_URLS "https://{}.blob.{}"), ignoring the datastore's
     `endpoint` and `protocol`; a real user would need DNS for <account>.blob.core.windows.net.
@@ -25,33 +25,12 @@ import time
 import traceback
 import uuid
 
-import requests
-from azure.core.credentials import AccessToken
-
 CONFIG = json.loads(os.environ["EMULATOR_CONFIG"])
-
-
-class EmulatorCredential:
-    """A TokenCredential against the emulator's token endpoint (client credentials grant)."""
-
-    def __init__(self, token_url):
-        self.token_url = token_url
-
-    def get_token(self, *scopes, **kwargs):
-        scope = scopes[0] if scopes else "https://management.azure.com/.default"
-        r = requests.post(
-            self.token_url,
-            data={"grant_type": "client_credentials", "client_id": "sdk-driver", "client_secret": "sdk-secret", "scope": scope},
-            timeout=30,
-        )
-        r.raise_for_status()
-        body = r.json()
-        return AccessToken(body["access_token"], int(time.time()) + int(body.get("expires_in", 3600)))
 
 
 def main():
     import azure.ai.ml
-    from azure.ai.ml import Input, MLClient, command
+    from azure.ai.ml import MLClient, command
     from azure.ai.ml.constants import _common as constants
     from azure.ai.ml.entities import (
         CodeConfiguration,
@@ -149,8 +128,32 @@ def main():
 
         extra["per_call_policies"] = [TemporaryWorkarounds()]
 
+    # azure-identity's own ClientSecretCredential (MSAL underneath) signing in at the
+    # emulator's Entra-like endpoints, as at login.microsoftonline.com. MSAL looks up an
+        # authority it does not know, and authority aliases, on login.microsoftonline.com
+    # (msal/authority.py, msal/application.py _get_instance_metadata); azure-identity
+    # 1.13.0b2 passes `instance_discovery=False` on to MSAL to skip that
+    # (azure/identity/_internal/msal_credentials.py), as `disable_instance_discovery=True`
+    # does in later azure-identity releases for Azure Stack and private clouds.
+    from azure.identity import ClientSecretCredential
+
+    credential = ClientSecretCredential(
+        CONFIG["tenantId"],
+        "sdk-driver",
+        "sdk-secret",
+        authority=CONFIG["authorityHost"].rstrip("/"),
+        instance_discovery=False,
+    )
+    if os.environ.get("DRIVER_TRACE"):
+        import logging
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    if op("credential.get_token", lambda: credential.get_token("https://management.azure.com/.default")) is None:
+        print(json.dumps({"summary": {"version": azure.ai.ml.__version__, "ok": 0, "total": 1}}), flush=True)
+        return
+
     ml = MLClient(
-        EmulatorCredential(CONFIG["tokenUrl"]),
+        credential,
         subscription_id=CONFIG["subscriptionId"],
         resource_group_name=CONFIG["resourceGroup"],
         workspace_name=CONFIG["workspaceName"],
