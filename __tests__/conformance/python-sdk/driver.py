@@ -28,6 +28,12 @@ import uuid
 CONFIG = json.loads(os.environ["EMULATOR_CONFIG"])
 
 
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    return True
+
+
 def main():
     import azure.ai.ml
     from azure.ai.ml import MLClient, command
@@ -162,14 +168,24 @@ def main():
     suffix = uuid.uuid4().hex[:6]
     endpoint_name = f"sdk-ep-{suffix}"
 
-    op("workspaces.get", lambda: ml.workspaces.get(CONFIG["workspaceName"]))
-    op("datastores.get_default (listSecrets)", lambda: ml.datastores.get_default(include_secrets=True))
-    op("datastores.get workspaceblobstore (listSecrets)", lambda: ml.datastores.get("workspaceblobstore", include_secrets=True))
-    op("computes.get", lambda: ml.compute.get("cpu-cluster"))
+    def workspace():
+        ws = ml.workspaces.get(CONFIG["workspaceName"])
+        check(ws.name == CONFIG["workspaceName"] and ws.location, f"workspace {ws.name} {ws.location}")
+        check(ws.discovery_url and ws.mlflow_tracking_uri, f"discovery {ws.discovery_url}, mlflow {ws.mlflow_tracking_uri}")
+
+    def datastore(get):
+        ds = get()
+        check(ds.name == "workspaceblobstore" and ds.account_name and ds.container_name, f"datastore {ds.name} {ds.account_name}/{ds.container_name}")
+        check(getattr(ds.credentials, "account_key", None), "no account key after listSecrets")
+
+    op("workspaces.get", workspace)
+    op("datastores.get_default (listSecrets)", lambda: datastore(lambda: ml.datastores.get_default(include_secrets=True)))
+    op("datastores.get workspaceblobstore (listSecrets)", lambda: datastore(lambda: ml.datastores.get("workspaceblobstore", include_secrets=True)))
+    op("computes.get", lambda: check(ml.compute.get("cpu-cluster").name == "cpu-cluster", "compute name"))
 
     env = Environment(name=f"sdk-env-{suffix}", version="1", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest")
     op("environments.create_or_update", lambda: ml.environments.create_or_update(env))
-    op("environments.get", lambda: ml.environments.get(env.name, version="1"))
+    op("environments.get", lambda: check(ml.environments.get(env.name, version="1").image == env.image, "environment image"))
 
     job = command(
         code=os.path.join(work, "src"),
@@ -181,7 +197,13 @@ def main():
     )
     created = op("jobs.create_or_update (command job, local code upload)", lambda: ml.jobs.create_or_update(job))
     job_name = created.name if created else "missing"
-    op("jobs.get", lambda: ml.jobs.get(job_name))
+    def job_get():
+        j = ml.jobs.get(job_name)
+        check(j.name == job_name and j.status, f"job {j.name} status {j.status}")
+        check(j.studio_url, "no studio url (properties.services.Studio.endpoint)")
+        check(j.outputs.get("default") is not None and j.outputs["default"].path, f"job outputs {j.outputs}")
+
+    op("jobs.get", job_get)
 
     def wait_completed():
         deadline = time.time() + 60
@@ -220,12 +242,20 @@ def main():
     model = Model(name=f"sdk-model-{suffix}", path=os.path.join(work, "model"), type="custom_model", description="from azure-ai-ml")
     created_model = op("models.create_or_update (local upload)", lambda: ml.models.create_or_update(model))
     model_version = created_model.version if created_model else "1"
-    op("models.get", lambda: ml.models.get(model.name, version=model_version))
-    op("models.list", lambda: list(ml.models.list(name=model.name)))
+    def model_get():
+        m = ml.models.get(model.name, version=model_version)
+        check(m.version == model_version and str(m.path).startswith("azureml://"), f"model {m.version} path {m.path}")
+
+    op("models.get", model_get)
+    op("models.list", lambda: check([m.version for m in ml.models.list(name=model.name)] == [model_version], "model versions listed"))
 
     endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key", description="azure-ai-ml conformance")
     op("online_endpoints.begin_create_or_update", lambda: ml.online_endpoints.begin_create_or_update(endpoint).result())
-    op("online_endpoints.get", lambda: ml.online_endpoints.get(endpoint_name))
+    def endpoint_get():
+        ep = ml.online_endpoints.get(endpoint_name)
+        check(ep.provisioning_state == "Succeeded" and ep.scoring_uri, f"endpoint {ep.provisioning_state} {ep.scoring_uri}")
+
+    op("online_endpoints.get", endpoint_get)
 
     def deployment(name):
         return ManagedOnlineDeployment(
@@ -254,20 +284,28 @@ def main():
         return out
 
     op("online_deployments.begin_create_or_update blue", lambda: ml.online_deployments.begin_create_or_update(deployment("blue")).result())
-    op("online_deployments.get", lambda: ml.online_deployments.get("blue", endpoint_name))
+    op("online_deployments.get", lambda: check(ml.online_deployments.get("blue", endpoint_name).provisioning_state == "Succeeded", "deployment state"))
     op("online_endpoints traffic update (blue 100)", lambda: set_traffic({"blue": 100}))
-    op("online_endpoints.get_keys (key)", lambda: ml.online_endpoints.get_keys(endpoint_name))
+    op("online_endpoints.get_keys (key)", lambda: check(ml.online_endpoints.get_keys(endpoint_name).primary_key, "no primary key"))
     op("online_endpoints.invoke blue (scoring)", lambda: invoke("blue"))
-    op("online_deployments.get_logs", lambda: ml.online_deployments.get_logs("blue", endpoint_name, lines=50))
+    def logs():
+        text = ml.online_deployments.get_logs("blue", endpoint_name, lines=50)
+        check("Init complete" in text, f"logs lack the scoring script's init line: {text[-500:]!r}")
+
+    op("online_deployments.get_logs", logs)
     op("online_deployments.begin_create_or_update green", lambda: ml.online_deployments.begin_create_or_update(deployment("green")).result())
-    op("online_deployments.list", lambda: list(ml.online_deployments.list(endpoint_name)))
+    op("online_deployments.list", lambda: check(sorted(d.name for d in ml.online_deployments.list(endpoint_name)) == ["blue", "green"], "deployments listed"))
     op("online_endpoints traffic update (green 100)", lambda: set_traffic({"blue": 0, "green": 100}))
     op("online_endpoints.invoke green (scoring)", lambda: invoke("green"))
     op("online_deployments.begin_delete blue", lambda: ml.online_deployments.begin_delete("blue", endpoint_name).result())
 
     token_ep = ManagedOnlineEndpoint(name=f"sdk-tok-{suffix}", auth_mode="aml_token")
     op("online_endpoints.begin_create_or_update (aml_token)", lambda: ml.online_endpoints.begin_create_or_update(token_ep).result())
-    op("online_endpoints.get_keys (aml_token)", lambda: ml.online_endpoints.get_keys(token_ep.name))
+    def token():
+        t = ml.online_endpoints.get_keys(token_ep.name)
+        check(t.access_token and t.expiry_time_utc, f"token {type(t).__name__}")
+
+    op("online_endpoints.get_keys (aml_token)", token)
 
     op("online_endpoints.begin_delete", lambda: ml.online_endpoints.begin_delete(endpoint_name).result())
     op("online_endpoints.begin_delete (aml_token)", lambda: ml.online_endpoints.begin_delete(token_ep.name).result())
