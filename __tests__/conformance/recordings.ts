@@ -114,3 +114,55 @@ export function recordedJson(e: RecordedEntry): unknown {
     return b;
   }
 }
+
+const RECORDED_WS_PREFIX =
+  /\/subscriptions\/00000000-0000-0000-0000-000000000(?![0-9a-f])\/resourceGroups\/00000(?![0-9A-Za-z_-])\/providers\/Microsoft\.MachineLearningServices\/workspaces\/00000(?![0-9A-Za-z_-])/gi;
+const RECORDED_SHORT_WS_PREFIX = /\/subscriptions\/00000000-0000-0000-0000-000000000(?![0-9a-f])\/resourcegroups\/00000(?![0-9A-Za-z_-])\/workspaces\/00000(?![0-9A-Za-z_-])/gi;
+
+/**
+ * Rewrites every recorded workspace reference inside a text (a JSON request body): ARM ids
+ * (`/subscriptions/…/resourceGroups/…/providers/…/workspaces/…`) and the short form of
+ * `azureml://subscriptions/…/resourcegroups/…/workspaces/…` URIs.
+ */
+export function rescopeText(text: string, to: Scope): string {
+  return text
+    .replace(RECORDED_WS_PREFIX, `/subscriptions/${to.subscriptionId}/resourceGroups/${to.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${to.workspace}`)
+    .replace(RECORDED_SHORT_WS_PREFIX, `/subscriptions/${to.subscriptionId}/resourcegroups/${to.resourceGroup}/workspaces/${to.workspace}`);
+}
+
+/** True for a request to an ARM operation-status URL (`…/mfeOperationsStatus/…`). */
+export function isOperationPoll(e: RecordedEntry): boolean {
+  return e.RequestMethod === 'GET' && /\/mfeOperationsStatus\//i.test(new URL(e.RequestUri).pathname);
+}
+
+/**
+ * One recorded control-plane interaction: a request and its answer, or a run of polls of the same
+ * operation-status URL collapsed into one (its distinct status values, in order).
+ */
+export interface ArmInteraction {
+  file: string;
+  /** Index of the (first) entry in the recording. */
+  index: number;
+  entries: RecordedEntry[];
+  poll: boolean;
+}
+
+/** The ARM interactions of a recording, in order; consecutive polls of one URL are one interaction. */
+export function armInteractions(r: Recording): ArmInteraction[] {
+  const out: ArmInteraction[] = [];
+  r.entries.forEach((e, index) => {
+    if (entryKind(e) !== 'arm') return;
+    const last = out[out.length - 1];
+    if (isOperationPoll(e) && last?.poll && last.entries[0]!.RequestUri === e.RequestUri && last.index + last.entries.length === index) {
+      last.entries.push(e);
+      return;
+    }
+    out.push({ file: r.file, index, entries: [e], poll: isOperationPoll(e) });
+  });
+  return out;
+}
+
+/** Distinct consecutive values, in order (`a a b b a` → `a b a`). */
+export function distinctRuns<T>(values: T[]): T[] {
+  return values.filter((v, i) => i === 0 || v !== values[i - 1]);
+}

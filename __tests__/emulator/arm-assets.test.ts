@@ -160,7 +160,9 @@ describe('asset versions', () => {
     expect((await arm(em, 'DELETE', `${wsPath(em)}/models/gone`)).status).toBe(204);
     const missing = await arm<ErrorBody>(em, 'GET', `${wsPath(em)}/models/gone`);
     expect(missing.status).toBe(404);
-    expect(missing.body.error.message).toBe("Could not find model 'gone' in workspace 'ws-emulator'.");
+    // Azure's answer (recording models/model-create-autoincrement.json entry 5).
+    expect(missing.body.error.message).toBe('The specified resource was not found.');
+    expect((missing.body.error as { details?: { code: string; message: string }[] }).details?.[0]).toMatchObject({ code: 'ModelNotFound', message: 'Model container with name: gone not found.' });
   });
 
   test('curated environments are seeded and resolve as azureml:<name>@latest', async () => {

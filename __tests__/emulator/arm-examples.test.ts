@@ -69,6 +69,12 @@ function workspaceToSdk(wire: Json): Json {
   return { ...rest, ...props };
 }
 
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  return v;
+}
+
 /** SDK objects carry Dates; compare as JSON. */
 function plain<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
@@ -87,7 +93,10 @@ function expectSwaggerValid(propertiesDefinition: string, body: Json): void {
   expect(Object.keys(body).filter((k) => !['id', 'name', 'type', 'systemData', 'properties'].includes(k))).toEqual([]);
   if (!haveSharedFixtures) return;
   const v = validatorFor('resource', propertiesDefinition);
-  const ok = v({ properties: plain(body.properties) });
+  // Azure sends explicit `null`s for unset objects the swagger does not mark x-nullable (job
+  // `identity`, `notificationSetting`, service `nodes`: ../shared/fixtures/azure-recordings/jobs/*):
+  // the recordings win, so nulls are not held against the schema.
+  const ok = v({ properties: withoutNulls(plain(body.properties)) });
   expect(ok, `${propertiesDefinition}:\n${describeErrors(v)}`).toBe(true);
 }
 
@@ -115,7 +124,9 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
     expectNoMissing(expected, raw.body);
     const sdk = plain(workspaceToWire((await client.workspaces.get(rg, name)) as unknown as Json));
     expectNoMissing(expected, sdk);
-    expectNoMissing(raw.body, sdk); // the SDK keeps every field the emulator sent
+    // The SDK keeps every field the emulator sent, except those its 2022-10-01 model does not know
+    // and Azure sends anyway (recorded workspace GETs, ../shared/fixtures/azure-recordings).
+    expectNoMissing(raw.body, sdk, ['/etag', '/properties/softDeleteEnabled', '/properties/linkedModelInventoryArmId', '/properties/sdkTelemetryAppInsightsKey', '/properties/sasGetterUri', '/properties/enableDataIsolation', '/properties/creationTime']);
     // Client-supplied values are kept (server-owned ones such as discoveryUrl are the emulator's).
     const clientProps = without(expected.properties as Json, 'discoveryUrl', 'serviceProvisionedResourceGroup', 'privateLinkCount', 'privateEndpointConnections');
     expect(differentValues(clientProps, (raw.body as Json).properties)).toEqual([]);
@@ -240,7 +251,7 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
       const created = await arm<Json>(em, 'PUT', `${wsPath(em)}/jobs/${name}`, request);
       expect(created.status).toBe(201);
       expectNoMissing(ex.responses['201']!.body, created.body, ignore);
-      expect((created.body.properties as Json).status).toBe('NotStarted');
+      expect((created.body.properties as Json).status).toBe('Starting');
       expectSwaggerValid('CommandJob', created.body);
       const raw = await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${name}`);
       expectNoMissing(getEx.responses['200']!.body, raw.body, ignore);
@@ -282,7 +293,8 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
         // Sent as the wire body (the SDK would drop output `mode`/`uri`, see above), read back by both.
         const created = await arm<Json>(em, 'PUT', `${wsPath(em)}/jobs/${name}`, { properties: props });
         expect(created.status).toBe(201);
-        expect((created.body.properties as Json).status).toBe('NotStarted');
+        // Recordings README observation 14: sweeps `Running`, pipelines on a compute `Preparing`.
+        expect((created.body.properties as Json).status).toBe(props.jobType === 'Sweep' ? 'Running' : props.computeId ? 'Preparing' : 'NotStarted');
         const raw = await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${name}`);
         const ignore = ['/properties/trial/resources/properties/string/'];
         expectNoMissing(expected, raw.body, ignore);

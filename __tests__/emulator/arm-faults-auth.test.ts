@@ -309,11 +309,13 @@ describe('ARM request checks', () => {
     const missing = await arm<ErrorBody>(em, 'GET', wsPath(em), undefined, { apiVersion: null });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toEqual({ code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' });
-    const old = await arm<ErrorBody>(em, 'GET', `${wsPath(em)}/jobs`, undefined, { apiVersion: '2021-03-01-preview' });
+    // 2022-01-01-preview has workspaces but no jobs (its readme tag has no mfe.json).
+    const old = await arm<ErrorBody>(em, 'GET', `${wsPath(em)}/jobs`, undefined, { apiVersion: '2022-01-01-preview' });
     expect(old.status).toBe(400);
     expect(old.body.error.code).toBe('NoRegisteredProviderFound');
-    expect(old.body.error.message).toMatch(/API version '2021-03-01-preview' for type 'Microsoft\.MachineLearningServices\/workspaces\/jobs'.*'2022-10-01', '2024-10-01' and later/);
-    for (const v of ['2022-10-01', '2024-10-01', '2025-01-01-preview']) {
+    expect(old.body.error.message).toMatch(/API version '2022-01-01-preview' for type 'workspaces\/jobs'.*'2021-03-01-preview, 2022-02-01-preview, .*, 2024-10-01, /);
+    expect((await arm(em, 'GET', wsPath(em), undefined, { apiVersion: '2022-01-01-preview' })).status).toBe(200);
+    for (const v of ['2022-02-01-preview', '2022-05-01', '2022-10-01-preview', '2023-04-01-preview', '2022-10-01', '2024-10-01', '2025-01-01-preview']) {
       expect((await arm(em, 'GET', `${wsPath(em)}/jobs`, undefined, { apiVersion: v })).status, v).toBe(200);
     }
   });

@@ -44,9 +44,10 @@ async function statusOf(name: string): Promise<string> {
 }
 
 describe('jobs', () => {
-  test('create: 201 NotStarted with Studio and Tracking services; GET and list see it', async () => {
+  test('create: 201 Starting with Studio and Tracking services; GET and list see it', async () => {
     const created = await client.jobs.createOrUpdate(rg, ws, 'job-create', commandJob('echo hello', { tags: { team: 'ml' }, displayName: 'first' }) as never);
-    expect(created.properties.status).toBe('NotStarted');
+    // A command job is answered `Starting` (recording jobs/command-job-register-output.json entry 0).
+    expect(created.properties.status).toBe('Starting');
     expect(created.properties.jobType).toBe('Command');
     const services = created.properties.services!;
     expect(services.Tracking).toMatchObject({ jobServiceType: 'Tracking', endpoint: `azureml://${em.host}/mlflow/v1.0${wsPath(em)}` });
@@ -186,12 +187,18 @@ describe('jobs', () => {
     expect([200, 202]).toContain(first.status);
   });
 
-  test('cancel of a finished job completes and leaves it as it was', async () => {
+  test('cancel of a finished job: 400 in terminal status, the job left as it was', async () => {
     await client.jobs.createOrUpdate(rg, ws, 'job-done', commandJob('echo done') as never);
     for (let i = 0; i < 200 && !TERMINAL.includes(await statusOf('job-done')); i++) await new Promise((r) => setTimeout(r, 50));
     const final = await statusOf('job-done');
     expect(TERMINAL).toContain(final);
-    await client.jobs.beginCancelAndWait(rg, ws, 'job-done', { updateIntervalInMs: 10 });
+    // Azure refuses it (recording jobs/pipeline-job-serverless-cancel-400.json entry 2).
+    const refused = await arm<Json>(em, 'POST', `${wsPath(em)}/jobs/job-done/cancel`);
+    expect(refused.status).toBe(400);
+    const error = refused.body.error as Json;
+    expect(error.code).toBe('UserError');
+    expect(error.message).toBe("The job job-done is in terminal status, it can't be canceled.");
+    await expect(client.jobs.beginCancelAndWait(rg, ws, 'job-done', { updateIntervalInMs: 10 })).rejects.toThrow(/terminal status/);
     expect(await statusOf('job-done')).toBe(final);
   });
 

@@ -125,9 +125,12 @@ test('api-version rules', () => {
   const q = (v?: string) => new URLSearchParams(v ? { 'api-version': v } : {});
   const p = '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/jobs';
   expect(checkApiVersion(p, q('2022-10-01'))).toBe('2022-10-01');
-  expect(checkApiVersion(p, q('2025-06-01'))).toBe('2025-06-01');
+  expect(checkApiVersion(p, q('2022-06-01-preview'))).toBe('2022-06-01-preview');
+  expect(checkApiVersion(p, q('2025-04-01'))).toBe('2025-04-01');
   expect(() => checkApiVersion(p, q())).toThrow(/api-version query parameter/);
-  expect(() => checkApiVersion(p, q('2023-04-01'))).toThrow(/No registered resource provider found/);
+  // Versions Azure never had (not in azure-rest-api-specs' readme tags).
+  expect(() => checkApiVersion(p, q('2023-01-01'))).toThrow(/No registered resource provider found/);
+  expect(() => checkApiVersion(p, q('2025-06-01'))).toThrow(/No registered resource provider found/);
   expect(() => checkApiVersion(p, q('latest'))).toThrow(/is invalid/);
   // Other providers (resource groups) take any well-formed version.
   expect(checkApiVersion('/subscriptions/s/resourcegroups/r', q('2021-04-01'))).toBe('2021-04-01');

@@ -292,7 +292,7 @@ describe('endpoint operations', () => {
     const current = await arm<Json>(em, 'GET', endpointPath(em, 'faulty'), undefined, { apiVersion: API });
     const started = Date.now();
     const put = await arm<Json>(em, 'PUT', endpointPath(em, 'faulty'), { location: 'eastus', properties: { ...(current.body.properties as Json), traffic: { blue: 0, green: 100 } } }, { apiVersion: API });
-    expect(put.status).toBe(200);
+    expect(put.status).toBe(201); // an endpoint update PUT is 201 (recording online-deployment-e2e.json entry 133)
     expect((put.body.properties as Json).provisioningState).toBe('Updating');
     const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'faulty')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey;
     expect((await score(`${em.baseUrl}/inference/faulty/score`, key, request)).deployment).toBe('blue');

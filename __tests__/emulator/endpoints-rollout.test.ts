@@ -123,7 +123,7 @@ describe('safe rollout of the azureml-examples sample', () => {
     const { name, body } = await deploymentBody('blue-deployment.yml', blueModel);
     const put = await armWait(em, 'PUT', deploymentPath(em, endpoint, name), body);
     expect(put.response.status).toBe(201);
-    expect((put.response.body.properties as Json).provisioningState).toBe('Creating');
+    expect((put.response.body.properties as Json).provisioningState).toBe('Updating'); // a new deployment is Updating (recordings README observation 7)
     expect(put.status).toBe('Succeeded');
     const got = await arm<Json>(em, 'GET', deploymentPath(em, endpoint, name), undefined, { apiVersion: API });
     const props = got.body.properties as Json;

@@ -88,7 +88,8 @@ export async function waitOperation(em: RunningEmulator, r: RawResponse<unknown>
   while (Date.now() < deadline) {
     if (asyncUrl) {
       const s = (await (await fetch(asyncUrl, { headers: auth })).json()) as OperationOutcome;
-      if (s.status !== 'InProgress') return s;
+      // Endpoint operations report `Updating` while they run, as Azure's do (recordings README observation 2).
+      if (!['InProgress', 'Updating', 'Creating'].includes(s.status)) return s;
     } else if (location) {
       const res = await fetch(location, { headers: auth });
       if (res.status !== 202) {

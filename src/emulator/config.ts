@@ -32,21 +32,82 @@ export function resolveTimings(partial?: Partial<EmulatorTimings>): EmulatorTimi
 }
 
 /**
- * api-versions of Microsoft.MachineLearningServices the emulator answers: 2022-10-01 (what
- * `@azure/arm-machinelearning` 2.1.1 sends) and 2024-10-01 or later (stable or preview).
+ * api-versions of Microsoft.MachineLearningServices: the one table, from the package tags of
+ * Azure/azure-rest-api-specs specification/machinelearningservices/resource-manager/readme.md
+ * (package-2025-04-01 … package-2018-03-preview; each tag's input files). Versions whose tag has
+ * `mfe.json` serve the workspace children the emulator has (jobs, codes/environments/data/models/
+ * components, datastores, online endpoints, operation status); every version has workspaces and
+ * computes (`machineLearningServices.json`). The recordings use 2022-02-01-preview … 2023-04-01-preview
+ * (../shared/fixtures/azure-recordings); `@azure/arm-machinelearning` 2.1.1 sends 2022-10-01.
  */
-export const EXACT_API_VERSIONS = ['2022-10-01'];
-export const MIN_API_VERSION = '2024-10-01';
+export const MFE_API_VERSIONS = [
+  '2021-03-01-preview',
+  '2022-02-01-preview',
+  '2022-05-01',
+  '2022-06-01-preview',
+  '2022-10-01',
+  '2022-10-01-preview',
+  '2022-12-01-preview',
+  '2023-02-01-preview',
+  '2023-04-01',
+  '2023-04-01-preview',
+  '2023-06-01-preview',
+  '2023-08-01-preview',
+  '2023-10-01',
+  '2024-01-01-preview',
+  '2024-04-01',
+  '2024-04-01-preview',
+  '2024-07-01-preview',
+  '2024-10-01',
+  '2024-10-01-preview',
+  '2025-01-01-preview',
+  '2025-04-01',
+  '2025-04-01-preview',
+] as const;
 
-export function isSupportedApiVersion(v: string): boolean {
-  if (EXACT_API_VERSIONS.includes(v)) return true;
-  const m = /^(\d{4}-\d{2}-\d{2})(-preview)?$/.exec(v);
-  return m !== null && m[1]! >= MIN_API_VERSION;
+/** Versions that have workspaces and computes only (machineLearningServices.json without mfe.json). */
+export const WORKSPACE_ONLY_API_VERSIONS = [
+  '2018-03-01-preview',
+  '2018-11-19',
+  '2019-05-01',
+  '2019-06-01',
+  '2019-11-01',
+  '2020-01-01',
+  '2020-02-18-preview',
+  '2020-03-01',
+  '2020-04-01',
+  '2020-04-01-preview',
+  '2020-05-01-preview',
+  '2020-05-15-preview',
+  '2020-06-01',
+  '2020-08-01',
+  '2020-09-01-preview',
+  '2021-01-01',
+  '2021-04-01',
+  '2021-07-01',
+  '2022-01-01-preview',
+] as const;
+
+/** Resource types (below the provider) that every api-version has. */
+const WORKSPACE_LEVEL_TYPES = ['workspaces', 'workspaces/computes'];
+
+/** All api-versions a resource type has, oldest first. */
+export function apiVersionsFor(resourceType: string): string[] {
+  const t = resourceType.toLowerCase();
+  const all = WORKSPACE_LEVEL_TYPES.includes(t) || t === '' ? [...WORKSPACE_ONLY_API_VERSIONS, ...MFE_API_VERSIONS] : [...MFE_API_VERSIONS];
+  return all.sort();
 }
 
-export function supportedApiVersionsText(): string {
-  return `${EXACT_API_VERSIONS.map((v) => `'${v}'`).join(', ')}, '${MIN_API_VERSION}' and later`;
+/** Whether Azure has api-version `v` for the resource type (`workspaces/jobs`, …). */
+export function isSupportedApiVersion(v: string, resourceType = 'workspaces/jobs'): boolean {
+  return apiVersionsFor(resourceType).includes(v);
 }
+
+/** ARM's list in its NoRegisteredProviderFound message: `'v1, v2, …'`. */
+export function supportedApiVersionsText(resourceType = 'workspaces/jobs'): string {
+  return `'${apiVersionsFor(resourceType).join(', ')}'`;
+}
+
 
 /** Audiences (token `aud`) accepted on ARM routes unless configured otherwise. */
 export const DEFAULT_ARM_AUDIENCES = [

@@ -14,9 +14,15 @@ export function checkApiVersion(path: string, query: URLSearchParams, location =
   // The provider whose api-version rules apply is the last one in the path: Azure Monitor's
   // `…/onlineEndpoints/{e}/providers/Microsoft.Insights/metrics` has its own versions.
   const lastProvider = /\/providers\/([^/]+)\/(?!.*\/providers\/)/i.exec(path)?.[1]?.toLowerCase();
-  if (lastProvider === MLS_NAMESPACE.toLowerCase() && !isSupportedApiVersion(v)) {
-    const type = resourceTypeFromPath(path) ?? 'workspaces';
-    throw ArmErrors.unsupportedApiVersion(v, `${MLS_NAMESPACE}/${type.replace(/^locations\/.*/, 'locations')}`.replace(/\/$/, ''), location, supportedApiVersionsText());
+  if (lastProvider === MLS_NAMESPACE.toLowerCase()) {
+    // Resource types with their own api-version sets: the versions of config.ts (azure-rest-api-specs readme tags).
+    const type = (resourceTypeFromPath(path) ?? 'workspaces').replace(/^locations\/.*/, 'locations').replace(/\/$/, '');
+    if (!isSupportedApiVersion(v, type)) {
+      // ARM names the type without its namespace ("… for type 'workspaces/models'. The supported
+      // api-versions are '2020-09-01-preview, 2021-03-01-preview'. …": microsoft/vscode-tools-for-ai#940,
+      // Azure/azure-sdk-for-js#4097).
+      throw ArmErrors.unsupportedApiVersion(v, type, location, supportedApiVersionsText(type));
+    }
   }
   return v;
 }

@@ -8,10 +8,11 @@
  * `codes/{name}/versions/{version}/startPendingUpload` returns a SAS URI into Azurite.
  */
 import { randomUUID } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { ArmErrors } from './errors.js';
-import { isObject, jsonEqual, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { apiVersionOf, isObject, jsonEqual, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { DEFAULT_BLOBSTORE } from './datastores.js';
 import { childId, parseWorkspaceChildId, sameScope, scopeFromParams, type WorkspaceScope } from './ids.js';
 import { intParam, matchesKeyValueFilter, page } from './paging.js';
@@ -37,7 +38,10 @@ interface AssetKind {
 
 const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable'];
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
-const VERSION_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,29}$/;
+// The swagger gives versions no pattern; Azure takes 32-character hashes (anonymous environments,
+// recording batch-endpoints/batch-endpoint-deployment-invoke.json entry 8) and GUIDs (anonymous
+// components, jobs/pipeline-job-serverless-cancel-400.json entry 0). Same limits as names.
+const VERSION_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
 const MUTABLE = ['description', 'tags', 'isArchived', 'stage'];
 
 function requireString(props: Record<string, unknown>, key: string, label: string): void {
@@ -100,6 +104,16 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
     },
     versionDefaults: (p) => {
       p.environmentType = p.environmentType === 'Curated' ? 'Curated' : 'UserCreated';
+      // A YAML condaFile comes back re-serialised as JSON (recordings README observation 23;
+      // online-endpoints/online-deployment-e2e.json entry 13).
+      if (typeof p.condaFile === 'string' && !p.condaFile.trim().startsWith('{')) {
+        try {
+          const parsed: unknown = parseYaml(p.condaFile);
+          if (isObject(parsed)) p.condaFile = JSON.stringify(parsed, null, 2);
+        } catch {
+          // not YAML: kept as sent
+        }
+      }
       p.osType ??= 'Linux';
       p.autoRebuild ??= 'Disabled';
     },
@@ -129,6 +143,9 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
     validateVersion: (p) => requireString(p, 'modelUri', 'model'),
     versionDefaults: (p) => {
       p.modelType ??= 'CustomModel';
+      // Azure always answers `flavors: {}` and `jobName: null` (models/model-create-autoincrement.json entry 6).
+      p.flavors ??= {};
+      p.jobName ??= null;
     },
   },
 };
@@ -232,7 +249,10 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
     const c = await deps.store.get(containerIdOf(scope, req.params.name!));
-    if (!c) throw ArmErrors.notFound(kind.label, req.params.name!, scope.workspaceName);
+    if (!c) {
+      if (kind.segment === 'models') throw ArmErrors.modelContainerNotFound(req.params.name!);
+      throw ArmErrors.notFound(kind.label, req.params.name!, scope.workspaceName);
+    }
     return { status: 200, body: c };
   };
 
@@ -324,7 +344,7 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
     const v = await deps.store.get(versionIdOf(scope, req.params.name!, req.params.version!));
-    if (!v) throw ArmErrors.notFound(`${kind.label} version`, `${req.params.name}:${req.params.version}`, scope.workspaceName);
+    if (!v) throw ArmErrors.assetVersionNotFound(kind.label, req.params.name!, req.params.version!);
     return { status: 200, body: v };
   };
 
@@ -401,7 +421,8 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
       refreshContainer(c, await deps.store.list(`${containerId}/versions`));
       if (container) c.systemData = modifiedSystemData(container.systemData, req.ctx, req.ctx.now);
       await deps.store.put(containerId, c);
-      return { status: 201, body: created };
+      // 201 with `Location` = the version's URL (recordings README observation 23; models/model-create-autoincrement.json entry 6).
+      return { status: 201, body: created, headers: { Location: `${req.ctx.baseUrl}${id}?api-version=${encodeURIComponent(apiVersionOf(req))}` } };
     });
   };
 

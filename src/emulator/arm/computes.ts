@@ -40,6 +40,8 @@ export function amlCompute(scope: WorkspaceScope, location: string, seed: Cluste
       createdOn: t,
       modifiedOn: t,
       provisioningErrors: null,
+      // Keys of a recorded AmlCompute (jobs/pipeline-job-create-update.json entry 1).
+      resourceId: null,
       isAttachedCompute: false,
       disableLocalAuth: true,
       properties: {
@@ -56,6 +58,9 @@ export function amlCompute(scope: WorkspaceScope, location: string, seed: Cluste
         targetNodeCount: 0,
         nodeStateCounts: { idleNodeCount: 0, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
         enableNodePublicIp: true,
+        subnet: null,
+        virtualMachineImage: null,
+        enableBatchPrivateLink: false,
         propertyBag: null,
       },
     },

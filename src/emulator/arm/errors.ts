@@ -23,6 +23,12 @@ export interface ArmErrorOptions {
   headers?: Record<string, string>;
   /** Errors raised by the ML service itself (not ARM) carry its component name, like Azure's. */
   component?: 'managementfrontend';
+  /**
+   * The service's nested InnerError codes, outermost first: `additionalInfo` gets
+   * `{ type: 'InnerError', info: { value: { code, innerError: { … null } } } }` (recordings:
+   * jobs/pipeline-job-serverless-cancel-400.json entry 2, jobs/command-job-builder-code-upload.json entry 0).
+   */
+  innerError?: string[];
 }
 
 /** An error with an HTTP status and an Azure error code; thrown by handlers, caught by the server. */
@@ -43,6 +49,10 @@ export class ArmError extends Error {
     if (this.options.component !== undefined) {
       error.details = this.options.details ?? [];
       error.additionalInfo = [{ type: 'ComponentName', info: { value: this.options.component } }];
+      if (this.options.innerError && this.options.innerError.length > 0) {
+        const chain = this.options.innerError.reduceRight<unknown>((inner, code) => ({ code, innerError: inner }), null);
+        error.additionalInfo.push({ type: 'InnerError', info: { value: chain } });
+      }
     } else if (this.options.details !== undefined) {
       error.details = this.options.details;
     }
@@ -201,6 +211,31 @@ export const ArmErrors = {
   },
 
   // --- the ML service (MFE) ---------------------------------------------------------------------
+  /** An asset version that does not exist (recording jobs/command-job-builder-code-upload.json entry 0: data). */
+  assetVersionNotFound(kind: string, name: string, version: string): ArmError {
+    const label = kind.charAt(0).toUpperCase() + kind.slice(1);
+    return new ArmError(404, 'UserError', `${label} version ${name}:${version} (${kind}ContainerName:version) not found.`, {
+      ...MFE,
+      details: [],
+      innerError: ['NotFoundError'],
+    });
+  },
+  /** A model container that does not exist (recording models/model-create-autoincrement.json entry 5). */
+  modelContainerNotFound(name: string): ArmError {
+    return new ArmError(404, 'UserError', 'The specified resource was not found.', {
+      ...MFE,
+      details: [{ code: 'ModelNotFound', message: `Model container with name: ${name} not found.`, details: [], additionalInfo: [] } as ArmErrorDetail],
+    });
+  },
+  /** A job that ended cannot be canceled (recording jobs/pipeline-job-serverless-cancel-400.json entry 2). */
+  cancelTerminalJob(name: string, jobType: string): ArmError {
+    const pipeline = jobType === 'Pipeline';
+    return new ArmError(400, 'UserError', `The ${pipeline ? 'pipeline run' : 'job'} ${name} is in terminal status, it can't be canceled.`, {
+      ...MFE,
+      details: [],
+      innerError: ['BadArgument', 'ArgumentInvalid', pipeline ? 'CancelPipelineRunInTerminalStatus' : 'CancelRunInTerminalStatus'],
+    });
+  },
   notFound(kind: ResourceKindName, name: string, workspace: string): ArmError {
     return new ArmError(404, 'UserError', `Could not find ${kind} '${name}' in workspace '${workspace}'.`, {
       ...MFE,

@@ -18,7 +18,7 @@ import { ArmErrors } from './errors.js';
 import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
-import { createdSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './systemData.js';
 import { trackingUri } from './workspaces.js';
 
 export const JOB_STATUSES = [
@@ -88,6 +88,7 @@ export function presentJob(job: ArmResource, ctx: RequestContext, tenantId: stri
     s.status ??= null;
     s.errorMessage ??= null;
     s.properties ??= null;
+    s.nodes ??= null; // jobs/pipeline-job-serverless-cancel-400.json entry 1
   }
   props.services = services;
   out.properties = props;
@@ -117,10 +118,18 @@ function requireStr(o: Record<string, unknown>, key: string, at: string, why: st
   return v;
 }
 
-function checkEnum(v: unknown, allowed: readonly string[], target: string, what: string): void {
-  if (typeof v !== 'string' || !allowed.includes(v)) {
+/**
+ * Checks `o[key]` against an enum and writes back Azure's spelling: the service takes enum values
+ * in any case and answers with its own (sweep `goal: "maximize"` → `"Maximize"`, recording
+ * jobs/sweep-job-create-get.json entry 2; batch `authMode: "aadToken"` → `"AADToken"`, README observation 13).
+ */
+function checkEnum(o: Record<string, unknown>, key: string, allowed: readonly string[], target: string, what: string): void {
+  const v = o[key];
+  const canonical = typeof v === 'string' ? allowed.find((a) => a.toLowerCase() === v.toLowerCase()) : undefined;
+  if (canonical === undefined) {
     fail(target, `${what} '${String(v)}' is not valid; expected one of ${allowed.join(', ')}.`);
   }
+  o[key] = canonical;
 }
 
 function checkInputs(inputs: unknown, at: string): void {
@@ -129,12 +138,12 @@ function checkInputs(inputs: unknown, at: string): void {
   for (const [name, input] of Object.entries(inputs)) {
     const t = `${at}.${name}`;
     if (!isObject(input)) fail(t, `Input '${name}' must be an object with 'jobInputType'.`);
-    checkEnum(input.jobInputType, INPUT_TYPES, `${t}.jobInputType`, `Input '${name}': jobInputType`);
+    checkEnum(input, 'jobInputType', INPUT_TYPES, `${t}.jobInputType`, `Input '${name}': jobInputType`);
     if (input.jobInputType === 'literal') {
       if (typeof input.value !== 'string') fail(`${t}.value`, `Literal input '${name}' needs a string 'value'.`);
     } else {
       if (typeof input.uri !== 'string' || input.uri === '') fail(`${t}.uri`, `Input '${name}' of type '${String(input.jobInputType)}' needs 'uri'.`);
-      if (input.mode !== undefined && input.mode !== null) checkEnum(input.mode, INPUT_MODES, `${t}.mode`, `Input '${name}': mode`);
+      if (input.mode !== undefined && input.mode !== null) checkEnum(input, 'mode', INPUT_MODES, `${t}.mode`, `Input '${name}': mode`);
     }
   }
 }
@@ -145,15 +154,15 @@ function checkOutputs(outputs: unknown, at: string): void {
   for (const [name, output] of Object.entries(outputs)) {
     const t = `${at}.${name}`;
     if (!isObject(output)) fail(t, `Output '${name}' must be an object with 'jobOutputType'.`);
-    checkEnum(output.jobOutputType, OUTPUT_TYPES, `${t}.jobOutputType`, `Output '${name}': jobOutputType`);
-    if (output.mode !== undefined && output.mode !== null) checkEnum(output.mode, OUTPUT_MODES, `${t}.mode`, `Output '${name}': mode`);
+    checkEnum(output, 'jobOutputType', OUTPUT_TYPES, `${t}.jobOutputType`, `Output '${name}': jobOutputType`);
+    if (output.mode !== undefined && output.mode !== null) checkEnum(output, 'mode', OUTPUT_MODES, `${t}.mode`, `Output '${name}': mode`);
   }
 }
 
 function checkDistribution(d: unknown, at: string): void {
   if (d === undefined || d === null) return;
   if (!isObject(d)) fail(at, `'${at}' must be an object with 'distributionType'.`);
-  checkEnum(d.distributionType, DISTRIBUTION_TYPES, `${at}.distributionType`, 'distributionType');
+  checkEnum(d, 'distributionType', DISTRIBUTION_TYPES, `${at}.distributionType`, 'distributionType');
 }
 
 function checkResources(r: unknown, at: string): void {
@@ -190,11 +199,11 @@ async function checkTrial(deps: ArmDeps, scope: WorkspaceScope, trial: Record<st
  */
 export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   const p = structuredClone(input);
-  const jobType = p.jobType;
-  if (jobType === undefined || jobType === null) {
+  if (p.jobType === undefined || p.jobType === null) {
     fail('properties.jobType', `The property 'jobType' is required: one of ${SUPPORTED_JOB_TYPES.join(', ')}.`);
   }
-  checkEnum(jobType, ALL_JOB_TYPES, 'properties.jobType', 'jobType');
+  checkEnum(p, 'jobType', ALL_JOB_TYPES, 'properties.jobType', 'jobType');
+  const jobType = p.jobType;
   if (!SUPPORTED_JOB_TYPES.includes(jobType as string)) {
     fail('properties.jobType', `jobType '${String(jobType)}' is not supported by the Azure ML emulator; it runs ${SUPPORTED_JOB_TYPES.join(', ')} jobs.`);
   }
@@ -209,7 +218,7 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
   }
   if (p.identity !== undefined && p.identity !== null) {
     if (!isObject(p.identity)) fail('properties.identity', "'identity' must be an object with 'identityType'.");
-    checkEnum(p.identity.identityType, IDENTITY_TYPES, 'properties.identity.identityType', 'identityType');
+    checkEnum(p.identity, 'identityType', IDENTITY_TYPES, 'properties.identity.identityType', 'identityType');
   }
   for (const k of ['tags', 'properties', 'services', 'environmentVariables']) {
     if (p[k] !== undefined && p[k] !== null && !isObject(p[k])) fail(`properties.${k}`, `'${k}' must be an object.`);
@@ -230,11 +239,11 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
     case 'Sweep': {
       const objective = p.objective;
       if (!isObject(objective)) fail('properties.objective', `The property 'objective' is required ${why}.`);
-      checkEnum(objective.goal, GOALS, 'properties.objective.goal', 'objective.goal');
+      checkEnum(objective, 'goal', GOALS, 'properties.objective.goal', 'objective.goal');
       requireStr(objective, 'primaryMetric', 'properties.objective', why);
       const sampling = p.samplingAlgorithm;
       if (!isObject(sampling)) fail('properties.samplingAlgorithm', `The property 'samplingAlgorithm' is required ${why}.`);
-      checkEnum(sampling.samplingAlgorithmType, SAMPLING_TYPES, 'properties.samplingAlgorithm.samplingAlgorithmType', 'samplingAlgorithmType');
+      checkEnum(sampling, 'samplingAlgorithmType', SAMPLING_TYPES, 'properties.samplingAlgorithm.samplingAlgorithmType', 'samplingAlgorithmType');
       if (!isObject(p.searchSpace)) fail('properties.searchSpace', `The property 'searchSpace' is required ${why} and must be an object.`);
       if (!isObject(p.trial)) fail('properties.trial', `The property 'trial' is required ${why}.`);
       await checkTrial(deps, scope, p.trial, 'properties.trial', why);
@@ -248,7 +257,7 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
       }
       if (p.earlyTermination !== undefined && p.earlyTermination !== null) {
         if (!isObject(p.earlyTermination)) fail('properties.earlyTermination', "'earlyTermination' must be an object.");
-        checkEnum(p.earlyTermination.policyType, POLICY_TYPES, 'properties.earlyTermination.policyType', 'policyType');
+        checkEnum(p.earlyTermination, 'policyType', POLICY_TYPES, 'properties.earlyTermination.policyType', 'policyType');
       }
       break;
     }
@@ -293,7 +302,49 @@ function applyJobDefaults(p: Record<string, unknown>, name: string): void {
     p.jobs ??= {};
     p.settings ??= {};
   }
-  p.status = 'NotStarted';
+  // Keys Azure always answers, `null` when not set (recorded job bodies: jobs/*.json, 2022-06 … 2023-04).
+  for (const k of JOB_NULL_KEYS[String(p.jobType)] ?? []) if (p[k] === undefined) p[k] = null;
+  p.status = initialJobStatus(p);
+}
+
+/** Keys present (often `null`) in every recorded job body, per job type. */
+const JOB_NULL_KEYS: Record<string, string[]> = {
+  // jobs/command-job-register-output.json entry 0, jobs/command-job-serverless-create-get.json entry 4
+  Command: ['computeId', 'identity', 'componentId', 'codeId', 'distribution', 'limits', 'autologgerSettings', 'notificationSetting', 'secretsConfiguration', 'queueSettings'],
+  // jobs/sweep-job-create-get.json entry 2
+  Sweep: ['computeId', 'identity', 'componentId', 'notificationSetting', 'secretsConfiguration', 'earlyTermination', 'limits', 'queueSettings'],
+  // jobs/pipeline-job-create-update.json entry 8, jobs/pipeline-job-serverless-cancel-400.json entry 1
+  Pipeline: ['computeId', 'identity', 'componentId', 'sourceJobId', 'notificationSetting', 'secretsConfiguration'],
+};
+
+/**
+ * The status a new job is answered with (recordings README observation 14): command jobs
+ * `Starting` (jobs/command-job-register-output.json entry 0), sweeps `Running`
+ * (jobs/sweep-job-create-get.json entry 2), pipelines `Preparing` on a compute
+ * (jobs/pipeline-job-create-update.json entry 8) and `NotStarted` serverless
+ * (jobs/pipeline-job-serverless-cancel-400.json entry 1).
+ */
+function initialJobStatus(p: Record<string, unknown>): string {
+  switch (p.jobType) {
+    case 'Command':
+      return 'Starting';
+    case 'Sweep':
+      return 'Running';
+    case 'Pipeline':
+      return typeof p.computeId === 'string' ? 'Preparing' : 'NotStarted';
+    default:
+      return 'NotStarted';
+  }
+}
+
+/** What a re-PUT of a job may change: the rest is the job's definition (a change there is a 409). */
+const MUTABLE_JOB_KEYS = ['tags', 'description', 'displayName', 'properties', 'isArchived', 'services'];
+
+/** Digest of a job body without the keys a re-PUT may change. */
+export function jobDefinitionDigest(props: Record<string, unknown>): string {
+  const copy = structuredClone(props);
+  for (const k of [...READ_ONLY, ...MUTABLE_JOB_KEYS]) delete copy[k];
+  return createHash('sha256').update(canonicalJson(copy)).digest('hex');
 }
 
 // --- routes ----------------------------------------------------------------------------------
@@ -346,12 +397,25 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     }
     const input = propertiesOf(req.body, 'job');
     const digest = jobRequestDigest(input);
+    const definition = jobDefinitionDigest(input);
     const id = childId(scope, 'jobs', name);
     const result = await deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);
       if (existing) {
-        const record = await deps.store.get<{ digest: string }>(jobRequestRecordId(existing.id));
+        const record = await deps.store.get<{ digest: string; definition?: string }>(jobRequestRecordId(existing.id));
         if (record?.digest === digest) return { status: 200, job: existing, created: false };
+        if (record?.definition !== undefined && record.definition === definition) {
+          // A re-PUT that changes tags (or other mutable fields) is an update: 200 with the job
+          // (jobs/pipeline-job-create-update.json entry 12). Tags and properties are merged.
+          const props = existing.properties as Record<string, unknown>;
+          if (isObject(input.tags)) props.tags = input.tags;
+          if (isObject(input.properties)) props.properties = { ...(isObject(props.properties) ? props.properties : {}), ...input.properties };
+          for (const k of ['description', 'displayName', 'isArchived'] as const) if (input[k] !== undefined) props[k] = input[k];
+          existing.systemData = modifiedSystemData(existing.systemData, req.ctx, req.ctx.now);
+          await deps.store.put(id, existing);
+          await deps.store.put(jobRequestRecordId(id), { ...record, digest });
+          return { status: 200, job: existing, created: false };
+        }
         throw ArmErrors.conflict(
           `Job '${name}' already exists in workspace '${scope.workspaceName}' with a different definition. A submitted job cannot be changed: submit it under a new name.`,
           'properties',
@@ -367,11 +431,16 @@ export function jobRoutes(deps: ArmDeps): Route[] {
         systemData: createdSystemData(req.ctx, req.ctx.now),
       };
       await deps.store.put(id, job);
-      await deps.store.put(jobRequestRecordId(id), { digest, createdAt: req.ctx.now.toISOString() });
+      await deps.store.put(jobRequestRecordId(id), { digest, definition, createdAt: req.ctx.now.toISOString() });
       return { status: 201, job, created: true };
     });
     if (result.created) deps.executor.start(result.job.id);
-    return { status: result.status, body: presentJob(result.job, req.ctx, tenant) };
+    return {
+      status: result.status,
+      body: presentJob(result.job, req.ctx, tenant),
+      // 201 with `Location` = the job's URL, no LRO headers (recordings README observation 14).
+      ...(result.created ? { headers: { Location: `${req.ctx.baseUrl}${result.job.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` } } : {}),
+    };
   };
 
   /** Asks the executor to cancel, then makes sure the job ended (a job the executor does not know stays put otherwise). */
@@ -391,6 +460,9 @@ export function jobRoutes(deps: ArmDeps): Route[] {
 
   const cancel = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, job } = await load(req);
+    const jp = job.properties as Record<string, unknown>;
+    // A job that has ended cannot be canceled: 400 (jobs/pipeline-job-serverless-cancel-400.json entry 2).
+    if (isTerminalJobStatus(jp.status)) throw ArmErrors.cancelTerminalJob(job.name, String(jp.jobType));
     const op = deps.lro.begin({
       subscriptionId: scope.subscriptionId,
       location: String(ws.location ?? deps.defaults.location),
@@ -400,6 +472,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       work: () => cancelJob(job.id),
       resultStatus: 200,
     });
+    // 202 + Location + Retry-After (swagger 2024-10-01 Jobs_Cancel; no recording of a successful cancel).
     return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
   };
 
@@ -424,6 +497,8 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       },
       resultStatus: 200,
     });
+    // 202 + Location + x-ms-async-operation-timeout (swagger 2024-10-01 Jobs_Delete) and Azure-AsyncOperation,
+    // which Azure adds on its deletes although the swagger omits it (online-deployment-e2e.json entry 142).
     return {
       status: 202,
       headers: {

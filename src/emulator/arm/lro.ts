@@ -12,7 +12,12 @@ import { MLS_NAMESPACE } from '../config.js';
 import type { EmulatorRequest, EmulatorResponse, EmulatorTimings, RequestContext, Route } from '../types.js';
 import { ArmError, ArmErrors, type ArmErrorDetail } from './errors.js';
 
-export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+/**
+ * `InProgress` is ARM's generic running status (swagger); the ML service's own operations say
+ * `Updating` (online/batch endpoints and deployments, even for a create or a delete) or `Creating`
+ * (schedules) while they run (recordings README observations 2-4).
+ */
+export type OperationStatus = 'InProgress' | 'Updating' | 'Creating' | 'Succeeded' | 'Failed' | 'Canceled';
 
 export interface OperationRecord {
   id: string;
@@ -52,6 +57,8 @@ export interface BeginOptions {
   minDurationMs?: number;
   /** Status of the result route on success when the work returns none (default 200). */
   resultStatus?: number;
+  /** The status the operation-status route answers while the work runs (default `InProgress`). */
+  runningStatus?: 'InProgress' | 'Updating' | 'Creating';
 }
 
 export interface HeaderOptions {
@@ -82,7 +89,7 @@ export class LroManager {
       location: o.location,
       operation: o.operation,
       resourceId: o.resourceId,
-      status: 'InProgress',
+      status: o.runningStatus ?? 'InProgress',
       startTime: o.ctx.now.toISOString(),
       percentComplete: 0,
       resultStatus: o.resultStatus ?? 200,
@@ -190,7 +197,7 @@ export class LroManager {
     if (op.endTime) body.endTime = op.endTime;
     if (op.error) body.error = op.error;
     const headers: Record<string, string> = {};
-    if (op.status === 'InProgress') headers['Retry-After'] = String(this.timings.retryAfterSeconds);
+    if (isRunning(op.status)) headers['Retry-After'] = String(this.timings.retryAfterSeconds);
     return { status: 200, body, headers };
   }
 
@@ -199,6 +206,8 @@ export class LroManager {
     const apiVersion = req.query.get('api-version') ?? '';
     switch (op.status) {
       case 'InProgress':
+      case 'Updating':
+      case 'Creating':
         return {
           status: 202,
           headers: {
@@ -231,9 +240,13 @@ export class LroManager {
     if (this.ops.size <= MAX_OPERATIONS) return;
     for (const [id, op] of this.ops) {
       if (this.ops.size <= MAX_OPERATIONS) break;
-      if (op.status !== 'InProgress') this.ops.delete(id);
+      if (!isRunning(op.status)) this.ops.delete(id);
     }
   }
+}
+
+export function isRunning(status: OperationStatus): boolean {
+  return status === 'InProgress' || status === 'Updating' || status === 'Creating';
 }
 
 function opPath(op: OperationRecord, kind: 'mfeOperationsStatus' | 'mfeOperationResults'): string {

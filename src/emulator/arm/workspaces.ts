@@ -40,9 +40,27 @@ export function trackingUri(baseUrl: string, wsId: string): string {
   return `azureml://${hostOf(baseUrl)}/mlflow/v1.0${wsId}`;
 }
 
+/**
+ * Keys every recorded workspace body has (../shared/fixtures/azure-recordings: workspace GETs at
+ * 2022-05-01, 2022-10-01-preview, 2022-12-01-preview, e.g. online-endpoints/online-deployment-e2e.json
+ * entry 0): top-level `etag: null` (README observation 26) and these properties.
+ */
+function recordedWorkspaceDefaults(ws: ArmResource): Record<string, unknown> {
+  return {
+    imageBuildCompute: null,
+    softDeleteEnabled: false,
+    linkedModelInventoryArmId: null,
+    sdkTelemetryAppInsightsKey: guidFrom(`appinsights-key:${ws.id.toLowerCase()}`),
+    sasGetterUri: '',
+    enableDataIsolation: false,
+    creationTime: (ws.systemData as { createdAt?: string } | undefined)?.createdAt ?? null,
+  };
+}
+
 export function presentWorkspace(ws: ArmResource, ctx: RequestContext): ArmResource {
   const out = structuredClone(ws);
-  const props = (out.properties ?? {}) as Record<string, unknown>;
+  if (!('etag' in out)) out.etag = null;
+  const props = { ...recordedWorkspaceDefaults(ws), ...((out.properties ?? {}) as Record<string, unknown>) };
   props.mlFlowTrackingUri = trackingUri(ctx.baseUrl, ws.id);
   props.discoveryUrl = `${ctx.baseUrl}/discovery`;
   out.properties = props;

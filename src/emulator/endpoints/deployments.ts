@@ -55,6 +55,21 @@ function withDefaults(p: Obj): Obj {
   return out;
 }
 
+/**
+ * The wire shape of a deployment: a new deployment is `Updating` while it is provisioned, not
+ * `Creating` (online-endpoints/online-deployment-e2e.json entry 20; README observation 7); `kind`
+ * and `modelMountPath` are always there (entries 20, 130).
+ */
+export function presentDeployment(res: ArmResource): ArmResource {
+  const out = structuredClone(res);
+  out.kind ??= 'Managed';
+  const props = (out.properties ?? {}) as Obj;
+  if (props.provisioningState === 'Creating') props.provisioningState = 'Updating';
+  if (!('modelMountPath' in props)) props.modelMountPath = null;
+  out.properties = props;
+  return out;
+}
+
 export function deploymentRoutes(svc: EndpointService): Route[] {
   const deps = svc.deps.arm;
   const tenant = deps.defaults.tenantId;
@@ -113,12 +128,12 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     if (order[0] === 'name') items.sort((a, b) => (desc ? -1 : 1) * a.name.localeCompare(b.name));
     else items.sort((a, b) => (desc ? -1 : 1) * (created(a).localeCompare(created(b)) || a.name.localeCompare(b.name)));
     const top = intParam(req, '$top', 1, 100_000);
-    return { status: 200, body: page(items, req, { pageSize: deps.pageSize, ...(top !== undefined ? { top } : {}) }) };
+    return { status: 200, body: page(items.map(presentDeployment), req, { pageSize: deps.pageSize, ...(top !== undefined ? { top } : {}) }) };
   };
 
   const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { deployment } = await load(req);
-    return { status: 200, body: deployment };
+    return { status: 200, body: presentDeployment(deployment) };
   };
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -189,12 +204,21 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       resourceId: id,
       ctx: req.ctx,
       minDurationMs: 0,
+      runningStatus: 'Updating', // README observation 2
       work: () => svc.track(provisionWork(id, !result.restart)()),
     });
+    // The answer names its operation (online-endpoints/online-deployment-e2e.json entry 20).
+    const answer = presentDeployment(result.resource);
+    (answer.properties as Obj).properties = { ...(((answer.properties as Obj).properties as Obj | undefined) ?? {}), AzureAsyncOperationUri: deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req)) };
     return {
       status: result.existing ? 200 : 201,
-      body: result.resource,
-      headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
+      body: answer,
+      headers: {
+        ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
+        // A create answers `Location` = the deployment's URL (online-endpoints/online-deployment-e2e.json entry 20).
+        ...(result.existing ? {} : { Location: `${req.ctx.baseUrl}${result.resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` }),
+        'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 20
+      },
     };
   };
 
@@ -228,7 +252,8 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         svc.track(
           (async () => {
             await provisionWork(updated.id, true)();
-            return { status: 200, body: await deps.store.get(updated.id) };
+            const done = await deps.store.get(updated.id);
+            return { status: 200, body: done ? presentDeployment(done) : undefined };
           })(),
         ),
     });
@@ -264,6 +289,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         resourceId: id,
         ctx: req.ctx,
         minDurationMs: 0,
+        runningStatus: 'Updating', // as the endpoint delete (README observation 8)
         work: () => {
           const failure = svc.faults.take(['deleteFailure'], endpoint.name, deployment.name);
           return svc.track(
@@ -284,11 +310,13 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
           );
         },
       });
+      // 202 with body `null`, like the endpoint delete (README observation 8).
       return {
         status: 202,
+        body: null,
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT1H',
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
         },
       };
     });

@@ -53,6 +53,22 @@ export function presentEndpoint(res: ArmResource, ctx: RequestContext): ArmResou
   return out;
 }
 
+/**
+ * What a PUT answers while its operation runs: the traffic maps as they were (the new split shows
+ * only after the operation: online-endpoints/online-deployment-e2e.json entries 133, 136; README
+ * observation 10) and, for a create, no scoring or swagger URI yet (entry 1).
+ */
+function putAnswer(body: ArmResource, old: Obj, created: boolean): ArmResource {
+  const props = body.properties as Obj;
+  props.traffic = numberMap(old.traffic);
+  props.mirrorTraffic = numberMap(old.mirrorTraffic);
+  if (created) {
+    props.scoringUri = null;
+    props.swaggerUri = null;
+  }
+  return body;
+}
+
 function numberMap(v: unknown): Record<string, number> {
   return isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
 }
@@ -183,7 +199,8 @@ export function endpointRoutes(svc: EndpointService): Route[] {
           'azureml.onlineendpointid': id.toLowerCase(),
         },
         authMode: input.authMode ?? old.authMode,
-        ...(input.compute !== undefined || old.compute !== undefined ? { compute: input.compute !== undefined ? input.compute : old.compute } : {}),
+        // `compute: null` unless set (online-endpoints/online-deployment-e2e.json entry 1).
+        compute: input.compute !== undefined ? input.compute : (old.compute ?? null),
         traffic,
         mirrorTraffic: mirror,
         publicNetworkAccess: input.publicNetworkAccess ?? old.publicNetworkAccess ?? 'Enabled',
@@ -195,7 +212,8 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         type: ENDPOINT_TYPE,
         location: existing?.location ?? body.location,
         tags: isObject(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
-        ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
+        // `kind: "Managed"` (online-endpoints/online-deployment-e2e.json entry 1).
+        kind: body.kind ?? existing?.kind ?? 'Managed',
         identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
         ...(isObject(body.sku) || existing?.sku !== undefined ? { sku: isObject(body.sku) ? body.sku : existing!.sku } : {}),
         properties: props,
@@ -215,22 +233,27 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         resourceId: id,
         ctx: req.ctx,
         minDurationMs: 0,
+        runningStatus: 'Updating', // even for a create (README observation 2)
         work: () => {
           const failure = svc.faults.take(['updateFailure'], resourceName);
           const duration = operationDuration(resourceName);
           return svc.track(failure ? failOperation(id, duration, existing, failure)() : finishOperation(id, duration, existing ? 'the update' : 'the creation')());
         },
       });
-      if (!existing) (props.properties as Obj).AzureAsyncOperationUri = deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req));
+      // Every PUT's answer names its operation (online-endpoints/online-deployment-e2e.json entries 1 and 133).
+      (props.properties as Obj).AzureAsyncOperationUri = deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req));
       await deps.store.put(id, resource);
       const ep = await svc.syncEndpoint(id, false);
       if (ep && !existing) ep.setTraffic({}, {});
       return {
-        status: existing ? 200 : 201,
-        body: presentEndpoint(resource, req.ctx),
+        // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
+        // with `Location` = the endpoint's URL (entry 1; README observation 1).
+        status: 201,
+        body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing),
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT1H',
+          Location: `${req.ctx.baseUrl}${resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}`,
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entries 1, 133
         },
       };
     });
@@ -292,6 +315,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         resourceId: id,
         ctx: req.ctx,
         minDurationMs: 0,
+        runningStatus: 'Updating', // online-endpoints/online-deployment-e2e.json entry 143
         work: () =>
           svc.track(
             (async () => {
@@ -305,11 +329,13 @@ export function endpointRoutes(svc: EndpointService): Route[] {
             })(),
           ),
       });
+      // 202, body `null`, Azure-AsyncOperation and Location (online-endpoints/online-deployment-e2e.json entry 142; README observation 8).
       return {
         status: 202,
+        body: null,
         headers: {
           ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT1H',
+          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
         },
       };
     });

@@ -3,7 +3,7 @@
  * `UserError` body with the `managementfrontend` component for request validation, ARM-style
  * codes for conflicts and for failed provisioning operations).
  */
-import { ArmError, ArmErrors } from '../arm/errors.js';
+import { ArmError, type ArmErrorDetail, ArmErrors } from '../arm/errors.js';
 
 /** A provisioning failure: the operation ends `Failed` with this code and message. */
 export class DeploymentFailure extends Error {
@@ -21,8 +21,12 @@ export class DeploymentFailure extends Error {
 }
 
 export const EndpointErrors = {
+  /** 404 `NotFound` with a `NoSuchEndpoint` detail (batch-endpoints/batch-endpoint-create-delete.json entry 10; README observation 8). */
   endpointNotFound(name: string, workspace: string): ArmError {
-    return ArmErrors.notFound('online endpoint', name, workspace);
+    return new ArmError(404, 'NotFound', 'The specified resource was not found.', {
+      component: 'managementfrontend',
+      details: [{ code: 'NoSuchEndpoint', message: `There is no endpoint with name: ${name} in ${workspace}`, details: [], additionalInfo: [] } as ArmErrorDetail],
+    });
   },
   deploymentNotFound(endpoint: string, name: string, workspace: string): ArmError {
     return new ArmError(404, 'UserError', `Deployment '${name}' was not found in endpoint '${endpoint}' of workspace '${workspace}'.`, {

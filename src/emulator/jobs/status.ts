@@ -34,6 +34,9 @@ export function errorOf(code: string, message: string, innerCode: string | undef
   };
 }
 
+/** The non-terminal lifecycle, in order. */
+const ORDER: JobStatus[] = ['NotStarted', 'Starting', 'Provisioning', 'Preparing', 'Queued', 'Running', 'Finalizing'];
+
 export type StatusListener = (jobId: string, status: JobStatus) => void;
 
 export class StatusRecorder {
@@ -89,6 +92,9 @@ export class StatusRecorder {
     if (before === undefined || isTerminal(before)) return false;
     if (before === 'CancelRequested' && !isTerminal(status)) return false;
     if (before === status) return false;
+    // Statuses only move forward: a job answered `Running` on create (sweeps, recordings README
+    // observation 14) does not go back to `Starting` when the executor catches up.
+    if (ORDER.indexOf(status) >= 0 && ORDER.indexOf(before) > ORDER.indexOf(status)) return false;
 
     // Tracking first for terminal states (see the file comment), after for the others.
     const track = async (): Promise<void> => {
