@@ -57,25 +57,6 @@ if (!sdk.version) {
   }
 }
 
-/** The ARM api-versions azure-ai-ml 1.4.0 sends (its _restclient/v* folders). */
-const SDK_API_VERSIONS = ['2022-01-01-preview', '2022-02-01-preview', '2022-05-01', '2022-10-01', '2022-10-01-preview'];
-
-/** What the emulator still lacks for this SDK (TEMPORARY, see the workarounds in driver.py). */
-async function emulatorGaps(em: RunningEmulator): Promise<{ refused: string[]; noFlavors: boolean }> {
-  const d = em.defaults;
-  const ws = `${em.baseUrl}/subscriptions/${d.subscriptionId}/resourceGroups/${d.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${d.workspaceName}`;
-  const headers = { authorization: `Bearer ${em.issueToken()}`, 'content-type': 'application/json' };
-  const refused: string[] = [];
-  for (const v of SDK_API_VERSIONS) {
-    const r = await fetch(`${ws}?api-version=${v}`, { headers });
-    if (r.status === 400) refused.push(v);
-  }
-  const body = JSON.stringify({ properties: { modelUri: 'azureml://datastores/workspaceblobstore/paths/probe/', modelType: 'custom_model' } });
-  const put = await fetch(`${ws}/models/zz-flavors-probe/versions/1?api-version=2024-10-01`, { method: 'PUT', headers, body });
-  const props = ((await put.json()) as { properties?: Record<string, unknown> }).properties ?? {};
-  return { refused, noFlavors: !('flavors' in props) };
-}
-
 interface OpResult {
   name: string;
   ok: boolean;
@@ -110,20 +91,12 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
       blobUrl: em.blob.url,
       workDir: work,
     };
-    // TEMPORARY until the emulator serves the SDK's api-versions and sends model `flavors`
-    // (issue 12 items 10 and 11, branch h-conf): the driver works around what the emulator
-    // still lacks, and the output names each workaround.
-    const gaps = await emulatorGaps(em);
-    if (gaps.refused.length) console.warn(`python-sdk: TEMPORARY the emulator refuses api-versions ${gaps.refused.join(', ')}; the driver sends 2024-10-01 instead`);
-    if (gaps.noFlavors) console.warn('python-sdk: TEMPORARY the emulator omits model properties.flavors; the driver adds {}');
     const child = spawn(PYTHON, [join(here, 'driver.py')], {
       env: {
         ...process.env,
         PYTHONPATH: here,
         PYTHONDONTWRITEBYTECODE: '1',
         EMULATOR_CONFIG: JSON.stringify(config),
-        ...(gaps.refused.length ? { DRIVER_REWRITE_API_VERSIONS: '2024-10-01', DRIVER_REFUSED_API_VERSIONS: gaps.refused.join(',') } : {}),
-        ...(gaps.noFlavors ? { DRIVER_ADD_MODEL_FLAVORS: '1' } : {}),
         AZUREML_DEV_URL_MFE: https,
         REQUESTS_CA_BUNDLE: ca.caFile,
         // No telemetry, no proxies between the SDK and the loopback emulator.
@@ -157,6 +130,8 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
   it('completes every operation the actions use', async () => {
     const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: { method: string; path: string; query: string; operation: string; status?: number; errorCode?: string }[] };
     if (process.env.PYTHON_SDK_LOG) writeFileSync(`${process.env.PYTHON_SDK_LOG}.requests`, log.requests.map((r) => `${r.status} ${r.method} ${r.operation} ${r.path}?${r.query}`).join('\n'));
+    const versions = new Set(log.requests.map((r) => new URLSearchParams(r.query).get('api-version')).filter((v): v is string => Boolean(v)));
+    console.log(`  api-versions sent: ${[...versions].sort().join(', ')}; ${log.requests.length} requests`);
     for (const r of log.requests) if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
     const failed = results.filter((r) => !r.ok);
     console.log(`azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`);

@@ -92,48 +92,6 @@ def main():
         with open(p, "w") as f:
             f.write(text)
 
-    extra = {}
-    rewrite = os.environ.get("DRIVER_REWRITE_API_VERSIONS")
-    add_flavors = os.environ.get("DRIVER_ADD_MODEL_FLAVORS")
-    if rewrite or add_flavors:
-        # TEMPORARY, set by the test only while the emulator lacks issue 12 item 10/11 fixes
-        # (branch h-conf): send `rewrite` instead of the api-versions it refuses, and add the
-        # `properties.flavors: {}` Azure always sends on model versions.
-        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-        from azure.core.pipeline.policies import SansIOHTTPPolicy
-
-        refused = set(os.environ.get("DRIVER_REFUSED_API_VERSIONS", "").split(","))
-
-        class TemporaryWorkarounds(SansIOHTTPPolicy):
-            def on_request(self, request):
-                if not rewrite:
-                    return
-                u = urlsplit(request.http_request.url)
-                q = [(k, rewrite if k == "api-version" and v in refused else v) for k, v in parse_qsl(u.query, keep_blank_values=True)]
-                request.http_request.url = urlunsplit(u._replace(query=urlencode(q)))
-
-            def on_response(self, request, response):
-                if not add_flavors or "/models/" not in request.http_request.url:
-                    return
-                http = response.http_response
-                try:
-                    body = json.loads(http.text())
-                except Exception:  # noqa: BLE001
-                    return
-                items = body.get("value") if isinstance(body, dict) and isinstance(body.get("value"), list) else [body]
-                changed = False
-                for item in items:
-                    props = item.get("properties") if isinstance(item, dict) else None
-                    if isinstance(props, dict) and "modelUri" in props and "flavors" not in props:
-                        props["flavors"] = {}
-                        changed = True
-                if changed:
-                    data = json.dumps(body).encode()
-                    http.internal_response._content = data
-
-        extra["per_call_policies"] = [TemporaryWorkarounds()]
-
     # azure-identity's own ClientSecretCredential (MSAL underneath) signing in at the
     # emulator's Entra-like endpoints, as at login.microsoftonline.com. MSAL looks up an
         # authority it does not know, and authority aliases, on login.microsoftonline.com
@@ -163,7 +121,6 @@ def main():
         subscription_id=CONFIG["subscriptionId"],
         resource_group_name=CONFIG["resourceGroup"],
         workspace_name=CONFIG["workspaceName"],
-        **extra,
     )
     suffix = uuid.uuid4().hex[:6]
     endpoint_name = f"sdk-ep-{suffix}"
