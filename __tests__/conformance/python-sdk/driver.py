@@ -70,7 +70,13 @@ def main():
 
     work = CONFIG.get("workDir") or tempfile.mkdtemp(prefix="aml-sdk-")
     files = {
-        "src/train.py": "import os\nprint('training on the emulator')\nos.makedirs('outputs', exist_ok=True)\nopen('outputs/model.txt', 'w').write('ok')\n",
+        "src/train.py": (
+            "import json, os\n"
+            "print('training on the emulator')\n"
+            "os.makedirs('outputs/model', exist_ok=True)\n"
+            "open('outputs/model.txt', 'w').write('ok')\n"
+            "json.dump({'name': 'trained', 'weights': [1, 2], 'bias': 0.5}, open('outputs/model/weights.json', 'w'))\n"
+        ),
         "model/weights.json": json.dumps({"name": "sdk", "weights": [1, 2], "bias": 0.5}),
         "score/score.py": (
             "import json, os\n"
@@ -204,6 +210,15 @@ def main():
         check(m.version == model_version and str(m.path).startswith("azureml://"), f"model {m.version} path {m.path}")
 
     op("models.get", model_get)
+    job_model = f"sdk-job-model-{suffix}"
+
+    def model_from_job():
+        # What register-model does: a model whose files are a finished job's output.
+        m = Model(name=job_model, path=f"azureml://jobs/{job_name}/outputs/artifacts/paths/outputs/model/", type="custom_model")
+        created = ml.models.create_or_update(m)
+        check(created.version == "1" and "jobs" in str(created.path), f"model from job: {created.version} {created.path}")
+
+    op("models.create_or_update (from a job's outputs)", model_from_job)
     op("models.list", lambda: check([m.version for m in ml.models.list(name=model.name)] == [model_version], "model versions listed"))
 
     endpoint = ManagedOnlineEndpoint(name=endpoint_name, auth_mode="key", description="azure-ai-ml conformance")
@@ -214,11 +229,11 @@ def main():
 
     op("online_endpoints.get", endpoint_get)
 
-    def deployment(name):
+    def deployment(name, model_ref):
         return ManagedOnlineDeployment(
             name=name,
             endpoint_name=endpoint_name,
-            model=f"azureml:{model.name}:{model_version}",
+            model=model_ref,
             environment=f"azureml:{env.name}:1",
             code_configuration=CodeConfiguration(code=os.path.join(work, "score"), scoring_script="score.py"),
             instance_type="Standard_DS3_v2",
@@ -234,13 +249,14 @@ def main():
         if {k.lower(): v for k, v in (got or {}).items()} != traffic:
             raise AssertionError(f"traffic read back {got}")
 
-    def invoke(deployment_name):
-        out = ml.online_endpoints.invoke(endpoint_name=endpoint_name, request_file=os.path.join(work, "request.json"), deployment_name=deployment_name)
+    def invoke(deployment_name=None):
+        kw = {"deployment_name": deployment_name} if deployment_name else {}
+        out = ml.online_endpoints.invoke(endpoint_name=endpoint_name, request_file=os.path.join(work, "request.json"), **kw)
         if json.loads(out) != [3.5, 2.5]:
             raise AssertionError(f"scoring answered {out!r}")
         return out
 
-    op("online_deployments.begin_create_or_update blue", lambda: ml.online_deployments.begin_create_or_update(deployment("blue")).result())
+    op("online_deployments.begin_create_or_update blue", lambda: ml.online_deployments.begin_create_or_update(deployment("blue", f"azureml:{model.name}:{model_version}")).result())
     op("online_deployments.get", lambda: check(ml.online_deployments.get("blue", endpoint_name).provisioning_state == "Succeeded", "deployment state"))
     op("online_endpoints traffic update (blue 100)", lambda: set_traffic({"blue": 100}))
     op("online_endpoints.get_keys (key)", lambda: check(ml.online_endpoints.get_keys(endpoint_name).primary_key, "no primary key"))
@@ -250,10 +266,11 @@ def main():
         check("Init complete" in text, f"logs lack the scoring script's init line: {text[-500:]!r}")
 
     op("online_deployments.get_logs", logs)
-    op("online_deployments.begin_create_or_update green", lambda: ml.online_deployments.begin_create_or_update(deployment("green")).result())
+    op("online_deployments.begin_create_or_update green (the model registered from the job)", lambda: ml.online_deployments.begin_create_or_update(deployment("green", f"azureml:{job_model}:1")).result())
     op("online_deployments.list", lambda: check(sorted(d.name for d in ml.online_deployments.list(endpoint_name)) == ["blue", "green"], "deployments listed"))
     op("online_endpoints traffic update (green 100)", lambda: set_traffic({"blue": 0, "green": 100}))
     op("online_endpoints.invoke green (scoring)", lambda: invoke("green"))
+    op("online_endpoints.invoke (scoring by traffic)", invoke)
     op("online_deployments.begin_delete blue", lambda: ml.online_deployments.begin_delete("blue", endpoint_name).result())
 
     token_ep = ManagedOnlineEndpoint(name=f"sdk-tok-{suffix}", auth_mode="aml_token")
