@@ -9,6 +9,8 @@
  * throw-away test CA that Python trusts through REQUESTS_CA_BUNDLE. The package misses its `pydash`
  * dependency on Debian: python-sdk/pydash.py stands in (PYTHONPATH). Without the package the suite
  * does not run and says so loudly; with CI=true that is a failure (.ci/run installs the package).
+ * The figure ("azure-ai-ml 1.4.0: N/N operations succeed") is printed and written, with each
+ * operation's result and the api-versions the SDK sent, to `<os tmpdir>/azureml-actions-python-sdk.json`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
 
+const FIGURE_FILE = join(tmpdir(), 'azureml-actions-python-sdk.json');
 const here = join(dirname(fileURLToPath(import.meta.url)), 'python-sdk');
 const PYTHON = process.env.AZUREML_SDK_PYTHON ?? '/usr/bin/python3';
 const isCi = process.env.CI === 'true';
@@ -41,7 +44,7 @@ if (!sdk.version) {
   const message = [
     '',
     '=====================================================================================',
-    ' python-sdk conformance DID NOT RUN: azure-ai-ml is not importable',
+    ' python-sdk conformance: SKIPPED — DID NOT RUN: azure-ai-ml is not importable',
     ` (${PYTHON}: ${sdk.why}).`,
     ' Install it: apt-get install -y --no-install-recommends python3-azure (Debian), as .ci/run does.',
     '=====================================================================================',
@@ -99,8 +102,7 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
         EMULATOR_CONFIG: JSON.stringify(config),
         AZUREML_DEV_URL_MFE: https,
         REQUESTS_CA_BUNDLE: ca.caFile,
-        // No telemetry, no proxies between the SDK and the loopback emulator.
-        AZUREML_LOG_LEVEL: 'WARNING',
+        // No proxy between the SDK and the loopback emulator.
         NO_PROXY: '127.0.0.1,localhost',
         no_proxy: '127.0.0.1,localhost',
       },
@@ -134,7 +136,10 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
     console.log(`  api-versions sent: ${[...versions].sort().join(', ')}; ${log.requests.length} requests`);
     for (const r of log.requests) if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
     const failed = results.filter((r) => !r.ok);
-    console.log(`azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`);
+    const figure = `azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`;
+    console.log(figure);
+    writeFileSync(FIGURE_FILE, JSON.stringify({ figure, ...summary, python: PYTHON, apiVersions: [...versions].sort(), operations: results }, null, 2) + '\n');
+    console.log(`  details: ${FIGURE_FILE}`);
     for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)${r.ok ? '' : `: ${r.error}`}`);
     expect(results.length).toBeGreaterThanOrEqual(30);
     expect(failed.map((r) => `${r.name}: ${r.error}`)).toEqual([]);
