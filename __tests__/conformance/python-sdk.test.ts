@@ -71,7 +71,7 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
   let ca: TestCa;
   let em: RunningEmulator;
   let work: string;
-  let results: OpResult[] = [];
+  const results: OpResult[] = [];
   let summary: { version: string; ok: number; total: number } | undefined;
   let stderr = '';
 
@@ -111,7 +111,10 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A hung driver is stopped before the hook's own timeout, so its output is still reported.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 170_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(guard);
     for (const raw of stdout.split('\n')) {
       // The SDK prints progress dots on stdout; a result line is the JSON from its first '{'.
       const line = raw.slice(Math.max(0, raw.indexOf('{"')));
