@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
+import { startBlobHostProxy, type BlobHostProxy } from './python-sdk/blobHostProxy.js';
 
 const FIGURE_FILE = join(tmpdir(), 'azureml-actions-python-sdk.json');
 const here = join(dirname(fileURLToPath(import.meta.url)), 'python-sdk');
@@ -70,19 +71,21 @@ interface OpResult {
 describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against the emulator`, () => {
   let ca: TestCa;
   let em: RunningEmulator;
+  let blobProxy: BlobHostProxy;
   let work: string;
   const results: OpResult[] = [];
   let summary: { version: string; ok: number; total: number } | undefined;
   let stderr = '';
 
   beforeAll(async () => {
-    ca = createTestCa();
+    ca = createTestCa(['*.blob.core.windows.net']);
     em = await startEmulator({
       // Retry-After 1: azure-core polls every `polling_interval` (5-30 s) when Retry-After is 0 or absent.
       timings: { lroMs: 60, retryAfterSeconds: 1, jobStepMs: 20 },
       tls: { cert: ca.cert, key: ca.key },
       endpoints: { readinessPollMs: 50 },
     });
+    blobProxy = await startBlobHostProxy({ blobUrl: em.blob.url, accountName: em.blob.accountName, accountKey: em.blob.accountKey, cert: ca.cert, key: ca.key });
     work = mkdtempSync(join(tmpdir(), 'aml-python-sdk-'));
     const https = em.https!.baseUrl;
     const config = {
@@ -91,7 +94,6 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
       subscriptionId: em.defaults.subscriptionId,
       resourceGroup: em.defaults.resourceGroup,
       workspaceName: em.defaults.workspaceName,
-      blobUrl: em.blob.url,
       workDir: work,
     };
     const child = spawn(PYTHON, [join(here, 'driver.py')], {
@@ -102,7 +104,9 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
         EMULATOR_CONFIG: JSON.stringify(config),
         AZUREML_DEV_URL_MFE: https,
         REQUESTS_CA_BUNDLE: ca.caFile,
-        // No proxy between the SDK and the loopback emulator.
+        // <account>.blob.core.windows.net through the blob host proxy; the emulator directly.
+        HTTPS_PROXY: blobProxy.url,
+        https_proxy: blobProxy.url,
         NO_PROXY: '127.0.0.1,localhost',
         no_proxy: '127.0.0.1,localhost',
       },
@@ -128,6 +132,7 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
   }, 180_000);
 
   afterAll(async () => {
+    await blobProxy?.close();
     await em?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -144,6 +149,8 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
     writeFileSync(FIGURE_FILE, JSON.stringify({ figure, ...summary, python: PYTHON, apiVersions: [...versions].sort(), operations: results }, null, 2) + '\n');
     console.log(`  details: ${FIGURE_FILE}`);
     for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds} s)${r.ok ? '' : `: ${r.error}`}`);
+    console.log(`  blob requests through https://<account>.blob.core.windows.net (proxy): ${blobProxy.forwarded.length}`);
+    expect(blobProxy.forwarded.length, 'the SDK uploaded and downloaded through the blob host proxy').toBeGreaterThan(0);
     expect(results.length).toBeGreaterThanOrEqual(30);
     expect(failed.map((r) => `${r.name}: ${r.error}`)).toEqual([]);
   });

@@ -3,8 +3,9 @@ emulator. One JSON line per operation on stdout: {"name", "ok", "error"?, "secon
 {"summary": {"version", "ok", "total"}}.
 
 Configuration (environment):
-  EMULATOR_CONFIG  JSON {authorityHost, tenantId, subscriptionId, resourceGroup, workspaceName, blobUrl, workDir}
+  EMULATOR_CONFIG  JSON {authorityHost, tenantId, subscriptionId, resourceGroup, workspaceName, workDir}
   REQUESTS_CA_BUNDLE  the test CA that signed the emulator's https certificate
+  HTTPS_PROXY, NO_PROXY  the blob host proxy (see below); the emulator itself directly
 
 How the SDK reaches the emulator, with nothing but the SDK's own settings:
   - ARM: AZUREML_DEV_URL_MFE, the SDK's developer override of the ARM base url
@@ -13,9 +14,10 @@ How the SDK reaches the emulator, with nothing but the SDK's own settings:
   - Credential: azure-identity's ClientSecretCredential with `authority` at the emulator's https
     listener (its Entra-like OpenID configuration and token endpoint).
   - Blob: azure-ai-ml 1.4.0 builds the storage url from a hard-coded template
-    (constants/_common.py STORAGE_ACCOUNT_URLS "https://{}.blob.{}"), ignoring the datastore's
-    `endpoint` and `protocol`; a real user would need DNS for <account>.blob.core.windows.net.
-    The driver points that template at the emulator's blob endpoint (its only patch of the SDK).
+    (constants/_common.py STORAGE_ACCOUNT_URLS "https://{}.blob.{}" with the cloud's
+    "core.windows.net"), ignoring the datastore's `endpoint` and `protocol`. The test's proxy
+    (HTTPS_PROXY, blobHostProxy.ts) answers CONNECT <account>.blob.core.windows.net with a
+    test-CA certificate and forwards to Azurite. Nothing in the SDK is patched.
 """
 import json
 import os
@@ -37,7 +39,6 @@ def check(condition, message):
 def main():
     import azure.ai.ml
     from azure.ai.ml import MLClient, command
-    from azure.ai.ml.constants import _common as constants
     from azure.ai.ml.entities import (
         CodeConfiguration,
         Environment,
@@ -45,11 +46,6 @@ def main():
         ManagedOnlineEndpoint,
         Model,
     )
-
-    # The one redirection (see the module doc): the storage url template → the emulator's blob endpoint.
-    # Trailing "/": the SDK joins asset urls with urljoin(account_url, "container/path")
-    # (entities/_assets/_artifacts/artifact.py ArtifactStorageInfo.full_storage_path).
-    constants.STORAGE_ACCOUNT_URLS["AzureBlob"] = CONFIG["blobUrl"].rstrip("/") + "/"
 
     results = []
 
