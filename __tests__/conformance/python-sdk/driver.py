@@ -96,7 +96,7 @@ def main():
 
     # azure-identity's own ClientSecretCredential (MSAL underneath) signing in at the
     # emulator's Entra-like endpoints, as at login.microsoftonline.com. MSAL looks up an
-        # authority it does not know, and authority aliases, on login.microsoftonline.com
+    # authority it does not know, and authority aliases, on login.microsoftonline.com
     # (msal/authority.py, msal/application.py _get_instance_metadata); azure-identity
     # 1.13.0b2 passes `instance_discovery=False` on to MSAL to skip that
     # (azure/identity/_internal/msal_credentials.py), as `disable_instance_discovery=True`
