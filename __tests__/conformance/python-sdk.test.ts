@@ -30,7 +30,7 @@ const isCi = process.env.CI === 'true';
 /** The installed azure-ai-ml version, or why it cannot be imported. */
 function probeSdk(): { version?: string; why?: string } {
   const r = spawnSync(PYTHON, ['-c', 'import azure.ai.ml; print(azure.ai.ml.__version__)'], {
-    env: { ...process.env, PYTHONPATH: here },
+    env: { ...process.env, PYTHONPATH: here, PYTHONDONTWRITEBYTECODE: '1' },
     encoding: 'utf8',
     timeout: 60_000,
   });
