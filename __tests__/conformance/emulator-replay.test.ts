@@ -380,6 +380,50 @@ describe.skipIf(!haveRecordings)('emulator conformance: replay of real Azure ML 
   });
 });
 
+/**
+ * The online recording stops after the delete's first poll; the recorded batch endpoint delete
+ * shows the end (batch-endpoints/batch-endpoint-create-delete.json entries 6-10): 202, polls until
+ * Succeeded, then GET → 404 `NotFound` with a `NoSuchEndpoint` detail. The online endpoint that the
+ * replay deleted must end the same way (not counted in the figure: no recorded interaction).
+ */
+describe.skipIf(!haveRecordings)('emulator conformance: an endpoint delete ends like the recorded one', () => {
+  it('online endpoint: DELETE 202 (body null) → Updating … Succeeded → GET 404 NotFound / NoSuchEndpoint', async () => {
+    const local = await startEmulator({ timings: { lroMs: 300, retryAfterSeconds: 0, jobStepMs: 20 } });
+    try {
+      const batch = recordings.find((r) => r.file === 'batch-endpoints/batch-endpoint-create-delete.json')!;
+      const recordedGone = batch.entries[10]!;
+      const base = `/subscriptions/${local.defaults.subscriptionId}/resourceGroups/${local.defaults.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${local.defaults.workspaceName}/onlineEndpoints/ep-gone`;
+      const auth = { authorization: `Bearer ${local.issueToken()}`, 'content-type': 'application/json' };
+      const api = '?api-version=2022-02-01-preview';
+      const put = await fetch(`${local.baseUrl}${base}${api}`, { method: 'PUT', headers: auth, body: JSON.stringify({ location: 'eastus', identity: { type: 'SystemAssigned' }, properties: { authMode: 'Key' } }) });
+      expect(put.status).toBe(201);
+      const pollUntilDone = async (url: string): Promise<string[]> => {
+        const seen: string[] = [];
+        for (let i = 0; i < 400; i++) {
+          const s = String(((await (await fetch(url, { headers: auth })).json()) as Json).status);
+          if (seen[seen.length - 1] !== s) seen.push(s);
+          if (TERMINAL_OPERATION_STATUSES.includes(s)) return seen;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        return seen;
+      };
+      expect(await pollUntilDone(put.headers.get('azure-asyncoperation')!)).toEqual(['Updating', 'Succeeded']);
+      const del = await fetch(`${local.baseUrl}${base}${api}`, { method: 'DELETE', headers: auth });
+      expect(del.status).toBe(202);
+      expect(await del.text()).toBe('null');
+      expect(del.headers.get('location')).toMatch(/\/mfeOperationResults\//);
+      expect(await pollUntilDone(del.headers.get('azure-asyncoperation')!)).toEqual(distinctRuns(batch.entries.slice(7, 10).map((e) => String((recordedJson(e) as Json).status))));
+      const gone = await fetch(`${local.baseUrl}${base}${api}`, { headers: auth });
+      const body = (await gone.json()) as Json;
+      expect(gone.status).toBe(recordedGone.StatusCode);
+      expect(bodyKeyDifferences(recordedJson(recordedGone), body)).toEqual([]);
+      expect(valueDifferences(recordedGone, recordedJson(recordedGone), body)).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  }, 120_000);
+});
+
 describe.runIf(!haveRecordings)('emulator conformance', () => {
   it('did not run: ../shared/fixtures/azure-recordings is absent', () => {
     console.log('conformance: SKIPPED — the recordings in ../shared/fixtures/azure-recordings are absent (lay out ../shared beside the checkout)');

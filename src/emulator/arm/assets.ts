@@ -310,6 +310,7 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
     let items: ArmResource[];
+    // Code lookup by content hash (jobs/sweep-job-create-get.json entry 0; README observation 21).
     const hash = kind.segment === 'codes' ? req.query.get('hash') : null;
     if (hash) {
       // CodeVersions_List with `hash`: code versions with that content hash, regardless of name.
@@ -379,6 +380,8 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
           }
         }
         const changed = MUTABLE.some((k) => k in props && !jsonEqual(props[k], old[k]));
+        // A re-PUT of an existing version answers 200 (code: online-endpoints/online-deployment-e2e.json
+        // entry 12; model: entry 18; README observations 20 and 22).
         if (!changed) return { status: 200, body: existing };
         const updated: ArmResource = {
           ...existing,
@@ -462,6 +465,7 @@ function routesFor(deps: ArmDeps, kind: AssetKind): Route[] {
   return routes;
 }
 
+/** swagger 2024-10-01 CodeVersions_CreateOrGetStartPendingUpload (no recording). */
 async function startPendingUpload(deps: ArmDeps, req: EmulatorRequest): Promise<EmulatorResponse> {
   const scope = scopeFromParams(req.params);
   const ws = await requireWorkspace(deps, scope);

@@ -190,6 +190,7 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
     return { status: deleted ? 200 : 204 };
   };
 
+  // POST listSecrets → 200 with the account key (jobs/command-job-builder-code-upload.json entry 5; README observation 20).
   const listSecrets = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const ds = await load(req);
     const cred = (ds.properties as Record<string, unknown>).credentials as Record<string, unknown> | undefined;

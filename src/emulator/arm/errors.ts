@@ -227,6 +227,10 @@ export const ArmErrors = {
       details: [{ code: 'ModelNotFound', message: `Model container with name: ${name} not found.`, details: [], additionalInfo: [] } as ArmErrorDetail],
     });
   },
+  /** A job that does not exist: "Code: UserError / Message: Job nertrain not found." (Azure/azureml-previews#267, az ml). */
+  jobNotFound(name: string): ArmError {
+    return new ArmError(404, 'UserError', `Job ${name} not found.`, { ...MFE, details: [] });
+  },
   /** A job that ended cannot be canceled (recording jobs/pipeline-job-serverless-cancel-400.json entry 2). */
   cancelTerminalJob(name: string, jobType: string): ArmError {
     const pipeline = jobType === 'Pipeline';

@@ -357,7 +357,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
     const job = await deps.store.get(childId(scope, 'jobs', req.params.id!));
-    if (!job) throw ArmErrors.notFound('job', req.params.id!, scope.workspaceName);
+    if (!job) throw ArmErrors.jobNotFound(req.params.id!);
     return { scope, ws, job };
   };
 
