@@ -65,6 +65,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
 const LRO_HEADERS = ['Azure-AsyncOperation', 'Location', 'x-ms-async-operation-timeout'];
 const TERMINAL_OPERATION_STATUSES = ['Succeeded', 'Failed', 'Canceled'];
 const FIGURE_FILE = join(tmpdir(), 'azureml-actions-conformance.json');
+const TIMINGS = { lroMs: 1000, retryAfterSeconds: 0, jobStepMs: 20 };
 /** The api-version of the requests that set up preconditions (not compared). */
 const SETUP_API = '2024-10-01';
 
@@ -343,7 +344,8 @@ async function replayPolls(it: ArmInteraction, url: string | undefined): Promise
 
 describe.skipIf(!haveRecordings)('emulator conformance: replay of real Azure ML recordings', () => {
   beforeAll(async () => {
-    em = await startEmulator({ timings: { lroMs: 300, retryAfterSeconds: 0, jobStepMs: 20 } });
+    // Operations last 1 s: long enough for the first poll to see them running on a loaded machine.
+    em = await startEmulator({ timings: TIMINGS });
   }, 60_000);
 
   afterAll(async () => {
@@ -388,7 +390,7 @@ describe.skipIf(!haveRecordings)('emulator conformance: replay of real Azure ML 
  */
 describe.skipIf(!haveRecordings)('emulator conformance: an endpoint delete ends like the recorded one', () => {
   it('online endpoint: DELETE 202 (body null) → Updating … Succeeded → GET 404 NotFound / NoSuchEndpoint', async () => {
-    const local = await startEmulator({ timings: { lroMs: 300, retryAfterSeconds: 0, jobStepMs: 20 } });
+    const local = await startEmulator({ timings: TIMINGS });
     try {
       const batch = recordings.find((r) => r.file === 'batch-endpoints/batch-endpoint-create-delete.json')!;
       const recordedGone = batch.entries[10]!;
