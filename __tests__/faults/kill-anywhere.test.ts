@@ -154,7 +154,7 @@ it('kill anywhere: re-running the same attempt completes with no duplicates', as
   // Pinned points of the rollout, each re-run on a new runner (only Azure remembers): the new
   // deployment created, canary traffic live, promotion confirmed (old deployment still there),
   // old deployment deleted (the rollout done but the step not ended).
-  const pinned: RegExp[] = [/Deployment iris-v1: (InProgress|Creating)/, /\[Progressing\] traffic blue=50 iris-v1=50/, /\[Promoting\] 'iris-v1' serves 100%/, /deleted old deployment 'blue'/];
+  const pinned: RegExp[] = [/Deployment iris-v1: (InProgress|Creating|Updating)/, /\[Progressing\] traffic blue=50 iris-v1=50/, /\[Promoting\] 'iris-v1' serves 100%/, /deleted old deployment 'blue'/];
   pinned.forEach((pattern, i) => plans.push({ index: runs + i + 1, step: 'deploy', pattern, newRunner: true }));
 
   const records = await pool(plans, Number(process.env.FAULTS_KILL_CONCURRENCY ?? 4), async (plan): Promise<KillRun> => {
