@@ -1,14 +1,19 @@
 /**
  * A real client: Microsoft's azure-ai-ml (Debian's `python3-azure`, run by /usr/bin/python3)
- * drives MLClient against the emulator through every operation the actions use — workspace,
- * datastore (+ listSecrets), compute, environment, command job with local code upload / get /
- * list / cancel, model create (local upload) / get / list, online endpoint and deployment create,
- * traffic update, keys and token, deployment logs, scoring, deletes — and every one must succeed.
+ * drives MLClient against the emulator through every operation the actions use — sign-in,
+ * workspace, datastore (+ listSecrets), compute, environment, command job with local code upload /
+ * get / wait / stream / download / list / cancel, model create (local upload and from a job's
+ * outputs) / get / list, online endpoints (key and aml_token) and deployments, traffic updates,
+ * keys and token, deployment logs, scoring, deletes — and every one must succeed (python-sdk/driver.py).
  *
- * The SDK talks https to ARM (its bearer policy refuses http), so the emulator serves https with a
- * throw-away test CA that Python trusts through REQUESTS_CA_BUNDLE. The package misses its `pydash`
- * dependency on Debian: python-sdk/pydash.py stands in (PYTHONPATH). Without the package the suite
- * does not run and says so loudly; with CI=true that is a failure (.ci/run installs the package).
+ * Nothing in the SDK is patched; it is pointed at the emulator with settings a user has:
+ * AZUREML_DEV_URL_MFE (the SDK's ARM base-url override) at the emulator's https listener (the SDK's
+ * bearer policy refuses http), azure-identity's ClientSecretCredential with `authority` at the
+ * emulator, REQUESTS_CA_BUNDLE for the throw-away test CA, and HTTPS_PROXY for the blob host the
+ * SDK hard-codes (`https://<account>.blob.core.windows.net`, python-sdk/blobHostProxy.ts → Azurite).
+ * Debian's package misses its `pydash` dependency: python-sdk/pydash.py stands in (PYTHONPATH).
+ * Without the package the suite does not run and says so loudly; with CI=true that is a failure
+ * (.ci/run installs the package).
  * The figure ("azure-ai-ml 1.4.0: N/N operations succeed") is printed and written, with each
  * operation's result and the api-versions the SDK sent, to `<os tmpdir>/azureml-actions-python-sdk.json`.
  */
