@@ -112,8 +112,8 @@ export interface TestCa {
   key: string;
 }
 
-/** A new CA and a loopback server certificate signed by it. */
-export function createTestCa(): TestCa {
+/** A new CA and a loopback server certificate signed by it (also valid for `extraDnsNames`). */
+export function createTestCa(extraDnsNames: string[] = []): TestCa {
   const ca = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const server = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const caPem = certificate({ subject: 'azureml-actions test CA', issuer: 'azureml-actions test CA', publicKey: ca.publicKey, signingKey: ca.privateKey, issuerPublicKey: ca.publicKey, ca: true });
@@ -125,7 +125,7 @@ export function createTestCa(): TestCa {
     issuerPublicKey: ca.publicKey,
     ca: false,
     ipAddresses: ['127.0.0.1'],
-    dnsNames: ['localhost'],
+    dnsNames: ['localhost', ...extraDnsNames],
   });
   // Fail here, not in a TLS handshake far away, when the encoding is wrong.
   if (!new X509Certificate(cert).verify(new X509Certificate(caPem).publicKey)) throw new Error('test CA: the server certificate does not verify');

@@ -137,6 +137,25 @@ export class RunHistory {
     return body ? { status: 200, body } : notFound(req, runId, ws);
   }
 
+  /**
+   * `POST …/rundata` with `{ runId, selectRunMetadata, … }` → `GetRunDataResult`
+   * `{ runMetadata: Run, runDefinition, jobSpecification }`, what azure-ai-ml's `jobs.download`
+   * reads (azure/ai/ml/operations/_run_operations.py get_run_data;
+   * _restclient/runhistory/models/_models_py3.py GetRunDataRequest / GetRunDataResult).
+   * `runMetadata.outputs` (named outputs as data-asset references) is empty: the emulator does
+   * not register job outputs as data assets, so the SDK falls back to the job's `outputs`.
+   */
+  async runData(req: EmulatorRequest): Promise<EmulatorResponse> {
+    const ws = this.wsOf(req);
+    const runId = pickString(asRecord(req.body) ?? {}, 'runId');
+    if (!runId) {
+      return { status: 400, body: { error: { code: 'UserError', message: 'runId is required.', innerError: { code: 'BadArgument' } } } };
+    }
+    const run = await this.view(req, ws, runId, false);
+    if (!run) return notFound(req, runId, ws);
+    return { status: 200, body: { runMetadata: { ...run, outputs: {} }, runDefinition: null, jobSpecification: null } };
+  }
+
   async children(req: EmulatorRequest): Promise<EmulatorResponse> {
     const ws = this.wsOf(req);
     const runId = req.params.runId!;

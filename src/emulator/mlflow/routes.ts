@@ -335,8 +335,8 @@ export function createMlflowModule(host: JobHost): RouteModule {
       }
     };
 
-  const historyRoute = (path: string, operation: string, fn: (req: EmulatorRequest) => Promise<EmulatorResponse>): Route => ({
-    method: 'GET',
+  const historyRoute = (path: string, operation: string, fn: (req: EmulatorRequest) => Promise<EmulatorResponse>, method: Route['method'] = 'GET'): Route => ({
+    method,
     pattern: `${HISTORY_PREFIX}${path}`,
     operation,
     auth: 'mlflow',
@@ -377,6 +377,8 @@ export function createMlflowModule(host: JobHost): RouteModule {
         historyRoute('/runs/{runId}/details', 'RunHistory_GetRunDetails', (req) => history.details(req)),
         historyRoute('/runs/{runId}', 'RunHistory_GetRun', (req) => history.get(req)),
         historyRoute('/runs/{runId}/children', 'RunHistory_GetChildRuns', (req) => history.children(req)),
+        // azure-ai-ml jobs.download: _restclient/runhistory/operations/_runs_operations.py get_run_data
+        historyRoute('/rundata', 'RunHistory_GetRunData', (req) => history.runData(req), 'POST'),
       ];
     },
   };
