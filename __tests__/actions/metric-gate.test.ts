@@ -102,7 +102,8 @@ describe('metric-gate on Azure ML jobs (emulator)', () => {
     const r = await gate({ 'job-name': irisSweep, rules: 'accuracy >= 0.8' });
     expect(r.main.exitCode, r.main.log).toBe(0);
     const selected = report(r).source.details.selected;
-    expect(selected.reason).toMatch(/^best of 4 finished trial\(s\) by maximize accuracy = /);
+    // Azure records the best trial in the sweep's properties.best_child_run_id: read first (issue 12, defect 6)
+    expect(selected.reason).toMatch(/^best trial as the sweep records it \(the job's properties\.best_child_run_id\)/);
     const sweep = await arm(emu, 'GET', `jobs/${irisSweep}`);
     expect(selected.runId).toBe(sweep.body.properties.properties.best_child_run_id);
   });

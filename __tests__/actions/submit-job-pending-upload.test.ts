@@ -26,7 +26,8 @@ beforeAll(async () => {
   ws = mkdtempSync(join(tmpdir(), 'pending-upload-'));
   writeTree(join(ws, 'code-a'), { 'data/hello.txt': 'hello from a', 'expected.txt': 'from a' });
   writeTree(join(ws, 'code-b'), { 'data/hello.txt': 'hello from b', 'expected.txt': 'from b' });
-  writeTree(join(ws, 'jobs'), { 'a.yml': jobFile('code-a'), 'b.yml': jobFile('code-b') });
+  writeTree(join(ws, 'code-c'), { 'data/hello.txt': 'hello from c', 'expected.txt': 'from c' });
+  writeTree(join(ws, 'jobs'), { 'a.yml': jobFile('code-a'), 'b.yml': jobFile('code-b'), 'c.yml': jobFile('code-c') });
 });
 afterAll(async () => {
   await em?.close();
@@ -91,5 +92,15 @@ describe('submit-job code upload credentials', () => {
     } finally {
       await fetch(`${em.baseUrl}/.emulator/faults`, { method: 'DELETE' });
     }
+  });
+
+  it('two steps uploading the same new code at once both submit: the version the other registered first is reused', async () => {
+    // Each startPendingUpload issues its own location, so the loser's PUT names another codeUri and
+    // is refused (versions are immutable); the version is named by the content hash, so it is the same code.
+    const [x, y] = await Promise.all([submit('c.yml', '9300'), submit('c.yml', '9301')]);
+    const codeIds = await Promise.all(
+      [x, y].map(async (r) => (await armGet<{ properties: { codeId: string } }>(em, `jobs/${r.outputs['job-name']}`)).body.properties.codeId),
+    );
+    expect(codeIds[0]).toBe(codeIds[1]);
   });
 });

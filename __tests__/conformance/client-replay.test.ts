@@ -209,17 +209,13 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     done();
   });
 
-  it('job cancel of a finished pipeline: 400 UserError, the message says it is in terminal status', async () => {
+  it('job cancel of a finished pipeline: the recorded 400 "in terminal status" is nothing left to cancel', async () => {
     const done = scenario(entries('jobs/pipeline-job-serverless-cancel-400.json', 2, 2));
     const api = createWorkspaceApi(arm);
     const name = new URL(loadRecording('jobs/pipeline-job-serverless-cancel-400.json').entries[2]!.RequestUri).pathname.split('/').at(-2)!;
-    const err = await api.cancelJob(name).then(
-      () => undefined,
-      (e: unknown) => e as Error & { statusCode?: number },
-    );
-    expect(err).toBeDefined();
-    expect(err!.message).toMatch(/terminal status/);
-    done();
+    // The job ended between our read and the cancel: the timeout and post steps must not fail on it.
+    await expect(api.cancelJob(name)).resolves.toBeUndefined();
+    done(); // the recorded 400 was served (every entry used, no replay miss)
   });
 
   it("model auto-increment: container 404 → version 1; then the container's nextVersion (2) → version 2", async () => {

@@ -54,8 +54,7 @@ export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader,
       stats.files += r.files - r.skipped;
       stats.bytes += r.bytes;
       body.properties.codeUri = `${pending.upload.blobUri.replace(/\/+$/, '')}/${snap.name.split('/').map(encodeURIComponent).join('/')}`;
-      await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
-      log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
+      await putOrReuse(api, asset, body, log, stats);
       return;
     }
     log.info(`The workspace did not issue an upload location for the code (${pending.refused}); uploading with the datastore's credentials instead`);
@@ -74,8 +73,31 @@ export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader,
     // Code versions point at the blob URL; models keep their azureml://datastores/ URI.
     if (asset.kind === 'codes') body.properties.codeUri = ds.blobUrl(asset.upload.datastorePath);
   }
-  await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
-  log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
+  await putOrReuse(api, asset, body, log, stats);
+}
+
+/**
+ * Registers the asset version. Versions named by their content hash can be registered by a
+ * concurrent step between our read and our PUT — with another upload location, since each
+ * startPendingUpload issues its own — and Azure ML versions are immutable, so that PUT is refused
+ * with 409 Conflict: the version that won holds the same content, so it is reused.
+ */
+async function putOrReuse(api: WorkspaceApi, asset: PlannedAsset, body: PlannedAsset['body'], log: SubmitLog, stats: { reused: number }): Promise<void> {
+  try {
+    await api.putAssetVersion(asset.kind, asset.name, asset.version, body);
+    log.debug(`registered ${asset.kind} ${asset.name}:${asset.version}`);
+  } catch (err) {
+    if (!asset.upload || !isConflict(err) || !(await api.getAssetVersion(asset.kind, asset.name, asset.version))) throw err;
+    stats.reused++;
+    log.debug(`${asset.kind} ${asset.name}:${asset.version} was registered meanwhile by another step: reused`);
+  }
+}
+
+function isConflict(err: unknown): boolean {
+  for (let e: unknown = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
+    if ((e as { statusCode?: number }).statusCode === 409) return true;
+  }
+  return false;
 }
 
 export function formatBytes(n: number): string {
