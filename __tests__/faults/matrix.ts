@@ -60,7 +60,8 @@ export const ROWS: Row[] = [
   { label: 'job PUT (submit)', operation: 'Jobs_CreateOrUpdate', method: 'PUT', scenario: 'submit', write: true },
   { label: 'asset version GET (code)', operation: 'CodeVersions_Get', method: 'GET', scenario: 'submit' },
   { label: 'asset version PUT (code)', operation: 'CodeVersions_CreateOrUpdate', method: 'PUT', scenario: 'submit', write: true },
-  { label: 'datastore list secrets', operation: 'Datastores_ListSecrets', method: 'POST', scenario: 'submit' },
+  // Code goes up through the SAS startPendingUpload issues (issue 12, defect 9); listSecrets is only its fallback.
+  { label: 'code start pending upload (SAS)', operation: 'CodeVersions_CreateOrGetStartPendingUpload', method: 'POST', scenario: 'submit', write: true },
   {
     label: 'blob upload (code snapshot)',
     operation: 'BlockBlob_*',

@@ -21,10 +21,15 @@ export interface BlobAdmin {
   url(container: string, path?: string): string;
 }
 
-export function createBlobAdmin(endpoint: BlobEndpoint): BlobAdmin {
+/**
+ * `clientUrl`: the blob endpoint clients are handed (the fault proxy in front of Azurite when blob
+ * faults are on), so the upload locations the ARM handlers issue go where clients' other blob
+ * requests go. The emulator's own container set-up talks to Azurite directly.
+ */
+export function createBlobAdmin(endpoint: BlobEndpoint, clientUrl: string = endpoint.url): BlobAdmin {
   const credential = new StorageSharedKeyCredential(endpoint.accountName, endpoint.accountKey);
   const service = new BlobServiceClient(endpoint.url, credential, { retryOptions: { maxTries: 3, retryDelayInMs: 200 } });
-  const base = endpoint.url.replace(/\/+$/, '');
+  const base = clientUrl.replace(/\/+$/, '');
   const url = (container: string, path = '') =>
     `${base}/${encodeURIComponent(container)}${path ? '/' + path.split('/').map(encodeURIComponent).join('/') : ''}`;
   const known = new Set<string>();

@@ -212,16 +212,6 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       timings,
     };
     const executor = createJobExecutor(jobHost);
-    const deps: ArmDeps = {
-      store,
-      lro,
-      timings,
-      executor,
-      blob: createBlobAdmin(blob),
-      defaults,
-      pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
-    };
-    const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
     const log = new RequestLog();
     let clientBlob = blob;
     if (o.blobFaults) {
@@ -229,6 +219,16 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       cleanups.push(() => proxy.close());
       clientBlob = proxy.endpoint;
     }
+    const deps: ArmDeps = {
+      store,
+      lro,
+      timings,
+      executor,
+      blob: createBlobAdmin(blob, clientBlob.url),
+      defaults,
+      pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
+    };
+    const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
     const adminDeps = { faults, log, blob: clientBlob, defaults, store };
     const routes: Route[] = [
       ...tokenRoutes({ tokens, ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}), ...(federation ? { federation } : {}), ...(o.auth?.onTokenIssued ? { onIssued: o.auth.onTokenIssued } : {}) }),
