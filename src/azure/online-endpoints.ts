@@ -332,6 +332,8 @@ export interface ScoreResult {
   deployment?: string;
   /** The answer's Retry-After, when it had one. */
   retryAfterMs?: number;
+  /** A managed endpoint's 424: the status the model's container answered (`ms-azureml-model-error-statuscode`). */
+  modelStatusCode?: number;
 }
 
 export async function score(scoringUri: string, auth: ScoringAuth, payload: string, deployment?: string, signal?: AbortSignal): Promise<ScoreResult> {
@@ -348,6 +350,7 @@ export async function score(scoringUri: string, auth: ScoringAuth, payload: stri
     body,
     latencyMs: performance.now() - started,
     deployment: res.headers.get('azureml-model-deployment') ?? undefined,
+    ...(Number.isInteger(Number(res.headers.get('ms-azureml-model-error-statuscode') ?? 'x')) ? { modelStatusCode: Number(res.headers.get('ms-azureml-model-error-statuscode')) } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter >= 0 && res.headers.get('retry-after') !== null ? { retryAfterMs: retryAfter * 1000 } : {}),
   };
 }
@@ -436,7 +439,7 @@ export function createSmokeTester(scoringUri: () => Promise<string>, auth: Scori
         } catch (err) {
           return { passed: false, summary: `${req.name}: request failed: ${errorMessage(err)}` };
         }
-        const where = `${req.name} → HTTP ${r.status} in ${Math.round(r.latencyMs)} ms`;
+        const where = `${req.name} → HTTP ${r.status}${r.modelStatusCode !== undefined ? ` (model ${r.modelStatusCode})` : ''} in ${Math.round(r.latencyMs)} ms`;
         if (r.deployment && r.deployment !== deployment) return { passed: false, summary: `${where}: answered by ${r.deployment}, not ${deployment}` };
         if (r.status < 200 || r.status >= 300) return { passed: false, summary: `${where}: ${r.body.slice(0, 300)}` };
         if (spec.maxLatencyMs !== undefined && r.latencyMs > spec.maxLatencyMs) return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };

@@ -653,8 +653,13 @@ class Decider {
         }
       }
       if (signals['probe.requests'] !== undefined) rec.lastProbeEnd = check.windowEnd;
+      // The minute of the traffic shift is partial: until a whole minute after the shift is reported,
+      // too few requests there are not "no data" yet.
+      const grain = reported?.grainMs ?? 0;
+      const thin = reported !== undefined && reported.until < Math.ceil((rec.trafficSetAt as number) / grain) * grain + grain;
+      const monitorPending = !queried || (thin && !signals.pending && signals.requests < policy.minRequests);
       const history = rec.checks.filter((c) => c.signals && c.verdict !== 'query-error').map((c) => c.signals as Signals);
-      const judged = judgeHealth(queried ? signals : { ...signals, pending: true }, policy, { history, baseline: check.baseline });
+      const judged = judgeHealth(monitorPending ? { ...signals, pending: true } : signals, policy, { history, baseline: check.baseline });
       if (judged.verdict === 'pending') {
         // Nothing to judge yet: neither healthy nor a failed check.
         rec.pendingChecks = (rec.pendingChecks ?? 0) + 1;
@@ -674,7 +679,7 @@ class Decider {
       Object.assign(s, counted.counters);
       rollback = counted.rollback;
       passed = judged.healthy;
-      if (queried && !signals.pending) rec.monitorHealthy = judged.healthy;
+      if (!monitorPending && !signals.pending) rec.monitorHealthy = judged.healthy;
       rec.checks.push({
         at: this.now,
         windowStart,
