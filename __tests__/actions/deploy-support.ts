@@ -136,6 +136,8 @@ export interface DeploymentYaml {
   env?: Record<string, string>;
   /** Extra YAML lines. */
   extra?: string[];
+  /** `request_settings` (default max_concurrent_requests_per_instance: 8). */
+  requestSettings?: Record<string, number>;
 }
 
 /** Writes an `az ml online-deployment` YAML like the sample's green-deployment.yml; returns its workspace path. */
@@ -155,7 +157,7 @@ export function writeDeploymentYaml(ws: string, file: string, d: DeploymentYaml)
     'instance_type: Standard_DS3_v2',
     'instance_count: 1',
     'request_settings:',
-    '  max_concurrent_requests_per_instance: 8',
+    ...Object.entries(d.requestSettings ?? { max_concurrent_requests_per_instance: 8 }).map(([k, v]) => `  ${k}: ${v}`),
   ];
   if (d.env && Object.keys(d.env).length > 0) lines.push('environment_variables:', ...Object.entries(d.env).map(([k, v]) => `  ${k}: "${v}"`));
   lines.push(...(d.extra ?? []));
