@@ -34,7 +34,7 @@ function shareAt(w: World, deployment: string, t: number): number {
 }
 
 /** Azure Monitor as Azure serves it: whole minutes, each reported `delayMs` after it ends. */
-function delayedMonitor(w: World, delayMs: number, o: { never?: boolean } = {}): SignalSource & { queries: number } {
+function delayedMonitor(w: World, delayMs: number, o: { never?: boolean; errorsLate?: boolean } = {}): SignalSource & { queries: number } {
   const src = {
     queries: 0,
     async query(deployment: string, start: Date, end: Date): Promise<Signals> {
@@ -47,10 +47,13 @@ function delayedMonitor(w: World, delayMs: number, o: { never?: boolean } = {}):
       let requests = 0;
       let errors = 0;
       for (let m = from; m < until; m += MINUTE) {
+        // errorsLate: a minute's failed requests reach the metrics API a minute after its other ones (the minute fills in).
+        const young = o.errorsLate && now < m + MINUTE + delayMs + MINUTE;
         for (let t = m; t < m + MINUTE; t += 1000) {
           const r = w.rps(t) * shareAt(w, deployment, t);
-          requests += r;
-          errors += r * w.errorRate(deployment, t);
+          const e = r * w.errorRate(deployment, t);
+          requests += young ? r - e : r;
+          errors += young ? 0 : e;
         }
       }
       requests = Math.round(requests);
@@ -88,7 +91,7 @@ function probes(w: World): ProbeDriver {
   };
 }
 
-function setup(o: { plan: RolloutPlanSpec; delayMs?: number; rps?: World['rps']; errorRate?: World['errorRate']; never?: boolean }) {
+function setup(o: { plan: RolloutPlanSpec; delayMs?: number; rps?: World['rps']; errorRate?: World['errorRate']; never?: boolean; errorsLate?: boolean }) {
   const clock = fakeClock();
   const ep = new FakeEndpoint(clock, { traffic: { blue: 100 }, writeMs: 1000, provisionMs: 20_000 });
   const w: World = { clock, ep, rps: o.rps ?? (() => 10), errorRate: o.errorRate ?? (() => 0), history: [{ at: 0, traffic: { blue: 100 } }], probing: 0 };
@@ -97,7 +100,7 @@ function setup(o: { plan: RolloutPlanSpec; delayMs?: number; rps?: World['rps'];
     await set(target, expected);
     w.history.push({ at: clock.now(), traffic: { ...target.traffic } });
   };
-  const monitor = delayedMonitor(w, o.delayMs ?? MINUTE, { never: o.never });
+  const monitor = delayedMonitor(w, o.delayMs ?? MINUTE, { never: o.never, errorsLate: o.errorsLate });
   const plan = createRolloutPlan({ metricsDelay: o.delayMs ?? MINUTE, ...o.plan });
   const providers: RolloutProviders = { ...ep.providers(), signals: monitor, probe: probes(w) };
   const run = async () => (await createRollout(plan, providers, { deployment: 'green', clock, store: memoryStatusStore() })).run();
@@ -140,6 +143,24 @@ describe('Azure Monitor reports minutes late', () => {
     expect(restoredAfter).toBeGreaterThan(MINUTE);
     // …and within a few minutes (two failed checks of reported minutes).
     expect(restoredAfter).toBeLessThan(5 * MINUTE);
+  });
+
+  it('minutes that were still filling are read again: errors that arrive late are not missed', async () => {
+    let shiftAt = 0;
+    const { run, w } = setup({ plan: { bakeTime: '3m', checkInterval: '30s' }, errorsLate: true, errorRate: (d, t) => (d === 'green' && shiftAt && t >= shiftAt ? 0.3 : 0) });
+    const set = w.ep.router.setTraffic;
+    w.ep.router.setTraffic = async (target, expected) => {
+      await set(target, expected);
+      if ((target.traffic.green ?? 0) > 0 && !shiftAt) shiftAt = w.clock.now();
+    };
+    const r = await run();
+    expect(r.outcome).toBe('rolled-back');
+    const checks = r.timeline.stages[0]!.checks;
+    // The first reads of each minute showed no error; reading them again did.
+    expect(checks[0]!.healthy).toBe(true);
+    expect(checks.some((c) => !c.healthy && (c.signals?.error_rate ?? 0) > 0.1)).toBe(true);
+    // Windows overlap: a minute read before is read again.
+    expect(Date.parse(checks[1]!.windowStart)).toBeLessThan(Date.parse(checks[0]!.windowEnd));
   });
 
   it('with probe-rps a broken canary is rolled back within seconds of the traffic shift', async () => {
