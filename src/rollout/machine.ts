@@ -716,8 +716,13 @@ class Decider {
     // Checks keep their cadence and the last one lands on the end of the bake; after a failed
     // last check the bake is extended by one interval (Flagger does not advance on a failed check).
     rec.nextCheckAt = check.windowEnd < bakeEndsAt ? Math.min(check.windowEnd + interval, bakeEndsAt) : this.now + interval;
-    // Without probes there is nothing to judge before Azure Monitor can report the next minute.
-    if (!this.s.probeMeasures && this.plan.health.usesMonitor && rec.nextMonitorAt !== undefined && rec.nextMonitorAt > rec.nextCheckAt) rec.nextCheckAt = rec.nextMonitorAt;
+    const due = rec.nextMonitorAt;
+    if (this.plan.health.usesMonitor && due !== undefined && due > this.now) {
+      // Without probes there is nothing to judge before Azure Monitor can report the next minute;
+      // once the bake time is over the stage waits only for that minute: check as soon as it is due.
+      if (!this.s.probeMeasures && due > rec.nextCheckAt) rec.nextCheckAt = due;
+      else if (check.windowEnd >= bakeEndsAt) rec.nextCheckAt = Math.min(rec.nextCheckAt, due);
+    }
     if (!check.ok) rec.nextCheckAt = Math.max(rec.nextCheckAt, this.now + Math.min(interval, 1000));
     this.schedule(rec);
   }
