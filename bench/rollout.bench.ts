@@ -17,13 +17,22 @@
  *     routing, metrics) against the deployment's scoring server called directly, 8 clients each
  *     (in a worker thread, off the emulator's event loop), interleaved in the same run (issue 8:
  *     the router must not be the bottleneck of probe traffic).
+ * (a) and (b) run with an Azure Monitor that answers at once (no ingestion delay, 1 s buckets:
+ *     the conditions these figures were first measured in); (d) plays Azure's delay.
+ * (d) Azure Monitor one minute late (issue 12), real one-minute buckets and a 60 s delay (quick:
+ *     2 s buckets, 2 s delay): users' traffic at 10 requests/s from a client of the endpoint;
+ *     a modelError fault starts one second after the canary (10 %) takes traffic. Time from the
+ *     fault to the prior traffic restored (timeline `restoredAt`) with `probe-rps` (probes are
+ *     judged at once) and without (Azure Monitor only: the failing minutes must be reported).
+ *     And the overhead the delay adds to a healthy rollout (10 → 100, 2 min bakes; quick 6 s):
+ *     each stage passes once reported minutes cover its whole bake.
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/index.js';
 import { startEmulator } from '../src/emulator/index.js';
-import { addEndpointFault, armWait, deploymentPath } from '../__tests__/emulator/endpoints-support.js';
+import { addEndpointFault, armWait, deploymentPath, score } from '../__tests__/emulator/endpoints-support.js';
 import { BLUE, deploy, endpointState, logs, primaryKey, sampleRequest, sampleWorkspace, setupEndpoint, timelineOf, writeDeploymentYaml } from '../__tests__/actions/deploy-support.js';
 import { FAST_TIMINGS } from '../__tests__/actions/support.js';
 import { quick, report, stat, type Row } from './lib.js';
@@ -41,12 +50,16 @@ function rolloutInputs(endpoint: string, file: string, extra: Record<string, str
     'probe-rps': '10',
     'min-requests': '3',
     'smoke-request': 'endpoints/online/managed/sample/sample-request.json',
+    'metrics-delay': '0',
     ...extra,
   };
 }
 
-async function withEmulator<T>(timings: Record<string, number> | undefined, fn: (em: RunningEmulator) => Promise<T>): Promise<T> {
-  const em = await startEmulator({ ...(timings ? { timings } : {}), endpoints: ENDPOINT_OPTIONS });
+/** (a), (b), (c): Azure Monitor answering at once, 1 s buckets; (d) passes Azure's delay. */
+const MONITOR_AT_ONCE = { metricsDelay: 0, minuteMs: 1000 };
+
+async function withEmulator<T>(timings: Record<string, number> | undefined, fn: (em: RunningEmulator) => Promise<T>, monitor: { metricsDelay: number; minuteMs: number } = MONITOR_AT_ONCE): Promise<T> {
+  const em = await startEmulator({ ...(timings ? { timings } : {}), metricsDelay: monitor.metricsDelay, endpoints: { ...ENDPOINT_OPTIONS, metricsMinuteMs: monitor.minuteMs } });
   try {
     return await fn(em);
   } finally {
@@ -213,10 +226,129 @@ async function scoringRows(rounds: number, ms: number): Promise<Row[]> {
   });
 }
 
-/** BENCH_ROLLOUT_PARTS=a,b,c picks the parts (default all). */
-const parts = new Set((process.env.BENCH_ROLLOUT_PARTS ?? 'a,b,c').split(',').map((p) => p.trim()));
+/** Azure Monitor of (d): one-minute buckets reported a minute late (quick: 2 s and 2 s). */
+const LATE = quick ? { metricsDelay: 2000, minuteMs: 2000 } : { metricsDelay: 60_000, minuteMs: 60_000 };
 
-it('rollout: overhead above the bakes, fault to restore, scoring path', async () => {
+/** Users' requests to the endpoint (routed by its traffic split), `rps` a second until stopped. */
+function usersTraffic(uri: string, key: string, rps: number): () => void {
+  const timer = setInterval(() => void score(uri, key, sampleRequest).catch(() => undefined), Math.round(1000 / rps));
+  return () => clearInterval(timer);
+}
+
+interface LateRun {
+  toRestoredMs: number;
+  toDetectedMs: number;
+  reason: string;
+}
+
+/** (d) A fault during the canary with Azure Monitor late; `probes`: probe-rps 10, else Azure Monitor only. */
+async function lateFaultRun(probes: boolean): Promise<LateRun> {
+  return withEmulator(
+    FAST_TIMINGS,
+    async (em) => {
+      const ws = sampleWorkspace();
+      const endpoint = probes ? 'late-probes' : 'late-monitor';
+      await setupEndpoint(em, ws, endpoint, [{ name: 'blue', model: BLUE }], { blue: 100 });
+      const state = await endpointState(em, endpoint);
+      const stop = usersTraffic(state.scoringUri!, await primaryKey(em, endpoint), 10);
+      try {
+        const name = 'green';
+        const file = writeDeploymentYaml(ws, `${endpoint}.yml`, { name, endpoint });
+        const inputs: Record<string, string> = {
+          endpoint,
+          'deployment-file': file,
+          'bake-time': quick ? '30s' : '10m',
+          'check-interval': quick ? '1s' : '10s',
+          'metrics-delay': `${LATE.metricsDelay}ms`,
+          'smoke-request': 'endpoints/online/managed/sample/sample-request.json',
+          ...(probes ? { 'probe-rps': '10' } : {}),
+        };
+        const running = deploy({ em, workspace: ws }, inputs, { timeoutMs: 30 * 60_000, post: false });
+        let ended = false;
+        void running.finally(() => (ended = true));
+        while (((await endpointState(em, endpoint)).traffic[name] ?? 0) === 0) {
+          if (ended) throw new Error(`rollout on ${endpoint} ended before the canary:\n${logs(await running)}`);
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        await new Promise((res) => setTimeout(res, 1000));
+        const faultAt = Date.now();
+        await addEndpointFault(em, { kind: 'modelError', endpoint, deployment: name, message: 'bench: the model broke' });
+        const r = await running;
+        if (r.outputs.status !== 'rolled-back') throw new Error(`rollout on ${endpoint} was not rolled back:\n${logs(r)}`);
+        const rb = timelineOf(r).rollback!;
+        return { toRestoredMs: Date.parse(rb.restoredAt!) - faultAt, toDetectedMs: Date.parse(rb.startedAt) - faultAt, reason: rb.reason };
+      } finally {
+        stop();
+      }
+    },
+    LATE,
+  );
+}
+
+/** (d) A healthy rollout 10 → 100 with Azure Monitor late and users' traffic only. */
+async function lateOverheadRun(): Promise<{ wallMs: number; timelineMs: number; bakesMs: number; waitsMs: number[] }> {
+  return withEmulator(
+    FAST_TIMINGS,
+    async (em) => {
+      const ws = sampleWorkspace();
+      const endpoint = 'late-healthy';
+      await setupEndpoint(em, ws, endpoint, [{ name: 'blue', model: BLUE }], { blue: 100 });
+      const state = await endpointState(em, endpoint);
+      const stop = usersTraffic(state.scoringUri!, await primaryKey(em, endpoint), 10);
+      try {
+        const bake = quick ? 6000 : 120_000;
+        const file = writeDeploymentYaml(ws, 'late-healthy.yml', { name: 'green', endpoint });
+        const r = await deploy(
+          { em, workspace: ws },
+          { endpoint, 'deployment-file': file, 'bake-time': `${bake}ms`, 'check-interval': quick ? '1s' : '20s', 'metrics-delay': `${LATE.metricsDelay}ms`, 'smoke-request': 'endpoints/online/managed/sample/sample-request.json' },
+          { timeoutMs: 30 * 60_000, post: false },
+        );
+        if (r.outputs.status !== 'promoted') throw new Error(`the healthy rollout did not promote:\n${logs(r)}`);
+        const t = timelineOf(r);
+        return { wallMs: r.main.durationMs, timelineMs: t.totalMs, bakesMs: 2 * bake, waitsMs: t.stages.map((s) => Date.parse(s.endedAt!) - Date.parse(s.bakeEndsAt!)) };
+      } finally {
+        stop();
+      }
+    },
+    LATE,
+  );
+}
+
+async function lateRows(): Promise<Row[]> {
+  const withProbes = [await lateFaultRun(true)];
+  const monitorOnly = [await lateFaultRun(false)];
+  const healthy = await lateOverheadRun();
+  const delay = `${LATE.metricsDelay / 1000} s`;
+  const p = stat(withProbes.map((f) => f.toRestoredMs / 1000));
+  const m = stat(monitorOnly.map((f) => f.toRestoredMs / 1000));
+  return [
+    {
+      figure: `Azure Monitor ${delay} late: modelError starts → prior traffic restored, with probe-rps 10`,
+      unit: 's',
+      value: p,
+      baseline: { name: 'Azure Monitor only', value: m },
+      note: `rollback decided ${(withProbes[0]!.toDetectedMs / 1000).toFixed(1)} s after the fault: ${withProbes[0]!.reason.slice(0, 140)}`,
+    },
+    {
+      figure: `Azure Monitor ${delay} late: modelError starts → prior traffic restored, Azure Monitor only (users' traffic 10/s)`,
+      unit: 's',
+      value: m,
+      note: `rollback decided ${(monitorOnly[0]!.toDetectedMs / 1000).toFixed(1)} s after the fault (the failing minute ends, is reported ${delay} later, a second reported minute confirms: failure-threshold 2): ${monitorOnly[0]!.reason.slice(0, 120)}`,
+    },
+    {
+      figure: `Azure Monitor ${delay} late: healthy rollout 10 → 100, 2 × ${healthy.bakesMs / 2000} s bakes, step wall time`,
+      unit: 's',
+      value: stat([healthy.wallMs / 1000]),
+      baseline: { name: 'sum of bakes', value: stat([healthy.bakesMs / 1000]) },
+      note: `each stage waited ${healthy.waitsMs.map((w) => `${(w / 1000).toFixed(1)} s`).join(' and ')} past its bake for reported minutes to cover it; rollout machine alone ${((healthy.timelineMs - healthy.bakesMs) / 1000).toFixed(1)} s above the bakes`,
+    },
+  ];
+}
+
+/** BENCH_ROLLOUT_PARTS=a,b,c,d picks the parts (default all). */
+const parts = new Set((process.env.BENCH_ROLLOUT_PARTS ?? 'a,b,c,d').split(',').map((p) => p.trim()));
+
+it('rollout: overhead above the bakes, fault to restore, scoring path, Azure Monitor late', async () => {
   const load = loadavg()[0]!.toFixed(1);
   const rows: Row[] = [];
   if (parts.has('a')) {
@@ -226,12 +358,13 @@ it('rollout: overhead above the bakes, fault to restore, scoring path', async ()
   if (parts.has('b')) {
     const faults = await faultRuns(quick ? 1 : 3);
     rows.push(
-      { figure: 'modelError starts → rollback decided', unit: 's', value: stat(faults.map((f) => f.toDetectedMs / 1000)), note: 'health checks every 2 s, failure-threshold 2 (default), Azure Monitor minute buckets' },
+      { figure: 'modelError starts → rollback decided', unit: 's', value: stat(faults.map((f) => f.toDetectedMs / 1000)), note: 'health checks every 2 s, failure-threshold 2 (default), Azure Monitor answering at once (1 s buckets)' },
       { figure: 'modelError starts → prior traffic restored and read back (timeline)', unit: 's', value: stat(faults.map((f) => f.toRestoredMs / 1000)) },
       { figure: 'modelError starts → prior traffic seen on the endpoint (external GET)', unit: 's', value: stat(faults.map((f) => f.toSeenMs / 1000)) },
     );
   }
   if (parts.has('c')) rows.push(...(await scoringRows(quick ? 1 : 3, quick ? 1000 : 5000)));
+  if (parts.has('d')) rows.push(...(await lateRows()));
   if (rows.length > 0) rows[rows.length - 1]!.note = `${rows[rows.length - 1]!.note ?? ''}${rows[rows.length - 1]!.note ? '; ' : ''}load average at start ${load}`;
-  report(parts.size === 3 ? 'Rollout on the emulator' : `Rollout on the emulator (parts ${[...parts].join(',')})`, rows);
+  report(parts.size === 4 ? 'Rollout on the emulator' : `Rollout on the emulator (parts ${[...parts].join(',')})`, rows);
 });

@@ -23,8 +23,20 @@ export const sampleDir = join(repoRoot, '..', 'shared', 'fixtures', 'azureml-exa
 export const onlineDir = join(sampleDir, '..', '..');
 export const sampleRequest = JSON.parse(readFileSync(join(sampleDir, 'sample-request.json'), 'utf8')) as { data: number[][] };
 
-export async function startDeployEmulator(): Promise<RunningEmulator> {
-  return startEmulator({ timings: FAST_TIMINGS, endpoints: { readinessPollMs: 20, sampleIntervalMs: 1000, restartDelayMs: 200, stopGraceMs: 500 } });
+/**
+ * Azure Monitor in these tests plays Azure's timing on a shorter clock: one-minute buckets
+ * shortened to {@link METRICS_MINUTE_MS}, each reported one (shortened) minute after it ends — the
+ * typical ingestion delay — so `QUICK` rollouts read it with a matching `metrics-delay`.
+ */
+export const METRICS_MINUTE_MS = 500;
+export const METRICS_DELAY_MS = 500;
+
+export async function startDeployEmulator(o: { metricsMinuteMs?: number; metricsDelay?: number } = {}): Promise<RunningEmulator> {
+  return startEmulator({
+    timings: FAST_TIMINGS,
+    metricsDelay: o.metricsDelay ?? METRICS_DELAY_MS,
+    endpoints: { readinessPollMs: 20, sampleIntervalMs: 1000, restartDelayMs: 200, stopGraceMs: 500, metricsMinuteMs: o.metricsMinuteMs ?? METRICS_MINUTE_MS },
+  });
 }
 
 /**
@@ -124,6 +136,8 @@ export interface DeploymentYaml {
   env?: Record<string, string>;
   /** Extra YAML lines. */
   extra?: string[];
+  /** `request_settings` (default max_concurrent_requests_per_instance: 8). */
+  requestSettings?: Record<string, number>;
 }
 
 /** Writes an `az ml online-deployment` YAML like the sample's green-deployment.yml; returns its workspace path. */
@@ -143,7 +157,7 @@ export function writeDeploymentYaml(ws: string, file: string, d: DeploymentYaml)
     'instance_type: Standard_DS3_v2',
     'instance_count: 1',
     'request_settings:',
-    '  max_concurrent_requests_per_instance: 8',
+    ...Object.entries(d.requestSettings ?? { max_concurrent_requests_per_instance: 8 }).map(([k, v]) => `  ${k}: ${v}`),
   ];
   if (d.env && Object.keys(d.env).length > 0) lines.push('environment_variables:', ...Object.entries(d.env).map(([k, v]) => `  ${k}: "${v}"`));
   lines.push(...(d.extra ?? []));
@@ -250,10 +264,11 @@ export function endpointWrites(entries: RequestLogEntry[], endpoint: string): Re
   return entries.filter((e) => (e.method === 'PUT' || e.method === 'PATCH') && e.path.toLowerCase().endsWith(tail));
 }
 
-/** Fast rollout settings: short bakes, checks twice a second, probe traffic so each check has data. */
+/** Fast rollout settings: short bakes, checks every second, probe traffic so each check has data, Azure Monitor read as late as the emulator reports it. */
 export const QUICK: Record<string, string> = {
   'bake-time': '2s',
   'check-interval': '1s',
+  'metrics-delay': `${METRICS_DELAY_MS}ms`,
   'probe-rps': '20',
   'min-requests': '1',
   'smoke-request': 'endpoints/online/managed/sample/sample-request.json',

@@ -28,7 +28,8 @@ let fake: GitHubFake;
 let workspace: string;
 
 beforeAll(async () => {
-  [em, fake] = await Promise.all([startEmulator({ timings: FAST_TIMINGS, endpoints: { sampleIntervalMs: 200 } }), startGitHubFake()]);
+  // Azure Monitor's one-minute delay on a shorter clock (500 ms minutes, reported one minute late); deploy reads it with a matching metrics-delay.
+  [em, fake] = await Promise.all([startEmulator({ timings: FAST_TIMINGS, metricsDelay: 500, endpoints: { sampleIntervalMs: 200, metricsMinuteMs: 500 } }), startGitHubFake()]);
   workspace = workspaceWithExamples();
 });
 afterAll(async () => {
@@ -67,6 +68,7 @@ const FLOW_INPUTS = {
   'check-interval': '1s',
   'probe-rps': '10',
   'min-requests': '3',
+  'metrics-delay': '500ms',
   'github-token': 'ghs_actions',
 };
 

@@ -19,6 +19,9 @@ test('parseEmulatorArgs: flags, = form, errors naming the flag', () => {
     host: '127.0.0.1',
   });
   expect(parseEmulatorArgs(['--help']).help).toBe(true);
+  expect(parseEmulatorArgs(['--metrics-delay', '90s']).metricsDelay).toBe(90_000);
+  expect(parseEmulatorArgs(['--metrics-delay=0']).metricsDelay).toBe(0);
+  expect(() => parseEmulatorArgs(['--metrics-delay', 'soon'])).toThrow(/--metrics-delay must be a duration/);
   expect(() => parseEmulatorArgs(['--port', 'abc'])).toThrow(/--port must be a number from 0 to 65535, got 'abc'/);
   expect(() => parseEmulatorArgs(['--state'])).toThrow(CliUsageError);
   expect(() => parseEmulatorArgs(['--colour', 'red'])).toThrow(/unknown option '--colour'/);

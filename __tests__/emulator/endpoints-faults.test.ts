@@ -74,7 +74,8 @@ const sum = (series: Series[], agg: string, where: Record<string, string> = {}) 
     .reduce((t, s) => t + s.data.reduce((a, p) => a + (typeof p[agg] === 'number' ? (p[agg] as number) : 0), 0), 0);
 
 beforeAll(async () => {
-  em = await startFastEmulator({ endpoints: { restartDelayMs: 400, sampleIntervalMs: 100 } });
+  // Metrics are read right after the requests: no ingestion delay (the delay has its own tests).
+  em = await startFastEmulator({ metricsDelay: 0, endpoints: { restartDelayMs: 400, sampleIntervalMs: 100 } });
   dir = await mkdtemp(join(tmpdir(), 'endpoints-faults-'));
   const modelDir = writeFiles(join(dir, 'model'), modelFiles('m', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0));
   modelId = await registerModel(em, 'faults-model', '1', await uploadFolder(em, modelDir, 'LocalUpload/faults-model/model'));

@@ -46,7 +46,8 @@ let em: RunningEmulator;
 let dir: string;
 
 beforeAll(async () => {
-  em = await startFastEmulator({ endpoints: { sampleIntervalMs: 200 } });
+  // Metrics are read right after the requests: no ingestion delay (the delay has its own tests).
+  em = await startFastEmulator({ metricsDelay: 0, endpoints: { sampleIntervalMs: 200 } });
   dir = await mkdtemp(join(tmpdir(), 'endpoints-rollout-'));
 });
 

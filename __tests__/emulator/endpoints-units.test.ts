@@ -103,6 +103,37 @@ describe('metrics queries', () => {
     expect(meta.every((s) => !('data' in s))).toBe(true);
   });
 
+  test('ingestion delay: a minute is answered only once it is older than the delay, and fills in gradually', () => {
+    const store = new MetricsStore({ delayMs: 60_000 });
+    const id = '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e';
+    const t0 = Date.parse('2024-05-01T10:01:00Z');
+    // 60 requests over minute 10:01, one a second; 6 of them failed.
+    for (let i = 0; i < 60; i++) store.recordRequest(id, { time: t0 + i * 1000, deployment: 'green', statusCode: i % 10 === 0 ? 424 : 200, modelStatusCode: i % 10 === 0 ? 500 : 200, latencyMs: 10, bytes: 1 });
+    const totalAt = (asOf: number) => {
+      const body = evaluateMetrics(
+        store,
+        { id, namespace: NS, location: 'eastus' },
+        parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:00:00Z/2024-05-01T10:05:00Z', metricnames: 'RequestsPerMinute', aggregation: 'Total' }), 'endpoint', NS, asOf),
+      );
+      const series = (body.value as Array<{ timeseries: Array<{ data: Array<{ timeStamp: string; total?: number }> }> }>)[0]!.timeseries;
+      return series[0]?.data.find((p) => p.timeStamp === '2024-05-01T10:01:00Z')?.total;
+    };
+    expect(totalAt(t0 + 59_000)).toBeUndefined(); // the minute is not over: nothing yet
+    expect(totalAt(t0 + 60_000)).toBeUndefined(); // over, but not ingested
+    expect(totalAt(t0 + 90_000)).toBe(30); // half of it
+    expect(totalAt(t0 + 115_000)).toBe(55);
+    expect(totalAt(t0 + 120_000)).toBe(60); // whole one delay after its end
+    expect(new MetricsStore().delayMs).toBe(60_000);
+    // A shorter minute (a test timing): the grains scale and the answer names the real length.
+    const fast = new MetricsStore({ delayMs: 2000, minuteMs: 2000 });
+    for (let i = 0; i < 4; i++) fast.recordRequest(id, { time: t0 + i * 500, deployment: 'green', statusCode: 200, latencyMs: 1, bytes: 1 });
+    const q = parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:01:00Z/2024-05-01T10:01:06Z', metricnames: 'RequestsPerMinute', aggregation: 'Total', interval: 'PT1M' }), 'endpoint', NS, t0 + 4000, 2000);
+    const body = evaluateMetrics(fast, { id, namespace: NS, location: 'eastus' }, q);
+    expect(body.interval).toBe('PT2S');
+    const data = (body.value as Array<{ timeseries: Array<{ data: Array<{ timeStamp: string; total?: number }> }> }>)[0]!.timeseries[0]!.data;
+    expect(data.map((p) => p.total)).toEqual([4, undefined, undefined]);
+  });
+
   test('query errors are 400 BadRequest with Azure Monitor messages', () => {
     const parse = (p: Record<string, string>) => () => parseMetricsQuery(new URLSearchParams(p), 'endpoint', NS, now);
     expect(parse({ metricnames: 'Nope' })).toThrow(/Failed to find metric configuration for provider: Microsoft.MachineLearningServices, resource Type: workspaces\/onlineEndpoints, metric: Nope/);

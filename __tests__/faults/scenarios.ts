@@ -72,6 +72,7 @@ const DEPLOY_INPUTS: Record<string, string> = {
   'allow-no-traffic': 'true',
   'smoke-request': SMOKE_REQUEST,
   'max-duration': '4m',
+  'metrics-delay': '500ms',
 };
 
 async function jobChecks(em: RunningEmulator, runId: string, wantStatus: string | undefined): Promise<Aftermath> {

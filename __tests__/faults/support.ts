@@ -39,7 +39,8 @@ export async function closeSharedAzurite(): Promise<void> {
 /** An emulator of its own for one scenario, its blob traffic behind the fault proxy. */
 export async function scenarioEmulator(): Promise<RunningEmulator> {
   const az = await sharedAzurite();
-  return startEmulator({ blob: az.blob, blobFaults: true, timings: TIMINGS });
+  // Azure Monitor's one-minute delay on a shorter clock (500 ms minutes); deploy scenarios read it with a matching metrics-delay.
+  return startEmulator({ blob: az.blob, blobFaults: true, timings: TIMINGS, metricsDelay: 500, endpoints: { metricsMinuteMs: 500 } });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -60,7 +60,9 @@ beforeAll(async () => {
   [em, github] = await Promise.all([
     startEmulator({
       timings: FAST_TIMINGS,
-      endpoints: { sampleIntervalMs: 200 },
+      // Azure Monitor's one-minute delay on a shorter clock; deploy reads it with a matching metrics-delay.
+      metricsDelay: 500,
+      endpoints: { sampleIntervalMs: 200, metricsMinuteMs: 500 },
       auth: { clientSecrets: { [CLIENT_ID]: CLIENT_SECRET }, onTokenIssued: (token, clientId) => issued.push({ token, clientId }) },
     }),
     startGitHubFake(),
@@ -83,6 +85,7 @@ beforeAll(async () => {
     'check-interval': '1s',
     'probe-rps': '10',
     'min-requests': '3',
+    'metrics-delay': '500ms',
     ...azure(),
   });
   steps['pr-summary'] = await step('pr-summary', { 'github-token': GITHUB_TOKEN });

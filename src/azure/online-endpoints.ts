@@ -10,7 +10,7 @@ import { ArmOperationError, translateAzureError, withAzureOperation } from './er
 import { abortableSleep } from './retry.js';
 import { errorMessage } from '../inputs/errors.js';
 import type { Signals, SignalSource } from '../rollout/health.js';
-import type { DeploymentOps, ProbeDriver, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../rollout/providers.js';
+import type { DeploymentOps, ProbeDriver, ProbeSignals, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../rollout/providers.js';
 import { normalizeTraffic, TrafficConflictError, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
 
 export type Obj = Record<string, unknown>;
@@ -212,6 +212,8 @@ export class OnlineEndpoints {
 }
 
 export interface MonitorResponse {
+  /** The grain of the answer's data points, e.g. `PT1M`. */
+  interval?: string;
   value?: Array<{ name?: { value?: string }; timeseries?: Array<{ metadatavalues?: Array<{ name?: { value?: string }; value?: string }>; data?: Array<{ timeStamp: string; total?: number; average?: number; maximum?: number; count?: number }> }> }>;
 }
 
@@ -455,6 +457,8 @@ export interface ScoreResult {
   deployment?: string;
   /** The answer's Retry-After, when it had one. */
   retryAfterMs?: number;
+  /** A managed endpoint's 424: the status the model's container answered (`ms-azureml-model-error-statuscode`). */
+  modelStatusCode?: number;
 }
 
 /**
@@ -475,6 +479,7 @@ export async function score(scoringUri: string, auth: ScoringAuth, payload: stri
       body,
       latencyMs: performance.now() - started,
       deployment: res.headers.get('azureml-model-deployment') ?? undefined,
+      ...(Number.isInteger(Number(res.headers.get('ms-azureml-model-error-statuscode') ?? 'x')) ? { modelStatusCode: Number(res.headers.get('ms-azureml-model-error-statuscode')) } : {}),
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 && res.headers.get('retry-after') !== null ? { retryAfterMs: retryAfter * 1000 } : {}),
     };
   };
@@ -570,7 +575,7 @@ export function createSmokeTester(scoringUri: () => Promise<string>, auth: Scori
         } catch (err) {
           return { passed: false, summary: `${req.name}: request failed: ${errorMessage(err)}` };
         }
-        const where = `${req.name} → HTTP ${r.status} in ${Math.round(r.latencyMs)} ms`;
+        const where = `${req.name} → HTTP ${r.status}${r.modelStatusCode !== undefined ? ` (model ${r.modelStatusCode})` : ''} in ${Math.round(r.latencyMs)} ms`;
         if (r.deployment && r.deployment !== deployment) return { passed: false, summary: `${where}: answered by ${r.deployment}, not ${deployment}` };
         if (r.status < 200 || r.status >= 300) return { passed: false, summary: `${where}: ${r.body.slice(0, 300)}` };
         if (spec.maxLatencyMs !== undefined && r.latencyMs > spec.maxLatencyMs) return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };
@@ -592,9 +597,19 @@ export function createSmokeTester(scoringUri: () => Promise<string>, auth: Scori
   };
 }
 
-function sumSeries(resp: MonitorResponse, metric: string, agg: 'total' | 'average' | 'maximum', by?: (meta: Record<string, string>) => boolean): number | undefined {
-  let total = 0;
-  let n = 0;
+/** `PT1M`, `PT5M`, `PT1H`, `PT0.5S` … in ms; undefined when not a day-less ISO 8601 duration. */
+export function isoDurationMs(iso: string | undefined): number | undefined {
+  const m = /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(iso ?? '');
+  if (!m || (!m[1] && !m[2] && !m[3])) return undefined;
+  const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+  return ms > 0 ? ms : undefined;
+}
+
+type Point = { timeStamp: string; total?: number; average?: number; maximum?: number; count?: number };
+
+/** Every data point of `metric` (optionally of the series whose dimensions pass `by`), with its bucket start. */
+function pointsOf(resp: MonitorResponse, metric: string, by?: (meta: Record<string, string>) => boolean): Array<{ at: number; p: Point }> {
+  const out: Array<{ at: number; p: Point }> = [];
   for (const m of resp.value ?? []) {
     if (m.name?.value !== metric) continue;
     for (const ts of m.timeseries ?? []) {
@@ -602,50 +617,98 @@ function sumSeries(resp: MonitorResponse, metric: string, agg: 'total' | 'averag
       for (const md of ts.metadatavalues ?? []) if (md.name?.value) meta[md.name.value.toLowerCase()] = String(md.value ?? '');
       if (by && !by(meta)) continue;
       for (const p of ts.data ?? []) {
-        const v = p[agg];
-        if (typeof v !== 'number') continue;
-        if (agg === 'maximum') total = n === 0 ? v : Math.max(total, v);
-        else total += v;
-        n++;
+        const at = Date.parse(p.timeStamp);
+        if (Number.isFinite(at)) out.push({ at, p });
       }
     }
+  }
+  return out;
+}
+
+function combine(points: Array<{ p: Point }>, agg: 'total' | 'average' | 'maximum'): number | undefined {
+  let total = 0;
+  let n = 0;
+  for (const { p } of points) {
+    const v = p[agg];
+    if (typeof v !== 'number') continue;
+    if (agg === 'maximum') total = n === 0 ? v : Math.max(total, v);
+    else total += v;
+    n++;
   }
   if (n === 0) return undefined;
   return agg === 'average' ? total / n : total;
 }
 
 /**
- * A request the deployment failed: a 5xx from the endpoint, or a 424 (a managed endpoint's answer
+ * A request the deployment failed: a 5xx from the endpoint; a 424 (a managed endpoint's answer
  * when the model's `run()` raised or returned non-2xx; `modelStatusCode` holds the container's own
- * status). 4xx caused by the caller (400, 401, 429 …) are not the deployment's fault.
+ * status); a 408 (the model took longer than `request_timeout_ms`) or a 429 "too many pending
+ * requests" (more than 2 × `max_concurrent_requests_per_instance` × `instance_count` in flight: it
+ * cannot keep up) — https://learn.microsoft.com/en-us/azure/machine-learning/how-to-troubleshoot-online-endpoints#http-status-codes.
+ * A 429 of the endpoint's own rate limit is answered before any deployment is chosen, so it has no
+ * deployment dimension and is not counted here. Other 4xx (400, 401, 404 …) are the caller's.
  */
 export function isServerError(dims: Record<string, string>): boolean {
   if (dims.statuscodeclass === '5xx') return true;
-  if (dims.statuscode === '424') return true;
+  if (dims.statuscode === '424' || dims.statuscode === '408' || dims.statuscode === '429') return true;
   return /^5\d\d$/.test(dims.modelstatuscode ?? '');
 }
 
-/** Health signals of one deployment from Azure Monitor: requests and failures, latency percentiles. */
-export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string): SignalSource {
+/** Status codes of an answer the deployment failed (the same rule as {@link isServerError}, for one response). */
+export function isFailedAnswer(status: number): boolean {
+  return status >= 500 || status === 424 || status === 408 || status === 429;
+}
+
+/** Minutes read once more after they were first reported, while they may still fill in (Azure: one to three minutes late). */
+const REFILL_BUCKETS = 2;
+
+export interface MonitorSignalsOptions {
+  /** How long after a minute ends Azure Monitor has reported it (the `metrics-delay` input). */
+  delayMs: number;
+}
+
+/**
+ * Health signals of one deployment from Azure Monitor: requests and failures, latency
+ * percentiles — over whole minutes only, and only those that ended `delayMs` ago or earlier
+ * (Azure reports a minute one to three minutes after it ends; a newer minute is missing or
+ * partial). The answer says what it covers (`reported`); a window with no such minute yet is
+ * `pending`. The bucket length is the answer's `interval` (PT1M on Azure).
+ */
+export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string, o: MonitorSignalsOptions = { delayMs: 60_000 }): SignalSource {
   return {
     async query(deployment, start, end, options): Promise<Signals> {
       void options;
+      const now = end.getTime();
+      // The query starts at the whole minute holding `start`: the minute's data is a whole.
+      const queryStart = new Date(Math.floor(start.getTime() / 60_000) * 60_000);
       // Split by every status dimension: a model error is a 424 (class 4xx) with modelStatusCode
       // 500 on a managed endpoint, which a split by statusCodeClass alone cannot tell apart from
       // the caller's 4xx; dimensions left out of the filter are absent from the series metadata.
       const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*' and statusCode eq '*' and modelStatusCode eq '*'`;
       const [reqs, lat] = await Promise.all([
-        eps.metrics(endpointId, { names: ['RequestsPerMinute'], start, end, aggregation: 'Total', filter, top: 100 }),
-        eps.metrics(endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
+        eps.metrics(endpointId, { names: ['RequestsPerMinute'], start: queryStart, end, aggregation: 'Total', filter, top: 100 }),
+        eps.metrics(endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start: queryStart, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
       ]);
-      const requests = sumSeries(reqs, 'RequestsPerMinute', 'total') ?? 0;
-      const errors = sumSeries(reqs, 'RequestsPerMinute', 'total', isServerError) ?? 0;
-      const signals: Signals = { requests };
+      const grain = isoDurationMs(reqs.interval) ?? 60_000;
+      const from = Math.floor(start.getTime() / grain) * grain;
+      // The last whole bucket that ended delayMs ago or earlier.
+      const until = Math.max(from, Math.floor((now - o.delayMs) / grain) * grain);
+      const final = Math.max(from, until - REFILL_BUCKETS * grain);
+      const reported = { from, until, final, nextAt: until + grain + o.delayMs, grainMs: grain };
+      if (until <= from) return { requests: 0, pending: true, reported };
+      const inWindow = <T extends { at: number }>(xs: T[]) => xs.filter((x) => x.at >= from && x.at + grain <= until);
+      const requests = combine(inWindow(pointsOf(reqs, 'RequestsPerMinute')), 'total') ?? 0;
+      const errors = combine(inWindow(pointsOf(reqs, 'RequestsPerMinute', isServerError)), 'total') ?? 0;
+      const signals: Signals = { requests, reported };
       if (requests > 0) signals.error_rate = errors / requests;
-      const p95 = sumSeries(lat, 'RequestLatency_P95', 'maximum') ?? sumSeries(lat, 'RequestLatency_P95', 'average');
-      const p99 = sumSeries(lat, 'RequestLatency_P99', 'maximum') ?? sumSeries(lat, 'RequestLatency_P99', 'average');
-      if (p95 !== undefined) signals.latency_p95 = p95;
-      if (p99 !== undefined) signals.latency_p99 = p99;
+      for (const [metric, key] of [
+        ['RequestLatency_P95', 'latency_p95'],
+        ['RequestLatency_P99', 'latency_p99'],
+      ] as const) {
+        // Each minute's percentile (the PT1M average of a per-minute metric); the worst minute counts.
+        const values = inWindow(pointsOf(lat, metric)).map(({ p }) => p.average ?? p.maximum).filter((v): v is number => typeof v === 'number');
+        if (values.length > 0) signals[key] = Math.max(...values);
+      }
       return signals;
     },
   };
@@ -692,15 +755,34 @@ export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scor
   };
 }
 
-/** Synthetic scoring requests at a steady rate, spread over the endpoint's traffic split. */
-export function createProbeDriver(scoringUri: () => Promise<string>, auth: ScoringAuth, body: string): ProbeDriver {
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+}
+
+/**
+ * Synthetic scoring requests at a steady rate, spread over the endpoint's traffic split. Every
+ * answer is kept (when it arrived, who answered — `azureml-model-deployment` —, its status and
+ * latency) for {@link ProbeDriver.signals}: the probe signals of a deployment, judged at once.
+ * A failure is a 5xx, 424 (the model failed), 408 (slower than its request timeout) or 429 (too
+ * many pending requests).
+ */
+export function createProbeDriver(scoringUri: () => Promise<string>, auth: ScoringAuth, body: string, now: () => number = Date.now): ProbeDriver {
   let timer: NodeJS.Timeout | undefined;
+  const answers: Array<{ at: number; deployment: string; failed: boolean; latencyMs: number }> = [];
+  let started = false;
   return {
     start(rps) {
       if (timer || rps <= 0) return;
+      started = true;
       timer = setInterval(() => {
         void scoringUri()
           .then((uri) => score(uri, auth, body, undefined, AbortSignal.timeout(20_000)))
+          .then((r) => {
+            if (!r.deployment) return; // refused before routing (401, 404): not a deployment's answer
+            answers.push({ at: now(), deployment: r.deployment.toLowerCase(), failed: isFailedAnswer(r.status), latencyMs: r.latencyMs });
+            // Keep 15 minutes of answers.
+            while (answers.length > 0 && answers[0]!.at < now() - 15 * 60_000) answers.shift();
+          })
           .catch(() => undefined);
       }, Math.max(10, Math.round(1000 / rps)));
       timer.unref();
@@ -708,6 +790,21 @@ export function createProbeDriver(scoringUri: () => Promise<string>, auth: Scori
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+    },
+    signals(deployment, windowStart, windowEnd): ProbeSignals | undefined {
+      if (!started) return undefined;
+      const name = deployment.toLowerCase();
+      const a = windowStart.getTime();
+      const b = windowEnd.getTime();
+      const mine = answers.filter((x) => x.deployment === name && x.at >= a && x.at < b);
+      const out: ProbeSignals = { 'probe.requests': mine.length };
+      if (mine.length > 0) {
+        out['probe.error_rate'] = mine.filter((x) => x.failed).length / mine.length;
+        const sorted = mine.map((x) => x.latencyMs).sort((x, y) => x - y);
+        out['probe.latency_p95'] = nearestRank(sorted, 95);
+        out['probe.latency_p99'] = nearestRank(sorted, 99);
+      }
+      return out;
     },
   };
 }

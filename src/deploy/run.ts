@@ -166,7 +166,7 @@ function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmRe
   const scoring = { tryTimeoutInMs: scoringTimeout(deploymentBody) };
   const providers: RolloutProviders = {
     router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
-    signals: createMonitorSignals(t.eps, String(ep.id)),
+    signals: createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
     deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring),
   };
   if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, core.info);

@@ -1,17 +1,20 @@
 /**
- * `azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR]`: starts Azurite and
+ * `azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR] [--metrics-delay D]`: starts Azurite and
  * the emulator, prints ONE JSON line when ready, and stops both on SIGINT/SIGTERM (the promise
  * resolves then; the caller exits 0).
  */
 import { resolve } from 'node:path';
+import { parseDuration } from '../inputs/reader.js';
 import { startEmulator, type EmulatorOptions } from './index.js';
 
-export const EMULATOR_USAGE = `usage: azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR]
+export const EMULATOR_USAGE = `usage: azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR] [--metrics-delay D]
 
-  --port N       port to listen on (default 0: a free port)
-  --state DIR    keep resources, blobs and job folders in DIR (survives restarts)
-  --faults FILE  JSON fault rules to start with (see /.emulator/faults)
-  --host ADDR    listen address (default 127.0.0.1)
+  --port N             port to listen on (default 0: a free port)
+  --state DIR          keep resources, blobs and job folders in DIR (survives restarts)
+  --faults FILE        JSON fault rules to start with (see /.emulator/faults)
+  --host ADDR          listen address (default 127.0.0.1)
+  --metrics-delay D    how late Azure Monitor metrics are answered, e.g. 60s, 2m, 0
+                       (default 60s, Azure's typical ingestion delay)
 
 Prints one JSON line when ready:
   {"emulatorHost","baseUrl","blobEndpoint","subscriptionId","resourceGroup","workspaceName","tenantId"}
@@ -50,6 +53,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
       case '--host':
         out.host = value();
         break;
+      case '--metrics-delay': {
+        const v = value();
+        const ms = parseDuration(v);
+        if (ms === undefined || ms < 0) throw new CliUsageError(`--metrics-delay must be a duration such as 60s, 2m or 0, got '${v}'`);
+        out.metricsDelay = ms;
+        break;
+      }
       case '-h':
       case '--help':
         out.help = true;

@@ -21,6 +21,13 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   jobStepMs: 1000,
 };
 
+/**
+ * Azure Monitor's ingestion delay the emulator plays by default: platform metrics reach the
+ * metrics API typically one to three minutes late (see endpoints/metrics.ts); `--metrics-delay`
+ * / `startEmulator({ metricsDelay })` change it.
+ */
+export const DEFAULT_METRICS_DELAY_MS = 60_000;
+
 export function resolveTimings(partial?: Partial<EmulatorTimings>): EmulatorTimings {
   const t = { ...DEFAULT_TIMINGS, ...(partial ?? {}) };
   for (const [key, value] of Object.entries(t)) {

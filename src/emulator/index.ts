@@ -26,6 +26,7 @@ import { createBlobAdmin } from './blob.js';
 import {
   DEFAULT_ARM_AUDIENCES,
   DEFAULT_LOCATION,
+  DEFAULT_METRICS_DELAY_MS,
   DEFAULT_PAGE_SIZE,
   DEFAULT_RESOURCE_GROUP,
   DEFAULT_SUBSCRIPTION_ID,
@@ -99,6 +100,12 @@ export interface EmulatorOptions {
   tls?: TlsOptions & { port?: number };
   /** Online endpoints: Python, readiness polling, restart back-off, metrics sampling. */
   endpoints?: EndpointsOptions;
+  /**
+   * How late the Azure Monitor metrics API answers what happened, in ms (default
+   * DEFAULT_METRICS_DELAY_MS, 60 s: Azure's typical ingestion delay); 0 answers at once.
+   * `endpoints.metricsDelayMs` wins when both are given.
+   */
+  metricsDelay?: number;
   /**
    * Put a fault-injecting proxy in front of the blob endpoint and give its address to clients
    * (`/.emulator/info`), so the fault rules also reach blob requests (operations such as
@@ -228,7 +235,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       defaults,
       pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
     };
-    const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), ...(o.endpoints ? { options: o.endpoints } : {}) });
+    const endpointOptions: EndpointsOptions = { ...(o.endpoints ?? {}), metricsDelayMs: o.endpoints?.metricsDelayMs ?? o.metricsDelay ?? DEFAULT_METRICS_DELAY_MS };
+    const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), options: endpointOptions });
     const adminDeps = { faults, log, blob: clientBlob, defaults, store };
     const routes: Route[] = [
       ...tokenRoutes({ tokens, ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}), ...(federation ? { federation } : {}), ...(o.auth?.onTokenIssued ? { onIssued: o.auth.onTokenIssued } : {}) }),

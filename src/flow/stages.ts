@@ -76,6 +76,7 @@ export const STAGE_INPUTS: Record<Stage, Record<string, string>> = {
     'probe-rps': 'probe-rps',
     'failure-threshold': 'failure-threshold',
     'consecutive-error-limit': 'consecutive-error-limit',
+    'metrics-delay': 'metrics-delay',
     rollback: 'rollback',
     'keep-failed': 'keep-failed',
     'old-deployments': 'old-deployments',

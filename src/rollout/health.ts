@@ -12,6 +12,20 @@
  * | `latency_p99` | 99th percentile request latency                       | milliseconds    |
  * | `cpu`         | CPU utilisation of the deployment's instances         | fraction (0..1) |
  * | `memory`      | memory utilisation of the deployment's instances      | fraction (0..1) |
+ * | `probe.requests`, `probe.error_rate`, `probe.latency_p95`, `probe.latency_p99` | the same over the  |
+ * |               | probe requests this action sent that the new deployment answered (see below) |  |
+ *
+ * Two sources, two speeds. Azure Monitor (the plain names) counts all real traffic but reports
+ * each minute one to three minutes after it ends: a check reads only whole minutes older than
+ * `metrics-delay`, a window with no such minute yet is *pending* (neither healthy nor a failed
+ * check), and a stage passes only once reported minutes cover its whole bake. The probe signals
+ * are measured by the action itself on the answers to its probe requests (`probe-rps`), so they
+ * are judged at once: a canary that fails them is rolled back within seconds, while Monitor
+ * confirms the bake. A rule is judged when the signals it names have data: Monitor rules when
+ * minutes were reported, probe rules when probes were answered by the new deployment, a rule
+ * naming both when both have. An error is a 5xx, a 424 (the model failed: its `modelStatusCode`)
+ * and also a 408 (slower than `request_timeout_ms`) or 429 (more pending requests than
+ * `max_concurrent_requests_per_instance` allows): the new deployment's failures, not the caller's.
  *
  * Fractions read naturally with the grammar's `%` (`1%` is 0.01): `error_rate < 1%`, `cpu < 80%`.
  * Comparing a fraction with a bare number above 1 (`error_rate < 5`) is refused as a likely
@@ -22,10 +36,15 @@
  * endpoint) those rules are skipped.
  *
  * Default rules ({@link DEFAULT_HEALTH_RULES}): `error_rate < 1%` and `latency_p99 < 1000`
- * (one second). Counting (Flagger's `threshold`, Argo Rollouts' `consecutiveErrorLimit`):
- * - a check with fewer than `min-requests` requests has no data: it fails, unless
- *   `allow-no-traffic` is true, in which case a window with no request at all passes and a window
- *   with a few requests is still judged on them;
+ * (one second) on Monitor, and the same on the probes (`probe.error_rate < 1%`,
+ * `probe.latency_p99 < 1000`; skipped without `probe-rps`). Counting (Flagger's `threshold`,
+ * Argo Rollouts' `consecutiveErrorLimit`):
+ * - a check whose reported minutes hold fewer than `min-requests` requests has no data: it fails,
+ *   unless `allow-no-traffic` is true, in which case a window with no request at all is judged by
+ *   what the stage's earlier reported minutes said (it passes when they had no request, or passed
+ *   the rules: never when they reported errors above the rules) and a window with a few requests
+ *   is still judged on them;
+ * - a pending check (no minute reported yet, no probe answered) counts nothing;
  * - each failed check adds to `failedChecks` (over the whole rollout, as in Flagger); at
  *   `failure-threshold` the rollout rolls back;
  * - a query that fails (the metrics service, not the deployment) adds to `consecutiveErrors`
@@ -36,11 +55,29 @@ import type { InputReader } from '../inputs/reader.js';
 import { evaluateRules, type MetricSet, type RuleResult } from '../metrics/evaluate.js';
 import { metricsOf, parseRules, RuleSyntaxError, type BoolExpr, type NumExpr, type Rule } from '../metrics/rules.js';
 
-export const SIGNAL_NAMES = ['requests', 'error_rate', 'latency_p95', 'latency_p99', 'cpu', 'memory'] as const;
+export const MONITOR_SIGNAL_NAMES = ['requests', 'error_rate', 'latency_p95', 'latency_p99', 'cpu', 'memory'] as const;
+export const PROBE_SIGNAL_NAMES = ['probe.requests', 'probe.error_rate', 'probe.latency_p95', 'probe.latency_p99'] as const;
+export const SIGNAL_NAMES = [...MONITOR_SIGNAL_NAMES, ...PROBE_SIGNAL_NAMES] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 /** Signals that are fractions from 0 to 1. */
-const FRACTION_SIGNALS: ReadonlySet<string> = new Set(['error_rate', 'cpu', 'memory']);
+const FRACTION_SIGNALS: ReadonlySet<string> = new Set(['error_rate', 'cpu', 'memory', 'probe.error_rate']);
+
+const isProbeSignal = (name: string) => name.startsWith('probe.');
+
+/**
+ * Which part of a window Azure Monitor has reported (ms since the epoch): the answer covers the
+ * whole minutes from `from` to `until`; minutes before `final` will not change any more (those
+ * after may still fill in and are read again); the next minute is expected at `nextAt`.
+ */
+export interface ReportedWindow {
+  from: number;
+  until: number;
+  final: number;
+  nextAt?: number;
+  /** Length of a bucket (Azure: one minute). */
+  grainMs?: number;
+}
 
 /** What a {@link SignalSource} returns for one deployment and window. Absent = not measured. */
 export interface Signals {
@@ -50,6 +87,14 @@ export interface Signals {
   latency_p99?: number;
   cpu?: number;
   memory?: number;
+  'probe.requests'?: number;
+  'probe.error_rate'?: number;
+  'probe.latency_p95'?: number;
+  'probe.latency_p99'?: number;
+  /** No minute of the window is reported yet: `requests` means nothing (not "no traffic"). */
+  pending?: boolean;
+  /** A delayed source (Azure Monitor): what the answer covers. Absent: the whole window, at once. */
+  reported?: ReportedWindow;
 }
 
 export interface SignalQueryOptions {
@@ -62,7 +107,7 @@ export interface SignalSource {
   query(deployment: string, windowStart: Date, windowEnd: Date, options?: SignalQueryOptions): Promise<Signals>;
 }
 
-export const DEFAULT_HEALTH_RULES = 'error_rate < 1%\nlatency_p99 < 1000';
+export const DEFAULT_HEALTH_RULES = 'error_rate < 1%\nlatency_p99 < 1000\nprobe.error_rate < 1%\nprobe.latency_p99 < 1000';
 export const DEFAULT_MIN_REQUESTS = 5;
 export const DEFAULT_FAILURE_THRESHOLD = 2;
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
@@ -81,6 +126,10 @@ export interface HealthPolicy {
   consecutiveErrorLimit: number;
   /** Some rule reads `baseline.*`: the prior main deployment is queried too. */
   usesBaseline: boolean;
+  /** Some rule reads an Azure Monitor signal: stages wait for reported minutes to cover their bake. */
+  usesMonitor: boolean;
+  /** Some rule reads a `probe.*` signal. */
+  usesProbe: boolean;
 }
 
 export interface HealthPolicySpec {
@@ -131,14 +180,14 @@ export function parseHealthRules(text: string, input: string = HealthInputs.rule
     throw err;
   }
   if (rules.length === 0) {
-    throw new ConfigurationError(`Input '${input}' has no rule.`, { input, hint: `Leave it empty for the defaults (${DEFAULT_HEALTH_RULES.replace('\n', ' and ')}).` });
+    throw new ConfigurationError(`Input '${input}' has no rule.`, { input, hint: `Leave it empty for the defaults (${DEFAULT_HEALTH_RULES.split('\n').join(', ')}).` });
   }
   for (const rule of rules) {
     for (const { name } of metricsOf(rule.expr)) {
       if (!(SIGNAL_NAMES as readonly string[]).includes(name)) {
         throw new ConfigurationError(`Input '${input}' line ${rule.line}: '${name}' is not a health signal.`, {
           input,
-          hint: `Health rules can use ${SIGNAL_NAMES.join(', ')} (and baseline.<signal>).`,
+          hint: `Health rules can use ${SIGNAL_NAMES.join(', ')} (and baseline.<signal> of the Azure Monitor ones).`,
         });
       }
     }
@@ -181,6 +230,8 @@ export function createHealthPolicy(spec: HealthPolicySpec = {}): HealthPolicy {
     failureThreshold: nonNegativeInt(spec.failureThreshold, DEFAULT_FAILURE_THRESHOLD, HealthInputs.failureThreshold, 1),
     consecutiveErrorLimit: nonNegativeInt(spec.consecutiveErrorLimit, DEFAULT_CONSECUTIVE_ERROR_LIMIT, HealthInputs.consecutiveErrorLimit, 1),
     usesBaseline: rules.some((r) => metricsOf(r.expr).some((m) => m.baseline)),
+    usesMonitor: rules.some((r) => ruleKind(r) !== 'probe'),
+    usesProbe: rules.some((r) => ruleKind(r) !== 'monitor'),
   };
 }
 
@@ -195,7 +246,16 @@ export function readHealthPolicy(reader: InputReader): HealthPolicy {
   });
 }
 
+/** Which source a rule reads: Azure Monitor only, the probes only, or both. */
+export function ruleKind(rule: Rule): 'monitor' | 'probe' | 'mixed' {
+  const names = metricsOf(rule.expr);
+  const probe = names.filter((m) => isProbeSignal(m.name)).length;
+  return probe === 0 ? 'monitor' : probe === names.length ? 'probe' : 'mixed';
+}
+
 export type CheckVerdict =
+  /** Neither source had anything to judge yet (Monitor has not reported a minute, no probe answered). */
+  | 'pending'
   /** Enough requests and every rule passed (or was skipped). */
   | 'healthy'
   /** A rule failed. */
@@ -243,26 +303,66 @@ export interface JudgeContext {
   baseline?: Signals;
 }
 
+/** Totals of a stage's reported windows (requests-weighted error rate, worst latency): what a quiet window is judged by. */
+function cumulative(history: readonly Signals[]): Signals | undefined {
+  let requests = 0;
+  let errors = 0;
+  const out: Signals = { requests: 0 };
+  for (const h of history) {
+    if (h.pending || !Number.isFinite(h.requests) || h.requests <= 0) continue;
+    requests += h.requests;
+    errors += (h.error_rate ?? 0) * h.requests;
+    for (const k of ['latency_p95', 'latency_p99'] as const) if (typeof h[k] === 'number') out[k] = Math.max(out[k] ?? 0, h[k] as number);
+  }
+  if (requests === 0) return undefined;
+  out.requests = requests;
+  out.error_rate = errors / requests;
+  return out;
+}
+
 /** Judges one check. Pure. */
 export function judgeHealth(signals: Signals, policy: HealthPolicy, context: JudgeContext = {}): HealthJudgement {
+  const probeData = (signals['probe.requests'] ?? 0) > 0;
   const requests = Number.isFinite(signals.requests) ? signals.requests : 0;
-  if (requests < policy.minRequests) {
-    if (!policy.allowNoTraffic) {
-      return {
-        verdict: 'no-data',
-        healthy: false,
-        reason: `${requests} request(s) in the window, fewer than min-requests ${policy.minRequests}: no data is not healthy (set allow-no-traffic or probe-rps for low-traffic endpoints)`,
-        results: [],
-      };
-    }
-    if (requests === 0) {
-      return { verdict: 'no-traffic-allowed', healthy: true, reason: 'no request in the window (allow-no-traffic is true)', results: [] };
+  // What the Azure Monitor part of the window allows: judge it, or say why not.
+  let monitor: 'judge' | 'pending' | 'no-data' | 'no-traffic-allowed' = 'judge';
+  let monitorSignals: Signals = signals;
+  let quietReason: string | undefined;
+  if (signals.pending) monitor = 'pending';
+  else if (requests < policy.minRequests) {
+    if (!policy.allowNoTraffic) monitor = 'no-data';
+    else if (requests === 0) {
+      // A quiet window says nothing new: the stage's reported minutes so far decide.
+      const before = cumulative(context.history ?? []);
+      if (before) {
+        monitorSignals = { ...before, ...pick(signals, PROBE_SIGNAL_NAMES) };
+        quietReason = `no request in the window; judged on the stage's ${before.requests} reported request(s) so far`;
+      } else monitor = 'no-traffic-allowed';
     }
   }
-  const metrics = signalsToMetricSet(signals, context.history);
+  const usable = (r: Rule) => {
+    const kind = ruleKind(r);
+    const m = monitor === 'judge';
+    return kind === 'monitor' ? m : kind === 'probe' ? probeData : m && probeData;
+  };
+  const rules = policy.rules.filter(usable);
+  if (monitor === 'no-data') {
+    return {
+      verdict: 'no-data',
+      healthy: false,
+      reason: `${requests} request(s) in the window, fewer than min-requests ${policy.minRequests}: no data is not healthy (set allow-no-traffic or probe-rps for low-traffic endpoints)`,
+      results: [],
+    };
+  }
+  if (rules.length === 0) {
+    if (monitor === 'no-traffic-allowed') return { verdict: 'no-traffic-allowed', healthy: true, reason: 'no request in the window (allow-no-traffic is true)', results: [] };
+    return { verdict: 'pending', healthy: false, reason: 'Azure Monitor has not reported a minute of the window yet and no probe was answered', results: [] };
+  }
+  const merged: Signals = monitorSignals === signals ? signals : { ...signals, ...monitorSignals };
+  const metrics = signalsToMetricSet(merged, context.history);
   const baseline = context.baseline ? signalsToMetricSet(context.baseline) : undefined;
-  const { passed, results } = evaluateRules(policy.rules, metrics, { baseline, missingMetric: 'fail', requireBaseline: false });
-  if (passed) return { verdict: 'healthy', healthy: true, results };
+  const { passed, results } = evaluateRules(rules, metrics, { baseline, missingMetric: 'fail', requireBaseline: false });
+  if (passed) return { verdict: 'healthy', healthy: true, results, ...(quietReason ? { reason: quietReason } : {}) };
   const failed = results.filter((r) => r.verdict === 'failed');
   const reason = failed
     .map((r) => {
@@ -272,7 +372,16 @@ export function judgeHealth(signals: Signals, policy: HealthPolicy, context: Jud
       return values.length ? values.join(', ') : r.rule;
     })
     .join('; ');
-  return { verdict: 'unhealthy', healthy: false, reason: `failed: ${reason}`, results };
+  return { verdict: 'unhealthy', healthy: false, reason: `failed: ${reason}${quietReason ? ` (${quietReason})` : ''}`, results };
+}
+
+function pick(s: Signals, names: readonly string[]): Partial<Signals> {
+  const out: Record<string, number> = {};
+  for (const n of names) {
+    const v = (s as unknown as Record<string, unknown>)[n];
+    if (typeof v === 'number') out[n] = v;
+  }
+  return out as Partial<Signals>;
 }
 
 function formatValue(v: number | undefined): string {
@@ -286,11 +395,12 @@ export interface CheckCounters {
   consecutiveErrors: number;
 }
 
-/** One check's outcome: judged (healthy or not) or the query failed. */
-export type CheckOutcome = { kind: 'judged'; healthy: boolean } | { kind: 'error' };
+/** One check's outcome: judged (healthy or not), pending (nothing to judge yet: counts nothing) or the query failed. */
+export type CheckOutcome = { kind: 'judged'; healthy: boolean } | { kind: 'pending' } | { kind: 'error' };
 
 /** Counts a check; `rollback` is set (with the reason) when a limit is reached. Pure. */
 export function countCheck(counters: CheckCounters, outcome: CheckOutcome, policy: HealthPolicy): { counters: CheckCounters; rollback?: string } {
+  if (outcome.kind === 'pending') return { counters: { ...counters } };
   if (outcome.kind === 'error') {
     const consecutiveErrors = counters.consecutiveErrors + 1;
     const next = { failedChecks: counters.failedChecks, consecutiveErrors };

@@ -23,6 +23,9 @@
  */
 import { formatDuration } from '../inputs/reader.js';
 import { countCheck, judgeHealth, type CheckVerdict, type Signals } from './health.js';
+
+/** Checks run this often (at most) while the probe driver reports answers: probes are judged at once. */
+export const PROBE_CHECK_INTERVAL_MS = 2000;
 import type { RolloutPlan } from './strategy.js';
 import { copyTrafficState, formatTrafficState, nextTraffic, trafficProblems, trafficStateEquals, trafficTotal, type TrafficState } from './traffic.js';
 
@@ -106,6 +109,16 @@ export interface StageRecord {
   nextCheckAt?: number;
   /** End of the last judged check window (the next window starts here). */
   lastWindowEnd?: number;
+  /** Azure Monitor has reported this stage's minutes up to here (the bake passes once this reaches its end). */
+  coveredUntil?: number;
+  /** When Azure Monitor is expected to report the next minute (it is not asked before). */
+  nextMonitorAt?: number;
+  /** Verdict of the last check that judged reported minutes. */
+  monitorHealthy?: boolean;
+  /** End of the last probe window. */
+  lastProbeEnd?: number;
+  /** Checks that had nothing to judge yet (no minute reported, no probe answered). */
+  pendingChecks?: number;
   endedAt?: number;
   checks: CheckRecord[];
   result: StageResult;
@@ -169,6 +182,8 @@ export interface RolloutStatus {
   written: boolean;
   /** Probe traffic was started and not stopped. */
   probing: boolean;
+  /** The probe driver measures its answers (probe signals): checks run at the probe cadence. */
+  probeMeasures?: boolean;
   records: StageRecord[];
   promotion?: PromotionRecord;
   rollback?: RollbackRecord;
@@ -249,7 +264,11 @@ export type Action =
   | { type: 'setTraffic'; target: TrafficState; accept: TrafficState[] }
   /** The rollback write: same contract as setTraffic, target = the rollback point. */
   | { type: 'restoreTraffic'; target: TrafficState; accept: TrafficState[] }
-  | { type: 'checkHealth'; deployment: string; windowStart: number; windowEnd: number; baseline?: string }
+  /**
+   * `monitor` false: do not query Azure Monitor (no new minute can be reported yet); the probe
+   * answers since `probeFrom` are judged all the same.
+   */
+  | { type: 'checkHealth'; deployment: string; windowStart: number; windowEnd: number; baseline?: string; monitor?: boolean; probeFrom?: number }
   | { type: 'wait'; ms: number; reason: string }
   | { type: 'startProbe'; rps: number; deployment: string }
   | { type: 'stopProbe' }
@@ -270,11 +289,12 @@ export type ActionResult =
   | { type: 'runSmokeTest'; ok: boolean; skipped?: boolean; summary: string }
   | ({ type: 'setTraffic' } & TrafficWriteResult)
   | ({ type: 'restoreTraffic' } & TrafficWriteResult)
-  | ({ type: 'checkHealth'; windowStart: number; windowEnd: number } & ({ ok: true; signals: Signals; baseline?: Signals } | { ok: false; error: string }))
+  | ({ type: 'checkHealth'; windowStart: number; windowEnd: number; monitor?: boolean } & ({ ok: true; signals: Signals; baseline?: Signals } | { ok: false; error: string }))
   | { type: 'confirmServing'; ok: boolean; detail: string }
   | { type: 'deleteDeployment'; name: string; ok: boolean; error?: string }
   | { type: 'scaleOld'; name: string; instances: number; ok: boolean; error?: string }
-  | { type: 'startProbe' | 'stopProbe' | 'wait' | 'fail'; ok: boolean; error?: string };
+  | { type: 'startProbe'; ok: boolean; error?: string; measures?: boolean }
+  | { type: 'stopProbe' | 'wait' | 'fail'; ok: boolean; error?: string };
 
 /** What the last actions found. `cancel` asks for the rollback path (the results then only update traffic records). */
 export interface Observation {
@@ -365,7 +385,15 @@ class Decider {
       return;
     }
     if (s.phase !== 'Promoting' && s.phase !== 'RollingBack' && this.now >= this.deadline) {
-      this.startRollback(`max-duration ${formatDuration(this.plan.maxDurationInMs)} exceeded in ${s.phase}`);
+      const rec = this.current;
+      const waiting =
+        rec?.bakeEndsAt !== undefined && this.now >= rec.bakeEndsAt && this.plan.health.usesMonitor && (rec.coveredUntil ?? -Infinity) < rec.bakeEndsAt;
+      this.startRollback(
+        `max-duration ${formatDuration(this.plan.maxDurationInMs)} exceeded in ${s.phase}` +
+          (waiting
+            ? ` while waiting for Azure Monitor to report the end of the bake: ${rec?.coveredUntil !== undefined && rec.coveredUntil > (rec.trafficSetAt as number) ? `minutes reported until ${new Date(rec.coveredUntil).toISOString()}` : 'no minute of it reported yet'}, the bake ended ${new Date(rec!.bakeEndsAt!).toISOString()} (metrics-delay ${formatDuration(this.plan.metricsDelayInMs)}; raise max-duration, or metrics-delay if Azure reports later)`
+            : ''),
+      );
       return;
     }
     switch (s.phase) {
@@ -523,6 +551,12 @@ class Decider {
     if (!rec) return this.finish('Failed', `internal error: ${s.phase} without a running stage`);
     if (rec.trafficSetAt === undefined) return this.awaitStageTraffic(rec);
 
+    const started = this.result('startProbe');
+    if (started?.ok && started.measures && !s.probeMeasures) {
+      // Probe answers are judged at once: check at the probe cadence from now on.
+      s.probeMeasures = true;
+      rec.nextCheckAt = Math.min(rec.nextCheckAt ?? Infinity, (rec.trafficSetAt as number) + Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS));
+    }
     const check = this.result('checkHealth');
     if (check) return this.processCheck(rec, check);
     if (this.resumed && s.probing && this.plan.probeRps > 0) this.emit({ type: 'startProbe', rps: this.plan.probeRps, deployment: s.deployment });
@@ -548,11 +582,12 @@ class Decider {
     rec.bakeEndsAt = this.now + this.plan.bakeTimeInMs;
     this.event('traffic', `traffic ${formatTrafficState(rec.target)}${r.wrote ? '' : ' (already set)'}`);
     if (this.plan.bakeTimeInMs === 0) return this.stagePassed(rec);
-    rec.nextCheckAt = this.now + Math.min(this.plan.checkIntervalInMs, this.plan.bakeTimeInMs);
+    rec.nextCheckAt = this.now + Math.min(this.plan.checkIntervalInMs, this.plan.bakeTimeInMs, s.probeMeasures ? PROBE_CHECK_INTERVAL_MS : Infinity);
     if (this.plan.probeRps > 0 && !s.probing) {
       s.probing = true;
       this.event('probe', `probe traffic started: ${this.plan.probeRps} request(s)/s`);
-      this.emit({ type: 'startProbe', rps: this.plan.probeRps, deployment: s.deployment });
+      // The checks are scheduled once the driver said whether it measures its answers.
+      return this.emit({ type: 'startProbe', rps: this.plan.probeRps, deployment: s.deployment });
     }
     this.schedule(rec);
   }
@@ -569,7 +604,11 @@ class Decider {
     if (this.now >= next) {
       const windowStart = rec.lastWindowEnd ?? (rec.trafficSetAt as number);
       const baseline = this.baselineDeployment();
-      this.emit({ type: 'readTraffic' }, { type: 'checkHealth', deployment: this.s.deployment, windowStart, windowEnd: this.now, ...(baseline ? { baseline } : {}) });
+      // Azure Monitor is asked when a new minute may have been reported; the probes at every check.
+      const monitor = rec.nextMonitorAt === undefined || this.now >= rec.nextMonitorAt;
+      const probeFrom = rec.lastProbeEnd ?? (rec.trafficSetAt as number);
+      if (monitor || !this.s.probeMeasures) this.emit({ type: 'readTraffic' });
+      this.emit({ type: 'checkHealth', deployment: this.s.deployment, windowStart, windowEnd: this.now, ...(baseline ? { baseline } : {}), ...(monitor ? {} : { monitor: false }), probeFrom });
       return;
     }
     const until = Math.min(next, this.deadline);
@@ -595,17 +634,56 @@ class Decider {
       rec.checks.push({ at: this.now, windowStart: check.windowStart, windowEnd: check.windowEnd, verdict: 'query-error', healthy: false, reason: check.error, ...counted.counters });
       this.event('check', `metrics query failed (${s.consecutiveErrors}/${policy.consecutiveErrorLimit} in a row): ${check.error}`);
     } else {
+      const signals = check.signals;
+      const queried = check.monitor !== false;
+      const reported = queried ? signals.reported : undefined;
+      let windowStart = check.windowStart;
+      let windowEnd = check.windowEnd;
+      if (queried) {
+        if (reported) {
+          // Whole minutes reported by now; the youngest of them are read again while they may still fill in.
+          rec.coveredUntil = Math.max(rec.coveredUntil ?? -Infinity, reported.until);
+          rec.lastWindowEnd = Math.max(check.windowStart, Math.min(reported.final, reported.until));
+          rec.nextMonitorAt = reported.nextAt;
+          windowStart = reported.from;
+          windowEnd = reported.until;
+        } else if (!signals.pending) {
+          rec.coveredUntil = check.windowEnd;
+          rec.lastWindowEnd = check.windowEnd;
+        }
+      }
+      if (signals['probe.requests'] !== undefined) rec.lastProbeEnd = check.windowEnd;
+      // The minute of the traffic shift is partial: until a whole minute after the shift is reported,
+      // too few requests there are not "no data" yet.
+      const grain = reported?.grainMs ?? 0;
+      const thin = reported !== undefined && reported.until < Math.ceil((rec.trafficSetAt as number) / grain) * grain + grain;
+      const monitorPending = !queried || (thin && !signals.pending && signals.requests < policy.minRequests);
       const history = rec.checks.filter((c) => c.signals && c.verdict !== 'query-error').map((c) => c.signals as Signals);
-      const judged = judgeHealth(check.signals, policy, { history, baseline: check.baseline });
+      const judged = judgeHealth(monitorPending ? { ...signals, pending: true } : signals, policy, { history, baseline: check.baseline });
+      if (judged.verdict === 'pending') {
+        // Nothing to judge yet: neither healthy nor a failed check.
+        rec.pendingChecks = (rec.pendingChecks ?? 0) + 1;
+        if (rec.pendingChecks === 1) {
+          this.event(
+            'check',
+            `waiting for Azure Monitor: minutes are reported about ${formatDuration(this.plan.metricsDelayInMs)} after they end (metrics-delay)${
+              reported?.nextAt !== undefined ? `; the first is expected at ${new Date(reported.nextAt).toISOString()}` : ''
+            }${this.plan.probeRps > 0 ? '; probe answers are judged at once' : ''}`,
+          );
+        }
+        const canPass = policy.usesMonitor && rec.monitorHealthy === true && (rec.coveredUntil ?? -Infinity) >= (rec.bakeEndsAt as number);
+        if (canPass && check.windowEnd >= (rec.bakeEndsAt as number)) return this.stagePassed(rec);
+        return this.nextCheck(rec, check);
+      }
       const counted = countCheck(counters, { kind: 'judged', healthy: judged.healthy }, policy);
       Object.assign(s, counted.counters);
       rollback = counted.rollback;
       passed = judged.healthy;
-      rec.lastWindowEnd = check.windowEnd;
+      if (!monitorPending && !signals.pending) rec.monitorHealthy = judged.healthy;
       rec.checks.push({
         at: this.now,
-        windowStart: check.windowStart,
-        windowEnd: check.windowEnd,
+        windowStart,
+        windowEnd,
         verdict: judged.verdict,
         healthy: judged.healthy,
         signals: check.signals,
@@ -625,11 +703,26 @@ class Decider {
     if (rollback) return this.startRollback(`health: ${rollback}${passed ? '' : rec.checks.at(-1)?.reason ? `; last: ${rec.checks.at(-1)?.reason}` : ''}`);
 
     const bakeEndsAt = rec.bakeEndsAt as number;
-    if (passed && check.windowEnd >= bakeEndsAt) return this.stagePassed(rec);
-    const interval = this.plan.checkIntervalInMs;
+    // A stage passes once its bake time is over, reported minutes cover the whole bake and the
+    // last reported minutes were healthy (rules on Azure Monitor signals only; probe-only rules do not wait).
+    const covered = !policy.usesMonitor || ((rec.coveredUntil ?? -Infinity) >= bakeEndsAt && rec.monitorHealthy === true);
+    if (passed && check.windowEnd >= bakeEndsAt && covered) return this.stagePassed(rec);
+    this.nextCheck(rec, check);
+  }
+
+  private nextCheck(rec: StageRecord, check: ResultOf<'checkHealth'>): void {
+    const bakeEndsAt = rec.bakeEndsAt as number;
+    const interval = this.s.probeMeasures ? Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS) : this.plan.checkIntervalInMs;
     // Checks keep their cadence and the last one lands on the end of the bake; after a failed
     // last check the bake is extended by one interval (Flagger does not advance on a failed check).
     rec.nextCheckAt = check.windowEnd < bakeEndsAt ? Math.min(check.windowEnd + interval, bakeEndsAt) : this.now + interval;
+    const due = rec.nextMonitorAt;
+    if (this.plan.health.usesMonitor && due !== undefined && due > this.now) {
+      // Without probes there is nothing to judge before Azure Monitor can report the next minute;
+      // once the bake time is over the stage waits only for that minute: check as soon as it is due.
+      if (!this.s.probeMeasures && due > rec.nextCheckAt) rec.nextCheckAt = due;
+      else if (check.windowEnd >= bakeEndsAt) rec.nextCheckAt = Math.min(rec.nextCheckAt, due);
+    }
     if (!check.ok) rec.nextCheckAt = Math.max(rec.nextCheckAt, this.now + Math.min(interval, 1000));
     this.schedule(rec);
   }
@@ -887,6 +980,12 @@ export function describeSignals(signals: Signals): string {
   if (signals.latency_p99 !== undefined) parts.push(`latency_p99=${round(signals.latency_p99)}ms`);
   if (signals.cpu !== undefined) parts.push(`cpu=${round(signals.cpu * 100)}%`);
   if (signals.memory !== undefined) parts.push(`memory=${round(signals.memory * 100)}%`);
+  if (signals.pending) parts[0] = 'Azure Monitor: nothing reported yet';
+  if (signals['probe.requests'] !== undefined) {
+    parts.push(`probe.requests=${signals['probe.requests']}`);
+    if (signals['probe.error_rate'] !== undefined) parts.push(`probe.error_rate=${round(signals['probe.error_rate'] * 100)}%`);
+    if (signals['probe.latency_p99'] !== undefined) parts.push(`probe.latency_p99=${round(signals['probe.latency_p99'])}ms`);
+  }
   return parts.join(' ');
 }
 

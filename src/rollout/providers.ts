@@ -60,10 +60,18 @@ export interface DeploymentOps {
   confirmServes(name: string): Promise<{ ok: boolean; detail: string }>;
 }
 
+/** The probe signals of one deployment over a window (`probe.requests`, `probe.error_rate`, …). */
+export type ProbeSignals = Pick<Signals, 'probe.requests' | 'probe.error_rate' | 'probe.latency_p95' | 'probe.latency_p99'>;
+
 /** Synthetic requests during bakes, for endpoints with little real traffic. Both calls are idempotent. */
 export interface ProbeDriver {
   start(rps: number, deployment: string): Promise<void> | void;
   stop(): Promise<void> | void;
+  /**
+   * What the probes found: the answers `deployment` gave that arrived in the window, judged at
+   * once (no Azure Monitor delay). Undefined when the driver does not measure (or never started).
+   */
+  signals?(deployment: string, windowStart: Date, windowEnd: Date): ProbeSignals | undefined;
 }
 
 export interface RolloutProviders {
@@ -146,16 +154,27 @@ async function checkHealth(action: Extract<Action, { type: 'checkHealth' }>, pro
   const start = new Date(windowStart);
   const end = new Date(windowEnd);
   const options = { abortSignal: ctx.abortSignal };
+  const monitor = action.monitor !== false;
+  const flag = monitor ? {} : { monitor: false };
+  // The probe answers up to now: judged at once, whatever Azure Monitor says.
+  let probe: ProbeSignals | undefined;
   try {
-    const [signals, baseline] = await Promise.all([
-      providers.signals.query(action.deployment, start, end, options),
-      action.baseline ? providers.signals.query(action.baseline, start, end, options) : Promise.resolve(undefined),
-    ]);
+    probe = providers.probe?.signals?.(action.deployment, new Date(action.probeFrom ?? windowStart), end);
+  } catch {
+    probe = undefined;
+  }
+  try {
+    const [signals, baseline] = monitor
+      ? await Promise.all([
+          providers.signals.query(action.deployment, start, end, options),
+          action.baseline ? providers.signals.query(action.baseline, start, end, options) : Promise.resolve(undefined),
+        ])
+      : [{ requests: 0, pending: true } satisfies Signals, undefined];
     const problem = signalsProblem(signals) ?? (baseline ? signalsProblem(baseline) : undefined);
-    if (problem) return { type: 'checkHealth', windowStart, windowEnd, ok: false, error: problem };
-    return { type: 'checkHealth', windowStart, windowEnd, ok: true, signals: { ...signals }, ...(baseline ? { baseline: { ...baseline } } : {}) };
+    if (problem) return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: false, error: problem };
+    return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: true, signals: { ...signals, ...(probe ?? {}) }, ...(baseline ? { baseline: { ...baseline } } : {}) };
   } catch (e) {
-    return { type: 'checkHealth', windowStart, windowEnd, ok: false, error: errorMessage(e) };
+    return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: false, error: errorMessage(e) };
   }
 }
 
@@ -208,8 +227,10 @@ export async function applyAction(action: Action, providers: RolloutProviders, c
       return checkHealth(action, providers, ctx);
     case 'wait':
       return attempt('wait', () => ctx.clock.sleep(action.ms, ctx.abortSignal));
-    case 'startProbe':
-      return attempt('startProbe', () => providers.probe?.start(action.rps, action.deployment));
+    case 'startProbe': {
+      const r = await attempt('startProbe', () => providers.probe?.start(action.rps, action.deployment));
+      return { ...r, type: 'startProbe', measures: typeof providers.probe?.signals === 'function' };
+    }
     case 'stopProbe':
       return attempt('stopProbe', () => providers.probe?.stop());
     case 'confirmServing':

@@ -15,7 +15,15 @@
  * rollout; past it, the rollout rolls back.
  *
  * Defaults: `bake-time` 5m; `check-interval` a fifth of the bake, at least 10 s, at most the bake;
- * `max-duration` twice the planned bakes plus 30 minutes.
+ * `max-duration` twice the planned bakes plus 30 minutes; `metrics-delay` 60 s.
+ *
+ * `metrics-delay`: how long after a minute ends Azure Monitor has reported it. Platform metrics
+ * come in one-minute buckets and reach the metrics API typically one to three minutes late
+ * (https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/data-platform-metrics): the
+ * health checks read only whole minutes older than this, read the two minutes after them again
+ * while they may still fill in, and a stage passes once reported minutes cover its whole bake —
+ * so each stage takes about `metrics-delay` plus up to a minute longer than its bake. Probe
+ * signals (`probe-rps`) do not wait.
  */
 import { ConfigurationError } from '../inputs/errors.js';
 import { formatDuration, parseDuration, type InputReader } from '../inputs/reader.js';
@@ -48,6 +56,8 @@ export interface RolloutPlan {
   rollbackAttempts: number;
   /** First retry delay of a failed restore; doubles, at most 30 s. */
   rollbackRetryDelayInMs: number;
+  /** How long after a minute ends Azure Monitor has reported it (the checks read only older minutes). */
+  metricsDelayInMs: number;
 }
 
 /** Input names, spelled once. */
@@ -64,6 +74,7 @@ export const RolloutInputs = {
   rollback: 'rollback',
   keepFailed: 'keep-failed',
   oldDeployments: 'old-deployments',
+  metricsDelay: 'metrics-delay',
 } as const;
 
 export const DEFAULT_BAKE_TIME_MS = 5 * 60_000;
@@ -72,6 +83,8 @@ export const DEFAULT_STEP_PERCENT = 20;
 /** Smallest default check interval (an explicit `check-interval` may go lower). */
 export const MIN_DEFAULT_CHECK_INTERVAL_MS = 10_000;
 export const MAX_PROBE_RPS = 100;
+/** Azure Monitor's typical ingestion delay of platform metrics (one to three minutes; see above). */
+export const DEFAULT_METRICS_DELAY_MS = 60_000;
 
 /** Typed plan options; strings are parsed the same way as the action's inputs. */
 export interface RolloutPlanSpec {
@@ -93,6 +106,8 @@ export interface RolloutPlanSpec {
   oldDeployments?: OldDeploymentsPolicy | string;
   rollbackAttempts?: number;
   rollbackRetryDelayInMs?: number;
+  /** Milliseconds, or a duration string (`90s`). */
+  metricsDelay?: number | string;
 }
 
 function fail(input: string, message: string, hint?: string): never {
@@ -226,6 +241,11 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
   }
 
   const health = spec.health && 'rules' in spec.health && Array.isArray(spec.health.rules) ? (spec.health as HealthPolicy) : createHealthPolicy(spec.health as HealthPolicySpec | undefined);
+  if (!health.usesMonitor && probeRps === 0) {
+    fail('health-rules', 'names only probe signals (probe.*), but probe-rps is 0: nothing would be judged.', 'Set probe-rps, or add Azure Monitor rules such as error_rate < 1%.');
+  }
+  const metricsDelayInMs = duration(RolloutInputs.metricsDelay, spec.metricsDelay) ?? DEFAULT_METRICS_DELAY_MS;
+  if (metricsDelayInMs > 30 * 60_000) fail(RolloutInputs.metricsDelay, `(${formatDuration(metricsDelayInMs)}) is longer than 30m; Azure Monitor reports minutes within a few minutes.`);
 
   return {
     strategy,
@@ -241,6 +261,7 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
     oldDeployments,
     rollbackAttempts: spec.rollbackAttempts ?? 5,
     rollbackRetryDelayInMs: spec.rollbackRetryDelayInMs ?? 1000,
+    metricsDelayInMs,
   };
 }
 
@@ -264,6 +285,7 @@ export function readRolloutPlan(reader: InputReader): RolloutPlan {
     keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
     oldDeployments: reader.optional(RolloutInputs.oldDeployments),
     health: readHealthPolicy(reader),
+    metricsDelay: reader.duration(RolloutInputs.metricsDelay),
   });
 }
 

@@ -35,6 +35,10 @@ export interface TimelineStage {
   endedAt?: string;
   /** Time spent baking (traffic set → stage end). */
   bakeMs: number;
+  /** When the bake ends. */
+  bakeEndsAt?: string;
+  /** Azure Monitor had reported the stage's minutes up to here (a stage passes once this reaches the bake's end). */
+  reportedUntil?: string;
   result: StageResult;
   checks: TimelineCheck[];
 }
@@ -82,6 +86,8 @@ export function buildTimeline(status: RolloutStatus, now: number = status.endedA
       ...(r.trafficSetAt !== undefined ? { trafficSetAt: iso(r.trafficSetAt) } : {}),
       ...(r.endedAt !== undefined ? { endedAt: iso(r.endedAt) } : {}),
       bakeMs: r.trafficSetAt !== undefined ? Math.max(0, stop - r.trafficSetAt) : 0,
+      ...(r.bakeEndsAt !== undefined ? { bakeEndsAt: iso(r.bakeEndsAt) } : {}),
+      ...(r.coveredUntil !== undefined && Number.isFinite(r.coveredUntil) ? { reportedUntil: iso(r.coveredUntil) } : {}),
       result: r.result,
       checks: r.checks.map((c) => ({
         at: iso(c.at),

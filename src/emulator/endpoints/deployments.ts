@@ -352,7 +352,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
 
   const metrics = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { deployment } = await load(req);
-    const q = parseMetricsQuery(req.query, 'deployment', DEPLOYMENT_METRICS_NAMESPACE, req.ctx.now.getTime());
+    const q = parseMetricsQuery(req.query, 'deployment', DEPLOYMENT_METRICS_NAMESPACE, req.ctx.now.getTime(), svc.metrics.minuteMs);
     return { status: 200, body: evaluateMetrics(svc.metrics, { id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, q) };
   };
 

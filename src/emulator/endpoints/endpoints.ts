@@ -410,7 +410,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
 
   const metrics = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { endpoint } = await load(req);
-    const q = parseMetricsQuery(req.query, 'endpoint', ENDPOINT_METRICS_NAMESPACE, req.ctx.now.getTime());
+    const q = parseMetricsQuery(req.query, 'endpoint', ENDPOINT_METRICS_NAMESPACE, req.ctx.now.getTime(), svc.metrics.minuteMs);
     const body = evaluateMetrics(svc.metrics, { id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, q);
     return { status: 200, body };
   };

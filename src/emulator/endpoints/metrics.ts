@@ -19,8 +19,17 @@
  * namespace, resourceregion }`. A data point without samples carries only `timeStamp` (Azure's
  * null); dimensions named in `$filter` split the answer (one series per value combination that
  * has data; none when nothing matched); dimension names in `metadatavalues` are lower case.
+ *
+ * Ingestion delay: Azure Monitor platform metrics reach the metrics API some time after the
+ * fact — the newest minute is missing or partial — (https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/data-platform-metrics,
+ * collected at one-minute frequency; the issue's measurements: typically one to three minutes
+ * late). The store keeps samples in slices of a twelfth of a minute and answers only the slices
+ * that ended `delayMs` ago or earlier, so a minute fills in gradually over its last `delayMs` and is
+ * whole `delayMs` after it ended. `minuteMs` (default 60 s) is a timing for tests: with it shorter,
+ * every grain is scaled alike and the answer's `interval` names the real length (e.g. `PT2S`).
  */
 import { ArmError } from '../arm/errors.js';
+import { DEFAULT_METRICS_DELAY_MS } from '../config.js';
 import { filterDimensions, FilterSyntaxError, matchesFilter, parseFilter, type FilterExpr } from './monitorFilter.js';
 
 export type Aggregation = 'average' | 'count' | 'minimum' | 'maximum' | 'total';
@@ -40,6 +49,15 @@ export const TIME_GRAINS: ReadonlyArray<{ iso: string; ms: number }> = [
   { iso: 'PT12H', ms: 720 * MINUTE },
   { iso: 'P1D', ms: 1440 * MINUTE },
 ];
+
+export { DEFAULT_METRICS_DELAY_MS };
+
+export interface MetricsStoreOptions {
+  /** How long after the fact a sample is answered (default {@link DEFAULT_METRICS_DELAY_MS}). */
+  delayMs?: number;
+  /** Length of a metrics minute (default 60 000; shorter only as a test timing). */
+  minuteMs?: number;
+}
 
 export interface RequestSample {
   time: number;
@@ -75,19 +93,35 @@ export function statusClass(code: number): string {
   return `${Math.floor(code / 100)}xx`;
 }
 
-/** Where the samples live: one-minute buckets per endpoint and per deployment, kept for 48 hours. */
+/** Where the samples live: slices of a twelfth of a minute per endpoint and per deployment, kept for 48 hours. */
 export class MetricsStore {
   private readonly endpoints = new Map<string, Map<number, EndpointMinute>>();
   private readonly deployments = new Map<string, Map<number, DeploymentMinute>>();
   private lastPrune = 0;
+  readonly delayMs: number;
+  readonly minuteMs: number;
+  readonly sliceMs: number;
+
+  constructor(o: MetricsStoreOptions = {}) {
+    this.delayMs = o.delayMs ?? DEFAULT_METRICS_DELAY_MS;
+    this.minuteMs = o.minuteMs ?? MINUTE;
+    if (!Number.isFinite(this.delayMs) || this.delayMs < 0) throw new RangeError(`metrics delay must be 0 or more ms, got ${o.delayMs}`);
+    if (!Number.isFinite(this.minuteMs) || this.minuteMs < 12) throw new RangeError(`metrics minute must be at least 12 ms, got ${o.minuteMs}`);
+    this.sliceMs = this.minuteMs / 12;
+  }
+
+  /** Index of the slice holding instant `t` (an integer, so lookups never meet rounding). */
+  private slice(t: number): number {
+    return Math.floor((t * 12) / this.minuteMs);
+  }
 
   recordRequest(endpointId: string, s: RequestSample): void {
     const key = endpointId.toLowerCase();
-    let minutes = this.endpoints.get(key);
-    if (!minutes) this.endpoints.set(key, (minutes = new Map()));
-    const m = Math.floor(s.time / MINUTE) * MINUTE;
-    let bucket = minutes.get(m);
-    if (!bucket) minutes.set(m, (bucket = { counts: new Map(), latencies: new Map(), bytes: new Map() }));
+    let slices = this.endpoints.get(key);
+    if (!slices) this.endpoints.set(key, (slices = new Map()));
+    const m = this.slice(s.time);
+    let bucket = slices.get(m);
+    if (!bucket) slices.set(m, (bucket = { counts: new Map(), latencies: new Map(), bytes: new Map() }));
     const model = s.modelStatusCode === undefined ? '' : String(s.modelStatusCode);
     const ck = `${s.deployment}\u0000${s.statusCode}\u0000${model}`;
     const c = bucket.counts.get(ck);
@@ -102,11 +136,11 @@ export class MetricsStore {
 
   recordInstance(deploymentId: string, s: InstanceSample): void {
     const key = deploymentId.toLowerCase();
-    let minutes = this.deployments.get(key);
-    if (!minutes) this.deployments.set(key, (minutes = new Map()));
-    const m = Math.floor(s.time / MINUTE) * MINUTE;
-    let bucket = minutes.get(m);
-    if (!bucket) minutes.set(m, (bucket = { samples: [] }));
+    let slices = this.deployments.get(key);
+    if (!slices) this.deployments.set(key, (slices = new Map()));
+    const m = this.slice(s.time);
+    let bucket = slices.get(m);
+    if (!bucket) slices.set(m, (bucket = { samples: [] }));
     bucket.samples.push(s);
   }
 
@@ -121,18 +155,48 @@ export class MetricsStore {
     this.deployments.delete(deploymentId.toLowerCase());
   }
 
-  endpointMinute(endpointId: string, minute: number): EndpointMinute | undefined {
-    return this.endpoints.get(endpointId.toLowerCase())?.get(minute);
+  /** The slices of the minute starting at `minute` that the metrics API answers at `asOf` (ended `delayMs` ago or earlier). */
+  private visible<T>(slices: Map<number, T> | undefined, minute: number, asOf: number): T[] {
+    if (!slices) return [];
+    const out: T[] = [];
+    const first = Math.round(minute / this.minuteMs) * 12;
+    for (let i = 0; i < 12; i++) {
+      // A slice is answered once it ended delayMs ago (with no delay: at once, also the running one).
+      if (this.delayMs > 0 && ((first + i + 1) * this.minuteMs) / 12 + this.delayMs > asOf) break;
+      const b = slices.get(first + i);
+      if (b) out.push(b);
+    }
+    return out;
   }
 
-  deploymentMinute(deploymentId: string, minute: number): DeploymentMinute | undefined {
-    return this.deployments.get(deploymentId.toLowerCase())?.get(minute);
+  /** What the metrics API shows of one minute at `asOf` (default: everything recorded). */
+  endpointMinute(endpointId: string, minute: number, asOf = Infinity): EndpointMinute | undefined {
+    const parts = this.visible(this.endpoints.get(endpointId.toLowerCase()), minute, asOf);
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1) return parts[0];
+    const out: EndpointMinute = { counts: new Map(), latencies: new Map(), bytes: new Map() };
+    for (const p of parts) {
+      for (const [k, c] of p.counts) {
+        const have = out.counts.get(k);
+        if (have) have.n += c.n;
+        else out.counts.set(k, { ...c });
+      }
+      for (const [d, l] of p.latencies) out.latencies.set(d, [...(out.latencies.get(d) ?? []), ...l]);
+      for (const [d, n] of p.bytes) out.bytes.set(d, (out.bytes.get(d) ?? 0) + n);
+    }
+    return out;
+  }
+
+  deploymentMinute(deploymentId: string, minute: number, asOf = Infinity): DeploymentMinute | undefined {
+    const parts = this.visible(this.deployments.get(deploymentId.toLowerCase()), minute, asOf);
+    if (parts.length === 0) return undefined;
+    return { samples: parts.flatMap((p) => p.samples) };
   }
 
   private prune(now: number): void {
     if (now - this.lastPrune < 10 * MINUTE) return;
     this.lastPrune = now;
-    const cutoff = now - RETENTION_MS;
+    const cutoff = this.slice(now - RETENTION_MS);
     for (const map of [...this.endpoints.values(), ...this.deployments.values()] as Map<number, unknown>[]) {
       for (const m of [...map.keys()]) if (m < cutoff) map.delete(m);
     }
@@ -155,19 +219,19 @@ export interface MetricDefinition {
   dims: string[];
   level: 'endpoint' | 'deployment';
   reduce: Reduce;
-  rows(store: MetricsStore, resourceId: string, minute: number): Row[];
+  rows(store: MetricsStore, resourceId: string, minute: number, asOf: number): Row[];
 }
 
-const requestRows = (store: MetricsStore, id: string, minute: number): Row[] => {
-  const b = store.endpointMinute(id, minute);
+const requestRows = (store: MetricsStore, id: string, minute: number, asOf: number): Row[] => {
+  const b = store.endpointMinute(id, minute, asOf);
   if (!b) return [];
   return [...b.counts.values()].map((c) => ({
     dims: { deployment: c.deployment, statuscode: c.statusCode, statuscodeclass: statusClass(Number(c.statusCode)), modelstatuscode: c.modelStatusCode },
     values: [c.n],
   }));
 };
-const latencyRows = (store: MetricsStore, id: string, minute: number): Row[] => {
-  const b = store.endpointMinute(id, minute);
+const latencyRows = (store: MetricsStore, id: string, minute: number, asOf: number): Row[] => {
+  const b = store.endpointMinute(id, minute, asOf);
   if (!b) return [];
   return [...b.latencies.entries()].map(([deployment, values]) => ({ dims: { deployment }, values }));
 };
@@ -184,8 +248,8 @@ const percentile = (p: number): MetricDefinition => ({
 });
 const instanceRows =
   (pick: (s: InstanceSample) => number | undefined) =>
-  (store: MetricsStore, id: string, minute: number): Row[] => {
-    const b = store.deploymentMinute(id, minute);
+  (store: MetricsStore, id: string, minute: number, asOf: number): Row[] => {
+    const b = store.deploymentMinute(id, minute, asOf);
     if (!b) return [];
     return b.samples.flatMap((s) => {
       const v = pick(s);
@@ -229,8 +293,8 @@ export const METRICS: readonly MetricDefinition[] = [
     dims: [],
     level: 'endpoint',
     reduce: { kind: 'perSecond' },
-    rows: (store, id, minute) => {
-      const b = store.endpointMinute(id, minute);
+    rows: (store, id, minute, asOf) => {
+      const b = store.endpointMinute(id, minute, asOf);
       return b ? [...b.bytes.entries()].map(([deployment, n]) => ({ dims: { deployment }, values: [n] })) : [];
     },
   },
@@ -290,6 +354,10 @@ export interface MetricsQuery {
   top: number;
   orderBy: { agg: Aggregation; desc: boolean } | undefined;
   metadataOnly: boolean;
+  /** Length of a minute in the store's time (60 000 unless a test shortens it). */
+  minuteMs: number;
+  /** When the query is answered: only what was ingested by then is in the answer. */
+  asOf: number;
 }
 
 function badRequest(message: string): ArmError {
@@ -310,6 +378,7 @@ export function isoTime(ms: number): string {
 }
 
 function isoDuration(ms: number): string {
+  if (ms < 60_000 && ms % 1000 !== 0) return `PT${Math.round(ms) / 1000}S`;
   const s = Math.round(ms / 1000);
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
@@ -352,15 +421,22 @@ export function parseTimespan(raw: string | null, now: number): { start: number;
   return { start, end };
 }
 
-function parseGrain(raw: string | null, autoAdjust: boolean, span: number): { ms: number; iso: string; full?: boolean } {
-  if (raw === null || raw.trim() === '') return { ms: MINUTE, iso: 'PT1M' };
+/** A grain of Azure's table in the store's time: the same grain when a minute is a minute, else scaled (and named by its real length). */
+function scaled(g: { ms: number; iso: string }, minuteMs: number): { ms: number; iso: string } {
+  if (minuteMs === MINUTE) return g;
+  const ms = (g.ms / MINUTE) * minuteMs;
+  return { ms, iso: isoDuration(ms) };
+}
+
+function parseGrain(raw: string | null, autoAdjust: boolean, span: number, minuteMs: number): { ms: number; iso: string; full?: boolean } {
+  if (raw === null || raw.trim() === '') return scaled({ ms: MINUTE, iso: 'PT1M' }, minuteMs);
   const text = raw.trim().toUpperCase();
-  if (text === 'FULL') return { ms: Math.max(MINUTE, span), iso: isoDuration(Math.max(MINUTE, span)), full: true };
+  if (text === 'FULL') return { ms: Math.max(minuteMs, span), iso: isoDuration(Math.max(minuteMs, span)), full: true };
   const ms = isoDurationMs(text);
   if (ms === undefined || ms <= 0) throw badRequest(`Invalid time grain '${raw}': expected an ISO 8601 duration such as PT1M, or FULL.`);
   const exact = TIME_GRAINS.find((g) => g.ms === ms);
-  if (exact) return exact;
-  if (autoAdjust) return TIME_GRAINS.find((g) => g.ms >= ms) ?? TIME_GRAINS[TIME_GRAINS.length - 1]!;
+  if (exact) return scaled(exact, minuteMs);
+  if (autoAdjust) return scaled(TIME_GRAINS.find((g) => g.ms >= ms) ?? TIME_GRAINS[TIME_GRAINS.length - 1]!, minuteMs);
   throw badRequest(
     `Invalid time grain '${raw}' for these metrics: supported time grains are ${TIME_GRAINS.map((g) => g.iso).join(', ')} (the finest is PT1M). Set AutoAdjustTimegrain=true to let the service pick the nearest one.`,
   );
@@ -377,8 +453,11 @@ function parseAggregations(raw: string | null): Aggregation[] | undefined {
   return out;
 }
 
-/** Reads the query string of a metrics request; throws 400 BadRequest as Azure Monitor does. */
-export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deployment', namespace: string, now: number): MetricsQuery {
+/**
+ * Reads the query string of a metrics request; throws 400 BadRequest as Azure Monitor does.
+ * `minuteMs`: the store's minute (a test timing; grains scale with it).
+ */
+export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deployment', namespace: string, now: number, minuteMs: number = MINUTE): MetricsQuery {
   const get = (name: string) => {
     for (const [k, v] of q) if (k.toLowerCase() === name.toLowerCase()) return v;
     return null;
@@ -401,7 +480,7 @@ export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deplo
   }
   const { start, end } = parseTimespan(get('timespan'), now);
   const autoAdjust = (get('AutoAdjustTimegrain') ?? '').toLowerCase() === 'true';
-  const grain = parseGrain(get('interval'), autoAdjust, end - start);
+  const grain = parseGrain(get('interval'), autoAdjust, end - start, minuteMs);
   const aggregations = parseAggregations(get('aggregation'));
   let filter: FilterExpr | undefined;
   const rawFilter = get('$filter');
@@ -443,10 +522,10 @@ export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deplo
     orderBy = { agg: a, desc: dir !== 'asc' };
   }
   const metadataOnly = (get('resultType') ?? 'Data').toLowerCase() === 'metadata';
-  const alignedStart = Math.floor(start / MINUTE) * MINUTE;
+  const alignedStart = Math.floor(start / minuteMs) * minuteMs;
   const points = grain.full ? 1 : Math.ceil((end - alignedStart) / grain.ms);
   if (points > MAX_POINTS) throw badRequest(`The query asks for ${points} data points per series; the limit is ${MAX_POINTS}. Use a coarser interval or a shorter timespan.`);
-  return { metrics, start, end, grainMs: grain.ms, grainIso: grain.iso, full: grain.full === true, aggregations, filter, splitDims, top, orderBy, metadataOnly };
+  return { metrics, start, end, grainMs: grain.ms, grainIso: grain.iso, full: grain.full === true, aggregations, filter, splitDims, top, orderBy, metadataOnly, minuteMs, asOf: now };
 }
 
 // --- evaluation -----------------------------------------------------------------------------------
@@ -494,9 +573,10 @@ export interface MetricsResource {
 
 /** Evaluates a parsed query over the store: the body of Azure Monitor's `Metrics_List` answer. */
 export function evaluateMetrics(store: MetricsStore, resource: MetricsResource, q: MetricsQuery): Record<string, unknown> {
-  const alignedStart = Math.floor(q.start / MINUTE) * MINUTE;
+  const MIN = q.minuteMs;
+  const alignedStart = Math.floor(q.start / MIN) * MIN;
   const firstMinute = alignedStart;
-  const lastMinute = Math.floor((q.end - 1) / MINUTE) * MINUTE;
+  const lastMinute = Math.floor((q.end - 1) / MIN) * MIN;
   const buckets: number[] = [];
   if (q.full) {
     buckets.push(alignedStart);
@@ -511,8 +591,8 @@ export function evaluateMetrics(store: MetricsStore, resource: MetricsResource, 
   const value = q.metrics.map((m) => {
     const groups = new Map<string, { dims: Record<string, string>; minutes: Map<number, number[]> }>();
     if (q.splitDims.length === 0) groups.set('', { dims: {}, minutes: new Map() });
-    for (let minute = firstMinute; minute <= lastMinute; minute += MINUTE) {
-      for (const row of m.rows(store, resource.id, minute)) {
+    for (let minute = firstMinute; minute <= lastMinute; minute += MIN) {
+      for (const row of m.rows(store, resource.id, minute, q.asOf)) {
         if (!matchesFilter(q.filter, row.dims)) continue;
         const dims: Record<string, string> = {};
         for (const d of q.splitDims) dims[d] = row.dims[d] ?? '';

@@ -145,6 +145,8 @@ export function scoringRoutes(svc: EndpointService): Route[] {
       record(status, modelStatus, Buffer.byteLength(r.raw as string));
       return r;
     };
+    // 429 "Too many pending requests": at most 2 × max_concurrent_requests_per_instance × instance_count
+    // in parallel (https://learn.microsoft.com/en-us/azure/machine-learning/how-to-troubleshoot-online-endpoints#http-status-codes).
     const limit = 2 * dep.maxConcurrent * dep.capacity;
     if (dep.inflight >= limit) {
       return answer(429, {
@@ -172,6 +174,8 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     if (mirrored) dep.mirrored++;
     else dep.served++;
     if (result.kind === 'timeout') {
+      // 408: "The model execution took longer than the timeout supplied in request_timeout_ms"
+      // (https://learn.microsoft.com/en-us/azure/machine-learning/how-to-troubleshoot-online-endpoints#http-status-codes).
       return answer(408, { message: `Request timeout: deployment '${dep.name}' did not answer within its request timeout of ${dep.requestTimeoutMs} ms (request_settings.request_timeout_ms).` });
     }
     if (result.kind === 'error' && result.refused) {

@@ -42,6 +42,13 @@ export interface EndpointsOptions {
   sampleIntervalMs?: number;
   /** Between SIGTERM and SIGKILL when a scoring process is stopped (default 2000 ms). */
   stopGraceMs?: number;
+  /**
+   * How late Azure Monitor answers what happened (default 60 s, Azure's typical ingestion delay:
+   * see metrics.ts); 0 answers at once.
+   */
+  metricsDelayMs?: number;
+  /** Length of a metrics minute (default 60 000): a test timing that shortens Azure's one-minute buckets. */
+  metricsMinuteMs?: number;
 }
 
 export interface EndpointsDeps {
@@ -52,7 +59,7 @@ export interface EndpointsDeps {
   options?: EndpointsOptions;
 }
 
-type Resolved = Required<Omit<EndpointsOptions, 'scoringServer' | 'python'>> & { python: string };
+type Resolved = Required<Omit<EndpointsOptions, 'scoringServer' | 'python' | 'metricsDelayMs' | 'metricsMinuteMs'>> & { python: string };
 
 export function newKey(): string {
   return randomBytes(24).toString('base64url');
@@ -64,7 +71,7 @@ function safe(s: string): string {
 
 export class EndpointService {
   readonly registry = new EndpointRegistry();
-  readonly metrics = new MetricsStore();
+  readonly metrics: MetricsStore;
   readonly faults = new EndpointFaults();
   readonly blob: BlobIO;
   readonly options: Resolved;
@@ -87,6 +94,7 @@ export class EndpointService {
       sampleIntervalMs: o.sampleIntervalMs ?? 15_000,
       stopGraceMs: o.stopGraceMs ?? 2000,
     };
+    this.metrics = new MetricsStore({ delayMs: o.metricsDelayMs, minuteMs: o.metricsMinuteMs });
     this.serverScript = deps.options?.scoringServer;
     this.sampler = setInterval(() => void this.sample(), Math.max(50, this.options.sampleIntervalMs));
     this.sampler.unref();
