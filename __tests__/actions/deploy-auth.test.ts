@@ -25,7 +25,7 @@ import { API, armWait, endpointPath, registerCode, registerEnvironment, register
 import { startOidcIssuer, type OidcIssuer } from '../security/oidc-issuer.js';
 import { findLeaks, stepTexts } from '../security/support.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
-import { BLUE, endpointState, GREEN, logMark, logs, nonZero, predictions, QUICK, sampleRequest, sampleWorkspace, timelineOf, writeDeploymentYaml } from './deploy-support.js';
+import { BLUE, endpointState, GREEN, logMark, logs, METRICS_DELAY_MS, METRICS_MINUTE_MS, nonZero, predictions, QUICK, sampleRequest, sampleWorkspace, timelineOf, writeDeploymentYaml } from './deploy-support.js';
 import { emulatorEnv, FAST_TIMINGS } from './support.js';
 
 /** Lifetime of scoring tokens (AML tokens and Entra tokens for https://ml.azure.com) in this file. */
@@ -52,7 +52,9 @@ beforeAll(async () => {
   em = await startEmulator({
     timings: FAST_TIMINGS,
     tls: { cert: ca.cert, key: ca.key },
-    endpoints: { readinessPollMs: 20, sampleIntervalMs: 1000, restartDelayMs: 200, stopGraceMs: 500 },
+    // Azure Monitor on the shorter clock of the other deploy tests (QUICK reads it with a matching metrics-delay)
+    metricsDelay: METRICS_DELAY_MS,
+    endpoints: { readinessPollMs: 20, sampleIntervalMs: 1000, restartDelayMs: 200, stopGraceMs: 500, metricsMinuteMs: METRICS_MINUTE_MS },
     auth: {
       clientSecrets: { [SECRET_CLIENT]: CLIENT_SECRET },
       federatedCredentials: [{ clientId: OIDC_CLIENT, issuer: issuer.issuer, subject: issuer.subject }],

@@ -14,7 +14,7 @@
 import type { OnlineEndpoints } from '../azure/online-endpoints.js';
 import { trafficOf } from '../azure/online-endpoints.js';
 import type { WorkflowRun } from '../inputs/github.js';
-import { formatTrafficState, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
+import { formatTrafficState, trafficPercent, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
 
 export const ROLLBACK_POINT_TAG = 'azureml-actions.rollback-point';
 const RUN_ID_TAG = 'github.run_id';
@@ -82,7 +82,7 @@ export async function recoverInterruptedRollout(
     }
     return { kind: 'restored', prior: point };
   }
-  if ((current.traffic[deployment] ?? 0) === 100) {
+  if (trafficPercent(current.traffic, deployment) === 100) {
     const leftovers = Object.keys(point.traffic).filter((n) => n !== deployment && names.has(n));
     log(`Deployment ${deployment} already serves 100 %: an interrupted rollout of ${who} promoted it and removed ${gone.join(', ')}.`);
     return { kind: 'promoted', prior: point, traffic: current, leftovers };

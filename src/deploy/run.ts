@@ -38,7 +38,7 @@ import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
 import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
 import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
 import { recoverInterruptedRollout, rolloutTags, type Recovery } from './resume.js';
-import { assertValidTraffic, formatTrafficState } from '../rollout/traffic.js';
+import { assertValidTraffic, formatTrafficState, trafficPercent } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './manifest.js';
 import { SpecDocument } from '../specs/document.js';
@@ -214,7 +214,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   const path = statusPath(env, t.endpointName, planned.deploymentName);
   // The new deployment takes traffic already: an interrupted rollout of this workflow run?
   let promotedEarlier: Extract<Recovery, { kind: 'promoted' }> | undefined;
-  if ((prior.traffic[planned.deploymentName] ?? 0) > 0 || (prior.mirror?.[planned.deploymentName] ?? 0) > 0) {
+  if (trafficPercent(prior.traffic, planned.deploymentName) > 0 || trafficPercent(prior.mirror ?? {}, planned.deploymentName) > 0) {
     const stored = await fileStatusStore(path).load();
     if (stored && stored.deployment === planned.deploymentName && !isTerminal(stored.phase) && stored.prior) {
       core.info(`Resuming the interrupted rollout of ${planned.deploymentName} (${path}); its rollback point: ${formatTrafficState(stored.prior)}`);
@@ -235,7 +235,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   }
   const kubernetes = Boolean(existing?.properties?.compute);
   assertValidTraffic(prior, { kubernetes });
-  if ((prior.traffic[planned.deploymentName] ?? 0) > 0 || (prior.mirror?.[planned.deploymentName] ?? 0) > 0) {
+  if (trafficPercent(prior.traffic, planned.deploymentName) > 0 || trafficPercent(prior.mirror ?? {}, planned.deploymentName) > 0) {
     throw new ConfigurationError(`deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`, {
       input: s.deploymentName ? 'deployment-name' : s.deploymentFile ? 'deployment-file' : 'model',
       hint: 'give the new deployment another name (deployment-name)',

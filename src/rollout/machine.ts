@@ -27,7 +27,7 @@ import { countCheck, judgeHealth, type CheckVerdict, type Signals } from './heal
 /** Checks run this often (at most) while the probe driver reports answers: probes are judged at once. */
 export const PROBE_CHECK_INTERVAL_MS = 2000;
 import type { RolloutPlan } from './strategy.js';
-import { copyTrafficState, formatTrafficState, nextTraffic, trafficProblems, trafficStateEquals, trafficTotal, type TrafficState } from './traffic.js';
+import { copyTrafficState, formatTrafficState, nextTraffic, trafficPercent, trafficProblems, trafficStateEquals, trafficTotal, type TrafficState } from './traffic.js';
 
 export const PHASES = [
   'Initializing',
@@ -422,8 +422,8 @@ class Decider {
         s.pendingWrite = undefined;
         // Our target is on the endpoint (written now, or by an earlier process that died before confirming).
         if (s.prior && !trafficStateEquals(r.target, s.prior)) s.written = true;
-        s.weight = r.target.traffic[s.deployment] ?? 0;
-        s.mirrorPercent = r.target.mirror[s.deployment] ?? 0;
+        s.weight = trafficPercent(r.target.traffic, s.deployment);
+        s.mirrorPercent = trafficPercent(r.target.mirror, s.deployment);
       }
     }
   }
@@ -451,7 +451,7 @@ class Decider {
     if (problems.length > 0) {
       return this.finish('Failed', `the endpoint's current traffic is not valid (${problems.join('; ')}); fix it first. Nothing was changed.`);
     }
-    const own = current.traffic[s.deployment] ?? 0;
+    const own = trafficPercent(current.traffic, s.deployment);
     if (own > 0) {
       return this.finish(
         'Failed',
@@ -762,8 +762,8 @@ class Decider {
       if (t.ok && s.expected && !trafficStateEquals(t.state, s.expected)) return this.conflictStop(t.state, 'before promotion');
       const problem = !t.ok
         ? `could not read the endpoint's traffic: ${t.error}`
-        : (t.state.traffic[s.deployment] ?? 0) !== 100
-          ? `'${s.deployment}' reads back ${t.state.traffic[s.deployment] ?? 0}%, not 100%`
+        : trafficPercent(t.state.traffic, s.deployment) !== 100
+          ? `'${s.deployment}' reads back ${trafficPercent(t.state.traffic, s.deployment)}%, not 100%`
           : !c.ok
             ? `'${s.deployment}' does not answer requests sent without the deployment header: ${c.detail}`
             : undefined;
