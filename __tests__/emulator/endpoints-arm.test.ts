@@ -192,6 +192,11 @@ describe('validation as Azure does it', () => {
     const noAuth = await put(endpointPath(em, 'val-endpoint'), { location: 'eastus', properties: {} });
     expect(noAuth.status).toBe(400);
     expect(noAuth.body.error.message).toContain("'authMode' is required");
+    // any case is taken and answered in Azure's spelling (recorded for batch endpoints: aadToken → AADToken)
+    const lower = await put(endpointPath(em, 'case-endpoint'), { location: 'eastus', properties: { authMode: 'aadToken' } });
+    expect(lower.status).toBe(201);
+    expect((lower.body as unknown as { properties: { authMode: string } }).properties.authMode).toBe('AADToken');
+    expect((await put(endpointPath(em, 'case-endpoint-2'), { location: 'eastus', properties: { authMode: 'token' } })).status).toBe(400);
     const unknown = await put(endpointPath(em, 'val-endpoint'), { location: 'eastus', properties: { authMode: 'Key', traffic: { blue: 100 } } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain("Traffic cannot be allocated to 'blue': no such deployment in endpoint 'val-endpoint' (it has no deployments yet)");

@@ -84,6 +84,10 @@ export function validateEndpointProperties(p: Obj, creating: boolean): void {
   if (p.authMode === undefined || p.authMode === null) {
     if (creating) fail(`${at}.authMode`, `The property 'authMode' is required: one of ${AUTH_MODES.join(', ')}.`);
   } else {
+    // Azure takes the enum in any case and answers its own spelling (`aadToken` → `AADToken`,
+    // azure-recordings README observation 13, batch-endpoint-create-delete entry 2).
+    const canonical = typeof p.authMode === 'string' ? AUTH_MODES.find((m) => m.toLowerCase() === (p.authMode as string).toLowerCase()) : undefined;
+    if (canonical) p.authMode = canonical;
     optEnum(p, 'authMode', at, AUTH_MODES);
   }
   optString(p, 'description', at);
