@@ -69,6 +69,8 @@ function inputsOf(step: Step, outputs: Record<string, string>): Record<string, s
         'canary-percent': '50',
         'bake-time': '2s',
         'check-interval': '1s',
+        // Azure Monitor's delay on the emulator's shorter clock (support.ts: 500 ms minutes reported 500 ms late)
+        'metrics-delay': '500ms',
         'allow-no-traffic': 'true',
         'smoke-request': SMOKE_REQUEST,
       };
