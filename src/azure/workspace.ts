@@ -111,6 +111,18 @@ function markerName(prefix: string): string {
   return `${parent}/.azureml-actions-snapshot.json`;
 }
 
+/** Uploads the snapshot's files (or its one file) under `prefix`; returns the bytes sent. */
+async function uploadSnapshotFiles(store: BlobStore, prefix: string, snap: Snapshot, concurrency: number | undefined, onProgress?: (done: number, total: number) => void): Promise<number> {
+  if (snap.isFile) return (await store.uploadFile(snap.root, prefix)).size;
+  const wanted = new Set(snap.files.map((f) => f.path));
+  const r = await store.uploadFolder(snap.root, prefix, {
+    concurrency,
+    filter: (rel) => wanted.has(rel),
+    onFileUploaded: (_f, done, total) => onProgress?.(done, total),
+  });
+  return r.totalBytes;
+}
+
 /**
  * Uploads snapshots into the datastore container. A snapshot counts as present when its marker
  * exists and names the same content hash: a half-finished upload (killed runner) is redone.
@@ -150,35 +162,12 @@ export function createSnapshotUploader(store: () => Promise<BlobStore>, options:
         retryOptions: { maxTries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000, tryTimeoutInMs: 300_000 },
       });
       const store = createBlobStoreOnContainer(client, { name: 'pending-upload', accountName: u.hostname.split('.')[0] ?? '', containerName: container ?? '', containerUrl: `${u.origin}/${container}`, credentialsType: 'Sas' });
-      let bytes = 0;
-      if (snap.isFile) {
-        bytes = (await store.uploadFile(snap.root, base)).size;
-      } else {
-        const wanted = new Set(snap.files.map((f) => f.path));
-        const r = await store.uploadFolder(snap.root, base, {
-          concurrency: options.concurrency,
-          filter: (rel) => wanted.has(rel),
-          onFileUploaded: (_f, done, total) => onProgress?.(done, total),
-        });
-        bytes = r.totalBytes;
-      }
+      const bytes = await uploadSnapshotFiles(store, base, snap, options.concurrency, onProgress);
       return { files: snap.files.length, bytes, skipped: 0 };
     },
     async upload(prefix: string, snap: Snapshot, onProgress?: (done: number, total: number) => void): Promise<UploadResult> {
       const s = await get();
-      let bytes = 0;
-      if (snap.isFile) {
-        const f = await s.uploadFile(snap.root, `${prefix}`);
-        bytes = f.size;
-      } else {
-        const wanted = new Set(snap.files.map((f) => f.path));
-        const r = await s.uploadFolder(snap.root, prefix, {
-          concurrency: options.concurrency,
-          filter: (rel) => wanted.has(rel),
-          onFileUploaded: (_f, done, total) => onProgress?.(done, total),
-        });
-        bytes = r.totalBytes;
-      }
+      const bytes = await uploadSnapshotFiles(s, prefix, snap, options.concurrency, onProgress);
       const marker = JSON.stringify({ hash: snap.hash, files: snap.files.length, bytes: snap.bytes, name: snap.name });
       await s.container.getBlockBlobClient(markerName(prefix)).upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: 'application/json' } });
       return { files: snap.files.length, bytes, skipped: 0 };
