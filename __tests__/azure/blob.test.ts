@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobStore, listFiles, sha256File } from '../../src/azure/blob.js';
 import { mapWithConcurrency } from '../../src/azure/concurrency.js';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import { captureStdout, json } from './loopback.js';
 import { startFakeEmulator, type FakeEmulator } from './fake-emulator.js';
 

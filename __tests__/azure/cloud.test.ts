@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import { emulatorHost, resolveCloud, studioUrl } from '../../src/azure/cloud.js';
 import { VERSION } from '../../src/azure/version.js';
 

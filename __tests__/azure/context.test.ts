@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAzureContext, readAzureInputs } from '../../src/azure/context.js';
-import { ConfigurationError } from '../../src/inputs/errors.js';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { ConfigurationError } from '../../src/core/errors.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { startFakeEmulator, WORKSPACE_ID, type FakeEmulator } from './fake-emulator.js';
 
 const quiet = { debug: () => {}, setSecret: () => {} };

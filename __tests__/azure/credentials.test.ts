@@ -13,7 +13,7 @@ import {
   type CredentialDeps,
 } from '../../src/azure/credentials.js';
 import { AzureConfigurationError, translateAzureError } from '../../src/azure/errors.js';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import { captureStdout, fakeJwt, json, startLoopback, type Loopback } from './loopback.js';
 
 const publicCloud = resolveCloud({ env: {} });

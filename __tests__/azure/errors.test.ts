@@ -10,7 +10,7 @@ import {
   translateAzureError,
   withAzureOperation,
 } from '../../src/azure/errors.js';
-import { ConfigurationError, classifyError } from '../../src/inputs/errors.js';
+import { ConfigurationError, classifyError } from '../../src/core/errors.js';
 
 const url =
   'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/jobs/x?api-version=2024-10-01';

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureContextDeps } from '../../src/azure/context.js';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { json, startLoopback, type Loopback, type RecordedRequest } from './loopback.js';
 
 export const WORKSPACE_ID =

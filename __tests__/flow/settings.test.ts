@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inFlowTerms } from '../../src/flow/run.js';
-import { readFlowInputs } from '../../src/flow/settings.js';
-import { CONNECTION_INPUTS, rootOutputName, STAGE_INPUTS, STAGE_OUTPUTS, STAGES, stageInputs } from '../../src/flow/stages.js';
-import { ConfigurationError, isUserError } from '../../src/inputs/errors.js';
-import type { WorkflowRun } from '../../src/inputs/github.js';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { inFlowTerms } from '../../src/runs/flow.js';
+import { readFlowInputs } from '../../src/runs/inputs/flow.js';
+import { CONNECTION_INPUTS, rootOutputName, STAGE_INPUTS, STAGE_OUTPUTS, STAGES, stageInputs } from '../../src/runs/flow/stages.js';
+import { ConfigurationError, isUserError } from '../../src/core/errors.js';
+import type { WorkflowRun } from '../../src/core/workflow-run.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { repoRoot } from '../harness/index.js';
 
 const quiet = { debug: () => undefined, setSecret: () => undefined };

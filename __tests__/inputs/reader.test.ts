@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import {
   createInputReader,
   formatDuration,
@@ -7,7 +7,7 @@ import {
   parseDuration,
   recordInputSource,
   splitList,
-} from '../../src/inputs/reader.js';
+} from '../../src/core/inputs.js';
 import { captureStdout } from '../azure/loopback.js';
 
 function reader(values: Record<string, string>) {

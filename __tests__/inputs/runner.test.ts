@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as core from '@actions/core';
-import { ConfigurationError, assertNever, classifyError, formatError, isUserError, redactSecrets } from '../../src/inputs/errors.js';
-import { cancellationSignal, runAction, runPost, type RunnerLog } from '../../src/inputs/runner.js';
-import { createPostState, memoryStateStore } from '../../src/inputs/state.js';
+import { ConfigurationError, assertNever, classifyError, formatError, isUserError, redactSecrets } from '../../src/core/errors.js';
+import { cancellationSignal, runAction, runPost, type RunnerLog } from '../../src/core/runner.js';
+import { createPostState, memoryStateStore } from '../../src/core/state.js';
 import { captureStdout } from '../azure/loopback.js';
 
 interface Annotation {

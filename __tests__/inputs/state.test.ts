@@ -10,7 +10,7 @@ import {
   memoryStateStore,
   type RolloutState,
   type SubmittedJobState,
-} from '../../src/inputs/state.js';
+} from '../../src/core/state.js';
 
 const workspace = { subscriptionId: 'sub', resourceGroup: 'rg', workspaceName: 'ws' };
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzureContext, readAzureInputs } from '../../src/azure/context.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { bestTrial, createAzureMlJobSource, createWorkspaceMlflowClient, trackingHttpUri, type AzureMlConnection } from '../../src/metrics/azureml.js';
 import { createMlflowClient } from '../../src/metrics/mlflow.js';
 import { modelAliasTag, modelMetricTags, parseBaselineSpec, resolveBaseline } from '../../src/metrics/baseline.js';

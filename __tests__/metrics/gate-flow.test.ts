@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
-import { metricGateMain, type GateLog } from '../../src/metrics/gate.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
+import { metricGateMain, type GateLog } from '../../src/runs/metric-gate.js';
 import { readLedger } from '../../src/report/ledger.js';
 
 function recorder() {

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMetricGateInputs, readRules } from '../../src/inputs/metric-gate.js';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { readMetricGateInputs, readRules } from '../../src/runs/inputs/metric-gate.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import {
   metricsFromModelTags,
   MODEL_ALIAS_TAG_PREFIX,

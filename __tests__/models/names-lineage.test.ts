@@ -1,6 +1,6 @@
 /** Naming rules, lineage tags, the metric-gate ledger entry and the `metrics` input. */
 import { describe, expect, it } from 'vitest';
-import type { WorkflowRun } from '../../src/inputs/github.js';
+import type { WorkflowRun } from '../../src/core/workflow-run.js';
 import { metricsFromModelTags, MODEL_SOURCE_JOB_TAG } from '../../src/metrics/baseline.js';
 import { buildLineage, gateFromLedger, MAX_METRIC_TAGS, parseMetricsInput } from '../../src/models/lineage.js';
 import { checkName, nameProblem } from '../../src/models/names.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInputReader, recordInputSource } from '../../src/inputs/reader.js';
+import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { createRolloutPlan, describePlan, parseOldDeployments, parseStages, readRolloutPlan } from '../../src/rollout/strategy.js';
 
 const read = (inputs: Record<string, string>) => readRolloutPlan(createInputReader(recordInputSource(inputs), { debug: () => {}, setSecret: () => {} }));

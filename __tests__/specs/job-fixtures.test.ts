@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecDocument } from '../../src/specs/document.js';
 import { planJob, type AssetResolver } from '../../src/specs/job.js';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import { describeErrors, haveSharedFixtures, sharedFixtures, validatorFor } from '../helpers/swagger.js';
 
 const WS = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';

@@ -7,7 +7,7 @@ import { planJob } from '../../src/specs/job.js';
 import { applyOverrides, parseOverrides } from '../../src/specs/overrides.js';
 import { deterministicJobName, JOB_NAME } from '../../src/specs/names.js';
 import { parseReference } from '../../src/specs/references.js';
-import { ConfigurationError } from '../../src/inputs/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 
 const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 const resolver = { resolveLabel: async () => '3' };

@@ -1,8 +1,8 @@
 /** Entry of the deploy action (main and post: the runner calls this bundle for both). */
-import { createInputReader } from '../inputs/reader.js';
-import { runAction, runPost } from '../inputs/runner.js';
-import { createPostState } from '../inputs/state.js';
-import { deployMain, deployPost } from '../deploy/run.js';
+import { createInputReader } from '../core/inputs.js';
+import { runAction, runPost } from '../core/runner.js';
+import { createPostState } from '../core/state.js';
+import { deployMain, deployPost } from '../runs/deploy.js';
 
 const state = createPostState();
 const reader = createInputReader();

@@ -1,8 +1,8 @@
 /** Entry of the root action (the whole flow; main and post: the runner calls this bundle for both). */
-import { actionsInputSource } from '../inputs/reader.js';
-import { cancellationSignal, runAction, runPost } from '../inputs/runner.js';
-import { createPostState } from '../inputs/state.js';
-import { flowMain, flowPost } from '../flow/run.js';
+import { actionsInputSource } from '../core/inputs.js';
+import { cancellationSignal, runAction, runPost } from '../core/runner.js';
+import { createPostState } from '../core/state.js';
+import { flowMain, flowPost } from '../runs/flow.js';
 
 const state = createPostState();
 

@@ -1,7 +1,7 @@
 /** Entry of the metric-gate action. */
-import { createInputReader } from '../inputs/reader.js';
-import { runAction } from '../inputs/runner.js';
-import { metricGateMain } from '../metrics/gate.js';
+import { createInputReader } from '../core/inputs.js';
+import { runAction } from '../core/runner.js';
+import { metricGateMain } from '../runs/metric-gate.js';
 
 const reader = createInputReader();
 const abort = new AbortController();

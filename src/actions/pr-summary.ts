@@ -1,7 +1,7 @@
 /** Entry of the pr-summary action. */
-import { createInputReader } from '../inputs/reader.js';
-import { runAction } from '../inputs/runner.js';
-import { prSummaryMain } from '../report/pr-summary.js';
+import { createInputReader } from '../core/inputs.js';
+import { runAction } from '../core/runner.js';
+import { prSummaryMain } from '../runs/pr-summary.js';
 
 const reader = createInputReader();
 

@@ -1,7 +1,7 @@
 /** Entry of the register-model action. */
-import { createInputReader } from '../inputs/reader.js';
-import { runAction } from '../inputs/runner.js';
-import { registerModelMain } from '../models/register.js';
+import { createInputReader } from '../core/inputs.js';
+import { runAction } from '../core/runner.js';
+import { registerModelMain } from '../runs/register-model.js';
 
 const reader = createInputReader();
 const abort = new AbortController();

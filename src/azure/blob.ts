@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/identity';
 import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { armPath, type ArmClient } from './arm.js';
 import type { AzureCloud } from './cloud.js';
 import { mapWithConcurrency } from './concurrency.js';

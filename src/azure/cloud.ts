@@ -5,7 +5,7 @@
  * `AZUREML_EMULATOR_HOST=host:port` is set, everything targets the local emulator at
  * `http://host:port` (ARM, the token endpoint, MLflow) and nothing else needs configuring.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 
 export const AZURE_CLOUD_NAMES = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
 export type AzureCloudName = (typeof AZURE_CLOUD_NAMES)[number];

@@ -15,8 +15,8 @@ import {
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
-import { ConfigurationError } from '../inputs/errors.js';
-import type { InputReader } from '../inputs/reader.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { InputReader } from '../core/inputs.js';
 import { createArmClient, workspaceResourceId, type ArmClient } from './arm.js';
 import { resolveCloud, studioUrl, type AzureCloud } from './cloud.js';
 import { chooseCredential, type CredentialDeps, type CredentialKind } from './credentials.js';

@@ -19,7 +19,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as core from '@actions/core';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { AzureCloud } from './cloud.js';
 import { translateAzureError } from './errors.js';
 import { abortableSleep } from './retry.js';

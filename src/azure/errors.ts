@@ -9,7 +9,7 @@
  * failing after retries says how many times it was retried.
  */
 import { isRestError, type PipelineResponse } from '@azure/core-rest-pipeline';
-import { ConfigurationError, errorMessage, isUserError } from '../inputs/errors.js';
+import { ConfigurationError, errorMessage, isUserError } from '../core/errors.js';
 import { getRetryInfo } from './retry.js';
 
 /** The ARM error body (`{ "error": { ... } }`, the `ErrorDetail` of the common types). */

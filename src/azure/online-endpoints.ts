@@ -8,7 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import { armPath, type ArmClient } from './arm.js';
 import { ArmOperationError, translateAzureError, withAzureOperation } from './errors.js';
 import { abortableSleep } from './retry.js';
-import { errorMessage } from '../inputs/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { Signals, SignalSource } from '../rollout/health.js';
 import type { DeploymentOps, ProbeDriver, ProbeSignals, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../rollout/providers.js';
 import { normalizeTraffic, TrafficConflictError, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseFileCommands } from '../inputs/file-commands.js';
+import { parseFileCommands } from '../core/file-commands.js';
 
 /** Parses a file written with the runner's file-command format (`k=v` or `k<<DELIM ... DELIM`). */
 export { parseFileCommands };

@@ -4,7 +4,7 @@
  * resolves then; the caller exits 0).
  */
 import { resolve } from 'node:path';
-import { parseDuration } from '../inputs/reader.js';
+import { parseDuration } from '../core/inputs.js';
 import { startEmulator, type EmulatorOptions } from './index.js';
 
 export const EMULATOR_USAGE = `usage: azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR] [--metrics-delay D]

@@ -13,7 +13,7 @@
  * read-only token, e.g. a fork's), a {@link ConfigurationError} for a refused token or a PR that
  * does not exist; anything else passes through with its status.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { GitHubClient } from './client.js';
 import { isRateLimitError } from './retry.js';
 

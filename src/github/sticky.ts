@@ -13,7 +13,7 @@
  * New comments are created before old ones are removed or hidden, so a refused write (a fork's
  * read-only token) never loses the report that was there.
  */
-import { assertNever } from '../inputs/errors.js';
+import { assertNever } from '../core/errors.js';
 import type { CommentsApi, IssueComment } from './comments.js';
 
 export const COMMENT_MODES = ['update', 'recreate', 'append', 'hide-previous'] as const;

@@ -3,7 +3,7 @@
  * reused when the hash exists, anonymous environments and components), then create the job —
  * or reattach to the job that a first try of the same run attempt already created.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { JobPlan, PlannedAsset } from '../specs/job.js';
 import type { ArmObject, SnapshotUploader, WorkspaceApi } from './api.js';
 

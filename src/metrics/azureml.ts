@@ -14,7 +14,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { ArmClient } from '../azure/arm.js';
 import { mapWithConcurrency } from '../azure/concurrency.js';
 import { withAzureOperation } from '../azure/errors.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { MetricSet } from './evaluate.js';
 import { createMlflowClient, createMlflowRunSource, DEFAULT_CONCURRENCY, type MlflowClient, type MlflowClientOptions, type MlflowRun } from './mlflow.js';
 import { closestNames, nameListForMessage, quoteList, type MetricSource } from './source.js';

@@ -17,7 +17,7 @@
  * {@link ConfigurationError}.
  */
 import { withAzureOperation } from '../azure/errors.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 import { createAzureMlJobSource, type AzureMlConnection, type AzureMlJobSourceOptions } from './azureml.js';
 import { createFileSource } from './file.js';

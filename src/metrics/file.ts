@@ -16,7 +16,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 import { JsonSyntaxError, parseJsonWithPositions, type JsonNode, type JsonPosition } from './json-positions.js';
 import { decodeMetricValue } from './mlflow.js';

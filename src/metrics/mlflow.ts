@@ -23,7 +23,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { mapWithConcurrency } from '../azure/concurrency.js';
 import { createRetryPolicy, getRetryInfo, type RetryPolicyOptions } from '../azure/retry.js';
-import { ConfigurationError, errorMessage } from '../inputs/errors.js';
+import { ConfigurationError, errorMessage } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 import { sortHistory, type MetricSource, type SourceStats } from './source.js';
 

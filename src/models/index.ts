@@ -2,7 +2,7 @@
  * Model registration parts, for register-model and the actions that read what it wrote
  * (deploy verifies packages, metric-gate reads aliases and metric tags).
  */
-export { registerModelMain, type RegisterModelDeps, type RegisterModelOutcome } from './register.js';
+export { registerModelMain, type RegisterModelDeps, type RegisterModelOutcome } from '../runs/register-model.js';
 export {
   MANIFEST_SCHEMA,
   manifestSha256,

@@ -3,7 +3,7 @@
  * run, pull request and job that made it, and compared later:
  *
  *   github.repository, github.commit, github.ref, github.run_id, github.run_attempt,
- *   github.run_url, github.workflow, github.pr      (src/inputs/github.ts `lineageTags`)
+ *   github.run_url, github.workflow, github.pr      (src/core/workflow-run.ts `lineageTags`)
  *   azureml.source_job                              the job that produced the files
  *   azureml-actions.source                          the `path` it was registered from
  *   azureml-actions.gate                            passed | failed (the metric-gate verdict)
@@ -13,8 +13,8 @@
  * The metric tags use metric-gate's own names (src/metrics/baseline.ts), so that a later gate
  * can use this version as its baseline (`baseline: model:<name>:@champion`).
  */
-import { lineageTags, type WorkflowRun } from '../inputs/github.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { lineageTags, type WorkflowRun } from '../core/workflow-run.js';
+import { ConfigurationError } from '../core/errors.js';
 import { MODEL_SOURCE_JOB_TAG, modelMetricTags } from '../metrics/baseline.js';
 import type { GateEntry, LedgerEntry } from '../report/ledger.js';
 

@@ -6,7 +6,7 @@
  * that the files it is about to roll out are exactly those that were registered.
  */
 import { createHash } from 'node:crypto';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { listFiles, sha256File } from '../azure/blob.js';

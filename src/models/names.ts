@@ -4,7 +4,7 @@
  * registry names (`RegistryNameParameter` of registries.json). Each check throws a
  * {@link ConfigurationError} that names the input, the first offending character and the rule.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 
 export const MODEL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 export const MODEL_VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$/;

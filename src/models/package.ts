@@ -17,7 +17,7 @@ import { armPath, type ArmClient } from '../azure/arm.js';
 import { sha256File, type BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { SnapshotUploader } from '../jobs/api.js';
 import { parseReference } from '../specs/references.js';
 import type { Snapshot } from '../specs/snapshot.js';

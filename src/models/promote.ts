@@ -16,7 +16,7 @@ import * as core from '@actions/core';
 import { armPath, type ArmClient } from '../azure/arm.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
 import type { ResolvedModel } from './source.js';
 import {

@@ -24,7 +24,7 @@ import { armPath, type ArmClient } from '../azure/arm.js';
 import type { BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { SnapshotUploader } from '../jobs/api.js';
 import { formatBytes } from '../jobs/submit.js';
 import { parseReference, ReferenceError } from '../specs/references.js';

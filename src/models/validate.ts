@@ -10,7 +10,7 @@
  * Errors are {@link ConfigurationError}s that name the file and what is missing.
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 
 export type ModelType = 'custom_model' | 'mlflow_model' | 'triton_model';
 export const MODEL_TYPES: readonly ModelType[] = ['custom_model', 'mlflow_model', 'triton_model'];

@@ -7,7 +7,7 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import type { ArmClient } from '../azure/arm.js';
 import { translateAzureError, withAzureOperation } from '../azure/errors.js';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { MODEL_ALIAS_TAG_PREFIX, modelAliasTag } from '../metrics/baseline.js';
 
 /** Property holding the content hash (`sha256:…` for local files, `blobs:…` for files in storage). */

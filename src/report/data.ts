@@ -6,7 +6,7 @@
  * users, so every field is checked and anything unusable is dropped (a ledger line) or reported
  * with the input's name and the expected shape (an input). Strings stay raw: the renderers escape.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { GateReport, GateRuleReport, MetricSummary } from '../metrics/report.js';
 import type { RolloutTimeline } from '../rollout/timeline.js';
 import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from './ledger.js';

@@ -3,7 +3,7 @@
  * time, checks, the health values of the last check, result), the traffic before and after, the
  * time accounting and, when it happened, the rollback. Pure; every name is escaped.
  */
-import { formatDuration } from '../inputs/reader.js';
+import { formatDuration } from '../core/inputs.js';
 import type { TimelineCheck, TimelineStage } from '../rollout/timeline.js';
 import type { ReportRollout } from './data.js';
 import { code, escapeText } from './escape.js';

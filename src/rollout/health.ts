@@ -50,8 +50,8 @@
  * - a query that fails (the metrics service, not the deployment) adds to `consecutiveErrors`
  *   instead, reset by any query that succeeds; at `consecutive-error-limit` the rollout rolls back.
  */
-import { ConfigurationError } from '../inputs/errors.js';
-import type { InputReader } from '../inputs/reader.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { InputReader } from '../core/inputs.js';
 import { evaluateRules, type MetricSet, type RuleResult } from '../metrics/evaluate.js';
 import { metricsOf, parseRules, RuleSyntaxError, type BoolExpr, type NumExpr, type Rule } from '../metrics/rules.js';
 

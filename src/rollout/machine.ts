@@ -21,7 +21,7 @@
  * A tick is re-entrant: given a persisted status and no observation (a new process, the post
  * step), {@link decide} re-issues what the phase needs (the pending write, the next check, …).
  */
-import { formatDuration } from '../inputs/reader.js';
+import { formatDuration } from '../core/inputs.js';
 import { countCheck, judgeHealth, type CheckVerdict, type Signals } from './health.js';
 
 /** Checks run this often (at most) while the probe driver reports answers: probes are judged at once. */

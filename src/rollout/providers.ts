@@ -5,7 +5,7 @@
  * Nothing here knows Azure. The deploy action wires implementations over ARM and Azure Monitor;
  * tests use object literals that keep real state.
  */
-import { errorMessage } from '../inputs/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { SignalSource, Signals } from './health.js';
 import type { Action, ActionResult, Observation } from './machine.js';
 import { copyTrafficState, isTrafficConflict, trafficStateEquals, type TrafficState } from './traffic.js';

@@ -25,8 +25,8 @@
  * so each stage takes about `metrics-delay` plus up to a minute longer than its bake. Probe
  * signals (`probe-rps`) do not wait.
  */
-import { ConfigurationError } from '../inputs/errors.js';
-import { formatDuration, parseDuration, type InputReader } from '../inputs/reader.js';
+import { ConfigurationError } from '../core/errors.js';
+import { formatDuration, parseDuration, type InputReader } from '../core/inputs.js';
 import { createHealthPolicy, readHealthPolicy, type HealthPolicy, type HealthPolicySpec } from './health.js';
 import { MAX_MIRROR_PERCENT } from './traffic.js';
 

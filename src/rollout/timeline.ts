@@ -4,7 +4,7 @@
  * the rest being overhead (provisioning, smoke test, traffic writes, promotion, rollback).
  * Pure: built from a status record.
  */
-import { formatDuration } from '../inputs/reader.js';
+import { formatDuration } from '../core/inputs.js';
 import { describeSignals, type CheckRecord, type EventKind, type Outcome, type Phase, type RolloutStatus, type StageResult } from './machine.js';
 import { formatTrafficState, type TrafficMap, type TrafficState } from './traffic.js';
 

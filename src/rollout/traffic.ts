@@ -6,7 +6,7 @@
  * 50 %, never to a deployment that also takes live traffic). A deployment missing from a map and
  * a deployment at 0 are the same thing: every comparison here treats them alike.
  */
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 
 /** Deployment name → whole percent. */
 export type TrafficMap = Record<string, number>;

@@ -4,7 +4,7 @@
  * the value read as a YAML scalar or flow collection (`20` is a number, `[1,2]` a list).
  */
 import { parse as parseYaml } from 'yaml';
-import { ConfigurationError } from '../inputs/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { closest } from './job.js';
 
 export interface Override {

@@ -1,8 +1,8 @@
 /** The only reader of submit-job's own inputs (the connection inputs: src/azure/context.ts). */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ConfigurationError } from './errors.js';
-import type { InputReader } from './reader.js';
-import { JOB_NAME } from '../specs/names.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { InputReader } from '../../core/inputs.js';
+import { JOB_NAME } from '../../specs/names.js';
 
 export interface SubmitJobSettings {
   /** Absolute path of the job YAML. */

@@ -1,11 +1,11 @@
 /** The only reader of register-model's own inputs (the connection inputs: src/azure/context.ts). */
-import { checkName } from '../models/names.js';
-import { parseMetricsInput } from '../models/lineage.js';
-import { parseModelSource, type ModelSourceSpec } from '../models/source.js';
-import { resolveUploadSettings, type UploadSettings } from '../models/upload.js';
-import { MODEL_TYPES, type ModelType } from '../models/validate.js';
-import { ConfigurationError } from './errors.js';
-import type { InputReader } from './reader.js';
+import { checkName } from '../../models/names.js';
+import { parseMetricsInput } from '../../models/lineage.js';
+import { parseModelSource, type ModelSourceSpec } from '../../models/source.js';
+import { resolveUploadSettings, type UploadSettings } from '../../models/upload.js';
+import { MODEL_TYPES, type ModelType } from '../../models/validate.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { InputReader } from '../../core/inputs.js';
 
 export interface RegisterModelSettings {
   name: string;

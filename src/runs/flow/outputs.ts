@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { parseFileCommands } from '../inputs/file-commands.js';
+import { parseFileCommands } from '../../core/file-commands.js';
 
 export interface Captured<T> {
   outputs: Record<string, string>;

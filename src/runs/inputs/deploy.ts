@@ -1,10 +1,10 @@
 /** The only reader of deploy's own inputs (rollout and health inputs: src/rollout; connection: src/azure). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ConfigurationError } from './errors.js';
-import type { InputReader } from './reader.js';
-import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
-import { checkDeploymentName, checkEndpointName } from '../specs/deployment.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { InputReader } from '../../core/inputs.js';
+import { readRolloutPlan, type RolloutPlan } from '../../rollout/strategy.js';
+import { checkDeploymentName, checkEndpointName } from '../../specs/deployment.js';
 
 export interface DeploySettings {
   /** Endpoint name, or undefined when `endpointFile` names it. */

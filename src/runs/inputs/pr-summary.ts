@@ -1,10 +1,10 @@
 /** The only reader of pr-summary's inputs. */
 import * as core from '@actions/core';
-import { commentMarker, isValidHeader } from '../report/comment.js';
-import { parseReportInput, type ReportGate, type ReportJob, type ReportModel, type ReportRollout } from '../report/data.js';
-import { COMMENT_MODES, type CommentMode } from '../github/sticky.js';
-import { ConfigurationError } from './errors.js';
-import type { InputReader } from './reader.js';
+import { commentMarker, isValidHeader } from '../../report/comment.js';
+import { parseReportInput, type ReportGate, type ReportJob, type ReportModel, type ReportRollout } from '../../report/data.js';
+import { COMMENT_MODES, type CommentMode } from '../../github/sticky.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { InputReader } from '../../core/inputs.js';
 
 export interface PrSummarySettings {
   /** Undefined when no token is available: the report goes to the job summary only. */

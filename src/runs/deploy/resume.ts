@@ -11,10 +11,10 @@
  * from it. When the old deployments are gone already (the interrupted rollout had promoted and
  * was cleaning up), there is nothing to go back to: the promotion stands.
  */
-import type { OnlineEndpoints } from '../azure/online-endpoints.js';
-import { trafficOf } from '../azure/online-endpoints.js';
-import type { WorkflowRun } from '../inputs/github.js';
-import { formatTrafficState, trafficPercent, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
+import type { OnlineEndpoints } from '../../azure/online-endpoints.js';
+import { trafficOf } from '../../azure/online-endpoints.js';
+import type { WorkflowRun } from '../../core/workflow-run.js';
+import { formatTrafficState, trafficPercent, trafficStateEquals, type TrafficState } from '../../rollout/traffic.js';
 
 export const ROLLBACK_POINT_TAG = 'azureml-actions.rollback-point';
 const RUN_ID_TAG = 'github.run_id';

@@ -1,10 +1,10 @@
 /** The only reader of metric-gate's own inputs (the connection inputs: src/azure/context.ts). */
 import * as core from '@actions/core';
-import { parseBaselineSpec, type BaselineSpec } from '../metrics/baseline.js';
-import { resolveMlflowAuth, type MlflowAuth } from '../metrics/mlflow.js';
-import { metricsOf, parseRules, RuleSyntaxError, type Rule } from '../metrics/rules.js';
-import { ConfigurationError } from './errors.js';
-import type { InputReader } from './reader.js';
+import { parseBaselineSpec, type BaselineSpec } from '../../metrics/baseline.js';
+import { resolveMlflowAuth, type MlflowAuth } from '../../metrics/mlflow.js';
+import { metricsOf, parseRules, RuleSyntaxError, type Rule } from '../../metrics/rules.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { InputReader } from '../../core/inputs.js';
 
 export type GateSourceSettings =
   | { kind: 'job'; jobName: string; child?: string }

@@ -17,18 +17,18 @@ import * as core from '@actions/core';
 import { createBlobStore, type BlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs } from '../azure/context.js';
 import { withAzureOperation } from '../azure/errors.js';
-import { ConfigurationError } from '../inputs/errors.js';
-import { readWorkflowRun } from '../inputs/github.js';
-import type { InputReader } from '../inputs/reader.js';
-import { readRegisterModelInputs } from '../inputs/register-model.js';
+import { ConfigurationError } from '../core/errors.js';
+import { readWorkflowRun } from '../core/workflow-run.js';
+import type { InputReader } from '../core/inputs.js';
+import { readRegisterModelInputs } from './inputs/register-model.js';
 import { formatBytes } from '../jobs/submit.js';
 import { appendLedger, readLedger } from '../report/ledger.js';
-import { buildLineage, gateFromLedger } from './lineage.js';
-import { packageOf, preparePackage, readPackageManifest, writePackage, type WrittenPackage } from './package.js';
-import { findRegistry, promoteToRegistry, type PromoteResult } from './promote.js';
-import { resolveModelSource } from './source.js';
-import { createModelUploader } from './upload.js';
-import { armFlavors, validateModelFiles } from './validate.js';
+import { buildLineage, gateFromLedger } from '../models/lineage.js';
+import { packageOf, preparePackage, readPackageManifest, writePackage, type WrittenPackage } from '../models/package.js';
+import { findRegistry, promoteToRegistry, type PromoteResult } from '../models/promote.js';
+import { resolveModelSource } from '../models/source.js';
+import { createModelUploader } from '../models/upload.js';
+import { armFlavors, validateModelFiles } from '../models/validate.js';
 import {
   aliasesOf,
   commitVersion,
@@ -47,7 +47,7 @@ import {
   type AliasMove,
   type ModelVersion,
   type ModelVersionBody,
-} from './versions.js';
+} from '../models/versions.js';
 import { modelAliasTag } from '../metrics/baseline.js';
 
 export interface RegisterModelDeps {

@@ -5,13 +5,13 @@
  * version's files in its datastore.
  */
 import { relative } from 'node:path';
-import { createBlobStore } from '../azure/blob.js';
-import type { AzureContext } from '../azure/context.js';
-import { ConfigurationError, errorMessage } from '../inputs/errors.js';
-import { listModelBlobs, sha256Blobs } from '../models/blobs.js';
-import { parseManifest, verifyManifest, type ManifestVerification } from '../models/manifest.js';
-import { parseDatastoreUri } from '../models/source.js';
-import type { DeploymentPlan } from '../specs/deployment.js';
+import { createBlobStore } from '../../azure/blob.js';
+import type { AzureContext } from '../../azure/context.js';
+import { ConfigurationError, errorMessage } from '../../core/errors.js';
+import { listModelBlobs, sha256Blobs } from '../../models/blobs.js';
+import { parseManifest, verifyManifest, type ManifestVerification } from '../../models/manifest.js';
+import { parseDatastoreUri } from '../../models/source.js';
+import type { DeploymentPlan } from '../../specs/deployment.js';
 
 const INPUT = 'manifest';
 

@@ -2,12 +2,12 @@
  * The only reader of the root action's own inputs: which stages run (`submit-job`,
  * `metric-gate`, `register-model`, `deploy`: `auto`, `true` or `false`; `pr-summary`: a boolean),
  * the champion alias, and the facts the decisions rest on (is this the default branch, a PR).
- * Each stage's own inputs are read by that stage's reader (src/flow/stages.ts maps them).
+ * Each stage's own inputs are read by that stage's reader (src/runs/flow/stages.ts maps them).
  */
-import { ConfigurationError } from '../inputs/errors.js';
-import type { WorkflowRun } from '../inputs/github.js';
-import type { InputReader } from '../inputs/reader.js';
-import { checkName } from '../models/names.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { WorkflowRun } from '../../core/workflow-run.js';
+import type { InputReader } from '../../core/inputs.js';
+import { checkName } from '../../models/names.js';
 
 export const SWITCH_VALUES = ['auto', 'true', 'false'] as const;
 export type Switch = (typeof SWITCH_VALUES)[number];

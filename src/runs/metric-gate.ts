@@ -6,21 +6,21 @@
  */
 import * as core from '@actions/core';
 import { createAzureContext, readAzureInputs, type AzureContextDeps } from '../azure/context.js';
-import { ConfigurationError, errorLocation, isUserError } from '../inputs/errors.js';
-import { readWorkflowRun } from '../inputs/github.js';
-import { readMetricGateInputs, type MetricGateSettings } from '../inputs/metric-gate.js';
-import type { InputReader } from '../inputs/reader.js';
+import { ConfigurationError, errorLocation, isUserError } from '../core/errors.js';
+import { readWorkflowRun } from '../core/workflow-run.js';
+import { readMetricGateInputs, type MetricGateSettings } from './inputs/metric-gate.js';
+import type { InputReader } from '../core/inputs.js';
 import { appendLedger } from '../report/ledger.js';
 import { compactHistories } from '../report/chart.js';
 import { directionsFromRules } from '../report/metrics-table.js';
-import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnection, type AzureMlJobSource } from './azureml.js';
-import { resolveBaseline, type BaselineResolution } from './baseline.js';
-import { evaluateRules, type MetricSet } from './evaluate.js';
-import { createFileSource } from './file.js';
-import { createMlflowClient, createMlflowRunSource, type MlflowClientOptions } from './mlflow.js';
-import { buildGateReport, explainRule, formatValue, lastValues, renderGateSummary, toJson, type GateReport } from './report.js';
-import { metricsOf } from './rules.js';
-import { closestNames, nameListForMessage, quoteList, type MetricSource } from './source.js';
+import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnection, type AzureMlJobSource } from '../metrics/azureml.js';
+import { resolveBaseline, type BaselineResolution } from '../metrics/baseline.js';
+import { evaluateRules, type MetricSet } from '../metrics/evaluate.js';
+import { createFileSource } from '../metrics/file.js';
+import { createMlflowClient, createMlflowRunSource, type MlflowClientOptions } from '../metrics/mlflow.js';
+import { buildGateReport, explainRule, formatValue, lastValues, renderGateSummary, toJson, type GateReport } from '../metrics/report.js';
+import { metricsOf } from '../metrics/rules.js';
+import { closestNames, nameListForMessage, quoteList, type MetricSource } from '../metrics/source.js';
 
 /** The slice of `@actions/core` the gate uses (injectable for tests). */
 export interface GateLog {

@@ -6,7 +6,7 @@
  *
  * Each stage is the same module as the separate action (submitJobMain, metricGateMain,
  * registerModelMain, deployMain, prSummaryMain), run in this process over an InputReader whose
- * source maps the root inputs onto the stage's (src/flow/stages.ts), plus what an earlier stage
+ * source maps the root inputs onto the stage's (src/runs/flow/stages.ts), plus what an earlier stage
  * produced (the job name, the model reference). Each stage writes its own output file; its
  * outputs are published under namespaced names. A stage that fails stops the stages that depend
  * on it, pr-summary still reports, and the step then fails with the first error. The post step
@@ -14,19 +14,19 @@
  */
 import * as core from '@actions/core';
 import { createAzureContext, readAzureInputs } from '../azure/context.js';
-import { deployPost, deployMain } from '../deploy/run.js';
-import { ConfigurationError, errorLocation, errorMessage, isUserError } from '../inputs/errors.js';
-import { readWorkflowRun } from '../inputs/github.js';
-import { createInputReader, recordInputSource, type InputReader, type InputSource } from '../inputs/reader.js';
-import { StateKeys, type FlowState, type PostState } from '../inputs/state.js';
-import { submitJobMain, submitJobPost } from '../jobs/run.js';
-import { metricGateMain } from '../metrics/gate.js';
-import { registerModelMain } from '../models/register.js';
+import { deployPost, deployMain } from './deploy.js';
+import { ConfigurationError, errorLocation, errorMessage, isUserError } from '../core/errors.js';
+import { readWorkflowRun } from '../core/workflow-run.js';
+import { createInputReader, recordInputSource, type InputReader, type InputSource } from '../core/inputs.js';
+import { StateKeys, type FlowState, type PostState } from '../core/state.js';
+import { submitJobMain, submitJobPost } from './submit-job.js';
+import { metricGateMain } from './metric-gate.js';
+import { registerModelMain } from './register-model.js';
 import { moveAliases, workspaceModelStore } from '../models/versions.js';
-import { prSummaryMain } from '../report/pr-summary.js';
-import { captureOutputs } from './outputs.js';
-import { readFlowInputs, type FlowSettings } from './settings.js';
-import { rootOutputName, STAGE_INPUTS, STAGES, stageInputs, type Stage } from './stages.js';
+import { prSummaryMain } from './pr-summary.js';
+import { captureOutputs } from './flow/outputs.js';
+import { readFlowInputs, type FlowSettings } from './inputs/flow.js';
+import { rootOutputName, STAGE_INPUTS, STAGES, stageInputs, type Stage } from './flow/stages.js';
 
 export interface FlowDeps {
   /** The root action's inputs (default: `@actions/core`). */

@@ -16,13 +16,13 @@ import { createGitHubClient } from '../github/client.js';
 import { createCommentsApi, isCommentWriteForbidden, type CommentsApi, type IssueComment } from '../github/comments.js';
 import type { GitHubRetryOptions } from '../github/retry.js';
 import { postStickyComment, type ModeUsed } from '../github/sticky.js';
-import { ConfigurationError } from '../inputs/errors.js';
-import { readWorkflowRun, type WorkflowRun } from '../inputs/github.js';
-import { readPrSummaryInputs, type PrSummarySettings } from '../inputs/pr-summary.js';
-import type { InputReader } from '../inputs/reader.js';
-import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from './comment.js';
-import { collectReportData, type ReportData } from './data.js';
-import { readLedger } from './ledger.js';
+import { ConfigurationError } from '../core/errors.js';
+import { readWorkflowRun, type WorkflowRun } from '../core/workflow-run.js';
+import { readPrSummaryInputs, type PrSummarySettings } from './inputs/pr-summary.js';
+import type { InputReader } from '../core/inputs.js';
+import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from '../report/comment.js';
+import { collectReportData, type ReportData } from '../report/data.js';
+import { readLedger } from '../report/ledger.js';
 
 /** The slice of `@actions/core` pr-summary uses (injectable for tests). */
 export interface PrSummaryLog {
