@@ -6,7 +6,7 @@
 import { formatDuration } from '../core/inputs.js';
 import type { TimelineCheck, TimelineStage } from '../rollout/timeline.js';
 import type { ReportRollout } from './data.js';
-import { code, escapeText } from './escape.js';
+import { code, escapeText } from '../core/escape.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -18,6 +18,7 @@ import { createBlobStore, type BlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs } from '../azure/context.js';
 import { withAzureOperation } from '../azure/errors.js';
 import { ConfigurationError } from '../core/errors.js';
+import { escapeText, link } from '../core/escape.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
 import { readRegisterModelInputs } from './inputs/register-model.js';
@@ -267,7 +268,7 @@ export async function registerModelMain(deps: RegisterModelDeps): Promise<Regist
       ...(registry ? [['registry', escapeHtml(registry.uri)]] : []),
       ...(pkg ? [['package', escapeHtml(pkg.uri)]] : []),
     ])
-    .addRaw(`<a href="${escapeHtml(studioUrl)}">open in studio</a>`, true)
+    .addRaw(link('open in studio', studioUrl), true)
     .write()
     .catch((e: unknown) => core.warning(`Could not write the job summary: ${(e as Error).message}`));
   appendLedger({ kind: 'model', action: 'register-model', name: settings.name, version: version.name, id: version.id, created, studioUrl }, env);
@@ -286,6 +287,7 @@ export async function registerModelMain(deps: RegisterModelDeps): Promise<Regist
   };
 }
 
+/** Text from outside in the job summary, escaped as in every summary and comment (src/core/escape.ts). */
 function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return escapeText(s);
 }
