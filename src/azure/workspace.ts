@@ -9,7 +9,7 @@ import { withAzureOperation } from './errors.js';
 import { createBlobStoreOnContainer, type BlobStore } from './blob.js';
 import type { ArmObject, DatastoreInfo, PendingUpload, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from '../jobs/api.js';
 import type { AssetKind } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
+import type { Snapshot } from '../core/hash.js';
 
 const enc = encodeURIComponent;
 

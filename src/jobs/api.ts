@@ -3,7 +3,7 @@
  * implemented over ARM in src/azure/workspace.ts, and by a recorder for dry runs.
  */
 import type { AssetKind } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
+import type { Snapshot } from '../core/hash.js';
 
 export type ArmObject = Record<string, unknown> & { id?: string; name?: string; properties?: Record<string, unknown> };
 
