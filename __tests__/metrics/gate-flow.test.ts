@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { metricGateMain, type GateLog } from '../../src/runs/metric-gate.js';
-import { readLedger } from '../../src/report/ledger.js';
+import { readLedger } from '../../src/core/ledger.js';
 
 function recorder() {
   const out = { info: [] as string[], warnings: [] as Array<[string, string | undefined]>, errors: [] as Array<[string, string | undefined]>, outputs: {} as Record<string, string>, summary: '' };

@@ -10,7 +10,7 @@ import { buildGateReport, renderGateSummary } from '../../src/metrics/report.js'
 import { parseRules } from '../../src/metrics/rules.js';
 import { renderReport } from '../../src/report/comment.js';
 import { collectReportData } from '../../src/report/data.js';
-import type { LedgerEntry } from '../../src/report/ledger.js';
+import type { LedgerEntry } from '../../src/core/ledger.js';
 import { NOW, RUN, throughJson } from './fixtures.js';
 import { decodeEntities, inertProblems } from './inert.js';
 

@@ -19,8 +19,7 @@ import type { MetricSet } from './evaluate.js';
 import { createMlflowClient, createMlflowRunSource, DEFAULT_CONCURRENCY, type MlflowClient, type MlflowClientOptions, type MlflowRun } from './mlflow.js';
 import { closestNames, nameListForMessage, quoteList, type MetricSource } from './source.js';
 import { isObj } from '../core/obj.js';
-
-type ArmObject = Record<string, unknown> & { id?: string; name?: string; properties?: Record<string, unknown> };
+import type { ArmObject } from '../azure/workspace-api.js';
 
 export interface AzureMlConnection {
   arm: Pick<ArmClient, 'tryGet' | 'get' | 'list' | 'workspaceId'>;

@@ -16,7 +16,7 @@
 import { lineageTags, type WorkflowRun } from '../core/workflow-run.js';
 import { ConfigurationError } from '../core/errors.js';
 import { MODEL_SOURCE_JOB_TAG, modelMetricTags } from '../metrics/baseline.js';
-import type { GateEntry, LedgerEntry } from '../report/ledger.js';
+import type { GateEntry, LedgerEntry } from '../core/ledger.js';
 import { isObj } from '../core/obj.js';
 
 export const SOURCE_TAG = 'azureml-actions.source';

@@ -18,7 +18,7 @@ import { sha256File, type BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { SnapshotUploader } from '../jobs/api.js';
+import type { SnapshotUploader } from '../azure/workspace-api.js';
 import { parseReference } from '../specs/references.js';
 import { snapshot, type Snapshot } from '../core/hash.js';
 import { readBlob } from './blobs.js';

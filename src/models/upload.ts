@@ -20,7 +20,7 @@ import type { BlockBlobClient, ContainerClient, StoragePipelineOptions } from '@
 import type { BlobStore } from '../azure/blob.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { createSnapshotUploader } from '../azure/workspace.js';
-import type { SnapshotUploader, UploadResult } from '../jobs/api.js';
+import type { SnapshotUploader, UploadResult } from '../azure/workspace-api.js';
 import type { Snapshot } from '../core/hash.js';
 
 export interface UploadSettings {

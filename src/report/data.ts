@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { GateReport, GateRuleReport, MetricSummary } from '../metrics/report.js';
 import type { RolloutTimeline } from '../rollout/timeline.js';
-import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from './ledger.js';
+import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from '../core/ledger.js';
 import { isObj, type Obj } from '../core/obj.js';
 
 export interface ReportJob {

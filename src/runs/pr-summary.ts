@@ -22,7 +22,7 @@ import { readPrSummaryInputs, type PrSummarySettings } from './inputs/pr-summary
 import type { InputReader } from '../core/inputs.js';
 import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from '../report/comment.js';
 import { collectReportData, type ReportData } from '../report/data.js';
-import { readLedger } from '../report/ledger.js';
+import { readLedger } from '../core/ledger.js';
 
 /** The slice of `@actions/core` pr-summary uses (injectable for tests). */
 export interface PrSummaryLog {

@@ -23,7 +23,7 @@ import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
 import { readRegisterModelInputs } from './inputs/register-model.js';
 import { formatBytes } from '../jobs/submit.js';
-import { appendLedger, readLedger } from '../report/ledger.js';
+import { appendLedger, readLedger } from '../core/ledger.js';
 import { buildLineage, gateFromLedger } from '../models/lineage.js';
 import { packageOf, preparePackage, readPackageManifest, writePackage, type WrittenPackage } from '../models/package.js';
 import { findRegistry, promoteToRegistry, type PromoteResult } from '../models/promote.js';

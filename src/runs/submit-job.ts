@@ -14,13 +14,13 @@ import { lineageTags, readWorkflowRun, type WorkflowRun } from '../core/workflow
 import type { InputReader } from '../core/inputs.js';
 import type { PostState } from '../core/state.js';
 import { readSubmitJobInputs, type SubmitJobSettings } from './inputs/submit-job.js';
-import { appendLedger } from '../report/ledger.js';
-import { printUntrusted } from '../report/untrusted-log.js';
+import { appendLedger } from '../core/ledger.js';
+import { printUntrusted } from '../core/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
 import { planJob, type JobPlan } from '../specs/job.js';
 import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
-import type { ArmObject, WorkspaceApi } from '../jobs/api.js';
+import type { ArmObject, WorkspaceApi } from '../azure/workspace-api.js';
 import { fetchLogTail, fetchRunDetails, runErrorMessage } from '../jobs/logs.js';
 import { isTerminal, type EndEstimate } from '../jobs/status.js';
 import { estimateJobEnd, JOB_FILE_TAG } from '../jobs/estimate.js';

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isObj } from '../core/obj.js';
+import { isObj } from './obj.js';
 
 export interface JobEntry {
   kind: 'job';
