@@ -7,7 +7,9 @@ import { SpecDocument, type SpecPath } from './document.js';
 import { Translator, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './job.js';
 import { assetId } from './references.js';
 import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
-import { isObj, type Obj } from '../core/obj.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface EndpointPlan {
   name: string;

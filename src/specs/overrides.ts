@@ -6,7 +6,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
 import { closest } from './job.js';
-import { isObj } from '../core/obj.js';
 
 export interface Override {
   path: Array<string | number>;
@@ -79,7 +78,7 @@ export function applyOverrides(spec: unknown, overrides: Override[], input = 'se
 
 function notFound(o: Override, depth: number, node: unknown, input: string): ConfigurationError {
   const shown = o.path.slice(0, depth + 1).map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
-  const keys = isObj(node) ? Object.keys(node) : [];
+  const keys = typeof node === 'object' && node !== null && !Array.isArray(node) ? Object.keys(node) : [];
   const near = typeof o.path[depth] === 'string' ? closest(String(o.path[depth]), keys) : undefined;
   return new ConfigurationError(`input '${input}' line ${o.line}: '${shown}' does not exist in the job file${near ? ` (did you mean '${near}'?)` : ''}`, {
     input,
