@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { memoryIO } from '../../src/core/io.js';
 import { metricGateMain } from '../../src/runs/metric-gate.js';
-import { readLedger } from '../../src/report/ledger.js';
+import { readLedger } from '../../src/core/ledger.js';
 
 /** What the flow printed and set, read back from an in-memory ActionIO. */
 function recorder() {

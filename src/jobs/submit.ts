@@ -5,7 +5,7 @@
  */
 import { ConfigurationError } from '../core/errors.js';
 import type { JobPlan, PlannedAsset } from '../specs/job.js';
-import type { ArmObject, SnapshotUploader, WorkspaceApi } from './api.js';
+import type { ArmObject, SnapshotUploader, WorkspaceApi } from '../azure/workspace-api.js';
 
 export interface SubmitLog {
   info(message: string): void;

@@ -27,10 +27,11 @@ import { withAzureOperation } from '../azure/errors.js';
 import { readDeployInputs, type DeploySettings } from './inputs/deploy.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
+import { escapeText } from '../core/escape.js';
 import type { ActionIO, ActionLog } from '../core/io.js';
 import { ensureAsset } from '../jobs/submit.js';
-import { printUntrusted } from '../report/untrusted-log.js';
-import { appendLedger } from '../report/ledger.js';
+import { printUntrusted } from '../core/untrusted-log.js';
+import { appendLedger } from '../core/ledger.js';
 import { fileStatusStore, rollbackOnCancel, runRollout, type RolloutResult } from '../rollout/run.js';
 import type { RolloutProviders } from '../rollout/providers.js';
 import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
@@ -341,9 +342,9 @@ async function report(result: RolloutResult, t: Target, ep: ArmResource): Promis
     for (const line of formatTimeline(result.timeline)) io.info(line);
   });
   appendLedger({ kind: 'rollout', action: 'deploy', endpoint: t.endpointName, deployment: result.deployment, status: result.outcome, timeline: result.timeline });
-  const rows = result.timeline.stages.map((st) => [st.name, `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), st.result]);
+  const rows = result.timeline.stages.map((st) => [escapeText(st.name), `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), escapeText(st.result)]);
   const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
-  await io.appendSummary(`<h3>Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}</h3>\n${table}\n${result.reason ? `Reason: ${result.reason}` : ''}\n`).catch(() => undefined);
+  await io.appendSummary(`<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>\n${table}\n${result.reason ? `Reason: ${escapeText(result.reason)}` : ''}\n`).catch(() => undefined);
 }
 
 /** Post step: roll back a rollout the workflow cancelled (or whose main step died). */

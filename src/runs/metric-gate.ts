@@ -10,7 +10,7 @@ import { readWorkflowRun } from '../core/workflow-run.js';
 import { readMetricGateInputs, type MetricGateSettings } from './inputs/metric-gate.js';
 import type { InputReader } from '../core/inputs.js';
 import type { ActionIO, ActionLog } from '../core/io.js';
-import { appendLedger } from '../report/ledger.js';
+import { appendLedger } from '../core/ledger.js';
 import { compactHistories } from '../report/chart.js';
 import { directionsFromRules } from '../report/metrics-table.js';
 import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnection, type AzureMlJobSource } from '../metrics/azureml.js';

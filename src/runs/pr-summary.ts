@@ -22,7 +22,7 @@ import type { InputReader } from '../core/inputs.js';
 import type { ActionIO, ActionLog } from '../core/io.js';
 import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from '../report/comment.js';
 import { collectReportData, type ReportData } from '../report/data.js';
-import { readLedger } from '../report/ledger.js';
+import { readLedger } from '../core/ledger.js';
 
 export interface PrSummaryDeps {
   reader: InputReader;

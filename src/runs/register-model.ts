@@ -17,12 +17,13 @@ import { createBlobStore, type BlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
 import { withAzureOperation } from '../azure/errors.js';
 import { ConfigurationError } from '../core/errors.js';
+import { escapeText, link } from '../core/escape.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
 import type { ActionIO } from '../core/io.js';
 import { readRegisterModelInputs, type RegisterModelSettings } from './inputs/register-model.js';
 import { formatBytes } from '../jobs/submit.js';
-import { appendLedger, readLedger } from '../report/ledger.js';
+import { appendLedger, readLedger } from '../core/ledger.js';
 import { buildLineage, gateFromLedger } from '../models/lineage.js';
 import { packageOf, preparePackage, readPackageManifest, writePackage, type PreparedPackage, type WrittenPackage } from '../models/package.js';
 import { findRegistry, promoteToRegistry, type PromoteDeps, type PromoteResult, type RegistryResource } from '../models/promote.js';
@@ -332,18 +333,14 @@ function renderModelSummary(settings: RegisterModelSettings, r: Registered, sour
   const aliasesNow = aliasesOf(r.version);
   const rows: Array<[string, string]> = [
     ['registered', r.created ? 'new version' : 'existing version (same files)'],
-    ['source', escapeHtml(source.display)],
-    ['content hash', `<code>${escapeHtml(source.contentHash)}</code>`],
+    ['source', escapeText(source.display)],
+    ['content hash', `<code>${escapeText(source.contentHash)}</code>`],
     ['type', settings.type],
-    ...(aliasesNow.length ? [['aliases', aliasesNow.map((a) => `@${escapeHtml(a)}`).join(' ')] as [string, string]] : []),
-    ...(tags['azureml-actions.gate'] ? [['gate', escapeHtml(tags['azureml-actions.gate'])] as [string, string]] : []),
-    ...(registry ? [['registry', escapeHtml(registry.uri)] as [string, string]] : []),
-    ...(r.pkg ? [['package', escapeHtml(r.pkg.uri)] as [string, string]] : []),
+    ...(aliasesNow.length ? [['aliases', aliasesNow.map((a) => escapeText(`@${a}`)).join(' ')] as [string, string]] : []),
+    ...(tags['azureml-actions.gate'] ? [['gate', escapeText(tags['azureml-actions.gate'])] as [string, string]] : []),
+    ...(registry ? [['registry', escapeText(registry.uri)] as [string, string]] : []),
+    ...(r.pkg ? [['package', escapeText(r.pkg.uri)] as [string, string]] : []),
   ];
   const table = `<table><tr><th>field</th><th>value</th></tr>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</table>`;
-  return `<h3>${escapeHtml(`Model ${settings.name}:${r.version.name}`)}</h3>\n${table}\n<a href="${escapeHtml(studioUrl)}">open in studio</a>\n`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return `<h3>${escapeText(`Model ${settings.name}:${r.version.name}`)}</h3>\n${table}\n${link('open in studio', studioUrl)}\n`;
 }

@@ -11,15 +11,16 @@ import { createDryRun, createSnapshotUploader, createWorkspaceApi } from '../azu
 import { ConfigurationError } from '../core/errors.js';
 import { lineageTags, readWorkflowRun, type WorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
+import { escapeText, link } from '../core/escape.js';
 import type { ActionIO, ActionLog } from '../core/io.js';
 import { readSubmitJobInputs, type SubmitJobSettings } from './inputs/submit-job.js';
-import { appendLedger } from '../report/ledger.js';
-import { printUntrusted } from '../report/untrusted-log.js';
+import { appendLedger } from '../core/ledger.js';
+import { printUntrusted } from '../core/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
 import { planJob, type JobPlan } from '../specs/job.js';
 import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
-import type { ArmObject, WorkspaceApi } from '../jobs/api.js';
+import type { ArmObject, WorkspaceApi } from '../azure/workspace-api.js';
 import { fetchLogTail, fetchRunDetails, runErrorMessage } from '../jobs/logs.js';
 import { isTerminal, type EndEstimate } from '../jobs/status.js';
 import { estimateJobEnd, JOB_FILE_TAG } from '../jobs/estimate.js';
@@ -243,7 +244,7 @@ async function reportEnd(s: Submission, result: { job: ArmObject; status: string
   const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
   if (tail) printUntrusted(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
   io.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
-  await io.appendSummary(`<h3>Azure ML job ${name}</h3>\nStatus: <b>${status}</b>${studioUrl ? ` · <a href="${studioUrl}">open in studio</a>` : ''}\n`).catch(() => undefined);
+  await io.appendSummary(`<h3>Azure ML job ${escapeText(name)}</h3>\nStatus: <b>${escapeText(status)}</b>${studioUrl ? ` · ${link('open in studio', studioUrl)}` : ''}\n`).catch(() => undefined);
   const error = status === 'Completed' ? undefined : runErrorMessage(details) ?? `the job ended ${status}`;
   appendLedger({ ...s.ledger, status, error });
   if (status !== 'Completed') {

@@ -6,7 +6,7 @@
 import { SpecDocument, type SpecPath } from './document.js';
 import { Translator, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './job.js';
 import { assetId } from './references.js';
-import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
+import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../azure/traffic.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

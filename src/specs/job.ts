@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecDocument, type SpecPath } from './document.js';
 import { assetId, parseReference, ReferenceError, type AssetKind, type Reference } from './references.js';
-import { snapshot, type Snapshot } from './snapshot.js';
+import { snapshot, type Snapshot } from '../core/hash.js';
 
 /** Looks up what a label (`@latest`) points at. Dry runs get one that sends nothing. */
 export interface AssetResolver {

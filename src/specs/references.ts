@@ -5,8 +5,9 @@
  *   azureml://datastores/<ds>/paths/<p>, azureml://jobs/<job>/outputs/<o>[/paths/<p>],
  *   runs:/<run>/<path>, http(s)://, wasb(s)://, abfs(s)://, adl://, git+https://, and local paths.
  */
+import type { AssetKind } from '../azure/workspace-api.js';
 
-export type AssetKind = 'codes' | 'environments' | 'data' | 'models' | 'components';
+export type { AssetKind };
 
 export type Reference =
   | { kind: 'asset'; name: string; version?: string; label?: string }
