@@ -17,7 +17,7 @@ import { readSubmitJobInputs, type SubmitJobSettings } from './inputs/submit-job
 import { appendLedger } from '../core/ledger.js';
 import { printUntrusted } from '../core/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
-import { planJob, type JobPlan } from '../specs/job.js';
+import { planJob, type JobPlan } from '../specs/job/index.js';
 import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
 import type { ArmObject, WorkspaceApi } from '../azure/workspace-api.js';
