@@ -2,25 +2,13 @@
  * deploy: main and post steps. Translates the endpoint and deployment files, checks everything
  * before any change (endpoint state, prior traffic as the rollback point, names, traffic
  * arithmetic), then drives the staged rollout (src/rollout) over the Azure providers
- * (src/azure/online-endpoints.ts). The post step rolls back a rollout the workflow cancelled.
+ * (src/runs/deploy/rollout-adapters.ts). The post step rolls back a rollout the workflow cancelled.
  */
 import { join } from 'node:path';
 import { createBlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
-import {
-  createDeploymentOps,
-  createMonitorSignals,
-  createProbeDriver,
-  createProvisioner,
-  createSmokeTester,
-  createTrafficRouter,
-  DEFAULT_READY_TIMEOUT_IN_MS,
-  OnlineEndpoints,
-  scoringAuth,
-  scoringScope,
-  trafficOf,
-  type ArmResource,
-} from '../azure/online-endpoints.js';
+import { DEFAULT_READY_TIMEOUT_IN_MS, OnlineEndpoints, trafficOf, type ArmResource } from '../azure/endpoints.js';
+import { scoringAuth, scoringScope } from '../azure/scoring.js';
 import { createSnapshotUploader, createWorkspaceApi } from '../azure/workspace.js';
 import { ConfigurationError, errorMessage } from '../core/errors.js';
 import { withAzureOperation } from '../azure/errors.js';
@@ -38,6 +26,7 @@ import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
 import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
 import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
 import { recoverInterruptedRollout, rolloutTags, type Recovery } from './deploy/resume.js';
+import { createDeploymentOps, createMonitorSignals, createProbeDriver, createProvisioner, createSmokeTester, createTrafficRouter } from './deploy/rollout-adapters.js';
 import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
