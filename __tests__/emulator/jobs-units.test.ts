@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDurationMs } from '../../src/emulator/jobs/arm.js';
 import { BindingError, substituteCommand, substituteSearchSpace } from '../../src/emulator/jobs/bindings.js';
 import { locationFromUrl } from '../../src/emulator/jobs/blob.js';
-import { createRng, formatValue, parseSearchSpace, planTrials, sample, SearchSpaceError } from '../../src/emulator/jobs/searchSpace.js';
+import { createRng, formatValue, parseSearchSpace, planTrials, sample, SearchSpaceError } from '../../src/emulator/jobs/search-space.js';
 import { parseDatastoreUri } from '../../src/emulator/jobs/uris.js';
 import { matches, parseFilter, parseOrderBy } from '../../src/emulator/mlflow/search.js';
 

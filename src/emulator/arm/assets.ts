@@ -16,7 +16,7 @@ import { apiVersionOf, isObject, jsonEqual, propertiesOf, requireWorkspace, type
 import { DEFAULT_BLOBSTORE } from './datastores.js';
 import { childId, parseWorkspaceChildId, sameScope, scopeFromParams, type WorkspaceScope } from './ids.js';
 import { intParam, matchesKeyValueFilter, page } from './paging.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 
 export type AssetKindName = 'codes' | 'environments' | 'data' | 'models' | 'components';
 

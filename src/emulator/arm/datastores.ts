@@ -9,7 +9,7 @@ import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from './errors.js';
 import { isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 import { intParam, page } from './paging.js';
 
 const DATASTORE_TYPES = ['AzureBlob', 'AzureDataLakeGen1', 'AzureDataLakeGen2', 'AzureFile', 'OneLake'];

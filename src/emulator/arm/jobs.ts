@@ -18,7 +18,7 @@ import { ArmErrors } from './errors.js';
 import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 import { trackingUri } from './workspaces.js';
 
 export const JOB_STATUSES = [

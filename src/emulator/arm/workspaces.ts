@@ -13,7 +13,7 @@ import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type
 import { ensureDefaultDatastores } from './datastores.js';
 import { resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
 import { page } from './paging.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
 

@@ -18,7 +18,7 @@ import { resolveAssetReference } from '../arm/assets.js';
 import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
 import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { DeploymentFailure, EndpointErrors } from './errors.js';
 import { ENDPOINTS_BASE } from './endpoints.js';

@@ -19,7 +19,7 @@ import { ArmErrors } from '../arm/errors.js';
 import { apiVersionOf, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
 import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { EndpointErrors } from './errors.js';
 import {

@@ -13,7 +13,7 @@ import { createChildJob, ParentLog, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';
 import type { RunWarning } from '../mlflow/tracking.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
-import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './searchSpace.js';
+import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './search-space.js';
 import { errorOf } from './status.js';
 
 interface SweepPlan {

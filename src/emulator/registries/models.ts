@@ -18,7 +18,7 @@ import { MLS_NAMESPACE } from '../config.js';
 import { ArmError, ArmErrors } from '../arm/errors.js';
 import { apiVersionOf, isObject, jsonEqual, propertiesOf, type ArmDeps } from '../arm/deps.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import {
   MODEL_NAME_RE,

@@ -11,7 +11,7 @@ import { ArmErrors } from '../arm/errors.js';
 import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
 import { resourceGroupId, subscriptionId } from '../arm/ids.js';
 import { page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import { hostOf } from '../arm/workspaces.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import {
