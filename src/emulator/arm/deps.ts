@@ -23,10 +23,7 @@ export interface ArmDeps {
   pageSize: number;
 }
 
-/** The `api-version` of the request (the server already checked it). */
-export function apiVersionOf(req: EmulatorRequest): string {
-  return req.query.get('api-version') ?? '';
-}
+export { apiVersionOf } from './api-version.js';
 
 export async function requireSubscription(deps: ArmDeps, sub: string): Promise<ArmResource> {
   const s = await deps.store.get(subscriptionId(sub));

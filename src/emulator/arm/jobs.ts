@@ -15,7 +15,8 @@ import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Ro
 import { resolveAssetReference } from './assets.js';
 import { resolveComputeId } from './computes.js';
 import { ArmErrors } from './errors.js';
-import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { canonicalJson, isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { resourceUrl } from './lro.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
 import { createdSystemData, modifiedSystemData } from './system-data.js';
@@ -439,7 +440,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       status: result.status,
       body: presentJob(result.job, req.ctx, tenant),
       // 201 with `Location` = the job's URL, no LRO headers (recordings README observation 14).
-      ...(result.created ? { headers: { Location: `${req.ctx.baseUrl}${result.job.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` } } : {}),
+      ...(result.created ? { headers: { Location: resourceUrl(req, result.job.id) } } : {}),
     };
   };
 
@@ -473,7 +474,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       resultStatus: 200,
     });
     // 202 + Location + Retry-After (swagger 2024-10-01 Jobs_Cancel; no recording of a successful cancel).
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -499,13 +500,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     });
     // 202 + Location + x-ms-async-operation-timeout (swagger 2024-10-01 Jobs_Delete) and Azure-AsyncOperation,
     // which Azure adds on its deletes although the swagger omits it (online-deployment-e2e.json entry 142).
-    return {
-      status: 202,
-      headers: {
-        ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-        'x-ms-async-operation-timeout': 'PT1H',
-      },
-    };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'both', timeout: 'PT1H' });
   };
 
   return [

@@ -9,7 +9,7 @@ import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { guidFrom } from '../auth/tokens.js';
 import { ArmErrors } from './errors.js';
-import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type ArmDeps } from './deps.js';
+import { isObject, requireResourceGroup, requireSubscription, type ArmDeps } from './deps.js';
 import { ensureDefaultDatastores } from './datastores.js';
 import { resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
 import { page } from './paging.js';
@@ -214,11 +214,7 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
           });
         },
       });
-      return {
-        status: 201,
-        body: presentWorkspace(creating, req.ctx),
-        headers: deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-      };
+      return deps.lro.accepted(op, req, { status: 201, body: presentWorkspace(creating, req.ctx), poll: 'async' });
     });
   };
 

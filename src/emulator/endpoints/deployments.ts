@@ -210,16 +210,14 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     // The answer names its operation (online-endpoints/online-deployment-e2e.json entry 20).
     const answer = presentDeployment(result.resource);
     (answer.properties as Obj).properties = { ...(((answer.properties as Obj).properties as Obj | undefined) ?? {}), AzureAsyncOperationUri: deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req)) };
-    return {
+    // A create answers `Location` = the deployment's URL; timeout PT30M (online-endpoints/online-deployment-e2e.json entry 20).
+    return deps.lro.accepted(op, req, {
       status: result.existing ? 200 : 201,
       body: answer,
-      headers: {
-        ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-        // A create answers `Location` = the deployment's URL (online-endpoints/online-deployment-e2e.json entry 20).
-        ...(result.existing ? {} : { Location: `${req.ctx.baseUrl}${result.resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` }),
-        'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 20
-      },
-    };
+      poll: 'async',
+      ...(result.existing ? {} : { resourceLocation: result.resource.id }),
+      timeout: 'PT30M',
+    });
   };
 
   const patch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -257,7 +255,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
           })(),
         ),
     });
-    return { status: 202, headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' } };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location', timeout: 'PT1H' });
   };
 
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -311,14 +309,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         },
       });
       // 202 with body `null`, like the endpoint delete (README observation 8).
-      return {
-        status: 202,
-        body: null,
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
-        },
-      };
+      return deps.lro.accepted(op, req, { status: 202, body: null, poll: 'both', timeout: 'PT30M' }); // online-deployment-e2e.json entry 142
     });
   };
 

@@ -245,17 +245,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       await deps.store.put(id, resource);
       const ep = await svc.syncEndpoint(id, false);
       if (ep && !existing) ep.setTraffic({}, {});
-      return {
-        // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
-        // with `Location` = the endpoint's URL (entry 1; README observation 1).
-        status: 201,
-        body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing),
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-          Location: `${req.ctx.baseUrl}${resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}`,
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entries 1, 133
-        },
-      };
+      // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
+      // with `Location` = the endpoint's URL (entry 1; README observation 1); timeout PT30M (entries 1, 133).
+      return deps.lro.accepted(op, req, { status: 201, body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing), poll: 'async', resourceLocation: resource.id, timeout: 'PT30M' });
     });
   };
 
@@ -291,10 +283,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
             })(),
           ),
       });
-      return {
-        status: 202,
-        headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
-      };
+      return deps.lro.accepted(op, req, { status: 202, poll: 'location', timeout: 'PT1H' });
     });
   };
 
@@ -330,14 +319,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
           ),
       });
       // 202, body `null`, Azure-AsyncOperation and Location (online-endpoints/online-deployment-e2e.json entry 142; README observation 8).
-      return {
-        status: 202,
-        body: null,
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
-        },
-      };
+      return deps.lro.accepted(op, req, { status: 202, body: null, poll: 'both', timeout: 'PT30M' }); // online-deployment-e2e.json entry 142
     });
   };
 
@@ -380,7 +362,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
           }),
         ),
     });
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   const token = async (req: EmulatorRequest): Promise<EmulatorResponse> => {

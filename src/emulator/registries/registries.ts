@@ -8,7 +8,7 @@
 import { guidFrom } from '../auth/tokens.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
-import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
+import { isObject, requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
 import { resourceGroupId, subscriptionId } from '../arm/ids.js';
 import { page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
@@ -190,11 +190,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
           await deps.blob.ensureContainer(registryContainerName(scope));
         },
       });
-      return {
-        status: 201,
-        body: presentRegistry(created, req.ctx),
-        headers: deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-      };
+      return deps.lro.accepted(op, req, { status: 201, body: presentRegistry(created, req.ctx), poll: 'async' });
     });
   };
 
@@ -240,7 +236,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
         });
       },
     });
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   return [
