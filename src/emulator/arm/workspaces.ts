@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
-import { guidFrom } from '../auth/tokens.js';
 import { ArmErrors } from './errors.js';
 import { isObject, requireResourceGroup, requireSubscription, type ArmDeps } from './deps.js';
 import { ensureDefaultDatastores } from './datastores.js';
-import { resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
+import { guidFrom, resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
 import { page } from './paging.js';
 import { createdSystemData, modifiedSystemData } from './system-data.js';
 

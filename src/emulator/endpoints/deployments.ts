@@ -12,11 +12,10 @@
  * settings, probes, scale, tags) changes no process. `instanceType` cannot change.
  */
 import { createHash } from 'node:crypto';
-import { guidFrom } from '../auth/tokens.js';
 import { ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';
 import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
-import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
+import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';

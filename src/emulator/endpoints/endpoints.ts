@@ -13,11 +13,10 @@
  * (a GET → PUT round trip through an older api-version that does not know `mirrorTraffic` does
  * not clear it); an explicit `{}` or `null` clears them.
  */
-import { guidFrom } from '../auth/tokens.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
 import { apiVersionOf, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
-import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
+import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ArmDeps } from '../arm/deps.js';
 import { isObject } from '../arm/deps.js';
 import { MLS_NAMESPACE } from '../config.js';
-import { BlobIO } from '../jobs/blob.js';
+import { BlobIO } from '../data/blob-io.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ArmResource } from '../types.js';
 import { DeploymentFailure } from './errors.js';

@@ -7,11 +7,11 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArmResource } from '../types.js';
-import { asRecord, jobId as makeJobId, parseJobId, type JobResource } from './arm.js';
+import { asRecord, jobId as makeJobId, parseJobId, type JobResource } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { LogShipper, STD_LOG } from './logs.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
-import { ARTIFACT_DATASTORE, runArtifactsLocation } from './uris.js';
+import { ARTIFACT_DATASTORE, runArtifactsLocation } from '../data/uris.js';
 
 export const JOB_TYPE = 'Microsoft.MachineLearningServices/workspaces/jobs';
 

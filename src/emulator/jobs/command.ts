@@ -10,14 +10,14 @@
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { asRecord, lastSegment, parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
+import { asRecord, lastSegment, parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { BindingError, substituteCommand } from './bindings.js';
-import { joinBlobPath, type BlobLocation } from './blob.js';
+import { joinBlobPath, type BlobLocation } from '../data/blob-io.js';
 import { LogShipper, STD_LOG, tailLines } from './logs.js';
 import { baseEnvironment, killGroup, signalGroup, startProcess } from './process.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
-import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation, runArtifactsUri } from './uris.js';
+import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation, runArtifactsUri } from '../data/uris.js';
 
 /** A failure the user can act on: becomes the job's error (code UserError). */
 export class JobFailure extends Error {

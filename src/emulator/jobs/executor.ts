@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobExecutor, JobHost } from '../types.js';
 import { WriteBehind } from '../mlflow/persist.js';
-import { asRecord, isTerminal, parseJobId, pickString } from './arm.js';
+import { asRecord, isTerminal, parseJobId, pickString } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { runPipelineJob } from './pipeline.js';
 import { isJobProcess, killGroup, signalGroup } from './process.js';

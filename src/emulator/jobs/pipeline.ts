@@ -8,13 +8,13 @@
  * which case only the steps that depend on the failed one are skipped. The pipeline fails when
  * any step failed.
  */
-import { asRecord, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
+import { asRecord, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { references, wholeReference } from './bindings.js';
 import { createChildJob, ParentLog, runChild } from './children.js';
 import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf } from './command.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
-import { DataResolutionError, datastoreUri } from './uris.js';
+import { DataResolutionError, datastoreUri } from '../data/uris.js';
 
 const ARTIFACT_OUTPUTS = ['default', 'artifacts'];
 

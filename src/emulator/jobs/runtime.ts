@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import type { JobHost } from '../types.js';
 import { getTrackingStore, type RunError, type TrackingStore, workspaceScope } from '../mlflow/tracking.js';
-import { asRecord, parseJobId, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
-import { BlobIO } from './blob.js';
+import { asRecord, parseJobId, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
+import { BlobIO } from '../data/blob-io.js';
 import { StatusRecorder, type StatusListener } from './status.js';
-import { DataResolver } from './uris.js';
+import { DataResolver } from '../data/uris.js';
 
 export interface ExecutorOptions {
   /** Pause between two status steps; default `host.timings.jobStepMs`, else 300 ms. */

@@ -7,7 +7,7 @@
 import type { JobHost } from '../types.js';
 import type { RunError, RunStatus, TrackingStore } from '../mlflow/tracking.js';
 import { workspaceScope } from '../mlflow/tracking.js';
-import { asRecord, isTerminal, parseJobId, type JobResource, type JobStatus } from './arm.js';
+import { asRecord, isTerminal, parseJobId, type JobResource, type JobStatus } from '../data/resources.js';
 
 export function mlflowStatusOf(status: JobStatus): RunStatus {
   switch (status) {

@@ -7,7 +7,7 @@
  * resource) and the MLflow tag `best_child_run_id`; the sweep's outputs point at the best
  * trial's. Early termination policies are accepted but not applied (a warning says so).
  */
-import { asRecord, parseDurationMs, parseJobId, pick, pickString, stringMap } from './arm.js';
+import { asRecord, parseDurationMs, parseJobId, pick, pickString, stringMap } from '../data/resources.js';
 import { BindingError, substituteSearchSpace } from './bindings.js';
 import { createChildJob, ParentLog, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';

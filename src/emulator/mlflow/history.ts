@@ -3,9 +3,9 @@
  * as Microsoft's azure-ai-ml reads it in `_job_ops_helper.py`: `RunDetails` with `status`, times,
  * `error`, `warnings`, `properties` and `logFiles` (log name → SAS URL into Azurite).
  */
-import { BlobIO } from '../jobs/blob.js';
-import { asRecord, lastSegment, pickString, stringMap, workspaceRef, type JobResource, type WorkspaceRef } from '../jobs/arm.js';
-import { DataResolver, ARTIFACT_DATASTORE, runArtifactsLocation } from '../jobs/uris.js';
+import { BlobIO } from '../data/blob-io.js';
+import { asRecord, lastSegment, pickString, stringMap, workspaceRef, type JobResource, type WorkspaceRef } from '../data/resources.js';
+import { DataResolver, ARTIFACT_DATASTORE, runArtifactsLocation } from '../data/uris.js';
 import type { EmulatorRequest, EmulatorResponse, JobHost } from '../types.js';
 import type { RunStatus, StoredRun, TrackingStore } from './tracking.js';
 import { workspaceScope } from './tracking.js';

@@ -5,11 +5,10 @@
  * subscription. Host-dependent properties (`discoveryUrl`, `mlFlowRegistryUri`) are computed on
  * every read from the address the client used, like workspaces.
  */
-import { guidFrom } from '../auth/tokens.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
 import { isObject, requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
-import { resourceGroupId, subscriptionId } from '../arm/ids.js';
+import { guidFrom, resourceGroupId, subscriptionId } from '../arm/ids.js';
 import { page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import { hostOf } from '../arm/workspaces.js';

@@ -13,8 +13,8 @@
  *   http://127.0.0.1:<port>/<account>/<container>/<p>        an Azurite URL
  */
 import type { BlobEndpoint, ResourceStore } from '../types.js';
-import { asRecord, parseWorkspaceChild, pickString, type WorkspaceRef } from './arm.js';
-import { joinBlobPath, locationFromUrl, type BlobLocation } from './blob.js';
+import { asRecord, parseWorkspaceChild, pickString, type WorkspaceRef } from './resources.js';
+import { joinBlobPath, locationFromUrl, type BlobLocation } from './blob-io.js';
 
 export const DEFAULT_DATASTORE = 'workspaceblobstore';
 export const ARTIFACT_DATASTORE = 'workspaceartifactstore';
