@@ -7,6 +7,7 @@
  * `after` (let the first N matching events through) and `count` (fire at most N times).
  */
 import { randomUUID } from 'node:crypto';
+import { isObj } from './obj.js';
 
 /** What every rule of every family may carry. */
 export interface RuleBase {
@@ -98,7 +99,7 @@ export class RuleBook<R extends RuleBase, S extends RuleState<R> = RuleState<R>>
 
 /** The input as a record, or a TypeError `${where}: expected an object like ${example}, got …`. */
 export function ruleObject(input: unknown, where: string, example: string): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isObj(input)) {
     throw new TypeError(`${where}: expected an object like ${example}, got ${JSON.stringify(input)}`);
   }
   return input as Record<string, unknown>;

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { ArmErrors } from './errors.js';
-import { isObject, jsonEqual, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { jsonEqual, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { resourceUrl } from './lro.js';
 import { DEFAULT_BLOBSTORE } from './datastores.js';
 import { childId, parseWorkspaceChildId, sameScope, scopeFromParams, type WorkspaceScope } from './ids.js';
@@ -27,6 +27,7 @@ import {
   versionedAssetRoutes,
   type AssetScope,
 } from './versioned-assets.js';
+import { isObj } from '../obj.js';
 
 export type AssetKindName = 'codes' | 'environments' | 'data' | 'models' | 'components';
 
@@ -67,7 +68,7 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
     immutable: ['componentSpec', 'isAnonymous', 'properties'],
     provisioningState: true,
     validateVersion: (p) => {
-      if (!isObject(p.componentSpec)) {
+      if (!isObj(p.componentSpec)) {
         throw ArmErrors.validation('properties.componentSpec', "A component version needs 'componentSpec' (the component definition).");
       }
       const spec = p.componentSpec as Record<string, unknown>;
@@ -99,7 +100,7 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
     provisioningState: true,
     validateVersion: (p) => {
       const hasImage = typeof p.image === 'string' && p.image.trim() !== '';
-      const hasBuild = isObject(p.build) && typeof p.build.contextUri === 'string';
+      const hasBuild = isObj(p.build) && typeof p.build.contextUri === 'string';
       if (!hasImage && !hasBuild) {
         throw ArmErrors.validation(
           'properties.image',
@@ -117,7 +118,7 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
       if (typeof p.condaFile === 'string' && !p.condaFile.trim().startsWith('{')) {
         try {
           const parsed: unknown = parseYaml(p.condaFile);
-          if (isObject(parsed)) p.condaFile = JSON.stringify(parsed, null, 2);
+          if (isObj(parsed)) p.condaFile = JSON.stringify(parsed, null, 2);
         } catch {
           // not YAML: kept as sent
         }

@@ -14,9 +14,10 @@ import { randomUUID } from 'node:crypto';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import type { ArmError } from './errors.js';
 import { ArmErrors } from './errors.js';
-import { isObject, jsonEqual, propertiesOf, type ArmDeps } from './deps.js';
+import { jsonEqual, propertiesOf, type ArmDeps } from './deps.js';
 import { intParam, matchesKeyValueFilter, page } from './paging.js';
 import { modifiedSystemData } from './system-data.js';
+import { isObj } from '../obj.js';
 
 /** Version fields a re-PUT of an existing version may change. */
 const MUTABLE = ['description', 'tags', 'isArchived', 'stage'];
@@ -170,7 +171,7 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** `pendingUploadType` and `pendingUploadId` of a startPendingUpload request (both scopes). */
 export function pendingUploadRequest(req: EmulatorRequest): { type: 'TemporaryBlobReference' | 'None'; pendingUploadId: string } {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  if (!isObject(body)) throw ArmErrors.badRequest('The request body of startPendingUpload must be a JSON object.', 'body');
+  if (!isObj(body)) throw ArmErrors.badRequest('The request body of startPendingUpload must be a JSON object.', 'body');
   const type = body.pendingUploadType ?? 'TemporaryBlobReference';
   if (type !== 'TemporaryBlobReference' && type !== 'None') {
     throw ArmErrors.validation('pendingUploadType', `pendingUploadType '${String(type)}' is not valid; expected TemporaryBlobReference or None.`);

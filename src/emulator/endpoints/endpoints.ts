@@ -15,7 +15,7 @@
  */
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
-import { apiVersionOf, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { apiVersionOf, propertiesOf, requireWorkspace } from '../arm/deps.js';
 import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
@@ -33,8 +33,7 @@ import {
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import { newKey, type EndpointService } from './service.js';
 import { checkEndpointName, presentIdentity, validateEndpointProperties, validateTraffic, type DeploymentForTraffic } from './validate.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../obj.js';
 
 export const ENDPOINTS_BASE = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/onlineEndpoints`;
 
@@ -69,7 +68,7 @@ function putAnswer(body: ArmResource, old: Obj, created: boolean): ArmResource {
 }
 
 function numberMap(v: unknown): Record<string, number> {
-  return isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
+  return isObj(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
 }
 
 export function endpointRoutes(svc: EndpointService): Route[] {
@@ -210,16 +209,16 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         name: resourceName,
         type: ENDPOINT_TYPE,
         location: existing?.location ?? body.location,
-        tags: isObject(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        tags: isObj(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
         // `kind: "Managed"` (online-endpoints/online-deployment-e2e.json entry 1).
         kind: body.kind ?? existing?.kind ?? 'Managed',
         identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
-        ...(isObject(body.sku) || existing?.sku !== undefined ? { sku: isObject(body.sku) ? body.sku : existing!.sku } : {}),
+        ...(isObj(body.sku) || existing?.sku !== undefined ? { sku: isObj(body.sku) ? body.sku : existing!.sku } : {}),
         properties: props,
         systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
       };
       if (!existing) {
-        const keys = isObject(input.keys) ? input.keys : {};
+        const keys = isObj(input.keys) ? input.keys : {};
         await deps.store.put(keysRecordId(id), {
           primaryKey: typeof keys.primaryKey === 'string' && keys.primaryKey ? keys.primaryKey : newKey(),
           secondaryKey: typeof keys.secondaryKey === 'string' && keys.secondaryKey ? keys.secondaryKey : newKey(),
@@ -253,13 +252,13 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const patch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await load(req);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
+    if (!isObj(body)) throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
     return deps.store.withLock(endpoint.id, async () => {
       const current = (await deps.store.get(endpoint.id)) ?? endpoint;
       if (BUSY_ENDPOINT_STATES.includes(stateOf(current))) throw EndpointErrors.endpointBusy(current.name, stateOf(current), scope.workspaceName);
-      if (body.tags !== undefined && body.tags !== null && !isObject(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
-      if (isObject(body.tags)) current.tags = body.tags;
-      if (isObject(body.identity)) {
+      if (body.tags !== undefined && body.tags !== null && !isObj(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+      if (isObj(body.tags)) current.tags = body.tags;
+      if (isObj(body.identity)) {
         current.identity = presentIdentity(body.identity, tenant, (s) => guidFrom(`${current.id.toLowerCase()}:${s}`));
       }
       (current.properties as Obj).provisioningState = 'Updating';
@@ -334,7 +333,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const regenerateKeys = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await load(req);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
+    if (!isObj(body)) throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
     if (body.keyType !== 'Primary' && body.keyType !== 'Secondary') {
       throw ArmErrors.validation('keyType', `keyType '${String(body.keyType)}' is not valid; expected Primary or Secondary.`);
     }

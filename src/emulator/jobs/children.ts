@@ -7,11 +7,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArmResource } from '../types.js';
-import { asRecord, jobId as makeJobId, parseJobId, type JobResource } from '../data/resources.js';
+import { jobId as makeJobId, parseJobId, type JobResource } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { LogShipper, STD_LOG } from './logs.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { ARTIFACT_DATASTORE, runArtifactsLocation } from '../data/uris.js';
+import { asObj } from '../obj.js';
 
 export const JOB_TYPE = 'Microsoft.MachineLearningServices/workspaces/jobs';
 
@@ -30,7 +31,7 @@ export async function createChildJob(
     name: childName,
     type: parent.type || JOB_TYPE,
     properties: { jobType: 'Command', isArchived: false, ...properties, status: 'NotStarted' },
-    ...(asRecord(parent.systemData) ? { systemData: structuredClone(parent.systemData) } : {}),
+    ...(asObj(parent.systemData) ? { systemData: structuredClone(parent.systemData) } : {}),
   };
   await rt.host.store.put(id, resource);
   return id;

@@ -18,7 +18,7 @@
  */
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmError, ArmErrors } from '../arm/errors.js';
-import { isObject, propertiesOf, type ArmDeps } from '../arm/deps.js';
+import { propertiesOf, type ArmDeps } from '../arm/deps.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import {
   pendingUploadAnswer,
@@ -42,6 +42,7 @@ import {
 } from './ids.js';
 import { requireRegistry } from './registries.js';
 import type { RegistryStorage } from './storage.js';
+import { isObj } from '../obj.js';
 
 const IMMUTABLE = ['modelUri', 'modelType', 'flavors', 'jobName', 'isAnonymous', 'properties'];
 /** How long a pending upload's SAS is valid. */
@@ -146,9 +147,9 @@ export function registryModelRoutes(deps: ArmDeps, storage: RegistryStorage): Ro
             properties: {
               ...old,
               ...(props.description !== undefined ? { description: props.description } : {}),
-              ...(isObject(props.tags) ? { tags: props.tags } : {}),
+              ...(isObj(props.tags) ? { tags: props.tags } : {}),
               ...(props.isArchived !== undefined ? { isArchived: Boolean(props.isArchived) } : {}),
-              properties: { ...((old.properties as Record<string, unknown>) ?? {}), ...(isObject(props.properties) ? props.properties : {}) },
+              properties: { ...((old.properties as Record<string, unknown>) ?? {}), ...(isObj(props.properties) ? props.properties : {}) },
             },
             systemData: modifiedSystemData(existing.systemData, req.ctx, req.ctx.now),
           };
