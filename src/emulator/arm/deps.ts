@@ -3,7 +3,7 @@ import type { BlobAdmin } from '../blob.js';
 import type { ArmResource, EmulatorRequest, EmulatorTimings, JobExecutor, ResourceStore } from '../types.js';
 import { ArmErrors } from './errors.js';
 import { resourceGroupId, subscriptionId, TYPES, workspaceId, type WorkspaceScope } from './ids.js';
-import type { LroManager } from './lro.js';
+import type { BeginOptions, LroManager, OperationRecord } from './lro.js';
 import { isObj } from '../obj.js';
 
 export interface EmulatorDefaults {
@@ -25,6 +25,11 @@ export interface ArmDeps {
 }
 
 export { apiVersionOf } from './api-version.js';
+
+/** Begins a long-running operation of a request on a workspace's resource (the workspace's subscription and location). */
+export function beginInWorkspace(deps: ArmDeps, req: EmulatorRequest, scope: WorkspaceScope, ws: ArmResource, o: Omit<BeginOptions, 'subscriptionId' | 'location' | 'ctx'>): OperationRecord {
+  return deps.lro.begin({ subscriptionId: scope.subscriptionId, location: String(ws.location ?? deps.defaults.location), ctx: req.ctx, ...o });
+}
 
 export async function requireSubscription(deps: ArmDeps, sub: string): Promise<ArmResource> {
   const s = await deps.store.get(subscriptionId(sub));

@@ -15,7 +15,7 @@ import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Ro
 import { resolveAssetReference } from './assets.js';
 import { resolveComputeId } from './computes.js';
 import { ArmErrors } from './errors.js';
-import { canonicalJson, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { resourceUrl } from './lro.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
@@ -465,12 +465,9 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const jp = job.properties as Record<string, unknown>;
     // A job that has ended cannot be canceled: 400 (jobs/pipeline-job-serverless-cancel-400.json entry 2).
     if (isTerminalJobStatus(jp.status)) throw ArmErrors.cancelTerminalJob(job.name, String(jp.jobType));
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'Jobs_Cancel',
       resourceId: job.id,
-      ctx: req.ctx,
       work: () => cancelJob(job.id),
       resultStatus: 200,
     });
@@ -484,12 +481,9 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const id = childId(scope, 'jobs', req.params.id!);
     const job = await deps.store.get(id);
     if (!job) return { status: 204 };
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'Jobs_Delete',
       resourceId: job.id,
-      ctx: req.ctx,
       work: async () => {
         await cancelJob(job.id);
         await deps.store.withLock(job.id, async () => {

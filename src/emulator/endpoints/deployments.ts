@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';
-import { apiVersionOf, canonicalJson, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { apiVersionOf, beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace } from '../arm/deps.js';
 import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
@@ -195,12 +195,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       }
       return { resource, existing, restart };
     });
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineDeployments_CreateOrUpdate',
       resourceId: id,
-      ctx: req.ctx,
       minDurationMs: 0,
       runningStatus: 'Updating', // README observation 2
       work: () => svc.track(provisionWork(id, !result.restart)()),
@@ -237,12 +234,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       syncRuntime(current.id, current);
       return current;
     });
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineDeployments_Update',
       resourceId: updated.id,
-      ctx: req.ctx,
       minDurationMs: 0,
       work: () =>
         svc.track(
@@ -278,12 +272,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       (deployment.properties as Obj).provisioningState = 'Deleting';
       await deps.store.put(id, deployment);
       syncRuntime(id, deployment);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineDeployments_Delete',
         resourceId: id,
-        ctx: req.ctx,
         minDurationMs: 0,
         runningStatus: 'Updating', // as the endpoint delete (README observation 8)
         work: () => {

@@ -15,7 +15,7 @@
  */
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
-import { apiVersionOf, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { apiVersionOf, beginInWorkspace, propertiesOf, requireWorkspace } from '../arm/deps.js';
 import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
@@ -265,12 +265,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
       await deps.store.put(current.id, current);
       const duration = operationDuration(current.name);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineEndpoints_Update',
         resourceId: current.id,
-        ctx: req.ctx,
         minDurationMs: 0,
         work: () =>
           svc.track(
@@ -295,12 +292,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointBusy(endpoint.name, stateOf(endpoint), scope.workspaceName);
       (endpoint.properties as Obj).provisioningState = 'Deleting';
       await deps.store.put(id, endpoint);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineEndpoints_Delete',
         resourceId: id,
-        ctx: req.ctx,
         minDurationMs: 0,
         runningStatus: 'Updating', // online-endpoints/online-deployment-e2e.json entry 143
         work: () =>
@@ -344,12 +338,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     if (mode !== 'Key') throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`, 'authMode');
     const field = body.keyType === 'Primary' ? 'primaryKey' : 'secondaryKey';
     const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineEndpoints_RegenerateKeys',
       resourceId: endpoint.id,
-      ctx: req.ctx,
       work: () =>
         svc.track(
           deps.store.withLock(keysRecordId(endpoint.id), async () => {

@@ -56,6 +56,19 @@ export async function runChild(rt: Runtime, parent: ActiveJob, childId: string, 
 }
 
 /** The summary log of a sweep or pipeline, uploaded to the parent run's artifacts as it grows. */
+/** A parent's Queued → Running steps; false (its log closed) when it is being stopped meanwhile. */
+export async function queueThenRun(rt: Runtime, jobId: string, signal: AbortSignal, log: ParentLog): Promise<boolean> {
+  await rt.step(signal);
+  await rt.recorder.transition(jobId, 'Queued');
+  await rt.step(signal);
+  if (signal.aborted) {
+    await log.close();
+    return false;
+  }
+  await rt.recorder.transition(jobId, 'Running');
+  return true;
+}
+
 export class ParentLog {
   private readonly file: string;
   private shipper: LogShipper | undefined;

@@ -10,7 +10,7 @@
  */
 import { parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { references, wholeReference } from './bindings.js';
-import { createChildJob, ParentLog, runChild } from './children.js';
+import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf } from './command.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
@@ -274,14 +274,7 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   const log = new ParentLog(rt, jobId);
   await log.open();
   await log.write(`pipeline ${name}: ${graph.steps.size} step(s) in order ${graph.order.join(' → ')}${continueOnFailure ? ' (continue_on_step_failure)' : ''}`);
-  await rt.step(signal);
-  await rt.recorder.transition(jobId, 'Queued');
-  await rt.step(signal);
-  if (signal.aborted) {
-    await log.close();
-    return finishStopped(rt, jobId, active);
-  }
-  await rt.recorder.transition(jobId, 'Running');
+  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
 
   const state = new Map<string, StepState>([...graph.steps.keys()].map((k) => [k, 'pending']));
   const outcomes = new Map<string, Outcome>();

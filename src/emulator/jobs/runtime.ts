@@ -11,6 +11,7 @@ import { BlobIO } from '../data/blob-io.js';
 import { StatusRecorder, type StatusListener } from './status.js';
 import { DataResolver } from '../data/uris.js';
 import { asObj } from '../obj.js';
+import { abortableSleep } from './process.js';
 
 export interface ExecutorOptions {
   /** Pause between two status steps; default `host.timings.jobStepMs`, else 300 ms. */
@@ -134,16 +135,7 @@ export class Runtime {
 
   /** Wait `ms`, or less when the signal fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (ms <= 0 || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return abortableSleep(ms, signal);
   }
 
   step(signal?: AbortSignal): Promise<void> {

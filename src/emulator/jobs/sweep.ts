@@ -9,7 +9,7 @@
  */
 import { parseDurationMs, parseJobId, pick, pickString, stringMap } from '../data/resources.js';
 import { BindingError, substituteSearchSpace } from './bindings.js';
-import { createChildJob, ParentLog, runChild } from './children.js';
+import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';
 import type { RunWarning } from '../mlflow/tracking.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
@@ -136,14 +136,7 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
     `sampling ${plan.algorithm}${plan.seed !== undefined ? ` (seed ${plan.seed})` : ''}: ${plan.points.length} trial(s), at most ${plan.maxConcurrent} at once; objective: ${plan.goal} ${plan.primaryMetric}`,
   );
   for (const w of plan.warnings) await log.write(`warning: ${w.message}`);
-  await rt.step(signal);
-  await rt.recorder.transition(jobId, 'Queued');
-  await rt.step(signal);
-  if (signal.aborted) {
-    await log.close();
-    return finishStopped(rt, jobId, active);
-  }
-  await rt.recorder.transition(jobId, 'Running');
+  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
 
   let timer: NodeJS.Timeout | undefined;
   if (plan.timeoutMs !== undefined) {
