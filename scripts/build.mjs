@@ -127,6 +127,23 @@ const COMMON = {
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);\n";
 const DEFINES_REQUIRE = /^var __require = /m;
 
+/**
+ * `text` with every non-ASCII character written as `\u{...}`. With `charset: 'ascii'` esbuild
+ * escapes them in code (strings, templates, regexps, names) but keeps the comments it preserves
+ * (doc comments in classes) as they are; one such character makes V8 hold and scan the whole
+ * file as two-byte text, which parses markedly slower. `check` proves only comments changed:
+ * esbuild, minifying (which drops comments), makes the same code of both.
+ */
+async function asciiComments(text, path) {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  const ascii = text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  const format = path.endsWith('.cjs') ? 'cjs' : 'esm';
+  const code = async (t) => (await esbuild.transform(t, { minify: true, format, charset: 'ascii', legalComments: 'none' })).code;
+  if ((await code(text)) !== (await code(ascii))) throw new Error(`${path}: a non-ASCII character outside a comment`);
+  return ascii;
+}
+
 /** The package (`@azure/identity`) or src/ folder (`src/specs`) an input of the metafile belongs to. */
 export function groupOf(input) {
   if (input.startsWith('<runtime>')) return 'esbuild-runtime';
@@ -249,7 +266,7 @@ export async function buildActions(list = entries()) {
     for (const [from, to] of renames) text = text.split(`/${from}"`).join(`/${to}"`);
     if (DEFINES_REQUIRE.test(text)) text = REQUIRE_SHIM + text;
     const out = names.has(path) ? join('dist', SHARED, `${names.get(path)}.js`) : path;
-    files.set(relative('dist', out), text);
+    files.set(relative('dist', out), await asciiComments(text, out));
   }
   // undici on its own, CommonJS: src/bundle/undici.ts requires it synchronously on first use
   const undici = await esbuild.build({
@@ -260,7 +277,7 @@ export async function buildActions(list = entries()) {
     outfile: join('dist', SHARED, 'undici', 'index.cjs'),
     target: ACTION_TARGET,
   });
-  for (const f of undici.outputFiles) files.set(relative(join(root, 'dist'), f.path), f.text);
+  for (const f of undici.outputFiles) files.set(relative(join(root, 'dist'), f.path), await asciiComments(f.text, f.path));
   files.set(join(SHARED, 'licenses.txt'), licenses([result.metafile, undici.metafile]));
   files.set('package.json', '{\n  "type": "module"\n}\n');
   return { files, metafile: result.metafile };
