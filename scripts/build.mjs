@@ -20,6 +20,11 @@
 // Not bundled (ALIASES maps them to src/bundle/not-bundled.ts, whose functions throw): what
 // no action path can reach and would only weigh on dist/: apache-arrow (storage-blob's Arrow
 // listing format) and open (identity's interactive browser login, with its xdg-open script).
+// After esbuild, each file: imports of Node's modules become `require` calls (requireBuiltins: an ES
+// import of node:http loads Node's internal undici), a `require` for esbuild's `__require` where
+// needed (REQUIRE_SHIM), non-ASCII characters in kept comments escaped (asciiComments).
+// Why esbuild, not ncc: named chunks and scope-hoisted readable output without a webpack runtime,
+// a metafile to name chunks from, and a build of a few seconds.
 // The command line (src/cli, with the emulator, which needs the devDependency azurite) is not in
 // dist/: `--cli` builds it into build/cli/ (git-ignored), as bin/azureml-actions.js does on demand.
 //
@@ -35,6 +40,7 @@
 //   share chunks, so every build builds all of them. --metafile writes esbuild's metafile (which
 //   module is in which output, and who imports it) to FILE, to see what makes a path big.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -124,15 +130,57 @@ const COMMON = {
  * What esbuild's `__require` (a CommonJS dependency's require of a Node module) calls: ES modules
  * have no `require`, so the chunk that defines `__require` gets one.
  */
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);\n";
+const REQUIRE_SHIM = "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);\n";
 const DEFINES_REQUIRE = /^var __require = /m;
+
+/** An `import ... from "<module>";` (or `import "<module>";`) statement of the chunk's top level. */
+const IMPORT = /^import (?:([^;"]*?) from )?"([^"]+)";\n/gm;
+
+/**
+ * `text` with its imports of Node's modules (`import { request } from "node:http";`, which
+ * esbuild leaves as they are) made `require` calls (REQUIRE_SHIM's) at the top of the file, where
+ * an import takes effect: for an ES module import of a built-in, Node builds a facade by reading
+ * every export, and `node:http`'s include getters (WebSocket, ...) that load Node's internal
+ * undici, some 15 ms, in every step that imports http, even one that never sends a request;
+ * `require` reads nothing until used. Returns the text and whether it changed.
+ */
+export function requireBuiltins(text) {
+  const decls = [];
+  const rest = text.replace(IMPORT, (stmt, clause, spec) => {
+    if (!isBuiltin(spec)) return stmt;
+    const req = `require(${JSON.stringify(spec)})`;
+    if (clause === undefined) {
+      decls.push(`${req};`);
+      return '';
+    }
+    const ns = /^\* as ([\w$]+)$/.exec(clause);
+    const parts = /^(?:([\w$]+)(?:, )?)?(?:\{([^}]*)\})?$/.exec(clause.trim());
+    if (ns) {
+      decls.push(`const ${ns[1]} = ${req};`);
+    } else if (parts) {
+      let def = parts[1];
+      const named = [];
+      for (const item of (parts[2] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const [name, local = name] = item.split(/\s+as\s+/);
+        if (name === 'default') def = local;
+        else named.push(name === local ? name : `${name}: ${local}`);
+      }
+      if (def) decls.push(`const ${def} = ${req};`);
+      if (named.length > 0) decls.push(`const { ${named.join(', ')} } = ${def ?? req};`);
+    } else {
+      throw new Error(`cannot read the import of ${spec}: ${stmt}`);
+    }
+    return '';
+  });
+  return decls.length === 0 ? { text, changed: false } : { text: `${decls.join('\n')}\n${rest}`, changed: true };
+}
 
 /**
  * `text` with every non-ASCII character written as `\u{...}`. With `charset: 'ascii'` esbuild
  * escapes them in code (strings, templates, regexps, names) but keeps the comments it preserves
  * (doc comments in classes) as they are; one such character makes V8 hold and scan the whole
- * file as two-byte text, which parses markedly slower. `check` proves only comments changed:
- * esbuild, minifying (which drops comments), makes the same code of both.
+ * file as two-byte text, which parses slower. The check proves only comments changed: esbuild,
+ * minifying (which drops comments), makes the same code of both.
  */
 async function asciiComments(text, path) {
   // eslint-disable-next-line no-control-regex
@@ -264,7 +312,9 @@ export async function buildActions(list = entries()) {
     const path = relative(root, f.path);
     let text = f.text;
     for (const [from, to] of renames) text = text.split(`/${from}"`).join(`/${to}"`);
-    if (DEFINES_REQUIRE.test(text)) text = REQUIRE_SHIM + text;
+    const builtins = requireBuiltins(text);
+    text = builtins.text;
+    if (builtins.changed || DEFINES_REQUIRE.test(text)) text = REQUIRE_SHIM + text;
     const out = names.has(path) ? join('dist', SHARED, `${names.get(path)}.js`) : path;
     files.set(relative('dist', out), await asciiComments(text, out));
   }

@@ -12,6 +12,7 @@ interface Metafile {
   outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
 }
 const build = (await import(join(repoRoot, 'scripts', 'build.mjs') as string)) as {
+  requireBuiltins(text: string): { text: string; changed: boolean };
   groupOf(input: string): string;
   chunkNames(metafile: Metafile, chunks: string[]): Map<string, string>;
 };
@@ -64,6 +65,49 @@ describe('chunk names', () => {
     };
     expect([...build.chunkNames(metafile, Object.keys(metafile.outputs)).values()].sort()).toEqual(['models.a-1', 'models.a-2']);
     expect(build.chunkNames(metafile, Object.keys(metafile.outputs)).get('dist/shared/chunk-2.js')).toBe('models.a-1');
+  });
+});
+
+describe("Node's modules by require", () => {
+  it('makes every form of import of a built-in a require at the top, and leaves other imports and strings alone', () => {
+    const chunk = [
+      'import {',
+      '  a',
+      '} from "./chunk.js";',
+      '',
+      '// node_modules/x/index.js',
+      'import * as os from "os";',
+      'import fs, { readFileSync as read } from "node:fs";',
+      'import {',
+      '  request,',
+      '  default as http2',
+      '} from "node:http";',
+      'import "node:process";',
+      'const s = `import { x } from "node:fs";`;',
+      'var y = 1;',
+      '',
+    ].join('\n');
+    const { text, changed } = build.requireBuiltins(chunk);
+    expect(changed).toBe(true);
+    expect(text).toBe(
+      [
+        'const os = require("os");',
+        'const fs = require("node:fs");',
+        'const { readFileSync: read } = fs;',
+        'const http2 = require("node:http");',
+        'const { request } = http2;',
+        'require("node:process");',
+        'import {',
+        '  a',
+        '} from "./chunk.js";',
+        '',
+        '// node_modules/x/index.js',
+        'const s = `import { x } from "node:fs";`;',
+        'var y = 1;',
+        '',
+      ].join('\n'),
+    );
+    expect(build.requireBuiltins('import { a } from "./b.js";\n')).toEqual({ text: 'import { a } from "./b.js";\n', changed: false });
   });
 });
 
