@@ -16,7 +16,7 @@ import { isTerminal, type EndEstimate } from '../src/jobs/status.js';
 import { estimateJobEnd, JOB_FILE_TAG } from '../src/jobs/estimate.js';
 import { createMlflowClient, type MlflowClient } from '../src/metrics/mlflow.js';
 import { trackingHttpUri } from '../src/metrics/azureml.js';
-import type { ArmObject } from '../src/jobs/api.js';
+import type { ArmObject } from '../src/azure/workspace-api.js';
 import { quick, report, stat, type Row } from './lib.js';
 
 async function arm(em: RunningEmulator, method: string, path: string, body?: unknown): Promise<ArmObject> {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { readLedger } from '../../src/report/ledger.js';
+import { readLedger } from '../../src/core/ledger.js';
 import { modelAliasTag, modelMetricTags } from '../../src/metrics/baseline.js';
 import { repoRoot, runAction, type RunResult } from '../harness/index.js';
 import { arm, ENVIRONMENT, genericRun, loggingCommand, putJob, startGateEmulator, waitForJob } from '../metrics/gate-emulator.js';

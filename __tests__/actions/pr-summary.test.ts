@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appendLedger, type LedgerEntry } from '../../src/report/ledger.js';
+import { appendLedger, type LedgerEntry } from '../../src/core/ledger.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { ACTIONS_BOT, OTHER_USER, SECONDARY_RATE_LIMIT, startGitHubFake, type GitHubFake } from '../helpers/github-fake.js';
 import { gateEntry, jobEntry, modelEntry, rolloutEntry } from '../report/fixtures.js';

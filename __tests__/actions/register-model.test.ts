@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { metricsFromModelTags, modelAliasTag } from '../../src/metrics/baseline.js';
-import { appendLedger } from '../../src/report/ledger.js';
+import { appendLedger } from '../../src/core/ledger.js';
 import { parseManifest, verifyManifest, verifyManifestAgainstFolder } from '../../src/models/manifest.js';
 import { runAction } from '../harness/index.js';
 import { emulatorEnv, startTestEmulator, workspaceWithExamples } from './support.js';

@@ -1,6 +1,6 @@
 /** Which answers of a managed online endpoint are the deployment's failures (pure). */
 import { describe, expect, it } from 'vitest';
-import { isFailedAnswer, isoDurationMs, isServerError } from '../../src/azure/online-endpoints.js';
+import { combinePoints, isFailedAnswer, isoDurationMs, isServerError, pointsOf, type MonitorResponse } from '../../src/azure/monitor.js';
 
 describe('the deployment failed the request', () => {
   it('5xx, 424 (model error), 408 (request timeout) and 429 (too many pending requests); not the caller\'s 4xx', () => {
@@ -20,5 +20,44 @@ describe('the deployment failed the request', () => {
     expect(isoDurationMs('PT1H')).toBe(3_600_000);
     expect(isoDurationMs('P1D')).toBeUndefined();
     expect(isoDurationMs(undefined)).toBeUndefined();
+  });
+});
+
+describe('the points of an Azure Monitor answer', () => {
+  // RequestsPerMinute split by status code as Azure answers it: dimension names in any case, one series per value.
+  const series = (code: string, data: Array<{ timeStamp: string; total?: number }>) => ({
+    metadatavalues: [
+      { name: { value: 'statusCodeClass' }, value: `${code[0]}xx` },
+      { name: { value: 'StatusCode' }, value: code },
+    ],
+    data,
+  });
+  const resp: MonitorResponse = {
+    interval: 'PT1M',
+    value: [
+      {
+        name: { value: 'RequestsPerMinute' },
+        timeseries: [
+          series('200', [{ timeStamp: '2026-01-01T00:00:00Z', total: 90 }, { timeStamp: '2026-01-01T00:01:00Z', total: 80 }, { timeStamp: 'not a time', total: 5 }]),
+          series('503', [{ timeStamp: '2026-01-01T00:00:00Z', total: 10 }, { timeStamp: '2026-01-01T00:01:00Z' }]),
+        ],
+      },
+      { name: { value: 'RequestLatency_P95' }, timeseries: [{ data: [{ timeStamp: '2026-01-01T00:00:00Z', total: 1 }] }] },
+    ],
+  };
+
+  it('keeps the points of one metric with a time, of the series whose (lower-cased) dimensions pass the filter', () => {
+    expect(pointsOf(resp, 'RequestsPerMinute').map((x) => x.at)).toEqual([Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:01:00Z'), Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:01:00Z')]);
+    expect(pointsOf(resp, 'RequestsPerMinute', isServerError).map((x) => x.p.total)).toEqual([10, undefined]);
+    expect(pointsOf(resp, 'Missing')).toEqual([]);
+  });
+
+  it('adds, averages or takes the largest, skipping points without the aggregation', () => {
+    const points = pointsOf(resp, 'RequestsPerMinute');
+    expect(combinePoints(points, 'total')).toBe(180);
+    expect(combinePoints(points, 'average')).toBeUndefined();
+    expect(combinePoints(points.map(({ p }) => ({ p: { ...p, maximum: p.total } })), 'maximum')).toBe(90);
+    expect(combinePoints(points.map(({ p }) => ({ p: { ...p, average: p.total } })), 'average')).toBe(60);
+    expect(combinePoints([], 'total')).toBeUndefined();
   });
 });

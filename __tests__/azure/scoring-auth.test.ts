@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedScoringAuth, refreshDueAt, score, scoreWithRetry, scoringScope, TOKEN_REFRESH_MARGIN_IN_MS, type ScoringSecret } from '../../src/azure/online-endpoints.js';
+import { cachedScoringAuth, refreshDueAt, score, scoreWithRetry, scoringScope, TOKEN_REFRESH_MARGIN_IN_MS, type ScoringSecret } from '../../src/azure/scoring.js';
 
 const H = 3600_000;
 

@@ -11,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { armPath, type ArmClient } from '../../src/azure/arm.js';
 import { resolveCloud } from '../../src/azure/cloud.js';
 import { createAzureContext, type AzureContext } from '../../src/azure/context.js';
-import { createTrafficRouter, OnlineEndpoints, score, scoringAuth, unwrapJson } from '../../src/azure/online-endpoints.js';
+import { OnlineEndpoints } from '../../src/azure/endpoints.js';
+import { score, scoringAuth, unwrapJson } from '../../src/azure/scoring.js';
 import { createWorkspaceApi } from '../../src/azure/workspace.js';
 import { jobStatus, waitForJob } from '../../src/jobs/wait.js';
 import { commitVersion, workspaceModelStore } from '../../src/models/versions.js';
 import { applyAction, systemClock, type RolloutProviders } from '../../src/rollout/providers.js';
 import { trafficStateEquals } from '../../src/rollout/traffic.js';
+import { createTrafficRouter } from '../../src/runs/deploy/rollout-adapters.js';
 import { haveRecordings, loadRecording, recordedJson, type RecordedEntry, type Scope } from './recordings.js';
 import { startReplayServer, type ReplayServer } from './replay-server.js';
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobIO } from '../../src/emulator/jobs/blob.js';
 import { SpecDocument } from '../../src/specs/document.js';
-import { planJob } from '../../src/specs/job.js';
+import { planJob } from '../../src/specs/job/index.js';
 import {
   BLOBSTORE_CONTAINER,
   createTestEnv,

@@ -192,6 +192,6 @@ describe('cancellationSignal', () => {
     expect(signal.aborted).toBe(false);
     (fake as unknown as InstanceType<typeof EventEmitter>).emit('SIGTERM');
     expect(signal.aborted).toBe(true);
-    expect((signal.reason as Error).message).toBe('The step was cancelled (SIGTERM).');
+    expect((signal.reason as Error).message).toBe('received SIGTERM: the workflow was cancelled');
   });
 });

@@ -8,22 +8,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
-import { metricGateMain, type GateLog } from '../../src/runs/metric-gate.js';
-import { readLedger } from '../../src/report/ledger.js';
+import { memoryIO } from '../../src/core/io.js';
+import { metricGateMain } from '../../src/runs/metric-gate.js';
+import { readLedger } from '../../src/core/ledger.js';
 
+/** What the flow printed and set, read back from an in-memory ActionIO. */
 function recorder() {
-  const out = { info: [] as string[], warnings: [] as Array<[string, string | undefined]>, errors: [] as Array<[string, string | undefined]>, outputs: {} as Record<string, string>, summary: '' };
-  const log: GateLog = {
-    info: (m) => out.info.push(m),
-    warning: (m, p) => out.warnings.push([m, p?.title]),
-    error: (m, p) => out.errors.push([m, p?.title]),
-    debug: () => undefined,
-    startGroup: () => undefined,
-    endGroup: () => undefined,
-    setOutput: (n, v) => void (out.outputs[n] = v),
-    writeSummary: async (html) => void (out.summary += html),
+  const io = memoryIO();
+  const out = {
+    get info() {
+      return io.messages('info');
+    },
+    get warnings() {
+      return io.lines.filter((l) => l.level === 'warning').map((l): [string, string | undefined] => [l.message, l.title]);
+    },
+    get errors() {
+      return io.lines.filter((l) => l.level === 'error').map((l): [string, string | undefined] => [l.message, l.title]);
+    },
+    outputs: io.outputs,
+    get summary() {
+      return io.summary;
+    },
   };
-  return { out, log };
+  return { out, io };
 }
 
 function setup(files: Record<string, string>) {
@@ -35,12 +42,12 @@ function setup(files: Record<string, string>) {
 
 async function run(inputs: Record<string, string>, files: Record<string, string>) {
   const { env } = setup(files);
-  const { out, log } = recorder();
+  const { out, io } = recorder();
   const reader = createInputReader(recordInputSource(inputs), { debug: () => undefined, setSecret: () => undefined });
   let error: unknown;
   let outcome;
   try {
-    outcome = await metricGateMain({ reader, env, log });
+    outcome = await metricGateMain({ reader, env, io });
   } catch (e) {
     error = e;
   }
@@ -111,8 +118,8 @@ describe('metric-gate flow', () => {
     const files = { ...METRICS, 'champion.json': '{"accuracy": 0.9, "loss": 0.25}' };
     const reader = createInputReader(recordInputSource({ 'metrics-file': 'metrics.json', baseline: 'file:champion.json', rules: 'loss <= baseline.los', 'fail-on-violation': 'false' }), { debug: () => undefined });
     const { env } = setup(files);
-    const { log } = recorder();
-    const outcome = await metricGateMain({ reader, env, log });
+    const { io } = recorder();
+    const outcome = await metricGateMain({ reader, env, io });
     expect(outcome.report.rules[0].reason).toBe("the baseline has no metric 'los'; did you mean 'loss'?");
   });
 });

@@ -4,7 +4,7 @@ import type { WorkflowRun } from '../../src/core/workflow-run.js';
 import { metricsFromModelTags, MODEL_SOURCE_JOB_TAG } from '../../src/metrics/baseline.js';
 import { buildLineage, gateFromLedger, MAX_METRIC_TAGS, parseMetricsInput } from '../../src/models/lineage.js';
 import { checkName, nameProblem } from '../../src/models/names.js';
-import type { LedgerEntry } from '../../src/report/ledger.js';
+import type { LedgerEntry } from '../../src/core/ledger.js';
 
 describe('names', () => {
   it.each([

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobStoreOnContainer } from '../../src/azure/blob.js';
 import { createSnapshotUploader } from '../../src/azure/workspace.js';
 import { startAzurite, type RunningAzurite } from '../../src/emulator/azurite.js';
-import { hashLocalModel } from '../../src/models/hash.js';
+import { snapshot } from '../../src/core/hash.js';
 import { blobListingHash, copyBlobs, listModelBlobs, sha256Blobs } from '../../src/models/blobs.js';
 import { containerTarget, createModelUploader, resolveUploadSettings, sasTarget, uploadLocalFiles, type BlobTarget } from '../../src/models/upload.js';
 
@@ -53,7 +53,7 @@ async function contents(prefix: string): Promise<Record<string, string>> {
 
 describe('uploadLocalFiles', () => {
   it('uploads every file intact: small ones in one request, large ones in blocks', async () => {
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     const r = await uploadLocalFiles(containerTarget(container), root, snap.files, 'up1', settings);
     expect(r.files).toBe(5);
     expect(r.bytes).toBe(snap.bytes);
@@ -66,7 +66,7 @@ describe('uploadLocalFiles', () => {
 
   it('reports progress and refuses bad settings', async () => {
     const seen: number[] = [];
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     await uploadLocalFiles(containerTarget(container), root, snap.files, 'up2', { ...settings, onProgress: (_b, n) => seen.push(n) });
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(() => resolveUploadSettings({ concurrency: 0 })).toThrowError(/concurrency must be an integer from 1 to 64/);
@@ -96,7 +96,7 @@ describe('uploadLocalFiles', () => {
         });
       },
     };
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     await expect(uploadLocalFiles(failing, root, snap.files, 'up3', settings)).rejects.toThrowError('block 3 lost');
     expect(await container.getBlobClient('up3/sub/deep/large.bin').exists()).toBe(false);
 
@@ -109,7 +109,7 @@ describe('uploadLocalFiles', () => {
     const sas = await container.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwl'), expiresOn: new Date(Date.now() + 600_000) });
     const url = new URL(sas);
     const target = await sasTarget(`${url.origin}${url.pathname}/pending/abc${url.search}`);
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     await uploadLocalFiles(target, root, snap.files, 'files', settings);
     expect(Object.keys(await contents('pending/abc/files')).sort()).toEqual(snap.files.map((f) => f.path).sort());
   });
@@ -120,7 +120,7 @@ describe('createModelUploader', () => {
     const store = createBlobStoreOnContainer(container, { name: 'workspaceblobstore', accountName: az.blob.accountName, containerName: 'models', containerUrl: container.url, credentialsType: 'AccountKey' });
     const ours = createModelUploader(async () => store, settings);
     const theirs = createSnapshotUploader(async () => store);
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
     expect(await ours.hasSnapshot(prefix, snap)).toBe(false);
     const r = await ours.upload(prefix, snap);
@@ -128,7 +128,7 @@ describe('createModelUploader', () => {
     expect(await theirs.hasSnapshot(prefix, snap)).toBe(true);
     expect(await ours.hasSnapshot(prefix, snap)).toBe(true);
 
-    const single = await hashLocalModel(join(root, 'large2.bin'));
+    const single = await snapshot(join(root, 'large2.bin'));
     const singlePrefix = `LocalUpload/${single.hash.slice(0, 32)}/${single.name}`;
     await theirs.upload(singlePrefix, single);
     expect(await ours.hasSnapshot(singlePrefix, single)).toBe(true);
@@ -140,7 +140,7 @@ describe('createModelUploader', () => {
 
 describe('blob listings', () => {
   it('lists a folder (without markers) or a single blob, hashes equal content equally, and hashes and copies files', async () => {
-    const a = await listModelBlobs(container, `LocalUpload/${(await hashLocalModel(root)).hash.slice(0, 32)}/${(await hashLocalModel(root)).name}`);
+    const a = await listModelBlobs(container, `LocalUpload/${(await snapshot(root)).hash.slice(0, 32)}/${(await snapshot(root)).name}`);
     const b = await listModelBlobs(container, 'up1/');
     expect(a.isFile).toBe(false);
     expect(a.files.map((f) => f.path)).toEqual(['empty.txt', 'large2.bin', 'small.json', 'sub/deep/large.bin', 'sub/exact.bin']);
@@ -155,7 +155,7 @@ describe('blob listings', () => {
     const c = await listModelBlobs(container, 'up2');
     expect(blobListingHash(c.files.filter((f) => f.path !== 'small.json'))).not.toBe(blobListingHash(a.files));
 
-    const snap = await hashLocalModel(root);
+    const snap = await snapshot(root);
     expect(await sha256Blobs(container, b.files, { concurrency: 2 })).toEqual(b.files.map((f) => snap.files.find((s) => s.path === f.path)!.sha256));
     await copyBlobs(container, b.files, containerTarget(container), 'copied');
     expect(await contents('copied')).toEqual(await contents('up1'));

@@ -1,12 +1,10 @@
-/** MLmodel validation, ARM flavors, Triton layout, the package manifest, and the local content hash. */
+/** MLmodel validation, ARM flavors, Triton layout and the package manifest. */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashLocalModel } from '../../src/models/hash.js';
 import { MANIFEST_SCHEMA, manifestSha256, parseManifest, serializeManifest, verifyManifest, verifyManifestAgainstFolder, type PackageManifest } from '../../src/models/manifest.js';
 import { armFlavors, parseMLmodel, validateModelFiles } from '../../src/models/validate.js';
-import { snapshot } from '../../src/specs/snapshot.js';
 
 const MLMODEL = `artifact_path: model
 flavors:
@@ -84,23 +82,6 @@ function tree(files: Record<string, string>): string {
   }
   return dir;
 }
-
-describe('local content hash', () => {
-  it('is exactly the snapshot of src/specs (files, ignore rules, hash)', async () => {
-    const cases: Array<Record<string, string>> = [
-      { 'a.txt': 'a', 'sub/b.bin': 'bb', 'sub/deeper/c': 'c', 'Z.txt': 'upper', 'é.txt': 'accent' },
-      { '.gitignore': '*.log\nbuild/\n', 'x.log': 'no', 'build/y': 'no', 'keep.txt': 'yes', '__pycache__/m.pyc': 'no', '.git/HEAD': 'no' },
-      { '.amlignore': 'secret.txt\n', '.gitignore': 'keep.txt\n', 'secret.txt': 's', 'keep.txt': 'k' },
-      { 'big.bin': 'x'.repeat(3 * 1024 * 1024 + 17) },
-    ];
-    for (const files of cases) {
-      const dir = tree(files);
-      expect(await hashLocalModel(dir)).toEqual(await snapshot(dir));
-    }
-    const dir = tree({ 'one.onnx': 'weights' });
-    expect(await hashLocalModel(join(dir, 'one.onnx'))).toEqual(await snapshot(join(dir, 'one.onnx')));
-  });
-});
 
 describe('package manifest', () => {
   const manifest: PackageManifest = {

@@ -6,7 +6,7 @@ import { ConfigurationError } from '../../src/core/errors.js';
 import { defaultHeader, readPrSummaryInputs } from '../../src/runs/inputs/pr-summary.js';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { collectReportData, parseReportInput, toTimeline, type ReportGate, type ReportJob, type ReportRollout } from '../../src/report/data.js';
-import { appendLedger, readLedger } from '../../src/report/ledger.js';
+import { appendLedger, readLedger } from '../../src/core/ledger.js';
 import { gateEntry, jobEntry, modelEntry, rolloutEntry, throughJson } from './fixtures.js';
 
 const reader = (values: Record<string, string>) => createInputReader(recordInputSource(values), { debug: () => {}, setSecret: () => {} });

@@ -9,7 +9,7 @@ import { evaluateRules } from '../../src/metrics/evaluate.js';
 import { buildGateReport } from '../../src/metrics/report.js';
 import { parseRules } from '../../src/metrics/rules.js';
 import { compactHistories } from '../../src/report/chart.js';
-import type { LedgerEntry } from '../../src/report/ledger.js';
+import type { LedgerEntry } from '../../src/core/ledger.js';
 import { createRollout, memoryStatusStore } from '../../src/rollout/run.js';
 import { createRolloutPlan } from '../../src/rollout/strategy.js';
 import { FakeEndpoint, fakeClock } from '../rollout/fakes.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHART_INIT, MAX_CHART_POINTS, mermaidNumber, renderHistoryChart, resampleHistory } from '../../src/report/chart.js';
 import { commentMarker, DEFAULT_MAX_LENGTH, GITHUB_COMMENT_LIMIT, isValidHeader, renderReport } from '../../src/report/comment.js';
 import { collectReportData, toReportGate, type ReportData, type ReportGate } from '../../src/report/data.js';
-import type { LedgerEntry } from '../../src/report/ledger.js';
+import type { LedgerEntry } from '../../src/core/ledger.js';
 import { deltaCell, directionFromName, directionsFromRules, metricRows } from '../../src/report/metrics-table.js';
 import { baselineMetrics, gateEntry, jobEntry, modelEntry, NOW, realisticLedger, rolloutEntry, RUN, throughJson } from './fixtures.js';
 import { fencedBlocks, inertProblems, outsideFences } from './inert.js';

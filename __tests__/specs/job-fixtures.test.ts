@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecDocument } from '../../src/specs/document.js';
-import { planJob, type AssetResolver } from '../../src/specs/job.js';
+import { planJob, type AssetResolver } from '../../src/specs/job/index.js';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { describeErrors, haveSharedFixtures, sharedFixtures, validatorFor } from '../helpers/swagger.js';
 

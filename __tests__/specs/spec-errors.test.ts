@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecDocument } from '../../src/specs/document.js';
-import { planJob } from '../../src/specs/job.js';
+import { planJob } from '../../src/specs/job/index.js';
 import { applyOverrides, parseOverrides } from '../../src/specs/overrides.js';
 import { deterministicJobName, JOB_NAME } from '../../src/specs/names.js';
 import { parseReference } from '../../src/specs/references.js';

@@ -1,1 +1,1 @@
-export const id=972;export const ids=[972];export const modules={3972:(a,r,t)=>{t.a(a,async(a,s)=>{try{t.r(r);var c=t(9114);var o=t(4473);var e=t(4552);const a=(0,c.ic)();await(0,o.Cs)("pr-summary",async()=>{await(0,e.q)({reader:a})});s()}catch(a){s(a)}},1)}};
+export const id=972;export const ids=[972];export const modules={3972:(a,r,t)=>{t.a(a,async(a,o)=>{try{t.r(r);var s=t(4473);var c=t(4552);await(0,s.CN)({name:"pr-summary",main:c.q});o()}catch(a){o(a)}},1)}};

@@ -1,10 +1,5 @@
 /** Entry of the pr-summary action. */
-import { createInputReader } from '../core/inputs.js';
-import { runAction } from '../core/runner.js';
+import { runEntry } from '../core/runner.js';
 import { prSummaryMain } from '../runs/pr-summary.js';
 
-const reader = createInputReader();
-
-await runAction('pr-summary', async () => {
-  await prSummaryMain({ reader });
-});
+await runEntry({ name: 'pr-summary', main: prSummaryMain });

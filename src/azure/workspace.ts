@@ -1,15 +1,14 @@
 /**
- * The workspace views job submission needs (src/jobs/api.ts), implemented over the ARM client
- * and the datastore's blob container — and a recorder with the same shape for dry runs, which
- * sends nothing and lists what would have been sent.
+ * The workspace views of src/azure/workspace-api.ts, implemented over the ARM client and the
+ * datastore's blob container — and a recorder with the same shape for dry runs, which sends
+ * nothing and lists what would have been sent.
  */
 import * as core from '@actions/core';
 import type { ArmClient } from './arm.js';
 import { withAzureOperation } from './errors.js';
 import { createBlobStoreOnContainer, type BlobStore } from './blob.js';
-import type { ArmObject, DatastoreInfo, PendingUpload, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from '../jobs/api.js';
-import type { AssetKind } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
+import type { ArmObject, AssetKind, DatastoreInfo, PendingUpload, RecordedRequest, SnapshotUploader, UploadResult, WorkspaceApi } from './workspace-api.js';
+import type { Snapshot } from '../core/hash.js';
 
 const enc = encodeURIComponent;
 

@@ -12,7 +12,6 @@
  * besides writing its own annotation: calling `setFailed` after `core.error` would print the
  * error twice.
  */
-import * as core from '@actions/core';
 import {
   classifyError,
   errorLocation,
@@ -20,30 +19,59 @@ import {
   redactSecrets,
   type ErrorKind,
 } from './errors.js';
+import { actionsInputSource, createInputReader, type InputReader, type InputSource } from './inputs.js';
+import { runnerIO, type ActionIO, type AnnotationProperties } from './io.js';
 import { createPostState, type PostState } from './state.js';
 
 export type ActionOutcome = 'success' | ErrorKind;
 
-/** The slice of `@actions/core` the runner uses (injectable for tests). */
-export interface RunnerLog {
-  error(message: string, properties?: core.AnnotationProperties): void;
-  warning(message: string, properties?: core.AnnotationProperties): void;
-  debug(message: string): void;
-  /** Marks the step failed without printing anything. */
-  markFailed(): void;
+/** What the runner needs of an {@link ActionIO} to report an error. */
+export type RunnerLog = Pick<ActionIO, 'error' | 'warning' | 'debug' | 'markFailed'>;
+
+/** What every flow's main and post step get from the entry. */
+export interface StepContext {
+  /** The step's inputs (`INPUT_<NAME>` on the runner). */
+  source: InputSource;
+  reader: InputReader;
+  io: ActionIO;
+  env: NodeJS.ProcessEnv;
+  /** Aborts when the runner cancels the step. */
+  abortSignal: AbortSignal;
 }
 
-export const actionsRunnerLog: RunnerLog = {
-  error: (m, p) => core.error(m, p),
-  warning: (m, p) => core.warning(m, p),
-  debug: (m) => core.debug(m),
-  markFailed: () => {
-    process.exitCode = core.ExitCode.Failure;
-  },
-};
+export interface Entry {
+  /** The action's name, as annotations title it. */
+  name: string;
+  main: (ctx: StepContext) => Promise<unknown>;
+  /** The post step, for actions whose action.yml has `runs.post` (the same bundle). */
+  post?: (ctx: StepContext) => Promise<unknown>;
+}
+
+/**
+ * The whole of an entry (src/actions/<name>.ts): builds the step's context on the runner, runs
+ * main — or post, when main already ran in this job (the runner calls the same bundle for both)
+ * — and reports what escapes.
+ */
+export async function runEntry(entry: Entry, io: ActionIO = runnerIO()): Promise<ActionOutcome> {
+  const ctx: StepContext = {
+    source: actionsInputSource,
+    reader: createInputReader(actionsInputSource, { debug: (m) => io.debug(m), setSecret: (s) => io.setSecret(s) }),
+    io,
+    env: process.env,
+    abortSignal: cancellationSignal(),
+  };
+  const { post } = entry;
+  if (post && io.state.isPost()) return runPost(entry.name, () => post(ctx).then(() => undefined), { log: io });
+  return runAction(entry.name, () => main(entry, ctx), { log: io, state: io.state });
+}
+
+async function main(entry: Entry, ctx: StepContext): Promise<void> {
+  await entry.main(ctx);
+}
 
 export interface RunOptions {
   log?: RunnerLog;
+  /** Where main records that it ran, so the post step knows it is the post step. */
   state?: PostState;
 }
 
@@ -61,7 +89,7 @@ export async function runAction(
   main: () => Promise<void>,
   options: RunOptions = {},
 ): Promise<ActionOutcome> {
-  const log = options.log ?? actionsRunnerLog;
+  const log = options.log ?? runnerIO();
   try {
     (options.state ?? createPostState()).markMain();
     await main();
@@ -77,7 +105,7 @@ export async function runPost(
   post: () => Promise<void>,
   options: RunPostOptions = {},
 ): Promise<ActionOutcome> {
-  const log = options.log ?? actionsRunnerLog;
+  const log = options.log ?? runnerIO();
   try {
     await post();
     return 'success';
@@ -98,7 +126,7 @@ function report(name: string, error: unknown, log: RunnerLog, fail: boolean): Er
   }
   message = redactSecrets(message);
 
-  const properties: core.AnnotationProperties = {
+  const properties: AnnotationProperties = {
     title: kind === 'user-error' ? `${name}: configuration error` : `${name} failed`,
   };
   if (where.file) {
@@ -154,7 +182,7 @@ function describeForDebug(error: unknown): string[] {
 export function cancellationSignal(target: Pick<NodeJS.Process, 'once'> = process): AbortSignal {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    target.once(signal, () => controller.abort(new Error(`The step was cancelled (${signal}).`)));
+    target.once(signal, () => controller.abort(new Error(`received ${signal}: the workflow was cancelled`)));
   }
   return controller.signal;
 }

@@ -7,6 +7,7 @@
  * secret in state: it is written to a file on the runner.
  */
 import * as core from '@actions/core';
+import { isObj } from './obj.js';
 
 /** Where state is kept. Default: `@actions/core` (`GITHUB_STATE` / `STATE_<name>`). */
 export interface StateStore {
@@ -96,22 +97,21 @@ export interface FlowState {
   forwarded: Record<string, Record<string, string>>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isTraffic = (v: unknown): v is Record<string, number> =>
-  isRecord(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
+  isObj(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
 
 export function isWorkspaceState(v: unknown): v is WorkspaceState {
-  return isRecord(v) && isString(v.subscriptionId) && isString(v.resourceGroup) && isString(v.workspaceName);
+  return isObj(v) && isString(v.subscriptionId) && isString(v.resourceGroup) && isString(v.workspaceName);
 }
 
 function isSubmittedJobState(v: unknown): v is SubmittedJobState {
-  return isRecord(v) && isWorkspaceState(v.workspace) && isString(v.jobName) && typeof v.settled === 'boolean';
+  return isObj(v) && isWorkspaceState(v.workspace) && isString(v.jobName) && typeof v.settled === 'boolean';
 }
 
 function isRolloutState(v: unknown): v is RolloutState {
   return (
-    isRecord(v) &&
+    isObj(v) &&
     isWorkspaceState(v.workspace) &&
     isString(v.endpointName) &&
     isTraffic(v.priorTraffic) &&
@@ -123,9 +123,9 @@ function isRolloutState(v: unknown): v is RolloutState {
 
 function isFlowState(v: unknown): v is FlowState {
   return (
-    isRecord(v) &&
-    isRecord(v.forwarded) &&
-    Object.values(v.forwarded).every((inputs) => isRecord(inputs) && Object.values(inputs).every((x) => typeof x === 'string'))
+    isObj(v) &&
+    isObj(v.forwarded) &&
+    Object.values(v.forwarded).every((inputs) => isObj(inputs) && Object.values(inputs).every((x) => typeof x === 'string'))
   );
 }
 

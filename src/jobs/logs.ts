@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/core-auth';
-import type { ArmObject } from './api.js';
+import type { ArmObject } from '../azure/workspace-api.js';
 
 export interface LogTail {
   name: string;

@@ -4,8 +4,8 @@
  * or reattach to the job that a first try of the same run attempt already created.
  */
 import { ConfigurationError } from '../core/errors.js';
-import type { JobPlan, PlannedAsset } from '../specs/job.js';
-import type { ArmObject, SnapshotUploader, WorkspaceApi } from './api.js';
+import type { JobPlan, PlannedAsset } from '../specs/job/index.js';
+import type { ArmObject, SnapshotUploader, WorkspaceApi } from '../azure/workspace-api.js';
 
 export interface SubmitLog {
   info(message: string): void;

@@ -3,7 +3,7 @@
  * and an abort signal for a cancelled workflow.
  */
 import { DEFAULT_POLL_SCHEDULE, isTerminal, nextPollDelay, type EndEstimate, type PollSchedule } from './status.js';
-import type { ArmObject } from './api.js';
+import type { ArmObject } from '../azure/workspace-api.js';
 
 export interface WaitOptions {
   timeoutMs?: number;

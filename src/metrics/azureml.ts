@@ -18,8 +18,8 @@ import { ConfigurationError } from '../core/errors.js';
 import type { MetricSet } from './evaluate.js';
 import { createMlflowClient, createMlflowRunSource, DEFAULT_CONCURRENCY, type MlflowClient, type MlflowClientOptions, type MlflowRun } from './mlflow.js';
 import { closestNames, nameListForMessage, quoteList, type MetricSource } from './source.js';
-
-type ArmObject = Record<string, unknown> & { id?: string; name?: string; properties?: Record<string, unknown> };
+import { isObj } from '../core/obj.js';
+import type { ArmObject } from '../azure/workspace-api.js';
 
 export interface AzureMlConnection {
   arm: Pick<ArmClient, 'tryGet' | 'get' | 'list' | 'workspaceId'>;
@@ -118,7 +118,7 @@ function str(v: unknown): string | undefined {
 }
 
 function record(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return isObj(v) ? v : undefined;
 }
 
 /** The Tracking service endpoint of a job, when Azure gave one. */

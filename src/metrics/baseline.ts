@@ -23,6 +23,7 @@ import { createAzureMlJobSource, type AzureMlConnection, type AzureMlJobSourceOp
 import { createFileSource } from './file.js';
 import { decodeMetricValue } from './mlflow.js';
 import { createStaticSource, type MetricSource } from './source.js';
+import type { ArmObject } from '../azure/workspace-api.js';
 
 /** Tag prefix of the metrics stored on a model version: `metric.accuracy` = `0.93`. */
 export const MODEL_METRIC_TAG_PREFIX = 'metric.';
@@ -132,8 +133,6 @@ export interface BaselineDeps {
   warning?: (message: string) => void;
   input?: string;
 }
-
-type ArmObject = Record<string, unknown> & { name?: string; properties?: Record<string, unknown> };
 
 function props(o: ArmObject | undefined): Record<string, unknown> {
   return (o?.properties ?? {}) as Record<string, unknown>;

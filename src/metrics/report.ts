@@ -4,8 +4,10 @@
  * and the verdict table for the job summary.
  *
  * Pure functions: data in, text out. Every string from outside (rule text, labels, metric names,
- * descriptions, reasons) is escaped for HTML and Markdown before it reaches the summary.
+ * descriptions, reasons) is escaped for HTML and Markdown before it reaches the summary, by the
+ * same escaper as the PR comment (src/core/escape.ts).
  */
+import { escapeText } from '../core/escape.js';
 import type { BoolExpr, CompareOp, Rule } from './rules.js';
 import type { ComparisonResult, MetricSet, RuleResult, Verdict } from './evaluate.js';
 
@@ -160,37 +162,6 @@ export function formatValue(v: number | undefined): string {
   const abs = Math.abs(v);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return v.toExponential(4).replace(/\.?0+e/, 'e');
   return String(Number(v.toPrecision(6)));
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-  '*': '&#42;',
-  _: '&#95;',
-  '[': '&#91;',
-  ']': '&#93;',
-  '|': '&#124;',
-  '\\': '&#92;',
-  '~': '&#126;',
-  '#': '&#35;',
-  '@': '&#64;',
-  '!': '&#33;',
-  ':': '&#58;',
-  '$': '&#36;',
-};
-
-/**
- * Escapes text from outside (rules, labels, names, messages) for a GitHub job summary or comment:
- * HTML special characters and every character Markdown, mentions, emoji shortcodes or math could
- * act on become character references, and line breaks become spaces (a blank line would end the
- * HTML block the table lives in).
- */
-export function escapeText(text: string): string {
-  return text.replace(/[&<>"'`*_[\]|\\~#@!:$]/g, (c) => ESCAPES[c]).replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 const VERDICT_LABEL: Record<Verdict, string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' };

@@ -7,7 +7,7 @@
  * is present in the {@link MetricSet} with `[]`; a metric the source does not have is absent;
  * a query that failed throws (it never turns into "no values").
  */
-import { closest } from '../specs/job.js';
+import { closest } from '../core/text.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 
 export type { MetricPoint, MetricSet } from './evaluate.js';

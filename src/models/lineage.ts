@@ -16,7 +16,8 @@
 import { lineageTags, type WorkflowRun } from '../core/workflow-run.js';
 import { ConfigurationError } from '../core/errors.js';
 import { MODEL_SOURCE_JOB_TAG, modelMetricTags } from '../metrics/baseline.js';
-import type { GateEntry, LedgerEntry } from '../report/ledger.js';
+import type { GateEntry, LedgerEntry } from '../core/ledger.js';
+import { isObj } from '../core/obj.js';
 
 export const SOURCE_TAG = 'azureml-actions.source';
 export const GATE_TAG = 'azureml-actions.gate';
@@ -36,10 +37,6 @@ export interface GateLineage {
   source: string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A metric value as the gate report and MLflow write them (numbers, "NaN", "Infinity"). */
 function metricNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
@@ -56,17 +53,17 @@ function metricNumber(v: unknown): number | undefined {
 export function gateFromLedger(entries: readonly LedgerEntry[]): GateLineage | undefined {
   const gate = [...entries].reverse().find((e): e is GateEntry & { action?: string } => e.kind === 'gate');
   if (!gate) return undefined;
-  const report = isRecord(gate.report) ? gate.report : {};
+  const report = isObj(gate.report) ? gate.report : {};
   const metrics: Record<string, number> = {};
-  if (isRecord(report.metrics)) {
+  if (isObj(report.metrics)) {
     for (const [name, summary] of Object.entries(report.metrics)) {
-      const last = isRecord(summary) ? metricNumber(summary.last) : metricNumber(summary);
+      const last = isObj(summary) ? metricNumber(summary.last) : metricNumber(summary);
       if (last !== undefined) metrics[name] = last;
     }
   }
-  const c = isRecord(report.counts) ? report.counts : undefined;
+  const c = isObj(report.counts) ? report.counts : undefined;
   const counts = c && ['passed', 'failed', 'skipped'].every((k) => typeof c[k] === 'number') ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : undefined;
-  const details = isRecord(report.source) && isRecord(report.source.details) ? report.source.details : undefined;
+  const details = isObj(report.source) && isObj(report.source.details) ? report.source.details : undefined;
   const jobName = typeof details?.jobName === 'string' ? details.jobName : undefined;
   return { passed: Boolean(gate.passed), ...(counts ? { counts } : {}), metrics, ...(jobName ? { jobName } : {}), source: String(gate.source ?? '') };
 }
@@ -76,7 +73,7 @@ export function gateFromLedger(entries: readonly LedgerEntry[]): GateLineage | u
  * `metrics` output has this shape; null values are skipped).
  */
 export function parseMetricsInput(value: unknown, input = 'metrics'): Record<string, number> {
-  if (!isRecord(value)) {
+  if (!isObj(value)) {
     throw new ConfigurationError(`Input '${input}' must be a JSON object of metric name → number, e.g. {"accuracy": 0.93}.`, { input });
   }
   const out: Record<string, number> = {};

@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { listFiles, sha256File } from '../azure/blob.js';
 import { mapWithConcurrency } from '../azure/concurrency.js';
+import { isObj } from '../core/obj.js';
 
 export const MANIFEST_SCHEMA = 'azureml-actions/model-package@1';
 
@@ -64,10 +65,6 @@ export function manifestSha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function fail(message: string): never {
   throw new ConfigurationError(`The model package manifest is not valid: ${message}.`);
 }
@@ -75,7 +72,7 @@ function fail(message: string): never {
 function checkFiles(v: unknown, where: string): ManifestFile[] {
   if (!Array.isArray(v)) fail(`${where} must be a list`);
   return v.map((f, i) => {
-    if (!isRecord(f) || typeof f.path !== 'string' || f.path === '' || typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0 || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
+    if (!isObj(f) || typeof f.path !== 'string' || f.path === '' || typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0 || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
       fail(`${where}[${i}] must be { path, size, sha256 } with a 64-digit hex sha256`);
     }
     return { path: f.path, size: f.size, sha256: f.sha256 };
@@ -92,10 +89,10 @@ export function parseManifest(input: string | unknown): PackageManifest {
       fail(`it is not JSON (${(e as Error).message})`);
     }
   }
-  if (!isRecord(v)) fail('it must be a JSON object');
+  if (!isObj(v)) fail('it must be a JSON object');
   if (v.schema !== MANIFEST_SCHEMA) fail(`schema is ${JSON.stringify(v.schema)}, expected "${MANIFEST_SCHEMA}"`);
   const m = v.model;
-  if (!isRecord(m) || typeof m.name !== 'string' || typeof m.type !== 'string' || typeof m.contentHash !== 'string' || typeof m.uri !== 'string') {
+  if (!isObj(m) || typeof m.name !== 'string' || typeof m.type !== 'string' || typeof m.contentHash !== 'string' || typeof m.uri !== 'string') {
     fail('model must have name, type, contentHash and uri');
   }
   const files = checkFiles(v.files, 'files');
@@ -104,8 +101,8 @@ export function parseManifest(input: string | unknown): PackageManifest {
     if (seen.has(f.path)) fail(`files lists ${f.path} twice`);
     seen.add(f.path);
   }
-  if (v.code !== undefined && isRecord(v.code) && v.code.kind === 'files') checkFiles(v.code.files, 'code.files');
-  if (!isRecord(v.lineage)) fail('lineage must be an object');
+  if (v.code !== undefined && isObj(v.code) && v.code.kind === 'files') checkFiles(v.code.files, 'code.files');
+  if (!isObj(v.lineage)) fail('lineage must be an object');
   return v as unknown as PackageManifest;
 }
 

@@ -18,10 +18,9 @@ import { sha256File, type BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { SnapshotUploader } from '../jobs/api.js';
+import type { SnapshotUploader } from '../azure/workspace-api.js';
 import { parseReference } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
-import { hashLocalModel } from './hash.js';
+import { snapshot, type Snapshot } from '../core/hash.js';
 import { readBlob } from './blobs.js';
 import {
   MANIFEST_SCHEMA,
@@ -158,7 +157,7 @@ export async function preparePackage(i: PackageInputs, deps: PackageDeps): Promi
       const { abs, display } = localPath(i.code, i.workspaceDir);
       const st = await stat(abs).catch(() => undefined);
       if (!st) throw new ConfigurationError(`Input 'code': ${display} does not exist.`, { input: 'code', hint: 'Give the folder with the scoring script (score.py with init() and run()).' });
-      const snap = await hashLocalModel(abs);
+      const snap = await snapshot(abs);
       if (snap.files.length === 0) throw new ConfigurationError(`Input 'code': ${display} holds no files.`, { input: 'code' });
       const paths = snap.files.map((f) => f.path);
       let scoringScript = i.scoringScript;

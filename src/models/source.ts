@@ -25,11 +25,10 @@ import type { BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { SnapshotUploader } from '../jobs/api.js';
+import type { SnapshotUploader } from '../azure/workspace-api.js';
 import { formatBytes } from '../jobs/submit.js';
 import { parseReference, ReferenceError } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
-import { hashLocalModel } from './hash.js';
+import { snapshot, type Snapshot } from '../core/hash.js';
 import { blobListingHash, copyBlobs, listModelBlobs, readBlob, sha256Blobs, type BlobListing } from './blobs.js';
 import { uploadLocalFile, uploadLocalFiles, type BlobTarget, type UploadSettings } from './upload.js';
 
@@ -409,7 +408,7 @@ async function resolveLocal(spec: Extract<ModelSourceSpec, { kind: 'local' }>, d
   }
   let snap: Snapshot;
   try {
-    snap = await hashLocalModel(spec.path);
+    snap = await snapshot(spec.path);
   } catch (e) {
     throw new ConfigurationError(`Input 'path': cannot read ${spec.display}: ${(e as Error).message}`, { input: 'path', cause: e });
   }

@@ -20,8 +20,8 @@ import type { BlockBlobClient, ContainerClient, StoragePipelineOptions } from '@
 import type { BlobStore } from '../azure/blob.js';
 import type { AbortSignalLike } from '../azure/retry.js';
 import { createSnapshotUploader } from '../azure/workspace.js';
-import type { SnapshotUploader, UploadResult } from '../jobs/api.js';
-import type { Snapshot } from '../specs/snapshot.js';
+import type { SnapshotUploader, UploadResult } from '../azure/workspace-api.js';
+import type { Snapshot } from '../core/hash.js';
 
 export interface UploadSettings {
   /** Requests in flight in total (small files and blocks). Default 8. */

@@ -11,6 +11,7 @@
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
+import { isObj } from '../core/obj.js';
 
 export type ModelType = 'custom_model' | 'mlflow_model' | 'triton_model';
 export const MODEL_TYPES: readonly ModelType[] = ['custom_model', 'mlflow_model', 'triton_model'];
@@ -29,10 +30,6 @@ export interface MLmodelInfo {
 }
 
 export const MLMODEL_FILE = 'MLmodel';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** MLflow stores signature inputs/outputs as JSON strings; decode them, keep anything else. */
 function decodeSpec(v: unknown, field: string, where: string): unknown {
@@ -55,26 +52,26 @@ export function parseMLmodel(text: string, where: string): MLmodelInfo {
     const pos = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
     throw new ConfigurationError(`${where} is not valid YAML${pos}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
-  if (!isRecord(doc)) {
+  if (!isObj(doc)) {
     throw new ConfigurationError(`${where} must be a YAML mapping (artifact_path, flavors, signature, …), got ${doc === null ? 'an empty file' : typeof doc}.`);
   }
   const hint = 'An MLflow model lists how it can be loaded under flavors, e.g. flavors: { python_function: { loader_module: mlflow.sklearn, … } }. Save the model with mlflow.<flavor>.save_model or log_model.';
   if (!('flavors' in doc) || doc.flavors === null || doc.flavors === undefined) {
     throw new ConfigurationError(`${where} has no 'flavors': an mlflow_model needs at least one flavor.`, { hint });
   }
-  if (!isRecord(doc.flavors)) throw new ConfigurationError(`${where}: 'flavors' must be a mapping of flavor name → settings.`, { hint });
+  if (!isObj(doc.flavors)) throw new ConfigurationError(`${where}: 'flavors' must be a mapping of flavor name → settings.`, { hint });
   const names = Object.keys(doc.flavors);
   if (names.length === 0) throw new ConfigurationError(`${where}: 'flavors' is empty; an mlflow_model needs at least one flavor.`, { hint });
   const flavors: Record<string, Record<string, unknown>> = {};
   for (const name of names) {
     const f = doc.flavors[name];
-    if (f !== null && !isRecord(f)) throw new ConfigurationError(`${where}: flavor '${name}' must be a mapping of settings, got ${JSON.stringify(f)}.`, { hint });
+    if (f !== null && !isObj(f)) throw new ConfigurationError(`${where}: flavor '${name}' must be a mapping of settings, got ${JSON.stringify(f)}.`, { hint });
     flavors[name] = (f ?? {}) as Record<string, unknown>;
   }
   let signature: MLmodelSignature | undefined;
   if ('signature' in doc && doc.signature !== null && doc.signature !== undefined) {
     const s = doc.signature;
-    if (!isRecord(s)) throw new ConfigurationError(`${where}: 'signature' must be a mapping with inputs (and optionally outputs and params).`);
+    if (!isObj(s)) throw new ConfigurationError(`${where}: 'signature' must be a mapping with inputs (and optionally outputs and params).`);
     if (s.inputs === undefined || s.inputs === null || s.inputs === '') {
       throw new ConfigurationError(`${where} has a 'signature' without 'inputs': a signature must describe the model's inputs.`, {
         hint: 'Infer it with mlflow.models.infer_signature(X, y) when saving the model, or remove the signature.',

@@ -10,8 +10,8 @@
 import type { MetricPoint, MetricSet } from '../metrics/evaluate.js';
 import { formatValue } from '../metrics/report.js';
 import type { ReportGate } from './data.js';
-import { code, escapeText, mermaidLabel } from './escape.js';
-import type { MetricHistories } from './ledger.js';
+import { code, escapeText, mermaidLabel } from '../core/escape.js';
+import type { MetricHistories } from '../core/ledger.js';
 import { directionsFromRules } from './metrics-table.js';
 
 export const MAX_CHART_POINTS = 50;

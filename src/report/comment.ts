@@ -20,7 +20,7 @@ import { formatValue } from '../metrics/report.js';
 import { explainRule } from '../metrics/report.js';
 import { renderGateCharts } from './chart.js';
 import { isEmptyReport, type ReportData, type ReportGate, type ReportJob, type ReportModel } from './data.js';
-import { code, escapeText, fencedBlock, link, safeUrl } from './escape.js';
+import { code, escapeText, fencedBlock, link, safeUrl } from '../core/escape.js';
 import { renderMetricTable, VERDICT_CELL } from './metrics-table.js';
 import { renderRollout, renderRolloutEvents, rolloutStatusLabel } from './rollout.js';
 

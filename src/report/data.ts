@@ -9,7 +9,8 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { GateReport, GateRuleReport, MetricSummary } from '../metrics/report.js';
 import type { RolloutTimeline } from '../rollout/timeline.js';
-import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from './ledger.js';
+import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from '../core/ledger.js';
+import { isObj, type Obj } from '../core/obj.js';
 
 export interface ReportJob {
   name: string;
@@ -59,9 +60,6 @@ export interface ReportData {
 
 export type ReportInputName = 'jobs' | 'gate-reports' | 'models' | 'rollouts';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
 

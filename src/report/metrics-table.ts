@@ -9,7 +9,7 @@
 import { formatValue, type GateRuleReport } from '../metrics/report.js';
 import { metricsOf, parseRule, type BoolExpr, type NumExpr } from '../metrics/rules.js';
 import type { ReportGate } from './data.js';
-import { code, escapeText } from './escape.js';
+import { code, escapeText } from '../core/escape.js';
 
 export type Direction = 'higher' | 'lower' | 'unknown';
 export type MetricVerdict = 'passed' | 'failed' | 'skipped';

@@ -6,10 +6,9 @@
 import { formatDuration } from '../core/inputs.js';
 import type { TimelineCheck, TimelineStage } from '../rollout/timeline.js';
 import type { ReportRollout } from './data.js';
-import { code, escapeText } from './escape.js';
+import { code, escapeText } from '../core/escape.js';
+import { isObj, type Obj } from '../core/obj.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 const STATUS: Record<string, string> = {

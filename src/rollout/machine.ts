@@ -28,6 +28,7 @@ import { countCheck, judgeHealth, type CheckVerdict, type Signals } from './heal
 export const PROBE_CHECK_INTERVAL_MS = 2000;
 import type { RolloutPlan } from './strategy.js';
 import { copyTrafficState, formatTrafficState, nextTraffic, trafficPercent, trafficProblems, trafficStateEquals, trafficTotal, type TrafficState } from './traffic.js';
+import { isObj } from '../core/obj.js';
 
 export const PHASES = [
   'Initializing',
@@ -220,14 +221,13 @@ export function createRolloutStatus(deployment: string, now: number, options: { 
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isTrafficMap = (v: unknown) => isObject(v) && Object.values(v).every((n) => typeof n === 'number');
-const isTrafficState = (v: unknown) => v === undefined || (isObject(v) && isTrafficMap(v.traffic) && isTrafficMap(v.mirror));
+const isTrafficMap = (v: unknown) => isObj(v) && Object.values(v).every((n) => typeof n === 'number');
+const isTrafficState = (v: unknown) => v === undefined || (isObj(v) && isTrafficMap(v.traffic) && isTrafficMap(v.mirror));
 
 /** Shape check for a status read back from storage. */
 export function isRolloutStatus(v: unknown): v is RolloutStatus {
   return (
-    isObject(v) &&
+    isObj(v) &&
     v.version === 1 &&
     typeof v.deployment === 'string' &&
     typeof v.phase === 'string' &&

@@ -2,43 +2,32 @@
  * deploy: main and post steps. Translates the endpoint and deployment files, checks everything
  * before any change (endpoint state, prior traffic as the rollback point, names, traffic
  * arithmetic), then drives the staged rollout (src/rollout) over the Azure providers
- * (src/azure/online-endpoints.ts). The post step rolls back a rollout the workflow cancelled.
+ * (src/runs/deploy/rollout-adapters.ts). The post step rolls back a rollout the workflow cancelled.
  */
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import { createBlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
-import {
-  createDeploymentOps,
-  createMonitorSignals,
-  createProbeDriver,
-  createProvisioner,
-  createSmokeTester,
-  createTrafficRouter,
-  DEFAULT_READY_TIMEOUT_IN_MS,
-  OnlineEndpoints,
-  scoringAuth,
-  scoringScope,
-  trafficOf,
-  type ArmResource,
-} from '../azure/online-endpoints.js';
+import { DEFAULT_READY_TIMEOUT_IN_MS, OnlineEndpoints, trafficOf, type ArmResource } from '../azure/endpoints.js';
+import { scoringAuth, scoringScope } from '../azure/scoring.js';
 import { createSnapshotUploader, createWorkspaceApi } from '../azure/workspace.js';
 import { ConfigurationError, errorMessage } from '../core/errors.js';
 import { withAzureOperation } from '../azure/errors.js';
 import { readDeployInputs, type DeploySettings } from './inputs/deploy.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
-import type { PostState } from '../core/state.js';
+import { escapeText } from '../core/escape.js';
+import type { ActionIO, ActionLog } from '../core/io.js';
 import { ensureAsset } from '../jobs/submit.js';
-import { printUntrusted } from '../report/untrusted-log.js';
-import { appendLedger } from '../report/ledger.js';
+import { printUntrusted } from '../core/untrusted-log.js';
+import { appendLedger } from '../core/ledger.js';
 import { fileStatusStore, rollbackOnCancel, runRollout, type RolloutResult } from '../rollout/run.js';
 import type { RolloutProviders } from '../rollout/providers.js';
 import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
 import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
 import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
 import { recoverInterruptedRollout, rolloutTags, type Recovery } from './deploy/resume.js';
-import { assertValidTraffic, formatTrafficState, trafficPercent } from '../rollout/traffic.js';
+import { createDeploymentOps, createMonitorSignals, createProbeDriver, createProvisioner, createSmokeTester, createTrafficRouter } from './deploy/rollout-adapters.js';
+import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
 import { SpecDocument } from '../specs/document.js';
@@ -47,12 +36,13 @@ import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
 
 export interface DeployDeps {
   reader: InputReader;
-  state: PostState;
+  io: ActionIO;
   env?: Record<string, string | undefined>;
   abortSignal?: AbortSignal;
 }
 
 interface Target {
+  io: ActionIO;
   ctx: AzureContext;
   eps: OnlineEndpoints;
   endpointName: string;
@@ -139,14 +129,16 @@ function scoringTimeout(deploymentBody: ArmResource | undefined): number {
 }
 
 /** The endpoint client of a rollout: waits for a busy endpoint at most max-duration. */
-function endpointsFor(ctx: AzureContext, plan: RolloutPlan): OnlineEndpoints {
-  return new OnlineEndpoints(ctx.arm, { log: core.info, readyTimeoutInMs: Math.min(DEFAULT_READY_TIMEOUT_IN_MS, plan.maxDurationInMs) });
+function endpointsFor(ctx: AzureContext, plan: RolloutPlan, log: ActionLog): OnlineEndpoints {
+  return new OnlineEndpoints(ctx.arm, { log: (m) => log.info(m), readyTimeoutInMs: Math.min(DEFAULT_READY_TIMEOUT_IN_MS, plan.maxDurationInMs) });
 }
 
 /** Timeline events in the log; warnings as annotations. */
-function logEvent(e: { phase: string; kind: string; message: string }): void {
-  if (e.kind === 'warning') core.warning(`[${e.phase}] ${e.message}`);
-  else core.info(`[${e.phase}] ${e.message}`);
+function eventLogger(log: ActionLog): (e: { phase: string; kind: string; message: string }) => void {
+  return (e) => {
+    if (e.kind === 'warning') log.warning(`[${e.phase}] ${e.message}`);
+    else log.info(`[${e.phase}] ${e.message}`);
+  };
 }
 
 function statusPath(env: Record<string, string | undefined>, endpoint: string, deployment: string): string {
@@ -156,7 +148,7 @@ function statusPath(env: Record<string, string | undefined>, endpoint: string, d
 function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmResource, deploymentBody: ArmResource | undefined, abortSignal?: AbortSignal): RolloutProviders {
   const authMode = String(ep.properties?.authMode ?? 'Key');
   // aad_token endpoints are scored with the workflow's own Entra token for https://ml.azure.com.
-  const auth = scoringAuth(t.eps, t.endpointName, authMode, core.setSecret, { credential: t.ctx.credential, scope: scoringScope(t.ctx.cloud.name) });
+  const auth = scoringAuth(t.eps, t.endpointName, authMode, (secret) => t.io.setSecret(secret), { credential: t.ctx.credential, scope: scoringScope(t.ctx.cloud.name) });
   let scoringUri = String(ep.properties?.scoringUri ?? '');
   const uri = async () => {
     if (!scoringUri) scoringUri = String((await t.eps.getEndpoint(t.endpointName))?.properties?.scoringUri ?? '');
@@ -169,8 +161,8 @@ function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmRe
     signals: createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
     deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring),
   };
-  if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, core.info);
-  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, core.info, scoring);
+  if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, (m) => t.io.info(m));
+  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, (m) => t.io.info(m), scoring);
   if (plan.probeRps > 0 && probeBody) providers.probe = createProbeDriver(uri, auth, probeBody);
   return providers;
 }
@@ -187,47 +179,82 @@ async function ensureEndpoint(t: Target, abortSignal?: AbortSignal): Promise<Arm
   if (!ep) {
     if (!t.endpointPlan) missingEndpoint(t);
     const ws = await t.ctx.arm.get<ArmResource>('');
-    core.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
+    t.io.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
     ep = await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
   }
   return t.eps.waitReady(t.endpointName, abortSignal);
 }
 
+/** What preflight found: the deployment to roll out, the rollback point, and where the rollout's status is kept. */
+interface Preflight {
+  planned: DeploymentPlan & { deploymentName: string };
+  existing?: ArmResource;
+  prior: TrafficState;
+  path: string;
+  kubernetes: boolean;
+  /** An earlier try of this workflow run promoted the deployment already. */
+  promotedEarlier?: Extract<Recovery, { kind: 'promoted' }>;
+}
+
 export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   const env = deps.env ?? process.env;
+  const { io } = deps;
   const run = readWorkflowRun(env);
   const s = readDeployInputs(deps.reader, run.workspace);
-  let endpointPlan: EndpointPlan | undefined;
   const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint') : undefined;
-  if (endpointDoc) endpointPlan = planEndpoint(endpointDoc);
+  const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : undefined;
   const { ctx, azure } = await connect(deps.reader, env);
-  const eps = endpointsFor(ctx, s.plan);
-  const t: Target = { ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
+  const eps = endpointsFor(ctx, s.plan, io);
+  const t: Target = { io, ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
 
   // Everything that can be refused is checked before anything changes.
-  core.startGroup('Preflight');
+  const pre = await io.group('Preflight', () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
+  if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+  const ep = await ensureEndpoint(t, deps.abortSignal);
+  await createAssets(t, pre.planned);
+
+  const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+  const saved = { workspace, endpointName: t.endpointName, priorTraffic: pre.prior.traffic, priorMirrorTraffic: pre.prior.mirror, deploymentName: pre.planned.deploymentName, machine: { statusPath: pre.path } };
+  io.state.saveRollout({ ...saved, settled: false });
+  // The run and the rollback point go on the new deployment, for a re-run after a dead runner (resume.ts).
+  const deploymentBody: ArmResource = { location: ep.location, ...pre.planned.body, tags: { ...((pre.planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, pre.prior) } };
+  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
+  const result = await runRollout(s.plan, providers, {
+    deployment: pre.planned.deploymentName,
+    kubernetes: pre.kubernetes,
+    store: fileStatusStore(pre.path),
+    abortSignal: deps.abortSignal,
+    onEvent: eventLogger(io),
+  });
+  io.state.saveRollout({ ...saved, settled: true });
+  await report(result, t, ep);
+  if (result.outcome !== 'promoted') {
+    throw new Error(`rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`);
+  }
+  return result;
+}
+
+/** The checks before any change: the deployment planned, the endpoint's traffic as the rollback point, an interrupted rollout of this run resumed. */
+async function preflight(t: Target, s: DeploySettings, env: Record<string, string | undefined>, run: ReturnType<typeof readWorkflowRun>, endpointDoc: SpecDocument | undefined, abortSignal?: AbortSignal): Promise<Preflight> {
+  const { io, eps, endpointPlan } = t;
   const planned = await planNewDeployment(t, s);
-  if (s.manifest !== undefined) core.info(await verifyDeploymentManifest(ctx, s.manifest, planned, deps.abortSignal));
+  if (s.manifest !== undefined) io.info(await verifyDeploymentManifest(t.ctx, s.manifest, planned, abortSignal));
   const existing = await eps.getEndpoint(t.endpointName);
   if (!existing && !endpointPlan) missingEndpoint(t);
-  let prior = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
+  let prior: TrafficState = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
   const path = statusPath(env, t.endpointName, planned.deploymentName);
+  const takesTraffic = (p: TrafficState) => trafficPercent(p.traffic, planned.deploymentName) > 0 || trafficPercent(p.mirror ?? {}, planned.deploymentName) > 0;
   // The new deployment takes traffic already: an interrupted rollout of this workflow run?
-  let promotedEarlier: Extract<Recovery, { kind: 'promoted' }> | undefined;
-  if (trafficPercent(prior.traffic, planned.deploymentName) > 0 || trafficPercent(prior.mirror ?? {}, planned.deploymentName) > 0) {
+  if (takesTraffic(prior)) {
     const stored = await fileStatusStore(path).load();
     if (stored && stored.deployment === planned.deploymentName && !isTerminal(stored.phase) && stored.prior) {
-      core.info(`Resuming the interrupted rollout of ${planned.deploymentName} (${path}); its rollback point: ${formatTrafficState(stored.prior)}`);
+      io.info(`Resuming the interrupted rollout of ${planned.deploymentName} (${path}); its rollback point: ${formatTrafficState(stored.prior)}`);
       prior = stored.prior;
     } else {
-      const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, core.info);
+      const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, (m) => io.info(m));
       if (recovered?.kind === 'restored') prior = recovered.prior;
-      else if (recovered) promotedEarlier = recovered;
+      else if (recovered && existing) return { planned, existing, prior, path, kubernetes: false, promotedEarlier: recovered };
     }
-  }
-  if (promotedEarlier && existing) {
-    core.endGroup();
-    return finishPromotedEarlier(t, s, planned.deploymentName, promotedEarlier, existing);
   }
   if (endpointDoc && endpointPlan?.declaredTraffic) {
     const names = existing ? (await eps.listDeployments(t.endpointName)).map((d) => String(d.name)) : [];
@@ -235,48 +262,29 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   }
   const kubernetes = Boolean(existing?.properties?.compute);
   assertValidTraffic(prior, { kubernetes });
-  if (trafficPercent(prior.traffic, planned.deploymentName) > 0 || trafficPercent(prior.mirror ?? {}, planned.deploymentName) > 0) {
+  if (takesTraffic(prior)) {
     throw new ConfigurationError(`deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`, {
       input: s.deploymentName ? 'deployment-name' : s.deploymentFile ? 'deployment-file' : 'model',
       hint: 'give the new deployment another name (deployment-name)',
     });
   }
   if (kubernetes && s.plan.mirrorPercent > 0) throw new ConfigurationError('mirror traffic is not supported on Kubernetes endpoints', { input: 'mirror-percent' });
-  core.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
-  core.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
-  core.endGroup();
+  io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
+  io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
+  return { planned, existing, prior, path, kubernetes };
+}
 
-  const ep = await ensureEndpoint(t, deps.abortSignal);
-  // Uploads and anonymous assets (model, code, environment) the deployment points at.
-  const api = createWorkspaceApi(ctx.arm);
-  const uploader = createSnapshotUploader(() => createBlobStore(ctx));
+/** Uploads and anonymous assets (model, code, environment) the deployment points at. */
+async function createAssets(t: Target, planned: DeploymentPlan): Promise<void> {
+  const api = createWorkspaceApi(t.ctx.arm);
+  const uploader = createSnapshotUploader(() => createBlobStore(t.ctx));
   for (const up of planned.uploads) {
     if (planned.assets.some((a) => a.upload === up)) continue;
     if (!(await uploader.hasSnapshot(up.datastorePath, up.snapshot))) await uploader.upload(up.datastorePath, up.snapshot);
   }
   const stats = { files: 0, bytes: 0, reused: 0 };
   const order = { codes: 0, environments: 1, models: 1, components: 2 } as const;
-  for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, { info: core.info, debug: core.debug }, stats);
-
-  const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
-  deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: false, machine: { statusPath: path } });
-
-  // The run and the rollback point go on the new deployment, for a re-run after a dead runner (resume.ts).
-  const deploymentBody: ArmResource = { location: ep.location, ...planned.body, tags: { ...((planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, prior) } };
-  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
-  const result = await runRollout(s.plan, providers, {
-    deployment: planned.deploymentName,
-    kubernetes,
-    store: fileStatusStore(path),
-    abortSignal: deps.abortSignal,
-    onEvent: logEvent,
-  });
-  deps.state.saveRollout({ workspace, endpointName: t.endpointName, priorTraffic: prior.traffic, priorMirrorTraffic: prior.mirror, deploymentName: planned.deploymentName, settled: true, machine: { statusPath: path } });
-  await report(result, t, ep);
-  if (result.outcome !== 'promoted') {
-    throw new Error(`rollout of ${planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`);
-  }
-  return result;
+  for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, t.io, stats);
 }
 
 /**
@@ -301,7 +309,7 @@ async function finishPromotedEarlier(t: Target, s: DeploySettings, deployment: s
     for (const name of r.leftovers) {
       await ops.delete(name).then(
         () => status.timeline.push({ at: Date.now(), phase: 'Succeeded', kind: 'cleanup', message: `deleted old deployment '${name}'` }),
-        (e: unknown) => core.warning(`could not delete old deployment '${name}': ${errorMessage(e)}`),
+        (e: unknown) => t.io.warning(`could not delete old deployment '${name}': ${errorMessage(e)}`),
       );
     }
   }
@@ -311,43 +319,41 @@ async function finishPromotedEarlier(t: Target, s: DeploySettings, deployment: s
 }
 
 async function report(result: RolloutResult, t: Target, ep: ArmResource): Promise<void> {
+  const { io } = t;
   showProvisionLogs(result);
   const scoring = String(ep.properties?.scoringUri ?? '');
-  core.setOutput('status', result.outcome);
-  core.setOutput('deployment-name', result.deployment);
-  core.setOutput('scoring-uri', scoring);
-  core.setOutput('traffic', JSON.stringify(result.traffic ?? {}));
-  core.setOutput('timeline', JSON.stringify(result.timeline));
-  core.startGroup('Rollout timeline');
-  for (const line of formatTimeline(result.timeline)) core.info(line);
-  core.endGroup();
+  io.setOutput('status', result.outcome);
+  io.setOutput('deployment-name', result.deployment);
+  io.setOutput('scoring-uri', scoring);
+  io.setOutput('traffic', JSON.stringify(result.traffic ?? {}));
+  io.setOutput('timeline', JSON.stringify(result.timeline));
+  await io.group('Rollout timeline', async () => {
+    for (const line of formatTimeline(result.timeline)) io.info(line);
+  });
   appendLedger({ kind: 'rollout', action: 'deploy', endpoint: t.endpointName, deployment: result.deployment, status: result.outcome, timeline: result.timeline });
-  const rows = result.timeline.stages.map((st) => [st.name, `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), st.result]);
-  await core.summary
-    .addHeading(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`, 3)
-    .addTable([[{ data: 'stage', header: true }, { data: 'weight', header: true }, { data: 'checks', header: true }, { data: 'result', header: true }], ...rows])
-    .addRaw(result.reason ? `Reason: ${result.reason}` : '', true)
-    .write()
-    .catch(() => undefined);
+  const rows = result.timeline.stages.map((st) => [escapeText(st.name), `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), escapeText(st.result)]);
+  const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+  await io.appendSummary(`<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>\n${table}\n${result.reason ? `Reason: ${escapeText(result.reason)}` : ''}\n`).catch(() => undefined);
 }
 
 /** Post step: roll back a rollout the workflow cancelled (or whose main step died). */
 export async function deployPost(deps: DeployDeps): Promise<void> {
-  const saved = deps.state.loadRollout();
+  const { io } = deps;
+  const saved = io.state.loadRollout();
   if (!saved || saved.settled) return;
   const env = deps.env ?? process.env;
   const path = (saved.machine as { statusPath?: string } | undefined)?.statusPath;
   if (!path) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
   const { ctx } = await connect(deps.reader, env, saved.workspace);
-  const eps = endpointsFor(ctx, s.plan);
-  const t: Target = { ctx, eps, endpointName: saved.endpointName };
+  const eps = endpointsFor(ctx, s.plan, io);
+  const t: Target = { io, ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);
   if (!ep) return;
   const plan = readRolloutPlan(deps.reader);
-  core.info(`The workflow stopped during the rollout of ${saved.deploymentName} on ${saved.endpointName}: restoring the prior traffic.`);
-  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, undefined), { store: fileStatusStore(path), onEvent: logEvent });
+  io.info(`The workflow stopped during the rollout of ${saved.deploymentName} on ${saved.endpointName}: restoring the prior traffic.`);
+  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, undefined), { store: fileStatusStore(path), onEvent: eventLogger(io) });
   if (!result) return;
   await report(result, t, ep);
-  core.info(`Rollout ${result.outcome}: traffic ${result.traffic ? formatTrafficState(result.traffic) : 'unknown'}`);
+  io.info(`Rollout ${result.outcome}: traffic ${result.traffic ? formatTrafficState(result.traffic) : 'unknown'}`);
 }

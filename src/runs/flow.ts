@@ -7,31 +7,30 @@
  * Each stage is the same module as the separate action (submitJobMain, metricGateMain,
  * registerModelMain, deployMain, prSummaryMain), run in this process over an InputReader whose
  * source maps the root inputs onto the stage's (src/runs/flow/stages.ts), plus what an earlier stage
- * produced (the job name, the model reference). Each stage writes its own output file; its
- * outputs are published under namespaced names. A stage that fails stops the stages that depend
+ * produced (the job name, the model reference). Each stage gets its own {@link stageIO}: its
+ * outputs stay with the flow, which publishes them under namespaced names. A stage that fails stops the stages that depend
  * on it, pr-summary still reports, and the step then fails with the first error. The post step
  * runs submit-job's post (cancel the job) and deploy's post (roll back the traffic).
  */
-import * as core from '@actions/core';
 import { createAzureContext, readAzureInputs } from '../azure/context.js';
 import { deployPost, deployMain } from './deploy.js';
 import { ConfigurationError, errorLocation, errorMessage, isUserError } from '../core/errors.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import { createInputReader, recordInputSource, type InputReader, type InputSource } from '../core/inputs.js';
-import { StateKeys, type FlowState, type PostState } from '../core/state.js';
+import { StateKeys, type FlowState } from '../core/state.js';
+import { stageIO, type ActionIO, type ActionLog } from '../core/io.js';
 import { submitJobMain, submitJobPost } from './submit-job.js';
 import { metricGateMain } from './metric-gate.js';
 import { registerModelMain } from './register-model.js';
 import { moveAliases, workspaceModelStore } from '../models/versions.js';
 import { prSummaryMain } from './pr-summary.js';
-import { captureOutputs } from './flow/outputs.js';
 import { readFlowInputs, type FlowSettings } from './inputs/flow.js';
 import { rootOutputName, STAGE_INPUTS, STAGES, stageInputs, type Stage } from './flow/stages.js';
 
 export interface FlowDeps {
   /** The root action's inputs (default: `@actions/core`). */
   source: InputSource;
-  state: PostState;
+  io: ActionIO;
   env?: NodeJS.ProcessEnv;
   abortSignal?: AbortSignal;
 }
@@ -76,143 +75,183 @@ function formatMs(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export async function flowMain(deps: FlowDeps): Promise<FlowOutcome> {
-  const env = deps.env ?? process.env;
-  const run = readWorkflowRun(env);
-  const settings: FlowSettings = readFlowInputs(createInputReader(deps.source), run);
-  const abortSignal = deps.abortSignal;
-  const forwarded: FlowState['forwarded'] = {};
-  const results = {} as Record<Stage, StageResult>;
-  const published: Record<string, string> = {};
-  let firstError: Error | undefined;
+/** One run of the flow: the stages' results so far, and the outputs published. */
+class FlowRun {
+  readonly results = {} as Record<Stage, StageResult>;
+  readonly published: Record<string, string> = {};
+  readonly forwarded: FlowState['forwarded'] = {};
+  firstError: Error | undefined;
 
-  const publish = (stage: Stage, outputs: Record<string, string>) => {
+  constructor(
+    readonly deps: FlowDeps,
+    readonly settings: FlowSettings,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get io(): ActionIO {
+    return this.deps.io;
+  }
+
+  cancelled(): boolean {
+    return this.deps.abortSignal?.aborted === true;
+  }
+
+  publish(name: string, value: string): void {
+    this.published[name] = value;
+    this.io.setOutput(name, value);
+  }
+
+  skip(stage: Stage, reason: string): void {
+    this.results[stage] = { status: 'skipped', reason, outputs: {} };
+    this.io.info(`⏭️ ${stage}: skipped — ${reason}.`);
+  }
+
+  /** Runs a stage over its own inputs and IO; a failure is kept (reported once, at the end), not thrown. */
+  async run(stage: Stage, fn: (reader: InputReader, io: ActionIO) => Promise<unknown>, stageForwarded: Record<string, string> = {}): Promise<StageResult> {
+    this.forwarded[stage] = stageForwarded;
+    this.io.state.save(StateKeys.flow, { forwarded: this.forwarded });
+    this.io.info('');
+    this.io.info(`━━━ ${stage} ━━━`);
+    const started = Date.now();
+    const outputs: Record<string, string> = {};
+    let error: unknown;
+    let failed = false;
+    try {
+      await fn(stageReader(stage, this.deps.source, stageForwarded), stageIO(this.io, outputs));
+    } catch (e) {
+      error = e;
+      failed = true;
+    }
     for (const [name, value] of Object.entries(outputs)) {
       const root = rootOutputName(stage, name);
-      if (root === undefined) continue;
-      published[root] = value;
-      core.setOutput(root, value);
+      if (root !== undefined) this.publish(root, value);
     }
-  };
-  const skip = (stage: Stage, reason: string) => {
-    results[stage] = { status: 'skipped', reason, outputs: {} };
-    core.info(`⏭️ ${stage}: skipped — ${reason}.`);
-  };
-  const runStage = async <T>(stage: Stage, fn: (reader: InputReader) => Promise<T>, stageForwarded: Record<string, string> = {}): Promise<StageResult & { value?: T }> => {
-    forwarded[stage] = stageForwarded;
-    deps.state.save(StateKeys.flow, { forwarded });
-    core.info('');
-    core.info(`━━━ ${stage} ━━━`);
-    const started = Date.now();
-    const captured = await captureOutputs(() => fn(stageReader(stage, deps.source, stageForwarded)), env.RUNNER_TEMP);
-    publish(stage, captured.outputs);
     const durationMs = Date.now() - started;
-    if (captured.failed) {
-      const error = inFlowTerms(stage, captured.error);
-      firstError ??= error;
+    if (failed) {
+      const e = inFlowTerms(stage, error);
+      this.firstError ??= e;
       // The error is reported once, at the end (after pr-summary); say here that the stage failed.
-      core.info(`❌ ${stage} failed after ${formatMs(durationMs)}: ${error.message}`);
-      results[stage] = { status: 'failed', reason: error.message, outputs: captured.outputs, durationMs };
-      return results[stage];
+      this.io.info(`❌ ${stage} failed after ${formatMs(durationMs)}: ${e.message}`);
+      this.results[stage] = { status: 'failed', reason: e.message, outputs, durationMs };
+    } else {
+      this.io.info(`✅ ${stage} done in ${formatMs(durationMs)}`);
+      this.results[stage] = { status: 'succeeded', outputs, durationMs };
     }
-    core.info(`✅ ${stage} done in ${formatMs(durationMs)}`);
-    results[stage] = { status: 'succeeded', outputs: captured.outputs, durationMs };
-    return { ...results[stage], value: captured.value };
-  };
-  const cancelled = () => abortSignal?.aborted === true;
+    return this.results[stage];
+  }
+}
 
-  core.info(
+export async function flowMain(deps: FlowDeps): Promise<FlowOutcome> {
+  const env = deps.env ?? process.env;
+  const settings: FlowSettings = readFlowInputs(createInputReader(deps.source), readWorkflowRun(env));
+  const f = new FlowRun(deps, settings, env);
+  deps.io.info(
     `Flow: ${STAGES.map((s) => `${s} ${planOf(settings, s).run ? '▶' : '⏭'}`).join(' → ')}` +
       (settings.defaultBranch ? ` (default branch ${settings.defaultBranch}${settings.onDefaultBranch ? ', this run is on it' : ''})` : ''),
   );
+  const jobName = await submitStage(f);
+  const gateOk = await gateStage(f, jobName);
+  const model = await registerStage(f, jobName, gateOk);
+  await deployStage(f, gateOk, model);
+  await championStage(f, model);
+  // pr-summary reports whatever happened before.
+  if (!settings.summary.run) f.skip('pr-summary', settings.summary.reason ?? 'off');
+  else if (f.cancelled()) f.skip('pr-summary', 'the workflow was cancelled');
+  else await f.run('pr-summary', (reader, io) => prSummaryMain({ reader, io, env }));
+  return conclude(f);
+}
 
-  // ---- submit-job
-  let jobName = settings.jobName;
-  if (settings.submit.run) {
-    const r = await runStage('submit-job', (reader) => submitJobMain({ reader, state: deps.state, env, abortSignal }));
-    jobName = r.outputs['job-name'] ?? jobName;
-  } else skip('submit-job', settings.submit.reason ?? 'off');
-  const jobFailed = results['submit-job'].status === 'failed';
-
-  // ---- metric-gate
-  let gatePassed = true;
-  if (!settings.gate.run) skip('metric-gate', settings.gate.reason ?? 'off');
-  else if (jobFailed || cancelled()) skip('metric-gate', cancelled() ? 'the workflow was cancelled' : 'the job did not complete');
-  else {
-    const r = await runStage(
-      'metric-gate',
-      (reader) => metricGateMain({ reader, env, abortSignal }),
-      { ...(jobName ? { 'job-name': jobName } : {}), ...(settings.baseline ? { baseline: settings.baseline } : {}) },
-    );
-    gatePassed = r.status === 'succeeded' && r.outputs.passed === 'true';
-    if (r.status === 'succeeded' && !gatePassed) core.warning('The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.', { title: 'azureml-actions: gate failed' });
+async function submitStage(f: FlowRun): Promise<string | undefined> {
+  const { settings, env } = f;
+  if (!settings.submit.run) {
+    f.skip('submit-job', settings.submit.reason ?? 'off');
+    return settings.jobName;
   }
-  const gateOk = results['metric-gate'].status !== 'failed' && gatePassed;
+  const r = await f.run('submit-job', (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
+  return r.outputs['job-name'] ?? settings.jobName;
+}
 
-  // ---- register-model
-  let model: { name: string; version: string; uri: string } | undefined;
-  if (!settings.register.run) skip('register-model', settings.register.reason ?? 'off');
-  else if (cancelled()) skip('register-model', 'the workflow was cancelled');
-  else if (jobFailed) skip('register-model', 'the job did not complete');
-  else if (!gateOk) skip('register-model', 'the metric gate failed');
+/** True when the model may go on: the gate passed (or was off). */
+async function gateStage(f: FlowRun, jobName: string | undefined): Promise<boolean> {
+  const { settings, env } = f;
+  if (!settings.gate.run) f.skip('metric-gate', settings.gate.reason ?? 'off');
+  else if (jobFailed(f) || f.cancelled()) f.skip('metric-gate', f.cancelled() ? 'the workflow was cancelled' : 'the job did not complete');
   else {
-    const r = await runStage(
-      'register-model',
-      (reader) => registerModelMain({ reader, env, abortSignal }),
-      !settings.modelPath && jobName ? { 'job-name': jobName } : {},
-    );
-    if (r.status === 'succeeded' && r.outputs['model-name'] && r.outputs['model-version']) {
-      model = { name: r.outputs['model-name'], version: r.outputs['model-version'], uri: r.outputs['model-uri'] ?? `azureml:${r.outputs['model-name']}:${r.outputs['model-version']}` };
+    const forwarded = { ...(jobName ? { 'job-name': jobName } : {}), ...(settings.baseline ? { baseline: settings.baseline } : {}) };
+    const r = await f.run('metric-gate', (reader, io) => metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }), forwarded);
+    const passed = r.status === 'succeeded' && r.outputs.passed === 'true';
+    if (r.status === 'succeeded' && !passed) f.io.warning('The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.', { title: 'azureml-actions: gate failed' });
+    return r.status !== 'failed' && passed;
+  }
+  return f.results['metric-gate'].status !== 'failed';
+}
+
+function jobFailed(f: FlowRun): boolean {
+  return f.results['submit-job'].status === 'failed';
+}
+
+type ModelRef = { name: string; version: string; uri: string };
+
+async function registerStage(f: FlowRun, jobName: string | undefined, gateOk: boolean): Promise<ModelRef | undefined> {
+  const { settings, env } = f;
+  if (!settings.register.run) f.skip('register-model', settings.register.reason ?? 'off');
+  else if (f.cancelled()) f.skip('register-model', 'the workflow was cancelled');
+  else if (jobFailed(f)) f.skip('register-model', 'the job did not complete');
+  else if (!gateOk) f.skip('register-model', 'the metric gate failed');
+  else {
+    const r = await f.run('register-model', (reader, io) => registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }), !settings.modelPath && jobName ? { 'job-name': jobName } : {});
+    const { outputs } = r;
+    if (r.status === 'succeeded' && outputs['model-name'] && outputs['model-version']) {
+      return { name: outputs['model-name'], version: outputs['model-version'], uri: outputs['model-uri'] ?? `azureml:${outputs['model-name']}:${outputs['model-version']}` };
     }
   }
+  return undefined;
+}
 
-  // ---- deploy
-  if (!settings.deploy.run) skip('deploy', settings.deploy.reason ?? 'off');
-  else if (cancelled()) skip('deploy', 'the workflow was cancelled');
-  else if (jobFailed) skip('deploy', 'the job did not complete');
-  else if (!gateOk) skip('deploy', 'the metric gate failed');
-  else if (settings.register.run && !model) skip('deploy', 'the model was not registered');
-  else {
-    await runStage('deploy', (reader) => deployMain({ reader, state: deps.state, env, abortSignal }), model ? { model: model.uri } : {});
-  }
+async function deployStage(f: FlowRun, gateOk: boolean, model: ModelRef | undefined): Promise<void> {
+  const { settings, env } = f;
+  if (!settings.deploy.run) f.skip('deploy', settings.deploy.reason ?? 'off');
+  else if (f.cancelled()) f.skip('deploy', 'the workflow was cancelled');
+  else if (jobFailed(f)) f.skip('deploy', 'the job did not complete');
+  else if (!gateOk) f.skip('deploy', 'the metric gate failed');
+  else if (settings.register.run && !model) f.skip('deploy', 'the model was not registered');
+  else await f.run('deploy', (reader, io) => deployMain({ reader, io, env, abortSignal: f.deps.abortSignal }), model ? { model: model.uri } : {});
+}
 
-  // ---- the champion alias
+/** The champion alias moves to the model once it is promoted (deployed, or on the default branch without a deploy). */
+async function championStage(f: FlowRun, model: ModelRef | undefined): Promise<void> {
+  const { settings, results } = f;
+  if (!model || settings.aliases.length === 0) return;
   const promoted = results.deploy.status === 'succeeded' || (results.deploy.status === 'skipped' && settings.onDefaultBranch && !settings.deploy.run);
-  if (model && settings.aliases.length > 0) {
-    if (promoted && !cancelled()) {
-      try {
-        const moves = await moveModelAliases(stageReader('register-model', deps.source, {}), env, model, settings.aliases);
-        const text = moves.map((m) => `@${m.alias} → ${model!.name}:${model!.version}${m.from.length ? ` (from ${m.from.join(', ')})` : ''}`).join(', ');
-        core.info(`Champion: ${text}`);
-        published['model-aliases'] = settings.aliases.join(',');
-        core.setOutput('model-aliases', published['model-aliases']);
-      } catch (error) {
-        const e = inFlowTerms('register-model', error);
-        firstError ??= e;
-        core.info(`❌ moving ${settings.aliases.map((a) => `@${a}`).join(', ')} failed: ${e.message}`);
-      }
-    } else {
-      const why = results.deploy.status === 'failed' ? 'the rollout did not succeed' : settings.pullRequest ? 'a pull request' : 'not the default branch';
-      core.info(`${settings.aliases.map((a) => `@${a}`).join(', ')} not moved to ${model.name}:${model.version}: ${why}.`);
-    }
+  if (!promoted || f.cancelled()) {
+    const why = results.deploy.status === 'failed' ? 'the rollout did not succeed' : settings.pullRequest ? 'a pull request' : 'not the default branch';
+    f.io.info(`${settings.aliases.map((a) => `@${a}`).join(', ')} not moved to ${model.name}:${model.version}: ${why}.`);
+    return;
   }
+  try {
+    const moves = await moveModelAliases(stageReader('register-model', f.deps.source, {}), f.env, model, settings.aliases, f.io);
+    const text = moves.map((m) => `@${m.alias} → ${model.name}:${model.version}${m.from.length ? ` (from ${m.from.join(', ')})` : ''}`).join(', ');
+    f.io.info(`Champion: ${text}`);
+    f.publish('model-aliases', settings.aliases.join(','));
+  } catch (error) {
+    const e = inFlowTerms('register-model', error);
+    f.firstError ??= e;
+    f.io.info(`❌ moving ${settings.aliases.map((a) => `@${a}`).join(', ')} failed: ${e.message}`);
+  }
+}
 
-  // ---- pr-summary: reports whatever happened before
-  if (!settings.summary.run) skip('pr-summary', settings.summary.reason ?? 'off');
-  else if (cancelled()) skip('pr-summary', 'the workflow was cancelled');
-  else await runStage('pr-summary', (reader) => prSummaryMain({ reader, env }));
-
+/** The stage results as an output and a line; the step fails with the first stage error. */
+function conclude(f: FlowRun): FlowOutcome {
+  const { results } = f;
   const stageResults = Object.fromEntries(
     STAGES.map((s) => [s, { status: results[s].status, ...(results[s].reason ? { reason: results[s].reason } : {}), ...(results[s].durationMs !== undefined ? { durationMs: results[s].durationMs } : {}) }]),
   );
-  published['stage-results'] = JSON.stringify(stageResults);
-  core.setOutput('stage-results', published['stage-results']);
-  core.info('');
-  core.info(`Flow: ${STAGES.map((s) => `${s} ${results[s].status === 'succeeded' ? '✅' : results[s].status === 'failed' ? '❌' : '⏭️'}`).join(' → ')}`);
-
-  if (firstError) throw firstError;
-  if (cancelled()) throw new Error('the workflow was cancelled');
-  return { stages: results, outputs: published };
+  f.publish('stage-results', JSON.stringify(stageResults));
+  f.io.info('');
+  f.io.info(`Flow: ${STAGES.map((s) => `${s} ${results[s].status === 'succeeded' ? '✅' : results[s].status === 'failed' ? '❌' : '⏭️'}`).join(' → ')}`);
+  if (f.firstError) throw f.firstError;
+  if (f.cancelled()) throw new Error('the workflow was cancelled');
+  return { stages: results, outputs: f.published };
 }
 
 function planOf(s: FlowSettings, stage: Stage) {
@@ -231,13 +270,13 @@ function planOf(s: FlowSettings, stage: Stage) {
 }
 
 /** Moves the aliases (e.g. `champion`) to the promoted version, as register-model's `alias` does. */
-async function moveModelAliases(reader: InputReader, env: NodeJS.ProcessEnv, model: { name: string; version: string }, aliases: string[]) {
+async function moveModelAliases(reader: InputReader, env: NodeJS.ProcessEnv, model: { name: string; version: string }, aliases: string[], log: ActionLog) {
   const azure = await readAzureInputs(reader, { env });
   const ctx = await createAzureContext(azure, { actionName: 'register-model' });
   const models = workspaceModelStore(ctx.arm, azure.workspaceName);
   const version = await models.getVersion(model.name, model.version);
   if (!version) throw new Error(`model ${model.name}:${model.version} is not there any more`);
-  const { moves } = await moveAliases(models, model.name, version, aliases, (m) => core.info(m));
+  const { moves } = await moveAliases(models, model.name, version, aliases, (m) => log.info(m));
   return moves;
 }
 
@@ -248,7 +287,7 @@ async function moveModelAliases(reader: InputReader, env: NodeJS.ProcessEnv, mod
  */
 export async function flowPost(deps: FlowDeps): Promise<void> {
   const env = deps.env ?? process.env;
-  const forwarded = deps.state.load(StateKeys.flow)?.forwarded ?? {};
+  const forwarded = deps.io.state.load(StateKeys.flow)?.forwarded ?? {};
   let firstError: Error | undefined;
   const post = async (stage: Stage, fn: (reader: InputReader) => Promise<void>) => {
     try {
@@ -257,7 +296,7 @@ export async function flowPost(deps: FlowDeps): Promise<void> {
       firstError ??= inFlowTerms(stage, error);
     }
   };
-  await post('submit-job', (reader) => submitJobPost({ reader, state: deps.state, env }));
-  await post('deploy', (reader) => deployPost({ reader, state: deps.state, env }));
+  await post('submit-job', (reader) => submitJobPost({ reader, io: deps.io, env }));
+  await post('deploy', (reader) => deployPost({ reader, io: deps.io, env }));
   if (firstError) throw firstError;
 }

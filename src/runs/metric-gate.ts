@@ -4,13 +4,13 @@
  * summary; an `::error` per failed rule (a warning when `fail-on-violation` is false); a ledger
  * entry. The step fails when a rule fails and `fail-on-violation` is true.
  */
-import * as core from '@actions/core';
 import { createAzureContext, readAzureInputs, type AzureContextDeps } from '../azure/context.js';
 import { ConfigurationError, errorLocation, isUserError } from '../core/errors.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import { readMetricGateInputs, type MetricGateSettings } from './inputs/metric-gate.js';
 import type { InputReader } from '../core/inputs.js';
-import { appendLedger } from '../report/ledger.js';
+import type { ActionIO, ActionLog } from '../core/io.js';
+import { appendLedger } from '../core/ledger.js';
 import { compactHistories } from '../report/chart.js';
 import { directionsFromRules } from '../report/metrics-table.js';
 import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnection, type AzureMlJobSource } from '../metrics/azureml.js';
@@ -22,36 +22,10 @@ import { buildGateReport, explainRule, formatValue, lastValues, renderGateSummar
 import { metricsOf } from '../metrics/rules.js';
 import { closestNames, nameListForMessage, quoteList, type MetricSource } from '../metrics/source.js';
 
-/** The slice of `@actions/core` the gate uses (injectable for tests). */
-export interface GateLog {
-  info(message: string): void;
-  warning(message: string, properties?: core.AnnotationProperties): void;
-  error(message: string, properties?: core.AnnotationProperties): void;
-  debug(message: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
-  setOutput(name: string, value: string): void;
-  writeSummary(html: string): Promise<void>;
-}
-
-export const actionsGateLog: GateLog = {
-  info: (m) => core.info(m),
-  warning: (m, p) => core.warning(m, p),
-  error: (m, p) => core.error(m, p),
-  debug: (m) => core.debug(m),
-  startGroup: (n) => core.startGroup(n),
-  endGroup: () => core.endGroup(),
-  setOutput: (n, v) => core.setOutput(n, v),
-  writeSummary: async (html) => {
-    if (!process.env.GITHUB_STEP_SUMMARY) return;
-    await core.summary.addRaw(html, true).write();
-  },
-};
-
 export interface MetricGateDeps {
   reader: InputReader;
+  io: ActionIO;
   env?: Record<string, string | undefined>;
-  log?: GateLog;
   abortSignal?: AbortSignal;
   /** Tracking-client settings (page size, concurrency, retries). */
   mlflow?: Pick<MlflowClientOptions, 'concurrency' | 'historyPageSize' | 'retry'>;
@@ -80,19 +54,45 @@ export interface GateOutcome {
 
 const WORKSPACE_INPUTS = ['subscription-id', 'resource-group', 'workspace-name'];
 
+type Env = Record<string, string | undefined>;
+type Connect = (purpose: string) => Promise<AzureMlConnection>;
+type MlflowOptions = MetricGateDeps['mlflow'] & { abortSignal?: AbortSignal };
+
+interface RunMetrics {
+  source: MetricSource;
+  metrics: MetricSet;
+  reads: GateReport['reads'];
+}
+
+interface Baseline {
+  resolution?: BaselineResolution;
+  metrics?: MetricSet;
+  names: string[];
+}
+
 export async function metricGateMain(deps: MetricGateDeps): Promise<GateOutcome> {
   const env = deps.env ?? process.env;
-  const log = deps.log ?? actionsGateLog;
-  const now = deps.now ?? Date.now;
+  const { io } = deps;
   const run = readWorkflowRun(env);
   const settings = readMetricGateInputs(deps.reader, { env });
-  const mlflowOptions = { ...deps.mlflow, abortSignal: deps.abortSignal };
+  const mlflow = { ...deps.mlflow, abortSignal: deps.abortSignal };
+  const azure = workspaceConnection(deps, env);
 
+  const runMetrics = await readRunMetrics(settings, run.workspace, azure, mlflow, io, deps.now ?? Date.now);
+  const baseline = await readBaseline(settings, run.workspace, azure, mlflow, io);
+  const report = judge(settings, runMetrics, baseline);
+  logVerdicts(report, settings.failOnViolation, io);
+  await publish(report, runMetrics, baseline, io, env);
+  return conclude(report, settings.failOnViolation, runMetrics.metrics, baseline.metrics, io);
+}
+
+/** The Azure ML workspace, connected once on first use (a file or MLflow gate may never need it). */
+function workspaceConnection(deps: MetricGateDeps, env: Env): Connect {
   let connection: Promise<AzureMlConnection> | undefined;
-  const azure = (purpose: string) =>
+  return (purpose) =>
     (connection ??= (async () => {
       const s = await readAzureInputs(deps.reader, { env });
-      const ctx = await createAzureContext(s, { actionName: 'metric-gate', info: (m) => log.info(m), ...deps.azure });
+      const ctx = await createAzureContext(s, { actionName: 'metric-gate', info: (m) => deps.io.info(m), ...deps.azure });
       return { arm: ctx.arm, credential: ctx.credential, armScope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator), userAgent: ctx.userAgent };
     })()).catch((error: unknown) => {
       const input = errorLocation(error).input;
@@ -101,76 +101,82 @@ export async function metricGateMain(deps: MetricGateDeps): Promise<GateOutcome>
       }
       throw error;
     });
+}
 
-  // ---- the run's metrics
-  const source = await createSource(settings, run.workspace, azure, mlflowOptions, log);
+/** Phase 1: the run's metrics, listed in a log group. */
+async function readRunMetrics(settings: MetricGateSettings, workspace: string, azure: Connect, mlflow: MlflowOptions, io: ActionIO, now: () => number): Promise<RunMetrics> {
+  const source = await createSource(settings, workspace, azure, mlflow, io);
   const started = now();
   const metrics = await source.fetch();
   const stats = source.stats();
   const readMs = now() - started;
-  log.startGroup(`Metrics of ${source.description}: ${metrics.size}`);
-  for (const [name, h] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) {
-    const last = h[h.length - 1];
-    log.info(h.length === 0 ? `${name}: no values` : `${name}: ${formatValue(last.value)} at step ${last.step} (${h.length} value${h.length === 1 ? '' : 's'})`);
-  }
-  log.endGroup();
-  log.info(
+  await io.group(`Metrics of ${source.description}: ${metrics.size}`, async () => {
+    for (const [name, h] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) {
+      const last = h[h.length - 1];
+      io.info(h.length === 0 ? `${name}: no values` : `${name}: ${formatValue(last.value)} at step ${last.step} (${h.length} value${h.length === 1 ? '' : 's'})`);
+    }
+  });
+  io.info(
     `Read ${stats.histories} metric histor${stats.histories === 1 ? 'y' : 'ies'} (${stats.points.toLocaleString('en-US')} values) ` +
       `of ${source.description} with ${stats.requests} ${source.kind === 'file' ? 'file read' : 'request'}${stats.requests === 1 ? '' : 's'} in ${(readMs / 1000).toFixed(2)} s`,
   );
+  return { source, metrics, reads: { requests: stats.requests, histories: stats.histories, points: stats.points, durationMs: readMs } };
+}
 
-  // ---- the baseline
+/** Phase 2: the baseline (the champion), when the inputs name one. */
+async function readBaseline(settings: MetricGateSettings, workspace: string, azure: Connect, mlflow: MlflowOptions, log: ActionLog): Promise<Baseline> {
+  if (!settings.baseline) return { names: [] };
   const ruleNames = [...new Set(settings.rules.flatMap((r) => metricsOf(r.expr).map((m) => m.name)))];
-  let baseline: BaselineResolution | undefined;
-  let baselineMetrics: MetricSet | undefined;
-  let baselineNames: string[] = [];
-  if (settings.baseline) {
-    baseline = await resolveBaseline(settings.baseline, {
-      azure: () => azure(`The baseline '${settings.baseline!.text}'`),
-      workspace: run.workspace,
-      child: settings.source.kind === 'job' ? settings.source.child : undefined,
-      mlflow: mlflowOptions,
-      info: (m) => log.info(m),
-      warning: (m) => log.warning(m),
-    });
-    if (baseline.found) {
-      baselineMetrics = await baseline.source.fetch(ruleNames);
-      baselineNames = await baseline.source.names();
-      log.info(`Baseline: ${baseline.description} (${baselineMetrics.size} of the rules' metrics)`);
-    } else {
-      log.info(
-        `No baseline yet: ${baseline.reason}. ${settings.requireBaseline ? 'require-baseline is true: rules that read baseline metrics fail.' : 'Rules that read baseline metrics are skipped.'}`,
-      );
-    }
+  const spec = settings.baseline;
+  const resolution = await resolveBaseline(spec, {
+    azure: () => azure(`The baseline '${spec.text}'`),
+    workspace,
+    child: settings.source.kind === 'job' ? settings.source.child : undefined,
+    mlflow,
+    info: (m) => log.info(m),
+    warning: (m) => log.warning(m),
+  });
+  if (!resolution.found) {
+    log.info(
+      `No baseline yet: ${resolution.reason}. ${settings.requireBaseline ? 'require-baseline is true: rules that read baseline metrics fail.' : 'Rules that read baseline metrics are skipped.'}`,
+    );
+    return { resolution, names: [] };
   }
+  const metrics = await resolution.source.fetch(ruleNames);
+  const names = await resolution.source.names();
+  log.info(`Baseline: ${resolution.description} (${metrics.size} of the rules' metrics)`);
+  return { resolution, metrics, names };
+}
 
-  // ---- the verdict
+/** Phase 3: the rules evaluated over the run's and the baseline's metrics. */
+function judge(settings: MetricGateSettings, run: RunMetrics, baseline: Baseline): GateReport {
+  const { source, metrics } = run;
   const runNames = [...metrics.keys()];
-  const { passed, results } = evaluateRules(settings.rules, metrics, {
-    baseline: baselineMetrics,
+  const { results } = evaluateRules(settings.rules, metrics, {
+    baseline: baseline.metrics,
     missingMetric: settings.missingMetric,
     requireBaseline: settings.requireBaseline,
     missingHint: (name, isBaseline) => {
-      const pool = isBaseline ? baselineNames : runNames;
+      const pool = isBaseline ? baseline.names : runNames;
       const near = closestNames(name, pool);
       if (near.length > 0) return `did you mean ${quoteList(near)}?`;
       return pool.length > 0 ? `its metrics: ${nameListForMessage(pool, 10)}` : 'it has no metrics';
     },
   });
-  const report = buildGateReport({
+  const b = baseline.resolution;
+  return buildGateReport({
     rules: settings.rules,
     results,
     metrics,
     source: { kind: source.kind, description: source.description, ...('details' in source ? { details: (source as AzureMlJobSource).details } : {}) },
-    baseline: baseline
-      ? baseline.found
-        ? { spec: baseline.spec.text, found: true, description: baseline.description, metrics: baselineMetrics }
-        : { spec: baseline.spec.text, found: false, reason: baseline.reason }
-      : undefined,
+    baseline: b ? (b.found ? { spec: b.spec.text, found: true, description: b.description, metrics: baseline.metrics } : { spec: b.spec.text, found: false, reason: b.reason }) : undefined,
     settings: { missingMetric: settings.missingMetric, requireBaseline: settings.requireBaseline, failOnViolation: settings.failOnViolation },
-    reads: { requests: stats.requests, histories: stats.histories, points: stats.points, durationMs: readMs },
+    reads: run.reads,
   });
+}
 
+/** One log line per rule, and an annotation per failed rule (an error, or a warning when violations do not fail). */
+function logVerdicts(report: GateReport, failOnViolation: boolean, log: ActionLog): void {
   for (const r of report.rules) {
     const mark = r.verdict === 'passed' ? '✅' : r.verdict === 'failed' ? '❌' : '⏭️';
     const why = explainRule(r) || r.reason || '';
@@ -179,48 +185,54 @@ export async function metricGateMain(deps: MetricGateDeps): Promise<GateOutcome>
   for (const r of report.rules.filter((x) => x.verdict === 'failed')) {
     const message = `Gate rule failed: ${r.rule} — ${explainRule(r) || r.reason || 'false'}`;
     const properties = { title: r.label ?? r.rule };
-    if (settings.failOnViolation) log.error(message, properties);
+    if (failOnViolation) log.error(message, properties);
     else log.warning(message, properties);
   }
+}
 
-  log.setOutput('passed', String(passed));
-  log.setOutput('report', toJson(report));
-  log.setOutput('metrics', toJson(lastValues(metrics)));
-  await log.writeSummary(renderGateSummary(report)).catch((e: unknown) => log.warning(`Could not write the job summary: ${(e as Error).message}`));
+/** Phase 4: outputs, the job summary, the ledger entry pr-summary reads. */
+async function publish(report: GateReport, run: RunMetrics, baseline: Baseline, io: ActionIO, env: Env): Promise<void> {
+  io.setOutput('passed', String(report.passed));
+  io.setOutput('report', toJson(report));
+  io.setOutput('metrics', toJson(lastValues(run.metrics)));
+  await io.appendSummary(renderGateSummary(report)).catch((e: unknown) => io.warning(`Could not write the job summary: ${(e as Error).message}`));
+  const b = baseline.resolution;
   appendLedger(
     {
       kind: 'gate',
       action: 'metric-gate',
-      passed,
-      source: source.description,
-      ...(baseline ? { baseline: baseline.found ? baseline.description : `${baseline.spec.text} (none yet)` } : {}),
+      passed: report.passed,
+      source: run.source.description,
+      ...(b ? { baseline: b.found ? b.description : `${b.spec.text} (none yet)` } : {}),
       report,
-      histories: compactHistories(metrics, { prefer: [...directionsFromRules(report.rules).keys()] }),
+      histories: compactHistories(run.metrics, { prefer: [...directionsFromRules(report.rules).keys()] }),
     },
     env,
   );
-  const rss = process.resourceUsage().maxRSS;
-  log.debug(`metric-gate: peak RSS ${(rss / 1024).toFixed(1)} MiB`);
+  io.debug(`metric-gate: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`);
+}
 
-  const { counts } = report;
+/** Phase 5: the verdict — the step fails when a rule failed and violations fail it. */
+function conclude(report: GateReport, failOnViolation: boolean, metrics: MetricSet, baseline: MetricSet | undefined, log: ActionLog): GateOutcome {
+  const { counts, passed } = report;
   const summary = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
   if (passed) {
     log.info(`Metric gate passed (${summary}).`);
-  } else if (settings.failOnViolation) {
+  } else if (failOnViolation) {
     const failed = report.rules.filter((r) => r.verdict === 'failed').map((r) => r.label ?? r.rule);
     throw new GateFailedError(`The metric gate failed: ${counts.failed} of ${report.rules.length} rule(s) failed (${failed.join('; ')}).`, report);
   } else {
     log.warning(`The metric gate failed (${summary}), but fail-on-violation is false: the step passes.`);
   }
-  return { passed, report, metrics, baseline: baselineMetrics };
+  return { passed, report, metrics, baseline };
 }
 
 async function createSource(
   settings: MetricGateSettings,
   workspace: string,
   azure: (purpose: string) => Promise<AzureMlConnection>,
-  mlflow: MetricGateDeps['mlflow'] & { abortSignal?: AbortSignal },
-  log: GateLog,
+  mlflow: MlflowOptions,
+  log: ActionLog,
 ): Promise<MetricSource> {
   const s = settings.source;
   switch (s.kind) {

@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import { createGitHubClient } from '../github/client.js';
 import { createCommentsApi, isCommentWriteForbidden, type CommentsApi, type IssueComment } from '../github/comments.js';
 import type { GitHubRetryOptions } from '../github/retry.js';
@@ -20,41 +19,15 @@ import { ConfigurationError } from '../core/errors.js';
 import { readWorkflowRun, type WorkflowRun } from '../core/workflow-run.js';
 import { readPrSummaryInputs, type PrSummarySettings } from './inputs/pr-summary.js';
 import type { InputReader } from '../core/inputs.js';
+import type { ActionIO, ActionLog } from '../core/io.js';
 import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from '../report/comment.js';
 import { collectReportData, type ReportData } from '../report/data.js';
-import { readLedger } from '../report/ledger.js';
-
-/** The slice of `@actions/core` pr-summary uses (injectable for tests). */
-export interface PrSummaryLog {
-  info(message: string): void;
-  notice(message: string, properties?: core.AnnotationProperties): void;
-  warning(message: string, properties?: core.AnnotationProperties): void;
-  debug(message: string): void;
-  startGroup(name: string): void;
-  endGroup(): void;
-  setOutput(name: string, value: string): void;
-  /** Appends Markdown to the job summary (nothing when there is no GITHUB_STEP_SUMMARY). */
-  writeSummary(markdown: string): Promise<void>;
-}
-
-export const actionsPrSummaryLog: PrSummaryLog = {
-  info: (m) => core.info(m),
-  notice: (m, p) => core.notice(m, p),
-  warning: (m, p) => core.warning(m, p),
-  debug: (m) => core.debug(m),
-  startGroup: (n) => core.startGroup(n),
-  endGroup: () => core.endGroup(),
-  setOutput: (n, v) => core.setOutput(n, v),
-  writeSummary: async (markdown) => {
-    if (!process.env.GITHUB_STEP_SUMMARY) return;
-    await core.summary.addRaw(markdown, true).write();
-  },
-};
+import { readLedger } from '../core/ledger.js';
 
 export interface PrSummaryDeps {
   reader: InputReader;
+  io: ActionIO;
   env?: Record<string, string | undefined>;
-  log?: PrSummaryLog;
   /** Builds the comments API for a token and repository (default: Octokit against GITHUB_API_URL). */
   comments?: (token: string, repository: { owner: string; repo: string }) => CommentsApi;
   retry?: GitHubRetryOptions;
@@ -99,7 +72,7 @@ function isForkPr(run: WorkflowRun): boolean {
 }
 
 /** For `workflow_run` from a fork (`pull_requests` is empty there): the open PR of the head branch. */
-async function prOfWorkflowRun(run: WorkflowRun, api: CommentsApi, log: PrSummaryLog): Promise<number | undefined> {
+async function prOfWorkflowRun(run: WorkflowRun, api: CommentsApi, log: ActionLog): Promise<number | undefined> {
   const wr = run.event.workflow_run as
     | { head_branch?: unknown; head_sha?: unknown; head_repository?: { owner?: { login?: unknown } } | null }
     | undefined;
@@ -124,88 +97,98 @@ function writeBodyFile(body: string, header: string, env: Record<string, string 
   return path;
 }
 
+type Env = Record<string, string | undefined>;
+
+interface Rendered {
+  data: ReportData;
+  body: string;
+  bodyPath: string;
+}
+
 export async function prSummaryMain(deps: PrSummaryDeps): Promise<PrSummaryOutcome> {
   const env = deps.env ?? process.env;
-  const log = deps.log ?? actionsPrSummaryLog;
-  const now = deps.now ?? (() => new Date());
+  const { io } = deps;
   const run = readWorkflowRun(env);
   const settings: PrSummarySettings = readPrSummaryInputs(deps.reader, { env });
+  const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => new Date()));
+  const summaryOnly = (reason: string): PrSummaryOutcome => {
+    io.notice(`${reason} The report is in the job summary.`, { title: 'pr-summary: no PR comment' });
+    io.setOutput('mode-used', 'summary-only');
+    return { modeUsed: 'summary-only', body: rendered.body, bodyPath: rendered.bodyPath, reason, data: rendered.data };
+  };
+  if (!settings.token) return summaryOnly('No GitHub token: github-token is empty and GITHUB_TOKEN is not set.');
+  const api = await commentsApi(deps, settings.token, splitRepository(run.repository), env);
+  let prNumber = settings.prNumber ?? run.prNumber;
+  if (prNumber === undefined && run.eventName === 'workflow_run') prNumber = await prOfWorkflowRun(run, api, io);
+  if (prNumber === undefined) {
+    return summaryOnly(
+      `No pull request to comment on (event '${run.eventName ?? 'unknown'}'). The PR number comes from pull_request, pull_request_target and workflow_run events, or from the pr-number input.`,
+    );
+  }
+  return io.group(`Sticky comment on ${run.repository}#${prNumber} (header '${settings.header}', mode ${settings.mode})`, () =>
+    postComment(api, settings, run, prNumber, rendered, io, summaryOnly),
+  );
+}
 
-  // ---- what to report
+/** The job summary (always, first, the full report) and the comment body (shortened to fit), as outputs and a file. */
+async function renderReports(settings: PrSummarySettings, run: WorkflowRun, io: ActionIO, env: Env, now: () => Date): Promise<Rendered> {
   const ledger = readLedger(env);
   const data = collectReportData(ledger, { jobs: settings.jobs, gates: settings.gateReports, models: settings.models, rollouts: settings.rollouts });
-  log.info(
+  io.info(
     `Report: ${data.jobs.length} job(s), ${data.gates.length} gate(s), ${data.models.length} model(s), ${data.rollouts.length} rollout(s) ` +
       `(${ledger.length} ledger entr${ledger.length === 1 ? 'y' : 'ies'}${env.RUNNER_TEMP ? '' : '; no RUNNER_TEMP, so no ledger'}).`,
   );
-
-  // ---- the job summary, always, first
   const common = { title: settings.title, run: reportRun(run), now };
   const summary = renderReport(data, { ...common, maxLength: JOB_SUMMARY_LIMIT - 4096 });
-  await log.writeSummary(summary.body).catch((e: unknown) => log.warning(`Could not write the job summary: ${e instanceof Error ? e.message : String(e)}`));
-
-  // ---- the comment body
+  await io.appendSummary(summary.body).catch((e: unknown) => io.warning(`Could not write the job summary: ${e instanceof Error ? e.message : String(e)}`));
   const rendered = renderReport(data, {
     ...common,
     header: settings.header,
     maxLength: DEFAULT_MAX_LENGTH,
     fullReportNote: 'The full report is in the job summary of the run.',
   });
-  if (rendered.truncated) log.info(`The comment was shortened to ${rendered.body.length} characters (level ${rendered.level}); the job summary has the full report.`);
+  if (rendered.truncated) io.info(`The comment was shortened to ${rendered.body.length} characters (level ${rendered.level}); the job summary has the full report.`);
   const bodyPath = writeBodyFile(rendered.body, settings.header, env);
-  log.setOutput('body', rendered.body);
-  log.setOutput('body-path', bodyPath);
+  io.setOutput('body', rendered.body);
+  io.setOutput('body-path', bodyPath);
+  return { data, body: rendered.body, bodyPath };
+}
 
-  const summaryOnly = (reason: string): PrSummaryOutcome => {
-    log.notice(`${reason} The report is in the job summary.`, { title: 'pr-summary: no PR comment' });
-    log.setOutput('mode-used', 'summary-only');
-    return { modeUsed: 'summary-only', body: rendered.body, bodyPath, reason, data };
-  };
+/** The issue-comments API: the injected one, or Octokit against GITHUB_API_URL with retries logged. */
+async function commentsApi(deps: PrSummaryDeps, token: string, repository: { owner: string; repo: string }, env: Env): Promise<CommentsApi> {
+  if (deps.comments) return deps.comments(token, repository);
+  const log = deps.io;
+  const client = await createGitHubClient({
+    token,
+    env,
+    retry: {
+      ...deps.retry,
+      onRetry: (i) => {
+        log.info(`GitHub ${i.reason === 'server-error' ? `error ${i.status ?? '(network)'}` : 'rate limit'} on ${i.method} ${i.url}: retry ${i.attempt} in ${(i.delayInMs / 1000).toFixed(1)} s.`);
+        deps.retry?.onRetry?.(i);
+      },
+    },
+    log: { debug: (m) => log.debug(m), warning: (m) => log.warning(m) },
+  });
+  return createCommentsApi(client, { ...repository, debug: (m) => log.debug(m) });
+}
 
-  if (!settings.token) {
-    return summaryOnly('No GitHub token: github-token is empty and GITHUB_TOKEN is not set.');
-  }
-  const repository = splitRepository(run.repository);
-  const api = deps.comments
-    ? deps.comments(settings.token, repository)
-    : createCommentsApi(
-        await createGitHubClient({
-          token: settings.token,
-          env,
-          retry: {
-            ...deps.retry,
-            onRetry: (i) => {
-              log.info(`GitHub ${i.reason === 'server-error' ? `error ${i.status ?? '(network)'}` : 'rate limit'} on ${i.method} ${i.url}: retry ${i.attempt} in ${(i.delayInMs / 1000).toFixed(1)} s.`);
-              deps.retry?.onRetry?.(i);
-            },
-          },
-          log: { debug: (m) => log.debug(m), warning: (m) => log.warning(m) },
-        }),
-        { ...repository, debug: (m) => log.debug(m) },
-      );
-
-  let prNumber = settings.prNumber ?? run.prNumber;
-  if (prNumber === undefined && run.eventName === 'workflow_run') prNumber = await prOfWorkflowRun(run, api, log);
-  if (prNumber === undefined) {
-    return summaryOnly(
-      `No pull request to comment on (event '${run.eventName ?? 'unknown'}'). The PR number comes from pull_request, pull_request_target and workflow_run events, or from the pr-number input.`,
-    );
-  }
-
-  log.startGroup(`Sticky comment on ${run.repository}#${prNumber} (header '${settings.header}', mode ${settings.mode})`);
+/** Creates or updates the sticky comment; a token that may not comment falls back to the job summary alone. */
+async function postComment(
+  api: CommentsApi,
+  settings: PrSummarySettings,
+  run: WorkflowRun,
+  prNumber: number,
+  rendered: Rendered,
+  io: ActionIO,
+  summaryOnly: (reason: string) => PrSummaryOutcome,
+): Promise<PrSummaryOutcome> {
   try {
-    const result = await postStickyComment(api, {
-      issueNumber: prNumber,
-      marker: settings.marker,
-      body: rendered.body,
-      mode: settings.mode,
-      maxLength: DEFAULT_MAX_LENGTH,
-      log,
-    });
-    log.setOutput('comment-id', String(result.comment.id));
-    log.setOutput('comment-url', result.comment.htmlUrl);
-    log.setOutput('mode-used', result.modeUsed);
-    return { modeUsed: result.modeUsed, body: rendered.body, bodyPath, prNumber, comment: result.comment, data };
+    const result = await postStickyComment(api, { issueNumber: prNumber, marker: settings.marker, body: rendered.body, mode: settings.mode, maxLength: DEFAULT_MAX_LENGTH, log: io });
+    io.setOutput('comment-id', String(result.comment.id));
+    io.setOutput('comment-url', result.comment.htmlUrl);
+    io.setOutput('mode-used', result.modeUsed);
+    return { modeUsed: result.modeUsed, body: rendered.body, bodyPath: rendered.bodyPath, prNumber, comment: result.comment, data: rendered.data };
   } catch (error) {
     if (isCommentWriteForbidden(error)) {
       const why = isForkPr(run)
@@ -214,7 +197,5 @@ export async function prSummaryMain(deps: PrSummaryDeps): Promise<PrSummaryOutco
       return summaryOnly(`Could not comment on #${prNumber}: ${error.message} ${why}`);
     }
     throw error;
-  } finally {
-    log.endGroup();
   }
 }

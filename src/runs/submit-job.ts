@@ -3,7 +3,6 @@
  * waits with status lines and a log tail, and cancels the Azure job when the workflow is
  * cancelled or the timeout is reached.
  */
-import * as core from '@actions/core';
 import { createArmClient } from '../azure/arm.js';
 import { createBlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
@@ -12,15 +11,16 @@ import { createDryRun, createSnapshotUploader, createWorkspaceApi } from '../azu
 import { ConfigurationError } from '../core/errors.js';
 import { lineageTags, readWorkflowRun, type WorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
-import type { PostState } from '../core/state.js';
+import { escapeText, link } from '../core/escape.js';
+import type { ActionIO, ActionLog } from '../core/io.js';
 import { readSubmitJobInputs, type SubmitJobSettings } from './inputs/submit-job.js';
-import { appendLedger } from '../report/ledger.js';
-import { printUntrusted } from '../report/untrusted-log.js';
+import { appendLedger } from '../core/ledger.js';
+import { printUntrusted } from '../core/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
-import { planJob, type JobPlan } from '../specs/job.js';
+import { planJob, type JobPlan } from '../specs/job/index.js';
 import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
-import type { ArmObject, WorkspaceApi } from '../jobs/api.js';
+import type { ArmObject, WorkspaceApi } from '../azure/workspace-api.js';
 import { fetchLogTail, fetchRunDetails, runErrorMessage } from '../jobs/logs.js';
 import { isTerminal, type EndEstimate } from '../jobs/status.js';
 import { estimateJobEnd, JOB_FILE_TAG } from '../jobs/estimate.js';
@@ -30,7 +30,7 @@ import { defaultSleep, jobStatus, waitForJob } from '../jobs/wait.js';
 
 export interface SubmitJobDeps {
   reader: InputReader;
-  state: PostState;
+  io: ActionIO;
   env?: Record<string, string | undefined>;
   /** Aborted when the runner cancels the step (SIGINT/SIGTERM). */
   abortSignal?: AbortSignal;
@@ -69,7 +69,7 @@ function jobName(settings: SubmitJobSettings, plan: JobPlan, run: WorkflowRun): 
 }
 
 /** Dry run: translate and list every request; nothing is sent to Azure. */
-async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: WorkflowRun): Promise<void> {
+async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: WorkflowRun, io: ActionIO): Promise<void> {
   const workspaceId = workspaceResourceId(azure.subscriptionId, azure.resourceGroup, azure.workspaceName);
   const arm = createArmClient({
     endpoint: azure.cloud.armEndpoint,
@@ -79,15 +79,15 @@ async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: Wo
   const recorder = createDryRun(arm);
   const { plan } = await loadPlan(settings, workspaceId, recorder.api);
   const name = jobName(settings, plan, run);
-  await submitPlannedJob(recorder.api, recorder.uploader, plan, name, { ...lineageTags(run), ...settings.tags }, { info: core.info, debug: core.debug });
-  core.info(`Dry run: ${plan.jobType} job ${name}, ${recorder.requests.length} requests (nothing sent)`);
-  core.startGroup('Requests the job would make');
-  for (const r of recorder.requests) core.info('upload' in r ? `UPLOAD ${r.upload} (${r.files} files, ${formatBytes(r.bytes)})` : `${r.method} ${r.url}`);
-  core.endGroup();
-  core.setOutput('job-name', name);
-  core.setOutput('run-id', name);
-  core.setOutput('status', 'DryRun');
-  core.setOutput('requests', JSON.stringify(recorder.requests));
+  await submitPlannedJob(recorder.api, recorder.uploader, plan, name, { ...lineageTags(run), ...settings.tags }, io);
+  io.info(`Dry run: ${plan.jobType} job ${name}, ${recorder.requests.length} requests (nothing sent)`);
+  await io.group('Requests the job would make', async () => {
+    for (const r of recorder.requests) io.info('upload' in r ? `UPLOAD ${r.upload} (${r.files} files, ${formatBytes(r.bytes)})` : `${r.method} ${r.url}`);
+  });
+  io.setOutput('job-name', name);
+  io.setOutput('run-id', name);
+  io.setOutput('status', 'DryRun');
+  io.setOutput('requests', JSON.stringify(recorder.requests));
   appendLedger({ kind: 'job', action: 'submit-job', jobName: name, jobType: plan.jobType, status: 'DryRun', jobFile: settings.jobFileDisplay, dryRun: true });
 }
 
@@ -100,7 +100,7 @@ function jobFileKey(run: WorkflowRun, settings: SubmitJobSettings): string {
  * When the job should end, from the last finished runs of the same job file (two MLflow reads);
  * undefined without history. Never fails the step: waiting works without it.
  */
-async function expectedEnd(ctx: AzureContext, job: ArmObject, name: string, key: string): Promise<EndEstimate | undefined> {
+async function expectedEnd(ctx: AzureContext, job: ArmObject, name: string, key: string, log: ActionLog): Promise<EndEstimate | undefined> {
   try {
     const conn = { arm: ctx.arm, credential: ctx.credential, armScope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator), userAgent: ctx.userAgent };
     const client = createWorkspaceMlflowClient(conn, await trackingUriOf(conn, job), { retry: { maxRetries: 1 } });
@@ -108,28 +108,42 @@ async function expectedEnd(ctx: AzureContext, job: ArmObject, name: string, key:
     const createdAt = Date.parse(systemData?.createdAt ?? '');
     const found = await estimateJobEnd(client, name, key, Number.isFinite(createdAt) ? createdAt : Date.now());
     if (!found) {
-      core.debug(`No finished run of ${key} yet: polling on the plain schedule.`);
+      log.debug(`No finished run of ${key} yet: polling on the plain schedule.`);
       return undefined;
     }
     const { basis, estimate } = found;
-    core.info(
+    log.info(
       `Earlier runs of this job file took ${formatElapsed(basis.medianMs)} (median of ${basis.samples}): ` +
         `polling sparsely until about ${formatElapsed(Math.max(0, estimate.endAt - estimate.windowMs - Date.now()))} from now, then every ${(estimate.nearMs / 1000).toFixed(1)} s`,
     );
     return estimate;
   } catch (err) {
-    core.debug(`Could not read earlier runs of ${key}: ${(err as Error).message}`);
+    log.debug(`Could not read earlier runs of ${key}: ${(err as Error).message}`);
     return undefined;
   }
 }
 
+/** What the phases of one submission share. */
+interface Submission {
+  io: ActionIO;
+  env: Record<string, string | undefined>;
+  settings: SubmitJobSettings;
+  ctx: AzureContext;
+  api: WorkspaceApi;
+  name: string;
+  workspace: { subscriptionId: string; resourceGroup: string; workspaceName: string };
+  studioUrl?: string;
+  ledger: Omit<Extract<Parameters<typeof appendLedger>[0], { kind: 'job' }>, 'status'>;
+}
+
 export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutcome | undefined> {
   const env = deps.env ?? process.env;
+  const { io } = deps;
   const run = readWorkflowRun(env);
   const settings = readSubmitJobInputs(deps.reader, run.workspace);
   const azure = await readAzureInputs(deps.reader, { env });
   if (settings.dryRun) {
-    await dryRun(settings, azure, run);
+    await dryRun(settings, azure, run, io);
     return undefined;
   }
   const ctx = await createAzureContext(azure, { actionName: 'submit-job' });
@@ -138,91 +152,110 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   const name = jobName(settings, plan, run);
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   // Saved before anything is created: a cancelled or killed step leaves the post step a name to cancel.
-  deps.state.saveSubmittedJob({ workspace, jobName: name, settled: false });
-  core.setOutput('job-name', name);
-  core.setOutput('run-id', name);
+  io.state.saveSubmittedJob({ workspace, jobName: name, settled: false });
+  io.setOutput('job-name', name);
+  io.setOutput('run-id', name);
+  const submitted = await submit(io, ctx, api, plan, name, run, settings, azure.workspaceName);
+  const studioUrl = studioUrlOf(submitted.job, ctx, name);
+  if (studioUrl) {
+    io.setOutput('studio-url', studioUrl);
+    io.info(`Studio: ${studioUrl}`);
+  }
+  const ledger = { kind: 'job' as const, action: 'submit-job', jobName: name, jobType: plan.jobType, studioUrl, experimentName: submitted.job.properties?.experimentName as string | undefined, jobFile: settings.jobFileDisplay, reattached: submitted.reattached };
+  const s: Submission = { io, env, settings, ctx, api, name, workspace, studioUrl, ledger };
+  if (!settings.wait) {
+    const status = jobStatus(submitted.job);
+    settle(s);
+    io.setOutput('status', status);
+    appendLedger({ ...ledger, status });
+    return { jobName: name, status, studioUrl, reattached: submitted.reattached };
+  }
+  const started = Date.now();
+  const result = await waitFor(s, submitted.job, jobFileKey(run, settings), deps.abortSignal);
+  io.setOutput('status', result.status);
+  if (result.timedOut) return timedOut(s, result.status);
+  settle(s);
+  await reportEnd(s, result, started);
+  return { jobName: name, status: result.status, studioUrl, reattached: submitted.reattached };
+}
 
+/** Uploads what the job needs (content-addressed, reused when unchanged) and creates the job — or finds the one this run attempt created. */
+async function submit(io: ActionIO, ctx: AzureContext, api: WorkspaceApi, plan: JobPlan, name: string, run: WorkflowRun, settings: SubmitJobSettings, workspaceName: string) {
   const uploader = createSnapshotUploader(() => createBlobStore(ctx));
-  core.info(`Submitting ${plan.jobType.toLowerCase()} job ${name} from ${settings.jobFileDisplay} to workspace ${azure.workspaceName}`);
-  const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), [JOB_FILE_TAG]: jobFileKey(run, settings), ...settings.tags }, { info: core.info, debug: core.debug });
+  io.info(`Submitting ${plan.jobType.toLowerCase()} job ${name} from ${settings.jobFileDisplay} to workspace ${workspaceName}`);
+  const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), [JOB_FILE_TAG]: jobFileKey(run, settings), ...settings.tags }, io);
   if (!submitted.reattached) {
     const upl = submitted.uploadedFiles > 0 ? `; uploaded ${submitted.uploadedFiles} files (${formatBytes(submitted.uploadedBytes)})` : '';
     const reuse = submitted.reusedUploads > 0 ? `; reused ${submitted.reusedUploads} unchanged upload(s)` : '';
-    core.info(`Submitted job ${name}${upl}${reuse}`);
+    io.info(`Submitted job ${name}${upl}${reuse}`);
   }
-  const studioUrl = studioUrlOf(submitted.job, ctx, name);
-  if (studioUrl) {
-    core.setOutput('studio-url', studioUrl);
-    core.info(`Studio: ${studioUrl}`);
-  }
-  const ledgerBase = { kind: 'job' as const, action: 'submit-job', jobName: name, jobType: plan.jobType, studioUrl, experimentName: submitted.job.properties?.experimentName as string | undefined, jobFile: settings.jobFileDisplay, reattached: submitted.reattached };
+  return submitted;
+}
 
-  if (!settings.wait) {
-    const status = jobStatus(submitted.job);
-    deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
-    core.setOutput('status', status);
-    appendLedger({ ...ledgerBase, status });
-    return { jobName: name, status, studioUrl, reattached: submitted.reattached };
-  }
+/** Main saw the job settle (or chose not to wait): the post step has nothing to cancel. */
+function settle(s: Submission): void {
+  s.io.state.saveSubmittedJob({ workspace: s.workspace, jobName: s.name, settled: true });
+}
 
-  const started = Date.now();
-  const estimate = await expectedEnd(ctx, submitted.job, name, jobFileKey(run, settings));
-  let result;
+/** Polls the job to its end (sparsely while earlier runs say it is far off); a cancelled workflow leaves it to the post step. */
+async function waitFor(s: Submission, job: ArmObject, key: string, abortSignal: AbortSignal | undefined) {
+  const { io, name } = s;
+  const estimate = await expectedEnd(s.ctx, job, name, key, io);
   try {
-    result = await waitForJob(async () => (await api.getJob(name)) ?? submitted.job, submitted.job, {
-      timeoutMs: settings.timeoutMs,
+    return await waitForJob(async () => (await s.api.getJob(name)) ?? job, job, {
+      timeoutMs: s.settings.timeoutMs,
       estimate,
-      abortSignal: deps.abortSignal,
+      abortSignal,
       sleep: defaultSleep,
-      onStatus: (status, _job, ms) => core.info(`[${formatElapsed(ms)}] ${name}: ${status}`),
+      onStatus: (status, _job, ms) => io.info(`[${formatElapsed(ms)}] ${name}: ${status}`),
     });
   } catch (err) {
-    if (deps.abortSignal?.aborted) {
-      core.warning(`The workflow was cancelled while job ${name} runs: the post step cancels it.`);
+    if (abortSignal?.aborted) {
+      io.warning(`The workflow was cancelled while job ${name} runs: the post step cancels it.`);
       throw new Error(`cancelled while waiting for job ${name}`);
     }
     throw err;
   }
-  const status = result.status;
-  core.setOutput('status', status);
+}
 
-  if (result.timedOut) {
-    const limit = formatElapsed(settings.timeoutMs ?? 0);
-    if (settings.cancelOnTimeout) {
-      core.info(`Timeout of ${limit} reached: cancelling job ${name}`);
-      await api.cancelJob(name);
-      deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
-      core.setOutput('status', 'Canceled');
-      appendLedger({ ...ledgerBase, status: 'Canceled', error: `timed out after ${limit}` });
-      throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit} and was cancelled${studioUrl ? ` (${studioUrl})` : ''}`, { input: 'timeout' });
-    }
-    deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
-    appendLedger({ ...ledgerBase, status });
-    throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit}; it goes on running (cancel-on-timeout is false)${studioUrl ? `: ${studioUrl}` : ''}`, { input: 'timeout' });
+/** The timeout passed: cancel the job (cancel-on-timeout) or leave it running; the step fails either way. */
+async function timedOut(s: Submission, status: string): Promise<never> {
+  const { io, name, studioUrl } = s;
+  const limit = formatElapsed(s.settings.timeoutMs ?? 0);
+  if (s.settings.cancelOnTimeout) {
+    io.info(`Timeout of ${limit} reached: cancelling job ${name}`);
+    await s.api.cancelJob(name);
+    settle(s);
+    io.setOutput('status', 'Canceled');
+    appendLedger({ ...s.ledger, status: 'Canceled', error: `timed out after ${limit}` });
+    throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit} and was cancelled${studioUrl ? ` (${studioUrl})` : ''}`, { input: 'timeout' });
   }
-  deps.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
+  settle(s);
+  appendLedger({ ...s.ledger, status });
+  throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit}; it goes on running (cancel-on-timeout is false)${studioUrl ? `: ${studioUrl}` : ''}`, { input: 'timeout' });
+}
 
+/** The end: the log tail, the job summary, the ledger entry; a job that did not complete fails the step. */
+async function reportEnd(s: Submission, result: { job: ArmObject; status: string; polls: number }, started: number): Promise<void> {
+  const { io, name, studioUrl, ctx } = s;
+  const { status } = result;
   const logDeps = { credential: ctx.credential, scope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator) };
   const details = await fetchRunDetails(result.job, logDeps).catch(() => undefined);
   const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
   if (tail) printUntrusted(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
-  core.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
-  await core.summary
-    .addHeading(`Azure ML job ${name}`, 3)
-    .addRaw(`Status: <b>${status}</b>${studioUrl ? ` · <a href="${studioUrl}">open in studio</a>` : ''}`, true)
-    .write()
-    .catch(() => undefined);
+  io.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
+  await io.appendSummary(`<h3>Azure ML job ${escapeText(name)}</h3>\nStatus: <b>${escapeText(status)}</b>${studioUrl ? ` · ${link('open in studio', studioUrl)}` : ''}\n`).catch(() => undefined);
   const error = status === 'Completed' ? undefined : runErrorMessage(details) ?? `the job ended ${status}`;
-  appendLedger({ ...ledgerBase, status, error });
+  appendLedger({ ...s.ledger, status, error });
   if (status !== 'Completed') {
     throw new Error(`job ${name} ${status === 'Canceled' ? 'was canceled' : `ended ${status}`}: ${error}${studioUrl ? `\nStudio: ${studioUrl}` : ''}`);
   }
-  return { jobName: name, status, studioUrl, reattached: submitted.reattached };
 }
 
 /** Post step: cancel the job when main did not see it settle (cancelled workflow, timeout, kill). */
 export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
-  const saved = deps.state.loadSubmittedJob();
+  const { io } = deps;
+  const saved = io.state.loadSubmittedJob();
   if (!saved || saved.settled) return;
   const env = deps.env ?? process.env;
   const azure = await readAzureInputs(deps.reader, { env });
@@ -231,18 +264,18 @@ export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
   const api = createWorkspaceApi(ctx.arm);
   const job = await api.getJob(saved.jobName);
   if (!job) {
-    core.info(`Job ${saved.jobName} was never created: nothing to cancel.`);
+    io.info(`Job ${saved.jobName} was never created: nothing to cancel.`);
     return;
   }
   const status = jobStatus(job);
   if (isTerminal(status)) {
-    core.info(`Job ${saved.jobName} already ended ${status}.`);
+    io.info(`Job ${saved.jobName} already ended ${status}.`);
     return;
   }
-  core.info(`The workflow stopped while job ${saved.jobName} was ${status}: cancelling it in Azure ML.`);
+  io.info(`The workflow stopped while job ${saved.jobName} was ${status}: cancelling it in Azure ML.`);
   await api.cancelJob(saved.jobName);
   const final = await waitForJob(async () => (await api.getJob(saved.jobName)) ?? job, job, { timeoutMs: 120_000 });
-  core.info(`Job ${saved.jobName} is ${final.status}.`);
+  io.info(`Job ${saved.jobName} is ${final.status}.`);
   appendLedger({ kind: 'job', action: 'submit-job', jobName: saved.jobName, jobType: String(job.properties?.jobType ?? ''), status: final.status, error: 'cancelled with the workflow' });
 }
 

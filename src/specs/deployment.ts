@@ -4,12 +4,12 @@
  * refused by name with file and line, as for jobs.
  */
 import { SpecDocument, type SpecPath } from './document.js';
-import { Translator, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './job.js';
+import { FieldReader } from './fields.js';
+import { isObj, type Obj } from '../core/obj.js';
+import { codeId, environmentId } from './job/assets.js';
+import { PlanContext, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './plan.js';
 import { assetId } from './references.js';
-import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../rollout/traffic.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../azure/traffic.js';
 
 export interface EndpointPlan {
   name: string;
@@ -47,7 +47,7 @@ const AUTH_MODES: Record<string, string> = { key: 'Key', aml_token: 'AMLToken', 
 export function planEndpoint(doc: SpecDocument): EndpointPlan {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'an endpoint file must be a YAML map');
-  const t = new Translator(doc, doc.file, { workspaceId: '', resolver: { resolveLabel: async () => '' } });
+  const t = new FieldReader(doc);
   t.checkKeys(spec, ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties'], [], 'online endpoint');
   if (typeof spec.name !== 'string') throw doc.error([], "an endpoint needs 'name'");
   const bad = checkEndpointName(spec.name);
@@ -123,70 +123,25 @@ export function checkDeclaredTraffic(doc: SpecDocument, plan: EndpointPlan, curr
   }
 }
 
-function seconds(t: Translator, v: unknown, path: SpecPath): string {
+function seconds(t: FieldReader, v: unknown, path: SpecPath): string {
   return `PT${t.int(v, path)}S`;
 }
+
+const DEPLOYMENT_KEYS = ['$schema', 'name', 'endpoint_name', 'type', 'description', 'tags', 'model', 'code_configuration', 'environment', 'environment_variables', 'instance_type', 'instance_count', 'app_insights_enabled', 'request_settings', 'liveness_probe', 'readiness_probe', 'scale_settings', 'egress_public_network_access', 'model_mount_path', 'properties'];
 
 export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: PlanOptions & { endpointName?: string }): Promise<DeploymentPlan> {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'a deployment file must be a YAML map');
-  const t = new Translator(doc, fileOnDisk, o);
-  t.checkKeys(
-    spec,
-    ['$schema', 'name', 'endpoint_name', 'type', 'description', 'tags', 'model', 'code_configuration', 'environment', 'environment_variables', 'instance_type', 'instance_count', 'app_insights_enabled', 'request_settings', 'liveness_probe', 'readiness_probe', 'scale_settings', 'egress_public_network_access', 'model_mount_path', 'properties'],
-    [],
-    'managed online deployment',
-  );
+  const t = new PlanContext(doc, fileOnDisk, o);
+  t.checkKeys(spec, DEPLOYMENT_KEYS, [], 'managed online deployment');
   if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed') throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
-  let name: string | undefined;
-  if (spec.name !== undefined) {
-    name = t.str(spec.name, ['name']);
-    const bad = checkDeploymentName(name);
-    if (bad) throw doc.error(['name'], `'${name}' is not a valid deployment name`, bad);
-  }
-  const endpointName = spec.endpoint_name === undefined ? undefined : t.str(spec.endpoint_name, ['endpoint_name']);
-  if (endpointName !== undefined && o.endpointName !== undefined && endpointName !== o.endpointName) {
-    throw doc.error(['endpoint_name'], `names endpoint '${endpointName}', but this step deploys to endpoint '${o.endpointName}'`, 'make endpoint_name match the endpoint input, or remove it');
-  }
+  const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
   const props: Obj = { endpointComputeType: 'Managed' };
   if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
-  // model
-  if (spec.model === undefined) throw doc.error([], "a deployment needs 'model'");
-  let modelId: string;
-  if (typeof spec.model === 'string') {
-    const r = t.ref(spec.model, ['model']);
-    if (r.kind === 'asset') modelId = await t.assetVersionId('models', r, ['model']);
-    else if (r.kind === 'arm-id') modelId = r.id;
-    else if (r.kind === 'registry' && r.assetType === 'models') modelId = r.uri;
-    else throw doc.error(['model'], `'${spec.model}' is not a model reference`, 'azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path');
-  } else if (isObj(spec.model)) {
-    t.checkKeys(spec.model, ['$schema', 'name', 'version', 'path', 'type', 'description', 'tags'], ['model'], 'inline model');
-    if (spec.model.path === undefined) throw doc.error(['model'], 'an inline model needs a path');
-    const upload = await t.snapshotOf(t.str(spec.model.path, ['model', 'path']), ['model', 'path'], 'model');
-    const types: Record<string, string> = { custom_model: 'custom_model', mlflow_model: 'mlflow_model', triton_model: 'triton_model' };
-    const type = spec.model.type === undefined ? 'custom_model' : types[t.str(spec.model.type, ['model', 'type'])];
-    if (!type) throw doc.error(['model', 'type'], `'${String(spec.model.type)}' is not a model type`, 'valid: custom_model, mlflow_model, triton_model');
-    const mname = spec.model.name !== undefined ? t.str(spec.model.name, ['model', 'name']) : 'azureml_anonymous';
-    const mversion = spec.model.version !== undefined ? t.str(spec.model.version, ['model', 'version']) : versionHash(upload.snapshot.hash);
-    modelId = assetId(o.workspaceId, 'models', mname, mversion);
-    const mprops: Obj = { modelType: type, modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile), isAnonymous: spec.model.name === undefined, properties: { contentHash: upload.snapshot.hash } };
-    if (spec.model.description !== undefined) mprops.description = t.str(spec.model.description, ['model', 'description']);
-    if (spec.model.tags !== undefined) mprops.tags = t.stringMap(spec.model.tags, ['model', 'tags']);
-    if (!t.assets.some((a) => a.id === modelId)) t.assets.push({ kind: 'models', name: mname, version: mversion, id: modelId, body: { properties: mprops }, upload });
-  } else {
-    throw doc.error(['model'], 'must be a model reference or an inline model with a path');
-  }
+  const modelId = await model(t, spec.model);
   props.model = modelId;
-  if (spec.code_configuration !== undefined) {
-    if (!isObj(spec.code_configuration)) throw doc.error(['code_configuration'], 'must be a map with code and scoring_script');
-    t.checkKeys(spec.code_configuration, ['code', 'scoring_script'], ['code_configuration'], 'code configuration');
-    if (spec.code_configuration.scoring_script === undefined) throw doc.error(['code_configuration'], "needs 'scoring_script'");
-    props.codeConfiguration = {
-      codeId: await t.codeId(spec.code_configuration.code, ['code_configuration', 'code']),
-      scoringScript: t.str(spec.code_configuration.scoring_script, ['code_configuration', 'scoring_script']),
-    };
-  }
-  if (spec.environment !== undefined) props.environmentId = await t.environmentId(spec.environment, ['environment']);
+  if (spec.code_configuration !== undefined) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
+  if (spec.environment !== undefined) props.environmentId = await environmentId(t, spec.environment, ['environment']);
   else if (spec.code_configuration !== undefined) throw doc.error([], 'a deployment with scoring code needs an environment');
   const env = t.stringMap(spec.environment_variables, ['environment_variables']);
   if (env) props.environmentVariables = env;
@@ -199,50 +154,114 @@ export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: P
     if (v !== 'enabled' && v !== 'disabled') throw doc.error(['egress_public_network_access'], "must be 'enabled' or 'disabled'");
     props.egressPublicNetworkAccess = v === 'enabled' ? 'Enabled' : 'Disabled';
   }
-  if (spec.request_settings !== undefined) {
-    const rs = spec.request_settings;
-    if (!isObj(rs)) throw doc.error(['request_settings'], 'must be a map');
-    t.checkKeys(rs, ['request_timeout_ms', 'max_concurrent_requests_per_instance', 'max_queue_wait_ms'], ['request_settings'], 'request settings');
-    const out: Obj = {};
-    if (rs.request_timeout_ms !== undefined) out.requestTimeout = `PT${t.int(rs.request_timeout_ms, ['request_settings', 'request_timeout_ms'], 1) / 1000}S`;
-    if (rs.max_queue_wait_ms !== undefined) out.maxQueueWait = `PT${t.int(rs.max_queue_wait_ms, ['request_settings', 'max_queue_wait_ms']) / 1000}S`;
-    if (rs.max_concurrent_requests_per_instance !== undefined) out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, ['request_settings', 'max_concurrent_requests_per_instance'], 1);
-    props.requestSettings = out;
-  }
+  if (spec.request_settings !== undefined) props.requestSettings = requestSettings(t, spec.request_settings);
   for (const [key, wire] of [['liveness_probe', 'livenessProbe'], ['readiness_probe', 'readinessProbe']] as const) {
-    const pr = spec[key];
-    if (pr === undefined) continue;
-    if (!isObj(pr)) throw doc.error([key], 'must be a map');
-    t.checkKeys(pr, ['initial_delay', 'period', 'timeout', 'success_threshold', 'failure_threshold'], [key], 'probe');
-    const out: Obj = {};
-    if (pr.initial_delay !== undefined) out.initialDelay = seconds(t, pr.initial_delay, [key, 'initial_delay']);
-    if (pr.period !== undefined) out.period = seconds(t, pr.period, [key, 'period']);
-    if (pr.timeout !== undefined) out.timeout = seconds(t, pr.timeout, [key, 'timeout']);
-    if (pr.success_threshold !== undefined) out.successThreshold = t.int(pr.success_threshold, [key, 'success_threshold'], 1);
-    if (pr.failure_threshold !== undefined) out.failureThreshold = t.int(pr.failure_threshold, [key, 'failure_threshold'], 1);
-    props[wire] = out;
+    if (spec[key] !== undefined) props[wire] = probe(t, spec[key], key);
   }
-  if (spec.scale_settings !== undefined) {
-    const ss = spec.scale_settings;
-    if (!isObj(ss)) throw doc.error(['scale_settings'], 'must be a map with a type');
-    const type = ss.type === undefined ? 'default' : t.str(ss.type, ['scale_settings', 'type']).toLowerCase();
-    if (type === 'default') {
-      t.checkKeys(ss, ['type'], ['scale_settings'], 'default scale settings');
-      props.scaleSettings = { scaleType: 'Default' };
-    } else if (type === 'target_utilization') {
-      t.checkKeys(ss, ['type', 'min_instances', 'max_instances', 'polling_interval', 'target_utilization_percentage'], ['scale_settings'], 'target utilization scale settings');
-      const out: Obj = { scaleType: 'TargetUtilization' };
-      if (ss.min_instances !== undefined) out.minInstances = t.int(ss.min_instances, ['scale_settings', 'min_instances'], 1);
-      if (ss.max_instances !== undefined) out.maxInstances = t.int(ss.max_instances, ['scale_settings', 'max_instances'], 1);
-      if (ss.polling_interval !== undefined) out.pollingInterval = seconds(t, ss.polling_interval, ['scale_settings', 'polling_interval']);
-      if (ss.target_utilization_percentage !== undefined) out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, ['scale_settings', 'target_utilization_percentage'], 1);
-      props.scaleSettings = out;
-    } else {
-      throw doc.error(['scale_settings', 'type'], `'${type}' is not a scale type`, 'valid: default, target_utilization');
-    }
-  }
+  if (spec.scale_settings !== undefined) props.scaleSettings = scaleSettings(t, spec.scale_settings);
   const body: DeploymentPlan['body'] = { properties: props };
   body.sku = { name: 'Default', capacity: spec.instance_count === undefined ? 1 : t.int(spec.instance_count, ['instance_count'], 1) };
   if (spec.tags !== undefined) body.tags = t.stringMap(spec.tags, ['tags']);
   return { name, endpointName, body, uploads: t.uploads, assets: t.assets, modelId };
+}
+
+/** `name` (checked) and `endpoint_name` (which must be the endpoint this step deploys to). */
+function deploymentNames(t: PlanContext, spec: Obj, endpointInput: string | undefined): { name?: string; endpointName?: string } {
+  let name: string | undefined;
+  if (spec.name !== undefined) {
+    name = t.str(spec.name, ['name']);
+    const bad = checkDeploymentName(name);
+    if (bad) throw t.doc.error(['name'], `'${name}' is not a valid deployment name`, bad);
+  }
+  const endpointName = spec.endpoint_name === undefined ? undefined : t.str(spec.endpoint_name, ['endpoint_name']);
+  if (endpointName !== undefined && endpointInput !== undefined && endpointName !== endpointInput) {
+    throw t.doc.error(['endpoint_name'], `names endpoint '${endpointName}', but this step deploys to endpoint '${endpointInput}'`, 'make endpoint_name match the endpoint input, or remove it');
+  }
+  return { name, endpointName };
+}
+
+/** `model`: a model reference, or an inline model with a local path (planned as a model version). */
+async function model(t: PlanContext, v: unknown): Promise<string> {
+  if (v === undefined) throw t.doc.error([], "a deployment needs 'model'");
+  if (typeof v === 'string') {
+    const r = t.ref(v, ['model']);
+    if (r.kind === 'asset') return t.assetVersionId('models', r, ['model']);
+    if (r.kind === 'arm-id') return r.id;
+    if (r.kind === 'registry' && r.assetType === 'models') return r.uri;
+    throw t.doc.error(['model'], `'${v}' is not a model reference`, 'azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path');
+  }
+  if (!isObj(v)) throw t.doc.error(['model'], 'must be a model reference or an inline model with a path');
+  return inlineModel(t, v);
+}
+
+const MODEL_TYPES: Record<string, string> = { custom_model: 'custom_model', mlflow_model: 'mlflow_model', triton_model: 'triton_model' };
+
+async function inlineModel(t: PlanContext, m: Obj): Promise<string> {
+  t.checkKeys(m, ['$schema', 'name', 'version', 'path', 'type', 'description', 'tags'], ['model'], 'inline model');
+  if (m.path === undefined) throw t.doc.error(['model'], 'an inline model needs a path');
+  const upload = await t.snapshotOf(t.str(m.path, ['model', 'path']), ['model', 'path'], 'model');
+  const type = m.type === undefined ? 'custom_model' : lookup(MODEL_TYPES, t.str(m.type, ['model', 'type']));
+  if (!type) throw t.doc.error(['model', 'type'], `'${String(m.type)}' is not a model type`, 'valid: custom_model, mlflow_model, triton_model');
+  const name = m.name !== undefined ? t.str(m.name, ['model', 'name']) : 'azureml_anonymous';
+  const version = m.version !== undefined ? t.str(m.version, ['model', 'version']) : versionHash(upload.snapshot.hash);
+  const id = assetId(t.o.workspaceId, 'models', name, version);
+  const props: Obj = { modelType: type, modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile), isAnonymous: m.name === undefined, properties: { contentHash: upload.snapshot.hash } };
+  if (m.description !== undefined) props.description = t.str(m.description, ['model', 'description']);
+  if (m.tags !== undefined) props.tags = t.stringMap(m.tags, ['model', 'tags']);
+  return t.addAsset({ kind: 'models', name, version, id, body: { properties: props }, upload });
+}
+
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+async function codeConfiguration(t: PlanContext, v: unknown): Promise<Obj> {
+  if (!isObj(v)) throw t.doc.error(['code_configuration'], 'must be a map with code and scoring_script');
+  t.checkKeys(v, ['code', 'scoring_script'], ['code_configuration'], 'code configuration');
+  if (v.scoring_script === undefined) throw t.doc.error(['code_configuration'], "needs 'scoring_script'");
+  return {
+    codeId: await codeId(t, v.code, ['code_configuration', 'code']),
+    scoringScript: t.str(v.scoring_script, ['code_configuration', 'scoring_script']),
+  };
+}
+
+function requestSettings(t: PlanContext, v: unknown): Obj {
+  const path = ['request_settings'];
+  const rs = t.map(v, path);
+  t.checkKeys(rs, ['request_timeout_ms', 'max_concurrent_requests_per_instance', 'max_queue_wait_ms'], path, 'request settings');
+  const out: Obj = {};
+  if (rs.request_timeout_ms !== undefined) out.requestTimeout = `PT${t.int(rs.request_timeout_ms, [...path, 'request_timeout_ms'], 1) / 1000}S`;
+  if (rs.max_queue_wait_ms !== undefined) out.maxQueueWait = `PT${t.int(rs.max_queue_wait_ms, [...path, 'max_queue_wait_ms']) / 1000}S`;
+  if (rs.max_concurrent_requests_per_instance !== undefined) out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, [...path, 'max_concurrent_requests_per_instance'], 1);
+  return out;
+}
+
+function probe(t: PlanContext, v: unknown, key: string): Obj {
+  const pr = t.map(v, [key]);
+  t.checkKeys(pr, ['initial_delay', 'period', 'timeout', 'success_threshold', 'failure_threshold'], [key], 'probe');
+  const out: Obj = {};
+  if (pr.initial_delay !== undefined) out.initialDelay = seconds(t, pr.initial_delay, [key, 'initial_delay']);
+  if (pr.period !== undefined) out.period = seconds(t, pr.period, [key, 'period']);
+  if (pr.timeout !== undefined) out.timeout = seconds(t, pr.timeout, [key, 'timeout']);
+  if (pr.success_threshold !== undefined) out.successThreshold = t.int(pr.success_threshold, [key, 'success_threshold'], 1);
+  if (pr.failure_threshold !== undefined) out.failureThreshold = t.int(pr.failure_threshold, [key, 'failure_threshold'], 1);
+  return out;
+}
+
+function scaleSettings(t: PlanContext, v: unknown): Obj {
+  const path = ['scale_settings'];
+  const ss = t.map(v, path, 'must be a map with a type');
+  const type = ss.type === undefined ? 'default' : t.str(ss.type, [...path, 'type']).toLowerCase();
+  if (type === 'default') {
+    t.checkKeys(ss, ['type'], path, 'default scale settings');
+    return { scaleType: 'Default' };
+  }
+  if (type !== 'target_utilization') throw t.doc.error([...path, 'type'], `'${type}' is not a scale type`, 'valid: default, target_utilization');
+  t.checkKeys(ss, ['type', 'min_instances', 'max_instances', 'polling_interval', 'target_utilization_percentage'], path, 'target utilization scale settings');
+  const out: Obj = { scaleType: 'TargetUtilization' };
+  if (ss.min_instances !== undefined) out.minInstances = t.int(ss.min_instances, [...path, 'min_instances'], 1);
+  if (ss.max_instances !== undefined) out.maxInstances = t.int(ss.max_instances, [...path, 'max_instances'], 1);
+  if (ss.polling_interval !== undefined) out.pollingInterval = seconds(t, ss.polling_interval, [...path, 'polling_interval']);
+  if (ss.target_utilization_percentage !== undefined) out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, [...path, 'target_utilization_percentage'], 1);
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
-import { closest } from './job.js';
+import { closest } from '../core/text.js';
 
 export interface Override {
   path: Array<string | number>;

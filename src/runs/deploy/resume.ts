@@ -11,10 +11,10 @@
  * from it. When the old deployments are gone already (the interrupted rollout had promoted and
  * was cleaning up), there is nothing to go back to: the promotion stands.
  */
-import type { OnlineEndpoints } from '../../azure/online-endpoints.js';
-import { trafficOf } from '../../azure/online-endpoints.js';
+import { trafficOf, type OnlineEndpoints } from '../../azure/endpoints.js';
 import type { WorkflowRun } from '../../core/workflow-run.js';
 import { formatTrafficState, trafficPercent, trafficStateEquals, type TrafficState } from '../../rollout/traffic.js';
+import { writeTraffic } from './rollout-adapters.js';
 
 export const ROLLBACK_POINT_TAG = 'azureml-actions.rollback-point';
 const RUN_ID_TAG = 'github.run_id';
@@ -75,7 +75,7 @@ export async function recoverInterruptedRollout(
   const who = `run ${run.runId} (attempt ${tags[RUN_ATTEMPT_TAG] ?? '?'})`;
   if (gone.length === 0) {
     log(`Deployment ${deployment} takes traffic (${formatTrafficState(current)}) from an interrupted rollout of ${who}: restoring its rollback point ${formatTrafficState(point)} and starting again.`);
-    if (!trafficStateEquals(current, point)) await eps.writeTraffic(endpoint, point, current);
+    if (!trafficStateEquals(current, point)) await writeTraffic(eps, endpoint, point, current);
     const back = trafficOf((await eps.getEndpoint(endpoint)) ?? {});
     if (!trafficStateEquals(back, point)) {
       throw new Error(`restoring the rollback point ${formatTrafficState(point)} of the interrupted rollout of ${deployment}: the endpoint reads back ${formatTrafficState(back)}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, code, escapeText, fencedBlock, link, mermaidLabel, safeUrl, truncateText } from '../../src/report/escape.js';
-import { decodeEntities, inertProblems } from './inert.js';
+import { cleanText, code, escapeText, fencedBlock, link, mermaidLabel, safeUrl, truncateText } from '../../src/core/escape.js';
+import { decodeEntities, inertProblems } from '../report/inert.js';
 
 const ATTACKS = [
   '<img src=x onerror=alert(1)>',

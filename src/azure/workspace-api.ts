@@ -1,9 +1,11 @@
 /**
- * The narrow views of the workspace that job submission needs (checkout's small interfaces):
- * implemented over ARM in src/azure/workspace.ts, and by a recorder for dry runs.
+ * The narrow views of the workspace that job submission and model registration need (checkout's
+ * small interfaces): implemented over ARM in src/azure/workspace.ts, and by a recorder for dry runs.
  */
-import type { AssetKind } from '../specs/references.js';
-import type { Snapshot } from '../specs/snapshot.js';
+import type { Snapshot } from '../core/hash.js';
+
+/** The versioned asset collections of a workspace (ARM path segment). */
+export type AssetKind = 'codes' | 'environments' | 'data' | 'models' | 'components';
 
 export type ArmObject = Record<string, unknown> & { id?: string; name?: string; properties?: Record<string, unknown> };
 

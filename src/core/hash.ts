@@ -1,19 +1,39 @@
 /**
- * The content hash of a local model: exactly src/specs/snapshot.ts's {@link Snapshot} (same
- * files — `.amlignore`, else `.gitignore`, plus the CLI's always-ignored names — and the same
- * sha256 over `path\0size\0sha256` lines), so uploads are found under the same content hash by
- * both, but computed with one reusable 1 MiB buffer per worker instead of a read stream per file.
- * On a 1 GiB folder that is about twice as fast and ~90 MB less resident memory, which matters
- * for the unchanged re-run (only hashing and one lookup) and the uploader's memory budget.
- * A unit test checks that both give the same snapshot.
+ * Content hashes of local folders and files: the one snapshot behind `code:` and local inputs of
+ * jobs, local models and package code, so an upload is found under the same content hash by all.
+ *
+ * A folder hashes by relative path, size and sha256 of every file that `.amlignore` (else
+ * `.gitignore`, plus the names the Azure ML CLI always leaves out) does not exclude, so an
+ * unchanged folder hashes the same on any machine and is reused. Files are read with one
+ * reusable 1 MiB buffer per worker (not a read stream per file): on a 1 GiB folder that is about
+ * twice as fast and ~90 MB less resident memory, which matters for the unchanged re-run (only
+ * hashing and one lookup) and the uploader's memory budget.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { Snapshot, SnapshotFile } from '../specs/snapshot.js';
 
+export interface SnapshotFile {
+  /** Path relative to the snapshot root, with '/' separators. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Snapshot {
+  root: string;
+  /** Folder name or file name: the last segment of the upload path. */
+  name: string;
+  isFile: boolean;
+  files: SnapshotFile[];
+  bytes: number;
+  /** sha256 over the sorted (path, size, sha256) of every file. */
+  hash: string;
+}
+
+/** Always left out, as the Azure ML CLI does. */
 const ALWAYS_IGNORED = ['.git/', '.amlignore', '__pycache__/', '.ipynb_checkpoints/', '.DS_Store'];
 const BUFFER_BYTES = 1 << 20;
 
@@ -23,7 +43,7 @@ function loadIgnore(root: string): Ignore {
     const p = join(root, name);
     if (existsSync(p)) {
       ig.add(readFileSync(p, 'utf8'));
-      break;
+      break; // .amlignore replaces .gitignore, as in the CLI
     }
   }
   return ig;
@@ -64,8 +84,8 @@ function combine(files: readonly SnapshotFile[]): string {
   return h.digest('hex');
 }
 
-/** Hashes a file or folder into a {@link Snapshot}. */
-export async function hashLocalModel(path: string, options: { concurrency?: number } = {}): Promise<Snapshot> {
+/** Hashes a file or folder. Throws ENOENT-style errors for the caller to turn into messages. */
+export async function snapshot(path: string, options: { concurrency?: number } = {}): Promise<Snapshot> {
   const st = await stat(path);
   if (st.isFile()) {
     const { size, sha256 } = await hashFile(path, Buffer.allocUnsafeSlow(BUFFER_BYTES));

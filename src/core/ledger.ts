@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isObj } from './obj.js';
 
 export interface JobEntry {
   kind: 'job';
@@ -81,7 +82,7 @@ export function readLedger(env: Record<string, string | undefined> = process.env
       continue;
     }
     // Anything but a record with a kind is not ours (a hand-edited or foreign file): skip it.
-    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof (entry as { kind?: unknown }).kind === 'string') out.push(entry as LedgerEntry);
+    if (isObj(entry) && typeof entry.kind === 'string') out.push(entry as unknown as LedgerEntry);
   }
   return out;
 }

@@ -1,0 +1,332 @@
+/**
+ * Managed online endpoints and their deployments over ARM (api-version 2024-10-01, which has
+ * `mirrorTraffic`): read, create, list, logs, keys and tokens, the wait for an endpoint to be
+ * ready, traffic written by GET → PUT of the whole endpoint (never PATCH, which drops traffic),
+ * deployments provisioned, scaled and deleted with the service's conflicts tried again. Plain ARM
+ * data in and out: the rollout's providers on top of this are in src/runs/deploy/rollout-adapters.ts.
+ */
+import { armPath, type ArmClient, type ArmPoller } from './arm.js';
+import { ArmOperationError, translateAzureError, withAzureOperation } from './errors.js';
+import { abortableSleep } from './retry.js';
+import { errorMessage } from '../core/errors.js';
+import type { Obj } from '../core/obj.js';
+
+export interface ArmResource {
+  id?: string;
+  name?: string;
+  location?: string;
+  tags?: Record<string, string>;
+  sku?: Obj;
+  kind?: string;
+  identity?: Obj;
+  properties?: Obj;
+  systemData?: Obj;
+}
+
+/** An endpoint's `properties.traffic` and `properties.mirrorTraffic`: deployment name → percent. */
+export interface EndpointTraffic {
+  traffic: Record<string, number>;
+  mirror: Record<string, number>;
+}
+
+/** How long an endpoint may stay Creating/Updating before a write gives up (deploy bounds it by max-duration). */
+export const DEFAULT_READY_TIMEOUT_IN_MS = 20 * 60_000;
+
+export interface EndpointsOptions {
+  /** Waits between readiness polls and conflict retries. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How long to wait for an endpoint to leave Updating before writing. */
+  readyTimeoutInMs?: number;
+  /** First delay of a conflict retry (doubles). */
+  conflictDelayInMs?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * What to write over the endpoint's traffic, given the traffic it holds now and the attempt
+ * (1, 2, …): the maps to write, or undefined when there is nothing left to write. It may throw to
+ * refuse the write.
+ */
+export type TrafficUpdate = (current: EndpointTraffic, attempt: number) => EndpointTraffic | undefined;
+
+export interface ProvisionDeploymentOptions {
+  /** Epoch ms: provisioning still running then is given up. */
+  deadline: number;
+  abortSignal?: AbortSignal;
+  log: (message: string) => void;
+}
+
+/** The end of a provisioning; `logs` are the containers' logs of a failed one. */
+export type ProvisionOutcome = { ok: true } | { ok: false; reason: string; logs?: string };
+
+/** A write refused because another operation runs on the endpoint or deployment (try again later). */
+export function isConflict(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  const code = String((err as { code?: string }).code ?? '');
+  return status === 409 || /^(Conflict|OperationCanceled)$/i.test(code);
+}
+
+/** Operation error codes of the service itself (not of the model, the image or the quota): worth another try. */
+const SERVICE_FAILURE = /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
+
+/** The endpoint's traffic maps as read (entries that are not numbers left out). */
+export function trafficOf(ep: ArmResource): EndpointTraffic {
+  const num = (m: unknown): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries((m as Record<string, unknown>) ?? {})) if (typeof v === 'number') out[k] = v;
+    return out;
+  };
+  return { traffic: num(ep.properties?.traffic), mirror: num(ep.properties?.mirrorTraffic) };
+}
+
+export class OnlineEndpoints {
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  constructor(
+    readonly arm: ArmClient,
+    private readonly o: EndpointsOptions = {},
+  ) {
+    this.sleep = o.sleep ?? ((ms, signal) => abortableSleep(ms, signal));
+  }
+
+  /** First wait after a conflict (doubles). */
+  get conflictDelayInMs(): number {
+    return this.o.conflictDelayInMs ?? 2000;
+  }
+
+  log(message: string): void {
+    this.o.log?.(message);
+  }
+
+  endpointPath(endpoint: string): string {
+    return armPath`onlineEndpoints/${endpoint}`;
+  }
+  deploymentPath(endpoint: string, deployment: string): string {
+    return armPath`onlineEndpoints/${endpoint}/deployments/${deployment}`;
+  }
+
+  getEndpoint(endpoint: string): Promise<ArmResource | undefined> {
+    return withAzureOperation(`reading endpoint '${endpoint}'`, () => this.arm.tryGet<ArmResource>(this.endpointPath(endpoint)));
+  }
+
+  async createEndpoint(endpoint: string, body: ArmResource): Promise<ArmResource> {
+    await withAzureOperation(`creating endpoint '${endpoint}'`, async () => {
+      const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+      await poller.pollUntilDone();
+    });
+    return (await this.getEndpoint(endpoint)) as ArmResource;
+  }
+
+  getDeployment(endpoint: string, deployment: string): Promise<ArmResource | undefined> {
+    return withAzureOperation(`reading deployment '${deployment}' of endpoint '${endpoint}'`, () => this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment)));
+  }
+
+  async listDeployments(endpoint: string): Promise<ArmResource[]> {
+    const out: ArmResource[] = [];
+    await withAzureOperation(`listing the deployments of endpoint '${endpoint}'`, async () => {
+      for await (const d of this.arm.list<ArmResource>(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    });
+    return out;
+  }
+
+  async getLogs(endpoint: string, deployment: string, containerType: 'InferenceServer' | 'StorageInitializer', tail = 60): Promise<string> {
+    const r = await withAzureOperation(`reading the ${containerType} logs of deployment '${deployment}'`, () =>
+      this.arm.post<{ content?: string }>(`${this.deploymentPath(endpoint, deployment)}/getLogs`, { containerType, tail }),
+    );
+    return r?.content ?? '';
+  }
+
+  async keys(endpoint: string): Promise<{ primaryKey?: string; secondaryKey?: string }> {
+    return (
+      (await withAzureOperation(`reading the keys of endpoint '${endpoint}'`, () => this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`))) ?? {}
+    );
+  }
+
+  /**
+   * The endpoint's AML token (`token` operation, AMLToken endpoints only) with its expiry and
+   * refresh times, epoch seconds on the wire (online-deployment-e2e 141st entry; swagger
+   * example Workspace/OnlineEndpoint/getToken.json) and epoch ms here.
+   */
+  async token(endpoint: string): Promise<{ secret: string; expiresOn?: number; refreshAfter?: number } | undefined> {
+    const r = await withAzureOperation(`getting a scoring token of endpoint '${endpoint}'`, () =>
+      this.arm.post<{ accessToken?: string; expiryTimeUtc?: unknown; refreshAfterTimeUtc?: unknown }>(`${this.endpointPath(endpoint)}/token`),
+    );
+    if (!r?.accessToken) return undefined;
+    const ms = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v * 1000 : undefined);
+    const expiresOn = ms(r.expiryTimeUtc);
+    const refreshAfter = ms(r.refreshAfterTimeUtc);
+    return { secret: r.accessToken, ...(expiresOn !== undefined ? { expiresOn } : {}), ...(refreshAfter !== undefined ? { refreshAfter } : {}) };
+  }
+
+  /** Polls an endpoint operation to its end, for at most the ready timeout. */
+  private async finish(endpoint: string, poller: { pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<unknown> }, abortSignal?: AbortSignal): Promise<void> {
+    const ms = this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS;
+    const timeout = AbortSignal.timeout(ms);
+    try {
+      await poller.pollUntilDone({ abortSignal: abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout });
+    } catch (err) {
+      if (timeout.aborted && !abortSignal?.aborted) throw new Error(`the update of endpoint '${endpoint}' did not finish within ${Math.round(ms / 1000)} s`);
+      throw err;
+    }
+  }
+
+  /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
+  async waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
+    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS);
+    let delay = 500;
+    let said = false;
+    for (;;) {
+      const ep = await this.getEndpoint(endpoint);
+      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
+      const state = String(ep.properties?.provisioningState ?? 'Succeeded');
+      if (state === 'Succeeded') return ep;
+      if (state === 'Failed' || state === 'Canceled') throw new Error(`endpoint '${endpoint}' is ${state}`);
+      if (Date.now() > deadline) throw new Error(`endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1000)} s`);
+      if (!said) {
+        this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
+        said = true;
+      }
+      await this.sleep(delay, abortSignal);
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+
+  /**
+   * Writes traffic by GET → PUT of the whole endpoint (no field dropped), once the endpoint is
+   * ready: `update` gets the traffic the endpoint holds and says what to write (nothing: done; a
+   * throw: refused). Retries the service's Conflict / OperationCanceled answers with backoff.
+   */
+  async updateTraffic(endpoint: string, update: TrafficUpdate, abortSignal?: AbortSignal): Promise<void> {
+    let delay = this.o.conflictDelayInMs ?? 2000;
+    for (let attempt = 1; ; attempt++) {
+      const ep = await this.waitReady(endpoint, abortSignal);
+      const target = update(trafficOf(ep), attempt);
+      if (!target) return;
+      const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: target.traffic, mirrorTraffic: target.mirror } };
+      for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
+      if (body.properties) {
+        delete body.properties.provisioningState;
+        delete body.properties.scoringUri;
+        delete body.properties.swaggerUri;
+      }
+      try {
+        const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+        await this.finish(endpoint, poller, abortSignal);
+        return;
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        const code = String((err as { code?: string }).code ?? '');
+        // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
+        // idempotent (the next try checks the endpoint again), so it is tried again.
+        const failedOperation = err instanceof ArmOperationError;
+        const retriable = failedOperation || status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
+        if (!retriable || attempt >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
+        this.o.log?.(`Traffic write on ${endpoint} ${failedOperation ? `ended ${(err as ArmOperationError).serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code || status || 'no code'}); retrying in ${Math.round(delay / 1000)} s`);
+        await this.sleep(delay, abortSignal);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  /**
+   * Creates the deployment (no traffic) and follows its provisioning; on failure reads the logs.
+   * A create refused with a conflict (the endpoint or deployment is busy, e.g. a re-run finds the
+   * first try's creation still running) is tried again with back-off; a provisioning operation
+   * that ends Failed with an error of the service itself is tried again twice. Failures of the
+   * deployment (the container, the model, the quota) are not.
+   */
+  async provisionDeployment(endpoint: string, deployment: string, body: ArmResource, o: ProvisionDeploymentOptions): Promise<ProvisionOutcome> {
+    const { deadline, log } = o;
+    let last = '';
+    let conflictDelay = this.conflictDelayInMs;
+    let serviceFailures = 0;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let poller;
+        try {
+          poller = await this.arm.beginPut<ArmResource>(this.deploymentPath(endpoint, deployment), body);
+        } catch (err) {
+          if (!isConflict(err) || attempt >= 8 || Date.now() + conflictDelay > deadline) throw err;
+          log(`Deployment ${deployment}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(conflictDelay / 1000)} s`);
+          await abortableSleep(conflictDelay, o.abortSignal);
+          conflictDelay = Math.min(conflictDelay * 2, 30_000);
+          continue;
+        }
+        poller.onProgress((s) => {
+          const state = s.serviceStatus ?? s.status;
+          if (state !== last) {
+            last = state;
+            log(`Deployment ${deployment}: ${state}`);
+          }
+        });
+        const stopped = await pollProvisioning(poller, o);
+        if (stopped) return { ok: false, reason: stopped };
+        const state = poller.getOperationState();
+        if (state.status === 'succeeded') break;
+        if (SERVICE_FAILURE.test(state.error?.code ?? '') && ++serviceFailures <= 2 && Date.now() < deadline) {
+          log(`Deployment ${deployment}: provisioning ended ${state.serviceStatus ?? state.status} with a service error (${state.error?.code}: ${state.error?.message ?? ''}); trying again`);
+          last = '';
+          continue;
+        }
+        throw new Error(state.error?.message ?? `provisioning ended ${state.serviceStatus ?? state.status}`);
+      }
+      const d = await this.getDeployment(endpoint, deployment);
+      const ps = String(d?.properties?.provisioningState ?? 'Succeeded');
+      if (ps !== 'Succeeded') throw new Error(`provisioning ended ${ps}`);
+      return { ok: true };
+    } catch (err) {
+      const logs = await this.containerLogs(endpoint, deployment);
+      // Our own plain errors say what ended how; HTTP and transport errors get the call named.
+      const reason = Object.getPrototypeOf(err) === Error.prototype ? errorMessage(err) : errorMessage(translateAzureError(err, `creating deployment '${deployment}'`));
+      return { ok: false, reason, logs };
+    }
+  }
+
+  /** The last lines of both containers' logs of a deployment (those that have any), or undefined. */
+  private async containerLogs(endpoint: string, deployment: string): Promise<string | undefined> {
+    const logs: string[] = [];
+    for (const c of ['StorageInitializer', 'InferenceServer'] as const) {
+      const text = await this.getLogs(endpoint, deployment, c, 40).catch(() => '');
+      if (text.trim()) logs.push(`--- ${c} ---\n${text.trimEnd()}`);
+    }
+    return logs.join('\n') || undefined;
+  }
+
+  /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
+  async deleteDeployment(endpoint: string, name: string): Promise<void> {
+    let delay = this.conflictDelayInMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        if (attempt >= 3 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${name}'`);
+        this.log(`Deleting deployment ${name}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(delay / 1000)} s`);
+        await abortableSleep(delay);
+        delay *= 2;
+      }
+    }
+  }
+
+  /** Sets the deployment's instance count (PUT of the whole deployment); a deployment that is gone is left alone. */
+  async scaleDeployment(endpoint: string, name: string, instances: number): Promise<void> {
+    const d = await this.getDeployment(endpoint, name);
+    if (!d) return;
+    const body: ArmResource = { ...d, sku: { ...(d.sku ?? { name: 'Default' }), capacity: instances } };
+    for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
+    if (body.properties) delete body.properties.provisioningState;
+    const poller = await this.arm.beginPut(this.deploymentPath(endpoint, name), body);
+    await poller.pollUntilDone();
+  }
+}
+
+/** Polls a provisioning until it ends; the reason when it is given up first (cancelled, past the deadline). */
+async function pollProvisioning(poller: ArmPoller<ArmResource>, o: ProvisionDeploymentOptions): Promise<string | undefined> {
+  while (!poller.isDone()) {
+    if (o.abortSignal?.aborted) return 'cancelled while provisioning';
+    if (Date.now() > o.deadline) return 'provisioning did not finish before max-duration';
+    await poller.poll({ abortSignal: o.abortSignal });
+    if (!poller.isDone()) await abortableSleep(Math.max(200, poller.getOperationState().retryAfterInMs ?? 2000), o.abortSignal).catch(() => undefined);
+  }
+  return undefined;
+}

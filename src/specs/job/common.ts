@@ -1,0 +1,139 @@
+/**
+ * The parts every job type shares: the top-level fields (name, tags, compute, identity, services,
+ * queue settings) and the run settings a command, a sweep trial and a pipeline step share
+ * (resources, distribution, command limits).
+ */
+import type { SpecPath } from '../document.js';
+import { type Obj } from '../../core/obj.js';
+import type { PlanContext } from '../plan.js';
+
+/** Fields every job type takes. */
+export const COMMON_KEYS = ['$schema', 'type', 'name', 'display_name', 'experiment_name', 'description', 'tags', 'properties', 'compute', 'identity', 'services', 'queue_settings'];
+
+/** The common top-level fields → the start of `properties`. */
+export function commonProperties(ctx: PlanContext, spec: Obj, jobType: string): Obj {
+  const p: Obj = { jobType };
+  const s = (k: string) => ctx.optStr(spec, k, []);
+  if (s('display_name') !== undefined) p.displayName = s('display_name');
+  if (s('experiment_name') !== undefined) p.experimentName = s('experiment_name');
+  if (s('description') !== undefined) p.description = s('description');
+  const tags = ctx.stringMap(spec.tags, ['tags']);
+  if (tags) p.tags = tags;
+  const props = ctx.stringMap(spec.properties, ['properties']);
+  if (props) p.properties = props;
+  const compute = computeId(ctx, spec.compute, ['compute']);
+  if (compute) p.computeId = compute;
+  const id = identity(ctx, spec.identity, ['identity']);
+  if (id) p.identity = id;
+  const svc = services(ctx, spec.services, ['services']);
+  if (svc) p.services = svc;
+  if (spec.queue_settings !== undefined) p.queueSettings = queueSettings(ctx, spec.queue_settings);
+  return p;
+}
+
+function queueSettings(ctx: PlanContext, v: unknown): Obj {
+  const qs = ctx.map(v, ['queue_settings']);
+  ctx.checkKeys(qs, ['job_tier'], ['queue_settings'], 'queue settings');
+  const tiers = ['null', 'spot', 'basic', 'standard', 'premium'];
+  const tier = ctx.str(qs.job_tier, ['queue_settings', 'job_tier']).toLowerCase();
+  if (!tiers.includes(tier)) ctx.fail(['queue_settings', 'job_tier'], `'${tier}' is not a job tier`, `valid: ${tiers.join(', ')}`);
+  return { jobTier: tier[0].toUpperCase() + tier.slice(1) };
+}
+
+/** `azureml:<compute>` or a compute ARM id → its ARM id; serverless → undefined. */
+export function computeId(ctx: PlanContext, v: unknown, path: SpecPath): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = ctx.str(v, path);
+  if (s === 'serverless' || s === 'azureml:serverless') return undefined;
+  const r = ctx.ref(s.startsWith('azureml:') ? s : `azureml:${s}`, path);
+  if (r.kind === 'arm-id') return r.id;
+  if (r.kind === 'asset' && !r.version && !r.label) return `${ctx.o.workspaceId}/computes/${r.name}`;
+  return ctx.fail(path, `'${s}' is not a compute reference`, 'write azureml:<compute-name> or a compute ARM id');
+}
+
+const IDENTITY_TYPES: Record<string, string> = { managed: 'Managed', managed_identity: 'Managed', aml_token: 'AMLToken', user_identity: 'UserIdentity' };
+
+export function identity(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path, 'must be a map with a type');
+  ctx.checkKeys(m, ['type', 'client_id', 'object_id', 'msi_resource_id'], path, 'job identity');
+  const type = ctx.str(m.type, [...path, 'type']);
+  const identityType = Object.hasOwn(IDENTITY_TYPES, type.toLowerCase()) ? IDENTITY_TYPES[type.toLowerCase()] : ctx.fail([...path, 'type'], `'${type}' is not an identity type`, 'valid: managed, aml_token, user_identity');
+  const out: Obj = { identityType };
+  if (m.client_id !== undefined) out.clientId = ctx.str(m.client_id, [...path, 'client_id']);
+  if (m.object_id !== undefined) out.objectId = ctx.str(m.object_id, [...path, 'object_id']);
+  if (m.msi_resource_id !== undefined) out.resourceId = ctx.str(m.msi_resource_id, [...path, 'msi_resource_id']);
+  if (identityType !== 'Managed' && Object.keys(out).length > 1) ctx.fail(path, 'client_id, object_id and msi_resource_id apply to a managed identity only');
+  return out;
+}
+
+const SERVICE_TYPES = ['vs_code', 'jupyter_lab', 'tensor_board', 'ssh'];
+
+export function services(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path, 'must be a map of service names to services');
+  const out: Obj = {};
+  for (const [name, svc] of Object.entries(m)) out[name] = service(ctx, svc, [...path, name]);
+  return out;
+}
+
+function service(ctx: PlanContext, v: unknown, p: SpecPath): Obj {
+  const svc = ctx.map(v, p, 'must be a map with a type');
+  ctx.checkKeys(svc, ['type', 'log_dir', 'ssh_public_keys', 'nodes', 'port'], p, 'job service');
+  const type = ctx.str(svc.type, [...p, 'type']);
+  if (!SERVICE_TYPES.includes(type)) ctx.fail([...p, 'type'], `'${type}' is not a job service type`, `valid: ${SERVICE_TYPES.join(', ')}`);
+  const s: Obj = { jobServiceType: type };
+  const props: Record<string, string> = {};
+  if (svc.log_dir !== undefined) props.logDir = ctx.str(svc.log_dir, [...p, 'log_dir']);
+  if (svc.ssh_public_keys !== undefined) props.sshPublicKeys = ctx.str(svc.ssh_public_keys, [...p, 'ssh_public_keys']);
+  if (Object.keys(props).length) s.properties = props;
+  if (svc.port !== undefined) s.port = ctx.int(svc.port, [...p, 'port'], 1);
+  if (svc.nodes !== undefined) {
+    if (svc.nodes !== 'all') ctx.fail([...p, 'nodes'], "must be 'all'");
+    s.nodes = { nodesValueType: 'All' };
+  }
+  return s;
+}
+
+export function resources(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path);
+  ctx.checkKeys(m, ['instance_count', 'instance_type', 'shm_size', 'docker_args', 'properties'], path, 'resources section');
+  const out: Obj = {};
+  if (m.instance_count !== undefined) out.instanceCount = ctx.int(m.instance_count, [...path, 'instance_count'], 1);
+  if (m.instance_type !== undefined) out.instanceType = ctx.str(m.instance_type, [...path, 'instance_type']);
+  if (m.shm_size !== undefined) out.shmSize = ctx.str(m.shm_size, [...path, 'shm_size']);
+  if (m.docker_args !== undefined) out.dockerArgs = ctx.str(m.docker_args, [...path, 'docker_args']);
+  if (m.properties !== undefined) out.properties = ctx.map(m.properties, [...path, 'properties']);
+  return out;
+}
+
+export function distribution(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path, 'must be a map with a type');
+  const type = ctx.str(m.type, [...path, 'type']).toLowerCase();
+  if (type === 'pytorch' || type === 'mpi') {
+    ctx.checkKeys(m, ['type', 'process_count_per_instance'], path, `${type} distribution`);
+    const out: Obj = { distributionType: type === 'pytorch' ? 'PyTorch' : 'Mpi' };
+    if (m.process_count_per_instance !== undefined) out.processCountPerInstance = ctx.int(m.process_count_per_instance, [...path, 'process_count_per_instance'], 1);
+    return out;
+  }
+  if (type === 'tensorflow') {
+    ctx.checkKeys(m, ['type', 'worker_count', 'parameter_server_count'], path, 'tensorflow distribution');
+    const out: Obj = { distributionType: 'TensorFlow' };
+    if (m.worker_count !== undefined) out.workerCount = ctx.int(m.worker_count, [...path, 'worker_count'], 1);
+    if (m.parameter_server_count !== undefined) out.parameterServerCount = ctx.int(m.parameter_server_count, [...path, 'parameter_server_count']);
+    return out;
+  }
+  return ctx.fail([...path, 'type'], `'${String(m.type)}' is not a distribution type`, 'valid: pytorch, mpi, tensorflow');
+}
+
+/** `limits` of a command job or a pipeline step. */
+export function commandLimits(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path);
+  ctx.checkKeys(m, ['timeout'], path, 'command job limits section');
+  const out: Obj = { jobLimitsType: 'Command' };
+  if (m.timeout !== undefined) out.timeout = `PT${ctx.int(m.timeout, [...path, 'timeout'], 1)}S`;
+  return out;
+}

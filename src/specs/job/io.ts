@@ -1,0 +1,148 @@
+/**
+ * `inputs` and `outputs` of jobs and steps → ARM JobInput / JobOutput maps (local data uploaded,
+ * asset references resolved), and the check that a command only refers to what is defined.
+ */
+import type { SpecPath } from '../document.js';
+import { closest } from '../../core/text.js';
+import { isObj, type Obj } from '../../core/obj.js';
+import type { PlanContext } from '../plan.js';
+import type { AssetKind } from '../references.js';
+
+export const INPUT_TYPES = ['uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
+export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
+const INPUT_MODES: Record<string, string> = { ro_mount: 'ReadOnlyMount', rw_mount: 'ReadWriteMount', download: 'Download', direct: 'Direct', eval_mount: 'EvalMount', eval_download: 'EvalDownload' };
+const OUTPUT_MODES: Record<string, string> = { rw_mount: 'ReadWriteMount', upload: 'Upload', direct: 'Direct' };
+const URL_SCHEMES = ['https', 'http', 'wasbs', 'wasb', 'abfss', 'abfs', 'adl', 'azureml'];
+
+/** The URI of a data or model input: a local path is uploaded, an asset resolved. */
+export async function assetUri(ctx: PlanContext, raw: string, type: string, path: SpecPath, purpose: string): Promise<string> {
+  const r = ctx.ref(raw, path);
+  switch (r.kind) {
+    case 'local': {
+      const upload = await ctx.snapshotOf(r.path, path, purpose);
+      if (type === 'uri_file' && !upload.snapshot.isFile) ctx.fail(path, `'${raw}' is a folder but the input type is uri_file`, 'use type: uri_folder');
+      return ctx.datastoreUri(upload.datastorePath, !upload.snapshot.isFile);
+    }
+    case 'asset': {
+      const kind: AssetKind = type.endsWith('_model') ? 'models' : 'data';
+      return ctx.assetVersionId(kind, r, path);
+    }
+    case 'arm-id':
+      return r.id;
+    case 'registry':
+    case 'datastore':
+    case 'job-output':
+    case 'mlflow-run':
+      return r.uri;
+    case 'url':
+      if (!URL_SCHEMES.includes(r.scheme)) ctx.fail(path, `'${raw}' uses the unsupported scheme ${r.scheme}://`);
+      return r.uri;
+    case 'git':
+      return ctx.fail(path, `'${raw}' is a git reference, not data`);
+  }
+}
+
+/**
+ * One input: a literal value, or a map with type and path. `${{...}}` bindings are kept as they
+ * are where a pipeline resolves them (`bindingsAllowed`), refused elsewhere.
+ */
+export async function jobInput(ctx: PlanContext, v: unknown, path: SpecPath, bindingsAllowed: boolean): Promise<Obj> {
+  if (v === null || v === undefined) return ctx.fail(path, 'has no value');
+  if (!isObj(v)) {
+    if (Array.isArray(v)) return ctx.fail(path, 'must be a value or a map with type and path');
+    const value = String(v);
+    if (!bindingsAllowed && /\$\{\{/.test(value)) refuseBinding(ctx, value, path);
+    return { jobInputType: 'literal', value };
+  }
+  ctx.checkKeys(v, ['type', 'path', 'mode', 'value', 'default', 'description', 'optional'], path, 'job input');
+  const type = v.type === undefined ? 'uri_folder' : ctx.str(v.type, [...path, 'type']);
+  const out: Obj = {};
+  if (v.description !== undefined) out.description = ctx.str(v.description, [...path, 'description']);
+  if (LITERAL_TYPES.includes(type)) {
+    const val = v.value ?? v.default;
+    if (val === undefined) ctx.fail(path, `a ${type} input needs a value`);
+    return { ...out, jobInputType: 'literal', value: String(val) };
+  }
+  if (!INPUT_TYPES.includes(type)) ctx.fail([...path, 'type'], `'${type}' is not an input type`, `valid: ${INPUT_TYPES.join(', ')}, or a literal value`);
+  if (v.path === undefined) ctx.fail(path, `a ${type} input needs a path`);
+  const rawPath = ctx.str(v.path, [...path, 'path']);
+  out.jobInputType = type;
+  out.uri = /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path, 'path'], `inputs.${String(path[path.length - 1])}`);
+  if (v.mode !== undefined) out.mode = ctx.oneOf(ctx.str(v.mode, [...path, 'mode']), [...path, 'mode'], INPUT_MODES, 'an input mode');
+  return out;
+}
+
+export async function jobInputs(ctx: PlanContext, v: unknown, path: SpecPath, bindingsAllowed = false): Promise<Obj | undefined> {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path, 'must be a map of input names to inputs');
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(m)) out[k] = await jobInput(ctx, val, [...path, k], bindingsAllowed);
+  return out;
+}
+
+/** One output: empty (a uri_folder the service places), or a map with type, path and mode. */
+export function jobOutput(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
+  if (v === null || v === undefined) return { jobOutputType: 'uri_folder' };
+  const m = ctx.map(v, path, 'must be empty or a map with type, path and mode');
+  ctx.checkKeys(m, ['type', 'path', 'mode', 'description'], path, 'job output');
+  const type = m.type === undefined ? 'uri_folder' : ctx.str(m.type, [...path, 'type']);
+  if (!INPUT_TYPES.includes(type)) ctx.fail([...path, 'type'], `'${type}' is not an output type`, `valid: ${INPUT_TYPES.join(', ')}`);
+  const out: Obj = { jobOutputType: type };
+  if (m.description !== undefined) out.description = ctx.str(m.description, [...path, 'description']);
+  if (m.path !== undefined) out.uri = outputUri(ctx, m.path, [...path, 'path']);
+  if (m.mode !== undefined) out.mode = ctx.oneOf(ctx.str(m.mode, [...path, 'mode']), [...path, 'mode'], OUTPUT_MODES, 'an output mode');
+  return out;
+}
+
+function outputUri(ctx: PlanContext, v: unknown, path: SpecPath): string {
+  const raw = ctx.str(v, path);
+  const r = ctx.ref(raw.replace(/\$\{\{name\}\}/g, 'x'), path);
+  if (r.kind !== 'datastore' && r.kind !== 'url') ctx.fail(path, `an output path must be a datastore path (azureml://datastores/<ds>/paths/<p>) or a storage URL, not '${raw}'`);
+  return raw;
+}
+
+export function jobOutputs(ctx: PlanContext, v: unknown, path: SpecPath): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const m = ctx.map(v, path, 'must be a map of output names to outputs');
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(m)) out[k] = jobOutput(ctx, val, [...path, k]);
+  return out;
+}
+
+/** What a command may refer to: `${{inputs.x}}`, `${{outputs.y}}`, `${{search_space.z}}`. */
+export interface CommandScope {
+  inputs: string[];
+  outputs: string[];
+  searchSpace?: string[];
+}
+
+/** The scope of a command with these inputs and outputs (`outputs.artifacts` always exists). */
+export function scopeOf(inputs: Obj | undefined, outputs: Obj | undefined, searchSpace?: Obj): CommandScope {
+  const scope: CommandScope = { inputs: Object.keys(inputs ?? {}), outputs: [...Object.keys(outputs ?? {}), 'artifacts'] };
+  if (searchSpace) scope.searchSpace = Object.keys(searchSpace);
+  return scope;
+}
+
+/** Refuses the first `${{...}}` of a command that refers to nothing defined. */
+export function checkCommandRefs(ctx: PlanContext, command: string, path: SpecPath, scope: CommandScope): void {
+  for (const m of command.matchAll(/\$\{\{\s*([^}]*?)\s*\}\}/g)) {
+    const expr = m[1];
+    const parts = expr.split('.');
+    const [head, name] = parts;
+    const known =
+      (head === 'inputs' && scope.inputs.includes(name)) ||
+      (head === 'outputs' && scope.outputs.includes(name)) ||
+      (head === 'search_space' && scope.searchSpace?.includes(name)) ||
+      (head === 'name' && parts.length === 1);
+    if (parts.length === 2 && known) continue;
+    if (parts.length === 1 && head === 'name') continue;
+    const pool = head === 'inputs' ? scope.inputs : head === 'outputs' ? scope.outputs : head === 'search_space' ? scope.searchSpace ?? [] : [];
+    const near = name ? closest(name, pool) : undefined;
+    const valid = [...scope.inputs.map((i) => `inputs.${i}`), ...scope.outputs.map((o) => `outputs.${o}`), ...(scope.searchSpace ?? []).map((s) => `search_space.${s}`)];
+    ctx.fail(path, `refers to \${{${expr}}}, which is not defined${near ? ` (did you mean ${head}.${near}?)` : ''}`, valid.length ? `defined: ${valid.join(', ')}` : 'this job defines no inputs or outputs');
+  }
+}
+
+function refuseBinding(ctx: PlanContext, value: string, path: SpecPath): never {
+  return ctx.fail(path, `uses the binding '${value}', which only a pipeline step can use`);
+}
