@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AML_TOKEN_LIFETIME_SECONDS, TokenService } from '../../src/emulator/auth/tokens.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { RequestLogEntry } from '../../src/emulator/http/requestLog.js';
+import type { RequestLogEntry } from '../../src/emulator/http/request-log.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { arm, requestLog } from '../emulator/support.js';
 import { API, armWait, endpointPath, registerCode, registerEnvironment, registerModel, score, uploadFolder } from '../emulator/endpoints-support.js';

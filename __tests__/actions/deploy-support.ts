@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { RequestLogEntry } from '../../src/emulator/http/requestLog.js';
+import type { RequestLogEntry } from '../../src/emulator/http/request-log.js';
 import type { RolloutTimeline } from '../../src/rollout/timeline.js';
 import { repoRoot, runAction, type RunResult } from '../harness/index.js';
 import { arm, requestLog } from '../emulator/support.js';

@@ -10,7 +10,7 @@
  * AZUREML_DEV_URL_MFE (the SDK's ARM base-url override) at the emulator's https listener (the SDK's
  * bearer policy refuses http), azure-identity's ClientSecretCredential with `authority` at the
  * emulator, REQUESTS_CA_BUNDLE for the throw-away test CA, and HTTPS_PROXY for the blob host the
- * SDK hard-codes (`https://<account>.blob.core.windows.net`, python-sdk/blobHostProxy.ts → Azurite).
+ * SDK hard-codes (`https://<account>.blob.core.windows.net`, python-sdk/blob-host-proxy.ts → Azurite).
  * Debian's package misses its `pydash` dependency: python-sdk/pydash.py stands in (PYTHONPATH).
  * Without the package the suite does not run and says so loudly; with CI=true that is a failure
  * (.ci/run installs the package).
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
-import { startBlobHostProxy, type BlobHostProxy } from './python-sdk/blobHostProxy.js';
+import { startBlobHostProxy, type BlobHostProxy } from './python-sdk/blob-host-proxy.js';
 
 const FIGURE_FILE = join(tmpdir(), 'azureml-actions-python-sdk.json');
 const here = join(dirname(fileURLToPath(import.meta.url)), 'python-sdk');

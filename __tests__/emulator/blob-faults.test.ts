@@ -5,7 +5,7 @@
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { blobOperation } from '../../src/emulator/blobProxy.js';
+import { blobOperation } from '../../src/emulator/blob-proxy.js';
 import { createFaultInjector } from '../../src/emulator/faults.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 

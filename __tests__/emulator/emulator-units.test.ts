@@ -1,6 +1,6 @@
 /** Pure parts of the emulator core: router, fault rules, paging tokens, versions, tokens, api-versions. */
 import { describe, expect, test } from 'vitest';
-import { checkApiVersion } from '../../src/emulator/arm/apiVersion.js';
+import { checkApiVersion } from '../../src/emulator/arm/api-version.js';
 import { compareVersions } from '../../src/emulator/arm/assets.js';
 import { ArmError, armTime } from '../../src/emulator/arm/errors.js';
 import { LroManager } from '../../src/emulator/arm/lro.js';

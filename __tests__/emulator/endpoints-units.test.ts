@@ -13,7 +13,7 @@ import { ArmError } from '../../src/emulator/arm/errors.js';
 import { EndpointFaults, validateEndpointFault } from '../../src/emulator/endpoints/faults.js';
 import { readLog } from '../../src/emulator/endpoints/logs.js';
 import { evaluateMetrics, MetricsStore, parseMetricsQuery, parseTimespan } from '../../src/emulator/endpoints/metrics.js';
-import { filterDimensions, matchesFilter, parseFilter } from '../../src/emulator/endpoints/monitorFilter.js';
+import { filterDimensions, matchesFilter, parseFilter } from '../../src/emulator/endpoints/monitor-filter.js';
 import { findScoringServer } from '../../src/emulator/endpoints/process.js';
 import { readinessBudgetMs } from '../../src/emulator/endpoints/provision.js';
 import { EndpointRuntime } from '../../src/emulator/endpoints/runtime.js';

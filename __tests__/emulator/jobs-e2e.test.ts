@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { BlobIO } from '../../src/emulator/jobs/blob.js';
+import { BlobIO } from '../../src/emulator/data/blob-io.js';
 
 const API = 'api-version=2024-10-01';
 let emu: RunningEmulator;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobIO } from '../../src/emulator/jobs/blob.js';
+import { BlobIO } from '../../src/emulator/data/blob-io.js';
 import { SpecDocument } from '../../src/specs/document.js';
 import { planJob } from '../../src/specs/job/index.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobIO } from '../../src/emulator/jobs/blob.js';
+import { BlobIO } from '../../src/emulator/data/blob-io.js';
 import { SpecDocument } from '../../src/specs/document.js';
 import { planJob } from '../../src/specs/job/index.js';
 import {

@@ -4,11 +4,11 @@
  * URI parsing, durations, and the MLflow filter grammar.
  */
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../../src/emulator/jobs/arm.js';
+import { parseDurationMs } from '../../src/emulator/data/resources.js';
 import { BindingError, substituteCommand, substituteSearchSpace } from '../../src/emulator/jobs/bindings.js';
-import { locationFromUrl } from '../../src/emulator/jobs/blob.js';
-import { createRng, formatValue, parseSearchSpace, planTrials, sample, SearchSpaceError } from '../../src/emulator/jobs/searchSpace.js';
-import { parseDatastoreUri } from '../../src/emulator/jobs/uris.js';
+import { locationFromUrl } from '../../src/emulator/data/blob-io.js';
+import { createRng, formatValue, parseSearchSpace, planTrials, sample, SearchSpaceError } from '../../src/emulator/jobs/search-space.js';
+import { parseDatastoreUri } from '../../src/emulator/data/uris.js';
 import { matches, parseFilter, parseOrderBy } from '../../src/emulator/mlflow/search.js';
 
 describe('command bindings', () => {

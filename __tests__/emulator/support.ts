@@ -11,7 +11,7 @@ import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
-import type { RequestLogEntry } from '../../src/emulator/http/requestLog.js';
+import type { RequestLogEntry } from '../../src/emulator/http/request-log.js';
 
 export const FAST = { lroMs: 60, retryAfterSeconds: 0, jobStepMs: 20 } as const;
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDatastoreUri, parseModelSource, parseOutputUri } from '../../src/models/source.js';
-import { parseDatastoreUri as emulatorParse, runArtifactsUri } from '../../src/emulator/jobs/uris.js';
+import { parseDatastoreUri as emulatorParse, runArtifactsUri } from '../../src/emulator/data/uris.js';
 import { haveRecordings, loadRecording } from '../conformance/recordings.js';
 
 describe('job output URIs', () => {

@@ -14,14 +14,7 @@
  * - A response outside 2xx throws a `RestError` (statusCode, ARM `code`, request, response);
  *   wrap calls with `withAzureOperation` for a user-facing message.
  */
-import {
-  RestError,
-  createHttpHeaders,
-  createPipelineRequest,
-  type HttpMethods,
-  type PipelineRequest,
-  type PipelineResponse,
-} from '@azure/core-rest-pipeline';
+import { RestError, createHttpHeaders, createPipelineRequest, type HttpMethods, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { ArmOperationError, parseArmError } from './errors.js';
 import { abortableSleep, type AbortSignalLike } from './retry.js';
 
@@ -338,7 +331,12 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         }
       } else {
         // resource mode: watch the resource itself
-        const r = await send<unknown>('GET', state.resourceUrl, { abortSignal: signal }, (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'));
+        const r = await send<unknown>(
+          'GET',
+          state.resourceUrl,
+          { abortSignal: signal },
+          (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'),
+        );
         state.retryAfterInMs = retryAfter(r.headers);
         if (state.method === 'DELETE') {
           if (r.status === 404) finish(state, 'Succeeded', undefined, undefined);

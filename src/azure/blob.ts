@@ -133,16 +133,14 @@ interface DatastoreSecrets {
 export async function createBlobStore(ctx: BlobStoreContext, options: CreateBlobStoreOptions = {}): Promise<BlobStore> {
   const setSecret = options.setSecret ?? ((s: string) => core.setSecret(s));
   const abortSignal = options.abortSignal;
-  const datastore = await withAzureOperation(
-    options.datastoreName ? `reading datastore '${options.datastoreName}'` : 'finding the default datastore',
-    () => findDatastore(ctx.arm, options.datastoreName, abortSignal),
+  const datastore = await withAzureOperation(options.datastoreName ? `reading datastore '${options.datastoreName}'` : 'finding the default datastore', () =>
+    findDatastore(ctx.arm, options.datastoreName, abortSignal),
   );
   const p = datastore.properties ?? {};
   if (p.datastoreType !== 'AzureBlob') {
-    throw new ConfigurationError(
-      `Datastore '${datastore.name}' is of type ${p.datastoreType ?? 'unknown'}; only AzureBlob datastores can hold uploads.`,
-      { hint: 'Name an Azure Blob datastore (e.g. workspaceblobstore).' },
-    );
+    throw new ConfigurationError(`Datastore '${datastore.name}' is of type ${p.datastoreType ?? 'unknown'}; only AzureBlob datastores can hold uploads.`, {
+      hint: 'Name an Azure Blob datastore (e.g. workspaceblobstore).',
+    });
   }
   if (!p.accountName || !p.containerName) {
     throw new Error(`Datastore '${datastore.name}' has no accountName or containerName.`);
@@ -200,11 +198,7 @@ export async function createBlobStore(ctx: BlobStoreContext, options: CreateBlob
       setSecret(clientSecret);
       const authorityHost = c.authorityUrl || ctx.cloud.authorityHost;
       const { ClientSecretCredential } = await import('@azure/identity');
-      container = new ContainerClient(
-        containerUrl,
-        new ClientSecretCredential(c.tenantId, c.clientId, clientSecret, { authorityHost }),
-        pipelineOptions,
-      );
+      container = new ContainerClient(containerUrl, new ClientSecretCredential(c.tenantId, c.clientId, clientSecret, { authorityHost }), pipelineOptions);
       break;
     }
     case 'None':
@@ -212,10 +206,9 @@ export async function createBlobStore(ctx: BlobStoreContext, options: CreateBlob
       container = new ContainerClient(containerUrl, ctx.credential, pipelineOptions);
       break;
     default:
-      throw new ConfigurationError(
-        `Datastore '${datastore.name}' uses ${credentialsType} credentials, which this action cannot use for uploads.`,
-        { hint: 'Use a datastore with account key, SAS, service principal or identity-based access.' },
-      );
+      throw new ConfigurationError(`Datastore '${datastore.name}' uses ${credentialsType} credentials, which this action cannot use for uploads.`, {
+        hint: 'Use a datastore with account key, SAS, service principal or identity-based access.',
+      });
   }
 
   return createBlobStoreOnContainer(container, {
@@ -286,10 +279,7 @@ export function createBlobStoreOnContainer(container: ContainerClient, datastore
         return true;
       }
       const under = name === '' || name.endsWith('/') ? name : `${name}/`;
-      const page = await container
-        .listBlobsFlat({ prefix: under, abortSignal: options.abortSignal })
-        .byPage({ maxPageSize: 1 })
-        .next();
+      const page = await container.listBlobsFlat({ prefix: under, abortSignal: options.abortSignal }).byPage({ maxPageSize: 1 }).next();
       return !page.done && page.value.segment.blobItems.length > 0;
     },
 

@@ -99,9 +99,7 @@ export function resolveCloud(options: ResolveCloudOptions = {}): AzureCloud {
   const name = parseCloudName(options.cloud);
   const known = KNOWN[name];
   const armEndpoint = options.armEndpoint ? endpointOverride('arm-endpoint', options.armEndpoint) : known.armEndpoint;
-  const authorityHost = options.authorityHost
-    ? endpointOverride('authority-host', options.authorityHost)
-    : known.authorityHost;
+  const authorityHost = options.authorityHost ? endpointOverride('authority-host', options.authorityHost) : known.authorityHost;
   return { name, ...known, armEndpoint, authorityHost, armScope: `${armEndpoint}/.default` };
 }
 

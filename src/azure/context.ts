@@ -6,25 +6,14 @@
  */
 import * as core from '@actions/core';
 import { authorizeRequestOnClaimChallenge, ServiceClient } from '@azure/core-client';
-import {
-  bearerTokenAuthenticationPolicy,
-  bearerTokenAuthenticationPolicyName,
-  type Pipeline,
-  type PipelinePolicy,
-} from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import { createArmClient, workspaceResourceId, type ArmClient } from './arm.js';
 import { resolveCloud, studioUrl, type AzureCloud } from './cloud.js';
 import { chooseCredential, type CredentialDeps, type CredentialKind } from './credentials.js';
-import {
-  DEFAULT_RETRY_OPTIONS,
-  useRetryPolicy,
-  type AbortSignalLike,
-  type RetryOptions,
-  type RetryPolicyOptions,
-} from './retry.js';
+import { DEFAULT_RETRY_OPTIONS, useRetryPolicy, type AbortSignalLike, type RetryOptions, type RetryPolicyOptions } from './retry.js';
 import { PRODUCT, VERSION } from './version.js';
 
 /** What the emulator tells about itself at `GET /.emulator/info` (anonymous). */
@@ -174,8 +163,7 @@ export interface AzureContextDeps {
 export async function createAzureContext(settings: AzureSettings, deps: AzureContextDeps = {}): Promise<AzureContext> {
   const { cloud } = settings;
   const info = deps.info ?? ((m: string) => core.info(m));
-  const emulator =
-    settings.emulator ?? (cloud.emulator ? await fetchEmulatorInfo(cloud.emulator.baseUrl, deps.fetch) : undefined);
+  const emulator = settings.emulator ?? (cloud.emulator ? await fetchEmulatorInfo(cloud.emulator.baseUrl, deps.fetch) : undefined);
   const workspace: WorkspaceRef = {
     subscriptionId: settings.subscriptionId,
     resourceGroup: settings.resourceGroup,
@@ -214,11 +202,7 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
       ...deps.retry,
       ...retry,
       onRetry:
-        deps.retry?.onRetry ??
-        ((e) =>
-          info(
-            `${e.method} ${e.url}: ${e.reason}; retry ${e.retry} of ${e.maxRetries} in ${(e.delayInMs / 1000).toFixed(1)} s.`,
-          )),
+        deps.retry?.onRetry ?? ((e) => info(`${e.method} ${e.url}: ${e.reason}; retry ${e.retry} of ${e.maxRetries} in ${(e.delayInMs / 1000).toFixed(1)} s.`)),
     });
     if (insecure) {
       // core-rest-pipeline's bearer policy refuses plain http; the emulator (loopback) is http.

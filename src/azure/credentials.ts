@@ -60,11 +60,7 @@ export interface CredentialDeps {
 }
 
 /** Chooses the credential (see the module comment for the order). Throws a ConfigurationError when none fits. */
-export function chooseCredential(
-  inputs: CredentialInputs,
-  cloud: AzureCloud,
-  deps: CredentialDeps = {},
-): CredentialChoice {
+export function chooseCredential(inputs: CredentialInputs, cloud: AzureCloud, deps: CredentialDeps = {}): CredentialChoice {
   const env = deps.env ?? process.env;
   const setSecret = deps.setSecret ?? ((s: string) => core.setSecret(s));
   const info = deps.info ?? ((m: string) => core.info(m));
@@ -86,16 +82,10 @@ export function chooseCredential(
       baseUrl: cloud.emulator.baseUrl,
       tenantId: tenantId ?? deps.emulatorTenantId ?? 'emulator',
       clientId: clientId ?? 'azureml-actions',
-      ...(useAssertion
-        ? { getAssertion: oidcAssertionProvider(getIDToken) }
-        : { clientSecret: clientSecret ?? env.AZURE_CLIENT_SECRET ?? 'emulator' }),
+      ...(useAssertion ? { getAssertion: oidcAssertionProvider(getIDToken) } : { clientSecret: clientSecret ?? env.AZURE_CLIENT_SECRET ?? 'emulator' }),
       fetch: deps.fetch,
     });
-    return choose(
-      'emulator',
-      credential,
-      `emulator token endpoint at ${cloud.emulator.baseUrl} (${useAssertion ? 'OIDC assertion' : 'client secret'})`,
-    );
+    return choose('emulator', credential, `emulator token endpoint at ${cloud.emulator.baseUrl} (${useAssertion ? 'OIDC assertion' : 'client secret'})`);
   }
 
   if ((clientId === undefined) !== (tenantId === undefined)) {
@@ -128,12 +118,16 @@ export function chooseCredential(
     }
     throw new ConfigurationError('client-id and tenant-id are given, but neither OIDC nor a client secret is available.', {
       input: 'client-id',
-      hint: "For OIDC add `permissions: id-token: write` to the job; otherwise pass client-secret.",
+      hint: 'For OIDC add `permissions: id-token: write` to the job; otherwise pass client-secret.',
     });
   }
 
   if ((deps.azureCliAvailable ?? azureCliSessionAvailable)(env)) {
-    return choose('azure-cli', lazyCredential((id) => new id.AzureCliCredential()), 'Azure CLI session (from azure/login)');
+    return choose(
+      'azure-cli',
+      lazyCredential((id) => new id.AzureCliCredential()),
+      'Azure CLI session (from azure/login)',
+    );
   }
   if (environmentCredentialAvailable(env)) {
     return choose(
@@ -208,10 +202,10 @@ export function oidcAssertionProvider(getIDToken: (audience: string) => Promise<
     try {
       return await getIDToken(OIDC_AUDIENCE);
     } catch (error) {
-      throw new ConfigurationError(
-        `Could not get the workflow's OIDC ID token: ${error instanceof Error ? error.message.trim() : String(error)}`,
-        { hint: 'Add `permissions: id-token: write` to the job (pull requests from forks get no ID token).', cause: error },
-      );
+      throw new ConfigurationError(`Could not get the workflow's OIDC ID token: ${error instanceof Error ? error.message.trim() : String(error)}`, {
+        hint: 'Add `permissions: id-token: write` to the job (pull requests from forks get no ID token).',
+        cause: error,
+      });
     }
   };
 }
@@ -347,7 +341,7 @@ export class EmulatorCredential implements TokenCredential {
     if (!response.ok) throw await authenticationError(response.status, text);
     let body: { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as typeof body;
     } catch {
       throw await authenticationError(response.status, { error: 'invalid_response', error_description: `The token endpoint at ${url} did not return JSON.` });
     }

@@ -67,7 +67,8 @@ export function isConflict(err: unknown): boolean {
 }
 
 /** Operation error codes of the service itself (not of the model, the image or the quota): worth another try. */
-const SERVICE_FAILURE = /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
+const SERVICE_FAILURE =
+  /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
 
 /** The endpoint's traffic maps as read (entries that are not numbers left out). */
 export function trafficOf(ep: ArmResource): EndpointTraffic {
@@ -117,7 +118,9 @@ export class OnlineEndpoints {
   }
 
   getDeployment(endpoint: string, deployment: string): Promise<ArmResource | undefined> {
-    return withAzureOperation(`reading deployment '${deployment}' of endpoint '${endpoint}'`, () => this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment)));
+    return withAzureOperation(`reading deployment '${deployment}' of endpoint '${endpoint}'`, () =>
+      this.arm.tryGet<ArmResource>(this.deploymentPath(endpoint, deployment)),
+    );
   }
 
   async listDeployments(endpoint: string): Promise<ArmResource[]> {
@@ -137,7 +140,9 @@ export class OnlineEndpoints {
 
   async keys(endpoint: string): Promise<{ primaryKey?: string; secondaryKey?: string }> {
     return (
-      (await withAzureOperation(`reading the keys of endpoint '${endpoint}'`, () => this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`))) ?? {}
+      (await withAzureOperation(`reading the keys of endpoint '${endpoint}'`, () =>
+        this.arm.post<{ primaryKey?: string; secondaryKey?: string }>(`${this.endpointPath(endpoint)}/listKeys`),
+      )) ?? {}
     );
   }
 
@@ -158,13 +163,18 @@ export class OnlineEndpoints {
   }
 
   /** Polls an endpoint operation to its end, for at most the ready timeout. */
-  private async finish(endpoint: string, poller: { pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<unknown> }, abortSignal?: AbortSignal): Promise<void> {
+  private async finish(
+    endpoint: string,
+    poller: { pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<unknown> },
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
     const ms = this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS;
     const timeout = AbortSignal.timeout(ms);
     try {
       await poller.pollUntilDone({ abortSignal: abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout });
     } catch (err) {
-      if (timeout.aborted && !abortSignal?.aborted) throw new Error(`the update of endpoint '${endpoint}' did not finish within ${Math.round(ms / 1000)} s`);
+      if (timeout.aborted && !abortSignal?.aborted)
+        throw new Error(`the update of endpoint '${endpoint}' did not finish within ${Math.round(ms / 1000)} s`, { cause: err });
       throw err;
     }
   }
@@ -180,7 +190,10 @@ export class OnlineEndpoints {
       const state = String(ep.properties?.provisioningState ?? 'Succeeded');
       if (state === 'Succeeded') return ep;
       if (state === 'Failed' || state === 'Canceled') throw new Error(`endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline) throw new Error(`endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1000)} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1000)} s`,
+        );
       if (!said) {
         this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
         said = true;
@@ -218,9 +231,15 @@ export class OnlineEndpoints {
         // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
         // idempotent (the next try checks the endpoint again), so it is tried again.
         const failedOperation = err instanceof ArmOperationError;
-        const retriable = failedOperation || status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
+        const retriable =
+          failedOperation ||
+          status === 409 ||
+          /Conflict|OperationCanceled|Updating/i.test(code) ||
+          /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
         if (!retriable || attempt >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
-        this.o.log?.(`Traffic write on ${endpoint} ${failedOperation ? `ended ${(err as ArmOperationError).serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code || status || 'no code'}); retrying in ${Math.round(delay / 1000)} s`);
+        this.o.log?.(
+          `Traffic write on ${endpoint} ${failedOperation ? `ended ${err.serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code || status || 'no code'}); retrying in ${Math.round(delay / 1000)} s`,
+        );
         await this.sleep(delay, abortSignal);
         delay = Math.min(delay * 2, 30_000);
       }
@@ -263,7 +282,9 @@ export class OnlineEndpoints {
         const state = poller.getOperationState();
         if (state.status === 'succeeded') break;
         if (SERVICE_FAILURE.test(state.error?.code ?? '') && ++serviceFailures <= 2 && Date.now() < deadline) {
-          log(`Deployment ${deployment}: provisioning ended ${state.serviceStatus ?? state.status} with a service error (${state.error?.code}: ${state.error?.message ?? ''}); trying again`);
+          log(
+            `Deployment ${deployment}: provisioning ended ${state.serviceStatus ?? state.status} with a service error (${state.error?.code}: ${state.error?.message ?? ''}); trying again`,
+          );
           last = '';
           continue;
         }
@@ -276,7 +297,8 @@ export class OnlineEndpoints {
     } catch (err) {
       const logs = await this.containerLogs(endpoint, deployment);
       // Our own plain errors say what ended how; HTTP and transport errors get the call named.
-      const reason = Object.getPrototypeOf(err) === Error.prototype ? errorMessage(err) : errorMessage(translateAzureError(err, `creating deployment '${deployment}'`));
+      const reason =
+        Object.getPrototypeOf(err) === Error.prototype ? errorMessage(err) : errorMessage(translateAzureError(err, `creating deployment '${deployment}'`));
       return { ok: false, reason, logs };
     }
   }

@@ -41,9 +41,7 @@ export function parseArmError(body: unknown): ArmErrorDetail | undefined {
     code: typeof detail.code === 'string' ? detail.code : undefined,
     message: typeof detail.message === 'string' ? detail.message : undefined,
     target: typeof detail.target === 'string' ? detail.target : undefined,
-    details: Array.isArray(detail.details)
-      ? (detail.details.map((d) => parseArmError(d)).filter(Boolean) as ArmErrorDetail[])
-      : undefined,
+    details: Array.isArray(detail.details) ? (detail.details.map((d) => parseArmError(d)).filter(Boolean) as ArmErrorDetail[]) : undefined,
     innererror: typeof innererror === 'object' && innererror !== null ? innererror : undefined,
   };
 }
@@ -53,8 +51,7 @@ export interface ErrorHint {
 }
 
 const WORKSPACE_HINT = 'Check the subscription-id, resource-group and workspace-name inputs.';
-const CREDENTIAL_HINT =
-  'Check client-id and tenant-id (and client-secret), or sign in with azure/login before this step.';
+const CREDENTIAL_HINT = 'Check client-id and tenant-id (and client-secret), or sign in with azure/login before this step.';
 
 /** ARM / Azure ML error codes the user can fix. Codes not listed are failures (ours or the service's). */
 export const armUserErrors: Record<string, ErrorHint> = {
@@ -66,7 +63,7 @@ export const armUserErrors: Record<string, ErrorHint> = {
   },
   InvalidAuthenticationToken: { hint: CREDENTIAL_HINT },
   InvalidAuthenticationTokenTenant: {
-    hint: "The token is for another tenant: set tenant-id to the tenant of the subscription.",
+    hint: 'The token is for another tenant: set tenant-id to the tenant of the subscription.',
   },
   InvalidAuthenticationTokenAudience: { hint: 'Check the cloud and arm-endpoint inputs: the token was issued for another cloud.' },
   ExpiredAuthenticationToken: { hint: 'The token expired: re-run azure/login closer to this step, or use OIDC.' },
@@ -299,9 +296,7 @@ function innerCodes(body: ArmErrorDetail | undefined): string[] {
 }
 
 function hintFor(statusCode: number, body: ArmErrorDetail | undefined): string | undefined {
-  const codes = [body?.code, ...innerCodes(body), ...(body?.details?.map((d) => d.code) ?? [])].filter(
-    (c): c is string => typeof c === 'string',
-  );
+  const codes = [body?.code, ...innerCodes(body), ...(body?.details?.map((d) => d.code) ?? [])].filter((c): c is string => typeof c === 'string');
   for (const c of codes) {
     const known = armUserErrors[c];
     if (known) return known.hint;
@@ -354,7 +349,12 @@ function retriedSuffix(retries: number): string {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? text
+  );
 }
 
 function capitalize(text: string): string {

@@ -11,7 +11,10 @@ const MONITOR_API_VERSION = '2023-10-01';
 export interface MonitorResponse {
   /** The grain of the answer's data points, e.g. `PT1M`. */
   interval?: string;
-  value?: Array<{ name?: { value?: string }; timeseries?: Array<{ metadatavalues?: Array<{ name?: { value?: string }; value?: string }>; data?: Array<MetricPoint> }> }>;
+  value?: Array<{
+    name?: { value?: string };
+    timeseries?: Array<{ metadatavalues?: Array<{ name?: { value?: string }; value?: string }>; data?: Array<MetricPoint> }>;
+  }>;
 }
 
 /** One data point of a series, by aggregation. */

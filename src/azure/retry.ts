@@ -10,14 +10,7 @@
  * It replaces core-rest-pipeline's `defaultRetryPolicy`, which leaves a 429 without `Retry-After`
  * unretried, does not cap `Retry-After`, and has no per-try timeout.
  */
-import {
-  RestError,
-  isRestError,
-  type Pipeline,
-  type PipelinePolicy,
-  type PipelineRequest,
-  type PipelineResponse,
-} from '@azure/core-rest-pipeline';
+import { RestError, isRestError, type Pipeline, type PipelinePolicy, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 
 /** The abort signal type of the pipeline (an `AbortSignal` fits). */
 export type AbortSignalLike = NonNullable<PipelineRequest['abortSignal']>;
@@ -73,15 +66,7 @@ export const DEFAULT_RETRY_OPTIONS: Required<RetryOptions> = {
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const RETRYABLE_CODES = new Set([
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'ECONNABORTED',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 const retryInfoByRequest = new WeakMap<PipelineRequest, RetryInfo>();
 
@@ -135,6 +120,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): PipelinePol
 
       for (let tryIndex = 0; ; tryIndex++) {
         const attempt = await sendOnce(request, next, outerSignal, tryTimeout);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the pipeline's own error, rethrown as it came
         if (outerSignal?.aborted) throw attempt.error ?? abortError();
 
         let reason: string | undefined;
@@ -229,14 +215,7 @@ async function sendOnce(
  * policies so there is exactly one retry loop.
  */
 export function useRetryPolicy(pipeline: Pipeline, options: RetryPolicyOptions = {}): void {
-  for (const name of [
-    'defaultRetryPolicy',
-    'exponentialRetryPolicy',
-    'throttlingRetryPolicy',
-    'systemErrorRetryPolicy',
-    'retryPolicy',
-    retryPolicyName,
-  ]) {
+  for (const name of ['defaultRetryPolicy', 'exponentialRetryPolicy', 'throttlingRetryPolicy', 'systemErrorRetryPolicy', 'retryPolicy', retryPolicyName]) {
     pipeline.removePolicy({ name });
   }
   pipeline.addPolicy(createRetryPolicy(options), { phase: 'Retry' });

@@ -50,7 +50,11 @@ export function refreshDueAt(s: ScoringSecret): number | undefined {
  * 401), concurrent callers share one fetch, and a failed refresh falls back to the cached secret
  * while it has not expired (the next call tries again).
  */
-export function cachedScoringAuth(fetchSecret: () => Promise<ScoringSecret | undefined>, setSecret: (s: string) => void, now: () => number = Date.now): ScoringAuth {
+export function cachedScoringAuth(
+  fetchSecret: () => Promise<ScoringSecret | undefined>,
+  setSecret: (s: string) => void,
+  now: () => number = Date.now,
+): ScoringAuth {
   let cached: ScoringSecret | undefined;
   let stale = false;
   let pending: Promise<ScoringSecret | undefined> | undefined;
@@ -118,7 +122,13 @@ export interface ScoringAuthOptions {
  * operation (refreshed after its `refreshAfterTimeUtc`); AADToken → the workflow's own Entra
  * token for https://ml.azure.com (refreshed before it expires). Modes compare case-insensitively.
  */
-export function scoringAuth(eps: Pick<OnlineEndpoints, 'keys' | 'token'>, endpoint: string, authMode: string, setSecret: (s: string) => void, o: ScoringAuthOptions = {}): ScoringAuth {
+export function scoringAuth(
+  eps: Pick<OnlineEndpoints, 'keys' | 'token'>,
+  endpoint: string,
+  authMode: string,
+  setSecret: (s: string) => void,
+  o: ScoringAuthOptions = {},
+): ScoringAuth {
   const now = o.now ?? Date.now;
   const mode = authMode.toLowerCase();
   return cachedScoringAuth(
@@ -133,7 +143,12 @@ export function scoringAuth(eps: Pick<OnlineEndpoints, 'keys' | 'token'>, endpoi
         const scope = o.scope ?? scoringScope('AzureCloud');
         const t = await withAzureOperation(`getting a Microsoft Entra token for ${scope} to score endpoint '${endpoint}'`, () => o.credential!.getToken(scope));
         if (!t?.token) throw new Error(`the credential returned no token for ${scope}`);
-        return { secret: t.token, obtainedAt, expiresOn: t.expiresOnTimestamp, ...(t.refreshAfterTimestamp !== undefined ? { refreshAfter: t.refreshAfterTimestamp } : {}) };
+        return {
+          secret: t.token,
+          obtainedAt,
+          expiresOn: t.expiresOnTimestamp,
+          ...(t.refreshAfterTimestamp !== undefined ? { refreshAfter: t.refreshAfterTimestamp } : {}),
+        };
       }
       const t = await eps.token(endpoint);
       return t ? { ...t, obtainedAt } : undefined;
@@ -172,7 +187,9 @@ export async function score(scoringUri: string, auth: ScoringAuth, payload: stri
       body,
       latencyMs: performance.now() - started,
       deployment: res.headers.get('azureml-model-deployment') ?? undefined,
-      ...(Number.isInteger(Number(res.headers.get('ms-azureml-model-error-statuscode') ?? 'x')) ? { modelStatusCode: Number(res.headers.get('ms-azureml-model-error-statuscode')) } : {}),
+      ...(Number.isInteger(Number(res.headers.get('ms-azureml-model-error-statuscode') ?? 'x'))
+        ? { modelStatusCode: Number(res.headers.get('ms-azureml-model-error-statuscode')) }
+        : {}),
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 && res.headers.get('retry-after') !== null ? { retryAfterMs: retryAfter * 1000 } : {}),
     };
   };
@@ -201,7 +218,14 @@ const GATEWAY_RETRY = new Set([429, 500, 502, 503, 504]);
  * gateway answer (429, 500, 502, 503, 504), a broken connection or a timeout. A model that
  * keeps failing still fails; one lost request does not fail a smoke test.
  */
-export async function scoreWithRetry(scoringUri: string, auth: ScoringAuth, payload: string, deployment: string | undefined, signal: AbortSignal | undefined, o: ScoringOptions = {}): Promise<ScoreResult> {
+export async function scoreWithRetry(
+  scoringUri: string,
+  auth: ScoringAuth,
+  payload: string,
+  deployment: string | undefined,
+  signal: AbortSignal | undefined,
+  o: ScoringOptions = {},
+): Promise<ScoreResult> {
   const retries = o.retries ?? 3;
   const tryTimeout = o.tryTimeoutInMs ?? 20_000;
   let delay = o.retryDelayInMs ?? 1000;

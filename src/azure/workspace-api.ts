@@ -68,6 +68,4 @@ export interface WorkspaceApi extends JobsApi, AssetsApi {
 }
 
 /** One request that a dry run would have sent. */
-export type RecordedRequest =
-  | { method: string; url: string; body: unknown }
-  | { upload: string; bytes: number; sha256: string; files: number };
+export type RecordedRequest = { method: string; url: string; body: unknown } | { upload: string; bytes: number; sha256: string; files: number };

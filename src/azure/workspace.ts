@@ -56,19 +56,25 @@ export function createWorkspaceApi(arm: ArmClient): WorkspaceApi {
         }
       });
     },
-    getAssetVersion: (kind, name, version) => withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet<ArmObject>(assetPath(kind, name, version))),
-    putAssetVersion: (kind, name, version, body) => withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put<ArmObject>(assetPath(kind, name, version), body)),
+    getAssetVersion: (kind, name, version) =>
+      withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet<ArmObject>(assetPath(kind, name, version))),
+    putAssetVersion: (kind, name, version, body) =>
+      withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put<ArmObject>(assetPath(kind, name, version), body)),
     async startCodeUpload(name, version) {
       // POST codes/{name}/versions/{version}/startPendingUpload (CodeVersions_CreateOrGetStartPendingUpload,
       // api-version 2024-10-01; response PendingUploadResponseDto as in the swagger example
       // createOrGetStartPendingUpload.json: blobReferenceForConsumption.{blobUri, credential.sasUri}).
       try {
-        const res = await arm.post<PendingUploadResponse>(`${assetPath('codes', name, version)}/startPendingUpload`, { pendingUploadType: 'TemporaryBlobReference' }, { apiVersion: '2024-10-01' });
+        const res = await arm.post<PendingUploadResponse>(
+          `${assetPath('codes', name, version)}/startPendingUpload`,
+          { pendingUploadType: 'TemporaryBlobReference' },
+          { apiVersion: '2024-10-01' },
+        );
         const ref = res?.blobReferenceForConsumption;
         const sasUri = ref?.credential?.sasUri;
         if (!ref?.blobUri || !sasUri) return { refused: 'the answer had no blobUri and SAS URI' };
         setSecretOf(sasUri);
-        return { upload: { blobUri: ref.blobUri.split('?')[0]!, sasUri } satisfies PendingUpload };
+        return { upload: { blobUri: ref.blobUri.split('?')[0], sasUri } satisfies PendingUpload };
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
         // Refused (no permission, unknown operation or api-version, a policy): fall back to the datastore.
@@ -111,7 +117,13 @@ function markerName(prefix: string): string {
 }
 
 /** Uploads the snapshot's files (or its one file) under `prefix`; returns the bytes sent. */
-async function uploadSnapshotFiles(store: BlobStore, prefix: string, snap: Snapshot, concurrency: number | undefined, onProgress?: (done: number, total: number) => void): Promise<number> {
+async function uploadSnapshotFiles(
+  store: BlobStore,
+  prefix: string,
+  snap: Snapshot,
+  concurrency: number | undefined,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   if (snap.isFile) return (await store.uploadFile(snap.root, prefix)).size;
   const wanted = new Set(snap.files.map((f) => f.path));
   const r = await store.uploadFolder(snap.root, prefix, {
@@ -160,7 +172,13 @@ export function createSnapshotUploader(store: () => Promise<BlobStore>, options:
       const client = new ContainerClient(`${u.origin}/${container}${u.search}`, new AnonymousCredential(), {
         retryOptions: { maxTries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000, tryTimeoutInMs: 300_000 },
       });
-      const store = createBlobStoreOnContainer(client, { name: 'pending-upload', accountName: u.hostname.split('.')[0] ?? '', containerName: container ?? '', containerUrl: `${u.origin}/${container}`, credentialsType: 'Sas' });
+      const store = createBlobStoreOnContainer(client, {
+        name: 'pending-upload',
+        accountName: u.hostname.split('.')[0] ?? '',
+        containerName: container ?? '',
+        containerUrl: `${u.origin}/${container}`,
+        credentialsType: 'Sas',
+      });
       const bytes = await uploadSnapshotFiles(store, base, snap, options.concurrency, onProgress);
       return { files: snap.files.length, bytes, skipped: 0 };
     },
@@ -168,7 +186,9 @@ export function createSnapshotUploader(store: () => Promise<BlobStore>, options:
       const s = await get();
       const bytes = await uploadSnapshotFiles(s, prefix, snap, options.concurrency, onProgress);
       const marker = JSON.stringify({ hash: snap.hash, files: snap.files.length, bytes: snap.bytes, name: snap.name });
-      await s.container.getBlockBlobClient(markerName(prefix)).upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await s.container
+        .getBlockBlobClient(markerName(prefix))
+        .upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: 'application/json' } });
       return { files: snap.files.length, bytes, skipped: 0 };
     },
   };
@@ -179,7 +199,10 @@ export function createSnapshotUploader(store: () => Promise<BlobStore>, options:
  * sending it. Reads answer "not there" so that the whole submission is listed; labels resolve to
  * the literal label (the real run resolves them).
  */
-export function createDryRun(arm: Pick<ArmClient, 'url' | 'workspaceId'>, datastoreName = 'workspaceblobstore'): { api: WorkspaceApi; uploader: SnapshotUploader; requests: RecordedRequest[] } {
+export function createDryRun(
+  arm: Pick<ArmClient, 'url' | 'workspaceId'>,
+  datastoreName = 'workspaceblobstore',
+): { api: WorkspaceApi; uploader: SnapshotUploader; requests: RecordedRequest[] } {
   const requests: RecordedRequest[] = [];
   const record = (method: string, path: string, body: unknown = null) => requests.push({ method, url: arm.url(path), body });
   const api: WorkspaceApi = {

@@ -60,9 +60,7 @@ export function classifyError(error: unknown): ErrorKind {
 }
 
 /** The location fields of an error, when it has any (a ConfigurationError or a look-alike). */
-export function errorLocation(
-  error: unknown,
-): { file?: string; line?: number; column?: number; input?: string; hint?: string } {
+export function errorLocation(error: unknown): { file?: string; line?: number; column?: number; input?: string; hint?: string } {
   if (typeof error !== 'object' || error === null) return {};
   const e = error as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);

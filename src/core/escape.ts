@@ -40,6 +40,7 @@ const ENTITIES: Record<string, string> = {
  * Control characters (C0 except tab, DEL, C1) and the Unicode bidirectional overrides and
  * isolates, which could make a metric name display as something else ("Trojan Source").
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const LINE_BREAKS = /[\r\n\t\u2028\u2029\u0085]+/g;
 

@@ -95,14 +95,14 @@ export async function snapshot(path: string, options: { concurrency?: number } =
   const rels: string[] = [];
   await walk(path, path, loadIgnore(path), rels);
   rels.sort();
-  const files: SnapshotFile[] = new Array(rels.length);
+  const files = new Array<SnapshotFile>(rels.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     const buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
     while (next < rels.length) {
       const i = next++;
-      const { size, sha256 } = await hashFile(join(path, ...rels[i]!.split('/')), buffer);
-      files[i] = { path: rels[i]!, size, sha256 };
+      const { size, sha256 } = await hashFile(join(path, ...rels[i].split('/')), buffer);
+      files[i] = { path: rels[i], size, sha256 };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, rels.length || 1)) }, worker));

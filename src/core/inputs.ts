@@ -71,10 +71,7 @@ export interface InputReaderOptions {
 }
 
 /** Builds the reader. Without a source it reads the action's inputs through `@actions/core`. */
-export function createInputReader(
-  source: InputSource = actionsInputSource,
-  options: InputReaderOptions = {},
-): InputReader {
+export function createInputReader(source: InputSource = actionsInputSource, options: InputReaderOptions = {}): InputReader {
   const debug = options.debug ?? ((m: string) => core.debug(m));
   const setSecret = options.setSecret ?? ((s: string) => core.setSecret(s));
 
@@ -112,11 +109,7 @@ export function createInputReader(
     else {
       const parsed = parseBoolean(value);
       if (parsed === undefined) {
-        return fail(
-          name,
-          `Input '${name}' must be a boolean, got '${value}'.`,
-          `Valid values: ${BOOLEAN_SPELLINGS.join(', ')}.`,
-        );
+        return fail(name, `Input '${name}' must be a boolean, got '${value}'.`, `Valid values: ${BOOLEAN_SPELLINGS.join(', ')}.`);
       }
       result = parsed;
     }
@@ -233,11 +226,7 @@ export function createInputReader(
       const eq = text.indexOf('=');
       const key = eq < 0 ? '' : text.slice(0, eq).trim();
       if (eq < 0 || key === '') {
-        fail(
-          name,
-          `Input '${name}' line ${index + 1} is not a key=value pair: '${text}'.`,
-          'Write one key=value per line, e.g. learning_rate=0.01.',
-        );
+        fail(name, `Input '${name}' line ${index + 1} is not a key=value pair: '${text}'.`, 'Write one key=value per line, e.g. learning_rate=0.01.');
       }
       if (Object.prototype.hasOwnProperty.call(result, key)) {
         fail(name, `Input '${name}' sets '${key}' twice (line ${index + 1}).`);

@@ -12,13 +12,7 @@
  * besides writing its own annotation: calling `setFailed` after `core.error` would print the
  * error twice.
  */
-import {
-  classifyError,
-  errorLocation,
-  formatError,
-  redactSecrets,
-  type ErrorKind,
-} from './errors.js';
+import { classifyError, errorLocation, formatError, redactSecrets, type ErrorKind } from './errors.js';
 import { actionsInputSource, createInputReader, type InputReader, type InputSource } from './inputs.js';
 import { runnerIO, type ActionIO, type AnnotationProperties } from './io.js';
 import { createPostState, type PostState } from './state.js';
@@ -84,11 +78,7 @@ export interface RunPostOptions extends RunOptions {
 }
 
 /** Runs an action's main step. Never throws; resolves to how it ended. */
-export async function runAction(
-  name: string,
-  main: () => Promise<void>,
-  options: RunOptions = {},
-): Promise<ActionOutcome> {
+export async function runAction(name: string, main: () => Promise<void>, options: RunOptions = {}): Promise<ActionOutcome> {
   const log = options.log ?? runnerIO();
   try {
     (options.state ?? createPostState()).markMain();
@@ -100,11 +90,7 @@ export async function runAction(
 }
 
 /** Runs an action's post step. Never throws; resolves to how it ended. */
-export async function runPost(
-  name: string,
-  post: () => Promise<void>,
-  options: RunPostOptions = {},
-): Promise<ActionOutcome> {
+export async function runPost(name: string, post: () => Promise<void>, options: RunPostOptions = {}): Promise<ActionOutcome> {
   const log = options.log ?? runnerIO();
   try {
     await post();

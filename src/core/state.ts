@@ -98,8 +98,7 @@ export interface FlowState {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const isTraffic = (v: unknown): v is Record<string, number> =>
-  isObj(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
+const isTraffic = (v: unknown): v is Record<string, number> => isObj(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
 
 export function isWorkspaceState(v: unknown): v is WorkspaceState {
   return isObj(v) && isString(v.subscriptionId) && isString(v.resourceGroup) && isString(v.workspaceName);
@@ -123,9 +122,7 @@ function isRolloutState(v: unknown): v is RolloutState {
 
 function isFlowState(v: unknown): v is FlowState {
   return (
-    isObj(v) &&
-    isObj(v.forwarded) &&
-    Object.values(v.forwarded).every((inputs) => isObj(inputs) && Object.values(inputs).every((x) => typeof x === 'string'))
+    isObj(v) && isObj(v.forwarded) && Object.values(v.forwarded).every((inputs) => isObj(inputs) && Object.values(inputs).every((x) => typeof x === 'string'))
   );
 }
 

@@ -12,7 +12,7 @@ import { childId, parseWorkspaceChildId } from './arm/ids.js';
 import { presentJob } from './arm/jobs.js';
 import { EMULATOR_VERSION } from './config.js';
 import { validateFaultRules, type FaultInjector } from './faults.js';
-import type { RequestLog } from './http/requestLog.js';
+import type { RequestLog } from './http/request-log.js';
 import type { BlobEndpoint, EmulatorRequest, EmulatorResponse, ResourceStore, Route } from './types.js';
 
 export interface AdminDeps {

@@ -4,7 +4,6 @@
  * resolves then; the caller exits 0).
  */
 import { resolve } from 'node:path';
-import { parseDuration } from '../core/inputs.js';
 import { startEmulator, type EmulatorOptions } from './index.js';
 
 export const EMULATOR_USAGE = `usage: azureml-actions emulator [--port N] [--state DIR] [--faults FILE] [--host ADDR] [--metrics-delay D]
@@ -123,4 +122,34 @@ export async function emulatorCli(argv: string[], io?: EmulatorCliIo): Promise<v
   const signal = await stop;
   err(`azureml-actions emulator: ${signal} received, stopping`);
   await emulator.close();
+}
+
+const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'];
+
+/**
+ * A duration in milliseconds: a plain number is seconds (`90`, `1.5`); otherwise amounts with
+ * units in decreasing order (`1h30m`, `90s`, `500ms`); undefined for anything else. The same
+ * grammar as the actions' duration inputs, written here because the emulator shares no code with
+ * the client.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === '') return undefined;
+  if (/^(\d+(\.\d*)?|\.\d+)$/.test(value)) return Math.round(Number(value) * 1000);
+  const part = /(\d+(?:\.\d*)?|\.\d+)\s*(ms|d|h|m|s)\s*/y;
+  let total = 0;
+  let lastUnit = -1;
+  let index = 0;
+  while (index < value.length) {
+    part.lastIndex = index;
+    const match = part.exec(value);
+    if (!match) return undefined;
+    const unitIndex = UNIT_ORDER.indexOf(match[2]!);
+    if (unitIndex <= lastUnit) return undefined;
+    lastUnit = unitIndex;
+    total += Number(match[1]) * UNIT_MS[match[2]!]!;
+    index = part.lastIndex;
+  }
+  return Number.isFinite(total) ? Math.round(total) : undefined;
 }

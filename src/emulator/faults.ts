@@ -13,9 +13,11 @@
  * Positions: `beforeHandler` (default: the request never reaches the handler, nothing changes) or
  * `afterHandler` (the handler ran and its change is kept, but the client sees the fault instead
  * of the answer — how a lost response looks to a client that then retries).
+ *
+ * The rule book (order, ids, `after` / `count` counters) is the shared engine in `fault-rules.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { intField, nonEmptyStrings, RuleBook, ruleKind, ruleList, ruleObject } from './fault-rules.js';
 
 export type FaultKind = 'status' | 'reset' | 'delay' | 'stall';
 export type FaultPosition = 'beforeHandler' | 'afterHandler';
@@ -96,34 +98,17 @@ const FIELDS = new Set([
 
 /** Checks one rule from JSON; throws a TypeError/RangeError naming the field and what is valid. */
 export function validateFaultRule(input: unknown, where = 'fault rule'): FaultRule {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TypeError(`${where}: expected an object like {"kind":"status","status":503}, got ${JSON.stringify(input)}`);
-  }
-  const r = input as Record<string, unknown>;
+  const r = ruleObject(input, where, '{"kind":"status","status":503}');
   for (const key of Object.keys(r)) {
     if (!FIELDS.has(key)) throw new TypeError(`${where}: unknown field '${key}' (known: ${[...FIELDS].join(', ')})`);
   }
-  const kind = r.kind;
-  if (typeof kind !== 'string' || !KINDS.includes(kind as FaultKind)) {
-    throw new TypeError(`${where}: 'kind' must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  }
-  const str = (k: string) => {
-    if (r[k] !== undefined && (typeof r[k] !== 'string' || (r[k] as string).length === 0)) {
-      throw new TypeError(`${where}: '${k}' must be a non-empty string`);
-    }
-  };
-  const int = (k: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const v = r[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw new RangeError(`${where}: '${k}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-    }
-  };
-  ['id', 'operation', 'method', 'pathContains', 'code', 'message'].forEach(str);
-  int('count', 1);
-  int('after', 0);
-  int('retryAfter', 0, 86_400);
-  int('ms', 0, 3_600_000);
-  int('status', 100, 599);
+  const kind = ruleKind(r, where, KINDS);
+  nonEmptyStrings(r, where, ['id', 'operation', 'method', 'pathContains', 'code', 'message']);
+  intField(r, where, 'count', 1);
+  intField(r, where, 'after', 0);
+  intField(r, where, 'retryAfter', 0, 86_400);
+  intField(r, where, 'ms', 0, 3_600_000);
+  intField(r, where, 'status', 100, 599);
   if (r.position !== undefined && !POSITIONS.includes(r.position as FaultPosition)) {
     throw new TypeError(`${where}: 'position' must be one of ${POSITIONS.join(', ')}, got ${JSON.stringify(r.position)}`);
   }
@@ -140,12 +125,7 @@ export function validateFaultRule(input: unknown, where = 'fault rule'): FaultRu
 
 /** Accepts a rule, an array of rules or `{ "rules": [...] }`. */
 export function validateFaultRules(input: unknown, where = 'faults'): FaultRule[] {
-  const list = Array.isArray(input)
-    ? input
-    : typeof input === 'object' && input !== null && Array.isArray((input as { rules?: unknown }).rules)
-      ? (input as { rules: unknown[] }).rules
-      : [input];
-  return list.map((r, i) => validateFaultRule(r, `${where}[${i}]`));
+  return ruleList(input).map((r, i) => validateFaultRule(r, `${where}[${i}]`));
 }
 
 export async function loadFaultsFile(path: string): Promise<FaultRule[]> {
@@ -165,39 +145,17 @@ export async function loadFaultsFile(path: string): Promise<FaultRule[]> {
 }
 
 export function createFaultInjector(initial: FaultRule[] = []): FaultInjector {
-  let rules: FaultRuleState[] = [];
-
+  const book = new RuleBook<FaultRule, FaultRuleState>({
+    label: 'fault rule',
+    validate: (rule) => validateFaultRule(rule),
+    state: (valid, id) => ({ ...valid, id, position: valid.position ?? 'beforeHandler', matched: 0, hits: 0 }),
+  });
   const injector: FaultInjector = {
-    add(rule) {
-      const valid = validateFaultRule(rule);
-      const id = valid.id ?? randomUUID();
-      if (rules.some((r) => r.id === id)) throw new TypeError(`fault rule '${id}' already exists`);
-      const state: FaultRuleState = { ...valid, id, position: valid.position ?? 'beforeHandler', matched: 0, hits: 0 };
-      rules.push(state);
-      return { ...state };
-    },
-    remove(id) {
-      const before = rules.length;
-      rules = rules.filter((r) => r.id !== id);
-      return rules.length !== before;
-    },
-    clear() {
-      rules = [];
-    },
-    list() {
-      return rules.map((r) => ({ ...r }));
-    },
-    take(target, position) {
-      for (const rule of rules) {
-        if (rule.position !== position || !matches(rule, target)) continue;
-        if (rule.count !== undefined && rule.hits >= rule.count) continue;
-        rule.matched++;
-        if (rule.matched <= (rule.after ?? 0)) continue;
-        rule.hits++;
-        return { ...rule };
-      }
-      return undefined;
-    },
+    add: (rule) => book.add(rule),
+    remove: (id) => book.remove(id),
+    clear: () => void book.clear(),
+    list: () => book.list(),
+    take: (target, position) => book.take((rule) => rule.position === position && matches(rule, target)),
   };
   for (const r of initial) injector.add(r);
   return injector;

@@ -14,14 +14,14 @@ import { datastoreRoutes } from './arm/datastores.js';
 import type { ArmDeps, EmulatorDefaults } from './arm/deps.js';
 import { jobRoutes } from './arm/jobs.js';
 import { LroManager } from './arm/lro.js';
-import { resourceGroupRoutes } from './arm/resourceGroups.js';
+import { resourceGroupRoutes } from './arm/resource-groups.js';
 import { seedDefaults } from './arm/seed.js';
 import { workspaceRoutes } from './arm/workspaces.js';
 import { Federation, type FederatedCredential } from './auth/federation.js';
-import { tokenRoutes } from './auth/tokenRoutes.js';
+import { tokenRoutes } from './auth/token-routes.js';
 import { TokenService } from './auth/tokens.js';
 import { startAzurite, type RunningAzurite } from './azurite.js';
-import { startBlobProxy } from './blobProxy.js';
+import { startBlobProxy } from './blob-proxy.js';
 import { createBlobAdmin } from './blob.js';
 import {
   DEFAULT_ARM_AUDIENCES,
@@ -36,7 +36,7 @@ import {
   resolveTimings,
 } from './config.js';
 import { createFaultInjector, loadFaultsFile, type FaultInjector, type FaultRule } from './faults.js';
-import { RequestLog } from './http/requestLog.js';
+import { RequestLog } from './http/request-log.js';
 import { createEndpointsModule, type EndpointsOptions } from './endpoints/index.js';
 import { createJobExecutor } from './jobs/executor.js';
 import { createMlflowModule } from './mlflow/routes.js';
@@ -47,7 +47,7 @@ import type { BlobEndpoint, EmulatorTimings, JobHost, ResourceStore, Route } fro
 
 export type { BlobEndpoint, EmulatorTimings, ResourceStore } from './types.js';
 export type { FaultInjector, FaultRule, FaultRuleState, FaultKind, FaultPosition } from './faults.js';
-export type { RequestLogEntry } from './http/requestLog.js';
+export type { RequestLogEntry } from './http/request-log.js';
 export type { FederatedCredential } from './auth/federation.js';
 export type { TlsOptions } from './server.js';
 export { startAzurite, findNodeForAzurite } from './azurite.js';

@@ -66,7 +66,10 @@ export class CommentWriteForbiddenError extends Error {
 }
 
 export function isCommentWriteForbidden(error: unknown): error is CommentWriteForbiddenError {
-  return error instanceof CommentWriteForbiddenError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'CommentWriteForbiddenError');
+  return (
+    error instanceof CommentWriteForbiddenError ||
+    (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'CommentWriteForbiddenError')
+  );
 }
 
 /** The default author of comments made with a workflow's GITHUB_TOKEN. */
@@ -132,7 +135,7 @@ export function createCommentsApi(octokit: GitHubClient, options: CommentsApiOpt
   const tokenRefused = (error: unknown): ConfigurationError =>
     new ConfigurationError(`GitHub refused the token (${statusOf(error)} ${apiMessage(error)}).`, {
       input: 'github-token',
-      hint: 'Give a valid token in github-token (the default, the workflow\'s GITHUB_TOKEN, needs `permissions: pull-requests: write`).',
+      hint: "Give a valid token in github-token (the default, the workflow's GITHUB_TOKEN, needs `permissions: pull-requests: write`).",
       cause: error,
     });
 
@@ -192,7 +195,7 @@ export function createCommentsApi(octokit: GitHubClient, options: CommentsApiOpt
     async createComment(issueNumber, body) {
       try {
         const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-        return toComment(data as RawComment);
+        return toComment(data);
       } catch (error) {
         throw writeError(error, `create a comment on #${issueNumber} in ${where}`);
       }
@@ -201,7 +204,7 @@ export function createCommentsApi(octokit: GitHubClient, options: CommentsApiOpt
     async updateComment(commentId, body) {
       try {
         const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
-        return toComment(data as RawComment);
+        return toComment(data);
       } catch (error) {
         throw writeError(error, `update comment ${commentId} in ${where}`);
       }

@@ -91,7 +91,10 @@ export function retryDecision(error: unknown, attempt: number, request: RequestL
       const seconds = retryAfter !== undefined && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : 60;
       const delayInMs = Math.max(0, seconds * 1000);
       if (delayInMs > o.maxRetryDelayInMs) {
-        return { retry: false, error: new Error(`GitHub's secondary rate limit asks to wait ${seconds} s, longer than the ${o.maxRetryDelayInMs / 1000} s this step waits.`) };
+        return {
+          retry: false,
+          error: new Error(`GitHub's secondary rate limit asks to wait ${seconds} s, longer than the ${o.maxRetryDelayInMs / 1000} s this step waits.`),
+        };
       }
       return { retry: true, delayInMs, reason: 'secondary-rate-limit' };
     }
@@ -121,7 +124,12 @@ export function isRateLimitError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as ErrorLike;
   if (e.status !== 403 && e.status !== 429) return false;
-  return e.status === 429 || header(e, 'retry-after') !== undefined || header(e, 'x-ratelimit-remaining') === '0' || /rate limit|abuse detection/i.test(responseMessage(e));
+  return (
+    e.status === 429 ||
+    header(e, 'retry-after') !== undefined ||
+    header(e, 'x-ratelimit-remaining') === '0' ||
+    /rate limit|abuse detection/i.test(responseMessage(e))
+  );
 }
 
 type RequestFn = (options: RequestLike) => Promise<unknown>;

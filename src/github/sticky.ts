@@ -70,7 +70,9 @@ function withoutMarker(body: string, marker: string): string {
 
 /** `append`: the earlier reports (without the marker), then this one; oldest dropped to fit. */
 export function appendBody(previous: string, body: string, marker: string, maxLength: number): string {
-  const sections = withoutMarker(previous.replace(/\r\n/g, '\n'), marker).split(APPEND_SEPARATOR).filter((s) => s.trim() !== '');
+  const sections = withoutMarker(previous.replace(/\r\n/g, '\n'), marker)
+    .split(APPEND_SEPARATOR)
+    .filter((s) => s.trim() !== '');
   sections.push(withoutMarker(body, marker));
   const compose = () => `${marker}\n${sections.join(APPEND_SEPARATOR)}`;
   while (sections.length > 1 && compose().length > maxLength) sections.shift();
@@ -85,7 +87,9 @@ export async function postStickyComment(api: CommentsApi, options: StickyComment
   if (!hasMarker(options.body, marker)) throw new RangeError('the comment body must start with its marker');
 
   const me = await api.identity();
-  log.debug(`comment author to match: ${me.login} (from ${me.source === 'user' ? 'GET /user' : me.source === 'viewer' ? 'GraphQL viewer' : 'the GITHUB_TOKEN default'})`);
+  log.debug(
+    `comment author to match: ${me.login} (from ${me.source === 'user' ? 'GET /user' : me.source === 'viewer' ? 'GraphQL viewer' : 'the GITHUB_TOKEN default'})`,
+  );
   const mine: IssueComment[] = [];
   const ignored: IssueComment[] = [];
   let scanned = 0;

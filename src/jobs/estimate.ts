@@ -31,7 +31,7 @@ export function estimateFromDurations(durations: readonly number[]): DurationEst
   const ok = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
   if (ok.length === 0) return undefined;
   const mid = ok.length >> 1;
-  const medianMs = ok.length % 2 === 1 ? ok[mid]! : (ok[mid - 1]! + ok[mid]!) / 2;
+  const medianMs = ok.length % 2 === 1 ? ok[mid] : (ok[mid - 1] + ok[mid]) / 2;
   const spreadMs = Math.max(...ok.map((d) => Math.abs(d - medianMs)));
   return { medianMs, spreadMs, samples: ok.length };
 }
@@ -51,7 +51,14 @@ export interface EstimateTuning {
   ceilingMs: number;
 }
 
-export const DEFAULT_ESTIMATE_TUNING: EstimateTuning = { minWindowMs: 3000, maxWindowMs: 60_000, nearMs: 1500, capDivisor: 6, floorMs: 15_000, ceilingMs: 60_000 };
+export const DEFAULT_ESTIMATE_TUNING: EstimateTuning = {
+  minWindowMs: 3000,
+  maxWindowMs: 60_000,
+  nearMs: 1500,
+  capDivisor: 6,
+  floorMs: 15_000,
+  ceilingMs: 60_000,
+};
 
 /**
  * The poll window of a job created at `createdAt`: the expected end ± the spread of the earlier
@@ -115,7 +122,13 @@ export interface RunHistoryReader {
  * of `jobFileKey` in its experiment (filtered by status here, see {@link pastRunsFilter}): two
  * reads. Undefined when there is no history.
  */
-export async function estimateJobEnd(reader: RunHistoryReader, jobName: string, jobFileKey: string, createdAt: number, tuning?: EstimateTuning): Promise<{ estimate: EndEstimate; basis: DurationEstimate } | undefined> {
+export async function estimateJobEnd(
+  reader: RunHistoryReader,
+  jobName: string,
+  jobFileKey: string,
+  createdAt: number,
+  tuning?: EstimateTuning,
+): Promise<{ estimate: EndEstimate; basis: DurationEstimate } | undefined> {
   const run = await reader.getRun(jobName);
   const past = await reader.searchRuns([run.info.experiment_id], {
     filter: pastRunsFilter(jobFileKey),

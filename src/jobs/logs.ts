@@ -50,7 +50,9 @@ export async function fetchRunDetails(job: ArmObject, deps: LogDeps): Promise<Ru
   if (!base || !name) return undefined;
   const doFetch = deps.fetch ?? fetch;
   const token = await deps.credential.getToken(deps.scope);
-  const res = await fetchWithRetry(doFetch, `${base}/runs/${encodeURIComponent(name)}/details`, { headers: token ? { authorization: `Bearer ${token.token}` } : {} });
+  const res = await fetchWithRetry(doFetch, `${base}/runs/${encodeURIComponent(name)}/details`, {
+    headers: token ? { authorization: `Bearer ${token.token}` } : {},
+  });
   if (!res.ok) return undefined;
   const details = (await res.json()) as RunDetails;
   // The log files' SAS URLs are read credentials: never let them reach the log.

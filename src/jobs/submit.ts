@@ -26,15 +26,23 @@ export interface SubmitResult {
 export const RUN_TAGS = { runId: 'github.run_id', runAttempt: 'github.run_attempt', repository: 'github.repository' } as const;
 
 function tagsOf(job: ArmObject): Record<string, string> {
-  return ((job.properties?.tags as Record<string, string> | undefined) ?? {});
+  return (job.properties?.tags as Record<string, string> | undefined) ?? {};
 }
 
 function sameRun(job: ArmObject, tags: Record<string, string>): boolean {
   const t = tagsOf(job);
-  return t[RUN_TAGS.runId] === tags[RUN_TAGS.runId] && t[RUN_TAGS.runAttempt] === tags[RUN_TAGS.runAttempt] && t[RUN_TAGS.repository] === tags[RUN_TAGS.repository];
+  return (
+    t[RUN_TAGS.runId] === tags[RUN_TAGS.runId] && t[RUN_TAGS.runAttempt] === tags[RUN_TAGS.runAttempt] && t[RUN_TAGS.repository] === tags[RUN_TAGS.repository]
+  );
 }
 
-export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader, asset: PlannedAsset, log: SubmitLog, stats: { files: number; bytes: number; reused: number }): Promise<void> {
+export async function ensureAsset(
+  api: WorkspaceApi,
+  uploader: SnapshotUploader,
+  asset: PlannedAsset,
+  log: SubmitLog,
+  stats: { files: number; bytes: number; reused: number },
+): Promise<void> {
   const existing = await api.getAssetVersion(asset.kind, asset.name, asset.version);
   if (existing) {
     if (asset.upload) stats.reused++;
@@ -49,7 +57,9 @@ export async function ensureAsset(api: WorkspaceApi, uploader: SnapshotUploader,
     const pending = await api.startCodeUpload(asset.name, asset.version);
     if (pending.upload) {
       const snap = asset.upload.snapshot;
-      log.info(`Uploading ${asset.upload.purpose}: ${snap.files.length} files, ${formatBytes(snap.bytes)} (content hash ${snap.hash.slice(0, 12)}) to a service-issued upload location`);
+      log.info(
+        `Uploading ${asset.upload.purpose}: ${snap.files.length} files, ${formatBytes(snap.bytes)} (content hash ${snap.hash.slice(0, 12)}) to a service-issued upload location`,
+      );
       const r = await uploader.uploadWithSas(pending.upload.sasUri, snap);
       stats.files += r.files - r.skipped;
       stats.bytes += r.bytes;
@@ -123,10 +133,13 @@ export async function submitPlannedJob(
       return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
     }
     const t = tagsOf(existing);
-    throw new ConfigurationError(`a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`, {
-      input: 'name',
-      hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
-    });
+    throw new ConfigurationError(
+      `a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`,
+      {
+        input: 'name',
+        hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
+      },
+    );
   }
   // Local uploads that are not code (inputs, build contexts) go first; then the assets.
   const assetUploads = new Set(plan.assets.map((a) => a.upload).filter(Boolean));
@@ -148,7 +161,7 @@ export async function submitPlannedJob(
     await ensureAsset(api, uploader, asset, log, stats);
   }
   const body = structuredClone(plan.body);
-  body.properties.tags = { ...((body.properties.tags as Record<string, string> | undefined) ?? {}), ...tags };
+  body.properties.tags = { ...(body.properties.tags ?? {}), ...tags };
   let job: ArmObject;
   try {
     job = await api.createJob(name, body);

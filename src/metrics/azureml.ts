@@ -124,7 +124,11 @@ function record(v: unknown): Record<string, unknown> | undefined {
 /** The Tracking service endpoint of a job, when Azure gave one. */
 export function trackingEndpointOf(job: ArmObject): string | undefined {
   const services = record(job.properties?.services);
-  const tracking = record(services?.Tracking) ?? Object.values(services ?? {}).map(record).find((s) => s?.jobServiceType === 'Tracking');
+  const tracking =
+    record(services?.Tracking) ??
+    Object.values(services ?? {})
+      .map(record)
+      .find((s) => s?.jobServiceType === 'Tracking');
   return str(tracking?.endpoint);
 }
 
@@ -148,7 +152,10 @@ function findChild(children: MlflowRun[], wanted: string): MlflowRun | undefined
 
 async function getJob(conn: AzureMlConnection, name: string, input: string, role?: string): Promise<ArmObject> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(name)) {
-    throw new ConfigurationError(`'${name}' is not a valid Azure ML job name.`, { input, hint: 'Job names are letters, digits, - and _, starting with a letter or digit.' });
+    throw new ConfigurationError(`'${name}' is not a valid Azure ML job name.`, {
+      input,
+      hint: 'Job names are letters, digits, - and _, starting with a letter or digit.',
+    });
   }
   const job = await withAzureOperation(`reading job '${name}'`, () => conn.arm.tryGet<ArmObject>(`jobs/${encodeURIComponent(name)}`));
   if (!job) {
@@ -168,7 +175,10 @@ export async function trackingUriOf(conn: AzureMlConnection, job: ArmObject): Pr
   // Jobs created by older clients may carry no services: the workspace's tracking URI serves them too.
   const ws = await withAzureOperation('reading the workspace', () => conn.arm.get<ArmObject>(conn.arm.workspaceId));
   const uri = str(ws.properties?.mlFlowTrackingUri);
-  if (!uri) throw new Error(`Job '${job.name}' has no Tracking service and the workspace has no mlFlowTrackingUri: there is no MLflow endpoint to read its metrics from`);
+  if (!uri)
+    throw new Error(
+      `Job '${job.name}' has no Tracking service and the workspace has no mlFlowTrackingUri: there is no MLflow endpoint to read its metrics from`,
+    );
   return uri;
 }
 
@@ -210,7 +220,10 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
     parent = await client.getRun(o.jobName);
   } catch (error) {
     if ((error as { name?: string }).name === 'ConfigurationError' && /was not found/.test((error as Error).message)) {
-      throw new Error(`Job '${o.jobName}' (${status ?? 'status unknown'}) has no MLflow run on its tracking service yet: it has not started, so it has no metrics.`, { cause: error });
+      throw new Error(
+        `Job '${o.jobName}' (${status ?? 'status unknown'}) has no MLflow run on its tracking service yet: it has not started, so it has no metrics.`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -252,7 +265,10 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
       const near = closestNames(child, children.flatMap(childAliases));
       throw new ConfigurationError(
         `${o.role ? `The ${o.role} job` : 'Job'} '${o.jobName}' has no ${childKind} named '${child}'${near.length ? `; did you mean ${quoteList(near)}?` : '.'}`,
-        { input: o.role ? input : 'child', hint: children.length ? `Its ${childKind}s: ${nameListForMessage(all)}.` : `The ${jobType.toLowerCase()} job has no ${childKind}s yet.` },
+        {
+          input: o.role ? input : 'child',
+          hint: children.length ? `Its ${childKind}s: ${nameListForMessage(all)}.` : `The ${jobType.toLowerCase()} job has no ${childKind}s yet.`,
+        },
       );
     }
     details.selected = { runId: chosen.info.run_id, name: stepLabel(chosen), reason: `child: ${child}` };
@@ -285,7 +301,10 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
       const shown = objective && value !== undefined ? ` (${objective.primaryMetric} = ${value}, ${objective.goal})` : '';
       return single(run, `Azure ML sweep job ${o.jobName}, best trial ${run.info.run_id}${shown}`);
     }
-    if (!objective) throw new Error(`Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`);
+    if (!objective)
+      throw new Error(
+        `Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`,
+      );
     const best = bestTrial(finished, objective);
     if (!best) {
       throw new Error(
@@ -297,7 +316,10 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
     const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the sweep records none`;
     details.selected = { runId: best.run.info.run_id, name: stepLabel(best.run), reason };
     details.runId = best.run.info.run_id;
-    return single(best.run, `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`);
+    return single(
+      best.run,
+      `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`,
+    );
   }
 
   // Pipeline without `child`: the pipeline run's own metrics plus every step's, qualified.
@@ -310,7 +332,14 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
     labels.set(label, c);
   }
   details.steps = Object.fromEntries([...labels].map(([l, r]) => [l, r.info.run_id]));
-  const source = createPipelineSource(client, parent, labels, `Azure ML pipeline job ${o.jobName} (${labels.size} step(s))`, o.mlflow?.concurrency ?? DEFAULT_CONCURRENCY, o.mlflow?.abortSignal);
+  const source = createPipelineSource(
+    client,
+    parent,
+    labels,
+    `Azure ML pipeline job ${o.jobName} (${labels.size} step(s))`,
+    o.mlflow?.concurrency ?? DEFAULT_CONCURRENCY,
+    o.mlflow?.abortSignal,
+  );
   return Object.assign(source, { details });
 }
 

@@ -135,7 +135,7 @@ export interface BaselineDeps {
 }
 
 function props(o: ArmObject | undefined): Record<string, unknown> {
-  return (o?.properties ?? {}) as Record<string, unknown>;
+  return o?.properties ?? {};
 }
 
 function stringRecord(v: unknown): Record<string, string> {
@@ -175,7 +175,13 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
 
   if (spec.kind === 'job') {
     const source = await jobSource(spec.name);
-    return { found: true, spec, description: `job ${spec.name}${source.details.selected ? ` (${source.details.selected.name})` : ''}`, source, jobName: spec.name };
+    return {
+      found: true,
+      spec,
+      description: `job ${spec.name}${source.details.selected ? ` (${source.details.selected.name})` : ''}`,
+      source,
+      jobName: spec.name,
+    };
   }
 
   // model:<name>:<selector>
@@ -206,7 +212,9 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
       }
     }
     if (!latest) return { found: false, spec, reason: `model '${spec.name}' has no versions yet` };
-    version = await withAzureOperation(`reading model '${spec.name}' version ${latest}`, () => conn.arm.tryGet<ArmObject>(`models/${enc(spec.name)}/versions/${enc(latest as string)}`));
+    version = await withAzureOperation(`reading model '${spec.name}' version ${latest}`, () =>
+      conn.arm.tryGet<ArmObject>(`models/${enc(spec.name)}/versions/${enc(latest)}`),
+    );
     if (!version) return { found: false, spec, reason: `model '${spec.name}' has no versions yet` };
   } else {
     if (!container) return { found: false, spec, reason: `model '${spec.name}' has no versions yet, so none holds @${sel.alias}` };
@@ -221,7 +229,9 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
     const found = holders.length > 0 ? holders : byStage;
     if (found.length === 0) return { found: false, spec, reason: `no version of model '${spec.name}' holds @${sel.alias} (tag ${tag} or stage ${sel.alias})` };
     if (found.length > 1) {
-      warning(`${found.length} versions of model '${spec.name}' hold @${sel.alias} (${found.map((v) => v.name).join(', ')}); the newest, ${found[0].name}, is the baseline.`);
+      warning(
+        `${found.length} versions of model '${spec.name}' hold @${sel.alias} (${found.map((v) => v.name).join(', ')}); the newest, ${found[0].name}, is the baseline.`,
+      );
     }
     version = found[0];
   }
@@ -242,10 +252,13 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
   }
   const jobName = (typeof p.jobName === 'string' && p.jobName) || tags[MODEL_SOURCE_JOB_TAG] || stringRecord(p.properties)[MODEL_SOURCE_JOB_TAG];
   if (!jobName) {
-    throw new ConfigurationError(`The baseline model ${spec.name}:${versionName} has no metric tags (${MODEL_METRIC_TAG_PREFIX}<name>) and names no job that produced it, so it has no metrics to compare with.`, {
-      input,
-      hint: 'Register models with register-model (it stores the gate metrics as tags), or use job:<name> as the baseline.',
-    });
+    throw new ConfigurationError(
+      `The baseline model ${spec.name}:${versionName} has no metric tags (${MODEL_METRIC_TAG_PREFIX}<name>) and names no job that produced it, so it has no metrics to compare with.`,
+      {
+        input,
+        hint: 'Register models with register-model (it stores the gate metrics as tags), or use job:<name> as the baseline.',
+      },
+    );
   }
   const source = await jobSource(jobName);
   return {

@@ -103,7 +103,7 @@ function num(e: NumExpr, metrics: MetricSet, o: EvaluateOptions): number {
     }
     // falls through: unreachable, every op returns
     case 'metric': {
-      const m = e as Extract<NumExpr, { type: 'metric' }>;
+      const m = e;
       if (m.baseline && !o.baseline) {
         throw new Unavailable(o.requireBaseline ? 'failed' : 'skipped', `no baseline${o.requireBaseline ? ' (require-baseline is true)' : ' yet'}`);
       }

@@ -131,7 +131,12 @@ function readJsonMetrics(text: string, errors: FileErrors): MetricSet {
   if (root.type === 'array') {
     // [{"name": "acc", "value": 0.9, "step": 1}, ...]
     root.items.forEach((item, index) => {
-      if (item.type !== 'object') errors.at(`item ${index + 1} of the list must be an object like {"name": "accuracy", "value": 0.9, "step": 1}, found ${describeNode(item)}`, item.at.line, item.at.column);
+      if (item.type !== 'object')
+        errors.at(
+          `item ${index + 1} of the list must be an object like {"name": "accuracy", "value": 0.9, "step": 1}, found ${describeNode(item)}`,
+          item.at.line,
+          item.at.column,
+        );
       const nameEntry = item.entries.find((e) => NAME_KEYS.includes(e.key));
       if (!nameEntry || nameEntry.value.type !== 'string') {
         errors.at(`item ${index + 1} of the list has no "name" (the metric's name as a string)`, item.at.line, item.at.column);
@@ -142,7 +147,11 @@ function readJsonMetrics(text: string, errors: FileErrors): MetricSet {
   } else if (root.type === 'object') {
     walkObject(root, '', add, errors);
   } else {
-    errors.at(`the file must hold a JSON object of metrics ({"accuracy": 0.93}) or a list of records, found ${describeNode(root)}`, root.at.line, root.at.column);
+    errors.at(
+      `the file must hold a JSON object of metrics ({"accuracy": 0.93}) or a list of records, found ${describeNode(root)}`,
+      root.at.line,
+      root.at.column,
+    );
   }
   for (const [name, h] of metrics) metrics.set(name, sortHistory(h));
   return metrics;
@@ -179,7 +188,7 @@ function numberOf(node: JsonNode, what: string, errors: FileErrors): number | un
 function stepOf(node: JsonNode, what: string, errors: FileErrors): number {
   const v = numberOf(node, what, errors);
   if (v === undefined || !Number.isInteger(v)) errors.at(`${what} must be a whole number, found ${describeNode(node)}`, node.at.line, node.at.column);
-  return v as number;
+  return v;
 }
 
 const VALUE_KEYS = ['value', 'val', 'v'];
@@ -229,7 +238,12 @@ function isPointObject(o: Extract<JsonNode, { type: 'object' }>): boolean {
   return keys.some((k) => VALUE_KEYS.includes(k)) && keys.every((k) => [...VALUE_KEYS, ...STEP_KEYS, ...TIME_KEYS].includes(k));
 }
 
-function walkObject(obj: Extract<JsonNode, { type: 'object' }>, prefix: string, add: (name: string, points: MetricPoint[], at: JsonPosition) => void, errors: FileErrors): void {
+function walkObject(
+  obj: Extract<JsonNode, { type: 'object' }>,
+  prefix: string,
+  add: (name: string, points: MetricPoint[], at: JsonPosition) => void,
+  errors: FileErrors,
+): void {
   for (const { key, keyAt, value } of obj.entries) {
     const name = prefix ? `${prefix}.${key}` : key;
     switch (value.type) {
@@ -370,7 +384,7 @@ function readCsvMetrics(text: string, errors: FileErrors, delimiter?: string): M
     if (!cell || cell.text === '') return fallback;
     const v = decodeMetricValue(cell.text);
     if (v === undefined || !Number.isInteger(v)) errors.at(`${what} must be a whole number, found '${cell.text}'`, row.line, cell.column);
-    return v as number;
+    return v;
   };
 
   const nameCol = lower.findIndex((h) => LONG_NAME.includes(h));
@@ -378,7 +392,12 @@ function readCsvMetrics(text: string, errors: FileErrors, delimiter?: string): M
   const headerless = header.cells.length >= 2 && header.cells.length <= 4 && !isNumberCell(header.cells[0].text) && isNumberCell(header.cells[1].text);
 
   if (rows.length === 1 && !headerless) {
-    errors.at('the CSV file has a header but no rows of values', header.line, 1, 'Write one metric value per row under a name,value[,step] header, or one column per metric under step,<metric>,… .');
+    errors.at(
+      'the CSV file has a header but no rows of values',
+      header.line,
+      1,
+      'Write one metric value per row under a name,value[,step] header, or one column per metric under step,<metric>,… .',
+    );
   }
 
   if ((nameCol >= 0 && valueCol >= 0) || headerless) {
@@ -469,19 +488,26 @@ function readMlflowFolder(dir: string, display: string, errors: FileErrors): { m
             errors.at(`expected 'timestamp value step' (MLflow's metric file format), found '${text.slice(0, 60)}'`, index + 1, 1, undefined, fileDisplay);
           }
           const timestamp = Number(parts[0]);
-          if (!Number.isInteger(timestamp)) errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, undefined, fileDisplay);
+          if (!Number.isInteger(timestamp))
+            errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, undefined, fileDisplay);
           const value = decodeMetricValue(parts[1]);
           if (value === undefined) errors.at(`the value '${parts[1]}' is not a number`, index + 1, raw.indexOf(parts[1]) + 1, undefined, fileDisplay);
           const step = parts.length === 3 ? Number(parts[2]) : 0;
-          if (!Number.isInteger(step)) errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, undefined, fileDisplay);
-          points.push({ step, value: value as number, timestamp });
+          if (!Number.isInteger(step))
+            errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, undefined, fileDisplay);
+          points.push({ step, value: value, timestamp });
         });
       metrics.set(name, sortHistory(points));
     }
   };
   walk(root, '');
   if (files === 0 && root === dir) {
-    errors.at('the folder holds no metric files', undefined, undefined, "Give an MLflow run folder (mlruns/<experiment>/<run>) or its metrics/ folder: one file per metric with lines 'timestamp value step'.");
+    errors.at(
+      'the folder holds no metric files',
+      undefined,
+      undefined,
+      "Give an MLflow run folder (mlruns/<experiment>/<run>) or its metrics/ folder: one file per metric with lines 'timestamp value step'.",
+    );
   }
   return { metrics, files };
 }

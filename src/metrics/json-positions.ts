@@ -94,7 +94,7 @@ export function parseJsonWithPositions(text: string): JsonNode {
     if (literal('null')) return { type: 'null', at: pos };
     if (literal('NaN')) return { type: 'number', value: NaN, at: pos };
     if (literal('Infinity')) return { type: 'number', value: Infinity, at: pos };
-    if (c === "'") return fail("strings must use double quotes (\"), not single quotes");
+    if (c === "'") return fail('strings must use double quotes ("), not single quotes');
     return fail(`expected a value, found ${describe()}`);
   }
 

@@ -33,10 +33,7 @@ export const DEFAULT_HISTORY_PAGE_SIZE = MAX_HISTORY_PAGE_SIZE;
 export const DEFAULT_CONCURRENCY = 8;
 const SEARCH_PAGE_SIZE = 1000;
 
-export type MlflowAuth =
-  | { kind: 'none' }
-  | { kind: 'bearer'; token: string | (() => Promise<string>) }
-  | { kind: 'basic'; username: string; password: string };
+export type MlflowAuth = { kind: 'none' } | { kind: 'bearer'; token: string | (() => Promise<string>) } | { kind: 'basic'; username: string; password: string };
 
 export interface MlflowClientOptions {
   /** The tracking URI (`http(s)://host[/prefix]`); REST calls go to `<uri>/api/2.0/mlflow/...`. */
@@ -119,7 +116,10 @@ export class MlflowRequestError extends Error {
 
 /** Removes `/api/2.0/mlflow` and trailing slashes; checks the scheme. */
 export function normalizeTrackingUri(uri: string, input?: string): string {
-  const trimmed = uri.trim().replace(/\/+$/, '').replace(/\/api\/2\.0\/mlflow$/i, '');
+  const trimmed = uri
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/2\.0\/mlflow$/i, '');
   let parsed: URL;
   try {
     parsed = new URL(trimmed);
@@ -208,7 +208,10 @@ function mlflowErrorOf(text: string | undefined): { code?: string; message?: str
       return { code: typeof body.error_code === 'string' ? body.error_code : undefined, message: typeof body.message === 'string' ? body.message : undefined };
     }
     if (body.error && (typeof body.error.code === 'string' || typeof body.error.message === 'string')) {
-      return { code: typeof body.error.code === 'string' ? body.error.code : undefined, message: typeof body.error.message === 'string' ? body.error.message : undefined };
+      return {
+        code: typeof body.error.code === 'string' ? body.error.code : undefined,
+        message: typeof body.error.message === 'string' ? body.error.message : undefined,
+      };
     }
   } catch {
     // not JSON
@@ -216,7 +219,20 @@ function mlflowErrorOf(text: string | undefined): { code?: string; message?: str
   return undefined;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
   const trackingUri = normalizeTrackingUri(options.trackingUri, options.input);
@@ -232,11 +248,20 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const pipeline: Pipeline = createEmptyPipeline();
   pipeline.addPolicy(createRetryPolicy(options.retry ?? {}), { phase: 'Retry' });
-  pipeline.addPolicy(signPolicy(auth, options.userAgent, () => stats.requests++), { phase: 'Sign' });
+  pipeline.addPolicy(
+    signPolicy(auth, options.userAgent, () => stats.requests++),
+    { phase: 'Sign' },
+  );
 
   const userError = (message: string, hint?: string, cause?: unknown) => new ConfigurationError(message, { input: options.input, hint, cause });
 
-  async function send(method: 'GET' | 'POST', path: string, what: string, params: Record<string, string | number | undefined> = {}, body?: unknown): Promise<{ response: PipelineResponse; json: unknown }> {
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    what: string,
+    params: Record<string, string | number | undefined> = {},
+    body?: unknown,
+  ): Promise<{ response: PipelineResponse; json: unknown }> {
     const url = new URL(`${apiBase}/${path}`);
     if (method === 'GET') for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
     const request = createPipelineRequest({
@@ -258,7 +283,9 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       if (code && UNREACHABLE_CODES.has(code)) {
         throw userError(
           `${capitalize(server)} does not answer (${code}${after}) while ${what}.`,
-          options.input ? `Check ${options.input} and that the server is running and reachable from the runner.` : 'Check that the server is running and reachable from the runner.',
+          options.input
+            ? `Check ${options.input} and that the server is running and reachable from the runner.`
+            : 'Check that the server is running and reachable from the runner.',
           error,
         );
       }
@@ -311,7 +338,11 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         return run;
       } catch (error) {
         if (error instanceof MlflowRequestError && (error.statusCode === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) {
-          throw userError(`Run '${runId}' was not found on ${server}.`, options.input === 'mlflow-tracking-uri' ? 'Check run-id: it is the MLflow run id (32 hex characters for a plain MLflow server).' : undefined, error);
+          throw userError(
+            `Run '${runId}' was not found on ${server}.`,
+            options.input === 'mlflow-tracking-uri' ? 'Check run-id: it is the MLflow run id (32 hex characters for a plain MLflow server).' : undefined,
+            error,
+          );
         }
         throw error;
       }
@@ -321,14 +352,20 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       let pageToken: string | undefined;
       const seen = new Set<string>();
       do {
-        const { json } = await send('POST', 'runs/search', 'searching runs', {}, {
-          experiment_ids: experimentIds,
-          filter: o.filter ?? '',
-          run_view_type: o.runViewType ?? 'ACTIVE_ONLY',
-          max_results: o.maxResults ?? SEARCH_PAGE_SIZE,
-          ...(o.orderBy ? { order_by: o.orderBy } : {}),
-          ...(pageToken ? { page_token: pageToken } : {}),
-        });
+        const { json } = await send(
+          'POST',
+          'runs/search',
+          'searching runs',
+          {},
+          {
+            experiment_ids: experimentIds,
+            filter: o.filter ?? '',
+            run_view_type: o.runViewType ?? 'ACTIVE_ONLY',
+            max_results: o.maxResults ?? SEARCH_PAGE_SIZE,
+            ...(o.orderBy ? { order_by: o.orderBy } : {}),
+            ...(pageToken ? { page_token: pageToken } : {}),
+          },
+        );
         const page = json as { runs?: unknown[]; next_page_token?: unknown };
         for (const r of page.runs ?? []) runs.push(parseRun(r));
         pageToken = typeof page.next_page_token === 'string' && page.next_page_token !== '' ? page.next_page_token : undefined;

@@ -175,7 +175,7 @@ export function explainRule(r: GateRuleReport): string {
     if (c.reason) parts.push(`${prefix(c)}${c.reason}`);
     else if (c.left !== undefined && c.right !== undefined) {
       const holds = c.verdict === 'passed';
-      parts.push(`${prefix(c)}${formatValue(c.left)} ${holds ? c.op ?? 'vs' : `is not ${c.op ?? 'vs'}`} ${formatValue(c.right)}`);
+      parts.push(`${prefix(c)}${formatValue(c.left)} ${holds ? (c.op ?? 'vs') : `is not ${c.op ?? 'vs'}`} ${formatValue(c.right)}`);
     }
   }
   return parts.join('; ');

@@ -29,8 +29,7 @@ export type NumExpr =
   | { type: 'neg'; operand: NumExpr };
 
 export type BoolExpr =
-  | { type: 'compare'; op: CompareOp; left: NumExpr; right: NumExpr; text: string }
-  | { type: 'logic'; op: 'and' | 'or'; left: BoolExpr; right: BoolExpr };
+  { type: 'compare'; op: CompareOp; left: NumExpr; right: NumExpr; text: string } | { type: 'logic'; op: 'and' | 'or'; left: BoolExpr; right: BoolExpr };
 
 export interface Rule {
   /** The rule as written (without the label). */
@@ -77,7 +76,8 @@ function tokenize(src: string): Tok[] {
       const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(src.slice(i));
       const text = m ? m[0] : c;
       i += text.length;
-      if (NAME_START.test(src[i] ?? '')) throw new RuleSyntaxError(`'${text}${src[i]}…' is not a number; quote names that start with a digit with backticks`, start + 1);
+      if (NAME_START.test(src[i] ?? ''))
+        throw new RuleSyntaxError(`'${text}${src[i]}…' is not a number; quote names that start with a digit with backticks`, start + 1);
       toks.push({ k: 'num', v: Number(text), text, pos: start, end: i });
       continue;
     }
@@ -132,7 +132,11 @@ export function percentOf(text: string): number {
   // Where the decimal point goes once the value is divided by 100 (and any exponent folded in).
   const point = m[1].length + (m[3] === undefined ? 0 : Number(m[3])) - 2;
   const shifted =
-    point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? `${digits}${'0'.repeat(point - digits.length)}` : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? `${digits}${'0'.repeat(point - digits.length)}`
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
   // Number() parses a decimal text to the nearest double: the value is the decimal the user wrote.
   return Number(shifted);
 }
@@ -214,7 +218,13 @@ class Parser {
       if (after.k === 'op' && ['>=', '>', '<=', '<', '==', '!='].includes(after.v)) {
         this.fail(after, `comparisons do not chain: write 'a ${t.v} b and b ${after.v} c'`);
       }
-      const e: BoolExpr = { type: 'compare', op: t.v as CompareOp, left: this.num(left, `'${t.v}'`), right: this.num(right, `'${t.v}'`), text: this.src.slice(left.pos, right.end).trim() };
+      const e: BoolExpr = {
+        type: 'compare',
+        op: t.v as CompareOp,
+        left: this.num(left, `'${t.v}'`),
+        right: this.num(right, `'${t.v}'`),
+        text: this.src.slice(left.pos, right.end).trim(),
+      };
       return { kind: 'bool', e, pos: left.pos, end: right.end };
     }
     return left;
@@ -225,7 +235,12 @@ class Parser {
     while (this.isOp('+') || this.isOp('-')) {
       const op = this.next() as Tok & { v: string };
       const right = this.product();
-      left = { kind: 'num', e: { type: 'arith', op: op.v as ArithOp, left: this.num(left, `'${op.v}'`), right: this.num(right, `'${op.v}'`) }, pos: left.pos, end: right.end };
+      left = {
+        kind: 'num',
+        e: { type: 'arith', op: op.v as ArithOp, left: this.num(left, `'${op.v}'`), right: this.num(right, `'${op.v}'`) },
+        pos: left.pos,
+        end: right.end,
+      };
     }
     return left;
   }
@@ -235,7 +250,12 @@ class Parser {
     while (this.isOp('*') || this.isOp('/')) {
       const op = this.next() as Tok & { v: string };
       const right = this.unary();
-      left = { kind: 'num', e: { type: 'arith', op: op.v as ArithOp, left: this.num(left, `'${op.v}'`), right: this.num(right, `'${op.v}'`) }, pos: left.pos, end: right.end };
+      left = {
+        kind: 'num',
+        e: { type: 'arith', op: op.v as ArithOp, left: this.num(left, `'${op.v}'`), right: this.num(right, `'${op.v}'`) },
+        pos: left.pos,
+        end: right.end,
+      };
     }
     return left;
   }
@@ -291,18 +311,24 @@ class Parser {
         this.next();
         const m = this.next();
         if (m.k !== 'name' || (!m.quoted && AGGS.includes(m.v) && this.isOp('('))) this.fail(m, `${t.v}() takes a metric name, found ${this.describe(m)}`);
-        const { name, baseline } = this.metricName(m as Tok & { k: 'name' });
+        const { name, baseline } = this.metricName(m);
         let step: number | undefined;
         if (t.v === 'at') {
           const comma = this.next();
           if (comma.k !== 'op' || comma.v !== ',') this.fail(comma, `at() takes a metric and a step: at(${name}, 10)`);
           const s = this.next();
           if (s.k !== 'num' || !Number.isInteger(s.v) || s.v < 0) this.fail(s, 'the step of at() must be a whole number ≥ 0');
-          step = (s as Tok & { k: 'num' }).v;
+          step = s.v;
         }
         const close = this.next();
-        if (close.k !== 'op' || close.v !== ')') this.fail(close, `expected ')' after ${t.v}(${name}${step !== undefined ? `, ${step}` : ''}, found ${this.describe(close)}`);
-        return { kind: 'num', e: { type: 'metric', name, baseline, agg: t.v as Aggregation, step, text: this.src.slice(t.pos, close.end) }, pos: t.pos, end: close.end };
+        if (close.k !== 'op' || close.v !== ')')
+          this.fail(close, `expected ')' after ${t.v}(${name}${step !== undefined ? `, ${step}` : ''}, found ${this.describe(close)}`);
+        return {
+          kind: 'num',
+          e: { type: 'metric', name, baseline, agg: t.v as Aggregation, step, text: this.src.slice(t.pos, close.end) },
+          pos: t.pos,
+          end: close.end,
+        };
       }
       const { name, baseline } = this.metricName(t);
       const end = this.toks[this.i - 1].end;
@@ -378,7 +404,8 @@ export function printExpr(e: BoolExpr | NumExpr): string {
     case 'number':
       return String(e.value);
     case 'metric': {
-      const name = /^[A-Za-z_][A-Za-z0-9_.]*$/.test(e.name) && !e.name.endsWith('.') && !['and', 'or', 'baseline', ...AGGS].includes(e.name) ? e.name : `\`${e.name}\``;
+      const name =
+        /^[A-Za-z_][A-Za-z0-9_.]*$/.test(e.name) && !e.name.endsWith('.') && !['and', 'or', 'baseline', ...AGGS].includes(e.name) ? e.name : `\`${e.name}\``;
       const ref = e.baseline ? `baseline.${name}` : name;
       return e.agg === 'last' && e.step === undefined ? ref : `${e.agg}(${ref}${e.step !== undefined ? `, ${e.step}` : ''})`;
     }

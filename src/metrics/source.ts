@@ -76,12 +76,7 @@ export function closestNames(word: string, options: readonly string[], max = 3):
   const lower = word.toLowerCase();
   const related = (o: string) => {
     const l = o.toLowerCase();
-    return (
-      o.endsWith(`.${leaf}`) ||
-      o === leaf ||
-      l.split(/[\s_\-./]+/).includes(lower) ||
-      (lower.length >= 3 && l.startsWith(lower))
-    );
+    return o.endsWith(`.${leaf}`) || o === leaf || l.split(/[\s_\-./]+/).includes(lower) || (lower.length >= 3 && l.startsWith(lower));
   };
   for (const o of options) {
     if (out.length >= max) break;

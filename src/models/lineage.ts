@@ -62,7 +62,10 @@ export function gateFromLedger(entries: readonly LedgerEntry[]): GateLineage | u
     }
   }
   const c = isObj(report.counts) ? report.counts : undefined;
-  const counts = c && ['passed', 'failed', 'skipped'].every((k) => typeof c[k] === 'number') ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : undefined;
+  const counts =
+    c && ['passed', 'failed', 'skipped'].every((k) => typeof c[k] === 'number')
+      ? `${String(c.passed)} passed, ${String(c.failed)} failed, ${String(c.skipped)} skipped`
+      : undefined;
   const details = isObj(report.source) && isObj(report.source.details) ? report.source.details : undefined;
   const jobName = typeof details?.jobName === 'string' ? details.jobName : undefined;
   return { passed: Boolean(gate.passed), ...(counts ? { counts } : {}), metrics, ...(jobName ? { jobName } : {}), source: String(gate.source ?? '') };
@@ -81,7 +84,10 @@ export function parseMetricsInput(value: unknown, input = 'metrics'): Record<str
     if (raw === null) continue;
     const n = metricNumber(raw);
     if (n === undefined || name.trim() === '') {
-      throw new ConfigurationError(`Input '${input}': the value of '${name}' is ${JSON.stringify(raw)}, not a number.`, { input, hint: 'Give numbers (or "NaN", "Infinity"), e.g. {"accuracy": 0.93}.' });
+      throw new ConfigurationError(`Input '${input}': the value of '${name}' is ${JSON.stringify(raw)}, not a number.`, {
+        input,
+        hint: 'Give numbers (or "NaN", "Infinity"), e.g. {"accuracy": 0.93}.',
+      });
     }
     out[name] = n;
   }
@@ -117,6 +123,6 @@ export function buildLineage(i: LineageInput): Lineage {
   const metrics = i.metrics ?? i.gate?.metrics ?? {};
   const names = Object.keys(metrics).sort();
   const kept = names.slice(0, MAX_METRIC_TAGS);
-  Object.assign(tags, modelMetricTags(Object.fromEntries(kept.map((n) => [n, metrics[n]!]))));
+  Object.assign(tags, modelMetricTags(Object.fromEntries(kept.map((n) => [n, metrics[n]]))));
   return { tags, droppedMetrics: names.slice(MAX_METRIC_TAGS) };
 }

@@ -72,7 +72,16 @@ function fail(message: string): never {
 function checkFiles(v: unknown, where: string): ManifestFile[] {
   if (!Array.isArray(v)) fail(`${where} must be a list`);
   return v.map((f, i) => {
-    if (!isObj(f) || typeof f.path !== 'string' || f.path === '' || typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0 || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
+    if (
+      !isObj(f) ||
+      typeof f.path !== 'string' ||
+      f.path === '' ||
+      typeof f.size !== 'number' ||
+      !Number.isInteger(f.size) ||
+      f.size < 0 ||
+      typeof f.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(f.sha256)
+    ) {
       fail(`${where}[${i}] must be { path, size, sha256 } with a 64-digit hex sha256`);
     }
     return { path: f.path, size: f.size, sha256: f.sha256 };
@@ -80,7 +89,7 @@ function checkFiles(v: unknown, where: string): ManifestFile[] {
 }
 
 /** Parses a manifest (text or parsed JSON) and checks its shape; throws a ConfigurationError. */
-export function parseManifest(input: string | unknown): PackageManifest {
+export function parseManifest(input: unknown): PackageManifest {
   let v: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -131,7 +140,10 @@ export interface ManifestVerification {
  * manifest. A file whose sha256 is not given is compared by size only; give sha256 to check
  * content (the deploy action hashes what it downloads).
  */
-export function verifyManifest(manifest: Pick<PackageManifest, 'files'>, files: ReadonlyArray<{ path: string; size: number; sha256?: string }>): ManifestVerification {
+export function verifyManifest(
+  manifest: Pick<PackageManifest, 'files'>,
+  files: ReadonlyArray<{ path: string; size: number; sha256?: string }>,
+): ManifestVerification {
   const actual = new Map(files.map((f) => [f.path.replace(/\\/g, '/').replace(/^\.\//, ''), f]));
   const missing: string[] = [];
   const mismatched: ManifestMismatch[] = [];
@@ -163,7 +175,11 @@ export function verifyManifest(manifest: Pick<PackageManifest, 'files'>, files: 
  * Hashes every file of a local folder (or one file) — no ignore rules: what is there is what
  * would be deployed — and verifies them against the manifest.
  */
-export async function verifyManifestAgainstFolder(manifest: Pick<PackageManifest, 'files'>, path: string, options: { concurrency?: number } = {}): Promise<ManifestVerification> {
+export async function verifyManifestAgainstFolder(
+  manifest: Pick<PackageManifest, 'files'>,
+  path: string,
+  options: { concurrency?: number } = {},
+): Promise<ManifestVerification> {
   const st = await stat(path);
   if (st.isFile()) return verifyManifest(manifest, [{ path: basename(path), size: st.size, sha256: await sha256File(path) }]);
   const rels = await listFiles(path);

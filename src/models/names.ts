@@ -68,7 +68,7 @@ export function nameProblem(kind: NameKind, value: string): string | undefined {
   if (r.min !== undefined && value.length < r.min) return `it has ${value.length} character(s); at least ${r.min} are needed`;
   if (value.length > r.max) return `it has ${value.length} characters; at most ${r.max} are allowed`;
   const chars = [...value];
-  if (!r.first.test(chars[0]!)) return `it starts with '${chars[0]}'`;
+  if (!r.first.test(chars[0])) return `it starts with '${chars[0]}'`;
   const i = chars.findIndex((c, k) => k > 0 && !r.rest.test(c));
   if (i > 0) return `character ${JSON.stringify(chars[i])} at position ${i + 1} is not allowed`;
   return 'it does not follow the naming rule';

@@ -58,8 +58,7 @@ type PreparedEnvironment =
   | { kind: 'file'; local: string; display: string; size: number; sha256: string };
 
 type PreparedCode =
-  | { kind: 'reference'; value: Extract<ManifestCode, { kind: 'reference' }> }
-  | { kind: 'files'; snap: Snapshot; display: string; scoringScript?: string };
+  { kind: 'reference'; value: Extract<ManifestCode, { kind: 'reference' }> } | { kind: 'files'; snap: Snapshot; display: string; scoringScript?: string };
 
 /** What the package needs, checked and hashed; nothing written yet. */
 export interface PreparedPackage {
@@ -76,7 +75,12 @@ function localPath(text: string, dir: string): { abs: string; display: string } 
 type ArmObject = { id?: string; name?: string; properties?: Record<string, unknown> };
 
 /** Resolves `azureml:<name>:<version>` / `azureml:<name>@latest` / an ARM id of a workspace asset. */
-async function resolveAsset(deps: PackageDeps, kind: 'environments' | 'codes', text: string, input: string): Promise<{ id: string; resource: ArmObject } | undefined> {
+async function resolveAsset(
+  deps: PackageDeps,
+  kind: 'environments' | 'codes',
+  text: string,
+  input: string,
+): Promise<{ id: string; resource: ArmObject } | undefined> {
   const ref = parseReference(text);
   if (ref.kind === 'registry') return undefined;
   let name: string;
@@ -90,24 +94,34 @@ async function resolveAsset(deps: PackageDeps, kind: 'environments' | 'codes', t
       const container = await withAzureOperation(`reading ${kind} '${name}'`, () => deps.arm.tryGet<ArmObject>(armPath`${kind}/${name}`));
       const latest = container?.properties?.latestVersion;
       if (typeof latest !== 'string' || latest === '') {
-        throw new ConfigurationError(`Input '${input}': ${kind === 'codes' ? 'code' : 'environment'} '${name}' does not exist in workspace '${deps.workspaceName}'.`, { input });
+        throw new ConfigurationError(
+          `Input '${input}': ${kind === 'codes' ? 'code' : 'environment'} '${name}' does not exist in workspace '${deps.workspaceName}'.`,
+          { input },
+        );
       }
       version = latest;
     }
   } else if (ref.kind === 'arm-id') {
     const m = /\/(environments|codes)\/([^/]+)\/versions\/([^/]+)$/i.exec(ref.id);
-    if (!m || m[1]!.toLowerCase() !== kind) throw new ConfigurationError(`Input '${input}': '${text}' is not the ARM id of a ${kind === 'codes' ? 'code' : 'environment'} version.`, { input });
+    if (!m || m[1].toLowerCase() !== kind)
+      throw new ConfigurationError(`Input '${input}': '${text}' is not the ARM id of a ${kind === 'codes' ? 'code' : 'environment'} version.`, { input });
     name = m[2]!;
     version = m[3]!;
   } else {
     return undefined;
   }
-  const v = await withAzureOperation(`reading ${kind} ${name}:${version}`, () => deps.arm.tryGet<ArmObject>(armPath`${kind}/${name}/versions/${version!}`));
+  const v = await withAzureOperation(`reading ${kind} ${name}:${version}`, () => deps.arm.tryGet<ArmObject>(armPath`${kind}/${name}/versions/${version}`));
   if (!v) {
-    throw new ConfigurationError(`Input '${input}': ${kind === 'codes' ? 'code' : 'environment'} ${name}:${version} does not exist in workspace '${deps.workspaceName}'.`, {
-      input,
-      hint: kind === 'environments' ? 'Register it first (az ml environment create), or give a local conda/environment file.' : 'Give the scoring code as a local folder.',
-    });
+    throw new ConfigurationError(
+      `Input '${input}': ${kind === 'codes' ? 'code' : 'environment'} ${name}:${version} does not exist in workspace '${deps.workspaceName}'.`,
+      {
+        input,
+        hint:
+          kind === 'environments'
+            ? 'Register it first (az ml environment create), or give a local conda/environment file.'
+            : 'Give the scoring code as a local folder.',
+      },
+    );
   }
   return { id: String(v.id ?? ''), resource: v };
 }
@@ -122,7 +136,8 @@ export async function preparePackage(i: PackageInputs, deps: PackageDeps): Promi
       try {
         resolved = await resolveAsset(deps, 'environments', text, 'environment');
       } catch (e) {
-        if ((e as Error).name === 'ReferenceError') throw new ConfigurationError(`Input 'environment': ${(e as Error).message}.`, { input: 'environment', cause: e });
+        if ((e as Error).name === 'ReferenceError')
+          throw new ConfigurationError(`Input 'environment': ${(e as Error).message}.`, { input: 'environment', cause: e });
         throw e;
       }
       const image = resolved?.resource.properties?.image;
@@ -139,7 +154,8 @@ export async function preparePackage(i: PackageInputs, deps: PackageDeps): Promi
           hint: 'Give a registered environment (azureml:<name>:<version>) or a local conda / environment file.',
         });
       }
-      if (!st.isFile()) throw new ConfigurationError(`Input 'environment': ${display} is a folder; give the environment file (e.g. conda.yaml).`, { input: 'environment' });
+      if (!st.isFile())
+        throw new ConfigurationError(`Input 'environment': ${display} is a folder; give the environment file (e.g. conda.yaml).`, { input: 'environment' });
       out.environment = { kind: 'file', local: abs, display, size: st.size, sha256: await sha256File(abs) };
     }
   }
@@ -152,11 +168,23 @@ export async function preparePackage(i: PackageInputs, deps: PackageDeps): Promi
         if ((e as Error).name === 'ReferenceError') throw new ConfigurationError(`Input 'code': ${(e as Error).message}.`, { input: 'code', cause: e });
         throw e;
       }
-      out.code = { kind: 'reference', value: { kind: 'reference', reference: i.code, ...(resolved?.id ? { id: resolved.id } : {}), ...(i.scoringScript ? { scoringScript: i.scoringScript } : {}) } };
+      out.code = {
+        kind: 'reference',
+        value: {
+          kind: 'reference',
+          reference: i.code,
+          ...(resolved?.id ? { id: resolved.id } : {}),
+          ...(i.scoringScript ? { scoringScript: i.scoringScript } : {}),
+        },
+      };
     } else {
       const { abs, display } = localPath(i.code, i.workspaceDir);
       const st = await stat(abs).catch(() => undefined);
-      if (!st) throw new ConfigurationError(`Input 'code': ${display} does not exist.`, { input: 'code', hint: 'Give the folder with the scoring script (score.py with init() and run()).' });
+      if (!st)
+        throw new ConfigurationError(`Input 'code': ${display} does not exist.`, {
+          input: 'code',
+          hint: 'Give the folder with the scoring script (score.py with init() and run()).',
+        });
       const snap = await snapshot(abs);
       if (snap.files.length === 0) throw new ConfigurationError(`Input 'code': ${display} holds no files.`, { input: 'code' });
       const paths = snap.files.map((f) => f.path);
@@ -164,7 +192,9 @@ export async function preparePackage(i: PackageInputs, deps: PackageDeps): Promi
       if (scoringScript !== undefined) {
         const s = scoringScript.replace(/^\.\//, '');
         if (!paths.includes(s)) {
-          throw new ConfigurationError(`Input 'scoring-script': ${s} is not in ${display}${paths.length <= 10 ? ` (it holds ${paths.join(', ')})` : ''}.`, { input: 'scoring-script' });
+          throw new ConfigurationError(`Input 'scoring-script': ${s} is not in ${display}${paths.length <= 10 ? ` (it holds ${paths.join(', ')})` : ''}.`, {
+            input: 'scoring-script',
+          });
         }
         scoringScript = s;
       } else if (paths.includes('score.py')) {
@@ -290,7 +320,9 @@ export async function readPackageManifest(
   const store = await blobStore(loc.datastore);
   const text = (await readBlob(store.container, loc.path, 64 * 1024 * 1024, abortSignal)).toString('utf8');
   if (pkg.sha256 && manifestSha256(text) !== pkg.sha256) {
-    throw new Error(`The package manifest of model version ${v.name} (${pkg.uri}) was changed after registration: its sha256 is ${manifestSha256(text)}, the version pins ${pkg.sha256}.`);
+    throw new Error(
+      `The package manifest of model version ${v.name} (${pkg.uri}) was changed after registration: its sha256 is ${manifestSha256(text)}, the version pins ${pkg.sha256}.`,
+    );
   }
   return { manifest: parseManifest(text), text, uri: pkg.uri };
 }

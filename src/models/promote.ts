@@ -19,16 +19,7 @@ import type { AbortSignalLike } from '../azure/retry.js';
 import { ConfigurationError } from '../core/errors.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
 import type { ResolvedModel } from './source.js';
-import {
-  commitVersion,
-  findByContent,
-  PROMOTED_FROM_PROPERTY,
-  propsOf,
-  registryModelStore,
-  tagsOf,
-  type ModelStore,
-  type ModelVersion,
-} from './versions.js';
+import { commitVersion, findByContent, PROMOTED_FROM_PROPERTY, propsOf, registryModelStore, tagsOf, type ModelStore, type ModelVersion } from './versions.js';
 import { sasTarget } from './upload.js';
 
 export interface PromoteDeps {
@@ -72,7 +63,10 @@ export async function findRegistry(deps: PromoteDeps, name: string, resourceGrou
     const r = await withAzureOperation(`reading registry '${name}'`, () =>
       deps.arm.tryGet<RegistryResource>(armPath`/subscriptions/${deps.subscriptionId}/resourceGroups/${resourceGroup}/providers/${ns}/registries/${name}`),
     );
-    if (!r) throw new ConfigurationError(`Input 'promote-to-registry': registry '${name}' does not exist in resource group '${resourceGroup}'.`, { input: 'promote-to-registry' });
+    if (!r)
+      throw new ConfigurationError(`Input 'promote-to-registry': registry '${name}' does not exist in resource group '${resourceGroup}'.`, {
+        input: 'promote-to-registry',
+      });
     return r;
   }
   const seen: string[] = [];
@@ -84,10 +78,13 @@ export async function findRegistry(deps: PromoteDeps, name: string, resourceGrou
     return undefined;
   });
   if (!found) {
-    throw new ConfigurationError(`Input 'promote-to-registry': no registry named '${name}' in subscription ${deps.subscriptionId}${seen.length ? ` (registries: ${seen.join(', ')})` : ''}.`, {
-      input: 'promote-to-registry',
-      hint: 'Give the name of an Azure ML registry this identity can write to (and registry-resource-group when it is in another resource group you cannot list).',
-    });
+    throw new ConfigurationError(
+      `Input 'promote-to-registry': no registry named '${name}' in subscription ${deps.subscriptionId}${seen.length ? ` (registries: ${seen.join(', ')})` : ''}.`,
+      {
+        input: 'promote-to-registry',
+        hint: 'Give the name of an Azure ML registry this identity can write to (and registry-resource-group when it is in another resource group you cannot list).',
+      },
+    );
   }
   return found;
 }
@@ -120,7 +117,8 @@ export async function promoteToRegistry(p: PromoteInput, deps: PromoteDeps): Pro
   const ref = pending.blobReferenceForConsumption;
   const sasUri = ref?.credential?.sasUri;
   const blobUri = ref?.blobUri;
-  if (!sasUri || !blobUri) throw new Error(`Registry '${registry.name}' returned no upload location (startPendingUpload gave ${JSON.stringify(Object.keys(pending))}).`);
+  if (!sasUri || !blobUri)
+    throw new Error(`Registry '${registry.name}' returned no upload location (startPendingUpload gave ${JSON.stringify(Object.keys(pending))}).`);
   const sas = new URL(sasUri).search.replace(/^\?/, '');
   (deps.setSecret ?? ((s: string) => core.setSecret(s)))(sas);
   const sig = new URLSearchParams(sas).get('sig');
@@ -128,7 +126,7 @@ export async function promoteToRegistry(p: PromoteInput, deps: PromoteDeps): Pro
 
   deps.info(`Copying ${p.source.files.length} file(s) of ${p.name}:${p.version.name} to registry ${registry.name}`);
   const copied = await p.source.copyTo(await sasTarget(sasUri), '');
-  const fileName = p.source.isFile ? p.source.files[0]!.path : undefined;
+  const fileName = p.source.isFile ? p.source.files[0].path : undefined;
   const modelUri = fileName ? `${blobUri.replace(/\/+$/, '')}/${encodeURIComponent(fileName)}` : blobUri;
 
   const src = p.version.properties;
@@ -148,14 +146,21 @@ export async function promoteToRegistry(p: PromoteInput, deps: PromoteDeps): Pro
     version,
     contentHash: p.contentHash,
     modelType: p.modelType,
-    info: deps.info,
+    info: (m) => deps.info(m),
     versionInput: 'promote-to-registry',
   }).catch(async (e: unknown) => {
     // The chosen number was taken meanwhile by other content: take the registry's next one.
     if ((e as { input?: string }).input === 'promote-to-registry') {
-      return commitVersion(store, p.name, body, { contentHash: p.contentHash, modelType: p.modelType, info: deps.info });
+      return commitVersion(store, p.name, body, { contentHash: p.contentHash, modelType: p.modelType, info: (m) => deps.info(m) });
     }
     throw e;
   });
-  return { registry: registry.name, registryId: registry.id, version: committed.version, created: committed.created, uri: store.uri(p.name, committed.version.name), copied };
+  return {
+    registry: registry.name,
+    registryId: registry.id,
+    version: committed.version,
+    created: committed.created,
+    uri: store.uri(p.name, committed.version.name),
+    copied,
+  };
 }

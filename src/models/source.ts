@@ -57,7 +57,10 @@ function parseOutput(text: string, input: string): { output: string; sub?: strin
   const parts = text.replace(/^\/+|\/+$/g, '').split('/');
   const [output, paths, ...rest] = parts;
   if (!output || (paths !== undefined && paths !== 'paths') || (paths === 'paths' && rest.join('/') === '')) {
-    throw new ConfigurationError(`Input '${input}': '${text}' is not a job output: write <output> or <output>/paths/<path>, e.g. model or artifacts/paths/model.`, { input });
+    throw new ConfigurationError(
+      `Input '${input}': '${text}' is not a job output: write <output> or <output>/paths/<path>, e.g. model or artifacts/paths/model.`,
+      { input },
+    );
   }
   return { output, ...(paths ? { sub: rest.join('/') } : {}) };
 }
@@ -72,11 +75,22 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
   }
   if (i.jobName !== undefined) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(i.jobName)) {
-      throw new ConfigurationError(`Input 'job-name': '${i.jobName}' is not a valid job name.`, { input: 'job-name', hint: "Job names use letters, digits, '-' and '_'." });
+      throw new ConfigurationError(`Input 'job-name': '${i.jobName}' is not a valid job name.`, {
+        input: 'job-name',
+        hint: "Job names use letters, digits, '-' and '_'.",
+      });
     }
     const { output, sub } = parseOutput(i.output ?? DEFAULT_JOB_OUTPUT, 'output');
     const display = `azureml://jobs/${i.jobName}/outputs/${output}${sub !== undefined ? `/paths/${sub}` : ''}`;
-    return { kind: 'job-output', job: i.jobName, output, ...(sub !== undefined ? { sub } : {}), outputGiven: i.output !== undefined, display, input: 'job-name' };
+    return {
+      kind: 'job-output',
+      job: i.jobName,
+      output,
+      ...(sub !== undefined ? { sub } : {}),
+      outputGiven: i.output !== undefined,
+      display,
+      input: 'job-name',
+    };
   }
   if (i.output !== undefined) {
     throw new ConfigurationError("Input 'output' names an output of the job given by 'job-name', which is not set.", { input: 'output' });
@@ -99,7 +113,15 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
   }
   switch (ref.kind) {
     case 'job-output':
-      return { kind: 'job-output', job: ref.job, output: ref.output, ...(ref.path !== undefined ? { sub: ref.path } : {}), outputGiven: true, display: raw, input: 'path' };
+      return {
+        kind: 'job-output',
+        job: ref.job,
+        output: ref.output,
+        ...(ref.path !== undefined ? { sub: ref.path } : {}),
+        outputGiven: true,
+        display: raw,
+        input: 'path',
+      };
     case 'datastore':
       return { kind: 'datastore', datastore: ref.datastore, path: ref.path, display: raw, input: 'path' };
     case 'mlflow-run':
@@ -168,7 +190,10 @@ export interface SourceDeps {
   abortSignal?: AbortSignalLike;
 }
 
-type JobResource = { name?: string; properties?: { status?: string; jobType?: string; outputs?: Record<string, { uri?: string | null; jobOutputType?: string } | null> } };
+type JobResource = {
+  name?: string;
+  properties?: { status?: string; jobType?: string; outputs?: Record<string, { uri?: string | null; jobOutputType?: string } | null> };
+};
 
 const FAILED_STATES = ['Failed', 'Canceled', 'NotResponding'];
 
@@ -185,7 +210,7 @@ export function parseDatastoreUri(uri: string): { datastore: string; path: strin
     /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/(?:paths(?:\/(.*))?|(ExperimentRun(?:\/.*)?))$/i.exec(
       uri.trim(),
     );
-  return m ? { datastore: m[1]!, path: (m[2] ?? m[3] ?? '').replace(/\/+$/, '') } : undefined;
+  return m ? { datastore: m[1], path: (m[2] ?? m[3] ?? '').replace(/\/+$/, '') } : undefined;
 }
 
 /** Where a job output's URI points: a datastore path, another job's output, or an MLflow run's artifacts. */
@@ -207,10 +232,10 @@ export function parseOutputUri(uri: string): OutputLocation | undefined {
   const job = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths(?:\/(.*))?)?\/?$/i.exec(text);
   if (job) {
     const sub = job[3]?.replace(/\/+$/, '');
-    return { kind: 'job-output', job: job[1]!, output: job[2]!, ...(sub ? { sub } : {}) };
+    return { kind: 'job-output', job: job[1], output: job[2], ...(sub ? { sub } : {}) };
   }
   const run = /^runs:\/([^/?]+)(?:\/(.*))?$/i.exec(text);
-  if (run) return { kind: 'run', runId: run[1]!, path: (run[2] ?? '').replace(/^\/+|\/+$/g, '') };
+  if (run) return { kind: 'run', runId: run[1], path: (run[2] ?? '').replace(/^\/+|\/+$/g, '') };
   return undefined;
 }
 
@@ -265,7 +290,10 @@ function requireFinished(job: JobResource, name: string, input: string): void {
   const status = job.properties?.status ?? 'Unknown';
   if (status === 'Completed') return;
   if (FAILED_STATES.includes(status)) {
-    throw new ConfigurationError(`Job '${name}' ended ${status}: its outputs are not a model to register.`, { input, hint: 'Register the model of a job that Completed.' });
+    throw new ConfigurationError(`Job '${name}' ended ${status}: its outputs are not a model to register.`, {
+      input,
+      hint: 'Register the model of a job that Completed.',
+    });
   }
   throw new ConfigurationError(`Job '${name}' is ${status}: its outputs are complete only once it has finished.`, {
     input,
@@ -313,7 +341,8 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
     const uri = outputs[key]?.uri ?? undefined;
     let loc = uri ? await outputUriLocation(uri, spec, deps) : undefined;
     // Azure's default places: the run's artifact folder, and azureml/<job>/<output>/ on the default datastore.
-    loc ??= key === 'default' ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : { datastore: '', path: `azureml/${spec.job}/${key}` };
+    loc ??=
+      key === 'default' ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : { datastore: '', path: `azureml/${spec.job}/${key}` };
     const display = `azureml://jobs/${spec.job}/outputs/${output}${sub !== undefined ? `/paths/${sub}` : ''}`;
     return { datastore: loc.datastore, path: joinPath(loc.path, sub ?? ''), display };
   };
@@ -350,10 +379,17 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
  * The datastore location a job output URI names, following `azureml://jobs/…` references to the
  * output of another job (a pipeline output bound to a step's) a few levels deep.
  */
-async function outputUriLocation(uri: string, spec: Extract<ModelSourceSpec, { kind: 'job-output' }>, deps: SourceDeps, depth = 0): Promise<{ datastore: string; path: string }> {
+async function outputUriLocation(
+  uri: string,
+  spec: Extract<ModelSourceSpec, { kind: 'job-output' }>,
+  deps: SourceDeps,
+  depth = 0,
+): Promise<{ datastore: string; path: string }> {
   const loc = parseOutputUri(uri);
   const unreadable = () =>
-    new ConfigurationError(`Output '${spec.output}' of job '${spec.job}' is stored at ${uri}, which is not a datastore path this action can read.`, { input: spec.input });
+    new ConfigurationError(`Output '${spec.output}' of job '${spec.job}' is stored at ${uri}, which is not a datastore path this action can read.`, {
+      input: spec.input,
+    });
   if (!loc) throw unreadable();
   if (loc.kind === 'datastore') return loc;
   if (loc.kind === 'run') return { datastore: ARTIFACT_DATASTORE, path: joinPath(`ExperimentRun/dcid.${loc.runId}`, loc.path) };
@@ -373,7 +409,14 @@ async function outputUriLocation(uri: string, spec: Extract<ModelSourceSpec, { k
   return { datastore: base.datastore, path: joinPath(base.path, loc.sub ?? '') };
 }
 
-function fromBlobs(spec: ModelSourceSpec, display: string, store: BlobStore, listing: BlobListing, jobName: string | undefined, deps: SourceDeps): ResolvedModel {
+function fromBlobs(
+  spec: ModelSourceSpec,
+  display: string,
+  store: BlobStore,
+  listing: BlobListing,
+  jobName: string | undefined,
+  deps: SourceDeps,
+): ResolvedModel {
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   let hashed: Promise<HashedFile[]> | undefined;
   return {
@@ -392,7 +435,7 @@ function fromBlobs(spec: ModelSourceSpec, display: string, store: BlobStore, lis
     },
     hashedFiles: () =>
       (hashed ??= sha256Blobs(store.container, listing.files, { abortSignal: deps.abortSignal }).then((sums) =>
-        listing.files.map((f, i) => ({ path: f.path, size: f.size, sha256: sums[i]! })),
+        listing.files.map((f, i) => ({ path: f.path, size: f.size, sha256: sums[i] })),
       )),
     materialize: async () => ({ uploaded: false, files: 0, bytes: 0 }),
     copyTo: (target, prefix) => copyBlobs(store.container, listing.files, target, prefix, { abortSignal: deps.abortSignal }),
@@ -413,7 +456,9 @@ async function resolveLocal(spec: Extract<ModelSourceSpec, { kind: 'local' }>, d
     throw new ConfigurationError(`Input 'path': cannot read ${spec.display}: ${(e as Error).message}`, { input: 'path', cause: e });
   }
   if (snap.files.length === 0) {
-    throw new ConfigurationError(`Input 'path': ${spec.display} holds no files (after .amlignore/.gitignore), so there is no model to register.`, { input: 'path' });
+    throw new ConfigurationError(`Input 'path': ${spec.display} holds no files (after .amlignore/.gitignore), so there is no model to register.`, {
+      input: 'path',
+    });
   }
   const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
   const ds = await deps.uploader.datastore();

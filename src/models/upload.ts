@@ -46,7 +46,7 @@ const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
 const MAX_BLOCKS = 50_000;
 
 export function resolveUploadSettings(partial: Partial<UploadSettings> = {}): UploadSettings {
-  const s = { ...DEFAULT_UPLOAD_SETTINGS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) } as UploadSettings;
+  const s = { ...DEFAULT_UPLOAD_SETTINGS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) };
   const int = (name: keyof UploadSettings, min: number, max: number) => {
     const v = s[name];
     if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`upload setting ${name} must be an integer from ${min} to ${max}, got ${v}`);
@@ -191,7 +191,13 @@ export function uploadLocalFiles(
 }
 
 /** Uploads one local file to the blob `blobName`. */
-export function uploadLocalFile(target: BlobTarget, localPath: string, blobName: string, size: number, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+export function uploadLocalFile(
+  target: BlobTarget,
+  localPath: string,
+  blobName: string,
+  size: number,
+  options: UploadFilesOptions = {},
+): Promise<UploadFilesResult> {
   return uploadEntries(target, [{ local: localPath, blob: blobName, size }], options);
 }
 
@@ -266,7 +272,7 @@ async function uploadEntries(target: BlobTarget, entries: readonly Entry[], opti
           whole.update(body);
           const md5 = createHash('md5').update(body).digest();
           const p: Promise<void> = blob
-            .stageBlock(ids[i]!, body, length, { transactionalContentMD5: md5, abortSignal: signal })
+            .stageBlock(ids[i], body, length, { transactionalContentMD5: md5, abortSignal: signal })
             .then(
               () => {
                 result.blocks++;
@@ -304,7 +310,7 @@ async function uploadEntries(target: BlobTarget, entries: readonly Entry[], opti
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!failure && next < order.length) {
-      const f = order[next++]!;
+      const f = order[next++];
       try {
         if (signal?.aborted) throw abortError();
         await (f.size > s.maxSingleShotSizeInBytes ? large(f) : small(f));

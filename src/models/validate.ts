@@ -55,7 +55,8 @@ export function parseMLmodel(text: string, where: string): MLmodelInfo {
   if (!isObj(doc)) {
     throw new ConfigurationError(`${where} must be a YAML mapping (artifact_path, flavors, signature, …), got ${doc === null ? 'an empty file' : typeof doc}.`);
   }
-  const hint = 'An MLflow model lists how it can be loaded under flavors, e.g. flavors: { python_function: { loader_module: mlflow.sklearn, … } }. Save the model with mlflow.<flavor>.save_model or log_model.';
+  const hint =
+    'An MLflow model lists how it can be loaded under flavors, e.g. flavors: { python_function: { loader_module: mlflow.sklearn, … } }. Save the model with mlflow.<flavor>.save_model or log_model.';
   if (!('flavors' in doc) || doc.flavors === null || doc.flavors === undefined) {
     throw new ConfigurationError(`${where} has no 'flavors': an mlflow_model needs at least one flavor.`, { hint });
   }
@@ -66,7 +67,7 @@ export function parseMLmodel(text: string, where: string): MLmodelInfo {
   for (const name of names) {
     const f = doc.flavors[name];
     if (f !== null && !isObj(f)) throw new ConfigurationError(`${where}: flavor '${name}' must be a mapping of settings, got ${JSON.stringify(f)}.`, { hint });
-    flavors[name] = (f ?? {}) as Record<string, unknown>;
+    flavors[name] = f ?? {};
   }
   let signature: MLmodelSignature | undefined;
   if ('signature' in doc && doc.signature !== null && doc.signature !== undefined) {
@@ -143,7 +144,7 @@ export async function validateModelFiles(type: ModelType, view: ModelFilesView):
       if (!view.paths.includes(MLMODEL_FILE)) {
         const nested = view.paths.filter((p) => p.endsWith(`/${MLMODEL_FILE}`));
         throw new ConfigurationError(
-          `${view.display} has no MLmodel file at its root, so it is not an MLflow model${nested.length ? ` (found ${nested.slice(0, 3).join(', ')}: point path at ${nested[0]!.slice(0, -MLMODEL_FILE.length - 1)} instead)` : ''}.`,
+          `${view.display} has no MLmodel file at its root, so it is not an MLflow model${nested.length ? ` (found ${nested.slice(0, 3).join(', ')}: point path at ${nested[0].slice(0, -MLMODEL_FILE.length - 1)} instead)` : ''}.`,
           { input: 'path', hint: 'Give the folder MLflow saved (mlflow.<flavor>.save_model), or use type custom_model.' },
         );
       }
@@ -151,7 +152,7 @@ export async function validateModelFiles(type: ModelType, view: ModelFilesView):
       return { mlmodel: parseMLmodel(text, `${view.display.replace(/\/+$/, '')}/${MLMODEL_FILE}`) };
     }
     case 'triton_model': {
-      const models = view.paths.filter((p) => /^[^/]+\/config\.pbtxt$/.test(p)).map((p) => p.split('/')[0]!);
+      const models = view.paths.filter((p) => /^[^/]+\/config\.pbtxt$/.test(p)).map((p) => p.split('/')[0]);
       if (view.isFile || models.length === 0) {
         throw new ConfigurationError(`${view.display} is not a Triton model repository: no <model>/config.pbtxt was found.`, {
           input: 'path',

@@ -67,7 +67,8 @@ function numericNext(versions: string[], fromContainer: unknown): number {
 }
 
 function modelStoreOver(arm: ArmClient, base: string, label: string, uri: (n: string, v: string) => string, lro: boolean): ModelStore {
-  const path = (name: string, version?: string) => `${base}/${encodeURIComponent(name)}${version !== undefined ? `/versions/${encodeURIComponent(version)}` : ''}`;
+  const path = (name: string, version?: string) =>
+    `${base}/${encodeURIComponent(name)}${version !== undefined ? `/versions/${encodeURIComponent(version)}` : ''}`;
   return {
     label,
     getVersion: (name, version) => withAzureOperation(`reading model ${name}:${version} in ${label}`, () => arm.tryGet<ModelVersion>(path(name, version))),
@@ -101,15 +102,21 @@ export function workspaceModelStore(arm: ArmClient, workspaceName: string): Mode
 
 /** A registry's models; its version PUT is a long-running operation. */
 export function registryModelStore(arm: ArmClient, registryArmId: string, registryName: string): ModelStore {
-  return modelStoreOver(arm, `${registryArmId}/models`, `registry '${registryName}'`, (n, v) => `azureml://registries/${registryName}/models/${n}/versions/${v}`, true);
+  return modelStoreOver(
+    arm,
+    `${registryArmId}/models`,
+    `registry '${registryName}'`,
+    (n, v) => `azureml://registries/${registryName}/models/${n}/versions/${v}`,
+    true,
+  );
 }
 
 export function propsOf(v: ModelVersion): Record<string, string> {
-  return (v.properties.properties ?? {}) as Record<string, string>;
+  return v.properties.properties ?? {};
 }
 
 export function tagsOf(v: ModelVersion): Record<string, string> {
-  return (v.properties.tags ?? {}) as Record<string, string>;
+  return v.properties.tags ?? {};
 }
 
 /** Types compare without case and separators: `mlflow_model` = `MLFlowModel`. */
@@ -168,12 +175,22 @@ export interface CommitResult {
 function describeHolder(v: ModelVersion): string {
   const p = propsOf(v);
   const t = tagsOf(v);
-  const bits = [p[CONTENT_HASH_PROPERTY] ? `content ${p[CONTENT_HASH_PROPERTY]!.slice(0, 19)}…` : 'no content hash', p[SOURCE_PROPERTY] ? `from ${p[SOURCE_PROPERTY]}` : '', t['github.run_url'] ? `by ${t['github.run_url']}` : ''];
+  const bits = [
+    p[CONTENT_HASH_PROPERTY] ? `content ${p[CONTENT_HASH_PROPERTY].slice(0, 19)}…` : 'no content hash',
+    p[SOURCE_PROPERTY] ? `from ${p[SOURCE_PROPERTY]}` : '',
+    t['github.run_url'] ? `by ${t['github.run_url']}` : '',
+  ];
   return bits.filter(Boolean).join(', ');
 }
 
 /** The error for an explicit version that exists with other content. */
-export async function versionConflictError(store: ModelStore, name: string, version: string, existing: ModelVersion, input = 'version'): Promise<ConfigurationError> {
+export async function versionConflictError(
+  store: ModelStore,
+  name: string,
+  version: string,
+  existing: ModelVersion,
+  input = 'version',
+): Promise<ConfigurationError> {
   const next = await store.nextVersion(name).catch(() => undefined);
   return new ConfigurationError(
     `Model '${name}' version ${version} already exists in ${store.label} with different content (${describeHolder(existing)}); versions are immutable, so nothing was registered.`,
@@ -258,14 +275,22 @@ export interface AliasMove {
  * removes the tag from every other version. If a concurrent move took the alias from `target`
  * meanwhile and nobody holds it, it is put back on `target`.
  */
-export async function moveAliases(store: ModelStore, name: string, target: ModelVersion, aliases: readonly string[], info: (m: string) => void = () => undefined): Promise<{ version: ModelVersion; moves: AliasMove[] }> {
+export async function moveAliases(
+  store: ModelStore,
+  name: string,
+  target: ModelVersion,
+  aliases: readonly string[],
+  info: (m: string) => void = () => undefined,
+): Promise<{ version: ModelVersion; moves: AliasMove[] }> {
   if (aliases.length === 0) return { version: target, moves: [] };
   let current = target;
   const tags = { ...tagsOf(current) };
   const missing = aliases.filter((a) => !holdsAlias(tags, a));
   if (missing.length > 0) {
     for (const a of missing) tags[modelAliasTag(a)] = 'true';
-    current = await withAzureOperation(`tagging model ${name}:${current.name} with ${missing.map((a) => `@${a}`).join(', ')}`, () => store.putVersion(name, current.name, retagBody(current, tags)));
+    current = await withAzureOperation(`tagging model ${name}:${current.name} with ${missing.map((a) => `@${a}`).join(', ')}`, () =>
+      store.putVersion(name, current.name, retagBody(current, tags)),
+    );
   }
   const moves: AliasMove[] = aliases.map((alias) => ({ alias, from: [] }));
   const others: ModelVersion[] = [];
@@ -280,7 +305,9 @@ export async function moveAliases(store: ModelStore, name: string, target: Model
       delete vt[modelAliasTag(a)];
       moves.find((m) => m.alias === a)!.from.push(v.name);
     }
-    await withAzureOperation(`removing ${held.map((a) => `@${a}`).join(', ')} from model ${name}:${v.name}`, () => store.putVersion(name, v.name, retagBody(v, vt)));
+    await withAzureOperation(`removing ${held.map((a) => `@${a}`).join(', ')} from model ${name}:${v.name}`, () =>
+      store.putVersion(name, v.name, retagBody(v, vt)),
+    );
   }
   // A concurrent move may have taken an alias off this version; make sure someone holds each one.
   const after = (await store.getVersion(name, current.name)) ?? current;
@@ -295,7 +322,9 @@ export async function moveAliases(store: ModelStore, name: string, target: Model
     if (orphaned.length > 0) {
       const t2 = { ...tagsOf(after) };
       for (const a of orphaned) t2[modelAliasTag(a)] = 'true';
-      current = await withAzureOperation(`tagging model ${name}:${after.name} with ${orphaned.map((a) => `@${a}`).join(', ')}`, () => store.putVersion(name, after.name, retagBody(after, t2)));
+      current = await withAzureOperation(`tagging model ${name}:${after.name} with ${orphaned.map((a) => `@${a}`).join(', ')}`, () =>
+        store.putVersion(name, after.name, retagBody(after, t2)),
+      );
     } else current = after;
   } else current = after;
   return { version: current, moves };
@@ -307,4 +336,3 @@ export function aliasesOf(v: ModelVersion): string[] {
     .filter(([k, val]) => k.startsWith(MODEL_ALIAS_TAG_PREFIX) && String(val).toLowerCase() !== 'false')
     .map(([k]) => k.slice(MODEL_ALIAS_TAG_PREFIX.length));
 }
-

@@ -7,7 +7,7 @@
  * grid of steps: each grid point takes the mean of the values nearest to it (a smoothed curve for
  * noisy per-batch metrics), or the line between its neighbours when no value falls there.
  */
-import type { MetricPoint, MetricSet } from '../metrics/evaluate.js';
+import type { MetricSet } from '../metrics/evaluate.js';
 import { formatValue } from '../metrics/report.js';
 import type { ReportGate } from './data.js';
 import { code, escapeText, mermaidLabel } from '../core/escape.js';
@@ -83,17 +83,14 @@ export function resampleHistory(history: ReadonlyArray<Point>, max = MAX_CHART_P
  * `maxMetrics` metrics, those in `prefer` (the gate's rule metrics) first. For metric-gate to store
  * with its ledger entry so that pr-summary can chart them.
  */
-export function compactHistories(
-  metrics: MetricSet,
-  options: { maxPoints?: number; maxMetrics?: number; prefer?: string[] } = {},
-): MetricHistories {
+export function compactHistories(metrics: MetricSet, options: { maxPoints?: number; maxMetrics?: number; prefer?: string[] } = {}): MetricHistories {
   const maxPoints = options.maxPoints ?? MAX_CHART_POINTS;
   const maxMetrics = options.maxMetrics ?? 20;
   const prefer = (options.prefer ?? []).filter((n) => metrics.has(n));
   const names = [...new Set([...prefer, ...[...metrics.keys()].sort()])].slice(0, maxMetrics);
   const out: MetricHistories = {};
   for (const name of names) {
-    const h = (metrics.get(name) ?? []) as MetricPoint[];
+    const h = metrics.get(name) ?? [];
     const r = resampleHistory(h, maxPoints);
     if (r.length >= 2) out[name] = r.map((p) => [round(p.step), round(p.value)]);
   }

@@ -162,7 +162,9 @@ export function renderOverview(data: ReportData): string {
   for (const g of data.gates) {
     const c = g.report.counts;
     const total = c.passed + c.failed + c.skipped;
-    items.push(`**Gate** ${gateStatus(g)} (${c.failed > 0 ? `${c.failed} of ${total} rules failed` : `${c.passed}/${total} rules passed${c.skipped ? `, ${c.skipped} skipped` : ''}`})`);
+    items.push(
+      `**Gate** ${gateStatus(g)} (${c.failed > 0 ? `${c.failed} of ${total} rules failed` : `${c.passed}/${total} rules passed${c.skipped ? `, ${c.skipped} skipped` : ''}`})`,
+    );
   }
   for (const m of data.models) items.push(`**Model** 📦 ${code(`${m.name}:${m.version}`, 120)}${m.created === false ? ' (existing version reused)' : ''}`);
   const gateFailed = data.gates.some((g) => !g.passed);
@@ -225,7 +227,9 @@ export function renderLinks(jobs: ReportJob[], models: ReportModel[], gates: Rep
     for (const j of jobs.slice(0, 20)) {
       const name = link(code(j.name, 120), j.studioUrl);
       const extra = [j.reattached ? 're-attached' : '', j.dryRun ? 'dry run' : ''].filter(Boolean).join(', ');
-      lines.push(`| ${name}${extra ? ` <sub>(${extra})</sub>` : ''} | ${escapeText(j.type ?? '—', 40)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : '—'} |`);
+      lines.push(
+        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ''} | ${escapeText(j.type ?? '—', 40)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : '—'} |`,
+      );
     }
     if (jobs.length > 20) lines.push('', `<sub>${jobs.length - 20} more job(s).</sub>`);
     const errors = jobs.filter((j) => j.error);
@@ -262,10 +266,7 @@ function renderSnapshot(g: ReportGate, maxRows: number): string {
   if (names.length === 0 || maxRows <= 0) return '';
   const base = g.report.baseline?.metrics ?? {};
   const hasBase = Object.keys(base).length > 0;
-  const lines = [
-    `| Metric | Last | Min | Max | Values |${hasBase ? ' Baseline |' : ''}`,
-    `| :-- | --: | --: | --: | --: |${hasBase ? ' --: |' : ''}`,
-  ];
+  const lines = [`| Metric | Last | Min | Max | Values |${hasBase ? ' Baseline |' : ''}`, `| :-- | --: | --: | --: | --: |${hasBase ? ' --: |' : ''}`];
   for (const name of names.slice(0, maxRows)) {
     const m = g.report.metrics[name];
     lines.push(
@@ -296,9 +297,8 @@ function renderDetails(data: ReportData, budget: Budget): string {
     }
   }
   if (budget.json && (data.gates.length > 0 || data.rollouts.length > 0)) {
-    const raw = JSON.stringify(
-      { gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? null) },
-      (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+    const raw = JSON.stringify({ gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? null) }, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
     );
     parts.push(`<details>\n<summary>JSON</summary>\n\n${fencedBlock(raw, 'json')}\n\n</details>`);
   }
@@ -319,8 +319,14 @@ export function renderFooter(options: RenderOptions): string {
     const attempt = run.runAttempt && run.runAttempt !== '1' ? ` (attempt ${escapeText(run.runAttempt, 10)})` : '';
     items.push(link(`run ${escapeText(run.runId, 30)}${attempt}`, run.runUrl));
   }
-  if (run.workflow || run.job) items.push([run.workflow ? `workflow ${code(run.workflow, 80)}` : '', run.job ? `job ${code(run.job, 80)}` : ''].filter(Boolean).join(' '));
+  if (run.workflow || run.job)
+    items.push([run.workflow ? `workflow ${code(run.workflow, 80)}` : '', run.job ? `job ${code(run.job, 80)}` : ''].filter(Boolean).join(' '));
   const now = (options.now ?? (() => new Date()))();
-  items.push(`updated ${now.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ')}`);
+  items.push(
+    `updated ${now
+      .toISOString()
+      .replace(/:\d\d\.\d+Z$/, 'Z')
+      .replace('T', ' ')}`,
+  );
   return `<sub>${items.join(' · ')}</sub>`;
 }

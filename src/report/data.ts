@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { GateReport, GateRuleReport, MetricSummary } from '../metrics/report.js';
 import type { RolloutTimeline } from '../rollout/timeline.js';
-import type { GateEntry, JobEntry, LedgerEntry, MetricHistories, ModelEntry, RolloutEntry } from '../core/ledger.js';
+import type { LedgerEntry } from '../core/ledger.js';
 import { isObj, type Obj } from '../core/obj.js';
 
 export interface ReportJob {
@@ -60,7 +60,8 @@ export interface ReportData {
 
 export type ReportInputName = 'jobs' | 'gate-reports' | 'models' | 'rollouts';
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
 
 /** A number as JSON carries it: a number, null (NaN through JSON.stringify) or the strings MLflow uses. */
@@ -283,7 +284,7 @@ export function toTimeline(v: unknown): RolloutTimeline | undefined {
       traffic: isObj(s.traffic) ? s.traffic : {},
       mirror: isObj(s.mirror) ? s.mirror : {},
       checks: Array.isArray(s.checks) ? s.checks.filter(isObj) : [],
-    })) as RolloutTimeline['stages'],
+    })),
     events,
   };
 }
@@ -295,8 +296,7 @@ export function toReportRollout(v: unknown): ReportRollout | undefined {
   const timeline = toTimeline(o.timeline) ?? toTimeline(o);
   const deployment = pick(o, 'deployment', 'deployment-name', 'deploymentName') ?? timeline?.deployment;
   if (!deployment) return undefined;
-  const status =
-    pick(o, 'outcome', 'status') ?? timeline?.outcome ?? (timeline ? timeline.phase : undefined) ?? 'unknown';
+  const status = pick(o, 'outcome', 'status') ?? timeline?.outcome ?? (timeline ? timeline.phase : undefined) ?? 'unknown';
   return { endpoint: pick(o, 'endpoint', 'endpoint-name', 'endpointName'), deployment, status, timeline };
 }
 
@@ -335,10 +335,13 @@ export function parseReportInput<T>(name: ReportInputName, value: unknown): T[] 
     const item = shape.convert(parseMaybeJson(raw)) as T | undefined;
     if (item === undefined) {
       const where = Array.isArray(value) ? ` item ${i + 1}` : '';
-      throw new ConfigurationError(`Input '${name}'${where} is not a ${name === 'gate-reports' ? 'gate report' : name.replace(/s$/, '')} this action can read.`, {
-        input: name,
-        hint: `Expected ${shape.expected}, or an array of them.`,
-      });
+      throw new ConfigurationError(
+        `Input '${name}'${where} is not a ${name === 'gate-reports' ? 'gate report' : name.replace(/s$/, '')} this action can read.`,
+        {
+          input: name,
+          hint: `Expected ${shape.expected}, or an array of them.`,
+        },
+      );
     }
     return item;
   });
@@ -365,22 +368,22 @@ export function collectReportData(ledger: LedgerEntry[], inputs: ReportInputs = 
   for (const entry of ledger) {
     switch (entry.kind) {
       case 'job': {
-        const j = toReportJob(entry as JobEntry);
+        const j = toReportJob(entry);
         if (j) jobs.push(j);
         break;
       }
       case 'gate': {
-        const g = toReportGate(entry as GateEntry);
+        const g = toReportGate(entry);
         if (g) gates.push(g);
         break;
       }
       case 'model': {
-        const m = toReportModel(entry as ModelEntry);
+        const m = toReportModel(entry);
         if (m) models.push(m);
         break;
       }
       case 'rollout': {
-        const r = toReportRollout(entry as RolloutEntry);
+        const r = toReportRollout(entry);
         if (r) rollouts.push(r);
         break;
       }
@@ -394,9 +397,17 @@ export function collectReportData(ledger: LedgerEntry[], inputs: ReportInputs = 
   models.push(...(inputs.models ?? []));
   rollouts.push(...(inputs.rollouts ?? []));
   return {
-    jobs: dedupe(jobs, (j) => j.name, (a, b) => ({ ...a, ...dropUndefined(b) })),
+    jobs: dedupe(
+      jobs,
+      (j) => j.name,
+      (a, b) => ({ ...a, ...dropUndefined(b) }),
+    ),
     gates: dedupe(gates, (g) => JSON.stringify([g.report.source, g.report.rules.map((r) => [r.rule, r.verdict, r.left]), g.passed])),
-    models: dedupe(models, (m) => `${m.name}:${m.version}`, (a, b) => ({ ...a, ...dropUndefined(b) })),
+    models: dedupe(
+      models,
+      (m) => `${m.name}:${m.version}`,
+      (a, b) => ({ ...a, ...dropUndefined(b) }),
+    ),
     rollouts: dedupe(rollouts, (r) => `${r.endpoint ?? ''}/${r.deployment}/${r.timeline?.startedAt ?? ''}`),
   };
 }

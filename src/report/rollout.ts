@@ -7,7 +7,7 @@ import { formatDuration } from '../core/inputs.js';
 import type { TimelineCheck, TimelineStage } from '../rollout/timeline.js';
 import type { ReportRollout } from './data.js';
 import { code, escapeText } from '../core/escape.js';
-import { isObj, type Obj } from '../core/obj.js';
+import { isObj } from '../core/obj.js';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -37,7 +37,7 @@ export function trafficCell(map: unknown, suffix = ''): string {
   const parts = Object.entries(map)
     .filter(([, v]) => typeof v === 'number' && v !== 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${code(k, 60)} ${v}${suffix}`);
+    .map(([k, v]) => `${code(k, 60)} ${String(v)}${suffix}`);
   return parts.length > 0 ? parts.join(' · ') : '—';
 }
 

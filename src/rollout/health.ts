@@ -180,7 +180,10 @@ export function parseHealthRules(text: string, input: string = HealthInputs.rule
     throw err;
   }
   if (rules.length === 0) {
-    throw new ConfigurationError(`Input '${input}' has no rule.`, { input, hint: `Leave it empty for the defaults (${DEFAULT_HEALTH_RULES.split('\n').join(', ')}).` });
+    throw new ConfigurationError(`Input '${input}' has no rule.`, {
+      input,
+      hint: `Leave it empty for the defaults (${DEFAULT_HEALTH_RULES.split('\n').join(', ')}).`,
+    });
   }
   for (const rule of rules) {
     for (const { name } of metricsOf(rule.expr)) {
@@ -291,7 +294,10 @@ export function signalsToMetricSet(current: Signals, history: readonly Signals[]
   const set: MetricSet = new Map();
   for (const [name, value] of measured(current)) {
     const earlier = history.map((h) => h[name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
-    set.set(name, [...earlier, value].map((v, step) => ({ step, value: v })));
+    set.set(
+      name,
+      [...earlier, value].map((v, step) => ({ step, value: v })),
+    );
   }
   return set;
 }
@@ -312,7 +318,7 @@ function cumulative(history: readonly Signals[]): Signals | undefined {
     if (h.pending || !Number.isFinite(h.requests) || h.requests <= 0) continue;
     requests += h.requests;
     errors += (h.error_rate ?? 0) * h.requests;
-    for (const k of ['latency_p95', 'latency_p99'] as const) if (typeof h[k] === 'number') out[k] = Math.max(out[k] ?? 0, h[k] as number);
+    for (const k of ['latency_p95', 'latency_p99'] as const) if (typeof h[k] === 'number') out[k] = Math.max(out[k] ?? 0, h[k]);
   }
   if (requests === 0) return undefined;
   out.requests = requests;
@@ -355,7 +361,8 @@ export function judgeHealth(signals: Signals, policy: HealthPolicy, context: Jud
     };
   }
   if (rules.length === 0) {
-    if (monitor === 'no-traffic-allowed') return { verdict: 'no-traffic-allowed', healthy: true, reason: 'no request in the window (allow-no-traffic is true)', results: [] };
+    if (monitor === 'no-traffic-allowed')
+      return { verdict: 'no-traffic-allowed', healthy: true, reason: 'no request in the window (allow-no-traffic is true)', results: [] };
     return { verdict: 'pending', healthy: false, reason: 'Azure Monitor has not reported a minute of the window yet and no probe was answered', results: [] };
   }
   const merged: Signals = monitorSignals === signals ? signals : { ...signals, ...monitorSignals };
@@ -381,7 +388,7 @@ function pick(s: Signals, names: readonly string[]): Partial<Signals> {
     const v = (s as unknown as Record<string, unknown>)[n];
     if (typeof v === 'number') out[n] = v;
   }
-  return out as Partial<Signals>;
+  return out;
 }
 
 function formatValue(v: number | undefined): string {

@@ -27,7 +27,16 @@ import { countCheck, judgeHealth, type CheckVerdict, type Signals } from './heal
 /** Checks run this often (at most) while the probe driver reports answers: probes are judged at once. */
 export const PROBE_CHECK_INTERVAL_MS = 2000;
 import type { RolloutPlan } from './strategy.js';
-import { copyTrafficState, formatTrafficState, nextTraffic, trafficPercent, trafficProblems, trafficStateEquals, trafficTotal, type TrafficState } from './traffic.js';
+import {
+  copyTrafficState,
+  formatTrafficState,
+  nextTraffic,
+  trafficPercent,
+  trafficProblems,
+  trafficStateEquals,
+  trafficTotal,
+  type TrafficState,
+} from './traffic.js';
 import { isObj } from '../core/obj.js';
 
 export const PHASES = [
@@ -56,7 +65,8 @@ export function isTerminal(phase: Phase): boolean {
 // ---------------------------------------------------------------------------------------------
 // Status record
 
-export type EventKind = 'phase' | 'plan' | 'traffic' | 'provision' | 'smoke' | 'check' | 'probe' | 'promote' | 'cleanup' | 'rollback' | 'conflict' | 'warning' | 'error';
+export type EventKind =
+  'phase' | 'plan' | 'traffic' | 'provision' | 'smoke' | 'check' | 'probe' | 'promote' | 'cleanup' | 'rollback' | 'conflict' | 'warning' | 'error';
 
 export interface TimelineEvent {
   /** Milliseconds since the epoch (the injected clock). */
@@ -289,7 +299,9 @@ export type ActionResult =
   | { type: 'runSmokeTest'; ok: boolean; skipped?: boolean; summary: string }
   | ({ type: 'setTraffic' } & TrafficWriteResult)
   | ({ type: 'restoreTraffic' } & TrafficWriteResult)
-  | ({ type: 'checkHealth'; windowStart: number; windowEnd: number; monitor?: boolean } & ({ ok: true; signals: Signals; baseline?: Signals } | { ok: false; error: string }))
+  | ({ type: 'checkHealth'; windowStart: number; windowEnd: number; monitor?: boolean } & (
+      { ok: true; signals: Signals; baseline?: Signals } | { ok: false; error: string }
+    ))
   | { type: 'confirmServing'; ok: boolean; detail: string }
   | { type: 'deleteDeployment'; name: string; ok: boolean; error?: string }
   | { type: 'scaleOld'; name: string; instances: number; ok: boolean; error?: string }
@@ -391,7 +403,7 @@ class Decider {
       this.startRollback(
         `max-duration ${formatDuration(this.plan.maxDurationInMs)} exceeded in ${s.phase}` +
           (waiting
-            ? ` while waiting for Azure Monitor to report the end of the bake: ${rec?.coveredUntil !== undefined && rec.coveredUntil > (rec.trafficSetAt as number) ? `minutes reported until ${new Date(rec.coveredUntil).toISOString()}` : 'no minute of it reported yet'}, the bake ended ${new Date(rec!.bakeEndsAt!).toISOString()} (metrics-delay ${formatDuration(this.plan.metricsDelayInMs)}; raise max-duration, or metrics-delay if Azure reports later)`
+            ? ` while waiting for Azure Monitor to report the end of the bake: ${rec?.coveredUntil !== undefined && rec.coveredUntil > (rec.trafficSetAt as number) ? `minutes reported until ${new Date(rec.coveredUntil).toISOString()}` : 'no minute of it reported yet'}, the bake ended ${new Date(rec.bakeEndsAt!).toISOString()} (metrics-delay ${formatDuration(this.plan.metricsDelayInMs)}; raise max-duration, or metrics-delay if Azure reports later)`
             : ''),
       );
       return;
@@ -410,6 +422,10 @@ class Decider {
         return this.promoting();
       case 'RollingBack':
         return this.rollingBack();
+      case 'Succeeded':
+      case 'Failed':
+      case 'RolledBack':
+        return; // terminal: nothing to step
     }
   }
 
@@ -521,7 +537,16 @@ class Decider {
     const s = this.s;
     const prior = s.prior as TrafficState;
     const target: TrafficState = { traffic: { ...prior.traffic }, mirror: { [s.deployment]: this.plan.mirrorPercent } };
-    s.records.push({ kind: 'mirror', index: -1, weight: 0, mirrorPercent: this.plan.mirrorPercent, target, startedAt: this.now, checks: [], result: 'pending' });
+    s.records.push({
+      kind: 'mirror',
+      index: -1,
+      weight: 0,
+      mirrorPercent: this.plan.mirrorPercent,
+      target,
+      startedAt: this.now,
+      checks: [],
+      result: 'pending',
+    });
     this.enter('Mirroring', `mirror ${this.plan.mirrorPercent}% of live traffic to '${s.deployment}'`);
     this.write(target);
   }
@@ -555,7 +580,7 @@ class Decider {
     if (started?.ok && started.measures && !s.probeMeasures) {
       // Probe answers are judged at once: check at the probe cadence from now on.
       s.probeMeasures = true;
-      rec.nextCheckAt = Math.min(rec.nextCheckAt ?? Infinity, (rec.trafficSetAt as number) + Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS));
+      rec.nextCheckAt = Math.min(rec.nextCheckAt ?? Infinity, rec.trafficSetAt + Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS));
     }
     const check = this.result('checkHealth');
     if (check) return this.processCheck(rec, check);
@@ -595,20 +620,32 @@ class Decider {
   private baselineDeployment(): string | undefined {
     if (!this.plan.health.usesBaseline) return undefined;
     const prior = (this.s.prior as TrafficState).traffic;
-    const names = Object.keys(prior).filter((n) => n !== this.s.deployment && prior[n] > 0).sort((a, b) => prior[b] - prior[a] || (a < b ? -1 : 1));
+    const names = Object.keys(prior)
+      .filter((n) => n !== this.s.deployment && prior[n] > 0)
+      .sort((a, b) => prior[b] - prior[a] || (a < b ? -1 : 1));
     return names[0];
   }
 
   private schedule(rec: StageRecord): void {
     const next = rec.nextCheckAt as number;
     if (this.now >= next) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: set before any check is scheduled, which the type does not say
       const windowStart = rec.lastWindowEnd ?? (rec.trafficSetAt as number);
       const baseline = this.baselineDeployment();
       // Azure Monitor is asked when a new minute may have been reported; the probes at every check.
       const monitor = rec.nextMonitorAt === undefined || this.now >= rec.nextMonitorAt;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: set before any check is scheduled, which the type does not say
       const probeFrom = rec.lastProbeEnd ?? (rec.trafficSetAt as number);
       if (monitor || !this.s.probeMeasures) this.emit({ type: 'readTraffic' });
-      this.emit({ type: 'checkHealth', deployment: this.s.deployment, windowStart, windowEnd: this.now, ...(baseline ? { baseline } : {}), ...(monitor ? {} : { monitor: false }), probeFrom });
+      this.emit({
+        type: 'checkHealth',
+        deployment: this.s.deployment,
+        windowStart,
+        windowEnd: this.now,
+        ...(baseline ? { baseline } : {}),
+        ...(monitor ? {} : { monitor: false }),
+        probeFrom,
+      });
       return;
     }
     const until = Math.min(next, this.deadline);
@@ -631,7 +668,15 @@ class Decider {
       const counted = countCheck(counters, { kind: 'error' }, policy);
       Object.assign(s, counted.counters);
       rollback = counted.rollback;
-      rec.checks.push({ at: this.now, windowStart: check.windowStart, windowEnd: check.windowEnd, verdict: 'query-error', healthy: false, reason: check.error, ...counted.counters });
+      rec.checks.push({
+        at: this.now,
+        windowStart: check.windowStart,
+        windowEnd: check.windowEnd,
+        verdict: 'query-error',
+        healthy: false,
+        reason: check.error,
+        ...counted.counters,
+      });
       this.event('check', `metrics query failed (${s.consecutiveErrors}/${policy.consecutiveErrorLimit} in a row): ${check.error}`);
     } else {
       const signals = check.signals;
@@ -775,13 +820,19 @@ class Decider {
         return this.emit({ type: 'wait', ms: delay, reason: 'retry promotion check' });
       }
       const prior = (s.prior as TrafficState).traffic;
-      const old = Object.keys(prior).filter((n) => n !== s.deployment && prior[n] > 0).sort();
+      const old = Object.keys(prior)
+        .filter((n) => n !== s.deployment && prior[n] > 0)
+        .sort();
       const policy = this.plan.oldDeployments;
       s.promotion = {
         confirmedAt: this.now,
         detail: c.detail,
         cleanup: old.map((name) =>
-          policy.mode === 'delete' ? { name, action: 'delete' as const } : policy.mode === 'scale-to' ? { name, action: 'scale' as const, instances: policy.instances } : { name, action: 'keep' as const },
+          policy.mode === 'delete'
+            ? { name, action: 'delete' as const }
+            : policy.mode === 'scale-to'
+              ? { name, action: 'scale' as const, instances: policy.instances }
+              : { name, action: 'keep' as const },
         ),
       };
       this.event('promote', `'${s.deployment}' serves 100%: ${c.detail}`);
@@ -805,8 +856,13 @@ class Decider {
       }
       return;
     }
-    for (const r of deletes) this.event(r.ok ? 'cleanup' : 'warning', r.ok ? `deleted old deployment '${r.name}'` : `could not delete old deployment '${r.name}': ${r.error}`);
-    for (const r of scales) this.event(r.ok ? 'cleanup' : 'warning', r.ok ? `scaled old deployment '${r.name}' to ${r.instances}` : `could not scale old deployment '${r.name}': ${r.error}`);
+    for (const r of deletes)
+      this.event(r.ok ? 'cleanup' : 'warning', r.ok ? `deleted old deployment '${r.name}'` : `could not delete old deployment '${r.name}': ${r.error}`);
+    for (const r of scales)
+      this.event(
+        r.ok ? 'cleanup' : 'warning',
+        r.ok ? `scaled old deployment '${r.name}' to ${r.instances}` : `could not scale old deployment '${r.name}': ${r.error}`,
+      );
     this.succeed();
   }
 

@@ -138,7 +138,8 @@ async function writeTraffic(action: Extract<Action, { type: 'setTraffic' | 'rest
   try {
     await router.setTraffic(target, current);
   } catch (e) {
-    if (isTrafficConflict(e)) return { type, ok: false, target, error: errorMessage(e), conflict: { current: e.current ? snapshotState(e.current) : undefined } };
+    if (isTrafficConflict(e))
+      return { type, ok: false, target, error: errorMessage(e), conflict: { current: e.current ? snapshotState(e.current) : undefined } };
     return { type, ok: false, target, error: errorMessage(e) };
   }
   try {
@@ -172,7 +173,15 @@ async function checkHealth(action: Extract<Action, { type: 'checkHealth' }>, pro
       : [{ requests: 0, pending: true } satisfies Signals, undefined];
     const problem = signalsProblem(signals) ?? (baseline ? signalsProblem(baseline) : undefined);
     if (problem) return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: false, error: problem };
-    return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: true, signals: { ...signals, ...(probe ?? {}) }, ...(baseline ? { baseline: { ...baseline } } : {}) };
+    return {
+      type: 'checkHealth',
+      windowStart,
+      windowEnd,
+      ...flag,
+      ok: true,
+      signals: { ...signals, ...(probe ?? {}) },
+      ...(baseline ? { baseline: { ...baseline } } : {}),
+    };
   } catch (e) {
     return { type: 'checkHealth', windowStart, windowEnd, ...flag, ok: false, error: errorMessage(e) };
   }
@@ -180,7 +189,8 @@ async function checkHealth(action: Extract<Action, { type: 'checkHealth' }>, pro
 
 function signalsProblem(s: Signals): string | undefined {
   if (typeof s !== 'object' || s === null) return 'the signal source returned no signals';
-  if (typeof s.requests !== 'number' || !Number.isFinite(s.requests) || s.requests < 0) return `the signal source returned an invalid request count: ${JSON.stringify(s.requests)}`;
+  if (typeof s.requests !== 'number' || !Number.isFinite(s.requests) || s.requests < 0)
+    return `the signal source returned an invalid request count: ${JSON.stringify(s.requests)}`;
   return undefined;
 }
 

@@ -6,7 +6,18 @@
  */
 import { renameSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decide, isCancellable, isRolloutStatus, isTerminal, createRolloutStatus, type Observation, type Outcome, type Phase, type RolloutStatus, type TimelineEvent } from './machine.js';
+import {
+  decide,
+  isCancellable,
+  isRolloutStatus,
+  isTerminal,
+  createRolloutStatus,
+  type Observation,
+  type Outcome,
+  type Phase,
+  type RolloutStatus,
+  type TimelineEvent,
+} from './machine.js';
 import { apply, systemClock, type Clock, type RolloutProviders } from './providers.js';
 import type { RolloutPlan } from './strategy.js';
 import { buildTimeline, type RolloutTimeline } from './timeline.js';

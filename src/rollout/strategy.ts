@@ -142,7 +142,7 @@ export function parseStages(value: number[] | string, input: string = RolloutInp
     stages = items.map((item) => {
       const m = /^(\d+)%?$/.exec(item);
       if (!m) fail(input, `has '${item}', which is not a whole percent.`, hint);
-      return Number((m as RegExpExecArray)[1]);
+      return Number(m[1]);
     });
   } else stages = [...value];
   if (stages.length === 0) fail(input, 'is empty.', hint);
@@ -178,7 +178,11 @@ export function parseOldDeployments(value: string, input: string = RolloutInputs
   if (v === 'keep') return { mode: 'keep' };
   const m = /^scale-to\s*[:= ]?\s*(\d+)$/.exec(v);
   if (m) return { mode: 'scale-to', instances: Number(m[1]) };
-  return fail(input, `must be delete, keep or scale-to: N, got '${value}'.`, "e.g. 'old-deployments: scale-to: 1' keeps the old deployment warm with one instance.");
+  return fail(
+    input,
+    `must be delete, keep or scale-to: N, got '${value}'.`,
+    "e.g. 'old-deployments: scale-to: 1' keeps the old deployment warm with one instance.",
+  );
 }
 
 /** Builds and validates a plan. Errors are ConfigurationErrors naming the input. */
@@ -211,7 +215,11 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
   if (explicitInterval !== undefined) {
     if (explicitInterval < 1000) fail(RolloutInputs.checkInterval, `must be at least 1s, got ${formatDuration(explicitInterval)}.`);
     if (bakeTimeInMs > 0 && explicitInterval > bakeTimeInMs) {
-      fail(RolloutInputs.checkInterval, `(${formatDuration(explicitInterval)}) is longer than bake-time (${formatDuration(bakeTimeInMs)}).`, 'Checks run during each bake; use an interval of at most the bake time.');
+      fail(
+        RolloutInputs.checkInterval,
+        `(${formatDuration(explicitInterval)}) is longer than bake-time (${formatDuration(bakeTimeInMs)}).`,
+        'Checks run during each bake; use an interval of at most the bake time.',
+      );
     }
     checkIntervalInMs = explicitInterval;
   } else {
@@ -230,22 +238,32 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
   }
 
   const probeRps = spec.probeRps ?? 0;
-  if (!Number.isFinite(probeRps) || probeRps < 0 || probeRps > MAX_PROBE_RPS) fail(RolloutInputs.probeRps, `must be from 0 to ${MAX_PROBE_RPS} requests per second, got ${probeRps}.`);
+  if (!Number.isFinite(probeRps) || probeRps < 0 || probeRps > MAX_PROBE_RPS)
+    fail(RolloutInputs.probeRps, `must be from 0 to ${MAX_PROBE_RPS} requests per second, got ${probeRps}.`);
 
   const rollback = spec.rollback ?? 'auto';
   if (rollback !== 'auto' && rollback !== 'none') fail(RolloutInputs.rollback, `must be auto or none, got '${String(rollback)}'.`);
 
-  const oldDeployments = typeof spec.oldDeployments === 'string' || spec.oldDeployments === undefined ? parseOldDeployments(spec.oldDeployments ?? 'delete') : spec.oldDeployments;
+  const oldDeployments =
+    typeof spec.oldDeployments === 'string' || spec.oldDeployments === undefined ? parseOldDeployments(spec.oldDeployments ?? 'delete') : spec.oldDeployments;
   if (oldDeployments.mode === 'scale-to' && (!Number.isSafeInteger(oldDeployments.instances) || oldDeployments.instances < 0)) {
     fail(RolloutInputs.oldDeployments, `scale-to needs a whole number of instances of 0 or more, got ${oldDeployments.instances}.`);
   }
 
-  const health = spec.health && 'rules' in spec.health && Array.isArray(spec.health.rules) ? (spec.health as HealthPolicy) : createHealthPolicy(spec.health as HealthPolicySpec | undefined);
+  const health =
+    spec.health && 'rules' in spec.health && Array.isArray(spec.health.rules)
+      ? (spec.health as HealthPolicy)
+      : createHealthPolicy(spec.health as HealthPolicySpec | undefined);
   if (!health.usesMonitor && probeRps === 0) {
-    fail('health-rules', 'names only probe signals (probe.*), but probe-rps is 0: nothing would be judged.', 'Set probe-rps, or add Azure Monitor rules such as error_rate < 1%.');
+    fail(
+      'health-rules',
+      'names only probe signals (probe.*), but probe-rps is 0: nothing would be judged.',
+      'Set probe-rps, or add Azure Monitor rules such as error_rate < 1%.',
+    );
   }
   const metricsDelayInMs = duration(RolloutInputs.metricsDelay, spec.metricsDelay) ?? DEFAULT_METRICS_DELAY_MS;
-  if (metricsDelayInMs > 30 * 60_000) fail(RolloutInputs.metricsDelay, `(${formatDuration(metricsDelayInMs)}) is longer than 30m; Azure Monitor reports minutes within a few minutes.`);
+  if (metricsDelayInMs > 30 * 60_000)
+    fail(RolloutInputs.metricsDelay, `(${formatDuration(metricsDelayInMs)}) is longer than 30m; Azure Monitor reports minutes within a few minutes.`);
 
   return {
     strategy,

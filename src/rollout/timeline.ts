@@ -143,7 +143,9 @@ export function formatTimeline(t: RolloutTimeline): string[] {
     const checks = s.checks.length === 0 ? 'no checks' : `${s.checks.filter((c) => c.healthy).length}/${s.checks.length} checks healthy`;
     const last = s.checks.at(-1);
     const values = last?.signals ? `; last ${describeSignals(last.signals)}` : '';
-    lines.push(`${s.name}: ${formatTrafficState({ traffic: s.traffic, mirror: s.mirror })} — ${s.result}, baked ${formatDuration(s.bakeMs)}, ${checks}${values}`);
+    lines.push(
+      `${s.name}: ${formatTrafficState({ traffic: s.traffic, mirror: s.mirror })} — ${s.result}, baked ${formatDuration(s.bakeMs)}, ${checks}${values}`,
+    );
   }
   lines.push(
     `total ${formatDuration(t.totalMs)}: bakes ${formatDuration(t.bakeMs)}, overhead ${formatDuration(t.overheadMs)} (${t.overheadPercent}%)` +

@@ -41,7 +41,9 @@ export class TrafficConflictError extends Error {
 
 /** True for a {@link TrafficConflictError}, by class or by name. */
 export function isTrafficConflict(error: unknown): error is TrafficConflictError {
-  return error instanceof TrafficConflictError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TrafficConflictError');
+  return (
+    error instanceof TrafficConflictError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TrafficConflictError')
+  );
 }
 
 /**
@@ -67,9 +69,7 @@ export function nextTraffic(prior: TrafficMap, deployment: string, weight: numbe
   const result: TrafficMap = {};
   if (othersTotal === 0) {
     if (weight !== 0 && weight !== 100) {
-      throw new RangeError(
-        `No other deployment takes traffic, so '${deployment}' can only get 0 or 100 (traffic must sum to 0 or 100), not ${weight}.`,
-      );
+      throw new RangeError(`No other deployment takes traffic, so '${deployment}' can only get 0 or 100 (traffic must sum to 0 or 100), not ${weight}.`);
     }
     for (const n of others) result[n] = 0;
     result[deployment] = weight;

@@ -26,7 +26,14 @@ import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
 import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
 import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
 import { recoverInterruptedRollout, rolloutTags, type Recovery } from './deploy/resume.js';
-import { createDeploymentOps, createMonitorSignals, createProbeDriver, createProvisioner, createSmokeTester, createTrafficRouter } from './deploy/rollout-adapters.js';
+import {
+  createDeploymentOps,
+  createMonitorSignals,
+  createProbeDriver,
+  createProvisioner,
+  createSmokeTester,
+  createTrafficRouter,
+} from './deploy/rollout-adapters.js';
 import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
@@ -49,7 +56,11 @@ interface Target {
   endpointPlan?: EndpointPlan;
 }
 
-async function connect(reader: InputReader, env: Record<string, string | undefined>, override?: Partial<AzureSettings>): Promise<{ ctx: AzureContext; azure: AzureSettings }> {
+async function connect(
+  reader: InputReader,
+  env: Record<string, string | undefined>,
+  override?: Partial<AzureSettings>,
+): Promise<{ ctx: AzureContext; azure: AzureSettings }> {
   const azure = { ...(await readAzureInputs(reader, { env })), ...(override ?? {}) };
   const ctx = await createAzureContext(azure, { actionName: 'deploy' });
   return { ctx, azure };
@@ -63,10 +74,16 @@ async function resolveModel(ctx: AzureContext, ref: string): Promise<{ id: strin
     if (!m) throw new ConfigurationError(`Input 'model': '${ref}' is not a model version id`, { input: 'model' });
     return { id: r.id, name: m[1], version: m[2] };
   }
-  if (r.kind !== 'asset') throw new ConfigurationError(`Input 'model': '${ref}' is not a workspace model reference`, { input: 'model', hint: 'azureml:<name>:<version> or azureml:<name>@<alias>' });
+  if (r.kind !== 'asset')
+    throw new ConfigurationError(`Input 'model': '${ref}' is not a workspace model reference`, {
+      input: 'model',
+      hint: 'azureml:<name>:<version> or azureml:<name>@<alias>',
+    });
   const base = `models/${encodeURIComponent(r.name)}`;
   if (r.version) {
-    const v = await withAzureOperation(`reading model ${r.name}:${r.version}`, () => ctx.arm.tryGet<ArmResource>(`${base}/versions/${encodeURIComponent(r.version!)}`));
+    const v = await withAzureOperation(`reading model ${r.name}:${r.version}`, () =>
+      ctx.arm.tryGet<ArmResource>(`${base}/versions/${encodeURIComponent(r.version!)}`),
+    );
     if (!v) throw new ConfigurationError(`Input 'model': model ${r.name} has no version ${r.version}`, { input: 'model' });
     return { id: String(v.id), name: r.name, version: r.version };
   }
@@ -81,12 +98,19 @@ async function resolveModel(ctx: AzureContext, ref: string): Promise<{ id: strin
       }
     }
   });
-  if (!best) throw new ConfigurationError(`Input 'model': no version of model ${r.name} ${label === 'latest' ? 'exists' : `holds the alias @${label}`}`, { input: 'model' });
+  if (!best)
+    throw new ConfigurationError(`Input 'model': no version of model ${r.name} ${label === 'latest' ? 'exists' : `holds the alias @${label}`}`, {
+      input: 'model',
+    });
   return { id: String(best.id), name: r.name, version: String(best.name) };
 }
 
 function derivedName(model: string, version: string, taken: Record<string, number>): string {
-  const base = `${model}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, 'm-').replace(/-+/g, '-');
+  const base = `${model}-v${version}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, 'm-')
+    .replace(/-+/g, '-');
   let name = base.slice(0, 32).replace(/-+$/, '');
   if ((taken[name] ?? 0) > 0) name = `${name.slice(0, 28)}-new`.replace(/-+/g, '-');
   return name.length >= 3 ? name : `${name}-dep`;
@@ -145,10 +169,20 @@ function statusPath(env: Record<string, string | undefined>, endpoint: string, d
   return join(env.RUNNER_TEMP ?? process.cwd(), 'azureml-actions', `rollout-${endpoint}-${deployment}.json`);
 }
 
-function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmResource, deploymentBody: ArmResource | undefined, abortSignal?: AbortSignal): RolloutProviders {
+function providersFor(
+  t: Target,
+  s: DeploySettings,
+  plan: RolloutPlan,
+  ep: ArmResource,
+  deploymentBody: ArmResource | undefined,
+  abortSignal?: AbortSignal,
+): RolloutProviders {
   const authMode = String(ep.properties?.authMode ?? 'Key');
   // aad_token endpoints are scored with the workflow's own Entra token for https://ml.azure.com.
-  const auth = scoringAuth(t.eps, t.endpointName, authMode, (secret) => t.io.setSecret(secret), { credential: t.ctx.credential, scope: scoringScope(t.ctx.cloud.name) });
+  const auth = scoringAuth(t.eps, t.endpointName, authMode, (secret) => t.io.setSecret(secret), {
+    credential: t.ctx.credential,
+    scope: scoringScope(t.ctx.cloud.name),
+  });
   let scoringUri = String(ep.properties?.scoringUri ?? '');
   const uri = async () => {
     if (!scoringUri) scoringUri = String((await t.eps.getEndpoint(t.endpointName))?.properties?.scoringUri ?? '');
@@ -162,7 +196,14 @@ function providersFor(t: Target, s: DeploySettings, plan: RolloutPlan, ep: ArmRe
     deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring),
   };
   if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, (m) => t.io.info(m));
-  if (s.smokeRequests.length > 0) providers.smoke = createSmokeTester(uri, auth, { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs }, (m) => t.io.info(m), scoring);
+  if (s.smokeRequests.length > 0)
+    providers.smoke = createSmokeTester(
+      uri,
+      auth,
+      { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs },
+      (m) => t.io.info(m),
+      scoring,
+    );
   if (plan.probeRps > 0 && probeBody) providers.probe = createProbeDriver(uri, auth, probeBody);
   return providers;
 }
@@ -175,12 +216,12 @@ function missingEndpoint(t: Target): never {
 }
 
 async function ensureEndpoint(t: Target, abortSignal?: AbortSignal): Promise<ArmResource> {
-  let ep = await t.eps.getEndpoint(t.endpointName);
+  const ep = await t.eps.getEndpoint(t.endpointName);
   if (!ep) {
     if (!t.endpointPlan) missingEndpoint(t);
     const ws = await t.ctx.arm.get<ArmResource>('');
     t.io.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
-    ep = await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
+    await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
   }
   return t.eps.waitReady(t.endpointName, abortSignal);
 }
@@ -214,10 +255,21 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   await createAssets(t, pre.planned);
 
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
-  const saved = { workspace, endpointName: t.endpointName, priorTraffic: pre.prior.traffic, priorMirrorTraffic: pre.prior.mirror, deploymentName: pre.planned.deploymentName, machine: { statusPath: pre.path } };
+  const saved = {
+    workspace,
+    endpointName: t.endpointName,
+    priorTraffic: pre.prior.traffic,
+    priorMirrorTraffic: pre.prior.mirror,
+    deploymentName: pre.planned.deploymentName,
+    machine: { statusPath: pre.path },
+  };
   io.state.saveRollout({ ...saved, settled: false });
   // The run and the rollback point go on the new deployment, for a re-run after a dead runner (resume.ts).
-  const deploymentBody: ArmResource = { location: ep.location, ...pre.planned.body, tags: { ...((pre.planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, pre.prior) } };
+  const deploymentBody: ArmResource = {
+    location: ep.location,
+    ...pre.planned.body,
+    tags: { ...((pre.planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, pre.prior) },
+  };
   const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
   const result = await runRollout(s.plan, providers, {
     deployment: pre.planned.deploymentName,
@@ -229,13 +281,22 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   io.state.saveRollout({ ...saved, settled: true });
   await report(result, t, ep);
   if (result.outcome !== 'promoted') {
-    throw new Error(`rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`);
+    throw new Error(
+      `rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`,
+    );
   }
   return result;
 }
 
 /** The checks before any change: the deployment planned, the endpoint's traffic as the rollback point, an interrupted rollout of this run resumed. */
-async function preflight(t: Target, s: DeploySettings, env: Record<string, string | undefined>, run: ReturnType<typeof readWorkflowRun>, endpointDoc: SpecDocument | undefined, abortSignal?: AbortSignal): Promise<Preflight> {
+async function preflight(
+  t: Target,
+  s: DeploySettings,
+  env: Record<string, string | undefined>,
+  run: ReturnType<typeof readWorkflowRun>,
+  endpointDoc: SpecDocument | undefined,
+  abortSignal?: AbortSignal,
+): Promise<Preflight> {
   const { io, eps, endpointPlan } = t;
   const planned = await planNewDeployment(t, s);
   if (s.manifest !== undefined) io.info(await verifyDeploymentManifest(t.ctx, s.manifest, planned, abortSignal));
@@ -263,12 +324,16 @@ async function preflight(t: Target, s: DeploySettings, env: Record<string, strin
   const kubernetes = Boolean(existing?.properties?.compute);
   assertValidTraffic(prior, { kubernetes });
   if (takesTraffic(prior)) {
-    throw new ConfigurationError(`deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`, {
-      input: s.deploymentName ? 'deployment-name' : s.deploymentFile ? 'deployment-file' : 'model',
-      hint: 'give the new deployment another name (deployment-name)',
-    });
+    throw new ConfigurationError(
+      `deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`,
+      {
+        input: s.deploymentName ? 'deployment-name' : s.deploymentFile ? 'deployment-file' : 'model',
+        hint: 'give the new deployment another name (deployment-name)',
+      },
+    );
   }
-  if (kubernetes && s.plan.mirrorPercent > 0) throw new ConfigurationError('mirror traffic is not supported on Kubernetes endpoints', { input: 'mirror-percent' });
+  if (kubernetes && s.plan.mirrorPercent > 0)
+    throw new ConfigurationError('mirror traffic is not supported on Kubernetes endpoints', { input: 'mirror-percent' });
   io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
   io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
   return { planned, existing, prior, path, kubernetes };
@@ -299,11 +364,22 @@ function showProvisionLogs(result: RolloutResult): void {
 }
 
 /** The re-run of a rollout that had promoted before its runner died: old deployments left are cleaned up, the promotion stands. */
-async function finishPromotedEarlier(t: Target, s: DeploySettings, deployment: string, r: Extract<Recovery, { kind: 'promoted' }>, ep: ArmResource): Promise<RolloutResult> {
+async function finishPromotedEarlier(
+  t: Target,
+  s: DeploySettings,
+  deployment: string,
+  r: Extract<Recovery, { kind: 'promoted' }>,
+  ep: ArmResource,
+): Promise<RolloutResult> {
   const now = Date.now();
   const status = createRolloutStatus(deployment, now);
   Object.assign(status, { phase: 'Succeeded', outcome: 'promoted', prior: r.prior, expected: r.traffic, written: true, weight: 100, endedAt: now });
-  status.timeline.push({ at: now, phase: 'Succeeded', kind: 'promote', message: `'${deployment}' was promoted by an earlier try of this workflow run (its runner stopped before the step ended)` });
+  status.timeline.push({
+    at: now,
+    phase: 'Succeeded',
+    kind: 'promote',
+    message: `'${deployment}' was promoted by an earlier try of this workflow run (its runner stopped before the step ended)`,
+  });
   if (s.plan.oldDeployments.mode === 'delete') {
     const ops = createDeploymentOps(t.eps, t.endpointName, async () => '', { header: async () => undefined });
     for (const name of r.leftovers) {
@@ -313,7 +389,15 @@ async function finishPromotedEarlier(t: Target, s: DeploySettings, deployment: s
       );
     }
   }
-  const result: RolloutResult = { outcome: 'promoted', phase: 'Succeeded', deployment, prior: r.prior, traffic: r.traffic, timeline: buildTimeline(status), status };
+  const result: RolloutResult = {
+    outcome: 'promoted',
+    phase: 'Succeeded',
+    deployment,
+    prior: r.prior,
+    traffic: r.traffic,
+    timeline: buildTimeline(status),
+    status,
+  };
   await report(result, t, ep);
   return result;
 }
@@ -330,10 +414,26 @@ async function report(result: RolloutResult, t: Target, ep: ArmResource): Promis
   await io.group('Rollout timeline', async () => {
     for (const line of formatTimeline(result.timeline)) io.info(line);
   });
-  appendLedger({ kind: 'rollout', action: 'deploy', endpoint: t.endpointName, deployment: result.deployment, status: result.outcome, timeline: result.timeline });
-  const rows = result.timeline.stages.map((st) => [escapeText(st.name), `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`, String(st.checks.length), escapeText(st.result)]);
+  appendLedger({
+    kind: 'rollout',
+    action: 'deploy',
+    endpoint: t.endpointName,
+    deployment: result.deployment,
+    status: result.outcome,
+    timeline: result.timeline,
+  });
+  const rows = result.timeline.stages.map((st) => [
+    escapeText(st.name),
+    `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ''}`,
+    String(st.checks.length),
+    escapeText(st.result),
+  ]);
   const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
-  await io.appendSummary(`<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>\n${table}\n${result.reason ? `Reason: ${escapeText(result.reason)}` : ''}\n`).catch(() => undefined);
+  await io
+    .appendSummary(
+      `<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>\n${table}\n${result.reason ? `Reason: ${escapeText(result.reason)}` : ''}\n`,
+    )
+    .catch(() => undefined);
 }
 
 /** Post step: roll back a rollout the workflow cancelled (or whose main step died). */

@@ -180,7 +180,8 @@ async function gateStage(f: FlowRun, jobName: string | undefined): Promise<boole
     const forwarded = { ...(jobName ? { 'job-name': jobName } : {}), ...(settings.baseline ? { baseline: settings.baseline } : {}) };
     const r = await f.run('metric-gate', (reader, io) => metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }), forwarded);
     const passed = r.status === 'succeeded' && r.outputs.passed === 'true';
-    if (r.status === 'succeeded' && !passed) f.io.warning('The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.', { title: 'azureml-actions: gate failed' });
+    if (r.status === 'succeeded' && !passed)
+      f.io.warning('The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.', { title: 'azureml-actions: gate failed' });
     return r.status !== 'failed' && passed;
   }
   return f.results['metric-gate'].status !== 'failed';
@@ -199,10 +200,18 @@ async function registerStage(f: FlowRun, jobName: string | undefined, gateOk: bo
   else if (jobFailed(f)) f.skip('register-model', 'the job did not complete');
   else if (!gateOk) f.skip('register-model', 'the metric gate failed');
   else {
-    const r = await f.run('register-model', (reader, io) => registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }), !settings.modelPath && jobName ? { 'job-name': jobName } : {});
+    const r = await f.run(
+      'register-model',
+      (reader, io) => registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      !settings.modelPath && jobName ? { 'job-name': jobName } : {},
+    );
     const { outputs } = r;
     if (r.status === 'succeeded' && outputs['model-name'] && outputs['model-version']) {
-      return { name: outputs['model-name'], version: outputs['model-version'], uri: outputs['model-uri'] ?? `azureml:${outputs['model-name']}:${outputs['model-version']}` };
+      return {
+        name: outputs['model-name'],
+        version: outputs['model-version'],
+        uri: outputs['model-uri'] ?? `azureml:${outputs['model-name']}:${outputs['model-version']}`,
+      };
     }
   }
   return undefined;
@@ -244,7 +253,14 @@ async function championStage(f: FlowRun, model: ModelRef | undefined): Promise<v
 function conclude(f: FlowRun): FlowOutcome {
   const { results } = f;
   const stageResults = Object.fromEntries(
-    STAGES.map((s) => [s, { status: results[s].status, ...(results[s].reason ? { reason: results[s].reason } : {}), ...(results[s].durationMs !== undefined ? { durationMs: results[s].durationMs } : {}) }]),
+    STAGES.map((s) => [
+      s,
+      {
+        status: results[s].status,
+        ...(results[s].reason ? { reason: results[s].reason } : {}),
+        ...(results[s].durationMs !== undefined ? { durationMs: results[s].durationMs } : {}),
+      },
+    ]),
   );
   f.publish('stage-results', JSON.stringify(stageResults));
   f.io.info('');

@@ -97,14 +97,25 @@ function workspaceConnection(deps: MetricGateDeps, env: Env): Connect {
     })()).catch((error: unknown) => {
       const input = errorLocation(error).input;
       if (isUserError(error) && input && WORKSPACE_INPUTS.includes(input)) {
-        throw new ConfigurationError(`${purpose} needs the Azure ML workspace: ${(error as Error).message}`, { input, hint: errorLocation(error).hint, cause: error });
+        throw new ConfigurationError(`${purpose} needs the Azure ML workspace: ${(error as Error).message}`, {
+          input,
+          hint: errorLocation(error).hint,
+          cause: error,
+        });
       }
       throw error;
     });
 }
 
 /** Phase 1: the run's metrics, listed in a log group. */
-async function readRunMetrics(settings: MetricGateSettings, workspace: string, azure: Connect, mlflow: MlflowOptions, io: ActionIO, now: () => number): Promise<RunMetrics> {
+async function readRunMetrics(
+  settings: MetricGateSettings,
+  workspace: string,
+  azure: Connect,
+  mlflow: MlflowOptions,
+  io: ActionIO,
+  now: () => number,
+): Promise<RunMetrics> {
   const source = await createSource(settings, workspace, azure, mlflow, io);
   const started = now();
   const metrics = await source.fetch();
@@ -113,7 +124,9 @@ async function readRunMetrics(settings: MetricGateSettings, workspace: string, a
   await io.group(`Metrics of ${source.description}: ${metrics.size}`, async () => {
     for (const [name, h] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) {
       const last = h[h.length - 1];
-      io.info(h.length === 0 ? `${name}: no values` : `${name}: ${formatValue(last.value)} at step ${last.step} (${h.length} value${h.length === 1 ? '' : 's'})`);
+      io.info(
+        h.length === 0 ? `${name}: no values` : `${name}: ${formatValue(last.value)} at step ${last.step} (${h.length} value${h.length === 1 ? '' : 's'})`,
+      );
     }
   });
   io.info(
@@ -169,7 +182,11 @@ function judge(settings: MetricGateSettings, run: RunMetrics, baseline: Baseline
     results,
     metrics,
     source: { kind: source.kind, description: source.description, ...('details' in source ? { details: (source as AzureMlJobSource).details } : {}) },
-    baseline: b ? (b.found ? { spec: b.spec.text, found: true, description: b.description, metrics: baseline.metrics } : { spec: b.spec.text, found: false, reason: b.reason }) : undefined,
+    baseline: b
+      ? b.found
+        ? { spec: b.spec.text, found: true, description: b.description, metrics: baseline.metrics }
+        : { spec: b.spec.text, found: false, reason: b.reason }
+      : undefined,
     settings: { missingMetric: settings.missingMetric, requireBaseline: settings.requireBaseline, failOnViolation: settings.failOnViolation },
     reads: run.reads,
   });
@@ -257,8 +274,11 @@ async function createSource(
         : createMlflowClient({ ...mlflow, trackingUri: s.trackingUri, auth: s.auth, input });
       const source = createMlflowRunSource(client, s.runId, { kind: 'mlflow' });
       const r = await source.run();
-      log.info(`MLflow run ${r.info.run_id}${r.info.run_name ? ` (${r.info.run_name})` : ''} at ${client.trackingUri}: ${r.info.status ?? 'status unknown'}, ${r.metrics.length} metric(s)`);
-      if (r.info.status && r.info.status !== 'FINISHED') log.warning(`MLflow run ${r.info.run_id} is ${r.info.status}, not FINISHED: its metrics may be incomplete.`);
+      log.info(
+        `MLflow run ${r.info.run_id}${r.info.run_name ? ` (${r.info.run_name})` : ''} at ${client.trackingUri}: ${r.info.status ?? 'status unknown'}, ${r.metrics.length} metric(s)`,
+      );
+      if (r.info.status && r.info.status !== 'FINISHED')
+        log.warning(`MLflow run ${r.info.run_id} is ${r.info.status}, not FINISHED: its metrics may be incomplete.`);
       return source;
     }
     case 'file':

@@ -60,7 +60,10 @@ function reportRun(run: WorkflowRun): ReportRun {
 
 function splitRepository(repository: string): { owner: string; repo: string } {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
-  if (!m) throw new ConfigurationError(`GITHUB_REPOSITORY is '${repository}', not owner/name.`, { hint: 'Run the action in a GitHub workflow, or set GITHUB_REPOSITORY.' });
+  if (!m)
+    throw new ConfigurationError(`GITHUB_REPOSITORY is '${repository}', not owner/name.`, {
+      hint: 'Run the action in a GitHub workflow, or set GITHUB_REPOSITORY.',
+    });
   return { owner: m[1], repo: m[2] };
 }
 
@@ -73,9 +76,7 @@ function isForkPr(run: WorkflowRun): boolean {
 
 /** For `workflow_run` from a fork (`pull_requests` is empty there): the open PR of the head branch. */
 async function prOfWorkflowRun(run: WorkflowRun, api: CommentsApi, log: ActionLog): Promise<number | undefined> {
-  const wr = run.event.workflow_run as
-    | { head_branch?: unknown; head_sha?: unknown; head_repository?: { owner?: { login?: unknown } } | null }
-    | undefined;
+  const wr = run.event.workflow_run as { head_branch?: unknown; head_sha?: unknown; head_repository?: { owner?: { login?: unknown } } | null } | undefined;
   const owner = wr?.head_repository?.owner?.login;
   const branch = wr?.head_branch;
   if (typeof owner !== 'string' || typeof branch !== 'string') return undefined;
@@ -147,7 +148,8 @@ async function renderReports(settings: PrSummarySettings, run: WorkflowRun, io: 
     maxLength: DEFAULT_MAX_LENGTH,
     fullReportNote: 'The full report is in the job summary of the run.',
   });
-  if (rendered.truncated) io.info(`The comment was shortened to ${rendered.body.length} characters (level ${rendered.level}); the job summary has the full report.`);
+  if (rendered.truncated)
+    io.info(`The comment was shortened to ${rendered.body.length} characters (level ${rendered.level}); the job summary has the full report.`);
   const bodyPath = writeBodyFile(rendered.body, settings.header, env);
   io.setOutput('body', rendered.body);
   io.setOutput('body-path', bodyPath);
@@ -164,7 +166,9 @@ async function commentsApi(deps: PrSummaryDeps, token: string, repository: { own
     retry: {
       ...deps.retry,
       onRetry: (i) => {
-        log.info(`GitHub ${i.reason === 'server-error' ? `error ${i.status ?? '(network)'}` : 'rate limit'} on ${i.method} ${i.url}: retry ${i.attempt} in ${(i.delayInMs / 1000).toFixed(1)} s.`);
+        log.info(
+          `GitHub ${i.reason === 'server-error' ? `error ${i.status ?? '(network)'}` : 'rate limit'} on ${i.method} ${i.url}: retry ${i.attempt} in ${(i.delayInMs / 1000).toFixed(1)} s.`,
+        );
         deps.retry?.onRetry?.(i);
       },
     },
@@ -184,7 +188,14 @@ async function postComment(
   summaryOnly: (reason: string) => PrSummaryOutcome,
 ): Promise<PrSummaryOutcome> {
   try {
-    const result = await postStickyComment(api, { issueNumber: prNumber, marker: settings.marker, body: rendered.body, mode: settings.mode, maxLength: DEFAULT_MAX_LENGTH, log: io });
+    const result = await postStickyComment(api, {
+      issueNumber: prNumber,
+      marker: settings.marker,
+      body: rendered.body,
+      mode: settings.mode,
+      maxLength: DEFAULT_MAX_LENGTH,
+      log: io,
+    });
     io.setOutput('comment-id', String(result.comment.id));
     io.setOutput('comment-url', result.comment.htmlUrl);
     io.setOutput('mode-used', result.modeUsed);

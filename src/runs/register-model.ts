@@ -104,9 +104,14 @@ export async function registerModelMain(deps: RegisterModelDeps): Promise<Regist
   const { source, check } = await s.io.group(`Model files: ${s.settings.source.display}`, () => readModelFiles(s));
   // 3. The package inputs and the registry: checked before anything is written.
   const prepared = s.settings.package
-    ? await preparePackage({ environment: s.settings.environment, code: s.settings.code, scoringScript: s.settings.scoringScript, workspaceDir: s.run.workspace }, s.packageDeps)
+    ? await preparePackage(
+        { environment: s.settings.environment, code: s.settings.code, scoringScript: s.settings.scoringScript, workspaceDir: s.run.workspace },
+        s.packageDeps,
+      )
     : undefined;
-  const registryFound = s.settings.promoteToRegistry ? await findRegistry(s.promoteDeps, s.settings.promoteToRegistry, s.settings.registryResourceGroup) : undefined;
+  const registryFound = s.settings.promoteToRegistry
+    ? await findRegistry(s.promoteDeps, s.settings.promoteToRegistry, s.settings.registryResourceGroup)
+    : undefined;
   // 4. Lineage.
   const tags = lineageOf(s, source);
   // 5–6. Already registered? Else upload, package, commit.
@@ -115,7 +120,9 @@ export async function registerModelMain(deps: RegisterModelDeps): Promise<Regist
   // 7. Aliases.
   const { version, moves } = await applyAliases(s, registered.version);
   // 8. Registry.
-  const registry = s.settings.promoteToRegistry ? await s.io.group(`Promotion to registry ${s.settings.promoteToRegistry}`, () => promote(s, version, source, registryFound)) : undefined;
+  const registry = s.settings.promoteToRegistry
+    ? await s.io.group(`Promotion to registry ${s.settings.promoteToRegistry}`, () => promote(s, version, source, registryFound))
+    : undefined;
   // 9. Outputs, summary, ledger.
   const uri = await publish(s, { ...registered, version }, source, tags, registry);
   return {
@@ -168,7 +175,11 @@ function blobStores(ctx: AzureContext, inputDatastore: string | undefined, abort
     if (!s) {
       s = createBlobStore(ctx, { ...(datastore ? { datastoreName: datastore } : {}), abortSignal }).catch((error: unknown) => {
         if (datastore && datastore === inputDatastore && (error as { statusCode?: number }).statusCode === 404) {
-          throw new ConfigurationError(`Input 'datastore': the workspace has no datastore '${datastore}'.`, { input: 'datastore', hint: 'Leave it empty for the workspace default (workspaceblobstore), or name an Azure Blob datastore of the workspace.', cause: error });
+          throw new ConfigurationError(`Input 'datastore': the workspace has no datastore '${datastore}'.`, {
+            input: 'datastore',
+            hint: 'Leave it empty for the workspace default (workspaceblobstore), or name an Azure Blob datastore of the workspace.',
+            cause: error,
+          });
         }
         throw error;
       });
@@ -191,7 +202,12 @@ async function readModelFiles(s: Session): Promise<{ source: ResolvedModel; chec
     abortSignal: s.abortSignal,
   });
   info(`${source.display}: ${source.files.length} file(s), ${formatBytes(source.bytes)}, content hash ${source.contentHash}`);
-  const check = await validateModelFiles(settings.type, { display: source.display, isFile: source.isFile, paths: source.files.map((f) => f.path), read: (p) => source.read(p) });
+  const check = await validateModelFiles(settings.type, {
+    display: source.display,
+    isFile: source.isFile,
+    paths: source.files.map((f) => f.path),
+    read: (p) => source.read(p),
+  });
   if (check.mlmodel) {
     info(`MLmodel: flavors ${Object.keys(check.mlmodel.flavors).join(', ')}${check.mlmodel.signature ? '; with a signature' : '; no signature'}`);
   }
@@ -204,11 +220,25 @@ function lineageOf(s: Session, source: ResolvedModel): Record<string, string> {
   const { settings, io } = s;
   const gate = settings.metrics ? undefined : gateFromLedger(readLedger(s.env));
   if (gate?.jobName && source.jobName && gate.jobName !== source.jobName) {
-    io.warning(`The metric gate of this job read job ${gate.jobName}, but the model comes from job ${source.jobName}: its verdict and metrics are written on the model all the same.`);
+    io.warning(
+      `The metric gate of this job read job ${gate.jobName}, but the model comes from job ${source.jobName}: its verdict and metrics are written on the model all the same.`,
+    );
   }
-  const lineage = buildLineage({ run: s.run, ...(source.jobName ? { sourceJob: source.jobName } : {}), source: source.display, ...(gate ? { gate } : {}), ...(settings.metrics ? { metrics: settings.metrics } : {}) });
-  if (lineage.droppedMetrics.length > 0) io.warning(`Only the first ${Object.keys(lineage.tags).filter((k) => k.startsWith('metric.')).length} metrics are written as tags; left out: ${lineage.droppedMetrics.join(', ')}.`);
-  if (gate) s.info(`Metric gate of this job: ${gate.passed ? 'passed' : 'failed'}${gate.counts ? ` (${gate.counts})` : ''}; ${Object.keys(gate.metrics).length} metric(s) written as tags.`);
+  const lineage = buildLineage({
+    run: s.run,
+    ...(source.jobName ? { sourceJob: source.jobName } : {}),
+    source: source.display,
+    ...(gate ? { gate } : {}),
+    ...(settings.metrics ? { metrics: settings.metrics } : {}),
+  });
+  if (lineage.droppedMetrics.length > 0)
+    io.warning(
+      `Only the first ${Object.keys(lineage.tags).filter((k) => k.startsWith('metric.')).length} metrics are written as tags; left out: ${lineage.droppedMetrics.join(', ')}.`,
+    );
+  if (gate)
+    s.info(
+      `Metric gate of this job: ${gate.passed ? 'passed' : 'failed'}${gate.counts ? ` (${gate.counts})` : ''}; ${Object.keys(gate.metrics).length} metric(s) written as tags.`,
+    );
   else if (settings.metrics) s.info(`${Object.keys(settings.metrics).length} metric(s) from the metrics input written as tags.`);
   return { ...lineage.tags, ...settings.tags };
 }
@@ -224,27 +254,52 @@ async function findExisting(s: Session, source: ResolvedModel): Promise<ModelVer
 }
 
 /** A re-run: the version is there; write its package when it has none yet. */
-async function reuseVersion(s: Session, existing: ModelVersion, source: ResolvedModel, check: ModelCheck, tags: Record<string, string>, prepared: PreparedPackage | undefined): Promise<Registered> {
+async function reuseVersion(
+  s: Session,
+  existing: ModelVersion,
+  source: ResolvedModel,
+  check: ModelCheck,
+  tags: Record<string, string>,
+  prepared: PreparedPackage | undefined,
+): Promise<Registered> {
   const { settings } = s;
   s.info(`Model ${settings.name}:${existing.name} already holds these files (${source.contentHash.slice(0, 19)}…): not registered again.`);
   if (!settings.package) return { version: existing, created: false };
   const found = packageOf(existing) ? await readPackageManifest(existing, (ds) => s.blobStore(ds), s.abortSignal) : undefined;
   if (found) return { version: existing, created: false, pkg: found };
-  const written = await writePackage({ name: settings.name, type: settings.type, source, modelUri: existing.properties.modelUri ?? source.modelUri, check, lineage: tags, now: s.now() }, prepared!, s.packageDeps);
+  const written = await writePackage(
+    { name: settings.name, type: settings.type, source, modelUri: existing.properties.modelUri ?? source.modelUri, check, lineage: tags, now: s.now() },
+    prepared!,
+    s.packageDeps,
+  );
   const version = await withAzureOperation(`tagging model ${settings.name}:${existing.name} with its package`, () =>
-    s.models.putVersion(settings.name, existing.name, retagBody(existing, { ...tagsOf(existing), [PACKAGE_PROPERTY]: written.uri, [MANIFEST_SHA256_PROPERTY]: written.sha256 })),
+    s.models.putVersion(
+      settings.name,
+      existing.name,
+      retagBody(existing, { ...tagsOf(existing), [PACKAGE_PROPERTY]: written.uri, [MANIFEST_SHA256_PROPERTY]: written.sha256 }),
+    ),
   );
   s.info(`Version ${existing.name} had no package: wrote ${written.uri} and tagged the version with it.`);
   return { version, created: false, pkg: written };
 }
 
 /** Upload, package, then the one commit point: the PUT of the version. */
-async function registerVersion(s: Session, source: ResolvedModel, check: ModelCheck, tags: Record<string, string>, prepared: PreparedPackage | undefined): Promise<Registered> {
+async function registerVersion(
+  s: Session,
+  source: ResolvedModel,
+  check: ModelCheck,
+  tags: Record<string, string>,
+  prepared: PreparedPackage | undefined,
+): Promise<Registered> {
   const { settings, run } = s;
   await source.materialize();
   const pkg = settings.package
     ? await s.io.group('Deployment package', async () => {
-        const written = await writePackage({ name: settings.name, type: settings.type, source, modelUri: source.modelUri, check, lineage: tags, now: s.now() }, prepared!, s.packageDeps);
+        const written = await writePackage(
+          { name: settings.name, type: settings.type, source, modelUri: source.modelUri, check, lineage: tags, now: s.now() },
+          prepared!,
+          s.packageDeps,
+        );
         s.info(`Manifest ${written.uri} (sha256 ${written.sha256.slice(0, 12)}): ${written.manifest.files.length} model file(s)`);
         return written;
       })
@@ -273,7 +328,11 @@ async function registerVersion(s: Session, source: ResolvedModel, check: ModelCh
     modelType: settings.type,
     info: s.info,
   });
-  s.info(created ? `Registered model ${settings.name}:${version.name}` : `Model ${settings.name}:${version.name} was registered meanwhile with the same files: using it.`);
+  s.info(
+    created
+      ? `Registered model ${settings.name}:${version.name}`
+      : `Model ${settings.name}:${version.name} was registered meanwhile with the same files: using it.`,
+  );
   return { version, created, ...(pkg ? { pkg } : {}) };
 }
 
@@ -288,7 +347,16 @@ async function applyAliases(s: Session, version: ModelVersion): Promise<{ versio
 async function promote(s: Session, version: ModelVersion, source: ResolvedModel, found: RegistryResource | undefined): Promise<PromoteResult> {
   const { settings } = s;
   const registry = await promoteToRegistry(
-    { registry: settings.promoteToRegistry!, resourceGroup: settings.registryResourceGroup, name: settings.name, version, source, contentHash: source.contentHash, modelType: settings.type, ...(found ? { found } : {}) },
+    {
+      registry: settings.promoteToRegistry!,
+      resourceGroup: settings.registryResourceGroup,
+      name: settings.name,
+      version,
+      source,
+      contentHash: source.contentHash,
+      modelType: settings.type,
+      ...(found ? { found } : {}),
+    },
     s.promoteDeps,
   );
   s.info(registry.created ? `Promoted to ${registry.uri}` : `Registry already had it: ${registry.uri}`);
@@ -296,7 +364,13 @@ async function promote(s: Session, version: ModelVersion, source: ResolvedModel,
 }
 
 /** Outputs, the manifest file for the workflow artifact, the job summary and the ledger entry; returns the model's URI. */
-async function publish(s: Session, registered: Registered, source: ResolvedModel, tags: Record<string, string>, registry: PromoteResult | undefined): Promise<string> {
+async function publish(
+  s: Session,
+  registered: Registered,
+  source: ResolvedModel,
+  tags: Record<string, string>,
+  registry: PromoteResult | undefined,
+): Promise<string> {
   const { settings, io } = s;
   const { version, created, pkg } = registered;
   const uri = s.models.uri(settings.name, version.name);
@@ -329,7 +403,14 @@ async function publish(s: Session, registered: Registered, source: ResolvedModel
 }
 
 /** The job summary: a heading, a field/value table, a link to the studio. */
-function renderModelSummary(settings: RegisterModelSettings, r: Registered, source: ResolvedModel, tags: Record<string, string>, registry: PromoteResult | undefined, studioUrl: string): string {
+function renderModelSummary(
+  settings: RegisterModelSettings,
+  r: Registered,
+  source: ResolvedModel,
+  tags: Record<string, string>,
+  registry: PromoteResult | undefined,
+  studioUrl: string,
+): string {
   const aliasesNow = aliasesOf(r.version);
   const rows: Array<[string, string]> = [
     ['registered', r.created ? 'new version' : 'existing version (same files)'],

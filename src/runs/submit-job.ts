@@ -161,7 +161,16 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
     io.setOutput('studio-url', studioUrl);
     io.info(`Studio: ${studioUrl}`);
   }
-  const ledger = { kind: 'job' as const, action: 'submit-job', jobName: name, jobType: plan.jobType, studioUrl, experimentName: submitted.job.properties?.experimentName as string | undefined, jobFile: settings.jobFileDisplay, reattached: submitted.reattached };
+  const ledger = {
+    kind: 'job' as const,
+    action: 'submit-job',
+    jobName: name,
+    jobType: plan.jobType,
+    studioUrl,
+    experimentName: submitted.job.properties?.experimentName as string | undefined,
+    jobFile: settings.jobFileDisplay,
+    reattached: submitted.reattached,
+  };
   const s: Submission = { io, env, settings, ctx, api, name, workspace, studioUrl, ledger };
   if (!settings.wait) {
     const status = jobStatus(submitted.job);
@@ -180,7 +189,16 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
 }
 
 /** Uploads what the job needs (content-addressed, reused when unchanged) and creates the job — or finds the one this run attempt created. */
-async function submit(io: ActionIO, ctx: AzureContext, api: WorkspaceApi, plan: JobPlan, name: string, run: WorkflowRun, settings: SubmitJobSettings, workspaceName: string) {
+async function submit(
+  io: ActionIO,
+  ctx: AzureContext,
+  api: WorkspaceApi,
+  plan: JobPlan,
+  name: string,
+  run: WorkflowRun,
+  settings: SubmitJobSettings,
+  workspaceName: string,
+) {
   const uploader = createSnapshotUploader(() => createBlobStore(ctx));
   io.info(`Submitting ${plan.jobType.toLowerCase()} job ${name} from ${settings.jobFileDisplay} to workspace ${workspaceName}`);
   const submitted = await submitPlannedJob(api, uploader, plan, name, { ...lineageTags(run), [JOB_FILE_TAG]: jobFileKey(run, settings), ...settings.tags }, io);
@@ -212,7 +230,7 @@ async function waitFor(s: Submission, job: ArmObject, key: string, abortSignal: 
   } catch (err) {
     if (abortSignal?.aborted) {
       io.warning(`The workflow was cancelled while job ${name} runs: the post step cancels it.`);
-      throw new Error(`cancelled while waiting for job ${name}`);
+      throw new Error(`cancelled while waiting for job ${name}`, { cause: err });
     }
     throw err;
   }
@@ -228,11 +246,16 @@ async function timedOut(s: Submission, status: string): Promise<never> {
     settle(s);
     io.setOutput('status', 'Canceled');
     appendLedger({ ...s.ledger, status: 'Canceled', error: `timed out after ${limit}` });
-    throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit} and was cancelled${studioUrl ? ` (${studioUrl})` : ''}`, { input: 'timeout' });
+    throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit} and was cancelled${studioUrl ? ` (${studioUrl})` : ''}`, {
+      input: 'timeout',
+    });
   }
   settle(s);
   appendLedger({ ...s.ledger, status });
-  throw new ConfigurationError(`job ${name} did not finish within the timeout of ${limit}; it goes on running (cancel-on-timeout is false)${studioUrl ? `: ${studioUrl}` : ''}`, { input: 'timeout' });
+  throw new ConfigurationError(
+    `job ${name} did not finish within the timeout of ${limit}; it goes on running (cancel-on-timeout is false)${studioUrl ? `: ${studioUrl}` : ''}`,
+    { input: 'timeout' },
+  );
 }
 
 /** The end: the log tail, the job summary, the ledger entry; a job that did not complete fails the step. */
@@ -244,8 +267,12 @@ async function reportEnd(s: Submission, result: { job: ArmObject; status: string
   const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
   if (tail) printUntrusted(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
   io.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
-  await io.appendSummary(`<h3>Azure ML job ${escapeText(name)}</h3>\nStatus: <b>${escapeText(status)}</b>${studioUrl ? ` · ${link('open in studio', studioUrl)}` : ''}\n`).catch(() => undefined);
-  const error = status === 'Completed' ? undefined : runErrorMessage(details) ?? `the job ended ${status}`;
+  await io
+    .appendSummary(
+      `<h3>Azure ML job ${escapeText(name)}</h3>\nStatus: <b>${escapeText(status)}</b>${studioUrl ? ` · ${link('open in studio', studioUrl)}` : ''}\n`,
+    )
+    .catch(() => undefined);
+  const error = status === 'Completed' ? undefined : (runErrorMessage(details) ?? `the job ended ${status}`);
   appendLedger({ ...s.ledger, status, error });
   if (status !== 'Completed') {
     throw new Error(`job ${name} ${status === 'Canceled' ? 'was canceled' : `ended ${status}`}: ${error}${studioUrl ? `\nStudio: ${studioUrl}` : ''}`);
@@ -276,7 +303,14 @@ export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
   await api.cancelJob(saved.jobName);
   const final = await waitForJob(async () => (await api.getJob(saved.jobName)) ?? job, job, { timeoutMs: 120_000 });
   io.info(`Job ${saved.jobName} is ${final.status}.`);
-  appendLedger({ kind: 'job', action: 'submit-job', jobName: saved.jobName, jobType: String(job.properties?.jobType ?? ''), status: final.status, error: 'cancelled with the workflow' });
+  appendLedger({
+    kind: 'job',
+    action: 'submit-job',
+    jobName: saved.jobName,
+    jobType: String(job.properties?.jobType ?? ''),
+    status: final.status,
+    error: 'cancelled with the workflow',
+  });
 }
 
 export function formatElapsed(ms: number): string {

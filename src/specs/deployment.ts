@@ -36,7 +36,9 @@ const ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 const DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 
 export function checkEndpointName(name: string): string | undefined {
-  return ENDPOINT_NAME.test(name) && !name.includes('--') ? undefined : 'an endpoint name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit';
+  return ENDPOINT_NAME.test(name) && !name.includes('--')
+    ? undefined
+    : 'an endpoint name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit';
 }
 export function checkDeploymentName(name: string): string | undefined {
   return DEPLOYMENT_NAME.test(name) ? undefined : 'a deployment name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit';
@@ -48,7 +50,12 @@ export function planEndpoint(doc: SpecDocument): EndpointPlan {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'an endpoint file must be a YAML map');
   const t = new FieldReader(doc);
-  t.checkKeys(spec, ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties'], [], 'online endpoint');
+  t.checkKeys(
+    spec,
+    ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties'],
+    [],
+    'online endpoint',
+  );
   if (typeof spec.name !== 'string') throw doc.error([], "an endpoint needs 'name'");
   const bad = checkEndpointName(spec.name);
   if (bad) throw doc.error(['name'], `'${spec.name}' is not a valid endpoint name`, bad);
@@ -70,7 +77,8 @@ export function planEndpoint(doc: SpecDocument): EndpointPlan {
     const live = trafficProblems({ traffic, mirror: {} });
     if (live.length > 0) throw doc.error(['traffic'], live.join('; '), 'live traffic is whole percents of deployments summing to 0 or 100');
     const mirrored = trafficProblems({ traffic, mirror });
-    if (mirrored.length > 0) throw doc.error(['mirror_traffic'], mirrored.join('; '), 'mirror_traffic is at most 50 percent, to one deployment that takes no live traffic');
+    if (mirrored.length > 0)
+      throw doc.error(['mirror_traffic'], mirrored.join('; '), 'mirror_traffic is at most 50 percent, to one deployment that takes no live traffic');
     declaredTraffic = { traffic, mirror };
   }
   const body: EndpointPlan['body'] = { properties: props };
@@ -103,14 +111,28 @@ function percentMap(doc: SpecDocument, v: unknown, key: string): Record<string, 
  * endpoint holds now — the deploy action moves traffic itself, in stages, and never to a split
  * written in a file. Throws a ConfigurationError at the field's file and line.
  */
-export function checkDeclaredTraffic(doc: SpecDocument, plan: EndpointPlan, current: TrafficState, deployments: readonly string[], newDeployment: string): void {
+export function checkDeclaredTraffic(
+  doc: SpecDocument,
+  plan: EndpointPlan,
+  current: TrafficState,
+  deployments: readonly string[],
+  newDeployment: string,
+): void {
   const declared = plan.declaredTraffic;
   if (!declared) return;
   const known = new Set([...deployments, newDeployment]);
   const listed = deployments.length > 0 ? deployments.join(', ') : 'none yet';
-  for (const [key, map] of [['traffic', declared.traffic], ['mirror_traffic', declared.mirror]] as const) {
+  for (const [key, map] of [
+    ['traffic', declared.traffic],
+    ['mirror_traffic', declared.mirror],
+  ] as const) {
     for (const name of Object.keys(map)) {
-      if (!known.has(name)) throw doc.error([key, name], `'${name}' is not a deployment of endpoint ${plan.name} (deployments: ${listed})`, `name a deployment of the endpoint or '${newDeployment}', the new one`);
+      if (!known.has(name))
+        throw doc.error(
+          [key, name],
+          `'${name}' is not a deployment of endpoint ${plan.name} (deployments: ${listed})`,
+          `name a deployment of the endpoint or '${newDeployment}', the new one`,
+        );
     }
   }
   if (!trafficStateEquals(declared, current)) {
@@ -127,14 +149,36 @@ function seconds(t: FieldReader, v: unknown, path: SpecPath): string {
   return `PT${t.int(v, path)}S`;
 }
 
-const DEPLOYMENT_KEYS = ['$schema', 'name', 'endpoint_name', 'type', 'description', 'tags', 'model', 'code_configuration', 'environment', 'environment_variables', 'instance_type', 'instance_count', 'app_insights_enabled', 'request_settings', 'liveness_probe', 'readiness_probe', 'scale_settings', 'egress_public_network_access', 'model_mount_path', 'properties'];
+const DEPLOYMENT_KEYS = [
+  '$schema',
+  'name',
+  'endpoint_name',
+  'type',
+  'description',
+  'tags',
+  'model',
+  'code_configuration',
+  'environment',
+  'environment_variables',
+  'instance_type',
+  'instance_count',
+  'app_insights_enabled',
+  'request_settings',
+  'liveness_probe',
+  'readiness_probe',
+  'scale_settings',
+  'egress_public_network_access',
+  'model_mount_path',
+  'properties',
+];
 
 export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: PlanOptions & { endpointName?: string }): Promise<DeploymentPlan> {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'a deployment file must be a YAML map');
   const t = new PlanContext(doc, fileOnDisk, o);
   t.checkKeys(spec, DEPLOYMENT_KEYS, [], 'managed online deployment');
-  if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed') throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
+  if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed')
+    throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
   const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
   const props: Obj = { endpointComputeType: 'Managed' };
   if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
@@ -155,7 +199,10 @@ export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: P
     props.egressPublicNetworkAccess = v === 'enabled' ? 'Enabled' : 'Disabled';
   }
   if (spec.request_settings !== undefined) props.requestSettings = requestSettings(t, spec.request_settings);
-  for (const [key, wire] of [['liveness_probe', 'livenessProbe'], ['readiness_probe', 'readinessProbe']] as const) {
+  for (const [key, wire] of [
+    ['liveness_probe', 'livenessProbe'],
+    ['readiness_probe', 'readinessProbe'],
+  ] as const) {
     if (spec[key] !== undefined) props[wire] = probe(t, spec[key], key);
   }
   if (spec.scale_settings !== undefined) props.scaleSettings = scaleSettings(t, spec.scale_settings);
@@ -175,7 +222,11 @@ function deploymentNames(t: PlanContext, spec: Obj, endpointInput: string | unde
   }
   const endpointName = spec.endpoint_name === undefined ? undefined : t.str(spec.endpoint_name, ['endpoint_name']);
   if (endpointName !== undefined && endpointInput !== undefined && endpointName !== endpointInput) {
-    throw t.doc.error(['endpoint_name'], `names endpoint '${endpointName}', but this step deploys to endpoint '${endpointInput}'`, 'make endpoint_name match the endpoint input, or remove it');
+    throw t.doc.error(
+      ['endpoint_name'],
+      `names endpoint '${endpointName}', but this step deploys to endpoint '${endpointInput}'`,
+      'make endpoint_name match the endpoint input, or remove it',
+    );
   }
   return { name, endpointName };
 }
@@ -188,7 +239,11 @@ async function model(t: PlanContext, v: unknown): Promise<string> {
     if (r.kind === 'asset') return t.assetVersionId('models', r, ['model']);
     if (r.kind === 'arm-id') return r.id;
     if (r.kind === 'registry' && r.assetType === 'models') return r.uri;
-    throw t.doc.error(['model'], `'${v}' is not a model reference`, 'azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path');
+    throw t.doc.error(
+      ['model'],
+      `'${v}' is not a model reference`,
+      'azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path',
+    );
   }
   if (!isObj(v)) throw t.doc.error(['model'], 'must be a model reference or an inline model with a path');
   return inlineModel(t, v);
@@ -205,7 +260,12 @@ async function inlineModel(t: PlanContext, m: Obj): Promise<string> {
   const name = m.name !== undefined ? t.str(m.name, ['model', 'name']) : 'azureml_anonymous';
   const version = m.version !== undefined ? t.str(m.version, ['model', 'version']) : versionHash(upload.snapshot.hash);
   const id = assetId(t.o.workspaceId, 'models', name, version);
-  const props: Obj = { modelType: type, modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile), isAnonymous: m.name === undefined, properties: { contentHash: upload.snapshot.hash } };
+  const props: Obj = {
+    modelType: type,
+    modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile),
+    isAnonymous: m.name === undefined,
+    properties: { contentHash: upload.snapshot.hash },
+  };
   if (m.description !== undefined) props.description = t.str(m.description, ['model', 'description']);
   if (m.tags !== undefined) props.tags = t.stringMap(m.tags, ['model', 'tags']);
   return t.addAsset({ kind: 'models', name, version, id, body: { properties: props }, upload });
@@ -232,7 +292,8 @@ function requestSettings(t: PlanContext, v: unknown): Obj {
   const out: Obj = {};
   if (rs.request_timeout_ms !== undefined) out.requestTimeout = `PT${t.int(rs.request_timeout_ms, [...path, 'request_timeout_ms'], 1) / 1000}S`;
   if (rs.max_queue_wait_ms !== undefined) out.maxQueueWait = `PT${t.int(rs.max_queue_wait_ms, [...path, 'max_queue_wait_ms']) / 1000}S`;
-  if (rs.max_concurrent_requests_per_instance !== undefined) out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, [...path, 'max_concurrent_requests_per_instance'], 1);
+  if (rs.max_concurrent_requests_per_instance !== undefined)
+    out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, [...path, 'max_concurrent_requests_per_instance'], 1);
   return out;
 }
 
@@ -262,6 +323,7 @@ function scaleSettings(t: PlanContext, v: unknown): Obj {
   if (ss.min_instances !== undefined) out.minInstances = t.int(ss.min_instances, [...path, 'min_instances'], 1);
   if (ss.max_instances !== undefined) out.maxInstances = t.int(ss.max_instances, [...path, 'max_instances'], 1);
   if (ss.polling_interval !== undefined) out.pollingInterval = seconds(t, ss.polling_interval, [...path, 'polling_interval']);
-  if (ss.target_utilization_percentage !== undefined) out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, [...path, 'target_utilization_percentage'], 1);
+  if (ss.target_utilization_percentage !== undefined)
+    out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, [...path, 'target_utilization_percentage'], 1);
   return out;
 }

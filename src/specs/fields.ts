@@ -27,7 +27,11 @@ export class FieldReader {
   checkKeys(obj: Obj, allowed: readonly string[], path: SpecPath, what: string): void {
     for (const k of Object.keys(obj)) {
       if (!allowed.includes(k)) {
-        this.fail([...path, k], `is not a field of a ${what} that azureml-actions can translate${didYouMean(k, allowed)}`, `supported fields: ${allowed.filter((a) => a !== '$schema').join(', ')}`);
+        this.fail(
+          [...path, k],
+          `is not a field of a ${what} that azureml-actions can translate${didYouMean(k, allowed)}`,
+          `supported fields: ${allowed.filter((a) => a !== '$schema').join(', ')}`,
+        );
       }
     }
   }
@@ -60,19 +64,19 @@ export class FieldReader {
   int(v: unknown, path: SpecPath, min = 0): number {
     const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min) this.fail(path, `must be a whole number ≥ ${min}`);
-    return n as number;
+    return n;
   }
 
   /** A finite number. */
   num(v: unknown, path: SpecPath): number {
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'must be a number');
-    return v as number;
+    return v;
   }
 
   /** A map (`message` says what kind when it is not one). */
   map(v: unknown, path: SpecPath, message = 'must be a map'): Obj {
     if (!isObj(v)) this.fail(path, message);
-    return v as Obj;
+    return v;
   }
 
   /**

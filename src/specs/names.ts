@@ -14,7 +14,12 @@ export interface RunIdentity {
 export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 
 function slug(s: string, max: number): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
 }
 
 /**
@@ -23,7 +28,15 @@ function slug(s: string, max: number): string {
  */
 export function deterministicJobName(run: RunIdentity, jobFile: string, extra = ''): string {
   const repo = slug(run.repository.split('/').pop() ?? run.repository, 40) || 'repo';
-  const stem = slug(jobFile.replace(/\\/g, '/').split('/').pop()?.replace(/\.ya?ml$/i, '') ?? 'job', 40) || 'job';
+  const stem =
+    slug(
+      jobFile
+        .replace(/\\/g, '/')
+        .split('/')
+        .pop()
+        ?.replace(/\.ya?ml$/i, '') ?? 'job',
+      40,
+    ) || 'job';
   const hash = createHash('sha256').update(`${run.repository}\0${jobFile}\0${run.runId}\0${run.runAttempt}\0${extra}`).digest('hex').slice(0, 8);
   return `${repo}-${stem}-${slug(run.runId, 20)}-${slug(run.runAttempt, 4)}-${hash}`;
 }

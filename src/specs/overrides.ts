@@ -25,13 +25,20 @@ export function parseOverrides(text: string, input = 'set'): Override[] {
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      throw new ConfigurationError(`input '${input}' line ${i + 1}: '${line}' is not path=value`, { input, hint: 'one override per line, e.g. inputs.epochs=20' });
+      throw new ConfigurationError(`input '${input}' line ${i + 1}: '${line}' is not path=value`, {
+        input,
+        hint: 'one override per line, e.g. inputs.epochs=20',
+      });
     }
     const pathText = line.slice(0, eq).trim();
     const path: Array<string | number> = [];
     for (const seg of pathText.split('.')) {
       const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(seg);
-      if (!m) throw new ConfigurationError(`input '${input}' line ${i + 1}: '${pathText}' is not a valid path`, { input, hint: 'dotted keys with optional [index], e.g. jobs.train.inputs.lr or search_space.lr.values[0]' });
+      if (!m)
+        throw new ConfigurationError(`input '${input}' line ${i + 1}: '${pathText}' is not a valid path`, {
+          input,
+          hint: 'dotted keys with optional [index], e.g. jobs.train.inputs.lr or search_space.lr.values[0]',
+        });
       path.push(m[1]);
       for (const idx of m[2].matchAll(/\[(\d+)\]/g)) path.push(Number(idx[1]));
     }
@@ -77,11 +84,17 @@ export function applyOverrides(spec: unknown, overrides: Override[], input = 'se
 }
 
 function notFound(o: Override, depth: number, node: unknown, input: string): ConfigurationError {
-  const shown = o.path.slice(0, depth + 1).map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  const shown = o.path
+    .slice(0, depth + 1)
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
   const keys = typeof node === 'object' && node !== null && !Array.isArray(node) ? Object.keys(node) : [];
   const near = typeof o.path[depth] === 'string' ? closest(String(o.path[depth]), keys) : undefined;
   return new ConfigurationError(`input '${input}' line ${o.line}: '${shown}' does not exist in the job file${near ? ` (did you mean '${near}'?)` : ''}`, {
     input,
-    hint: keys.length ? `keys there: ${keys.join(', ')}` : 'set can change existing fields and add entries to tags, properties, environment_variables, inputs and outputs',
+    hint: keys.length
+      ? `keys there: ${keys.join(', ')}`
+      : 'set can change existing fields and add entries to tags, properties, environment_variables, inputs and outputs',
   });
 }

@@ -51,7 +51,9 @@ function azuremlUri(s: string): Reference {
     // registries/<r>/<assetType>/<name>/versions/<v> | labels/<l>
     const [, registry, assetType, name, sel, value] = parts;
     if (!registry || !assetType || !name || (sel !== 'versions' && sel !== 'labels') || !value || parts.length !== 6) {
-      throw new ReferenceError(`'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>/versions/<version> or .../labels/<label>`);
+      throw new ReferenceError(
+        `'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>/versions/<version> or .../labels/<label>`,
+      );
     }
     return sel === 'versions'
       ? { kind: 'registry', registry, assetType, name, version: value, uri: s }

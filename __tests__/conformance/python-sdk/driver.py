@@ -16,7 +16,7 @@ How the SDK reaches the emulator, with nothing but the SDK's own settings:
   - Blob: azure-ai-ml 1.4.0 builds the storage url from a hard-coded template
     (constants/_common.py STORAGE_ACCOUNT_URLS "https://{}.blob.{}" with the cloud's
     "core.windows.net"), ignoring the datastore's `endpoint` and `protocol`. The test's proxy
-    (HTTPS_PROXY, blobHostProxy.ts) answers CONNECT <account>.blob.core.windows.net with a
+    (HTTPS_PROXY, blob-host-proxy.ts) answers CONNECT <account>.blob.core.windows.net with a
     test-CA certificate and forwards to Azurite. Nothing in the SDK is patched.
 """
 import json

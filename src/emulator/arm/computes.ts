@@ -9,7 +9,7 @@ import { ArmErrors } from './errors.js';
 import { requireWorkspace, type ArmDeps } from './deps.js';
 import { childId, parseWorkspaceChildId, sameScope, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { page } from './paging.js';
-import { createdSystemData } from './systemData.js';
+import { createdSystemData } from './system-data.js';
 
 export interface ClusterSeed {
   name: string;

@@ -7,10 +7,11 @@
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from './errors.js';
-import { isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 import { intParam, page } from './paging.js';
+import { isObj } from '../obj.js';
 
 const DATASTORE_TYPES = ['AzureBlob', 'AzureDataLakeGen1', 'AzureDataLakeGen2', 'AzureFile', 'OneLake'];
 const CREDENTIAL_TYPES = ['AccountKey', 'Certificate', 'None', 'Sas', 'ServicePrincipal'];
@@ -71,7 +72,7 @@ export function presentDatastore(ds: ArmResource): ArmResource {
   const out = structuredClone(ds);
   const props = out.properties as Record<string, unknown> | undefined;
   const cred = props?.credentials as Record<string, unknown> | undefined;
-  if (cred && isObject(cred.secrets)) {
+  if (cred && isObj(cred.secrets)) {
     cred.secrets = { secretsType: cred.secrets.secretsType };
   }
   return out;
@@ -86,14 +87,14 @@ function validateDatastore(props: Record<string, unknown>): void {
     throw ArmErrors.validation('properties.datastoreType', `The datastore type '${type}' is not valid; expected one of ${DATASTORE_TYPES.join(', ')}.`);
   }
   const cred = props.credentials;
-  if (!isObject(cred)) throw ArmErrors.validation('properties.credentials', "The datastore property 'credentials' is required.");
+  if (!isObj(cred)) throw ArmErrors.validation('properties.credentials', "The datastore property 'credentials' is required.");
   if (typeof cred.credentialsType !== 'string' || !CREDENTIAL_TYPES.includes(cred.credentialsType)) {
     throw ArmErrors.validation(
       'properties.credentials.credentialsType',
       `The datastore property 'credentials.credentialsType' must be one of ${CREDENTIAL_TYPES.join(', ')}.`,
     );
   }
-  if (cred.credentialsType !== 'None' && !isObject(cred.secrets)) {
+  if (cred.credentialsType !== 'None' && !isObj(cred.secrets)) {
     throw ArmErrors.validation('properties.credentials.secrets', `Credentials of type '${cred.credentialsType}' need 'secrets'.`);
   }
   if (type === 'AzureBlob' || type === 'AzureFile') {
@@ -156,7 +157,7 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
       // A PUT without the secret value keeps the stored one (clients read datastores back without secrets).
       const cred = props.credentials as Record<string, unknown>;
       const oldCred = oldProps.credentials as Record<string, unknown> | undefined;
-      if (isObject(cred.secrets) && oldCred && isObject(oldCred.secrets) && cred.credentialsType === oldCred.credentialsType) {
+      if (isObj(cred.secrets) && oldCred && isObj(oldCred.secrets) && cred.credentialsType === oldCred.credentialsType) {
         cred.secrets = { ...oldCred.secrets, ...cred.secrets };
       }
       const next: ArmResource = {
@@ -194,7 +195,7 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
   const listSecrets = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const ds = await load(req);
     const cred = (ds.properties as Record<string, unknown>).credentials as Record<string, unknown> | undefined;
-    if (!cred || !isObject(cred.secrets)) {
+    if (!cred || !isObj(cred.secrets)) {
       throw ArmErrors.badRequest(`The datastore '${ds.name}' has no secrets (credentials type '${String(cred?.credentialsType ?? 'None')}').`);
     }
     return { status: 200, body: cred.secrets };

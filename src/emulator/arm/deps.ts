@@ -3,7 +3,8 @@ import type { BlobAdmin } from '../blob.js';
 import type { ArmResource, EmulatorRequest, EmulatorTimings, JobExecutor, ResourceStore } from '../types.js';
 import { ArmErrors } from './errors.js';
 import { resourceGroupId, subscriptionId, TYPES, workspaceId, type WorkspaceScope } from './ids.js';
-import type { LroManager } from './lro.js';
+import type { BeginOptions, LroManager, OperationRecord } from './lro.js';
+import { isObj } from '../obj.js';
 
 export interface EmulatorDefaults {
   subscriptionId: string;
@@ -23,9 +24,11 @@ export interface ArmDeps {
   pageSize: number;
 }
 
-/** The `api-version` of the request (the server already checked it). */
-export function apiVersionOf(req: EmulatorRequest): string {
-  return req.query.get('api-version') ?? '';
+export { apiVersionOf } from './api-version.js';
+
+/** Begins a long-running operation of a request on a workspace's resource (the workspace's subscription and location). */
+export function beginInWorkspace(deps: ArmDeps, req: EmulatorRequest, scope: WorkspaceScope, ws: ArmResource, o: Omit<BeginOptions, 'subscriptionId' | 'location' | 'ctx'>): OperationRecord {
+  return deps.lro.begin({ subscriptionId: scope.subscriptionId, location: String(ws.location ?? deps.defaults.location), ctx: req.ctx, ...o });
 }
 
 export async function requireSubscription(deps: ArmDeps, sub: string): Promise<ArmResource> {
@@ -51,18 +54,14 @@ export async function requireWorkspace(deps: ArmDeps, scope: WorkspaceScope): Pr
 
 /** The body's `properties` object, or a 400 naming what is wrong. */
 export function propertiesOf(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isObj(body)) {
     throw ArmErrors.badRequest(`The request body of a ${what} must be a JSON object with 'properties'.`, 'body');
   }
   const props = (body as Record<string, unknown>).properties;
-  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+  if (!isObj(props)) {
     throw ArmErrors.validation('properties', `The ${what} body must contain the object 'properties'.`);
   }
   return props as Record<string, unknown>;
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Deep equality of JSON values where `null` and a missing key count as the same. */
@@ -70,8 +69,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return b === undefined || b === null;
   if (b === undefined || b === null) return false;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
+  if (isObj(a)) {
+    if (!isObj(b)) return false;
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) if (!jsonEqual(a[k], b[k])) return false;
     return true;
@@ -83,7 +82,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function canonicalJson(v: unknown): string {
   const norm = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(norm);
-    if (isObject(x)) {
+    if (isObj(x)) {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(x).sort()) if (x[k] !== null && x[k] !== undefined) out[k] = norm(x[k]);
       return out;

@@ -1,4 +1,5 @@
 /** ARM ids and resource types of the emulated provider. */
+import { createHash } from 'node:crypto';
 import { MLS_NAMESPACE } from '../config.js';
 
 export const TYPES = {
@@ -77,4 +78,10 @@ export function resourceTypeFromPath(path: string): string | undefined {
   const types: string[] = [];
   for (let k = 0; k < rest.length; k += 2) types.push(rest[k]!);
   return types.join('/');
+}
+
+/** A GUID-shaped id derived from a string (stable object ids per client id). */
+export function guidFrom(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

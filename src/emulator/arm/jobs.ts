@@ -15,11 +15,13 @@ import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Ro
 import { resolveAssetReference } from './assets.js';
 import { resolveComputeId } from './computes.js';
 import { ArmErrors } from './errors.js';
-import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { resourceUrl } from './lro.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
 import { trackingUri } from './workspaces.js';
+import { isObj } from '../obj.js';
 
 export const JOB_STATUSES = [
   'NotStarted',
@@ -79,11 +81,11 @@ export function presentJob(job: ArmResource, ctx: RequestContext, tenantId: stri
   const out = structuredClone(job);
   const props = (out.properties ?? {}) as Record<string, unknown>;
   const wsId = workspaceIdOfJob(job.id);
-  const services = isObject(props.services) ? props.services : {};
-  services.Tracking = { ...(isObject(services.Tracking) ? services.Tracking : {}), jobServiceType: 'Tracking', endpoint: trackingUri(ctx.baseUrl, wsId) };
-  services.Studio = { ...(isObject(services.Studio) ? services.Studio : {}), jobServiceType: 'Studio', endpoint: studioUrl(ctx.baseUrl, job.name, wsId, tenantId) };
+  const services = isObj(props.services) ? props.services : {};
+  services.Tracking = { ...(isObj(services.Tracking) ? services.Tracking : {}), jobServiceType: 'Tracking', endpoint: trackingUri(ctx.baseUrl, wsId) };
+  services.Studio = { ...(isObj(services.Studio) ? services.Studio : {}), jobServiceType: 'Studio', endpoint: studioUrl(ctx.baseUrl, job.name, wsId, tenantId) };
   for (const s of Object.values(services)) {
-    if (!isObject(s)) continue;
+    if (!isObj(s)) continue;
     s.port ??= null;
     s.status ??= null;
     s.errorMessage ??= null;
@@ -99,7 +101,7 @@ export function presentJob(job: ArmResource, ctx: RequestContext, tenantId: stri
 export function jobRequestDigest(props: Record<string, unknown>): string {
   const copy = structuredClone(props);
   for (const k of READ_ONLY) delete copy[k];
-  if (isObject(copy.services)) {
+  if (isObj(copy.services)) {
     for (const k of Object.keys(copy.services)) if (SERVICE_KEYS.includes(k)) delete copy.services[k];
     if (Object.keys(copy.services).length === 0) delete copy.services;
   }
@@ -134,10 +136,10 @@ function checkEnum(o: Record<string, unknown>, key: string, allowed: readonly st
 
 function checkInputs(inputs: unknown, at: string): void {
   if (inputs === undefined || inputs === null) return;
-  if (!isObject(inputs)) fail(at, `'${at}' must be an object of named inputs.`);
+  if (!isObj(inputs)) fail(at, `'${at}' must be an object of named inputs.`);
   for (const [name, input] of Object.entries(inputs)) {
     const t = `${at}.${name}`;
-    if (!isObject(input)) fail(t, `Input '${name}' must be an object with 'jobInputType'.`);
+    if (!isObj(input)) fail(t, `Input '${name}' must be an object with 'jobInputType'.`);
     checkEnum(input, 'jobInputType', INPUT_TYPES, `${t}.jobInputType`, `Input '${name}': jobInputType`);
     if (input.jobInputType === 'literal') {
       if (typeof input.value !== 'string') fail(`${t}.value`, `Literal input '${name}' needs a string 'value'.`);
@@ -150,10 +152,10 @@ function checkInputs(inputs: unknown, at: string): void {
 
 function checkOutputs(outputs: unknown, at: string): void {
   if (outputs === undefined || outputs === null) return;
-  if (!isObject(outputs)) fail(at, `'${at}' must be an object of named outputs.`);
+  if (!isObj(outputs)) fail(at, `'${at}' must be an object of named outputs.`);
   for (const [name, output] of Object.entries(outputs)) {
     const t = `${at}.${name}`;
-    if (!isObject(output)) fail(t, `Output '${name}' must be an object with 'jobOutputType'.`);
+    if (!isObj(output)) fail(t, `Output '${name}' must be an object with 'jobOutputType'.`);
     checkEnum(output, 'jobOutputType', OUTPUT_TYPES, `${t}.jobOutputType`, `Output '${name}': jobOutputType`);
     if (output.mode !== undefined && output.mode !== null) checkEnum(output, 'mode', OUTPUT_MODES, `${t}.mode`, `Output '${name}': mode`);
   }
@@ -161,13 +163,13 @@ function checkOutputs(outputs: unknown, at: string): void {
 
 function checkDistribution(d: unknown, at: string): void {
   if (d === undefined || d === null) return;
-  if (!isObject(d)) fail(at, `'${at}' must be an object with 'distributionType'.`);
+  if (!isObj(d)) fail(at, `'${at}' must be an object with 'distributionType'.`);
   checkEnum(d, 'distributionType', DISTRIBUTION_TYPES, `${at}.distributionType`, 'distributionType');
 }
 
 function checkResources(r: unknown, at: string): void {
   if (r === undefined || r === null) return;
-  if (!isObject(r)) fail(at, `'${at}' must be an object.`);
+  if (!isObj(r)) fail(at, `'${at}' must be an object.`);
   if (r.instanceCount !== undefined && (typeof r.instanceCount !== 'number' || !Number.isInteger(r.instanceCount) || r.instanceCount < 1)) {
     fail(`${at}.instanceCount`, `'instanceCount' must be an integer >= 1, got ${JSON.stringify(r.instanceCount)}.`);
   }
@@ -188,7 +190,7 @@ async function checkTrial(deps: ArmDeps, scope: WorkspaceScope, trial: Record<st
   }
   checkDistribution(trial.distribution, `${at}.distribution`);
   checkResources(trial.resources, `${at}.resources`);
-  if (trial.environmentVariables !== undefined && trial.environmentVariables !== null && !isObject(trial.environmentVariables)) {
+  if (trial.environmentVariables !== undefined && trial.environmentVariables !== null && !isObj(trial.environmentVariables)) {
     fail(`${at}.environmentVariables`, "'environmentVariables' must be an object of strings.");
   }
 }
@@ -217,11 +219,11 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
     }
   }
   if (p.identity !== undefined && p.identity !== null) {
-    if (!isObject(p.identity)) fail('properties.identity', "'identity' must be an object with 'identityType'.");
+    if (!isObj(p.identity)) fail('properties.identity', "'identity' must be an object with 'identityType'.");
     checkEnum(p.identity, 'identityType', IDENTITY_TYPES, 'properties.identity.identityType', 'identityType');
   }
   for (const k of ['tags', 'properties', 'services', 'environmentVariables']) {
-    if (p[k] !== undefined && p[k] !== null && !isObject(p[k])) fail(`properties.${k}`, `'${k}' must be an object.`);
+    if (p[k] !== undefined && p[k] !== null && !isObj(p[k])) fail(`properties.${k}`, `'${k}' must be an object.`);
   }
   const why = `for jobType '${String(jobType)}'`;
   switch (jobType) {
@@ -230,7 +232,7 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
       checkInputs(p.inputs, 'properties.inputs');
       checkOutputs(p.outputs, 'properties.outputs');
       if (p.limits !== undefined && p.limits !== null) {
-        if (!isObject(p.limits)) fail('properties.limits', "'limits' must be an object.");
+        if (!isObj(p.limits)) fail('properties.limits', "'limits' must be an object.");
         if (p.limits.jobLimitsType !== 'Command') fail('properties.limits.jobLimitsType', "Command job limits need jobLimitsType 'Command'.");
         checkDuration(p.limits.timeout, 'properties.limits.timeout');
       }
@@ -238,25 +240,25 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
     }
     case 'Sweep': {
       const objective = p.objective;
-      if (!isObject(objective)) fail('properties.objective', `The property 'objective' is required ${why}.`);
+      if (!isObj(objective)) fail('properties.objective', `The property 'objective' is required ${why}.`);
       checkEnum(objective, 'goal', GOALS, 'properties.objective.goal', 'objective.goal');
       requireStr(objective, 'primaryMetric', 'properties.objective', why);
       const sampling = p.samplingAlgorithm;
-      if (!isObject(sampling)) fail('properties.samplingAlgorithm', `The property 'samplingAlgorithm' is required ${why}.`);
+      if (!isObj(sampling)) fail('properties.samplingAlgorithm', `The property 'samplingAlgorithm' is required ${why}.`);
       checkEnum(sampling, 'samplingAlgorithmType', SAMPLING_TYPES, 'properties.samplingAlgorithm.samplingAlgorithmType', 'samplingAlgorithmType');
-      if (!isObject(p.searchSpace)) fail('properties.searchSpace', `The property 'searchSpace' is required ${why} and must be an object.`);
-      if (!isObject(p.trial)) fail('properties.trial', `The property 'trial' is required ${why}.`);
+      if (!isObj(p.searchSpace)) fail('properties.searchSpace', `The property 'searchSpace' is required ${why} and must be an object.`);
+      if (!isObj(p.trial)) fail('properties.trial', `The property 'trial' is required ${why}.`);
       await checkTrial(deps, scope, p.trial, 'properties.trial', why);
       checkInputs(p.inputs, 'properties.inputs');
       checkOutputs(p.outputs, 'properties.outputs');
       if (p.limits !== undefined && p.limits !== null) {
-        if (!isObject(p.limits)) fail('properties.limits', "'limits' must be an object.");
+        if (!isObj(p.limits)) fail('properties.limits', "'limits' must be an object.");
         if (p.limits.jobLimitsType !== 'Sweep') fail('properties.limits.jobLimitsType', "Sweep job limits need jobLimitsType 'Sweep'.");
         checkDuration(p.limits.timeout, 'properties.limits.timeout');
         checkDuration(p.limits.trialTimeout, 'properties.limits.trialTimeout');
       }
       if (p.earlyTermination !== undefined && p.earlyTermination !== null) {
-        if (!isObject(p.earlyTermination)) fail('properties.earlyTermination', "'earlyTermination' must be an object.");
+        if (!isObj(p.earlyTermination)) fail('properties.earlyTermination', "'earlyTermination' must be an object.");
         checkEnum(p.earlyTermination, 'policyType', POLICY_TYPES, 'properties.earlyTermination.policyType', 'policyType');
       }
       break;
@@ -265,12 +267,12 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
       checkInputs(p.inputs, 'properties.inputs');
       checkOutputs(p.outputs, 'properties.outputs');
       if (p.jobs !== undefined && p.jobs !== null) {
-        if (!isObject(p.jobs)) fail('properties.jobs', "'jobs' must be an object of named child jobs.");
+        if (!isObj(p.jobs)) fail('properties.jobs', "'jobs' must be an object of named child jobs.");
         for (const [name, child] of Object.entries(p.jobs)) {
-          if (!isObject(child)) fail(`properties.jobs.${name}`, `Pipeline child job '${name}' must be an object.`);
+          if (!isObj(child)) fail(`properties.jobs.${name}`, `Pipeline child job '${name}' must be an object.`);
         }
       }
-      if (p.settings !== undefined && p.settings !== null && !isObject(p.settings)) fail('properties.settings', "'settings' must be an object.");
+      if (p.settings !== undefined && p.settings !== null && !isObj(p.settings)) fail('properties.settings', "'settings' must be an object.");
       break;
     }
   }
@@ -284,7 +286,7 @@ function applyJobDefaults(p: Record<string, unknown>, name: string): void {
   p.displayName ??= name;
   p.experimentName ??= 'Default';
   p.isArchived ??= false;
-  p.services = isObject(p.services) ? p.services : {};
+  p.services = isObj(p.services) ? p.services : {};
   if (p.jobType === 'Command') {
     p.resources ??= { instanceCount: 1, shmSize: '2g' };
     p.parameters = {};
@@ -408,8 +410,8 @@ export function jobRoutes(deps: ArmDeps): Route[] {
           // A re-PUT that changes tags (or other mutable fields) is an update: 200 with the job
           // (jobs/pipeline-job-create-update.json entry 12). Tags and properties are merged.
           const props = existing.properties as Record<string, unknown>;
-          if (isObject(input.tags)) props.tags = input.tags;
-          if (isObject(input.properties)) props.properties = { ...(isObject(props.properties) ? props.properties : {}), ...input.properties };
+          if (isObj(input.tags)) props.tags = input.tags;
+          if (isObj(input.properties)) props.properties = { ...(isObj(props.properties) ? props.properties : {}), ...input.properties };
           for (const k of ['description', 'displayName', 'isArchived'] as const) if (input[k] !== undefined) props[k] = input[k];
           existing.systemData = modifiedSystemData(existing.systemData, req.ctx, req.ctx.now);
           await deps.store.put(id, existing);
@@ -439,7 +441,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
       status: result.status,
       body: presentJob(result.job, req.ctx, tenant),
       // 201 with `Location` = the job's URL, no LRO headers (recordings README observation 14).
-      ...(result.created ? { headers: { Location: `${req.ctx.baseUrl}${result.job.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` } } : {}),
+      ...(result.created ? { headers: { Location: resourceUrl(req, result.job.id) } } : {}),
     };
   };
 
@@ -463,17 +465,14 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const jp = job.properties as Record<string, unknown>;
     // A job that has ended cannot be canceled: 400 (jobs/pipeline-job-serverless-cancel-400.json entry 2).
     if (isTerminalJobStatus(jp.status)) throw ArmErrors.cancelTerminalJob(job.name, String(jp.jobType));
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'Jobs_Cancel',
       resourceId: job.id,
-      ctx: req.ctx,
       work: () => cancelJob(job.id),
       resultStatus: 200,
     });
     // 202 + Location + Retry-After (swagger 2024-10-01 Jobs_Cancel; no recording of a successful cancel).
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -482,12 +481,9 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const id = childId(scope, 'jobs', req.params.id!);
     const job = await deps.store.get(id);
     if (!job) return { status: 204 };
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'Jobs_Delete',
       resourceId: job.id,
-      ctx: req.ctx,
       work: async () => {
         await cancelJob(job.id);
         await deps.store.withLock(job.id, async () => {
@@ -499,13 +495,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     });
     // 202 + Location + x-ms-async-operation-timeout (swagger 2024-10-01 Jobs_Delete) and Azure-AsyncOperation,
     // which Azure adds on its deletes although the swagger omits it (online-deployment-e2e.json entry 142).
-    return {
-      status: 202,
-      headers: {
-        ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-        'x-ms-async-operation-timeout': 'PT1H',
-      },
-    };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'both', timeout: 'PT1H' });
   };
 
   return [

@@ -1,6 +1,6 @@
 /**
  * ARM long-running operations, in one helper. A handler calls `begin()` with the work to do and
- * answers 201/202 with `acceptedHeaders()`: `Azure-AsyncOperation` → the operation-status route
+ * answers 200/201/202 with `accepted()` (the headers alone: `acceptedHeaders()`): `Azure-AsyncOperation` → the operation-status route
  * (`…/locations/{loc}/mfeOperationsStatus/{id}`: `{ status: InProgress | Succeeded | Failed |
  * Canceled, error? }`) and/or `Location` → the operation-result route
  * (`…/locations/{loc}/mfeOperationResults/{id}`: 202 while in progress, then the final answer),
@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { MLS_NAMESPACE } from '../config.js';
 import type { EmulatorRequest, EmulatorResponse, EmulatorTimings, RequestContext, Route } from '../types.js';
+import { apiVersionOf } from './api-version.js';
 import { ArmError, ArmErrors, type ArmErrorDetail } from './errors.js';
 
 /**
@@ -66,6 +67,24 @@ export interface HeaderOptions {
   location?: boolean;
   /** api-version to put on the polling URLs (the request's). */
   apiVersion: string;
+}
+
+/** The answer that starts an operation (`LroManager.accepted`). */
+export interface AcceptedOptions {
+  status: 200 | 201 | 202;
+  /** The answer's body (absent: none; `null` is sent as `null`). */
+  body?: unknown;
+  /** Which polling header(s): `Azure-AsyncOperation` (`async`), `Location` (`location`) or both. */
+  poll: 'async' | 'location' | 'both';
+  /** `Location` = the resource's own URL (ARM id; a create's answer) instead of the operation-result route. */
+  resourceLocation?: string;
+  /** `x-ms-async-operation-timeout`, as Azure sends it for the operation (e.g. `PT1H`, `PT30M`). */
+  timeout?: string;
+}
+
+/** `Location` of a resource: its URL with the request's api-version. */
+export function resourceUrl(req: EmulatorRequest, id: string): string {
+  return `${req.ctx.baseUrl}${id}?api-version=${encodeURIComponent(apiVersionOf(req))}`;
 }
 
 const MAX_OPERATIONS = 5000;
@@ -143,6 +162,19 @@ export class LroManager {
     if (o.asyncOperation) h['Azure-AsyncOperation'] = this.statusUrl(op, ctx.baseUrl, o.apiVersion);
     if (o.location) h['Location'] = this.resultUrl(op, ctx.baseUrl, o.apiVersion);
     return h;
+  }
+
+  /**
+   * The one 200/201/202 answer that starts an operation: `Retry-After`, then `Azure-AsyncOperation`
+   * and/or `Location` (the operation-result route, or the resource's URL), then
+   * `x-ms-async-operation-timeout`; polling URLs carry the request's api-version.
+   */
+  accepted(op: OperationRecord, req: EmulatorRequest, a: AcceptedOptions): EmulatorResponse {
+    const apiVersion = apiVersionOf(req);
+    const headers = this.acceptedHeaders(op, req.ctx, { asyncOperation: a.poll !== 'location', location: a.poll !== 'async', apiVersion });
+    if (a.resourceLocation !== undefined) headers['Location'] = resourceUrl(req, a.resourceLocation);
+    if (a.timeout !== undefined) headers['x-ms-async-operation-timeout'] = a.timeout;
+    return a.body !== undefined ? { status: a.status, body: a.body, headers } : { status: a.status, headers };
   }
 
   routes(): Route[] {

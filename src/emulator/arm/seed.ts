@@ -9,7 +9,7 @@ import { seedAssetVersion } from './assets.js';
 import { amlCompute, SEEDED_CLUSTERS } from './computes.js';
 import { ensureDefaultDatastores } from './datastores.js';
 import { childId, resourceGroupId, subscriptionId, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
-import { resourceGroupResource, subscriptionResource } from './resourceGroups.js';
+import { resourceGroupResource, subscriptionResource } from './resource-groups.js';
 import { buildWorkspace } from './workspaces.js';
 
 /** Curated environments as a workspace lists them (`azureml:AzureML-sklearn-1.5@latest`). */

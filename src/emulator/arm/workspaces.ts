@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
-import { guidFrom } from '../auth/tokens.js';
 import { ArmErrors } from './errors.js';
-import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type ArmDeps } from './deps.js';
+import { requireResourceGroup, requireSubscription, type ArmDeps } from './deps.js';
 import { ensureDefaultDatastores } from './datastores.js';
-import { resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
+import { guidFrom, resourceGroupId, TYPES, workspaceId, workspacesCollectionId, type WorkspaceScope } from './ids.js';
 import { page } from './paging.js';
-import { createdSystemData, modifiedSystemData } from './systemData.js';
+import { createdSystemData, modifiedSystemData } from './system-data.js';
+import { isObj } from '../obj.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
 
@@ -78,13 +78,13 @@ function resourceIds(scope: WorkspaceScope, short: string) {
 }
 
 function identityOf(input: unknown, tenantId: string, wsKey: string): Record<string, unknown> {
-  const requested = isObject(input) && typeof input.type === 'string' ? input.type : 'SystemAssigned';
+  const requested = isObj(input) && typeof input.type === 'string' ? input.type : 'SystemAssigned';
   const out: Record<string, unknown> = { type: requested };
   if (/SystemAssigned/i.test(requested)) {
     out.principalId = guidFrom(`principal:${wsKey}`);
     out.tenantId = tenantId;
   }
-  const uai = isObject(input) && isObject(input.userAssignedIdentities) ? input.userAssignedIdentities : undefined;
+  const uai = isObj(input) && isObj(input.userAssignedIdentities) ? input.userAssignedIdentities : undefined;
   if (uai && /UserAssigned/i.test(requested)) {
     out.userAssignedIdentities = Object.fromEntries(
       Object.keys(uai).map((id) => [id, { principalId: guidFrom(`uai-principal:${id}`), clientId: guidFrom(`uai-client:${id}`) }]),
@@ -108,7 +108,7 @@ export function buildWorkspace(
 ): ArmResource {
   const id = existing?.id ?? workspaceId(scope);
   const oldProps = (existing?.properties ?? {}) as Record<string, unknown>;
-  const inProps = isObject(body.properties) ? structuredClone(body.properties) : {};
+  const inProps = isObj(body.properties) ? structuredClone(body.properties) : {};
   for (const k of SERVER_OWNED) delete inProps[k];
   const guid = (oldProps.workspaceId as string | undefined) ?? randomUUID();
   const short = guid.replace(/-/g, '').slice(0, 12);
@@ -140,9 +140,9 @@ export function buildWorkspace(
     name: existing?.name ?? scope.workspaceName,
     type: TYPES.workspace,
     location: (existing?.location as string | undefined) ?? String(body.location),
-    tags: isObject(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
+    tags: isObj(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
     kind: typeof body.kind === 'string' ? body.kind : ((existing?.kind as string | undefined) ?? 'Default'),
-    sku: isObject(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'Basic', tier: 'Basic' }),
+    sku: isObj(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'Basic', tier: 'Basic' }),
     identity: identityOf(body.identity ?? existing?.identity, deps.defaults.tenantId, id.toLowerCase()),
     properties,
     systemData: existing ? modifiedSystemData(existing.systemData, ctx, now) : createdSystemData(ctx, now),
@@ -181,7 +181,7 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
         `Workspace name '${scope.workspaceName}' is invalid: use 3-33 letters, digits, '-' or '_', starting with a letter or digit.`,
       );
     }
-    if (!isObject(req.body)) throw ArmErrors.badRequest('The request body of a workspace must be a JSON object.', 'body');
+    if (!isObj(req.body)) throw ArmErrors.badRequest('The request body of a workspace must be a JSON object.', 'body');
     const body = req.body;
     const id = workspaceId(scope);
     return deps.store.withLock(id, async () => {
@@ -214,11 +214,7 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
           });
         },
       });
-      return {
-        status: 201,
-        body: presentWorkspace(creating, req.ctx),
-        headers: deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-      };
+      return deps.lro.accepted(op, req, { status: 201, body: presentWorkspace(creating, req.ctx), poll: 'async' });
     });
   };
 

@@ -1,5 +1,6 @@
 /** Compact JWS with HS256 (node:crypto only): sign, decode, verify the signature. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isObj } from '../obj.js';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   try {
     const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown;
     const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
-    if (!isObject(header) || !isObject(claims)) return undefined;
+    if (!isObj(header) || !isObj(claims)) return undefined;
     return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, 'base64url') };
   } catch {
     return undefined;
@@ -39,8 +40,4 @@ export function verifyHs256(decoded: DecodedJwt, secret: Buffer): boolean {
   if (decoded.header.alg !== 'HS256') return false;
   const expected = createHmac('sha256', secret).update(decoded.signingInput).digest();
   return expected.length === decoded.signature.length && timingSafeEqual(expected, decoded.signature);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -3,8 +3,9 @@
  * (`aud`, `iss` = `https://sts.windows.net/<tenant>/`, `tid`, `oid`, `appid`, `iat`, `nbf`, `exp`),
  * issued by the token endpoint or `issueToken()`, verified on every authenticated route.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ArmError, ArmErrors } from '../arm/errors.js';
+import { guidFrom } from '../arm/ids.js';
 import type { Principal } from '../types.js';
 import { decodeJwt, signHs256, verifyHs256, type JwtClaims } from './jwt.js';
 
@@ -66,12 +67,6 @@ export interface IssuedToken {
 }
 
 export type TokenCheck = { ok: true; principal: Principal; claims: JwtClaims } | { ok: false; error: ArmError };
-
-/** A GUID-shaped id derived from a string (stable object ids per client id). */
-export function guidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export function normalizeAudience(aud: string): string {
   return aud.trim().replace(/\/+$/, '').toLowerCase();

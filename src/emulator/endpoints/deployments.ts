@@ -12,13 +12,12 @@
  * settings, probes, scale, tags) changes no process. `instanceType` cannot change.
  */
 import { createHash } from 'node:crypto';
-import { guidFrom } from '../auth/tokens.js';
 import { ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';
-import { apiVersionOf, canonicalJson, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
-import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
+import { apiVersionOf, beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { DeploymentFailure, EndpointErrors } from './errors.js';
 import { ENDPOINTS_BASE } from './endpoints.js';
@@ -27,8 +26,7 @@ import { CONTAINER_TYPES, readLog, type ContainerType } from './logs.js';
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import type { EndpointService } from './service.js';
 import { checkDeploymentName, presentIdentity, validateDeploymentBody, validateSku } from './validate.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../obj.js';
 
 /** What the scoring process depends on: a change means a new process. */
 function runtimeDigest(p: Obj): string {
@@ -48,9 +46,9 @@ function withDefaults(p: Obj): Obj {
   out.appInsightsEnabled ??= false;
   out.egressPublicNetworkAccess ??= 'Enabled';
   out.instanceType ??= 'Standard_F4s_v2';
-  out.requestSettings = { maxConcurrentRequestsPerInstance: 1, requestTimeout: 'PT5S', maxQueueWait: 'PT0.5S', ...(isObject(p.requestSettings) ? p.requestSettings : {}) };
-  out.livenessProbe = { ...PROBE_DEFAULTS, ...(isObject(p.livenessProbe) ? p.livenessProbe : {}) };
-  out.readinessProbe = { ...PROBE_DEFAULTS, ...(isObject(p.readinessProbe) ? p.readinessProbe : {}) };
+  out.requestSettings = { maxConcurrentRequestsPerInstance: 1, requestTimeout: 'PT5S', maxQueueWait: 'PT0.5S', ...(isObj(p.requestSettings) ? p.requestSettings : {}) };
+  out.livenessProbe = { ...PROBE_DEFAULTS, ...(isObj(p.livenessProbe) ? p.livenessProbe : {}) };
+  out.readinessProbe = { ...PROBE_DEFAULTS, ...(isObj(p.readinessProbe) ? p.readinessProbe : {}) };
   out.scaleSettings ??= { scaleType: p.endpointComputeType === 'Kubernetes' ? 'TargetUtilization' : 'Default' };
   return out;
 }
@@ -146,7 +144,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointNotReadyForDeployment(endpoint.name, stateOf(endpoint));
     // References resolve in the workspace (registry references are taken as they are).
     if (typeof input.model === 'string' && input.model.trim() !== '') input.model = await resolveAssetReference(deps, scope, 'models', input.model, 'properties.model');
-    if (isObject(input.codeConfiguration) && typeof input.codeConfiguration.codeId === 'string') {
+    if (isObj(input.codeConfiguration) && typeof input.codeConfiguration.codeId === 'string') {
       input.codeConfiguration = { ...input.codeConfiguration, codeId: await resolveAssetReference(deps, scope, 'codes', input.codeConfiguration.codeId, 'properties.codeConfiguration.codeId') };
     }
     if (typeof input.environmentId === 'string' && input.environmentId.trim() !== '') {
@@ -169,8 +167,8 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       if (existing && props.instanceType === undefined) props.instanceType = old.instanceType;
       const ep = svc.registry.byEndpointId(endpoint.id) ?? (await svc.syncEndpoint(endpoint.id, true));
       const rt = ep?.deployment(existing?.name ?? name);
-      const oldSku = (isObject(existing?.sku) ? existing.sku : {}) as Obj;
-      const sku: Obj = isObject(body.sku) ? { ...body.sku } : isObject(existing?.sku) ? { ...existing.sku } : { name: 'Default' };
+      const oldSku = (isObj(existing?.sku) ? existing.sku : {}) as Obj;
+      const sku: Obj = isObj(body.sku) ? { ...body.sku } : isObj(existing?.sku) ? { ...existing.sku } : { name: 'Default' };
       sku.capacity ??= 1;
       // A new process unless only settings changed and the current one is healthy (a Failed update is retried).
       const restart = !existing || !rt?.instance || stateOf(existing) === 'Failed' || runtimeDigest(old) !== runtimeDigest(props);
@@ -181,7 +179,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         name: existing?.name ?? name,
         type: DEPLOYMENT_TYPE,
         location: existing?.location ?? body.location,
-        tags: isObject(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        tags: isObj(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
         ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
         ...(body.identity !== undefined || existing?.identity !== undefined
           ? { identity: presentIdentity(body.identity ?? existing?.identity, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)) }
@@ -197,12 +195,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       }
       return { resource, existing, restart };
     });
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineDeployments_CreateOrUpdate',
       resourceId: id,
-      ctx: req.ctx,
       minDurationMs: 0,
       runningStatus: 'Updating', // README observation 2
       work: () => svc.track(provisionWork(id, !result.restart)()),
@@ -210,30 +205,28 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     // The answer names its operation (online-endpoints/online-deployment-e2e.json entry 20).
     const answer = presentDeployment(result.resource);
     (answer.properties as Obj).properties = { ...(((answer.properties as Obj).properties as Obj | undefined) ?? {}), AzureAsyncOperationUri: deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req)) };
-    return {
+    // A create answers `Location` = the deployment's URL; timeout PT30M (online-endpoints/online-deployment-e2e.json entry 20).
+    return deps.lro.accepted(op, req, {
       status: result.existing ? 200 : 201,
       body: answer,
-      headers: {
-        ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-        // A create answers `Location` = the deployment's URL (online-endpoints/online-deployment-e2e.json entry 20).
-        ...(result.existing ? {} : { Location: `${req.ctx.baseUrl}${result.resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}` }),
-        'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 20
-      },
-    };
+      poll: 'async',
+      ...(result.existing ? {} : { resourceLocation: result.resource.id }),
+      timeout: 'PT30M',
+    });
   };
 
   const patch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint, deployment } = await load(req);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.badRequest('The request body of an online deployment update must be a JSON object (tags, sku).', 'body');
-    if (body.tags !== undefined && body.tags !== null && !isObject(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+    if (!isObj(body)) throw ArmErrors.badRequest('The request body of an online deployment update must be a JSON object (tags, sku).', 'body');
+    if (body.tags !== undefined && body.tags !== null && !isObj(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
     validateSku(body.sku, 'sku');
     const updated = await deps.store.withLock(deployment.id, async () => {
       const current = (await deps.store.get(deployment.id)) ?? deployment;
       if (BUSY_DEPLOYMENT_STATES.includes(stateOf(current))) throw EndpointErrors.deploymentBusy(endpoint.name, current.name, stateOf(current), scope.workspaceName);
-      if (isObject(body.tags)) current.tags = body.tags;
+      if (isObj(body.tags)) current.tags = body.tags;
       const oldCapacity = (current.sku as Obj | undefined)?.capacity;
-      if (isObject(body.sku)) current.sku = { ...((current.sku as Obj | undefined) ?? {}), ...body.sku };
+      if (isObj(body.sku)) current.sku = { ...((current.sku as Obj | undefined) ?? {}), ...body.sku };
       const scaling = (current.sku as Obj | undefined)?.capacity !== oldCapacity;
       (current.properties as Obj).provisioningState = scaling ? 'Scaling' : 'Updating';
       current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
@@ -241,12 +234,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       syncRuntime(current.id, current);
       return current;
     });
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineDeployments_Update',
       resourceId: updated.id,
-      ctx: req.ctx,
       minDurationMs: 0,
       work: () =>
         svc.track(
@@ -257,7 +247,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
           })(),
         ),
     });
-    return { status: 202, headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' } };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location', timeout: 'PT1H' });
   };
 
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -270,7 +260,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       const current = (await deps.store.get(endpoint.id)) ?? endpoint;
       const eprops = (current.properties ?? {}) as Obj;
       const pct = (m: unknown) => {
-        if (!isObject(m)) return 0;
+        if (!isObj(m)) return 0;
         const hit = Object.entries(m).find(([k]) => k.toLowerCase() === deployment.name.toLowerCase());
         return typeof hit?.[1] === 'number' ? hit[1] : 0;
       };
@@ -282,12 +272,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       (deployment.properties as Obj).provisioningState = 'Deleting';
       await deps.store.put(id, deployment);
       syncRuntime(id, deployment);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineDeployments_Delete',
         resourceId: id,
-        ctx: req.ctx,
         minDurationMs: 0,
         runningStatus: 'Updating', // as the endpoint delete (README observation 8)
         work: () => {
@@ -311,21 +298,14 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         },
       });
       // 202 with body `null`, like the endpoint delete (README observation 8).
-      return {
-        status: 202,
-        body: null,
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
-        },
-      };
+      return deps.lro.accepted(op, req, { status: 202, body: null, poll: 'both', timeout: 'PT30M' }); // online-deployment-e2e.json entry 142
     });
   };
 
   const getLogs = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { endpoint, deployment } = await load(req);
     const body = (req.body ?? {}) as Obj;
-    if (!isObject(body)) throw ArmErrors.badRequest('The body of getLogs must be a JSON object (containerType, tail).', 'body');
+    if (!isObj(body)) throw ArmErrors.badRequest('The body of getLogs must be a JSON object (containerType, tail).', 'body');
     const type = (body.containerType ?? 'InferenceServer') as ContainerType;
     if (!CONTAINER_TYPES.includes(type)) throw ArmErrors.validation('containerType', `containerType '${String(body.containerType)}' is not valid; expected StorageInitializer or InferenceServer.`);
     const tail = body.tail;

@@ -13,13 +13,12 @@
  * (a GET → PUT round trip through an older api-version that does not know `mirrorTraffic` does
  * not clear it); an explicit `{}` or `null` clears them.
  */
-import { guidFrom } from '../auth/tokens.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
-import { apiVersionOf, isObject, propertiesOf, requireWorkspace } from '../arm/deps.js';
-import { scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
+import { apiVersionOf, beginInWorkspace, propertiesOf, requireWorkspace } from '../arm/deps.js';
+import { guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
 import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { EndpointErrors } from './errors.js';
 import {
@@ -34,8 +33,7 @@ import {
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import { newKey, type EndpointService } from './service.js';
 import { checkEndpointName, presentIdentity, validateEndpointProperties, validateTraffic, type DeploymentForTraffic } from './validate.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../obj.js';
 
 export const ENDPOINTS_BASE = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/onlineEndpoints`;
 
@@ -70,7 +68,7 @@ function putAnswer(body: ArmResource, old: Obj, created: boolean): ArmResource {
 }
 
 function numberMap(v: unknown): Record<string, number> {
-  return isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
+  return isObj(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {};
 }
 
 export function endpointRoutes(svc: EndpointService): Route[] {
@@ -211,16 +209,16 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         name: resourceName,
         type: ENDPOINT_TYPE,
         location: existing?.location ?? body.location,
-        tags: isObject(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        tags: isObj(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
         // `kind: "Managed"` (online-endpoints/online-deployment-e2e.json entry 1).
         kind: body.kind ?? existing?.kind ?? 'Managed',
         identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
-        ...(isObject(body.sku) || existing?.sku !== undefined ? { sku: isObject(body.sku) ? body.sku : existing!.sku } : {}),
+        ...(isObj(body.sku) || existing?.sku !== undefined ? { sku: isObj(body.sku) ? body.sku : existing!.sku } : {}),
         properties: props,
         systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
       };
       if (!existing) {
-        const keys = isObject(input.keys) ? input.keys : {};
+        const keys = isObj(input.keys) ? input.keys : {};
         await deps.store.put(keysRecordId(id), {
           primaryKey: typeof keys.primaryKey === 'string' && keys.primaryKey ? keys.primaryKey : newKey(),
           secondaryKey: typeof keys.secondaryKey === 'string' && keys.secondaryKey ? keys.secondaryKey : newKey(),
@@ -245,42 +243,31 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       await deps.store.put(id, resource);
       const ep = await svc.syncEndpoint(id, false);
       if (ep && !existing) ep.setTraffic({}, {});
-      return {
-        // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
-        // with `Location` = the endpoint's URL (entry 1; README observation 1).
-        status: 201,
-        body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing),
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-          Location: `${req.ctx.baseUrl}${resource.id}?api-version=${encodeURIComponent(apiVersionOf(req))}`,
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entries 1, 133
-        },
-      };
+      // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
+      // with `Location` = the endpoint's URL (entry 1; README observation 1); timeout PT30M (entries 1, 133).
+      return deps.lro.accepted(op, req, { status: 201, body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing), poll: 'async', resourceLocation: resource.id, timeout: 'PT30M' });
     });
   };
 
   const patch = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await load(req);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
+    if (!isObj(body)) throw ArmErrors.badRequest('The request body of an online endpoint update must be a JSON object (tags, identity).', 'body');
     return deps.store.withLock(endpoint.id, async () => {
       const current = (await deps.store.get(endpoint.id)) ?? endpoint;
       if (BUSY_ENDPOINT_STATES.includes(stateOf(current))) throw EndpointErrors.endpointBusy(current.name, stateOf(current), scope.workspaceName);
-      if (body.tags !== undefined && body.tags !== null && !isObject(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
-      if (isObject(body.tags)) current.tags = body.tags;
-      if (isObject(body.identity)) {
+      if (body.tags !== undefined && body.tags !== null && !isObj(body.tags)) throw ArmErrors.validation('tags', "'tags' must be an object of strings.");
+      if (isObj(body.tags)) current.tags = body.tags;
+      if (isObj(body.identity)) {
         current.identity = presentIdentity(body.identity, tenant, (s) => guidFrom(`${current.id.toLowerCase()}:${s}`));
       }
       (current.properties as Obj).provisioningState = 'Updating';
       current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
       await deps.store.put(current.id, current);
       const duration = operationDuration(current.name);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineEndpoints_Update',
         resourceId: current.id,
-        ctx: req.ctx,
         minDurationMs: 0,
         work: () =>
           svc.track(
@@ -291,10 +278,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
             })(),
           ),
       });
-      return {
-        status: 202,
-        headers: { ...deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }), 'x-ms-async-operation-timeout': 'PT1H' },
-      };
+      return deps.lro.accepted(op, req, { status: 202, poll: 'location', timeout: 'PT1H' });
     });
   };
 
@@ -308,12 +292,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointBusy(endpoint.name, stateOf(endpoint), scope.workspaceName);
       (endpoint.properties as Obj).provisioningState = 'Deleting';
       await deps.store.put(id, endpoint);
-      const op = deps.lro.begin({
-        subscriptionId: scope.subscriptionId,
-        location: String(ws.location ?? deps.defaults.location),
+      const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'OnlineEndpoints_Delete',
         resourceId: id,
-        ctx: req.ctx,
         minDurationMs: 0,
         runningStatus: 'Updating', // online-endpoints/online-deployment-e2e.json entry 143
         work: () =>
@@ -330,14 +311,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
           ),
       });
       // 202, body `null`, Azure-AsyncOperation and Location (online-endpoints/online-deployment-e2e.json entry 142; README observation 8).
-      return {
-        status: 202,
-        body: null,
-        headers: {
-          ...deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, location: true, apiVersion: apiVersionOf(req) }),
-          'x-ms-async-operation-timeout': 'PT30M', // online-deployment-e2e.json entry 142
-        },
-      };
+      return deps.lro.accepted(op, req, { status: 202, body: null, poll: 'both', timeout: 'PT30M' }); // online-deployment-e2e.json entry 142
     });
   };
 
@@ -353,7 +327,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const regenerateKeys = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await load(req);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
+    if (!isObj(body)) throw ArmErrors.validation('keyType', "The body of regenerateKeys needs 'keyType': Primary or Secondary.");
     if (body.keyType !== 'Primary' && body.keyType !== 'Secondary') {
       throw ArmErrors.validation('keyType', `keyType '${String(body.keyType)}' is not valid; expected Primary or Secondary.`);
     }
@@ -364,12 +338,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     if (mode !== 'Key') throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`, 'authMode');
     const field = body.keyType === 'Primary' ? 'primaryKey' : 'secondaryKey';
     const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
-    const op = deps.lro.begin({
-      subscriptionId: scope.subscriptionId,
-      location: String(ws.location ?? deps.defaults.location),
+    const op = beginInWorkspace(deps, req, scope, ws, {
       operation: 'OnlineEndpoints_RegenerateKeys',
       resourceId: endpoint.id,
-      ctx: req.ctx,
       work: () =>
         svc.track(
           deps.store.withLock(keysRecordId(endpoint.id), async () => {
@@ -380,7 +351,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
           }),
         ),
     });
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   const token = async (req: EmulatorRequest): Promise<EmulatorResponse> => {

@@ -16,7 +16,7 @@
  * `after` lets the first N matching events through; `count` limits how often the rule fires
  * (absent = every time). Names are matched case-insensitively; an absent name matches any.
  */
-import { randomUUID } from 'node:crypto';
+import { intField, nonEmptyStrings, RuleBook, ruleKind, ruleList, ruleObject, type RuleState } from '../fault-rules.js';
 
 export const ENDPOINT_FAULT_KINDS = ['provisioningFailure', 'modelError', 'slow', 'crash', 'gatewayError', 'stuckUpdating', 'updateFailure', 'deleteFailure'] as const;
 export type EndpointFaultKind = (typeof ENDPOINT_FAULT_KINDS)[number];
@@ -46,11 +46,7 @@ export interface EndpointFaultRule {
   when?: 'now' | 'nextOperation';
 }
 
-export interface EndpointFaultState extends EndpointFaultRule {
-  id: string;
-  matched: number;
-  hits: number;
-}
+export type EndpointFaultState = RuleState<EndpointFaultRule>;
 
 const FIELDS: Record<EndpointFaultKind, string[]> = {
   provisioningFailure: ['message', 'code'],
@@ -65,31 +61,17 @@ const FIELDS: Record<EndpointFaultKind, string[]> = {
 const COMMON = ['id', 'kind', 'endpoint', 'deployment', 'after', 'count'];
 
 export function validateEndpointFault(input: unknown, where = 'endpoint fault'): EndpointFaultRule {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TypeError(`${where}: expected an object like {"kind":"modelError","deployment":"green","after":5}, got ${JSON.stringify(input)}`);
-  }
-  const r = input as Record<string, unknown>;
-  const kind = r.kind;
-  if (typeof kind !== 'string' || !(ENDPOINT_FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw new TypeError(`${where}: 'kind' must be one of ${ENDPOINT_FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  }
-  const allowed = new Set([...COMMON, ...FIELDS[kind as EndpointFaultKind]]);
+  const r = ruleObject(input, where, '{"kind":"modelError","deployment":"green","after":5}');
+  const kind = ruleKind(r, where, ENDPOINT_FAULT_KINDS);
+  const allowed = new Set([...COMMON, ...FIELDS[kind]]);
   for (const key of Object.keys(r)) {
     if (!allowed.has(key)) throw new TypeError(`${where}: field '${key}' does not apply to kind '${kind}' (fields: ${[...allowed].join(', ')})`);
   }
-  for (const k of ['id', 'endpoint', 'deployment', 'message', 'code']) {
-    if (r[k] !== undefined && (typeof r[k] !== 'string' || (r[k] as string).length === 0)) throw new TypeError(`${where}: '${k}' must be a non-empty string`);
-  }
-  const int = (k: string, min: number, max: number) => {
-    const v = r[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw new RangeError(`${where}: '${k}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-    }
-  };
-  int('after', 0, Number.MAX_SAFE_INTEGER);
-  int('count', 1, Number.MAX_SAFE_INTEGER);
-  int('ms', 0, 3_600_000);
-  int('status', 400, 599);
+  nonEmptyStrings(r, where, ['id', 'endpoint', 'deployment', 'message', 'code']);
+  intField(r, where, 'after', 0);
+  intField(r, where, 'count', 1);
+  intField(r, where, 'ms', 0, 3_600_000);
+  intField(r, where, 'status', 400, 599);
   if ((kind === 'slow' || kind === 'stuckUpdating') && r.ms === undefined) throw new TypeError(`${where}: kind '${kind}' needs 'ms'`);
   if (kind === 'stuckUpdating') {
     if (r.endpoint === undefined) throw new TypeError(`${where}: kind 'stuckUpdating' needs 'endpoint'`);
@@ -99,65 +81,42 @@ export function validateEndpointFault(input: unknown, where = 'endpoint fault'):
 }
 
 export function validateEndpointFaults(input: unknown): EndpointFaultRule[] {
-  const list = Array.isArray(input)
-    ? input
-    : typeof input === 'object' && input !== null && Array.isArray((input as { rules?: unknown }).rules)
-      ? (input as { rules: unknown[] }).rules
-      : [input];
-  return list.map((r, i) => validateEndpointFault(r, `rules[${i}]`));
+  return ruleList(input).map((r, i) => validateEndpointFault(r, `rules[${i}]`));
 }
 
 const same = (rule: string | undefined, actual: string | undefined) => rule === undefined || (actual !== undefined && rule.toLowerCase() === actual.toLowerCase());
 
+/** The endpoint fault rules, kept by the shared engine (`../fault-rules.ts`). */
 export class EndpointFaults {
-  private rules: EndpointFaultState[] = [];
+  private readonly book = new RuleBook<EndpointFaultRule, EndpointFaultState>({ label: 'endpoint fault rule', validate: (rule) => validateEndpointFault(rule) });
 
   add(rule: EndpointFaultRule): EndpointFaultState {
-    const valid = validateEndpointFault(rule);
-    const id = valid.id ?? randomUUID();
-    if (this.rules.some((r) => r.id === id)) throw new TypeError(`endpoint fault rule '${id}' already exists`);
-    const state: EndpointFaultState = { ...valid, id, matched: 0, hits: 0 };
-    this.rules.push(state);
-    return { ...state };
+    return this.book.add(rule);
   }
 
   remove(id: string): boolean {
-    const before = this.rules.length;
-    this.rules = this.rules.filter((r) => r.id !== id);
-    return this.rules.length !== before;
+    return this.book.remove(id);
   }
 
   clear(): number {
-    const n = this.rules.length;
-    this.rules = [];
-    return n;
+    return this.book.clear();
   }
 
   list(): EndpointFaultState[] {
-    return this.rules.map((r) => ({ ...r }));
+    return this.book.list();
   }
 
   /** Marks a rule as fired outside `take` (stuckUpdating "now"). */
   markFired(id: string): void {
-    const r = this.rules.find((x) => x.id === id);
-    if (r) {
-      r.matched++;
-      r.hits++;
-    }
+    this.book.markFired(id);
   }
 
   /** The first rule of `kinds` that fires for this event (counters updated), if any. */
   take(kinds: readonly EndpointFaultKind[], endpoint: string, deployment?: string): EndpointFaultState | undefined {
-    for (const rule of this.rules) {
-      if (!kinds.includes(rule.kind)) continue;
-      if (rule.kind === 'stuckUpdating' && rule.when !== 'nextOperation') continue;
-      if (!same(rule.endpoint, endpoint) || (rule.kind !== 'stuckUpdating' && !same(rule.deployment, deployment))) continue;
-      if (rule.count !== undefined && rule.hits >= rule.count) continue;
-      rule.matched++;
-      if (rule.matched <= (rule.after ?? 0)) continue;
-      rule.hits++;
-      return { ...rule };
-    }
-    return undefined;
+    return this.book.take((rule) => {
+      if (!kinds.includes(rule.kind)) return false;
+      if (rule.kind === 'stuckUpdating' && rule.when !== 'nextOperation') return false;
+      return same(rule.endpoint, endpoint) && (rule.kind === 'stuckUpdating' || same(rule.deployment, deployment));
+    });
   }
 }

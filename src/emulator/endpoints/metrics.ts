@@ -30,7 +30,7 @@
  */
 import { ArmError } from '../arm/errors.js';
 import { DEFAULT_METRICS_DELAY_MS } from '../config.js';
-import { filterDimensions, FilterSyntaxError, matchesFilter, parseFilter, type FilterExpr } from './monitorFilter.js';
+import { filterDimensions, FilterSyntaxError, matchesFilter, parseFilter, type FilterExpr } from './monitor-filter.js';
 
 export type Aggregation = 'average' | 'count' | 'minimum' | 'maximum' | 'total';
 export const AGGREGATIONS: readonly Aggregation[] = ['average', 'count', 'minimum', 'maximum', 'total'];

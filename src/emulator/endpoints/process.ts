@@ -4,15 +4,15 @@
  * readiness polled over HTTP (`GET /ready`) until `init()` has returned — or the process died,
  * or the readiness budget ran out. A keep-alive agent carries the router's requests to it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { tailLines } from '../jobs/logs.js';
-import { killGroup } from '../jobs/process.js';
+import { abortableSleep, killGroup, spawnGroup, type ProcessExit } from '../jobs/process.js';
 import { DeploymentFailure } from './errors.js';
 import type { DeploymentLogs } from './logs.js';
 
@@ -33,13 +33,6 @@ export interface LaunchSpec {
   readinessTimeoutMs: number;
   /** Pause between two readiness polls. */
   pollMs: number;
-}
-
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Set when the process could not be started at all (e.g. python not found). */
-  spawnError?: string;
 }
 
 export class ScoringProcess {
@@ -99,19 +92,6 @@ export function findScoringServer(explicit?: string): string {
   throw new Error(`cannot find ${rel} above ${starts.join(' or ')}; set AZUREML_EMULATOR_SCORING_SERVER to its path`);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolveSleep) => {
-    if (signal?.aborted) return resolveSleep();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolveSleep();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** GET a path of the scoring process; the status, or undefined when it does not answer. */
 export function probe(port: number, path: string, timeoutMs = 1000): Promise<number | undefined> {
   return new Promise((resolveProbe) => {
@@ -149,33 +129,14 @@ function describeExit(exit: ProcessExit): string {
 export async function launchScoringProcess(spec: LaunchSpec, signal?: AbortSignal): Promise<ScoringProcess> {
   const portFile = join(spec.runDir, `port-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   await rm(portFile, { force: true });
-  const fd = openSync(spec.logs.serverFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(spec.python, ['-u', spec.serverScript, '--port-file', portFile, '--parent-pid', String(process.pid), ...spec.args], {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ['ignore', fd, fd],
-    });
-  } finally {
-    closeSync(fd);
-  }
-  const exited = new Promise<ProcessExit>((resolveExit) => {
-    let settled = false;
-    child.once('exit', (code, sig) => {
-      if (!settled) {
-        settled = true;
-        resolveExit({ code, signal: sig });
-      }
-    });
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      if (!settled) {
-        settled = true;
-        const why = err.code === 'ENOENT' ? `could not be started: '${spec.python}' was not found (set AZUREML_EMULATOR_PYTHON to a Python 3 interpreter)` : `could not be started: ${err.message}`;
-        resolveExit({ code: 127, signal: null, spawnError: why });
-      }
-    });
+  const { child, exited } = spawnGroup(spec.python, ['-u', spec.serverScript, '--port-file', portFile, '--parent-pid', String(process.pid), ...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    logFile: spec.logs.serverFile,
+    onError: (err) => {
+      const why = err.code === 'ENOENT' ? `could not be started: '${spec.python}' was not found (set AZUREML_EMULATOR_PYTHON to a Python 3 interpreter)` : `could not be started: ${err.message}`;
+      return { code: 127, signal: null, spawnError: why };
+    },
   });
   let exit: ProcessExit | undefined;
   void exited.then((e) => {
@@ -212,7 +173,7 @@ export async function launchScoringProcess(spec: LaunchSpec, signal?: AbortSigna
           `Readiness probe failed: the scoring server of ${spec.label} did not become ready within ${Math.round(spec.readinessTimeoutMs / 1000)} s (init() still running or hanging). See the InferenceServer logs (getLogs).`,
         );
       }
-      await sleep(spec.pollMs, signal);
+      await abortableSleep(spec.pollMs, signal);
     }
   } catch (err) {
     await kill();

@@ -10,17 +10,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isObject } from '../arm/deps.js';
 import { parseWorkspaceChildId } from '../arm/ids.js';
-import { workspaceRef } from '../jobs/arm.js';
-import type { BlobIO } from '../jobs/blob.js';
+import { workspaceRef } from '../data/resources.js';
+import type { BlobIO } from '../data/blob-io.js';
 import { baseEnvironment } from '../jobs/process.js';
-import { DataResolutionError, DataResolver } from '../jobs/uris.js';
+import { DataResolutionError, DataResolver } from '../data/uris.js';
 import type { ArmResource, BlobEndpoint, ResourceStore } from '../types.js';
 import { DeploymentFailure } from './errors.js';
 import type { DeploymentLogs } from './logs.js';
 import { listRelative, type LaunchSpec } from './process.js';
 import { durationMs } from './validate.js';
+import { isObj, type Obj } from '../obj.js';
 
 export interface ProvisionContext {
   store: ResourceStore;
@@ -43,15 +43,13 @@ export interface Prepared {
   logs: DeploymentLogs;
 }
 
-type Obj = Record<string, unknown>;
-
 function safeSegment(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** The readiness budget of a deployment: initial delay + failure threshold × period of its readiness probe. */
 export function readinessBudgetMs(props: Obj, cap: number): number {
-  const probe = isObject(props.readinessProbe) ? props.readinessProbe : {};
+  const probe = isObj(props.readinessProbe) ? props.readinessProbe : {};
   const d = (v: unknown, fallback: number) => (typeof v === 'string' ? durationMs(v, 'properties.readinessProbe') : fallback);
   const initial = d(probe.initialDelay, 10_000);
   const period = d(probe.period, 10_000);
@@ -97,8 +95,8 @@ async function mlflowServing(modelDir: string, label: string): Promise<MlflowSer
   } catch (err) {
     throw new DeploymentFailure('BadArgument', `The MLmodel file of deployment ${label} cannot be read: ${(err as Error).message}`);
   }
-  const flavors = isObject(doc) && isObject(doc.flavors) ? doc.flavors : {};
-  const pyfunc = isObject(flavors.python_function) ? flavors.python_function : undefined;
+  const flavors = isObj(doc) && isObj(doc.flavors) ? doc.flavors : {};
+  const pyfunc = isObj(flavors.python_function) ? flavors.python_function : undefined;
   if (!pyfunc || typeof pyfunc.loader_module !== 'string') {
     throw new DeploymentFailure(
       'BadArgument',
@@ -185,7 +183,7 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
   await mkdir(codeDir, { recursive: true });
   let scriptArgs: string[];
   let entryScript = '';
-  const code = isObject(props.codeConfiguration) ? props.codeConfiguration : undefined;
+  const code = isObj(props.codeConfiguration) ? props.codeConfiguration : undefined;
   if (code && typeof code.codeId === 'string') {
     const scoringScript = String(code.scoringScript ?? '');
     let loc;
@@ -233,7 +231,7 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
 
   const env: Record<string, string> = {
     ...baseEnvironment(),
-    ...Object.fromEntries(Object.entries(isObject(props.environmentVariables) ? props.environmentVariables : {}).filter(([, v]) => typeof v === 'string') as [string, string][]),
+    ...Object.fromEntries(Object.entries(isObj(props.environmentVariables) ? props.environmentVariables : {}).filter(([, v]) => typeof v === 'string') as [string, string][]),
     AZUREML_MODEL_DIR: modelDir ?? '',
     AML_APP_ROOT: codeDir,
     AZUREML_ENTRY_SCRIPT: entryScript,

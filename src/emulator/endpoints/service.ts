@@ -10,9 +10,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ArmDeps } from '../arm/deps.js';
-import { isObject } from '../arm/deps.js';
 import { MLS_NAMESPACE } from '../config.js';
-import { BlobIO } from '../jobs/blob.js';
+import { BlobIO } from '../data/blob-io.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ArmResource } from '../types.js';
 import { DeploymentFailure } from './errors.js';
@@ -24,6 +23,7 @@ import { findScoringServer, launchScoringProcess, type ScoringProcess } from './
 import { prepareDeployment } from './provision.js';
 import { DeploymentRuntime, EndpointRegistry, type EndpointKeys, type EndpointRuntime } from './runtime.js';
 import { durationMs } from './validate.js';
+import { isObj } from '../obj.js';
 
 export interface EndpointsOptions {
   /** Python 3 that runs the scoring servers (default `$AZUREML_EMULATOR_PYTHON`, else `python3`). */
@@ -156,7 +156,7 @@ export class EndpointService {
     ep.location = String(res.location ?? this.deps.arm.defaults.location);
     ep.keys = await this.keysOf(res.id);
     if (applyTraffic) {
-      const num = (v: unknown) => (isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {});
+      const num = (v: unknown) => (isObj(v) ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) as Record<string, number>) : {});
       ep.setTraffic(num(props.traffic), num(props.mirrorTraffic));
     }
     return ep;
@@ -177,10 +177,10 @@ export class EndpointService {
     const p = (resource.properties ?? {}) as Record<string, unknown>;
     rt.state = String(p.provisioningState ?? rt.state);
     rt.computeType = String(p.endpointComputeType ?? 'Managed');
-    const rs = isObject(p.requestSettings) ? p.requestSettings : {};
+    const rs = isObj(p.requestSettings) ? p.requestSettings : {};
     rt.requestTimeoutMs = typeof rs.requestTimeout === 'string' ? durationMs(rs.requestTimeout, 'requestSettings.requestTimeout') : 5000;
     rt.maxConcurrent = typeof rs.maxConcurrentRequestsPerInstance === 'number' ? rs.maxConcurrentRequestsPerInstance : 1;
-    const sku = isObject(resource.sku) ? resource.sku : {};
+    const sku = isObj(resource.sku) ? resource.sku : {};
     rt.capacity = typeof sku.capacity === 'number' ? sku.capacity : 1;
   }
 

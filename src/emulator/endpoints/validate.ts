@@ -5,11 +5,9 @@
  * with live traffic), deployment settings (durations, probes, request settings, sku, scale).
  * Pure functions: they throw the ARM error Azure would answer with.
  */
-import { isObject } from '../arm/deps.js';
 import { EndpointErrors } from './errors.js';
 import { AUTH_MODES, COMPUTE_TYPES, type AuthMode } from './ids.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../obj.js';
 
 const NAME_RE = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 const ISO_DURATION_RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
@@ -58,7 +56,7 @@ function optString(o: Obj, key: string, at: string): void {
 function optStringMap(o: Obj, key: string, at: string): void {
   const v = o[key];
   if (v === undefined || v === null) return;
-  if (!isObject(v)) fail(`${at}.${key}`, `'${key}' must be an object of strings.`);
+  if (!isObj(v)) fail(`${at}.${key}`, `'${key}' must be an object of strings.`);
   for (const [k, x] of Object.entries(v)) {
     if (x !== null && typeof x !== 'string') fail(`${at}.${key}.${k}`, `'${key}.${k}' must be a string, got ${JSON.stringify(x)}.`);
   }
@@ -97,7 +95,7 @@ export function validateEndpointProperties(p: Obj, creating: boolean): void {
   for (const key of ['traffic', 'mirrorTraffic'] as const) {
     const v = p[key];
     if (v === undefined || v === null) continue;
-    if (!isObject(v)) fail(`${at}.${key}`, `'${key}' must be an object of deployment names to percentages.`);
+    if (!isObj(v)) fail(`${at}.${key}`, `'${key}' must be an object of deployment names to percentages.`);
     for (const [name, pct] of Object.entries(v)) {
       if (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100) {
         fail(`${at}.${key}.${name}`, `${key} of deployment '${name}' must be an integer percentage from 0 to 100, got ${JSON.stringify(pct)}.`);
@@ -105,7 +103,7 @@ export function validateEndpointProperties(p: Obj, creating: boolean): void {
     }
   }
   if (p.keys !== undefined && p.keys !== null) {
-    if (!isObject(p.keys)) fail(`${at}.keys`, "'keys' must be an object with primaryKey and secondaryKey.");
+    if (!isObj(p.keys)) fail(`${at}.keys`, "'keys' must be an object with primaryKey and secondaryKey.");
     optString(p.keys, 'primaryKey', `${at}.keys`);
     optString(p.keys, 'secondaryKey', `${at}.keys`);
   }
@@ -189,7 +187,7 @@ function describe(map: Record<string, number>): string {
 
 function checkProbe(p: unknown, at: string): void {
   if (p === undefined || p === null) return;
-  if (!isObject(p)) fail(at, `'${at}' must be an object (initialDelay, period, timeout, successThreshold, failureThreshold).`);
+  if (!isObj(p)) fail(at, `'${at}' must be an object (initialDelay, period, timeout, successThreshold, failureThreshold).`);
   optDuration(p, 'initialDelay', at);
   optDuration(p, 'period', at);
   optDuration(p, 'timeout', at);
@@ -216,7 +214,7 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
   optEnum(p, 'egressPublicNetworkAccess', at, ['Enabled', 'Disabled']);
   const code = p.codeConfiguration;
   if (code !== undefined && code !== null) {
-    if (!isObject(code)) fail(`${at}.codeConfiguration`, "'codeConfiguration' must be an object with codeId and scoringScript.");
+    if (!isObj(code)) fail(`${at}.codeConfiguration`, "'codeConfiguration' must be an object with codeId and scoringScript.");
     if (typeof code.scoringScript !== 'string' || !/[a-zA-Z0-9_]/.test(code.scoringScript)) {
       fail(`${at}.codeConfiguration.scoringScript`, "The property 'scoringScript' is required (e.g. score.py).");
     }
@@ -228,12 +226,12 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
       fail(`${at}.environmentId`, 'A deployment with scoring code needs an environment (environmentId).');
     }
   }
-  if ((typeof p.model !== 'string' || p.model.trim() === '') && !isObject(code)) {
+  if ((typeof p.model !== 'string' || p.model.trim() === '') && !isObj(code)) {
     fail(`${at}.model`, "A deployment needs a model ('model') or scoring code ('codeConfiguration').");
   }
   const rs = p.requestSettings;
   if (rs !== undefined && rs !== null) {
-    if (!isObject(rs)) fail(`${at}.requestSettings`, "'requestSettings' must be an object.");
+    if (!isObj(rs)) fail(`${at}.requestSettings`, "'requestSettings' must be an object.");
     optInt(rs, 'maxConcurrentRequestsPerInstance', `${at}.requestSettings`, 1, 1000);
     optDuration(rs, 'maxQueueWait', `${at}.requestSettings`);
     optDuration(rs, 'requestTimeout', `${at}.requestSettings`);
@@ -249,7 +247,7 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
   checkProbe(p.startupProbe, `${at}.startupProbe`);
   const ss = p.scaleSettings;
   if (ss !== undefined && ss !== null) {
-    if (!isObject(ss)) fail(`${at}.scaleSettings`, "'scaleSettings' must be an object with scaleType.");
+    if (!isObj(ss)) fail(`${at}.scaleSettings`, "'scaleSettings' must be an object with scaleType.");
     optEnum(ss, 'scaleType', `${at}.scaleSettings`, ['Default', 'TargetUtilization']);
     if (ss.scaleType === undefined) fail(`${at}.scaleSettings.scaleType`, "The property 'scaleType' is required: Default or TargetUtilization.");
     if (ss.scaleType === 'TargetUtilization') {
@@ -267,7 +265,7 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
 
 export function validateSku(sku: unknown, at: string): void {
   if (sku === undefined || sku === null) return;
-  if (!isObject(sku)) fail(at, `'${at}' must be an object (name, tier, capacity).`);
+  if (!isObj(sku)) fail(at, `'${at}' must be an object (name, tier, capacity).`);
   optString(sku, 'name', at);
   optEnum(sku, 'tier', at, ['Free', 'Basic', 'Standard', 'Premium']);
   optInt(sku, 'capacity', at, 1, 1000);
@@ -275,14 +273,14 @@ export function validateSku(sku: unknown, at: string): void {
 
 /** The ARM `identity` of a request, with the ids Azure adds (principal, tenant, user-assigned ids). */
 export function presentIdentity(input: unknown, tenantId: string, seed: (s: string) => string): Obj | undefined {
-  if (!isObject(input)) return undefined;
+  if (!isObj(input)) return undefined;
   const type = typeof input.type === 'string' ? input.type : 'None';
   const out: Obj = { type };
   if (/SystemAssigned/i.test(type)) {
     out.principalId = seed('principal');
     out.tenantId = tenantId;
   }
-  if (isObject(input.userAssignedIdentities) && /UserAssigned/i.test(type)) {
+  if (isObj(input.userAssignedIdentities) && /UserAssigned/i.test(type)) {
     out.userAssignedIdentities = Object.fromEntries(
       Object.keys(input.userAssignedIdentities).map((id) => [id, { principalId: seed(`uai-principal:${id}`), clientId: seed(`uai-client:${id}`) }]),
     );

@@ -7,11 +7,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArmResource } from '../types.js';
-import { asRecord, jobId as makeJobId, parseJobId, type JobResource } from './arm.js';
+import { jobId as makeJobId, parseJobId, type JobResource } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { LogShipper, STD_LOG } from './logs.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
-import { ARTIFACT_DATASTORE, runArtifactsLocation } from './uris.js';
+import { ARTIFACT_DATASTORE, runArtifactsLocation } from '../data/uris.js';
+import { asObj } from '../obj.js';
 
 export const JOB_TYPE = 'Microsoft.MachineLearningServices/workspaces/jobs';
 
@@ -30,7 +31,7 @@ export async function createChildJob(
     name: childName,
     type: parent.type || JOB_TYPE,
     properties: { jobType: 'Command', isArchived: false, ...properties, status: 'NotStarted' },
-    ...(asRecord(parent.systemData) ? { systemData: structuredClone(parent.systemData) } : {}),
+    ...(asObj(parent.systemData) ? { systemData: structuredClone(parent.systemData) } : {}),
   };
   await rt.host.store.put(id, resource);
   return id;
@@ -55,6 +56,19 @@ export async function runChild(rt: Runtime, parent: ActiveJob, childId: string, 
 }
 
 /** The summary log of a sweep or pipeline, uploaded to the parent run's artifacts as it grows. */
+/** A parent's Queued → Running steps; false (its log closed) when it is being stopped meanwhile. */
+export async function queueThenRun(rt: Runtime, jobId: string, signal: AbortSignal, log: ParentLog): Promise<boolean> {
+  await rt.step(signal);
+  await rt.recorder.transition(jobId, 'Queued');
+  await rt.step(signal);
+  if (signal.aborted) {
+    await log.close();
+    return false;
+  }
+  await rt.recorder.transition(jobId, 'Running');
+  return true;
+}
+
 export class ParentLog {
   private readonly file: string;
   private shipper: LogShipper | undefined;

@@ -10,14 +10,15 @@
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { asRecord, lastSegment, parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
+import { lastSegment, parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { BindingError, substituteCommand } from './bindings.js';
-import { joinBlobPath, type BlobLocation } from './blob.js';
+import { joinBlobPath, type BlobLocation } from '../data/blob-io.js';
 import { LogShipper, STD_LOG, tailLines } from './logs.js';
 import { baseEnvironment, killGroup, signalGroup, startProcess } from './process.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
-import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation, runArtifactsUri } from './uris.js';
+import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri, runArtifactsLocation, runArtifactsUri } from '../data/uris.js';
+import { asObj } from '../obj.js';
 
 /** A failure the user can act on: becomes the job's error (code UserError). */
 export class JobFailure extends Error {
@@ -73,7 +74,7 @@ function envName(name: string): string {
 export async function addDefaultOutput(rt: Runtime, jobId: string, name: string): Promise<void> {
   await rt.recorder.patch(jobId, (job) => {
     const props = job.properties;
-    const outputs = asRecord(props.outputs) ?? {};
+    const outputs = asObj(props.outputs) ?? {};
     if (outputs.default) return false;
     outputs.default = {
       jobOutputType: 'uri_folder',
@@ -191,9 +192,9 @@ export async function runCommandJob(rt: Runtime, jobId: string, active: ActiveJo
     return fail(rt, jobId, err instanceof JobFailure ? err : new JobFailure(`Uploading outputs failed: ${(err as Error).message}`, 'OutputUploadFailed', 'SystemError'));
   }
   await rt.recorder.patch(jobId, (j) => {
-    const outputs = asRecord(j.properties.outputs) ?? {};
+    const outputs = asObj(j.properties.outputs) ?? {};
     for (const out of prepared.outputs) {
-      const spec = asRecord(outputs[out.name]) ?? { jobOutputType: out.type, mode: 'ReadWriteMount' };
+      const spec = asObj(outputs[out.name]) ?? { jobOutputType: out.type, mode: 'ReadWriteMount' };
       spec.uri = out.uri;
       outputs[out.name] = spec;
     }
@@ -284,14 +285,14 @@ async function prepare(rt: Runtime, ws: WorkspaceRef, name: string, job: JobReso
   // Inputs.
   const inputValues: Record<string, string> = {};
   const env: Record<string, string> = {};
-  const inputs = asRecord(props.inputs) ?? {};
+  const inputs = asObj(props.inputs) ?? {};
   for (const [inputName, raw] of Object.entries(inputs)) {
     if (raw === null || raw === undefined) continue;
     if (typeof raw !== 'object') {
       inputValues[inputName] = String(raw);
       continue;
     }
-    const spec = asRecord(raw)!;
+    const spec = asObj(raw)!;
     const type = inputTypeOf(spec);
     if (type === 'literal' || (type === undefined && spec.value !== undefined)) {
       const v = pick(spec, 'value');
@@ -340,14 +341,14 @@ async function prepare(rt: Runtime, ws: WorkspaceRef, name: string, job: JobReso
   // Outputs.
   const outputValues: Record<string, string> = {};
   const bound: BoundOutput[] = [];
-  const outputs = asRecord(props.outputs) ?? {};
+  const outputs = asObj(props.outputs) ?? {};
   let defaultDs: string | undefined;
   for (const [outputName, raw] of Object.entries(outputs)) {
     if (ARTIFACT_OUTPUTS.includes(outputName)) {
       outputValues[outputName] = join(cwd, 'outputs');
       continue;
     }
-    const spec = asRecord(raw) ?? {};
+    const spec = asObj(raw) ?? {};
     const type = outputTypeOf(spec);
     const given = pickString(spec, 'uri', 'path');
     let uri: string;
@@ -406,7 +407,7 @@ async function prepare(rt: Runtime, ws: WorkspaceRef, name: string, job: JobReso
     AZUREML_EXPERIMENT_NAME: experiment,
     ...(computeId ? { AZUREML_COMPUTE_NAME: lastSegment(computeId) } : {}),
   };
-  const limits = asRecord(props.limits);
+  const limits = asObj(props.limits);
   return { cwd, command: substituted, env: fullEnv, outputs: bound, timeoutMs: parseDurationMs(pick(limits, 'timeout')) };
 }
 

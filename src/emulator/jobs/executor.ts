@@ -11,13 +11,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobExecutor, JobHost } from '../types.js';
 import { WriteBehind } from '../mlflow/persist.js';
-import { asRecord, isTerminal, parseJobId, pickString } from './arm.js';
+import { isTerminal, parseJobId, pickString } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { runPipelineJob } from './pipeline.js';
 import { isJobProcess, killGroup, signalGroup } from './process.js';
 import { Runtime, type ActiveJob, type ExecutorOptions, type Outcome } from './runtime.js';
 import { errorOf } from './status.js';
 import { runSweepJob } from './sweep.js';
+import { asObj } from '../obj.js';
 
 export type { ExecutorOptions, Outcome } from './runtime.js';
 
@@ -90,7 +91,7 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
       }
       if (typeof r.pid === 'number' && (await isJobProcess(r.pid, name))) signalGroup(r.pid, 'SIGKILL');
       const job = await rt.loadJob(r.jobId);
-      const status = asRecord(job?.properties)?.status;
+      const status = asObj(job?.properties)?.status;
       if (!job || isTerminal(status)) continue;
       const error = errorOf(
         'SystemError',

@@ -4,7 +4,7 @@
  * message of a failed job.
  */
 import { open, stat } from 'node:fs/promises';
-import type { BlobIO, BlobLocation } from './blob.js';
+import type { BlobIO, BlobLocation } from '../data/blob-io.js';
 
 export const STD_LOG = 'user_logs/std_log.txt';
 

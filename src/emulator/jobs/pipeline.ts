@@ -8,13 +8,14 @@
  * which case only the steps that depend on the failed one are skipped. The pipeline fails when
  * any step failed.
  */
-import { asRecord, parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
+import { parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { references, wholeReference } from './bindings.js';
-import { createChildJob, ParentLog, runChild } from './children.js';
+import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf } from './command.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
-import { DataResolutionError, datastoreUri } from './uris.js';
+import { DataResolutionError, datastoreUri } from '../data/uris.js';
+import { asObj } from '../obj.js';
 
 const ARTIFACT_OUTPUTS = ['default', 'artifacts'];
 
@@ -37,7 +38,7 @@ interface Step {
 function asSpecValue(raw: unknown): { literal?: string; spec?: Record<string, unknown> } {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object') return { literal: String(raw) };
-  const spec = asRecord(raw)!;
+  const spec = asObj(raw)!;
   const type = inputTypeOf(spec);
   if (type === 'literal' || (type === undefined && spec.value !== undefined && spec.uri === undefined && spec.path === undefined)) {
     const v = spec.value;
@@ -48,11 +49,11 @@ function asSpecValue(raw: unknown): { literal?: string; spec?: Record<string, un
 
 async function componentOf(rt: Runtime, ws: WorkspaceRef, node: string, ref: unknown): Promise<Record<string, unknown> | undefined> {
   if (ref === undefined || ref === null) return undefined;
-  if (asRecord(ref)) return asRecord(ref);
+  if (asObj(ref)) return asObj(ref);
   if (typeof ref !== 'string') throw new JobFailure(`Pipeline step '${node}': componentId must be a string`, 'InvalidPipeline');
   try {
     const { resource } = await rt.resolver(ws).assetVersion('components', ref);
-    const spec = asRecord(asRecord(resource.properties)?.componentSpec);
+    const spec = asObj(asObj(resource.properties)?.componentSpec);
     if (!spec) throw new JobFailure(`Pipeline step '${node}': component '${ref}' has no componentSpec`, 'InvalidPipeline');
     return spec;
   } catch (err) {
@@ -67,18 +68,18 @@ function stringOrId(v: unknown): string | undefined {
 }
 
 async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Record<string, unknown>): Promise<{ steps: Map<string, Step>; order: string[] }> {
-  const nodes = asRecord(props.jobs);
+  const nodes = asObj(props.jobs);
   if (!nodes || Object.keys(nodes).length === 0) throw new JobFailure(`The pipeline job has no steps (properties.jobs is empty)`, 'InvalidPipeline');
-  const pipelineInputs = asRecord(props.inputs) ?? {};
-  const pipelineOutputs = asRecord(props.outputs) ?? {};
-  const settings = asRecord(props.settings) ?? {};
+  const pipelineInputs = asObj(props.inputs) ?? {};
+  const pipelineOutputs = asObj(props.outputs) ?? {};
+  const settings = asObj(props.settings) ?? {};
   const defaultCompute = pickString(settings, 'default_compute', 'defaultCompute');
   const defaultDatastore = pickString(settings, 'default_datastore', 'defaultDatastore')?.replace(/^azureml:/, '').split('/').pop();
   const steps = new Map<string, Step>();
   const declaredOutputs = new Map<string, Set<string>>();
 
   for (const [node, raw] of Object.entries(nodes)) {
-    const body = asRecord(raw);
+    const body = asObj(raw);
     if (!body) throw new JobFailure(`Pipeline step '${node}' is not an object`, 'InvalidPipeline');
     const type = (pickString(body, 'type', 'jobType') ?? 'command').toLowerCase();
     if (type !== 'command') {
@@ -87,10 +88,10 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
     const component = await componentOf(rt, ws, node, pick(body, 'componentId', 'component_id', 'component'));
     const command = pickString(body, 'command') ?? pickString(component, 'command');
     if (!command) throw new JobFailure(`Pipeline step '${node}' has no command (neither inline nor in its component)`, 'InvalidPipeline');
-    const compInputs = asRecord(component?.inputs) ?? {};
-    const compOutputs = asRecord(component?.outputs) ?? {};
-    const nodeInputs = asRecord(body.inputs) ?? {};
-    const nodeOutputs = asRecord(body.outputs) ?? {};
+    const compInputs = asObj(component?.inputs) ?? {};
+    const compOutputs = asObj(component?.outputs) ?? {};
+    const nodeInputs = asObj(body.inputs) ?? {};
+    const nodeOutputs = asObj(body.outputs) ?? {};
     const step: Step = {
       node,
       child: `${name}_${node}`,
@@ -111,13 +112,13 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
 
     // Inputs: component defaults, then the step's own values and bindings.
     for (const [k, def] of Object.entries(compInputs)) {
-      const d = asRecord(def);
+      const d = asObj(def);
       const dv = d?.default;
       if (dv !== undefined && dv !== null) step.inputs[k] = { jobInputType: 'literal', value: typeof dv === 'string' ? dv : JSON.stringify(dv) };
     }
     for (const [k, raw] of Object.entries(nodeInputs)) {
       const { literal, spec } = asSpecValue(raw);
-      const declaredType = pickString(asRecord(compInputs[k]), 'type')?.toLowerCase();
+      const declaredType = pickString(asObj(compInputs[k]), 'type')?.toLowerCase();
       const binding = literal ?? pickString(spec, 'uri', 'path');
       const whole = binding !== undefined ? wholeReference(binding) : undefined;
       if (whole !== undefined) {
@@ -173,7 +174,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
     const outputNames = new Set<string>([...Object.keys(compOutputs), ...Object.keys(nodeOutputs)]);
     declaredOutputs.set(node, outputNames);
     for (const k of outputNames) {
-      const declaredType = pickString(asRecord(compOutputs[k]), 'type')?.toLowerCase();
+      const declaredType = pickString(asObj(compOutputs[k]), 'type')?.toLowerCase();
       if (ARTIFACT_OUTPUTS.includes(k)) continue;
       const raw = nodeOutputs[k];
       const { literal, spec } = asSpecValue(raw);
@@ -182,7 +183,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
       if (whole !== undefined) {
         const outRef = /^parent\.outputs\.(.+)$/.exec(whole);
         if (!outRef) throw new JobFailure(`Pipeline step '${node}' output '${k}': \${{${whole}}} is not an output binding (use \${{parent.outputs.<name>}})`, 'InvalidBinding');
-        const target = asRecord(pipelineOutputs[outRef[1]!]);
+        const target = asObj(pipelineOutputs[outRef[1]!]);
         if (!target && !(outRef[1]! in pipelineOutputs)) {
           throw new JobFailure(`Pipeline step '${node}' output '${k}' binds \${{${whole}}}, but the pipeline has no output '${outRef[1]}'`, 'InvalidBinding');
         }
@@ -208,7 +209,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
   // Every consumed output must exist on its producer.
   for (const step of steps.values()) {
     for (const spec of Object.values(step.inputs)) {
-      const s = asRecord(spec);
+      const s = asObj(spec);
       const producer = s?._producer as string | undefined;
       const out = s?._producerOutput as string | undefined;
       if (!producer || !out) continue;
@@ -255,7 +256,7 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   await rt.ensureRun(jobId, job);
   const props = job.properties;
   const experimentName = pickString(props, 'experimentName') ?? 'Default';
-  const settings = asRecord(props.settings) ?? {};
+  const settings = asObj(props.settings) ?? {};
   const continueOnFailure = [pick(settings, 'continue_on_step_failure', 'continueOnStepFailure', 'continue_run_on_step_failure')].some(
     (v) => v === true || v === 'true' || v === 'True',
   );
@@ -273,14 +274,7 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   const log = new ParentLog(rt, jobId);
   await log.open();
   await log.write(`pipeline ${name}: ${graph.steps.size} step(s) in order ${graph.order.join(' → ')}${continueOnFailure ? ' (continue_on_step_failure)' : ''}`);
-  await rt.step(signal);
-  await rt.recorder.transition(jobId, 'Queued');
-  await rt.step(signal);
-  if (signal.aborted) {
-    await log.close();
-    return finishStopped(rt, jobId, active);
-  }
-  await rt.recorder.transition(jobId, 'Running');
+  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
 
   const state = new Map<string, StepState>([...graph.steps.keys()].map((k) => [k, 'pending']));
   const outcomes = new Map<string, Outcome>();
@@ -354,16 +348,16 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   for (const step of graph.steps.values()) {
     if (state.get(step.node) !== 'done' || step.feeds.length === 0) continue;
     const child = await rt.loadJob(`${ws.id}/jobs/${step.child}`);
-    const childOutputs = asRecord(child?.properties.outputs) ?? {};
+    const childOutputs = asObj(child?.properties.outputs) ?? {};
     for (const f of step.feeds) {
-      const uri = pickString(asRecord(childOutputs[f.stepOutput]), 'uri');
+      const uri = pickString(asObj(childOutputs[f.stepOutput]), 'uri');
       if (uri) recorded.set(f.pipelineOutput, uri);
     }
   }
   if (recorded.size > 0) {
     await rt.recorder.patch(jobId, (j: JobResource) => {
-      const outputs = asRecord(j.properties.outputs) ?? {};
-      for (const [k, uri] of recorded) outputs[k] = { ...(asRecord(outputs[k]) ?? { jobOutputType: 'uri_folder' }), uri };
+      const outputs = asObj(j.properties.outputs) ?? {};
+      for (const [k, uri] of recorded) outputs[k] = { ...(asObj(outputs[k]) ?? { jobOutputType: 'uri_folder' }), uri };
       j.properties.outputs = outputs;
     });
   }

@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all (e.g. python not found). */
+  spawnError?: string;
 }
 
 export interface RunningProcess {
@@ -34,35 +36,40 @@ export function baseEnvironment(source: NodeJS.ProcessEnv = process.env): Record
 }
 
 export function startProcess(command: string, opts: { cwd: string; env: Record<string, string>; logFile: string }): RunningProcess {
+  const { child, exited } = spawnGroup('bash', ['-c', command], { ...opts, onError: () => ({ code: 127, signal: null }) });
+  if (child.pid === undefined) throw new Error(`could not start 'bash' for the job command`);
+  return { pid: child.pid, child, exited };
+}
+
+/**
+ * Spawns `file args` in a new process group (so `kill(-pid)` reaches every descendant), stdout
+ * and stderr appended to `logFile`. `exited` settles once: with the exit, or with `onError`'s
+ * answer when the process could not be started. (Job processes and scoring processes.)
+ */
+export function spawnGroup(
+  file: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; logFile: string; onError: (err: NodeJS.ErrnoException) => ProcessExit },
+): { child: ChildProcess; exited: Promise<ProcessExit> } {
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('bash', ['-c', command], {
-      cwd: opts.cwd,
-      env: opts.env,
-      detached: true, // a new process group: kill(-pid) reaches every descendant
-      stdio: ['ignore', fd, fd],
-    });
+    child = spawn(file, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd);
   }
   const exited = new Promise<ProcessExit>((resolve) => {
     let settled = false;
-    child.once('exit', (code, signal) => {
+    const settle = (exit: ProcessExit) => {
       if (!settled) {
         settled = true;
-        resolve({ code, signal });
+        resolve(exit);
       }
-    });
-    child.once('error', () => {
-      if (!settled) {
-        settled = true;
-        resolve({ code: 127, signal: null });
-      }
-    });
+    };
+    child.once('exit', (code, signal) => settle({ code, signal }));
+    child.once('error', (err: NodeJS.ErrnoException) => settle(opts.onError(err)));
   });
-  if (child.pid === undefined) throw new Error(`could not start 'bash' for the job command`);
-  return { pid: child.pid, child, exited };
+  return { child, exited };
 }
 
 /** Send a signal to a whole process group; false when the group is gone. */
@@ -104,6 +111,20 @@ export function groupAlive(pid: number): boolean {
     if (Number(rest[2]) === pid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
   }
   return false;
+}
+
+/** Waits `ms`, or less when `signal` fires (at once when it has fired or `ms` <= 0). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** SIGTERM the group, wait up to `graceMs` for it to go, then SIGKILL what is left. */

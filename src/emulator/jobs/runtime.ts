@@ -6,10 +6,12 @@
 import { join } from 'node:path';
 import type { JobHost } from '../types.js';
 import { getTrackingStore, type RunError, type TrackingStore, workspaceScope } from '../mlflow/tracking.js';
-import { asRecord, parseJobId, pickString, stringMap, type JobResource, type WorkspaceRef } from './arm.js';
-import { BlobIO } from './blob.js';
+import { parseJobId, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
+import { BlobIO } from '../data/blob-io.js';
 import { StatusRecorder, type StatusListener } from './status.js';
-import { DataResolver } from './uris.js';
+import { DataResolver } from '../data/uris.js';
+import { asObj } from '../obj.js';
+import { abortableSleep } from './process.js';
 
 export interface ExecutorOptions {
   /** Pause between two status steps; default `host.timings.jobStepMs`, else 300 ms. */
@@ -133,16 +135,7 @@ export class Runtime {
 
   /** Wait `ms`, or less when the signal fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (ms <= 0 || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return abortableSleep(ms, signal);
   }
 
   step(signal?: AbortSignal): Promise<void> {
@@ -168,7 +161,7 @@ export class Runtime {
 
   async loadJob(jobId: string): Promise<JobResource | undefined> {
     const job = await this.host.store.get<JobResource>(jobId);
-    if (job) job.properties = asRecord(job.properties) ?? {};
+    if (job) job.properties = asObj(job.properties) ?? {};
     return job;
   }
 
@@ -180,7 +173,7 @@ export class Runtime {
     const { ws, name } = parseJobId(jobId);
     const props = job.properties;
     const experimentName = pickString(props, 'experimentName') ?? parent?.experimentName ?? 'Default';
-    const createdBy = pickString(asRecord(job.systemData), 'createdBy') ?? 'azureml-emulator';
+    const createdBy = pickString(asObj(job.systemData), 'createdBy') ?? 'azureml-emulator';
     const tags: Record<string, string> = {
       ...stringMap(props.tags),
       'mlflow.user': createdBy,
@@ -195,7 +188,7 @@ export class Runtime {
       tags,
       userId: createdBy,
     });
-    const created = pickString(asRecord(job.systemData), 'createdAt');
+    const created = pickString(asObj(job.systemData), 'createdAt');
     await this.tracking.updateHistory(scope, name, {
       ...(parent ? { parentRunId: parent.name } : {}),
       ...(created ? { createdTimeUtc: created } : {}),

@@ -7,7 +7,8 @@
 import type { JobHost } from '../types.js';
 import type { RunError, RunStatus, TrackingStore } from '../mlflow/tracking.js';
 import { workspaceScope } from '../mlflow/tracking.js';
-import { asRecord, isTerminal, parseJobId, type JobResource, type JobStatus } from './arm.js';
+import { isTerminal, parseJobId, type JobResource, type JobStatus } from '../data/resources.js';
+import { asObj } from '../obj.js';
 
 export function mlflowStatusOf(status: JobStatus): RunStatus {
   switch (status) {
@@ -56,7 +57,7 @@ export class StatusRecorder {
     return this.host.store.withLock(jobId, async () => {
       const job = await this.host.store.get<JobResource>(jobId);
       if (!job) return undefined;
-      job.properties = asRecord(job.properties) ?? {};
+      job.properties = asObj(job.properties) ?? {};
       if (fn(job) === false) return job;
       await this.host.store.put(jobId, job);
       return job;
@@ -65,7 +66,7 @@ export class StatusRecorder {
 
   async currentStatus(jobId: string): Promise<JobStatus | undefined> {
     const job = await this.host.store.get<JobResource>(jobId);
-    return job ? (asRecord(job.properties)?.status as JobStatus | undefined) : undefined;
+    return job ? (asObj(job.properties)?.status as JobStatus | undefined) : undefined;
   }
 
   /** When the ARM status is terminal, make the MLflow run and run history agree (status, end time). */

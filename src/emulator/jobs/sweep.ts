@@ -7,14 +7,15 @@
  * resource) and the MLflow tag `best_child_run_id`; the sweep's outputs point at the best
  * trial's. Early termination policies are accepted but not applied (a warning says so).
  */
-import { asRecord, parseDurationMs, parseJobId, pick, pickString, stringMap } from './arm.js';
+import { parseDurationMs, parseJobId, pick, pickString, stringMap } from '../data/resources.js';
 import { BindingError, substituteSearchSpace } from './bindings.js';
-import { createChildJob, ParentLog, runChild } from './children.js';
+import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';
 import type { RunWarning } from '../mlflow/tracking.js';
 import type { ActiveJob, Outcome, Runtime } from './runtime.js';
-import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './searchSpace.js';
+import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './search-space.js';
 import { errorOf } from './status.js';
+import { asObj } from '../obj.js';
 
 interface SweepPlan {
   space: SearchSpace;
@@ -43,11 +44,11 @@ function describe(space: SearchSpace): string {
 }
 
 function planSweep(name: string, props: Record<string, unknown>): SweepPlan {
-  const trial = asRecord(props.trial);
+  const trial = asObj(props.trial);
   if (!trial) throw new JobFailure(`The sweep job has no 'trial' (the command job each trial runs)`, 'InvalidSweep');
   const command = pickString(trial, 'command');
   if (!command) throw new JobFailure(`The sweep's trial has no command`, 'InvalidSweep');
-  const objective = asRecord(props.objective);
+  const objective = asObj(props.objective);
   const primaryMetric = pickString(objective, 'primaryMetric', 'primary_metric');
   const goalRaw = pickString(objective, 'goal')?.toLowerCase();
   if (!primaryMetric || (goalRaw !== 'maximize' && goalRaw !== 'minimize')) {
@@ -57,7 +58,7 @@ function planSweep(name: string, props: Record<string, unknown>): SweepPlan {
   let space: SearchSpace;
   let algorithm: ReturnType<typeof parseSamplingAlgorithm>;
   let points: Array<Record<string, unknown>>;
-  const limits = asRecord(props.limits);
+  const limits = asObj(props.limits);
   const maxTotalRaw = pick(limits, 'maxTotalTrials', 'max_total_trials');
   const maxTotal = typeof maxTotalRaw === 'number' && maxTotalRaw > 0 ? Math.floor(maxTotalRaw) : undefined;
   try {
@@ -72,7 +73,7 @@ function planSweep(name: string, props: Record<string, unknown>): SweepPlan {
   if (algorithm.type === 'bayesian') {
     warnings.push({ source: 'azureml-emulator', message: 'Bayesian sampling is run as random sampling by the local emulator.' });
   }
-  const early = asRecord(pick(props, 'earlyTermination', 'early_termination'));
+  const early = asObj(pick(props, 'earlyTermination', 'early_termination'));
   if (early) {
     const policy = pickString(early, 'policyType', 'type') ?? 'unknown';
     warnings.push({
@@ -135,14 +136,7 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
     `sampling ${plan.algorithm}${plan.seed !== undefined ? ` (seed ${plan.seed})` : ''}: ${plan.points.length} trial(s), at most ${plan.maxConcurrent} at once; objective: ${plan.goal} ${plan.primaryMetric}`,
   );
   for (const w of plan.warnings) await log.write(`warning: ${w.message}`);
-  await rt.step(signal);
-  await rt.recorder.transition(jobId, 'Queued');
-  await rt.step(signal);
-  if (signal.aborted) {
-    await log.close();
-    return finishStopped(rt, jobId, active);
-  }
-  await rt.recorder.transition(jobId, 'Running');
+  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
 
   let timer: NodeJS.Timeout | undefined;
   if (plan.timeoutMs !== undefined) {
@@ -150,16 +144,16 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
     timer.unref();
   }
 
-  const trial = asRecord(props.trial) ?? {};
+  const trial = asObj(props.trial) ?? {};
   const results: Array<{ name: string; outcome?: Outcome }> = plan.points.map((_, i) => ({ name: `${name}_${i}` }));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plan.points.length && !signal.aborted) {
       const i = next++;
       const childName = results[i]!.name;
-      const outputs = structuredClone(asRecord(props.outputs) ?? {});
+      const outputs = structuredClone(asObj(props.outputs) ?? {});
       for (const [k, v] of Object.entries(outputs)) {
-        const o = asRecord(v);
+        const o = asObj(v);
         // Each trial writes its own folder unless the path is per-job (${{name}}).
         if (o && typeof o.uri === 'string' && !/\$\{\{\s*name\s*\}\}/.test(o.uri)) delete o.uri;
         if (k === 'default') delete outputs[k];
@@ -174,7 +168,7 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
         resources: pick(trial, 'resources'),
         distribution: pick(trial, 'distribution'),
         computeId: pick(props, 'computeId'),
-        inputs: structuredClone(asRecord(props.inputs) ?? {}),
+        inputs: structuredClone(asObj(props.inputs) ?? {}),
         outputs,
         ...(plan.trialTimeout ? { limits: { jobLimitsType: 'Command', timeout: plan.trialTimeout } } : {}),
         tags: {},
@@ -229,16 +223,16 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
     await rt.tracking.updateHistory(scope, name, { properties });
     await rt.tracking.setTags(scope, name, { best_child_run_id: best.name });
     const bestJob = await rt.loadJob(`${ws.id}/jobs/${best.name}`);
-    const bestOutputs = asRecord(bestJob?.properties.outputs) ?? {};
+    const bestOutputs = asObj(bestJob?.properties.outputs) ?? {};
     await rt.recorder.patch(jobId, (j) => {
       j.properties.properties = { ...stringMap(j.properties.properties), ...properties };
-      const outputs = asRecord(j.properties.outputs) ?? {};
+      const outputs = asObj(j.properties.outputs) ?? {};
       for (const [k, v] of Object.entries(outputs)) {
         // The sweep's default output stays its own artifact folder; azure-ai-ml downloads the best
         // trial's outputs from the trial (JobOperations.download reads best_child_run_id).
         if (k === 'default') continue;
-        const uri = pickString(asRecord(bestOutputs[k]), 'uri');
-        const o = asRecord(v);
+        const uri = pickString(asObj(bestOutputs[k]), 'uri');
+        const o = asObj(v);
         if (uri && o) o.uri = uri;
       }
     });

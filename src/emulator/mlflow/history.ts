@@ -3,12 +3,13 @@
  * as Microsoft's azure-ai-ml reads it in `_job_ops_helper.py`: `RunDetails` with `status`, times,
  * `error`, `warnings`, `properties` and `logFiles` (log name → SAS URL into Azurite).
  */
-import { BlobIO } from '../jobs/blob.js';
-import { asRecord, lastSegment, pickString, stringMap, workspaceRef, type JobResource, type WorkspaceRef } from '../jobs/arm.js';
-import { DataResolver, ARTIFACT_DATASTORE, runArtifactsLocation } from '../jobs/uris.js';
+import { BlobIO } from '../data/blob-io.js';
+import { lastSegment, pickString, stringMap, workspaceRef, type JobResource, type WorkspaceRef } from '../data/resources.js';
+import { DataResolver, ARTIFACT_DATASTORE, runArtifactsLocation } from '../data/uris.js';
 import type { EmulatorRequest, EmulatorResponse, JobHost } from '../types.js';
 import type { RunStatus, StoredRun, TrackingStore } from './tracking.js';
 import { workspaceScope } from './tracking.js';
+import { asObj } from '../obj.js';
 
 /** A run's parent: set by the executor, or the MLflow tag a client set. */
 function parentOf(run: StoredRun): string | undefined {
@@ -82,7 +83,7 @@ export class RunHistory {
   private async view(req: EmulatorRequest, ws: WorkspaceRef, runId: string, details: boolean): Promise<Record<string, unknown> | undefined> {
     const { run, job } = await this.load(ws, runId);
     if (!run && !job) return undefined;
-    const props = asRecord(job?.properties) ?? {};
+    const props = asObj(job?.properties) ?? {};
     const h = run?.history;
     const status = pickString(props, 'status') ?? (run ? historyStatusOf(run.info.status) : 'NotStarted');
     const computeId = pickString(props, 'computeId');
@@ -97,7 +98,7 @@ export class RunHistory {
       description: pickString(props, 'description') ?? null,
       status,
       target: computeId ? lastSegment(computeId) : 'local',
-      createdTimeUtc: pickString(asRecord(job?.systemData), 'createdAt') ?? h?.createdTimeUtc ?? null,
+      createdTimeUtc: pickString(asObj(job?.systemData), 'createdAt') ?? h?.createdTimeUtc ?? null,
       startTimeUtc: h?.startTimeUtc ?? null,
       endTimeUtc: h?.endTimeUtc ?? null,
       error: h?.error ?? null,
@@ -147,7 +148,7 @@ export class RunHistory {
    */
   async runData(req: EmulatorRequest): Promise<EmulatorResponse> {
     const ws = this.wsOf(req);
-    const runId = pickString(asRecord(req.body) ?? {}, 'runId');
+    const runId = pickString(asObj(req.body) ?? {}, 'runId');
     if (!runId) {
       return { status: 400, body: { error: { code: 'UserError', message: 'runId is required.', innerError: { code: 'BadArgument' } } } };
     }

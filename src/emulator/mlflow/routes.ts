@@ -6,7 +6,7 @@
  *   /api/2.0/mlflow/...   (a "generic MLflow server", anonymous, its own experiments and runs)
  * JSON shapes and errors follow MLflow's REST API reference: `{ "error_code": ..., "message": ... }`.
  */
-import { workspaceRef } from '../jobs/arm.js';
+import { workspaceRef } from '../data/resources.js';
 import type { EmulatorRequest, EmulatorResponse, Handler, JobHost, Route, RouteModule } from '../types.js';
 import { isMlflowError, MlflowError } from './errors.js';
 import { RunHistory } from './history.js';

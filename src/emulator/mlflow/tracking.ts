@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobHost } from '../types.js';
+import { readJsonFile } from '../json-file.js';
 import { MlflowError } from './errors.js';
 import { WriteBehind } from './persist.js';
 import {
@@ -853,19 +854,8 @@ function parseMetric(item: unknown): Metric {
   return { key, value, timestamp, step: stepRaw };
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new Error(`tracking store: ${file} is not valid JSON (${(err as Error).message})`);
-  }
+function readJson<T>(file: string): Promise<T | undefined> {
+  return readJsonFile<T>(file, 'tracking store');
 }
 
 // ------------------------------------------------------------------ one store per host

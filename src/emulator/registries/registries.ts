@@ -5,13 +5,12 @@
  * subscription. Host-dependent properties (`discoveryUrl`, `mlFlowRegistryUri`) are computed on
  * every read from the address the client used, like workspaces.
  */
-import { guidFrom } from '../auth/tokens.js';
 import { MLS_NAMESPACE } from '../config.js';
 import { ArmErrors } from '../arm/errors.js';
-import { apiVersionOf, isObject, requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
-import { resourceGroupId, subscriptionId } from '../arm/ids.js';
+import { requireResourceGroup, requireSubscription, type ArmDeps } from '../arm/deps.js';
+import { guidFrom, resourceGroupId, subscriptionId } from '../arm/ids.js';
 import { page } from '../arm/paging.js';
-import { createdSystemData, modifiedSystemData } from '../arm/systemData.js';
+import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import { hostOf } from '../arm/workspaces.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import {
@@ -23,6 +22,7 @@ import {
   registryScopeFromParams,
   type RegistryScope,
 } from './ids.js';
+import { isObj } from '../obj.js';
 
 /** Properties only the service sets; a PUT cannot change them. */
 const SERVER_OWNED = ['discoveryUrl', 'mlFlowRegistryUri', 'managedResourceGroup', 'registryPrivateEndpointConnections'];
@@ -55,7 +55,7 @@ export function buildRegistry(
 ): ArmResource {
   const id = existing?.id ?? registryId(scope);
   const old = (existing?.properties ?? {}) as Record<string, unknown>;
-  const input = isObject(body.properties) ? structuredClone(body.properties) : {};
+  const input = isObj(body.properties) ? structuredClone(body.properties) : {};
   for (const k of SERVER_OWNED) delete input[k];
   const location = (existing?.location as string | undefined) ?? String(body.location);
   const guid = guidFrom(`registry:${id.toLowerCase()}`);
@@ -99,9 +99,9 @@ export function buildRegistry(
     name: existing?.name ?? scope.registryName,
     type: REGISTRY_TYPES.registry,
     location,
-    tags: isObject(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
+    tags: isObj(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
     kind: typeof body.kind === 'string' ? body.kind : ((existing?.kind as string | undefined) ?? ''),
-    sku: isObject(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'P3', tier: 'Standard' }),
+    sku: isObj(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'P3', tier: 'Standard' }),
     identity: {
       type: 'SystemAssigned',
       principalId: guidFrom(`registry-principal:${id.toLowerCase()}`),
@@ -165,7 +165,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
     await requireResourceGroup(deps, scope.subscriptionId, scope.resourceGroup);
     checkRegistryName(scope.registryName);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.badRequest('The request body of a registry must be a JSON object.', 'body');
+    if (!isObj(body)) throw ArmErrors.badRequest('The request body of a registry must be a JSON object.', 'body');
     const id = registryId(scope);
     return deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);
@@ -190,11 +190,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
           await deps.blob.ensureContainer(registryContainerName(scope));
         },
       });
-      return {
-        status: 201,
-        body: presentRegistry(created, req.ctx),
-        headers: deps.lro.acceptedHeaders(op, req.ctx, { asyncOperation: true, apiVersion: apiVersionOf(req) }),
-      };
+      return deps.lro.accepted(op, req, { status: 201, body: presentRegistry(created, req.ctx), poll: 'async' });
     });
   };
 
@@ -203,13 +199,13 @@ export function registryRoutes(deps: ArmDeps): Route[] {
     const id = registryId(scope);
     await requireRegistry(deps, scope);
     const body = req.body;
-    if (!isObject(body)) throw ArmErrors.badRequest('The request body of a registry update must be a JSON object.', 'body');
+    if (!isObj(body)) throw ArmErrors.badRequest('The request body of a registry update must be a JSON object.', 'body');
     return deps.store.withLock(id, async () => {
       const existing = (await deps.store.get(id))!;
       const next: ArmResource = {
         ...existing,
-        ...(isObject(body.tags) ? { tags: body.tags } : {}),
-        ...(isObject(body.sku) ? { sku: { ...(existing.sku as Record<string, unknown>), ...body.sku } } : {}),
+        ...(isObj(body.tags) ? { tags: body.tags } : {}),
+        ...(isObj(body.sku) ? { sku: { ...(existing.sku as Record<string, unknown>), ...body.sku } } : {}),
         systemData: modifiedSystemData(existing.systemData, req.ctx, req.ctx.now),
       };
       await deps.store.put(id, next);
@@ -240,7 +236,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
         });
       },
     });
-    return { status: 202, headers: deps.lro.acceptedHeaders(op, req.ctx, { location: true, apiVersion: apiVersionOf(req) }) };
+    return deps.lro.accepted(op, req, { status: 202, poll: 'location' });
   };
 
   return [

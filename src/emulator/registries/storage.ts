@@ -5,7 +5,7 @@
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { BlobAdmin } from '../blob.js';
-import { locationFromUrl, type BlobLocation } from '../jobs/blob.js';
+import { locationFromUrl, type BlobLocation } from '../data/blob-io.js';
 
 export interface RegistryStorage {
   readonly admin: BlobAdmin;

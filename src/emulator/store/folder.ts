@@ -5,9 +5,10 @@
  * person can read them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResourceStore } from '../types.js';
+import { readJsonFile } from '../json-file.js';
 import { keySegments, storeKey } from './keys.js';
 import { KeyedLock } from './lock.js';
 
@@ -40,19 +41,7 @@ export class FolderResourceStore implements ResourceStore {
   }
 
   async get<T>(id: string): Promise<T | undefined> {
-    const file = this.fileOf(id);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch (err) {
-      throw new Error(`store: ${file} is not valid JSON (${(err as Error).message})`);
-    }
+    return readJsonFile<T>(this.fileOf(id), 'store');
   }
 
   async put<T>(id: string, value: T): Promise<void> {

@@ -36,7 +36,11 @@ export async function verifyDeploymentManifest(ctx: AzureContext, value: unknown
     what = `${rel && !rel.startsWith('..') ? rel : local.upload.snapshot.root} (as it will be uploaded)`;
     verification = verifyManifest(manifest, local.upload.snapshot.files);
   } else {
-    if (!plan.modelId.startsWith('/subscriptions/')) refuse(`the model ${plan.modelId} is not in the workspace, so its files cannot be checked against the manifest`, 'deploy a workspace model version, or leave manifest out');
+    if (!plan.modelId.startsWith('/subscriptions/'))
+      refuse(
+        `the model ${plan.modelId} is not in the workspace, so its files cannot be checked against the manifest`,
+        'deploy a workspace model version, or leave manifest out',
+      );
     const version = await ctx.arm.tryGet<{ properties?: { modelUri?: string } }>(plan.modelId);
     const uri = version?.properties?.modelUri;
     if (!uri) refuse(`model version ${plan.modelId} was not found or has no modelUri`);
@@ -46,12 +50,18 @@ export async function verifyDeploymentManifest(ctx: AzureContext, value: unknown
     const listing = await listModelBlobs(store.container, loc.path, abortSignal);
     const hashes = await sha256Blobs(store.container, listing.files, { abortSignal });
     what = uri;
-    verification = verifyManifest(manifest, listing.files.map((f, i) => ({ path: f.path, size: f.size, sha256: hashes[i] })));
+    verification = verifyManifest(
+      manifest,
+      listing.files.map((f, i) => ({ path: f.path, size: f.size, sha256: hashes[i] })),
+    );
   }
   if (!verification.ok) {
     const first = verification.mismatched[0];
     const detail = first ? ` (${first.path}: sha256 ${first.actual.sha256 ?? '?'} where the manifest has ${first.expected.sha256})` : '';
-    refuse(`the model to deploy, ${what}, is not the packaged one: ${verification.summary}${detail}. Nothing was changed.`, 'deploy the model version the manifest was made for, or package it again with register-model');
+    refuse(
+      `the model to deploy, ${what}, is not the packaged one: ${verification.summary}${detail}. Nothing was changed.`,
+      'deploy the model version the manifest was made for, or package it again with register-model',
+    );
   }
   return `Manifest of ${manifest.model.name}: ${verification.summary} (${what})`;
 }

@@ -37,7 +37,9 @@ export function parseRollbackPoint(text: string | undefined): TrafficState | und
   try {
     const v = JSON.parse(text) as { traffic?: unknown; mirror?: unknown };
     const map = (m: unknown): Record<string, number> | undefined =>
-      typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((x) => typeof x === 'number') ? (m as Record<string, number>) : undefined;
+      typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((x) => typeof x === 'number')
+        ? (m as Record<string, number>)
+        : undefined;
     const traffic = map(v.traffic);
     const mirror = map(v.mirror ?? {});
     return traffic && mirror ? { traffic, mirror } : undefined;
@@ -74,11 +76,15 @@ export async function recoverInterruptedRollout(
   const gone = needed.filter((n) => !names.has(n));
   const who = `run ${run.runId} (attempt ${tags[RUN_ATTEMPT_TAG] ?? '?'})`;
   if (gone.length === 0) {
-    log(`Deployment ${deployment} takes traffic (${formatTrafficState(current)}) from an interrupted rollout of ${who}: restoring its rollback point ${formatTrafficState(point)} and starting again.`);
+    log(
+      `Deployment ${deployment} takes traffic (${formatTrafficState(current)}) from an interrupted rollout of ${who}: restoring its rollback point ${formatTrafficState(point)} and starting again.`,
+    );
     if (!trafficStateEquals(current, point)) await writeTraffic(eps, endpoint, point, current);
     const back = trafficOf((await eps.getEndpoint(endpoint)) ?? {});
     if (!trafficStateEquals(back, point)) {
-      throw new Error(`restoring the rollback point ${formatTrafficState(point)} of the interrupted rollout of ${deployment}: the endpoint reads back ${formatTrafficState(back)}`);
+      throw new Error(
+        `restoring the rollback point ${formatTrafficState(point)} of the interrupted rollout of ${deployment}: the endpoint reads back ${formatTrafficState(back)}`,
+      );
     }
     return { kind: 'restored', prior: point };
   }

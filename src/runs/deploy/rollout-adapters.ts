@@ -9,7 +9,16 @@ import { combinePoints, isFailedAnswer, isoDurationMs, isServerError, pointsOf, 
 import { jsonSubset, score, scoreWithRetry, unwrapJson, type ScoreResult, type ScoringAuth, type ScoringOptions } from '../../azure/scoring.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Signals, SignalSource } from '../../rollout/health.js';
-import type { DeploymentOps, ProbeDriver, ProbeSignals, Provisioner, SmokeResult, SmokeTester, TrafficRouter, TrafficSnapshot } from '../../rollout/providers.js';
+import type {
+  DeploymentOps,
+  ProbeDriver,
+  ProbeSignals,
+  Provisioner,
+  SmokeResult,
+  SmokeTester,
+  TrafficRouter,
+  TrafficSnapshot,
+} from '../../rollout/providers.js';
 import { normalizeTraffic, TrafficConflictError, trafficStateEquals, type TrafficState } from '../../rollout/traffic.js';
 
 /**
@@ -17,7 +26,13 @@ import { normalizeTraffic, TrafficConflictError, trafficStateEquals, type Traffi
  * tried again: {@link OnlineEndpoints.updateTraffic}); refuses when the endpoint no longer holds
  * `expected` (someone else changed it).
  */
-export function writeTraffic(eps: OnlineEndpoints, endpoint: string, target: TrafficState, expected: TrafficState | undefined, abortSignal?: AbortSignal): Promise<void> {
+export function writeTraffic(
+  eps: OnlineEndpoints,
+  endpoint: string,
+  target: TrafficState,
+  expected: TrafficState | undefined,
+  abortSignal?: AbortSignal,
+): Promise<void> {
   return eps.updateTraffic(
     endpoint,
     (current, attempt) => {
@@ -63,7 +78,13 @@ export interface SmokeSpec {
   maxLatencyMs?: number;
 }
 
-export function createSmokeTester(scoringUri: () => Promise<string>, auth: ScoringAuth, spec: SmokeSpec, log: (m: string) => void, scoring: ScoringOptions = {}): SmokeTester {
+export function createSmokeTester(
+  scoringUri: () => Promise<string>,
+  auth: ScoringAuth,
+  spec: SmokeSpec,
+  log: (m: string) => void,
+  scoring: ScoringOptions = {},
+): SmokeTester {
   return {
     async run(deployment, options) {
       const lines: string[] = [];
@@ -77,7 +98,8 @@ export function createSmokeTester(scoringUri: () => Promise<string>, auth: Scori
         const where = `${req.name} → HTTP ${r.status}${r.modelStatusCode !== undefined ? ` (model ${r.modelStatusCode})` : ''} in ${Math.round(r.latencyMs)} ms`;
         if (r.deployment && r.deployment !== deployment) return { passed: false, summary: `${where}: answered by ${r.deployment}, not ${deployment}` };
         if (r.status < 200 || r.status >= 300) return { passed: false, summary: `${where}: ${r.body.slice(0, 300)}` };
-        if (spec.maxLatencyMs !== undefined && r.latencyMs > spec.maxLatencyMs) return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };
+        if (spec.maxLatencyMs !== undefined && r.latencyMs > spec.maxLatencyMs)
+          return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };
         if (spec.expect !== undefined) {
           let got: unknown;
           try {
@@ -85,7 +107,8 @@ export function createSmokeTester(scoringUri: () => Promise<string>, auth: Scori
           } catch {
             return { passed: false, summary: `${where}: the response is not JSON: ${r.body.slice(0, 200)}` };
           }
-          if (!jsonSubset(spec.expect, got)) return { passed: false, summary: `${where}: ${JSON.stringify(got).slice(0, 300)} does not contain ${JSON.stringify(spec.expect).slice(0, 200)}` };
+          if (!jsonSubset(spec.expect, got))
+            return { passed: false, summary: `${where}: ${JSON.stringify(got).slice(0, 300)} does not contain ${JSON.stringify(spec.expect).slice(0, 200)}` };
         }
         lines.push(where);
       }
@@ -124,7 +147,13 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string, o
       const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*' and statusCode eq '*' and modelStatusCode eq '*'`;
       const [reqs, lat] = await Promise.all([
         queryMetrics(eps.arm, endpointId, { names: ['RequestsPerMinute'], start: queryStart, end, aggregation: 'Total', filter, top: 100 }),
-        queryMetrics(eps.arm, endpointId, { names: ['RequestLatency_P95', 'RequestLatency_P99'], start: queryStart, end, aggregation: 'Average', filter: `deployment eq '${deployment.replace(/'/g, "''")}'` }),
+        queryMetrics(eps.arm, endpointId, {
+          names: ['RequestLatency_P95', 'RequestLatency_P99'],
+          start: queryStart,
+          end,
+          aggregation: 'Average',
+          filter: `deployment eq '${deployment.replace(/'/g, "''")}'`,
+        }),
       ]);
       const grain = isoDurationMs(reqs.interval) ?? 60_000;
       const from = Math.floor(start.getTime() / grain) * grain;
@@ -143,7 +172,9 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string, o
         ['RequestLatency_P99', 'latency_p99'],
       ] as const) {
         // Each minute's percentile (the PT1M average of a per-minute metric); the worst minute counts.
-        const values = inWindow(pointsOf(lat, metric)).map(({ p }) => p.average ?? p.maximum).filter((v): v is number => typeof v === 'number');
+        const values = inWindow(pointsOf(lat, metric))
+          .map(({ p }) => p.average ?? p.maximum)
+          .filter((v): v is number => typeof v === 'number');
         if (values.length > 0) signals[key] = Math.max(...values);
       }
       return signals;
@@ -151,7 +182,14 @@ export function createMonitorSignals(eps: OnlineEndpoints, endpointId: string, o
   };
 }
 
-export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scoringUri: () => Promise<string>, auth: ScoringAuth, probeBody?: string, scoring: ScoringOptions = {}): DeploymentOps {
+export function createDeploymentOps(
+  eps: OnlineEndpoints,
+  endpoint: string,
+  scoringUri: () => Promise<string>,
+  auth: ScoringAuth,
+  probeBody?: string,
+  scoring: ScoringOptions = {},
+): DeploymentOps {
   return {
     /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
     delete: (name) => eps.deleteDeployment(endpoint, name),
@@ -165,13 +203,18 @@ export function createDeploymentOps(eps: OnlineEndpoints, endpoint: string, scor
         if (r.status >= 500 || r.status === 424) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
       }
       const ok = Object.keys(answers).length === 1 && answers[name] === 5;
-      return { ok, detail: `requests without the deployment header were answered by ${Object.entries(answers).map(([k, v]) => `${k}×${v}`).join(', ')}` };
+      return {
+        ok,
+        detail: `requests without the deployment header were answered by ${Object.entries(answers)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(', ')}`,
+      };
     },
   };
 }
 
 function nearestRank(sorted: number[], p: number): number {
-  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
 }
 
 /**
@@ -189,17 +232,20 @@ export function createProbeDriver(scoringUri: () => Promise<string>, auth: Scori
     start(rps) {
       if (timer || rps <= 0) return;
       started = true;
-      timer = setInterval(() => {
-        void scoringUri()
-          .then((uri) => score(uri, auth, body, undefined, AbortSignal.timeout(20_000)))
-          .then((r) => {
-            if (!r.deployment) return; // refused before routing (401, 404): not a deployment's answer
-            answers.push({ at: now(), deployment: r.deployment.toLowerCase(), failed: isFailedAnswer(r.status), latencyMs: r.latencyMs });
-            // Keep 15 minutes of answers.
-            while (answers.length > 0 && answers[0]!.at < now() - 15 * 60_000) answers.shift();
-          })
-          .catch(() => undefined);
-      }, Math.max(10, Math.round(1000 / rps)));
+      timer = setInterval(
+        () => {
+          void scoringUri()
+            .then((uri) => score(uri, auth, body, undefined, AbortSignal.timeout(20_000)))
+            .then((r) => {
+              if (!r.deployment) return; // refused before routing (401, 404): not a deployment's answer
+              answers.push({ at: now(), deployment: r.deployment.toLowerCase(), failed: isFailedAnswer(r.status), latencyMs: r.latencyMs });
+              // Keep 15 minutes of answers.
+              while (answers.length > 0 && answers[0].at < now() - 15 * 60_000) answers.shift();
+            })
+            .catch(() => undefined);
+        },
+        Math.max(10, Math.round(1000 / rps)),
+      );
       timer.unref();
     },
     stop() {

@@ -114,8 +114,20 @@ export const STAGE_OUTPUTS: Record<Stage, Record<string, string | null>> = {
     'registry-model-uri': null,
     'studio-url': 'model-studio-url',
   },
-  deploy: { status: 'rollout-status', 'deployment-name': 'deployment-name', 'scoring-uri': 'scoring-uri', traffic: 'rollout-traffic', timeline: 'rollout-timeline' },
-  'pr-summary': { 'comment-id': 'comment-id', 'comment-url': 'comment-url', body: 'comment-body', 'body-path': 'comment-body-path', 'mode-used': 'comment-mode-used' },
+  deploy: {
+    status: 'rollout-status',
+    'deployment-name': 'deployment-name',
+    'scoring-uri': 'scoring-uri',
+    traffic: 'rollout-traffic',
+    timeline: 'rollout-timeline',
+  },
+  'pr-summary': {
+    'comment-id': 'comment-id',
+    'comment-url': 'comment-url',
+    body: 'comment-body',
+    'body-path': 'comment-body-path',
+    'mode-used': 'comment-mode-used',
+  },
 };
 
 /** The root output a stage's output is published as (undefined: not published). */

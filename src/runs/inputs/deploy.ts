@@ -56,7 +56,11 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   const s: Partial<DeploySettings> = {};
   if (/\.ya?ml$/i.test(endpoint)) {
     s.endpointFile = file(workspace, endpoint);
-    if (!existsSync(s.endpointFile.path)) throw new ConfigurationError(`Input 'endpoint': ${s.endpointFile.display} does not exist`, { input: 'endpoint', hint: 'an endpoint name, or the path of an az ml online-endpoint YAML' });
+    if (!existsSync(s.endpointFile.path))
+      throw new ConfigurationError(`Input 'endpoint': ${s.endpointFile.display} does not exist`, {
+        input: 'endpoint',
+        hint: 'an endpoint name, or the path of an az ml online-endpoint YAML',
+      });
   } else {
     const bad = checkEndpointName(endpoint);
     if (bad) throw new ConfigurationError(`Input 'endpoint': '${endpoint}' is not a valid endpoint name`, { input: 'endpoint', hint: bad });
@@ -65,13 +69,20 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   const deploymentFile = reader.optional('deployment-file');
   const model = reader.optional('model');
   if (!deploymentFile && !model) {
-    throw new ConfigurationError("Give the new deployment: 'deployment-file', 'model', or both (the model then replaces the file's)", { input: 'deployment-file' });
+    throw new ConfigurationError("Give the new deployment: 'deployment-file', 'model', or both (the model then replaces the file's)", {
+      input: 'deployment-file',
+    });
   }
   if (deploymentFile) {
     s.deploymentFile = file(workspace, deploymentFile);
-    if (!existsSync(s.deploymentFile.path)) throw new ConfigurationError(`Input 'deployment-file': ${s.deploymentFile.display} does not exist`, { input: 'deployment-file' });
+    if (!existsSync(s.deploymentFile.path))
+      throw new ConfigurationError(`Input 'deployment-file': ${s.deploymentFile.display} does not exist`, { input: 'deployment-file' });
   }
-  if (model && !/^azureml:/.test(model)) throw new ConfigurationError(`Input 'model': '${model}' is not a model reference`, { input: 'model', hint: 'azureml:<name>:<version> or azureml:<name>@<alias>' });
+  if (model && !/^azureml:/.test(model))
+    throw new ConfigurationError(`Input 'model': '${model}' is not a model reference`, {
+      input: 'model',
+      hint: 'azureml:<name>:<version> or azureml:<name>@<alias>',
+    });
   s.model = model;
   s.instanceType = reader.optional('instance-type') ?? 'Standard_DS3_v2';
   s.instanceCount = reader.int('instance-count', { min: 1, max: 100, default: 1 });
@@ -84,7 +95,12 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   const manifest = reader.optional('manifest');
   if (manifest) s.manifest = JSON.parse(jsonOrFile(reader, 'manifest', manifest, workspace, 'manifest').body);
   const smoke = reader.optional('smoke-request');
-  s.smokeRequests = smoke ? smoke.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => jsonOrFile(reader, 'smoke-request', l, workspace, 'request')) : [];
+  s.smokeRequests = smoke
+    ? smoke
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
+        .map((l) => jsonOrFile(reader, 'smoke-request', l, workspace, 'request'))
+    : [];
   const expect = reader.optional('smoke-expect');
   if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, 'smoke-expect', expect, workspace, 'expected response').body);
   s.smokeMaxLatencyMs = reader.duration('smoke-max-latency');

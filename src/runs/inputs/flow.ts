@@ -79,7 +79,8 @@ export function readFlowInputs(reader: InputReader, run: WorkflowRun): FlowSetti
   else if (endpoint === undefined) deploy = { run: false, reason: 'no endpoint given' };
   else if (pullRequest) deploy = { run: false, reason: 'a pull request: deploy runs on the default branch (or with deploy: true)' };
   else if (defaultBranch === undefined) deploy = { run: false, reason: 'the event does not name the default branch (set deploy: true to deploy anyway)' };
-  else if (!onDefaultBranch) deploy = { run: false, reason: `${run.ref ?? 'this ref'} is not the default branch ${defaultBranch} (set deploy: true to deploy anyway)` };
+  else if (!onDefaultBranch)
+    deploy = { run: false, reason: `${run.ref ?? 'this ref'} is not the default branch ${defaultBranch} (set deploy: true to deploy anyway)` };
   else deploy = { run: true };
 
   if (!submit.run && jobName === undefined && (gate.run || (register.run && !modelPath))) {

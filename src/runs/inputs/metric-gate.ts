@@ -41,16 +41,13 @@ export function readRules(text: string, input = 'rules'): Rule[] {
       const indent = raw.length - raw.trimStart().length;
       const shown = raw.trim();
       const caret = ' '.repeat(Math.max(0, error.column - 1 - indent)) + '^';
-      throw new ConfigurationError(
-        `Input '${input}', line ${error.line}, column ${error.column}: ${error.message}\n    ${shown}\n    ${caret}`,
-        {
-          input,
-          line: error.line,
-          column: error.column,
-          hint: 'One rule per line, e.g. accuracy >= 0.9, val_loss <= baseline.val_loss * 1.02 or max(auc) >= 0.8 # label; quote unusual names with backticks.',
-          cause: error,
-        },
-      );
+      throw new ConfigurationError(`Input '${input}', line ${error.line}, column ${error.column}: ${error.message}\n    ${shown}\n    ${caret}`, {
+        input,
+        line: error.line,
+        column: error.column,
+        hint: 'One rule per line, e.g. accuracy >= 0.9, val_loss <= baseline.val_loss * 1.02 or max(auc) >= 0.8 # label; quote unusual names with backticks.',
+        cause: error,
+      });
     }
     throw error;
   }
@@ -94,7 +91,9 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
     const fromEnv = env.MLFLOW_TRACKING_URI?.trim() || undefined;
     const trackingUri = trackingUriInput ?? fromEnv;
     if (trackingUri === undefined) {
-      throw new ConfigurationError("Input 'run-id' needs the MLflow server: give mlflow-tracking-uri (or set MLFLOW_TRACKING_URI).", { input: 'mlflow-tracking-uri' });
+      throw new ConfigurationError("Input 'run-id' needs the MLflow server: give mlflow-tracking-uri (or set MLFLOW_TRACKING_URI).", {
+        input: 'mlflow-tracking-uri',
+      });
     }
     if (runId === undefined) {
       throw new ConfigurationError("Input 'mlflow-tracking-uri' needs 'run-id': the id of the MLflow run to gate.", { input: 'run-id' });

@@ -38,7 +38,10 @@ export function defaultHeader(env: Record<string, string | undefined>): string {
       .replace(/-{2,}/g, '-')
       .replace(/^[-/]+|[-/]+$/g, '');
   const parts = [clean(env.GITHUB_WORKFLOW), clean(env.GITHUB_JOB)].filter(Boolean);
-  const header = parts.join('/').slice(0, 100).replace(/[-/]+$/, '');
+  const header = parts
+    .join('/')
+    .slice(0, 100)
+    .replace(/[-/]+$/, '');
   return header && isValidHeader(header) ? header : 'default';
 }
 

@@ -45,7 +45,10 @@ export function readRegisterModelInputs(reader: InputReader, workspaceDir: strin
   const properties = reader.keyValues('properties');
   for (const k of Object.keys(properties)) {
     if (k.startsWith(RESERVED_PROPERTY_PREFIX)) {
-      throw new ConfigurationError(`Input 'properties': '${k}' is written by the action itself.`, { input: 'properties', hint: `Use keys that do not start with '${RESERVED_PROPERTY_PREFIX}'.` });
+      throw new ConfigurationError(`Input 'properties': '${k}' is written by the action itself.`, {
+        input: 'properties',
+        hint: `Use keys that do not start with '${RESERVED_PROPERTY_PREFIX}'.`,
+      });
     }
   }
   const metricsJson = reader.json('metrics');
@@ -60,9 +63,17 @@ export function readRegisterModelInputs(reader: InputReader, workspaceDir: strin
   const scoringScript = reader.optional('scoring-script');
   const artifact = reader.boolean('artifact', false);
   if (!packageIt) {
-    const needs = [environment !== undefined ? 'environment' : '', code !== undefined ? 'code' : '', scoringScript !== undefined ? 'scoring-script' : '', artifact ? 'artifact' : ''].filter(Boolean);
+    const needs = [
+      environment !== undefined ? 'environment' : '',
+      code !== undefined ? 'code' : '',
+      scoringScript !== undefined ? 'scoring-script' : '',
+      artifact ? 'artifact' : '',
+    ].filter(Boolean);
     if (needs.length > 0) {
-      throw new ConfigurationError(`Input '${needs[0]}' is part of the deployment package, but 'package' is false.`, { input: needs[0], hint: 'Set package: true to write the package (manifest, environment, scoring code).' });
+      throw new ConfigurationError(`Input '${needs[0]}' is part of the deployment package, but 'package' is false.`, {
+        input: needs[0],
+        hint: 'Set package: true to write the package (manifest, environment, scoring code).',
+      });
     }
   }
   const blockMiB = reader.int('upload-block-size-mib', { min: 1, max: 256, default: 8 });

@@ -24,7 +24,11 @@ export async function codeId(ctx: PlanContext, v: unknown, path: SpecPath): Prom
     case 'local':
       return localCode(ctx, r.path, path);
     case 'git':
-      return ctx.fail(path, `git code references ('${raw}') are not supported`, 'check the code out in the workflow (actions/checkout) and give a local folder');
+      return ctx.fail(
+        path,
+        `git code references ('${raw}') are not supported`,
+        'check the code out in the workflow (actions/checkout) and give a local folder',
+      );
     default:
       return ctx.fail(path, `'${raw}' is not a code reference`, 'give a local folder, azureml:<name>:<version> or a code version ARM id');
   }
@@ -46,7 +50,8 @@ async function localCode(ctx: PlanContext, local: string, path: SpecPath): Promi
 
 /** An environment reference, or an inline environment (image or build context). */
 export async function environmentId(ctx: PlanContext, v: unknown, path: SpecPath): Promise<string> {
-  if (v === undefined || v === null) return ctx.fail(path, 'is required', 'an environment reference (azureml:<name>@latest, azureml://registries/...) or an inline environment with an image');
+  if (v === undefined || v === null)
+    return ctx.fail(path, 'is required', 'an environment reference (azureml:<name>@latest, azureml://registries/...) or an inline environment with an image');
   if (typeof v === 'string') return environmentRef(ctx, v, path);
   if (!isObj(v)) return ctx.fail(path, 'must be an environment reference or an inline environment');
   return inlineEnvironment(ctx, v, path);
@@ -63,12 +68,21 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
       if (r.assetType !== 'environments') ctx.fail(path, `'${v}' is a registry ${r.assetType} reference, not an environment`);
       return r.uri;
     default:
-      return ctx.fail(path, `'${v}' is not an environment reference`, 'write azureml:<name>:<version>, azureml:<name>@latest or azureml://registries/<registry>/environments/<name>/...');
+      return ctx.fail(
+        path,
+        `'${v}' is not an environment reference`,
+        'write azureml:<name>:<version>, azureml:<name>@latest or azureml://registries/<registry>/environments/<name>/...',
+      );
   }
 }
 
 async function inlineEnvironment(ctx: PlanContext, v: Obj, path: SpecPath): Promise<string> {
-  ctx.checkKeys(v, ['$schema', 'name', 'version', 'description', 'image', 'conda_file', 'build', 'os_type', 'tags', 'inference_config'], path, 'inline environment');
+  ctx.checkKeys(
+    v,
+    ['$schema', 'name', 'version', 'description', 'image', 'conda_file', 'build', 'os_type', 'tags', 'inference_config'],
+    path,
+    'inline environment',
+  );
   const props: Obj = { isAnonymous: true, osType: 'Linux' };
   if (v.image !== undefined) props.image = ctx.str(v.image, [...path, 'image']);
   if (v.description !== undefined) props.description = ctx.str(v.description, [...path, 'description']);

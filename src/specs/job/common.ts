@@ -8,7 +8,20 @@ import { type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
 
 /** Fields every job type takes. */
-export const COMMON_KEYS = ['$schema', 'type', 'name', 'display_name', 'experiment_name', 'description', 'tags', 'properties', 'compute', 'identity', 'services', 'queue_settings'];
+export const COMMON_KEYS = [
+  '$schema',
+  'type',
+  'name',
+  'display_name',
+  'experiment_name',
+  'description',
+  'tags',
+  'properties',
+  'compute',
+  'identity',
+  'services',
+  'queue_settings',
+];
 
 /** The common top-level fields → the start of `properties`. */
 export function commonProperties(ctx: PlanContext, spec: Obj, jobType: string): Obj {
@@ -58,7 +71,9 @@ export function identity(ctx: PlanContext, v: unknown, path: SpecPath): Obj | un
   const m = ctx.map(v, path, 'must be a map with a type');
   ctx.checkKeys(m, ['type', 'client_id', 'object_id', 'msi_resource_id'], path, 'job identity');
   const type = ctx.str(m.type, [...path, 'type']);
-  const identityType = Object.hasOwn(IDENTITY_TYPES, type.toLowerCase()) ? IDENTITY_TYPES[type.toLowerCase()] : ctx.fail([...path, 'type'], `'${type}' is not an identity type`, 'valid: managed, aml_token, user_identity');
+  const identityType = Object.hasOwn(IDENTITY_TYPES, type.toLowerCase())
+    ? IDENTITY_TYPES[type.toLowerCase()]
+    : ctx.fail([...path, 'type'], `'${type}' is not an identity type`, 'valid: managed, aml_token, user_identity');
   const out: Obj = { identityType };
   if (m.client_id !== undefined) out.clientId = ctx.str(m.client_id, [...path, 'client_id']);
   if (m.object_id !== undefined) out.objectId = ctx.str(m.object_id, [...path, 'object_id']);
@@ -115,7 +130,8 @@ export function distribution(ctx: PlanContext, v: unknown, path: SpecPath): Obj 
   if (type === 'pytorch' || type === 'mpi') {
     ctx.checkKeys(m, ['type', 'process_count_per_instance'], path, `${type} distribution`);
     const out: Obj = { distributionType: type === 'pytorch' ? 'PyTorch' : 'Mpi' };
-    if (m.process_count_per_instance !== undefined) out.processCountPerInstance = ctx.int(m.process_count_per_instance, [...path, 'process_count_per_instance'], 1);
+    if (m.process_count_per_instance !== undefined)
+      out.processCountPerInstance = ctx.int(m.process_count_per_instance, [...path, 'process_count_per_instance'], 1);
     return out;
   }
   if (type === 'tensorflow') {

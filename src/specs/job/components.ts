@@ -14,7 +14,24 @@ import { checkCommandRefs, INPUT_TYPES, LITERAL_TYPES, scopeOf } from './io.js';
 
 export const ANON_COMPONENT_NAME = 'azureml_anonymous';
 export const COMMAND_COMPONENT_SCHEMA = 'https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json';
-const COMPONENT_KEYS = ['$schema', 'name', 'version', 'display_name', 'description', 'type', 'command', 'code', 'environment', 'inputs', 'outputs', 'tags', 'is_deterministic', 'resources', 'distribution', 'environment_variables'];
+const COMPONENT_KEYS = [
+  '$schema',
+  'name',
+  'version',
+  'display_name',
+  'description',
+  'type',
+  'command',
+  'code',
+  'environment',
+  'inputs',
+  'outputs',
+  'tags',
+  'is_deterministic',
+  'resources',
+  'distribution',
+  'environment_variables',
+];
 const PORT_KEYS = ['type', 'description', 'default', 'optional', 'min', 'max', 'enum', 'mode'];
 
 /** Plans an anonymous component version named by its content; returns its id. */
@@ -33,7 +50,8 @@ export async function componentRef(ctx: PlanContext, v: unknown, path: SpecPath)
   if (r.kind === 'asset') return ctx.assetVersionId('components', r, path);
   if (r.kind === 'arm-id') return r.id;
   if (r.kind === 'registry') return r.uri;
-  if (r.kind !== 'local') ctx.fail(path, `'${raw}' is not a component reference`, 'a local component YAML file, azureml:<name>:<version> or azureml:<name>@latest');
+  if (r.kind !== 'local')
+    ctx.fail(path, `'${raw}' is not a component reference`, 'a local component YAML file, azureml:<name>:<version> or azureml:<name>@latest');
   const file = ctx.localPath(r.path);
   if (!existsSync(file)) ctx.fail(path, `component file '${r.path}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
   const sub = new PlanContext(SpecDocument.load(file, join(dirname(ctx.doc.file), r.path), ctx.doc.input), file, ctx.o);
@@ -46,7 +64,8 @@ export async function componentRef(ctx: PlanContext, v: unknown, path: SpecPath)
 export async function componentFile(ctx: PlanContext): Promise<string> {
   const c = ctx.map(ctx.doc.value, [], 'a component file must be a YAML map');
   ctx.checkKeys(c, COMPONENT_KEYS, [], 'command component');
-  if (c.type !== undefined && c.type !== 'command') ctx.fail(['type'], `components of type '${String(c.type)}' are not supported`, 'supported: command components');
+  if (c.type !== undefined && c.type !== 'command')
+    ctx.fail(['type'], `components of type '${String(c.type)}' are not supported`, 'supported: command components');
   if (c.command === undefined) ctx.fail([], "a command component needs 'command'");
   const out: Obj = { $schema: COMMAND_COMPONENT_SCHEMA, type: 'command' };
   for (const k of ['name', 'version', 'display_name', 'description']) if (c[k] !== undefined) out[k] = ctx.str(c[k], [k]);

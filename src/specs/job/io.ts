@@ -10,7 +10,14 @@ import type { AssetKind } from '../references.js';
 
 export const INPUT_TYPES = ['uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
 export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
-const INPUT_MODES: Record<string, string> = { ro_mount: 'ReadOnlyMount', rw_mount: 'ReadWriteMount', download: 'Download', direct: 'Direct', eval_mount: 'EvalMount', eval_download: 'EvalDownload' };
+const INPUT_MODES: Record<string, string> = {
+  ro_mount: 'ReadOnlyMount',
+  rw_mount: 'ReadWriteMount',
+  download: 'Download',
+  direct: 'Direct',
+  eval_mount: 'EvalMount',
+  eval_download: 'EvalDownload',
+};
 const OUTPUT_MODES: Record<string, string> = { rw_mount: 'ReadWriteMount', upload: 'Upload', direct: 'Direct' };
 const URL_SCHEMES = ['https', 'http', 'wasbs', 'wasb', 'abfss', 'abfs', 'adl', 'azureml'];
 
@@ -67,7 +74,8 @@ export async function jobInput(ctx: PlanContext, v: unknown, path: SpecPath, bin
   if (v.path === undefined) ctx.fail(path, `a ${type} input needs a path`);
   const rawPath = ctx.str(v.path, [...path, 'path']);
   out.jobInputType = type;
-  out.uri = /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path, 'path'], `inputs.${String(path[path.length - 1])}`);
+  out.uri =
+    /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path, 'path'], `inputs.${String(path[path.length - 1])}`);
   if (v.mode !== undefined) out.mode = ctx.oneOf(ctx.str(v.mode, [...path, 'mode']), [...path, 'mode'], INPUT_MODES, 'an input mode');
   return out;
 }
@@ -97,7 +105,8 @@ export function jobOutput(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
 function outputUri(ctx: PlanContext, v: unknown, path: SpecPath): string {
   const raw = ctx.str(v, path);
   const r = ctx.ref(raw.replace(/\$\{\{name\}\}/g, 'x'), path);
-  if (r.kind !== 'datastore' && r.kind !== 'url') ctx.fail(path, `an output path must be a datastore path (azureml://datastores/<ds>/paths/<p>) or a storage URL, not '${raw}'`);
+  if (r.kind !== 'datastore' && r.kind !== 'url')
+    ctx.fail(path, `an output path must be a datastore path (azureml://datastores/<ds>/paths/<p>) or a storage URL, not '${raw}'`);
   return raw;
 }
 
@@ -136,10 +145,18 @@ export function checkCommandRefs(ctx: PlanContext, command: string, path: SpecPa
       (head === 'name' && parts.length === 1);
     if (parts.length === 2 && known) continue;
     if (parts.length === 1 && head === 'name') continue;
-    const pool = head === 'inputs' ? scope.inputs : head === 'outputs' ? scope.outputs : head === 'search_space' ? scope.searchSpace ?? [] : [];
+    const pool = head === 'inputs' ? scope.inputs : head === 'outputs' ? scope.outputs : head === 'search_space' ? (scope.searchSpace ?? []) : [];
     const near = name ? closest(name, pool) : undefined;
-    const valid = [...scope.inputs.map((i) => `inputs.${i}`), ...scope.outputs.map((o) => `outputs.${o}`), ...(scope.searchSpace ?? []).map((s) => `search_space.${s}`)];
-    ctx.fail(path, `refers to \${{${expr}}}, which is not defined${near ? ` (did you mean ${head}.${near}?)` : ''}`, valid.length ? `defined: ${valid.join(', ')}` : 'this job defines no inputs or outputs');
+    const valid = [
+      ...scope.inputs.map((i) => `inputs.${i}`),
+      ...scope.outputs.map((o) => `outputs.${o}`),
+      ...(scope.searchSpace ?? []).map((s) => `search_space.${s}`),
+    ];
+    ctx.fail(
+      path,
+      `refers to \${{${expr}}}, which is not defined${near ? ` (did you mean ${head}.${near}?)` : ''}`,
+      valid.length ? `defined: ${valid.join(', ')}` : 'this job defines no inputs or outputs',
+    );
   }
 }
 

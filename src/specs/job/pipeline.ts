@@ -14,7 +14,26 @@ import type { JobTypeTranslator } from './types.js';
 
 const PIPELINE_KEYS = [...COMMON_KEYS, 'inputs', 'outputs', 'settings', 'jobs'];
 const SETTINGS_KEYS = ['default_compute', 'default_datastore', 'continue_on_step_failure', 'force_rerun', 'default_environment'];
-const NODE_KEYS = ['type', 'component', 'command', 'code', 'environment', 'environment_variables', 'inputs', 'outputs', 'compute', 'resources', 'distribution', 'limits', 'display_name', 'description', 'tags', 'identity', 'services', 'name'];
+const NODE_KEYS = [
+  'type',
+  'component',
+  'command',
+  'code',
+  'environment',
+  'environment_variables',
+  'inputs',
+  'outputs',
+  'compute',
+  'resources',
+  'distribution',
+  'limits',
+  'display_name',
+  'description',
+  'tags',
+  'identity',
+  'services',
+  'name',
+];
 const BINDING = /^\s*\$\{\{.*\}\}\s*$/;
 
 /** What a step may bind: the pipeline's inputs and outputs and the other steps. */
@@ -34,14 +53,14 @@ async function translate(ctx: PlanContext, spec: Obj): Promise<Obj> {
   if (outputs) p.outputs = outputs;
   p.settings = await settings(ctx, spec.settings);
   if (!isObj(spec.jobs) || Object.keys(spec.jobs).length === 0) ctx.fail(['jobs'], 'a pipeline job needs at least one step under jobs');
-  const jobs = spec.jobs as Obj;
+  const jobs = spec.jobs;
   const parent: Parent = { inputs: Object.keys(inputs ?? {}), outputs: Object.keys(outputs ?? {}), steps: Object.keys(jobs), jobs };
   const nodes: Obj = {};
   for (const [stepName, node] of Object.entries(jobs)) {
     const path: SpecPath = ['jobs', stepName];
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(stepName)) ctx.fail(path, 'a step name starts with a letter or _ and has letters, digits and _ only');
     if (!isObj(node)) ctx.fail(path, 'must be a step (a map with a command or a component)');
-    nodes[stepName] = await pipelineNode(ctx, stepName, node as Obj, path, parent);
+    nodes[stepName] = await pipelineNode(ctx, stepName, node, path, parent);
   }
   p.jobs = nodes;
   return p;
@@ -74,7 +93,8 @@ interface Bound {
 async function pipelineNode(ctx: PlanContext, stepName: string, node: Obj, path: SpecPath, parent: Parent): Promise<Obj> {
   ctx.checkKeys(node, NODE_KEYS, path, 'pipeline step');
   const type = node.type === undefined ? 'command' : ctx.str(node.type, [...path, 'type']);
-  if (type !== 'command') ctx.fail([...path, 'type'], `steps of type '${type}' are not supported`, 'supported: command steps (inline, or a component: file or reference)');
+  if (type !== 'command')
+    ctx.fail([...path, 'type'], `steps of type '${type}' are not supported`, 'supported: command steps (inline, or a component: file or reference)');
   const inputs = await stepInputs(ctx, node.inputs, [...path, 'inputs'], parent, stepName);
   if (node.inputs !== undefined && node.inputs !== null && !isObj(node.inputs)) ctx.fail([...path, 'inputs'], 'must be a map');
   const outputs = stepOutputs(ctx, node.outputs, [...path, 'outputs'], parent);
@@ -89,7 +109,8 @@ async function pipelineNode(ctx: PlanContext, stepName: string, node: Obj, path:
   if (Object.keys(inputs.rest).length) out.inputs = inputs.rest;
   if (Object.keys(outputs.rest).length) out.outputs = outputs.rest;
   if (node.component !== undefined) {
-    if (node.command !== undefined || node.code !== undefined || node.environment !== undefined) ctx.fail(path, 'a step has either a component or command/code/environment, not both');
+    if (node.command !== undefined || node.code !== undefined || node.environment !== undefined)
+      ctx.fail(path, 'a step has either a component or command/code/environment, not both');
     out.componentId = await componentRef(ctx, node.component, [...path, 'component']);
   } else {
     out.componentId = await inlineComponent(ctx, node, path, inputs.ports, outputs.ports);
@@ -122,7 +143,12 @@ function stepOutputs(ctx: PlanContext, v: unknown, path: SpecPath, parent: Paren
     const op: SpecPath = [...path, name];
     if (typeof x === 'string' && BINDING.test(x)) {
       const m = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(x);
-      if (!m || !parent.outputs.includes(m[1])) ctx.fail(op, `'${x}' must bind a pipeline output: \${{parent.outputs.<name>}}`, parent.outputs.length ? `pipeline outputs: ${parent.outputs.join(', ')}` : 'this pipeline defines no outputs');
+      if (!m || !parent.outputs.includes(m[1]))
+        ctx.fail(
+          op,
+          `'${x}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
+          parent.outputs.length ? `pipeline outputs: ${parent.outputs.join(', ')}` : 'this pipeline defines no outputs',
+        );
       bound.rest[name] = { type: 'literal', value: x.trim() };
       bound.ports[name] = { type: 'uri_folder' };
     } else {
@@ -142,7 +168,8 @@ async function inlineComponent(ctx: PlanContext, node: Obj, path: SpecPath, inpu
   const componentSpec: Obj = { $schema: COMMAND_COMPONENT_SCHEMA, name: ANON_COMPONENT_NAME, type: 'command', command, is_deterministic: true };
   const code = await codeId(ctx, node.code, [...path, 'code']);
   if (code) componentSpec.code = `azureml:${code}`;
-  if (node.environment === undefined && !hasDefaultEnvironment(ctx.doc.value)) ctx.fail(path, 'a step needs an environment (or the pipeline settings.default_environment)');
+  if (node.environment === undefined && !hasDefaultEnvironment(ctx.doc.value))
+    ctx.fail(path, 'a step needs an environment (or the pipeline settings.default_environment)');
   if (node.environment !== undefined) componentSpec.environment = `azureml:${await environmentId(ctx, node.environment, [...path, 'environment'])}`;
   if (Object.keys(inputs).length) componentSpec.inputs = inputs;
   if (Object.keys(outputs).length) componentSpec.outputs = outputs;
@@ -159,17 +186,26 @@ function checkPipelineBinding(ctx: PlanContext, v: string, path: SpecPath, paren
   if (!m) return ctx.fail(path, `'${v}' is not a pipeline binding`, 'write ${{parent.inputs.<name>}} or ${{parent.jobs.<step>.outputs.<name>}}');
   if (m[2] !== undefined) {
     if (!parent.inputs.includes(m[2])) {
-      ctx.fail(path, `binds the pipeline input '${m[2]}', which is not defined${didYouMean(m[2], parent.inputs)}`, parent.inputs.length ? `pipeline inputs: ${parent.inputs.join(', ')}` : 'this pipeline defines no inputs');
+      ctx.fail(
+        path,
+        `binds the pipeline input '${m[2]}', which is not defined${didYouMean(m[2], parent.inputs)}`,
+        parent.inputs.length ? `pipeline inputs: ${parent.inputs.join(', ')}` : 'this pipeline defines no inputs',
+      );
     }
     return;
   }
   const [step, output] = [m[3], m[4]];
-  if (!parent.steps.includes(step)) ctx.fail(path, `binds the step '${step}', which is not in this pipeline${didYouMean(step, parent.steps)}`, `steps: ${parent.steps.join(', ')}`);
+  if (!parent.steps.includes(step))
+    ctx.fail(path, `binds the step '${step}', which is not in this pipeline${didYouMean(step, parent.steps)}`, `steps: ${parent.steps.join(', ')}`);
   if (step === self) ctx.fail(path, `a step cannot bind its own output (${step})`);
   const other = parent.jobs[step];
   const declared = isObj(other) && isObj(other.outputs) ? Object.keys(other.outputs) : [];
   if (output !== 'artifacts' && isObj(other) && other.component === undefined && !declared.includes(output)) {
-    ctx.fail(path, `binds output '${output}' of step '${step}', which that step does not declare${didYouMean(output, declared)}`, declared.length ? `outputs of ${step}: ${declared.join(', ')}` : `step ${step} declares no outputs`);
+    ctx.fail(
+      path,
+      `binds output '${output}' of step '${step}', which that step does not declare${didYouMean(output, declared)}`,
+      declared.length ? `outputs of ${step}: ${declared.join(', ')}` : `step ${step} declares no outputs`,
+    );
   }
 }
 

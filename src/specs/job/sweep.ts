@@ -101,7 +101,8 @@ function samplingAlgorithm(ctx: PlanContext, sa: unknown, space: Obj): Obj {
     if (rule !== 'random' && rule !== 'sobol') ctx.fail(['sampling_algorithm', 'rule'], "must be 'random' or 'sobol'");
     algo.rule = rule === 'sobol' ? 'Sobol' : 'Random';
   }
-  if ((algo.seed !== undefined || algo.rule !== undefined) && saType !== 'random') ctx.fail(['sampling_algorithm'], 'seed and rule apply to random sampling only');
+  if ((algo.seed !== undefined || algo.rule !== undefined) && saType !== 'random')
+    ctx.fail(['sampling_algorithm'], 'seed and rule apply to random sampling only');
   if (saType === 'grid') {
     for (const [name, d] of Object.entries(space)) {
       if ((d as unknown[])[0] !== 'choice') ctx.fail(['search_space', name], 'grid sampling needs choice distributions only');

@@ -3,6 +3,7 @@
  * `properties.jobType`, `properties.status`, `command`, `codeId`, `inputs`, `outputs`, ...).
  */
 import type { ArmResource } from '../types.js';
+import { asObj } from '../obj.js';
 
 export const PROVIDER = 'Microsoft.MachineLearningServices';
 
@@ -78,10 +79,6 @@ export function isTerminal(status: unknown): boolean {
 /** A job resource; properties are read defensively (the body came from a client). */
 export type JobResource = ArmResource & { properties: Record<string, unknown> };
 
-export function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 /** Read the first present key (camelCase wire name, then the snake_case YAML/SDK spelling). */
 export function pick(o: Record<string, unknown> | undefined, ...keys: string[]): unknown {
   if (!o) return undefined;
@@ -97,7 +94,7 @@ export function pickString(o: Record<string, unknown> | undefined, ...keys: stri
 }
 
 export function stringMap(v: unknown): Record<string, string> {
-  const o = asRecord(v);
+  const o = asObj(v);
   const out: Record<string, string> = {};
   if (!o) return out;
   for (const [k, val] of Object.entries(o)) {

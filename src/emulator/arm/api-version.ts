@@ -2,6 +2,12 @@
 import { DEFAULT_LOCATION, isSupportedApiVersion, MLS_NAMESPACE, supportedApiVersionsText } from '../config.js';
 import { ArmErrors } from './errors.js';
 import { resourceTypeFromPath } from './ids.js';
+import type { EmulatorRequest } from '../types.js';
+
+/** The `api-version` of the request (the server already checked it). */
+export function apiVersionOf(req: EmulatorRequest): string {
+  return req.query.get('api-version') ?? '';
+}
 
 export function isArmPath(path: string): boolean {
   return /^\/subscriptions(\/|$)/i.test(path);

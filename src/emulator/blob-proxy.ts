@@ -12,7 +12,7 @@
 import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FaultInjector, FaultRuleState } from './faults.js';
-import type { RequestLog } from './http/requestLog.js';
+import type { RequestLog } from './http/request-log.js';
 import type { BlobEndpoint } from './types.js';
 
 export interface BlobProxy {

@@ -13,8 +13,9 @@
  *   http://127.0.0.1:<port>/<account>/<container>/<p>        an Azurite URL
  */
 import type { BlobEndpoint, ResourceStore } from '../types.js';
-import { asRecord, parseWorkspaceChild, pickString, type WorkspaceRef } from './arm.js';
-import { joinBlobPath, locationFromUrl, type BlobLocation } from './blob.js';
+import { parseWorkspaceChild, pickString, type WorkspaceRef } from './resources.js';
+import { joinBlobPath, locationFromUrl, type BlobLocation } from './blob-io.js';
+import { asObj } from '../obj.js';
 
 export const DEFAULT_DATASTORE = 'workspaceblobstore';
 export const ARTIFACT_DATASTORE = 'workspaceartifactstore';
@@ -87,7 +88,7 @@ export class DataResolver {
   /** Container behind a datastore of the workspace. */
   async datastoreContainer(name: string): Promise<string> {
     const ds = await this.store.get(`${this.ws.id}/datastores/${name}`);
-    const container = pickString(asRecord(asRecord(ds)?.properties), 'containerName');
+    const container = pickString(asObj(asObj(ds)?.properties), 'containerName');
     if (container) return container;
     if (ds) throw new DataResolutionError(`Datastore '${name}' of workspace '${this.ws.workspace}' is not an Azure Blob datastore (no containerName)`);
     if (name.toLowerCase() === ARTIFACT_DATASTORE) return ARTIFACT_CONTAINER;
@@ -97,7 +98,7 @@ export class DataResolver {
   /** The workspace's default datastore: the one marked `isDefault`, else `workspaceblobstore`. */
   async defaultDatastore(): Promise<string> {
     const all = await this.store.list(`${this.ws.id}/datastores`);
-    const def = all.find((d) => asRecord(d.properties)?.isDefault === true);
+    const def = all.find((d) => asObj(d.properties)?.isDefault === true);
     return def?.name ?? DEFAULT_DATASTORE;
   }
 
@@ -191,7 +192,7 @@ export class DataResolver {
 
   private async assetLocation(kind: 'data' | 'models' | 'codes', ref: string, depth: number): Promise<BlobLocation> {
     const { id, resource } = await this.assetVersion(kind, ref);
-    const props = asRecord(resource.properties);
+    const props = asObj(resource.properties);
     const key = kind === 'data' ? 'dataUri' : kind === 'models' ? 'modelUri' : 'codeUri';
     const target = pickString(props, key);
     if (!target) throw new DataResolutionError(`${kindLabel(kind)} '${id}' has no ${key}`);
@@ -202,12 +203,12 @@ export class DataResolver {
   private async jobOutputLocation(jobName: string, output: string, sub: string, depth: number): Promise<BlobLocation> {
     const job = await this.store.get(`${this.ws.id}/jobs/${jobName}`);
     if (!job) throw new DataResolutionError(`Job '${jobName}' was not found in workspace '${this.ws.workspace}'`);
-    const props = asRecord(job.properties) ?? {};
-    const outputs = asRecord(props.outputs) ?? {};
+    const props = asObj(job.properties) ?? {};
+    const outputs = asObj(props.outputs) ?? {};
     const key = Object.keys(outputs).find((k) => k === output) ?? Object.keys(outputs).find((k) => k.toLowerCase() === output.toLowerCase());
     let base: BlobLocation;
-    if (key && pickString(asRecord(outputs[key]), 'uri')) {
-      base = await this.resolve(pickString(asRecord(outputs[key]), 'uri')!, 'data', depth + 1);
+    if (key && pickString(asObj(outputs[key]), 'uri')) {
+      base = await this.resolve(pickString(asObj(outputs[key]), 'uri')!, 'data', depth + 1);
     } else if (output === 'default' || output === 'artifacts') {
       base = runArtifactsLocation(jobName);
     } else {
