@@ -8,6 +8,8 @@
  *   request, or the GitHub API), and the step is then killed. Nothing leaves the machine.
  * - to exit on a no-network path: no inputs but the action.yml defaults (the step fails on its
  *   first required input; pr-summary without a token writes the job summary only).
+ * - the command line, `bin/azureml-actions.js --help` (it runs build/cli/, which is not in dist/,
+ *   after checking it is not older than src/), to exit.
  * Each against `node -e 0` (to its exit), interleaved in the same run. Also the CPU time (user +
  * system) to the same point, from a preload that reads `process.cpuUsage()` when the first socket
  * opens or at exit, against `node -e 0` with the same preload: on a shared machine, waiting for a
@@ -53,6 +55,8 @@ const requestInputs: Record<string, Record<string, string>> = {
 
 interface Entry {
   name: string;
+  /** The file Node runs: dist/<name>/index.js, or for the command line bin/azureml-actions.js. */
+  script?: string;
   /** The action.yml's inputs (defaults are set as the runner sets them); none for the CLI. */
   inputs?: Record<string, { default?: unknown }>;
 }
@@ -66,10 +70,13 @@ function findEntries(): Entry[] {
     const main = typeof doc.runs?.main === 'string' ? relative(join(repoRoot, 'dist'), resolve(f, '..', doc.runs.main)).split('/') : [];
     if (main.length === 2 && main[1] === 'index.js') byName.set(main[0], doc.inputs ?? {});
   }
-  return readdirSync(dist)
+  const list: Entry[] = readdirSync(dist)
     .filter((d) => d !== SHARED && existsSync(join(dist, d, 'index.js')))
     .sort()
     .map((name) => ({ name, inputs: byName.get(name) }));
+  // The command line is not in dist/: bin/azureml-actions.js runs build/cli/ (building it when stale).
+  if (!list.some((e) => e.name === 'cli')) list.unshift({ name: 'cli', script: join(repoRoot, 'bin', 'azureml-actions.js') });
+  return list;
 }
 
 /** The environment of a step as the runner sets it (inputs with their defaults), in `dir`. */
@@ -211,7 +218,7 @@ it('bundle cold start and size', async () => {
   const entries = findEntries();
   const paths: Path[] = [];
   for (const entry of entries) {
-    const script = join(dist, entry.name, 'index.js');
+    const script = entry.script ?? join(dist, entry.name, 'index.js');
     if (!entry.inputs) {
       paths.push({ entry, kind: 'exit (--help)', args: [script, '--help'], inputs: {}, proxied: false });
       continue;
@@ -285,7 +292,7 @@ it('bundle cold start and size', async () => {
         baseline: { name: 'node -e 0', value: bareStat },
         note:
           `${wrongEnd ? 'NO REQUEST SEEN: ' : ''}ended by ${endNote}` +
-          (referenceEntries.has(p.entry) ? '' : `; loaded ${(loaded.bytes / 1e3).toFixed(0)} kB of dist/ (${loaded.files.filter((f) => f.startsWith(SHARED)).map((f) => f.slice(SHARED.length + 1).replace('.index.js', '')).join(' ')})`),
+          (referenceEntries.has(p.entry) ? '' : `; loaded ${(loaded.bytes / 1e3).toFixed(0)} kB of dist/ (${loaded.files.filter((f) => f.startsWith(SHARED)).map((f) => f.slice(SHARED.length + 1).replace(/(\.index)?\.c?js$/, '')).join(' ')})`),
       });
       rows.push({
         figure: `${p.entry.name}: to ${p.kind}, above bare Node`,
@@ -306,10 +313,12 @@ it('bundle cold start and size', async () => {
 
     const sizes: Row[] = [];
     const kb = (n: number) => stat([n / 1e3]);
-    for (const e of entries) sizes.push({ figure: `dist/${e.name}/index.js`, unit: 'kB', value: kb(statSync(join(dist, e.name, 'index.js')).size) });
+    for (const e of entries.filter((x) => !x.script)) sizes.push({ figure: `dist/${e.name}/index.js`, unit: 'kB', value: kb(statSync(join(dist, e.name, 'index.js')).size) });
     const shared = join(dist, SHARED);
     if (existsSync(shared)) {
-      const files = readdirSync(shared).sort((a, b) => statSync(join(shared, b)).size - statSync(join(shared, a)).size);
+      const files = readdirSync(shared, { recursive: true, encoding: 'utf8' })
+        .filter((f) => statSync(join(shared, f)).isFile())
+        .sort((a, b) => statSync(join(shared, b)).size - statSync(join(shared, a)).size);
       for (const f of files) sizes.push({ figure: `dist/${SHARED}/${f}`, unit: 'kB', value: kb(statSync(join(shared, f)).size) });
     }
     const total = dirSize(dist);

@@ -3,6 +3,7 @@ import { createAzureContext, readAzureInputs } from '../../src/azure/context.js'
 import { ConfigurationError } from '../../src/core/errors.js';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
 import { startFakeEmulator, WORKSPACE_ID, type FakeEmulator } from './fake-emulator.js';
+import { sdkClient } from './sdk-client.js';
 
 const quiet = { debug: () => {}, setSecret: () => {} };
 let emulator: FakeEmulator | undefined;
@@ -91,7 +92,7 @@ describe('createAzureContext', () => {
     );
     const settings = await readAzureInputs(reader, { env: {} });
     const ctx = await createAzureContext(settings, { info: () => {}, credentialDeps: { env: {}, setSecret: () => {} } });
-    for (const pipeline of [ctx.client.pipeline, (await ctx.sdk()).pipeline]) {
+    for (const pipeline of [ctx.client.pipeline, sdkClient(ctx).pipeline]) {
       const names = pipeline.getOrderedPolicies().map((p) => p.name);
       expect(names.filter((n) => n === 'bearerTokenAuthenticationPolicy')).toHaveLength(1);
       expect(names).toContain('azuremlActionsRetryPolicy');

@@ -8,6 +8,7 @@ import { getRetryInfo, retryAfterInMs, useRetryPolicy, type RetryEvent } from '.
 import { createEmptyPipeline, createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { json } from './loopback.js';
 import { WORKSPACE_ID, startFakeEmulator, type FakeEmulator } from './fake-emulator.js';
+import { sdkClient } from './sdk-client.js';
 
 const commandJob = JSON.parse(
   readFileSync(new URL('../../../shared/fixtures/azure-rest-api-specs/examples/Job/CommandJob/get.json', import.meta.url), 'utf8'),
@@ -79,7 +80,7 @@ describe('retries on the shared pipeline', () => {
     });
     const { waits, sleep } = recordingSleep();
     const ctx = await emulator.context({ retry: { sleep } });
-    const job = await (await ctx.sdk()).jobs.get(ctx.workspace.resourceGroup, ctx.workspace.workspaceName, 'x');
+    const job = await sdkClient(ctx).jobs.get(ctx.workspace.resourceGroup, ctx.workspace.workspaceName, 'x');
     expect(job.name).toBe('x');
     expect(job.properties.jobType).toBe('Command');
     expect(waits).toEqual([1000]);
@@ -107,7 +108,7 @@ describe('retries on the shared pipeline', () => {
     const events: RetryEvent[] = [];
     const ctx = await emulator.context({ retry: { sleep, onRetry: (e) => events.push(e) } });
     expect(((await ctx.arm.get('jobs/x')) as { name: string }).name).toBe('x');
-    expect((await (await ctx.sdk()).jobs.get('test-rg', 'my-aml-workspace', 'x')).name).toBe('x');
+    expect((await sdkClient(ctx).jobs.get('test-rg', 'my-aml-workspace', 'x')).name).toBe('x');
     expect(events.map((e) => e.reason)).toEqual(['ECONNRESET', 'ECONNRESET']);
   });
 
@@ -141,7 +142,7 @@ describe('retries on the shared pipeline', () => {
     expect(emulator.armRequests()).toHaveLength(4);
 
     // the SDK's own error goes through the same translation
-    const sdkError = (await withAzureOperation("reading job 'x'", async () => (await ctx.sdk()).jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
+    const sdkError = (await withAzureOperation("reading job 'x'", async () => sdkClient(ctx).jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
     expect(sdkError.message).toBe(
       "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
     );

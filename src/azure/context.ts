@@ -1,12 +1,10 @@
 /**
  * The connection every action shares: inputs → settings → an {@link AzureContext} holding the
  * credential, the cloud, the workspace ids, and our {@link ArmClient} on ONE authenticated pipeline
- * (credential, retry policy, user agent). The typed SDK client (`@azure/arm-machinelearning`, a
- * large package no action path needs) is built on demand by {@link AzureContext.sdk} with the same
- * policies, so loading an action does not parse it.
+ * (credential, retry policy, user agent). Another client built with the context's credential gets
+ * the same policies from {@link AzureContext.configurePipeline}.
  */
 import * as core from '@actions/core';
-import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { authorizeRequestOnClaimChallenge, ServiceClient } from '@azure/core-client';
 import { bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
@@ -129,10 +127,10 @@ export interface AzureContext {
   /** The pipeline every ARM request goes through: credential, retry policy, user agent. */
   client: ServiceClient;
   /**
-   * The typed SDK client (api-version 2022-10-01), loaded and built on first call, with the same
-   * credential, retry policy and user agent as {@link client}.
+   * Puts {@link client}'s retry policy (and, over http, its bearer policy) on the pipeline of
+   * another ARM client built with {@link credential}.
    */
-  sdk(): Promise<AzureMachineLearningWorkspaces>;
+  configurePipeline(pipeline: Pipeline): void;
   /** Any ARM request (api-version 2024-10-01 by default) on {@link client}'s pipeline. */
   arm: ArmClient;
   emulator?: EmulatorInfo;
@@ -212,16 +210,12 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
       pipeline.addPolicy(plainBearerTokenPolicy(credential, [cloud.armScope]), { phase: 'Sign' });
     }
   };
-  const clientOptions = {
-    endpoint: cloud.armEndpoint,
-    credentialScopes: [cloud.armScope],
-    allowInsecureConnection: insecure,
-  };
-
   // What the SDK client's constructor sets up, without its operations: JSON content type, our
   // user agent, and a bearer policy that answers claims challenges (CAE).
   const client = new ServiceClient({
-    ...clientOptions,
+    endpoint: cloud.armEndpoint,
+    credentialScopes: [cloud.armScope],
+    allowInsecureConnection: insecure,
     credential,
     requestContentType: 'application/json; charset=utf-8',
     userAgentOptions: { userAgentPrefix: userAgent },
@@ -235,17 +229,6 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
     }),
   );
   configure(client.pipeline);
-
-  let sdk: Promise<AzureMachineLearningWorkspaces> | undefined;
-  const loadSdk = async (): Promise<AzureMachineLearningWorkspaces> => {
-    const { AzureMachineLearningWorkspaces } = await import('@azure/arm-machinelearning');
-    const built = new AzureMachineLearningWorkspaces(credential, workspace.subscriptionId, {
-      ...clientOptions,
-      userAgentOptions: { userAgentPrefix: userAgent },
-    });
-    configure(built.pipeline);
-    return built;
-  };
 
   const arm = createArmClient({
     endpoint: cloud.armEndpoint,
@@ -270,7 +253,7 @@ export async function createAzureContext(settings: AzureSettings, deps: AzureCon
     userAgent,
     retry,
     client,
-    sdk: () => (sdk ??= loadSdk()),
+    configurePipeline: configure,
     studioUrl: (path) => studioUrl(cloud, workspaceId, path, tenantId),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What the bundle has for `undici` (scripts/tsconfig.bundle.json maps the name here, for the
+ * What the bundle has for `undici` (scripts/build.mjs maps the name here, ALIASES, for the
  * bundle only): the `ProxyAgent` and `fetch` that `@actions/http-client` and `@actions/github`
  * import, loading the real undici on first use from its own file, `dist/shared/undici/index.cjs`
  * (built beside the bundle by scripts/build.mjs).

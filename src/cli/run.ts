@@ -66,7 +66,10 @@ export function parseRunArgs(argv: string[]): RunCommand {
   return cmd;
 }
 
-/** The repository root: dist/cli/index.js → ../.. (or src/cli → ../..). */
+/**
+ * The repository root (actions/ beside package.json), upward from this module: build/cli/ when
+ * bundled by bin/azureml-actions.js, src/cli/ under vitest.
+ */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
