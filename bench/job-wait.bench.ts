@@ -52,10 +52,14 @@ async function adaptive(em: RunningEmulator, name: string, first: ArmObject, his
     w.reads += 2;
   }
   const o: WaitOptions = { estimate };
-  await waitForJob(async () => {
-    w.reads++;
-    return arm(em, 'GET', `jobs/${name}`);
-  }, first, o);
+  await waitForJob(
+    async () => {
+      w.reads++;
+      return arm(em, 'GET', `jobs/${name}`);
+    },
+    first,
+    o,
+  );
   w.seenAt = Date.now();
   return w;
 }
@@ -80,14 +84,24 @@ it('job waiting: adaptive polling vs a fixed 15 s loop', async () => {
     const durations = process.env.BENCH_JOB_SECONDS ? process.env.BENCH_JOB_SECONDS.split(',').map(Number) : quick ? [8] : [30, 60, 300];
     const jobsPerDuration = quick ? 2 : 3;
     const ws = await arm(em, 'GET', '');
-    const client = createMlflowClient({ trackingUri: trackingHttpUri(String(ws.properties?.mlFlowTrackingUri), true), auth: { kind: 'bearer', token: em.issueToken() } });
+    const client = createMlflowClient({
+      trackingUri: trackingHttpUri(String(ws.properties?.mlFlowTrackingUri), true),
+      auth: { kind: 'bearer', token: em.issueToken() },
+    });
     const rows: Row[] = [];
     for (const seconds of durations) {
       const key = `bench/repo:jobs/sleep-${seconds}.yml`;
       const watch = async (i: number, withHistory: boolean) => {
         const name = `bench-wait-${seconds}s-${i}-${Date.now()}`;
         const first = await arm(em, 'PUT', `jobs/${name}`, {
-          properties: { jobType: 'Command', command: `sleep ${seconds}`, environmentId: envId, computeId: 'azureml:cpu-cluster', experimentName: 'bench-wait', tags: { [JOB_FILE_TAG]: key } },
+          properties: {
+            jobType: 'Command',
+            command: `sleep ${seconds}`,
+            environmentId: envId,
+            computeId: 'azureml:cpu-cluster',
+            experimentName: 'bench-wait',
+            tags: { [JOB_FILE_TAG]: key },
+          },
         });
         const [a, f] = await Promise.all([adaptive(em, name, first, withHistory ? { client, key } : undefined), fixedLoop(em, name, 15_000)]);
         const ended = await endTime(em, name);

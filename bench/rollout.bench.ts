@@ -33,7 +33,18 @@ import { it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/index.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { addEndpointFault, armWait, deploymentPath, score } from '../__tests__/emulator/endpoints-support.js';
-import { BLUE, deploy, endpointState, logs, primaryKey, sampleRequest, sampleWorkspace, setupEndpoint, timelineOf, writeDeploymentYaml } from '../__tests__/actions/deploy-support.js';
+import {
+  BLUE,
+  deploy,
+  endpointState,
+  logs,
+  primaryKey,
+  sampleRequest,
+  sampleWorkspace,
+  setupEndpoint,
+  timelineOf,
+  writeDeploymentYaml,
+} from '../__tests__/actions/deploy-support.js';
 import { FAST_TIMINGS } from '../__tests__/actions/support.js';
 import { quick, report, stat, type Row } from './lib.js';
 
@@ -58,8 +69,16 @@ function rolloutInputs(endpoint: string, file: string, extra: Record<string, str
 /** (a), (b), (c): Azure Monitor answering at once, 1 s buckets; (d) passes Azure's delay. */
 const MONITOR_AT_ONCE = { metricsDelay: 0, minuteMs: 1000 };
 
-async function withEmulator<T>(timings: Record<string, number> | undefined, fn: (em: RunningEmulator) => Promise<T>, monitor: { metricsDelay: number; minuteMs: number } = MONITOR_AT_ONCE): Promise<T> {
-  const em = await startEmulator({ ...(timings ? { timings } : {}), metricsDelay: monitor.metricsDelay, endpoints: { ...ENDPOINT_OPTIONS, metricsMinuteMs: monitor.minuteMs } });
+async function withEmulator<T>(
+  timings: Record<string, number> | undefined,
+  fn: (em: RunningEmulator) => Promise<T>,
+  monitor: { metricsDelay: number; minuteMs: number } = MONITOR_AT_ONCE,
+): Promise<T> {
+  const em = await startEmulator({
+    ...(timings ? { timings } : {}),
+    metricsDelay: monitor.metricsDelay,
+    endpoints: { ...ENDPOINT_OPTIONS, metricsMinuteMs: monitor.minuteMs },
+  });
   try {
     return await fn(em);
   } finally {
@@ -124,12 +143,24 @@ async function faultRuns(runs: number): Promise<FaultRun[]> {
     const ws = sampleWorkspace();
     const endpoint = 'bench-fault';
     const prior = { blue: 80, teal: 20 };
-    await setupEndpoint(em, ws, endpoint, [{ name: 'blue', model: BLUE }, { name: 'teal', model: BLUE }], prior);
+    await setupEndpoint(
+      em,
+      ws,
+      endpoint,
+      [
+        { name: 'blue', model: BLUE },
+        { name: 'teal', model: BLUE },
+      ],
+      prior,
+    );
     const out: FaultRun[] = [];
     for (let i = 1; i <= runs; i++) {
       const name = `faulty-${i}`;
       const file = writeDeploymentYaml(ws, `${name}.yml`, { name, endpoint });
-      const running = deploy({ em, workspace: ws }, rolloutInputs(endpoint, file, { 'bake-time': quick ? '6s' : '20s', 'check-interval': '2s' }), { timeoutMs: 5 * 60_000, post: false });
+      const running = deploy({ em, workspace: ws }, rolloutInputs(endpoint, file, { 'bake-time': quick ? '6s' : '20s', 'check-interval': '2s' }), {
+        timeoutMs: 5 * 60_000,
+        post: false,
+      });
       let ended = false;
       void running.finally(() => (ended = true));
       // Stage 2 bakes: the new deployment takes 50 %; one second into the bake, the fault starts.
@@ -192,12 +223,20 @@ async function scoringRows(rounds: number, ms: number): Promise<Row[]> {
     const endpoint = 'bench-scoring';
     await setupEndpoint(em, ws, endpoint, [{ name: 'blue', model: BLUE }], { blue: 100 });
     // No 429 from the router's concurrency limit: 8 clients, 64 allowed in flight.
-    const d = (await (await fetch(`${em.baseUrl}${deploymentPath(em, endpoint, 'blue')}?api-version=2024-10-01`, { headers: { authorization: `Bearer ${em.issueToken()}` } })).json()) as Record<string, unknown>;
+    const d = (await (
+      await fetch(`${em.baseUrl}${deploymentPath(em, endpoint, 'blue')}?api-version=2024-10-01`, { headers: { authorization: `Bearer ${em.issueToken()}` } })
+    ).json()) as Record<string, unknown>;
     const props = d.properties as Record<string, unknown>;
-    await armWait(em, 'PUT', deploymentPath(em, endpoint, 'blue'), { location: d.location, sku: d.sku, properties: { ...props, provisioningState: undefined, requestSettings: { ...(props.requestSettings as object), maxConcurrentRequestsPerInstance: 32 } } });
+    await armWait(em, 'PUT', deploymentPath(em, endpoint, 'blue'), {
+      location: d.location,
+      sku: d.sku,
+      properties: { ...props, provisioningState: undefined, requestSettings: { ...(props.requestSettings as object), maxConcurrentRequestsPerInstance: 32 } },
+    });
     const state = await endpointState(em, endpoint);
     const key = await primaryKey(em, endpoint);
-    const overview = (await (await fetch(`${em.baseUrl}/.emulator/endpoints`)).json()) as { endpoints: Array<{ name: string; deployments: Array<{ name: string; port: number }> }> };
+    const overview = (await (await fetch(`${em.baseUrl}/.emulator/endpoints`)).json()) as {
+      endpoints: Array<{ name: string; deployments: Array<{ name: string; port: number }> }>;
+    };
     const port = overview.endpoints.find((e) => e.name === endpoint)!.deployments.find((x) => x.name === 'blue')!.port;
     const body = JSON.stringify(sampleRequest);
     const viaRouter: number[] = [];
@@ -300,12 +339,24 @@ async function lateOverheadRun(): Promise<{ wallMs: number; timelineMs: number; 
         const file = writeDeploymentYaml(ws, 'late-healthy.yml', { name: 'green', endpoint });
         const r = await deploy(
           { em, workspace: ws },
-          { endpoint, 'deployment-file': file, 'bake-time': `${bake}ms`, 'check-interval': quick ? '1s' : '20s', 'metrics-delay': `${LATE.metricsDelay}ms`, 'smoke-request': 'endpoints/online/managed/sample/sample-request.json' },
+          {
+            endpoint,
+            'deployment-file': file,
+            'bake-time': `${bake}ms`,
+            'check-interval': quick ? '1s' : '20s',
+            'metrics-delay': `${LATE.metricsDelay}ms`,
+            'smoke-request': 'endpoints/online/managed/sample/sample-request.json',
+          },
           { timeoutMs: 30 * 60_000, post: false },
         );
         if (r.outputs.status !== 'promoted') throw new Error(`the healthy rollout did not promote:\n${logs(r)}`);
         const t = timelineOf(r);
-        return { wallMs: r.main.durationMs, timelineMs: t.totalMs, bakesMs: 2 * bake, waitsMs: t.stages.map((s) => Date.parse(s.endedAt!) - Date.parse(s.bakeEndsAt!)) };
+        return {
+          wallMs: r.main.durationMs,
+          timelineMs: t.totalMs,
+          bakesMs: 2 * bake,
+          waitsMs: t.stages.map((s) => Date.parse(s.endedAt!) - Date.parse(s.bakeEndsAt!)),
+        };
       } finally {
         stop();
       }
@@ -358,13 +409,19 @@ it('rollout: overhead above the bakes, fault to restore, scoring path, Azure Mon
   if (parts.has('b')) {
     const faults = await faultRuns(quick ? 1 : 3);
     rows.push(
-      { figure: 'modelError starts → rollback decided', unit: 's', value: stat(faults.map((f) => f.toDetectedMs / 1000)), note: 'health checks every 2 s, failure-threshold 2 (default), Azure Monitor answering at once (1 s buckets)' },
+      {
+        figure: 'modelError starts → rollback decided',
+        unit: 's',
+        value: stat(faults.map((f) => f.toDetectedMs / 1000)),
+        note: 'health checks every 2 s, failure-threshold 2 (default), Azure Monitor answering at once (1 s buckets)',
+      },
       { figure: 'modelError starts → prior traffic restored and read back (timeline)', unit: 's', value: stat(faults.map((f) => f.toRestoredMs / 1000)) },
       { figure: 'modelError starts → prior traffic seen on the endpoint (external GET)', unit: 's', value: stat(faults.map((f) => f.toSeenMs / 1000)) },
     );
   }
   if (parts.has('c')) rows.push(...(await scoringRows(quick ? 1 : 3, quick ? 1000 : 5000)));
   if (parts.has('d')) rows.push(...(await lateRows()));
-  if (rows.length > 0) rows[rows.length - 1]!.note = `${rows[rows.length - 1]!.note ?? ''}${rows[rows.length - 1]!.note ? '; ' : ''}load average at start ${load}`;
+  if (rows.length > 0)
+    rows[rows.length - 1]!.note = `${rows[rows.length - 1]!.note ?? ''}${rows[rows.length - 1]!.note ? '; ' : ''}load average at start ${load}`;
   report(parts.size === 4 ? 'Rollout on the emulator' : `Rollout on the emulator (parts ${[...parts].join(',')})`, rows);
 });

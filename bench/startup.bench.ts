@@ -182,9 +182,7 @@ async function loadedFiles(hook: string, args: string[], env: NodeJS.ProcessEnv,
   const out = join(dir, 'loaded.txt');
   writeFileSync(out, '');
   await timeRun(['--import', hook, ...args], { ...env, BENCH_LOADS_OUT: out }, proxy);
-  const files = [...new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))]
-    .map((u) => new URL(u).pathname)
-    .filter((p) => p.startsWith(dist + '/'));
+  const files = [...new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))].map((u) => new URL(u).pathname).filter((p) => p.startsWith(dist + '/'));
   return { bytes: files.reduce((n, f) => n + statSync(f).size, 0), files: files.map((f) => relative(dist, f)) };
 }
 
@@ -249,8 +247,7 @@ it('bundle cold start and size', async () => {
   const work = mkdtempSync(join(tmpdir(), 'aml-startup-'));
   const load = loadavg()[0];
   try {
-    const envOf = (p: Path, dir: string) =>
-      stepEnv(p.entry, p.inputs, dir, p.proxied ? { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` } : {});
+    const envOf = (p: Path, dir: string) => stepEnv(p.entry, p.inputs, dir, p.proxied ? { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` } : {});
     const runs = quick ? 3 : 10;
     const hooks = writeHooks(work);
     const bare: number[] = [];
@@ -292,7 +289,12 @@ it('bundle cold start and size', async () => {
         baseline: { name: 'node -e 0', value: bareStat },
         note:
           `${wrongEnd ? 'NO REQUEST SEEN: ' : ''}ended by ${endNote}` +
-          (referenceEntries.has(p.entry) ? '' : `; loaded ${(loaded.bytes / 1e3).toFixed(0)} kB of dist/ (${loaded.files.filter((f) => f.startsWith(SHARED)).map((f) => f.slice(SHARED.length + 1).replace(/(\.index)?\.c?js$/, '')).join(' ')})`),
+          (referenceEntries.has(p.entry)
+            ? ''
+            : `; loaded ${(loaded.bytes / 1e3).toFixed(0)} kB of dist/ (${loaded.files
+                .filter((f) => f.startsWith(SHARED))
+                .map((f) => f.slice(SHARED.length + 1).replace(/(\.index)?\.c?js$/, ''))
+                .join(' ')})`),
       });
       rows.push({
         figure: `${p.entry.name}: to ${p.kind}, above bare Node`,
@@ -308,12 +310,18 @@ it('bundle cold start and size', async () => {
         note: 'user + system time of all its threads until its first socket (or exit): what a busy machine does not inflate',
       });
     }
-    rows.push({ figure: 'load average (1 min) at the start', unit: '', value: stat([load]), note: 'the machine is shared: a high load inflates every figure above' });
+    rows.push({
+      figure: 'load average (1 min) at the start',
+      unit: '',
+      value: stat([load]),
+      note: 'the machine is shared: a high load inflates every figure above',
+    });
     report('Bundles: cold start (Node 24)', rows);
 
     const sizes: Row[] = [];
     const kb = (n: number) => stat([n / 1e3]);
-    for (const e of entries.filter((x) => !x.script)) sizes.push({ figure: `dist/${e.name}/index.js`, unit: 'kB', value: kb(statSync(join(dist, e.name, 'index.js')).size) });
+    for (const e of entries.filter((x) => !x.script))
+      sizes.push({ figure: `dist/${e.name}/index.js`, unit: 'kB', value: kb(statSync(join(dist, e.name, 'index.js')).size) });
     const shared = join(dist, SHARED);
     if (existsSync(shared)) {
       const files = readdirSync(shared, { recursive: true, encoding: 'utf8' })

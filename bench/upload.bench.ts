@@ -29,7 +29,7 @@ function writeRandomFile(path: string, bytes: number): void {
   const fd = openSync(path, 'w');
   try {
     const piece = randomBytes(8 * MiB);
-    for (let done = 0; done < bytes; ) {
+    for (let done = 0; done < bytes;) {
       const n = Math.min(piece.length, bytes - done);
       writeSync(fd, piece, 0, n);
       done += n;
@@ -41,8 +41,8 @@ function writeRandomFile(path: string, bytes: number): void {
 
 it('register-model upload: the action against a sequential uploadFile loop and the single-file ceiling', async () => {
   const scale = quick ? 16 : 1;
-  const totalBytes = 1024 * MiB / scale;
-  const bigBytes = 600 * 1000 * 1000 / scale;
+  const totalBytes = (1024 * MiB) / scale;
+  const bigBytes = (600 * 1000 * 1000) / scale;
   const smallCount = 2000 / (quick ? 8 : 1);
   const smallBytes = Math.floor((totalBytes - bigBytes) / smallCount);
   const runs = quick ? 1 : 2;
@@ -92,7 +92,12 @@ it('register-model upload: the action against a sequential uploadFile loop and t
       if (again.main.outputs.created !== 'false') throw new Error(`the re-run registered again:\n${again.main.log}`);
 
       const t4 = performance.now();
-      await uploadLocalFiles(containerTarget(container), model, files.map((f) => ({ path: f.rel, size: f.size })), `uploader-${r}`);
+      await uploadLocalFiles(
+        containerTarget(container),
+        model,
+        files.map((f) => ({ path: f.rel, size: f.size })),
+        `uploader-${r}`,
+      );
       uploader.push((performance.now() - t4) / 1000);
 
       const t2 = performance.now();
@@ -138,7 +143,7 @@ it('register-model upload: the action against a sequential uploadFile loop and t
         baseline: { name: 'one uploadFile of one file', value: throughput(ceiling) },
       },
       { figure: 'unchanged re-run (found by content hash)', unit: 's', value: stat(rerun), target: '< 3 s', met: stat(rerun).median < 3 },
-      { figure: 'peak RSS of the step', unit: 'MiB', value: stat(rss), target: '< 300 MB', met: stat(rss).max < 300 * 1e6 / MiB },
+      { figure: 'peak RSS of the step', unit: 'MiB', value: stat(rss), target: '< 300 MB', met: stat(rss).max < (300 * 1e6) / MiB },
     ];
     report('register-model upload (Azurite)', rows);
   } finally {

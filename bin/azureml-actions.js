@@ -14,7 +14,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Whether `version` (e.g. '22.13.1') is in `range`: `||` of `^X[.Y[.Z]]`, `>=X[.Y[.Z]]`, `X` or `X.x`. */
 export function nodeSatisfies(version, range) {
-  const num = (v) => v.replace(/^v/, '').split('.').map((n) => Number(n) || 0);
+  const num = (v) =>
+    v
+      .replace(/^v/, '')
+      .split('.')
+      .map((n) => Number(n) || 0);
   const cmp = (a, b) => {
     for (let i = 0; i < 3; i++) if ((a[i] || 0) !== (b[i] || 0)) return (a[i] || 0) - (b[i] || 0);
     return 0;
@@ -51,13 +55,16 @@ async function main() {
   }
   const entry = join(root, 'build', 'cli', 'main.js');
   const src = join(root, 'src');
-  const stale = () => Math.max(newest(src), statSync(join(root, 'scripts', 'build.mjs')).mtimeMs, statSync(join(root, 'package.json')).mtimeMs) > statSync(entry).mtimeMs;
+  const stale = () =>
+    Math.max(newest(src), statSync(join(root, 'scripts', 'build.mjs')).mtimeMs, statSync(join(root, 'package.json')).mtimeMs) > statSync(entry).mtimeMs;
   if (!existsSync(entry) || (existsSync(src) && stale())) {
     let build;
     try {
       build = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
     } catch (err) {
-      throw new Error(`cannot build the command line (build/cli/): ${err instanceof Error ? err.message : String(err)}. Run \`npm ci\` first (it installs esbuild).`);
+      throw new Error(
+        `cannot build the command line (build/cli/): ${err instanceof Error ? err.message : String(err)}. Run \`npm ci\` first (it installs esbuild).`,
+      );
     }
     build.writeTree(join(root, 'build', 'cli'), (await build.buildCli()).files);
   }

@@ -85,7 +85,9 @@ export function entries() {
     if (parts.length !== 2 || parts[1] !== 'index.js' || parts[0] === '..') continue; // not ours to build
     const name = parts[0];
     if (!NAME.test(name) || name === SHARED) {
-      throw new Error(`${rel}: runs.main '${runs.main}' names the bundle '${name}'; use another folder name under dist/ (lower-case letters, digits and -; not ${SHARED}).`);
+      throw new Error(
+        `${rel}: runs.main '${runs.main}' names the bundle '${name}'; use another folder name under dist/ (lower-case letters, digits and -; not ${SHARED}).`,
+      );
     }
     for (const key of ['pre', 'post']) {
       if (typeof runs[key] === 'string' && resolve(dirname(file), runs[key]) !== main) {
@@ -94,7 +96,8 @@ export function entries() {
     }
     const src = join('src', 'actions', `${name}.ts`);
     if (!existsSync(join(root, src))) throw new Error(`${rel}: runs.main is dist/${name}/index.js, but ${src} does not exist.`);
-    if (list.some((e) => e.name === name)) throw new Error(`${rel}: dist/${name}/index.js is also the main of ${list.find((e) => e.name === name).actionFile}.`);
+    if (list.some((e) => e.name === name))
+      throw new Error(`${rel}: dist/${name}/index.js is also the main of ${list.find((e) => e.name === name).actionFile}.`);
     list.push({ name, src, actionFile: rel });
   }
   return list.sort((a, b) => a.name.localeCompare(b.name));
@@ -160,7 +163,10 @@ export function requireBuiltins(text) {
     } else if (parts) {
       let def = parts[1];
       const named = [];
-      for (const item of (parts[2] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      for (const item of (parts[2] ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         const [name, local = name] = item.split(/\s+as\s+/);
         if (name === 'default') def = local;
         else named.push(name === local ? name : `${name}: ${local}`);
@@ -215,7 +221,10 @@ const FAMILIES = [
 /** A group as a file-name part: `@azure/core-client` → `azure-core`, `yaml` → `yaml`, `src/specs` → `specs`. */
 function label(group) {
   for (const [re, name] of FAMILIES) if (re.test(group)) return name;
-  return group.replace(/^@/, '').replace(/^src\//, '').replace(/\//g, '-');
+  return group
+    .replace(/^@/, '')
+    .replace(/^src\//, '')
+    .replace(/\//g, '-');
 }
 
 /**
@@ -260,7 +269,10 @@ export function chunkNames(metafile, chunks) {
       if (cs.every((c) => c.take < c.parts.length) && cs.some((c) => c.take < c.parts.length)) {
         for (const c of cs) c.take += 1;
       } else if (cs.every((c) => !c.fileSuffix && c.topFile)) {
-        for (const c of cs) c.fileSuffix = basename(c.topFile).replace(/\.[cm]?[jt]s$/, '').replace(/[^A-Za-z0-9-]/g, '-');
+        for (const c of cs)
+          c.fileSuffix = basename(c.topFile)
+            .replace(/\.[cm]?[jt]s$/, '')
+            .replace(/[^A-Za-z0-9-]/g, '-');
       } else {
         cs.sort((a, b) => b.total - a.total || (a.path < b.path ? -1 : 1)).forEach((c, i) => (c.n = i + 1));
       }
@@ -288,7 +300,11 @@ function licenses(metafiles) {
     const file = readdirSync(join(root, dir))
       .sort()
       .find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
-    const text = file ? readFileSync(join(root, dir, file), 'utf8').replace(/\r\n/g, '\n').trim() : '(no license file in the package)';
+    const text = file
+      ? readFileSync(join(root, dir, file), 'utf8')
+          .replace(/\r\n/g, '\n')
+          .trim()
+      : '(no license file in the package)';
     parts.push(`${name}@${pkg.version}\n${typeof pkg.license === 'string' ? pkg.license : JSON.stringify(pkg.license ?? 'UNKNOWN')}\n${text}\n`);
   }
   return parts.join('\n');

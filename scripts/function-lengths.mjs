@@ -13,15 +13,19 @@ const take = (flag, fallback) => {
 };
 const top = Number(take('--top', '10'));
 const exclude = take('--exclude', undefined);
-const files = (dir) => readdirSync(dir).flatMap((e) => {
-  const p = join(dir, e);
-  return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-});
+const files = (dir) =>
+  readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
 const rows = [];
 for (const file of args.flatMap(files).filter((f) => !exclude || !f.startsWith(exclude))) {
   const src = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const visit = (n) => {
-    if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isConstructorDeclaration(n)) && n.body) {
+    if (
+      (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isConstructorDeclaration(n)) &&
+      n.body
+    ) {
       const a = src.getLineAndCharacterOfPosition(n.getStart()).line;
       const b = src.getLineAndCharacterOfPosition(n.end).line;
       const name = n.name?.getText() ?? (n.parent && ts.isVariableDeclaration(n.parent) ? n.parent.name.getText() : '(anonymous)');

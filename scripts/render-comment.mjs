@@ -76,7 +76,15 @@ try {
   const page = join(work, 'comment.html');
   writeFileSync(page, html);
   const url = pathToFileURL(page).href;
-  const common = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--user-data-dir=${join(work, 'profile')}`, '--virtual-time-budget=15000', '--force-device-scale-factor=1'];
+  const common = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    `--user-data-dir=${join(work, 'profile')}`,
+    '--virtual-time-budget=15000',
+    '--force-device-scale-factor=1',
+  ];
   // First pass: lay out and draw the charts, read the page height back from the title.
   const dom = spawnSync(chromium, [...common, `--window-size=${WIDTH},1000`, '--dump-dom', url], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const height = Number(/<title>height=(\d+)<\/title>/.exec(dom.stdout ?? '')?.[1]);

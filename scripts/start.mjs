@@ -68,7 +68,12 @@ async function emulatorToken(info, resource = 'https://management.azure.com') {
 async function scoreEndpoint(info, endpoint, scoringUri) {
   const token = await emulatorToken(info);
   const ws = `/subscriptions/${info.subscriptionId}/resourceGroups/${info.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${info.workspaceName}`;
-  const keys = await (await fetch(`${info.baseUrl}${ws}/onlineEndpoints/${endpoint}/listKeys?api-version=2024-10-01`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json();
+  const keys = await (
+    await fetch(`${info.baseUrl}${ws}/onlineEndpoints/${endpoint}/listKeys?api-version=2024-10-01`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json();
   const res = await fetch(scoringUri, {
     method: 'POST',
     headers: { authorization: `Bearer ${keys.primaryKey}`, 'content-type': 'application/json' },
@@ -98,14 +103,21 @@ try {
 
   const eventFile = join(runnerTemp, 'event.json');
   const repository = `local/${basename(root)}`;
-  writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: repository, default_branch: 'main' }, head_commit: { message: `npm start #${n}` } }));
+  writeFileSync(
+    eventFile,
+    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: repository, default_branch: 'main' }, head_commit: { message: `npm start #${n}` } }),
+  );
 
   console.log(`\n== npm start #${n}: the whole flow (action.yml) on a push to main; examples/iris with ${epochs} epochs ==`);
   const flow = await runFlow(
     {
       'job-file': 'examples/iris/job.yml',
       set: `inputs.epochs=${epochs}`,
-      rules: ['accuracy >= 0.9                            # quality bar', 'f1_macro >= baseline.f1_macro - 0.05      # no real regression against the champion', 'loss <= baseline.loss * 1.05'],
+      rules: [
+        'accuracy >= 0.9                            # quality bar',
+        'f1_macro >= baseline.f1_macro - 0.05      # no real regression against the champion',
+        'loss <= baseline.loss * 1.05',
+      ],
       'model-name': 'iris-classifier',
       'model-type': 'mlflow_model',
       'model-description': `Softmax regression, ${epochs} epochs (npm start #${n})`,
@@ -135,7 +147,9 @@ try {
   }
   if (o['rollout-status'] === 'promoted' && o['scoring-uri']) {
     const answer = await scoreEndpoint(info, 'iris-endpoint', o['scoring-uri']);
-    console.log(`\nendpoint iris-endpoint now answers from ${answer.deployment ?? 'an unnamed deployment'} (HTTP ${answer.status}): ${JSON.stringify(answer.body?.predictions ?? answer.body)}`);
+    console.log(
+      `\nendpoint iris-endpoint now answers from ${answer.deployment ?? 'an unnamed deployment'} (HTTP ${answer.status}): ${JSON.stringify(answer.body?.predictions ?? answer.body)}`,
+    );
   }
   console.log(
     `\nnpm start #${n}: job ${o['job-name'] ?? '—'} ${o['job-status'] ?? ''}; gate ${o['gate-passed'] === 'true' ? 'passed' : o['gate-passed'] === 'false' ? 'failed' : '—'}; ` +

@@ -25,7 +25,22 @@ import { API, armWait, endpointPath, registerCode, registerEnvironment, register
 import { startOidcIssuer, type OidcIssuer } from '../security/oidc-issuer.js';
 import { findLeaks, stepTexts } from '../security/support.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
-import { BLUE, endpointState, GREEN, logMark, logs, METRICS_DELAY_MS, METRICS_MINUTE_MS, nonZero, predictions, QUICK, sampleRequest, sampleWorkspace, timelineOf, writeDeploymentYaml } from './deploy-support.js';
+import {
+  BLUE,
+  endpointState,
+  GREEN,
+  logMark,
+  logs,
+  METRICS_DELAY_MS,
+  METRICS_MINUTE_MS,
+  nonZero,
+  predictions,
+  QUICK,
+  sampleRequest,
+  sampleWorkspace,
+  timelineOf,
+  writeDeploymentYaml,
+} from './deploy-support.js';
 import { emulatorEnv, FAST_TIMINGS } from './support.js';
 
 /** Lifetime of scoring tokens (AML tokens and Entra tokens for https://ml.azure.com) in this file. */
@@ -87,9 +102,12 @@ async function since(mark: number): Promise<RequestLogEntry[]> {
   return (await requestLog(em)).filter((e) => e.seq > mark);
 }
 
-const scoringOf = (entries: RequestLogEntry[], endpoint: string) => entries.filter((e) => e.operation === 'OnlineEndpoint_Score' && e.path.includes(`/${endpoint}/`));
-const tokenOpsOf = (entries: RequestLogEntry[], endpoint: string) => entries.filter((e) => e.operation === 'OnlineEndpoints_GetToken' && e.path.endsWith(`/onlineEndpoints/${endpoint}/token`));
-const keyOpsOf = (entries: RequestLogEntry[], endpoint: string) => entries.filter((e) => e.operation === 'OnlineEndpoints_ListKeys' && e.path.includes(`/onlineEndpoints/${endpoint}/`));
+const scoringOf = (entries: RequestLogEntry[], endpoint: string) =>
+  entries.filter((e) => e.operation === 'OnlineEndpoint_Score' && e.path.includes(`/${endpoint}/`));
+const tokenOpsOf = (entries: RequestLogEntry[], endpoint: string) =>
+  entries.filter((e) => e.operation === 'OnlineEndpoints_GetToken' && e.path.endsWith(`/onlineEndpoints/${endpoint}/token`));
+const keyOpsOf = (entries: RequestLogEntry[], endpoint: string) =>
+  entries.filter((e) => e.operation === 'OnlineEndpoints_ListKeys' && e.path.includes(`/onlineEndpoints/${endpoint}/`));
 
 describe('an aad_token endpoint rolled out end to end', () => {
   it('created from its YAML, blue rolled out with an OIDC credential: smoke-tested and promoted with an Entra token for https://ml.azure.com, never the token operation', async () => {
@@ -97,7 +115,14 @@ describe('an aad_token endpoint rolled out end to end', () => {
     const before = issued.length;
     const file = writeDeploymentYaml(ws, 'aad-blue.yml', { name: 'blue', endpoint: 'aad-ep', model: 'endpoints/online/model-1/model' });
     const r = await deploy(
-      { ...QUICK, endpoint: 'deploy/aad-endpoint.yml', 'deployment-file': file, 'smoke-expect': JSON.stringify(predictions(BLUE)), 'client-id': OIDC_CLIENT, 'tenant-id': em.defaults.tenantId },
+      {
+        ...QUICK,
+        endpoint: 'deploy/aad-endpoint.yml',
+        'deployment-file': file,
+        'smoke-expect': JSON.stringify(predictions(BLUE)),
+        'client-id': OIDC_CLIENT,
+        'tenant-id': em.defaults.tenantId,
+      },
       { ...issuer.env, NODE_EXTRA_CA_CERTS: ca.caFile },
       '8101',
     );
@@ -136,7 +161,11 @@ describe('an aad_token endpoint rolled out end to end', () => {
     const before = issued.length;
     const file = writeDeploymentYaml(ws, 'aad-green.yml', { name: 'green', endpoint: 'aad-ep' });
     const started = Date.now();
-    const r = await deploy({ ...QUICK, ...secretInputs(), endpoint: 'aad-ep', 'deployment-file': file, stages: '10,50,100', 'smoke-expect': JSON.stringify(predictions(GREEN)) }, {}, '8102');
+    const r = await deploy(
+      { ...QUICK, ...secretInputs(), endpoint: 'aad-ep', 'deployment-file': file, stages: '10,50,100', 'smoke-expect': JSON.stringify(predictions(GREEN)) },
+      {},
+      '8102',
+    );
     const elapsedMs = Date.now() - started;
     expect(r.main.exitCode, logs(r)).toBe(0);
     expect(r.outputs.status).toBe('promoted');
@@ -158,7 +187,9 @@ describe('an aad_token endpoint rolled out end to end', () => {
     // More than one token: the first expired long before the rollout ended.
     expect(mlTokens.length).toBeGreaterThanOrEqual(2);
     for (const t of mlTokens) expect(r.main.secretsMasked).toContain(t.token);
-    console.info(`aad_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s scoring tokens; ${mlTokens.length} Entra tokens for ${ML} fetched, ${scoring.length} scoring requests, 0 refused`);
+    console.info(
+      `aad_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s scoring tokens; ${mlTokens.length} Entra tokens for ${ML} fetched, ${scoring.length} scoring requests, 0 refused`,
+    );
 
     const state = await endpointState(em, 'aad-ep');
     expect(nonZero(state.traffic)).toEqual({ green: 100 });
@@ -231,14 +262,22 @@ describe('an aad_token endpoint through the real credential chain', () => {
 describe('an aml_token endpoint: a rollout longer than the token lifetime', () => {
   it('blue onto a new endpoint, then green staged: the endpoint token is fetched again after refreshAfterTimeUtc, no request refused', async () => {
     const blue = writeDeploymentYaml(ws, 'aml-blue.yml', { name: 'blue', endpoint: 'aml-ep', model: 'endpoints/online/model-1/model' });
-    const first = await deploy({ ...QUICK, ...secretInputs(), endpoint: 'deploy/aml-endpoint.yml', 'deployment-file': blue, 'smoke-expect': JSON.stringify(predictions(BLUE)) }, {}, '8201');
+    const first = await deploy(
+      { ...QUICK, ...secretInputs(), endpoint: 'deploy/aml-endpoint.yml', 'deployment-file': blue, 'smoke-expect': JSON.stringify(predictions(BLUE)) },
+      {},
+      '8201',
+    );
     expect(first.main.exitCode, logs(first)).toBe(0);
     expect(first.main.log).toContain('Creating endpoint aml-ep (auth AMLToken)');
 
     const mark = await logMark(em);
     const green = writeDeploymentYaml(ws, 'aml-green.yml', { name: 'green', endpoint: 'aml-ep' });
     const started = Date.now();
-    const r = await deploy({ ...QUICK, ...secretInputs(), endpoint: 'aml-ep', 'deployment-file': green, stages: '10,50,100', 'smoke-expect': JSON.stringify(predictions(GREEN)) }, {}, '8202');
+    const r = await deploy(
+      { ...QUICK, ...secretInputs(), endpoint: 'aml-ep', 'deployment-file': green, stages: '10,50,100', 'smoke-expect': JSON.stringify(predictions(GREEN)) },
+      {},
+      '8202',
+    );
     const elapsedMs = Date.now() - started;
     expect(r.main.exitCode, logs(r)).toBe(0);
     expect(r.outputs.status).toBe('promoted');
@@ -251,7 +290,9 @@ describe('an aml_token endpoint: a rollout longer than the token lifetime', () =
     const scoring = scoringOf(log, 'aml-ep');
     expect(scoring.length).toBeGreaterThan(50);
     expect(scoring.filter((e) => e.status === 401)).toEqual([]);
-    console.info(`aml_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s endpoint tokens; ${tokenOps.length} token operations, ${scoring.length} scoring requests, 0 refused`);
+    console.info(
+      `aml_token rollout 10→50→100: ${(elapsedMs / 1000).toFixed(1)} s with ${LIFETIME_S} s endpoint tokens; ${tokenOps.length} token operations, ${scoring.length} scoring requests, 0 refused`,
+    );
     expect(nonZero((await endpointState(em, 'aml-ep')).traffic)).toEqual({ green: 100 });
   });
 });
@@ -288,7 +329,13 @@ describe('the emulator holds scoring credentials to their endpoint and their lif
 
   it('an AML token answers expiryTimeUtc / refreshAfterTimeUtc (epoch seconds) and is refused once expired', async () => {
     const t0 = Date.now() / 1000;
-    const tok = await arm<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(em, 'POST', `${endpointPath(em, 'aml-ep')}/token`, undefined, { apiVersion: API });
+    const tok = await arm<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(
+      em,
+      'POST',
+      `${endpointPath(em, 'aml-ep')}/token`,
+      undefined,
+      { apiVersion: API },
+    );
     expect(tok.status).toBe(200);
     expect(Object.keys(tok.body).sort()).toEqual(['accessToken', 'expiryTimeUtc', 'refreshAfterTimeUtc', 'tokenType']);
     expect(Number.isInteger(tok.body.expiryTimeUtc)).toBe(true);

@@ -7,7 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { BLUE, deploy, endpointState, logs, QUICK, sampleWorkspace, setupEndpoint, startDeployEmulator, timelineOf, writeDeploymentYaml } from './deploy-support.js';
+import {
+  BLUE,
+  deploy,
+  endpointState,
+  logs,
+  QUICK,
+  sampleWorkspace,
+  setupEndpoint,
+  startDeployEmulator,
+  timelineOf,
+  writeDeploymentYaml,
+} from './deploy-support.js';
 
 let em: RunningEmulator;
 let ws: string;
@@ -17,10 +28,16 @@ const PRIOR = { traffic: { blue: 70, teal: 30 }, mirror: {} };
 beforeAll(async () => {
   em = await startDeployEmulator();
   ws = sampleWorkspace();
-  await setupEndpoint(em, ws, EP, [
-    { name: 'blue', model: BLUE },
-    { name: 'teal', model: BLUE },
-  ], PRIOR.traffic);
+  await setupEndpoint(
+    em,
+    ws,
+    EP,
+    [
+      { name: 'blue', model: BLUE },
+      { name: 'teal', model: BLUE },
+    ],
+    PRIOR.traffic,
+  );
 });
 afterAll(async () => {
   await em?.close();
@@ -40,7 +57,11 @@ const SLOW_BAKES = { ...QUICK, 'bake-time': '20s', 'check-interval': '1s' };
 describe('cancellation: signal during a stage, then the post step', () => {
   it('SIGTERM during canary stage 1: main restores the prior traffic itself, the post step has nothing left to do', async () => {
     const file = writeDeploymentYaml(ws, 'green-c1.yml', { name: 'green-c1', endpoint: EP });
-    const r = await deploy({ em, workspace: ws }, { ...SLOW_BAKES, endpoint: EP, 'deployment-file': file, stages: '10,50,100' }, { signal: { pattern: /\[Progressing\] traffic .*green-c1=10\b/, signal: 'SIGTERM' } });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...SLOW_BAKES, endpoint: EP, 'deployment-file': file, stages: '10,50,100' },
+      { signal: { pattern: /\[Progressing\] traffic .*green-c1=10\b/, signal: 'SIGTERM' } },
+    );
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.main.log).toContain('rolling back: cancelled: received SIGTERM: the workflow was cancelled');
@@ -53,7 +74,11 @@ describe('cancellation: signal during a stage, then the post step', () => {
 
   it('SIGTERM during stage 2 (50 %): the prior split comes back, not the canary stage', async () => {
     const file = writeDeploymentYaml(ws, 'green-c2.yml', { name: 'green-c2', endpoint: EP });
-    const r = await deploy({ em, workspace: ws }, { ...QUICK, 'bake-time': '2s', endpoint: EP, 'deployment-file': file, stages: '10,50,100' }, { signal: { pattern: /\[Progressing\] traffic .*green-c2=50\b/, signal: 'SIGTERM' } });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...QUICK, 'bake-time': '2s', endpoint: EP, 'deployment-file': file, stages: '10,50,100' },
+      { signal: { pattern: /\[Progressing\] traffic .*green-c2=50\b/, signal: 'SIGTERM' } },
+    );
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(timelineOf(r).stages.map((s) => [s.weight, s.result])).toEqual([
@@ -67,7 +92,11 @@ describe('cancellation: signal during a stage, then the post step', () => {
 
   it('SIGKILL during the mirror stage: the post step resumes the rollout and removes the mirror', async () => {
     const file = writeDeploymentYaml(ws, 'green-c3.yml', { name: 'green-c3', endpoint: EP });
-    const r = await deploy({ em, workspace: ws }, { ...SLOW_BAKES, endpoint: EP, 'deployment-file': file, 'mirror-percent': '20', stages: '50,100' }, { signal: { pattern: /\[Mirroring\] traffic .*mirror green-c3=20/, signal: 'SIGKILL' } });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...SLOW_BAKES, endpoint: EP, 'deployment-file': file, 'mirror-percent': '20', stages: '50,100' },
+      { signal: { pattern: /\[Mirroring\] traffic .*mirror green-c3=20/, signal: 'SIGKILL' } },
+    );
     expect(r.main.signal, logs(r)).toBe('SIGKILL');
     expect(r.post?.exitCode, logs(r)).toBe(0);
     expect(r.post?.log).toContain('The workflow stopped during the rollout of green-c3 on ep-cancel: restoring the prior traffic.');
@@ -79,7 +108,11 @@ describe('cancellation: signal during a stage, then the post step', () => {
 
   it('SIGKILL in the last stage (100 %): the post step gives blue and teal their traffic back', async () => {
     const file = writeDeploymentYaml(ws, 'green-c4.yml', { name: 'green-c4', endpoint: EP });
-    const r = await deploy({ em, workspace: ws }, { ...QUICK, 'bake-time': '2s', endpoint: EP, 'deployment-file': file, stages: '50,100' }, { signal: { pattern: /\[Progressing\] traffic .*green-c4=100\b/, signal: 'SIGKILL' } });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...QUICK, 'bake-time': '2s', endpoint: EP, 'deployment-file': file, stages: '50,100' },
+      { signal: { pattern: /\[Progressing\] traffic .*green-c4=100\b/, signal: 'SIGKILL' } },
+    );
     expect(r.main.signal, logs(r)).toBe('SIGKILL');
     expect(r.post?.exitCode, logs(r)).toBe(0);
     expect(r.post?.log).toContain('traffic restored and read back: blue=70 teal=30');

@@ -10,7 +10,20 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { Annotation, RunResult } from '../harness/index.js';
-import { armRequestsSince, BLUE, deploy, endpointState, logMark, logs, mutations, QUICK, sampleWorkspace, setupEndpoint, startDeployEmulator, writeDeploymentYaml } from './deploy-support.js';
+import {
+  armRequestsSince,
+  BLUE,
+  deploy,
+  endpointState,
+  logMark,
+  logs,
+  mutations,
+  QUICK,
+  sampleWorkspace,
+  setupEndpoint,
+  startDeployEmulator,
+  writeDeploymentYaml,
+} from './deploy-support.js';
 
 let em: RunningEmulator;
 let ws: string;
@@ -103,17 +116,32 @@ describe('deploy: bad input is refused before anything changes', () => {
 
   it("a package manifest whose sha256 is not the model's: nothing uploaded, nothing created", async () => {
     const modelDir = join(ws, 'endpoints/online/model-2/model');
-    const files = ['sklearn_regression_model.pkl', 'weights.json'].map((p) => ({ path: p, size: statSync(join(modelDir, p)).size, sha256: createHash('sha256').update(readFileSync(join(modelDir, p))).digest('hex') }));
+    const files = ['sklearn_regression_model.pkl', 'weights.json'].map((p) => ({
+      path: p,
+      size: statSync(join(modelDir, p)).size,
+      sha256: createHash('sha256')
+        .update(readFileSync(join(modelDir, p)))
+        .digest('hex'),
+    }));
     files[1]!.sha256 = createHash('sha256').update('the weights that were registered').digest('hex');
-    const manifest = { schema: 'azureml-actions/model-package@1', model: { name: 'model-2', type: 'custom_model', contentHash: 'sha256:0', uri: 'azureml://datastores/workspaceblobstore/paths/m/' }, files, lineage: {} };
+    const manifest = {
+      schema: 'azureml-actions/model-package@1',
+      model: { name: 'model-2', type: 'custom_model', contentHash: 'sha256:0', uri: 'azureml://datastores/workspaceblobstore/paths/m/' },
+      files,
+      lineage: {},
+    };
     const { error, run } = await refused({ manifest: JSON.stringify(manifest) });
-    expect(error.message).toMatch(/^Input 'manifest': the model to deploy, endpoints\/online\/model-2\/model \(as it will be uploaded\), is not the packaged one: the files do not match the manifest: 1 changed \(weights\.json\)/);
+    expect(error.message).toMatch(
+      /^Input 'manifest': the model to deploy, endpoints\/online\/model-2\/model \(as it will be uploaded\), is not the packaged one: the files do not match the manifest: 1 changed \(weights\.json\)/,
+    );
     expect(error.message).toContain(`where the manifest has ${files[1]!.sha256}`);
     expect(run.main.log).not.toContain('Uploading');
 
     // A registered model version: its files are hashed where they are stored.
     const registered = { ...manifest, files: [{ path: 'weights.json', size: 3, sha256: files[1]!.sha256 }] };
     const byVersion = await refused({ model: `azureml:${EP}-blue:1`, manifest: JSON.stringify(registered) });
-    expect(byVersion.error.message).toMatch(/^Input 'manifest': the model to deploy, azureml:\/\/datastores\/workspaceblobstore\/paths\/prior\/ep-errors\/blue\/model\/, is not the packaged one: .*1 changed \(weights\.json\)/);
+    expect(byVersion.error.message).toMatch(
+      /^Input 'manifest': the model to deploy, azureml:\/\/datastores\/workspaceblobstore\/paths\/prior\/ep-errors\/blue\/model\/, is not the packaged one: .*1 changed \(weights\.json\)/,
+    );
   });
 });

@@ -14,7 +14,19 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { RolloutTimeline } from '../../src/rollout/timeline.js';
 import { endpointPath, score } from '../emulator/endpoints-support.js';
 import { arm } from '../emulator/support.js';
-import { BLUE, deploy, endpointState, logs, primaryKey, sampleRequest, sampleWorkspace, setupEndpoint, startDeployEmulator, timelineOf, writeDeploymentYaml } from './deploy-support.js';
+import {
+  BLUE,
+  deploy,
+  endpointState,
+  logs,
+  primaryKey,
+  sampleRequest,
+  sampleWorkspace,
+  setupEndpoint,
+  startDeployEmulator,
+  timelineOf,
+  writeDeploymentYaml,
+} from './deploy-support.js';
 
 /** One Azure Monitor minute on this clock, and the delay: one minute. */
 const MINUTE_MS = 2000;
@@ -34,11 +46,14 @@ afterAll(async () => {
 /** Users' requests to the endpoint (routed by its traffic split), `rps` a second until stopped. */
 function realTraffic(uri: string, key: string, rps: number, until?: () => boolean): { stop(): void; sent: number } {
   const state = { sent: 0, stop: () => clearInterval(timer) };
-  const timer = setInterval(() => {
-    if (until?.()) return;
-    state.sent++;
-    void score(uri, key, sampleRequest).catch(() => undefined);
-  }, Math.round(1000 / rps));
+  const timer = setInterval(
+    () => {
+      if (until?.()) return;
+      state.sent++;
+      void score(uri, key, sampleRequest).catch(() => undefined);
+    },
+    Math.round(1000 / rps),
+  );
   return state;
 }
 
@@ -91,7 +106,11 @@ describe('Azure Monitor one minute late', () => {
   it('run() starts raising, with probe-rps: rolled back within seconds of the traffic shift, on the probes, before Azure Monitor reports a minute', async () => {
     const { uri, key } = await fresh('ep-late-probe');
     const file = writeDeploymentYaml(ws, 'late-probe.yml', { name: 'green', endpoint: 'ep-late-probe', env: { MODEL_FAIL_AFTER: '1' } });
-    const r = await deploy({ em, workspace: ws }, { ...BASE, endpoint: 'ep-late-probe', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '20' }, { timeoutMs: 120_000 });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...BASE, endpoint: 'ep-late-probe', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '20' },
+      { timeoutMs: 120_000 },
+    );
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.main.log).toMatch(/rolling back: health: 2 failed health check\(s\).*probe\.error_rate < 1% with 1 vs 0\.01/);
@@ -112,7 +131,11 @@ describe('Azure Monitor one minute late', () => {
     const traffic = realTraffic(uri, key, 25);
     try {
       const file = writeDeploymentYaml(ws, 'late-monitor.yml', { name: 'green', endpoint: 'ep-late-monitor', env: { MODEL_FAIL_AFTER: '1' } });
-      const r = await deploy({ em, workspace: ws }, { ...BASE, endpoint: 'ep-late-monitor', 'deployment-file': file, 'bake-time': '20s' }, { timeoutMs: 120_000 });
+      const r = await deploy(
+        { em, workspace: ws },
+        { ...BASE, endpoint: 'ep-late-monitor', 'deployment-file': file, 'bake-time': '20s' },
+        { timeoutMs: 120_000 },
+      );
       expect(r.main.exitCode, logs(r)).toBe(1);
       expect(r.outputs.status).toBe('rolled-back');
       expect(r.main.log).toMatch(/rolling back: health: 2 failed health check\(s\).*error_rate < 1% with (1|0\.9\d*) vs 0\.01/);
@@ -140,9 +163,11 @@ describe('Azure Monitor one minute late', () => {
     let quietAfter = Infinity;
     const traffic = realTraffic(uri, key, 25, () => Date.now() > quietAfter);
     const watcher = setInterval(() => {
-      void arm<{ properties: { traffic: Record<string, number> } }>(em, 'GET', endpointPath(em, 'ep-late-quiet'), undefined, { apiVersion: '2024-10-01' }).then((ep) => {
-        if ((ep.body.properties?.traffic?.green ?? 0) > 0 && quietAfter === Infinity) quietAfter = Date.now() + 2500;
-      });
+      void arm<{ properties: { traffic: Record<string, number> } }>(em, 'GET', endpointPath(em, 'ep-late-quiet'), undefined, { apiVersion: '2024-10-01' }).then(
+        (ep) => {
+          if ((ep.body.properties?.traffic?.green ?? 0) > 0 && quietAfter === Infinity) quietAfter = Date.now() + 2500;
+        },
+      );
     }, 200);
     try {
       const file = writeDeploymentYaml(ws, 'late-quiet.yml', { name: 'green', endpoint: 'ep-late-quiet', env: { MODEL_FAIL_AFTER: '1' } });
@@ -174,7 +199,11 @@ describe('408 and 429 are the new deployment failing', () => {
       env: { MODEL_SLOW_AFTER: '1', MODEL_SLOW_MS: '1500' },
       requestSettings: { request_timeout_ms: 500, max_concurrent_requests_per_instance: 8 },
     });
-    const r = await deploy({ em, workspace: ws }, { ...BASE, endpoint: 'ep-timeout', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '20', 'health-rules': ERRORS_ONLY }, { timeoutMs: 120_000 });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...BASE, endpoint: 'ep-timeout', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '20', 'health-rules': ERRORS_ONLY },
+      { timeoutMs: 120_000 },
+    );
     expect(r.outputs.status, logs(r)).toBe('rolled-back');
     expect(r.main.log).toMatch(/probe\.error_rate < 1% with (1|0\.\d+) vs 0\.01/);
     // What the endpoint answered: 408s from green, in Azure Monitor.
@@ -190,7 +219,11 @@ describe('408 and 429 are the new deployment failing', () => {
       env: { MODEL_SLOW_AFTER: '1', MODEL_SLOW_MS: '400' },
       requestSettings: { max_concurrent_requests_per_instance: 1 },
     });
-    const r = await deploy({ em, workspace: ws }, { ...BASE, endpoint: 'ep-overload', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '40', stages: '50,100', 'health-rules': ERRORS_ONLY }, { timeoutMs: 120_000 });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...BASE, endpoint: 'ep-overload', 'deployment-file': file, 'bake-time': '20s', 'probe-rps': '40', stages: '50,100', 'health-rules': ERRORS_ONLY },
+      { timeoutMs: 120_000 },
+    );
     expect(r.outputs.status, logs(r)).toBe('rolled-back');
     expect(r.main.log).toMatch(/probe\.error_rate < 1% with 0\.\d+ vs 0\.01/);
     const codes = await statusCodes('ep-overload', 'green');
@@ -202,13 +235,12 @@ describe('408 and 429 are the new deployment failing', () => {
 /** Requests per status code of one deployment, as Azure Monitor shows them once reported. */
 async function statusCodes(endpoint: string, deployment: string): Promise<Record<string, number>> {
   await new Promise((r) => setTimeout(r, MINUTE_MS + DELAY_MS));
-  const res = await arm<{ value: Array<{ timeseries: Array<{ metadatavalues: Array<{ name: { value: string }; value: string }>; data: Array<{ total?: number }> }> }> }>(
-    em,
-    'GET',
-    `${endpointPath(em, endpoint)}/providers/Microsoft.Insights/metrics`,
-    undefined,
-    { apiVersion: '2023-10-01', query: { metricnames: 'RequestsPerMinute', aggregation: 'Total', timespan: 'PT10M', $filter: `deployment eq '${deployment}' and statusCode eq '*'` } },
-  );
+  const res = await arm<{
+    value: Array<{ timeseries: Array<{ metadatavalues: Array<{ name: { value: string }; value: string }>; data: Array<{ total?: number }> }> }>;
+  }>(em, 'GET', `${endpointPath(em, endpoint)}/providers/Microsoft.Insights/metrics`, undefined, {
+    apiVersion: '2023-10-01',
+    query: { metricnames: 'RequestsPerMinute', aggregation: 'Total', timespan: 'PT10M', $filter: `deployment eq '${deployment}' and statusCode eq '*'` },
+  });
   const out: Record<string, number> = {};
   for (const ts of res.body.value[0]!.timeseries) {
     const code = ts.metadatavalues.find((m) => m.name.value === 'statuscode')!.value;

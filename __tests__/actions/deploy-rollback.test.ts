@@ -47,11 +47,18 @@ describe('rollbacks and failures leave the endpoint as it was', () => {
   let key: string;
 
   beforeAll(async () => {
-    await setupEndpoint(em, ws, EP, [
-      { name: 'blue', model: BLUE },
-      { name: 'teal', model: BLUE },
-      { name: 'shadow', model: BLUE },
-    ], PRIOR.traffic, PRIOR.mirror);
+    await setupEndpoint(
+      em,
+      ws,
+      EP,
+      [
+        { name: 'blue', model: BLUE },
+        { name: 'teal', model: BLUE },
+        { name: 'shadow', model: BLUE },
+      ],
+      PRIOR.traffic,
+      PRIOR.mirror,
+    );
     key = await primaryKey(em, EP);
   });
 
@@ -89,7 +96,10 @@ describe('rollbacks and failures leave the endpoint as it was', () => {
 
   it('a model that gets slow: rolled back on latency_p99', async () => {
     const file = writeDeploymentYaml(ws, 'green-slow.yml', { name: 'green-slow', endpoint: EP, env: { MODEL_SLOW_AFTER: '4', MODEL_SLOW_MS: '400' } });
-    const r = await deploy({ em, workspace: ws }, { ...QUICK, endpoint: EP, 'deployment-file': file, strategy: 'linear', 'step-percent': '50', 'health-rules': 'error_rate < 1%\nlatency_p99 < 250' });
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...QUICK, endpoint: EP, 'deployment-file': file, strategy: 'linear', 'step-percent': '50', 'health-rules': 'error_rate < 1%\nlatency_p99 < 250' },
+    );
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     const t = timelineOf(r);
@@ -101,7 +111,11 @@ describe('rollbacks and failures leave the endpoint as it was', () => {
 
   it("provisioning failure (init() raises): traffic untouched, the container's logs shown, the failed deployment deleted", async () => {
     const mark = await logMark(em);
-    const file = writeDeploymentYaml(ws, 'green-broken.yml', { name: 'green-broken', endpoint: EP, env: { MODEL_INIT_FAIL: 'weights.json was written by another model version' } });
+    const file = writeDeploymentYaml(ws, 'green-broken.yml', {
+      name: 'green-broken',
+      endpoint: EP,
+      env: { MODEL_INIT_FAIL: 'weights.json was written by another model version' },
+    });
     const r = await deploy({ em, workspace: ws }, { ...QUICK, endpoint: EP, 'deployment-file': file });
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('failed');

@@ -14,7 +14,17 @@ import type { RequestLogEntry } from '../../src/emulator/http/request-log.js';
 import type { RolloutTimeline } from '../../src/rollout/timeline.js';
 import { repoRoot, runAction, type RunResult } from '../harness/index.js';
 import { arm, requestLog } from '../emulator/support.js';
-import { API, armWait, deploymentPath, endpointPath, registerCode, registerEnvironment, registerModel, setTraffic, uploadFolder } from '../emulator/endpoints-support.js';
+import {
+  API,
+  armWait,
+  deploymentPath,
+  endpointPath,
+  registerCode,
+  registerEnvironment,
+  registerModel,
+  setTraffic,
+  uploadFolder,
+} from '../emulator/endpoints-support.js';
 import { emulatorEnv, FAST_TIMINGS } from './support.js';
 
 export type Json = Record<string, unknown>;
@@ -119,7 +129,10 @@ export function sampleWorkspace(): string {
   const ws = mkdtempSync(join(tmpdir(), 'aml-deploy-ws-'));
   const online = join(ws, 'endpoints', 'online');
   copyFolder(sampleDir, join(online, 'managed', 'sample'));
-  for (const [n, m] of [['model-1', BLUE], ['model-2', GREEN]] as const) {
+  for (const [n, m] of [
+    ['model-1', BLUE],
+    ['model-2', GREEN],
+  ] as const) {
     copyFolder(join(onlineDir, n, 'model'), join(online, n, 'model'));
     copyFolder(join(onlineDir, n, 'environment'), join(online, n, 'environment'));
     write(join(online, n, 'model', 'weights.json'), JSON.stringify({ name: n, weights: m.weights, bias: m.bias }));
@@ -223,7 +236,9 @@ export async function endpointState(em: RunningEmulator, endpoint: string): Prom
     provisioningState: String(p.provisioningState),
     traffic: (p.traffic as Record<string, number>) ?? {},
     mirror: (p.mirrorTraffic as Record<string, number>) ?? {},
-    deployments: list.body.value.map((d) => ({ name: String(d.name), provisioningState: String((d.properties as Json).provisioningState) })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    deployments: list.body.value
+      .map((d) => ({ name: String(d.name), provisioningState: String((d.properties as Json).provisioningState) }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
     scoringUri: String(p.scoringUri),
   };
 }

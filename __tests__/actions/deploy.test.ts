@@ -52,9 +52,27 @@ function sha256(path: string): string {
 describe('the safe-rollout flow of azureml-examples managed/sample', () => {
   it('blue onto a new endpoint from endpoint.yml: created, smoke-tested, straight to 100 % (no prior traffic)', async () => {
     const modelDir = join(ws, 'endpoints/online/model-1/model');
-    const files = ['sklearn_regression_model.pkl', 'weights.json'].map((p) => ({ path: p, size: statSync(join(modelDir, p)).size, sha256: sha256(join(modelDir, p)) }));
-    const manifest = { schema: 'azureml-actions/model-package@1', model: { name: 'model-1', type: 'custom_model', contentHash: 'sha256:0', uri: 'azureml://datastores/workspaceblobstore/paths/x/' }, files, lineage: {} };
-    const r = await deploy({ em, workspace: ws }, { ...QUICK, endpoint: `${SAMPLE}/endpoint.yml`, 'deployment-file': `${SAMPLE}/blue-deployment.yml`, manifest: JSON.stringify(manifest), 'smoke-expect': JSON.stringify(predictions(BLUE)) });
+    const files = ['sklearn_regression_model.pkl', 'weights.json'].map((p) => ({
+      path: p,
+      size: statSync(join(modelDir, p)).size,
+      sha256: sha256(join(modelDir, p)),
+    }));
+    const manifest = {
+      schema: 'azureml-actions/model-package@1',
+      model: { name: 'model-1', type: 'custom_model', contentHash: 'sha256:0', uri: 'azureml://datastores/workspaceblobstore/paths/x/' },
+      files,
+      lineage: {},
+    };
+    const r = await deploy(
+      { em, workspace: ws },
+      {
+        ...QUICK,
+        endpoint: `${SAMPLE}/endpoint.yml`,
+        'deployment-file': `${SAMPLE}/blue-deployment.yml`,
+        manifest: JSON.stringify(manifest),
+        'smoke-expect': JSON.stringify(predictions(BLUE)),
+      },
+    );
     expect(r.main.exitCode, logs(r)).toBe(0);
     expect(r.outputs.status).toBe('promoted');
     expect(r.outputs['deployment-name']).toBe('blue');
@@ -77,7 +95,16 @@ describe('the safe-rollout flow of azureml-examples managed/sample', () => {
 
   it('green: canary 10 → 50 → 100 with health checks, promoted after it really serves; blue deleted', async () => {
     const mark = await logMark(em);
-    const r = await deploy({ em, workspace: ws }, { ...QUICK, endpoint: 'my-endpoint', 'deployment-file': `${SAMPLE}/green-deployment.yml`, stages: '10,50,100', 'smoke-expect': JSON.stringify(predictions(GREEN)) });
+    const r = await deploy(
+      { em, workspace: ws },
+      {
+        ...QUICK,
+        endpoint: 'my-endpoint',
+        'deployment-file': `${SAMPLE}/green-deployment.yml`,
+        stages: '10,50,100',
+        'smoke-expect': JSON.stringify(predictions(GREEN)),
+      },
+    );
     expect(r.main.exitCode, logs(r)).toBe(0);
     expect(r.outputs.status).toBe('promoted');
     expect(r.outputs['deployment-name']).toBe('green');
@@ -104,7 +131,6 @@ describe('the safe-rollout flow of azureml-examples managed/sample', () => {
   });
 });
 
-
 describe('someone else changes traffic mid-rollout', () => {
   it('the rollout stops, overwrites nothing and reports what the endpoint holds', async () => {
     // After the sample flow, my-endpoint serves green 100 %; blue-v2 (model-1 again) rolls out.
@@ -128,7 +154,9 @@ describe('someone else changes traffic mid-rollout', () => {
     const r = await running;
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(r.main.log).toContain('traffic on the endpoint was changed by someone else (during the bake): expected blue-v2=10 green=90, found blue-v2=20 green=80. Stopped without writing anything');
+    expect(r.main.log).toContain(
+      'traffic on the endpoint was changed by someone else (during the bake): expected blue-v2=10 green=90, found blue-v2=20 green=80. Stopped without writing anything',
+    );
     // What the endpoint holds is reported, not what the rollout last wrote.
     expect(JSON.parse(r.outputs.traffic!)).toEqual({ traffic: theirs, mirror: {} });
     expect(r.main.annotations.find((a) => a.level === 'error')?.message).toMatch(/\(traffic now blue-v2=20 green=80\)$/);

@@ -29,7 +29,10 @@ let workspace: string;
 
 beforeAll(async () => {
   // Azure Monitor's one-minute delay on a shorter clock (500 ms minutes, reported one minute late); deploy reads it with a matching metrics-delay.
-  [em, fake] = await Promise.all([startEmulator({ timings: FAST_TIMINGS, metricsDelay: 500, endpoints: { sampleIntervalMs: 200, metricsMinuteMs: 500 } }), startGitHubFake()]);
+  [em, fake] = await Promise.all([
+    startEmulator({ timings: FAST_TIMINGS, metricsDelay: 500, endpoints: { sampleIntervalMs: 200, metricsMinuteMs: 500 } }),
+    startGitHubFake(),
+  ]);
   workspace = workspaceWithExamples();
 });
 afterAll(async () => {
@@ -47,7 +50,11 @@ function prEvent(number: number) {
   return {
     action: 'synchronize',
     number,
-    pull_request: { number, head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: `${OWNER}/${REPO}` } }, base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } } },
+    pull_request: {
+      number,
+      head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: `${OWNER}/${REPO}` } },
+      base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    },
     repository,
   };
 }
@@ -72,7 +79,13 @@ const FLOW_INPUTS = {
   'github-token': 'ghs_actions',
 };
 
-function flow(o: { inputs?: Record<string, string>; eventName: string; event: unknown; runId: string; signal?: { pattern: RegExp; signal: NodeJS.Signals } }): Promise<RunResult> {
+function flow(o: {
+  inputs?: Record<string, string>;
+  eventName: string;
+  event: unknown;
+  runId: string;
+  signal?: { pattern: RegExp; signal: NodeJS.Signals };
+}): Promise<RunResult> {
   return runAction({
     signal: o.signal,
     action: '.',
@@ -96,11 +109,25 @@ describe('the whole flow (root action)', () => {
     const r = await flow({ eventName: 'pull_request', event: prEvent(12), runId: '8101' });
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.post?.exitCode, r.post?.log).toBe(0);
-    expect(statuses(r)).toEqual({ 'submit-job': 'succeeded', 'metric-gate': 'succeeded', 'register-model': 'succeeded', deploy: 'skipped', 'pr-summary': 'succeeded' });
+    expect(statuses(r)).toEqual({
+      'submit-job': 'succeeded',
+      'metric-gate': 'succeeded',
+      'register-model': 'succeeded',
+      deploy: 'skipped',
+      'pr-summary': 'succeeded',
+    });
     expect(stageResults(r).deploy.reason).toMatch(/pull request/);
 
     // Every stage's outputs, namespaced.
-    expect(r.outputs).toMatchObject({ 'job-status': 'Completed', 'gate-passed': 'true', 'model-name': 'iris-classifier', 'model-version': '1', 'model-uri': 'azureml:iris-classifier:1', 'model-created': 'true', 'comment-mode-used': 'create' });
+    expect(r.outputs).toMatchObject({
+      'job-status': 'Completed',
+      'gate-passed': 'true',
+      'model-name': 'iris-classifier',
+      'model-version': '1',
+      'model-uri': 'azureml:iris-classifier:1',
+      'model-created': 'true',
+      'comment-mode-used': 'create',
+    });
     expect(r.outputs['job-name']).toMatch(/^ml-repo-/);
     expect(JSON.parse(r.outputs['gate-report'])).toMatchObject({ passed: true, counts: { passed: 1, failed: 0, skipped: 1 } });
     expect(r.outputs['rollout-status']).toBeUndefined();
@@ -131,10 +158,22 @@ describe('the whole flow (root action)', () => {
     const r = await flow({ eventName: 'push', event: { ref: 'refs/heads/main', repository }, runId: '8102' });
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.post?.exitCode, r.post?.log).toBe(0);
-    expect(statuses(r)).toEqual({ 'submit-job': 'succeeded', 'metric-gate': 'succeeded', 'register-model': 'succeeded', deploy: 'succeeded', 'pr-summary': 'succeeded' });
+    expect(statuses(r)).toEqual({
+      'submit-job': 'succeeded',
+      'metric-gate': 'succeeded',
+      'register-model': 'succeeded',
+      deploy: 'succeeded',
+      'pr-summary': 'succeeded',
+    });
 
     // A new job, a new version (the PR's version 1 stays as it is); its deployment is named after it.
-    expect(r.outputs).toMatchObject({ 'model-version': '2', 'model-created': 'true', 'rollout-status': 'promoted', 'deployment-name': 'iris-classifier-v2', 'model-aliases': 'champion' });
+    expect(r.outputs).toMatchObject({
+      'model-version': '2',
+      'model-created': 'true',
+      'rollout-status': 'promoted',
+      'deployment-name': 'iris-classifier-v2',
+      'model-aliases': 'champion',
+    });
     expect(JSON.parse(r.outputs['rollout-traffic'])).toEqual({ traffic: { 'iris-classifier-v2': 100 }, mirror: {} });
     const timeline = JSON.parse(r.outputs['rollout-timeline']) as { outcome: string; stages: Array<{ weight: number; result: string; checks: unknown[] }> };
     expect(timeline.outcome).toBe('promoted');
@@ -188,7 +227,13 @@ describe('the whole flow (root action)', () => {
     });
     expect(r.main.exitCode).toBe(1);
     expect(r.post?.exitCode, r.post?.log).toBe(0);
-    expect(statuses(r)).toEqual({ 'submit-job': 'succeeded', 'metric-gate': 'failed', 'register-model': 'skipped', deploy: 'skipped', 'pr-summary': 'succeeded' });
+    expect(statuses(r)).toEqual({
+      'submit-job': 'succeeded',
+      'metric-gate': 'failed',
+      'register-model': 'skipped',
+      deploy: 'skipped',
+      'pr-summary': 'succeeded',
+    });
     expect(stageResults(r)['register-model'].reason).toBe('the metric gate failed');
     expect(stageResults(r).deploy.reason).toBe('the metric gate failed');
     expect(r.outputs['gate-passed']).toBe('false');

@@ -70,7 +70,13 @@ describe('metric-gate on Azure ML jobs (emulator)', () => {
   it('gates the sample training job: outputs, summary table, ledger', async () => {
     const r = await gate({
       'job-name': irisJob,
-      rules: ['accuracy >= 0.9   # test accuracy', 'f1_macro >= 0.85', 'min(loss) < last(loss) * 1.5', 'max(accuracy) >= mean(accuracy)', 'at(accuracy, 1) <= at(accuracy, 200)'].join('\n'),
+      rules: [
+        'accuracy >= 0.9   # test accuracy',
+        'f1_macro >= 0.85',
+        'min(loss) < last(loss) * 1.5',
+        'max(accuracy) >= mean(accuracy)',
+        'at(accuracy, 1) <= at(accuracy, 200)',
+      ].join('\n'),
     });
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.outputs.passed).toBe('true');
@@ -138,7 +144,12 @@ describe('metric-gate on Azure ML jobs (emulator)', () => {
 describe('metric-gate on other sources', () => {
   it('any MLflow server: the emulator’s plain MLflow API as a tracking URI', async () => {
     const runId = await genericRun(emu, { 'val/accuracy': [0.7, 0.8, 0.86], 'val-loss': [0.5, 0.4, 'NaN'] });
-    const r = await gate({ 'mlflow-tracking-uri': emu.baseUrl, 'run-id': runId, 'mlflow-token': 'tok-not-needed', rules: 'val/accuracy > 0.85\nmax(val/accuracy) == 0.86' });
+    const r = await gate({
+      'mlflow-tracking-uri': emu.baseUrl,
+      'run-id': runId,
+      'mlflow-token': 'tok-not-needed',
+      rules: 'val/accuracy > 0.85\nmax(val/accuracy) == 0.86',
+    });
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.main.secretsMasked).toContain('tok-not-needed');
     expect(report(r).source).toEqual({ kind: 'mlflow', description: `MLflow run ${runId} at ${emu.baseUrl}` });
@@ -147,7 +158,10 @@ describe('metric-gate on other sources', () => {
     const nan = await gate({ 'mlflow-tracking-uri': emu.baseUrl, 'run-id': runId, rules: 'val-loss < 1 # loss bar', 'fail-on-violation': 'false' });
     expect(nan.main.exitCode).toBe(0);
     expect(nan.outputs.passed).toBe('false');
-    expect(nan.main.annotations.filter((a) => a.level === 'warning').map((a) => [a.properties.title, a.message])).toContainEqual(['loss bar', 'Gate rule failed: val-loss < 1 — val-loss is NaN']);
+    expect(nan.main.annotations.filter((a) => a.level === 'warning').map((a) => [a.properties.title, a.message])).toContainEqual([
+      'loss bar',
+      'Gate rule failed: val-loss < 1 — val-loss is NaN',
+    ]);
     expect(errors(nan)).toEqual([]);
   });
 
@@ -186,7 +200,10 @@ describe('metric-gate bad input', () => {
   it('a baseline that does not exist is a configuration error', async () => {
     const version = await gate({ 'job-name': irisJob, rules: 'accuracy >= baseline.accuracy', baseline: 'model:iris-clf:7' });
     expect(version.main.exitCode).toBe(1);
-    expect(errors(version)[0]).toMatchObject({ properties: { title: 'metric-gate: configuration error' }, message: expect.stringContaining("The baseline model 'iris-clf' has no version 7 (its latest version is 2)") });
+    expect(errors(version)[0]).toMatchObject({
+      properties: { title: 'metric-gate: configuration error' },
+      message: expect.stringContaining("The baseline model 'iris-clf' has no version 7 (its latest version is 2)"),
+    });
     const job = await gate({ 'job-name': irisJob, rules: 'accuracy >= baseline.accuracy', baseline: 'job:no-such-job' });
     expect(errors(job)[0].message).toContain("The baseline job 'no-such-job' was not found in workspace");
     const file = await gate({ 'job-name': irisJob, rules: 'accuracy >= baseline.accuracy', baseline: 'file:champion.json' });
@@ -196,7 +213,9 @@ describe('metric-gate bad input', () => {
   it('an unreachable tracking server, an unknown job, and two sources at once', async () => {
     const down = await gate({ 'mlflow-tracking-uri': 'http://127.0.0.1:9', 'run-id': 'abc', rules: 'a > 1' });
     expect(down.main.exitCode).toBe(1);
-    expect(errors(down)[0].message).toMatch(/^The MLflow tracking server at http:\/\/127\.0\.0\.1:9 does not answer \(ECONNREFUSED\) while reading run 'abc'\. Check mlflow-tracking-uri/);
+    expect(errors(down)[0].message).toMatch(
+      /^The MLflow tracking server at http:\/\/127\.0\.0\.1:9 does not answer \(ECONNREFUSED\) while reading run 'abc'\. Check mlflow-tracking-uri/,
+    );
     const job = await gate({ 'job-name': 'no-such-job', rules: 'a > 1' });
     expect(errors(job)[0].message).toContain("The job 'no-such-job' was not found in workspace");
     const two = await gate({ 'job-name': irisJob, 'metrics-file': 'm.json', rules: 'a > 1' });

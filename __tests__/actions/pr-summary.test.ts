@@ -30,7 +30,11 @@ function prEvent(number: number, headRepo = `${OWNER}/${REPO}`) {
   return {
     action: 'synchronize',
     number,
-    pull_request: { number, head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: headRepo } }, base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } } },
+    pull_request: {
+      number,
+      head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: headRepo } },
+      base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    },
     repository: { full_name: `${OWNER}/${REPO}` },
   };
 }
@@ -152,7 +156,9 @@ describe('pr-summary on a pull request', () => {
     expect(errors(r)).toEqual([]);
     expect(r.outputs['mode-used']).toBe('summary-only');
     expect(r.outputs['comment-id'] ?? '').toBe('');
-    expect(notices(r)[0].message).toMatch(/Could not comment on #12: GitHub refused to create a comment .*403 Resource not accessible by integration.*comes from a fork.*The report is in the job summary\./);
+    expect(notices(r)[0].message).toMatch(
+      /Could not comment on #12: GitHub refused to create a comment .*403 Resource not accessible by integration.*comes from a fork.*The report is in the job summary\./,
+    );
     expect(r.summary).toContain('**Gate** ✅ passed');
     expect(fake.commentsOf(OWNER, REPO, 12)).toHaveLength(0);
   });
@@ -177,7 +183,14 @@ describe('pr-summary outside a pull request', () => {
     fake.addPull({ owner: OWNER, repo: REPO, number: 14, headOwner: 'forker', headRepo: REPO, branch: 'patch-1', sha: 'c'.repeat(40) });
     const fork = await run({
       eventName: 'workflow_run',
-      event: { workflow_run: { pull_requests: [], head_branch: 'patch-1', head_sha: 'c'.repeat(40), head_repository: { full_name: 'forker/ml-repo', owner: { login: 'forker' } } } },
+      event: {
+        workflow_run: {
+          pull_requests: [],
+          head_branch: 'patch-1',
+          head_sha: 'c'.repeat(40),
+          head_repository: { full_name: 'forker/ml-repo', owner: { login: 'forker' } },
+        },
+      },
     });
     expect(fork.main.exitCode, fork.main.log).toBe(0);
     expect(fork.main.log).toContain('workflow_run of forker:patch-1: its open pull request is #14.');
@@ -217,7 +230,15 @@ describe('injection attempts in metric names', () => {
   it('come out inert in the posted comment', async () => {
     fake.addIssue(OWNER, REPO, 17);
     const names = ['<img src=x onerror=alert(1)>', '[x](javascript:alert(1))', '@org/team', '`tick`', 'a|b', 'acc"] --> X; click X call alert(1)'];
-    const metrics = new Map(names.map((n, i) => [n, [{ step: 1, value: i }, { step: 2, value: i + 1 }]]));
+    const metrics = new Map(
+      names.map((n, i) => [
+        n,
+        [
+          { step: 1, value: i },
+          { step: 2, value: i + 1 },
+        ],
+      ]),
+    );
     const evil = gateEntry('`a|b` >= 0 # @team <b>x</b>', metrics, undefined);
     const r = await run({ event: prEvent(17), runnerTemp: runnerTempWith([evil]) });
     expect(r.main.exitCode, r.main.log).toBe(0);

@@ -24,9 +24,22 @@ beforeAll(async () => {
   writeTree(join(ws, 'trained', 'model'), mlflowModelFiles());
   writeTree(join(ws, 'jobs'), {
     // The script leaves its MLflow model in ./outputs, which Azure ML keeps in the run's artifacts.
-    'train.yml': ['command: mkdir -p outputs && cp -r model outputs/model', 'code: ../trained', 'environment: azureml:AzureML-sklearn-1.5@latest', 'compute: azureml:cpu-cluster', ''].join('\n'),
+    'train.yml': [
+      'command: mkdir -p outputs && cp -r model outputs/model',
+      'code: ../trained',
+      'environment: azureml:AzureML-sklearn-1.5@latest',
+      'compute: azureml:cpu-cluster',
+      '',
+    ].join('\n'),
   });
-  const job = await runAction({ action: 'submit-job', inputs: { 'job-file': 'jobs/train.yml' }, env: emulatorEnv(em), workspace: ws, runId: '8800', timeoutMs: 90_000 });
+  const job = await runAction({
+    action: 'submit-job',
+    inputs: { 'job-file': 'jobs/train.yml' },
+    env: emulatorEnv(em),
+    workspace: ws,
+    runId: '8800',
+    timeoutMs: 90_000,
+  });
   if (job.main.exitCode !== 0) throw new Error(job.main.log);
   jobName = job.outputs['job-name']!;
 }, 120_000);
@@ -45,7 +58,12 @@ describe("register-model from a job's default artifacts (Azure's URI form)", () 
     const container = blobService(em).getContainerClient('azureml');
     const names: string[] = [];
     for await (const b of container.listBlobsFlat({ prefix: `ExperimentRun/dcid.${jobName}/outputs/model/` })) names.push(b.name);
-    expect(names.map((n) => n.slice(`ExperimentRun/dcid.${jobName}/outputs/model/`.length)).sort()).toEqual(['MLmodel', 'code/iris_softmax.py', 'conda.yaml', 'weights.json']);
+    expect(names.map((n) => n.slice(`ExperimentRun/dcid.${jobName}/outputs/model/`.length)).sort()).toEqual([
+      'MLmodel',
+      'code/iris_softmax.py',
+      'conda.yaml',
+      'weights.json',
+    ]);
   });
 
   it('registers from the default output, from the Azure datastore URI and from azureml://jobs/…/outputs/default: one version', async () => {
@@ -55,10 +73,18 @@ describe("register-model from a job's default artifacts (Azure's URI form)", () 
     expect(first.main.exitCode, first.main.log).toBe(0);
     expect(first.outputs).toMatchObject({ 'model-version': '1', created: 'true' });
     // the very URI Azure writes, extended to the model folder, as `path`
-    const byDatastore = await register(ctx, { name: 'art', path: `azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.${jobName}/outputs/model`, type: 'mlflow_model' }, { runId: '8802' });
+    const byDatastore = await register(
+      ctx,
+      { name: 'art', path: `azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.${jobName}/outputs/model`, type: 'mlflow_model' },
+      { runId: '8802' },
+    );
     expect(byDatastore.main.exitCode, byDatastore.main.log).toBe(0);
     expect(byDatastore.outputs).toMatchObject({ 'model-version': '1', created: 'false', 'content-hash': first.outputs['content-hash'] });
-    const byJobUri = await register(ctx, { name: 'art', path: `azureml://jobs/${jobName}/outputs/default/paths/outputs/model`, type: 'mlflow_model' }, { runId: '8803' });
+    const byJobUri = await register(
+      ctx,
+      { name: 'art', path: `azureml://jobs/${jobName}/outputs/default/paths/outputs/model`, type: 'mlflow_model' },
+      { runId: '8803' },
+    );
     expect(byJobUri.main.exitCode, byJobUri.main.log).toBe(0);
     expect(byJobUri.outputs).toMatchObject({ 'model-version': '1', created: 'false' });
 

@@ -28,9 +28,21 @@ beforeAll(async () => {
       '    type: uri_folder',
       '',
     ].join('\n'),
-    'slow.yml': ['command: python -c "import time; time.sleep(60)"', 'environment: azureml:AzureML-sklearn-1.5@latest', 'compute: azureml:cpu-cluster', ''].join('\n'),
+    'slow.yml': [
+      'command: python -c "import time; time.sleep(60)"',
+      'environment: azureml:AzureML-sklearn-1.5@latest',
+      'compute: azureml:cpu-cluster',
+      '',
+    ].join('\n'),
   });
-  const job = await runAction({ action: 'submit-job', inputs: { 'job-file': 'jobs/out.yml' }, env: emulatorEnv(em), workspace: ws, runId: '8000', timeoutMs: 90_000 });
+  const job = await runAction({
+    action: 'submit-job',
+    inputs: { 'job-file': 'jobs/out.yml' },
+    env: emulatorEnv(em),
+    workspace: ws,
+    runId: '8000',
+    timeoutMs: 90_000,
+  });
   if (job.main.exitCode !== 0) throw new Error(job.main.log);
   jobName = job.outputs['job-name']!;
 });
@@ -55,18 +67,37 @@ describe('register-model refuses bad input', () => {
   });
 
   it('a job with no such output names the outputs it has', async () => {
-    const e = await refused('m-output', { 'job-name': jobName, output: 'model' }, new RegExp(`Job '${jobName}' has no output 'model'; its outputs: 'out', 'artifacts'`));
+    const e = await refused(
+      'm-output',
+      { 'job-name': jobName, output: 'model' },
+      new RegExp(`Job '${jobName}' has no output 'model'; its outputs: 'out', 'artifacts'`),
+    );
     expect(e).toContain('output: model');
     await refused('m-output2', { path: `azureml://jobs/${jobName}/outputs/weights` }, /has no output 'weights'/);
     // the shorthand's default (MLflow's artifacts/paths/model) holds nothing either
-    await refused('m-output3', { 'job-name': jobName }, new RegExp(`Job '${jobName}' wrote nothing at azureml://jobs/${jobName}/outputs/artifacts/paths/model`));
+    await refused(
+      'm-output3',
+      { 'job-name': jobName },
+      new RegExp(`Job '${jobName}' wrote nothing at azureml://jobs/${jobName}/outputs/artifacts/paths/model`),
+    );
   });
 
   it('a job that does not exist, and one still running', async () => {
     await refused('m-nojob', { 'job-name': 'no-such-job' }, /job 'no-such-job' does not exist in workspace 'ws-emulator'/);
-    const slow = await runAction({ action: 'submit-job', inputs: { 'job-file': 'jobs/slow.yml', wait: 'false' }, env: emulatorEnv(em), workspace: ws, runId: '8001', timeoutMs: 60_000 });
+    const slow = await runAction({
+      action: 'submit-job',
+      inputs: { 'job-file': 'jobs/slow.yml', wait: 'false' },
+      env: emulatorEnv(em),
+      workspace: ws,
+      runId: '8001',
+      timeoutMs: 60_000,
+    });
     expect(slow.main.exitCode, slow.main.log).toBe(0);
-    await refused('m-running', { 'job-name': slow.outputs['job-name']!, output: 'default' }, /is (NotStarted|Starting|Preparing|Queued|Running): its outputs are complete only once it has finished/);
+    await refused(
+      'm-running',
+      { 'job-name': slow.outputs['job-name']!, output: 'default' },
+      /is (NotStarted|Starting|Preparing|Queued|Running): its outputs are complete only once it has finished/,
+    );
   });
 
   it('invalid names by Azure naming rules', async () => {
@@ -79,7 +110,11 @@ describe('register-model refuses bad input', () => {
     expect(theError(r3)).toMatch(/it has 256 characters; at most 255 are allowed/);
     await refused('m-version', { path: 'models/ok', version: 'v/1' }, /Input 'version': 'v\/1' is not a valid model version/);
     await refused('m-alias', { path: 'models/ok', alias: 'champ ion' }, /Input 'alias': 'champ ion' is not a valid alias/);
-    await refused('m-registry', { path: 'models/ok', 'promote-to-registry': 'r' }, /is not a valid registry name: it has 1 character\(s\); at least 3 are needed/);
+    await refused(
+      'm-registry',
+      { path: 'models/ok', 'promote-to-registry': 'r' },
+      /is not a valid registry name: it has 1 character\(s\); at least 3 are needed/,
+    );
   });
 
   it('a version that exists with different content: nothing registered, nothing uploaded', async () => {
@@ -89,7 +124,9 @@ describe('register-model refuses bad input', () => {
     expect(first.outputs).toMatchObject({ 'model-version': '3', created: 'true' });
     const r = await register({ em, workspace: ws }, { name: 'pinned', path: 'models/v-b', version: '3' }, { runId: '8201' });
     expect(r.main.exitCode).toBe(1);
-    expect(theError(r)).toMatch(/Model 'pinned' version 3 already exists in workspace 'ws-emulator' with different content \(content sha256:[0-9a-f]+…, from models\/v-a, by https:\/\/github.com\/octo-org\/ml-repo\/actions\/runs\/8200\); versions are immutable, so nothing was registered\. Leave 'version' empty to register the next version \(4\)/);
+    expect(theError(r)).toMatch(
+      /Model 'pinned' version 3 already exists in workspace 'ws-emulator' with different content \(content sha256:[0-9a-f]+…, from models\/v-a, by https:\/\/github.com\/octo-org\/ml-repo\/actions\/runs\/8200\); versions are immutable, so nothing was registered\. Leave 'version' empty to register the next version \(4\)/,
+    );
     expect(r.main.log).not.toMatch(/Uploading/);
     expect((await versionsOf(em, 'pinned')).map((v) => v.name)).toEqual(['3']);
     // The same content under the same version is simply returned.
@@ -103,8 +140,14 @@ describe('register-model refuses bad input', () => {
     writeTree(join(ws, 'mlf', 'nested'), { 'model/MLmodel': 'flavors:\n  sklearn: {}\n' });
     await refused('mlf2', { path: 'mlf/nested', type: 'mlflow_model' }, /found model\/MLmodel: point path at model instead/);
     writeTree(join(ws, 'mlf', 'no-flavors'), { MLmodel: 'artifact_path: model\nrun_id: abc\n' });
-    await refused('mlf3', { path: 'mlf/no-flavors', type: 'mlflow_model' }, /mlf\/no-flavors\/MLmodel has no 'flavors': an mlflow_model needs at least one flavor/);
-    writeTree(join(ws, 'mlf', 'no-inputs'), { MLmodel: 'flavors:\n  python_function:\n    loader_module: m\nsignature:\n  outputs: \'[{"type": "double"}]\'\n' });
+    await refused(
+      'mlf3',
+      { path: 'mlf/no-flavors', type: 'mlflow_model' },
+      /mlf\/no-flavors\/MLmodel has no 'flavors': an mlflow_model needs at least one flavor/,
+    );
+    writeTree(join(ws, 'mlf', 'no-inputs'), {
+      MLmodel: 'flavors:\n  python_function:\n    loader_module: m\nsignature:\n  outputs: \'[{"type": "double"}]\'\n',
+    });
     await refused('mlf4', { path: 'mlf/no-inputs', type: 'mlflow_model' }, /has a 'signature' without 'inputs'/);
     writeTree(join(ws, 'mlf', 'bad-yaml'), { MLmodel: 'flavors: [unclosed\n' });
     await refused('mlf5', { path: 'mlf/bad-yaml', type: 'mlflow_model' }, /MLmodel is not valid YAML/);
@@ -119,9 +162,17 @@ describe('register-model refuses bad input', () => {
     await refused('both', { path: 'models/ok2', 'job-name': jobName }, /Give either 'path' or 'job-name'/);
     await refused('none', {}, /No model to register/);
     await refused('pkg-off', { path: 'models/ok2', code: 'models' }, /Input 'code' is part of the deployment package, but 'package' is false/);
-    await refused('pkg-env', { path: 'models/ok2', package: 'true', environment: 'azureml:no-such-env:1' }, /environment no-such-env:1 does not exist in workspace 'ws-emulator'/);
+    await refused(
+      'pkg-env',
+      { path: 'models/ok2', package: 'true', environment: 'azureml:no-such-env:1' },
+      /environment no-such-env:1 does not exist in workspace 'ws-emulator'/,
+    );
     await refused('pkg-code', { path: 'models/ok2', package: 'true', code: 'nowhere' }, /Input 'code': nowhere does not exist/);
-    await refused('no-reg', { path: 'models/ok2', 'promote-to-registry': 'no-such-registry' }, /no registry named 'no-such-registry' in subscription .* \(registries: shared-registry\)/);
+    await refused(
+      'no-reg',
+      { path: 'models/ok2', 'promote-to-registry': 'no-such-registry' },
+      /no registry named 'no-such-registry' in subscription .* \(registries: shared-registry\)/,
+    );
     await refused('bad-metrics', { path: 'models/ok2', metrics: '{"accuracy": "high"}' }, /Input 'metrics': the value of 'accuracy' is "high", not a number/);
     await refused('asset-path', { path: 'azureml:iris:1' }, /names a registered asset, not the files of a model/);
     await refused('no-ds', { path: 'azureml://datastores/nostore/paths/x' }, /datastore 'nostore' does not exist/);

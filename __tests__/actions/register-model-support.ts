@@ -13,7 +13,15 @@ export type Json = Record<string, unknown>;
 export interface VersionBody {
   id: string;
   name: string;
-  properties: { tags: Record<string, string>; properties: Record<string, string>; modelUri: string; modelType: string; jobName?: string; flavors?: Json; provisioningState?: string };
+  properties: {
+    tags: Record<string, string>;
+    properties: Record<string, string>;
+    modelUri: string;
+    modelType: string;
+    jobName?: string;
+    flavors?: Json;
+    provisioningState?: string;
+  };
 }
 
 /** Writes files (relative path → content) under `dir`. */
@@ -96,7 +104,11 @@ export interface RegisterRun {
   runnerTemp?: string;
 }
 
-export function register(ctx: RegisterRun, inputs: Record<string, string>, extra: { runId?: string; runAttempt?: string; sha?: string; event?: unknown; eventName?: string } = {}): Promise<RunResult> {
+export function register(
+  ctx: RegisterRun,
+  inputs: Record<string, string>,
+  extra: { runId?: string; runAttempt?: string; sha?: string; event?: unknown; eventName?: string } = {},
+): Promise<RunResult> {
   return runAction({
     action: 'register-model',
     inputs,

@@ -32,7 +32,15 @@ const REGISTRY = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGr
 describe('register-model from the iris job', () => {
   it('registers the job output as an MLflow model with lineage and the gate metrics; re-runs and the explicit URI return the same version; promotion copies it', async () => {
     const runnerTemp = mkdtempSync(join(tmpdir(), 'rm-runner-'));
-    const job = await runAction({ action: 'submit-job', inputs: { 'job-file': 'examples/iris/job.yml', set: 'inputs.epochs=60' }, env: emulatorEnv(em), workspace: ws, runnerTemp, runId: '7001', timeoutMs: 120_000 });
+    const job = await runAction({
+      action: 'submit-job',
+      inputs: { 'job-file': 'examples/iris/job.yml', set: 'inputs.epochs=60' },
+      env: emulatorEnv(em),
+      workspace: ws,
+      runnerTemp,
+      runId: '7001',
+      timeoutMs: 120_000,
+    });
     expect(job.main.exitCode, job.main.log).toBe(0);
     const jobName = job.outputs['job-name']!;
     // The metric-gate step of the same job wrote its verdict to the ledger (its report shape).
@@ -47,7 +55,11 @@ describe('register-model from the iris job', () => {
           passed: true,
           counts: { passed: 2, failed: 0, skipped: 0 },
           source: { kind: 'azureml', description: `job ${jobName}`, details: { jobName } },
-          metrics: { accuracy: { last: 0.96, lastStep: 59, min: 0.3, max: 0.97, count: 60 }, loss: { last: 0.11, count: 60 }, f1_macro: { last: 'NaN', count: 1 } },
+          metrics: {
+            accuracy: { last: 0.96, lastStep: 59, min: 0.3, max: 0.97, count: 60 },
+            loss: { last: 0.11, count: 60 },
+            f1_macro: { last: 'NaN', count: 1 },
+          },
         },
       },
       { RUNNER_TEMP: runnerTemp },
@@ -55,7 +67,11 @@ describe('register-model from the iris job', () => {
 
     const ctx = { em, workspace: ws, runnerTemp };
     const event = { pull_request: { number: 42 } };
-    const first = await register(ctx, { name: 'iris', 'job-name': jobName, type: 'mlflow_model', description: 'softmax regression' }, { runId: '7001', event, eventName: 'pull_request', sha: 'abc123def456' });
+    const first = await register(
+      ctx,
+      { name: 'iris', 'job-name': jobName, type: 'mlflow_model', description: 'softmax regression' },
+      { runId: '7001', event, eventName: 'pull_request', sha: 'abc123def456' },
+    );
     expect(first.main.exitCode, first.main.log).toBe(0);
     expect(first.main.log).toContain("using its output 'model'");
     expect(first.outputs).toMatchObject({ 'model-name': 'iris', 'model-version': '1', 'model-uri': 'azureml:iris:1', created: 'true' });
@@ -92,9 +108,17 @@ describe('register-model from the iris job', () => {
     expect(again.main.exitCode, again.main.log).toBe(0);
     expect(again.outputs).toMatchObject({ 'model-version': '1', created: 'false' });
     // The same files named by their URI, promoted to the registry (streamed from the datastore).
-    const byUri = await register(ctx, { name: 'iris', path: `azureml://jobs/${jobName}/outputs/model`, type: 'mlflow_model', 'promote-to-registry': 'shared-registry' }, { runId: '7002' });
+    const byUri = await register(
+      ctx,
+      { name: 'iris', path: `azureml://jobs/${jobName}/outputs/model`, type: 'mlflow_model', 'promote-to-registry': 'shared-registry' },
+      { runId: '7002' },
+    );
     expect(byUri.main.exitCode, byUri.main.log).toBe(0);
-    expect(byUri.outputs).toMatchObject({ 'model-version': '1', created: 'false', 'registry-model-uri': 'azureml://registries/shared-registry/models/iris/versions/1' });
+    expect(byUri.outputs).toMatchObject({
+      'model-version': '1',
+      created: 'false',
+      'registry-model-uri': 'azureml://registries/shared-registry/models/iris/versions/1',
+    });
     expect((await versionsOf(em, 'iris')).map((v) => v.name)).toEqual(['1']);
     const reg = await armCall<VersionBody>(em, 'GET', `${REGISTRY}/models/iris/versions/1`);
     expect(reg.status).toBe(200);
@@ -118,7 +142,11 @@ describe('register-model from local files', () => {
   it('uploads a folder under its content hash; a re-run uploads nothing and returns the same version; changed files make the next version', async () => {
     const dir = writeTree(join(ws, 'models', 'local-a'), { 'model.pkl': 'weights v1', 'meta/info.txt': 'local model' });
     const ctx = { em, workspace: ws };
-    const first = await register(ctx, { name: 'local', path: 'models/local-a', tags: 'team=vision\nstage=dev', properties: 'framework=none' }, { runId: '7100' });
+    const first = await register(
+      ctx,
+      { name: 'local', path: 'models/local-a', tags: 'team=vision\nstage=dev', properties: 'framework=none' },
+      { runId: '7100' },
+    );
     expect(first.main.exitCode, first.main.log).toBe(0);
     expect(first.outputs).toMatchObject({ 'model-version': '1', created: 'true' });
     expect(first.main.log).toMatch(/Uploading models\/local-a: 2 file\(s\)/);
@@ -138,7 +166,9 @@ describe('register-model from local files', () => {
     expect(packaged.outputs).toMatchObject({ 'model-version': '1', created: 'false' });
     expect(parseManifest(packaged.outputs.manifest!).files.map((f) => f.path)).toEqual(['meta/info.txt', 'model.pkl']);
     const [tagged] = await versionsOf(em, 'local');
-    expect(tagged!.properties.tags['azureml-actions.package']).toMatch(/^azureml:\/\/datastores\/workspaceblobstore\/paths\/azureml-actions\/packages\/local\//);
+    expect(tagged!.properties.tags['azureml-actions.package']).toMatch(
+      /^azureml:\/\/datastores\/workspaceblobstore\/paths\/azureml-actions\/packages\/local\//,
+    );
     expect(tagged!.properties.properties).toEqual(v1!.properties.properties);
 
     writeFileSync(join(dir, 'model.pkl'), 'weights v2');
@@ -150,7 +180,11 @@ describe('register-model from local files', () => {
     const [f1] = await versionsOf(em, 'local-file');
     expect(f1!.properties.modelUri).toMatch(/\/LocalUpload\/[0-9a-f]{32}\/model\.pkl$/);
     // ...and a datastore path: the files uploaded above, registered where they are.
-    const fromDatastore = await register(ctx, { name: 'local-ds', path: `azureml://datastores/workspaceblobstore/paths/LocalUpload/${hash.slice(0, 32)}/local-a` }, { runId: '7103' });
+    const fromDatastore = await register(
+      ctx,
+      { name: 'local-ds', path: `azureml://datastores/workspaceblobstore/paths/LocalUpload/${hash.slice(0, 32)}/local-a` },
+      { runId: '7103' },
+    );
     expect(fromDatastore.main.exitCode, fromDatastore.main.log).toBe(0);
     expect(fromDatastore.outputs['content-hash']).toMatch(/^blobs:/);
   });
@@ -175,7 +209,10 @@ describe('register-model from local files', () => {
     expect(manifest.environment).toMatchObject({ kind: 'file', path: 'serve/conda.yaml' });
     expect(manifest.lineage['github.run_id']).toBe('7200');
     expect((await verifyManifestAgainstFolder(manifest, dir)).ok).toBe(true);
-    const tampered = verifyManifest(manifest, manifest.files.map((f) => (f.path === 'weights.json' ? { ...f, sha256: '0'.repeat(64) } : f)));
+    const tampered = verifyManifest(
+      manifest,
+      manifest.files.map((f) => (f.path === 'weights.json' ? { ...f, sha256: '0'.repeat(64) } : f)),
+    );
     expect(tampered.ok).toBe(false);
     expect(tampered.mismatched.map((m) => m.path)).toEqual(['weights.json']);
 
@@ -188,13 +225,20 @@ describe('register-model from local files', () => {
     expect(stored).toBe(r.outputs.manifest);
     expect(props['azureml-actions.manifest_sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(await blobsContaining(em, 'azureml-actions/packages/pkg/')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/\/code\/[0-9a-f]{32}\/serve\/score\.py$/), expect.stringMatching(/\/environment\/[0-9a-f]{32}\/conda\.yaml$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/\/code\/[0-9a-f]{32}\/serve\/score\.py$/),
+        expect.stringMatching(/\/environment\/[0-9a-f]{32}\/conda\.yaml$/),
+      ]),
     );
     expect(existsSync(r.outputs['manifest-path']!)).toBe(true);
     expect(readFileSync(r.outputs['manifest-path']!, 'utf8')).toBe(r.outputs.manifest);
 
     // A re-run returns the same version and the same manifest.
-    const again = await register({ em, workspace: ws }, { name: 'pkg', path: 'models/mlf', type: 'mlflow_model', package: 'true', code: 'serve', environment: 'serve/conda.yaml' }, { runId: '7201' });
+    const again = await register(
+      { em, workspace: ws },
+      { name: 'pkg', path: 'models/mlf', type: 'mlflow_model', package: 'true', code: 'serve', environment: 'serve/conda.yaml' },
+      { runId: '7201' },
+    );
     expect(again.outputs).toMatchObject({ 'model-version': '1', created: 'false' });
     expect(again.outputs.manifest).toBe(r.outputs.manifest);
   });
@@ -227,7 +271,11 @@ describe('register-model from local files', () => {
     writeTree(join(ws, 'models', 'al-1'), { 'w.bin': 'one' });
     writeTree(join(ws, 'models', 'al-2'), { 'w.bin': 'two' });
     const ctx = { em, workspace: ws };
-    const a = await register(ctx, { name: 'aliased', path: 'models/al-1', alias: 'champion, staging', metrics: '{"accuracy": 0.91, "loss": null}' }, { runId: '7400' });
+    const a = await register(
+      ctx,
+      { name: 'aliased', path: 'models/al-1', alias: 'champion, staging', metrics: '{"accuracy": 0.91, "loss": null}' },
+      { runId: '7400' },
+    );
     expect(a.main.exitCode, a.main.log).toBe(0);
     expect((await versionsOf(em, 'aliased'))[0]!.properties.tags).toMatchObject({ 'metric.accuracy': '0.91' });
     const b = await register(ctx, { name: 'aliased', path: 'models/al-2', alias: '@champion' }, { runId: '7401' });
@@ -250,7 +298,11 @@ describe('register-model from local files', () => {
   it('promotes to a registry with the pending-upload flow, keeping the tags; a re-run is idempotent', async () => {
     writeTree(join(ws, 'models', 'promo'), { 'model.onnx': Buffer.alloc(300_000, 7), 'labels.txt': 'cat\ndog\n' });
     const ctx = { em, workspace: ws };
-    const r = await register(ctx, { name: 'promo', path: 'models/promo', tags: 'team=vision', alias: 'champion', 'promote-to-registry': 'shared-registry' }, { runId: '7500' });
+    const r = await register(
+      ctx,
+      { name: 'promo', path: 'models/promo', tags: 'team=vision', alias: 'champion', 'promote-to-registry': 'shared-registry' },
+      { runId: '7500' },
+    );
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.outputs['registry-model-uri']).toBe('azureml://registries/shared-registry/models/promo/versions/1');
     expect(r.outputs['registry-model-id']).toBe(`${REGISTRY}/models/promo/versions/1`);

@@ -19,7 +19,13 @@ let em: RunningEmulator;
 let ws: string;
 
 const jobFile = (code: string) =>
-  ['command: test -f data/hello.txt && grep -q "$(cat expected.txt)" data/hello.txt', `code: ../${code}`, 'environment: azureml:AzureML-sklearn-1.5@latest', 'compute: azureml:cpu-cluster', ''].join('\n');
+  [
+    'command: test -f data/hello.txt && grep -q "$(cat expected.txt)" data/hello.txt',
+    `code: ../${code}`,
+    'environment: azureml:AzureML-sklearn-1.5@latest',
+    'compute: azureml:cpu-cluster',
+    '',
+  ].join('\n');
 
 beforeAll(async () => {
   em = await startTestEmulator();

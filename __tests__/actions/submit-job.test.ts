@@ -21,8 +21,20 @@ afterAll(async () => {
   await em?.close();
 });
 
-function submit(inputs: Record<string, string>, extra: { runId?: string; runAttempt?: string; signal?: { pattern: RegExp; signal: NodeJS.Signals }; workspace?: string } = {}) {
-  return runAction({ action: 'submit-job', inputs, env: emulatorEnv(em), workspace: extra.workspace ?? ws, runId: extra.runId, runAttempt: extra.runAttempt, signal: extra.signal, timeoutMs: 90_000 });
+function submit(
+  inputs: Record<string, string>,
+  extra: { runId?: string; runAttempt?: string; signal?: { pattern: RegExp; signal: NodeJS.Signals }; workspace?: string } = {},
+) {
+  return runAction({
+    action: 'submit-job',
+    inputs,
+    env: emulatorEnv(em),
+    workspace: extra.workspace ?? ws,
+    runId: extra.runId,
+    runAttempt: extra.runAttempt,
+    signal: extra.signal,
+    timeoutMs: 90_000,
+  });
 }
 
 async function blobNames(prefix: string): Promise<string[]> {
@@ -52,7 +64,12 @@ describe('submit-job on the emulator', () => {
     // the job resource carries the suite's lineage tags
     const job = await armGet<{ properties: { tags: Record<string, string>; status: string; outputs: Record<string, { uri?: string }> } }>(em, `jobs/${name}`);
     expect(job.body.properties.status).toBe('Completed');
-    expect(job.body.properties.tags).toMatchObject({ 'github.run_id': '5001', 'github.run_attempt': '1', 'github.repository': 'octo-org/ml-repo', example: 'iris' });
+    expect(job.body.properties.tags).toMatchObject({
+      'github.run_id': '5001',
+      'github.run_attempt': '1',
+      'github.repository': 'octo-org/ml-repo',
+      example: 'iris',
+    });
     // the model output is in Azurite
     const modelUri = job.body.properties.outputs.model.uri ?? '';
     const modelPath = /paths\/(.+)$/.exec(modelUri)?.[1] ?? '';
@@ -119,7 +136,10 @@ describe('submit-job on the emulator', () => {
   it('a failing script fails the step with the job error and the studio URL', async () => {
     mkdirSync(join(ws, 'bad', 'src'), { recursive: true });
     writeFileSync(join(ws, 'bad', 'src', 'fail.py'), 'import sys\nprint("about to fail")\nraise SystemExit("boom: bad data")\n');
-    writeFileSync(join(ws, 'bad', 'job.yml'), 'command: python fail.py\ncode: src\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster\n');
+    writeFileSync(
+      join(ws, 'bad', 'job.yml'),
+      'command: python fail.py\ncode: src\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster\n',
+    );
     const r = await submit({ 'job-file': 'bad/job.yml' }, { runId: '5300' });
     expect(r.main.exitCode).toBe(1);
     expect(r.outputs.status).toBe('Failed');
@@ -133,7 +153,10 @@ describe('submit-job on the emulator', () => {
   it('SIGTERM while waiting, then the post step, leaves the job Canceled', async () => {
     mkdirSync(join(ws, 'slow', 'src'), { recursive: true });
     writeFileSync(join(ws, 'slow', 'src', 'slow.py'), 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n');
-    writeFileSync(join(ws, 'slow', 'job.yml'), 'command: python slow.py\ncode: src\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster\n');
+    writeFileSync(
+      join(ws, 'slow', 'job.yml'),
+      'command: python slow.py\ncode: src\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster\n',
+    );
     const r = await submit({ 'job-file': 'slow/job.yml' }, { runId: '5400', signal: { pattern: /: Running/, signal: 'SIGTERM' } });
     expect(r.main.exitCode).not.toBe(0);
     expect(r.main.log).toContain('the post step cancels it');
@@ -161,7 +184,9 @@ describe('submit-job on the emulator', () => {
     expect(puts.some((u) => /\/jobs\/ml-repo-job-5500-1-[0-9a-f]{8}\?api-version=2024-10-01$/.test(u))).toBe(true);
     expect(puts.some((u) => /\/codes\/[0-9a-f]{32}\/versions\/1\?/.test(u))).toBe(true);
     const uploads = requests.filter((q) => 'upload' in q);
-    expect(uploads.map((u) => u.upload)).toEqual(expect.arrayContaining([expect.stringMatching(/LocalUpload\/[0-9a-f]{32}\/src$/), expect.stringMatching(/LocalUpload\/[0-9a-f]{32}\/iris\.csv$/)]));
+    expect(uploads.map((u) => u.upload)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/LocalUpload\/[0-9a-f]{32}\/src$/), expect.stringMatching(/LocalUpload\/[0-9a-f]{32}\/iris\.csv$/)]),
+    );
     for (const u of uploads) expect(u.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await listJobs(em)).length).toBe(before);
   });
@@ -170,10 +195,24 @@ describe('submit-job on the emulator', () => {
 describe('submit-job refuses bad input with one clear ::error', () => {
   const cases: Array<[string, Record<string, string>, RegExp, Record<string, string>?]> = [
     ['missing file', { 'job-file': 'nope/job.yml' }, /input 'job-file': nope\/job\.yml does not exist/],
-    ['invalid YAML', { 'job-file': 'e/invalid.yml' }, /e\/invalid\.yml:\d+:\d+: invalid YAML/, { 'e/invalid.yml': 'command: echo\nenvironment: azureml:x:1\ninputs: [a\n' }],
+    [
+      'invalid YAML',
+      { 'job-file': 'e/invalid.yml' },
+      /e\/invalid\.yml:\d+:\d+: invalid YAML/,
+      { 'e/invalid.yml': 'command: echo\nenvironment: azureml:x:1\ninputs: [a\n' },
+    ],
     ['unknown job type', { 'job-file': 'e/type.yml' }, /'type' 'sweeep' is not a job type \(did you mean 'sweep'\?\)/, { 'e/type.yml': 'type: sweeep\n' }],
-    ['unknown reference', { 'job-file': 'e/ref.yml' }, /refers to \$\{\{inputs\.epoch\}\}, which is not defined \(did you mean inputs\.epochs\?\)/, { 'e/ref.yml': 'command: python t.py ${{inputs.epoch}}\nenvironment: azureml:x:1\ninputs:\n  epochs: 3\n' }],
-    ['set on a missing path', { 'job-file': 'examples/iris/job.yml', set: 'inputs.epochs=3\ninptus.lr=1' }, /input 'set' line 2: 'inptus' does not exist in the job file \(did you mean 'inputs'\?\)/],
+    [
+      'unknown reference',
+      { 'job-file': 'e/ref.yml' },
+      /refers to \$\{\{inputs\.epoch\}\}, which is not defined \(did you mean inputs\.epochs\?\)/,
+      { 'e/ref.yml': 'command: python t.py ${{inputs.epoch}}\nenvironment: azureml:x:1\ninputs:\n  epochs: 3\n' },
+    ],
+    [
+      'set on a missing path',
+      { 'job-file': 'examples/iris/job.yml', set: 'inputs.epochs=3\ninptus.lr=1' },
+      /input 'set' line 2: 'inptus' does not exist in the job file \(did you mean 'inputs'\?\)/,
+    ],
     ['timeout syntax', { 'job-file': 'examples/iris/job.yml', timeout: 'ten minutes' }, /timeout/],
   ];
   for (const [what, inputs, message, files] of cases) {

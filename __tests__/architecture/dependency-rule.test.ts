@@ -14,7 +14,11 @@ const depcruise = join(repoRoot, 'node_modules', 'dependency-cruiser', 'bin', 'd
 const config = join(repoRoot, '.dependency-cruiser.cjs');
 
 function cruise(cwd: string) {
-  const r = spawnSync(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err', '--no-cache'], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err', '--no-cache'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -40,7 +44,7 @@ describe('dependency rule', () => {
 
   it('a wrong-way import fails the check, naming the rule', () => {
     const root = tree({
-      'src/runs/flow.ts': "export const flow = 1;\n",
+      'src/runs/flow.ts': 'export const flow = 1;\n',
       'src/core/io.ts': "import { flow } from '../runs/flow.js';\nexport const io = flow;\n",
       'src/azure/arm.ts': "import { io } from '../core/io.js';\nexport const arm = io;\n",
       'src/rollout/plan.ts': "import { arm } from '../azure/arm.js';\nexport const plan = arm;\n",

@@ -9,12 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ContainerClient,
-  ContainerSASPermissions,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-} from '@azure/storage-blob';
+import { ContainerClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobStore, listFiles, sha256File } from '../../src/azure/blob.js';
 import { mapWithConcurrency } from '../../src/azure/concurrency.js';
@@ -49,8 +44,10 @@ beforeAll(async () => {
     process.execPath,
     [
       fileURLToPath(new URL('../../node_modules/azurite/dist/src/blob/main.js', import.meta.url)),
-      '--blobHost', '127.0.0.1',
-      '--blobPort', String(port),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
       '--inMemoryPersistence',
       '--skipApiVersionCheck',
       '--loose',
@@ -207,9 +204,7 @@ describe('other datastores', () => {
 
   it('refuses a non-blob datastore and reports a missing one clearly', async () => {
     const ctx = await emulator.context();
-    await expect(createBlobStore(ctx, { datastoreName: 'files', setSecret: () => {} })).rejects.toThrow(
-      /type AzureFile; only AzureBlob/,
-    );
+    await expect(createBlobStore(ctx, { datastoreName: 'files', setSecret: () => {} })).rejects.toThrow(/type AzureFile; only AzureBlob/);
     await expect(createBlobStore(ctx, { datastoreName: 'nope', setSecret: () => {} })).rejects.toThrow(
       "Reading datastore 'nope' failed: HTTP 404 ResourceNotFound: No datastore nope.",
     );
@@ -220,13 +215,17 @@ describe('mapWithConcurrency', () => {
   it('keeps at most `limit` calls in flight and the results in order', async () => {
     let inFlight = 0;
     let peak = 0;
-    const results = await mapWithConcurrency(Array.from({ length: 25 }, (_, i) => i), 4, async (n) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 2 + (n % 3)));
-      inFlight -= 1;
-      return n * 2;
-    });
+    const results = await mapWithConcurrency(
+      Array.from({ length: 25 }, (_, i) => i),
+      4,
+      async (n) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2 + (n % 3)));
+        inFlight -= 1;
+        return n * 2;
+      },
+    );
     expect(results).toEqual(Array.from({ length: 25 }, (_, i) => i * 2));
     expect(peak).toBe(4);
   });

@@ -98,7 +98,9 @@ describe('resolveCloud', () => {
 });
 
 it('studio links carry the workspace id and tenant', () => {
-  const url = new URL(studioUrl(resolveCloud({ env: noEnv }), '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w', 'runs/job-1', 't1'));
+  const url = new URL(
+    studioUrl(resolveCloud({ env: noEnv }), '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w', 'runs/job-1', 't1'),
+  );
   expect(url.origin + url.pathname).toBe('https://ml.azure.com/runs/job-1');
   expect(url.searchParams.get('wsid')).toContain('/workspaces/w');
   expect(url.searchParams.get('tid')).toBe('t1');

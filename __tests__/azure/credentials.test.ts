@@ -263,9 +263,7 @@ describe('EmulatorCredential', () => {
       expect(error.name).toBe('AuthenticationError');
       const translated = translateAzureError(error, 'reading workspace ws');
       expect(translated).toBeInstanceOf(AzureConfigurationError);
-      expect(translated.message).toBe(
-        'Reading workspace ws failed: authentication failed (HTTP 401): AADSTS7000215: Invalid client secret provided.',
-      );
+      expect(translated.message).toBe('Reading workspace ws failed: authentication failed (HTTP 401): AADSTS7000215: Invalid client secret provided.');
       expect((translated as AzureConfigurationError).hint).toMatch(/client secret is wrong/);
       // a failure is not cached: the next call asks again
       await credential.getToken('https://management.azure.com/.default').catch(() => undefined);

@@ -37,16 +37,11 @@ describe('ARM errors → one message', () => {
     ['MissingSubscriptionRegistration', 409, /az provider register/],
     ['UserError', 400, /specification/],
   ])('%s (HTTP %d) is a user error with a hint', (code, status, hint) => {
-    const error = translateAzureError(
-      restError(status, { error: { code, message: `Message for ${code}.`, target: 'properties.x' } }),
-      "creating job 'x'",
-    );
+    const error = translateAzureError(restError(status, { error: { code, message: `Message for ${code}.`, target: 'properties.x' } }), "creating job 'x'");
     expect(error).toBeInstanceOf(AzureConfigurationError);
     expect(error.name).toBe('ConfigurationError');
     expect(classifyError(error)).toBe('user-error');
-    expect(error.message).toBe(
-      `Creating job 'x' failed: HTTP ${status} ${code}: Message for ${code} (target: properties.x; request id: req-123).`,
-    );
+    expect(error.message).toBe(`Creating job 'x' failed: HTTP ${status} ${code}: Message for ${code} (target: properties.x; request id: req-123).`);
     expect((error as AzureConfigurationError).hint).toMatch(hint);
     expect(error).toMatchObject({ statusCode: status, code, target: 'properties.x', requestId: 'req-123', operation: "creating job 'x'" });
   });
@@ -92,9 +87,7 @@ describe('ARM errors → one message', () => {
     const request = createPipelineRequest({ url, method: 'GET' });
     const error = new RestError('connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED', request });
     const e = translateAzureError(error, 'reading workspace ws');
-    expect(e.message).toBe(
-      'Reading workspace ws failed: could not reach https://management.azure.com (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1).',
-    );
+    expect(e.message).toBe('Reading workspace ws failed: could not reach https://management.azure.com (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1).');
     expect(classifyError(e)).toBe('failure');
   });
 });

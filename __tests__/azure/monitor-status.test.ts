@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { combinePoints, isFailedAnswer, isoDurationMs, isServerError, pointsOf, type MonitorResponse } from '../../src/azure/monitor.js';
 
 describe('the deployment failed the request', () => {
-  it('5xx, 424 (model error), 408 (request timeout) and 429 (too many pending requests); not the caller\'s 4xx', () => {
+  it("5xx, 424 (model error), 408 (request timeout) and 429 (too many pending requests); not the caller's 4xx", () => {
     const dims = (statuscode: string, modelstatuscode = '') => ({ statuscode, statuscodeclass: `${statuscode[0]}xx`, modelstatuscode });
     expect(isServerError(dims('503'))).toBe(true);
     expect(isServerError(dims('424', '500'))).toBe(true);
@@ -38,7 +38,11 @@ describe('the points of an Azure Monitor answer', () => {
       {
         name: { value: 'RequestsPerMinute' },
         timeseries: [
-          series('200', [{ timeStamp: '2026-01-01T00:00:00Z', total: 90 }, { timeStamp: '2026-01-01T00:01:00Z', total: 80 }, { timeStamp: 'not a time', total: 5 }]),
+          series('200', [
+            { timeStamp: '2026-01-01T00:00:00Z', total: 90 },
+            { timeStamp: '2026-01-01T00:01:00Z', total: 80 },
+            { timeStamp: 'not a time', total: 5 },
+          ]),
           series('503', [{ timeStamp: '2026-01-01T00:00:00Z', total: 10 }, { timeStamp: '2026-01-01T00:01:00Z' }]),
         ],
       },
@@ -47,7 +51,12 @@ describe('the points of an Azure Monitor answer', () => {
   };
 
   it('keeps the points of one metric with a time, of the series whose (lower-cased) dimensions pass the filter', () => {
-    expect(pointsOf(resp, 'RequestsPerMinute').map((x) => x.at)).toEqual([Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:01:00Z'), Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:01:00Z')]);
+    expect(pointsOf(resp, 'RequestsPerMinute').map((x) => x.at)).toEqual([
+      Date.parse('2026-01-01T00:00:00Z'),
+      Date.parse('2026-01-01T00:01:00Z'),
+      Date.parse('2026-01-01T00:00:00Z'),
+      Date.parse('2026-01-01T00:01:00Z'),
+    ]);
     expect(pointsOf(resp, 'RequestsPerMinute', isServerError).map((x) => x.p.total)).toEqual([10, undefined]);
     expect(pointsOf(resp, 'Missing')).toEqual([]);
   });
@@ -56,8 +65,18 @@ describe('the points of an Azure Monitor answer', () => {
     const points = pointsOf(resp, 'RequestsPerMinute');
     expect(combinePoints(points, 'total')).toBe(180);
     expect(combinePoints(points, 'average')).toBeUndefined();
-    expect(combinePoints(points.map(({ p }) => ({ p: { ...p, maximum: p.total } })), 'maximum')).toBe(90);
-    expect(combinePoints(points.map(({ p }) => ({ p: { ...p, average: p.total } })), 'average')).toBe(60);
+    expect(
+      combinePoints(
+        points.map(({ p }) => ({ p: { ...p, maximum: p.total } })),
+        'maximum',
+      ),
+    ).toBe(90);
+    expect(
+      combinePoints(
+        points.map(({ p }) => ({ p: { ...p, average: p.total } })),
+        'average',
+      ),
+    ).toBe(60);
     expect(combinePoints([], 'total')).toBeUndefined();
   });
 });

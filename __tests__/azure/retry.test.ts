@@ -10,9 +10,8 @@ import { json } from './loopback.js';
 import { WORKSPACE_ID, startFakeEmulator, type FakeEmulator } from './fake-emulator.js';
 import { sdkClient } from './sdk-client.js';
 
-const commandJob = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/azure-rest-api-specs/examples/Job/CommandJob/get.json', import.meta.url), 'utf8'),
-).responses['200'].body;
+const commandJob = JSON.parse(readFileSync(new URL('../../../shared/fixtures/azure-rest-api-specs/examples/Job/CommandJob/get.json', import.meta.url), 'utf8'))
+  .responses['200'].body;
 
 let emulator: FakeEmulator | undefined;
 afterEach(async () => {
@@ -135,17 +134,15 @@ describe('retries on the shared pipeline', () => {
     const ctx = await emulator.context({ retry: { sleep, maxRetries: 3 } });
     const error = (await withAzureOperation("reading job 'x'", () => ctx.arm.get('jobs/x')).catch((e: unknown) => e)) as AzureRequestError;
     expect(error).toBeInstanceOf(AzureRequestError);
-    expect(error.message).toBe(
-      "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
-    );
+    expect(error.message).toBe("Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).");
     expect(error.retries).toBe(3);
     expect(emulator.armRequests()).toHaveLength(4);
 
     // the SDK's own error goes through the same translation
-    const sdkError = (await withAzureOperation("reading job 'x'", async () => sdkClient(ctx).jobs.get('test-rg', 'my-aml-workspace', 'x')).catch((e: unknown) => e)) as AzureRequestError;
-    expect(sdkError.message).toBe(
-      "Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).",
-    );
+    const sdkError = (await withAzureOperation("reading job 'x'", async () => sdkClient(ctx).jobs.get('test-rg', 'my-aml-workspace', 'x')).catch(
+      (e: unknown) => e,
+    )) as AzureRequestError;
+    expect(sdkError.message).toBe("Reading job 'x' failed after 3 retries: HTTP 500 InternalServerError: Something went wrong (request id: rid-9).");
   });
 
   it('4xx and 501 are not retried', async () => {

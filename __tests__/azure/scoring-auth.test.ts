@@ -6,7 +6,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedScoringAuth, refreshDueAt, score, scoreWithRetry, scoringScope, TOKEN_REFRESH_MARGIN_IN_MS, type ScoringSecret } from '../../src/azure/scoring.js';
+import {
+  cachedScoringAuth,
+  refreshDueAt,
+  score,
+  scoreWithRetry,
+  scoringScope,
+  TOKEN_REFRESH_MARGIN_IN_MS,
+  type ScoringSecret,
+} from '../../src/azure/scoring.js';
 
 const H = 3600_000;
 
@@ -14,7 +22,7 @@ describe('refreshDueAt', () => {
   it('a key (no expiry) is never due', () => {
     expect(refreshDueAt({ secret: 'k', obtainedAt: 0 })).toBeUndefined();
   });
-  it("an AML token as Azure issues it (24 h, refresh after 12 h): at refreshAfterTimeUtc", () => {
+  it('an AML token as Azure issues it (24 h, refresh after 12 h): at refreshAfterTimeUtc', () => {
     // online-deployment-e2e 141st entry: expiry − refreshAfter = 43 200 s.
     expect(refreshDueAt({ secret: 't', obtainedAt: 0, expiresOn: 24 * H, refreshAfter: 12 * H })).toBe(12 * H);
   });
@@ -38,7 +46,11 @@ describe('cachedScoringAuth', () => {
       fetch: async (): Promise<ScoringSecret> => {
         n++;
         fetched.push(clock.t);
-        return { secret: `s${n}`, obtainedAt: clock.t, ...(lifetimeMs !== undefined ? { expiresOn: clock.t + lifetimeMs, refreshAfter: clock.t + lifetimeMs / 2 } : {}) };
+        return {
+          secret: `s${n}`,
+          obtainedAt: clock.t,
+          ...(lifetimeMs !== undefined ? { expiresOn: clock.t + lifetimeMs, refreshAfter: clock.t + lifetimeMs / 2 } : {}),
+        };
       },
     };
   }
@@ -47,7 +59,11 @@ describe('cachedScoringAuth', () => {
     const clock = { t: 0 };
     const src = source(10_000, clock);
     const masked: string[] = [];
-    const auth = cachedScoringAuth(src.fetch, (s) => masked.push(s), () => clock.t);
+    const auth = cachedScoringAuth(
+      src.fetch,
+      (s) => masked.push(s),
+      () => clock.t,
+    );
     expect(await auth.header()).toBe('Bearer s1');
     clock.t = 4999;
     expect(await auth.header()).toBe('Bearer s1');
@@ -60,7 +76,11 @@ describe('cachedScoringAuth', () => {
   it('a key is kept for the whole step', async () => {
     const clock = { t: 0 };
     const src = source(undefined, clock);
-    const auth = cachedScoringAuth(src.fetch, () => undefined, () => clock.t);
+    const auth = cachedScoringAuth(
+      src.fetch,
+      () => undefined,
+      () => clock.t,
+    );
     await auth.header();
     clock.t = 48 * H;
     expect(await auth.header()).toBe('Bearer s1');
@@ -70,7 +90,11 @@ describe('cachedScoringAuth', () => {
   it('concurrent callers share one fetch', async () => {
     const clock = { t: 0 };
     const src = source(10_000, clock);
-    const auth = cachedScoringAuth(src.fetch, () => undefined, () => clock.t);
+    const auth = cachedScoringAuth(
+      src.fetch,
+      () => undefined,
+      () => clock.t,
+    );
     const all = await Promise.all(Array.from({ length: 20 }, () => auth.header()));
     expect(new Set(all)).toEqual(new Set(['Bearer s1']));
     expect(src.fetched).toHaveLength(1);
@@ -79,7 +103,11 @@ describe('cachedScoringAuth', () => {
   it('invalidate drops the refused header only (a late 401 for an older one changes nothing)', async () => {
     const clock = { t: 0 };
     const src = source(undefined, clock);
-    const auth = cachedScoringAuth(src.fetch, () => undefined, () => clock.t);
+    const auth = cachedScoringAuth(
+      src.fetch,
+      () => undefined,
+      () => clock.t,
+    );
     await auth.header();
     auth.invalidate!('Bearer s1');
     expect(await auth.header()).toBe('Bearer s2');
@@ -140,7 +168,10 @@ describe('a 401 from the scoring URI', () => {
 
   it('drops the credential and tries once more with a fresh one', async () => {
     let n = 0;
-    const auth = cachedScoringAuth(async () => ({ secret: `t${++n}`, obtainedAt: Date.now() }), () => undefined);
+    const auth = cachedScoringAuth(
+      async () => ({ secret: `t${++n}`, obtainedAt: Date.now() }),
+      () => undefined,
+    );
     expect((await score(uri, auth, '{}')).status).toBe(200);
     valid = 't2'; // the service stops taking t1 before the client expected
     seen.length = 0;
@@ -157,7 +188,10 @@ describe('a 401 from the scoring URI', () => {
   it('a second 401 with the fresh credential is the answer (no loop)', async () => {
     valid = 'never';
     let n = 0;
-    const auth = cachedScoringAuth(async () => ({ secret: `x${++n}`, obtainedAt: Date.now() }), () => undefined);
+    const auth = cachedScoringAuth(
+      async () => ({ secret: `x${++n}`, obtainedAt: Date.now() }),
+      () => undefined,
+    );
     seen.length = 0;
     const r = await score(uri, auth, '{}');
     expect(r.status).toBe(401);

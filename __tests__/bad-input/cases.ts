@@ -79,10 +79,20 @@ for (const action of ['submit-job', 'metric-gate', 'register-model', 'deploy'] a
   conn({ 'authority-host': 'login' }, /Input 'authority-host' is not a URL/, { mode: 'offline' });
   conn({ 'authority-host': 'ftp://login.example.com' }, /Input 'authority-host' must be an https URL/, { mode: 'offline' });
   conn({ 'authority-host': 'https://login.example.com/#x' }, /Input 'authority-host' must not have a query, fragment/, { mode: 'offline' });
-  conn({ 'client-id': '6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }, /Input 'tenant-id' is required when 'client-id' is given/, { mode: 'offline', names: "'tenant-id'" });
-  conn({ 'tenant-id': '00000000-0000-0000-0000-0000000000aa' }, /Input 'client-id' is required when 'tenant-id' is given/, { mode: 'offline', names: "'client-id'" });
+  conn({ 'client-id': '6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }, /Input 'tenant-id' is required when 'client-id' is given/, {
+    mode: 'offline',
+    names: "'tenant-id'",
+  });
+  conn({ 'tenant-id': '00000000-0000-0000-0000-0000000000aa' }, /Input 'client-id' is required when 'tenant-id' is given/, {
+    mode: 'offline',
+    names: "'client-id'",
+  });
   conn({ 'client-secret': 'not-a-real-secret-value' }, /Input 'client-secret' needs 'client-id' and 'tenant-id'/, { mode: 'offline' });
-  conn({ 'client-id': '6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', 'tenant-id': '00000000-0000-0000-0000-0000000000aa' }, /client-id and tenant-id are given, but neither OIDC nor a client secret is available/, { mode: 'offline', names: 'client-id' });
+  conn(
+    { 'client-id': '6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', 'tenant-id': '00000000-0000-0000-0000-0000000000aa' },
+    /client-id and tenant-id are given, but neither OIDC nor a client secret is available/,
+    { mode: 'offline', names: 'client-id' },
+  );
   conn({}, /No Azure credential is available/, { mode: 'offline', names: 'client-id' });
   // emulator mode: the workspace inputs
   conn({ 'subscription-id': 'abc/def' }, /Input 'subscription-id' must be a plain name, got 'abc\/def'/);
@@ -99,20 +109,23 @@ const sjBad = (bad: Record<string, string>, error: RegExp, more: Partial<BadCase
 sj({}, /Input 'job-file' is required but was not given/, { names: "'job-file'" });
 sj({ 'job-file': '@/missing.yml' }, /input 'job-file': .*missing\.yml does not exist/, { names: 'job-file' });
 sj({ 'job-file': '@/folder' }, /input 'job-file': .*folder is a folder, not a YAML file/, { files: { 'folder/a.txt': 'x' }, names: 'job-file' });
-for (const name of ['-leading-dash', 'has space', 'semi;colon', 'x'.repeat(256), 'slash/name', 'ünïcode']) sjBad({ name }, /Input 'name': .* is not a valid job name/);
+for (const name of ['-leading-dash', 'has space', 'semi;colon', 'x'.repeat(256), 'slash/name', 'ünïcode'])
+  sjBad({ name }, /Input 'name': .* is not a valid job name/);
 for (const [tags, re] of [
   ['novalue', /Input 'tags' line 1 is not a key=value pair: 'novalue'/],
   ['=v', /Input 'tags' line 1 is not a key=value pair/],
   ['a=1\na=2', /Input 'tags' sets 'a' twice \(line 2\)/],
   ['ok=1\n  just words', /Input 'tags' line 2 is not a key=value pair/],
-] as const) sjBad({ tags }, re);
+] as const)
+  sjBad({ tags }, re);
 for (const [input, value] of [
   ['wait', 'yes'],
   ['wait', '1'],
   ['cancel-on-timeout', 'nope'],
   ['dry-run', 'on'],
   ['dry-run', 'tru'],
-] as const) sjBad({ [input]: value }, new RegExp(`Input '${input}' must be a boolean, got '${value}'`));
+] as const)
+  sjBad({ [input]: value }, new RegExp(`Input '${input}' must be a boolean, got '${value}'`));
 for (const timeout of ['soon', '-5', '10x', '1h1h', 'm10', '5 minutes', '1e3']) sjBad({ timeout }, /Input 'timeout' is not a valid duration/);
 for (const [set, re] of [
   ['epochs', /input 'set' line 1: 'epochs' is not path=value/],
@@ -120,7 +133,8 @@ for (const [set, re] of [
   ['a..b=1', /input 'set' line 1: 'a\.\.b' is not a valid path/],
   ['inputs.x[abc]=1', /input 'set' line 1: 'inputs\.x\[abc\]' is not a valid path/],
   ['nosuch.deep.path=1', /'set'.*nosuch/],
-] as const) sjBad({ set }, re, { names: 'set' });
+] as const)
+  sjBad({ set }, re, { names: 'set' });
 
 /** A job file case: the YAML text and the error about it (file and line are checked by the runner). */
 const spec = (yaml: string, error: RegExp, files: Record<string, string> = {}) =>
@@ -137,23 +151,41 @@ spec(`comand: echo hi\nenvironment: azureml:AzureML-sklearn-1.5@latest\n`, /'com
 spec(`environment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster\n`, /a command job needs 'command'/);
 spec(`command: echo hi\ncompute: azureml:cpu-cluster\n`, /'environment' is required/);
 spec(`command: echo hi\nenvironment: docker.io/python:3.11\n`, /'environment' '.*' is not an environment reference/);
-spec(`command: echo hi\nenvironment: azureml:no-such-env@latest\n`, /'environment' cannot resolve azureml:no-such-env@latest: no environment named 'no-such-env'/);
+spec(
+  `command: echo hi\nenvironment: azureml:no-such-env@latest\n`,
+  /'environment' cannot resolve azureml:no-such-env@latest: no environment named 'no-such-env'/,
+);
 spec(`command: echo hi\nenvironment: azureml:AzureML-sklearn-1.5@prod\n`, /only the label 'latest'/);
 spec(`command: echo hi\nenvironment:\n  os_type: linux\n`, /an inline environment needs an image or a build context/);
 spec(`command: echo hi\nenvironment:\n  image: python:3.11\n  os_type: solaris\n`, /'environment.os_type' must be 'linux' or 'windows'/);
 spec(`command: echo hi\nenvironment:\n  image: python:3.11\n  conda_file: ./nope.yml\n`, /'environment.conda_file' file '\.\/nope\.yml' does not exist/);
-spec(`command: echo hi\nenvironment:\n  image: python:3.11\n  build:\n    path: ./ctx\n`, /an inline environment has either an image or a build context, not both/, { 'ctx/Dockerfile': 'FROM python:3.11\n' });
+spec(
+  `command: echo hi\nenvironment:\n  image: python:3.11\n  build:\n    path: ./ctx\n`,
+  /an inline environment has either an image or a build context, not both/,
+  { 'ctx/Dockerfile': 'FROM python:3.11\n' },
+);
 spec(`${JOB}compute: 42\n`, /invalid YAML: Map keys must be unique|compute/);
-spec(`command: echo hi\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster:3\n`, /'compute' 'azureml:cpu-cluster:3' is not a compute reference/);
+spec(
+  `command: echo hi\nenvironment: azureml:AzureML-sklearn-1.5@latest\ncompute: azureml:cpu-cluster:3\n`,
+  /'compute' 'azureml:cpu-cluster:3' is not a compute reference/,
+);
 spec(`${JOB}code: ./no-such-folder\n`, /'code' local path '\.\/no-such-folder' does not exist/);
 spec(`${JOB}code: ./empty\n`, /'code' local folder '\.\/empty' is empty/, { 'empty/.amlignore': '*\n' });
 spec(`${JOB}code: git+https://github.com/octo-org/ml-repo.git\n`, /'code' git code references .* are not supported/);
 spec(`${JOB}inputs:\n  data:\n    type: uri_file\n    path: ./nothing.csv\n`, /'inputs\.data\.path' local path '\.\/nothing\.csv' does not exist/);
-spec(`${JOB}inputs:\n  data:\n    type: uri_file\n    path: ./folder\n`, /'inputs\.data\.path' '\.\/folder' is a folder but the input type is uri_file/, { 'folder/x.csv': '1\n' });
-spec(`${JOB}inputs:\n  data:\n    type: uri_folder\n    path: ftp://example.com/data\n`, /'inputs\.data\.path' 'ftp:\/\/example\.com\/data' uses the unsupported scheme ftp:\/\//);
+spec(`${JOB}inputs:\n  data:\n    type: uri_file\n    path: ./folder\n`, /'inputs\.data\.path' '\.\/folder' is a folder but the input type is uri_file/, {
+  'folder/x.csv': '1\n',
+});
+spec(
+  `${JOB}inputs:\n  data:\n    type: uri_folder\n    path: ftp://example.com/data\n`,
+  /'inputs\.data\.path' 'ftp:\/\/example\.com\/data' uses the unsupported scheme ftp:\/\//,
+);
 spec(`${JOB}inputs:\n  data:\n    type: tabular\n    path: ./x\n`, /'inputs\.data\.type' 'tabular' is not an input type/);
 spec(`${JOB}inputs:\n  data:\n    type: uri_folder\n`, /'inputs\.data' a uri_folder input needs a path/);
-spec(`${JOB}inputs:\n  data:\n    type: uri_folder\n    path: azureml://datastores/workspaceblobstore/paths/x\n    mode: teleport\n`, /'inputs\.data\.mode' 'teleport' is not an input mode/);
+spec(
+  `${JOB}inputs:\n  data:\n    type: uri_folder\n    path: azureml://datastores/workspaceblobstore/paths/x\n    mode: teleport\n`,
+  /'inputs\.data\.mode' 'teleport' is not an input mode/,
+);
 spec(`${JOB}inputs:\n  lr:\n`, /'inputs\.lr' has no value/);
 spec(`${JOB}inputs:\n  lr: [1, 2]\n`, /'inputs\.lr' must be a value or a map with type and path/);
 spec(`${JOB}inputs: 5\n`, /'inputs' must be a map of input names to inputs/);
@@ -161,8 +193,14 @@ spec(`${JOB}outputs:\n  model:\n    type: mlflow_model\n    mode: yolo\n`, /'out
 spec(`${JOB}outputs:\n  model:\n    type: spreadsheet\n`, /'outputs\.model\.type' 'spreadsheet' is not an output type/);
 spec(`${JOB}outputs:\n  model:\n    type: uri_folder\n    path: ./local\n`, /'outputs\.model\.path' an output path must be a datastore path/);
 spec(`${JOB}outputs: [a, b]\n`, /'outputs' must be a map of output names to outputs/);
-spec(`command: python train.py --lr \${{inputs.learning_rate}}\nenvironment: azureml:AzureML-sklearn-1.5@latest\ninputs:\n  lr: 0.1\n`, /refers to \$\{\{inputs\.learning_rate\}\}, which is not defined/);
-spec(`command: echo \${{parent.inputs.x}}\nenvironment: azureml:AzureML-sklearn-1.5@latest\n`, /'command' refers to \$\{\{parent\.inputs\.x\}\}, which is not defined/);
+spec(
+  `command: python train.py --lr \${{inputs.learning_rate}}\nenvironment: azureml:AzureML-sklearn-1.5@latest\ninputs:\n  lr: 0.1\n`,
+  /refers to \$\{\{inputs\.learning_rate\}\}, which is not defined/,
+);
+spec(
+  `command: echo \${{parent.inputs.x}}\nenvironment: azureml:AzureML-sklearn-1.5@latest\n`,
+  /'command' refers to \$\{\{parent\.inputs\.x\}\}, which is not defined/,
+);
 spec(`${JOB}distribution:\n  type: horovod\n`, /'distribution\.type' 'horovod' is not a distribution type/);
 spec(`${JOB}distribution: 4\n`, /'distribution' must be a map with a type/);
 spec(`${JOB}resources: big\n`, /'resources' must be a map/);
@@ -175,26 +213,68 @@ spec(`${JOB}environment_variables:\n  NESTED:\n    a: 1\n`, /'environment_variab
 spec(`${JOB}tags: [a]\n`, /'tags' must be a map of names to values/);
 spec(`${JOB}limits:\n  timeout: soon\n`, /'limits\.timeout' must be a whole number|limits/);
 spec(`type: automl\ntask: classification\n`, /automl|not a job type|type/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /a sweep job needs 'search_space'/);
-spec(`type: sweep\ntrial:\n  command: echo \${{search_space.lr}}\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /a sweep job needs 'sampling_algorithm'/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: genetic\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /'sampling_algorithm' 'genetic' is not a sampling algorithm/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: gaussian\n    mu: 1\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /'search_space\.lr\.type' 'gaussian' is not a search space distribution/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: uniform\n    min_value: 1\n    max_value: 0.1\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /'search_space\.lr\.max_value' must be greater than min_value/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: uniform\n    min_value: 0\n    max_value: 1\nsampling_algorithm: grid\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /grid sampling needs choice distributions only/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: []\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /'search_space\.lr\.values' must be a non-empty list/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: most\n  primary_metric: acc\n`, /'objective\.goal' must be 'minimize' or 'maximize'/);
-spec(`type: sweep\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`, /a sweep job needs a trial/);
-spec(`type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\nearly_termination:\n  type: coin_flip\n`, /'early_termination\.type' 'coin_flip' is not an early termination policy/);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /a sweep job needs 'search_space'/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo \${{search_space.lr}}\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /a sweep job needs 'sampling_algorithm'/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: genetic\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /'sampling_algorithm' 'genetic' is not a sampling algorithm/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: gaussian\n    mu: 1\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /'search_space\.lr\.type' 'gaussian' is not a search space distribution/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: uniform\n    min_value: 1\n    max_value: 0.1\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /'search_space\.lr\.max_value' must be greater than min_value/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: uniform\n    min_value: 0\n    max_value: 1\nsampling_algorithm: grid\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /grid sampling needs choice distributions only/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: []\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /'search_space\.lr\.values' must be a non-empty list/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: most\n  primary_metric: acc\n`,
+  /'objective\.goal' must be 'minimize' or 'maximize'/,
+);
+spec(
+  `type: sweep\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
+  /a sweep job needs a trial/,
+);
+spec(
+  `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\nearly_termination:\n  type: coin_flip\n`,
+  /'early_termination\.type' 'coin_flip' is not an early termination policy/,
+);
 spec(`type: pipeline\njobs: {}\n`, /a pipeline job needs at least one step under jobs/);
 spec(`type: pipeline\njobs:\n  1bad:\n    command: echo\n    environment: azureml:AzureML-sklearn-1.5@latest\n`, /a step name starts with a letter or _/);
 spec(`type: pipeline\njobs:\n  train:\n    type: spark\n    command: echo\n`, /steps of type 'spark' are not supported/);
 spec(`type: pipeline\njobs:\n  train:\n    environment: azureml:AzureML-sklearn-1.5@latest\n`, /a step needs a command \(inline\) or a component/);
 spec(`type: pipeline\njobs:\n  train:\n    command: echo\n`, /a step needs an environment/);
-spec(`type: pipeline\njobs:\n  train:\n    command: echo \${{inputs.x}}\n    environment: azureml:AzureML-sklearn-1.5@latest\n    inputs:\n      x: \${{parent.inputs.missing}}\n`, /binds the pipeline input 'missing', which is not defined/);
-spec(`type: pipeline\njobs:\n  train:\n    command: echo \${{inputs.x}}\n    environment: azureml:AzureML-sklearn-1.5@latest\n    inputs:\n      x: \${{parent.jobs.prep.outputs.data}}\n`, /binds the step 'prep', which is not in this pipeline/);
-spec(`type: pipeline\njobs:\n  train:\n    component: ./missing-component.yml\n`, /'jobs\.train\.component' component file '\.\/missing-component\.yml' does not exist/);
+spec(
+  `type: pipeline\njobs:\n  train:\n    command: echo \${{inputs.x}}\n    environment: azureml:AzureML-sklearn-1.5@latest\n    inputs:\n      x: \${{parent.inputs.missing}}\n`,
+  /binds the pipeline input 'missing', which is not defined/,
+);
+spec(
+  `type: pipeline\njobs:\n  train:\n    command: echo \${{inputs.x}}\n    environment: azureml:AzureML-sklearn-1.5@latest\n    inputs:\n      x: \${{parent.jobs.prep.outputs.data}}\n`,
+  /binds the step 'prep', which is not in this pipeline/,
+);
+spec(
+  `type: pipeline\njobs:\n  train:\n    component: ./missing-component.yml\n`,
+  /'jobs\.train\.component' component file '\.\/missing-component\.yml' does not exist/,
+);
 spec(`type: pipeline\njobs:\n  train:\n    component:\n      command: echo\n`, /inline component definitions are not supported/);
-sj({ 'job-file': '@/job.yml' }, /components of type 'parallel' are not supported/, { files: { 'job.yml': `type: pipeline\njobs:\n  train:\n    component: ./c.yml\n`, 'c.yml': 'type: parallel\ncommand: echo\n' }, names: '@/c.yml' });
+sj({ 'job-file': '@/job.yml' }, /components of type 'parallel' are not supported/, {
+  files: { 'job.yml': `type: pipeline\njobs:\n  train:\n    component: ./c.yml\n`, 'c.yml': 'type: parallel\ncommand: echo\n' },
+  names: '@/c.yml',
+});
 
 // ---- metric-gate --------------------------------------------------------------------------------
 
@@ -202,9 +282,15 @@ const mg = (inputs: Record<string, string>, error: RegExp, more: Partial<BadCase
 const mgBad = (bad: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) => mg(merge(bad, gateBase()), error, more);
 
 mg({ rules: 'accuracy >= 0.5' }, /No metric source is given/, { names: 'job-name' });
-mg({ 'job-name': 'j1', 'metrics-file': '@/metrics.json', rules: 'accuracy >= 0.5' }, /Give only one metric source; got job-name and metrics-file/, { names: 'metrics-file' });
+mg({ 'job-name': 'j1', 'metrics-file': '@/metrics.json', rules: 'accuracy >= 0.5' }, /Give only one metric source; got job-name and metrics-file/, {
+  names: 'metrics-file',
+});
 mg({ 'job-name': 'j1', 'run-id': 'r1', rules: 'accuracy >= 0.5' }, /Give only one metric source; got job-name and run-id/, { names: 'run-id' });
-mg({ 'metrics-file': '@/metrics.json', child: 'train', rules: 'accuracy >= 0.5' }, /Input 'child' selects a step or trial of the job named by job-name, which is not given/, { names: "'child'" });
+mg(
+  { 'metrics-file': '@/metrics.json', child: 'train', rules: 'accuracy >= 0.5' },
+  /Input 'child' selects a step or trial of the job named by job-name, which is not given/,
+  { names: "'child'" },
+);
 mg({ 'run-id': 'abc', rules: 'accuracy >= 0.5' }, /Input 'run-id' needs the MLflow server/, { names: 'mlflow-tracking-uri' });
 mg({ 'mlflow-tracking-uri': 'https://mlflow.example.com', rules: 'accuracy >= 0.5' }, /Input 'mlflow-tracking-uri' needs 'run-id'/, { names: 'run-id' });
 mg({ 'metrics-file': '@/metrics.json' }, /Input 'rules' is required but was not given/, { names: "'rules'" });
@@ -235,10 +321,25 @@ for (const rules of [
   'accuracy >= 90%%',
   'accuracy >= -',
   '@accuracy >= 1',
-]) mgBad({ rules }, /Input 'rules'/);
+])
+  mgBad({ rules }, /Input 'rules'/);
 mgBad({ rules: 'accuracy >= 0.5\nloss <<< 1' }, /Input 'rules', line 2, column \d+/);
 mgBad({ rules: 'accuracy >= baseline.accuracy - 0.01' }, /reads baseline metrics, but no baseline is given/, { names: 'baseline' });
-for (const baseline of ['champion', 'model:', 'model:iris', 'model:iris:', 'model:-bad:1', 'model:iris:@', 'model:iris:@ bad', 'model:iris:1 2', 'job:', 'job:bad name', 'file:', 'registry:x', 'http://x']) {
+for (const baseline of [
+  'champion',
+  'model:',
+  'model:iris',
+  'model:iris:',
+  'model:-bad:1',
+  'model:iris:@',
+  'model:iris:@ bad',
+  'model:iris:1 2',
+  'job:',
+  'job:bad name',
+  'file:',
+  'registry:x',
+  'http://x',
+]) {
   mgBad({ baseline }, /Input 'baseline'/);
 }
 mgBad({ 'require-baseline': 'maybe' }, /Input 'require-baseline' must be a boolean/);
@@ -256,20 +357,27 @@ for (const [name, content, re] of [
   ['nohead.csv', '0.9,0.8\n', /nohead\.csv/],
   ['data.txt', 'accuracy 0.9\n', /the CSV file has a header but no rows of values/],
   ['header-only.csv', 'name,value\n', /the CSV file has a header but no rows of values/],
-] as const) mg({ 'metrics-file': `@/${name}`, rules: 'accuracy >= 0.5' }, re, { files: { [name]: content }, names: `@/${name}` });
+] as const)
+  mg({ 'metrics-file': `@/${name}`, rules: 'accuracy >= 0.5' }, re, { files: { [name]: content }, names: `@/${name}` });
 mg({ 'metrics-file': '@/emptydir', rules: 'accuracy >= 0.5' }, /the folder holds no metric files/, { files: { 'emptydir/.keep': '' }, names: '@/emptydir' });
 for (const uri of ['not a uri', 'ftp://mlflow.example.com', 'https://user:secret@mlflow.example.com', 'file:///etc/passwd', 'mlflow.example.com']) {
   mg({ 'mlflow-tracking-uri': uri, 'run-id': 'r1', rules: 'accuracy >= 0.5' }, /tracking URI/);
 }
-mg({ 'job-name': 'no-such-job-in-workspace', rules: 'accuracy >= 0.5' }, /The job 'no-such-job-in-workspace' was not found in workspace 'ws-emulator'.*the submit-job output job-name/, { names: 'job-name' });
+mg(
+  { 'job-name': 'no-such-job-in-workspace', rules: 'accuracy >= 0.5' },
+  /The job 'no-such-job-in-workspace' was not found in workspace 'ws-emulator'.*the submit-job output job-name/,
+  { names: 'job-name' },
+);
 
 // ---- register-model -----------------------------------------------------------------------------
 
-const rm = (inputs: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) => add('register-model', inputs, error, { files: registerFiles, ...more });
+const rm = (inputs: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) =>
+  add('register-model', inputs, error, { files: registerFiles, ...more });
 const rmBad = (bad: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) => rm(merge(bad, registerBase()), error, more);
 
 rm({ path: '@/model' }, /Input 'name' is required but was not given/, { names: "'name'" });
-for (const name of ['has space', '-dash', '.dot', 'x'.repeat(256), 'a/b', 'émoji😀', 'semi;colon']) rmBad({ name }, /Input 'name': .* is not a valid model name/);
+for (const name of ['has space', '-dash', '.dot', 'x'.repeat(256), 'a/b', 'émoji😀', 'semi;colon'])
+  rmBad({ name }, /Input 'name': .* is not a valid model name/);
 rm({ name: 'corpus-model' }, /No model to register/, { names: 'path' });
 rm({ name: 'corpus-model', path: '@/model', 'job-name': 'j1' }, /Give either 'path' or 'job-name'/, { names: 'job-name' });
 rm({ name: 'corpus-model', output: 'model' }, /Input 'output' names an output of the job given by 'job-name', which is not set/, { names: "'output'" });
@@ -293,10 +401,12 @@ for (const [metrics, re] of [
   ['{"accuracy": "high"}', /Input 'metrics': the value of 'accuracy' is "high", not a number/],
   ['{"accuracy": {"v": 1}}', /Input 'metrics': the value of 'accuracy' is/],
   ['{"": 1}', /Input 'metrics': the value of '' is 1, not a number/],
-] as const) rmBad({ metrics }, re);
+] as const)
+  rmBad({ metrics }, re);
 for (const alias of ['has space', '@@double', '-x', 'x'.repeat(65)]) rmBad({ alias }, /Input 'alias': .* is not a valid alias/);
 rmBad({ alias: 'champion\n@champion' }, /Input 'alias' lists an alias twice/);
-for (const input of ['environment', 'code', 'scoring-script'] as const) rmBad({ [input]: 'something' }, new RegExp(`Input '${input}' is part of the deployment package, but 'package' is false`));
+for (const input of ['environment', 'code', 'scoring-script'] as const)
+  rmBad({ [input]: 'something' }, new RegExp(`Input '${input}' is part of the deployment package, but 'package' is false`));
 rmBad({ artifact: 'true' }, /Input 'artifact' is part of the deployment package, but 'package' is false/);
 rmBad({ artifact: 'yes' }, /Input 'artifact' must be a boolean/);
 rmBad({ package: 'y' }, /Input 'package' must be a boolean/);
@@ -308,8 +418,10 @@ for (const [input, value, re] of [
   ['upload-block-size-mib', '0', /must be at least 1/],
   ['upload-block-size-mib', '257', /must be at most 256/],
   ['upload-block-size-mib', '99999999999999999999', /is out of range/],
-] as const) rmBad({ [input]: value }, new RegExp(`Input '${input}' ${re.source}`));
-for (const reg of ['ab', 'has space', 'x'.repeat(34), '_under']) rmBad({ 'promote-to-registry': reg }, /Input 'promote-to-registry': .* is not a valid registry name/);
+] as const)
+  rmBad({ [input]: value }, new RegExp(`Input '${input}' ${re.source}`));
+for (const reg of ['ab', 'has space', 'x'.repeat(34), '_under'])
+  rmBad({ 'promote-to-registry': reg }, /Input 'promote-to-registry': .* is not a valid registry name/);
 rmBad({ code: '@/no-code', package: 'true', 'scoring-script': 'score.py' }, /no-code/);
 rmBad({ datastore: 'no-such-datastore' }, /Input 'datastore': the workspace has no datastore 'no-such-datastore'/);
 
@@ -319,9 +431,11 @@ const dp = (inputs: Record<string, string>, error: RegExp, more: Partial<BadCase
 const dpBad = (bad: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) => dp(merge(bad, deployBase()), error, more);
 
 dp({ model: 'azureml:corpus-model:1' }, /Input 'endpoint' is required but was not given/, { names: "'endpoint'" });
-for (const endpoint of ['1starts-with-digit', 'ab', 'ends-with-dash-', 'has_underscore', 'double--dash', 'x'.repeat(33), 'has space']) dpBad({ endpoint }, /Input 'endpoint': .* is not a valid endpoint name/);
+for (const endpoint of ['1starts-with-digit', 'ab', 'ends-with-dash-', 'has_underscore', 'double--dash', 'x'.repeat(33), 'has space'])
+  dpBad({ endpoint }, /Input 'endpoint': .* is not a valid endpoint name/);
 dpBad({ endpoint: '@/missing-endpoint.yml' }, /Input 'endpoint': .*missing-endpoint\.yml does not exist/);
-const epFile = (yaml: string, error: RegExp) => dp({ endpoint: '@/endpoint.yml', model: 'azureml:corpus-model:1' }, error, { files: { 'endpoint.yml': yaml }, names: 'endpoint.yml' });
+const epFile = (yaml: string, error: RegExp) =>
+  dp({ endpoint: '@/endpoint.yml', model: 'azureml:corpus-model:1' }, error, { files: { 'endpoint.yml': yaml }, names: 'endpoint.yml' });
 epFile('name: ep-file\nauth_mode: password\n', /'auth_mode' 'password' is not an auth mode/);
 epFile('auth_mode: key\n', /an endpoint needs 'name'/);
 epFile('name: 9lives\n', /'name' '9lives' is not a valid endpoint name/);
@@ -336,7 +450,8 @@ epFile('name: ep-file\ntraffic:\n  blue: 100\nmirror_traffic:\n  blue: 10\n', /'
 epFile('- name: ep-file\n', /an endpoint file must be a YAML map/);
 epFile('name: [ep\n', /invalid YAML/);
 dpBad({ model: '' }, /Give the new deployment: 'deployment-file', 'model', or both/, { names: 'deployment-file' });
-for (const model of ['corpus-model:1', 'https://example.com/model.pkl', 'models/corpus-model/versions/1']) dpBad({ model }, /Input 'model': .* is not a model reference/);
+for (const model of ['corpus-model:1', 'https://example.com/model.pkl', 'models/corpus-model/versions/1'])
+  dpBad({ model }, /Input 'model': .* is not a model reference/);
 dpBad({ model: 'azureml:no-such-model:1' }, /Input 'model': model no-such-model has no version 1/);
 dpBad({ model: 'azureml:no-such-model@champion' }, /Input 'model': no version of model no-such-model holds the alias @champion/);
 dpBad({ model: 'azureml://registries/r/models/m/versions/1' }, /Input 'model': .* is not a workspace model reference/);
@@ -346,8 +461,10 @@ for (const [input, value, re] of [
   ['instance-count', '101', /must be at most 100/],
   ['instance-count', 'two', /must be an integer/],
   ['instance-count', '1.5', /must be an integer/],
-] as const) dpBad({ [input]: value }, new RegExp(`Input '${input}' ${re.source}`));
-for (const name of ['1blue', 'b', 'blue_green', 'x'.repeat(33), 'ends-']) dpBad({ 'deployment-name': name }, /Input 'deployment-name': .* is not a valid deployment name/);
+] as const)
+  dpBad({ [input]: value }, new RegExp(`Input '${input}' ${re.source}`));
+for (const name of ['1blue', 'b', 'blue_green', 'x'.repeat(33), 'ends-'])
+  dpBad({ 'deployment-name': name }, /Input 'deployment-name': .* is not a valid deployment name/);
 for (const [input, value, re] of [
   ['manifest', '{"files": [', /Input 'manifest': the inline manifest is not valid JSON/],
   ['manifest', '@/no-manifest.json', /Input 'manifest': .*no-manifest\.json does not exist/],
@@ -358,8 +475,11 @@ for (const [input, value, re] of [
   ['smoke-expect', '@/no-expect.json', /Input 'smoke-expect': .*no-expect\.json does not exist/],
   ['smoke-max-latency', 'fast', /Input 'smoke-max-latency' is not a valid duration/],
   ['smoke-max-latency', '-1s', /Input 'smoke-max-latency' is not a valid duration/],
-] as const) dpBad({ [input]: value }, re);
-dpBad({ 'smoke-request': '@/bad-request.json' }, /Input 'smoke-request': .*bad-request\.json is not valid JSON/, { files: { 'bad-request.json': '{"data": [1,' } });
+] as const)
+  dpBad({ [input]: value }, re);
+dpBad({ 'smoke-request': '@/bad-request.json' }, /Input 'smoke-request': .*bad-request\.json is not valid JSON/, {
+  files: { 'bad-request.json': '{"data": [1,' },
+});
 dpBad({ manifest: '@/bad-manifest.json' }, /Input 'manifest': .*bad-manifest\.json is not valid JSON/, { files: { 'bad-manifest.json': 'files:\n  - a\n' } });
 for (const [input, value, re] of [
   ['strategy', 'big-bang', /Input 'strategy' must be one of canary, linear, blue-green, stages; got 'big-bang'/],
@@ -390,7 +510,8 @@ for (const [input, value, re] of [
   ['old-deployments', 'archive', /Input 'old-deployments' must be delete, keep or scale-to: N, got 'archive'/],
   ['old-deployments', 'scale-to: many', /Input 'old-deployments' must be delete, keep or scale-to: N/],
   ['old-deployments', 'scale-to: -1', /Input 'old-deployments' must be delete, keep or scale-to: N/],
-] as const) dpBad({ [input]: value }, re);
+] as const)
+  dpBad({ [input]: value }, re);
 for (const [stages, re] of [
   ['10,5,100', /is not strictly increasing: 10 then 5/],
   ['10,50', /must end at 100/],
@@ -401,7 +522,8 @@ for (const [stages, re] of [
   ['blue=90 green=10', /has 'blue=90', which is not a whole percent/],
   ['50,50,100', /is not strictly increasing: 50 then 50/],
   [',,,', /is empty/],
-] as const) dpBad({ stages }, new RegExp(`Input 'stages' ${re.source}`));
+] as const)
+  dpBad({ stages }, new RegExp(`Input 'stages' ${re.source}`));
 dpBad({ strategy: 'canary', stages: '10,50,100' }, /Input 'stages' is given together with strategy 'canary'/);
 dpBad({ strategy: 'stages' }, /Input 'stages' is required with 'strategy: stages'/, { names: "'stages'" });
 dpBad({ 'check-interval': '2m', 'bake-time': '1m' }, /Input 'check-interval' \(2m\) is longer than bake-time \(1m\)/);
@@ -413,21 +535,32 @@ for (const [rules, re] of [
   ['# nothing', /Input 'health-rules' has no rule/],
   ['latency_p99 <<< 500', /Input 'health-rules' line 1, column/],
   ['error_rate < 1% and', /Input 'health-rules' line 1, column/],
-] as const) dpBad({ 'health-rules': rules }, re);
+] as const)
+  dpBad({ 'health-rules': rules }, re);
 const depFile = (yaml: string, error: RegExp, files: Record<string, string> = {}) =>
   dp({ endpoint: 'ep-corpus', 'deployment-file': '@/deployment.yml' }, error, { files: { 'deployment.yml': yaml, ...files }, names: 'deployment.yml' });
 depFile('name: blue\ninstance_type: Standard_DS3_v2\n', /a deployment needs 'model'/);
-depFile('name: blue\nmodel: azureml:corpus-model:1\ninstance_cout: 1\n', /'instance_cout' is not a field of a managed online deployment.*did you mean 'instance_count'/);
+depFile(
+  'name: blue\nmodel: azureml:corpus-model:1\ninstance_cout: 1\n',
+  /'instance_cout' is not a field of a managed online deployment.*did you mean 'instance_count'/,
+);
 depFile('name: 1blue\nmodel: azureml:corpus-model:1\n', /'name' '1blue' is not a valid deployment name/);
 depFile('name: blue\ntype: kubernetes\nmodel: azureml:corpus-model:1\n', /'type' 'kubernetes' deployments are not supported/);
-depFile('name: blue\nendpoint_name: other-ep\nmodel: azureml:corpus-model:1\n', /'endpoint_name' names endpoint 'other-ep', but this step deploys to endpoint 'ep-corpus'/);
+depFile(
+  'name: blue\nendpoint_name: other-ep\nmodel: azureml:corpus-model:1\n',
+  /'endpoint_name' names endpoint 'other-ep', but this step deploys to endpoint 'ep-corpus'/,
+);
 depFile('name: blue\nmodel: ftp://x/model.pkl\n', /'model'/);
 depFile('name: blue\nmodel:\n  type: custom_model\n', /'model' an inline model needs a path/);
 depFile('name: blue\nmodel:\n  path: ./m\n  type: onnx\n', /'model\.type' 'onnx' is not a model type/, { 'm/model.onnx': 'x' });
 depFile('name: blue\nmodel:\n  path: ./no-model\n', /'model\.path' local path '\.\/no-model' does not exist/);
 depFile('name: blue\nmodel: 42\n', /'model'/);
 depFile('name: blue\nmodel: azureml:corpus-model:1\ncode_configuration:\n  code: ./src\n', /'code_configuration' needs 'scoring_script'/);
-depFile('name: blue\nmodel: azureml:corpus-model:1\ncode_configuration:\n  code: ./src\n  scoring_script: score.py\n', /a deployment with scoring code needs an environment/, { 'src/score.py': 'def init(): pass\n' });
+depFile(
+  'name: blue\nmodel: azureml:corpus-model:1\ncode_configuration:\n  code: ./src\n  scoring_script: score.py\n',
+  /a deployment with scoring code needs an environment/,
+  { 'src/score.py': 'def init(): pass\n' },
+);
 depFile('name: blue\nmodel: azureml:corpus-model:1\ncode_configuration: score.py\n', /'code_configuration' must be a map with code and scoring_script/);
 depFile('name: blue\nmodel: azureml:corpus-model:1\ninstance_count: many\n', /'instance_count'/);
 depFile('name: blue\nmodel: azureml:corpus-model:1\nenvironment_variables: [A]\n', /'environment_variables' must be a map/);
@@ -441,7 +574,8 @@ depFile('name: blue\nmodel: azureml:no-such-model@latest\n', /'model' cannot res
 
 const pr = (inputs: Record<string, string>, error: RegExp, more: Partial<BadCase> = {}) => add('pr-summary', inputs, error, more);
 
-for (const header of ['has space', 'a--b', 'x'.repeat(101), '<script>', 'line\nbreak', 'emoji😀', '-->']) pr({ header }, /Input 'header' must be 1–100 letters, digits or/);
+for (const header of ['has space', 'a--b', 'x'.repeat(101), '<script>', 'line\nbreak', 'emoji😀', '-->'])
+  pr({ header }, /Input 'header' must be 1–100 letters, digits or/);
 pr({ mode: 'rewrite' }, /Input 'mode' must be one of/);
 for (const n of ['0', '-3', 'abc', '1.5', '1e3', '99999999999999999999']) pr({ 'pr-number': n }, /Input 'pr-number'/);
 for (const input of ['jobs', 'gate-reports', 'models', 'rollouts'] as const) {
@@ -470,7 +604,8 @@ fallback({ workflow_run: { pull_requests: 'nope' } }, /No pull request to commen
 fallback({ workflow_run: { pull_requests: [{ number: 'x' }], head_repository: null } }, /No pull request to comment on/, { eventName: 'workflow_run' });
 fallback({ workflow_run: { head_branch: ['x'], head_repository: { owner: { login: 5 } } } }, /No pull request to comment on/, { eventName: 'workflow_run' });
 fallback({ pull_request: { number: 0 }, constructor: { prototype: { polluted: true } } }, /No pull request to comment on/);
-const ledgerCase = (ledger: string) => add('pr-summary', { 'github-token': '' }, /No GitHub token|report is in the job summary/, { ledger, outcome: 'fallback', names: 'job summary' });
+const ledgerCase = (ledger: string) =>
+  add('pr-summary', { 'github-token': '' }, /No GitHub token|report is in the job summary/, { ledger, outcome: 'fallback', names: 'job summary' });
 ledgerCase('not json at all\n{"kind": "job"\n');
 ledgerCase('null\n42\n"text"\n[1,2]\n');
 ledgerCase('{"kind":"job","jobName":{"x":1},"status":7}\n');

@@ -98,7 +98,15 @@ beforeAll(async () => {
     const dump = selected.map((c) => {
       const r = results.get(c.id);
       if (!r || r instanceof Error) return { id: c.id, failed: String(r) };
-      return { id: c.id, inputs: c.inputs, expected: String(c.error), exit: r.main.exitCode, ms: r.main.durationMs + (r.post?.durationMs ?? 0), annotations: r.main.annotations.filter((a) => a.level !== 'debug'), stack: stackTraceLines(r.main.log) };
+      return {
+        id: c.id,
+        inputs: c.inputs,
+        expected: String(c.error),
+        exit: r.main.exitCode,
+        ms: r.main.durationMs + (r.post?.durationMs ?? 0),
+        annotations: r.main.annotations.filter((a) => a.level !== 'debug'),
+        stack: stackTraceLines(r.main.log),
+      };
     });
     writeFileSync(process.env.BAD_INPUT_DUMP, JSON.stringify(dump, null, 1));
   }
@@ -132,7 +140,11 @@ describe('bad-input corpus', () => {
     for (const c of corpus) per[c.action] = (per[c.action] ?? 0) + 1;
     for (const action of ['submit-job', 'metric-gate', 'register-model', 'deploy', 'pr-summary']) expect(per[action] ?? 0, action).toBeGreaterThan(20);
     expect(new Set(corpus.map((c) => c.id)).size).toBe(corpus.length);
-    console.log(`bad-input corpus: ${corpus.length} cases (${Object.entries(per).map(([a, n]) => `${a} ${n}`).join(', ')}) in ${(elapsedMs / 1000).toFixed(1)} s with ${POOL} processes at a time`);
+    console.log(
+      `bad-input corpus: ${corpus.length} cases (${Object.entries(per)
+        .map(([a, n]) => `${a} ${n}`)
+        .join(', ')}) in ${(elapsedMs / 1000).toFixed(1)} s with ${POOL} processes at a time`,
+    );
   });
 
   it.each(selected.map((c) => [c.id, c] as const))('%s', (_id, c) => {
@@ -142,13 +154,19 @@ describe('bad-input corpus', () => {
     expect(stackTraceLines(r.main.log), what).toEqual([]);
     if (r.post) {
       expect(r.post.exitCode, `post step of ${what}\n${r.post.log}`).toBe(0);
-      expect(r.post.annotations.filter((a) => a.level === 'error'), 'post step').toEqual([]);
+      expect(
+        r.post.annotations.filter((a) => a.level === 'error'),
+        'post step',
+      ).toEqual([]);
       expect(stackTraceLines(r.post.log), 'post step').toEqual([]);
     }
     if ((c.outcome ?? 'error') === 'fallback') {
       expect(r.main.exitCode, what).toBe(0);
       expect(errors, what).toEqual([]);
-      const said = r.main.annotations.filter((a) => a.level === 'notice' || a.level === 'warning').map((a) => a.message).join('\n');
+      const said = r.main.annotations
+        .filter((a) => a.level === 'notice' || a.level === 'warning')
+        .map((a) => a.message)
+        .join('\n');
       expect(said, what).toMatch(c.error);
       return;
     }
@@ -164,7 +182,11 @@ describe('bad-input corpus', () => {
   it('no case sent a request that changes Azure state, or wrote to GitHub', () => {
     const changed = mutatingRequests(azureLog);
     expect(changed.map((e) => `${e.method} ${e.path} (${e.operation})`)).toEqual([]);
-    expect(github.requests.filter((q) => q.method !== 'GET' && !(q.method === 'POST' && q.path === '/graphql')).map((q) => `${q.method} ${q.path}`)).toEqual([]);
-    console.log(`bad-input corpus: ${azureLog.length} requests reached the emulator, ${azureLog.filter((e) => e.method === 'GET').length} of them GET, none changing state`);
+    expect(github.requests.filter((q) => q.method !== 'GET' && !(q.method === 'POST' && q.path === '/graphql')).map((q) => `${q.method} ${q.path}`)).toEqual(
+      [],
+    );
+    console.log(
+      `bad-input corpus: ${azureLog.length} requests reached the emulator, ${azureLog.filter((e) => e.method === 'GET').length} of them GET, none changing state`,
+    );
   });
 });

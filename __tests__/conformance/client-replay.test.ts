@@ -67,7 +67,11 @@ beforeAll(async () => {
       subscriptionId: SCOPE.subscriptionId,
       resourceGroup: SCOPE.resourceGroup,
       workspaceName: SCOPE.workspace,
-      emulator: { blobEndpoint: `${server.baseUrl}/__host/blob`, tenantId: '00000000-0000-0000-0000-000000000000', defaults: { subscriptionId: SCOPE.subscriptionId, resourceGroup: SCOPE.resourceGroup, workspaceName: SCOPE.workspace } },
+      emulator: {
+        blobEndpoint: `${server.baseUrl}/__host/blob`,
+        tenantId: '00000000-0000-0000-0000-000000000000',
+        defaults: { subscriptionId: SCOPE.subscriptionId, resourceGroup: SCOPE.resourceGroup, workspaceName: SCOPE.workspace },
+      },
     },
     { credential, credentialKind: 'emulator', info: () => undefined, sleep: noSleep, pollIntervalInMs: 1, retry: { maxRetries: 0, retryDelayInMs: 1 } },
   );
@@ -77,7 +81,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server) {
     // eslint-disable-next-line no-console
-    console.log(`client replay: ${tally.answered}/${tally.requests} requests of our clients answered from recorded Azure responses in ${tally.scenarios} scenarios`);
+    console.log(
+      `client replay: ${tally.answered}/${tally.requests} requests of our clients answered from recorded Azure responses in ${tally.scenarios} scenarios`,
+    );
     await server.close();
   }
 });
@@ -101,7 +107,10 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     const done = scenario(entries(ONLINE, 20, 129));
     const put = recordedJson(loadRecording(ONLINE).entries[20]!) as { name: string; id: string };
     const path = put.id.replace(/\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\//i, '');
-    const poller = await arm.beginPut<{ properties: { provisioningState: string; requestSettings: { requestTimeout: string } } }>(path, { location: 'eastus2', properties: {} });
+    const poller = await arm.beginPut<{ properties: { provisioningState: string; requestSettings: { requestTimeout: string } } }>(path, {
+      location: 'eastus2',
+      properties: {},
+    });
     expect(poller.isDone()).toBe(false);
     const result = await poller.pollUntilDone();
     expect(result.properties.provisioningState).toBe('Succeeded');
@@ -138,7 +147,16 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     const scoringUri = String(ep.properties?.scoringUri);
     expect(scoringUri).toBe(`${server.baseUrl}/__host/${name}.eastus2.inference.ml.azure.com/score`);
     const auth = scoringAuth(eps, name, String(ep.properties?.authMode), () => undefined);
-    const r = await score(scoringUri, auth, JSON.stringify({ data: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]] }));
+    const r = await score(
+      scoringUri,
+      auth,
+      JSON.stringify({
+        data: [
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+          [10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+        ],
+      }),
+    );
     expect(r.status).toBe(200);
     expect(r.deployment).toBe(name);
     expect(unwrapJson(r.body)).toEqual([5215.1981315798685, 3726.995485938578]);
@@ -174,13 +192,23 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     expect(Object.keys(recordedJson(list[2]!) as object).sort()).toEqual(['id', 'name', 'status']);
     let done = scenario(entries(BATCH_2023, 1, 4));
     const ep = recordedJson(list[1]!) as { name: string };
-    const created = await (await arm.beginPut<{ name: string; properties: { provisioningState: string } }>(armPath`batchEndpoints/${ep.name}`, { location: 'westus2', properties: { authMode: 'AADToken' } })).pollUntilDone();
+    const created = await (
+      await arm.beginPut<{ name: string; properties: { provisioningState: string } }>(armPath`batchEndpoints/${ep.name}`, {
+        location: 'westus2',
+        properties: { authMode: 'AADToken' },
+      })
+    ).pollUntilDone();
     expect(created).toMatchObject({ name: ep.name, properties: { provisioningState: 'Succeeded' } });
     done();
 
     done = scenario(entries(BATCH_2023, 15, 18));
     const dep = recordedJson(list[15]!) as { name: string };
-    const deployed = await (await arm.beginPut<{ name: string; properties: { provisioningState: string } }>(armPath`batchEndpoints/${ep.name}/deployments/${dep.name}`, { location: 'westus2', properties: {} })).pollUntilDone();
+    const deployed = await (
+      await arm.beginPut<{ name: string; properties: { provisioningState: string } }>(armPath`batchEndpoints/${ep.name}/deployments/${dep.name}`, {
+        location: 'westus2',
+        properties: {},
+      })
+    ).pollUntilDone();
     expect(deployed).toMatchObject({ name: dep.name, properties: { provisioningState: 'Succeeded' } });
     done();
   });
@@ -258,7 +286,10 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     const providers = { router } as unknown as RolloutProviders;
     // The deployment named in upper case by the user: Azure's read-back spells it in lower case.
     const target = { traffic: { [deployment.toUpperCase()]: 100 }, mirror: {} };
-    const r = await applyAction({ type: 'setTraffic', target, accept: [{ traffic: {}, mirror: {} }] }, providers, { clock: systemClock, deadline: Date.now() + 60_000 });
+    const r = await applyAction({ type: 'setTraffic', target, accept: [{ traffic: {}, mirror: {} }] }, providers, {
+      clock: systemClock,
+      deadline: Date.now() + 60_000,
+    });
     expect(r).toMatchObject({ type: 'setTraffic', ok: true, wrote: true, readBack: { traffic: { [deployment]: 100 } } });
     // what the rollout machine compares after a write (machine.ts: readBack against target)
     expect(trafficStateEquals((r as { readBack: { traffic: Record<string, number>; mirror: Record<string, number> } }).readBack, target)).toBe(true);

@@ -57,9 +57,17 @@ function named(file: string, indexes: number[], why: string): Record<string, str
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
   ...named('batch-endpoints/batch-endpoint-create-delete.json', [1, 2, 4, 5, 6, 7, 10], 'batch endpoints are not emulated yet: issue 15 ("every endpoint")'),
-  ...named('batch-endpoints/batch-endpoint-deployment-invoke.json', [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23], 'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")'),
+  ...named(
+    'batch-endpoints/batch-endpoint-deployment-invoke.json',
+    [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23],
+    'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")',
+  ),
   ...named('schedules/schedule-command-job-create-get-disable.json', [4, 5, 7, 8, 9], 'schedules are not emulated yet: issue 14 ("every job")'),
-  ...named('jobs/command-job-builder-code-upload.json', [15], "two different jobs whose random names Microsoft's test proxy sanitised to the same '000000000000000000000' (other experiment and environment): replayed, the second is a changed re-PUT of the first (409)"),
+  ...named(
+    'jobs/command-job-builder-code-upload.json',
+    [15],
+    "two different jobs whose random names Microsoft's test proxy sanitised to the same '000000000000000000000' (other experiment and environment): replayed, the second is a changed re-PUT of the first (409)",
+  ),
 };
 
 const LRO_HEADERS = ['Azure-AsyncOperation', 'Location', 'x-ms-async-operation-timeout'];
@@ -93,7 +101,11 @@ function isObj(v: unknown): v is Json {
 async function call(method: string, url: string, body?: unknown): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${em.issueToken()}` };
   if (body !== undefined && body !== null) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method, headers, ...(body !== undefined && body !== null ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    ...(body !== undefined && body !== null ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
   const text = await res.text();
   let parsed: unknown = null;
   try {
@@ -134,7 +146,12 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
   // Computes the recorded jobs name (the emulator has no compute create: written to its store).
   const now = new Date();
   for (const name of ['cpu-cluster', 'testCompute']) {
-    const c = amlCompute({ subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup, workspaceName: scope.workspace }, 'eastus', { ...SEEDED_CLUSTERS[0]!, name }, now);
+    const c = amlCompute(
+      { subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup, workspaceName: scope.workspace },
+      'eastus',
+      { ...SEEDED_CLUSTERS[0]!, name },
+      now,
+    );
     await em.store.put(c.id, c);
   }
   // Curated environments the recorded jobs reference as `azureml:<name>:<version>`.
@@ -144,10 +161,17 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
   ] as const) {
     await setupPut(`${base}/environments/${name}/versions/${version}`, { properties: { image: 'mcr.microsoft.com/azureml/curated/sklearn:latest' } });
   }
-  const component = { command: 'echo Hello World & echo ${{inputs.component_in_number}}', type: 'command', environment: 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33' };
+  const component = {
+    command: 'echo Hello World & echo ${{inputs.component_in_number}}',
+    type: 'command',
+    environment: 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33',
+  };
   if (rec.file === 'jobs/pipeline-job-create-update.json') {
     await setupPut(`${base}/components/microsoftsamplescommandcomponentbasic_nopaths_test/versions/1`, {
-      properties: { tags: { tag: 'tagvalue', owner: 'sdkteam' }, componentSpec: { ...component, name: 'microsoftsamplescommandcomponentbasic_nopaths_test', version: '1' } },
+      properties: {
+        tags: { tag: 'tagvalue', owner: 'sdkteam' },
+        componentSpec: { ...component, name: 'microsoftsamplescommandcomponentbasic_nopaths_test', version: '1' },
+      },
     });
   }
   if (rec.file === 'jobs/pipeline-job-serverless-cancel-400.json') {
@@ -173,7 +197,13 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
     // A canceled pipeline job of that name.
     const name = 'helloworld_pipeline_job_quick_with_output_2022W37_test_pipeline_job_download';
     await setupPut(`${base}/jobs/${name}`, {
-      properties: { jobType: 'Pipeline', computeId: `${base}/computes/cpu-cluster`, experimentName: 'azure-ai-ml', jobs: {}, settings: { _source: 'YAML.JOB' } },
+      properties: {
+        jobType: 'Pipeline',
+        computeId: `${base}/computes/cpu-cluster`,
+        experimentName: 'azure-ai-ml',
+        jobs: {},
+        settings: { _source: 'YAML.JOB' },
+      },
     });
     await call('POST', `${em.baseUrl}${base}/jobs/${name}/cancel?api-version=${SETUP_API}`);
   }
@@ -188,7 +218,10 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
     const wsContainer = service.getContainerClient(String(((ds.body as Json).properties as Json).containerName));
     await wsContainer.getBlockBlobClient('LocalUpload/00000000000000000000000000000000/sklearn_regression_model.pkl').upload('model', 5);
     // The recorded code and model PUTs answered 200: those versions existed (the upload was reused).
-    await setupPut(`${base}/codes/38b4fd9c-442f-42f8-8b87-601e5c35a88e/versions/1`, JSON.parse(rescopeText(JSON.stringify(rec.entries[12]!.RequestBody), scope)));
+    await setupPut(
+      `${base}/codes/38b4fd9c-442f-42f8-8b87-601e5c35a88e/versions/1`,
+      JSON.parse(rescopeText(JSON.stringify(rec.entries[12]!.RequestBody), scope)),
+    );
     await setupPut(`${base}/models/mir_test_model/versions/1`, JSON.parse(rescopeText(JSON.stringify(rec.entries[18]!.RequestBody), scope)));
   }
 }
@@ -250,7 +283,11 @@ function valueDifferences(rec: RecordedEntry, recBody: unknown, got: unknown): s
     same('error.code', r.error.code, isObj(g.error) ? g.error.code : undefined);
     const rd = Array.isArray(r.error.details) ? r.error.details : [];
     const gd = isObj(g.error) && Array.isArray(g.error.details) ? g.error.details : [];
-    same('error.details codes', rd.map((d: Json) => d.code), gd.map((d: Json) => d.code));
+    same(
+      'error.details codes',
+      rd.map((d: Json) => d.code),
+      gd.map((d: Json) => d.code),
+    );
     const ri = innerCodes(r);
     if (ri.length > 0) same('error InnerError codes', ri, innerCodes(g));
   }
@@ -305,10 +342,15 @@ async function replayRequest(it: ArmInteraction, scope: Scope, operations: Map<s
   if (rec.RequestMethod === 'POST' && /\/jobs\/[^/]+\/cancel$/i.test(new URL(rec.RequestUri).pathname) && rec.StatusCode === 400) {
     // Azure refused the cancel because the job had already ended: let the emulator's job end too.
     const jobUrl = `${em.baseUrl}${rescopePath(new URL(rec.RequestUri).pathname.replace(/\/cancel$/i, ''), scope)}?api-version=${SETUP_API}`;
-    await waitFor('the job to end', async () => ['Completed', 'Failed', 'Canceled'].includes(String(((await call('GET', jobUrl)).body as { properties?: Json }).properties?.status)));
+    await waitFor('the job to end', async () =>
+      ['Completed', 'Failed', 'Canceled'].includes(String(((await call('GET', jobUrl)).body as { properties?: Json }).properties?.status)),
+    );
   }
   const url = `${em.baseUrl}${rescopePath(pathAndQuery(rec.RequestUri), scope)}`;
-  const body = rec.RequestBody === null || rec.RequestBody === undefined ? undefined : rescopeText(typeof rec.RequestBody === 'string' ? rec.RequestBody : JSON.stringify(rec.RequestBody), scope);
+  const body =
+    rec.RequestBody === null || rec.RequestBody === undefined
+      ? undefined
+      : rescopeText(typeof rec.RequestBody === 'string' ? rec.RequestBody : JSON.stringify(rec.RequestBody), scope);
   const got = await call(rec.RequestMethod, url, body);
   const async = recordedHeader(rec, 'Azure-AsyncOperation');
   if (async) operations.set(opKey(async), got.headers.get('Azure-AsyncOperation') ?? undefined);
@@ -371,12 +413,17 @@ describe.skipIf(!haveRecordings)('emulator conformance: replay of real Azure ML 
         await prepareWorkspace(rec, scope);
       } catch (err) {
         // Counted, not hidden: every interaction of the recording is then a difference.
-        for (const it of armInteractions(rec)) outcomes.push({ key: `${rec.file}#${it.index}`, what: 'precondition', differences: [`preconditions failed: ${String(err)}`] });
+        for (const it of armInteractions(rec))
+          outcomes.push({ key: `${rec.file}#${it.index}`, what: 'precondition', differences: [`preconditions failed: ${String(err)}`] });
       }
       if (outcomes.length === before) await replay(rec, scope);
       const mine = outcomes.slice(before);
-      const unexpected = mine.filter((o) => o.differences.length > 0 && KNOWN_DIFFERENCES[o.key] === undefined).map((o) => `${o.key} ${o.what}:\n    ${o.differences.join('\n    ')}`);
-      const stale = mine.filter((o) => o.differences.length === 0 && KNOWN_DIFFERENCES[o.key] !== undefined).map((o) => `${o.key} ${o.what} now matches: remove it from KNOWN_DIFFERENCES`);
+      const unexpected = mine
+        .filter((o) => o.differences.length > 0 && KNOWN_DIFFERENCES[o.key] === undefined)
+        .map((o) => `${o.key} ${o.what}:\n    ${o.differences.join('\n    ')}`);
+      const stale = mine
+        .filter((o) => o.differences.length === 0 && KNOWN_DIFFERENCES[o.key] !== undefined)
+        .map((o) => `${o.key} ${o.what} now matches: remove it from KNOWN_DIFFERENCES`);
       expect([...unexpected, ...stale]).toEqual([]);
     }, 240_000);
   });
@@ -397,7 +444,11 @@ describe.skipIf(!haveRecordings)('emulator conformance: an endpoint delete ends 
       const base = `/subscriptions/${local.defaults.subscriptionId}/resourceGroups/${local.defaults.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${local.defaults.workspaceName}/onlineEndpoints/ep-gone`;
       const auth = { authorization: `Bearer ${local.issueToken()}`, 'content-type': 'application/json' };
       const api = '?api-version=2022-02-01-preview';
-      const put = await fetch(`${local.baseUrl}${base}${api}`, { method: 'PUT', headers: auth, body: JSON.stringify({ location: 'eastus', identity: { type: 'SystemAssigned' }, properties: { authMode: 'Key' } }) });
+      const put = await fetch(`${local.baseUrl}${base}${api}`, {
+        method: 'PUT',
+        headers: auth,
+        body: JSON.stringify({ location: 'eastus', identity: { type: 'SystemAssigned' }, properties: { authMode: 'Key' } }),
+      });
       expect(put.status).toBe(201);
       const pollUntilDone = async (url: string): Promise<string[]> => {
         const seen: string[] = [];
@@ -414,7 +465,9 @@ describe.skipIf(!haveRecordings)('emulator conformance: an endpoint delete ends 
       expect(del.status).toBe(202);
       expect(await del.text()).toBe('null');
       expect(del.headers.get('location')).toMatch(/\/mfeOperationResults\//);
-      expect(await pollUntilDone(del.headers.get('azure-asyncoperation')!)).toEqual(distinctRuns(batch.entries.slice(7, 10).map((e) => String((recordedJson(e) as Json).status))));
+      expect(await pollUntilDone(del.headers.get('azure-asyncoperation')!)).toEqual(
+        distinctRuns(batch.entries.slice(7, 10).map((e) => String((recordedJson(e) as Json).status))),
+      );
       const gone = await fetch(`${local.baseUrl}${base}${api}`, { headers: auth });
       const body = (await gone.json()) as Json;
       expect(gone.status).toBe(recordedGone.StatusCode);

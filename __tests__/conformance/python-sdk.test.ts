@@ -90,7 +90,13 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
       tls: { cert: ca.cert, key: ca.key },
       endpoints: { readinessPollMs: 50 },
     });
-    blobProxy = await startBlobHostProxy({ blobUrl: em.blob.url, accountName: em.blob.accountName, accountKey: em.blob.accountKey, cert: ca.cert, key: ca.key });
+    blobProxy = await startBlobHostProxy({
+      blobUrl: em.blob.url,
+      accountName: em.blob.accountName,
+      accountKey: em.blob.accountKey,
+      cert: ca.cert,
+      key: ca.key,
+    });
     work = mkdtempSync(join(tmpdir(), 'aml-python-sdk-'));
     const https = em.https!.baseUrl;
     const config = {
@@ -143,11 +149,18 @@ describe.skipIf(!sdk.version)(`azure-ai-ml ${sdk.version ?? '(missing)'} against
   });
 
   it('completes every operation the actions use', async () => {
-    const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: { method: string; path: string; query: string; operation: string; status?: number; errorCode?: string }[] };
-    if (process.env.PYTHON_SDK_LOG) writeFileSync(`${process.env.PYTHON_SDK_LOG}.requests`, log.requests.map((r) => `${r.status} ${r.method} ${r.operation} ${r.path}?${r.query}`).join('\n'));
+    const log = (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as {
+      requests: { method: string; path: string; query: string; operation: string; status?: number; errorCode?: string }[];
+    };
+    if (process.env.PYTHON_SDK_LOG)
+      writeFileSync(
+        `${process.env.PYTHON_SDK_LOG}.requests`,
+        log.requests.map((r) => `${r.status} ${r.method} ${r.operation} ${r.path}?${r.query}`).join('\n'),
+      );
     const versions = new Set(log.requests.map((r) => new URLSearchParams(r.query).get('api-version')).filter((v): v is string => Boolean(v)));
     console.log(`  api-versions sent: ${[...versions].sort().join(', ')}; ${log.requests.length} requests`);
-    for (const r of log.requests) if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
+    for (const r of log.requests)
+      if ((r.status ?? 0) >= 400) console.log(`  emulator answered ${r.status} ${r.errorCode ?? ''} to ${r.method} ${r.path}?${r.query}`);
     const failed = results.filter((r) => !r.ok);
     const figure = `azure-ai-ml ${summary!.version}: ${summary!.ok}/${summary!.total} operations succeed`;
     console.log(figure);

@@ -117,7 +117,8 @@ export function recordedJson(e: RecordedEntry): unknown {
 
 const RECORDED_WS_PREFIX =
   /\/subscriptions\/00000000-0000-0000-0000-000000000(?![0-9a-f])\/resourceGroups\/00000(?![0-9A-Za-z_-])\/providers\/Microsoft\.MachineLearningServices\/workspaces\/00000(?![0-9A-Za-z_-])/gi;
-const RECORDED_SHORT_WS_PREFIX = /\/subscriptions\/00000000-0000-0000-0000-000000000(?![0-9a-f])\/resourcegroups\/00000(?![0-9A-Za-z_-])\/workspaces\/00000(?![0-9A-Za-z_-])/gi;
+const RECORDED_SHORT_WS_PREFIX =
+  /\/subscriptions\/00000000-0000-0000-0000-000000000(?![0-9a-f])\/resourcegroups\/00000(?![0-9A-Za-z_-])\/workspaces\/00000(?![0-9A-Za-z_-])/gi;
 
 /**
  * Rewrites every recorded workspace reference inside a text (a JSON request body): ARM ids
@@ -126,7 +127,10 @@ const RECORDED_SHORT_WS_PREFIX = /\/subscriptions\/00000000-0000-0000-0000-00000
  */
 export function rescopeText(text: string, to: Scope): string {
   return text
-    .replace(RECORDED_WS_PREFIX, `/subscriptions/${to.subscriptionId}/resourceGroups/${to.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${to.workspace}`)
+    .replace(
+      RECORDED_WS_PREFIX,
+      `/subscriptions/${to.subscriptionId}/resourceGroups/${to.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${to.workspace}`,
+    )
     .replace(RECORDED_SHORT_WS_PREFIX, `/subscriptions/${to.subscriptionId}/resourcegroups/${to.resourceGroup}/workspaces/${to.workspace}`);
 }
 

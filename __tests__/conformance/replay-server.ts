@@ -134,7 +134,16 @@ export async function startReplayServer(options: ReplayOptions = {}): Promise<Re
         path = m[2] ?? '/';
       }
       const method = (req.method ?? 'GET').toUpperCase();
-      const record: ReplayRequest = { method, host, path, query: u.search.replace(/^\?/, ''), headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), entry: -1, status: 0 };
+      const record: ReplayRequest = {
+        method,
+        host,
+        path,
+        query: u.search.replace(/^\?/, ''),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        entry: -1,
+        status: 0,
+      };
       requests.push(record);
       const extra = options.extra?.({ method, path });
       if (extra) {

@@ -67,7 +67,17 @@ describe('links', () => {
   it('accepts https and loopback http only, without credentials', () => {
     expect(safeUrl('https://ml.azure.com/runs/x?wsid=/a/b')).toBe('https://ml.azure.com/runs/x?wsid=/a/b');
     expect(safeUrl('http://127.0.0.1:5000/studio/runs/x')).toBe('http://127.0.0.1:5000/studio/runs/x');
-    for (const bad of ['javascript:alert(1)', 'data:text/html,<b>', 'http://evil.example/', 'https://user:pw@host/', 'vbscript:x', '//evil', '', 42, undefined]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,<b>',
+      'http://evil.example/',
+      'https://user:pw@host/',
+      'vbscript:x',
+      '//evil',
+      '',
+      42,
+      undefined,
+    ]) {
       expect(safeUrl(bad)).toBeUndefined();
     }
   });

@@ -39,7 +39,15 @@ describe('content hash', () => {
   });
 
   it('leaves out what .gitignore and the CLI always ignore', async () => {
-    const dir = tree({ '.gitignore': '*.log\nbuild/\n', 'x.log': 'no', 'build/y': 'no', 'keep.txt': 'yes', '__pycache__/m.pyc': 'no', '.git/HEAD': 'no', '.DS_Store': 'no' });
+    const dir = tree({
+      '.gitignore': '*.log\nbuild/\n',
+      'x.log': 'no',
+      'build/y': 'no',
+      'keep.txt': 'yes',
+      '__pycache__/m.pyc': 'no',
+      '.git/HEAD': 'no',
+      '.DS_Store': 'no',
+    });
     expect(await snapshot(dir)).toMatchObject(expected({ '.gitignore': '*.log\nbuild/\n', 'keep.txt': 'yes' }));
   });
 

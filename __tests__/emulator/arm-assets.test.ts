@@ -51,9 +51,18 @@ describe('asset versions', () => {
       "Model version 'imm:1' already exists with a different 'modelUri'. Asset versions are immutable: register a new version instead (next version: 2).",
     );
 
-    const retagged = await arm<Json>(em, 'PUT', path, model('azureml://jobs/j1/outputs/model', { tags: { a: '2', gate: 'passed' }, description: 'now with a verdict' }));
+    const retagged = await arm<Json>(
+      em,
+      'PUT',
+      path,
+      model('azureml://jobs/j1/outputs/model', { tags: { a: '2', gate: 'passed' }, description: 'now with a verdict' }),
+    );
     expect(retagged.status).toBe(200);
-    expect(retagged.body.properties).toMatchObject({ tags: { a: '2', gate: 'passed' }, description: 'now with a verdict', modelUri: 'azureml://jobs/j1/outputs/model' });
+    expect(retagged.body.properties).toMatchObject({
+      tags: { a: '2', gate: 'passed' },
+      description: 'now with a verdict',
+      modelUri: 'azureml://jobs/j1/outputs/model',
+    });
     const sys = retagged.body.systemData as Json;
     expect((sys.lastModifiedAt as string) >= (sys.createdAt as string)).toBe(true);
   });
@@ -139,7 +148,9 @@ describe('asset versions', () => {
     const env = await arm<Json>(em, 'PUT', `${wsPath(em)}/environments/my-env/versions/1`, { properties: { image: 'python:3.11-slim' } });
     expect(env.status).toBe(201);
     expect(env.body.properties).toMatchObject({ environmentType: 'UserCreated', osType: 'Linux', autoRebuild: 'Disabled', provisioningState: 'Succeeded' });
-    const data = await arm<Json>(em, 'PUT', `${wsPath(em)}/data/iris/versions/1`, { properties: { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/iris.csv' } });
+    const data = await arm<Json>(em, 'PUT', `${wsPath(em)}/data/iris/versions/1`, {
+      properties: { dataType: 'uri_file', dataUri: 'azureml://datastores/workspaceblobstore/paths/iris.csv' },
+    });
     expect(data.status).toBe(201);
     expect(data.body.properties).not.toHaveProperty('provisioningState');
     expect((await client.dataContainers.get(rg, ws, 'iris')).properties.dataType).toBe('uri_file');
@@ -162,7 +173,10 @@ describe('asset versions', () => {
     expect(missing.status).toBe(404);
     // Azure's answer (recording models/model-create-autoincrement.json entry 5).
     expect(missing.body.error.message).toBe('The specified resource was not found.');
-    expect((missing.body.error as { details?: { code: string; message: string }[] }).details?.[0]).toMatchObject({ code: 'ModelNotFound', message: 'Model container with name: gone not found.' });
+    expect((missing.body.error as { details?: { code: string; message: string }[] }).details?.[0]).toMatchObject({
+      code: 'ModelNotFound',
+      message: 'Model container with name: gone not found.',
+    });
   });
 
   test('curated environments are seeded and resolve as azureml:<name>@latest', async () => {

@@ -71,7 +71,12 @@ function workspaceToSdk(wire: Json): Json {
 
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
   return v;
 }
 
@@ -126,9 +131,23 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
     expectNoMissing(expected, sdk);
     // The SDK keeps every field the emulator sent, except those its 2022-10-01 model does not know
     // and Azure sends anyway (recorded workspace GETs, ../shared/fixtures/azure-recordings).
-    expectNoMissing(raw.body, sdk, ['/etag', '/properties/softDeleteEnabled', '/properties/linkedModelInventoryArmId', '/properties/sdkTelemetryAppInsightsKey', '/properties/sasGetterUri', '/properties/enableDataIsolation', '/properties/creationTime']);
+    expectNoMissing(raw.body, sdk, [
+      '/etag',
+      '/properties/softDeleteEnabled',
+      '/properties/linkedModelInventoryArmId',
+      '/properties/sdkTelemetryAppInsightsKey',
+      '/properties/sasGetterUri',
+      '/properties/enableDataIsolation',
+      '/properties/creationTime',
+    ]);
     // Client-supplied values are kept (server-owned ones such as discoveryUrl are the emulator's).
-    const clientProps = without(expected.properties as Json, 'discoveryUrl', 'serviceProvisionedResourceGroup', 'privateLinkCount', 'privateEndpointConnections');
+    const clientProps = without(
+      expected.properties as Json,
+      'discoveryUrl',
+      'serviceProvisionedResourceGroup',
+      'privateLinkCount',
+      'privateEndpointConnections',
+    );
     expect(differentValues(clientProps, (raw.body as Json).properties)).toEqual([]);
     expect(differentValues(expected.location, raw.body.location)).toEqual([]);
     // It got its default datastores when the create operation completed.

@@ -86,7 +86,16 @@ describe('faults', () => {
   });
 
   test('after: N lets N matching requests through; pathContains and method select', async () => {
-    em.faults.add({ method: 'get', pathContains: '/computes/gpu-cluster', kind: 'status', status: 503, code: 'ServiceBusy', message: 'busy', after: 1, count: 1 });
+    em.faults.add({
+      method: 'get',
+      pathContains: '/computes/gpu-cluster',
+      kind: 'status',
+      status: 503,
+      code: 'ServiceBusy',
+      message: 'busy',
+      after: 1,
+      count: 1,
+    });
     expect((await arm(em, 'GET', `${wsPath(em)}/computes/cpu-cluster`)).status).toBe(200);
     expect((await arm(em, 'GET', `${wsPath(em)}/computes/gpu-cluster`)).status).toBe(200);
     const third = await arm<ErrorBody>(em, 'GET', `${wsPath(em)}/computes/gpu-cluster`);
@@ -160,7 +169,9 @@ describe('authentication', () => {
     const res = await arm<ErrorBody>(em, 'GET', path(), undefined, { token: '' });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } });
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer authorization_uri="http:\/\/127\.0\.0\.1:\d+\/00000000-0000-0000-0000-0000000000aa", error="invalid_token"/);
+    expect(res.headers.get('www-authenticate')).toMatch(
+      /^Bearer authorization_uri="http:\/\/127\.0\.0\.1:\d+\/00000000-0000-0000-0000-0000000000aa", error="invalid_token"/,
+    );
   });
 
   test('not a bearer / not a JWT / bad signature → 401', async () => {
@@ -178,11 +189,13 @@ describe('authentication', () => {
     expect(sig.headers.get('www-authenticate')).toContain('error_description=');
   });
 
-  test('wrong audience → 401 InvalidAuthenticationTokenAudience naming it (ARM\'s code)', async () => {
+  test("wrong audience → 401 InvalidAuthenticationTokenAudience naming it (ARM's code)", async () => {
     const res = await arm<ErrorBody>(em, 'GET', path(), undefined, { token: em.issueToken('https://vault.azure.net') });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('InvalidAuthenticationTokenAudience');
-    expect(res.body.error.message).toMatch(/^The access token has been obtained for wrong audience or resource 'https:\/\/vault\.azure\.net'\. It should exactly match with one of the allowed audiences /);
+    expect(res.body.error.message).toMatch(
+      /^The access token has been obtained for wrong audience or resource 'https:\/\/vault\.azure\.net'\. It should exactly match with one of the allowed audiences /,
+    );
     // Every accepted audience works.
     for (const aud of ['https://management.azure.com/', 'https://management.core.windows.net', 'https://ml.azure.com', 'https://storage.azure.com']) {
       expect((await arm(em, 'GET', path(), undefined, { token: em.issueToken(aud) })).status, aud).toBe(200);
@@ -197,7 +210,9 @@ describe('authentication', () => {
       const expired = await arm<ErrorBody>(other, 'GET', wsPath(other), undefined, { token: short });
       expect(expired.status).toBe(401);
       expect(expired.body.error.code).toBe('ExpiredAuthenticationToken');
-      expect(expired.body.error.message).toMatch(/^The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time '.*'\.$/);
+      expect(expired.body.error.message).toMatch(
+        /^The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d{2}:\d{2} [AP]M' is earlier than current UTC time '.*'\.$/,
+      );
       const foreign = await arm<ErrorBody>(em, 'GET', path(), undefined, { token: other.issueToken() });
       expect(foreign.status).toBe(401);
       expect(foreign.body.error.code).toBe('InvalidAuthenticationToken');
@@ -243,7 +258,10 @@ describe('token endpoint', () => {
   test('client_assertion (federated, e.g. GitHub OIDC) → token; an expired assertion → invalid_client', async () => {
     const now = Math.floor(Date.now() / 1000);
     const jwt = (exp: number) =>
-      [{ alg: 'RS256', typ: 'JWT' }, { iss: 'https://token.actions.githubusercontent.com', aud: 'api://AzureADTokenExchange', exp }]
+      [
+        { alg: 'RS256', typ: 'JWT' },
+        { iss: 'https://token.actions.githubusercontent.com', aud: 'api://AzureADTokenExchange', exp },
+      ]
         .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
         .join('.') + '.c2ln';
     const form = (assertion: string) => ({
@@ -287,7 +305,12 @@ describe('token endpoint', () => {
   test('with configured client secrets, a wrong secret is invalid_client (AADSTS7000215)', async () => {
     const strict = await startFastEmulator({ blob: em.blob, auth: { clientSecrets: { 'app-1': 'right' } } });
     try {
-      const form = (secret: string, id = 'app-1') => ({ grant_type: 'client_credentials', client_id: id, client_secret: secret, scope: 'https://management.azure.com/.default' });
+      const form = (secret: string, id = 'app-1') => ({
+        grant_type: 'client_credentials',
+        client_id: id,
+        client_secret: secret,
+        scope: 'https://management.azure.com/.default',
+      });
       const url = `${strict.baseUrl}/${strict.defaults.tenantId}/oauth2/v2.0/token`;
       expect((await post(form('right'), url)).status).toBe(200);
       const wrong = await post(form('wrong'), url);
@@ -308,12 +331,17 @@ describe('ARM request checks', () => {
   test('api-version: missing → 400 MissingApiVersionParameter; unsupported → 400 NoRegisteredProviderFound', async () => {
     const missing = await arm<ErrorBody>(em, 'GET', wsPath(em), undefined, { apiVersion: null });
     expect(missing.status).toBe(400);
-    expect(missing.body.error).toEqual({ code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' });
+    expect(missing.body.error).toEqual({
+      code: 'MissingApiVersionParameter',
+      message: 'The api-version query parameter (?api-version=) is required for all requests.',
+    });
     // 2022-01-01-preview has workspaces but no jobs (its readme tag has no mfe.json).
     const old = await arm<ErrorBody>(em, 'GET', `${wsPath(em)}/jobs`, undefined, { apiVersion: '2022-01-01-preview' });
     expect(old.status).toBe(400);
     expect(old.body.error.code).toBe('NoRegisteredProviderFound');
-    expect(old.body.error.message).toMatch(/API version '2022-01-01-preview' for type 'workspaces\/jobs'.*'2021-03-01-preview, 2022-02-01-preview, .*, 2024-10-01, /);
+    expect(old.body.error.message).toMatch(
+      /API version '2022-01-01-preview' for type 'workspaces\/jobs'.*'2021-03-01-preview, 2022-02-01-preview, .*, 2024-10-01, /,
+    );
     expect((await arm(em, 'GET', wsPath(em), undefined, { apiVersion: '2022-01-01-preview' })).status).toBe(200);
     for (const v of ['2022-02-01-preview', '2022-05-01', '2022-10-01-preview', '2023-04-01-preview', '2022-10-01', '2024-10-01', '2025-01-01-preview']) {
       expect((await arm(em, 'GET', `${wsPath(em)}/jobs`, undefined, { apiVersion: v })).status, v).toBe(200);

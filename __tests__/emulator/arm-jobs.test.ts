@@ -90,7 +90,11 @@ describe('jobs', () => {
       [{ jobType: 'Bogus' }, 'properties.jobType', /jobType 'Bogus' is not valid/],
       [{ jobType: 'AutoML' }, 'properties.jobType', /not supported by the Azure ML emulator/],
       [{ jobType: 'Command', command: 'x', environmentId: env, computeId: 'azureml:nope' }, 'properties.computeId', /Compute 'nope' was not found/],
-      [{ jobType: 'Command', command: 'x', environmentId: `${wsPath(em)}/environments/missing/versions/1` }, 'properties.environmentId', /missing:1' was not found/],
+      [
+        { jobType: 'Command', command: 'x', environmentId: `${wsPath(em)}/environments/missing/versions/1` },
+        'properties.environmentId',
+        /missing:1' was not found/,
+      ],
       [
         { jobType: 'Command', command: 'x', environmentId: env, inputs: { a: { jobInputType: 'uri_file' } } },
         'properties.inputs.a.uri',
@@ -175,7 +179,11 @@ describe('jobs', () => {
     const raw = await arm(em, 'POST', `${wsPath(em)}/jobs/job-cancel/cancel`, undefined, { apiVersion: '2022-10-01' });
     expect(raw.status).toBe(202);
     const location = raw.headers.get('location')!;
-    expect(location).toMatch(new RegExp(`^${em.baseUrl}/subscriptions/${em.defaults.subscriptionId}/providers/Microsoft\\.MachineLearningServices/locations/eastus/mfeOperationResults/[0-9a-f-]+\\?api-version=2022-10-01`));
+    expect(location).toMatch(
+      new RegExp(
+        `^${em.baseUrl}/subscriptions/${em.defaults.subscriptionId}/providers/Microsoft\\.MachineLearningServices/locations/eastus/mfeOperationResults/[0-9a-f-]+\\?api-version=2022-10-01`,
+      ),
+    );
     expect(raw.headers.get('retry-after')).toBe('0');
     expect(raw.headers.get('azure-asyncoperation')).toBeNull();
     // The SDK's poller (LroEngine, final-state-via location) drives a cancel to completion (another

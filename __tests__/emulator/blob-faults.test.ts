@@ -47,14 +47,18 @@ describe('the blob fault proxy', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ operation: 'BlockBlob_*', method: 'PUT', kind: 'status', status: 503, count: 1 }),
     });
-    const service = new BlobServiceClient(info.blobEndpoint, new StorageSharedKeyCredential(em.blob.accountName, em.blob.accountKey), { retryOptions: { retryDelayInMs: 10 } });
+    const service = new BlobServiceClient(info.blobEndpoint, new StorageSharedKeyCredential(em.blob.accountName, em.blob.accountKey), {
+      retryOptions: { retryDelayInMs: 10 },
+    });
     const container = service.getContainerClient('proxy-test');
     await container.createIfNotExists();
     await container.getBlockBlobClient('a.txt').upload('hello', 5);
     expect((await container.getBlockBlobClient('a.txt').downloadToBuffer()).toString()).toBe('hello');
     const rules = ((await (await fetch(`${em.baseUrl}/.emulator/faults`)).json()) as { rules: Array<{ hits: number }> }).rules;
     expect(rules[0]!.hits).toBe(1);
-    const log = ((await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: Array<{ operation: string; status?: number; fault?: string }> }).requests;
+    const log = (
+      (await (await fetch(`${em.baseUrl}/.emulator/requests`)).json()) as { requests: Array<{ operation: string; status?: number; fault?: string }> }
+    ).requests;
     const uploads = log.filter((r) => r.operation === 'BlockBlob_Upload');
     expect(uploads.map((r) => r.fault ?? r.status)).toEqual(['status', 201]);
   });

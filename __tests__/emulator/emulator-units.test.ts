@@ -101,7 +101,8 @@ describe('tokens', () => {
     const later = new Date(now.getTime() + 61_000);
     const expired = tokens.verify(t.token, later);
     expect(expired.ok).toBe(false);
-    if (!expired.ok) expect(expired.error.message).toBe("The access token expiry UTC time '1/2/2026 3:05:05 AM' is earlier than current UTC time '1/2/2026 3:05:06 AM'.");
+    if (!expired.ok)
+      expect(expired.error.message).toBe("The access token expiry UTC time '1/2/2026 3:05:05 AM' is earlier than current UTC time '1/2/2026 3:05:06 AM'.");
     const vault = tokens.issue({ audience: 'https://vault.azure.net', now });
     expect(tokens.verify(vault.token, now).ok).toBe(false);
     expect(tokens.verify(vault.token, now, 'any').ok).toBe(true);
@@ -151,11 +152,24 @@ describe('LroManager', () => {
   test('InProgress → Succeeded (status route) and 202 → final answer (result route)', async () => {
     const lro = new LroManager({ lroMs: 30, retryAfterSeconds: 2, jobStepMs: 0 });
     const [status, result] = lro.routes();
-    const op = lro.begin({ subscriptionId: 'sub', location: 'eastus', operation: 'Test', resourceId: '/r', ctx, work: async () => ({ status: 200, body: { done: true } }) });
+    const op = lro.begin({
+      subscriptionId: 'sub',
+      location: 'eastus',
+      operation: 'Test',
+      resourceId: '/r',
+      ctx,
+      work: async () => ({ status: 200, body: { done: true } }),
+    });
     const headers = lro.acceptedHeaders(op, ctx, { asyncOperation: true, location: true, apiVersion: '2024-10-01' });
     expect(headers['Retry-After']).toBe('2');
-    expect(headers['Azure-AsyncOperation']).toBe(`http://127.0.0.1:1/subscriptions/sub/providers/Microsoft.MachineLearningServices/locations/eastus/mfeOperationsStatus/${op.id}?api-version=2024-10-01&type=async`);
-    expect(await status!.handler(reqFor(status!, op.id))).toMatchObject({ status: 200, body: { status: 'InProgress', name: op.id }, headers: { 'Retry-After': '2' } });
+    expect(headers['Azure-AsyncOperation']).toBe(
+      `http://127.0.0.1:1/subscriptions/sub/providers/Microsoft.MachineLearningServices/locations/eastus/mfeOperationsStatus/${op.id}?api-version=2024-10-01&type=async`,
+    );
+    expect(await status!.handler(reqFor(status!, op.id))).toMatchObject({
+      status: 200,
+      body: { status: 'InProgress', name: op.id },
+      headers: { 'Retry-After': '2' },
+    });
     expect(await result!.handler(reqFor(result!, op.id))).toMatchObject({ status: 202, headers: { 'Retry-After': '2' } });
     await lro.settled();
     expect(await status!.handler(reqFor(status!, op.id))).toMatchObject({ status: 200, body: { status: 'Succeeded', percentComplete: 100 } });
@@ -176,9 +190,18 @@ describe('LroManager', () => {
       },
     });
     await lro.settled();
-    expect(await status!.handler(reqFor(status!, op.id))).toMatchObject({ body: { status: 'Failed', error: { code: 'Conflict', message: 'cannot do that now' } } });
+    expect(await status!.handler(reqFor(status!, op.id))).toMatchObject({
+      body: { status: 'Failed', error: { code: 'Conflict', message: 'cannot do that now' } },
+    });
     expect(await result!.handler(reqFor(result!, op.id))).toEqual({ status: 409, body: { error: { code: 'Conflict', message: 'cannot do that now' } } });
-    const crash = lro.begin({ subscriptionId: 'sub', location: 'eastus', operation: 'Test', resourceId: '/r', ctx, work: async () => Promise.reject(new Error('disk full')) });
+    const crash = lro.begin({
+      subscriptionId: 'sub',
+      location: 'eastus',
+      operation: 'Test',
+      resourceId: '/r',
+      ctx,
+      work: async () => Promise.reject(new Error('disk full')),
+    });
     await lro.settled();
     expect(lro.get(crash.id)).toMatchObject({ status: 'Failed', error: { code: 'InternalServerError' }, errorStatus: 500 });
   });
@@ -189,6 +212,8 @@ describe('LroManager', () => {
     lro.close();
     await lro.settled();
     expect(lro.get(op.id)!.status).toBe('Succeeded');
-    expect(() => lro.begin({ subscriptionId: 'sub', location: 'eastus', operation: 'Test', resourceId: '/r', ctx, work: async () => undefined })).toThrow(/shutting down/);
+    expect(() => lro.begin({ subscriptionId: 'sub', location: 'eastus', operation: 'Test', resourceId: '/r', ctx, work: async () => undefined })).toThrow(
+      /shutting down/,
+    );
   });
 });

@@ -68,7 +68,12 @@ beforeAll(async () => {
   rg = em.defaults.resourceGroup;
   ws = em.defaults.workspaceName;
   dir = await mkdtemp(join(tmpdir(), 'endpoints-arm-'));
-  modelId = await registerModel(em, 'arm-model', '1', await uploadFolder(em, writeFiles(join(dir, 'model'), modelFiles('m', [1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1)), 'LocalUpload/arm-model/model'));
+  modelId = await registerModel(
+    em,
+    'arm-model',
+    '1',
+    await uploadFolder(em, writeFiles(join(dir, 'model'), modelFiles('m', [1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1)), 'LocalUpload/arm-model/model'),
+  );
   codeId = await registerCode(em, 'arm-code', '1', await uploadFolder(em, writeFiles(join(dir, 'code'), { 'score.py': SCORE_PY }), 'LocalUpload/arm-code'));
   envId = await registerEnvironment(em, 'arm-env');
 });
@@ -102,7 +107,9 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
 
     // update.json: PATCH tags and identity (a long-running operation with a Location header).
     const upd = readExample<Example>('Workspace/OnlineEndpoint/update.json');
-    const updated = await client.onlineEndpoints.beginUpdateAndWait(rg, ws, name, { ...(upd.parameters.body as Json), tags: { stage: 'canary' } } as never, { updateIntervalInMs: 10 });
+    const updated = await client.onlineEndpoints.beginUpdateAndWait(rg, ws, name, { ...(upd.parameters.body as Json), tags: { stage: 'canary' } } as never, {
+      updateIntervalInMs: 10,
+    });
     expect(updated.tags).toEqual({ stage: 'canary' });
     expectNoMissing(upd.responses['200']!.body, plain(updated), ignored);
 
@@ -116,10 +123,18 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
 
   test('OnlineEndpoint listKeys.json and regenerateKeys on a Key endpoint', async () => {
     const keysEx = readExample<Example>('Workspace/OnlineEndpoint/listKeys.json').responses['200']!.body!;
-    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'keyed-endpoint', { location: 'eastus', properties: { authMode: 'Key' } } as never, { updateIntervalInMs: 10 });
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'keyed-endpoint', { location: 'eastus', properties: { authMode: 'Key' } } as never, {
+      updateIntervalInMs: 10,
+    });
     const keys = plain(await client.onlineEndpoints.listKeys(rg, ws, 'keyed-endpoint'));
     expectNoMissing(keysEx, keys);
-    await client.onlineEndpoints.beginRegenerateKeysAndWait(rg, ws, 'keyed-endpoint', { keyType: 'Secondary', keyValue: 'my-own-secondary-key' }, { updateIntervalInMs: 10 });
+    await client.onlineEndpoints.beginRegenerateKeysAndWait(
+      rg,
+      ws,
+      'keyed-endpoint',
+      { keyType: 'Secondary', keyValue: 'my-own-secondary-key' },
+      { updateIntervalInMs: 10 },
+    );
     const after = await client.onlineEndpoints.listKeys(rg, ws, 'keyed-endpoint');
     expect(after).toEqual({ primaryKey: keys.primaryKey, secondaryKey: 'my-own-secondary-key' });
   });
@@ -169,7 +184,13 @@ describe.runIf(haveSharedFixtures)('azure-rest-api-specs examples through the re
     expect(logs.content).toContain('Storage initializer completed.');
     const skus = [];
     for await (const s of client.onlineDeployments.listSkus(rg, ws, endpoint, name)) skus.push(s);
-    expect(skus).toEqual([{ resourceType: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments', sku: { name: 'Default', tier: 'Standard' }, capacity: { minimum: 1, maximum: 20, default: 1, scaleType: 'Manual' } }]);
+    expect(skus).toEqual([
+      {
+        resourceType: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments',
+        sku: { name: 'Default', tier: 'Standard' },
+        capacity: { minimum: 1, maximum: 20, default: 1, scaleType: 'Manual' },
+      },
+    ]);
     // Lists walk nextLink pages (page size 1 in this emulator).
     const names = [];
     for await (const d of client.onlineDeployments.list(rg, ws, endpoint)) names.push(d.name);
@@ -199,9 +220,15 @@ describe('validation as Azure does it', () => {
     expect((await put(endpointPath(em, 'case-endpoint-2'), { location: 'eastus', properties: { authMode: 'token' } })).status).toBe(400);
     const unknown = await put(endpointPath(em, 'val-endpoint'), { location: 'eastus', properties: { authMode: 'Key', traffic: { blue: 100 } } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toContain("Traffic cannot be allocated to 'blue': no such deployment in endpoint 'val-endpoint' (it has no deployments yet)");
+    expect(unknown.body.error.message).toContain(
+      "Traffic cannot be allocated to 'blue': no such deployment in endpoint 'val-endpoint' (it has no deployments yet)",
+    );
     expect((await armWait(em, 'PUT', endpointPath(em, 'val-endpoint'), { location: 'eastus', properties: { authMode: 'Key' } })).status).toBe('Succeeded');
-    const dep = (n: string) => armWait(em, 'PUT', deploymentPath(em, 'val-endpoint', n), { location: 'eastus', properties: { endpointComputeType: 'Managed', model: modelId, codeConfiguration: { codeId, scoringScript: 'score.py' }, environmentId: envId } });
+    const dep = (n: string) =>
+      armWait(em, 'PUT', deploymentPath(em, 'val-endpoint', n), {
+        location: 'eastus',
+        properties: { endpointComputeType: 'Managed', model: modelId, codeConfiguration: { codeId, scoringScript: 'score.py' }, environmentId: envId },
+      });
     expect((await dep('blue')).status).toBe('Succeeded');
     expect((await dep('green')).status).toBe('Succeeded');
     const base = { location: 'eastus', properties: { authMode: 'Key' } };
@@ -211,7 +238,10 @@ describe('validation as Azure does it', () => {
       [{ traffic: { blue: 99.5, green: 0.5 } }, 'must be an integer percentage from 0 to 100'],
       [{ traffic: { blue: 100 }, mirrorTraffic: { green: 60 } }, 'can be at most 50 percent; it is 60'],
       [{ traffic: { blue: 100 }, mirrorTraffic: { green: 10, blue: 10 } }, 'Mirror traffic can go to only one deployment'],
-      [{ traffic: { blue: 50, green: 50 }, mirrorTraffic: { green: 10 } }, "Deployment 'green' of endpoint 'val-endpoint' cannot receive both live traffic (50%) and mirrored traffic (10%)"],
+      [
+        { traffic: { blue: 50, green: 50 }, mirrorTraffic: { green: 10 } },
+        "Deployment 'green' of endpoint 'val-endpoint' cannot receive both live traffic (50%) and mirrored traffic (10%)",
+      ],
       [{ traffic: { blue: 100 }, mirrorTraffic: { red: 10 } }, "Mirror traffic cannot be allocated to 'red'"],
     ];
     for (const [p, message] of cases) {
@@ -241,7 +271,13 @@ describe('validation as Azure does it', () => {
     expect([200, 201]).toContain(created.status);
     const { waitOperation } = await import('./endpoints-support.js');
     await waitOperation(em, created);
-    const dup = await arm<{ error: { message: string } }>(em, 'PUT', `${ws2}/onlineEndpoints/val-endpoint`, { location: 'eastus', properties: { authMode: 'Key' } }, { apiVersion: API });
+    const dup = await arm<{ error: { message: string } }>(
+      em,
+      'PUT',
+      `${ws2}/onlineEndpoints/val-endpoint`,
+      { location: 'eastus', properties: { authMode: 'Key' } },
+      { apiVersion: API },
+    );
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toContain('Endpoint name needs to be unique within a region');
   });
@@ -269,13 +305,16 @@ describe('validation as Azure does it', () => {
     expect(changed.body.error.message).toContain("instanceType of deployment 'checks' is 'Standard_DS3_v2' and cannot be changed");
     const missing = await put(deploymentPath(em, 'no-such-endpoint', 'x1x'), { location: 'eastus', properties: good });
     expect(missing.status).toBe(404);
-    const get404 = await arm<{ error: { code: string; message: string } }>(em, 'GET', deploymentPath(em, 'val-endpoint', 'nothere'), undefined, { apiVersion: API });
+    const get404 = await arm<{ error: { code: string; message: string } }>(em, 'GET', deploymentPath(em, 'val-endpoint', 'nothere'), undefined, {
+      apiVersion: API,
+    });
     expect(get404.status).toBe(404);
     expect(get404.body.error.message).toContain("Deployment 'nothere' was not found in endpoint 'val-endpoint'");
   });
 
   test('Azure Monitor queries: metric names, grains, dimensions, filters, definitions', async () => {
-    const metrics = (q: Record<string, string>) => arm<Json>(em, 'GET', `${endpointPath(em, 'val-endpoint')}/providers/Microsoft.Insights/metrics`, undefined, { apiVersion: '2023-10-01', query: q });
+    const metrics = (q: Record<string, string>) =>
+      arm<Json>(em, 'GET', `${endpointPath(em, 'val-endpoint')}/providers/Microsoft.Insights/metrics`, undefined, { apiVersion: '2023-10-01', query: q });
     const unknown = await metrics({ metricnames: 'RequestsPerHour' });
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body)).toContain('Valid metrics: RequestsPerMinute,RequestLatency,RequestLatency_P50');
@@ -297,11 +336,25 @@ describe('validation as Azure does it', () => {
     expect(syntax.status).toBe(400);
     const full = await metrics({ metricnames: 'RequestsPerMinute', interval: 'FULL', timespan: 'PT2H', aggregation: 'total' });
     expect(full.status).toBe(200);
-    expect(((((full.body.value as Json[])[0]!.timeseries as Json[])[0]!.data) as Json[]).length).toBe(1);
-    const defs = await arm<{ value: Array<{ name: { value: string }; dimensions: Array<{ value: string }> }> }>(em, 'GET', `${endpointPath(em, 'val-endpoint')}/providers/Microsoft.Insights/metricDefinitions`, undefined, { apiVersion: '2018-01-01' });
+    expect((((full.body.value as Json[])[0]!.timeseries as Json[])[0]!.data as Json[]).length).toBe(1);
+    const defs = await arm<{ value: Array<{ name: { value: string }; dimensions: Array<{ value: string }> }> }>(
+      em,
+      'GET',
+      `${endpointPath(em, 'val-endpoint')}/providers/Microsoft.Insights/metricDefinitions`,
+      undefined,
+      { apiVersion: '2018-01-01' },
+    );
     expect(defs.status).toBe(200);
-    expect(defs.body.value.find((d) => d.name.value === 'RequestsPerMinute')!.dimensions.map((d) => d.value)).toEqual(['deployment', 'statusCode', 'statusCodeClass', 'modelStatusCode']);
-    const dmetrics = await arm<Json>(em, 'GET', `${deploymentPath(em, 'val-endpoint', 'blue')}/providers/Microsoft.Insights/metrics`, undefined, { apiVersion: '2023-10-01', query: { metricnames: 'CpuUtilizationPercentage,DeploymentCapacity' } });
+    expect(defs.body.value.find((d) => d.name.value === 'RequestsPerMinute')!.dimensions.map((d) => d.value)).toEqual([
+      'deployment',
+      'statusCode',
+      'statusCodeClass',
+      'modelStatusCode',
+    ]);
+    const dmetrics = await arm<Json>(em, 'GET', `${deploymentPath(em, 'val-endpoint', 'blue')}/providers/Microsoft.Insights/metrics`, undefined, {
+      apiVersion: '2023-10-01',
+      query: { metricnames: 'CpuUtilizationPercentage,DeploymentCapacity' },
+    });
     expect(dmetrics.status).toBe(200);
     expect(dmetrics.body.namespace).toBe('Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments');
   });
@@ -312,17 +365,25 @@ describe('the Iris MLflow model of examples/iris', () => {
 
   beforeAll(async () => {
     const modelDir = join(dir, 'iris-out', 'model');
-    execFileSync('python3', [join(repo, 'examples', 'iris', 'src', 'train.py'), '--data', join(repo, 'examples', 'iris', 'data', 'iris.csv'), '--model', modelDir, '--epochs', '60'], { stdio: 'ignore' });
+    execFileSync(
+      'python3',
+      [join(repo, 'examples', 'iris', 'src', 'train.py'), '--data', join(repo, 'examples', 'iris', 'data', 'iris.csv'), '--model', modelDir, '--epochs', '60'],
+      { stdio: 'ignore' },
+    );
     irisModel = await registerModel(em, 'iris', '1', await uploadFolder(em, modelDir, 'azureml/iris-job/model'), 'mlflow_model');
     expect((await armWait(em, 'PUT', endpointPath(em, 'iris-endpoint'), { location: 'eastus', properties: { authMode: 'Key' } })).status).toBe('Succeeded');
   });
 
   test('no scoring code: served through its python_function flavor (MLflow request formats)', async () => {
-    const r = await armWait(em, 'PUT', deploymentPath(em, 'iris-endpoint', 'nocode'), { location: 'eastus', properties: { endpointComputeType: 'Managed', model: irisModel } });
+    const r = await armWait(em, 'PUT', deploymentPath(em, 'iris-endpoint', 'nocode'), {
+      location: 'eastus',
+      properties: { endpointComputeType: 'Managed', model: irisModel },
+    });
     expect(r.status).toBe('Succeeded');
     expect(await getLogs(em, 'iris-endpoint', 'nocode', 'StorageInitializer')).toContain('loader_module iris_softmax');
     expect((await setTraffic(em, 'iris-endpoint', { nocode: 100 })).status).toBe('Succeeded');
-    const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'iris-endpoint')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey;
+    const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'iris-endpoint')}/listKeys`, undefined, { apiVersion: API })).body
+      .primaryKey;
     const uri = `${em.baseUrl}/inference/iris-endpoint/score`;
     const columns = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
     const rows = [
@@ -343,10 +404,16 @@ describe('the Iris MLflow model of examples/iris', () => {
     const code = await registerCode(em, 'iris-score', '1', await uploadFolder(em, join(repo, 'examples', 'iris', 'score.py'), 'LocalUpload/iris-score'));
     const r = await armWait(em, 'PUT', deploymentPath(em, 'iris-endpoint', 'scored'), {
       location: 'eastus',
-      properties: { endpointComputeType: 'Managed', model: irisModel, codeConfiguration: { codeId: code, scoringScript: 'score.py' }, environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest' },
+      properties: {
+        endpointComputeType: 'Managed',
+        model: irisModel,
+        codeConfiguration: { codeId: code, scoringScript: 'score.py' },
+        environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
+      },
     });
     expect(r.status).toBe('Succeeded');
-    const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'iris-endpoint')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey;
+    const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'iris-endpoint')}/listKeys`, undefined, { apiVersion: API })).body
+      .primaryKey;
     const a = await score(`${em.baseUrl}/inference/iris-endpoint/score`, key, { data: [[5.1, 3.5, 1.4, 0.2]] }, 'scored');
     expect(a.status).toBe(200);
     expect(a.deployment).toBe('scored');
@@ -356,7 +423,10 @@ describe('the Iris MLflow model of examples/iris', () => {
   });
 
   test('a model without MLmodel and without scoring code is refused with a clear provisioning error', async () => {
-    const r = await armWait(em, 'PUT', deploymentPath(em, 'iris-endpoint', 'plain'), { location: 'eastus', properties: { endpointComputeType: 'Managed', model: modelId } });
+    const r = await armWait(em, 'PUT', deploymentPath(em, 'iris-endpoint', 'plain'), {
+      location: 'eastus',
+      properties: { endpointComputeType: 'Managed', model: modelId },
+    });
     expect(r.status).toBe('Failed');
     expect(r.error?.code).toBe('BadArgument');
     expect(r.error?.message).toContain('has no scoring script (codeConfiguration) and its model is not an MLflow model');

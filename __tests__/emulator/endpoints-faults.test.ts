@@ -60,10 +60,16 @@ function deploymentBody(codeId: string, extra: Json = {}): Json {
 
 async function metric(endpoint: string, q: Record<string, string>): Promise<Series[]> {
   const now = Date.now();
-  const res = await arm<{ value: Array<{ timeseries: Series[] }> }>(em, 'GET', `${endpointPath(em, endpoint)}/providers/Microsoft.Insights/metrics`, undefined, {
-    apiVersion: '2023-10-01',
-    query: { timespan: `${new Date(now - 10 * 60_000).toISOString()}/${new Date(now + 60_000).toISOString()}`, interval: 'PT1M', ...q },
-  });
+  const res = await arm<{ value: Array<{ timeseries: Series[] }> }>(
+    em,
+    'GET',
+    `${endpointPath(em, endpoint)}/providers/Microsoft.Insights/metrics`,
+    undefined,
+    {
+      apiVersion: '2023-10-01',
+      query: { timespan: `${new Date(now - 10 * 60_000).toISOString()}/${new Date(now + 60_000).toISOString()}`, interval: 'PT1M', ...q },
+    },
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.value[0]!.timeseries;
 }
@@ -107,7 +113,13 @@ describe('provisioning failures', () => {
     expect(log).toContain('Model faults-model:1');
     expect(log).toContain("ERROR: The scoring script 'onlinescoring/score.py'");
     // A deployment that never served cannot take traffic.
-    const t = await arm<Json>(em, 'PUT', endpointPath(em, 'faulty'), { location: 'eastus', properties: { authMode: 'Key', traffic: { nofile: 100 } } }, { apiVersion: API });
+    const t = await arm<Json>(
+      em,
+      'PUT',
+      endpointPath(em, 'faulty'),
+      { location: 'eastus', properties: { authMode: 'Key', traffic: { nofile: 100 } } },
+      { apiVersion: API },
+    );
     expect(t.status).toBe(400);
     expect(JSON.stringify(t.body)).toContain("while its provisioning state is 'Failed'");
   });
@@ -126,7 +138,14 @@ describe('provisioning failures', () => {
   });
 
   test('an injected provisioning failure fails once; the retry provisions', async () => {
-    await addEndpointFault(em, { kind: 'provisioningFailure', endpoint: 'faulty', deployment: 'blue', count: 1, code: 'OutOfQuota', message: 'Not enough quota for Standard_DS3_v2.' });
+    await addEndpointFault(em, {
+      kind: 'provisioningFailure',
+      endpoint: 'faulty',
+      deployment: 'blue',
+      count: 1,
+      code: 'OutOfQuota',
+      message: 'Not enough quota for Standard_DS3_v2.',
+    });
     const first = await armWait(em, 'PUT', deploymentPath(em, 'faulty', 'blue'), deploymentBody(codes.good!));
     expect(first.status).toBe('Failed');
     expect(first.error).toEqual({ code: 'OutOfQuota', message: 'Not enough quota for Standard_DS3_v2.' });
@@ -164,21 +183,35 @@ describe('a serving model that misbehaves', () => {
     expect(errorAnswer!.headers.get('ms-azureml-model-error-statuscode')).toBe('500');
     expect(errorAnswer!.headers.get('ms-azureml-model-error-reason')).toContain('RuntimeError: feature 7 is NaN');
     expect(await getLogs(em, 'faulty', 'blue')).toContain('RuntimeError: feature 7 is NaN');
-    const series = await metric('faulty', { metricnames: 'RequestsPerMinute', aggregation: 'Total', $filter: "deployment eq 'blue' and statusCode eq '*' and modelStatusCode eq '*'" });
+    const series = await metric('faulty', {
+      metricnames: 'RequestsPerMinute',
+      aggregation: 'Total',
+      $filter: "deployment eq 'blue' and statusCode eq '*' and modelStatusCode eq '*'",
+    });
     expect(sum(series, 'total', { statuscode: '424', modelstatuscode: '500' })).toBe(3);
-    const byClass = await metric('faulty', { metricnames: 'RequestsPerMinute', aggregation: 'Total', $filter: "deployment eq 'blue' and statusCodeClass eq '4xx'" });
+    const byClass = await metric('faulty', {
+      metricnames: 'RequestsPerMinute',
+      aggregation: 'Total',
+      $filter: "deployment eq 'blue' and statusCodeClass eq '4xx'",
+    });
     expect(byClass).toHaveLength(1);
     expect(sum(byClass, 'total')).toBe(3);
     await clearEndpointFaults(em);
   });
 
   test('gateway errors are 5xx in the metrics; a filter with no data gives no series', async () => {
-    expect(await metric('faulty', { metricnames: 'RequestsPerMinute', aggregation: 'Total', $filter: "deployment eq 'blue' and statusCodeClass eq '5xx'" })).toEqual([]);
+    expect(
+      await metric('faulty', { metricnames: 'RequestsPerMinute', aggregation: 'Total', $filter: "deployment eq 'blue' and statusCodeClass eq '5xx'" }),
+    ).toEqual([]);
     await addEndpointFault(em, { kind: 'gatewayError', endpoint: 'faulty', status: 503, count: 2 });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await score(uri, key, request)).status);
     expect(statuses).toEqual([503, 503, 200]);
-    const series = await metric('faulty', { metricnames: 'RequestsPerMinute', aggregation: 'Total,Count', $filter: "deployment eq 'blue' and statusCodeClass eq '5xx'" });
+    const series = await metric('faulty', {
+      metricnames: 'RequestsPerMinute',
+      aggregation: 'Total,Count',
+      $filter: "deployment eq 'blue' and statusCodeClass eq '5xx'",
+    });
     expect(series).toHaveLength(1);
     expect(series[0]!.metadatavalues.map((m) => [m.name.value, m.value])).toEqual([
       ['deployment', 'blue'],
@@ -224,7 +257,11 @@ describe('a serving model that misbehaves', () => {
     expect(crashed.status).toBe(502);
     expect(crashed.deployment).toBe('blue');
     await until(async () => !isAlive(before.pid!), 3000, 'the process to exit');
-    await until(async () => ((await overview(em, 'faulty')).deployments.find((d) => d.name === 'blue')!.ready ? undefined : true), 3000, 'the emulator to see the exit');
+    await until(
+      async () => ((await overview(em, 'faulty')).deployments.find((d) => d.name === 'blue')!.ready ? undefined : true),
+      3000,
+      'the emulator to see the exit',
+    );
     const during = await score(uri, key, request);
     expect(during.status).toBe(503);
     expect(JSON.stringify(during.body)).toContain('no healthy upstream');
@@ -239,10 +276,20 @@ describe('a serving model that misbehaves', () => {
     await until(
       async () => {
         const now = Date.now();
-        const res = await arm<{ value: Array<{ timeseries: Series[] }> }>(em, 'GET', `${deploymentPath(em, 'faulty', 'blue')}/providers/Microsoft.Insights/metrics`, undefined, {
-          apiVersion: '2023-10-01',
-          query: { metricnames: 'CpuMemoryUtilizationPercentage', aggregation: 'Average', timespan: `${new Date(now - 120_000).toISOString()}/${new Date(now + 60_000).toISOString()}` },
-        });
+        const res = await arm<{ value: Array<{ timeseries: Series[] }> }>(
+          em,
+          'GET',
+          `${deploymentPath(em, 'faulty', 'blue')}/providers/Microsoft.Insights/metrics`,
+          undefined,
+          {
+            apiVersion: '2023-10-01',
+            query: {
+              metricnames: 'CpuMemoryUtilizationPercentage',
+              aggregation: 'Average',
+              timespan: `${new Date(now - 120_000).toISOString()}/${new Date(now + 60_000).toISOString()}`,
+            },
+          },
+        );
         const points = res.body.value[0]!.timeseries[0]!.data.filter((p) => typeof p.average === 'number');
         return points.length > 0 && (points[0]!.average as number) > 0 ? true : undefined;
       },
@@ -272,18 +319,36 @@ describe('endpoint operations', () => {
     await addEndpointFault(em, { kind: 'stuckUpdating', endpoint: 'faulty', ms: 1000 });
     const got = await arm<Json>(em, 'GET', endpointPath(em, 'faulty'), undefined, { apiVersion: API });
     expect((got.body.properties as Json).provisioningState).toBe('Updating');
-    const put = await arm<Json>(em, 'PUT', endpointPath(em, 'faulty'), { location: 'eastus', properties: { authMode: 'Key', traffic: { blue: 100 } } }, { apiVersion: API });
+    const put = await arm<Json>(
+      em,
+      'PUT',
+      endpointPath(em, 'faulty'),
+      { location: 'eastus', properties: { authMode: 'Key', traffic: { blue: 100 } } },
+      { apiVersion: API },
+    );
     expect(put.status).toBe(409);
     expect((put.body.error as Json).code).toBe('Conflict');
     const dep = await arm<Json>(em, 'PUT', deploymentPath(em, 'faulty', 'green'), deploymentBody(codes.good!), { apiVersion: API });
     expect(dep.status).toBe(409);
-    expect(((dep.body.error as Json).message as string)).toBe('Cannot create a deployment in endpoint faulty because it is in Updating provisioning state.');
+    expect((dep.body.error as Json).message as string).toBe('Cannot create a deployment in endpoint faulty because it is in Updating provisioning state.');
     // Scoring goes on meanwhile.
-    expect((await score(`${em.baseUrl}/inference/faulty/score`, (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'faulty')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey, request)).status).toBe(200);
-    await until(async () => {
-      const g = await arm<Json>(em, 'GET', endpointPath(em, 'faulty'), undefined, { apiVersion: API });
-      return (g.body.properties as Json).provisioningState === 'Succeeded' ? true : undefined;
-    }, 5000, 'Succeeded');
+    expect(
+      (
+        await score(
+          `${em.baseUrl}/inference/faulty/score`,
+          (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'faulty')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey,
+          request,
+        )
+      ).status,
+    ).toBe(200);
+    await until(
+      async () => {
+        const g = await arm<Json>(em, 'GET', endpointPath(em, 'faulty'), undefined, { apiVersion: API });
+        return (g.body.properties as Json).provisioningState === 'Succeeded' ? true : undefined;
+      },
+      5000,
+      'Succeeded',
+    );
     expect((await setTraffic(em, 'faulty', { blue: 100 })).status).toBe('Succeeded');
   });
 
@@ -292,7 +357,13 @@ describe('endpoint operations', () => {
     await addEndpointFault(em, { kind: 'stuckUpdating', endpoint: 'faulty', ms: 500, when: 'nextOperation' });
     const current = await arm<Json>(em, 'GET', endpointPath(em, 'faulty'), undefined, { apiVersion: API });
     const started = Date.now();
-    const put = await arm<Json>(em, 'PUT', endpointPath(em, 'faulty'), { location: 'eastus', properties: { ...(current.body.properties as Json), traffic: { blue: 0, green: 100 } } }, { apiVersion: API });
+    const put = await arm<Json>(
+      em,
+      'PUT',
+      endpointPath(em, 'faulty'),
+      { location: 'eastus', properties: { ...(current.body.properties as Json), traffic: { blue: 0, green: 100 } } },
+      { apiVersion: API },
+    );
     expect(put.status).toBe(201); // an endpoint update PUT is 201 (recording online-deployment-e2e.json entry 133)
     expect((put.body.properties as Json).provisioningState).toBe('Updating');
     const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'faulty')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey;
@@ -323,7 +394,13 @@ describe('endpoint operations', () => {
     expect((await armWait(em, 'PUT', endpointPath(em, 'tokened'), { location: 'eastus', properties: { authMode: 'AMLToken' } })).status).toBe('Succeeded');
     expect((await armWait(em, 'PUT', deploymentPath(em, 'tokened', 'only'), deploymentBody(codes.good!))).status).toBe('Succeeded');
     expect((await setTraffic(em, 'tokened', { only: 100 })).status).toBe('Succeeded');
-    const tok = await arm<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(em, 'POST', `${endpointPath(em, 'tokened')}/token`, undefined, { apiVersion: API });
+    const tok = await arm<{ accessToken: string; tokenType: string; expiryTimeUtc: number; refreshAfterTimeUtc: number }>(
+      em,
+      'POST',
+      `${endpointPath(em, 'tokened')}/token`,
+      undefined,
+      { apiVersion: API },
+    );
     expect(tok.status).toBe(200);
     expect(tok.body.tokenType).toBe('Bearer');
     expect(tok.body.expiryTimeUtc).toBeGreaterThan(Date.now() / 1000);

@@ -40,11 +40,19 @@ test('a restart over the same state folder relaunches the deployments with their
   dir = await mkdtemp(join(tmpdir(), 'endpoints-restart-'));
   const state = join(dir, 'state');
   em = await startFastEmulator({ stateDir: state });
-  const modelId = await registerModel(em, 'rm', '1', await uploadFolder(em, writeFiles(join(dir, 'model'), modelFiles('m', [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0)), 'LocalUpload/rm/model'));
+  const modelId = await registerModel(
+    em,
+    'rm',
+    '1',
+    await uploadFolder(em, writeFiles(join(dir, 'model'), modelFiles('m', [2, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0)), 'LocalUpload/rm/model'),
+  );
   const codeId = await registerCode(em, 'rc', '1', await uploadFolder(em, writeFiles(join(dir, 'code'), { 'score.py': SCORE_PY }), 'LocalUpload/rc'));
   const envId = await registerEnvironment(em, 're');
   expect((await armWait(em, 'PUT', endpointPath(em, 'durable'), { location: 'eastus', properties: { authMode: 'Key' } })).status).toBe('Succeeded');
-  const body = { location: 'eastus', properties: { endpointComputeType: 'Managed', model: modelId, codeConfiguration: { codeId, scoringScript: 'score.py' }, environmentId: envId } };
+  const body = {
+    location: 'eastus',
+    properties: { endpointComputeType: 'Managed', model: modelId, codeConfiguration: { codeId, scoringScript: 'score.py' }, environmentId: envId },
+  };
   expect((await armWait(em, 'PUT', deploymentPath(em, 'durable', 'blue'), body)).status).toBe('Succeeded');
   expect((await setTraffic(em, 'durable', { blue: 100 })).status).toBe('Succeeded');
   const key = (await arm<{ primaryKey: string }>(em, 'POST', `${endpointPath(em, 'durable')}/listKeys`, undefined, { apiVersion: API })).body.primaryKey;
@@ -55,10 +63,14 @@ test('a restart over the same state folder relaunches the deployments with their
   expect(isAlive(firstPid)).toBe(false);
 
   em = await startFastEmulator({ stateDir: state });
-  const ready = await until(async () => {
-    const d = (await overview(em!, 'durable')).deployments[0];
-    return d?.ready ? d : undefined;
-  }, 15_000, 'blue to be relaunched');
+  const ready = await until(
+    async () => {
+      const d = (await overview(em!, 'durable')).deployments[0];
+      return d?.ready ? d : undefined;
+    },
+    15_000,
+    'blue to be relaunched',
+  );
   expect(ready.pid).not.toBe(firstPid);
   const got = await arm<{ properties: Record<string, unknown> }>(em, 'GET', deploymentPath(em, 'durable', 'blue'), undefined, { apiVersion: API });
   expect(got.body.properties.provisioningState).toBe('Succeeded');

@@ -38,7 +38,19 @@ import {
 
 type Json = Record<string, unknown>;
 
-const sampleDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures', 'azureml-examples', 'endpoints', 'online', 'managed', 'sample');
+const sampleDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'azureml-examples',
+  'endpoints',
+  'online',
+  'managed',
+  'sample',
+);
 const yaml = (f: string) => parseYaml(readFileSync(join(sampleDir, f), 'utf8')) as Json;
 const sampleRequest = JSON.parse(readFileSync(join(sampleDir, 'sample-request.json'), 'utf8')) as { data: number[][] };
 
@@ -97,7 +109,10 @@ describe('safe rollout of the azureml-examples sample', () => {
   test('endpoint.yml: create the endpoint (key auth), read its keys and scoring URI', async () => {
     const spec = yaml('endpoint.yml');
     endpoint = String(spec.name);
-    const created = await armWait(em, 'PUT', endpointPath(em, endpoint), { location: 'eastus', properties: { authMode: spec.auth_mode === 'key' ? 'Key' : 'AMLToken' } });
+    const created = await armWait(em, 'PUT', endpointPath(em, endpoint), {
+      location: 'eastus',
+      properties: { authMode: spec.auth_mode === 'key' ? 'Key' : 'AMLToken' },
+    });
     expect(created.response.status).toBe(201);
     expect((created.response.body.properties as Json).provisioningState).toBe('Creating');
     expect(created.status).toBe('Succeeded');
@@ -175,7 +190,11 @@ describe('safe rollout of the azureml-examples sample', () => {
     }
     // Requests with the deployment header are not mirrored.
     await score(uri, key, sampleRequest, 'blue');
-    await until(async () => ((await overview(em, endpoint)).deployments.find((d) => d.name === 'green')!.mirrored - before >= 4 ? true : undefined), 5000, 'four mirrored requests').catch(async (err: Error) => {
+    await until(
+      async () => ((await overview(em, endpoint)).deployments.find((d) => d.name === 'green')!.mirrored - before >= 4 ? true : undefined),
+      5000,
+      'four mirrored requests',
+    ).catch(async (err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify(await overview(em, endpoint))}\n${await getLogs(em, endpoint, 'green', 'InferenceServer', 30)}`);
     });
     await new Promise((r) => setTimeout(r, 100));

@@ -70,7 +70,9 @@ export async function registerCode(em: RunningEmulator, name: string, version: s
 }
 
 export async function registerEnvironment(em: RunningEmulator, name: string): Promise<string> {
-  const body = await putOk(em, `${wsPath(em)}/environments/${name}/versions/1`, { properties: { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest' } });
+  const body = await putOk(em, `${wsPath(em)}/environments/${name}/versions/1`, {
+    properties: { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest' },
+  });
   return String(body.id);
 }
 
@@ -120,7 +122,12 @@ export function deploymentPath(em: RunningEmulator, endpoint: string, deployment
   return `${endpointPath(em, endpoint)}/deployments/${deployment}`;
 }
 
-export async function setTraffic(em: RunningEmulator, endpoint: string, traffic: Record<string, number>, mirrorTraffic?: Record<string, number>): Promise<OperationOutcome> {
+export async function setTraffic(
+  em: RunningEmulator,
+  endpoint: string,
+  traffic: Record<string, number>,
+  mirrorTraffic?: Record<string, number>,
+): Promise<OperationOutcome> {
   const current = await arm<Json>(em, 'GET', endpointPath(em, endpoint), undefined, { apiVersion: API });
   const props: Json = { ...(current.body.properties as Json), traffic, ...(mirrorTraffic ? { mirrorTraffic } : {}) };
   delete props.scoringUri;
@@ -164,14 +171,20 @@ export interface DeploymentOverview {
 }
 
 export async function overview(em: RunningEmulator, endpoint: string): Promise<{ traffic: Record<string, number>; deployments: DeploymentOverview[] }> {
-  const res = (await (await fetch(`${em.baseUrl}/.emulator/endpoints`)).json()) as { endpoints: Array<{ name: string; traffic: Record<string, number>; deployments: DeploymentOverview[] }> };
+  const res = (await (await fetch(`${em.baseUrl}/.emulator/endpoints`)).json()) as {
+    endpoints: Array<{ name: string; traffic: Record<string, number>; deployments: DeploymentOverview[] }>;
+  };
   const ep = res.endpoints.find((e) => e.name === endpoint);
   if (!ep) throw new Error(`no endpoint ${endpoint} in the overview`);
   return ep;
 }
 
 export async function addEndpointFault(em: RunningEmulator, rule: Json): Promise<Json> {
-  const res = await fetch(`${em.baseUrl}/.emulator/endpoints/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  const res = await fetch(`${em.baseUrl}/.emulator/endpoints/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
   const body = (await res.json()) as Json;
   if (res.status !== 201) throw new Error(`add fault: ${res.status} ${JSON.stringify(body)}`);
   return body;
@@ -182,7 +195,13 @@ export async function clearEndpointFaults(em: RunningEmulator): Promise<void> {
 }
 
 export async function getLogs(em: RunningEmulator, endpoint: string, deployment: string, containerType = 'InferenceServer', tail?: number): Promise<string> {
-  const r = await arm<{ content: string }>(em, 'POST', `${deploymentPath(em, endpoint, deployment)}/getLogs`, { containerType, ...(tail !== undefined ? { tail } : {}) }, { apiVersion: API });
+  const r = await arm<{ content: string }>(
+    em,
+    'POST',
+    `${deploymentPath(em, endpoint, deployment)}/getLogs`,
+    { containerType, ...(tail !== undefined ? { tail } : {}) },
+    { apiVersion: API },
+  );
   if (r.status !== 200) throw new Error(`getLogs: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.content;
 }

@@ -45,7 +45,10 @@ describe('metrics queries', () => {
   const now = Date.parse('2024-05-01T10:30:30Z');
 
   test('timespans: start/end, start/duration, duration/end, duration; errors', () => {
-    expect(parseTimespan('2024-05-01T10:00:00Z/2024-05-01T11:00:00Z', now)).toEqual({ start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') });
+    expect(parseTimespan('2024-05-01T10:00:00Z/2024-05-01T11:00:00Z', now)).toEqual({
+      start: Date.parse('2024-05-01T10:00:00Z'),
+      end: Date.parse('2024-05-01T11:00:00Z'),
+    });
     expect(parseTimespan('2024-05-01T10:00:00Z/PT30M', now)).toEqual({ start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T10:30:00Z') });
     expect(parseTimespan('PT1H/2024-05-01T11:00:00Z', now)).toEqual({ start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') });
     expect(parseTimespan('PT15M', now)).toEqual({ start: now - 15 * 60_000, end: now });
@@ -58,11 +61,17 @@ describe('metrics queries', () => {
     const store = new MetricsStore();
     const id = '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e';
     const at = (m: number, s = 5) => Date.parse(`2024-05-01T10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}Z`);
-    for (let i = 0; i < 10; i++) store.recordRequest(id, { time: at(1, i), deployment: 'blue', statusCode: 200, modelStatusCode: 200, latencyMs: 10 * (i + 1), bytes: 100 });
-    for (let i = 0; i < 3; i++) store.recordRequest(id, { time: at(2, i), deployment: 'green', statusCode: 424, modelStatusCode: 500, latencyMs: 5, bytes: 50 });
+    for (let i = 0; i < 10; i++)
+      store.recordRequest(id, { time: at(1, i), deployment: 'blue', statusCode: 200, modelStatusCode: 200, latencyMs: 10 * (i + 1), bytes: 100 });
+    for (let i = 0; i < 3; i++)
+      store.recordRequest(id, { time: at(2, i), deployment: 'green', statusCode: 424, modelStatusCode: 500, latencyMs: 5, bytes: 50 });
     store.recordRequest(id, { time: at(7), deployment: '', statusCode: 401, latencyMs: 1, bytes: 10 });
     const q = (params: Record<string, string>) =>
-      evaluateMetrics(store, { id, namespace: NS, location: 'eastus' }, parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:00:00Z/2024-05-01T10:10:00Z', ...params }), 'endpoint', NS, now));
+      evaluateMetrics(
+        store,
+        { id, namespace: NS, location: 'eastus' },
+        parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:00:00Z/2024-05-01T10:10:00Z', ...params }), 'endpoint', NS, now),
+      );
     type Series = { metadatavalues: Array<{ name: { value: string }; value: string }>; data: Array<Record<string, unknown>> };
     const seriesOf = (body: Record<string, unknown>) => (body.value as Array<{ timeseries: Series[] }>)[0]!.timeseries;
 
@@ -83,7 +92,9 @@ describe('metrics queries', () => {
     expect(full.interval).toBe('PT10M');
     expect(seriesOf(full)[0]!.data).toEqual([{ timeStamp: '2024-05-01T10:00:00Z', total: 14 }]);
 
-    const split = seriesOf(q({ metricnames: 'RequestsPerMinute', aggregation: 'total', $filter: "deployment eq '*' and statusCodeClass eq '*'", interval: 'FULL' }));
+    const split = seriesOf(
+      q({ metricnames: 'RequestsPerMinute', aggregation: 'total', $filter: "deployment eq '*' and statusCodeClass eq '*'", interval: 'FULL' }),
+    );
     const flat = split.map((s) => [...s.metadatavalues.map((m) => `${m.name.value}=${m.value}`), s.data[0]!.total].join(' '));
     expect(flat.sort()).toEqual(['deployment= statuscodeclass=4xx 1', 'deployment=blue statuscodeclass=2xx 10', 'deployment=green statuscodeclass=4xx 3']);
     expect(seriesOf(q({ metricnames: 'RequestsPerMinute', $filter: "statusCodeClass eq '5xx'" }))).toEqual([]);
@@ -108,12 +119,25 @@ describe('metrics queries', () => {
     const id = '/subscriptions/s/resourceGroups/r/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e';
     const t0 = Date.parse('2024-05-01T10:01:00Z');
     // 60 requests over minute 10:01, one a second; 6 of them failed.
-    for (let i = 0; i < 60; i++) store.recordRequest(id, { time: t0 + i * 1000, deployment: 'green', statusCode: i % 10 === 0 ? 424 : 200, modelStatusCode: i % 10 === 0 ? 500 : 200, latencyMs: 10, bytes: 1 });
+    for (let i = 0; i < 60; i++)
+      store.recordRequest(id, {
+        time: t0 + i * 1000,
+        deployment: 'green',
+        statusCode: i % 10 === 0 ? 424 : 200,
+        modelStatusCode: i % 10 === 0 ? 500 : 200,
+        latencyMs: 10,
+        bytes: 1,
+      });
     const totalAt = (asOf: number) => {
       const body = evaluateMetrics(
         store,
         { id, namespace: NS, location: 'eastus' },
-        parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:00:00Z/2024-05-01T10:05:00Z', metricnames: 'RequestsPerMinute', aggregation: 'Total' }), 'endpoint', NS, asOf),
+        parseMetricsQuery(
+          new URLSearchParams({ timespan: '2024-05-01T10:00:00Z/2024-05-01T10:05:00Z', metricnames: 'RequestsPerMinute', aggregation: 'Total' }),
+          'endpoint',
+          NS,
+          asOf,
+        ),
       );
       const series = (body.value as Array<{ timeseries: Array<{ data: Array<{ timeStamp: string; total?: number }> }> }>)[0]!.timeseries;
       return series[0]?.data.find((p) => p.timeStamp === '2024-05-01T10:01:00Z')?.total;
@@ -127,7 +151,13 @@ describe('metrics queries', () => {
     // A shorter minute (a test timing): the grains scale and the answer names the real length.
     const fast = new MetricsStore({ delayMs: 2000, minuteMs: 2000 });
     for (let i = 0; i < 4; i++) fast.recordRequest(id, { time: t0 + i * 500, deployment: 'green', statusCode: 200, latencyMs: 1, bytes: 1 });
-    const q = parseMetricsQuery(new URLSearchParams({ timespan: '2024-05-01T10:01:00Z/2024-05-01T10:01:06Z', metricnames: 'RequestsPerMinute', aggregation: 'Total', interval: 'PT1M' }), 'endpoint', NS, t0 + 4000, 2000);
+    const q = parseMetricsQuery(
+      new URLSearchParams({ timespan: '2024-05-01T10:01:00Z/2024-05-01T10:01:06Z', metricnames: 'RequestsPerMinute', aggregation: 'Total', interval: 'PT1M' }),
+      'endpoint',
+      NS,
+      t0 + 4000,
+      2000,
+    );
     const body = evaluateMetrics(fast, { id, namespace: NS, location: 'eastus' }, q);
     expect(body.interval).toBe('PT2S');
     const data = (body.value as Array<{ timeseries: Array<{ data: Array<{ timeStamp: string; total?: number }> }> }>)[0]!.timeseries[0]!.data;
@@ -136,14 +166,19 @@ describe('metrics queries', () => {
 
   test('query errors are 400 BadRequest with Azure Monitor messages', () => {
     const parse = (p: Record<string, string>) => () => parseMetricsQuery(new URLSearchParams(p), 'endpoint', NS, now);
-    expect(parse({ metricnames: 'Nope' })).toThrow(/Failed to find metric configuration for provider: Microsoft.MachineLearningServices, resource Type: workspaces\/onlineEndpoints, metric: Nope/);
+    expect(parse({ metricnames: 'Nope' })).toThrow(
+      /Failed to find metric configuration for provider: Microsoft.MachineLearningServices, resource Type: workspaces\/onlineEndpoints, metric: Nope/,
+    );
     expect(parse({ interval: 'PT30S' })).toThrow(/the finest is PT1M/);
     expect(parse({ interval: 'PT7M' })).toThrow(/supported time grains are PT1M, PT5M/);
     expect(parseMetricsQuery(new URLSearchParams({ interval: 'PT7M', autoadjusttimegrain: 'true' }), 'endpoint', NS, now).grainIso).toBe('PT15M');
     expect(parse({ aggregation: 'median' })).toThrow(/Invalid aggregation 'median'/);
     expect(parse({ metricnamespace: 'Microsoft.Storage/storageAccounts' })).toThrow(/Metric namespace/);
     expect(parse({ metricnames: 'NetworkBytes', $filter: "deployment eq 'x'" })).toThrow(/supported ones are: \(none\)/);
-    expect(parseMetricsQuery(new URLSearchParams({ metricnames: 'NetworkBytes', $filter: "deployment eq 'x'", ValidateDimensions: 'false' }), 'endpoint', NS, now).splitDims).toEqual(['deployment']);
+    expect(
+      parseMetricsQuery(new URLSearchParams({ metricnames: 'NetworkBytes', $filter: "deployment eq 'x'", ValidateDimensions: 'false' }), 'endpoint', NS, now)
+        .splitDims,
+    ).toEqual(['deployment']);
     expect(parse({ timespan: 'P40D', interval: 'PT1M' })).toThrow(/limit is 50000/);
     expect(parse({ orderby: 'sideways' })).toThrow(/Invalid orderby/);
   });
@@ -180,7 +215,10 @@ describe('traffic rules', () => {
     { name: 'green', canServe: true, state: 'Succeeded' },
     { name: 'new', canServe: false, state: 'Creating' },
   ];
-  const check = (t: Record<string, number>, m: Record<string, number> = {}) => () => validateTraffic('e', t, m, deps);
+  const check =
+    (t: Record<string, number>, m: Record<string, number> = {}) =>
+    () =>
+      validateTraffic('e', t, m, deps);
 
   test('valid splits', () => {
     expect(check({})).not.toThrow();

@@ -74,7 +74,9 @@ describe('the sample training job through the Azure SDK', () => {
     const ws = await sdk.workspaces.get(resourceGroup, workspaceName);
     const tracking = ws.mlFlowTrackingUri!.replace(/^azureml:\/\//, 'http://');
     const token = em.issueToken();
-    const hist = (await (await fetch(`${tracking}/api/2.0/mlflow/metrics/get-history?run_id=iris-sdk-e2e&metric_key=accuracy`, { headers: { authorization: `Bearer ${token}` } })).json()) as { metrics: Array<{ value: number; step: number }> };
+    const hist = (await (
+      await fetch(`${tracking}/api/2.0/mlflow/metrics/get-history?run_id=iris-sdk-e2e&metric_key=accuracy`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { metrics: Array<{ value: number; step: number }> };
     expect(hist.metrics.length).toBe(60);
     const steps = hist.metrics.map((m) => m.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));

@@ -140,7 +140,7 @@ describe('command jobs', () => {
     const details = await httpJson(`${env.baseUrl}${HISTORY}/runs/job-fails/details`);
     expect(details.body.status).toBe('Failed');
     expect(details.body.error.error.code).toBe('UserError');
-    expect(details.body.error.error.message).toContain("exited with status code 3");
+    expect(details.body.error.error.message).toContain('exited with status code 3');
     expect(details.body.error.error.message).toContain('boom: bad things');
     expect(Object.keys(details.body.logFiles)).toEqual(['user_logs/std_log.txt']);
     const run = await httpJson(`${env.baseUrl}${MLFLOW}/runs/get?run_id=job-fails`);

@@ -105,7 +105,9 @@ describe('jobs through the emulator', () => {
     const hist = await mlflow('GET', 'metrics/get-history', { run_id: 'e2e-metric', metric_key: 'accuracy' });
     expect(hist.body.metrics).toHaveLength(1);
 
-    const details = await fetch(`${emu.baseUrl}/history/v1.0${ws}/runs/e2e-metric/details`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<any>);
+    const details = await fetch(`${emu.baseUrl}/history/v1.0${ws}/runs/e2e-metric/details`, { headers: { authorization: `Bearer ${token}` } }).then(
+      (r) => r.json() as Promise<any>,
+    );
     expect(details).toMatchObject({ runId: 'e2e-metric', status: 'Completed', target: 'cpu-cluster' });
     const log = await fetch(details.logFiles['user_logs/std_log.txt']).then((r) => r.text());
     expect(log).toContain('200 logged 0.91');
@@ -140,7 +142,9 @@ describe('jobs through the emulator', () => {
     token = emu.issueToken();
     const lost = await waitForStatus('e2e-lost', (s) => s === 'Failed', 10_000);
     expect(lost.properties.status).toBe('Failed');
-    const details = await fetch(`${emu.baseUrl}/history/v1.0${ws}/runs/e2e-lost/details`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<any>);
+    const details = await fetch(`${emu.baseUrl}/history/v1.0${ws}/runs/e2e-lost/details`, { headers: { authorization: `Bearer ${token}` } }).then(
+      (r) => r.json() as Promise<any>,
+    );
     expect(details.error.error.message).toMatch(/shut down|restarted/);
     // Metrics of the first run survived.
     expect(before).toBe('Completed');

@@ -55,7 +55,12 @@ async function submitYaml(file: string, name: string, overrides: (p: Record<stri
     else await blob.uploadFolder(up.snapshot.root, target);
   }
   for (const asset of plan.assets) {
-    await env.store.put(asset.id, { id: asset.id, name: asset.version, type: `Microsoft.MachineLearningServices/workspaces/${asset.kind}/versions`, ...asset.body });
+    await env.store.put(asset.id, {
+      id: asset.id,
+      name: asset.version,
+      type: `Microsoft.MachineLearningServices/workspaces/${asset.kind}/versions`,
+      ...asset.body,
+    });
   }
   const props = structuredClone(plan.body.properties);
   overrides(props);
@@ -114,7 +119,10 @@ describe('examples/iris', () => {
       'score.init()',
       'print(json.dumps(score.run(json.dumps({"input_data": {"columns": ["sepal_length","sepal_width","petal_length","petal_width"], "data": [[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]}}))))',
     ].join('\n');
-    const { stdout } = await run('python3', ['-c', script], { cwd: EXAMPLE, env: { ...process.env, AZUREML_MODEL_DIR: modelDir, PYTHONDONTWRITEBYTECODE: '1' } });
+    const { stdout } = await run('python3', ['-c', script], {
+      cwd: EXAMPLE,
+      env: { ...process.env, AZUREML_MODEL_DIR: modelDir, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     const answer = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(answer.predictions).toEqual(['Iris-setosa', 'Iris-virginica']);
     expect(answer.probabilities[0][0]).toBeGreaterThan(0.9);
@@ -137,7 +145,8 @@ describe('examples/iris', () => {
       expect(t.properties.jobType).toBe('Command');
       expect(env.store.history(jobIdOf(trial))).toEqual(['NotStarted', 'Starting', 'Preparing', 'Queued', 'Running', 'Finalizing', 'Completed']);
     }
-    const lrOf = async (trial: string) => JSON.parse(((await getJob(env.store, trial)).properties.properties as Record<string, string>).hyperparameters!).learning_rate;
+    const lrOf = async (trial: string) =>
+      JSON.parse(((await getJob(env.store, trial)).properties.properties as Record<string, string>).hyperparameters!).learning_rate;
     const best = (await lrOf('iris-sweep_0')) === '0.5' ? 'iris-sweep_0' : 'iris-sweep_1';
 
     const expId = (await httpJson(`${env.baseUrl}${MLFLOW}/runs/get?run_id=iris-sweep`)).body.run.info.experiment_id;
@@ -145,11 +154,16 @@ describe('examples/iris', () => {
       method: 'POST',
       body: JSON.stringify({ experiment_ids: [expId], filter: "tags.mlflow.parentRunId = 'iris-sweep'", order_by: ['metrics.accuracy DESC'] }),
     });
-    expect(children.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([best, best === 'iris-sweep_0' ? 'iris-sweep_1' : 'iris-sweep_0']);
+    expect(children.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([
+      best,
+      best === 'iris-sweep_0' ? 'iris-sweep_1' : 'iris-sweep_0',
+    ]);
 
     const sweep = await getJob(env.store, 'iris-sweep');
     expect(sweep.properties.properties).toMatchObject({ best_child_run_id: best, best_metric_status: 'Succeeded' });
-    expect((sweep.properties.outputs as Record<string, { uri: string }>).model!.uri).toBe(`azureml://datastores/workspaceblobstore/paths/azureml/${best}/model/`);
+    expect((sweep.properties.outputs as Record<string, { uri: string }>).model!.uri).toBe(
+      `azureml://datastores/workspaceblobstore/paths/azureml/${best}/model/`,
+    );
     const parentRun = (await httpJson(`${env.baseUrl}${MLFLOW}/runs/get?run_id=iris-sweep`)).body.run;
     expect(parentRun.data.tags).toEqual(expect.arrayContaining([{ key: 'best_child_run_id', value: best }]));
     const sweepLog = await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.iris-sweep/user_logs/std_log.txt');

@@ -51,7 +51,8 @@ beforeAll(async () => {
         name: 'summer',
         version: '3',
         type: 'command',
-        command: 'total=0; for n in $(cat ${{inputs.numbers}}/numbers.txt); do total=$((total + n * ${{inputs.factor}})); done; echo "$total" > ${{outputs.result}}/sum.txt; echo "sum is $total"',
+        command:
+          'total=0; for n in $(cat ${{inputs.numbers}}/numbers.txt); do total=$((total + n * ${{inputs.factor}})); done; echo "$total" > ${{outputs.result}}/sum.txt; echo "sum is $total"',
         environment: 'azureml:AzureML-sklearn-1.5:1',
         inputs: { numbers: { type: 'uri_folder' }, factor: { type: 'integer', default: 1 } },
         outputs: { result: { type: 'uri_folder' } },
@@ -126,7 +127,12 @@ describe('pipeline jobs', () => {
       jobType: 'Pipeline',
       jobs: {
         a: { type: 'command', command: 'echo broken >&2; exit 1', environmentId: 'env', outputs: { o: { job_output_type: 'uri_folder' } } },
-        b: { type: 'command', command: 'ls ${{inputs.i}}', environmentId: 'env', inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.a.outputs.o}}' } } },
+        b: {
+          type: 'command',
+          command: 'ls ${{inputs.i}}',
+          environmentId: 'env',
+          inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.a.outputs.o}}' } },
+        },
       },
     });
     env.executor.start(id);
@@ -143,7 +149,12 @@ describe('pipeline jobs', () => {
       settings: { continue_on_step_failure: true },
       jobs: {
         a: { type: 'command', command: 'exit 2', environmentId: 'env', outputs: { o: { job_output_type: 'uri_folder' } } },
-        b: { type: 'command', command: 'ls ${{inputs.i}}', environmentId: 'env', inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.a.outputs.o}}' } } },
+        b: {
+          type: 'command',
+          command: 'ls ${{inputs.i}}',
+          environmentId: 'env',
+          inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.a.outputs.o}}' } },
+        },
         c: { type: 'command', command: 'sleep 0.3; echo independent', environmentId: 'env' },
       },
     });
@@ -160,7 +171,10 @@ describe('pipeline jobs', () => {
       jobs: { slow: { type: 'command', command: 'echo slow; sleep 30', environmentId: 'env' } },
     });
     env.executor.start(id);
-    await waitFor('the step to run', async () => (await env.store.get<{ properties: { status: string } }>(jobIdOf('pipe-cancel_slow')))?.properties.status === 'Running');
+    await waitFor(
+      'the step to run',
+      async () => (await env.store.get<{ properties: { status: string } }>(jobIdOf('pipe-cancel_slow')))?.properties.status === 'Running',
+    );
     await env.executor.cancel(id);
     expect((await getJob(env.store, 'pipe-cancel')).properties.status).toBe('Canceled');
     expect((await getJob(env.store, 'pipe-cancel_slow')).properties.status).toBe('Canceled');
@@ -170,7 +184,14 @@ describe('pipeline jobs', () => {
   it('refuses a binding to a step that does not exist, before running anything', async () => {
     const id = await putJob(env.store, 'pipe-bad', {
       jobType: 'Pipeline',
-      jobs: { b: { type: 'command', command: 'ls ${{inputs.i}}', environmentId: 'env', inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.ghost.outputs.o}}' } } } },
+      jobs: {
+        b: {
+          type: 'command',
+          command: 'ls ${{inputs.i}}',
+          environmentId: 'env',
+          inputs: { i: { job_input_type: 'literal', value: '${{parent.jobs.ghost.outputs.o}}' } },
+        },
+      },
     });
     env.executor.start(id);
     const outcome = await env.executor.whenDone(id);

@@ -112,10 +112,14 @@ describe('URIs and durations', () => {
   });
 
   it('parses datastore URIs, short and long', () => {
-    expect(parseDatastoreUri('azureml://datastores/workspaceblobstore/paths/LocalUpload/x/')).toEqual({ datastore: 'workspaceblobstore', path: 'LocalUpload/x/' });
-    expect(
-      parseDatastoreUri('azureml://subscriptions/s/resourcegroups/rg/workspaces/ws/datastores/ds/paths/a/b.csv'),
-    ).toEqual({ datastore: 'ds', path: 'a/b.csv' });
+    expect(parseDatastoreUri('azureml://datastores/workspaceblobstore/paths/LocalUpload/x/')).toEqual({
+      datastore: 'workspaceblobstore',
+      path: 'LocalUpload/x/',
+    });
+    expect(parseDatastoreUri('azureml://subscriptions/s/resourcegroups/rg/workspaces/ws/datastores/ds/paths/a/b.csv')).toEqual({
+      datastore: 'ds',
+      path: 'a/b.csv',
+    });
     expect(parseDatastoreUri('azureml://jobs/x/outputs/y')).toBeUndefined();
   });
 
@@ -130,12 +134,17 @@ describe('URIs and durations', () => {
 
 describe('MLflow filters', () => {
   const run = (e: { type: string; key: string }): number | string | undefined =>
-    (({ 'metric:acc': 0.93, 'param:lr': '0.1', 'tag:mlflow.parentRunId': 'p1', 'attribute:status': 'FINISHED', 'attribute:start_time': 100 }) as Record<string, number | string>)[
-      `${e.type}:${e.key}`
-    ];
+    (
+      ({ 'metric:acc': 0.93, 'param:lr': '0.1', 'tag:mlflow.parentRunId': 'p1', 'attribute:status': 'FINISHED', 'attribute:start_time': 100 }) as Record<
+        string,
+        number | string
+      >
+    )[`${e.type}:${e.key}`];
 
   it('parses and evaluates AND-joined comparisons of every entity type', () => {
-    const f = parseFilter("metrics.acc > 0.9 AND params.lr = '0.1' and tags.mlflow.parentRunId = \"p1\" and attributes.status IN ('FINISHED', 'FAILED') and attribute.start_time >= 100");
+    const f = parseFilter(
+      "metrics.acc > 0.9 AND params.lr = '0.1' and tags.mlflow.parentRunId = \"p1\" and attributes.status IN ('FINISHED', 'FAILED') and attribute.start_time >= 100",
+    );
     expect(f).toHaveLength(5);
     expect(matches(f, run)).toBe(true);
     expect(matches(parseFilter('metrics.acc < 0.9'), run)).toBe(false);

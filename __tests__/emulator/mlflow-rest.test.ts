@@ -118,8 +118,18 @@ describe('runs', () => {
     });
     expect(created.status).toBe(200);
     runId = created.body.run.info.run_id;
-    expect(created.body.run.info).toMatchObject({ run_uuid: runId, run_name: 'first', experiment_id: expId, status: 'RUNNING', start_time: 1000, lifecycle_stage: 'active' });
-    expect(await call('POST', `${WS_PREFIX}/runs/log-metric`, { run_id: runId, key: 'loss', value: 0.9, timestamp: 1, step: 0 })).toEqual({ status: 200, body: {} });
+    expect(created.body.run.info).toMatchObject({
+      run_uuid: runId,
+      run_name: 'first',
+      experiment_id: expId,
+      status: 'RUNNING',
+      start_time: 1000,
+      lifecycle_stage: 'active',
+    });
+    expect(await call('POST', `${WS_PREFIX}/runs/log-metric`, { run_id: runId, key: 'loss', value: 0.9, timestamp: 1, step: 0 })).toEqual({
+      status: 200,
+      body: {},
+    });
     const batch = await call('POST', `${WS_PREFIX}/runs/log-batch`, {
       run_id: runId,
       metrics: [
@@ -140,8 +150,18 @@ describe('runs', () => {
     expect(metrics.loss).toEqual({ key: 'loss', value: 0.5, timestamp: 2, step: 1 });
     expect(metrics.accuracy.value).toBe(0.93);
     expect(metrics.weird.value).toBe('NaN');
-    expect(got.body.run.data.params).toEqual(expect.arrayContaining([{ key: 'lr', value: '0.1' }, { key: 'epochs', value: '5' }]));
-    expect(got.body.run.data.tags).toEqual(expect.arrayContaining([{ key: 'note', value: 'hi' }, { key: 'mlflow.runName', value: 'first' }]));
+    expect(got.body.run.data.params).toEqual(
+      expect.arrayContaining([
+        { key: 'lr', value: '0.1' },
+        { key: 'epochs', value: '5' },
+      ]),
+    );
+    expect(got.body.run.data.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'note', value: 'hi' },
+        { key: 'mlflow.runName', value: 'first' },
+      ]),
+    );
     const updated = await call('POST', `${WS_PREFIX}/runs/update`, { run_id: runId, status: 'FINISHED', end_time: 5000 });
     expect(updated.body.run_info).toMatchObject({ status: 'FINISHED', end_time: 5000 });
   });
@@ -179,7 +199,12 @@ describe('runs', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await call('GET', `${WS_PREFIX}/metrics/get-history`, { run_id: run, metric_key: 'acc', max_results: 1000, ...(token ? { page_token: token } : {}) });
+      const page = await call('GET', `${WS_PREFIX}/metrics/get-history`, {
+        run_id: run,
+        metric_key: 'acc',
+        max_results: 1000,
+        ...(token ? { page_token: token } : {}),
+      });
       expect(page.status).toBe(200);
       steps.push(...page.body.metrics.map((m: { step: number }) => m.step));
       token = page.body.next_page_token;
@@ -225,7 +250,10 @@ describe('runs', () => {
       filter: `tags."mlflow.parentRunId" = '${parent}' and attributes.status = 'FINISHED' and metrics.accuracy >= 0.7`,
     });
     expect(byStatus.status).toBe(400);
-    expect(byStatus.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'attributes.status' is not supported by Azure Machine Learning") });
+    expect(byStatus.body).toMatchObject({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining("'attributes.status' is not supported by Azure Machine Learning"),
+    });
     for (const f of [`status = 'FINISHED'`, `tags.mlflow.parentRunId LIKE 'x%'`, `tags.mlflow.parentRunId != 'x'`]) {
       expect((await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: f })).status, f).toBe(400);
     }
@@ -246,7 +274,7 @@ describe('runs', () => {
       page_token: page1.body.next_page_token,
     });
     expect(page2.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([children[2], children[1]]);
-    const bad = await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: "metrics.a > 1 OR metrics.b > 2" });
+    const bad = await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: 'metrics.a > 1 OR metrics.b > 2' });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('OR is not supported');
     const badEntity = await call('POST', `${WS_PREFIX}/runs/search`, { experiment_ids: [expId], filter: "foo.bar = 'x'" });
@@ -295,7 +323,12 @@ describe('scale', () => {
     let count = 0;
     let token: string | undefined;
     do {
-      const page = await call('GET', `${WS_PREFIX}/metrics/get-history`, { run_id: run, metric_key: 'metric_42', max_results: 2500, ...(token ? { page_token: token } : {}) });
+      const page = await call('GET', `${WS_PREFIX}/metrics/get-history`, {
+        run_id: run,
+        metric_key: 'metric_42',
+        max_results: 2500,
+        ...(token ? { page_token: token } : {}),
+      });
       count += page.body.metrics.length;
       token = page.body.next_page_token;
     } while (token);

@@ -46,7 +46,10 @@ async function waitOperation(url: string): Promise<Json> {
 /** Property names the swagger allows on `Registry` (registries.json). */
 function registrySwaggerKeys(): Set<string> {
   const doc = JSON.parse(
-    readFileSync(join(specsDir, 'swagger', 'machinelearningservices', 'resource-manager', 'Microsoft.MachineLearningServices', 'stable', '2024-10-01', 'registries.json'), 'utf8'),
+    readFileSync(
+      join(specsDir, 'swagger', 'machinelearningservices', 'resource-manager', 'Microsoft.MachineLearningServices', 'stable', '2024-10-01', 'registries.json'),
+      'utf8',
+    ),
   ) as { definitions: Record<string, { properties?: Json }> };
   return new Set(Object.keys(doc.definitions.Registry!.properties ?? {}));
 }
@@ -74,7 +77,11 @@ describe('registries', () => {
     expect(((region.storageAccountDetails as Json[])[0]!.systemCreatedStorageAccount as Json).storageAccountName).toBe(em.blob.accountName);
     const byGroup = await arm<{ value: Json[] }>(em, 'GET', `${rgPath}/providers/Microsoft.MachineLearningServices/registries`);
     expect(byGroup.body.value.map((x) => x.name)).toContain('shared-registry');
-    const bySub = await arm<{ value: Json[] }>(em, 'GET', `/subscriptions/${em.defaults.subscriptionId}/providers/Microsoft.MachineLearningServices/registries`);
+    const bySub = await arm<{ value: Json[] }>(
+      em,
+      'GET',
+      `/subscriptions/${em.defaults.subscriptionId}/providers/Microsoft.MachineLearningServices/registries`,
+    );
     expect(bySub.body.value.map((x) => x.name)).toContain('shared-registry');
     const missing = await arm<ErrorBody>(em, 'GET', `${rgPath}/providers/Microsoft.MachineLearningServices/registries/nope-registry`);
     expect(missing.status).toBe(404);
@@ -121,9 +128,15 @@ describe('registry model versions', () => {
     expect(pending.status).toBe(200);
     expect(missingKeys(uploadEx.responses['200']!.body, pending.body)).toEqual([]);
     expect(pending.body).toMatchObject({ pendingUploadId: 'string', pendingUploadType: 'TemporaryBlobReference' });
-    const ref = pending.body.blobReferenceForConsumption as { blobUri: string; credential: { credentialType: string; sasUri: string }; storageAccountArmId: string };
+    const ref = pending.body.blobReferenceForConsumption as {
+      blobUri: string;
+      credential: { credentialType: string; sasUri: string };
+      storageAccountArmId: string;
+    };
     expect(ref.credential.credentialType).toBe('SAS');
-    expect(ref.blobUri).toContain(`/${registryContainerName({ subscriptionId: em.defaults.subscriptionId, resourceGroup: em.defaults.resourceGroup, registryName: 'shared-registry' })}/models/resnet/1/string`);
+    expect(ref.blobUri).toContain(
+      `/${registryContainerName({ subscriptionId: em.defaults.subscriptionId, resourceGroup: em.defaults.resourceGroup, registryName: 'shared-registry' })}/models/resnet/1/string`,
+    );
     expect(ref.credential.sasUri.startsWith(`${ref.blobUri}?`)).toBe(true);
     // The same pendingUploadId gives the same place (CreateOrGet).
     const again = await arm<Json>(em, 'POST', `${base}/startPendingUpload`, uploadEx.parameters.body);

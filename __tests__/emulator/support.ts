@@ -155,7 +155,9 @@ export function differentValues(expected: unknown, actual: unknown, path = ''): 
     if (!Array.isArray(actual) || actual.length !== expected.length) return [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
     return expected.flatMap((v, i) => differentValues(v, actual[i], `${path}[${i}]`));
   }
-  return JSON.stringify(norm(expected)) === JSON.stringify(norm(actual)) ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(norm(actual))}`];
+  return JSON.stringify(norm(expected)) === JSON.stringify(norm(actual))
+    ? []
+    : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(norm(actual))}`];
 }
 
 /** A copy without the listed top-level-or-nested paths (`a/b/c`). */

@@ -10,6 +10,13 @@ import { closeSharedAzurite } from './support.js';
 
 afterAll(closeSharedAzurite);
 
-it('fault matrix: submit-job, metric-gate, register-model', async () => {
-  await runMatrixPart('actions', ROWS.filter((r) => SCENARIOS[r.scenario].action !== 'deploy'));
-}, 30 * 60_000);
+it(
+  'fault matrix: submit-job, metric-gate, register-model',
+  async () => {
+    await runMatrixPart(
+      'actions',
+      ROWS.filter((r) => SCENARIOS[r.scenario].action !== 'deploy'),
+    );
+  },
+  30 * 60_000,
+);

@@ -11,7 +11,10 @@ import { pool, QUICK } from './support.js';
 export async function runMatrixPart(name: string, rows: Row[]): Promise<void> {
   const only = process.env.FAULTS_ONLY ? new RegExp(process.env.FAULTS_ONLY, 'i') : undefined;
   const faultOnly = process.env.FAULTS_FAULT ? new RegExp(`^(${process.env.FAULTS_FAULT})$`) : undefined;
-  const cells = cellsOf(rows.filter((r) => !only || only.test(r.label) || only.test(r.operation)), QUICK).filter((c) => !faultOnly || faultOnly.test(c.fault));
+  const cells = cellsOf(
+    rows.filter((r) => !only || only.test(r.label) || only.test(r.operation)),
+    QUICK,
+  ).filter((c) => !faultOnly || faultOnly.test(c.fault));
   const limit = Number(process.env.FAULTS_CONCURRENCY ?? 8);
   const started = Date.now();
   const results = await pool(cells, limit, (cell, i) => runCell(cell, i));

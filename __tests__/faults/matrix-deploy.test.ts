@@ -11,6 +11,13 @@ import { closeSharedAzurite } from './support.js';
 
 afterAll(closeSharedAzurite);
 
-it('fault matrix: deploy', async () => {
-  await runMatrixPart('deploy', ROWS.filter((r) => SCENARIOS[r.scenario].action === 'deploy'));
-}, 30 * 60_000);
+it(
+  'fault matrix: deploy',
+  async () => {
+    await runMatrixPart(
+      'deploy',
+      ROWS.filter((r) => SCENARIOS[r.scenario].action === 'deploy'),
+    );
+  },
+  30 * 60_000,
+);

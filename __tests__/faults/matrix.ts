@@ -96,7 +96,13 @@ export const ROWS: Row[] = [
   // register-model
   { label: 'model versions list', operation: 'ModelVersions_List', method: 'GET', scenario: 'register' },
   { label: 'model version PUT', operation: 'ModelVersions_CreateOrUpdate', method: 'PUT', scenario: 'register', write: true },
-  { label: 'registry: start pending upload', operation: 'RegistryModelVersions_CreateOrGetStartPendingUpload', method: 'POST', scenario: 'promote', write: true },
+  {
+    label: 'registry: start pending upload',
+    operation: 'RegistryModelVersions_CreateOrGetStartPendingUpload',
+    method: 'POST',
+    scenario: 'promote',
+    write: true,
+  },
   { label: 'registry: model version PUT', operation: 'RegistryModelVersions_CreateOrUpdate', method: 'PUT', scenario: 'promote', write: true },
   // deploy
   { label: 'model version GET (the model input)', operation: 'ModelVersions_Get', method: 'GET', scenario: 'deploy' },
@@ -118,7 +124,13 @@ export const ROWS: Row[] = [
     scenario: 'deploy',
     write: true,
     extra: ['lroFailed', 'operationCanceled'],
-    lroFault: { kind: 'provisioningFailure', endpoint: ENDPOINT, deployment: 'green', code: 'InternalServerError', message: 'Internal error while creating the deployment (injected).' },
+    lroFault: {
+      kind: 'provisioningFailure',
+      endpoint: ENDPOINT,
+      deployment: 'green',
+      code: 'InternalServerError',
+      message: 'Internal error while creating the deployment (injected).',
+    },
   },
   { label: 'deployment GET', operation: 'OnlineDeployments_Get', method: 'GET', scenario: 'deploy' },
   {
@@ -202,7 +214,9 @@ async function inject(em: RunningEmulator, cell: Cell): Promise<void> {
       // Updating (someone else's operation) for ten minutes from before the step starts.
       return void (await injectEndpointFault(
         em,
-        mode === 'transient' ? { kind: 'stuckUpdating', endpoint: ENDPOINT, when: 'nextOperation', ms: 4000, count: 1 } : { kind: 'stuckUpdating', endpoint: ENDPOINT, when: 'now', ms: 600_000 },
+        mode === 'transient'
+          ? { kind: 'stuckUpdating', endpoint: ENDPOINT, when: 'nextOperation', ms: 4000, count: 1 }
+          : { kind: 'stuckUpdating', endpoint: ENDPOINT, when: 'now', ms: 600_000 },
       ));
   }
 }
@@ -231,7 +245,13 @@ export async function runCell(cell: Cell, index: number): Promise<CellResult> {
   try {
     await s.setup(em);
     if (cell.row.scenario === 'deploy-provision-fails') {
-      await injectEndpointFault(em, { kind: 'provisioningFailure', endpoint: ENDPOINT, deployment: 'green', code: 'ResourceNotReady', message: 'User container has crashed or terminated (injected).' });
+      await injectEndpointFault(em, {
+        kind: 'provisioningFailure',
+        endpoint: ENDPOINT,
+        deployment: 'green',
+        code: 'ResourceNotReady',
+        message: 'User container has crashed or terminated (injected).',
+      });
     }
     await inject(em, cell);
     const extra: Record<string, string> = cell.fault === 'stuckUpdating' && cell.mode === 'persistent' ? { 'max-duration': '30s' } : {};
@@ -279,7 +299,13 @@ export async function runCell(cell: Cell, index: number): Promise<CellResult> {
         detail = message.replace(/\s+/g, ' ').slice(0, 240);
       }
     }
-    if (outcome !== want && process.env.FAULTS_VERBOSE === '1') console.log(`--- ${cell.row.label} × ${cell.fault} (${cell.mode}): ${outcome}\n${r.run.main.log.split('\n').filter((l) => !l.startsWith('::debug') && !l.startsWith('::add-mask')).join('\n')}`);
+    if (outcome !== want && process.env.FAULTS_VERBOSE === '1')
+      console.log(
+        `--- ${cell.row.label} × ${cell.fault} (${cell.mode}): ${outcome}\n${r.run.main.log
+          .split('\n')
+          .filter((l) => !l.startsWith('::debug') && !l.startsWith('::add-mask'))
+          .join('\n')}`,
+      );
   } catch (err) {
     outcome = 'broken';
     detail = `the cell could not run: ${(err as Error).message}`;
@@ -305,7 +331,13 @@ export function writePart(name: string, results: CellResult[], wallSeconds: numb
   writeFileSync(join(reportDir(), `matrix-${name}.json`), JSON.stringify({ wallSeconds, results }, null, 2));
 }
 
-const SHORT: Record<Outcome, string> = { ok: 'ok', 'ok-degraded': 'ok (degraded)', error: 'clear error', broken: '**BROKEN**', 'not-exercised': '**not exercised**' };
+const SHORT: Record<Outcome, string> = {
+  ok: 'ok',
+  'ok-degraded': 'ok (degraded)',
+  error: 'clear error',
+  broken: '**BROKEN**',
+  'not-exercised': '**not exercised**',
+};
 
 /** The matrix as Markdown: rows = operations, columns = faults, cell = transient · persistent. */
 export function renderMatrix(results: CellResult[]): string {
@@ -330,7 +362,7 @@ export function renderMatrix(results: CellResult[]): string {
     const mark = row.note ? ` [${notes.indexOf(row.note) + 1}]` : '';
     lines.push(`| ${label} (${action})${mark} | ${cells.join(' | ')} |`);
   }
-  lines.push('', 'T = injected once (transient), P = on every call (persistent); seconds = the step\'s run time (main and post).');
+  lines.push('', "T = injected once (transient), P = on every call (persistent); seconds = the step's run time (main and post).");
   notes.forEach((n, i) => lines.push(`[${i + 1}] ${n}`));
   return lines.join('\n');
 }

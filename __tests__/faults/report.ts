@@ -24,7 +24,14 @@ export function setup(): () => void {
     const out: string[] = [];
     if (results.length > 0) {
       const unexpected = results.filter((r) => !r.pass).length;
-      out.push(`## Fault matrix`, '', `${results.length} cells, ${results.length - unexpected} as expected, ${unexpected} not; parts ran side by side, the longest in ${wall} s.`, '', renderMatrix(results), '');
+      out.push(
+        `## Fault matrix`,
+        '',
+        `${results.length} cells, ${results.length - unexpected} as expected, ${unexpected} not; parts ran side by side, the longest in ${wall} s.`,
+        '',
+        renderMatrix(results),
+        '',
+      );
     }
     const killFile = join(dir, 'kill-anywhere.json');
     if (existsSync(killFile)) out.push('## Kill anywhere', '', renderKillRuns(JSON.parse(readFileSync(killFile, 'utf8')) as KillReport), '');

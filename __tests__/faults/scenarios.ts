@@ -100,7 +100,9 @@ async function deployChecks(em: RunningEmulator, run: RunResult): Promise<Afterm
   if (run.main.exitCode !== 0) {
     if (!prior) problems.push(`the step failed and traffic is ${t}, not the prior blue=100`);
     // The action read the prior traffic back itself, or failed before changing anything.
-    const confirmed = /traffic restored and read back|traffic unchanged, read back|Nothing was changed|rollback point recorded/i.test(run.main.log) || !/\[Initializing\] rollback point recorded/.test(run.main.log);
+    const confirmed =
+      /traffic restored and read back|traffic unchanged, read back|Nothing was changed|rollback point recorded/i.test(run.main.log) ||
+      !/\[Initializing\] rollback point recorded/.test(run.main.log);
     if (!confirmed) problems.push('the log does not show the prior traffic read back');
   }
   const degraded = run.main.exitCode === 0 && names.includes('blue') ? 'old deployment blue kept at 0 %' : undefined;
@@ -195,7 +197,13 @@ export interface ScenarioRun {
  * Runs the scenario's action once (main and post step) with the given run id; `beforeCheck` runs
  * between the step and the check of what it left (e.g. to lift persistent faults first).
  */
-export async function runScenario(em: RunningEmulator, s: Scenario, runId: string, extraInputs: Record<string, string> = {}, beforeCheck?: () => Promise<void>): Promise<ScenarioRun> {
+export async function runScenario(
+  em: RunningEmulator,
+  s: Scenario,
+  runId: string,
+  extraInputs: Record<string, string> = {},
+  beforeCheck?: () => Promise<void>,
+): Promise<ScenarioRun> {
   const workspace = checkout(s.files);
   const started = Date.now();
   const run = await runAction({

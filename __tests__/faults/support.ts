@@ -116,7 +116,8 @@ export async function modelVersions(em: RunningEmulator, name: string): Promise<
   return armList(em, `${wsPath(em)}/models/${name}/versions`);
 }
 
-export const REGISTRY_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azureml-emulator/providers/Microsoft.MachineLearningServices/registries/shared-registry';
+export const REGISTRY_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azureml-emulator/providers/Microsoft.MachineLearningServices/registries/shared-registry';
 
 export async function registryVersions(em: RunningEmulator, name: string): Promise<Json[]> {
   return armList(em, `${REGISTRY_ID}/models/${name}/versions`);
@@ -148,7 +149,11 @@ export async function trafficOnHalfMade(em: RunningEmulator, endpoint: string): 
   const ep = await endpointOf(em, endpoint);
   if (!ep) return [];
   const props = ep.properties as Json;
-  const takes = new Set([...Object.entries((props.traffic ?? {}) as Record<string, number>), ...Object.entries((props.mirrorTraffic ?? {}) as Record<string, number>)].filter(([, v]) => v > 0).map(([k]) => k));
+  const takes = new Set(
+    [...Object.entries((props.traffic ?? {}) as Record<string, number>), ...Object.entries((props.mirrorTraffic ?? {}) as Record<string, number>)]
+      .filter(([, v]) => v > 0)
+      .map(([k]) => k),
+  );
   const deps = await deploymentsOf(em, endpoint);
   return [...takes].filter((name) => {
     const d = deps.find((x) => String(x.name) === name);
@@ -178,7 +183,11 @@ export function irisModel(): string {
   if (irisModelDir) return irisModelDir;
   const dir = mkdtempSync(join(tmpdir(), 'faults-iris-'));
   const out = join(dir, 'model');
-  const r = spawnSync('python3', [join(repoRoot, 'examples/iris/src/train.py'), '--data', join(repoRoot, 'examples/iris/data/iris.csv'), '--epochs', '30', '--model', out], { encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    [join(repoRoot, 'examples/iris/src/train.py'), '--data', join(repoRoot, 'examples/iris/data/iris.csv'), '--epochs', '30', '--model', out],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`training the iris model failed: ${r.stderr}`);
   irisModelDir = out;
   return out;
@@ -189,7 +198,13 @@ export const SMOKE_REQUEST = '{"input_data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5
 /** Registers `<name>:1` from the iris model (uploaded to the workspace's default datastore); returns its ARM id. */
 export async function registerIris(em: RunningEmulator, name = 'iris'): Promise<string> {
   const uri = await uploadFolder(em, irisModel(), `fixtures/${name}-model`);
-  const r = await arm<Json>(em, 'PUT', `${wsPath(em)}/models/${name}/versions/1`, { properties: { modelUri: uri, modelType: 'mlflow_model' } }, { apiVersion: API });
+  const r = await arm<Json>(
+    em,
+    'PUT',
+    `${wsPath(em)}/models/${name}/versions/1`,
+    { properties: { modelUri: uri, modelType: 'mlflow_model' } },
+    { apiVersion: API },
+  );
   if (r.status >= 300) throw new Error(`registering ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   return String(r.body.id);
 }

@@ -41,7 +41,9 @@ describe('which stages run', () => {
   });
 
   it('another branch, or an event that does not name the default branch, does not deploy', () => {
-    expect(readFlowInputs(reader(ALL), run('push', 'refs/heads/feature')).deploy.reason).toBe('refs/heads/feature is not the default branch main (set deploy: true to deploy anyway)');
+    expect(readFlowInputs(reader(ALL), run('push', 'refs/heads/feature')).deploy.reason).toBe(
+      'refs/heads/feature is not the default branch main (set deploy: true to deploy anyway)',
+    );
     expect(readFlowInputs(reader(ALL), run('push', 'refs/heads/main', {})).deploy.reason).toMatch(/does not name the default branch/);
   });
 
@@ -86,11 +88,18 @@ describe('the champion baseline', () => {
 });
 
 describe('inputs and outputs of the stages', () => {
-  const root = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: Record<string, string> };
+  const root = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    runs: Record<string, string>;
+  };
 
   it('every root input a stage reads exists in action.yml, and every stage input exists in its action', () => {
     for (const stage of STAGES) {
-      const own = parse(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+      const own = parse(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, unknown>;
+        outputs: Record<string, unknown>;
+      };
       for (const [input, from] of Object.entries(STAGE_INPUTS[stage])) {
         expect(Object.keys(root.inputs), `${stage}.${input} ← ${from}`).toContain(from);
         expect(Object.keys(own.inputs), `${stage} has ${input}`).toContain(input);

@@ -211,7 +211,17 @@ export class GitHubFake {
     const id = this.nextId++;
     this.clock += 1000;
     const at = new Date(this.clock).toISOString().replace(/\.\d+Z$/, 'Z');
-    return { id, node_id: `IC_kwDO${Buffer.from(String(id)).toString('base64').replace(/=/g, '')}`, owner, repo, issue_number: issue, body, user, created_at: at, updated_at: at };
+    return {
+      id,
+      node_id: `IC_kwDO${Buffer.from(String(id)).toString('base64').replace(/=/g, '')}`,
+      owner,
+      repo,
+      issue_number: issue,
+      body,
+      user,
+      created_at: at,
+      updated_at: at,
+    };
   }
 
   private userJson(u: FakeUser) {
@@ -253,11 +263,15 @@ export class GitHubFake {
   }
 
   private bodyTooLong(body: unknown): Reply | undefined {
-    if (typeof body !== 'string') return { status: 422, body: { message: 'Invalid request.\n\nFor \'properties/body\', nil is not a string.', status: '422' } };
+    if (typeof body !== 'string') return { status: 422, body: { message: "Invalid request.\n\nFor 'properties/body', nil is not a string.", status: '422' } };
     if ([...body].length > 65_536) {
       return {
         status: 422,
-        body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], status: '422' },
+        body: {
+          message: 'Validation Failed',
+          errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+          status: '422',
+        },
       };
     }
     return undefined;
@@ -293,7 +307,9 @@ export class GitHubFake {
         ? { status: 200, body: { ...this.userJson(ctx.token.user), name: ctx.token.user.login, created_at: '2011-01-25T18:44:36Z' } }
         : this.forbidden('users/users#get-the-authenticated-user'),
     ),
-    route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', ['since', 'per_page', 'page'], (ctx) => this.listComments(ctx.params.owner, ctx.params.repo, ctx)),
+    route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', ['since', 'per_page', 'page'], (ctx) =>
+      this.listComments(ctx.params.owner, ctx.params.repo, ctx),
+    ),
     // the form GitHub's own `Link` headers use for the next pages
     route('GET', '/repositories/{repository_id}/issues/{issue_number}/comments', ['since', 'per_page', 'page'], (ctx) => {
       const key = [...this.repoIds].find(([, id]) => String(id) === ctx.params.repository_id)?.[0];
@@ -362,7 +378,13 @@ export class GitHubFake {
           state: p.state,
           title: `PR ${p.number}`,
           user: this.userJson(OWNER_USER),
-          head: { label: `${p.headOwner}:${p.branch}`, ref: p.branch, sha: p.sha, user: this.userJson({ login: p.headOwner, id: 9, type: 'User' }), repo: { full_name: `${p.headOwner}/${p.headRepo}` } },
+          head: {
+            label: `${p.headOwner}:${p.branch}`,
+            ref: p.branch,
+            sha: p.sha,
+            user: this.userJson({ login: p.headOwner, id: 9, type: 'User' }),
+            repo: { full_name: `${p.headOwner}/${p.headRepo}` },
+          },
           base: { label: `${owner}:main`, ref: 'main', sha: '0'.repeat(40), repo: { full_name: `${owner}/${repo}` } },
         })),
       };
@@ -385,12 +407,28 @@ export class GitHubFake {
       }
       if (!MINIMIZE_CLASSIFIERS.has(classifier)) {
         this.violations.push(`unknown classifier ${classifier}`);
-        return { status: 200, body: { errors: [{ message: `Argument 'classifier' on InputObject 'MinimizeCommentInput' has an invalid value (${classifier}).` }] } };
+        return {
+          status: 200,
+          body: { errors: [{ message: `Argument 'classifier' on InputObject 'MinimizeCommentInput' has an invalid value (${classifier}).` }] },
+        };
       }
       const c = this.comments.find((x) => x.node_id === subjectId);
-      if (!c) return { status: 200, body: { data: { minimizeComment: null }, errors: [{ type: 'NOT_FOUND', path: ['minimizeComment'], message: `Could not resolve to a node with the global id of '${subjectId}'` }] } };
+      if (!c)
+        return {
+          status: 200,
+          body: {
+            data: { minimizeComment: null },
+            errors: [{ type: 'NOT_FOUND', path: ['minimizeComment'], message: `Could not resolve to a node with the global id of '${subjectId}'` }],
+          },
+        };
       if (ctx.token.readOnly) {
-        return { status: 200, body: { data: { minimizeComment: null }, errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], message: 'Resource not accessible by integration' }] } };
+        return {
+          status: 200,
+          body: {
+            data: { minimizeComment: null },
+            errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], message: 'Resource not accessible by integration' }],
+          },
+        };
       }
       c.minimized = classifier;
       return { status: 200, body: { data: { minimizeComment: { minimizedComment: { isMinimized: true, minimizedReason: classifier.toLowerCase() } } } } };
@@ -461,7 +499,9 @@ export class GitHubFake {
       }
       const b = body as Record<string, unknown>;
       for (const k of r.body.required) if (!(k in b)) this.violations.push(`${method} ${path}: body field '${k}' is required`);
-      for (const k of Object.keys(b)) if (!r.body.required.includes(k) && !r.body.optional.includes(k)) this.violations.push(`${method} ${path}: body field '${k}' is not taken by this route`);
+      for (const k of Object.keys(b))
+        if (!r.body.required.includes(k) && !r.body.optional.includes(k))
+          this.violations.push(`${method} ${path}: body field '${k}' is not taken by this route`);
     } else if (body !== undefined && method !== 'GET' && method !== 'DELETE') {
       this.violations.push(`${method} ${path}: takes no body`);
     }
@@ -485,7 +525,8 @@ export const SECONDARY_RATE_LIMIT = {
   status: 403,
   headers: { 'retry-after': '1', 'x-ratelimit-remaining': '4990' },
   body: {
-    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+    message:
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
     documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
     status: '403',
   },

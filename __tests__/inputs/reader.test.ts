@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/errors.js';
-import {
-  createInputReader,
-  formatDuration,
-  parseBoolean,
-  parseDuration,
-  recordInputSource,
-  splitList,
-} from '../../src/core/inputs.js';
+import { createInputReader, formatDuration, parseBoolean, parseDuration, recordInputSource, splitList } from '../../src/core/inputs.js';
 import { captureStdout } from '../azure/loopback.js';
 
 function reader(values: Record<string, string>) {

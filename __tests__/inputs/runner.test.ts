@@ -36,9 +36,13 @@ describe('runAction', () => {
     const store = memoryStateStore();
     const rec = recordingLog();
     let ran = false;
-    const outcome = await runAction('submit-job', async () => {
-      ran = true;
-    }, { log: rec.log, state: createPostState(store) });
+    const outcome = await runAction(
+      'submit-job',
+      async () => {
+        ran = true;
+      },
+      { log: rec.log, state: createPostState(store) },
+    );
     expect(outcome).toBe('success');
     expect(ran).toBe(true);
     expect(rec.annotations).toEqual([]);
@@ -133,9 +137,13 @@ describe('runAction', () => {
 describe('runPost', () => {
   it('fails by default and names the post step', async () => {
     const rec = recordingLog();
-    const outcome = await runPost('deploy', async () => {
-      throw new Error('could not restore traffic');
-    }, { log: rec.log });
+    const outcome = await runPost(
+      'deploy',
+      async () => {
+        throw new Error('could not restore traffic');
+      },
+      { log: rec.log },
+    );
     expect(outcome).toBe('failure');
     expect(rec.failed()).toBe(true);
     expect(rec.annotations[0]).toMatchObject({ level: 'error', properties: { title: 'deploy (post) failed' } });
@@ -143,13 +151,15 @@ describe('runPost', () => {
 
   it('only warns when failOnError is false', async () => {
     const rec = recordingLog();
-    await runPost('submit-job', async () => {
-      throw new Error('cancel failed');
-    }, { log: rec.log, failOnError: false });
+    await runPost(
+      'submit-job',
+      async () => {
+        throw new Error('cancel failed');
+      },
+      { log: rec.log, failOnError: false },
+    );
     expect(rec.failed()).toBe(false);
-    expect(rec.annotations).toEqual([
-      { level: 'warning', message: 'cancel failed', properties: { title: 'submit-job (post) failed' } },
-    ]);
+    expect(rec.annotations).toEqual([{ level: 'warning', message: 'cancel failed', properties: { title: 'submit-job (post) failed' } }]);
   });
 });
 
@@ -165,9 +175,7 @@ describe('error helpers', () => {
 
   it('formatError appends the hint once', () => {
     expect(formatError(new ConfigurationError('Bad value.', { hint: 'Use 1 to 10.' }))).toBe('Bad value. Use 1 to 10.');
-    expect(formatError(new ConfigurationError('Bad value. Use 1 to 10.', { hint: 'Use 1 to 10.' }))).toBe(
-      'Bad value. Use 1 to 10.',
-    );
+    expect(formatError(new ConfigurationError('Bad value. Use 1 to 10.', { hint: 'Use 1 to 10.' }))).toBe('Bad value. Use 1 to 10.');
   });
 
   it('redactSecrets covers SAS, connection strings, bearer tokens and OAuth fields', () => {

@@ -101,7 +101,10 @@ describe('durations of earlier runs', () => {
       'o/r:job.yml',
       1_000_000,
     );
-    expect(calls).toEqual([['getRun', 'me'], ['searchRuns', ['7'], 20]]);
+    expect(calls).toEqual([
+      ['getRun', 'me'],
+      ['searchRuns', ['7'], 20],
+    ]);
     expect(found?.basis).toEqual({ medianMs: 61_000, spreadMs: 1000, samples: 2 });
     expect(found?.estimate.endAt).toBe(1_061_000);
   });

@@ -110,7 +110,7 @@ describe('Azure ML job source (emulator)', () => {
     // An ARM view of the sweep whose `properties.properties.best_child_run_id` is replaced (or removed).
     const withBest = (best: string | undefined) => ({
       ...conn.arm,
-      tryGet: async <T,>(path: string) => {
+      tryGet: async <T>(path: string) => {
         const job = (await conn.arm.tryGet<Record<string, any>>(path)) as Record<string, any>;
         if (/(^|\/)jobs\/sweep-1$/.test(path)) {
           const props = { ...(job.properties.properties ?? {}) };
@@ -126,7 +126,10 @@ describe('Azure ML job source (emulator)', () => {
     expect(sweepJob.properties.outputs.default?.uri).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.sweep-1');
     // Azure's choice wins even over our reading of the objective (sweep-1_0 has lr 0.5, not the best accuracy)
     const fromJob = await createAzureMlJobSource({ ...conn, arm: withBest('sweep-1_0'), jobName: 'sweep-1', ...quiet });
-    expect(fromJob.details.selected).toMatchObject({ runId: 'sweep-1_0', reason: "best trial as the sweep records it (the job's properties.best_child_run_id)" });
+    expect(fromJob.details.selected).toMatchObject({
+      runId: 'sweep-1_0',
+      reason: "best trial as the sweep records it (the job's properties.best_child_run_id)",
+    });
     expect((await fromJob.fetch(['lr'])).get('lr')?.[0].value).toBe(0.5);
 
     // no job property: the MLflow tag (the emulator sets it to the best trial, lr 0.12)
@@ -136,13 +139,23 @@ describe('Azure ML job source (emulator)', () => {
 
     // a recorded id that is no trial: the tag, then (both missing) the objective over the finished trials
     const infos: string[] = [];
-    const stale = await createAzureMlJobSource({ ...conn, arm: withBest('sweep-1_99'), jobName: 'sweep-1', info: (m) => infos.push(m), warning: () => undefined });
+    const stale = await createAzureMlJobSource({
+      ...conn,
+      arm: withBest('sweep-1_99'),
+      jobName: 'sweep-1',
+      info: (m) => infos.push(m),
+      warning: () => undefined,
+    });
     expect(stale.details.selected?.reason).toMatch(/MLflow tag/);
     expect(infos.join('\n')).toMatch(/records sweep-1_99 as its best trial .* not one of its trials/);
     const tracking = trackingHttpUri(stale.details.trackingUri, true);
     const token = (await conn.credential.getToken(conn.armScope))!.token;
     const mlflow = (path: string, body: unknown) =>
-      fetch(`${tracking}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${tracking}/api/2.0/mlflow/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await mlflow('runs/delete-tag', { run_id: 'sweep-1', key: 'best_child_run_id' })).status).toBe(200);
     try {
       const computed = await createAzureMlJobSource({ ...conn, arm: withBest(undefined), jobName: 'sweep-1', ...quiet });
@@ -156,7 +169,7 @@ describe('Azure ML job source (emulator)', () => {
   it("falls back to the workspace's tracking URI for a job without services", async () => {
     const arm = {
       ...conn.arm,
-      tryGet: async <T,>(path: string) => {
+      tryGet: async <T>(path: string) => {
         const job = (await conn.arm.tryGet<Record<string, any>>(path)) as Record<string, any>;
         delete job.properties.services;
         return job as T;
@@ -190,7 +203,9 @@ describe('Azure ML job source (emulator)', () => {
 describe('workspace baselines (emulator)', () => {
   const deps = () => ({ azure: async () => conn, workspace: process.cwd(), ...quiet });
   const putModel = async (name: string, version: string, props: Record<string, unknown>) => {
-    const res = await arm(emu, 'PUT', `models/${name}/versions/${version}`, { properties: { modelUri: 'azureml://datastores/workspaceblobstore/paths/m/', ...props } });
+    const res = await arm(emu, 'PUT', `models/${name}/versions/${version}`, {
+      properties: { modelUri: 'azureml://datastores/workspaceblobstore/paths/m/', ...props },
+    });
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   };
 
@@ -217,8 +232,14 @@ describe('workspace baselines (emulator)', () => {
   });
 
   it('no baseline yet: a model without versions, an alias nobody holds', async () => {
-    expect(await resolveBaseline(parseBaselineSpec('model:brand-new:latest'), deps())).toMatchObject({ found: false, reason: expect.stringContaining('no versions yet') });
-    expect(await resolveBaseline(parseBaselineSpec('model:clf:@production'), deps())).toMatchObject({ found: false, reason: expect.stringContaining('holds @production') });
+    expect(await resolveBaseline(parseBaselineSpec('model:brand-new:latest'), deps())).toMatchObject({
+      found: false,
+      reason: expect.stringContaining('no versions yet'),
+    });
+    expect(await resolveBaseline(parseBaselineSpec('model:clf:@production'), deps())).toMatchObject({
+      found: false,
+      reason: expect.stringContaining('holds @production'),
+    });
   });
 
   it('a named baseline that does not exist is a configuration error', async () => {
@@ -232,7 +253,7 @@ describe('workspace baselines (emulator)', () => {
     });
   });
 
-  it('a job baseline of a pipeline is read at the gate\'s step', async () => {
+  it("a job baseline of a pipeline is read at the gate's step", async () => {
     const r = await resolveBaseline(parseBaselineSpec('job:pipe-1'), { ...deps(), child: 'train' });
     expect(r).toMatchObject({ found: true, description: 'job pipe-1 (train)' });
     // a command job baseline ignores the step
@@ -243,7 +264,12 @@ describe('workspace baselines (emulator)', () => {
 
 describe('bestTrial', () => {
   const trial = (id: string, start: number, value?: number | typeof NaN) =>
-    ({ info: { run_id: id, experiment_id: '1', start_time: start }, metrics: value === undefined ? [] : [{ key: 'acc', value, step: 0, timestamp: 0 }], params: {}, tags: {} }) as const;
+    ({
+      info: { run_id: id, experiment_id: '1', start_time: start },
+      metrics: value === undefined ? [] : [{ key: 'acc', value, step: 0, timestamp: 0 }],
+      params: {},
+      tags: {},
+    }) as const;
   const objective = { primaryMetric: 'acc', goal: 'maximize' as const };
 
   it('maximises or minimises the latest value, ignoring NaN and trials without the metric', () => {

@@ -28,7 +28,10 @@ describe('JSON metrics', () => {
       'out/metrics.json': JSON.stringify({
         accuracy: 0.93,
         loss: [0.9, 0.5, 0.3],
-        auc: [{ step: 10, value: 0.8, timestamp: 5 }, { step: 5, value: 0.7 }],
+        auc: [
+          { step: 10, value: 0.8, timestamp: 5 },
+          { step: 5, value: 0.7 },
+        ],
         'train/loss': { value: 0.2, step: 3 },
       }),
     });
@@ -36,7 +39,10 @@ describe('JSON metrics', () => {
     expect(m.display).toBe('out/metrics.json');
     expect(m.metrics.get('accuracy')).toEqual([{ step: 0, value: 0.93 }]);
     expect(m.metrics.get('loss')?.map((p) => p.step)).toEqual([0, 1, 2]);
-    expect(m.metrics.get('auc')).toEqual([{ step: 5, value: 0.7 }, { step: 10, value: 0.8, timestamp: 5 }]);
+    expect(m.metrics.get('auc')).toEqual([
+      { step: 5, value: 0.7 },
+      { step: 10, value: 0.8, timestamp: 5 },
+    ]);
     expect(m.metrics.get('train/loss')).toEqual([{ step: 3, value: 0.2 }]);
   });
 
@@ -46,7 +52,10 @@ describe('JSON metrics', () => {
     expect(values(m, 'grad')).toEqual([-Infinity]);
     expect(values(m, 'acc')).toEqual([0.91]);
     expect(m.metrics.get('f1')).toEqual([]);
-    expect(m.metrics.get('hist')).toEqual([{ step: 0, value: 1 }, { step: 2, value: 3 }]);
+    expect(m.metrics.get('hist')).toEqual([
+      { step: 0, value: 1 },
+      { step: 2, value: 3 },
+    ]);
   });
 
   it('flattens nested objects with dots and reads {"values": [...]} and record lists', () => {
@@ -60,12 +69,27 @@ describe('JSON metrics', () => {
 
   it('points at the line and column of what is wrong', () => {
     expect(() => read({ 'm.json': '{\n  "acc": 0.9,\n  "loss": "high"\n}' })).toThrow(
-      expect.objectContaining({ name: 'ConfigurationError', file: 'm.json', line: 3, column: 11, input: 'metrics-file', message: 'm.json:3:11: the value of \'loss\' must be a number, found the string "high"' }),
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        file: 'm.json',
+        line: 3,
+        column: 11,
+        input: 'metrics-file',
+        message: 'm.json:3:11: the value of \'loss\' must be a number, found the string "high"',
+      }),
     );
-    expect(() => read({ 'm.json': '{\n  "acc": 0.9,\n}' })).toThrow(expect.objectContaining({ line: 3, column: 1, message: expect.stringContaining('a comma before } is not allowed in JSON') }));
-    expect(() => read({ 'm.json': '{"acc": [0.1, [1]]}' })).toThrow(expect.objectContaining({ line: 1, column: 15, message: expect.stringContaining('a list inside the list') }));
-    expect(() => read({ 'm.json': '{"acc": [{"step": 1.5, "value": 1}]}' })).toThrow(expect.objectContaining({ message: expect.stringContaining('"step" must be a whole number') }));
-    expect(() => read({ 'm.json': '{"acc": [{"stp": 1, "val": 1}]}' })).toThrow(expect.objectContaining({ message: expect.stringContaining('unknown key "stp"') }));
+    expect(() => read({ 'm.json': '{\n  "acc": 0.9,\n}' })).toThrow(
+      expect.objectContaining({ line: 3, column: 1, message: expect.stringContaining('a comma before } is not allowed in JSON') }),
+    );
+    expect(() => read({ 'm.json': '{"acc": [0.1, [1]]}' })).toThrow(
+      expect.objectContaining({ line: 1, column: 15, message: expect.stringContaining('a list inside the list') }),
+    );
+    expect(() => read({ 'm.json': '{"acc": [{"step": 1.5, "value": 1}]}' })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('"step" must be a whole number') }),
+    );
+    expect(() => read({ 'm.json': '{"acc": [{"stp": 1, "val": 1}]}' })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('unknown key "stp"') }),
+    );
     expect(() => read({ 'm.json': '{"ok": true}' })).toThrow(/must be a number, found true/);
     expect(() => read({ 'm.json': '42' })).toThrow(/must hold a JSON object of metrics/);
     expect(() => read({ 'm.json': "{'acc': 1}" })).toThrow(/double quotes/);
@@ -111,7 +135,10 @@ describe('JSON metrics', () => {
 describe('CSV metrics', () => {
   it('long rows name,value,step (steps default to the row order per metric)', () => {
     const m = read({ 'm.csv': 'name,value,step\naccuracy,0.5,1\naccuracy,0.9,2\nloss,0.3,\nloss,nan,\n' });
-    expect(m.metrics.get('accuracy')).toEqual([{ step: 1, value: 0.5 }, { step: 2, value: 0.9 }]);
+    expect(m.metrics.get('accuracy')).toEqual([
+      { step: 1, value: 0.5 },
+      { step: 2, value: 0.9 },
+    ]);
     expect(m.metrics.get('loss')?.map((p) => p.step)).toEqual([0, 1]);
     expect(values(m, 'loss')?.[1]).toBeNaN();
   });
@@ -124,7 +151,10 @@ describe('CSV metrics', () => {
 
   it('wide columns with a step column, empty cells, quotes, TSV and a BOM', () => {
     const m = read({ 'hist.csv': '\uFEFFepoch,acc,"val loss",timestamp\n1,0.5,0.9,100\n2,,0.7,200\n3,0.8,"0.5",300\n' });
-    expect(m.metrics.get('acc')).toEqual([{ step: 1, value: 0.5, timestamp: 100 }, { step: 3, value: 0.8, timestamp: 300 }]);
+    expect(m.metrics.get('acc')).toEqual([
+      { step: 1, value: 0.5, timestamp: 100 },
+      { step: 3, value: 0.8, timestamp: 300 },
+    ]);
     expect(values(m, 'val loss')).toEqual([0.9, 0.7, 0.5]);
     const t = read({ 'h.tsv': 'step\tacc\n0\t0.1\n1\t0.2\n' });
     expect(values(t, 'acc')).toEqual([0.1, 0.2]);
@@ -133,9 +163,15 @@ describe('CSV metrics', () => {
   });
 
   it('errors with line and column', () => {
-    expect(() => read({ 'm.csv': 'step,acc\n0,0.1\n1,abc\n' })).toThrow(expect.objectContaining({ file: 'm.csv', line: 3, column: 3, message: "m.csv:3:3: 'acc' must be a number, found 'abc'" }));
-    expect(() => read({ 'm.csv': 'step,acc\n0,0.1,9\n' })).toThrow(expect.objectContaining({ line: 2, message: expect.stringContaining('3 cells but the header has 2') }));
-    expect(() => read({ 'm.csv': '1,2,3\n4,5,6\n' })).toThrow(expect.objectContaining({ message: 'm.csv:1:1: the CSV file has no header', hint: expect.stringContaining('name,value') }));
+    expect(() => read({ 'm.csv': 'step,acc\n0,0.1\n1,abc\n' })).toThrow(
+      expect.objectContaining({ file: 'm.csv', line: 3, column: 3, message: "m.csv:3:3: 'acc' must be a number, found 'abc'" }),
+    );
+    expect(() => read({ 'm.csv': 'step,acc\n0,0.1,9\n' })).toThrow(
+      expect.objectContaining({ line: 2, message: expect.stringContaining('3 cells but the header has 2') }),
+    );
+    expect(() => read({ 'm.csv': '1,2,3\n4,5,6\n' })).toThrow(
+      expect.objectContaining({ message: 'm.csv:1:1: the CSV file has no header', hint: expect.stringContaining('name,value') }),
+    );
     expect(() => read({ 'm.csv': 'name,value\nacc,"0.1\n' })).toThrow(/quoted field is never closed/);
     expect(() => read({ 'm.csv': 'acc,acc\n1,2\n' })).toThrow(/appears twice/);
     expect(() => read({ 'm.csv': 'step,acc\n0.5,1\n' })).toThrow(/'step' must be a whole number/);
@@ -154,7 +190,10 @@ describe('MLflow metrics folder', () => {
     expect(m.format).toBe('mlflow-folder');
     expect(m.files).toBe(3);
     expect([...m.metrics.keys()].sort()).toEqual(['accuracy', 'old', 'train/loss']);
-    expect(m.metrics.get('accuracy')).toEqual([{ step: 0, value: 0.5, timestamp: 1700000000000 }, { step: 1, value: 0.9, timestamp: 1700000000100 }]);
+    expect(m.metrics.get('accuracy')).toEqual([
+      { step: 0, value: 0.5, timestamp: 1700000000000 },
+      { step: 1, value: 0.9, timestamp: 1700000000100 },
+    ]);
     expect(m.metrics.get('train/loss')?.[1].value).toBeNaN();
     // the metrics/ folder itself works too
     expect(readMetricsFile('mlruns/1/abc/metrics', { displayRoot: dir }).metrics.size).toBe(3);
@@ -162,7 +201,9 @@ describe('MLflow metrics folder', () => {
 
   it('names the metric file and line of a bad line', () => {
     const dir = workspace({ 'run/metrics/acc': '1 0.5 0\n2 oops 1\n' });
-    expect(() => readMetricsFile('run', { displayRoot: dir })).toThrow(expect.objectContaining({ file: 'run/metrics/acc', line: 2, column: 3, message: "run/metrics/acc:2:3: the value 'oops' is not a number" }));
+    expect(() => readMetricsFile('run', { displayRoot: dir })).toThrow(
+      expect.objectContaining({ file: 'run/metrics/acc', line: 2, column: 3, message: "run/metrics/acc:2:3: the value 'oops' is not a number" }),
+    );
     const empty = workspace({ 'nothing/.keep': '' });
     expect(() => readMetricsFile('nothing', { displayRoot: empty })).toThrow(/holds no metric files/);
   });

@@ -60,7 +60,12 @@ export async function putJob(emu: RunningEmulator, name: string, properties: Rec
   return res.body;
 }
 
-export async function commandJob(emu: RunningEmulator, name: string, metrics: Record<string, Array<number | string>>, extra: Record<string, unknown> = {}): Promise<any> {
+export async function commandJob(
+  emu: RunningEmulator,
+  name: string,
+  metrics: Record<string, Array<number | string>>,
+  extra: Record<string, unknown> = {},
+): Promise<any> {
   return putJob(emu, name, { jobType: 'Command', command: loggingCommand(metrics), environmentId: ENVIRONMENT, experimentName: 'gate-tests', ...extra });
 }
 
@@ -81,7 +86,11 @@ export async function waitForJob(emu: RunningEmulator, name: string, timeoutMs =
 /** A run on the emulator's plain MLflow API (a "generic MLflow server"), with logged metrics. */
 export async function genericRun(emu: RunningEmulator, metrics: Record<string, Array<number | string>>, runName = 'generic-run'): Promise<string> {
   const call = async (path: string, body: unknown) => {
-    const res = await fetch(`${emu.baseUrl}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${emu.baseUrl}/api/2.0/mlflow/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json()) as any;
     if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -95,9 +104,7 @@ export async function genericRun(emu: RunningEmulator, metrics: Record<string, A
   }
   const run = await call('runs/create', { experiment_id: experimentId, run_name: runName, start_time: Date.now() });
   const runId: string = run.run.info.run_id;
-  const items = Object.entries(metrics).flatMap(([key, values]) =>
-    values.map((v, step) => ({ key, value: v, timestamp: 1_700_000_000_000 + step, step })),
-  );
+  const items = Object.entries(metrics).flatMap(([key, values]) => values.map((v, step) => ({ key, value: v, timestamp: 1_700_000_000_000 + step, step })));
   for (let i = 0; i < items.length; i += 1000) await call('runs/log-batch', { run_id: runId, metrics: items.slice(i, i + 1000) });
   await call('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
   return runId;

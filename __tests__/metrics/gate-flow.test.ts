@@ -71,7 +71,10 @@ describe('metric-gate flow', () => {
   });
 
   it('missing-metric: skip skips (with a hint) instead of failing', async () => {
-    const { out, outcome, error } = await run({ 'metrics-file': 'metrics.json', rules: 'accuracy >= 0.9\nprecision >= 0.8', 'missing-metric': 'skip' }, METRICS);
+    const { out, outcome, error } = await run(
+      { 'metrics-file': 'metrics.json', rules: 'accuracy >= 0.9\nprecision >= 0.8', 'missing-metric': 'skip' },
+      METRICS,
+    );
     expect(error).toBeUndefined();
     expect(outcome?.report.rules[1]).toMatchObject({ verdict: 'skipped', reason: "this run has no metric 'precision'; its metrics: accuracy, loss" });
     expect(out.errors).toEqual([]);
@@ -110,13 +113,21 @@ describe('metric-gate flow', () => {
     expect(error).toMatchObject({ name: 'GateFailedError' });
     expect(outcome).toBeUndefined();
     const { outcome: ok } = await run({ 'metrics-file': 'metrics.json', baseline: 'file:champion.csv', rules: 'accuracy >= baseline.accuracy + 1%' }, files);
-    expect(ok?.report.baseline).toMatchObject({ spec: 'file:champion.csv', found: true, description: 'file champion.csv', metrics: { accuracy: { last: 0.9 } } });
+    expect(ok?.report.baseline).toMatchObject({
+      spec: 'file:champion.csv',
+      found: true,
+      description: 'file champion.csv',
+      metrics: { accuracy: { last: 0.9 } },
+    });
     expect(ok?.report.rules[0]).toMatchObject({ left: 0.92, right: 0.91, verdict: 'passed' });
   });
 
-  it('the baseline hint names the baseline\'s metrics', async () => {
+  it("the baseline hint names the baseline's metrics", async () => {
     const files = { ...METRICS, 'champion.json': '{"accuracy": 0.9, "loss": 0.25}' };
-    const reader = createInputReader(recordInputSource({ 'metrics-file': 'metrics.json', baseline: 'file:champion.json', rules: 'loss <= baseline.los', 'fail-on-violation': 'false' }), { debug: () => undefined });
+    const reader = createInputReader(
+      recordInputSource({ 'metrics-file': 'metrics.json', baseline: 'file:champion.json', rules: 'loss <= baseline.los', 'fail-on-violation': 'false' }),
+      { debug: () => undefined },
+    );
     const { env } = setup(files);
     const { io } = recorder();
     const outcome = await metricGateMain({ reader, env, io });

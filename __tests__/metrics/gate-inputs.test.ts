@@ -31,11 +31,21 @@ describe('metric-gate inputs', () => {
   it('one source of three kinds', () => {
     expect(settings({ ...RULES, 'job-name': 'train-1', child: 'train' }).s.source).toEqual({ kind: 'job', jobName: 'train-1', child: 'train' });
     expect(settings({ ...RULES, 'metrics-file': 'm.json' }).s.source).toEqual({ kind: 'file', path: 'm.json' });
-    expect(settings({ ...RULES, 'mlflow-tracking-uri': 'http://h', 'run-id': 'r' }).s.source).toMatchObject({ kind: 'mlflow', trackingUri: 'http://h', runId: 'r', auth: { kind: 'none' } });
+    expect(settings({ ...RULES, 'mlflow-tracking-uri': 'http://h', 'run-id': 'r' }).s.source).toMatchObject({
+      kind: 'mlflow',
+      trackingUri: 'http://h',
+      runId: 'r',
+      auth: { kind: 'none' },
+    });
   });
 
   it('defaults', () => {
-    expect(settings({ ...RULES, 'metrics-file': 'm.json' }).s).toMatchObject({ requireBaseline: false, missingMetric: 'fail', failOnViolation: true, baseline: undefined });
+    expect(settings({ ...RULES, 'metrics-file': 'm.json' }).s).toMatchObject({
+      requireBaseline: false,
+      missingMetric: 'fail',
+      failOnViolation: true,
+      baseline: undefined,
+    });
   });
 
   it('no source, two sources, and half an MLflow source are clear errors', () => {
@@ -48,7 +58,12 @@ describe('metric-gate inputs', () => {
 
   it('run-id alone uses MLFLOW_TRACKING_URI and the MLFLOW_TRACKING_* credentials, masked', () => {
     const { s, masked } = settings({ ...RULES, 'run-id': 'r' }, { MLFLOW_TRACKING_URI: 'https://mlflow.example.com', MLFLOW_TRACKING_TOKEN: 'tok-from-env' });
-    expect(s.source).toMatchObject({ kind: 'mlflow', trackingUri: 'https://mlflow.example.com', trackingUriFrom: 'MLFLOW_TRACKING_URI', auth: { kind: 'bearer', token: 'tok-from-env' } });
+    expect(s.source).toMatchObject({
+      kind: 'mlflow',
+      trackingUri: 'https://mlflow.example.com',
+      trackingUriFrom: 'MLFLOW_TRACKING_URI',
+      auth: { kind: 'bearer', token: 'tok-from-env' },
+    });
     expect(masked).toContain('tok-from-env');
     const basic = settings({ ...RULES, 'mlflow-tracking-uri': 'http://h', 'run-id': 'r', 'mlflow-username': 'bob', 'mlflow-password': 'pw' });
     expect(basic.masked).toEqual(expect.arrayContaining(['pw', Buffer.from('bob:pw').toString('base64')]));
@@ -63,12 +78,16 @@ describe('metric-gate inputs', () => {
       error = e;
     }
     expect(error).toMatchObject({ name: 'ConfigurationError', input: 'rules', line: 3, column: 11 });
-    expect(error.message).toBe("Input 'rules', line 3, column 11: '=' is not an operator: compare with '==' (or '>=' / '<=')\n    loss <= = 0.3\n            ^");
+    expect(error.message).toBe(
+      "Input 'rules', line 3, column 11: '=' is not an operator: compare with '==' (or '>=' / '<=')\n    loss <= = 0.3\n            ^",
+    );
     expect(() => readRules('# only a comment\n\n')).toThrow("Input 'rules' holds no rule.");
   });
 
   it('rules that read the baseline need a baseline input; choices are checked', () => {
-    expect(() => settings({ rules: 'a > 1\nb <= baseline.b', 'metrics-file': 'm.json' })).toThrow(expect.objectContaining({ input: 'baseline', message: expect.stringContaining('line 2') }));
+    expect(() => settings({ rules: 'a > 1\nb <= baseline.b', 'metrics-file': 'm.json' })).toThrow(
+      expect.objectContaining({ input: 'baseline', message: expect.stringContaining('line 2') }),
+    );
     expect(() => settings({ ...RULES, 'metrics-file': 'm.json', 'missing-metric': 'ignore' })).toThrow(/must be one of fail, skip/);
     expect(settings({ ...RULES, 'metrics-file': 'm.json', baseline: 'model:clf:@champion', 'require-baseline': 'true' }).s).toMatchObject({
       requireBaseline: true,
@@ -88,7 +107,9 @@ describe('baseline specs', () => {
 
   it('refuses what is not a baseline, saying what is', () => {
     for (const bad of ['iris', 'model:iris', 'model::3', 'model:iris:', 'model:iris:@', 'job:', 'job:a b', 'file:', 'run:abc']) {
-      expect(() => parseBaselineSpec(bad), bad).toThrow(expect.objectContaining({ name: 'ConfigurationError', input: 'baseline', hint: expect.stringContaining('model:<name>') }));
+      expect(() => parseBaselineSpec(bad), bad).toThrow(
+        expect.objectContaining({ name: 'ConfigurationError', input: 'baseline', hint: expect.stringContaining('model:<name>') }),
+      );
     }
   });
 
@@ -97,11 +118,16 @@ describe('baseline specs', () => {
     writeFileSync(join(dir, 'champion.json'), '{"accuracy": 0.9}');
     const r = await resolveBaseline(parseBaselineSpec('file:champion.json'), { workspace: dir });
     expect(r).toMatchObject({ found: true, description: 'file champion.json' });
-    await expect(resolveBaseline(parseBaselineSpec('file:nope.json'), { workspace: dir })).rejects.toMatchObject({ input: 'baseline', message: "The metrics file 'nope.json' does not exist." });
+    await expect(resolveBaseline(parseBaselineSpec('file:nope.json'), { workspace: dir })).rejects.toMatchObject({
+      input: 'baseline',
+      message: "The metrics file 'nope.json' does not exist.",
+    });
   });
 
   it('workspace baselines without a workspace say so', async () => {
-    await expect(resolveBaseline(parseBaselineSpec('model:m:1'), { workspace: '.' })).rejects.toMatchObject({ message: expect.stringContaining('no workspace is configured') });
+    await expect(resolveBaseline(parseBaselineSpec('model:m:1'), { workspace: '.' })).rejects.toMatchObject({
+      message: expect.stringContaining('no workspace is configured'),
+    });
   });
 
   it('metric tags shared with register-model', () => {

@@ -6,7 +6,14 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMlflowClient, createMlflowRunSource, decodeMetricValue, normalizeTrackingUri, resolveMlflowAuth, type MlflowClientOptions } from '../../src/metrics/mlflow.js';
+import {
+  createMlflowClient,
+  createMlflowRunSource,
+  decodeMetricValue,
+  normalizeTrackingUri,
+  resolveMlflowAuth,
+  type MlflowClientOptions,
+} from '../../src/metrics/mlflow.js';
 import { json, startLoopback, type Loopback, type RecordedRequest } from '../azure/loopback.js';
 
 interface FakeRun {
@@ -21,7 +28,15 @@ interface FakeRun {
 /** A small MLflow tracking server: runs/get, runs/search (parentRunId filter), metrics/get-history. */
 function mlflowServer(runs: FakeRun[], o: { auth?: string; inFlight?: { now: number; max: number }; delayMs?: number; pageCap?: number } = {}) {
   const runJson = (r: FakeRun) => ({
-    info: { run_id: r.id, run_uuid: r.id, run_name: r.name, experiment_id: r.experiment, status: r.status ?? 'FINISHED', lifecycle_stage: 'active', start_time: 1 },
+    info: {
+      run_id: r.id,
+      run_uuid: r.id,
+      run_name: r.name,
+      experiment_id: r.experiment,
+      status: r.status ?? 'FINISHED',
+      lifecycle_stage: 'active',
+      start_time: 1,
+    },
     data: {
       metrics: Object.entries(r.history).map(([key, h]) => ({ key, ...h[h.length - 1] })),
       tags: Object.entries({ 'mlflow.runName': r.name, ...r.tags }).map(([key, value]) => ({ key, value })),
@@ -37,7 +52,9 @@ function mlflowServer(runs: FakeRun[], o: { auth?: string; inFlight?: { now: num
       if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
       if (req.path === '/api/2.0/mlflow/runs/get') {
         const run = runs.find((r) => r.id === req.query.get('run_id'));
-        return run ? json(res, 200, { run: runJson(run) }) : json(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run '${req.query.get('run_id')}' not found` });
+        return run
+          ? json(res, 200, { run: runJson(run) })
+          : json(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run '${req.query.get('run_id')}' not found` });
       }
       if (req.path === '/api/2.0/mlflow/runs/search' && req.method === 'POST') {
         const body = JSON.parse(req.body) as { experiment_ids: string[]; filter: string; max_results: number; page_token?: string };
@@ -116,7 +133,13 @@ describe('MLflow client', () => {
           id: 'r1',
           experiment: '1',
           name: 'run',
-          history: { loss: [{ value: 'NaN', step: 2, timestamp: 3 }, { value: 0.5, step: 0, timestamp: 1 }, { value: 'Infinity', step: 1, timestamp: 2 }] },
+          history: {
+            loss: [
+              { value: 'NaN', step: 2, timestamp: 3 },
+              { value: 0.5, step: 0, timestamp: 1 },
+              { value: 'Infinity', step: 1, timestamp: 2 },
+            ],
+          },
         },
       ]),
     );
@@ -151,7 +174,10 @@ describe('MLflow client', () => {
 
     const basic = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
     server = await startLoopback(mlflowServer([{ id: 'r1', experiment: '1', name: 'run', history: { a: series(1, () => 1) } }], { auth: basic }));
-    const m = await createMlflowRunSource(createMlflowClient({ trackingUri: server.url, auth: { kind: 'basic', username: 'alice', password: 's3cret' } }), 'r1').fetch();
+    const m = await createMlflowRunSource(
+      createMlflowClient({ trackingUri: server.url, auth: { kind: 'basic', username: 'alice', password: 's3cret' } }),
+      'r1',
+    ).fetch();
     expect(m.get('a')?.[0].value).toBe(1);
   });
 
@@ -160,7 +186,7 @@ describe('MLflow client', () => {
     const client = createMlflowClient({ trackingUri: server.url, input: 'mlflow-tracking-uri' });
     await expect(client.getRun('r1')).rejects.toMatchObject({
       name: 'ConfigurationError',
-      message: expect.stringContaining('refused the request reading run \'r1\' (HTTP 401 UNAUTHENTICATED): Credentials were not supplied'),
+      message: expect.stringContaining("refused the request reading run 'r1' (HTTP 401 UNAUTHENTICATED): Credentials were not supplied"),
       hint: expect.stringContaining('mlflow-token'),
     });
   });

@@ -26,7 +26,13 @@ function reportFor(rulesText: string, metrics: MetricSet, baseline?: MetricSet) 
 
 describe('metric snapshot and outputs', () => {
   it('last (highest step), min, max, count; NaN shows as NaN; no values as count 0', () => {
-    const s = summarizeMetrics(new Map([['acc', hist(0.5, 0.9, 0.8)], ['loss', hist(1, NaN)], ['none', []]]));
+    const s = summarizeMetrics(
+      new Map([
+        ['acc', hist(0.5, 0.9, 0.8)],
+        ['loss', hist(1, NaN)],
+        ['none', []],
+      ]),
+    );
     expect(s.acc).toEqual({ last: 0.8, lastStep: 2, min: 0.5, max: 0.9, count: 3 });
     expect(s.loss.last).toBeNaN();
     expect(s.loss.min).toBeNaN();
@@ -35,7 +41,15 @@ describe('metric snapshot and outputs', () => {
 
   it('JSON keeps NaN and infinities as MLflow strings; metrics output is name → last', () => {
     expect(toJson({ a: NaN, b: Infinity, c: -Infinity, d: 1 })).toBe('{"a":"NaN","b":"Infinity","c":"-Infinity","d":1}');
-    expect(lastValues(new Map([['b', hist(1, 2)], ['a', hist(NaN)], ['c', []]]))).toEqual({ a: 'NaN', b: 2, c: null });
+    expect(
+      lastValues(
+        new Map([
+          ['b', hist(1, 2)],
+          ['a', hist(NaN)],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual({ a: 'NaN', b: 2, c: null });
   });
 
   it('formats values for people', () => {
@@ -50,7 +64,15 @@ describe('metric snapshot and outputs', () => {
 
 describe('gate report', () => {
   it('holds every rule with its operator, values, verdict and reason', () => {
-    const r = reportFor('accuracy >= 0.9 # bar\nloss < baseline.loss\nf1 > 0.5 or nope > 1', new Map([['accuracy', hist(0.93)], ['loss', hist(0.3)], ['f1', hist(0.4)]]), new Map([['loss', hist(0.2)]]));
+    const r = reportFor(
+      'accuracy >= 0.9 # bar\nloss < baseline.loss\nf1 > 0.5 or nope > 1',
+      new Map([
+        ['accuracy', hist(0.93)],
+        ['loss', hist(0.3)],
+        ['f1', hist(0.4)],
+      ]),
+      new Map([['loss', hist(0.2)]]),
+    );
     expect(r.passed).toBe(false);
     expect(r.counts).toEqual({ passed: 1, failed: 2, skipped: 0 });
     expect(r.rules[0]).toMatchObject({ rule: 'accuracy >= 0.9', label: 'bar', line: 1, verdict: 'passed', left: 0.93, right: 0.9, op: '>=' });
@@ -65,7 +87,10 @@ describe('gate report', () => {
 
 describe('job summary', () => {
   it('escapes hostile rule text, labels, metric names and descriptions', () => {
-    const metrics: MetricSet = new Map([['<img src=x onerror=alert(1)>', hist(1)], ['a|b', hist(2)]]);
+    const metrics: MetricSet = new Map([
+      ['<img src=x onerror=alert(1)>', hist(1)],
+      ['a|b', hist(2)],
+    ]);
     const r = reportFor('`<img src=x onerror=alert(1)>` >= 0 # <script>alert(1)</script> @octocat | **bold** [x](http://e.vil)\n`a|b` > 5 # line', metrics);
     r.source.description = 'file `x` <b>';
     const html = renderGateSummary(r);
@@ -76,14 +101,23 @@ describe('job summary', () => {
     expect(html).not.toContain('](http');
     expect(html).not.toContain('<b>`x`');
     // the escaper of the PR comment (src/core/escape.ts): parentheses too, and a zero-width break after `@` and `:` of `://`
-    expect(html).toContain('&lt;script&gt;alert&#40;1&#41;&lt;/script&gt; &#64;&#8203;octocat &#124; &#42;&#42;bold&#42;&#42; &#91;x&#93;&#40;http&#58;&#8203;//e.vil&#41;');
+    expect(html).toContain(
+      '&lt;script&gt;alert&#40;1&#41;&lt;/script&gt; &#64;&#8203;octocat &#124; &#42;&#42;bold&#42;&#42; &#91;x&#93;&#40;http&#58;&#8203;//e.vil&#41;',
+    );
     // one table row per rule, and no blank line that would end the HTML block
     expect(html.match(/<tr><td><code>/g)?.length).toBeGreaterThanOrEqual(2);
     expect(html.trimEnd()).not.toMatch(/\n\s*\n/);
   });
 
   it('shows values, verdicts, reasons, the baseline and the folded snapshot', () => {
-    const r = reportFor('accuracy >= baseline.accuracy - 1% # no regression\nloss < 0.1', new Map([['accuracy', hist(0.93)], ['loss', hist(0.3)]]), new Map([['accuracy', hist(0.935)]]));
+    const r = reportFor(
+      'accuracy >= baseline.accuracy - 1% # no regression\nloss < 0.1',
+      new Map([
+        ['accuracy', hist(0.93)],
+        ['loss', hist(0.3)],
+      ]),
+      new Map([['accuracy', hist(0.935)]]),
+    );
     const html = renderGateSummary(r);
     expect(html).toContain('<h3>Metric gate ❌ failed</h3>');
     // `:` is left alone unless it starts `://` (as in the PR comment: `:name:` emoji are harmless)

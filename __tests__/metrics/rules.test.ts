@@ -106,16 +106,22 @@ describe('rule grammar properties', () => {
   it('any string gives a rule or a RuleSyntaxError with a column inside the line, never another throw', () => {
     const alphabet = fc.constantFrom(...'abf1 0.9<>=!()+-*/%#`,.and or maxminmeanat baseline_\t'.split(''));
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 40 }).map((a) => a.join(''))), (s) => {
-        try {
-          parseRule(s);
-        } catch (e) {
-          expect(e).toBeInstanceOf(RuleSyntaxError);
-          const col = (e as RuleSyntaxError).column;
-          expect(col).toBeGreaterThanOrEqual(1);
-          expect(col).toBeLessThanOrEqual(s.length + 1);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')),
+        ),
+        (s) => {
+          try {
+            parseRule(s);
+          } catch (e) {
+            expect(e).toBeInstanceOf(RuleSyntaxError);
+            const col = (e as RuleSyntaxError).column;
+            expect(col).toBeGreaterThanOrEqual(1);
+            expect(col).toBeLessThanOrEqual(s.length + 1);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -128,7 +134,11 @@ describe('rule grammar properties', () => {
       fc.tuple(fc.constantFrom('min', 'max', 'mean', 'last'), metricName).map(([a, m]) => `${a}(${m.includes(' ') ? `\`${m}\`` : m})`),
       metricName.filter((m) => !m.includes(' ')).map((m) => `baseline.${m}`),
     ),
-    expr: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`)),
+    expr: fc.oneof(
+      { depthSize: 'small' },
+      tie('leaf'),
+      fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    ),
   })).expr as fc.Arbitrary<string>;
   const rule = fc.tuple(numExpr, fc.constantFrom('>=', '>', '<=', '<', '==', '!='), numExpr).map(([a, op, b]) => `${a} ${op} ${b}`);
 
@@ -146,7 +156,14 @@ describe('rule grammar properties', () => {
 
   it('nothing in a rule reaches JavaScript evaluation', () => {
     const g = globalThis as Record<string, unknown>;
-    const hostile = ['constructor.constructor("globalThis.pwned=1")() > 0', '`__proto__` > 1', 'process.exit(1) > 0', 'require("fs") > 0', 'this > 0', '`a`; globalThis.pwned = 1 > 0'];
+    const hostile = [
+      'constructor.constructor("globalThis.pwned=1")() > 0',
+      '`__proto__` > 1',
+      'process.exit(1) > 0',
+      'require("fs") > 0',
+      'this > 0',
+      '`a`; globalThis.pwned = 1 > 0',
+    ];
     for (const text of hostile) {
       try {
         const r = parseRule(text);

@@ -28,7 +28,9 @@ describe('names', () => {
   });
 
   it('checkName throws a ConfigurationError naming the input and the rule', () => {
-    expect(() => checkName('model', 'bad name', 'name')).toThrowError(/Input 'name': 'bad name' is not a valid model name: character " " at position 4 is not allowed/);
+    expect(() => checkName('model', 'bad name', 'name')).toThrowError(
+      /Input 'name': 'bad name' is not a valid model name: character " " at position 4 is not allowed/,
+    );
     try {
       checkName('registry', 'r', 'promote-to-registry');
     } catch (e) {
@@ -80,7 +82,9 @@ describe('lineage', () => {
   });
 
   it('writes the run, the source job, the verdict and metric tags that metric-gate reads back', () => {
-    const gate = gateFromLedger([gateEntry({ counts: { passed: 1, failed: 0, skipped: 0 }, metrics: { accuracy: { last: 0.9 } }, source: { details: { jobName: 'j1' } } })])!;
+    const gate = gateFromLedger([
+      gateEntry({ counts: { passed: 1, failed: 0, skipped: 0 }, metrics: { accuracy: { last: 0.9 } }, source: { details: { jobName: 'j1' } } }),
+    ])!;
     const { tags } = buildLineage({ run, sourceJob: 'train-1', source: 'azureml://jobs/train-1/outputs/model', gate });
     expect(tags).toMatchObject({
       'github.repository': 'octo/ml',
@@ -111,7 +115,12 @@ describe('lineage', () => {
   });
 
   it('parses the metrics input (the metric-gate metrics output shape)', () => {
-    expect(parseMetricsInput({ accuracy: 0.9, loss: 'NaN', skip: null, neg: '-Infinity', s: '0.5' })).toEqual({ accuracy: 0.9, loss: NaN, neg: -Infinity, s: 0.5 });
+    expect(parseMetricsInput({ accuracy: 0.9, loss: 'NaN', skip: null, neg: '-Infinity', s: '0.5' })).toEqual({
+      accuracy: 0.9,
+      loss: NaN,
+      neg: -Infinity,
+      s: 0.5,
+    });
     expect(() => parseMetricsInput([1, 2])).toThrowError(/must be a JSON object of metric name → number/);
     expect(() => parseMetricsInput({ a: true })).toThrowError(/the value of 'a' is true, not a number/);
   });

@@ -14,7 +14,10 @@ describe('job output URIs', () => {
       ['jobs/sweep-job-create-get.json', 2],
     ] as const) {
       const e = loadRecording(file).entries[index]!;
-      const body = (typeof e.ResponseBody === 'string' ? JSON.parse(e.ResponseBody) : e.ResponseBody) as { name: string; properties: { outputs: { default: { uri: string } } } };
+      const body = (typeof e.ResponseBody === 'string' ? JSON.parse(e.ResponseBody) : e.ResponseBody) as {
+        name: string;
+        properties: { outputs: { default: { uri: string } } };
+      };
       const uri = body.properties.outputs.default.uri;
       expect(uri).not.toContain('/paths/');
       expect(parseOutputUri(uri)).toEqual({ kind: 'datastore', datastore: 'workspaceartifactstore', path: `ExperimentRun/dcid.${body.name}` });
@@ -28,7 +31,9 @@ describe('job output URIs', () => {
       path: 'ExperimentRun/dcid.j1/outputs/model',
     });
     expect(parseDatastoreUri('azureml://subscriptions/s/resourcegroups/g/workspaces/w/datastores/d/paths/x/y')).toEqual({ datastore: 'd', path: 'x/y' });
-    expect(parseDatastoreUri('azureml://subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/datastores/d/paths/x')).toEqual({ datastore: 'd', path: 'x' });
+    expect(
+      parseDatastoreUri('azureml://subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/datastores/d/paths/x'),
+    ).toEqual({ datastore: 'd', path: 'x' });
     expect(parseDatastoreUri('azureml://subscriptions/s/resourceGroups/g/workspaces/w/datastores/workspaceartifactstore/ExperimentRun/dcid.j')).toEqual({
       datastore: 'workspaceartifactstore',
       path: 'ExperimentRun/dcid.j',
@@ -38,7 +43,12 @@ describe('job output URIs', () => {
 
   it('reads job output and MLflow run references', () => {
     expect(parseOutputUri('azureml://jobs/j/outputs/model')).toEqual({ kind: 'job-output', job: 'j', output: 'model' });
-    expect(parseOutputUri('azureml://jobs/j/outputs/default/paths/outputs/model/')).toEqual({ kind: 'job-output', job: 'j', output: 'default', sub: 'outputs/model' });
+    expect(parseOutputUri('azureml://jobs/j/outputs/default/paths/outputs/model/')).toEqual({
+      kind: 'job-output',
+      job: 'j',
+      output: 'default',
+      sub: 'outputs/model',
+    });
     expect(parseOutputUri('runs:/j/model')).toEqual({ kind: 'run', runId: 'j', path: 'model' });
     expect(parseOutputUri('https://acct.blob.core.windows.net/c/x')).toBeUndefined();
   });
@@ -54,7 +64,10 @@ describe('job output URIs', () => {
   it('the emulator writes and reads the same forms', () => {
     expect(runArtifactsUri('j1')).toBe('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.j1');
     expect(emulatorParse(runArtifactsUri('j1'))).toEqual({ datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1' });
-    expect(emulatorParse('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.j1/outputs/model')).toEqual({ datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1/outputs/model' });
+    expect(emulatorParse('azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.j1/outputs/model')).toEqual({
+      datastore: 'workspaceartifactstore',
+      path: 'ExperimentRun/dcid.j1/outputs/model',
+    });
     expect(emulatorParse('azureml://datastores/ds/paths/a/b/')).toEqual({ datastore: 'ds', path: 'a/b/' });
     expect(parseOutputUri(runArtifactsUri('j1'))).toEqual({ kind: 'datastore', datastore: 'workspaceartifactstore', path: 'ExperimentRun/dcid.j1' });
   });

@@ -47,7 +47,8 @@ afterAll(async () => {
 
 async function contents(prefix: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for await (const b of container.listBlobsFlat({ prefix: `${prefix}/` })) out[b.name.slice(prefix.length + 1)] = sha(await container.getBlobClient(b.name).downloadToBuffer());
+  for await (const b of container.listBlobsFlat({ prefix: `${prefix}/` }))
+    out[b.name.slice(prefix.length + 1)] = sha(await container.getBlobClient(b.name).downloadToBuffer());
   return out;
 }
 
@@ -102,7 +103,9 @@ describe('uploadLocalFiles', () => {
 
     const abort = new AbortController();
     abort.abort();
-    await expect(uploadLocalFiles(containerTarget(container), root, snap.files, 'up4', { ...settings, abortSignal: abort.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(uploadLocalFiles(containerTarget(container), root, snap.files, 'up4', { ...settings, abortSignal: abort.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('uploads through a container SAS (a registry pending upload)', async () => {
@@ -117,7 +120,13 @@ describe('uploadLocalFiles', () => {
 
 describe('createModelUploader', () => {
   it('writes the completion marker the snapshot uploader reads, and reads its markers', async () => {
-    const store = createBlobStoreOnContainer(container, { name: 'workspaceblobstore', accountName: az.blob.accountName, containerName: 'models', containerUrl: container.url, credentialsType: 'AccountKey' });
+    const store = createBlobStoreOnContainer(container, {
+      name: 'workspaceblobstore',
+      accountName: az.blob.accountName,
+      containerName: 'models',
+      containerUrl: container.url,
+      credentialsType: 'AccountKey',
+    });
     const ours = createModelUploader(async () => store, settings);
     const theirs = createSnapshotUploader(async () => store);
     const snap = await snapshot(root);
@@ -147,7 +156,11 @@ describe('blob listings', () => {
     expect(blobListingHash(a.files)).toBe(blobListingHash(b.files));
     expect(a.files.find((f) => f.path === 'small.json')?.md5).toMatch(/^[0-9a-f]{32}$/);
     // block blobs carry the whole file's MD5 too (set at commit)
-    expect(a.files.find((f) => f.path === 'sub/deep/large.bin')?.md5).toBe(createHash('md5').update(readFileSync(join(root, 'sub', 'deep', 'large.bin'))).digest('hex'));
+    expect(a.files.find((f) => f.path === 'sub/deep/large.bin')?.md5).toBe(
+      createHash('md5')
+        .update(readFileSync(join(root, 'sub', 'deep', 'large.bin')))
+        .digest('hex'),
+    );
     const one = await listModelBlobs(container, 'up1/small.json');
     expect(one).toMatchObject({ isFile: true, path: 'up1/small.json', bytes: 8 });
     expect(one.files.map((f) => f.path)).toEqual(['small.json']);

@@ -3,7 +3,15 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_SCHEMA, manifestSha256, parseManifest, serializeManifest, verifyManifest, verifyManifestAgainstFolder, type PackageManifest } from '../../src/models/manifest.js';
+import {
+  MANIFEST_SCHEMA,
+  manifestSha256,
+  parseManifest,
+  serializeManifest,
+  verifyManifest,
+  verifyManifestAgainstFolder,
+  type PackageManifest,
+} from '../../src/models/manifest.js';
 import { armFlavors, parseMLmodel, validateModelFiles } from '../../src/models/validate.js';
 
 const MLMODEL = `artifact_path: model
@@ -42,7 +50,9 @@ describe('MLmodel', () => {
     expect(info.signature).not.toHaveProperty('params');
     expect(info.meta.run_id).toBe('0a1b2c');
     expect(armFlavors(info)).toEqual({
-      python_function: { data: { env: '{"conda":"conda.yaml"}', loader_module: 'mlflow.sklearn', model_path: 'model.pkl', predict_fn: 'predict', python_version: '3.11.4' } },
+      python_function: {
+        data: { env: '{"conda":"conda.yaml"}', loader_module: 'mlflow.sklearn', model_path: 'model.pkl', predict_fn: 'predict', python_version: '3.11.4' },
+      },
       sklearn: { data: { pickled_model: 'model.pkl', serialization_format: 'cloudpickle', sklearn_version: '1.5.1' } },
     });
   });
@@ -66,9 +76,14 @@ describe('MLmodel', () => {
     await expect(validateModelFiles('custom_model', view({}))).rejects.toThrowError(/holds no files/);
     const ok = await validateModelFiles('mlflow_model', view({ MLmodel: MLMODEL, 'model.pkl': 'x' }));
     expect(Object.keys(ok.mlmodel!.flavors)).toContain('sklearn');
-    await expect(validateModelFiles('mlflow_model', view({ 'model/MLmodel': MLMODEL }))).rejects.toThrowError(/no MLmodel file at its root.*point path at model instead/);
+    await expect(validateModelFiles('mlflow_model', view({ 'model/MLmodel': MLMODEL }))).rejects.toThrowError(
+      /no MLmodel file at its root.*point path at model instead/,
+    );
     await expect(validateModelFiles('mlflow_model', view({ 'model.pkl': 'x' }, true))).rejects.toThrowError(/single file/);
-    const triton = await validateModelFiles('triton_model', view({ 'densenet/config.pbtxt': 'name: "densenet"', 'densenet/1/model.onnx': 'x', 'bert/config.pbtxt': '' }));
+    const triton = await validateModelFiles(
+      'triton_model',
+      view({ 'densenet/config.pbtxt': 'name: "densenet"', 'densenet/1/model.onnx': 'x', 'bert/config.pbtxt': '' }),
+    );
     expect(triton.tritonModels).toEqual(['bert', 'densenet']);
     await expect(validateModelFiles('triton_model', view({ 'config.pbtxt': 'x' }))).rejects.toThrowError(/not a Triton model repository/);
   });
@@ -86,7 +101,16 @@ function tree(files: Record<string, string>): string {
 describe('package manifest', () => {
   const manifest: PackageManifest = {
     schema: MANIFEST_SCHEMA,
-    model: { name: 'm', type: 'custom_model', contentHash: 'sha256:x', uri: 'azureml://datastores/d/paths/p/', source: 'models/m', isFile: false, fileCount: 2, bytes: 3 },
+    model: {
+      name: 'm',
+      type: 'custom_model',
+      contentHash: 'sha256:x',
+      uri: 'azureml://datastores/d/paths/p/',
+      source: 'models/m',
+      isFile: false,
+      fileCount: 2,
+      bytes: 3,
+    },
     files: [
       { path: 'a.txt', size: 1, sha256: 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb' },
       { path: 'sub/b.txt', size: 2, sha256: '1e0bbd6c686ba050b8eb03ffeedc64fdc9d80947fce821abbe5d6dc8d252c5ac' },
@@ -117,7 +141,12 @@ describe('package manifest', () => {
     expect(r.unexpected).toEqual(['extra.bin']);
     expect(r.summary).toBe('the files do not match the manifest: 1 missing (sub/b.txt); 1 changed (a.txt); 1 not in the manifest (extra.bin)');
     // size only when no sha256 is given
-    expect(verifyManifest(manifest, [{ path: 'a.txt', size: 1 }, { path: 'sub/b.txt', size: 3 }]).mismatched.map((m) => m.path)).toEqual(['sub/b.txt']);
+    expect(
+      verifyManifest(manifest, [
+        { path: 'a.txt', size: 1 },
+        { path: 'sub/b.txt', size: 3 },
+      ]).mismatched.map((m) => m.path),
+    ).toEqual(['sub/b.txt']);
 
     const dir = tree({ 'a.txt': 'a', 'sub/b.txt': 'bc' });
     expect((await verifyManifestAgainstFolder(manifest, dir)).ok).toBe(true);

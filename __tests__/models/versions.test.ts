@@ -24,7 +24,11 @@ interface FakeStore extends ModelStore {
 }
 
 function version(name: string, v: string, hash: string, extra: Partial<ModelVersion['properties']> = {}): ModelVersion {
-  return { id: `/ws/models/${name}/versions/${v}`, name: v, properties: { modelUri: `uri-${hash}`, modelType: 'custom_model', tags: {}, properties: { [CONTENT_HASH_PROPERTY]: hash }, ...extra } };
+  return {
+    id: `/ws/models/${name}/versions/${v}`,
+    name: v,
+    properties: { modelUri: `uri-${hash}`, modelType: 'custom_model', tags: {}, properties: { [CONTENT_HASH_PROPERTY]: hash }, ...extra },
+  };
 }
 
 function fakeStore(): FakeStore {
@@ -54,7 +58,10 @@ function fakeStore(): FakeStore {
       const old = versions.get(v);
       const p = body.properties;
       if (old) {
-        const same = old.properties.modelUri === p.modelUri && old.properties.modelType === p.modelType && JSON.stringify(old.properties.properties) === JSON.stringify(p.properties);
+        const same =
+          old.properties.modelUri === p.modelUri &&
+          old.properties.modelType === p.modelType &&
+          JSON.stringify(old.properties.properties) === JSON.stringify(p.properties);
         if (!same) throw new RestError(`Model version '${name}:${v}' already exists with a different 'modelUri'.`, { statusCode: 409, code: 'UserError' });
         old.properties.tags = { ...(p.tags ?? {}) };
         return structuredClone(old);
@@ -69,7 +76,14 @@ function fakeStore(): FakeStore {
 }
 
 function body(hash: string, tags: Record<string, string> = {}): ModelVersionBody {
-  return { properties: { modelUri: `uri-${hash}`, modelType: 'custom_model', tags, properties: { [CONTENT_HASH_PROPERTY]: hash, 'azureml-actions.registration': `reg-${hash}` } } };
+  return {
+    properties: {
+      modelUri: `uri-${hash}`,
+      modelType: 'custom_model',
+      tags,
+      properties: { [CONTENT_HASH_PROPERTY]: hash, 'azureml-actions.registration': `reg-${hash}` },
+    },
+  };
 }
 
 describe('commitVersion', () => {
@@ -97,7 +111,8 @@ describe('commitVersion', () => {
   it('returns the version a concurrent registration of the same files created', async () => {
     const s = fakeStore();
     s.beforePut = (v) => {
-      if (v === '1' && !s.versions.has('1')) s.versions.set('1', version('m', '1', 'same', { properties: { [CONTENT_HASH_PROPERTY]: 'same', 'azureml-actions.registration': 'theirs' } }));
+      if (v === '1' && !s.versions.has('1'))
+        s.versions.set('1', version('m', '1', 'same', { properties: { [CONTENT_HASH_PROPERTY]: 'same', 'azureml-actions.registration': 'theirs' } }));
     };
     const r = await commitVersion(s, 'm', body('same'), { contentHash: 'same', modelType: 'custom_model' });
     expect(r).toMatchObject({ created: false, conflicts: ['1'] });
@@ -110,13 +125,25 @@ describe('commitVersion', () => {
     s.beforePut = (v) => {
       if (!s.versions.has(v)) s.versions.set(v, version('m', v, `other-${v}`));
     };
-    await expect(commitVersion(s, 'm', body('mine'), { contentHash: 'mine', modelType: 'custom_model', maxAttempts: 2 })).rejects.toThrowError(/versions 1, 2, 3 were all taken/);
+    await expect(commitVersion(s, 'm', body('mine'), { contentHash: 'mine', modelType: 'custom_model', maxAttempts: 2 })).rejects.toThrowError(
+      /versions 1, 2, 3 were all taken/,
+    );
   });
 
   it('an explicit version: same content is returned, other content is a ConfigurationError with the next version', async () => {
     const s = fakeStore();
-    s.versions.set('3', version('m', '3', 'a', { tags: { 'github.run_url': 'https://x/runs/1' }, properties: { [CONTENT_HASH_PROPERTY]: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaa', 'azureml-actions.source': 'models/a' } }));
-    const same = await commitVersion(s, 'm', body('sha256:aaaaaaaaaaaaaaaaaaaaaaaa'), { version: '3', contentHash: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaa', modelType: 'custom_model' });
+    s.versions.set(
+      '3',
+      version('m', '3', 'a', {
+        tags: { 'github.run_url': 'https://x/runs/1' },
+        properties: { [CONTENT_HASH_PROPERTY]: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaa', 'azureml-actions.source': 'models/a' },
+      }),
+    );
+    const same = await commitVersion(s, 'm', body('sha256:aaaaaaaaaaaaaaaaaaaaaaaa'), {
+      version: '3',
+      contentHash: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaa',
+      modelType: 'custom_model',
+    });
     expect(same).toMatchObject({ created: false });
     expect(s.puts).toEqual([]);
     const err = (await commitVersion(s, 'm', body('b'), { version: '3', contentHash: 'b', modelType: 'custom_model' }).then(
@@ -124,7 +151,9 @@ describe('commitVersion', () => {
       (e: unknown) => e,
     )) as Error & { input?: string; hint?: string };
     expect(err.name).toBe('ConfigurationError');
-    expect(err.message).toBe("Model 'm' version 3 already exists in workspace 'ws' with different content (content sha256:aaaaaaaaaaaa…, from models/a, by https://x/runs/1); versions are immutable, so nothing was registered.");
+    expect(err.message).toBe(
+      "Model 'm' version 3 already exists in workspace 'ws' with different content (content sha256:aaaaaaaaaaaa…, from models/a, by https://x/runs/1); versions are immutable, so nothing was registered.",
+    );
     expect(err.hint).toBe("Leave 'version' empty to register the next version (4), or choose another version.");
     expect(s.puts).toEqual([]);
   });

@@ -37,12 +37,26 @@ export interface BenchResult {
   steps: number;
   points: number;
   setupMs: number;
-  inProcess: { pageSize: number; requests: number; histories: number; points: number; readMs: number; evaluateMs: number; rules: number; passed: boolean; heapUsedMiB: number };
+  inProcess: {
+    pageSize: number;
+    requests: number;
+    histories: number;
+    points: number;
+    readMs: number;
+    evaluateMs: number;
+    rules: number;
+    passed: boolean;
+    heapUsedMiB: number;
+  };
   bundle?: { exitCode: number | null; stepMs: number; requests: number; readSeconds: number; peakRssMiB?: number; passed: string };
 }
 
 async function post(emu: RunningEmulator, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${emu.baseUrl}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${emu.baseUrl}/api/2.0/mlflow/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -77,7 +91,13 @@ function benchRules(metrics: number): string {
     const name = `metric_${String(m).padStart(3, '0')}`;
     const kind = m % 4;
     lines.push(
-      kind === 0 ? `${name} >= 0.4` : kind === 1 ? `max(${name}) >= mean(${name})` : kind === 2 ? `min(${name}) < last(${name}) # rises` : `at(${name}, 0) < ${name} * 1.5`,
+      kind === 0
+        ? `${name} >= 0.4`
+        : kind === 1
+          ? `max(${name}) >= mean(${name})`
+          : kind === 2
+            ? `min(${name}) < last(${name}) # rises`
+            : `at(${name}, 0) < ${name} * 1.5`,
     );
   }
   return lines.join('\n');
@@ -127,7 +147,11 @@ export async function benchGate(o: BenchOptions = {}): Promise<BenchResult> {
     let bundle: BenchResult['bundle'];
     const wantBundle = o.bundle ?? existsSync(join(repoRoot, 'dist', 'metric-gate', 'index.js'));
     if (wantBundle) {
-      const r = await runAction({ action: 'metric-gate', inputs: { 'mlflow-tracking-uri': emu.baseUrl, 'run-id': runId, rules: rulesText }, timeoutMs: 300_000 });
+      const r = await runAction({
+        action: 'metric-gate',
+        inputs: { 'mlflow-tracking-uri': emu.baseUrl, 'run-id': runId, rules: rulesText },
+        timeoutMs: 300_000,
+      });
       const read = /with (\d+) requests? in ([\d.]+) s/.exec(r.main.log);
       const rss = /peak RSS ([\d.]+) MiB/.exec(r.main.log);
       bundle = {

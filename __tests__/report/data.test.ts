@@ -16,7 +16,10 @@ describe('report inputs (outputs of other jobs)', () => {
     const one = parseReportInput<ReportJob>('jobs', { 'job-name': 'j1', status: 'Completed', 'studio-url': 'https://ml.azure.com/runs/j1' });
     expect(one).toEqual([expect.objectContaining({ name: 'j1', status: 'Completed', studioUrl: 'https://ml.azure.com/runs/j1' })]);
     const many = parseReportInput<ReportJob>('jobs', [{ outputs: { 'job-name': 'a', status: 'Failed' } }, '{"job-name":"b","status":"Completed"}']);
-    expect(many.map((j) => [j.name, j.status])).toEqual([['a', 'Failed'], ['b', 'Completed']]);
+    expect(many.map((j) => [j.name, j.status])).toEqual([
+      ['a', 'Failed'],
+      ['b', 'Completed'],
+    ]);
   });
 
   it('reads a gate report given as the report output, as a string, or wrapped', () => {
@@ -30,7 +33,12 @@ describe('report inputs (outputs of other jobs)', () => {
 
   it('reads deploy outputs with the timeline as JSON text, or the timeline itself', async () => {
     const entry = (await rolloutEntry()) as { timeline: unknown };
-    const fromOutputs = parseReportInput<ReportRollout>('rollouts', { endpoint: 'ep', deployment: 'green', status: 'promoted', timeline: JSON.stringify(entry.timeline) });
+    const fromOutputs = parseReportInput<ReportRollout>('rollouts', {
+      endpoint: 'ep',
+      deployment: 'green',
+      status: 'promoted',
+      timeline: JSON.stringify(entry.timeline),
+    });
     expect(fromOutputs[0]).toMatchObject({ endpoint: 'ep', deployment: 'green', status: 'promoted' });
     expect(fromOutputs[0].timeline?.stages).toHaveLength(3);
     const bare = parseReportInput<ReportRollout>('rollouts', JSON.parse(JSON.stringify(entry.timeline)));

@@ -20,7 +20,7 @@ function curve(n: number, from: number, to: number, rate: number, noise: number,
   let s = seed;
   for (let i = 1; i <= n; i++) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
-    const jitter = ((s / 2 ** 31) - 0.5) * noise;
+    const jitter = (s / 2 ** 31 - 0.5) * noise;
     out.push({ step: i, value: to + (from - to) * Math.exp(-rate * i) + jitter });
   }
   return out;
@@ -107,7 +107,9 @@ export async function rolloutEntry(o: { failAt?: number } = {}): Promise<LedgerE
   const ep = new FakeEndpoint(clock, { traffic: { blue: 100 }, rps: 20 });
   if (o.failAt !== undefined) {
     const t0 = clock.t;
-    ep.behaviour.set('green', (t) => (t - t0 > o.failAt! ? { errorRate: 0.2, latencyP95: 900, latencyP99: 2400 } : { errorRate: 0.002, latencyP95: 110, latencyP99: 170 }));
+    ep.behaviour.set('green', (t) =>
+      t - t0 > o.failAt! ? { errorRate: 0.2, latencyP95: 900, latencyP99: 2400 } : { errorRate: 0.002, latencyP95: 110, latencyP99: 170 },
+    );
   }
   const plan = createRolloutPlan({ strategy: 'canary', canaryPercent: 10, mirrorPercent: 10, bakeTime: '3m', checkInterval: '1m', health: { minRequests: 5 } });
   const rollout = await createRollout(plan, ep.providers(), { deployment: 'green', clock, store: memoryStatusStore() });

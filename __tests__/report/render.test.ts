@@ -20,7 +20,7 @@ function tableRows(body: string): string[][] {
 function checkTables(body: string): void {
   const lines = outsideFences(body).split('\n');
   for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].startsWith('| ') || !lines[i + 1]?.startsWith('| :--') && !lines[i + 1]?.startsWith('| --:')) continue;
+    if (!lines[i].startsWith('| ') || (!lines[i + 1]?.startsWith('| :--') && !lines[i + 1]?.startsWith('| --:'))) continue;
     const columns = lines[i].split(' | ').length;
     for (let j = i + 1; j < lines.length && lines[j].startsWith('| '); j++) {
       expect(lines[j].split('|').length - 2, `row ${lines[j]}`).toBe(columns);
@@ -34,9 +34,7 @@ function checkMermaid(block: string): void {
   expect(lines[0]).toBe(CHART_INIT);
   expect(lines[1]).toBe('xychart-beta');
   for (const line of lines.slice(2)) {
-    expect(line).toMatch(
-      /^ {4}(title "[^"\n]*"|x-axis "step" -?[\d.]+ --> -?[\d.]+|y-axis "[^"\n]*" -?[\d.]+ --> -?[\d.]+|line \[(-?[\d.]+)(, -?[\d.]+)*\])$/,
-    );
+    expect(line).toMatch(/^ {4}(title "[^"\n]*"|x-axis "step" -?[\d.]+ --> -?[\d.]+|y-axis "[^"\n]*" -?[\d.]+ --> -?[\d.]+|line \[(-?[\d.]+)(, -?[\d.]+)*\])$/);
   }
   const points = lines.filter((l) => l.includes('line [')).map((l) => l.split(',').length);
   for (const n of points) expect(n).toBeLessThanOrEqual(MAX_CHART_POINTS);
@@ -65,14 +63,20 @@ describe('the realistic report', () => {
     expect(body).toContain('<code>accuracy</code>: 200 values, drawn as 50 points · flat line: baseline 0.9467');
     // studio links
     expect(body).toMatch(/<a href="https:\/\/ml\.azure\.com\/runs\/ml-repo-train-2718281828-1\?wsid=[^"]+"><code>ml-repo-train-2718281828-1<\/code><\/a>/);
-    expect(body).toMatch(/<a href="https:\/\/ml\.azure\.com\/model\/iris-classifier:4\/details[^"]*"><code>iris-classifier<\/code><\/a> \| 4 \| 🆕 new version/);
+    expect(body).toMatch(
+      /<a href="https:\/\/ml\.azure\.com\/model\/iris-classifier:4\/details[^"]*"><code>iris-classifier<\/code><\/a> \| 4 \| 🆕 new version/,
+    );
     // rollout: stages with weights, health values and results
     expect(body).toContain('### 🚀 Rollout of <code>green</code> on <code>iris-endpoint</code>: ✅ promoted');
-    expect(body).toContain('| mirror 10% | <code>blue</code> 100 | <code>green</code> 10% | 3m | 3/3 healthy | 120 req · errors 0.1% · p95 120 ms · p99 180 ms | ✅ passed |');
+    expect(body).toContain(
+      '| mirror 10% | <code>blue</code> 100 | <code>green</code> 10% | 3m | 3/3 healthy | 120 req · errors 0.1% · p95 120 ms · p99 180 ms | ✅ passed |',
+    );
     expect(body).toContain('| stage 1/2 | <code>blue</code> 90 · <code>green</code> 10 |');
     expect(body).toContain('Traffic: <code>blue</code> 100 → <code>green</code> 100');
     expect(body).toMatch(/<details>\n<summary>📄 Full report<\/summary>/);
-    expect(body).toContain('<sub>azureml-actions pr-summary · commit <a href="https://github.com/octo-org/ml-repo/commit/8f2a1c9d3e4b5a6f7081928374655647382910ab"><code>8f2a1c9</code></a>');
+    expect(body).toContain(
+      '<sub>azureml-actions pr-summary · commit <a href="https://github.com/octo-org/ml-repo/commit/8f2a1c9d3e4b5a6f7081928374655647382910ab"><code>8f2a1c9</code></a>',
+    );
     expect(body).toContain('<a href="https://github.com/octo-org/ml-repo/actions/runs/2718281828">run 2718281828</a>');
     checkTables(body);
     expect(inertProblems(body)).toEqual([]);
@@ -127,15 +131,56 @@ describe('injection through outside text', () => {
     const gate = gateEntry(rules, metrics, base);
     const entries: LedgerEntry[] = [
       gate,
-      { kind: 'job', jobName: '<img src=x onerror=alert(1)>', jobType: '[x](javascript:alert(1))', status: '@here', studioUrl: 'javascript:alert(1)', experimentName: 'a|b', error: 'Traceback: <script>alert(1)</script> see #12 @octocat' },
+      {
+        kind: 'job',
+        jobName: '<img src=x onerror=alert(1)>',
+        jobType: '[x](javascript:alert(1))',
+        status: '@here',
+        studioUrl: 'javascript:alert(1)',
+        experimentName: 'a|b',
+        error: 'Traceback: <script>alert(1)</script> see #12 @octocat',
+      },
       { kind: 'model', name: '![m](https://evil.example/m.png)', version: '1|2', id: 'x', created: true, studioUrl: 'http://evil.example/not-https' },
-      { kind: 'rollout', endpoint: '@team', deployment: '`green`|x', status: '<b>x</b>', timeline: { deployment: '`green`|x', phase: 'Failed', reason: '<img src=x onerror=alert(1)> @org/team', startedAt: 'x', totalMs: 5, bakeMs: 1, overheadMs: 4, stages: [{ name: '[s](javascript:1)', kind: 'traffic', weight: 10, traffic: { '<b>blue</b>': 90, '@x': 10 }, mirror: {}, bakeMs: 0, result: '<i>', checks: [{ healthy: false, reason: '@team [x](y)', signals: { requests: 3 } }] }], events: [{ at: '<b>', kind: '@k', message: '[m](javascript:alert(1)) #7' }], rollback: { reason: '<script>', from: '@p', startedAt: 'x' } } },
+      {
+        kind: 'rollout',
+        endpoint: '@team',
+        deployment: '`green`|x',
+        status: '<b>x</b>',
+        timeline: {
+          deployment: '`green`|x',
+          phase: 'Failed',
+          reason: '<img src=x onerror=alert(1)> @org/team',
+          startedAt: 'x',
+          totalMs: 5,
+          bakeMs: 1,
+          overheadMs: 4,
+          stages: [
+            {
+              name: '[s](javascript:1)',
+              kind: 'traffic',
+              weight: 10,
+              traffic: { '<b>blue</b>': 90, '@x': 10 },
+              mirror: {},
+              bakeMs: 0,
+              result: '<i>',
+              checks: [{ healthy: false, reason: '@team [x](y)', signals: { requests: 3 } }],
+            },
+          ],
+          events: [{ at: '<b>', kind: '@k', message: '[m](javascript:alert(1)) #7' }],
+          rollback: { reason: '<script>', from: '@p', startedAt: 'x' },
+        },
+      },
     ];
     return collectReportData(throughJson(entries));
   }
 
   it('leaves no tag, link, image, mention or reference, and keeps every table intact', () => {
-    const { body } = renderReport(evilData(), { header: 'h', title: '<h1>@all</h1> [t](javascript:x)', run: { ...RUN, sha: '<b>', runUrl: 'javascript:alert(1)' }, now: NOW });
+    const { body } = renderReport(evilData(), {
+      header: 'h',
+      title: '<h1>@all</h1> [t](javascript:x)',
+      run: { ...RUN, sha: '<b>', runUrl: 'javascript:alert(1)' },
+      now: NOW,
+    });
     expect(inertProblems(body)).toEqual([]);
     checkTables(body);
     for (const block of fencedBlocks(body, 'mermaid')) checkMermaid(block);
@@ -219,16 +264,34 @@ describe('charts', () => {
     const short = [1, 2, 3].map((s) => ({ step: s * 10, value: s }));
     expect(resampleHistory(short)).toEqual(short);
     // uneven: steps 1, 2, 100 → an even grid with the values in between interpolated
-    const uneven = resampleHistory([{ step: 0, value: 0 }, { step: 1, value: 1 }, { step: 100, value: 100 }], 5);
+    const uneven = resampleHistory(
+      [
+        { step: 0, value: 0 },
+        { step: 1, value: 1 },
+        { step: 100, value: 100 },
+      ],
+      5,
+    );
     expect(uneven.map((p) => p.step)).toEqual([0, 25, 50, 75, 100]);
     expect(uneven.map((p) => Math.round(p.value))).toEqual([1, 25, 50, 75, 100]);
   });
 
   it('skips NaN, and a history of fewer than two points', () => {
     expect(renderHistoryChart('m', [{ step: 1, value: 1 }])).toBeUndefined();
-    expect(renderHistoryChart('m', [{ step: 1, value: 1 }, { step: 2, value: NaN }])).toBeUndefined();
+    expect(
+      renderHistoryChart('m', [
+        { step: 1, value: 1 },
+        { step: 2, value: NaN },
+      ]),
+    ).toBeUndefined();
     expect(renderHistoryChart('m', [])).toBeUndefined();
-    expect(renderHistoryChart('m', [{ step: 1, value: 1 }, { step: 2, value: NaN }, { step: 3, value: 2 }])).toContain('line [1, 2]');
+    expect(
+      renderHistoryChart('m', [
+        { step: 1, value: 1 },
+        { step: 2, value: NaN },
+        { step: 3, value: 2 },
+      ]),
+    ).toContain('line [1, 2]');
   });
 
   it('writes numbers without exponents', () => {
@@ -248,12 +311,14 @@ describe('charts', () => {
 
 describe('size limit', () => {
   function hugeGate(metrics: number, rules: number): LedgerEntry {
-    const set = new Map(Array.from({ length: metrics }, (_, i) => [`metric_${i}_${'x'.repeat(60)}`, Array.from({ length: 300 }, (_, s) => ({ step: s, value: i + s / 300 }))]));
+    const set = new Map(
+      Array.from({ length: metrics }, (_, i) => [`metric_${i}_${'x'.repeat(60)}`, Array.from({ length: 300 }, (_, s) => ({ step: s, value: i + s / 300 }))]),
+    );
     const text = Array.from({ length: rules }, (_, i) => `metric_${i % metrics}_${'x'.repeat(60)} >= ${i % 2 ? 1e9 : 0} # ${'label '.repeat(10)}`).join('\n');
     return gateEntry(text, set, undefined);
   }
 
-  it('stays under GitHub\'s limit by shortening the details first', async () => {
+  it("stays under GitHub's limit by shortening the details first", async () => {
     const gate = hugeGate(600, 300);
     const data = collectReportData(throughJson([jobEntry(), gate, modelEntry(), await rolloutEntry()]));
     const full = render(data, 10_000_000);

@@ -106,7 +106,12 @@ describe('sticky comment', () => {
     expect(r.modeUsed).toBe('recreate');
     expect(r.comment.id).not.toBe(old.id);
     expect(fake.commentsOf(OWNER, REPO, n).map((c) => c.id)).toEqual([r.comment.id]);
-    expect(fake.calls().slice(-2).map((c) => c.split(' ')[0])).toEqual(['POST', 'DELETE']);
+    expect(
+      fake
+        .calls()
+        .slice(-2)
+        .map((c) => c.split(' ')[0]),
+    ).toEqual(['POST', 'DELETE']);
   });
 
   it('append: keeps the earlier reports in the same comment, oldest dropped to fit', async () => {
@@ -143,7 +148,10 @@ describe('sticky comment', () => {
   });
 
   it('a PR that does not exist is a configuration error on pr-number', async () => {
-    await expect(postStickyComment(await api(), { issueNumber: 99_999, marker, body: body(1) })).rejects.toMatchObject({ name: 'ConfigurationError', input: 'pr-number' });
+    await expect(postStickyComment(await api(), { issueNumber: 99_999, marker, body: body(1) })).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      input: 'pr-number',
+    });
   });
 });
 
@@ -164,7 +172,9 @@ describe('retries', () => {
     const error = await postStickyComment(await api(), { issueNumber: n, marker, body: body(1) }).catch((e: unknown) => e);
     expect(delays).toEqual([1000, 1000, 1000]);
     expect(isCommentWriteForbidden(error)).toBe(false);
-    expect((error as Error).message).toMatch(/^Could not create a comment on #\d+ in octo-org\/ml-repo: GitHub's rate limit still refused it after the retries \(403 You have exceeded a secondary rate limit/);
+    expect((error as Error).message).toMatch(
+      /^Could not create a comment on #\d+ in octo-org\/ml-repo: GitHub's rate limit still refused it after the retries \(403 You have exceeded a secondary rate limit/,
+    );
   });
 
   it('retries 5xx on reads with backoff, but never re-posts a comment after a 5xx', async () => {
@@ -182,15 +192,27 @@ describe('retries', () => {
     const get = { method: 'GET', url: '/x' };
     const post = { method: 'POST', url: '/repos/{owner}/{repo}/issues/{issue_number}/comments' };
     expect(retryDecision(err(403, { 'retry-after': '30' }), 0, post)).toEqual({ retry: true, delayInMs: 30_000, reason: 'secondary-rate-limit' });
-    expect(retryDecision(err(403, {}, 'You have exceeded a secondary rate limit'), 0, post)).toEqual({ retry: true, delayInMs: 60_000, reason: 'secondary-rate-limit' });
+    expect(retryDecision(err(403, {}, 'You have exceeded a secondary rate limit'), 0, post)).toEqual({
+      retry: true,
+      delayInMs: 60_000,
+      reason: 'secondary-rate-limit',
+    });
     expect(retryDecision(err(429), 0, get)).toMatchObject({ retry: true, reason: 'secondary-rate-limit' });
-    expect(retryDecision(err(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }), 0, get, { now: () => 1_000_000 })).toEqual({ retry: true, delayInMs: 11_000, reason: 'rate-limit' });
+    expect(retryDecision(err(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }), 0, get, { now: () => 1_000_000 })).toEqual({
+      retry: true,
+      delayInMs: 11_000,
+      reason: 'rate-limit',
+    });
     const tooLong = retryDecision(err(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999' }), 0, get, { now: () => 0 });
     expect(tooLong.retry).toBe(false);
     expect((tooLong as { error?: Error }).error?.message).toMatch(/rate limit for this token is used up/);
     expect(retryDecision(err(403, {}, 'Resource not accessible by integration'), 0, post)).toEqual({ retry: false });
     expect(retryDecision(err(500), 0, post)).toEqual({ retry: false });
-    expect(retryDecision(err(500), 0, { method: 'POST', url: '/graphql' }, { random: () => 0 })).toEqual({ retry: true, delayInMs: 500, reason: 'server-error' });
+    expect(retryDecision(err(500), 0, { method: 'POST', url: '/graphql' }, { random: () => 0 })).toEqual({
+      retry: true,
+      delayInMs: 500,
+      reason: 'server-error',
+    });
     expect(retryDecision(err(503), 3, get)).toEqual({ retry: false });
     expect(retryDecision(err(404), 0, get)).toEqual({ retry: false });
   });

@@ -4,7 +4,16 @@
  * that takes traffic), a request simulator that turns traffic shares and per-deployment
  * behaviour into signals, and a fake clock that every slow operation advances.
  */
-import type { Clock, DeploymentOps, ProbeDriver, Provisioner, RolloutProviders, SmokeTester, TrafficRouter, TrafficSnapshot } from '../../src/rollout/providers.js';
+import type {
+  Clock,
+  DeploymentOps,
+  ProbeDriver,
+  Provisioner,
+  RolloutProviders,
+  SmokeTester,
+  TrafficRouter,
+  TrafficSnapshot,
+} from '../../src/rollout/providers.js';
 import type { SignalSource, Signals } from '../../src/rollout/health.js';
 import { TrafficConflictError, trafficProblems, trafficStateEquals, type TrafficMap, type TrafficState } from '../../src/rollout/traffic.js';
 
@@ -135,7 +144,11 @@ export class FakeEndpoint {
       this.clock.advance(this.provisionMs);
       if (this.failProvisioning.has(deployment)) {
         this.instances.set(deployment, 0);
-        return { ok: false, reason: 'ResourceNotReady: the container crashed', logs: 'storage-initializer: ok\ninference-server: ModuleNotFoundError: No module named sklearn' };
+        return {
+          ok: false,
+          reason: 'ResourceNotReady: the container crashed',
+          logs: 'storage-initializer: ok\ninference-server: ModuleNotFoundError: No module named sklearn',
+        };
       }
       this.instances.set(deployment, 1);
       return { ok: true, summary: `'${deployment}' Succeeded` };
@@ -146,14 +159,17 @@ export class FakeEndpoint {
     run: async (deployment) => {
       this.clock.advance(500);
       if (!this.instances.has(deployment)) return { passed: false, summary: `deployment '${deployment}' not found` };
-      return this.failSmoke.has(deployment) ? { passed: false, summary: '1/2 requests failed: HTTP 500' } : { passed: true, summary: '2/2 requests answered 200' };
+      return this.failSmoke.has(deployment)
+        ? { passed: false, summary: '1/2 requests failed: HTTP 500' }
+        : { passed: true, summary: '2/2 requests answered 200' };
     },
   };
 
   readonly deployments: DeploymentOps = {
     delete: async (name) => {
       this.clock.advance(1000);
-      if ((this.traffic[name] ?? 0) > 0 || (this.mirror[name] ?? 0) > 0) throw new Error(`BadRequest: deployment '${name}' takes traffic and cannot be deleted`);
+      if ((this.traffic[name] ?? 0) > 0 || (this.mirror[name] ?? 0) > 0)
+        throw new Error(`BadRequest: deployment '${name}' takes traffic and cannot be deleted`);
       if (this.instances.delete(name)) this.deleted.push(name);
       // Azure drops a deleted deployment's (zero) entries from the endpoint's maps.
       delete this.traffic[name];
@@ -204,7 +220,15 @@ export class FakeEndpoint {
   };
 
   providers(extra: Partial<RolloutProviders> = {}): RolloutProviders {
-    return { router: this.router, signals: this.signals, deployments: this.deployments, provisioner: this.provisioner, smoke: this.smoke, probe: this.probe, ...extra };
+    return {
+      router: this.router,
+      signals: this.signals,
+      deployments: this.deployments,
+      provisioner: this.provisioner,
+      smoke: this.smoke,
+      probe: this.probe,
+      ...extra,
+    };
   }
 
   holds(state: TrafficState): boolean {

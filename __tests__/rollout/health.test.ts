@@ -37,7 +37,9 @@ describe('two sources: Azure Monitor (delayed) and probes (at once)', () => {
     expect(failing).toMatchObject({ verdict: 'unhealthy' });
     expect(failing.reason).toBe('failed: probe.error_rate < 1% with 0.5 vs 0.01');
     expect(failing.results.map((r) => r.rule)).toEqual(['probe.error_rate < 1%', 'probe.latency_p99 < 1000']);
-    expect(judgeHealth({ requests: 0, pending: true, 'probe.requests': 4, 'probe.error_rate': 0, 'probe.latency_p99': 40 }, both)).toMatchObject({ verdict: 'healthy' });
+    expect(judgeHealth({ requests: 0, pending: true, 'probe.requests': 4, 'probe.error_rate': 0, 'probe.latency_p99': 40 }, both)).toMatchObject({
+      verdict: 'healthy',
+    });
     // No probe answered (the canary got none of them): Monitor decides alone.
     expect(judgeHealth({ ...good, 'probe.requests': 0 }, both)).toMatchObject({ verdict: 'healthy' });
     expect(judgeHealth({ ...good, error_rate: 0.03, 'probe.requests': 0 }, both)).toMatchObject({ verdict: 'unhealthy' });

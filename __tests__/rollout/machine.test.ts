@@ -43,8 +43,13 @@ async function tickUntil(rollout: Rollout, pred: (s: RolloutStatus) => boolean):
   expect(pred(rollout.status)).toBe(true);
 }
 
-const inStage = (index: number, checks = 0) => (s: RolloutStatus) =>
-  s.phase === 'Progressing' && s.stageIndex === index && (s.records.at(-1)?.trafficSetAt ?? undefined) !== undefined && (s.records.at(-1)?.checks.length ?? 0) >= checks;
+const inStage =
+  (index: number, checks = 0) =>
+  (s: RolloutStatus) =>
+    s.phase === 'Progressing' &&
+    s.stageIndex === index &&
+    (s.records.at(-1)?.trafficSetAt ?? undefined) !== undefined &&
+    (s.records.at(-1)?.checks.length ?? 0) >= checks;
 
 const failing = (from: number) => (t: number) => (t >= from ? { ...healthyBehaviour, errorRate: 0.25 } : healthyBehaviour);
 
@@ -145,7 +150,11 @@ describe('happy paths', () => {
       const { ep, start } = setup({ traffic, plan: { stages: '10,50,100', mirrorPercent: 10 } });
       const rollout = await start();
       const lines = await trace(rollout, ep);
-      expect(lines.slice(0, 3)).toEqual(['Initializing ' + formatTrafficState({ traffic, mirror: {} }), 'Provisioning ' + formatTrafficState({ traffic, mirror: {} }), 'SmokeTesting ' + formatTrafficState({ traffic, mirror: {} })]);
+      expect(lines.slice(0, 3)).toEqual([
+        'Initializing ' + formatTrafficState({ traffic, mirror: {} }),
+        'Provisioning ' + formatTrafficState({ traffic, mirror: {} }),
+        'SmokeTesting ' + formatTrafficState({ traffic, mirror: {} }),
+      ]);
       expect(ep.writes.map((w) => w.traffic)).toEqual([{ ...traffic, green: 100 }]);
       expect(rollout.result()).toMatchObject({ outcome: 'promoted', status: { firstDeployment: true, stages: [100], mirrorStage: false } });
       expect(ep.deleted).toEqual([]); // 'old' had no traffic: not an old deployment
@@ -376,7 +385,9 @@ describe('someone else changes traffic', () => {
     // The next tick runs the check (which reads the traffic), the one after stops.
     expect(lines).toEqual(['Progressing blue=100 green=0', 'Failed blue=100 green=0']);
     const result = rollout.result();
-    expect(result.reason).toMatch(/^traffic on the endpoint was changed by someone else \(during the bake\): expected blue=90 green=10, found blue=100 green=0\. Stopped without writing anything/);
+    expect(result.reason).toMatch(
+      /^traffic on the endpoint was changed by someone else \(during the bake\): expected blue=90 green=10, found blue=100 green=0\. Stopped without writing anything/,
+    );
     expect(ep.writes.length).toBe(writes);
     expect(ep.deleted).toEqual([]);
     expect(ep.probeRps).toBe(0);

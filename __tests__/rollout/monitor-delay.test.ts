@@ -147,7 +147,11 @@ describe('Azure Monitor reports minutes late', () => {
 
   it('minutes that were still filling are read again: errors that arrive late are not missed', async () => {
     let shiftAt = 0;
-    const { run, w } = setup({ plan: { bakeTime: '3m', checkInterval: '30s' }, errorsLate: true, errorRate: (d, t) => (d === 'green' && shiftAt && t >= shiftAt ? 0.3 : 0) });
+    const { run, w } = setup({
+      plan: { bakeTime: '3m', checkInterval: '30s' },
+      errorsLate: true,
+      errorRate: (d, t) => (d === 'green' && shiftAt && t >= shiftAt ? 0.3 : 0),
+    });
     const set = w.ep.router.setTraffic;
     w.ep.router.setTraffic = async (target, expected) => {
       await set(target, expected);
@@ -200,6 +204,8 @@ describe('Azure Monitor reports minutes late', () => {
     const { run } = setup({ plan: { bakeTime: '1m', checkInterval: '20s', maxDuration: '10m' }, never: true });
     const r = await run();
     expect(r.outcome).toBe('rolled-back');
-    expect(r.reason).toMatch(/max-duration 10m exceeded in Progressing while waiting for Azure Monitor to report the end of the bake: no minute of it reported yet, the bake ended /);
+    expect(r.reason).toMatch(
+      /max-duration 10m exceeded in Progressing while waiting for Azure Monitor to report the end of the bake: no minute of it reported yet, the bake ended /,
+    );
   });
 });

@@ -69,7 +69,10 @@ describe('strategies', () => {
 
 describe('bad input is refused before anything changes', () => {
   it('stages that do not increase, exceed 100 or do not end at 100', () => {
-    expect(configError(() => read({ stages: '10,50,40,100' }))).toMatchObject({ input: 'stages', message: expect.stringContaining('not strictly increasing: 50 then 40') });
+    expect(configError(() => read({ stages: '10,50,40,100' }))).toMatchObject({
+      input: 'stages',
+      message: expect.stringContaining('not strictly increasing: 50 then 40'),
+    });
     expect(configError(() => read({ stages: '10,10,100' })).message).toMatch(/strictly increasing/);
     expect(configError(() => read({ stages: '10,50' })).message).toMatch(/must end at 100/);
     expect(configError(() => read({ stages: '0,100' })).message).toMatch(/from 1 to 100/);
@@ -91,7 +94,10 @@ describe('bad input is refused before anything changes', () => {
   });
 
   it('durations', () => {
-    expect(configError(() => read({ 'bake-time': '10 minutes' }))).toMatchObject({ input: 'bake-time', message: expect.stringContaining('not a valid duration') });
+    expect(configError(() => read({ 'bake-time': '10 minutes' }))).toMatchObject({
+      input: 'bake-time',
+      message: expect.stringContaining('not a valid duration'),
+    });
     expect(configError(() => createRolloutPlan({ bakeTime: '5x' }))).toMatchObject({ input: 'bake-time' });
     expect(configError(() => read({ 'bake-time': '1m', 'check-interval': '2m' })).message).toMatch(/longer than bake-time/);
     expect(configError(() => read({ 'check-interval': '500ms' })).message).toMatch(/at least 1s/);

@@ -68,7 +68,9 @@ describe('nextTraffic', () => {
     );
     fc.assert(
       fc.property(prior, fc.integer({ min: 0, max: 100 }), fc.constantFrom('new-dep', 'a', 'b'), (p, weight, dep) => {
-        const othersTotal = Object.keys(p).filter((n) => n !== dep).reduce((s, n) => s + p[n], 0);
+        const othersTotal = Object.keys(p)
+          .filter((n) => n !== dep)
+          .reduce((s, n) => s + p[n], 0);
         fc.pre(othersTotal > 0 || weight === 0 || weight === 100);
         const next = nextTraffic(p, dep, weight);
         // Sums to 100, except the one case where nothing takes traffic at all (still valid: 0).
@@ -103,16 +105,22 @@ describe('validation', () => {
     expect(trafficProblems({ traffic: { blue: 60, green: 30 }, mirror: {} })).toEqual(['traffic sums to 90 (blue=60 green=30); it must sum to 0 or 100']);
     expect(trafficProblems({ traffic: { blue: 100.5 }, mirror: {} })[0]).toMatch(/whole percent/);
     expect(trafficProblems({ traffic: { blue: 100 }, mirror: { green: 60 } })).toEqual(["mirror traffic for 'green' is 60; use a whole percent from 0 to 50"]);
-    expect(trafficProblems({ traffic: { blue: 90, green: 10 }, mirror: { green: 10 } })).toEqual(["'green' takes 10% live traffic and so cannot also receive mirrored traffic"]);
+    expect(trafficProblems({ traffic: { blue: 90, green: 10 }, mirror: { green: 10 } })).toEqual([
+      "'green' takes 10% live traffic and so cannot also receive mirrored traffic",
+    ]);
     expect(trafficProblems({ traffic: { blue: 100 }, mirror: { a: 10, b: 10 } })[0]).toMatch(/one deployment only/);
     expect(trafficProblems({ traffic: { blue: 100, grene: 0 }, mirror: {} }, { deployments: ['blue', 'green'] })).toEqual([
       "'grene' is not a deployment of this endpoint (deployments: blue, green)",
     ]);
-    expect(trafficProblems({ traffic: { blue: 100 }, mirror: { green: 10 } }, { kubernetes: true })).toEqual(['mirror traffic is not supported on Kubernetes online endpoints']);
+    expect(trafficProblems({ traffic: { blue: 100 }, mirror: { green: 10 } }, { kubernetes: true })).toEqual([
+      'mirror traffic is not supported on Kubernetes online endpoints',
+    ]);
   });
 
   it('assertValidTraffic throws a ConfigurationError naming the input', () => {
-    expect(() => assertValidTraffic({ traffic: { blue: 50 }, mirror: {} }, { input: 'traffic' })).toThrow(expect.objectContaining({ name: 'ConfigurationError', input: 'traffic' }));
+    expect(() => assertValidTraffic({ traffic: { blue: 50 }, mirror: {} }, { input: 'traffic' })).toThrow(
+      expect.objectContaining({ name: 'ConfigurationError', input: 'traffic' }),
+    );
   });
 });
 
@@ -163,11 +171,15 @@ describe('traffic keys compare case-insensitively (issue 12, defect 8)', () => {
   it('any re-casing of the keys compares equal to the map (property)', () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
     fc.assert(
-      fc.property(fc.dictionary(name, fc.integer({ min: 0, max: 100 }), { maxKeys: 5 }), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }), (map, upper) => {
-        const recased: TrafficMap = {};
-        for (const [k, v] of Object.entries(map)) recased[[...k].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('')] = v;
-        expect(trafficEquals(recased, map)).toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(name, fc.integer({ min: 0, max: 100 }), { maxKeys: 5 }),
+        fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }),
+        (map, upper) => {
+          const recased: TrafficMap = {};
+          for (const [k, v] of Object.entries(map)) recased[[...k].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('')] = v;
+          expect(trafficEquals(recased, map)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -55,7 +55,13 @@ beforeAll(async () => {
   mkdirSync(join(workspace, 'jobs'));
   writeFileSync(
     join(workspace, 'jobs', 'hello.yml'),
-    ['$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json', 'command: echo signed in', 'environment: azureml:AzureML-sklearn-1.5@latest', 'compute: azureml:cpu-cluster', ''].join('\n'),
+    [
+      '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
+      'command: echo signed in',
+      'environment: azureml:AzureML-sklearn-1.5@latest',
+      'compute: azureml:cpu-cluster',
+      '',
+    ].join('\n'),
   );
 });
 
@@ -86,7 +92,10 @@ function submit(inputs: Record<string, string>, env: Record<string, string>, run
 }
 
 function errorOf(r: RunResult): string {
-  return r.main.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n');
+  return r.main.annotations
+    .filter((a) => a.level === 'error')
+    .map((a) => a.message)
+    .join('\n');
 }
 
 function claimsOf(jwt: string): Record<string, unknown> {
@@ -131,9 +140,21 @@ describe('OIDC: ClientAssertionCredential with a GitHub ID token, federated on t
 describe('OIDC: bad assertions are refused by the token endpoint with a clear error and nothing created', () => {
   const cases: Array<[Misbehaviour, RegExp, RegExp]> = [
     ['expired', /AADSTS700024: Client assertion is not within its valid time range/, /assertion expired/],
-    ['wrong-audience', /AADSTS700212: No matching federated identity record found for presented assertion audience 'https:\/\/github\.com\/octo-org'/, /api:\/\/AzureADTokenExchange/],
-    ['wrong-subject', /AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:evil-fork\/ml-repo:ref:refs\/heads\/main'/, /check the subject/],
-    ['wrong-issuer', /AADSTS700211: No matching federated identity record found for presented assertion issuer 'https:\/\/token\.actions\.example\.invalid'/, /token\.actions\.githubusercontent\.com/],
+    [
+      'wrong-audience',
+      /AADSTS700212: No matching federated identity record found for presented assertion audience 'https:\/\/github\.com\/octo-org'/,
+      /api:\/\/AzureADTokenExchange/,
+    ],
+    [
+      'wrong-subject',
+      /AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:evil-fork\/ml-repo:ref:refs\/heads\/main'/,
+      /check the subject/,
+    ],
+    [
+      'wrong-issuer',
+      /AADSTS700211: No matching federated identity record found for presented assertion issuer 'https:\/\/token\.actions\.example\.invalid'/,
+      /token\.actions\.githubusercontent\.com/,
+    ],
     ['foreign-key', /AADSTS700027: Client assertion failed signature validation/, /issuer's keys/],
   ];
   it.concurrent.each(cases)('%s assertion → %s', async (misbehave, message, hint) => {
@@ -174,7 +195,12 @@ describe('client secret: ClientSecretCredential against the emulator token endpo
     const access = maskedAccessTokens(r);
     expect(access.length).toBeGreaterThan(0);
     expect(claimsOf(access[0]!).appid).toBe(SECRET_CLIENT);
-    expect(findLeaks({ secret: CLIENT_SECRET, ...Object.fromEntries(access.map((t, i) => [`token ${i}`, t])) }, { ...stepTexts('main', r.main), ...stepTexts('post', r.post) })).toEqual([]);
+    expect(
+      findLeaks(
+        { secret: CLIENT_SECRET, ...Object.fromEntries(access.map((t, i) => [`token ${i}`, t])) },
+        { ...stepTexts('main', r.main), ...stepTexts('post', r.post) },
+      ),
+    ).toEqual([]);
   });
 
   it('a wrong secret → AADSTS7000215, neither secret printed', async () => {
@@ -202,8 +228,18 @@ describe('azure/login: AzureCliCredential with a fake az on PATH', () => {
   });
 
   it.concurrent.each([
-    ['expired', () => em.issueToken(https, { now: new Date(Date.now() - 7200_000), lifetimeSeconds: 3600 }), /401 ExpiredAuthenticationToken.*The access token expiry UTC time '[^']+' is earlier than current UTC time/s, /re-run azure\/login/],
-    ['for another audience', () => em.issueToken('https://vault.azure.net'), /401 InvalidAuthenticationTokenAudience.*wrong audience or resource 'https:\/\/vault\.azure\.net'/s, /cloud and arm-endpoint/],
+    [
+      'expired',
+      () => em.issueToken(https, { now: new Date(Date.now() - 7200_000), lifetimeSeconds: 3600 }),
+      /401 ExpiredAuthenticationToken.*The access token expiry UTC time '[^']+' is earlier than current UTC time/s,
+      /re-run azure\/login/,
+    ],
+    [
+      'for another audience',
+      () => em.issueToken('https://vault.azure.net'),
+      /401 InvalidAuthenticationTokenAudience.*wrong audience or resource 'https:\/\/vault\.azure\.net'/s,
+      /cloud and arm-endpoint/,
+    ],
   ] as const)('a token %s → ARM 401 in a clear error with what to check; the token is not printed', async (_label, make, message, hint) => {
     const token = make();
     // az says the token is good for another hour: only ARM can tell it is not
@@ -219,15 +255,31 @@ describe('azure/login: AzureCliCredential with a fake az on PATH', () => {
 });
 
 describe("ARM's front door over https", () => {
-  const ws = () => `/subscriptions/${em.defaults.subscriptionId}/resourceGroups/${em.defaults.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${em.defaults.workspaceName}?api-version=2024-10-01`;
+  const ws = () =>
+    `/subscriptions/${em.defaults.subscriptionId}/resourceGroups/${em.defaults.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${em.defaults.workspaceName}?api-version=2024-10-01`;
 
   it.each([
     ['no Authorization header', undefined, 'AuthenticationFailed', /'Authorization' header is missing/],
     ['a malformed header', 'Basic abc', 'AuthenticationFailed', /invalid format/],
-    ['an expired bearer', () => `Bearer ${em.issueToken(https, { now: new Date(Date.now() - 7200_000), lifetimeSeconds: 600 })}`, 'ExpiredAuthenticationToken', /expiry UTC time/],
-    ['a wrong-audience bearer', () => `Bearer ${em.issueToken('https://graph.microsoft.com')}`, 'InvalidAuthenticationTokenAudience', /wrong audience or resource 'https:\/\/graph\.microsoft\.com'/],
-    ['a bearer signed by someone else', () => `Bearer ${issuer.issued[0] ?? 'e30.e30.c2ln'}`, 'InvalidAuthenticationToken', /signature could not be verified|access token is invalid/],
-  ] as const)('%s → 401 with ARM\'s code and WWW-Authenticate', async (_label, auth, code, message) => {
+    [
+      'an expired bearer',
+      () => `Bearer ${em.issueToken(https, { now: new Date(Date.now() - 7200_000), lifetimeSeconds: 600 })}`,
+      'ExpiredAuthenticationToken',
+      /expiry UTC time/,
+    ],
+    [
+      'a wrong-audience bearer',
+      () => `Bearer ${em.issueToken('https://graph.microsoft.com')}`,
+      'InvalidAuthenticationTokenAudience',
+      /wrong audience or resource 'https:\/\/graph\.microsoft\.com'/,
+    ],
+    [
+      'a bearer signed by someone else',
+      () => `Bearer ${issuer.issued[0] ?? 'e30.e30.c2ln'}`,
+      'InvalidAuthenticationToken',
+      /signature could not be verified|access token is invalid/,
+    ],
+  ] as const)("%s → 401 with ARM's code and WWW-Authenticate", async (_label, auth, code, message) => {
     const authorization = typeof auth === 'function' ? auth() : auth;
     const res = await httpsRequest(`${https}${ws()}`, ca.caPem, { headers: authorization ? { authorization } : {} });
     expect(res.status).toBe(401);

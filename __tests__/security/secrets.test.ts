@@ -46,7 +46,15 @@ function step(action: string, inputs: Record<string, string>): Promise<RunResult
     runId: '9301',
     repository: `${OWNER}/${REPO}`,
     eventName: 'pull_request',
-    event: { action: 'synchronize', number: PR, pull_request: { number: PR, head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: `${OWNER}/${REPO}` } }, base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } } } },
+    event: {
+      action: 'synchronize',
+      number: PR,
+      pull_request: {
+        number: PR,
+        head: { ref: 'feature', sha: 'f'.repeat(40), repo: { full_name: `${OWNER}/${REPO}` } },
+        base: { ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+      },
+    },
     timeoutMs: 180_000,
   });
 }
@@ -118,11 +126,21 @@ async function logFiles(): Promise<Record<string, string>> {
 /** The `sig` of every log-file SAS URL: the test's own reads and the ones the action masked. */
 async function logSignatures(): Promise<string[]> {
   const urls = [...Object.values(await logFiles()), ...allSteps().flatMap(([, s]) => s.secretsMasked.filter((m) => /^https?:\/\/.*[?&]sig=/.test(m)))];
-  return [...new Set(urls.map((u) => /[?&]sig=([^&]+)/.exec(u)?.[1]).filter((s): s is string => Boolean(s)).map((s) => decodeURIComponent(s)))];
+  return [
+    ...new Set(
+      urls
+        .map((u) => /[?&]sig=([^&]+)/.exec(u)?.[1])
+        .filter((s): s is string => Boolean(s))
+        .map((s) => decodeURIComponent(s)),
+    ),
+  ];
 }
 
 function allSteps(): Array<[string, StepResult]> {
-  return Object.entries(steps).flatMap(([name, r]) => [[name, r.main] as [string, StepResult], ...(r.post ? [[`${name} (post)`, r.post] as [string, StepResult]] : [])]);
+  return Object.entries(steps).flatMap(([name, r]) => [
+    [name, r.main] as [string, StepResult],
+    ...(r.post ? [[`${name} (post)`, r.post] as [string, StepResult]] : []),
+  ]);
 }
 
 describe('secret hygiene across the whole suite', () => {
@@ -151,7 +169,9 @@ describe('secret hygiene across the whole suite', () => {
     for (const c of github.commentsOf(OWNER, REPO, PR)) texts[`PR comment ${c.id}`] = c.body;
     texts['GitHub requests'] = JSON.stringify(github.requests.map((q) => q.body));
     const leaks = findLeaks(secrets, texts);
-    console.log(`secret scan: ${Object.keys(secrets).length} secrets × ${Object.keys(texts).length} texts (${Object.values(texts).reduce((n, t) => n + t.length, 0)} characters): ${leaks.length} leaks`);
+    console.log(
+      `secret scan: ${Object.keys(secrets).length} secrets × ${Object.keys(texts).length} texts (${Object.values(texts).reduce((n, t) => n + t.length, 0)} characters): ${leaks.length} leaks`,
+    );
     expect(leaks).toEqual([]);
   });
 

@@ -56,7 +56,9 @@ const extension = (id: string, critical: boolean, value: Buffer): Buffer => seq(
 const SHA256_WITH_RSA = seq(oid('1.2.840.113549.1.1.11'), nul());
 
 function keyId(key: KeyObject): Buffer {
-  return createHash('sha1').update(key.export({ type: 'spki', format: 'der' })).digest();
+  return createHash('sha1')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest();
 }
 
 function certificate(o: {
@@ -116,7 +118,14 @@ export interface TestCa {
 export function createTestCa(extraDnsNames: string[] = []): TestCa {
   const ca = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const server = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const caPem = certificate({ subject: 'azureml-actions test CA', issuer: 'azureml-actions test CA', publicKey: ca.publicKey, signingKey: ca.privateKey, issuerPublicKey: ca.publicKey, ca: true });
+  const caPem = certificate({
+    subject: 'azureml-actions test CA',
+    issuer: 'azureml-actions test CA',
+    publicKey: ca.publicKey,
+    signingKey: ca.privateKey,
+    issuerPublicKey: ca.publicKey,
+    ca: true,
+  });
   const cert = certificate({
     subject: '127.0.0.1',
     issuer: 'azureml-actions test CA',

@@ -41,7 +41,11 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples safe rollout sample → A
       const v = validatorFor('OnlineDeploymentTrackedResource', 'ManagedOnlineDeployment');
       expect(v({ properties: plan.body.properties }), describeErrors(v)).toBe(true);
       expect(plan.body.sku).toEqual({ name: 'Default', capacity: 1 });
-      expect(plan.body.properties).toMatchObject({ endpointComputeType: 'Managed', instanceType: 'Standard_DS3_v2', codeConfiguration: { scoringScript: 'score.py' } });
+      expect(plan.body.properties).toMatchObject({
+        endpointComputeType: 'Managed',
+        instanceType: 'Standard_DS3_v2',
+        codeConfiguration: { scoringScript: 'score.py' },
+      });
       for (const a of plan.assets) {
         const def = { codes: 'CodeVersion', environments: 'EnvironmentVersion', models: 'ModelVersion', components: 'ComponentVersion' }[a.kind];
         const va = validatorFor(`${def}Resource`, def);
@@ -64,8 +68,12 @@ describe('deployment and endpoint files: bad input', () => {
     return SpecDocument.parse(text, name, 'deployment-file');
   }
   it('names unknown fields, bad names and bad auth modes', async () => {
-    await expect(planDeployment(doc('name: blue\nmodel: azureml:m:1\ninstance_count: 1\ngpu: 2\n'), '/tmp/d.yml', { workspaceId: WS, resolver })).rejects.toThrow(/d\.yml:4:1: 'gpu' is not a field of a managed online deployment/);
-    await expect(planDeployment(doc('name: b\nmodel: azureml:m:1\n'), '/tmp/d.yml', { workspaceId: WS, resolver })).rejects.toThrow(/'b' is not a valid deployment name/);
+    await expect(
+      planDeployment(doc('name: blue\nmodel: azureml:m:1\ninstance_count: 1\ngpu: 2\n'), '/tmp/d.yml', { workspaceId: WS, resolver }),
+    ).rejects.toThrow(/d\.yml:4:1: 'gpu' is not a field of a managed online deployment/);
+    await expect(planDeployment(doc('name: b\nmodel: azureml:m:1\n'), '/tmp/d.yml', { workspaceId: WS, resolver })).rejects.toThrow(
+      /'b' is not a valid deployment name/,
+    );
     expect(() => planEndpoint(doc('name: ep\n', 'e.yml'))).toThrow(/'ep' is not a valid endpoint name/);
     expect(() => planEndpoint(doc('name: my-ep\nauth_mode: token\n', 'e.yml'))).toThrow(/'token' is not an auth mode/);
     expect(() => planEndpoint(doc('name: my-ep\ntraffic:\n  blue: 90\n', 'e.yml'))).toThrow(/e\.yml:2:1: 'traffic' traffic sums to 90/);

@@ -55,7 +55,10 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples jobs/basics → ARM JobBa
       const doc = SpecDocument.load(file, rel, 'job-file');
       const run = planJob(doc, file, doc.value, { workspaceId: WS, resolver });
       if (REFUSED[rel]) {
-        const err = await run.then(() => undefined, (e: unknown) => e);
+        const err = await run.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(ConfigurationError);
         expect((err as ConfigurationError).message).toMatch(REFUSED[rel]);
         expect((err as ConfigurationError).line).toBeGreaterThan(0);

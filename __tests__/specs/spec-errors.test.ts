@@ -24,7 +24,10 @@ async function plan(yaml: string, files: Record<string, string> = {}) {
 }
 
 async function refusal(p: Promise<unknown>): Promise<ConfigurationError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ConfigurationError);
   return e as ConfigurationError;
 }
@@ -67,7 +70,21 @@ describe('job spec errors name the file, line and what is valid', () => {
   });
 
   it('pipeline bindings are checked against steps and outputs', async () => {
-    const yaml = ['type: pipeline', 'jobs:', '  a:', '    command: echo > ${{outputs.o}}/x', '    environment: azureml:e:1', '    outputs:', '      o:', '  b:', '    command: cat ${{inputs.i}}', '    environment: azureml:e:1', '    inputs:', '      i: ${{parent.jobs.a.outputs.p}}', ''].join('\n');
+    const yaml = [
+      'type: pipeline',
+      'jobs:',
+      '  a:',
+      '    command: echo > ${{outputs.o}}/x',
+      '    environment: azureml:e:1',
+      '    outputs:',
+      '      o:',
+      '  b:',
+      '    command: cat ${{inputs.i}}',
+      '    environment: azureml:e:1',
+      '    inputs:',
+      '      i: ${{parent.jobs.a.outputs.p}}',
+      '',
+    ].join('\n');
     const e = await refusal(plan(yaml));
     expect(e.message).toContain("binds output 'p' of step 'a', which that step does not declare (did you mean 'o'?)");
     expect(e.line).toBe(12);
@@ -76,7 +93,11 @@ describe('job spec errors name the file, line and what is valid', () => {
 
 describe('translation', () => {
   it('uploads local code once by content hash and registers an anonymous code version', async () => {
-    const p = await plan('command: python train.py\ncode: src\nenvironment:\n  image: python:3.11\n', { 'src/train.py': 'print(1)\n', 'src/.amlignore': '*.tmp\n', 'src/x.tmp': 'junk' });
+    const p = await plan('command: python train.py\ncode: src\nenvironment:\n  image: python:3.11\n', {
+      'src/train.py': 'print(1)\n',
+      'src/.amlignore': '*.tmp\n',
+      'src/x.tmp': 'junk',
+    });
     expect(p.uploads).toHaveLength(1);
     expect(p.uploads[0].snapshot.files.map((f) => f.path)).toEqual(['train.py']);
     const code = p.assets.find((a) => a.kind === 'codes');
@@ -94,7 +115,19 @@ describe('translation', () => {
   });
 
   it('writes sweep search spaces in the service expression form', async () => {
-    const yaml = ['type: sweep', 'trial:', '  command: python t.py --lr ${{search_space.lr}} --b ${{search_space.b}}', '  environment: azureml:e:1', 'search_space:', '  lr: {type: loguniform, min_value: -6, max_value: -1}', '  b: {type: choice, values: [16, 32]}', 'sampling_algorithm: random', 'objective: {goal: maximize, primary_metric: acc}', 'limits: {max_total_trials: 4, timeout: 600}', ''].join('\n');
+    const yaml = [
+      'type: sweep',
+      'trial:',
+      '  command: python t.py --lr ${{search_space.lr}} --b ${{search_space.b}}',
+      '  environment: azureml:e:1',
+      'search_space:',
+      '  lr: {type: loguniform, min_value: -6, max_value: -1}',
+      '  b: {type: choice, values: [16, 32]}',
+      'sampling_algorithm: random',
+      'objective: {goal: maximize, primary_metric: acc}',
+      'limits: {max_total_trials: 4, timeout: 600}',
+      '',
+    ].join('\n');
     const p = await plan(yaml);
     expect(p.body.properties.searchSpace).toEqual({ lr: ['loguniform', [-6, -1]], b: ['choice', [[16, 32]]] });
     expect(p.body.properties.limits).toEqual({ jobLimitsType: 'Sweep', maxTotalTrials: 4, timeout: 'PT600S' });
@@ -104,13 +137,18 @@ describe('translation', () => {
 describe('set overrides', () => {
   it('changes existing paths and adds to open maps', () => {
     const spec = { inputs: { epochs: 5 }, jobs: { train: { compute: 'a' } }, search_space: { b: { values: [1, 2] } } };
-    const out = applyOverrides(spec, parseOverrides('inputs.epochs=20\njobs.train.compute=azureml:gpu\nsearch_space.b.values[1]=3\ntags.team=ml\ninputs.new=x'.replace('tags.team=ml\n', '')));
+    const out = applyOverrides(
+      spec,
+      parseOverrides('inputs.epochs=20\njobs.train.compute=azureml:gpu\nsearch_space.b.values[1]=3\ntags.team=ml\ninputs.new=x'.replace('tags.team=ml\n', '')),
+    );
     expect(out).toEqual({ inputs: { epochs: 20, new: 'x' }, jobs: { train: { compute: 'azureml:gpu' } }, search_space: { b: { values: [1, 3] } } });
     expect(spec.inputs.epochs).toBe(5);
   });
 
   it('refuses a path that does not exist, with the line of the input', () => {
-    expect(() => applyOverrides({ inputs: { epochs: 1 } }, parseOverrides('\ninput.epochs=3'))).toThrow(/input 'set' line 2: 'input' does not exist in the job file \(did you mean 'inputs'\?\)/);
+    expect(() => applyOverrides({ inputs: { epochs: 1 } }, parseOverrides('\ninput.epochs=3'))).toThrow(
+      /input 'set' line 2: 'input' does not exist in the job file \(did you mean 'inputs'\?\)/,
+    );
     expect(() => applyOverrides({ command: 'x' }, parseOverrides('comand=y'))).toThrow(/'comand' does not exist/);
     expect(() => parseOverrides('no-equals-sign')).toThrow(/line 1: 'no-equals-sign' is not path=value/);
   });
@@ -130,7 +168,12 @@ describe('names and references', () => {
   it('parses every reference form', () => {
     expect(parseReference('azureml:m:3')).toEqual({ kind: 'asset', name: 'm', version: '3' });
     expect(parseReference('azureml:m@latest')).toEqual({ kind: 'asset', name: 'm', label: 'latest' });
-    expect(parseReference('azureml://registries/azureml/environments/sklearn-1.5/labels/latest')).toMatchObject({ kind: 'registry', registry: 'azureml', name: 'sklearn-1.5', label: 'latest' });
+    expect(parseReference('azureml://registries/azureml/environments/sklearn-1.5/labels/latest')).toMatchObject({
+      kind: 'registry',
+      registry: 'azureml',
+      name: 'sklearn-1.5',
+      label: 'latest',
+    });
     expect(parseReference('azureml://datastores/ws/paths/a/b.csv')).toMatchObject({ kind: 'datastore', datastore: 'ws', path: 'a/b.csv' });
     expect(parseReference('azureml://jobs/j1/outputs/model/paths/x')).toMatchObject({ kind: 'job-output', job: 'j1', output: 'model', path: 'x' });
     expect(parseReference('runs:/r1/model')).toMatchObject({ kind: 'mlflow-run', runId: 'r1', path: 'model' });

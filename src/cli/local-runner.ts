@@ -164,7 +164,7 @@ export function parseAnnotations(log: string): { annotations: Annotation[]; mask
 function baseEnv(node: string): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', 'SYSTEMROOT', 'NODE_EXTRA_CA_CERTS'];
   const env: Record<string, string> = {};
-  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   // The runner's node comes first on PATH, as on a hosted runner.
   env.PATH = `${dirname(node)}:${env.PATH ?? '/usr/bin:/bin'}`;
   return env;
@@ -294,7 +294,13 @@ export async function runAction(opts: RunOptions): Promise<RunResult> {
   if (wantPost && meta.post) {
     const postEnv = { ...env };
     for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
-    result.post = await runStep(meta.post, postEnv, workspace, { ...files, output: files.output + '.post', state: files.state + '.post', summary: files.summary + '.post', envFile: files.envFile + '.post' }, { ...opts, signal: undefined });
+    result.post = await runStep(
+      meta.post,
+      postEnv,
+      workspace,
+      { ...files, output: files.output + '.post', state: files.state + '.post', summary: files.summary + '.post', envFile: files.envFile + '.post' },
+      { ...opts, signal: undefined },
+    );
     result.summary += result.post.summary;
   }
   return result;

@@ -57,7 +57,13 @@ export function adminRoutes(d: AdminDeps): Route[] {
 
   return [
     { method: 'GET', pattern: '/.emulator/info', operation: 'Emulator_Info', auth: 'none', handler: info },
-    { method: 'GET', pattern: '/.emulator/faults', operation: 'Emulator_ListFaults', auth: 'none', handler: () => ({ status: 200, body: { rules: d.faults.list() } }) },
+    {
+      method: 'GET',
+      pattern: '/.emulator/faults',
+      operation: 'Emulator_ListFaults',
+      auth: 'none',
+      handler: () => ({ status: 200, body: { rules: d.faults.list() } }),
+    },
     { method: 'POST', pattern: '/.emulator/faults', operation: 'Emulator_AddFaults', auth: 'none', handler: addFaults },
     {
       method: 'DELETE',
@@ -76,12 +82,24 @@ export function adminRoutes(d: AdminDeps): Route[] {
       operation: 'Emulator_RemoveFault',
       auth: 'none',
       handler: (req) => {
-        if (!d.faults.remove(req.params.id!)) throw new ArmError(404, 'NotFound', `There is no fault rule '${req.params.id}'.`);
+        if (!d.faults.remove(req.params.id)) throw new ArmError(404, 'NotFound', `There is no fault rule '${req.params.id}'.`);
         return { status: 200, body: { removed: 1 } };
       },
     },
-    { method: 'GET', pattern: '/.emulator/requests', operation: 'Emulator_ListRequests', auth: 'none', handler: () => ({ status: 200, body: { requests: d.log.list() } }) },
-    { method: 'DELETE', pattern: '/.emulator/requests', operation: 'Emulator_ClearRequests', auth: 'none', handler: () => ({ status: 200, body: { removed: d.log.clear() } }) },
+    {
+      method: 'GET',
+      pattern: '/.emulator/requests',
+      operation: 'Emulator_ListRequests',
+      auth: 'none',
+      handler: () => ({ status: 200, body: { requests: d.log.list() } }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/.emulator/requests',
+      operation: 'Emulator_ClearRequests',
+      auth: 'none',
+      handler: () => ({ status: 200, body: { removed: d.log.clear() } }),
+    },
   ];
 }
 
@@ -108,11 +126,15 @@ export function publicRoutes(d: AdminDeps): Route[] {
 
   const studioRun = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const wsid = req.query.get('wsid') ?? '';
-    const name = req.params.name!;
+    const name = req.params.name;
     const parsed = parseWorkspaceChildId(`${wsid}/jobs/${encodeURIComponent(name)}`);
     const job = parsed ? await d.store.get(childId(parsed.scope, 'jobs', name)) : undefined;
     if (!job) {
-      return { status: 404, raw: page(`Job ${name}`, `<p>No job <code>${esc(name)}</code> in workspace <code>${esc(wsid)}</code>.</p>`), headers: { 'Content-Type': 'text/html; charset=utf-8' } };
+      return {
+        status: 404,
+        raw: page(`Job ${name}`, `<p>No job <code>${esc(name)}</code> in workspace <code>${esc(wsid)}</code>.</p>`),
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      };
     }
     const shown = presentJob(job, req.ctx, d.defaults.tenantId);
     const p = shown.properties as Record<string, unknown>;

@@ -86,7 +86,7 @@ export function findAzuriteMain(): string {
     const candidate = join(root, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error("Azurite was not found: no node_modules/azurite/dist/src/blob/main.js above this module or the working directory (npm i -D azurite).");
+  throw new Error('Azurite was not found: no node_modules/azurite/dist/src/blob/main.js above this module or the working directory (npm i -D azurite).');
 }
 
 /**
@@ -94,8 +94,7 @@ export function findAzuriteMain(): string {
  * this process died), Azurite gets its own SIGTERM handling (it closes its server and saves its
  * metadata), and the process exits at the latest after 4 s.
  */
-const WATCHDOG =
-  "process.on('disconnect', () => { process.emit('SIGTERM'); setTimeout(() => process.exit(0), 4000).unref(); });";
+const WATCHDOG = "process.on('disconnect', () => { process.emit('SIGTERM'); setTimeout(() => process.exit(0), 4000).unref(); });";
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -146,10 +145,12 @@ export async function startAzurite(o: AzuriteOptions): Promise<RunningAzurite> {
   (child as unknown as { channel?: { unref?: () => void } }).channel?.unref?.();
 
   let output = '';
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => {
-    live.delete(child);
-    r(code);
-  }));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      r(code);
+    }),
+  );
 
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => {
@@ -160,7 +161,7 @@ export async function startAzurite(o: AzuriteOptions): Promise<RunningAzurite> {
       const m = /successfully listens on (https?:\/\/[^\s]+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolveUrl(m[1]!.replace(/\/+$/, ''));
+        resolveUrl(m[1].replace(/\/+$/, ''));
       }
     };
     child.stdout!.on('data', onData);

@@ -2,13 +2,7 @@
  * What the ARM handlers need from blob storage (Azurite): create the containers behind datastores
  * and hand out SAS URLs (code `startPendingUpload`), with the account key of the endpoint.
  */
-import {
-  BlobServiceClient,
-  ContainerSASPermissions,
-  generateBlobSASQueryParameters,
-  SASProtocol,
-  StorageSharedKeyCredential,
-} from '@azure/storage-blob';
+import { BlobServiceClient, ContainerSASPermissions, generateBlobSASQueryParameters, SASProtocol, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { BlobEndpoint } from './types.js';
 
 export interface BlobAdmin {
@@ -40,7 +34,7 @@ export function createBlobAdmin(endpoint: BlobEndpoint, clientUrl: string = endp
       try {
         await service.getContainerClient(name).createIfNotExists();
       } catch (err) {
-        throw new Error(`blob storage at ${endpoint.url}: cannot create container '${name}': ${(err as Error).message}`);
+        throw new Error(`blob storage at ${endpoint.url}: cannot create container '${name}': ${(err as Error).message}`, { cause: err });
       }
       known.add(name);
     },

@@ -27,7 +27,7 @@ export class CliUsageError extends Error {
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: boolean } {
   const out: EmulatorOptions & { help?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const value = (): string => {
@@ -145,10 +145,10 @@ export function parseDuration(text: string): number | undefined {
     part.lastIndex = index;
     const match = part.exec(value);
     if (!match) return undefined;
-    const unitIndex = UNIT_ORDER.indexOf(match[2]!);
+    const unitIndex = UNIT_ORDER.indexOf(match[2]);
     if (unitIndex <= lastUnit) return undefined;
     lastUnit = unitIndex;
-    total += Number(match[1]) * UNIT_MS[match[2]!]!;
+    total += Number(match[1]) * UNIT_MS[match[2]];
     index = part.lastIndex;
   }
   return Number.isFinite(total) ? Math.round(total) : undefined;

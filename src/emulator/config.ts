@@ -115,7 +115,6 @@ export function supportedApiVersionsText(resourceType = 'workspaces/jobs'): stri
   return `'${apiVersionsFor(resourceType).join(', ')}'`;
 }
 
-
 /** Audiences (token `aud`) accepted on ARM routes unless configured otherwise. */
 export const DEFAULT_ARM_AUDIENCES = [
   'https://management.azure.com',
@@ -132,5 +131,4 @@ export const DEFAULT_PAGE_SIZE = 100;
 
 /** Azurite's well-known development account. */
 export const DEVSTORE_ACCOUNT_NAME = 'devstoreaccount1';
-export const DEVSTORE_ACCOUNT_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const DEVSTORE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';

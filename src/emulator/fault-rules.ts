@@ -102,7 +102,7 @@ export function ruleObject(input: unknown, where: string, example: string): Reco
   if (!isObj(input)) {
     throw new TypeError(`${where}: expected an object like ${example}, got ${JSON.stringify(input)}`);
   }
-  return input as Record<string, unknown>;
+  return input;
 }
 
 /** `kind` must be one of `kinds`. */
@@ -117,7 +117,7 @@ export function ruleKind<K extends string>(r: Record<string, unknown>, where: st
 /** Each of `keys`, when present, must be a non-empty string. */
 export function nonEmptyStrings(r: Record<string, unknown>, where: string, keys: readonly string[]): void {
   for (const k of keys) {
-    if (r[k] !== undefined && (typeof r[k] !== 'string' || (r[k] as string).length === 0)) throw new TypeError(`${where}: '${k}' must be a non-empty string`);
+    if (r[k] !== undefined && (typeof r[k] !== 'string' || r[k].length === 0)) throw new TypeError(`${where}: '${k}' must be a non-empty string`);
   }
 }
 

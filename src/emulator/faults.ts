@@ -80,21 +80,7 @@ export interface FaultInjector {
 
 const KINDS: readonly FaultKind[] = ['status', 'reset', 'delay', 'stall'];
 const POSITIONS: readonly FaultPosition[] = ['beforeHandler', 'afterHandler'];
-const FIELDS = new Set([
-  'id',
-  'operation',
-  'method',
-  'pathContains',
-  'count',
-  'after',
-  'position',
-  'kind',
-  'status',
-  'retryAfter',
-  'code',
-  'message',
-  'ms',
-]);
+const FIELDS = new Set(['id', 'operation', 'method', 'pathContains', 'count', 'after', 'position', 'kind', 'status', 'retryAfter', 'code', 'message', 'ms']);
 
 /** Checks one rule from JSON; throws a TypeError/RangeError naming the field and what is valid. */
 export function validateFaultRule(input: unknown, where = 'fault rule'): FaultRule {
@@ -133,13 +119,13 @@ export async function loadFaultsFile(path: string): Promise<FaultRule[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`faults file '${path}' cannot be read: ${(err as Error).message}`);
+    throw new Error(`faults file '${path}' cannot be read: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`faults file '${path}' is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`faults file '${path}' is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return validateFaultRules(json, `faults file '${path}'`);
 }

@@ -235,11 +235,19 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       defaults,
       pageSize: o.pageSize ?? DEFAULT_PAGE_SIZE,
     };
-    const endpointOptions: EndpointsOptions = { ...(o.endpoints ?? {}), metricsDelayMs: o.endpoints?.metricsDelayMs ?? o.metricsDelay ?? DEFAULT_METRICS_DELAY_MS };
+    const endpointOptions: EndpointsOptions = {
+      ...(o.endpoints ?? {}),
+      metricsDelayMs: o.endpoints?.metricsDelayMs ?? o.metricsDelay ?? DEFAULT_METRICS_DELAY_MS,
+    };
     const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), options: endpointOptions });
     const adminDeps = { faults, log, blob: clientBlob, defaults, store };
     const routes: Route[] = [
-      ...tokenRoutes({ tokens, ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}), ...(federation ? { federation } : {}), ...(o.auth?.onTokenIssued ? { onIssued: o.auth.onTokenIssued } : {}) }),
+      ...tokenRoutes({
+        tokens,
+        ...(o.auth?.clientSecrets ? { clientSecrets: o.auth.clientSecrets } : {}),
+        ...(federation ? { federation } : {}),
+        ...(o.auth?.onTokenIssued ? { onIssued: o.auth.onTokenIssued } : {}),
+      }),
       ...resourceGroupRoutes(deps),
       ...workspaceRoutes(deps),
       ...datastoreRoutes(deps),

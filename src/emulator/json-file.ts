@@ -13,6 +13,6 @@ export async function readJsonFile<T>(file: string, what: string): Promise<T | u
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new Error(`${what}: ${file} is not valid JSON (${(err as Error).message})`);
+    throw new Error(`${what}: ${file} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }

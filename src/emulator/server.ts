@@ -16,7 +16,7 @@ import { ArmError, ArmErrors, toArmError } from './arm/errors.js';
 import { resourceTypeFromPath } from './arm/ids.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenService } from './auth/tokens.js';
-import type { FaultInjector, FaultPosition, FaultRuleState } from './faults.js';
+import type { FaultInjector, FaultRuleState } from './faults.js';
 import { parseBody, readBody } from './http/body.js';
 import type { RequestLog, RequestLogEntry } from './http/request-log.js';
 import { Router, type DispatchResult } from './http/router.js';
@@ -121,7 +121,12 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
           const e = ArmErrors.injected(rule.status!, rule.code, rule.message);
           const r = errorResponse(e);
           // The token endpoint answers in OAuth's shape, as Entra ID does.
-          if (ctx.operation.startsWith('OAuth2_')) r.body = { error: rule.status! >= 500 || rule.status === 429 ? 'temporarily_unavailable' : 'invalid_request', error_description: `${e.code}: ${e.message}`, error_codes: [rule.status!] };
+          if (ctx.operation.startsWith('OAuth2_'))
+            r.body = {
+              error: rule.status! >= 500 || rule.status === 429 ? 'temporarily_unavailable' : 'invalid_request',
+              error_description: `${e.code}: ${e.message}`,
+              error_codes: [rule.status!],
+            };
           if (rule.retryAfter !== undefined) r.headers = { ...(r.headers ?? {}), 'Retry-After': String(rule.retryAfter) };
           return r;
         }
@@ -152,7 +157,7 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
 
     let response: EmulatorResponse;
     try {
-      const before = isAdmin ? undefined : await applyFault(o.faults.take(target, 'beforeHandler' as FaultPosition));
+      const before = isAdmin ? undefined : await applyFault(o.faults.take(target, 'beforeHandler'));
       if (before === 'handled') {
         if (entry) entry.durationMs = Date.now() - started;
         return;
@@ -231,7 +236,7 @@ export function createEmulatorServer(o: EmulatorServerOptions): EmulatorServer {
       return listenOn(server, port, host);
     },
     listenTls(port, host, tls) {
-      const secure = track(createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as Server);
+      const secure = track(createHttpsServer({ cert: tls.cert, key: tls.key }, listener));
       servers.push(secure);
       return listenOn(secure, port, host);
     },

@@ -149,4 +149,3 @@ export interface Principal {
   name: string;
   audience: string;
 }
-

@@ -35,7 +35,19 @@ export interface BlobHostProxyOptions {
   key: string;
 }
 
-const SIGNED_HEADERS = ['content-encoding', 'content-language', 'content-length', 'content-md5', 'content-type', 'date', 'if-modified-since', 'if-match', 'if-none-match', 'if-unmodified-since', 'range'];
+const SIGNED_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-md5',
+  'content-type',
+  'date',
+  'if-modified-since',
+  'if-match',
+  'if-none-match',
+  'if-unmodified-since',
+  'range',
+];
 
 function header(h: IncomingMessage['headers'], name: string): string {
   const v = h[name];
@@ -54,7 +66,16 @@ function sharedKeySignature(method: string, headers: IncomingMessage['headers'],
     .map((n) => `${n}:${header(headers, n).trim()}\n`)
     .join('');
   const params = [...new Set([...query.keys()].map((k) => k.toLowerCase()))].sort();
-  const canonicalQuery = params.map((k) => `\n${k}:${[...query.entries()].filter(([q]) => q.toLowerCase() === k).map(([, v]) => v).sort().join(',')}`).join('');
+  const canonicalQuery = params
+    .map(
+      (k) =>
+        `\n${k}:${[...query.entries()]
+          .filter(([q]) => q.toLowerCase() === k)
+          .map(([, v]) => v)
+          .sort()
+          .join(',')}`,
+    )
+    .join('');
   const stringToSign = `${method}\n${values.join('\n')}\n${msHeaders}${resourcePath}${canonicalQuery}`;
   return createHmac('sha256', Buffer.from(key, 'base64')).update(stringToSign, 'utf8').digest('base64');
 }
@@ -70,7 +91,9 @@ export async function startBlobHostProxy(o: BlobHostProxyOptions): Promise<BlobH
     const account = host.split('.')[0]!;
     forwarded.push(`${req.method} ${incoming.href}`);
     if (account !== o.accountName) {
-      res.writeHead(404, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>AccountNotFound</Code><Message>No account ${account} behind this proxy.</Message></Error>`);
+      res
+        .writeHead(404, { 'content-type': 'application/xml' })
+        .end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>AccountNotFound</Code><Message>No account ${account} behind this proxy.</Message></Error>`);
       return;
     }
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: upstream.host };
@@ -91,7 +114,9 @@ export async function startBlobHostProxy(o: BlobHostProxyOptions): Promise<BlobH
     req.pipe(up);
   };
 
-  const inner = createServer((req, res) => forward(req, res, String((req.socket as TLSSocket & { blobHost?: string }).blobHost ?? req.headers.host ?? '').replace(/:\d+$/, '')));
+  const inner = createServer((req, res) =>
+    forward(req, res, String((req.socket as TLSSocket & { blobHost?: string }).blobHost ?? req.headers.host ?? '').replace(/:\d+$/, '')),
+  );
   const proxy: Server = createServer((_req, res) => res.writeHead(405).end('CONNECT only'));
   proxy.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { ArmErrors } from './errors.js';
-import { jsonEqual, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
+import { propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
 import { resourceUrl } from './lro.js';
 import { DEFAULT_BLOBSTORE } from './datastores.js';
 import { childId, parseWorkspaceChildId, sameScope, scopeFromParams, type WorkspaceScope } from './ids.js';
@@ -54,7 +54,7 @@ const DATA_TYPES = ['uri_file', 'uri_folder', 'mltable'];
 const VERSION_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
 
 function requireString(props: Record<string, unknown>, key: string, label: string): void {
-  if (typeof props[key] !== 'string' || (props[key] as string).trim() === '') {
+  if (typeof props[key] !== 'string' || props[key].trim() === '') {
     throw ArmErrors.validation(`properties.${key}`, `The ${label} version property '${key}' is required and must be a non-empty string.`);
   }
 }
@@ -73,7 +73,10 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
       }
       const spec = p.componentSpec as Record<string, unknown>;
       if (spec.type !== undefined && spec.type !== 'command') {
-        throw ArmErrors.validation('properties.componentSpec.type', `Component type '${String(spec.type)}' is not supported by the emulator; expected command.`);
+        throw ArmErrors.validation(
+          'properties.componentSpec.type',
+          `Component type '${String(spec.type)}' is not supported by the emulator; expected command.`,
+        );
       }
       if (typeof spec.command !== 'string' || spec.command.trim() === '') {
         throw ArmErrors.validation('properties.componentSpec.command', "A command component needs 'command'.");
@@ -102,10 +105,7 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
       const hasImage = typeof p.image === 'string' && p.image.trim() !== '';
       const hasBuild = isObj(p.build) && typeof p.build.contextUri === 'string';
       if (!hasImage && !hasBuild) {
-        throw ArmErrors.validation(
-          'properties.image',
-          "An environment version needs a Docker image ('image') or a build context ('build.contextUri').",
-        );
+        throw ArmErrors.validation('properties.image', "An environment version needs a Docker image ('image') or a build context ('build.contextUri').");
       }
       if (p.osType !== undefined && p.osType !== null && p.osType !== 'Linux' && p.osType !== 'Windows') {
         throw ArmErrors.validation('properties.osType', `osType '${String(p.osType)}' is not valid; expected Linux or Windows.`);
@@ -209,7 +209,8 @@ function workspaceScope(deps: ArmDeps, kind: AssetKind): AssetScope {
         where: '',
       };
     },
-    containerNotFound: (req, name) => (kind.segment === 'models' ? ArmErrors.modelContainerNotFound(name) : ArmErrors.notFound(kind.label, name, req.params.workspaceName!)),
+    containerNotFound: (req, name) =>
+      kind.segment === 'models' ? ArmErrors.modelContainerNotFound(name) : ArmErrors.notFound(kind.label, name, req.params.workspaceName),
     versionNotFound: (_req, name, version) => ArmErrors.assetVersionNotFound(kind.label, name, version),
     validateVersion: (props) => kind.validateVersion(props),
     versionDefaults: (props) => kind.versionDefaults(props),
@@ -242,7 +243,10 @@ function workspaceScope(deps: ArmDeps, kind: AssetKind): AssetScope {
         const existing = await deps.store.get(id);
         const old = (existing?.properties ?? {}) as Record<string, unknown>;
         if (existing && kind.segment === 'data' && old.dataType !== props.dataType) {
-          throw ArmErrors.conflict(`The data container '${name}' has dataType '${String(old.dataType)}'; it cannot change to '${String(props.dataType)}'.`, 'properties.dataType');
+          throw ArmErrors.conflict(
+            `The data container '${name}' has dataType '${String(old.dataType)}'; it cannot change to '${String(props.dataType)}'.`,
+            'properties.dataType',
+          );
         }
         const next: ArmResource = {
           id: existing?.id ?? id,
@@ -269,7 +273,10 @@ function workspaceScope(deps: ArmDeps, kind: AssetKind): AssetScope {
       if (container && kind.segment === 'data') {
         const dt = (container.properties as Record<string, unknown>).dataType;
         if (dt && dt !== props.dataType) {
-          throw ArmErrors.conflict(`Data '${name}' has dataType '${String(dt)}'; version '${version}' cannot be '${String(props.dataType)}'.`, 'properties.dataType');
+          throw ArmErrors.conflict(
+            `Data '${name}' has dataType '${String(dt)}'; version '${version}' cannot be '${String(props.dataType)}'.`,
+            'properties.dataType',
+          );
         }
       }
       const created: ArmResource = {
@@ -287,7 +294,9 @@ function workspaceScope(deps: ArmDeps, kind: AssetKind): AssetScope {
       // 201 with `Location` = the version's URL (recordings README observation 23; models/model-create-autoincrement.json entry 6).
       return { status: 201, body: created, headers: { Location: resourceUrl(req, id) } };
     },
-    deleteVersion: async (_req, place, name, version) => ({ status: (await removeVersion(deps, place.containerId(name), place.versionId(name, version))) ? 200 : 204 }),
+    deleteVersion: async (_req, place, name, version) => ({
+      status: (await removeVersion(deps, place.containerId(name), place.versionId(name, version))) ? 200 : 204,
+    }),
     ...(kind.segment === 'codes'
       ? {
           extraRoutes: [
@@ -323,35 +332,32 @@ async function startPendingUpload(deps: ArmDeps, req: EmulatorRequest): Promise<
  * workspace), or a registry reference `azureml://registries/…` (accepted as is: the emulator has
  * no registries; curated environments come from there).
  */
-export async function resolveAssetReference(
-  deps: ArmDeps,
-  scope: WorkspaceScope,
-  kind: AssetKindName,
-  ref: string,
-  target: string,
-): Promise<string> {
+export async function resolveAssetReference(deps: ArmDeps, scope: WorkspaceScope, kind: AssetKindName, ref: string, target: string): Promise<string> {
   const label = ASSET_KINDS[kind].label;
   if (/^azureml:\/\/registries\//i.test(ref)) return ref;
   if (ref.startsWith('/')) {
     const parsed = parseWorkspaceChildId(ref);
-    if (!parsed || parsed.path.length !== 2 || parsed.path[0]!.type.toLowerCase() !== kind || parsed.path[1]!.type.toLowerCase() !== 'versions') {
+    if (!parsed || parsed.path.length !== 2 || parsed.path[0].type.toLowerCase() !== kind || parsed.path[1].type.toLowerCase() !== 'versions') {
       throw ArmErrors.validation(target, `'${ref}' is not a ${label} version id: expected /subscriptions/…/workspaces/<ws>/${kind}/<name>/versions/<version>.`);
     }
     if (!sameScope(parsed.scope, scope)) {
       throw ArmErrors.validation(target, `The ${label} '${ref}' belongs to another workspace than '${scope.workspaceName}'.`);
     }
-    const v = await deps.store.get(childId(scope, kind, parsed.path[0]!.name, 'versions', parsed.path[1]!.name));
+    const v = await deps.store.get(childId(scope, kind, parsed.path[0].name, 'versions', parsed.path[1].name));
     if (!v) {
-      throw ArmErrors.validation(target, `${cap(label)} version '${parsed.path[0]!.name}:${parsed.path[1]!.name}' was not found in workspace '${scope.workspaceName}'.`);
+      throw ArmErrors.validation(
+        target,
+        `${cap(label)} version '${parsed.path[0].name}:${parsed.path[1].name}' was not found in workspace '${scope.workspaceName}'.`,
+      );
     }
     return v.id;
   }
   const short = /^azureml:([^:@/]+)(?::([^:@/]+)|@([A-Za-z]+))$/i.exec(ref);
   if (short) {
     const [, name, version, label2] = short;
-    if (version) return resolveAssetReference(deps, scope, kind, childId(scope, kind, name!, 'versions', version), target);
-    if (label2!.toLowerCase() !== 'latest') throw ArmErrors.validation(target, `Label '@${label2}' is not supported; use '@latest' or ':<version>'.`);
-    const container = await deps.store.get(childId(scope, kind, name!));
+    if (version) return resolveAssetReference(deps, scope, kind, childId(scope, kind, name, 'versions', version), target);
+    if (label2.toLowerCase() !== 'latest') throw ArmErrors.validation(target, `Label '@${label2}' is not supported; use '@latest' or ':<version>'.`);
+    const container = await deps.store.get(childId(scope, kind, name));
     const latest = (container?.properties as { latestVersion?: string } | undefined)?.latestVersion;
     if (!latest) throw ArmErrors.validation(target, `${cap(label)} '${name}' was not found in workspace '${scope.workspaceName}'.`);
     return childId(scope, kind, container!.name, 'versions', latest);

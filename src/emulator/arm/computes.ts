@@ -75,13 +75,13 @@ export async function resolveComputeId(deps: ArmDeps, scope: WorkspaceScope, com
   let name: string;
   if (computeId.startsWith('/')) {
     const parsed = parseWorkspaceChildId(computeId);
-    if (!parsed || parsed.path.length !== 1 || parsed.path[0]!.type.toLowerCase() !== 'computes') {
+    if (!parsed || parsed.path.length !== 1 || parsed.path[0].type.toLowerCase() !== 'computes') {
       throw ArmErrors.validation(target, `'${computeId}' is not a compute id: expected /subscriptions/…/workspaces/<ws>/computes/<name>.`);
     }
     if (!sameScope(parsed.scope, scope)) {
       throw ArmErrors.validation(target, `The compute '${computeId}' belongs to another workspace than '${scope.workspaceName}'.`);
     }
-    name = parsed.path[0]!.name;
+    name = parsed.path[0].name;
   } else {
     name = computeId.replace(/^azureml:/i, '');
   }
@@ -97,8 +97,8 @@ export function computeRoutes(deps: ArmDeps): Route[] {
   const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
-    const c = await deps.store.get(childId(scope, 'computes', req.params.computeName!));
-    if (!c) throw ArmErrors.notFound('compute', req.params.computeName!, scope.workspaceName);
+    const c = await deps.store.get(childId(scope, 'computes', req.params.computeName));
+    if (!c) throw ArmErrors.notFound('compute', req.params.computeName, scope.workspaceName);
     return { status: 200, body: c };
   };
   const list = async (req: EmulatorRequest): Promise<EmulatorResponse> => {

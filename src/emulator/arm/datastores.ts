@@ -112,8 +112,8 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
   const load = async (req: EmulatorRequest): Promise<ArmResource> => {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
-    const ds = await deps.store.get(childId(scope, 'datastores', req.params.name!));
-    if (!ds) throw ArmErrors.notFound('datastore', req.params.name!, scope.workspaceName);
+    const ds = await deps.store.get(childId(scope, 'datastores', req.params.name));
+    if (!ds) throw ArmErrors.notFound('datastore', req.params.name, scope.workspaceName);
     return ds;
   };
 
@@ -128,7 +128,11 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
       const want = isDefault.toLowerCase() === 'true';
       items = items.filter((d) => Boolean((d.properties as Record<string, unknown>).isDefault) === want);
     }
-    const names = req.query.getAll('names').flatMap((n) => n.split(',')).map((n) => n.trim().toLowerCase()).filter(Boolean);
+    const names = req.query
+      .getAll('names')
+      .flatMap((n) => n.split(','))
+      .map((n) => n.trim().toLowerCase())
+      .filter(Boolean);
     if (names.length > 0) items = items.filter((d) => names.includes(d.name.toLowerCase()));
     const search = req.query.get('searchText');
     if (search) items = items.filter((d) => d.name.toLowerCase().includes(search.toLowerCase()));
@@ -144,7 +148,7 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
-    const name = req.params.name!;
+    const name = req.params.name;
     if (!NAME_RE.test(name)) {
       throw ArmErrors.validation('name', `Datastore name '${name}' is invalid: use letters, digits and '_' only.`);
     }
@@ -182,7 +186,7 @@ export function datastoreRoutes(deps: ArmDeps): Route[] {
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
-    const id = childId(scope, 'datastores', req.params.name!);
+    const id = childId(scope, 'datastores', req.params.name);
     const existing = await deps.store.get(id);
     if (existing && (existing.properties as Record<string, unknown>).isDefault) {
       throw ArmErrors.badRequest(`The default datastore '${existing.name}' cannot be deleted.`, 'name');

@@ -27,7 +27,13 @@ export interface ArmDeps {
 export { apiVersionOf } from './api-version.js';
 
 /** Begins a long-running operation of a request on a workspace's resource (the workspace's subscription and location). */
-export function beginInWorkspace(deps: ArmDeps, req: EmulatorRequest, scope: WorkspaceScope, ws: ArmResource, o: Omit<BeginOptions, 'subscriptionId' | 'location' | 'ctx'>): OperationRecord {
+export function beginInWorkspace(
+  deps: ArmDeps,
+  req: EmulatorRequest,
+  scope: WorkspaceScope,
+  ws: ArmResource,
+  o: Omit<BeginOptions, 'subscriptionId' | 'location' | 'ctx'>,
+): OperationRecord {
   return deps.lro.begin({ subscriptionId: scope.subscriptionId, location: String(ws.location ?? deps.defaults.location), ctx: req.ctx, ...o });
 }
 
@@ -61,7 +67,7 @@ export function propertiesOf(body: unknown, what: string): Record<string, unknow
   if (!isObj(props)) {
     throw ArmErrors.validation('properties', `The ${what} body must contain the object 'properties'.`);
   }
-  return props as Record<string, unknown>;
+  return props;
 }
 
 /** Deep equality of JSON values where `null` and a missing key count as the same. */

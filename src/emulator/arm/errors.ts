@@ -62,22 +62,8 @@ export class ArmError extends Error {
 
 const MFE = { component: 'managementfrontend' } as const;
 
-/** Kinds of ML resources, as they appear in messages. */
-export type ResourceKindName =
-  | 'workspace'
-  | 'datastore'
-  | 'compute'
-  | 'job'
-  | 'code'
-  | 'code version'
-  | 'environment'
-  | 'environment version'
-  | 'data'
-  | 'data version'
-  | 'model'
-  | 'model version'
-  | 'operation'
-  | string;
+/** Kinds of ML resources as messages name them: workspace, datastore, compute, job, code (version), environment (version), data (version), model (version), operation, or another. */
+export type ResourceKindName = string;
 
 export const ArmErrors = {
   // --- authentication (ARM front door) -------------------------------------------------------
@@ -85,21 +71,13 @@ export const ArmErrors = {
     return new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
   },
   authorizationMalformed(): ArmError {
-    return new ArmError(
-      401,
-      'AuthenticationFailed',
-      "Authentication failed. The 'Authorization' header is provided in an invalid format.",
-    );
+    return new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
   },
   invalidToken(): ArmError {
     return new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
   },
   tokenSignature(): ArmError {
-    return new ArmError(
-      401,
-      'InvalidAuthenticationToken',
-      'The received access token is not valid: its signature could not be verified.',
-    );
+    return new ArmError(401, 'InvalidAuthenticationToken', 'The received access token is not valid: its signature could not be verified.');
   },
   tokenExpired(expiresAt: Date, now: Date): ArmError {
     return new ArmError(
@@ -133,11 +111,7 @@ export const ArmErrors = {
 
   // --- ARM request validation ----------------------------------------------------------------
   missingApiVersion(): ArmError {
-    return new ArmError(
-      400,
-      'MissingApiVersionParameter',
-      "The api-version query parameter (?api-version=) is required for all requests.",
-    );
+    return new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   },
   invalidApiVersionFormat(version: string): ArmError {
     return new ArmError(
@@ -157,11 +131,7 @@ export const ArmErrors = {
     return new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${reason}'.`);
   },
   unsupportedMediaType(contentType: string): ArmError {
-    return new ArmError(
-      415,
-      'UnsupportedMediaType',
-      `The content media type '${contentType}' is not supported. Only 'application/json' is supported.`,
-    );
+    return new ArmError(415, 'UnsupportedMediaType', `The content media type '${contentType}' is not supported. Only 'application/json' is supported.`);
   },
   requestTooLarge(limit: number): ArmError {
     return new ArmError(413, 'RequestEntityTooLarge', `The request body is larger than the limit of ${limit} bytes.`);
@@ -180,12 +150,9 @@ export const ArmErrors = {
     return new ArmError(404, 'NotFound', `The emulator has no route for ${method} ${path}.`);
   },
   methodNotAllowed(method: string, allowed: string[]): ArmError {
-    return new ArmError(
-      405,
-      'MethodNotAllowed',
-      `The requested resource does not support http method '${method}'. Supported methods: ${allowed.join(', ')}.`,
-      { headers: { Allow: allowed.join(', ') } },
-    );
+    return new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'. Supported methods: ${allowed.join(', ')}.`, {
+      headers: { Allow: allowed.join(', ') },
+    });
   },
 
   // --- scope (ARM) ----------------------------------------------------------------------------

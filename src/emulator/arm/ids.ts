@@ -39,9 +39,9 @@ export function childId(s: WorkspaceScope, ...segments: string[]): string {
 
 export function scopeFromParams(params: Record<string, string>): WorkspaceScope {
   return {
-    subscriptionId: params.subscriptionId!,
-    resourceGroup: params.resourceGroupName!,
-    workspaceName: params.workspaceName!,
+    subscriptionId: params.subscriptionId,
+    resourceGroup: params.resourceGroupName,
+    workspaceName: params.workspaceName,
   };
 }
 
@@ -53,12 +53,12 @@ export function parseWorkspaceChildId(id: string): { scope: WorkspaceScope; path
   const parts = id.split('/').filter((p) => p.length > 0);
   if (parts.length < 8) return undefined;
   const [s, sub, r, rg, p, ns, w, ws, ...rest] = parts;
-  if (s!.toLowerCase() !== 'subscriptions' || r!.toLowerCase() !== 'resourcegroups' || p!.toLowerCase() !== 'providers') return undefined;
-  if (ns!.toLowerCase() !== MLS_NAMESPACE.toLowerCase() || w!.toLowerCase() !== 'workspaces') return undefined;
+  if (s.toLowerCase() !== 'subscriptions' || r.toLowerCase() !== 'resourcegroups' || p.toLowerCase() !== 'providers') return undefined;
+  if (ns.toLowerCase() !== MLS_NAMESPACE.toLowerCase() || w.toLowerCase() !== 'workspaces') return undefined;
   if (rest.length % 2 !== 0) return undefined;
   const path: { type: string; name: string }[] = [];
-  for (let i = 0; i < rest.length; i += 2) path.push({ type: rest[i]!, name: decodeURIComponent(rest[i + 1]!) });
-  return { scope: { subscriptionId: sub!, resourceGroup: rg!, workspaceName: ws! }, path };
+  for (let i = 0; i < rest.length; i += 2) path.push({ type: rest[i], name: decodeURIComponent(rest[i + 1]) });
+  return { scope: { subscriptionId: sub, resourceGroup: rg, workspaceName: ws }, path };
 }
 
 export function sameScope(a: WorkspaceScope, b: WorkspaceScope): boolean {
@@ -76,7 +76,7 @@ export function resourceTypeFromPath(path: string): string | undefined {
   if (i < 0) return undefined;
   const rest = parts.slice(i + 2);
   const types: string[] = [];
-  for (let k = 0; k < rest.length; k += 2) types.push(rest[k]!);
+  for (let k = 0; k < rest.length; k += 2) types.push(rest[k]);
   return types.join('/');
 }
 

@@ -83,7 +83,11 @@ export function presentJob(job: ArmResource, ctx: RequestContext, tenantId: stri
   const wsId = workspaceIdOfJob(job.id);
   const services = isObj(props.services) ? props.services : {};
   services.Tracking = { ...(isObj(services.Tracking) ? services.Tracking : {}), jobServiceType: 'Tracking', endpoint: trackingUri(ctx.baseUrl, wsId) };
-  services.Studio = { ...(isObj(services.Studio) ? services.Studio : {}), jobServiceType: 'Studio', endpoint: studioUrl(ctx.baseUrl, job.name, wsId, tenantId) };
+  services.Studio = {
+    ...(isObj(services.Studio) ? services.Studio : {}),
+    jobServiceType: 'Studio',
+    endpoint: studioUrl(ctx.baseUrl, job.name, wsId, tenantId),
+  };
   for (const s of Object.values(services)) {
     if (!isObj(s)) continue;
     s.port ??= null;
@@ -312,7 +316,18 @@ function applyJobDefaults(p: Record<string, unknown>, name: string): void {
 /** Keys present (often `null`) in every recorded job body, per job type. */
 const JOB_NULL_KEYS: Record<string, string[]> = {
   // jobs/command-job-register-output.json entry 0, jobs/command-job-serverless-create-get.json entry 4
-  Command: ['computeId', 'identity', 'componentId', 'codeId', 'distribution', 'limits', 'autologgerSettings', 'notificationSetting', 'secretsConfiguration', 'queueSettings'],
+  Command: [
+    'computeId',
+    'identity',
+    'componentId',
+    'codeId',
+    'distribution',
+    'limits',
+    'autologgerSettings',
+    'notificationSetting',
+    'secretsConfiguration',
+    'queueSettings',
+  ],
   // jobs/sweep-job-create-get.json entry 2
   Sweep: ['computeId', 'identity', 'componentId', 'notificationSetting', 'secretsConfiguration', 'earlyTermination', 'limits', 'queueSettings'],
   // jobs/pipeline-job-create-update.json entry 8, jobs/pipeline-job-serverless-cancel-400.json entry 1
@@ -358,8 +373,8 @@ export function jobRoutes(deps: ArmDeps): Route[] {
   const load = async (req: EmulatorRequest): Promise<{ scope: WorkspaceScope; ws: ArmResource; job: ArmResource }> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const job = await deps.store.get(childId(scope, 'jobs', req.params.id!));
-    if (!job) throw ArmErrors.jobNotFound(req.params.id!);
+    const job = await deps.store.get(childId(scope, 'jobs', req.params.id));
+    if (!job) throw ArmErrors.jobNotFound(req.params.id);
     return { scope, ws, job };
   };
 
@@ -387,13 +402,20 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     if (view !== 'all') jobs = jobs.filter((j) => Boolean((j.properties as Record<string, unknown>).isArchived) === (view === 'archivedonly'));
     const created = (j: ArmResource) => String((j.systemData as { createdAt?: string } | undefined)?.createdAt ?? '');
     jobs.sort((a, b) => created(b).localeCompare(created(a)) || a.name.localeCompare(b.name));
-    return { status: 200, body: page(jobs.map((j) => presentJob(j, req.ctx, tenant)), req, { pageSize: deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        jobs.map((j) => presentJob(j, req.ctx, tenant)),
+        req,
+        { pageSize: deps.pageSize },
+      ),
+    };
   };
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     await requireWorkspace(deps, scope);
-    const name = req.params.id!;
+    const name = req.params.id;
     if (!JOB_NAME_RE.test(name)) {
       fail('name', `Job name '${name}' is invalid: start with a letter or digit; use letters, digits, '-' and '_' (at most 255).`);
     }
@@ -478,7 +500,7 @@ export function jobRoutes(deps: ArmDeps): Route[] {
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const id = childId(scope, 'jobs', req.params.id!);
+    const id = childId(scope, 'jobs', req.params.id);
     const job = await deps.store.get(id);
     if (!job) return { status: 204 };
     const op = beginInWorkspace(deps, req, scope, ws, {

@@ -206,12 +206,8 @@ export class LroManager {
   }
 
   private find(req: EmulatorRequest): OperationRecord {
-    const op = this.ops.get(req.params.operationId!);
-    if (
-      !op ||
-      op.subscriptionId.toLowerCase() !== req.params.subscriptionId!.toLowerCase() ||
-      op.location.toLowerCase() !== req.params.location!.toLowerCase()
-    ) {
+    const op = this.ops.get(req.params.operationId);
+    if (!op || op.subscriptionId.toLowerCase() !== req.params.subscriptionId.toLowerCase() || op.location.toLowerCase() !== req.params.location.toLowerCase()) {
       throw new ArmError(404, 'NotFound', `The operation '${req.params.operationId}' was not found in location '${req.params.location}'.`);
     }
     return op;

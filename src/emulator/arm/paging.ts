@@ -54,7 +54,10 @@ export function page<T>(items: T[], req: EmulatorRequest, o: PageOptions): { val
 export function matchesKeyValueFilter(filter: string | null, values: Record<string, unknown> | null | undefined): boolean {
   if (filter === null || filter.trim() === '') return true;
   const map = values ?? {};
-  for (const part of filter.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of filter
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     if (!(key in map)) return false;

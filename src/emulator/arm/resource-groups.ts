@@ -35,16 +35,16 @@ export function resourceGroupResource(sub: string, rg: string, location: string,
 
 export function resourceGroupRoutes(deps: ArmDeps): Route[] {
   const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const s = await requireSubscription(deps, req.params.subscriptionId!);
+    const s = await requireSubscription(deps, req.params.subscriptionId);
     return { status: 200, body: s };
   };
   const getGroup = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const g = await requireResourceGroup(deps, req.params.subscriptionId!, req.params.resourceGroupName!);
+    const g = await requireResourceGroup(deps, req.params.subscriptionId, req.params.resourceGroupName);
     return { status: 200, body: g };
   };
   const putGroup = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const sub = req.params.subscriptionId!;
-    const rg = req.params.resourceGroupName!;
+    const sub = req.params.subscriptionId;
+    const rg = req.params.resourceGroupName;
     await requireSubscription(deps, sub);
     if (!/^[-\w._()]{1,90}$/.test(rg) || rg.endsWith('.')) {
       throw ArmErrors.badRequest(
@@ -57,14 +57,14 @@ export function resourceGroupRoutes(deps: ArmDeps): Route[] {
     const id = resourceGroupId(sub, rg);
     return deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);
-      const next = resourceGroupResource(sub, existing?.name ?? rg, (existing?.location as string | undefined) ?? body.location as string, body.tags);
+      const next = resourceGroupResource(sub, existing?.name ?? rg, (existing?.location as string | undefined) ?? (body.location as string), body.tags);
       await deps.store.put(id, next);
       return { status: existing ? 200 : 201, body: next };
     });
   };
   const listGroups = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    await requireSubscription(deps, req.params.subscriptionId!);
-    const groups = await deps.store.list(`${subscriptionId(req.params.subscriptionId!)}/resourceGroups`);
+    await requireSubscription(deps, req.params.subscriptionId);
+    const groups = await deps.store.list(`${subscriptionId(req.params.subscriptionId)}/resourceGroups`);
     groups.sort((a, b) => a.name.localeCompare(b.name));
     return { status: 200, body: page(groups, req, { pageSize: deps.pageSize }) };
   };
@@ -72,6 +72,11 @@ export function resourceGroupRoutes(deps: ArmDeps): Route[] {
     { method: 'GET', pattern: '/subscriptions/{subscriptionId}', operation: 'Subscriptions_Get', handler: get },
     { method: 'GET', pattern: '/subscriptions/{subscriptionId}/resourcegroups', operation: 'ResourceGroups_List', handler: listGroups },
     { method: 'GET', pattern: '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}', operation: 'ResourceGroups_Get', handler: getGroup },
-    { method: 'PUT', pattern: '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}', operation: 'ResourceGroups_CreateOrUpdate', handler: putGroup },
+    {
+      method: 'PUT',
+      pattern: '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}',
+      operation: 'ResourceGroups_CreateOrUpdate',
+      handler: putGroup,
+    },
   ];
 }

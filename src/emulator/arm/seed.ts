@@ -57,12 +57,20 @@ export async function seedDefaults(deps: ArmDeps, now: Date): Promise<void> {
     if (!(await deps.store.get(id))) await deps.store.put(id, amlCompute(scope, d.location, c, now));
   }
   for (const env of CURATED_ENVIRONMENTS) {
-    await seedAssetVersion(deps, scope, 'environments', env.name, env.version, {
-      description: env.description,
-      image: env.image,
-      environmentType: 'Curated',
-      tags: { curated: 'true' },
-    }, now);
+    await seedAssetVersion(
+      deps,
+      scope,
+      'environments',
+      env.name,
+      env.version,
+      {
+        description: env.description,
+        image: env.image,
+        environmentType: 'Curated',
+        tags: { curated: 'true' },
+      },
+      now,
+    );
   }
 
   // Datastores (and their containers in Azurite, which may be new) of every workspace.

@@ -106,8 +106,11 @@ export function refreshContainer(container: ArmResource, versions: ArmResource[]
   const props = container.properties as Record<string, unknown>;
   const live = versions.filter((v) => (v.properties as Record<string, unknown>).provisioningState !== 'Creating');
   const sorted = [...live].sort((a, b) => createdAt(a).localeCompare(createdAt(b)) || compareVersions(a.name, b.name));
-  props.latestVersion = sorted.length > 0 ? sorted[sorted.length - 1]!.name : null;
-  const numeric = versions.map((v) => v.name).filter((v) => /^\d+$/.test(v)).map(Number);
+  props.latestVersion = sorted.length > 0 ? sorted[sorted.length - 1].name : null;
+  const numeric = versions
+    .map((v) => v.name)
+    .filter((v) => /^\d+$/.test(v))
+    .map(Number);
   const previous = typeof props.nextVersion === 'string' && /^\d+$/.test(props.nextVersion) ? Number(props.nextVersion) : 1;
   props.nextVersion = String(Math.max(previous, numeric.length > 0 ? Math.max(...numeric) + 1 : 1));
 }
@@ -152,7 +155,7 @@ function listViewFilter(req: EmulatorRequest): (r: ArmResource) => boolean {
 
 function sortByOrderBy(items: ArmResource[], orderBy: string | null): void {
   const spec = (orderBy ?? 'createdtime desc').trim().toLowerCase().split(/\s+/);
-  const field = spec[0]!;
+  const field = spec[0];
   const sign = spec[1] === 'desc' ? -1 : 1;
   if (['createdtime', 'createdat', 'created_time', 'createdon'].includes(field)) {
     items.sort((a, b) => sign * (createdAt(a).localeCompare(createdAt(b)) || compareVersions(a.name, b.name)));
@@ -181,7 +184,11 @@ export function pendingUploadRequest(req: EmulatorRequest): { type: 'TemporaryBl
 }
 
 /** The answer of a startPendingUpload with a SAS into `container`/`path` (valid from 5 minutes ago for `ms`). */
-export function pendingUploadAnswer(deps: ArmDeps, req: EmulatorRequest, o: { container: string; path: string; pendingUploadId: string; storageAccountArmId: string | null; ms: number }): EmulatorResponse {
+export function pendingUploadAnswer(
+  deps: ArmDeps,
+  req: EmulatorRequest,
+  o: { container: string; path: string; pendingUploadId: string; storageAccountArmId: string | null; ms: number },
+): EmulatorResponse {
   return {
     status: 200,
     body: {
@@ -205,11 +212,14 @@ export function pendingUploadAnswer(deps: ArmDeps, req: EmulatorRequest, o: { co
 
 /** The routes of one versioned-asset kind in one scope. */
 export function versionedAssetRoutes(deps: ArmDeps, s: AssetScope): Route[] {
-  const name = (req: EmulatorRequest) => req.params[s.nameParam]!;
+  const name = (req: EmulatorRequest) => req.params[s.nameParam];
 
   const checkName = (n: string) => {
     if (!NAME_RE.test(n)) {
-      throw ArmErrors.validation(s.nameParam, `${cap(s.label)} name '${n}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 255).`);
+      throw ArmErrors.validation(
+        s.nameParam,
+        `${cap(s.label)} name '${n}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 255).`,
+      );
     }
   };
 
@@ -259,18 +269,21 @@ export function versionedAssetRoutes(deps: ArmDeps, s: AssetScope): Route[] {
 
   const getVersion = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const place = await s.place(req);
-    const v = await deps.store.get(place.versionId(name(req), req.params.version!));
-    if (!v) throw s.versionNotFound(req, name(req), req.params.version!);
+    const v = await deps.store.get(place.versionId(name(req), req.params.version));
+    if (!v) throw s.versionNotFound(req, name(req), req.params.version);
     return { status: 200, body: v };
   };
 
   const putVersion = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const place = await s.place(req);
     const n = name(req);
-    const version = req.params.version!;
+    const version = req.params.version;
     checkName(n);
     if (!s.versionPattern.test(version)) {
-      throw ArmErrors.validation('version', `Version '${version}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 30).`);
+      throw ArmErrors.validation(
+        'version',
+        `Version '${version}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 30).`,
+      );
     }
     const props = structuredClone(propertiesOf(req.body, `${s.label} version`));
     s.validateVersion(props, req);
@@ -307,7 +320,7 @@ export function versionedAssetRoutes(deps: ArmDeps, s: AssetScope): Route[] {
     });
   };
 
-  const deleteVersion = async (req: EmulatorRequest): Promise<EmulatorResponse> => s.deleteVersion(req, await s.place(req), name(req), req.params.version!);
+  const deleteVersion = async (req: EmulatorRequest): Promise<EmulatorResponse> => s.deleteVersion(req, await s.place(req), name(req), req.params.version);
 
   const base = s.base;
   const p = `{${s.nameParam}}`;

@@ -139,10 +139,10 @@ export function buildWorkspace(
     id,
     name: existing?.name ?? scope.workspaceName,
     type: TYPES.workspace,
-    location: (existing?.location as string | undefined) ?? String(body.location),
-    tags: isObj(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
-    kind: typeof body.kind === 'string' ? body.kind : ((existing?.kind as string | undefined) ?? 'Default'),
-    sku: isObj(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'Basic', tier: 'Basic' }),
+    location: existing?.location ?? String(body.location),
+    tags: isObj(body.tags) ? body.tags : (existing?.tags ?? {}),
+    kind: typeof body.kind === 'string' ? body.kind : (existing?.kind ?? 'Default'),
+    sku: isObj(body.sku) ? body.sku : (existing?.sku ?? { name: 'Basic', tier: 'Basic' }),
     identity: identityOf(body.identity ?? existing?.identity, deps.defaults.tenantId, id.toLowerCase()),
     properties,
     systemData: existing ? modifiedSystemData(existing.systemData, ctx, now) : createdSystemData(ctx, now),
@@ -159,9 +159,9 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
   const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces`;
 
   const scopeOf = (req: EmulatorRequest): WorkspaceScope => ({
-    subscriptionId: req.params.subscriptionId!,
-    resourceGroup: req.params.resourceGroupName!,
-    workspaceName: req.params.workspaceName!,
+    subscriptionId: req.params.subscriptionId,
+    resourceGroup: req.params.resourceGroupName,
+    workspaceName: req.params.workspaceName,
   });
 
   const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -191,7 +191,15 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
         throw ArmErrors.invalidResourceLocation(existing.name, String(existing.location), scope.resourceGroup, body.location);
       }
       if (existing) {
-        const next = buildWorkspace(scope, body, deps, req.ctx, req.ctx.now, existing, String((existing.properties as Record<string, unknown>).provisioningState ?? 'Succeeded'));
+        const next = buildWorkspace(
+          scope,
+          body,
+          deps,
+          req.ctx,
+          req.ctx.now,
+          existing,
+          String((existing.properties as Record<string, unknown>).provisioningState ?? 'Succeeded'),
+        );
         await deps.store.put(id, next);
         return { status: 200, body: presentWorkspace(next, req.ctx) };
       }
@@ -219,22 +227,36 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
   };
 
   const listByGroup = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const sub = req.params.subscriptionId!;
-    const rg = req.params.resourceGroupName!;
+    const sub = req.params.subscriptionId;
+    const rg = req.params.resourceGroupName;
     await requireResourceGroup(deps, sub, rg);
     const items = await deps.store.list(workspacesCollectionId(sub, rg));
     items.sort((a, b) => a.name.localeCompare(b.name));
-    return { status: 200, body: page(items.map((w) => presentWorkspace(w, req.ctx)), req, { pageSize: deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        items.map((w) => presentWorkspace(w, req.ctx)),
+        req,
+        { pageSize: deps.pageSize },
+      ),
+    };
   };
 
   const listBySubscription = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const sub = req.params.subscriptionId!;
+    const sub = req.params.subscriptionId;
     await requireSubscription(deps, sub);
     const groups = await deps.store.list(`/subscriptions/${sub}/resourceGroups`);
     const items: ArmResource[] = [];
     for (const g of groups) items.push(...(await deps.store.list(workspacesCollectionId(sub, g.name))));
     items.sort((a, b) => a.name.localeCompare(b.name));
-    return { status: 200, body: page(items.map((w) => presentWorkspace(w, req.ctx)), req, { pageSize: deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        items.map((w) => presentWorkspace(w, req.ctx)),
+        req,
+        { pageSize: deps.pageSize },
+      ),
+    };
   };
 
   return [

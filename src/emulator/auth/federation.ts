@@ -39,7 +39,8 @@ export type AssertionCheck =
   | { ok: true; credential: FederatedCredential; claims: Record<string, unknown> }
   | { ok: false; status: number; error: string; code: number; description: string };
 
-const MISMATCH = 'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
+const MISMATCH =
+  'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
 
 function refuse(code: number, description: string, error = 'invalid_client', status = 401): AssertionCheck {
   return { ok: false, status, error, code, description };
@@ -123,11 +124,14 @@ export class Federation {
       return refuse(700211, `No matching federated identity record found for presented assertion issuer '${iss}'. ${MISMATCH}`);
     }
     if (header.alg !== 'RS256' || typeof header.kid !== 'string') {
-      return refuse(700027, `Client assertion failed signature validation: the assertion must be signed with RS256 and name its key (kid); got alg '${String(header.alg)}'.`);
+      return refuse(
+        700027,
+        `Client assertion failed signature validation: the assertion must be signed with RS256 and name its key (kid); got alg '${String(header.alg)}'.`,
+      );
     }
     let key: KeyObject | undefined;
     try {
-      key = (await this.keySet(candidates[0]!, false)).get(header.kid) ?? (await this.keySet(candidates[0]!, true)).get(header.kid);
+      key = (await this.keySet(candidates[0], false)).get(header.kid) ?? (await this.keySet(candidates[0], true)).get(header.kid);
     } catch (err) {
       return refuse(50166, `Request to External OIDC endpoint failed: ${(err as Error).message}.`);
     }

@@ -25,16 +25,13 @@ export interface TokenRouteOptions {
   onIssued?: (token: string, clientId: string) => void;
 }
 
-function aadError(
-  req: EmulatorRequest,
-  status: number,
-  error: string,
-  code: number,
-  description: string,
-): EmulatorResponse {
+function aadError(req: EmulatorRequest, status: number, error: string, code: number, description: string): EmulatorResponse {
   const traceId = randomUUID();
   const correlationId = req.ctx.correlationId ?? req.ctx.requestId;
-  const timestamp = req.ctx.now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = req.ctx.now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {
@@ -50,7 +47,7 @@ function aadError(
 }
 
 function formOf(req: EmulatorRequest): Record<string, string> | undefined {
-  const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (ct !== 'application/x-www-form-urlencoded') return undefined;
   return Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8')));
 }
@@ -59,19 +56,36 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
   const { tokens } = o;
 
   const handle = async (req: EmulatorRequest, version: 'v1' | 'v2'): Promise<EmulatorResponse> => {
-    const tenant = req.params.tenantId!;
+    const tenant = req.params.tenantId;
     if (tenant.toLowerCase() !== tokens.tenantId.toLowerCase() && !['organizations', 'common'].includes(tenant.toLowerCase())) {
-      return aadError(req, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadError(
+        req,
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     const form = formOf(req);
     if (!form) {
-      return aadError(req, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'. The body must be 'application/x-www-form-urlencoded'.");
+      return aadError(
+        req,
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'grant_type'. The body must be 'application/x-www-form-urlencoded'.",
+      );
     }
-    const required = (name: string) =>
-      aadError(req, 400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+    const required = (name: string) => aadError(req, 400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
     if (!form.grant_type) return required('grant_type');
     if (form.grant_type !== 'client_credentials') {
-      return aadError(req, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type}'. The emulator supports 'client_credentials'.`);
+      return aadError(
+        req,
+        400,
+        'unsupported_grant_type',
+        70003,
+        `The app requested an unsupported grant type '${form.grant_type}'. The emulator supports 'client_credentials'.`,
+      );
     }
     if (!form.client_id) return required('client_id');
     let audience: string | undefined;
@@ -79,7 +93,13 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
       if (!form.scope) return required('scope');
       audience = resourceFromScope(form.scope);
       if (!audience) {
-        return aadError(req, 400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+        return aadError(
+          req,
+          400,
+          'invalid_scope',
+          1002012,
+          `The provided value for scope ${form.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
       }
     } else {
       if (!form.resource) return required('resource');
@@ -89,11 +109,23 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
     const federated = o.federation?.has(clientId) ?? false;
     const registry = o.clientSecrets ?? (o.federation ? {} : undefined);
     if (registry && !(clientId in registry) && !federated) {
-      return aadError(req, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tokens.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+      return aadError(
+        req,
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tokens.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      );
     }
     if (form.client_assertion !== undefined) {
       if (form.client_assertion_type !== CLIENT_ASSERTION_TYPE) {
-        return aadError(req, 400, 'invalid_request', 900144, `The request body must contain the following parameter: 'client_assertion_type' with the value '${CLIENT_ASSERTION_TYPE}'.`);
+        return aadError(
+          req,
+          400,
+          'invalid_request',
+          900144,
+          `The request body must contain the following parameter: 'client_assertion_type' with the value '${CLIENT_ASSERTION_TYPE}'.`,
+        );
       }
       if (federated) {
         const check = await o.federation!.check(clientId, form.client_assertion, req.ctx.now);
@@ -109,7 +141,13 @@ export function tokenRoutes(o: TokenRouteOptions): Route[] {
       }
     } else if (form.client_secret !== undefined && form.client_secret !== '') {
       if ((o.clientSecrets || federated) && o.clientSecrets?.[clientId] !== form.client_secret) {
-        return aadError(req, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+        return aadError(
+          req,
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        );
       }
     } else {
       return aadError(req, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");

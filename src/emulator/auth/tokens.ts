@@ -76,7 +76,7 @@ export function normalizeAudience(aud: string): string {
 export function resourceFromScope(scope: string): string | undefined {
   const parts = scope.split(/\s+/).filter((s) => s.length > 0 && !['openid', 'profile', 'offline_access'].includes(s));
   if (parts.length !== 1) return undefined;
-  const m = /^(.*)\/\.default$/.exec(parts[0]!);
+  const m = /^(.*)\/\.default$/.exec(parts[0]);
   return m && m[1] ? m[1] : undefined;
 }
 
@@ -151,7 +151,13 @@ export class TokenService {
       const accepted = this.options.acceptOwnAddress && ownAddress ? [...audiences, ownAddress] : audiences;
       const allowed = accepted.map(normalizeAudience);
       if (!allowed.includes(normalizeAudience(c.aud))) {
-        return { ok: false, error: ArmErrors.tokenAudience(c.aud, accepted.map((a) => a.replace(/\/+$/, ''))) };
+        return {
+          ok: false,
+          error: ArmErrors.tokenAudience(
+            c.aud,
+            accepted.map((a) => a.replace(/\/+$/, '')),
+          ),
+        };
       }
     }
     const isUser = c.idtyp === 'user';

@@ -5,13 +5,7 @@
  */
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, sep } from 'node:path';
-import {
-  BlobSASPermissions,
-  BlobServiceClient,
-  generateBlobSASQueryParameters,
-  StorageSharedKeyCredential,
-  type ContainerClient,
-} from '@azure/storage-blob';
+import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import type { BlobEndpoint } from '../types.js';
 
 /** A place in blob storage: a container and a path inside it (no leading slash; '' = the root). */
@@ -157,7 +151,9 @@ export class BlobIO {
       const target = join(dest, ...rel.split('/'));
       if (!target.startsWith(dest + sep) && target !== dest) throw new Error(`refusing to write outside ${dest}: ${rel}`);
       await mkdir(dirname(target), { recursive: true });
-      await this.container(loc.container).getBlobClient(prefix + rel).downloadToFile(target, 0, undefined, { abortSignal: options.abortSignal });
+      await this.container(loc.container)
+        .getBlobClient(prefix + rel)
+        .downloadToFile(target, 0, undefined, { abortSignal: options.abortSignal });
     });
     return { count: names.length };
   }
@@ -237,7 +233,7 @@ async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
-      const item = items[next++]!;
+      const item = items[next++];
       await fn(item);
     }
   });

@@ -31,17 +31,17 @@ export function parseWorkspaceChild(id: string): { ws: WorkspaceRef; rest: strin
   const m = WS_RE.exec(id.trim().replace(/\/+$/, ''));
   if (!m) return undefined;
   return {
-    ws: workspaceRef(m[1]!, m[2]!, m[3]!),
-    rest: m[4]!.split('/').filter((s) => s.length > 0),
+    ws: workspaceRef(m[1], m[2], m[3]),
+    rest: m[4].split('/').filter((s) => s.length > 0),
   };
 }
 
 export function parseJobId(id: string): { ws: WorkspaceRef; name: string } {
   const p = parseWorkspaceChild(id);
-  if (!p || p.rest.length !== 2 || p.rest[0]!.toLowerCase() !== 'jobs') {
+  if (!p || p.rest.length !== 2 || p.rest[0].toLowerCase() !== 'jobs') {
     throw new TypeError(`'${id}' is not the ARM id of an Azure ML job (…/workspaces/<ws>/jobs/<name>)`);
   }
-  return { ws: p.ws, name: p.rest[1]! };
+  return { ws: p.ws, name: p.rest[1] };
 }
 
 export function jobId(ws: WorkspaceRef, name: string): string {

@@ -58,7 +58,7 @@ export function parseDatastoreUri(uri: string): { datastore: string; path: strin
       uri.trim(),
     );
   if (!m) return undefined;
-  return { datastore: m[1]!, path: m[2] ?? m[3]! };
+  return { datastore: m[1], path: m[2] ?? m[3] };
 }
 
 function compareVersions(a: string, b: string): number {
@@ -116,15 +116,19 @@ export class DataResolver {
       return { id: r, resource: res };
     }
     const m = /^([^:@/]+)(?::([^:@/]+)|@([^:@/]+))?$/.exec(r);
-    if (!m) throw new DataResolutionError(`'${ref}' is not a ${kindLabel(kind)} reference (expected azureml:<name>:<version>, azureml:<name>@latest or an ARM id)`);
-    const name = m[1]!;
+    if (!m)
+      throw new DataResolutionError(`'${ref}' is not a ${kindLabel(kind)} reference (expected azureml:<name>:<version>, azureml:<name>@latest or an ARM id)`);
+    const name = m[1];
     let version = m[2];
     const label = m[3];
     if (!version) {
       if (label && label !== 'latest') throw new DataResolutionError(`${kindLabel(kind)} label '@${label}' is not supported by the emulator (only @latest)`);
       const versions = await this.store.list(`${this.ws.id}/${kind}/${name}/versions`);
       if (versions.length === 0) throw new DataResolutionError(`${kindLabel(kind)} '${name}' has no versions in workspace '${this.ws.workspace}'`);
-      version = versions.map((v) => v.name).sort(compareVersions).pop()!;
+      version = versions
+        .map((v) => v.name)
+        .sort(compareVersions)
+        .pop()!;
     }
     const id = `${this.ws.id}/${kind}/${name}/versions/${version}`;
     const res = await this.store.get(id);
@@ -145,11 +149,11 @@ export class DataResolver {
     if (ds) return this.datastoreLocation(ds.datastore, ds.path);
 
     const job = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/?(.*))?$/i.exec(u);
-    if (job) return this.jobOutputLocation(job[1]!, job[2]!, job[3] ?? '', depth);
+    if (job) return this.jobOutputLocation(job[1], job[2], job[3] ?? '', depth);
 
     const run = /^runs:\/([^/]+)\/?(.*)$/i.exec(u);
     if (run) {
-      const base = runArtifactsLocation(run[1]!);
+      const base = runArtifactsLocation(run[1]);
       return { container: base.container, path: joinBlobPath(base.path, run[2] ?? '') };
     }
 
@@ -166,12 +170,12 @@ export class DataResolver {
         return this.assetLocation(kind, armish, depth);
       }
       if (kind === 'datastores' && child.rest.length >= 2) {
-        return this.datastoreLocation(child.rest[1]!, child.rest.slice(3).join('/'));
+        return this.datastoreLocation(child.rest[1], child.rest.slice(3).join('/'));
       }
       throw new DataResolutionError(`'${u}' is an ARM id, but not of a data, model or code version`);
     }
     const loc = /^azureml:\/\/locations\/[^/]+\/workspaces\/[^/]+\/(data|models)\/([^/]+)\/versions\/([^/]+)$/i.exec(u);
-    if (loc) return this.assetLocation(loc[1]!.toLowerCase() as 'data' | 'models', `azureml:${loc[2]}:${loc[3]}`, depth);
+    if (loc) return this.assetLocation(loc[1].toLowerCase() as 'data' | 'models', `azureml:${loc[2]}:${loc[3]}`, depth);
 
     if (lower.startsWith('azureml:') && !lower.startsWith('azureml://')) {
       return this.assetLocation(assetKind, u, depth);
@@ -183,7 +187,9 @@ export class DataResolver {
       throw new DataResolutionError(`'${u}' is not a blob storage URL; the emulator has no internet access and reads data only from its Azurite storage`);
     }
     if (lower.startsWith('azureml://')) {
-      throw new DataResolutionError(`'${u}' is an azureml:// URI the emulator does not understand (expected azureml://datastores/<name>/paths/<path> or azureml://jobs/<job>/outputs/<name>)`);
+      throw new DataResolutionError(
+        `'${u}' is an azureml:// URI the emulator does not understand (expected azureml://datastores/<name>/paths/<path> or azureml://jobs/<job>/outputs/<name>)`,
+      );
     }
     throw new DataResolutionError(
       `'${u}' is a local path; local files must be uploaded first (submit the job with the action or 'az ml', which upload them and send a datastore URI)`,

@@ -46,7 +46,12 @@ function withDefaults(p: Obj): Obj {
   out.appInsightsEnabled ??= false;
   out.egressPublicNetworkAccess ??= 'Enabled';
   out.instanceType ??= 'Standard_F4s_v2';
-  out.requestSettings = { maxConcurrentRequestsPerInstance: 1, requestTimeout: 'PT5S', maxQueueWait: 'PT0.5S', ...(isObj(p.requestSettings) ? p.requestSettings : {}) };
+  out.requestSettings = {
+    maxConcurrentRequestsPerInstance: 1,
+    requestTimeout: 'PT5S',
+    maxQueueWait: 'PT0.5S',
+    ...(isObj(p.requestSettings) ? p.requestSettings : {}),
+  };
   out.livenessProbe = { ...PROBE_DEFAULTS, ...(isObj(p.livenessProbe) ? p.livenessProbe : {}) };
   out.readinessProbe = { ...PROBE_DEFAULTS, ...(isObj(p.readinessProbe) ? p.readinessProbe : {}) };
   out.scaleSettings ??= { scaleType: p.endpointComputeType === 'Kubernetes' ? 'TargetUtilization' : 'Default' };
@@ -76,15 +81,15 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
   const loadEndpoint = async (req: EmulatorRequest): Promise<{ scope: WorkspaceScope; ws: ArmResource; endpoint: ArmResource }> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName!));
-    if (!endpoint) throw EndpointErrors.endpointNotFound(req.params.endpointName!, scope.workspaceName);
+    const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName));
+    if (!endpoint) throw EndpointErrors.endpointNotFound(req.params.endpointName, scope.workspaceName);
     return { scope, ws, endpoint };
   };
 
   const load = async (req: EmulatorRequest) => {
     const base = await loadEndpoint(req);
-    const deployment = await deps.store.get(deploymentIdOf(base.scope, base.endpoint.name, req.params.deploymentName!));
-    if (!deployment) throw EndpointErrors.deploymentNotFound(base.endpoint.name, req.params.deploymentName!, base.scope.workspaceName);
+    const deployment = await deps.store.get(deploymentIdOf(base.scope, base.endpoint.name, req.params.deploymentName));
+    if (!deployment) throw EndpointErrors.deploymentNotFound(base.endpoint.name, req.params.deploymentName, base.scope.workspaceName);
     return { ...base, deployment };
   };
 
@@ -100,7 +105,8 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     if (outcome !== undefined) {
       const res = await svc.setState(id, 'Failed');
       syncRuntime(id, res);
-      const failure = outcome instanceof DeploymentFailure ? outcome : new DeploymentFailure('InternalServerError', String((outcome as Error).message ?? outcome));
+      const failure =
+        outcome instanceof DeploymentFailure ? outcome : new DeploymentFailure('InternalServerError', String((outcome as Error).message ?? outcome));
       throw failure.toArmError();
     }
     const res = await svc.setState(id, 'Succeeded');
@@ -136,16 +142,20 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await loadEndpoint(req);
-    const name = req.params.deploymentName!;
+    const name = req.params.deploymentName;
     checkDeploymentName(name);
     const body = req.body as Obj;
     const input = structuredClone(propertiesOf(body, 'online deployment'));
     validateDeploymentBody(input, body.sku);
     if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointNotReadyForDeployment(endpoint.name, stateOf(endpoint));
     // References resolve in the workspace (registry references are taken as they are).
-    if (typeof input.model === 'string' && input.model.trim() !== '') input.model = await resolveAssetReference(deps, scope, 'models', input.model, 'properties.model');
+    if (typeof input.model === 'string' && input.model.trim() !== '')
+      input.model = await resolveAssetReference(deps, scope, 'models', input.model, 'properties.model');
     if (isObj(input.codeConfiguration) && typeof input.codeConfiguration.codeId === 'string') {
-      input.codeConfiguration = { ...input.codeConfiguration, codeId: await resolveAssetReference(deps, scope, 'codes', input.codeConfiguration.codeId, 'properties.codeConfiguration.codeId') };
+      input.codeConfiguration = {
+        ...input.codeConfiguration,
+        codeId: await resolveAssetReference(deps, scope, 'codes', input.codeConfiguration.codeId, 'properties.codeConfiguration.codeId'),
+      };
     }
     if (typeof input.environmentId === 'string' && input.environmentId.trim() !== '') {
       input.environmentId = await resolveAssetReference(deps, scope, 'environments', input.environmentId, 'properties.environmentId');
@@ -153,21 +163,28 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     const id = deploymentIdOf(scope, endpoint.name, name);
     const result = await deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);
-      if (existing && BUSY_DEPLOYMENT_STATES.includes(stateOf(existing))) throw EndpointErrors.deploymentBusy(endpoint.name, existing.name, stateOf(existing), scope.workspaceName);
+      if (existing && BUSY_DEPLOYMENT_STATES.includes(stateOf(existing)))
+        throw EndpointErrors.deploymentBusy(endpoint.name, existing.name, stateOf(existing), scope.workspaceName);
       if (!existing && (body.location === undefined || body.location === null || body.location === '')) throw ArmErrors.locationRequired();
       const old = (existing?.properties ?? {}) as Obj;
       if (existing && typeof input.instanceType === 'string' && typeof old.instanceType === 'string' && input.instanceType !== old.instanceType) {
-        throw EndpointErrors.immutable('properties.instanceType', `The instanceType of deployment '${existing.name}' is '${old.instanceType}' and cannot be changed to '${input.instanceType}': create a new deployment instead.`);
+        throw EndpointErrors.immutable(
+          'properties.instanceType',
+          `The instanceType of deployment '${existing.name}' is '${old.instanceType}' and cannot be changed to '${input.instanceType}': create a new deployment instead.`,
+        );
       }
       if (existing && old.endpointComputeType !== input.endpointComputeType) {
-        throw EndpointErrors.immutable('properties.endpointComputeType', `The endpointComputeType of deployment '${existing.name}' cannot change from '${String(old.endpointComputeType)}'.`);
+        throw EndpointErrors.immutable(
+          'properties.endpointComputeType',
+          `The endpointComputeType of deployment '${existing.name}' cannot change from '${String(old.endpointComputeType)}'.`,
+        );
       }
       const props = withDefaults(input);
       delete props.provisioningState;
       if (existing && props.instanceType === undefined) props.instanceType = old.instanceType;
       const ep = svc.registry.byEndpointId(endpoint.id) ?? (await svc.syncEndpoint(endpoint.id, true));
       const rt = ep?.deployment(existing?.name ?? name);
-      const oldSku = (isObj(existing?.sku) ? existing.sku : {}) as Obj;
+      const oldSku = isObj(existing?.sku) ? existing.sku : {};
       const sku: Obj = isObj(body.sku) ? { ...body.sku } : isObj(existing?.sku) ? { ...existing.sku } : { name: 'Default' };
       sku.capacity ??= 1;
       // A new process unless only settings changed and the current one is healthy (a Failed update is retried).
@@ -179,7 +196,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
         name: existing?.name ?? name,
         type: DEPLOYMENT_TYPE,
         location: existing?.location ?? body.location,
-        tags: isObj(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        tags: isObj(body.tags) ? body.tags : (existing?.tags ?? {}),
         ...(body.kind !== undefined || existing?.kind !== undefined ? { kind: body.kind ?? existing?.kind } : {}),
         ...(body.identity !== undefined || existing?.identity !== undefined
           ? { identity: presentIdentity(body.identity ?? existing?.identity, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)) }
@@ -204,7 +221,10 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     });
     // The answer names its operation (online-endpoints/online-deployment-e2e.json entry 20).
     const answer = presentDeployment(result.resource);
-    (answer.properties as Obj).properties = { ...(((answer.properties as Obj).properties as Obj | undefined) ?? {}), AzureAsyncOperationUri: deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req)) };
+    (answer.properties as Obj).properties = {
+      ...((answer.properties as Obj).properties ?? {}),
+      AzureAsyncOperationUri: deps.lro.statusUrl(op, req.ctx.baseUrl, apiVersionOf(req)),
+    };
     // A create answers `Location` = the deployment's URL; timeout PT30M (online-endpoints/online-deployment-e2e.json entry 20).
     return deps.lro.accepted(op, req, {
       status: result.existing ? 200 : 201,
@@ -223,10 +243,11 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     validateSku(body.sku, 'sku');
     const updated = await deps.store.withLock(deployment.id, async () => {
       const current = (await deps.store.get(deployment.id)) ?? deployment;
-      if (BUSY_DEPLOYMENT_STATES.includes(stateOf(current))) throw EndpointErrors.deploymentBusy(endpoint.name, current.name, stateOf(current), scope.workspaceName);
+      if (BUSY_DEPLOYMENT_STATES.includes(stateOf(current)))
+        throw EndpointErrors.deploymentBusy(endpoint.name, current.name, stateOf(current), scope.workspaceName);
       if (isObj(body.tags)) current.tags = body.tags;
       const oldCapacity = (current.sku as Obj | undefined)?.capacity;
-      if (isObj(body.sku)) current.sku = { ...((current.sku as Obj | undefined) ?? {}), ...body.sku };
+      if (isObj(body.sku)) current.sku = { ...(current.sku ?? {}), ...body.sku };
       const scaling = (current.sku as Obj | undefined)?.capacity !== oldCapacity;
       (current.properties as Obj).provisioningState = scaling ? 'Scaling' : 'Updating';
       current.systemData = modifiedSystemData(current.systemData, req.ctx, req.ctx.now);
@@ -252,7 +273,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
 
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { scope, ws, endpoint } = await loadEndpoint(req);
-    const id = deploymentIdOf(scope, endpoint.name, req.params.deploymentName!);
+    const id = deploymentIdOf(scope, endpoint.name, req.params.deploymentName);
     return deps.store.withLock(id, async () => {
       const deployment = await deps.store.get(id);
       if (!deployment) return { status: 204 };
@@ -268,7 +289,8 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
       const mirror = pct(eprops.mirrorTraffic);
       const routed = svc.registry.byEndpointId(endpoint.id);
       const routedLive = routed ? (Object.entries(routed.traffic).find(([k]) => k.toLowerCase() === deployment.name.toLowerCase())?.[1] ?? 0) : 0;
-      if (live > 0 || mirror > 0 || routedLive > 0) throw EndpointErrors.deploymentHasTraffic(endpoint.name, deployment.name, Math.max(live, routedLive), mirror);
+      if (live > 0 || mirror > 0 || routedLive > 0)
+        throw EndpointErrors.deploymentHasTraffic(endpoint.name, deployment.name, Math.max(live, routedLive), mirror);
       (deployment.properties as Obj).provisioningState = 'Deleting';
       await deps.store.put(id, deployment);
       syncRuntime(id, deployment);
@@ -286,7 +308,10 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
                 await svc.sleep(deps.timings.lroMs);
                 const kept = await svc.setState(id, 'Succeeded', ['Deleting']);
                 if (kept) syncRuntime(id, kept);
-                throw ArmErrors.operationFailed(failure.code ?? 'InternalServerError', failure.message ?? `Deleting deployment '${deployment.name}' failed (injected fault).`);
+                throw ArmErrors.operationFailed(
+                  failure.code ?? 'InternalServerError',
+                  failure.message ?? `Deleting deployment '${deployment.name}' failed (injected fault).`,
+                );
               }
               const ep = svc.registry.byEndpointId(endpoint.id);
               const rt = ep?.deployment(deployment.name);
@@ -307,13 +332,17 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     const body = (req.body ?? {}) as Obj;
     if (!isObj(body)) throw ArmErrors.badRequest('The body of getLogs must be a JSON object (containerType, tail).', 'body');
     const type = (body.containerType ?? 'InferenceServer') as ContainerType;
-    if (!CONTAINER_TYPES.includes(type)) throw ArmErrors.validation('containerType', `containerType '${String(body.containerType)}' is not valid; expected StorageInitializer or InferenceServer.`);
+    if (!CONTAINER_TYPES.includes(type))
+      throw ArmErrors.validation(
+        'containerType',
+        `containerType '${String(body.containerType)}' is not valid; expected StorageInitializer or InferenceServer.`,
+      );
     const tail = body.tail;
     if (tail !== undefined && tail !== null && (typeof tail !== 'number' || !Number.isInteger(tail) || tail < 0)) {
       throw ArmErrors.validation('tail', `'tail' must be a non-negative integer, got ${JSON.stringify(tail)}.`);
     }
     const rt = svc.registry.byEndpointId(endpoint.id)?.deployment(deployment.name);
-    const content = await readLog(rt?.logs?.file(type), tail as number | null | undefined);
+    const content = await readLog(rt?.logs?.file(type), tail);
     return { status: 200, body: { content } };
   };
 
@@ -333,12 +362,18 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
   const metrics = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { deployment } = await load(req);
     const q = parseMetricsQuery(req.query, 'deployment', DEPLOYMENT_METRICS_NAMESPACE, req.ctx.now.getTime(), svc.metrics.minuteMs);
-    return { status: 200, body: evaluateMetrics(svc.metrics, { id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, q) };
+    return {
+      status: 200,
+      body: evaluateMetrics(svc.metrics, { id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, q),
+    };
   };
 
   const definitions = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { deployment } = await load(req);
-    return { status: 200, body: metricDefinitions({ id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, 'deployment') };
+    return {
+      status: 200,
+      body: metricDefinitions({ id: deployment.id, namespace: DEPLOYMENT_METRICS_NAMESPACE, location: String(deployment.location ?? '') }, 'deployment'),
+    };
   };
 
   const base = `${ENDPOINTS_BASE}/{endpointName}/deployments`;
@@ -351,6 +386,11 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     { method: 'POST', pattern: `${base}/{deploymentName}/getLogs`, operation: 'OnlineDeployments_GetLogs', handler: getLogs },
     { method: 'GET', pattern: `${base}/{deploymentName}/skus`, operation: 'OnlineDeployments_ListSkus', handler: skus },
     { method: 'GET', pattern: `${base}/{deploymentName}/providers/Microsoft.Insights/metrics`, operation: 'Metrics_List', handler: metrics },
-    { method: 'GET', pattern: `${base}/{deploymentName}/providers/Microsoft.Insights/metricDefinitions`, operation: 'MetricDefinitions_List', handler: definitions },
+    {
+      method: 'GET',
+      pattern: `${base}/{deploymentName}/providers/Microsoft.Insights/metricDefinitions`,
+      operation: 'MetricDefinitions_List',
+      handler: definitions,
+    },
   ];
 }

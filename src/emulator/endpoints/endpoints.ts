@@ -21,15 +21,7 @@ import { intParam, matchesKeyValueFilter, page } from '../arm/paging.js';
 import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { EndpointErrors } from './errors.js';
-import {
-  amlTokenAudience,
-  BUSY_ENDPOINT_STATES,
-  ENDPOINT_METRICS_NAMESPACE,
-  ENDPOINT_TYPE,
-  endpointIdOf,
-  endpointsCollectionId,
-  keysRecordId,
-} from './ids.js';
+import { amlTokenAudience, BUSY_ENDPOINT_STATES, ENDPOINT_METRICS_NAMESPACE, ENDPOINT_TYPE, endpointIdOf, endpointsCollectionId, keysRecordId } from './ids.js';
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import { newKey, type EndpointService } from './service.js';
 import { checkEndpointName, presentIdentity, validateEndpointProperties, validateTraffic, type DeploymentForTraffic } from './validate.js';
@@ -78,8 +70,8 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const load = async (req: EmulatorRequest): Promise<{ scope: WorkspaceScope; ws: ArmResource; endpoint: ArmResource }> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName!));
-    if (!endpoint) throw EndpointErrors.endpointNotFound(req.params.endpointName!, scope.workspaceName);
+    const endpoint = await deps.store.get(endpointIdOf(scope, req.params.endpointName));
+    if (!endpoint) throw EndpointErrors.endpointNotFound(req.params.endpointName, scope.workspaceName);
     return { scope, ws, endpoint };
   };
 
@@ -123,7 +115,10 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       }
     });
     await svc.syncEndpoint(id, true);
-    throw ArmErrors.operationFailed(fault.code ?? 'InternalServerError', fault.message ?? `The operation on endpoint '${id.split('/').pop()}' failed (injected fault).`);
+    throw ArmErrors.operationFailed(
+      fault.code ?? 'InternalServerError',
+      fault.message ?? `The operation on endpoint '${id.split('/').pop()}' failed (injected fault).`,
+    );
   };
 
   const operationDuration = (endpointName: string): number => {
@@ -155,10 +150,21 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       updatedatasc: (a, b) => modified(a).localeCompare(modified(b)),
     };
     const sorter = sorters[order];
-    if (!sorter) throw ArmErrors.badRequest(`orderBy '${req.query.get('orderBy')}' is not valid; expected CreatedAtDesc, CreatedAtAsc, UpdatedAtDesc or UpdatedAtAsc.`, 'orderBy');
+    if (!sorter)
+      throw ArmErrors.badRequest(
+        `orderBy '${req.query.get('orderBy')}' is not valid; expected CreatedAtDesc, CreatedAtAsc, UpdatedAtDesc or UpdatedAtAsc.`,
+        'orderBy',
+      );
     items.sort((a, b) => sorter(a, b) || a.name.localeCompare(b.name));
     const count = intParam(req, 'count', 1, 1000);
-    return { status: 200, body: page(items.map((e) => presentEndpoint(e, req.ctx)), req, { pageSize: count ?? deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        items.map((e) => presentEndpoint(e, req.ctx)),
+        req,
+        { pageSize: count ?? deps.pageSize },
+      ),
+    };
   };
 
   const get = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -169,7 +175,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const name = req.params.endpointName!;
+    const name = req.params.endpointName;
     checkEndpointName(name);
     const body = req.body as Obj;
     const input = propertiesOf(body, 'online endpoint');
@@ -177,7 +183,8 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     const location = String(ws.location ?? deps.defaults.location);
     return deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);
-      if (existing && BUSY_ENDPOINT_STATES.includes(stateOf(existing))) throw EndpointErrors.endpointBusy(existing.name, stateOf(existing), scope.workspaceName);
+      if (existing && BUSY_ENDPOINT_STATES.includes(stateOf(existing)))
+        throw EndpointErrors.endpointBusy(existing.name, stateOf(existing), scope.workspaceName);
       validateEndpointProperties(input, !existing);
       if (!existing && (body.location === undefined || body.location === null || body.location === '')) throw ArmErrors.locationRequired();
       const taken = svc.registry.byEndpointName(name);
@@ -192,8 +199,8 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       const props: Obj = {
         description: input.description !== undefined ? input.description : (old.description ?? null),
         properties: {
-          ...((old.properties as Obj) ?? {}),
-          ...((input.properties as Obj) ?? {}),
+          ...(old.properties ?? {}),
+          ...(input.properties ?? {}),
           'azureml.onlineendpointid': id.toLowerCase(),
         },
         authMode: input.authMode ?? old.authMode,
@@ -209,7 +216,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         name: resourceName,
         type: ENDPOINT_TYPE,
         location: existing?.location ?? body.location,
-        tags: isObj(body.tags) ? body.tags : ((existing?.tags as Obj | undefined) ?? {}),
+        tags: isObj(body.tags) ? body.tags : (existing?.tags ?? {}),
         // `kind: "Managed"` (online-endpoints/online-deployment-e2e.json entry 1).
         kind: body.kind ?? existing?.kind ?? 'Managed',
         identity: presentIdentity(body.identity ?? existing?.identity ?? { type: 'SystemAssigned' }, tenant, (s) => guidFrom(`${id.toLowerCase()}:${s}`)),
@@ -235,7 +242,9 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         work: () => {
           const failure = svc.faults.take(['updateFailure'], resourceName);
           const duration = operationDuration(resourceName);
-          return svc.track(failure ? failOperation(id, duration, existing, failure)() : finishOperation(id, duration, existing ? 'the update' : 'the creation')());
+          return svc.track(
+            failure ? failOperation(id, duration, existing, failure)() : finishOperation(id, duration, existing ? 'the update' : 'the creation')(),
+          );
         },
       });
       // Every PUT's answer names its operation (online-endpoints/online-deployment-e2e.json entries 1 and 133).
@@ -245,7 +254,13 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       if (ep && !existing) ep.setTraffic({}, {});
       // 201 for a create and for an update (traffic change: online-endpoints/online-deployment-e2e.json entry 133),
       // with `Location` = the endpoint's URL (entry 1; README observation 1); timeout PT30M (entries 1, 133).
-      return deps.lro.accepted(op, req, { status: 201, body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing), poll: 'async', resourceLocation: resource.id, timeout: 'PT30M' });
+      return deps.lro.accepted(op, req, {
+        status: 201,
+        body: putAnswer(presentEndpoint(resource, req.ctx), old, !existing),
+        poll: 'async',
+        resourceLocation: resource.id,
+        timeout: 'PT30M',
+      });
     });
   };
 
@@ -285,7 +300,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
     const ws = await requireWorkspace(deps, scope);
-    const id = endpointIdOf(scope, req.params.endpointName!);
+    const id = endpointIdOf(scope, req.params.endpointName);
     return deps.store.withLock(id, async () => {
       const endpoint = await deps.store.get(id);
       if (!endpoint) return { status: 204 };
@@ -319,7 +334,10 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     const { endpoint } = await load(req);
     const mode = String((endpoint.properties as Obj).authMode);
     if (mode !== 'Key') {
-      throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; keys exist only for authMode 'Key'.${mode === 'AMLToken' ? ' Get a token with the token operation.' : ''}`, 'authMode');
+      throw ArmErrors.badRequest(
+        `Endpoint '${endpoint.name}' uses authMode '${mode}'; keys exist only for authMode 'Key'.${mode === 'AMLToken' ? ' Get a token with the token operation.' : ''}`,
+        'authMode',
+      );
     }
     return { status: 200, body: await svc.keysOf(endpoint.id) };
   };
@@ -335,7 +353,11 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       throw ArmErrors.validation('keyValue', "'keyValue' must be a non-empty string.");
     }
     const mode = String((endpoint.properties as Obj).authMode);
-    if (mode !== 'Key') throw ArmErrors.badRequest(`Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`, 'authMode');
+    if (mode !== 'Key')
+      throw ArmErrors.badRequest(
+        `Endpoint '${endpoint.name}' uses authMode '${mode}'; only endpoints with authMode 'Key' have keys to regenerate.`,
+        'authMode',
+      );
     const field = body.keyType === 'Primary' ? 'primaryKey' : 'secondaryKey';
     const value = typeof body.keyValue === 'string' ? body.keyValue : newKey();
     const op = beginInWorkspace(deps, req, scope, ws, {
@@ -369,7 +391,12 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       );
     }
     const lifetime = svc.deps.tokens.amlTokenLifetimeSeconds;
-    const issued = svc.deps.tokens.issue({ audience: amlTokenAudience(endpoint.id), now: req.ctx.now, lifetimeSeconds: lifetime, ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}) });
+    const issued = svc.deps.tokens.issue({
+      audience: amlTokenAudience(endpoint.id),
+      now: req.ctx.now,
+      lifetimeSeconds: lifetime,
+      ...(req.ctx.principal?.appId ? { clientId: req.ctx.principal.appId } : {}),
+    });
     // Epoch seconds; expiry 24 h and refresh after half of it by default, as recorded
     // (online-deployment-e2e 141st entry; swagger example Workspace/OnlineEndpoint/getToken.json).
     const expiry = issued.claims.exp as number;
@@ -388,7 +415,10 @@ export function endpointRoutes(svc: EndpointService): Route[] {
 
   const definitions = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { endpoint } = await load(req);
-    return { status: 200, body: metricDefinitions({ id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, 'endpoint') };
+    return {
+      status: 200,
+      body: metricDefinitions({ id: endpoint.id, namespace: ENDPOINT_METRICS_NAMESPACE, location: String(endpoint.location ?? '') }, 'endpoint'),
+    };
   };
 
   const base = ENDPOINTS_BASE;
@@ -402,6 +432,11 @@ export function endpointRoutes(svc: EndpointService): Route[] {
     { method: 'POST', pattern: `${base}/{endpointName}/regenerateKeys`, operation: 'OnlineEndpoints_RegenerateKeys', handler: regenerateKeys },
     { method: 'POST', pattern: `${base}/{endpointName}/token`, operation: 'OnlineEndpoints_GetToken', handler: token },
     { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metrics`, operation: 'Metrics_List', handler: metrics },
-    { method: 'GET', pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metricDefinitions`, operation: 'MetricDefinitions_List', handler: definitions },
+    {
+      method: 'GET',
+      pattern: `${base}/{endpointName}/providers/Microsoft.Insights/metricDefinitions`,
+      operation: 'MetricDefinitions_List',
+      handler: definitions,
+    },
   ];
 }

@@ -25,7 +25,9 @@ export const EndpointErrors = {
   endpointNotFound(name: string, workspace: string): ArmError {
     return new ArmError(404, 'NotFound', 'The specified resource was not found.', {
       component: 'managementfrontend',
-      details: [{ code: 'NoSuchEndpoint', message: `There is no endpoint with name: ${name} in ${workspace}`, details: [], additionalInfo: [] } as ArmErrorDetail],
+      details: [
+        { code: 'NoSuchEndpoint', message: `There is no endpoint with name: ${name} in ${workspace}`, details: [], additionalInfo: [] } as ArmErrorDetail,
+      ],
     });
   },
   deploymentNotFound(endpoint: string, name: string, workspace: string): ArmError {

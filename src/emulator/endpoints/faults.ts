@@ -18,7 +18,16 @@
  */
 import { intField, nonEmptyStrings, RuleBook, ruleKind, ruleList, ruleObject, type RuleState } from '../fault-rules.js';
 
-export const ENDPOINT_FAULT_KINDS = ['provisioningFailure', 'modelError', 'slow', 'crash', 'gatewayError', 'stuckUpdating', 'updateFailure', 'deleteFailure'] as const;
+export const ENDPOINT_FAULT_KINDS = [
+  'provisioningFailure',
+  'modelError',
+  'slow',
+  'crash',
+  'gatewayError',
+  'stuckUpdating',
+  'updateFailure',
+  'deleteFailure',
+] as const;
 export type EndpointFaultKind = (typeof ENDPOINT_FAULT_KINDS)[number];
 /** The kinds that act on scoring requests. */
 export const REQUEST_FAULT_KINDS: readonly EndpointFaultKind[] = ['modelError', 'slow', 'crash', 'gatewayError'];
@@ -84,11 +93,15 @@ export function validateEndpointFaults(input: unknown): EndpointFaultRule[] {
   return ruleList(input).map((r, i) => validateEndpointFault(r, `rules[${i}]`));
 }
 
-const same = (rule: string | undefined, actual: string | undefined) => rule === undefined || (actual !== undefined && rule.toLowerCase() === actual.toLowerCase());
+const same = (rule: string | undefined, actual: string | undefined) =>
+  rule === undefined || (actual !== undefined && rule.toLowerCase() === actual.toLowerCase());
 
 /** The endpoint fault rules, kept by the shared engine (`../fault-rules.ts`). */
 export class EndpointFaults {
-  private readonly book = new RuleBook<EndpointFaultRule, EndpointFaultState>({ label: 'endpoint fault rule', validate: (rule) => validateEndpointFault(rule) });
+  private readonly book = new RuleBook<EndpointFaultRule, EndpointFaultState>({
+    label: 'endpoint fault rule',
+    validate: (rule) => validateEndpointFault(rule),
+  });
 
   add(rule: EndpointFaultRule): EndpointFaultState {
     return this.book.add(rule);

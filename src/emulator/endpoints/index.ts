@@ -119,16 +119,28 @@ export function createEndpointsModule(deps: EndpointsDeps): EndpointsModule {
     routes: () => [...endpointRoutes(svc), ...deploymentRoutes(svc), ...scoringRoutes(svc)],
     adminRoutes: () => [
       { method: 'GET', pattern: '/.emulator/endpoints', operation: 'Emulator_Endpoints', auth: 'none', handler: overview },
-      { method: 'GET', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_ListEndpointFaults', auth: 'none', handler: () => ({ status: 200, body: { rules: svc.faults.list() } }) },
+      {
+        method: 'GET',
+        pattern: '/.emulator/endpoints/faults',
+        operation: 'Emulator_ListEndpointFaults',
+        auth: 'none',
+        handler: () => ({ status: 200, body: { rules: svc.faults.list() } }),
+      },
       { method: 'POST', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_AddEndpointFaults', auth: 'none', handler: postFaults },
-      { method: 'DELETE', pattern: '/.emulator/endpoints/faults', operation: 'Emulator_ClearEndpointFaults', auth: 'none', handler: () => ({ status: 200, body: { removed: svc.faults.clear() } }) },
+      {
+        method: 'DELETE',
+        pattern: '/.emulator/endpoints/faults',
+        operation: 'Emulator_ClearEndpointFaults',
+        auth: 'none',
+        handler: () => ({ status: 200, body: { removed: svc.faults.clear() } }),
+      },
       {
         method: 'DELETE',
         pattern: '/.emulator/endpoints/faults/{id}',
         operation: 'Emulator_RemoveEndpointFault',
         auth: 'none',
         handler: (req) => {
-          if (!svc.faults.remove(req.params.id!)) throw new ArmError(404, 'NotFound', `There is no endpoint fault rule '${req.params.id}'.`);
+          if (!svc.faults.remove(req.params.id)) throw new ArmError(404, 'NotFound', `There is no endpoint fault rule '${req.params.id}'.`);
           return { status: 200, body: { removed: 1 } };
         },
       },

@@ -118,7 +118,7 @@ export class MetricsStore {
   recordRequest(endpointId: string, s: RequestSample): void {
     const key = endpointId.toLowerCase();
     let slices = this.endpoints.get(key);
-    if (!slices) this.endpoints.set(key, (slices = new Map()));
+    if (!slices) this.endpoints.set(key, (slices = new Map<number, EndpointMinute>()));
     const m = this.slice(s.time);
     let bucket = slices.get(m);
     if (!bucket) slices.set(m, (bucket = { counts: new Map(), latencies: new Map(), bytes: new Map() }));
@@ -137,7 +137,7 @@ export class MetricsStore {
   recordInstance(deploymentId: string, s: InstanceSample): void {
     const key = deploymentId.toLowerCase();
     let slices = this.deployments.get(key);
-    if (!slices) this.deployments.set(key, (slices = new Map()));
+    if (!slices) this.deployments.set(key, (slices = new Map<number, DeploymentMinute>()));
     const m = this.slice(s.time);
     let bucket = slices.get(m);
     if (!bucket) slices.set(m, (bucket = { samples: [] }));
@@ -385,7 +385,8 @@ function isoDuration(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   const time = `${h ? `${h}H` : ''}${m ? `${m}M` : ''}${sec ? `${sec}S` : ''}`;
-  return `P${d ? `${d}D` : ''}${time ? `T${time}` : ''}` || 'PT0S';
+  const iso = `P${d ? `${d}D` : ''}${time ? `T${time}` : ''}`;
+  return iso === 'P' ? 'PT0S' : iso;
 }
 
 /** `start/end`, `start/duration`, `duration/end` or a bare duration ending now. */
@@ -399,7 +400,7 @@ export function parseTimespan(raw: string | null, now: number): { start: number;
   let start: number | undefined;
   let end: number | undefined;
   if (parts.length === 1) {
-    const d = isoDurationMs(parts[0]!);
+    const d = isoDurationMs(parts[0]);
     if (d !== undefined) {
       start = now - d;
       end = now;
@@ -415,7 +416,9 @@ export function parseTimespan(raw: string | null, now: number): { start: number;
     else if (da !== undefined && tb !== undefined) [start, end] = [tb - da, tb];
   }
   if (start === undefined || end === undefined) {
-    throw badRequest(`Detected invalid timespan '${raw}': expected '<start>/<end>' in ISO 8601 (e.g. 2024-01-01T00:00:00Z/2024-01-01T01:00:00Z), '<start>/<duration>' or a duration such as PT1H.`);
+    throw badRequest(
+      `Detected invalid timespan '${raw}': expected '<start>/<end>' in ISO 8601 (e.g. 2024-01-01T00:00:00Z/2024-01-01T01:00:00Z), '<start>/<duration>' or a duration such as PT1H.`,
+    );
   }
   if (start >= end) throw badRequest(`Detected invalid timespan '${raw}': the start time must be earlier than the end time.`);
   return { start, end };
@@ -436,7 +439,7 @@ function parseGrain(raw: string | null, autoAdjust: boolean, span: number, minut
   if (ms === undefined || ms <= 0) throw badRequest(`Invalid time grain '${raw}': expected an ISO 8601 duration such as PT1M, or FULL.`);
   const exact = TIME_GRAINS.find((g) => g.ms === ms);
   if (exact) return scaled(exact, minuteMs);
-  if (autoAdjust) return scaled(TIME_GRAINS.find((g) => g.ms >= ms) ?? TIME_GRAINS[TIME_GRAINS.length - 1]!, minuteMs);
+  if (autoAdjust) return scaled(TIME_GRAINS.find((g) => g.ms >= ms) ?? TIME_GRAINS[TIME_GRAINS.length - 1], minuteMs);
   throw badRequest(
     `Invalid time grain '${raw}' for these metrics: supported time grains are ${TIME_GRAINS.map((g) => g.iso).join(', ')} (the finest is PT1M). Set AutoAdjustTimegrain=true to let the service pick the nearest one.`,
   );
@@ -445,7 +448,10 @@ function parseGrain(raw: string | null, autoAdjust: boolean, span: number, minut
 function parseAggregations(raw: string | null): Aggregation[] | undefined {
   if (raw === null || raw.trim() === '') return undefined;
   const out: Aggregation[] = [];
-  for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p)) {
     const a = (part === 'sum' ? 'total' : part) as Aggregation;
     if (!AGGREGATIONS.includes(a)) throw badRequest(`Invalid aggregation '${part}': supported aggregations are Average, Count, Minimum, Maximum and Total.`);
     if (!out.includes(a)) out.push(a);
@@ -457,7 +463,13 @@ function parseAggregations(raw: string | null): Aggregation[] | undefined {
  * Reads the query string of a metrics request; throws 400 BadRequest as Azure Monitor does.
  * `minuteMs`: the store's minute (a test timing; grains scale with it).
  */
-export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deployment', namespace: string, now: number, minuteMs: number = MINUTE): MetricsQuery {
+export function parseMetricsQuery(
+  q: URLSearchParams,
+  level: 'endpoint' | 'deployment',
+  namespace: string,
+  now: number,
+  minuteMs: number = MINUTE,
+): MetricsQuery {
   const get = (name: string) => {
     for (const [k, v] of q) if (k.toLowerCase() === name.toLowerCase()) return v;
     return null;
@@ -467,9 +479,12 @@ export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deplo
     throw badRequest(`Metric namespace '${ns}' is not valid for this resource; its namespace is '${namespace}'.`);
   }
   const available = metricsOfLevel(level);
-  const names = (get('metricnames') ?? '').split(',').map((n) => n.trim()).filter((n) => n);
+  const names = (get('metricnames') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n);
   const metrics: MetricDefinition[] = [];
-  for (const n of names.length ? names : [available[0]!.name]) {
+  for (const n of names.length ? names : [available[0].name]) {
     const def = available.find((m) => m.name.toLowerCase() === n.toLowerCase());
     if (!def) {
       throw badRequest(
@@ -503,7 +518,10 @@ export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deplo
       );
     }
   }
-  const rollup = (get('rollupby') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d);
+  const rollup = (get('rollupby') ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d);
   splitDims = splitDims.filter((d) => !rollup.includes(d));
   const topRaw = get('top');
   let top = 10;
@@ -524,8 +542,24 @@ export function parseMetricsQuery(q: URLSearchParams, level: 'endpoint' | 'deplo
   const metadataOnly = (get('resultType') ?? 'Data').toLowerCase() === 'metadata';
   const alignedStart = Math.floor(start / minuteMs) * minuteMs;
   const points = grain.full ? 1 : Math.ceil((end - alignedStart) / grain.ms);
-  if (points > MAX_POINTS) throw badRequest(`The query asks for ${points} data points per series; the limit is ${MAX_POINTS}. Use a coarser interval or a shorter timespan.`);
-  return { metrics, start, end, grainMs: grain.ms, grainIso: grain.iso, full: grain.full === true, aggregations, filter, splitDims, top, orderBy, metadataOnly, minuteMs, asOf: now };
+  if (points > MAX_POINTS)
+    throw badRequest(`The query asks for ${points} data points per series; the limit is ${MAX_POINTS}. Use a coarser interval or a shorter timespan.`);
+  return {
+    metrics,
+    start,
+    end,
+    grainMs: grain.ms,
+    grainIso: grain.iso,
+    full: grain.full === true,
+    aggregations,
+    filter,
+    splitDims,
+    top,
+    orderBy,
+    metadataOnly,
+    minuteMs,
+    asOf: now,
+  };
 }
 
 // --- evaluation -----------------------------------------------------------------------------------
@@ -545,7 +579,7 @@ function aggregate(values: number[]): Record<Aggregation, number> {
 function percentileOf(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
+  return sorted[rank - 1];
 }
 
 function round(v: number): number {
@@ -585,7 +619,7 @@ export function evaluateMetrics(store: MetricsStore, resource: MetricsResource, 
     for (let t = first; t < q.end; t += q.grainMs) buckets.push(t);
   }
   const bucketOf = (minute: number): number => {
-    if (buckets.length === 1) return buckets[0]!;
+    if (buckets.length === 1) return buckets[0];
     return Math.floor(minute / q.grainMs) * q.grainMs;
   };
   const value = q.metrics.map((m) => {

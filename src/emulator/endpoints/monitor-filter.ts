@@ -6,9 +6,7 @@
  * Every dimension named in the filter becomes a split dimension of the answer, as in Azure.
  */
 
-export type FilterExpr =
-  | { type: 'cond'; dim: string; op: 'eq' | 'ne' | 'sw'; value: string }
-  | { type: 'and' | 'or'; left: FilterExpr; right: FilterExpr };
+export type FilterExpr = { type: 'cond'; dim: string; op: 'eq' | 'ne' | 'sw'; value: string } | { type: 'and' | 'or'; left: FilterExpr; right: FilterExpr };
 
 export class FilterSyntaxError extends Error {
   override readonly name = 'FilterSyntaxError';
@@ -20,7 +18,7 @@ function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
-    const c = src[i]!;
+    const c = src[i];
     if (/\s/.test(c)) {
       i++;
     } else if (c === '(') {
@@ -49,7 +47,7 @@ function tokenize(src: string): Token[] {
       out.push({ kind: 'string', text });
     } else if (/[A-Za-z_]/.test(c)) {
       let text = '';
-      while (i < src.length && /[A-Za-z0-9_.\-/]/.test(src[i]!)) text += src[i++];
+      while (i < src.length && /[A-Za-z0-9_.\-/]/.test(src[i])) text += src[i++];
       out.push({ kind: 'ident', text });
     } else {
       throw new FilterSyntaxError(`unexpected '${c}' at position ${i} of $filter '${src}'`);

@@ -111,7 +111,7 @@ export async function failureReason(logFile: string): Promise<string | undefined
   const lines = await tailLines(logFile, 40);
   const strip = (l: string) => l.replace(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+/, '').trim();
   const errors = lines.map(strip).filter((l) => l.startsWith('ERROR:'));
-  if (errors.length > 0) return errors[errors.length - 1]!.replace(/^ERROR:\s*/, '');
+  if (errors.length > 0) return errors[errors.length - 1].replace(/^ERROR:\s*/, '');
   const last = lines.map(strip).filter((l) => l.length > 0 && !l.startsWith('File ') && !l.startsWith('^'));
   return last.length > 0 ? last[last.length - 1] : undefined;
 }
@@ -134,7 +134,10 @@ export async function launchScoringProcess(spec: LaunchSpec, signal?: AbortSigna
     env: spec.env,
     logFile: spec.logs.serverFile,
     onError: (err) => {
-      const why = err.code === 'ENOENT' ? `could not be started: '${spec.python}' was not found (set AZUREML_EMULATOR_PYTHON to a Python 3 interpreter)` : `could not be started: ${err.message}`;
+      const why =
+        err.code === 'ENOENT'
+          ? `could not be started: '${spec.python}' was not found (set AZUREML_EMULATOR_PYTHON to a Python 3 interpreter)`
+          : `could not be started: ${err.message}`;
       return { code: 127, signal: null, spawnError: why };
     },
   });

@@ -106,7 +106,8 @@ async function mlflowServing(modelDir: string, label: string): Promise<MlflowSer
   const root = resolve(mlmodel, '..');
   const inside = (p: string) => {
     const abs = resolve(root, p);
-    if (abs !== root && !abs.startsWith(root + sep)) throw new DeploymentFailure('BadArgument', `The MLmodel file of deployment ${label} points outside the model folder ('${p}').`);
+    if (abs !== root && !abs.startsWith(root + sep))
+      throw new DeploymentFailure('BadArgument', `The MLmodel file of deployment ${label} points outside the model folder ('${p}').`);
     return abs;
   };
   const code = typeof pyfunc.code === 'string' ? [inside(pyfunc.code)] : [];
@@ -139,7 +140,10 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
   const model = typeof props.model === 'string' && props.model.trim() !== '' ? props.model : undefined;
   if (model) {
     if (/^azureml:\/\/registries\//i.test(model)) {
-      failStorage('ResourceNotFound', `Model '${model}' is in an Azure ML registry; the local emulator has no registries. Register the model in the workspace and deploy that version.`);
+      failStorage(
+        'ResourceNotFound',
+        `Model '${model}' is in an Azure ML registry; the local emulator has no registries. Register the model in the workspace and deploy that version.`,
+      );
     }
     let version: { id: string; resource: Obj };
     try {
@@ -160,7 +164,8 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
     try {
       loc = await resolver.resolve(modelUri, 'models');
     } catch (err) {
-      if (err instanceof DataResolutionError) failStorage('ResourceNotFound', `The files of model ${modelName}:${modelVersion} could not be located: ${err.message}.`);
+      if (err instanceof DataResolutionError)
+        failStorage('ResourceNotFound', `The files of model ${modelName}:${modelVersion} could not be located: ${err.message}.`);
       throw err;
     }
     const single = await ctx.blob.exists(loc);
@@ -201,10 +206,12 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
       if (ctx.signal?.aborted) throw new DeploymentFailure('OperationCanceled', `Provisioning of deployment ${label} was canceled.`);
       failStorage('ResourceNotReady', `Downloading the code of deployment ${label} failed: ${(err as Error).message}`);
     }
-    if (count! === 0) failStorage('ResourceNotFound', `Code '${code.codeId}' has no files at ${ctx.blob.url(loc)}; upload the code folder before creating the deployment.`);
+    if (count! === 0)
+      failStorage('ResourceNotFound', `Code '${code.codeId}' has no files at ${ctx.blob.url(loc)}; upload the code folder before creating the deployment.`);
     log(`Code: ${count!} file(s) downloaded.`);
     const script = resolve(codeDir, scoringScript);
-    if (script !== codeDir && !script.startsWith(codeDir + sep)) failStorage('BadArgument', `The scoring script '${scoringScript}' is outside the code folder.`);
+    if (script !== codeDir && !script.startsWith(codeDir + sep))
+      failStorage('BadArgument', `The scoring script '${scoringScript}' is outside the code folder.`);
     if (!existsSync(script) || !(await stat(script)).isFile()) {
       const files = listRelative(codeDir);
       failStorage(
@@ -231,7 +238,9 @@ export async function prepareDeployment(ctx: ProvisionContext, deployment: ArmRe
 
   const env: Record<string, string> = {
     ...baseEnvironment(),
-    ...Object.fromEntries(Object.entries(isObj(props.environmentVariables) ? props.environmentVariables : {}).filter(([, v]) => typeof v === 'string') as [string, string][]),
+    ...Object.fromEntries(
+      Object.entries(isObj(props.environmentVariables) ? props.environmentVariables : {}).filter(([, v]) => typeof v === 'string') as [string, string][],
+    ),
     AZUREML_MODEL_DIR: modelDir ?? '',
     AML_APP_ROOT: codeDir,
     AZUREML_ENTRY_SCRIPT: entryScript,

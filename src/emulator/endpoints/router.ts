@@ -39,7 +39,14 @@ type ProxyResult =
 /** Headers of the client's request that reach the scoring process. */
 const FORWARDED = ['content-type', 'accept', 'x-request-id', 'x-ms-client-request-id', 'user-agent'];
 
-function proxy(inst: ScoringProcess, body: Buffer, headers: Record<string, string | undefined>, requestId: string, timeoutMs: number, fault?: string): Promise<ProxyResult> {
+function proxy(
+  inst: ScoringProcess,
+  body: Buffer,
+  headers: Record<string, string | undefined>,
+  requestId: string,
+  timeoutMs: number,
+  fault?: string,
+): Promise<ProxyResult> {
   return new Promise((resolve) => {
     const out: Record<string, string> = { 'content-length': String(body.length) };
     for (const h of FORWARDED) {
@@ -93,7 +100,7 @@ function reasonOf(body: Buffer): string {
   try {
     const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
     const msg = typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : undefined;
-    if (msg) return msg.split('\n')[0]!.slice(0, 200);
+    if (msg) return msg.split('\n')[0].slice(0, 200);
   } catch {
     // not JSON
   }
@@ -103,8 +110,11 @@ function reasonOf(body: Buffer): string {
 export function scoringRoutes(svc: EndpointService): Route[] {
   const authorize = (ep: EndpointRuntime, header: string | undefined, now: Date): string | undefined => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!m) return header ? 'The Authorization header is not a Bearer credential.' : 'The request has no Authorization header: send Authorization: Bearer <key or token>.';
-    const credential = m[1]!;
+    if (!m)
+      return header
+        ? 'The Authorization header is not a Bearer credential.'
+        : 'The request has no Authorization header: send Authorization: Bearer <key or token>.';
+    const credential = m[1];
     // Each mode opens the scoring URI with its own credential only (docs
     // https://learn.microsoft.com/azure/machine-learning/how-to-authenticate-online-endpoint,
     // "Get the key or token for data plane operations"); expired tokens are refused (the AML token's
@@ -112,7 +122,9 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     // takes an Entra token on Key/AMLToken endpoints is not documented: refused here.
     switch (ep.authMode) {
       case 'Key':
-        return sameSecret(credential, ep.keys.primaryKey) || sameSecret(credential, ep.keys.secondaryKey) ? undefined : 'The key is not valid for this endpoint.';
+        return sameSecret(credential, ep.keys.primaryKey) || sameSecret(credential, ep.keys.secondaryKey)
+          ? undefined
+          : 'The key is not valid for this endpoint.';
       case 'AMLToken': {
         const check = svc.deps.tokens.verify(credential, now, [amlTokenAudience(ep.id)]);
         return check.ok ? undefined : `The token is not valid for this endpoint: ${check.error.message}`;
@@ -160,10 +172,18 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     }
     const inst = dep.instance;
     if (!dep.ready || !inst) {
-      return answer(503, { message: `no healthy upstream: deployment '${dep.name}' has no ready scoring container (provisioning state ${dep.state}${dep.restartTimer ? ', restarting after a crash' : ''}).` });
+      return answer(503, {
+        message: `no healthy upstream: deployment '${dep.name}' has no ready scoring container (provisioning state ${dep.state}${dep.restartTimer ? ', restarting after a crash' : ''}).`,
+      });
     }
     const faultHeader =
-      fault?.kind === 'slow' ? `sleep=${fault.ms ?? 0}` : fault?.kind === 'modelError' ? `raise=${encodeURIComponent(fault.message ?? 'model error (fault injected by the emulator)')}` : fault?.kind === 'crash' ? 'crash' : undefined;
+      fault?.kind === 'slow'
+        ? `sleep=${fault.ms ?? 0}`
+        : fault?.kind === 'modelError'
+          ? `raise=${encodeURIComponent(fault.message ?? 'model error (fault injected by the emulator)')}`
+          : fault?.kind === 'crash'
+            ? 'crash'
+            : undefined;
     dep.inflight++;
     let result: ProxyResult;
     try {
@@ -176,13 +196,19 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     if (result.kind === 'timeout') {
       // 408: "The model execution took longer than the timeout supplied in request_timeout_ms"
       // (https://learn.microsoft.com/en-us/azure/machine-learning/how-to-troubleshoot-online-endpoints#http-status-codes).
-      return answer(408, { message: `Request timeout: deployment '${dep.name}' did not answer within its request timeout of ${dep.requestTimeoutMs} ms (request_settings.request_timeout_ms).` });
+      return answer(408, {
+        message: `Request timeout: deployment '${dep.name}' did not answer within its request timeout of ${dep.requestTimeoutMs} ms (request_settings.request_timeout_ms).`,
+      });
     }
     if (result.kind === 'error' && result.refused) {
-      return answer(503, { message: `upstream connect error or disconnect/reset before headers. reset reason: connection failure (deployment '${dep.name}' is not listening)` });
+      return answer(503, {
+        message: `upstream connect error or disconnect/reset before headers. reset reason: connection failure (deployment '${dep.name}' is not listening)`,
+      });
     }
     if (result.kind === 'error') {
-      return answer(502, { message: `upstream connect error or disconnect/reset before headers. reset reason: connection termination (deployment '${dep.name}': ${result.message})` });
+      return answer(502, {
+        message: `upstream connect error or disconnect/reset before headers. reset reason: connection termination (deployment '${dep.name}': ${result.message})`,
+      });
     }
     const passthrough: Record<string, string> = {};
     for (const h of ['content-type', 'x-ms-run-function-failed']) if (result.headers[h]) passthrough[h] = result.headers[h]!;
@@ -207,13 +233,19 @@ export function scoringRoutes(svc: EndpointService): Route[] {
 
   const score = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const started = performance.now();
-    const name = req.params.endpointName!;
+    const name = req.params.endpointName;
     const ep = svc.registry.byEndpointName(name);
     if (!ep) return json(404, { message: `There is no online endpoint '${name}' in this region.` });
     const requestId = req.headers['x-request-id'] ?? req.ctx.requestId;
     const reject = (status: number, message: string, headers: Record<string, string> = {}) => {
       const r = json(status, { message }, { 'x-request-id': requestId, ...headers });
-      svc.metrics.recordRequest(ep.id, { time: req.ctx.now.getTime(), deployment: '', statusCode: status, latencyMs: performance.now() - started, bytes: req.rawBody.length });
+      svc.metrics.recordRequest(ep.id, {
+        time: req.ctx.now.getTime(),
+        deployment: '',
+        statusCode: status,
+        latencyMs: performance.now() - started,
+        bytes: req.rawBody.length,
+      });
       return r;
     };
     const denied = authorize(ep, req.headers.authorization, req.ctx.now);
@@ -228,7 +260,10 @@ export function scoringRoutes(svc: EndpointService): Route[] {
       const picked = ep.pick();
       dep = picked ? ep.deployment(picked) : undefined;
       if (!dep) {
-        return reject(404, 'No valid deployments to route to. Please check that the endpoint has at least one deployment with positive weight values or use a deployment specific header to route.');
+        return reject(
+          404,
+          'No valid deployments to route to. Please check that the endpoint has at least one deployment with positive weight values or use a deployment specific header to route.',
+        );
       }
       mirrorTo = ep.mirrorThis();
     }
@@ -240,7 +275,7 @@ export function scoringRoutes(svc: EndpointService): Route[] {
   };
 
   const swagger = (req: EmulatorRequest): EmulatorResponse => {
-    const name = req.params.endpointName!;
+    const name = req.params.endpointName;
     const ep = svc.registry.byEndpointName(name);
     if (!ep) return json(404, { message: `There is no online endpoint '${name}' in this region.` });
     const denied = authorize(ep, req.headers.authorization, req.ctx.now);
@@ -251,7 +286,14 @@ export function scoringRoutes(svc: EndpointService): Route[] {
       schemes: ['http'],
       consumes: ['application/json'],
       produces: ['application/json'],
-      paths: { '/score': { post: { description: 'Run the model: the request body is passed to run() of the scoring script.', responses: { '200': { description: 'the return value of run(), JSON-encoded' } } } } },
+      paths: {
+        '/score': {
+          post: {
+            description: 'Run the model: the request body is passed to run() of the scoring script.',
+            responses: { '200': { description: 'the return value of run(), JSON-encoded' } },
+          },
+        },
+      },
     });
   };
 

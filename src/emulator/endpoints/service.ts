@@ -243,7 +243,8 @@ export class EndpointService {
       );
       const fault = this.faults.take(['provisioningFailure'], ep.name, rt.name);
       if (fault) {
-        const message = fault.message ?? `The inference server container of deployment '${rt.name}' failed to start (provisioning failure injected by the emulator).`;
+        const message =
+          fault.message ?? `The inference server container of deployment '${rt.name}' failed to start (provisioning failure injected by the emulator).`;
         logs.line('InferenceServer', `ERROR: ${message}`);
         throw new DeploymentFailure(fault.code ?? 'ResourceNotReady', message);
       }
@@ -270,7 +271,9 @@ export class EndpointService {
       }
     } catch (err) {
       const failure =
-        err instanceof DeploymentFailure ? err : new DeploymentFailure('InternalServerError', `Provisioning of deployment '${rt.name}' failed: ${(err as Error).message ?? String(err)}`);
+        err instanceof DeploymentFailure
+          ? err
+          : new DeploymentFailure('InternalServerError', `Provisioning of deployment '${rt.name}' failed: ${(err as Error).message ?? String(err)}`);
       logs.line('InferenceServer', `Provisioning failed (${failure.code}): ${failure.message}`);
       throw failure;
     } finally {
@@ -286,7 +289,10 @@ export class EndpointService {
       rt.restarts++;
       const delay = Math.min(this.options.maxRestartDelayMs, this.options.restartDelayMs * 2 ** rt.consecutiveRestartFailures);
       const how = exit.signal ? `was terminated by signal ${exit.signal}` : `exited with status code ${exit.code}`;
-      rt.logs?.line('InferenceServer', `The scoring server (pid ${proc.pid}) ${how}: the container crashed. Restarting it in ${delay} ms (restart ${rt.restarts}).`);
+      rt.logs?.line(
+        'InferenceServer',
+        `The scoring server (pid ${proc.pid}) ${how}: the container crashed. Restarting it in ${delay} ms (restart ${rt.restarts}).`,
+      );
       this.scheduleRestart(rt, generation, delay);
     });
   }

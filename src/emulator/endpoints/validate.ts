@@ -45,7 +45,8 @@ function optDuration(o: Obj, key: string, at: string): void {
 function optInt(o: Obj, key: string, at: string, min: number, max = 1_000_000): void {
   const v = o[key];
   if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${at}.${key}`, `'${key}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(`${at}.${key}`, `'${key}' must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`);
 }
 
 function optString(o: Obj, key: string, at: string): void {
@@ -122,12 +123,7 @@ export interface DeploymentForTraffic {
  * to 0 or 100 and goes only to deployments that can serve; mirrored traffic goes to at most one
  * deployment, sums to at most 50 and never to a deployment that also has live traffic.
  */
-export function validateTraffic(
-  endpoint: string,
-  traffic: Record<string, number>,
-  mirror: Record<string, number>,
-  deployments: DeploymentForTraffic[],
-): void {
+export function validateTraffic(endpoint: string, traffic: Record<string, number>, mirror: Record<string, number>, deployments: DeploymentForTraffic[]): void {
   const byName = new Map(deployments.map((d) => [d.name.toLowerCase(), d]));
   for (const [key, map] of [
     ['traffic', traffic],
@@ -157,7 +153,10 @@ export function validateTraffic(
   }
   const mirrored = Object.entries(mirror).filter(([, pct]) => pct > 0);
   if (mirrored.length > 1) {
-    fail('properties.mirrorTraffic', `Mirror traffic can go to only one deployment; endpoint '${endpoint}' asks for ${mirrored.map(([n]) => `'${n}'`).join(', ')}.`);
+    fail(
+      'properties.mirrorTraffic',
+      `Mirror traffic can go to only one deployment; endpoint '${endpoint}' asks for ${mirrored.map(([n]) => `'${n}'`).join(', ')}.`,
+    );
   }
   const mirrorSum = mirrored.reduce((a, [, pct]) => a + pct, 0);
   if (mirrorSum > 50) {
@@ -203,7 +202,10 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
   }
   optEnum(p, 'endpointComputeType', at, COMPUTE_TYPES);
   if (p.endpointComputeType === 'AzureMLCompute') {
-    fail(`${at}.endpointComputeType`, "endpointComputeType 'AzureMLCompute' is not supported for online deployments by the emulator; use Managed or Kubernetes.");
+    fail(
+      `${at}.endpointComputeType`,
+      "endpointComputeType 'AzureMLCompute' is not supported for online deployments by the emulator; use Managed or Kubernetes.",
+    );
   }
   for (const k of ['description', 'model', 'environmentId', 'instanceType', 'modelMountPath']) optString(p, k, at);
   optStringMap(p, 'environmentVariables', at);
@@ -218,7 +220,8 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
     if (typeof code.scoringScript !== 'string' || !/[a-zA-Z0-9_]/.test(code.scoringScript)) {
       fail(`${at}.codeConfiguration.scoringScript`, "The property 'scoringScript' is required (e.g. score.py).");
     }
-    if (code.codeId !== undefined && code.codeId !== null && typeof code.codeId !== 'string') fail(`${at}.codeConfiguration.codeId`, "'codeId' must be a string.");
+    if (code.codeId !== undefined && code.codeId !== null && typeof code.codeId !== 'string')
+      fail(`${at}.codeConfiguration.codeId`, "'codeId' must be a string.");
     if (typeof code.codeId !== 'string' || code.codeId.trim() === '') {
       fail(`${at}.codeConfiguration.codeId`, 'A deployment with a scoring script needs the code asset that holds it (codeConfiguration.codeId).');
     }
@@ -238,7 +241,10 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
     if (rs.requestTimeout !== undefined && rs.requestTimeout !== null) {
       const ms = durationMs(rs.requestTimeout, `${at}.requestSettings.requestTimeout`);
       if (ms <= 0 || ms > MAX_REQUEST_TIMEOUT_MS) {
-        fail(`${at}.requestSettings.requestTimeout`, `requestTimeout must be more than 0 and at most ${MAX_REQUEST_TIMEOUT_MS / 1000} seconds, got ${String(rs.requestTimeout)}.`);
+        fail(
+          `${at}.requestSettings.requestTimeout`,
+          `requestTimeout must be more than 0 and at most ${MAX_REQUEST_TIMEOUT_MS / 1000} seconds, got ${String(rs.requestTimeout)}.`,
+        );
       }
     }
   }

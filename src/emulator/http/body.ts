@@ -23,13 +23,13 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
  */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
     return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   }
   const text = raw.toString('utf8');
   const looksJson = /^\s*[[{"]/.test(text) || /^\s*(true|false|null|-?\d)/.test(text);
-  if (type === 'application/json' || type.endsWith('+json') || (type === '' && looksJson) || (type === 'text/json')) {
+  if (type === 'application/json' || type.endsWith('+json') || (type === '' && looksJson) || type === 'text/json') {
     try {
       return JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {

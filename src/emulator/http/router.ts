@@ -19,10 +19,7 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-export type DispatchResult =
-  | { kind: 'match'; match: RouteMatch }
-  | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' };
+export type DispatchResult = { kind: 'match'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };
 
 function compile(pattern: string): Segment[] {
   const parts = pattern.split('/').filter((p) => p.length > 0);
@@ -30,10 +27,10 @@ function compile(pattern: string): Segment[] {
     const rest = /^\{\*([A-Za-z_$][\w$]*)\}$/.exec(part);
     if (rest) {
       if (i !== parts.length - 1) throw new Error(`route pattern '${pattern}': {*${rest[1]}} must be the last segment`);
-      return { kind: 'rest', name: rest[1]! };
+      return { kind: 'rest', name: rest[1] };
     }
     const param = /^\{([A-Za-z_$][\w$-]*)\}$/.exec(part);
-    if (param) return { kind: 'param', name: param[1]! };
+    if (param) return { kind: 'param', name: param[1] };
     if (part.includes('{') || part.includes('}')) throw new Error(`route pattern '${pattern}': bad segment '${part}'`);
     return { kind: 'literal', value: part.toLowerCase() };
   });
@@ -95,7 +92,7 @@ export class Router {
 function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
-    const s = segments[i]!;
+    const s = segments[i];
     if (s.kind === 'rest') {
       params[s.name] = parts.slice(i).join('/');
       return params;

@@ -164,7 +164,11 @@ export async function runCommandJob(rt: Runtime, jobId: string, active: ActiveJo
   try {
     await uploadArtifactFolders(rt, prepared.cwd, artifacts);
   } catch (err) {
-    return fail(rt, jobId, new JobFailure(`Uploading the run's ./outputs and ./logs folders failed: ${(err as Error).message}`, 'ArtifactUploadFailed', 'SystemError'));
+    return fail(
+      rt,
+      jobId,
+      new JobFailure(`Uploading the run's ./outputs and ./logs folders failed: ${(err as Error).message}`, 'ArtifactUploadFailed', 'SystemError'),
+    );
   }
 
   if (exit.code !== 0) {
@@ -189,7 +193,11 @@ export async function runCommandJob(rt: Runtime, jobId: string, active: ActiveJo
       }
     }
   } catch (err) {
-    return fail(rt, jobId, err instanceof JobFailure ? err : new JobFailure(`Uploading outputs failed: ${(err as Error).message}`, 'OutputUploadFailed', 'SystemError'));
+    return fail(
+      rt,
+      jobId,
+      err instanceof JobFailure ? err : new JobFailure(`Uploading outputs failed: ${(err as Error).message}`, 'OutputUploadFailed', 'SystemError'),
+    );
   }
   await rt.recorder.patch(jobId, (j) => {
     const outputs = asObj(j.properties.outputs) ?? {};
@@ -223,7 +231,12 @@ export async function finishStopped(rt: Runtime, jobId: string, active: ActiveJo
     return { status: current };
   }
   if (active.reason === 'shutdown') {
-    const error = errorOf('SystemError', 'The local Azure ML emulator was shut down while the job was running; its process was stopped.', 'EmulatorShutdown', at);
+    const error = errorOf(
+      'SystemError',
+      'The local Azure ML emulator was shut down while the job was running; its process was stopped.',
+      'EmulatorShutdown',
+      at,
+    );
     await rt.recorder.transition(jobId, 'Failed', { error });
     return { status: 'Failed', error };
   }
@@ -300,7 +313,10 @@ async function prepare(rt: Runtime, ws: WorkspaceRef, name: string, job: JobReso
       continue;
     }
     if (!type || !DATA_INPUT_TYPES.includes(type)) {
-      throw new JobFailure(`Input '${inputName}' has unsupported type '${type ?? '(none)'}' (supported: literal, ${DATA_INPUT_TYPES.join(', ')})`, 'InvalidInput');
+      throw new JobFailure(
+        `Input '${inputName}' has unsupported type '${type ?? '(none)'}' (supported: literal, ${DATA_INPUT_TYPES.join(', ')})`,
+        'InvalidInput',
+      );
     }
     const uri = pickString(spec, 'uri', 'path');
     if (!uri) throw new JobFailure(`Input '${inputName}' (${type}) has no uri`, 'InvalidInput');
@@ -366,7 +382,10 @@ async function prepare(rt: Runtime, ws: WorkspaceRef, name: string, job: JobReso
       throw err;
     }
     if (!parseDatastoreUri(uri) && !/^https?:\/\//i.test(uri)) {
-      throw new JobFailure(`Output '${outputName}': '${uri}' is not a place outputs can be written to (use azureml://datastores/<name>/paths/<path>)`, 'InvalidOutput');
+      throw new JobFailure(
+        `Output '${outputName}': '${uri}' is not a place outputs can be written to (use azureml://datastores/<name>/paths/<path>)`,
+        'InvalidOutput',
+      );
     }
     const folder = join(dir, 'outputs', outputName);
     await mkdir(folder, { recursive: true });

@@ -74,7 +74,7 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
   }
 
   async function recover(): Promise<string[]> {
-    let records: ActiveRecord[] = [];
+    let records: ActiveRecord[];
     try {
       records = JSON.parse(await readFile(stateFile, 'utf8')) as ActiveRecord[];
     } catch {

@@ -76,7 +76,10 @@ export async function tailLines(file: string, n: number): Promise<string[]> {
     const len = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(len);
     await fh.read(buf, 0, len, size - len);
-    const lines = buf.toString('utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
+    const lines = buf
+      .toString('utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim().length > 0);
     return lines.slice(-n);
   } finally {
     await fh.close();

@@ -74,7 +74,10 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
   const pipelineOutputs = asObj(props.outputs) ?? {};
   const settings = asObj(props.settings) ?? {};
   const defaultCompute = pickString(settings, 'default_compute', 'defaultCompute');
-  const defaultDatastore = pickString(settings, 'default_datastore', 'defaultDatastore')?.replace(/^azureml:/, '').split('/').pop();
+  const defaultDatastore = pickString(settings, 'default_datastore', 'defaultDatastore')
+    ?.replace(/^azureml:/, '')
+    .split('/')
+    .pop();
   const steps = new Map<string, Step>();
   const declaredOutputs = new Map<string, Set<string>>();
 
@@ -125,9 +128,12 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
         const jobRef = /^parent\.jobs\.([^.]+)\.outputs\.(.+)$/.exec(whole);
         const inRef = /^parent\.inputs\.(.+)$/.exec(whole);
         if (jobRef) {
-          const producer = jobRef[1]!;
+          const producer = jobRef[1];
           if (!(producer in nodes)) {
-            throw new JobFailure(`Pipeline step '${node}' input '${k}' binds \${{${whole}}}, but the pipeline has no step '${producer}' (steps: ${Object.keys(nodes).join(', ')})`, 'InvalidBinding');
+            throw new JobFailure(
+              `Pipeline step '${node}' input '${k}' binds \${{${whole}}}, but the pipeline has no step '${producer}' (steps: ${Object.keys(nodes).join(', ')})`,
+              'InvalidBinding',
+            );
           }
           step.deps.add(producer);
           step.inputs[k] = {
@@ -140,7 +146,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
           continue;
         }
         if (inRef) {
-          const src = pipelineInputs[inRef[1]!];
+          const src = pipelineInputs[inRef[1]];
           if (src === undefined || src === null) {
             if (step.inputs[k] !== undefined) continue; // the component default applies
             throw new JobFailure(
@@ -151,16 +157,22 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
           step.inputs[k] = typeof src === 'object' ? structuredClone(src) : { jobInputType: 'literal', value: String(src) };
           continue;
         }
-        throw new JobFailure(`Pipeline step '${node}' input '${k}': \${{${whole}}} is not a binding the emulator understands (use parent.inputs.<x> or parent.jobs.<step>.outputs.<y>)`, 'InvalidBinding');
+        throw new JobFailure(
+          `Pipeline step '${node}' input '${k}': \${{${whole}}} is not a binding the emulator understands (use parent.inputs.<x> or parent.jobs.<step>.outputs.<y>)`,
+          'InvalidBinding',
+        );
       }
       if (literal !== undefined) {
         // A literal that embeds pipeline inputs: "prefix-${{parent.inputs.x}}".
         let value = literal;
         for (const expr of references(literal)) {
           const inRef = /^parent\.inputs\.(.+)$/.exec(expr);
-          const src = inRef ? asSpecValue(pipelineInputs[inRef[1]!]) : undefined;
+          const src = inRef ? asSpecValue(pipelineInputs[inRef[1]]) : undefined;
           if (!src || src.literal === undefined) {
-            throw new JobFailure(`Pipeline step '${node}' input '${k}': \${{${expr}}} cannot be embedded in a string (only literal pipeline inputs can)`, 'InvalidBinding');
+            throw new JobFailure(
+              `Pipeline step '${node}' input '${k}': \${{${expr}}} cannot be embedded in a string (only literal pipeline inputs can)`,
+              'InvalidBinding',
+            );
           }
           value = value.split(`\${{${expr}}}`).join(src.literal);
         }
@@ -182,9 +194,13 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
       const whole = binding !== undefined ? wholeReference(binding) : undefined;
       if (whole !== undefined) {
         const outRef = /^parent\.outputs\.(.+)$/.exec(whole);
-        if (!outRef) throw new JobFailure(`Pipeline step '${node}' output '${k}': \${{${whole}}} is not an output binding (use \${{parent.outputs.<name>}})`, 'InvalidBinding');
-        const target = asObj(pipelineOutputs[outRef[1]!]);
-        if (!target && !(outRef[1]! in pipelineOutputs)) {
+        if (!outRef)
+          throw new JobFailure(
+            `Pipeline step '${node}' output '${k}': \${{${whole}}} is not an output binding (use \${{parent.outputs.<name>}})`,
+            'InvalidBinding',
+          );
+        const target = asObj(pipelineOutputs[outRef[1]]);
+        if (!target && !(outRef[1] in pipelineOutputs)) {
           throw new JobFailure(`Pipeline step '${node}' output '${k}' binds \${{${whole}}}, but the pipeline has no output '${outRef[1]}'`, 'InvalidBinding');
         }
         const out: Record<string, unknown> = { jobOutputType: target ? outputTypeOf(target) : (declaredType ?? 'uri_folder') };
@@ -194,7 +210,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
         if (uri) out.uri = uri;
         else if (defaultDatastore) out.uri = datastoreUri(defaultDatastore, `azureml/${step.child}/${k}/`);
         step.outputs[k] = out;
-        step.feeds.push({ pipelineOutput: outRef[1]!, stepOutput: k });
+        step.feeds.push({ pipelineOutput: outRef[1], stepOutput: k });
         continue;
       }
       const out: Record<string, unknown> = spec
@@ -366,7 +382,7 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   const skipped = [...state].filter(([, s]) => s === 'skipped' || s === 'pending').map(([k]) => k);
   await log.close();
   if (failed.length > 0) {
-    const first = outcomes.get(failed[0]!)?.error?.error.message;
+    const first = outcomes.get(failed[0])?.error?.error.message;
     const error = errorOf(
       'UserError',
       `Pipeline step(s) failed: ${failed.join(', ')}.` +

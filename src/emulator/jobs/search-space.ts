@@ -107,7 +107,9 @@ function parseOne(name: string, raw: unknown): Distribution {
         throw new SearchSpaceError(`search_space.${name}: unknown distribution type '${String(o.type)}' (known: ${KINDS.join(', ')})`);
     }
   }
-  throw new SearchSpaceError(`search_space.${name}: expected a distribution such as ["choice", [[1, 2]]] or {type: choice, values: [1, 2]}, got ${JSON.stringify(raw)}`);
+  throw new SearchSpaceError(
+    `search_space.${name}: expected a distribution such as ["choice", [[1, 2]]] or {type: choice, values: [1, 2]}, got ${JSON.stringify(raw)}`,
+  );
 }
 
 export function parseSearchSpace(raw: unknown): SearchSpace {
@@ -194,12 +196,12 @@ function cartesian(names: string[], lists: unknown[][], limit: number): Array<Re
   if (lists.some((l) => l.length === 0)) return out;
   while (out.length < limit) {
     const point: Record<string, unknown> = {};
-    names.forEach((n, i) => (point[n] = lists[i]![idx[i]!]));
+    names.forEach((n, i) => (point[n] = lists[i][idx[i]]));
     out.push(point);
     let k = names.length - 1;
     while (k >= 0) {
-      idx[k]!++;
-      if (idx[k]! < lists[k]!.length) break;
+      idx[k]++;
+      if (idx[k] < lists[k].length) break;
       idx[k] = 0;
       k--;
     }
@@ -230,15 +232,20 @@ export interface TrialPlan {
  * The points to run: Grid → the cartesian product of the choices (first `maxTotal`); Random and
  * Bayesian → `maxTotal` seeded draws (distinct while the space is finite and large enough).
  */
-export function planTrials(space: SearchSpace, algorithm: { type: SamplingAlgorithm; seed?: number }, maxTotal: number | undefined, seedText: string): TrialPlan {
+export function planTrials(
+  space: SearchSpace,
+  algorithm: { type: SamplingAlgorithm; seed?: number },
+  maxTotal: number | undefined,
+  seedText: string,
+): TrialPlan {
   const names = Object.keys(space);
-  const discrete = names.map((n) => discreteValues(space[n]!));
+  const discrete = names.map((n) => discreteValues(space[n]));
   const finite = discrete.every((d) => d !== undefined);
-  const spaceSize = finite ? discrete.reduce((acc, d) => acc * d!.length, 1) : undefined;
+  const spaceSize = finite ? discrete.reduce((acc, d) => acc * d.length, 1) : undefined;
   if (algorithm.type === 'grid') {
-    const nonChoice = names.filter((n) => space[n]!.kind !== 'choice');
+    const nonChoice = names.filter((n) => space[n].kind !== 'choice');
     if (nonChoice.length > 0) {
-      throw new SearchSpaceError(`Grid sampling supports only choice distributions; ${nonChoice.map((n) => `${n} (${space[n]!.kind})`).join(', ')} are not`);
+      throw new SearchSpaceError(`Grid sampling supports only choice distributions; ${nonChoice.map((n) => `${n} (${space[n].kind})`).join(', ')} are not`);
     }
     return { points: cartesian(names, discrete as unknown[][], maxTotal ?? spaceSize ?? 0), spaceSize };
   }
@@ -246,10 +253,10 @@ export function planTrials(space: SearchSpace, algorithm: { type: SamplingAlgori
   const rng = createRng(algorithm.seed ?? seedFrom(seedText));
   if (finite && spaceSize! <= 10_000) {
     // Shuffle the whole finite space and take a prefix: no repeats.
-    const all = cartesian(names, discrete as unknown[][], spaceSize!);
+    const all = cartesian(names, discrete, spaceSize!);
     for (let i = all.length - 1; i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
-      [all[i], all[j]] = [all[j]!, all[i]!];
+      [all[i], all[j]] = [all[j], all[i]];
     }
     return { points: all.slice(0, Math.min(total, all.length)), spaceSize };
   }
@@ -259,7 +266,7 @@ export function planTrials(space: SearchSpace, algorithm: { type: SamplingAlgori
   while (points.length < total && attempts < total * 20) {
     attempts++;
     const p: Record<string, unknown> = {};
-    for (const n of names) p[n] = sample(space[n]!, rng);
+    for (const n of names) p[n] = sample(space[n], rng);
     const k = JSON.stringify(p);
     if (seen.has(k)) continue;
     seen.add(k);

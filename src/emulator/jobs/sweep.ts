@@ -150,7 +150,7 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
   const worker = async (): Promise<void> => {
     while (next < plan.points.length && !signal.aborted) {
       const i = next++;
-      const childName = results[i]!.name;
+      const childName = results[i].name;
       const outputs = structuredClone(asObj(props.outputs) ?? {});
       for (const [k, v] of Object.entries(outputs)) {
         const o = asObj(v);
@@ -176,7 +176,7 @@ export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob)
       });
       await log.write(`trial ${childName} started: ${JSON.stringify(plan.points[i])}`);
       const outcome = await runChild(rt, active, childId, { name, kind: 'sweep', experimentName });
-      results[i]!.outcome = outcome;
+      results[i].outcome = outcome;
       const run = await rt.tracking.findRun(scope, childName);
       const metric = run?.latest[plan.primaryMetric];
       await log.write(

@@ -58,7 +58,7 @@ export class RunHistory {
   }
 
   private wsOf(req: EmulatorRequest): WorkspaceRef {
-    return workspaceRef(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
+    return workspaceRef(req.params.subscriptionId, req.params.resourceGroupName, req.params.workspaceName);
   }
 
   private async load(ws: WorkspaceRef, runId: string): Promise<{ run?: StoredRun; job?: JobResource }> {
@@ -126,14 +126,14 @@ export class RunHistory {
 
   async details(req: EmulatorRequest): Promise<EmulatorResponse> {
     const ws = this.wsOf(req);
-    const runId = req.params.runId!;
+    const runId = req.params.runId;
     const body = await this.view(req, ws, runId, true);
     return body ? { status: 200, body } : notFound(req, runId, ws);
   }
 
   async get(req: EmulatorRequest): Promise<EmulatorResponse> {
     const ws = this.wsOf(req);
-    const runId = req.params.runId!;
+    const runId = req.params.runId;
     const body = await this.view(req, ws, runId, false);
     return body ? { status: 200, body } : notFound(req, runId, ws);
   }
@@ -159,7 +159,7 @@ export class RunHistory {
 
   async children(req: EmulatorRequest): Promise<EmulatorResponse> {
     const ws = this.wsOf(req);
-    const runId = req.params.runId!;
+    const runId = req.params.runId;
     const { run, job } = await this.load(ws, runId);
     if (!run && !job) return notFound(req, runId, ws);
     const scope = workspaceScope(ws.subscriptionId, ws.resourceGroup, ws.workspace);

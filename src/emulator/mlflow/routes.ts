@@ -22,8 +22,7 @@ import {
   type TrackingStore,
 } from './tracking.js';
 
-const WS_PATH =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}';
+const WS_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}';
 export const WORKSPACE_MLFLOW_PREFIX = `/mlflow/v1.0${WS_PATH}/api/2.0/mlflow`;
 export const GENERIC_MLFLOW_PREFIX = '/api/2.0/mlflow';
 export const HISTORY_PREFIX = `/history/v1.0${WS_PATH}`;
@@ -37,7 +36,7 @@ function paramsOf(req: EmulatorRequest): Params {
     for (const [k, v] of req.query) {
       const prev = out[k];
       if (prev === undefined) out[k] = v;
-      else out[k] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+      else out[k] = Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
     }
     return out;
   }
@@ -147,23 +146,21 @@ function endpoints(tracking: TrackingStore): Endpoint[] {
       operation: 'GetExperimentByName',
       handle: async (scope, p) => ({ experiment: experimentJson(await tracking.getExperimentByName(scope, required(p, 'experiment_name'))) }),
     },
-    ...(['POST', 'GET'] as const).map(
-      (method): Endpoint => ({
-        method,
-        path: 'experiments/search',
-        operation: 'SearchExperiments',
-        handle: async (scope, p) => {
-          const page = await tracking.searchExperiments(scope, {
-            filter: str(p, 'filter'),
-            maxResults: int(p, 'max_results'),
-            pageToken: str(p, 'page_token'),
-            orderBy: list(p, 'order_by'),
-            viewType: str(p, 'view_type'),
-          });
-          return { experiments: page.items.map(experimentJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
-        },
-      }),
-    ),
+    ...(['POST', 'GET'] as const).map((method): Endpoint => ({
+      method,
+      path: 'experiments/search',
+      operation: 'SearchExperiments',
+      handle: async (scope, p) => {
+        const page = await tracking.searchExperiments(scope, {
+          filter: str(p, 'filter'),
+          maxResults: int(p, 'max_results'),
+          pageToken: str(p, 'page_token'),
+          orderBy: list(p, 'order_by'),
+          viewType: str(p, 'view_type'),
+        });
+        return { experiments: page.items.map(experimentJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+      },
+    })),
     {
       method: 'POST',
       path: 'experiments/set-experiment-tag',
@@ -314,9 +311,11 @@ export function createMlflowModule(host: JobHost): RouteModule {
     (e: Endpoint): Handler =>
     async (req) => {
       try {
-        const ws = workspaceRef(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
+        const ws = workspaceRef(req.params.subscriptionId, req.params.resourceGroupName, req.params.workspaceName);
         if (!(await host.store.get(ws.id))) {
-          throw MlflowError.notFound(`Workspace '${ws.workspace}' was not found in resource group '${ws.resourceGroup}' of subscription '${ws.subscriptionId}'`);
+          throw MlflowError.notFound(
+            `Workspace '${ws.workspace}' was not found in resource group '${ws.resourceGroup}' of subscription '${ws.subscriptionId}'`,
+          );
         }
         const body = await e.handle(workspaceScope(ws.subscriptionId, ws.resourceGroup, ws.workspace), paramsOf(req), req);
         return { status: 200, body };
@@ -341,7 +340,7 @@ export function createMlflowModule(host: JobHost): RouteModule {
     operation,
     auth: 'mlflow',
     handler: async (req) => {
-      const ws = workspaceRef(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
+      const ws = workspaceRef(req.params.subscriptionId, req.params.resourceGroupName, req.params.workspaceName);
       if (!(await host.store.get(ws.id))) {
         return {
           status: 404,
@@ -356,24 +355,20 @@ export function createMlflowModule(host: JobHost): RouteModule {
     routes(): Route[] {
       const list = endpoints(tracking);
       return [
-        ...list.map(
-          (e): Route => ({
-            method: e.method,
-            pattern: `${WORKSPACE_MLFLOW_PREFIX}/${e.path}`,
-            operation: `MLflow_${e.operation}`,
-            auth: 'mlflow',
-            handler: workspaceHandler(e),
-          }),
-        ),
-        ...list.map(
-          (e): Route => ({
-            method: e.method,
-            pattern: `${GENERIC_MLFLOW_PREFIX}/${e.path}`,
-            operation: `MLflowGeneric_${e.operation}`,
-            auth: 'none',
-            handler: genericHandler(e),
-          }),
-        ),
+        ...list.map((e): Route => ({
+          method: e.method,
+          pattern: `${WORKSPACE_MLFLOW_PREFIX}/${e.path}`,
+          operation: `MLflow_${e.operation}`,
+          auth: 'mlflow',
+          handler: workspaceHandler(e),
+        })),
+        ...list.map((e): Route => ({
+          method: e.method,
+          pattern: `${GENERIC_MLFLOW_PREFIX}/${e.path}`,
+          operation: `MLflowGeneric_${e.operation}`,
+          auth: 'none',
+          handler: genericHandler(e),
+        })),
         historyRoute('/runs/{runId}/details', 'RunHistory_GetRunDetails', (req) => history.details(req)),
         historyRoute('/runs/{runId}', 'RunHistory_GetRun', (req) => history.get(req)),
         historyRoute('/runs/{runId}/children', 'RunHistory_GetChildRuns', (req) => history.children(req)),

@@ -63,7 +63,7 @@ function readQuoted(s: string, i: number, quote: string, filter: string): { text
   let out = '';
   let j = i + 1;
   for (; j < s.length; j++) {
-    const c = s[j]!;
+    const c = s[j];
     if (c === '\\' && j + 1 < s.length) {
       out += s[j + 1];
       j++;
@@ -86,7 +86,7 @@ function tokenize(s: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length) {
-    const c = s[i]!;
+    const c = s[i];
     if (/\s/.test(c)) {
       i++;
       continue;
@@ -115,7 +115,7 @@ function tokenize(s: string): Token[] {
       continue;
     }
     const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(s.slice(i));
-    if (num && (tokens.length === 0 || tokens[tokens.length - 1]!.kind === 'op' || /^(in|like|ilike)$/i.test(lastWord(tokens)))) {
+    if (num && (tokens.length === 0 || tokens[tokens.length - 1].kind === 'op' || /^(in|like|ilike)$/i.test(lastWord(tokens)))) {
       tokens.push({ kind: 'number', value: Number(num[0]), text: num[0] });
       i += num[0].length;
       continue;
@@ -126,7 +126,7 @@ function tokenize(s: string): Token[] {
       i += text.length;
       // `metrics.`quoted key`` / `tags."quoted key"`: a prefix glued to a quoted key.
       if (text.endsWith('.') && (s[i] === '`' || s[i] === '"')) {
-        const q = readQuoted(s, i, s[i]!, s);
+        const q = readQuoted(s, i, s[i], s);
         text += q.text;
         i = q.end;
         tokens.push({ kind: 'word', text: `\u0000${text}` });
@@ -176,9 +176,7 @@ export function parseIdentifier(raw: string, schema: AttributeSchema, context: s
     } else if (prefix === 'dataset' || prefix === 'datasets') {
       throw MlflowError.invalid(`Invalid ${context} '${raw}': dataset filters are not supported by the emulator`);
     } else if (!glued) {
-      throw MlflowError.invalid(
-        `Invalid ${context} '${text}': the entity type must be one of metrics, params, tags or attributes (e.g. 'metrics.${text}')`,
-      );
+      throw MlflowError.invalid(`Invalid ${context} '${text}': the entity type must be one of metrics, params, tags or attributes (e.g. 'metrics.${text}')`);
     }
   }
   if (key.length === 0) throw MlflowError.invalid(`Invalid ${context} '${text}': the key is empty`);
@@ -186,9 +184,7 @@ export function parseIdentifier(raw: string, schema: AttributeSchema, context: s
     const lower = key.toLowerCase();
     const canonical = schema.aliases?.[lower] ?? lower;
     if (!schema.strings.includes(canonical) && !schema.numbers.includes(canonical)) {
-      throw MlflowError.invalid(
-        `Invalid attribute key '${key}' in ${context}; valid attributes: ${[...schema.strings, ...schema.numbers].join(', ')}`,
-      );
+      throw MlflowError.invalid(`Invalid attribute key '${key}' in ${context}; valid attributes: ${[...schema.strings, ...schema.numbers].join(', ')}`);
     }
     key = canonical;
   }
@@ -229,7 +225,7 @@ export function parseFilter(filter: string | undefined, schema: AttributeSchema 
     return t && t.kind === 'word' ? t.text.toUpperCase() : undefined;
   };
   while (i < tokens.length) {
-    const idTok = tokens[i++]!;
+    const idTok = tokens[i++];
     let idText: string;
     if (idTok.kind === 'word') idText = idTok.text;
     else if (idTok.kind === 'string' && idTok.quote === '"') idText = idTok.text;
@@ -280,8 +276,7 @@ export function parseFilter(filter: string | undefined, schema: AttributeSchema 
       if (numeric) {
         if (op === 'LIKE' || op === 'ILIKE') throw bad(filter, `'${op}' is not supported for numeric key '${idText}'`);
         if (v.kind === 'number') value = v.value;
-        else if (v.kind === 'string' && v.text.trim() !== '' && Number.isFinite(Number(v.text)) && entity.type === 'attribute')
-          value = Number(v.text);
+        else if (v.kind === 'string' && v.text.trim() !== '' && Number.isFinite(Number(v.text)) && entity.type === 'attribute') value = Number(v.text);
         else throw bad(filter, `expected a number after '${idText} ${op}'`);
       } else {
         if (v.kind !== 'string') throw bad(filter, `expected a quoted string after '${idText} ${op}' (e.g. '${idText} ${op} "value"')`);
@@ -397,7 +392,7 @@ function compareNumbers(a: number, op: Operator, b: number): boolean {
 export function parseOrderBy(clause: string, schema: AttributeSchema = RUN_ATTRIBUTES): OrderBy {
   const m = /^\s*(.+?)(?:\s+(ASC|DESC))?\s*$/i.exec(clause);
   if (!m) throw MlflowError.invalid(`Invalid order_by clause '${clause}'`);
-  let ident = m[1]!.trim();
+  let ident = m[1].trim();
   // `metrics.`my key`` and `tags."x y"`
   const quoted = /^([A-Za-z]+)\.[`"](.*)[`"]$/.exec(ident);
   if (quoted) ident = `\u0000${quoted[1]}.${quoted[2]}`;

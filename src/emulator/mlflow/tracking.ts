@@ -152,7 +152,7 @@ class Series {
 
   push(value: number, timestamp: number, step: number): void {
     const n = this.values.length;
-    if (n > 0 && cmpPoint(this.timestamps[n - 1]!, this.steps[n - 1]!, this.values[n - 1]!, timestamp, step, value) > 0) {
+    if (n > 0 && cmpPoint(this.timestamps[n - 1], this.steps[n - 1], this.values[n - 1], timestamp, step, value) > 0) {
       this.sorted = false;
     }
     this.values.push(value);
@@ -164,10 +164,10 @@ class Series {
   ensureSorted(): void {
     if (this.sorted) return;
     const idx = this.values.map((_, i) => i);
-    idx.sort((a, b) => cmpPoint(this.timestamps[a]!, this.steps[a]!, this.values[a]!, this.timestamps[b]!, this.steps[b]!, this.values[b]!));
-    this.values = idx.map((i) => this.values[i]!);
-    this.timestamps = idx.map((i) => this.timestamps[i]!);
-    this.steps = idx.map((i) => this.steps[i]!);
+    idx.sort((a, b) => cmpPoint(this.timestamps[a], this.steps[a], this.values[a], this.timestamps[b], this.steps[b], this.values[b]));
+    this.values = idx.map((i) => this.values[i]);
+    this.timestamps = idx.map((i) => this.timestamps[i]);
+    this.steps = idx.map((i) => this.steps[i]);
     this.sorted = true;
   }
 
@@ -373,9 +373,7 @@ export class TrackingStore {
   // ------------------------------------------------------------------ experiments
 
   private artifactLocation(scope: Scope, experimentId: string): string {
-    return scope.key === GENERIC_SCOPE
-      ? `mlflow-artifacts:/${experimentId}`
-      : `azureml://datastores/workspaceartifactstore/paths/ExperimentRun`;
+    return scope.key === GENERIC_SCOPE ? `mlflow-artifacts:/${experimentId}` : `azureml://datastores/workspaceartifactstore/paths/ExperimentRun`;
   }
 
   private newExperimentId(scope: Scope): string {
@@ -674,12 +672,7 @@ export class TrackingStore {
     this.saveRun(scope, run);
   }
 
-  async getMetricHistory(
-    scopeKey: string,
-    runId: unknown,
-    key: unknown,
-    opts: { maxResults?: number; pageToken?: string },
-  ): Promise<Page<Metric>> {
+  async getMetricHistory(scopeKey: string, runId: unknown, key: unknown, opts: { maxResults?: number; pageToken?: string }): Promise<Page<Metric>> {
     const run = await this.getRun(scopeKey, runId);
     if (typeof key !== 'string' || key === '') {
       throw MlflowError.invalid(`Missing value for required parameter 'metric_key'. See the API docs for more information about request parameters.`);
@@ -696,7 +689,7 @@ export class TrackingStore {
     s.ensureSorted();
     const end = paged ? Math.min(s.length, offset + maxResults) : s.length;
     const items: Metric[] = [];
-    for (let i = offset; i < end; i++) items.push({ key, value: s.values[i]!, timestamp: s.timestamps[i]!, step: s.steps[i]! });
+    for (let i = offset; i < end; i++) items.push({ key, value: s.values[i], timestamp: s.timestamps[i], step: s.steps[i] });
     return end < s.length ? { items, nextPageToken: encodePageToken(end) } : { items };
   }
 
@@ -712,7 +705,9 @@ export class TrackingStore {
     const experimentIds = new Set(ids.map(String));
     const maxResults = opts.maxResults ?? LIMITS.defaultRunsPerPage;
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > LIMITS.maxRunsPerPage) {
-      throw MlflowError.invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.maxRunsPerPage}, but got value ${maxResults}`);
+      throw MlflowError.invalid(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.maxRunsPerPage}, but got value ${maxResults}`,
+      );
     }
     const view = parseViewType(opts.runViewType);
     const comparisons = parseFilter(opts.filter, RUN_ATTRIBUTES);
@@ -841,7 +836,9 @@ function parseMetric(item: unknown): Metric {
   const key = validateKey('Metric', o.key);
   const value = decodeNumber(o.value);
   if (value === undefined) {
-    throw MlflowError.invalid(`Got invalid value ${JSON.stringify(o.value)} for metric '${key}' (timestamp=${String(o.timestamp)}). Please specify value as a valid double (64-bit floating point)`);
+    throw MlflowError.invalid(
+      `Got invalid value ${JSON.stringify(o.value)} for metric '${key}' (timestamp=${String(o.timestamp)}). Please specify value as a valid double (64-bit floating point)`,
+    );
   }
   const timestamp = decodeNumber(o.timestamp);
   if (timestamp === undefined || !Number.isInteger(timestamp)) {

@@ -37,7 +37,7 @@ export function registryModelId(s: RegistryScope, model: string, version?: strin
 }
 
 export function registryScopeFromParams(params: Record<string, string>): RegistryScope {
-  return { subscriptionId: params.subscriptionId!, resourceGroup: params.resourceGroupName!, registryName: params.registryName! };
+  return { subscriptionId: params.subscriptionId, resourceGroup: params.resourceGroupName, registryName: params.registryName };
 }
 
 /**

@@ -31,15 +31,7 @@ import {
   type AssetScope,
 } from '../arm/versioned-assets.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Route } from '../types.js';
-import {
-  MODEL_NAME_RE,
-  MODEL_VERSION_RE,
-  REGISTRY_TYPES,
-  registryContainerName,
-  registryModelId,
-  registryScopeFromParams,
-  type RegistryScope,
-} from './ids.js';
+import { MODEL_NAME_RE, MODEL_VERSION_RE, REGISTRY_TYPES, registryContainerName, registryModelId, registryScopeFromParams, type RegistryScope } from './ids.js';
 import { requireRegistry } from './registries.js';
 import type { RegistryStorage } from './storage.js';
 import { isObj } from '../obj.js';
@@ -123,8 +115,8 @@ export function registryModelRoutes(deps: ArmDeps, storage: RegistryStorage): Ro
         where: ` in registry '${scope.registryName}'`,
       };
     },
-    containerNotFound: (req, name) => notFoundInRegistry('model', name, req.params.registryName!),
-    versionNotFound: (req, name, version) => notFoundInRegistry('model version', `${name}:${version}`, req.params.registryName!),
+    containerNotFound: (req, name) => notFoundInRegistry('model', name, req.params.registryName),
+    versionNotFound: (req, name, version) => notFoundInRegistry('model version', `${name}:${version}`, req.params.registryName),
     validateVersion: (props, req) => {
       if (typeof props.modelUri !== 'string' || props.modelUri.trim() === '') {
         throw ArmErrors.validation('properties.modelUri', "The model version property 'modelUri' is required and must be a non-empty string.");
@@ -188,7 +180,7 @@ export function registryModelRoutes(deps: ArmDeps, storage: RegistryStorage): Ro
       await deps.store.put(containerId, c);
 
       const op = begin(req, place.parent, 'RegistryModelVersions_CreateOrUpdate', id, async () => {
-        let files = 0;
+        let files: number;
         try {
           files = await storage.countBlobs(loc, 1);
         } catch (err) {
@@ -224,8 +216,11 @@ export function registryModelRoutes(deps: ArmDeps, storage: RegistryStorage): Ro
   const startPendingUpload = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = registryScopeFromParams(req.params);
     const reg = await requireRegistry(deps, scope);
-    if (!MODEL_NAME_RE.test(req.params.modelName!)) {
-      throw ArmErrors.validation('modelName', `Model name '${req.params.modelName}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 255).`);
+    if (!MODEL_NAME_RE.test(req.params.modelName)) {
+      throw ArmErrors.validation(
+        'modelName',
+        `Model name '${req.params.modelName}' is invalid: start with a letter or digit; use letters, digits, '-', '_' and '.' (at most 255).`,
+      );
     }
     const { type, pendingUploadId } = pendingUploadRequest(req);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(pendingUploadId)) {
@@ -235,9 +230,10 @@ export function registryModelRoutes(deps: ArmDeps, storage: RegistryStorage): Ro
     const container = registryContainerName(scope);
     await deps.blob.ensureContainer(container);
     const path = `models/${req.params.modelName}/${req.params.version}/${pendingUploadId}`;
-    const storageId = (((reg.properties as Record<string, unknown>).regionDetails as Array<Record<string, unknown>> | undefined)?.[0]?.storageAccountDetails as
-      | Array<{ systemCreatedStorageAccount?: { armResourceId?: { resourceId?: string } } }>
-      | undefined)?.[0]?.systemCreatedStorageAccount?.armResourceId?.resourceId;
+    const storageId = (
+      ((reg.properties as Record<string, unknown>).regionDetails as Array<Record<string, unknown>> | undefined)?.[0]?.storageAccountDetails as
+        Array<{ systemCreatedStorageAccount?: { armResourceId?: { resourceId?: string } } }> | undefined
+    )?.[0]?.systemCreatedStorageAccount?.armResourceId?.resourceId;
     return pendingUploadAnswer(deps, req, { container, path, pendingUploadId, storageAccountArmId: storageId ?? null, ms: UPLOAD_SAS_MS });
   };
 

@@ -99,9 +99,9 @@ export function buildRegistry(
     name: existing?.name ?? scope.registryName,
     type: REGISTRY_TYPES.registry,
     location,
-    tags: isObj(body.tags) ? body.tags : ((existing?.tags as Record<string, string> | undefined) ?? {}),
-    kind: typeof body.kind === 'string' ? body.kind : ((existing?.kind as string | undefined) ?? ''),
-    sku: isObj(body.sku) ? body.sku : ((existing?.sku as Record<string, unknown> | undefined) ?? { name: 'P3', tier: 'Standard' }),
+    tags: isObj(body.tags) ? body.tags : (existing?.tags ?? {}),
+    kind: typeof body.kind === 'string' ? body.kind : (existing?.kind ?? ''),
+    sku: isObj(body.sku) ? body.sku : (existing?.sku ?? { name: 'P3', tier: 'Standard' }),
     identity: {
       type: 'SystemAssigned',
       principalId: guidFrom(`registry-principal:${id.toLowerCase()}`),
@@ -146,18 +146,32 @@ export function registryRoutes(deps: ArmDeps): Route[] {
     const { subscriptionId: sub, resourceGroupName: rg } = req.params as { subscriptionId: string; resourceGroupName: string };
     await requireResourceGroup(deps, sub, rg);
     const items = (await deps.store.list(registriesCollectionId(sub, rg))).sort((a, b) => a.name.localeCompare(b.name));
-    return { status: 200, body: page(items.map((r) => presentRegistry(r, req.ctx)), req, { pageSize: deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        items.map((r) => presentRegistry(r, req.ctx)),
+        req,
+        { pageSize: deps.pageSize },
+      ),
+    };
   };
 
   const listBySubscription = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
-    const sub = req.params.subscriptionId!;
+    const sub = req.params.subscriptionId;
     await requireSubscription(deps, sub);
     const items: ArmResource[] = [];
     for (const g of await deps.store.list(`${subscriptionId(sub)}/resourceGroups`)) {
       items.push(...(await deps.store.list(registriesCollectionId(sub, g.name))));
     }
     items.sort((a, b) => a.id.localeCompare(b.id));
-    return { status: 200, body: page(items.map((r) => presentRegistry(r, req.ctx)), req, { pageSize: deps.pageSize }) };
+    return {
+      status: 200,
+      body: page(
+        items.map((r) => presentRegistry(r, req.ctx)),
+        req,
+        { pageSize: deps.pageSize },
+      ),
+    };
   };
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -240,7 +254,12 @@ export function registryRoutes(deps: ArmDeps): Route[] {
   };
 
   return [
-    { method: 'GET', pattern: `/subscriptions/{subscriptionId}/providers/${MLS_NAMESPACE}/registries`, operation: 'Registries_ListBySubscription', handler: listBySubscription },
+    {
+      method: 'GET',
+      pattern: `/subscriptions/{subscriptionId}/providers/${MLS_NAMESPACE}/registries`,
+      operation: 'Registries_ListBySubscription',
+      handler: listBySubscription,
+    },
     { method: 'GET', pattern: base, operation: 'Registries_List', handler: listByGroup },
     { method: 'GET', pattern: `${base}/{registryName}`, operation: 'Registries_Get', handler: get },
     { method: 'PUT', pattern: `${base}/{registryName}`, operation: 'Registries_CreateOrUpdate', handler: put },

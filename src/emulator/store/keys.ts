@@ -17,5 +17,7 @@ export function parentKey(id: string): string {
 
 /** Segments of a canonical key (without the empty first one). */
 export function keySegments(key: string): string[] {
-  return storeKey(key).split('/').filter((s) => s.length > 0);
+  return storeKey(key)
+    .split('/')
+    .filter((s) => s.length > 0);
 }

@@ -1,1 +1,0 @@
-export const id=942;export const ids=[942];export const modules={5942:(t,a,r)=>{r.a(t,async(t,e)=>{try{r.r(a);var o=r(4473);var s=r(6600);await(0,o.CN)({name:"register-model",main:s.K});e()}catch(t){e(t)}},1)}};

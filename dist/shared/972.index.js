@@ -1,1 +1,0 @@
-export const id=972;export const ids=[972];export const modules={3972:(a,r,t)=>{t.a(a,async(a,o)=>{try{t.r(r);var s=t(4473);var c=t(4552);await(0,s.CN)({name:"pr-summary",main:c.q});o()}catch(a){o(a)}},1)}};

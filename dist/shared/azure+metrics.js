@@ -1,0 +1,2035 @@
+const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+const { existsSync } = require("node:fs");
+const { homedir } = require("node:os");
+const { delimiter, join } = require("node:path");
+import {
+  ConfigurationError,
+  errorMessage,
+  getIDToken,
+  info,
+  isObj,
+  isUserError,
+  setSecret
+} from "./actions+core.js";
+import {
+  RestError,
+  ServiceClient,
+  authorizeRequestOnClaimChallenge,
+  bearerTokenAuthenticationPolicy,
+  bearerTokenAuthenticationPolicyName,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  isRestError
+} from "./azure-core.js";
+
+// src/azure/retry.ts
+var retryPolicyName = "azuremlActionsRetryPolicy";
+var DEFAULT_RETRY_OPTIONS = {
+  maxRetries: 5,
+  retryDelayInMs: 1e3,
+  maxRetryDelayInMs: 6e4,
+  tryTimeoutInMs: 2e4
+};
+var RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
+var RETRYABLE_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+var retryInfoByRequest = /* @__PURE__ */ new WeakMap();
+function getRetryInfo(target) {
+  if (typeof target !== "object" || target === null) return void 0;
+  const t = target;
+  for (const candidate of [target, t.request, t.response?.request]) {
+    if (typeof candidate === "object" && candidate !== null) {
+      const info2 = retryInfoByRequest.get(candidate);
+      if (info2) return info2;
+    }
+  }
+  return void 0;
+}
+function retryAfterInMs(response, now = Date.now) {
+  for (const header of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const value2 = response.headers.get(header);
+    if (value2 !== void 0 && /^\s*\d+(\.\d+)?\s*$/.test(value2)) return Number(value2);
+  }
+  const value = response.headers.get("retry-after");
+  if (value === void 0 || value.trim() === "") return void 0;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1e3;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now()) : void 0;
+}
+function createRetryPolicy(options = {}) {
+  const maxRetries = options.maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries;
+  const baseDelay = options.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS.retryDelayInMs;
+  const maxDelay = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayInMs;
+  const tryTimeout = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS.tryTimeoutInMs;
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
+  const reachedOrigins = /* @__PURE__ */ new Set();
+  const backoff = (retryIndex) => {
+    const exponential = Math.min(maxDelay, baseDelay * 2 ** retryIndex);
+    return Math.round(exponential / 2 + random() * exponential / 2);
+  };
+  return {
+    name: retryPolicyName,
+    async sendRequest(request, next) {
+      const outerSignal = request.abortSignal;
+      const info2 = { retries: 0, reasons: [] };
+      retryInfoByRequest.set(request, info2);
+      const origin = originOf(request.url);
+      for (let tryIndex = 0; ; tryIndex++) {
+        const attempt = await sendOnce(request, next, outerSignal, tryTimeout);
+        if (outerSignal?.aborted) throw attempt.error ?? abortError();
+        let reason;
+        let requestedWait;
+        if (attempt.response) {
+          reachedOrigins.add(origin);
+          if (!RETRYABLE_STATUS.has(attempt.response.status)) return attempt.response;
+          reason = `HTTP ${attempt.response.status}`;
+          requestedWait = retryAfterInMs(attempt.response);
+        } else {
+          const error = attempt.error;
+          const code = errorCode(error);
+          if (attempt.timedOut) reason = `no response within ${tryTimeout} ms`;
+          else if (code === "ECONNREFUSED" && reachedOrigins.has(origin)) reason = code;
+          else if (code && RETRYABLE_CODES.has(code)) reason = code;
+          else if (/socket hang up/i.test(errorMessageOf(error))) reason = "socket hang up";
+          else throw error;
+        }
+        if (tryIndex >= maxRetries) {
+          if (attempt.response) return attempt.response;
+          throw attempt.error;
+        }
+        const delayInMs = Math.min(maxDelay, Math.max(0, requestedWait ?? backoff(tryIndex)));
+        info2.retries = tryIndex + 1;
+        info2.reasons.push(reason);
+        options.onRetry?.({
+          retry: tryIndex + 1,
+          maxRetries,
+          delayInMs,
+          reason,
+          method: request.method,
+          url: request.url.split("?")[0]
+        });
+        discardBody(attempt.response);
+        await sleep(delayInMs, outerSignal);
+      }
+    }
+  };
+}
+async function sendOnce(request, next, outerSignal, tryTimeout) {
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  outerSignal?.addEventListener("abort", onOuterAbort);
+  let timedOut = false;
+  const timer = tryTimeout > 0 ? setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, tryTimeout) : void 0;
+  request.abortSignal = controller.signal;
+  try {
+    const response = await next(request);
+    return { response, timedOut: false };
+  } catch (error) {
+    if (timedOut && !outerSignal?.aborted) {
+      return {
+        timedOut: true,
+        error: new RestError(`No response from ${request.url.split("?")[0]} within ${tryTimeout} ms.`, {
+          code: "ETIMEDOUT",
+          request
+        })
+      };
+    }
+    if (isRestError(error) && error.response) return { response: error.response, error, timedOut: false };
+    return { error, timedOut: false };
+  } finally {
+    if (timer) clearTimeout(timer);
+    outerSignal?.removeEventListener("abort", onOuterAbort);
+    request.abortSignal = outerSignal;
+  }
+}
+function useRetryPolicy(pipeline, options = {}) {
+  for (const name of ["defaultRetryPolicy", "exponentialRetryPolicy", "throttlingRetryPolicy", "systemErrorRetryPolicy", "retryPolicy", retryPolicyName]) {
+    pipeline.removePolicy({ name });
+  }
+  pipeline.addPolicy(createRetryPolicy(options), { phase: "Retry" });
+}
+function abortableSleep(ms, abortSignal) {
+  return new Promise((resolve, reject) => {
+    if (abortSignal?.aborted) return reject(abortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      abortSignal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    abortSignal?.addEventListener("abort", onAbort);
+  });
+}
+function abortError() {
+  const error = new Error("The operation was aborted.");
+  error.name = "AbortError";
+  return error;
+}
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+function errorCode(error) {
+  if (typeof error !== "object" || error === null) return void 0;
+  const e = error;
+  if (typeof e.code === "string") return e.code;
+  if (typeof e.cause?.code === "string") return e.cause.code;
+  return void 0;
+}
+function errorMessageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+function discardBody(response) {
+  const stream = response?.readableStreamBody;
+  stream?.destroy?.();
+}
+
+// src/azure/errors.ts
+function parseArmError(body) {
+  let value = body;
+  if (typeof value === "string") {
+    if (value.trim() === "") return void 0;
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return void 0;
+    }
+  }
+  if (typeof value !== "object" || value === null) return void 0;
+  const v = value;
+  const detail = typeof v.error === "object" && v.error !== null ? v.error : v;
+  if (typeof detail.code !== "string" && typeof detail.message !== "string") return void 0;
+  const innererror = detail.innererror ?? detail.innerError;
+  return {
+    code: typeof detail.code === "string" ? detail.code : void 0,
+    message: typeof detail.message === "string" ? detail.message : void 0,
+    target: typeof detail.target === "string" ? detail.target : void 0,
+    details: Array.isArray(detail.details) ? detail.details.map((d) => parseArmError(d)).filter(Boolean) : void 0,
+    innererror: typeof innererror === "object" && innererror !== null ? innererror : void 0
+  };
+}
+var WORKSPACE_HINT = "Check the subscription-id, resource-group and workspace-name inputs.";
+var CREDENTIAL_HINT = "Check client-id and tenant-id (and client-secret), or sign in with azure/login before this step.";
+var armUserErrors = {
+  AuthorizationFailed: {
+    hint: "The identity lacks a role on the workspace: grant it 'AzureML Data Scientist' (or Contributor) on the workspace or its resource group."
+  },
+  LinkedAuthorizationFailed: {
+    hint: "The identity lacks permission on a linked resource (e.g. the storage account, registry or compute it references)."
+  },
+  InvalidAuthenticationToken: { hint: CREDENTIAL_HINT },
+  InvalidAuthenticationTokenTenant: {
+    hint: "The token is for another tenant: set tenant-id to the tenant of the subscription."
+  },
+  InvalidAuthenticationTokenAudience: { hint: "Check the cloud and arm-endpoint inputs: the token was issued for another cloud." },
+  ExpiredAuthenticationToken: { hint: "The token expired: re-run azure/login closer to this step, or use OIDC." },
+  AuthenticationFailed: { hint: CREDENTIAL_HINT },
+  SubscriptionNotFound: { hint: "Check the subscription-id input and that the identity has access to it." },
+  InvalidSubscriptionId: { hint: "subscription-id must be a GUID." },
+  ResourceGroupNotFound: { hint: "Check the resource-group input and that it exists in the subscription." },
+  ResourceNotFound: { hint: WORKSPACE_HINT },
+  NotFound: { hint: "Check the name and version of the resource, and the workspace inputs." },
+  MissingSubscriptionRegistration: {
+    hint: "Register the Microsoft.MachineLearningServices resource provider: 'az provider register -n Microsoft.MachineLearningServices'."
+  },
+  RequestDisallowedByPolicy: { hint: "An Azure Policy assignment refused the request; ask the subscription owner." },
+  ReadOnlyDisabledSubscription: { hint: "The subscription is disabled or read-only." },
+  QuotaExceeded: { hint: "Request more quota for the VM family or pick a smaller instance type / count." },
+  InsufficientQuota: { hint: "Request more quota for the VM family or pick a smaller instance type / count." },
+  UserError: { hint: "Azure ML refused the request: fix the specification named in the message." },
+  ValidationError: { hint: "Azure ML refused the request: fix the specification named in the message." },
+  BadArgument: { hint: "Azure ML refused the request: fix the specification named in the message." },
+  InvalidTemplate: { hint: "Fix the specification named in the message." }
+};
+var entraUserErrors = {
+  AADSTS700016: { hint: "No application with this client-id in the tenant: check client-id and tenant-id." },
+  AADSTS7000215: { hint: "The client secret is wrong: check the client-secret input (use the secret value, not its id)." },
+  AADSTS7000222: { hint: "The client secret expired: create a new one and update the secret." },
+  AADSTS70021: {
+    hint: "No federated credential matches this workflow: add one to the app registration for subject 'repo:<owner>/<repo>:ref:refs/heads/<branch>' (or environment / pull_request) and issuer https://token.actions.githubusercontent.com."
+  },
+  AADSTS700211: {
+    hint: "No federated credential of the app names the ID token's issuer: it must be https://token.actions.githubusercontent.com (or your enterprise's issuer)."
+  },
+  AADSTS700212: {
+    hint: "No federated credential of the app accepts the ID token's audience: the actions ask for api://AzureADTokenExchange; use that audience on the federated credential."
+  },
+  AADSTS700213: {
+    hint: "No federated credential matches this workflow's subject: check the subject configured on the app registration."
+  },
+  AADSTS700027: {
+    hint: "The ID token's signature does not verify with its issuer's keys: check the issuer of the app's federated credential."
+  },
+  AADSTS700024: { hint: "The OIDC assertion expired: the workflow step took too long before asking for a token." },
+  AADSTS90002: { hint: "Tenant not found: check tenant-id (and the cloud input)." },
+  AADSTS900023: { hint: "tenant-id is not a valid tenant id or domain." },
+  AADSTS90014: { hint: "A required field is missing from the credential request: check client-id, tenant-id and client-secret." },
+  AADSTS50034: { hint: "The account does not exist in this tenant: check tenant-id." },
+  AADSTS53003: { hint: "A Conditional Access policy blocked the sign-in." }
+};
+var ArmOperationError = class extends Error {
+  constructor(status, serviceStatus, error, resourceUrl) {
+    super(
+      `The operation on ${resourceUrl.split("?")[0]} ended ${serviceStatus ?? status}` + (error?.code || error?.message ? `: ${[error.code, error.message].filter(Boolean).join(": ")}` : ".")
+    );
+    this.status = status;
+    this.serviceStatus = serviceStatus;
+    this.error = error;
+    this.resourceUrl = resourceUrl;
+    this.code = error?.code;
+    this.target = error?.target;
+  }
+  status;
+  serviceStatus;
+  error;
+  resourceUrl;
+  name = "ArmOperationError";
+  code;
+  target;
+};
+var AzureRequestError = class extends Error {
+  name = "AzureRequestError";
+  operation;
+  statusCode;
+  code;
+  target;
+  requestId;
+  retries;
+  constructor(message, fields, cause) {
+    super(message, cause === void 0 ? void 0 : { cause });
+    Object.assign(this, fields);
+    this.operation = fields.operation;
+  }
+};
+var AzureConfigurationError = class extends ConfigurationError {
+  operation;
+  statusCode;
+  code;
+  target;
+  requestId;
+  retries;
+  constructor(message, fields, cause) {
+    super(message, { hint: fields.hint, input: fields.input, cause });
+    this.operation = fields.operation;
+    this.statusCode = fields.statusCode;
+    this.code = fields.code;
+    this.target = fields.target;
+    this.requestId = fields.requestId;
+    this.retries = fields.retries;
+  }
+};
+function translateAzureError(error, operation) {
+  if (error instanceof AzureRequestError || error instanceof AzureConfigurationError) return error;
+  if (isUserError(error)) return error;
+  const name = error?.name;
+  if (name === "AbortError") return error;
+  const Operation = capitalize(operation);
+  if (name === "CredentialUnavailableError") {
+    return new AzureConfigurationError(
+      `${Operation} failed: no Azure credential is available: ${firstLine(errorMessage(error))}`,
+      {
+        operation,
+        code: "CredentialUnavailable",
+        hint: "Give client-id and tenant-id with `permissions: id-token: write` (OIDC), or client-secret, or sign in with azure/login before this step."
+      },
+      error
+    );
+  }
+  if (name === "AuthenticationError" || name === "AggregateAuthenticationError" || name === "AuthenticationRequiredError") {
+    return translateAuthenticationError(error, operation);
+  }
+  if (name === "ArmOperationError") {
+    const e = error;
+    const word = e.serviceStatus ?? (e.status === "canceled" ? "Canceled" : "Failed");
+    let message = `${Operation} failed: the operation ended ${word}`;
+    if (e.code || e.error?.message) message += `: ${[e.code, e.error?.message?.trim().replace(/[.\s]+$/, "")].filter(Boolean).join(": ")}`;
+    if (e.target) message += ` (target: ${e.target})`;
+    const fields = { operation, code: e.code, target: e.target };
+    const known = e.code ? armUserErrors[e.code] : void 0;
+    if (known) return new AzureConfigurationError(`${message}.`, { ...fields, hint: known.hint }, error);
+    return new AzureRequestError(`${message}.`, fields, error);
+  }
+  if (isRestError(error) || isRestLike(error)) {
+    const e = error;
+    const response = e.response;
+    const statusCode = e.statusCode ?? response?.status;
+    const body = parseArmError(response?.bodyAsText) ?? parseArmError(e.details);
+    const retries = getRetryInfo(error)?.retries ?? 0;
+    const requestId = response?.headers.get("x-ms-request-id") ?? void 0;
+    const code = body?.code ?? e.code;
+    if (statusCode === void 0) {
+      const url = error.request?.url;
+      const where = url ? ` ${originOf2(url)}` : "";
+      const message2 = `${Operation} failed: could not reach${where} (${code ?? "network error"}: ${firstLine(e.message)})${retriedSuffix(retries)}.`;
+      return new AzureRequestError(message2, { operation, code, retries }, error);
+    }
+    const message = describeHttpFailure(Operation, statusCode, code, body, plainBody(response?.bodyAsText), requestId, retries);
+    const fields = { operation, statusCode, code, target: body?.target, requestId, retries };
+    const userHint = hintFor(statusCode, body);
+    if (userHint) return new AzureConfigurationError(message, { ...fields, hint: userHint }, error);
+    return new AzureRequestError(message, fields, error);
+  }
+  return new AzureRequestError(`${Operation} failed: ${errorMessage(error)}`, { operation }, error);
+}
+async function withAzureOperation(operation, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    throw translateAzureError(error, operation);
+  }
+}
+function describeHttpFailure(Operation, statusCode, code, body, plainText, requestId, retries) {
+  const head = `${Operation} failed${retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : ""}`;
+  let text = `${head}: HTTP ${statusCode}${code ? ` ${code}` : ""}`;
+  const message = body?.message ?? plainText ?? "";
+  if (message) text += `: ${message.trim().replace(/[.\s]+$/, "")}`;
+  const inner = innerCodes(body);
+  const extras = [];
+  if (inner.length) extras.push(`inner error: ${inner.join(" / ")}`);
+  for (const d of body?.details?.slice(0, 3) ?? []) {
+    if (d.message && d.message !== body?.message) extras.push(`${d.code ? `${d.code}: ` : ""}${d.message.trim()}`);
+  }
+  if (body?.target) extras.push(`target: ${body.target}`);
+  if (requestId) extras.push(`request id: ${requestId}`);
+  if (extras.length) text += ` (${extras.join("; ")})`;
+  return `${text}.`;
+}
+function innerCodes(body) {
+  const codes = [];
+  let inner = body?.innererror;
+  for (let i = 0; i < 5 && typeof inner === "object" && inner !== null; i++) {
+    const c = inner.code;
+    if (typeof c === "string") codes.push(c);
+    const record2 = inner;
+    inner = record2.innererror ?? record2.innerError;
+  }
+  return codes;
+}
+function hintFor(statusCode, body) {
+  const codes = [body?.code, ...innerCodes(body), ...body?.details?.map((d) => d.code) ?? []].filter((c) => typeof c === "string");
+  for (const c of codes) {
+    const known = armUserErrors[c];
+    if (known) return known.hint;
+  }
+  if (statusCode === 401) return CREDENTIAL_HINT;
+  if (statusCode === 403) return armUserErrors.AuthorizationFailed.hint;
+  return void 0;
+}
+function translateAuthenticationError(error, operation) {
+  const e = error;
+  const description = e.errorResponse?.errorDescription ?? e.message;
+  const aadsts = /AADSTS\d+/.exec(description)?.[0];
+  const known = aadsts ? entraUserErrors[aadsts] : void 0;
+  const entraError = e.errorResponse?.error ?? (typeof e.cause?.errorCode === "string" ? e.cause.errorCode : void 0);
+  const code = aadsts ?? entraError;
+  const reason = /AADSTS\d+:[^\r\n]*/.exec(description)?.[0] ?? firstLine(description);
+  const message = `${capitalize(operation)} failed: authentication failed${e.statusCode ? ` (HTTP ${e.statusCode})` : ""}: ${reason}`;
+  const userFixable = known !== void 0 || ["invalid_client", "unauthorized_client", "invalid_request", "invalid_grant", "invalid_scope"].includes(entraError ?? "") || e.statusCode === 400 || e.statusCode === 401;
+  const fields = { operation, statusCode: e.statusCode, code };
+  if (userFixable) return new AzureConfigurationError(message, { ...fields, hint: known?.hint ?? CREDENTIAL_HINT }, error);
+  return new AzureRequestError(message, fields, error);
+}
+function plainBody(text) {
+  const t = text?.trim();
+  if (!t || t.length > 300 || /^[{[<]/.test(t)) return void 0;
+  return t;
+}
+function isRestLike(error) {
+  return typeof error === "object" && error !== null && error.name === "RestError";
+}
+function retriedSuffix(retries) {
+  return retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
+}
+function firstLine(text) {
+  return text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? text;
+}
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function originOf2(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+// src/azure/arm.ts
+var DEFAULT_API_VERSION = "2024-10-01";
+var DEFAULT_POLL_INTERVAL_IN_MS = 2e3;
+function armPath(strings, ...values) {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""), "");
+}
+function workspaceResourceId(subscriptionId, resourceGroup, workspaceName) {
+  return armPath`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
+}
+function createArmClient(options) {
+  const endpoint = options.endpoint.replace(/\/+$/, "");
+  const workspaceId = options.workspaceId.replace(/\/+$/, "");
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
+  const defaultInterval = options.pollIntervalInMs ?? DEFAULT_POLL_INTERVAL_IN_MS;
+  function url(path, o = {}) {
+    let full;
+    if (/^https?:\/\//i.test(path)) full = new URL(path);
+    else if (path.startsWith("/")) full = new URL(endpoint + path);
+    else full = new URL(`${endpoint}${workspaceId}/${path}`);
+    if (!full.searchParams.has("api-version")) full.searchParams.set("api-version", o.apiVersion ?? apiVersion);
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== void 0) full.searchParams.set(k, String(v));
+    return full.toString();
+  }
+  async function send(method, path, o = {}, accept = (s) => s >= 200 && s < 300) {
+    const target = url(path, o);
+    const headers = createHttpHeaders({ accept: "application/json", ...o.headers ?? {} });
+    let body;
+    if (o.body !== void 0) {
+      body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    const request = createPipelineRequest({
+      url: target,
+      method,
+      headers,
+      body,
+      abortSignal: o.abortSignal,
+      allowInsecureConnection: options.allowInsecureConnection
+    });
+    const response = await options.sendRequest(request);
+    const result = toArmResponse(response, target);
+    if (!accept(response.status, result)) throw restErrorFor(method, target, response, request);
+    return result;
+  }
+  const client = {
+    endpoint,
+    workspaceId,
+    apiVersion,
+    url,
+    request: (method, path, o) => send(method, path, o),
+    get: async (path, o) => (await send("GET", path, o)).body,
+    async tryGet(path, o) {
+      const response = await send("GET", path, o, (s, r) => s >= 200 && s < 300 || s === 404 && !missingParent(r.url, r.body));
+      return response.status === 404 ? void 0 : response.body;
+    },
+    put: async (path, body, o) => (await send("PUT", path, { ...o, body })).body,
+    patch: async (path, body, o) => (await send("PATCH", path, { ...o, body })).body,
+    post: async (path, body, o) => (await send("POST", path, { ...o, body })).body,
+    async delete(path, o) {
+      await send("DELETE", path, o, (s) => s >= 200 && s < 300 || s === 404);
+    },
+    list(path, o = {}) {
+      async function* pages(settings = {}) {
+        let next = settings.continuationToken ?? path;
+        while (next) {
+          const isFirst = next === path;
+          const response = await send("GET", next, {
+            ...o,
+            query: isFirst ? o.query : void 0
+          });
+          const page = Array.isArray(response.body?.value) ? response.body.value : [];
+          const nextLink = response.body?.nextLink || void 0;
+          page.continuationToken = nextLink;
+          yield page;
+          next = nextLink;
+        }
+      }
+      async function* items() {
+        for await (const page of pages()) yield* page;
+      }
+      const iterator = items();
+      return {
+        next: () => iterator.next(),
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        byPage: (settings) => pages(settings)
+      };
+    },
+    beginPut: (path, body, o) => begin("PUT", path, body, o),
+    beginPatch: (path, body, o) => begin("PATCH", path, body, o),
+    beginPost: (path, body, o) => begin("POST", path, body, o),
+    beginDelete: (path, o) => begin("DELETE", path, void 0, o),
+    resumePoller(serializedState, o = {}) {
+      let state;
+      try {
+        state = JSON.parse(serializedState);
+      } catch {
+        throw new TypeError("resumePoller: the serialized state is not JSON.");
+      }
+      if (!state || typeof state.resourceUrl !== "string" || typeof state.mode !== "string") {
+        throw new TypeError("resumePoller: the serialized state is not an ARM operation state.");
+      }
+      return createPoller(state, o);
+    }
+  };
+  async function begin(method, path, body, o = {}) {
+    const resourceUrl = url(path, o);
+    const response = await send(method, path, { ...o, body });
+    const asyncOperation = response.headers["azure-asyncoperation"];
+    const location = response.headers["location"];
+    const state = {
+      status: "running",
+      method,
+      resourceUrl,
+      mode: "none",
+      locationUrl: location ? absolute(location, resourceUrl) : void 0,
+      apiVersion: o.apiVersion ?? apiVersion,
+      startedAt: now(),
+      polls: 0,
+      retryAfterInMs: retryAfter(response.headers)
+    };
+    const provisioning = provisioningStateOf(response.body);
+    if (asyncOperation) {
+      state.mode = "async-operation";
+      state.pollUrl = absolute(asyncOperation, resourceUrl);
+    } else if (location && (response.status === 202 || response.status === 201 && method === "POST")) {
+      state.mode = "location";
+      state.pollUrl = state.locationUrl;
+    } else if (response.status === 202 && method === "DELETE") {
+      state.mode = "resource";
+    } else if ((method === "PUT" || method === "PATCH") && provisioning && classify(provisioning) === "running") {
+      state.mode = "resource";
+      state.serviceStatus = provisioning;
+    } else {
+      finish(state, provisioning ?? "Succeeded", method === "DELETE" ? void 0 : response.body, response.body);
+    }
+    return createPoller(state, o);
+  }
+  function createPoller(state, o) {
+    const listeners = /* @__PURE__ */ new Set();
+    let stopped = false;
+    const interval = o.updateIntervalInMs ?? defaultInterval;
+    async function pollOnce(p = {}) {
+      if (state.status !== "running") return;
+      const signal = p.abortSignal ?? o.abortSignal;
+      state.polls += 1;
+      if (state.mode === "async-operation" && state.pollUrl) {
+        const r = await send("GET", state.pollUrl, { abortSignal: signal });
+        state.retryAfterInMs = retryAfter(r.headers);
+        const word = typeof r.body?.status === "string" ? r.body.status : void 0;
+        state.serviceStatus = word;
+        const status = word ? classify(word) : "running";
+        if (status === "succeeded") await completeAfterSuccess(signal);
+        else if (status !== "running") finish(state, word ?? "Failed", void 0, r.body);
+      } else if (state.mode === "location" && state.pollUrl) {
+        const r = await send("GET", state.pollUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300 || s === 404 && state.method === "DELETE");
+        state.retryAfterInMs = retryAfter(r.headers);
+        if (r.status === 202) {
+          if (r.headers["location"]) state.pollUrl = absolute(r.headers["location"], state.pollUrl);
+          state.serviceStatus = "Accepted";
+        } else if (state.method === "PUT" || state.method === "PATCH") {
+          const resource = await send("GET", state.resourceUrl, { abortSignal: signal });
+          finish(state, "Succeeded", resource.body, resource.body);
+        } else {
+          finish(state, "Succeeded", state.method === "DELETE" ? void 0 : r.body, r.body);
+        }
+      } else {
+        const r = await send(
+          "GET",
+          state.resourceUrl,
+          { abortSignal: signal },
+          (s) => s >= 200 && s < 300 || s === 404 && state.method === "DELETE"
+        );
+        state.retryAfterInMs = retryAfter(r.headers);
+        if (state.method === "DELETE") {
+          if (r.status === 404) finish(state, "Succeeded", void 0, void 0);
+          else state.serviceStatus = provisioningStateOf(r.body) ?? "Deleting";
+        } else {
+          const word = provisioningStateOf(r.body) ?? "Succeeded";
+          state.serviceStatus = word;
+          if (classify(word) !== "running") finish(state, word, r.body, r.body);
+        }
+      }
+      for (const listener of listeners) listener(state);
+    }
+    async function completeAfterSuccess(signal) {
+      if (state.method === "PUT" || state.method === "PATCH") {
+        const resource = await send("GET", state.resourceUrl, { abortSignal: signal });
+        finish(state, "Succeeded", resource.body, resource.body);
+      } else if (state.method === "POST" && state.locationUrl) {
+        const final = await send("GET", state.locationUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300);
+        finish(state, "Succeeded", final.body, final.body);
+      } else {
+        finish(state, "Succeeded", void 0, void 0);
+      }
+    }
+    const poller = {
+      getOperationState: () => state,
+      getResult: () => state.result,
+      isDone: () => state.status !== "running",
+      poll: pollOnce,
+      async pollUntilDone(p = {}) {
+        const signal = p.abortSignal ?? o.abortSignal;
+        while (state.status === "running" && !stopped) {
+          await sleep(state.retryAfterInMs ?? interval, signal);
+          await pollOnce({ abortSignal: signal });
+        }
+        if (state.status === "failed" || state.status === "canceled") {
+          throw new ArmOperationError(state.status, state.serviceStatus, state.error, state.resourceUrl);
+        }
+        if (state.status === "running") {
+          const error = new Error("Polling was stopped before the operation finished.");
+          error.name = "AbortError";
+          throw error;
+        }
+        return state.result;
+      },
+      onProgress(callback) {
+        listeners.add(callback);
+        return () => listeners.delete(callback);
+      },
+      stopPolling: () => {
+        stopped = true;
+      },
+      isStopped: () => stopped,
+      toString: () => JSON.stringify(state)
+    };
+    return poller;
+  }
+  return client;
+}
+function finish(state, word, result, body) {
+  const status = classify(word);
+  state.serviceStatus = word;
+  state.status = status === "running" ? "succeeded" : status;
+  if (state.status === "succeeded") {
+    state.result = result;
+    state.error = void 0;
+  } else {
+    const detail = parseArmError(body) ?? parseArmError(body?.properties);
+    state.error = detail ? { code: detail.code, message: detail.message, target: detail.target } : void 0;
+  }
+}
+function classify(word) {
+  switch (word.toLowerCase()) {
+    case "succeeded":
+      return "succeeded";
+    case "failed":
+      return "failed";
+    case "canceled":
+    case "cancelled":
+      return "canceled";
+    default:
+      return "running";
+  }
+}
+function provisioningStateOf(body) {
+  const p = body?.properties?.provisioningState;
+  return typeof p === "string" ? p : void 0;
+}
+function retryAfter(headers) {
+  for (const h of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    if (headers[h] && /^\d+(\.\d+)?$/.test(headers[h].trim())) return Number(headers[h]);
+  }
+  const value = headers["retry-after"];
+  if (!value) return void 0;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1e3;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : void 0;
+}
+function absolute(link, base) {
+  return new URL(link, base).toString();
+}
+function toArmResponse(response, url) {
+  const headers = {};
+  for (const [name, value] of response.headers) headers[name.toLowerCase()] = value;
+  const text = response.bodyAsText ?? "";
+  let body;
+  if (text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, headers, body, url, requestId: headers["x-ms-request-id"] };
+}
+function missingParent(url, body) {
+  const detail = parseArmError(body);
+  if (!detail) return false;
+  if (detail.code === "ResourceGroupNotFound" || detail.code === "SubscriptionNotFound") return true;
+  if (detail.code !== "ResourceNotFound") return false;
+  const named = /The Resource '([^']+)'/i.exec(detail.message ?? "")?.[1]?.toLowerCase();
+  if (!named) return false;
+  let path;
+  try {
+    path = decodeURIComponent(new URL(url).pathname).toLowerCase().replace(/\/+$/, "");
+  } catch {
+    return false;
+  }
+  const at = path.indexOf(`/providers/${named}`);
+  return at >= 0 && path.length > at + `/providers/${named}`.length;
+}
+function restErrorFor(method, url, response, request) {
+  const detail = parseArmError(response.bodyAsText);
+  const path = url.split("?")[0];
+  const text = detail?.message ?? (response.bodyAsText?.trim() || "no error body");
+  const error = new RestError(`${method} ${path} returned HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""}: ${text}`, {
+    statusCode: response.status,
+    code: detail?.code,
+    request,
+    response
+  });
+  error.details = detail;
+  return error;
+}
+
+// src/azure/cloud.ts
+var AZURE_CLOUD_NAMES = ["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"];
+var EMULATOR_HOST_ENV = "AZUREML_EMULATOR_HOST";
+var KNOWN = {
+  AzureCloud: {
+    armEndpoint: "https://management.azure.com",
+    authorityHost: "https://login.microsoftonline.com",
+    storageSuffix: "core.windows.net",
+    storageScope: "https://storage.azure.com/.default",
+    studioUrl: "https://ml.azure.com"
+  },
+  AzureChinaCloud: {
+    armEndpoint: "https://management.chinacloudapi.cn",
+    authorityHost: "https://login.chinacloudapi.cn",
+    storageSuffix: "core.chinacloudapi.cn",
+    storageScope: "https://storage.azure.com/.default",
+    studioUrl: "https://studio.ml.azure.cn"
+  },
+  AzureUSGovernment: {
+    armEndpoint: "https://management.usgovcloudapi.net",
+    authorityHost: "https://login.microsoftonline.us",
+    storageSuffix: "core.usgovcloudapi.net",
+    storageScope: "https://storage.azure.com/.default",
+    studioUrl: "https://ml.azure.us"
+  }
+};
+function emulatorHost(env = process.env) {
+  const raw = env[EMULATOR_HOST_ENV]?.trim();
+  if (!raw) return void 0;
+  const withoutScheme = raw.replace(/^https?:\/\//i, "").replace(/\/+$/, "");
+  const match = /^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/i.exec(withoutScheme);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    throw new ConfigurationError(`${EMULATOR_HOST_ENV} must be host:port (e.g. 127.0.0.1:8090), got '${raw}'.`);
+  }
+  return withoutScheme;
+}
+function resolveCloud(options = {}) {
+  const env = options.env ?? process.env;
+  const host = emulatorHost(env);
+  if (host) {
+    const baseUrl = `http://${host}`;
+    return {
+      name: "Emulator",
+      armEndpoint: baseUrl,
+      authorityHost: baseUrl,
+      // The emulator plays the public cloud: tokens are for the real ARM audience.
+      armScope: "https://management.azure.com/.default",
+      storageSuffix: KNOWN.AzureCloud.storageSuffix,
+      storageScope: KNOWN.AzureCloud.storageScope,
+      studioUrl: `${baseUrl}/studio`,
+      emulator: { host, baseUrl }
+    };
+  }
+  const name = parseCloudName(options.cloud);
+  const known = KNOWN[name];
+  const armEndpoint = options.armEndpoint ? endpointOverride("arm-endpoint", options.armEndpoint) : known.armEndpoint;
+  const authorityHost = options.authorityHost ? endpointOverride("authority-host", options.authorityHost) : known.authorityHost;
+  return { name, ...known, armEndpoint, authorityHost, armScope: `${armEndpoint}/.default` };
+}
+function parseCloudName(value) {
+  if (!value || value.trim() === "") return "AzureCloud";
+  const wanted = value.trim().toLowerCase();
+  const found = AZURE_CLOUD_NAMES.find((n) => n.toLowerCase() === wanted);
+  if (!found) {
+    throw new ConfigurationError(`Input 'cloud' must be one of ${AZURE_CLOUD_NAMES.join(", ")}; got '${value}'.`, {
+      input: "cloud",
+      hint: `Valid values: ${AZURE_CLOUD_NAMES.join(", ")}.`
+    });
+  }
+  return found;
+}
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+function endpointOverride(input, value) {
+  let url;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigurationError(`Input '${input}' is not a URL: '${value}'.`, {
+      input,
+      hint: "Give an absolute URL such as https://management.azure.com."
+    });
+  }
+  const insecureAllowed = url.protocol === "http:" && LOOPBACK.has(url.hostname);
+  if (url.protocol !== "https:" && !insecureAllowed) {
+    throw new ConfigurationError(`Input '${input}' must be an https URL, got '${value}'.`, {
+      input,
+      hint: "Plain http is accepted only for loopback hosts (127.0.0.1, localhost)."
+    });
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigurationError(`Input '${input}' must not have a query, fragment or user info: '${value}'.`, {
+      input
+    });
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+function studioUrl(cloud, workspaceId, path, tenantId) {
+  const url = new URL(`${cloud.studioUrl}/${path.replace(/^\/+/, "")}`);
+  url.searchParams.set("wsid", workspaceId);
+  if (tenantId) url.searchParams.set("tid", tenantId);
+  return url.toString();
+}
+
+// src/azure/credentials.ts
+var OIDC_AUDIENCE = "api://AzureADTokenExchange";
+function chooseCredential(inputs, cloud, deps = {}) {
+  const env = deps.env ?? process.env;
+  const setSecret2 = deps.setSecret ?? ((s) => setSecret(s));
+  const info2 = deps.info ?? ((m) => info(m));
+  const getIDToken2 = deps.getIDToken ?? ((aud) => getIDToken(aud));
+  const clientId = inputs.clientId?.trim() || void 0;
+  const tenantId = inputs.tenantId?.trim() || void 0;
+  const clientSecret = inputs.clientSecret || void 0;
+  if (clientSecret) setSecret2(clientSecret);
+  const oidcOffered = Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL);
+  const choose = (kind, credential, description) => {
+    info2(`Azure credential: ${description}.`);
+    return { kind, credential: maskTokens(credential, setSecret2), description };
+  };
+  if (cloud.emulator) {
+    const useAssertion = oidcOffered && clientId !== void 0 && clientSecret === void 0;
+    const credential = new EmulatorCredential({
+      baseUrl: cloud.emulator.baseUrl,
+      tenantId: tenantId ?? deps.emulatorTenantId ?? "emulator",
+      clientId: clientId ?? "azureml-actions",
+      ...useAssertion ? { getAssertion: oidcAssertionProvider(getIDToken2) } : { clientSecret: clientSecret ?? env.AZURE_CLIENT_SECRET ?? "emulator" },
+      fetch: deps.fetch
+    });
+    return choose("emulator", credential, `emulator token endpoint at ${cloud.emulator.baseUrl} (${useAssertion ? "OIDC assertion" : "client secret"})`);
+  }
+  if (clientId === void 0 !== (tenantId === void 0)) {
+    const missing = clientId === void 0 ? "client-id" : "tenant-id";
+    throw new ConfigurationError(`Input '${missing}' is required when '${missing === "client-id" ? "tenant-id" : "client-id"}' is given.`, {
+      input: missing,
+      hint: "Give both client-id and tenant-id (OIDC or client secret), or neither to use the azure/login session."
+    });
+  }
+  if (clientSecret && clientId === void 0) {
+    throw new ConfigurationError(`Input 'client-secret' needs 'client-id' and 'tenant-id'.`, { input: "client-id" });
+  }
+  if (clientId && tenantId) {
+    const authority = authorityOptions(cloud);
+    if (oidcOffered) {
+      if (clientSecret) info2("Both OIDC and client-secret are available; using OIDC (client-secret is ignored).");
+      return choose(
+        "oidc",
+        lazyCredential((id) => new id.ClientAssertionCredential(tenantId, clientId, oidcAssertionProvider(getIDToken2), authority)),
+        "OIDC federated credential (client-id, tenant-id and the workflow ID token)"
+      );
+    }
+    if (clientSecret) {
+      return choose(
+        "client-secret",
+        lazyCredential((id) => new id.ClientSecretCredential(tenantId, clientId, clientSecret, authority)),
+        "service principal with client secret (client-id, tenant-id, client-secret)"
+      );
+    }
+    throw new ConfigurationError("client-id and tenant-id are given, but neither OIDC nor a client secret is available.", {
+      input: "client-id",
+      hint: "For OIDC add `permissions: id-token: write` to the job; otherwise pass client-secret."
+    });
+  }
+  if ((deps.azureCliAvailable ?? azureCliSessionAvailable)(env)) {
+    return choose(
+      "azure-cli",
+      lazyCredential((id) => new id.AzureCliCredential()),
+      "Azure CLI session (from azure/login)"
+    );
+  }
+  if (environmentCredentialAvailable(env)) {
+    return choose(
+      "environment",
+      lazyCredential((id) => new id.EnvironmentCredential(authorityOptions(cloud))),
+      "environment variables (AZURE_TENANT_ID, AZURE_CLIENT_ID, ...)"
+    );
+  }
+  throw new ConfigurationError("No Azure credential is available.", {
+    input: "client-id",
+    hint: "Give client-id and tenant-id with `permissions: id-token: write` (OIDC), or add client-secret, or run azure/login before this step, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET."
+  });
+}
+var identity;
+function loadIdentity() {
+  return identity ??= import("./azure-identity.js");
+}
+function lazyCredential(build) {
+  let credential;
+  return {
+    async getToken(scopes, options) {
+      credential ??= loadIdentity().then(build);
+      return (await credential).getToken(scopes, options);
+    }
+  };
+}
+async function authenticationError(status, body) {
+  const { AuthenticationError } = await loadIdentity();
+  return new AuthenticationError(status, body);
+}
+var PUBLIC_AUTHORITY_HOSTS = /* @__PURE__ */ new Set([
+  "login.microsoftonline.com",
+  "login.microsoft.com",
+  "login.windows.net",
+  "login.chinacloudapi.cn",
+  "login.microsoftonline.us"
+]);
+function authorityOptions(cloud) {
+  let host = "";
+  try {
+    host = new URL(cloud.authorityHost).host.toLowerCase();
+  } catch {
+  }
+  return PUBLIC_AUTHORITY_HOSTS.has(host) ? { authorityHost: cloud.authorityHost } : { authorityHost: cloud.authorityHost, disableInstanceDiscovery: true };
+}
+function oidcAssertionProvider(getIDToken2) {
+  return async () => {
+    try {
+      return await getIDToken2(OIDC_AUDIENCE);
+    } catch (error) {
+      throw new ConfigurationError(`Could not get the workflow's OIDC ID token: ${error instanceof Error ? error.message.trim() : String(error)}`, {
+        hint: "Add `permissions: id-token: write` to the job (pull requests from forks get no ID token).",
+        cause: error
+      });
+    }
+  };
+}
+function azureCliSessionAvailable(env = process.env) {
+  const configDir = env.AZURE_CONFIG_DIR || join(env.HOME || homedir(), ".azure");
+  if (!existsSync(join(configDir, "azureProfile.json"))) return false;
+  const names = process.platform === "win32" ? ["az.cmd", "az.exe", "az"] : ["az"];
+  return (env.PATH ?? "").split(delimiter).filter(Boolean).some((dir) => names.some((n) => existsSync(join(dir, n))));
+}
+function environmentCredentialAvailable(env = process.env) {
+  if (!env.AZURE_TENANT_ID || !env.AZURE_CLIENT_ID) return false;
+  return Boolean(env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH || env.AZURE_USERNAME && env.AZURE_PASSWORD);
+}
+function maskTokens(credential, setSecret2) {
+  const masked = /* @__PURE__ */ new Set();
+  return {
+    async getToken(scopes, options) {
+      let token;
+      try {
+        token = await credential.getToken(scopes, options);
+      } catch (error) {
+        throw translateAzureError(error, "signing in to Azure");
+      }
+      if (token && !masked.has(token.token)) {
+        setSecret2(token.token);
+        if (masked.size >= 16) masked.clear();
+        masked.add(token.token);
+      }
+      return token;
+    }
+  };
+}
+var TOKEN_RETRY_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
+var EmulatorCredential = class {
+  cache = /* @__PURE__ */ new Map();
+  options;
+  constructor(options) {
+    if (!options.clientSecret && !options.getAssertion) {
+      throw new TypeError("EmulatorCredential needs a clientSecret or a getAssertion callback.");
+    }
+    this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
+  }
+  async getToken(scopes, options) {
+    const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(" ");
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.cache.get(scope);
+    if (cached) {
+      try {
+        const token = await cached;
+        if (now < (token.refreshAfterTimestamp ?? token.expiresOnTimestamp)) return token;
+      } catch {
+      }
+    }
+    const pending = this.requestToken(scope, options);
+    this.cache.set(scope, pending);
+    pending.catch(() => {
+      if (this.cache.get(scope) === pending) this.cache.delete(scope);
+    });
+    return pending;
+  }
+  async requestToken(scope, options) {
+    const { baseUrl, tenantId, clientId, clientSecret, getAssertion } = this.options;
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, scope });
+    if (clientSecret) form.set("client_secret", clientSecret);
+    else if (getAssertion) {
+      form.set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+      form.set("client_assertion", await getAssertion());
+    }
+    const url = `${baseUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+    const doFetch = this.options.fetch ?? fetch;
+    const signal = options?.abortSignal;
+    let response;
+    for (let attempt = 0; ; attempt++) {
+      let wait = 1e3 * 2 ** attempt;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+          body: form.toString(),
+          signal
+        });
+        if (!TOKEN_RETRY_STATUS.has(response.status) || attempt >= 3) break;
+        const retryAfter2 = Number(response.headers.get("retry-after") ?? NaN);
+        if (Number.isFinite(retryAfter2)) wait = retryAfter2 * 1e3;
+        await response.body?.cancel();
+      } catch (err) {
+        if (signal?.aborted || attempt >= 3) throw err;
+      }
+      await abortableSleep(Math.min(wait, 1e4), signal);
+    }
+    const text = await response.text();
+    if (!response.ok) throw await authenticationError(response.status, text);
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw await authenticationError(response.status, { error: "invalid_response", error_description: `The token endpoint at ${url} did not return JSON.` });
+    }
+    if (typeof body.access_token !== "string" || body.access_token === "") {
+      throw await authenticationError(response.status, {
+        error: "invalid_response",
+        error_description: `The token endpoint at ${url} returned no access_token.`
+      });
+    }
+    const expiresIn = Number(body.expires_in);
+    const now = (this.options.now ?? Date.now)();
+    const lifetime = (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1e3;
+    const margin = this.options.refreshBeforeExpiryInMs ?? 5 * 6e4;
+    return {
+      token: body.access_token,
+      expiresOnTimestamp: now + lifetime,
+      // Refreshed `margin` before expiry, or halfway for tokens shorter than twice the margin.
+      refreshAfterTimestamp: now + Math.max(lifetime - margin, lifetime / 2),
+      tokenType: "Bearer"
+    };
+  }
+};
+
+// src/azure/version.ts
+var VERSION = "0.1.0";
+var PRODUCT = "azureml-actions";
+
+// src/azure/context.ts
+async function readAzureInputs(reader, deps = {}) {
+  const cloud = resolveCloud({
+    cloud: reader.optional("cloud"),
+    armEndpoint: reader.optional("arm-endpoint"),
+    authorityHost: reader.optional("authority-host"),
+    env: deps.env
+  });
+  const emulator = cloud.emulator ? await fetchEmulatorInfo(cloud.emulator.baseUrl, deps.fetch) : void 0;
+  const workspaceInput = (name, fallback) => {
+    const value = reader.optional(name) ?? fallback;
+    if (!value) {
+      throw new ConfigurationError(`Input '${name}' is required.`, {
+        input: name,
+        hint: "Give subscription-id, resource-group and workspace-name of the Azure ML workspace."
+      });
+    }
+    if (/[/?#]/.test(value)) {
+      throw new ConfigurationError(`Input '${name}' must be a plain name, got '${value}'.`, { input: name });
+    }
+    return value;
+  };
+  return {
+    cloud,
+    subscriptionId: workspaceInput("subscription-id", emulator?.defaults.subscriptionId),
+    resourceGroup: workspaceInput("resource-group", emulator?.defaults.resourceGroup),
+    workspaceName: workspaceInput("workspace-name", emulator?.defaults.workspaceName),
+    clientId: reader.optional("client-id"),
+    tenantId: reader.optional("tenant-id"),
+    clientSecret: reader.secret("client-secret"),
+    emulator
+  };
+}
+async function fetchEmulatorInfo(baseUrl, fetchImpl = fetch) {
+  const url = `${baseUrl.replace(/\/+$/, "")}/.emulator/info`;
+  let response;
+  try {
+    response = await fetchImpl(url, { headers: { accept: "application/json" } });
+  } catch (error) {
+    throw new ConfigurationError(`The Azure ML emulator at ${baseUrl} does not answer (${error.message}).`, {
+      hint: "Start it (npm run emulator) or unset AZUREML_EMULATOR_HOST.",
+      cause: error
+    });
+  }
+  if (!response.ok) {
+    throw new ConfigurationError(`${url} returned HTTP ${response.status}; is AZUREML_EMULATOR_HOST pointing at the emulator?`);
+  }
+  const info2 = await response.json();
+  const d = info2.defaults;
+  if (typeof info2.blobEndpoint !== "string" || typeof info2.tenantId !== "string" || !d || typeof d.subscriptionId !== "string" || typeof d.resourceGroup !== "string" || typeof d.workspaceName !== "string") {
+    throw new Error(`${url} returned an unexpected body: ${JSON.stringify(info2).slice(0, 300)}`);
+  }
+  return info2;
+}
+async function createAzureContext(settings, deps = {}) {
+  const { cloud } = settings;
+  const info2 = deps.info ?? ((m) => info(m));
+  const emulator = settings.emulator ?? (cloud.emulator ? await fetchEmulatorInfo(cloud.emulator.baseUrl, deps.fetch) : void 0);
+  const workspace = {
+    subscriptionId: settings.subscriptionId,
+    resourceGroup: settings.resourceGroup,
+    workspaceName: settings.workspaceName
+  };
+  const workspaceId = workspaceResourceId(workspace.subscriptionId, workspace.resourceGroup, workspace.workspaceName);
+  let credential;
+  let credentialKind;
+  if (deps.credential) {
+    credential = deps.credential;
+    credentialKind = deps.credentialKind ?? (cloud.emulator ? "emulator" : "environment");
+  } else {
+    const choice = chooseCredential(settings, cloud, {
+      info: info2,
+      emulatorTenantId: emulator?.tenantId,
+      fetch: deps.fetch,
+      ...deps.credentialDeps
+    });
+    credential = choice.credential;
+    credentialKind = choice.kind;
+  }
+  const actionName = deps.actionName ?? (process.env.GITHUB_ACTION || PRODUCT);
+  const userAgent = `${PRODUCT}/${deps.version ?? VERSION} (${actionName})`;
+  const insecure = cloud.armEndpoint.startsWith("http://");
+  const retry = {
+    maxRetries: deps.retry?.maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries,
+    retryDelayInMs: deps.retry?.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS.retryDelayInMs,
+    maxRetryDelayInMs: deps.retry?.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayInMs,
+    tryTimeoutInMs: deps.retry?.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS.tryTimeoutInMs
+  };
+  const configure = (pipeline) => {
+    useRetryPolicy(pipeline, {
+      ...deps.retry,
+      ...retry,
+      onRetry: deps.retry?.onRetry ?? ((e) => info2(`${e.method} ${e.url}: ${e.reason}; retry ${e.retry} of ${e.maxRetries} in ${(e.delayInMs / 1e3).toFixed(1)} s.`))
+    });
+    if (insecure) {
+      pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+      pipeline.addPolicy(plainBearerTokenPolicy(credential, [cloud.armScope]), { phase: "Sign" });
+    }
+  };
+  const client = new ServiceClient({
+    endpoint: cloud.armEndpoint,
+    credentialScopes: [cloud.armScope],
+    allowInsecureConnection: insecure,
+    credential,
+    requestContentType: "application/json; charset=utf-8",
+    userAgentOptions: { userAgentPrefix: userAgent }
+  });
+  client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+  client.pipeline.addPolicy(
+    bearerTokenAuthenticationPolicy({
+      credential,
+      scopes: [cloud.armScope],
+      challengeCallbacks: { authorizeRequestOnChallenge: authorizeRequestOnClaimChallenge }
+    })
+  );
+  configure(client.pipeline);
+  const arm = createArmClient({
+    endpoint: cloud.armEndpoint,
+    workspaceId,
+    sendRequest: (request) => client.sendRequest(request),
+    allowInsecureConnection: insecure,
+    pollIntervalInMs: deps.pollIntervalInMs,
+    sleep: deps.sleep,
+    now: deps.now
+  });
+  const tenantId = settings.tenantId ?? emulator?.tenantId;
+  return {
+    cloud,
+    credential,
+    credentialKind,
+    workspace,
+    workspaceId,
+    tenantId,
+    arm,
+    emulator,
+    userAgent,
+    retry,
+    client,
+    configurePipeline: configure,
+    studioUrl: (path) => studioUrl(cloud, workspaceId, path, tenantId)
+  };
+}
+var plainBearerTokenPolicyName = "azuremlActionsPlainBearerTokenPolicy";
+function plainBearerTokenPolicy(credential, scopes) {
+  return {
+    name: plainBearerTokenPolicyName,
+    async sendRequest(request, next) {
+      const token = await credential.getToken(scopes, { abortSignal: request.abortSignal });
+      if (!token) throw new Error(`The credential returned no token for ${scopes.join(" ")}.`);
+      request.headers.set("authorization", `Bearer ${token.token}`);
+      return next(request);
+    }
+  };
+}
+
+// src/core/text.ts
+function closest(word, options) {
+  let best;
+  let bestD = 4;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best;
+}
+function editDistance(a, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+// src/metrics/source.ts
+function sortHistory(points) {
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    const b = points[i];
+    if (a.step > b.step || a.step === b.step && (a.timestamp ?? 0) > (b.timestamp ?? 0)) {
+      return points.sort((x, y) => x.step - y.step || (x.timestamp ?? 0) - (y.timestamp ?? 0));
+    }
+  }
+  return points;
+}
+function closestNames(word, options, max = 3) {
+  const squash = (s) => s.toLowerCase().replace(/[\s_\-./]+/g, "");
+  const out = [];
+  for (const o of options) if (o !== word && squash(o) === squash(word) && out.length < max) out.push(o);
+  let rest = options.filter((o) => o !== word && !out.includes(o));
+  while (out.length < max) {
+    const next = closest(word, rest);
+    if (next === void 0) break;
+    out.push(next);
+    rest = rest.filter((o) => o !== next);
+  }
+  const leaf = word.includes(".") ? word.slice(word.lastIndexOf(".") + 1) : word;
+  const lower = word.toLowerCase();
+  const related = (o) => {
+    const l = o.toLowerCase();
+    return o.endsWith(`.${leaf}`) || o === leaf || l.split(/[\s_\-./]+/).includes(lower) || lower.length >= 3 && l.startsWith(lower);
+  };
+  for (const o of options) {
+    if (out.length >= max) break;
+    if (!out.includes(o) && o !== word && related(o)) out.push(o);
+  }
+  return out;
+}
+function quoteList(names, conjunction = "or") {
+  const q = names.map((n) => `'${n}'`);
+  if (q.length <= 1) return q.join("");
+  return `${q.slice(0, -1).join(", ")} ${conjunction} ${q[q.length - 1]}`;
+}
+function nameListForMessage(names, max = 15) {
+  const sorted = [...names].sort();
+  if (sorted.length === 0) return "none";
+  return sorted.length <= max ? sorted.join(", ") : `${sorted.slice(0, max).join(", ")} (and ${sorted.length - max} more)`;
+}
+function createStaticSource(kind, description, metrics) {
+  const stats = { requests: 0, points: 0, histories: 0 };
+  return {
+    kind,
+    description,
+    async names() {
+      return [...metrics.keys()];
+    },
+    async fetch(names) {
+      const out = /* @__PURE__ */ new Map();
+      for (const name of names ?? metrics.keys()) {
+        const h = metrics.get(name);
+        if (h !== void 0) {
+          out.set(name, h);
+          stats.histories++;
+          stats.points += h.length;
+        }
+      }
+      return out;
+    },
+    stats: () => ({ ...stats })
+  };
+}
+
+// src/azure/concurrency.ts
+async function mapWithConcurrency(items, limit, fn, abortSignal) {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  const results = new Array(items.length);
+  let nextIndex = 0;
+  let failure;
+  async function worker() {
+    while (failure === void 0 && nextIndex < items.length) {
+      if (abortSignal?.aborted) {
+        const error = new Error("The operation was aborted.");
+        error.name = "AbortError";
+        failure ??= { error };
+        return;
+      }
+      const index = nextIndex++;
+      try {
+        results[index] = await fn(items[index], index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
+  if (failure) throw failure.error;
+  return results;
+}
+
+// src/metrics/mlflow.ts
+var MAX_HISTORY_PAGE_SIZE = 25e3;
+var DEFAULT_HISTORY_PAGE_SIZE = MAX_HISTORY_PAGE_SIZE;
+var DEFAULT_CONCURRENCY = 8;
+var SEARCH_PAGE_SIZE = 1e3;
+var MlflowRequestError = class extends Error {
+  constructor(message, statusCode, errorCode2, options) {
+    super(message, options);
+    this.statusCode = statusCode;
+    this.errorCode = errorCode2;
+  }
+  statusCode;
+  errorCode;
+  name = "MlflowRequestError";
+};
+function normalizeTrackingUri(uri, input) {
+  const trimmed = uri.trim().replace(/\/+$/, "").replace(/\/api\/2\.0\/mlflow$/i, "");
+  let parsed;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    throw new ConfigurationError(`'${uri}' is not a valid MLflow tracking URI.`, {
+      input,
+      hint: "Give the http(s) address of the MLflow tracking server, e.g. https://mlflow.example.com."
+    });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    const hint = parsed.protocol === "databricks:" ? "Databricks tracking URIs need the workspace address instead: https://<workspace>.cloud.databricks.com with an access token." : parsed.protocol === "file:" ? "For a local mlruns folder, give the run folder (or its metrics/ folder) as metrics-file." : "Give an http(s) address; an Azure ML workspace tracking URI (azureml://...) also works with the workspace connection inputs.";
+    throw new ConfigurationError(`The MLflow tracking URI '${uri}' has the scheme ${parsed.protocol} that this action cannot read over REST.`, { input, hint });
+  }
+  if (parsed.username || parsed.password) {
+    throw new ConfigurationError("Put MLflow credentials in mlflow-username / mlflow-password (secrets), not in the tracking URI.", { input });
+  }
+  return trimmed;
+}
+function decodeMetricValue(v) {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const t = v.trim();
+    if (/^nan$/i.test(t)) return NaN;
+    if (/^\+?(inf|infinity)$/i.test(t)) return Infinity;
+    if (/^-(inf|infinity)$/i.test(t)) return -Infinity;
+    if (t !== "" && Number.isFinite(Number(t))) return Number(t);
+  }
+  return void 0;
+}
+function keyValues(list) {
+  const out = {};
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    const kv = item;
+    if (typeof kv?.key === "string") out[kv.key] = typeof kv.value === "string" ? kv.value : String(kv.value ?? "");
+  }
+  return out;
+}
+function toMetric(raw) {
+  const m = raw;
+  if (typeof m?.key !== "string") return void 0;
+  const value = decodeMetricValue(m.value);
+  return {
+    key: m.key,
+    value: value ?? NaN,
+    timestamp: Number(m.timestamp ?? 0),
+    step: Number(m.step ?? 0)
+  };
+}
+function parseRun(raw) {
+  const r = raw;
+  const info2 = r?.info ?? {};
+  const runId = String(info2.run_id ?? info2.run_uuid ?? "");
+  return {
+    info: {
+      run_id: runId,
+      run_name: typeof info2.run_name === "string" ? info2.run_name : void 0,
+      experiment_id: String(info2.experiment_id ?? ""),
+      status: typeof info2.status === "string" ? info2.status : void 0,
+      lifecycle_stage: typeof info2.lifecycle_stage === "string" ? info2.lifecycle_stage : void 0,
+      start_time: info2.start_time === void 0 ? void 0 : Number(info2.start_time),
+      end_time: info2.end_time === void 0 ? void 0 : Number(info2.end_time)
+    },
+    metrics: (Array.isArray(r?.data?.metrics) ? r.data.metrics : []).map(toMetric).filter((m) => m !== void 0),
+    params: keyValues(r?.data?.params),
+    tags: keyValues(r?.data?.tags)
+  };
+}
+function mlflowErrorOf(text) {
+  if (!text) return void 0;
+  try {
+    const body = JSON.parse(text);
+    if (typeof body.error_code === "string" || typeof body.message === "string") {
+      return { code: typeof body.error_code === "string" ? body.error_code : void 0, message: typeof body.message === "string" ? body.message : void 0 };
+    }
+    if (body.error && (typeof body.error.code === "string" || typeof body.error.message === "string")) {
+      return {
+        code: typeof body.error.code === "string" ? body.error.code : void 0,
+        message: typeof body.error.message === "string" ? body.error.message : void 0
+      };
+    }
+  } catch {
+  }
+  return void 0;
+}
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+function createMlflowClient(options) {
+  const trackingUri = normalizeTrackingUri(options.trackingUri, options.input);
+  const apiBase = `${trackingUri}/api/2.0/mlflow`;
+  const server = options.serverName ?? `the MLflow tracking server at ${trackingUri}`;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const pageSize = options.historyPageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_HISTORY_PAGE_SIZE) {
+    throw new RangeError(`historyPageSize must be an integer from 1 to ${MAX_HISTORY_PAGE_SIZE}, got ${pageSize}`);
+  }
+  const stats = { requests: 0, points: 0, histories: 0 };
+  const auth = options.auth ?? { kind: "none" };
+  const httpClient = options.httpClient ?? createDefaultHttpClient();
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(createRetryPolicy(options.retry ?? {}), { phase: "Retry" });
+  pipeline.addPolicy(
+    signPolicy(auth, options.userAgent, () => stats.requests++),
+    { phase: "Sign" }
+  );
+  const userError = (message, hint, cause) => new ConfigurationError(message, { input: options.input, hint, cause });
+  async function send(method, path, what, params = {}, body) {
+    const url = new URL(`${apiBase}/${path}`);
+    if (method === "GET") {
+      for (const [k, v] of Object.entries(params)) if (v !== void 0) url.searchParams.set(k, String(v));
+    }
+    const request = createPipelineRequest({
+      url: url.toString(),
+      method,
+      headers: createHttpHeaders({ accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {} }),
+      body: body === void 0 ? void 0 : JSON.stringify(body),
+      allowInsecureConnection: url.protocol === "http:",
+      abortSignal: options.abortSignal
+    });
+    let response;
+    try {
+      response = await pipeline.sendRequest(httpClient, request);
+    } catch (error) {
+      if (options.abortSignal?.aborted) throw error;
+      const code = isRestError(error) ? error.code : error.code;
+      const retries2 = getRetryInfo(request)?.retries ?? 0;
+      const after2 = retries2 > 0 ? ` after ${retries2} ${retries2 === 1 ? "retry" : "retries"}` : "";
+      if (code && UNREACHABLE_CODES.has(code)) {
+        throw userError(
+          `${capitalize2(server)} does not answer (${code}${after2}) while ${what}.`,
+          options.input ? `Check ${options.input} and that the server is running and reachable from the runner.` : "Check that the server is running and reachable from the runner.",
+          error
+        );
+      }
+      throw new MlflowRequestError(`MLflow ${path} to ${trackingUri} failed${after2}: ${errorMessage(error)}`, void 0, code, { cause: error });
+    }
+    const text = response.bodyAsText ?? "";
+    if (response.status >= 200 && response.status < 300) {
+      try {
+        return { response, json: text.trim() === "" ? {} : JSON.parse(text) };
+      } catch {
+        throw userError(
+          `${capitalize2(server)} answered ${path} with something that is not JSON (${describeBody(response)}).`,
+          "Check that the URI points at an MLflow tracking server (REST API under /api/2.0/mlflow)."
+        );
+      }
+    }
+    const detail = mlflowErrorOf(text);
+    const retries = getRetryInfo(request)?.retries ?? 0;
+    const after = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
+    const said = detail?.message ? `: ${detail.message}` : text.trim() && !/^\s*</.test(text) ? `: ${text.trim().slice(0, 300)}` : "";
+    if (response.status === 401 || response.status === 403) {
+      throw userError(
+        `${capitalize2(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""})${said}.`,
+        auth.kind === "none" ? "Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)." : "Check that the token or user name and password are valid for this server and may read the run."
+      );
+    }
+    if (response.status === 404 && !detail) {
+      throw userError(
+        `${capitalize2(server)} has no MLflow REST API at ${apiBase} (HTTP 404 for ${path}).`,
+        "Give the tracking URI itself (the address MLflow clients use as MLFLOW_TRACKING_URI), without /api/2.0/mlflow."
+      );
+    }
+    throw new MlflowRequestError(
+      `MLflow ${path} ${what ? `(${what}) ` : ""}returned HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""}${after}${said}`,
+      response.status,
+      detail?.code
+    );
+  }
+  const client = {
+    apiBase,
+    trackingUri,
+    async getRun(runId) {
+      try {
+        const { json } = await send("GET", "runs/get", `reading run '${runId}'`, { run_id: runId });
+        const run = parseRun(json.run);
+        if (!run.info.run_id) throw new MlflowRequestError(`MLflow runs/get for '${runId}' returned no run`);
+        return run;
+      } catch (error) {
+        if (error instanceof MlflowRequestError && (error.statusCode === 404 || error.errorCode === "RESOURCE_DOES_NOT_EXIST")) {
+          throw userError(
+            `Run '${runId}' was not found on ${server}.`,
+            options.input === "mlflow-tracking-uri" ? "Check run-id: it is the MLflow run id (32 hex characters for a plain MLflow server)." : void 0,
+            error
+          );
+        }
+        throw error;
+      }
+    },
+    async searchRuns(experimentIds, o = {}) {
+      const runs = [];
+      let pageToken;
+      const seen = /* @__PURE__ */ new Set();
+      do {
+        const { json } = await send(
+          "POST",
+          "runs/search",
+          "searching runs",
+          {},
+          {
+            experiment_ids: experimentIds,
+            filter: o.filter ?? "",
+            run_view_type: o.runViewType ?? "ACTIVE_ONLY",
+            max_results: o.maxResults ?? SEARCH_PAGE_SIZE,
+            ...o.orderBy ? { order_by: o.orderBy } : {},
+            ...pageToken ? { page_token: pageToken } : {}
+          }
+        );
+        const page = json;
+        for (const r of page.runs ?? []) runs.push(parseRun(r));
+        pageToken = typeof page.next_page_token === "string" && page.next_page_token !== "" ? page.next_page_token : void 0;
+        if (o.maxResults !== void 0) break;
+        if (pageToken) {
+          if (seen.has(pageToken)) throw new MlflowRequestError(`MLflow runs/search returned the page token '${pageToken}' twice`);
+          seen.add(pageToken);
+        }
+      } while (pageToken);
+      return runs;
+    },
+    async getMetricHistory(runId, key) {
+      const points = [];
+      let pageToken;
+      const seen = /* @__PURE__ */ new Set();
+      do {
+        const { json } = await send("GET", "metrics/get-history", `reading the history of '${key}'`, {
+          run_id: runId,
+          metric_key: key,
+          max_results: pageSize,
+          page_token: pageToken
+        });
+        const page = json;
+        for (const raw of page.metrics ?? []) {
+          const m = raw;
+          const value = decodeMetricValue(m.value);
+          points.push({ step: Number(m.step ?? 0), value: value ?? NaN, timestamp: Number(m.timestamp ?? 0) });
+        }
+        pageToken = typeof page.next_page_token === "string" && page.next_page_token !== "" ? page.next_page_token : void 0;
+        if (pageToken) {
+          if (seen.has(pageToken)) throw new MlflowRequestError(`MLflow metrics/get-history returned the page token '${pageToken}' twice for '${key}'`);
+          seen.add(pageToken);
+        }
+      } while (pageToken);
+      stats.points += points.length;
+      stats.histories++;
+      return sortHistory(points);
+    },
+    async getMetricHistories(runId, keys) {
+      const histories = await mapWithConcurrency(keys, concurrency, (key) => client.getMetricHistory(runId, key), options.abortSignal);
+      return new Map(keys.map((k, i) => [k, histories[i]]));
+    },
+    stats: () => ({ ...stats })
+  };
+  return client;
+}
+function signPolicy(auth, userAgent, count) {
+  let cached;
+  return {
+    name: "mlflowAuthPolicy",
+    async sendRequest(request, next) {
+      count();
+      if (userAgent) request.headers.set("user-agent", userAgent);
+      if (auth.kind === "bearer") {
+        const token = typeof auth.token === "string" ? auth.token : await auth.token();
+        request.headers.set("authorization", `Bearer ${token}`);
+      } else if (auth.kind === "basic") {
+        cached ??= Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64");
+        request.headers.set("authorization", `Basic ${cached}`);
+      }
+      return next(request);
+    }
+  };
+}
+function describeBody(response) {
+  const type = response.headers.get("content-type") ?? "no content type";
+  return `HTTP ${response.status}, ${type}`;
+}
+function capitalize2(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+function createMlflowRunSource(client, runId, options = {}) {
+  let run = options.run ? Promise.resolve(options.run) : void 0;
+  const getRun = () => run ??= client.getRun(runId);
+  return {
+    kind: options.kind ?? "mlflow",
+    description: options.description ?? `MLflow run ${runId} at ${client.trackingUri}`,
+    run: getRun,
+    async names() {
+      return (await getRun()).metrics.map((m) => m.key);
+    },
+    async fetch(names) {
+      const r = await getRun();
+      const known = new Set(r.metrics.map((m) => m.key));
+      const keys = (names ? [...new Set(names)] : [...known]).filter((k) => known.has(k));
+      return client.getMetricHistories(r.info.run_id || runId, keys);
+    },
+    stats: () => client.stats()
+  };
+}
+function resolveMlflowAuth(inputs, env) {
+  const given = (v) => v !== void 0 && v !== "" ? v : void 0;
+  const fromInputs = [inputs.token, inputs.username, inputs.password].some((v) => given(v) !== void 0);
+  const username = given(fromInputs ? inputs.username : env.MLFLOW_TRACKING_USERNAME);
+  const password = given(fromInputs ? inputs.password : env.MLFLOW_TRACKING_PASSWORD);
+  const token = given(fromInputs ? inputs.token : env.MLFLOW_TRACKING_TOKEN);
+  if (username === void 0 !== (password === void 0)) {
+    const where = fromInputs ? "the inputs mlflow-username and mlflow-password" : "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD";
+    throw new ConfigurationError(`MLflow basic auth needs both a user name and a password; only one of ${where} is set.`, {
+      input: fromInputs ? username === void 0 ? "mlflow-username" : "mlflow-password" : void 0
+    });
+  }
+  if (username !== void 0 && password !== void 0) return { kind: "basic", username, password };
+  if (token !== void 0) return { kind: "bearer", token };
+  return { kind: "none" };
+}
+
+// src/metrics/azureml.ts
+var TERMINAL_OK = "Completed";
+var TERMINAL = ["Completed", "Failed", "Canceled", "NotResponding", "Paused"];
+function trackingHttpUri(endpoint, insecure) {
+  const clean = endpoint.trim().replace(/\?.*$/, "").replace(/\/+$/, "");
+  const m = /^(azureml|https?):\/\/(.+)$/i.exec(clean);
+  if (!m) throw new Error(`The tracking endpoint '${endpoint}' is not an azureml:// or http(s):// address`);
+  if (m[1].toLowerCase() !== "azureml") return clean;
+  return `${insecure ? "http" : "https"}://${m[2]}`;
+}
+function armTokenProvider(credential, scope) {
+  let cached;
+  let pending;
+  return () => {
+    if (cached && cached.expiresOnTimestamp - Date.now() > 12e4) return Promise.resolve(cached.token);
+    pending ??= (async () => {
+      try {
+        const t = await credential.getToken(scope);
+        if (!t) throw new Error(`The credential returned no token for ${scope}`);
+        cached = { token: t.token, expiresOnTimestamp: t.expiresOnTimestamp };
+        return t.token;
+      } finally {
+        pending = void 0;
+      }
+    })();
+    return pending;
+  };
+}
+function createWorkspaceMlflowClient(conn, trackingUri, options = {}) {
+  return createMlflowClient({
+    ...options,
+    trackingUri: trackingHttpUri(trackingUri, conn.insecure),
+    auth: { kind: "bearer", token: armTokenProvider(conn.credential, conn.armScope) },
+    userAgent: conn.userAgent
+  });
+}
+function str(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function record(v) {
+  return isObj(v) ? v : void 0;
+}
+function trackingEndpointOf(job) {
+  const services = record(job.properties?.services);
+  const tracking = record(services?.Tracking) ?? Object.values(services ?? {}).map(record).find((s) => s?.jobServiceType === "Tracking");
+  return str(tracking?.endpoint);
+}
+function childAliases(run) {
+  const names = [run.info.run_name, run.tags["mlflow.runName"], run.tags["azureml.nodeid"], run.tags["azureml.moduleName"], run.info.run_id];
+  return [...new Set(names.filter((n) => typeof n === "string" && n !== ""))];
+}
+function stepLabel(run) {
+  return childAliases(run)[0] ?? run.info.run_id;
+}
+function findChild(children, wanted) {
+  const exact = children.filter((c) => childAliases(c).includes(wanted));
+  if (exact.length >= 1) return exact[0];
+  const lower = wanted.toLowerCase();
+  return children.find((c) => childAliases(c).some((a) => a.toLowerCase() === lower));
+}
+async function getJob(conn, name, input, role) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(name)) {
+    throw new ConfigurationError(`'${name}' is not a valid Azure ML job name.`, {
+      input,
+      hint: "Job names are letters, digits, - and _, starting with a letter or digit."
+    });
+  }
+  const job = await withAzureOperation(`reading job '${name}'`, () => conn.arm.tryGet(`jobs/${encodeURIComponent(name)}`));
+  if (!job) {
+    const ws = conn.arm.workspaceId.split("/").pop();
+    throw new ConfigurationError(`The ${role ? `${role} ` : ""}job '${name}' was not found in workspace '${ws}'.`, {
+      input,
+      hint: "Give the job name (the submit-job output job-name, or the name shown in studio), not its display name."
+    });
+  }
+  return job;
+}
+async function trackingUriOf(conn, job) {
+  const endpoint = trackingEndpointOf(job);
+  if (endpoint) return endpoint;
+  const ws = await withAzureOperation("reading the workspace", () => conn.arm.get(conn.arm.workspaceId));
+  const uri = str(ws.properties?.mlFlowTrackingUri);
+  if (!uri)
+    throw new Error(
+      `Job '${job.name}' has no Tracking service and the workspace has no mlFlowTrackingUri: there is no MLflow endpoint to read its metrics from`
+    );
+  return uri;
+}
+function objectiveOf(job) {
+  const o = record(job.properties?.objective);
+  const primaryMetric = str(o?.primaryMetric) ?? str(o?.primary_metric);
+  const goal = str(o?.goal)?.toLowerCase();
+  if (!primaryMetric || goal !== "maximize" && goal !== "minimize") return void 0;
+  return { primaryMetric, goal };
+}
+async function createAzureMlJobSource(o) {
+  const input = o.input ?? "job-name";
+  const info2 = o.info ?? (() => void 0);
+  const warning = o.warning ?? info2;
+  const job = await getJob(o, o.jobName, input, o.role);
+  const props = job.properties ?? {};
+  const jobType = str(props.jobType) ?? "Command";
+  const status = str(props.status);
+  const services = record(props.services);
+  const studioUrl2 = str(record(services?.Studio)?.endpoint);
+  const trackingUri = await trackingUriOf(o, job);
+  const client = createWorkspaceMlflowClient(o, trackingUri, {
+    ...o.mlflow,
+    input: void 0,
+    serverName: `the tracking service of job '${o.jobName}' (${trackingHttpUri(trackingUri, o.insecure)})`
+  });
+  if (status && status !== TERMINAL_OK) {
+    warning(
+      TERMINAL.includes(status) ? `Job ${o.jobName} ended ${status}: its metrics are those it logged before it stopped.` : `Job ${o.jobName} is ${status}, not finished: its metrics may still change.`
+    );
+  }
+  let parent;
+  try {
+    parent = await client.getRun(o.jobName);
+  } catch (error) {
+    if (error.name === "ConfigurationError" && /was not found/.test(error.message)) {
+      throw new Error(
+        `Job '${o.jobName}' (${status ?? "status unknown"}) has no MLflow run on its tracking service yet: it has not started, so it has no metrics.`,
+        { cause: error }
+      );
+    }
+    throw error;
+  }
+  const details = {
+    jobName: o.jobName,
+    jobType,
+    status,
+    experimentName: str(props.experimentName),
+    studioUrl: studioUrl2,
+    trackingUri,
+    runId: parent.info.run_id
+  };
+  const isPipeline = jobType.toLowerCase() === "pipeline";
+  const isSweep = jobType.toLowerCase() === "sweep";
+  const child = o.childIfApplicable && !isPipeline ? void 0 : o.child;
+  if (child !== void 0 && !isPipeline && !isSweep) {
+    throw new ConfigurationError(`Input 'child' selects a step of a pipeline job or a trial of a sweep job, but job '${o.jobName}' is a ${jobType} job.`, {
+      input: "child",
+      hint: "Remove child, or give the name of a pipeline or sweep job."
+    });
+  }
+  const single = (run, description) => {
+    const source2 = createMlflowRunSource(client, run.info.run_id, { description, kind: "azureml", run });
+    return Object.assign(source2, { details });
+  };
+  if (!isPipeline && !isSweep) return single(parent, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}`);
+  const children = await client.searchRuns([parent.info.experiment_id], { filter: `tags.mlflow.parentRunId = '${o.jobName}'` });
+  const childKind = isPipeline ? "step" : "trial";
+  if (child !== void 0) {
+    const chosen = findChild(children, child);
+    if (!chosen) {
+      const all = children.flatMap((c) => childAliases(c).slice(0, 1));
+      const near = closestNames(child, children.flatMap(childAliases));
+      throw new ConfigurationError(
+        `${o.role ? `The ${o.role} job` : "Job"} '${o.jobName}' has no ${childKind} named '${child}'${near.length ? `; did you mean ${quoteList(near)}?` : "."}`,
+        {
+          input: o.role ? input : "child",
+          hint: children.length ? `Its ${childKind}s: ${nameListForMessage(all)}.` : `The ${jobType.toLowerCase()} job has no ${childKind}s yet.`
+        }
+      );
+    }
+    details.selected = { runId: chosen.info.run_id, name: stepLabel(chosen), reason: `child: ${child}` };
+    details.runId = chosen.info.run_id;
+    return single(chosen, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}, ${childKind} ${stepLabel(chosen)} (run ${chosen.info.run_id})`);
+  }
+  if (isSweep) {
+    const objective = objectiveOf(job);
+    if (objective) details.objective = objective;
+    const finished = children.filter((c) => (c.info.status ?? "FINISHED") === "FINISHED");
+    const fromJob = str(record(props.properties)?.best_child_run_id);
+    const fromTag = parent.tags.best_child_run_id;
+    for (const [recordedId, where] of [
+      [fromJob, "the job's properties.best_child_run_id"],
+      [fromTag, "the sweep run's MLflow tag best_child_run_id"]
+    ]) {
+      if (!recordedId) continue;
+      const run = children.find((c) => c.info.run_id === recordedId);
+      if (!run) {
+        info2(`The sweep records ${recordedId} as its best trial (${where}), but it is not one of its trials on the tracking service; looking further.`);
+        continue;
+      }
+      const value = objective ? run.metrics.find((m) => m.key === objective.primaryMetric)?.value : void 0;
+      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best trial as the sweep records it (${where})` };
+      details.runId = run.info.run_id;
+      const shown = objective && value !== void 0 ? ` (${objective.primaryMetric} = ${value}, ${objective.goal})` : "";
+      return single(run, `Azure ML sweep job ${o.jobName}, best trial ${run.info.run_id}${shown}`);
+    }
+    if (!objective)
+      throw new Error(
+        `Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`
+      );
+    const best = bestTrial(finished, objective);
+    if (!best) {
+      throw new Error(
+        `Sweep job '${o.jobName}' has no finished trial that logged its primary metric '${objective.primaryMetric}' (${children.length} trial(s), ${finished.length} finished): there is no best trial to gate`
+      );
+    }
+    const tie = best.ties > 1 ? ` (${best.ties} trials tie; the earliest)` : "";
+    const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the sweep records none`;
+    details.selected = { runId: best.run.info.run_id, name: stepLabel(best.run), reason };
+    details.runId = best.run.info.run_id;
+    return single(
+      best.run,
+      `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`
+    );
+  }
+  if (children.length === 0) warning(`Pipeline job ${o.jobName} has no step runs yet: only its own metrics are read.`);
+  const labels = /* @__PURE__ */ new Map();
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of children) counts.set(stepLabel(c), (counts.get(stepLabel(c)) ?? 0) + 1);
+  for (const c of children) {
+    const label = (counts.get(stepLabel(c)) ?? 0) > 1 ? c.info.run_id : stepLabel(c);
+    labels.set(label, c);
+  }
+  details.steps = Object.fromEntries([...labels].map(([l, r]) => [l, r.info.run_id]));
+  const source = createPipelineSource(
+    client,
+    parent,
+    labels,
+    `Azure ML pipeline job ${o.jobName} (${labels.size} step(s))`,
+    o.mlflow?.concurrency ?? DEFAULT_CONCURRENCY,
+    o.mlflow?.abortSignal
+  );
+  return Object.assign(source, { details });
+}
+function bestTrial(trials, objective, recorded) {
+  const scored = trials.map((run) => ({ run, value: run.metrics.find((m) => m.key === objective.primaryMetric)?.value })).filter((t) => t.value !== void 0 && !Number.isNaN(t.value));
+  if (scored.length === 0) return void 0;
+  const target = objective.goal === "maximize" ? Math.max(...scored.map((t) => t.value)) : Math.min(...scored.map((t) => t.value));
+  const tied = scored.filter((t) => t.value === target).sort((a, b) => (a.run.info.start_time ?? 0) - (b.run.info.start_time ?? 0) || a.run.info.run_id.localeCompare(b.run.info.run_id));
+  const pick = tied.find((t) => t.run.info.run_id === recorded) ?? tied[0];
+  return { ...pick, ties: tied.length };
+}
+function createPipelineSource(client, parent, steps, description, concurrency, abortSignal) {
+  const index = /* @__PURE__ */ new Map();
+  for (const m of parent.metrics) index.set(m.key, { runId: parent.info.run_id, key: m.key });
+  for (const [label, run] of steps) for (const m of run.metrics) index.set(`${label}.${m.key}`, { runId: run.info.run_id, key: m.key });
+  return {
+    kind: "azureml",
+    description,
+    async names() {
+      return [...index.keys()];
+    },
+    async fetch(names) {
+      const wanted = (names ? [...new Set(names)] : [...index.keys()]).filter((n) => index.has(n));
+      const histories = await mapWithConcurrency(wanted, concurrency, (n) => client.getMetricHistory(index.get(n).runId, index.get(n).key), abortSignal);
+      const out = /* @__PURE__ */ new Map();
+      wanted.forEach((n, i) => out.set(n, histories[i]));
+      return out;
+    },
+    stats: () => client.stats()
+  };
+}
+
+export {
+  abortableSleep,
+  ArmOperationError,
+  translateAzureError,
+  withAzureOperation,
+  armPath,
+  workspaceResourceId,
+  createArmClient,
+  mapWithConcurrency,
+  readAzureInputs,
+  createAzureContext,
+  closest,
+  sortHistory,
+  closestNames,
+  quoteList,
+  nameListForMessage,
+  createStaticSource,
+  decodeMetricValue,
+  createMlflowClient,
+  createMlflowRunSource,
+  resolveMlflowAuth,
+  createWorkspaceMlflowClient,
+  trackingUriOf,
+  createAzureMlJobSource
+};

@@ -1,0 +1,1241 @@
+const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+const { mkdirSync, writeFileSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join } = require("node:path");
+import {
+  VERDICT_CELL,
+  explainRule,
+  formatValue,
+  renderGateCharts,
+  renderMetricTable
+} from "./report+metrics.js";
+import {
+  ConfigurationError,
+  assertNever,
+  code,
+  escapeText,
+  fencedBlock,
+  formatDuration,
+  isObj,
+  link,
+  readLedger,
+  readWorkflowRun,
+  safeUrl,
+  setSecret
+} from "./actions+core.js";
+
+// src/runs/pr-summary.ts
+
+// src/github/retry.ts
+var DEFAULTS = { maxRetries: 3, retryDelayInMs: 1e3, maxRetryDelayInMs: 12e4 };
+function header(e, name) {
+  const v = e.response?.headers?.[name];
+  return v === void 0 ? void 0 : String(v);
+}
+function responseMessage(e) {
+  const data = e.response?.data;
+  return `${typeof data?.message === "string" ? data.message : ""} ${e.message ?? ""}`;
+}
+function isIdempotent(request) {
+  const method = (request.method ?? "GET").toUpperCase();
+  if (method !== "POST") return true;
+  return /\/graphql$/.test(String(request.url ?? ""));
+}
+function retryDecision(error, attempt, request, options = {}) {
+  const o = { ...DEFAULTS, ...options };
+  if (attempt >= o.maxRetries || typeof error !== "object" || error === null) return { retry: false };
+  const e = error;
+  const status = typeof e.status === "number" ? e.status : void 0;
+  const retryAfter = header(e, "retry-after");
+  const remaining = header(e, "x-ratelimit-remaining");
+  const message = responseMessage(e);
+  if (status === 403 || status === 429) {
+    const secondary = /secondary rate limit|abuse detection/i.test(message) || retryAfter !== void 0 && remaining !== "0";
+    if (secondary || status === 429 && remaining !== "0") {
+      const seconds = retryAfter !== void 0 && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : 60;
+      const delayInMs = Math.max(0, seconds * 1e3);
+      if (delayInMs > o.maxRetryDelayInMs) {
+        return {
+          retry: false,
+          error: new Error(`GitHub's secondary rate limit asks to wait ${seconds} s, longer than the ${o.maxRetryDelayInMs / 1e3} s this step waits.`)
+        };
+      }
+      return { retry: true, delayInMs, reason: "secondary-rate-limit" };
+    }
+    if (remaining === "0") {
+      const reset = Number(header(e, "x-ratelimit-reset"));
+      const now = (o.now ?? Date.now)();
+      const delayInMs = Number.isFinite(reset) ? Math.max(0, reset * 1e3 - now) + 1e3 : Infinity;
+      if (delayInMs > o.maxRetryDelayInMs) {
+        const when = Number.isFinite(reset) ? ` It resets at ${new Date(reset * 1e3).toISOString()}.` : "";
+        return { retry: false, error: new Error(`GitHub's API rate limit for this token is used up.${when}`) };
+      }
+      return { retry: true, delayInMs, reason: "rate-limit" };
+    }
+    return { retry: false };
+  }
+  const serverError = status === void 0 || status >= 500;
+  if (serverError && isIdempotent(request)) {
+    const jitter = 0.5 + (o.random ?? Math.random)() / 2;
+    const delayInMs = Math.min(o.maxRetryDelayInMs, o.retryDelayInMs * 2 ** attempt * jitter);
+    return { retry: true, delayInMs, reason: "server-error" };
+  }
+  return { retry: false };
+}
+function isRateLimitError(error) {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error;
+  if (e.status !== 403 && e.status !== 429) return false;
+  return e.status === 429 || header(e, "retry-after") !== void 0 || header(e, "x-ratelimit-remaining") === "0" || /rate limit|abuse detection/i.test(responseMessage(e));
+}
+function installRetry(octokit, options = {}) {
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  octokit.hook.wrap("request", async (request, requestOptions) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        const d = retryDecision(error, attempt, requestOptions, options);
+        if (!d.retry) {
+          if (d.error) {
+            d.error.cause = error;
+            throw d.error;
+          }
+          throw error;
+        }
+        options.onRetry?.({
+          attempt: attempt + 1,
+          delayInMs: d.delayInMs,
+          reason: d.reason,
+          status: error.status,
+          method: String(requestOptions.method ?? "GET"),
+          url: String(requestOptions.url ?? "")
+        });
+        await sleep(d.delayInMs);
+      }
+    }
+  });
+}
+
+// src/github/client.ts
+function isLoopback(url) {
+  try {
+    const h = new URL(url).hostname;
+    return h === "127.0.0.1" || h === "localhost" || h === "[::1]";
+  } catch {
+    return false;
+  }
+}
+async function createGitHubClient(options) {
+  const { getOctokit } = await import("./actions-github.js");
+  const env = options.env ?? process.env;
+  const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const log = options.log;
+  const octokit = getOctokit(options.token, {
+    baseUrl,
+    userAgent: options.userAgent ?? "azureml-actions/pr-summary",
+    // @actions/github picks its proxy-aware fetch for the API URL it saw when loaded; a loopback
+    // server (tests, a local stand-in) never goes through a proxy
+    ...isLoopback(baseUrl) ? { request: { fetch: globalThis.fetch } } : {},
+    log: {
+      debug: (m) => log?.debug(m),
+      info: (m) => log?.debug(m),
+      warn: (m) => log?.warning(m),
+      error: (m) => log?.debug(m)
+    }
+  });
+  installRetry(octokit, options.retry);
+  return octokit;
+}
+
+// src/github/comments.ts
+var CommentWriteForbiddenError = class extends Error {
+  constructor(message, status = 403) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  name = "CommentWriteForbiddenError";
+};
+function isCommentWriteForbidden(error) {
+  return error instanceof CommentWriteForbiddenError || typeof error === "object" && error !== null && error.name === "CommentWriteForbiddenError";
+}
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function statusOf(error) {
+  const s = error?.status;
+  return typeof s === "number" ? s : void 0;
+}
+function apiMessage(error) {
+  const data = error?.response?.data;
+  if (typeof data?.message === "string") return data.message;
+  return error instanceof Error ? error.message : String(error);
+}
+function toComment(c) {
+  return {
+    id: c.id,
+    nodeId: c.node_id,
+    body: c.body ?? "",
+    author: c.user?.login ?? void 0,
+    authorType: c.user?.type ?? void 0,
+    url: c.url,
+    htmlUrl: c.html_url,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at
+  };
+}
+function createCommentsApi(octokit, options) {
+  const { owner, repo } = options;
+  const perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
+  const debug = options.debug ?? (() => {
+  });
+  const where = `${owner}/${repo}`;
+  const tokenRefused = (error) => new ConfigurationError(`GitHub refused the token (${statusOf(error)} ${apiMessage(error)}).`, {
+    input: "github-token",
+    hint: "Give a valid token in github-token (the default, the workflow's GITHUB_TOKEN, needs `permissions: pull-requests: write`).",
+    cause: error
+  });
+  const writeError = (error, what) => {
+    const status = statusOf(error);
+    if (status === 401) return tokenRefused(error);
+    if (isRateLimitError(error)) {
+      return new Error(`Could not ${what}: GitHub's rate limit still refused it after the retries (${status} ${apiMessage(error)}).`, { cause: error });
+    }
+    if (status === 403) return new CommentWriteForbiddenError(`GitHub refused to ${what} (403 ${apiMessage(error)}).`);
+    return error;
+  };
+  return {
+    async identity() {
+      try {
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return { login: data.login, source: "user" };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 401) throw tokenRefused(error);
+        if (status !== 403 && status !== 404) throw error;
+        debug(`GET /user answered ${status} (an app installation token): asking GraphQL viewer`);
+      }
+      try {
+        const data = await octokit.graphql("query { viewer { login } }");
+        const login = data.viewer?.login;
+        if (login) return { login, source: "viewer" };
+      } catch (error) {
+        debug(`GraphQL viewer failed (${apiMessage(error)}): assuming ${ACTIONS_BOT_LOGIN}`);
+      }
+      return { login: ACTIONS_BOT_LOGIN, source: "default" };
+    },
+    listComments(issueNumber) {
+      const iterator = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: perPage });
+      return {
+        async *[Symbol.asyncIterator]() {
+          try {
+            for await (const page of iterator) yield page.data.map(toComment);
+          } catch (error) {
+            const status = statusOf(error);
+            if (status === 401) throw tokenRefused(error);
+            if (status === 404) {
+              throw new ConfigurationError(`Pull request #${issueNumber} was not found in ${where} (404), or the token cannot read it.`, {
+                input: "pr-number",
+                hint: "Check pr-number (or the event that gives it) and that the token can read the repository.",
+                cause: error
+              });
+            }
+            throw error;
+          }
+        }
+      };
+    },
+    async createComment(issueNumber, body) {
+      try {
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+        return toComment(data);
+      } catch (error) {
+        throw writeError(error, `create a comment on #${issueNumber} in ${where}`);
+      }
+    },
+    async updateComment(commentId, body) {
+      try {
+        const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+        return toComment(data);
+      } catch (error) {
+        throw writeError(error, `update comment ${commentId} in ${where}`);
+      }
+    },
+    async deleteComment(commentId) {
+      try {
+        await octokit.rest.issues.deleteComment({ owner, repo, comment_id: commentId });
+      } catch (error) {
+        if (statusOf(error) === 404) return;
+        throw writeError(error, `delete comment ${commentId} in ${where}`);
+      }
+    },
+    async minimizeComment(nodeId, reason) {
+      try {
+        await octokit.graphql(
+          "mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }",
+          { subjectId: nodeId, classifier: reason }
+        );
+      } catch (error) {
+        throw writeError(error, `hide comment ${nodeId}`);
+      }
+    },
+    async findOpenPullRequest(headOwner, branch, sha) {
+      const { data } = await octokit.rest.pulls.list({ owner, repo, state: "open", head: `${headOwner}:${branch}`, per_page: 10 });
+      const match = data.find((pr) => !sha || pr.head?.sha === sha) ?? void 0;
+      return match?.number;
+    }
+  };
+}
+
+// src/github/sticky.ts
+var COMMENT_MODES = ["update", "recreate", "append", "hide-previous"];
+var APPEND_SEPARATOR = "\n\n---\n<!-- azureml-actions:pr-summary:next-run -->\n\n";
+var silent = { info: () => {
+}, warning: () => {
+}, debug: () => {
+} };
+function hasMarker(body, marker) {
+  return body.trimStart().startsWith(marker);
+}
+function withoutMarker(body, marker) {
+  const b = body.trimStart();
+  return b.startsWith(marker) ? b.slice(marker.length).replace(/^\r?\n/, "") : b;
+}
+function appendBody(previous, body, marker, maxLength) {
+  const sections = withoutMarker(previous.replace(/\r\n/g, "\n"), marker).split(APPEND_SEPARATOR).filter((s) => s.trim() !== "");
+  sections.push(withoutMarker(body, marker));
+  const compose2 = () => `${marker}
+${sections.join(APPEND_SEPARATOR)}`;
+  while (sections.length > 1 && compose2().length > maxLength) sections.shift();
+  return compose2();
+}
+async function postStickyComment(api, options) {
+  const log = options.log ?? silent;
+  const mode = options.mode ?? "update";
+  const maxLength = options.maxLength ?? 65e3;
+  const { marker, issueNumber } = options;
+  if (!hasMarker(options.body, marker)) throw new RangeError("the comment body must start with its marker");
+  const me = await api.identity();
+  log.debug(
+    `comment author to match: ${me.login} (from ${me.source === "user" ? "GET /user" : me.source === "viewer" ? "GraphQL viewer" : "the GITHUB_TOKEN default"})`
+  );
+  const mine = [];
+  const ignored = [];
+  let scanned = 0;
+  let pages = 0;
+  for await (const page of api.listComments(issueNumber)) {
+    pages += 1;
+    scanned += page.length;
+    for (const c of page) {
+      if (!hasMarker(c.body, marker)) continue;
+      if (c.author !== void 0 && c.author.toLowerCase() === me.login.toLowerCase()) mine.push(c);
+      else ignored.push(c);
+    }
+  }
+  log.info(`PR #${issueNumber}: ${scanned} comment(s) read in ${pages} page(s); ${mine.length} earlier report(s) by ${me.login}.`);
+  for (const c of ignored) log.info(`Comment ${c.id} carries the marker but was written by ${c.author ?? "an unknown user"}, not ${me.login}: left alone.`);
+  const latest = mine[mine.length - 1];
+  if (!latest) {
+    const comment = await api.createComment(issueNumber, options.body);
+    log.info(`Created comment ${comment.id}: ${comment.htmlUrl}`);
+    return { modeUsed: "create", comment, previous: [], ignored, identity: me.login, scanned };
+  }
+  switch (mode) {
+    case "update": {
+      if (mine.length > 1) log.info(`${mine.length} earlier reports found: updating the latest (${latest.id}).`);
+      const comment = latest.body === options.body ? latest : await api.updateComment(latest.id, options.body);
+      log.info(`Updated comment ${comment.id}: ${comment.htmlUrl}`);
+      return { modeUsed: "update", comment, previous: mine, ignored, identity: me.login, scanned };
+    }
+    case "append": {
+      const body = appendBody(latest.body, options.body, marker, maxLength);
+      const comment = await api.updateComment(latest.id, body);
+      log.info(`Appended this run's report to comment ${comment.id}: ${comment.htmlUrl}`);
+      return { modeUsed: "append", comment, previous: mine, ignored, identity: me.login, scanned };
+    }
+    case "recreate": {
+      const comment = await api.createComment(issueNumber, options.body);
+      for (const old of mine) await api.deleteComment(old.id);
+      log.info(`Created comment ${comment.id} and deleted ${mine.length} earlier one(s): ${comment.htmlUrl}`);
+      return { modeUsed: "recreate", comment, previous: mine, ignored, identity: me.login, scanned };
+    }
+    case "hide-previous": {
+      const comment = await api.createComment(issueNumber, options.body);
+      let hidden = 0;
+      for (const old of mine) {
+        try {
+          await api.minimizeComment(old.nodeId, "OUTDATED");
+          hidden += 1;
+        } catch (error) {
+          log.warning(`Could not hide the earlier report ${old.id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      log.info(`Created comment ${comment.id} and hid ${hidden} earlier one(s) as outdated: ${comment.htmlUrl}`);
+      return { modeUsed: "hide-previous", comment, previous: mine, ignored, identity: me.login, scanned };
+    }
+    default:
+      return assertNever(mode, "comment mode");
+  }
+}
+
+// src/report/data.ts
+var str = (v) => typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : void 0;
+var bool = (v) => typeof v === "boolean" ? v : v === "true" ? true : v === "false" ? false : void 0;
+function jsonNumber(v) {
+  if (typeof v === "number") return v;
+  if (v === null) return NaN;
+  if (typeof v === "string") {
+    if (v === "NaN") return NaN;
+    if (v === "Infinity" || v === "\u221E") return Infinity;
+    if (v === "-Infinity" || v === "\u2212\u221E") return -Infinity;
+    if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) return Number(v);
+  }
+  return void 0;
+}
+function pick(o, ...keys) {
+  for (const k of keys) {
+    const v = str(o[k]);
+    if (v !== void 0) return v;
+  }
+  return void 0;
+}
+function parseMaybeJson(v) {
+  if (typeof v !== "string") return v;
+  const t = v.trim();
+  if (!t.startsWith("{") && !t.startsWith("[")) return v;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return v;
+  }
+}
+function unwrapOutputs(o) {
+  return isObj(o.outputs) ? { ...o.outputs } : o;
+}
+function toReportJob(v) {
+  if (!isObj(v)) return void 0;
+  const o = unwrapOutputs(v);
+  const name = pick(o, "jobName", "job-name", "name");
+  if (!name) return void 0;
+  return {
+    name,
+    type: pick(o, "jobType", "job-type", "type"),
+    status: pick(o, "status") ?? "Unknown",
+    studioUrl: pick(o, "studioUrl", "studio-url"),
+    experiment: pick(o, "experimentName", "experiment-name"),
+    jobFile: pick(o, "jobFile", "job-file"),
+    error: pick(o, "error"),
+    dryRun: bool(o.dryRun) ?? (o.status === "DryRun" ? true : void 0),
+    reattached: bool(o.reattached)
+  };
+}
+function toSummary(v) {
+  if (!isObj(v)) return void 0;
+  const count = typeof v.count === "number" && v.count >= 0 ? v.count : 0;
+  const out = { count };
+  const last = jsonNumber(v.last);
+  if (last !== void 0 && count > 0) out.last = last;
+  const lastStep = jsonNumber(v.lastStep);
+  if (lastStep !== void 0 && Number.isFinite(lastStep)) out.lastStep = lastStep;
+  const min = jsonNumber(v.min);
+  if (min !== void 0 && count > 0) out.min = min;
+  const max = jsonNumber(v.max);
+  if (max !== void 0 && count > 0) out.max = max;
+  return out;
+}
+function toSummaries(v) {
+  const out = {};
+  if (!isObj(v)) return out;
+  for (const [name, s] of Object.entries(v)) {
+    const m = toSummary(s);
+    if (m) out[name] = m;
+  }
+  return out;
+}
+var VERDICTS = /* @__PURE__ */ new Set(["passed", "failed", "skipped"]);
+var OPS = /* @__PURE__ */ new Set([">=", ">", "<=", "<", "==", "!="]);
+function toRuleReport(v, index) {
+  if (!isObj(v) || typeof v.rule !== "string" || !VERDICTS.has(v.verdict)) return void 0;
+  const comparisons = (Array.isArray(v.comparisons) ? v.comparisons : []).filter(isObj).filter((c) => typeof c.text === "string" && VERDICTS.has(c.verdict)).map((c) => ({
+    text: c.text,
+    verdict: c.verdict,
+    left: jsonNumber(c.left),
+    right: jsonNumber(c.right),
+    ...typeof c.reason === "string" ? { reason: c.reason } : {},
+    ...OPS.has(c.op) ? { op: c.op } : {}
+  }));
+  return {
+    rule: v.rule,
+    ...typeof v.label === "string" ? { label: v.label } : {},
+    line: typeof v.line === "number" ? v.line : index + 1,
+    verdict: v.verdict,
+    left: jsonNumber(v.left),
+    right: jsonNumber(v.right),
+    ...OPS.has(v.op) ? { op: v.op } : {},
+    ...typeof v.reason === "string" ? { reason: v.reason } : {},
+    comparisons
+  };
+}
+function toGateReport(v) {
+  const o = parseMaybeJson(v);
+  if (!isObj(o) || !Array.isArray(o.rules)) return void 0;
+  const rules = o.rules.map(toRuleReport).filter((r) => r !== void 0);
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of rules) counts[r.verdict]++;
+  const source = isObj(o.source) ? o.source : {};
+  const settings = isObj(o.settings) ? o.settings : {};
+  const b = isObj(o.baseline) ? o.baseline : void 0;
+  const passed = typeof o.passed === "boolean" ? o.passed : counts.failed === 0;
+  return {
+    version: 1,
+    passed,
+    enforced: typeof o.enforced === "boolean" ? o.enforced : true,
+    counts,
+    source: { kind: str(source.kind) ?? "unknown", description: str(source.description) ?? "" },
+    ...b ? {
+      baseline: {
+        spec: str(b.spec) ?? "",
+        found: b.found === true,
+        ...str(b.description) ? { description: str(b.description) } : {},
+        ...str(b.reason) ? { reason: str(b.reason) } : {},
+        ...isObj(b.metrics) ? { metrics: toSummaries(b.metrics) } : {}
+      }
+    } : {},
+    settings: {
+      missingMetric: settings.missingMetric === "skip" ? "skip" : "fail",
+      requireBaseline: settings.requireBaseline === true,
+      failOnViolation: settings.failOnViolation !== false
+    },
+    rules,
+    metrics: toSummaries(o.metrics)
+  };
+}
+function toHistories(v) {
+  if (!isObj(v)) return void 0;
+  const out = {};
+  for (const [name, points] of Object.entries(v)) {
+    if (!Array.isArray(points)) continue;
+    const h = [];
+    for (const p of points) {
+      const step = Array.isArray(p) ? jsonNumber(p[0]) : isObj(p) ? jsonNumber(p.step) : void 0;
+      const value = Array.isArray(p) ? jsonNumber(p[1]) : isObj(p) ? jsonNumber(p.value) : void 0;
+      if (step === void 0 || value === void 0 || !Number.isFinite(step)) continue;
+      h.push({ step, value });
+    }
+    if (h.length > 0) out[name] = h;
+  }
+  return Object.keys(out).length > 0 ? out : void 0;
+}
+function toReportGate(v) {
+  const o = parseMaybeJson(v);
+  if (!isObj(o)) return void 0;
+  const outer = unwrapOutputs(o);
+  const report = toGateReport(outer.report ?? outer);
+  if (!report) return void 0;
+  const passed = bool(outer.passed) ?? report.passed;
+  const inner = parseMaybeJson(outer.report);
+  return {
+    passed,
+    source: pick(outer, "source") ?? (report.source.description || void 0),
+    baseline: pick(outer, "baseline") ?? report.baseline?.description,
+    report,
+    histories: toHistories(outer.histories ?? (isObj(inner) ? inner.histories : void 0))
+  };
+}
+function toReportModel(v) {
+  if (!isObj(v)) return void 0;
+  const o = unwrapOutputs(v);
+  const name = pick(o, "name", "model-name", "modelName");
+  const version = pick(o, "version", "model-version", "modelVersion");
+  if (!name || !version) return void 0;
+  return {
+    name,
+    version,
+    id: pick(o, "id", "model-id", "modelId", "asset-id", "assetId"),
+    created: bool(o.created),
+    studioUrl: pick(o, "studioUrl", "studio-url")
+  };
+}
+function isTimeline(v) {
+  return isObj(v) && typeof v.deployment === "string" && Array.isArray(v.stages) && typeof v.phase === "string";
+}
+function toTimeline(v) {
+  const o = parseMaybeJson(v);
+  if (!isTimeline(o)) return void 0;
+  const stages = o.stages.filter((s) => isObj(s) && typeof s.name === "string" && typeof s.weight === "number");
+  const events = (Array.isArray(o.events) ? o.events : []).filter((e) => isObj(e) && typeof e.message === "string");
+  return {
+    ...o,
+    stages: stages.map((s) => ({
+      ...s,
+      traffic: isObj(s.traffic) ? s.traffic : {},
+      mirror: isObj(s.mirror) ? s.mirror : {},
+      checks: Array.isArray(s.checks) ? s.checks.filter(isObj) : []
+    })),
+    events
+  };
+}
+function toReportRollout(v) {
+  const o0 = parseMaybeJson(v);
+  if (!isObj(o0)) return void 0;
+  const o = unwrapOutputs(o0);
+  const timeline = toTimeline(o.timeline) ?? toTimeline(o);
+  const deployment = pick(o, "deployment", "deployment-name", "deploymentName") ?? timeline?.deployment;
+  if (!deployment) return void 0;
+  const status = pick(o, "outcome", "status") ?? timeline?.outcome ?? (timeline ? timeline.phase : void 0) ?? "unknown";
+  return { endpoint: pick(o, "endpoint", "endpoint-name", "endpointName"), deployment, status, timeline };
+}
+var INPUT_SHAPES = {
+  jobs: {
+    convert: toReportJob,
+    expected: `submit-job's outputs, e.g. {"job-name": "...", "status": "Completed", "studio-url": "https://..."}`
+  },
+  "gate-reports": {
+    convert: toReportGate,
+    expected: `metric-gate's 'report' output (an object with 'rules' and 'metrics'), or {"passed": ..., "report": ...}`
+  },
+  models: {
+    convert: toReportModel,
+    expected: `register-model's outputs, e.g. {"model-name": "...", "model-version": "3", "studio-url": "https://..."}`
+  },
+  rollouts: {
+    convert: toReportRollout,
+    expected: `deploy's outputs, e.g. {"endpoint": "...", "deployment": "...", "status": "promoted", "timeline": {...}}, or the timeline itself`
+  }
+};
+function parseReportInput(name, value) {
+  if (value === void 0 || value === null) return [];
+  const shape = INPUT_SHAPES[name];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((raw, i) => {
+    const item = shape.convert(parseMaybeJson(raw));
+    if (item === void 0) {
+      const where = Array.isArray(value) ? ` item ${i + 1}` : "";
+      throw new ConfigurationError(
+        `Input '${name}'${where} is not a ${name === "gate-reports" ? "gate report" : name.replace(/s$/, "")} this action can read.`,
+        {
+          input: name,
+          hint: `Expected ${shape.expected}, or an array of them.`
+        }
+      );
+    }
+    return item;
+  });
+}
+function collectReportData(ledger, inputs = {}) {
+  const jobs = [];
+  const gates = [];
+  const models = [];
+  const rollouts = [];
+  for (const entry of ledger) {
+    switch (entry.kind) {
+      case "job": {
+        const j = toReportJob(entry);
+        if (j) jobs.push(j);
+        break;
+      }
+      case "gate": {
+        const g = toReportGate(entry);
+        if (g) gates.push(g);
+        break;
+      }
+      case "model": {
+        const m = toReportModel(entry);
+        if (m) models.push(m);
+        break;
+      }
+      case "rollout": {
+        const r = toReportRollout(entry);
+        if (r) rollouts.push(r);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  jobs.push(...inputs.jobs ?? []);
+  gates.push(...inputs.gates ?? []);
+  models.push(...inputs.models ?? []);
+  rollouts.push(...inputs.rollouts ?? []);
+  return {
+    jobs: dedupe(
+      jobs,
+      (j) => j.name,
+      (a, b) => ({ ...a, ...dropUndefined(b) })
+    ),
+    gates: dedupe(gates, (g) => JSON.stringify([g.report.source, g.report.rules.map((r) => [r.rule, r.verdict, r.left]), g.passed])),
+    models: dedupe(
+      models,
+      (m) => `${m.name}:${m.version}`,
+      (a, b) => ({ ...a, ...dropUndefined(b) })
+    ),
+    rollouts: dedupe(rollouts, (r) => `${r.endpoint ?? ""}/${r.deployment}/${r.timeline?.startedAt ?? ""}`)
+  };
+}
+function isEmptyReport(d) {
+  return d.jobs.length + d.gates.length + d.models.length + d.rollouts.length === 0;
+}
+function dropUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function dedupe(items, key, merge = (_a, b) => b) {
+  const index = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const item of items) {
+    const k = key(item);
+    const at = index.get(k);
+    if (at === void 0) {
+      index.set(k, out.length);
+      out.push(item);
+    } else {
+      out[at] = merge(out[at], item);
+    }
+  }
+  return out;
+}
+
+// src/report/rollout.ts
+var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+var STATUS = {
+  promoted: "\u2705 promoted",
+  succeeded: "\u2705 promoted",
+  "rolled-back": "\u21A9\uFE0F rolled back",
+  rolledback: "\u21A9\uFE0F rolled back",
+  failed: "\u274C failed"
+};
+function rolloutStatusLabel(status) {
+  return STATUS[status.toLowerCase()] ?? `\u23F3 ${escapeText(status, 40)}`;
+}
+var STAGE_RESULT = {
+  passed: "\u2705 passed",
+  failed: "\u274C failed",
+  aborted: "\u26D4 aborted",
+  baking: "\u23F3 baking",
+  pending: "\u23F8\uFE0F pending"
+};
+function trafficCell(map, suffix = "") {
+  if (!isObj(map)) return "\u2014";
+  const parts = Object.entries(map).filter(([, v]) => typeof v === "number" && v !== 0).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${code(k, 60)} ${String(v)}${suffix}`);
+  return parts.length > 0 ? parts.join(" \xB7 ") : "\u2014";
+}
+function pct(v) {
+  const p = v * 100;
+  return `${p === 0 ? "0" : p < 0.1 ? p.toPrecision(1) : Number(p.toFixed(p < 10 ? 2 : 1))}%`;
+}
+function healthValues(check) {
+  if (!check) return "\u2014";
+  const s = isObj(check.signals) ? check.signals : void 0;
+  const parts = [];
+  if (s) {
+    const requests = num(s.requests);
+    if (requests !== void 0) parts.push(`${requests.toLocaleString("en-US")} req`);
+    const err = num(s.error_rate);
+    if (err !== void 0) parts.push(`errors ${pct(err)}`);
+    const p95 = num(s.latency_p95);
+    if (p95 !== void 0) parts.push(`p95 ${Math.round(p95)} ms`);
+    const p99 = num(s.latency_p99);
+    if (p99 !== void 0) parts.push(`p99 ${Math.round(p99)} ms`);
+  }
+  const text = parts.length > 0 ? parts.join(" \xB7 ") : "no values";
+  return check.healthy ? text : `${text} \u26A0\uFE0F`;
+}
+function checksCell(stage) {
+  const checks = stage.checks ?? [];
+  if (checks.length === 0) return "\u2014";
+  const healthy = checks.filter((c) => c.healthy).length;
+  return `${healthy}/${checks.length} healthy`;
+}
+function bakeCell(stage) {
+  const ms = num(stage.bakeMs);
+  return ms === void 0 ? "\u2014" : formatDuration(ms);
+}
+function unhealthyReasons(stage, max = 2) {
+  return (stage.checks ?? []).filter((c) => !c.healthy && typeof c.reason === "string").slice(-max).map((c) => escapeText(c.reason, 200));
+}
+function renderRollout(r, options = {}) {
+  const h = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const t = r.timeline;
+  const where = r.endpoint ? ` on ${code(r.endpoint, 80)}` : "";
+  const lines = [`${h} \u{1F680} Rollout of ${code(r.deployment, 80)}${where}: ${rolloutStatusLabel(r.status)}`];
+  if (!t) {
+    lines.push("", "<sub>No timeline was recorded for this rollout.</sub>");
+    return lines.join("\n");
+  }
+  if (typeof t.reason === "string" && t.reason && r.status !== "promoted") lines.push("", `> ${escapeText(t.reason, 500)}`);
+  const maxStages = options.maxStages ?? 20;
+  if (t.stages.length > 0) {
+    lines.push("", "| Stage | Live traffic | Mirror | Bake | Checks | Health (last check) | Result |", "| :-- | :-- | :-- | --: | :-- | :-- | :-- |");
+    for (const s of t.stages.slice(0, maxStages)) {
+      const last = s.checks?.[s.checks.length - 1];
+      lines.push(
+        `| ${escapeText(s.name, 40)} | ${trafficCell(s.traffic)} | ${trafficCell(s.mirror, "%")} | ${bakeCell(s)} | ${checksCell(s)} | ${healthValues(last)} | ${STAGE_RESULT[s.result] ?? escapeText(s.result, 20)} |`
+      );
+    }
+    if (t.stages.length > maxStages) lines.push("", `<sub>${t.stages.length - maxStages} more stage(s) in the full report.</sub>`);
+    const reasons = t.stages.flatMap((s) => unhealthyReasons(s).map((why) => `${escapeText(s.name, 40)}: ${why}`));
+    if (reasons.length > 0) lines.push("", ...reasons.slice(0, 5).map((x) => `- \u26A0\uFE0F ${x}`));
+  } else {
+    lines.push("", `<sub>No traffic stage was reached (phase ${escapeText(t.phase, 30)}).</sub>`);
+  }
+  const facts = [];
+  if (t.prior || t.final) facts.push(`Traffic: ${trafficCell(t.prior?.traffic)} \u2192 ${trafficCell(t.final?.traffic)}`);
+  const total = num(t.totalMs);
+  if (total !== void 0) {
+    const bake = num(t.bakeMs) ?? 0;
+    const overhead = num(t.overheadMs) ?? 0;
+    facts.push(`took ${formatDuration(total)} (bakes ${formatDuration(bake)}, overhead ${formatDuration(overhead)})`);
+  }
+  if (facts.length > 0) lines.push("", facts.join(" \xB7 "));
+  if (isObj(t.rollback)) {
+    const rb = t.rollback;
+    const restored = num(rb.restoreMs) !== void 0 ? `; traffic restored in ${formatDuration(rb.restoreMs)}` : "; traffic not confirmed restored";
+    lines.push("", `\u21A9\uFE0F **Rolled back** from ${escapeText(rb.from, 30)}: ${escapeText(rb.reason, 300)}${restored}.`);
+  }
+  return lines.join("\n");
+}
+function renderRolloutEvents(r, max = 100) {
+  const events = r.timeline?.events ?? [];
+  if (events.length === 0) return "";
+  const shown = events.slice(-max);
+  const lines = [`Events of ${code(r.deployment, 80)}${events.length > shown.length ? ` (last ${shown.length} of ${events.length})` : ""}:`, ""];
+  for (const e of shown) {
+    const at = typeof e.at === "string" ? e.at.replace(/\.\d+Z$/, "Z") : "";
+    lines.push(`- ${escapeText(at, 30)} ${escapeText(e.kind, 20)}: ${escapeText(e.message, 300)}`);
+  }
+  return lines.join("\n");
+}
+
+// src/report/comment.ts
+var DEFAULT_MAX_LENGTH = 65e3;
+var JOB_SUMMARY_LIMIT = 1048576;
+var MARKER_PREFIX = "azureml-actions:pr-summary:";
+function isValidHeader(header2) {
+  return /^[A-Za-z0-9._/:-]{1,100}$/.test(header2) && !header2.includes("--");
+}
+function commentMarker(header2) {
+  if (!isValidHeader(header2)) throw new RangeError(`invalid comment header '${header2}'`);
+  return `<!-- ${MARKER_PREFIX}${header2} -->`;
+}
+var LEVELS = [
+  { json: true, details: "all", snapshotRows: 200, events: 100, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "all", snapshotRows: 200, events: 100, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "all", snapshotRows: 50, events: 30, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "all", snapshotRows: 20, events: 0, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "rules-only", snapshotRows: 0, events: 0, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "none", snapshotRows: 0, events: 0, charts: true, metricRows: 25, stages: 20 },
+  { json: false, details: "none", snapshotRows: 0, events: 0, charts: false, metricRows: 25, stages: 20 },
+  { json: false, details: "none", snapshotRows: 0, events: 0, charts: false, metricRows: 10, stages: 5 }
+];
+function renderReport(data, options = {}) {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (let level = 0; level < LEVELS.length; level++) {
+    const body = compose(data, options, LEVELS[level], level > 0);
+    if (body.length <= maxLength) return { body, truncated: level > 0, level };
+  }
+  const smallest = compose(data, options, LEVELS[LEVELS.length - 1], true);
+  const note = `
+
+\u2026
+
+<sub>\u2702\uFE0F Cut to fit GitHub's comment size limit.${options.fullReportNote ? ` ${escapeText(options.fullReportNote)}` : ""}</sub>
+`;
+  const room = Math.max(0, maxLength - note.length);
+  let cut = smallest.slice(0, room);
+  const nl = cut.lastIndexOf("\n");
+  if (nl > room / 2) cut = cut.slice(0, nl);
+  cut = cut.replace(/&[#a-zA-Z0-9]*$/, "").replace(/[\ud800-\udbff]$/, "");
+  return { body: (cut + note).slice(0, maxLength), truncated: true, level: LEVELS.length };
+}
+function compose(data, options, budget, shortened) {
+  const parts = [];
+  if (options.header !== void 0) parts.push(commentMarker(options.header));
+  parts.push(`## ${escapeText(options.title ?? "Azure ML report", 200)}`);
+  if (isEmptyReport(data)) {
+    parts.push(
+      "Nothing to report yet: no earlier step of this job recorded a result (submit-job, metric-gate, register-model, deploy write to the run ledger), and no `jobs`, `gate-reports`, `models` or `rollouts` input was given."
+    );
+    parts.push(renderFooter(options));
+    return parts.join("\n\n") + "\n";
+  }
+  parts.push(renderOverview(data));
+  data.gates.forEach((gate, i) => {
+    parts.push(renderGate(gate, data.gates.length > 1 ? i + 1 : void 0, budget));
+    if (budget.charts) {
+      const charts = renderGateCharts(gate);
+      if (charts) parts.push(`<details open>
+<summary>\u{1F4C8} Metric histories</summary>
+
+${charts}
+
+</details>`);
+    }
+  });
+  const links = renderLinks(data.jobs, data.models, data.gates);
+  if (links) parts.push(links);
+  for (const r of data.rollouts) parts.push(renderRollout(r, { maxStages: budget.stages }));
+  const details = renderDetails(data, budget);
+  if (details || shortened) {
+    const note = shortened ? `<sub>\u2702\uFE0F Shortened to fit GitHub's comment size limit.${options.fullReportNote ? ` ${escapeText(options.fullReportNote)}` : ""}</sub>` : "";
+    if (budget.details === "none") parts.push(note);
+    else parts.push(`<details>
+<summary>\u{1F4C4} Full report</summary>
+
+${[details, note].filter(Boolean).join("\n\n")}
+
+</details>`);
+  }
+  parts.push(renderFooter(options));
+  return parts.filter((p) => p !== "").join("\n\n") + "\n";
+}
+function gateStatus(g) {
+  return g.passed ? "\u2705 passed" : g.report.enforced ? "\u274C failed" : "\u26A0\uFE0F failed (not enforced)";
+}
+function renderOverview(data) {
+  const items = [];
+  for (const g of data.gates) {
+    const c = g.report.counts;
+    const total = c.passed + c.failed + c.skipped;
+    items.push(
+      `**Gate** ${gateStatus(g)} (${c.failed > 0 ? `${c.failed} of ${total} rules failed` : `${c.passed}/${total} rules passed${c.skipped ? `, ${c.skipped} skipped` : ""}`})`
+    );
+  }
+  for (const m of data.models) items.push(`**Model** \u{1F4E6} ${code(`${m.name}:${m.version}`, 120)}${m.created === false ? " (existing version reused)" : ""}`);
+  const gateFailed = data.gates.some((g) => !g.passed);
+  if (data.models.length === 0 && gateFailed) items.push("**Model** \u26D4 not registered: the gate failed");
+  for (const r of data.rollouts) items.push(`**Rollout** ${rolloutStatusLabel(r.status)}`);
+  if (data.rollouts.length === 0 && gateFailed && data.models.length === 0) items.push("**Rollout** \u26D4 not deployed");
+  if (data.gates.length === 0) {
+    for (const j of data.jobs.slice(0, 3)) items.push(`**Job** ${jobStatusLabel(j)}`);
+  }
+  return items.join(" \xB7 ");
+}
+function renderGate(g, index, budget) {
+  const r = g.report;
+  const lines = [`### \u{1F4CF} Metric gate${index !== void 0 ? ` ${index}` : ""}: ${gateStatus(g)}`];
+  const about = [];
+  const source = g.source ?? r.source.description;
+  if (source) about.push(`Run: ${escapeText(source, 300)}`);
+  if (r.baseline) {
+    about.push(
+      r.baseline.found ? `Baseline: ${escapeText(r.baseline.description ?? r.baseline.spec, 300)}` : `Baseline: none yet (${escapeText(r.baseline.reason ?? r.baseline.spec, 300)}); rules on it were ${r.settings.requireBaseline ? "failed" : "skipped"}`
+    );
+  } else if (g.baseline) about.push(`Baseline: ${escapeText(g.baseline, 300)}`);
+  if (about.length > 0) lines.push("", `<sub>${about.join(" \xB7 ")}</sub>`);
+  lines.push("", renderMetricTable(g, { maxRows: budget.metricRows }));
+  const failed = r.rules.filter((x) => x.verdict === "failed");
+  if (failed.length > 0) {
+    lines.push("", `**Failed rule${failed.length === 1 ? "" : "s"}:**`, "");
+    for (const x of failed.slice(0, 10)) {
+      const why = explainRule(x) || x.reason || "false";
+      lines.push(`- \u274C ${code(x.rule, 300)}${x.label ? ` (${escapeText(x.label, 100)})` : ""}: ${escapeText(why, 300)}`);
+    }
+    if (failed.length > 10) lines.push(`- \u2026 and ${failed.length - 10} more in the full report`);
+  }
+  return lines.join("\n");
+}
+var JOB_STATUS = {
+  Completed: "\u2705",
+  Failed: "\u274C",
+  Canceled: "\u26D4",
+  CancelRequested: "\u26D4",
+  NotResponding: "\u26A0\uFE0F",
+  DryRun: "\u{1F4DD}"
+};
+function jobStatusLabel(j) {
+  const mark = JOB_STATUS[j.status] ?? "\u23F3";
+  return `${mark} ${escapeText(j.status, 40)}`;
+}
+function renderLinks(jobs, models, gates = []) {
+  const lines = [];
+  if (jobs.length > 0 || models.length > 0) lines.push("### \u{1F517} Azure ML");
+  if (jobs.length > 0) {
+    lines.push("", "| Job | Type | Status | Experiment |", "| :-- | :-- | :-- | :-- |");
+    for (const j of jobs.slice(0, 20)) {
+      const name = link(code(j.name, 120), j.studioUrl);
+      const extra = [j.reattached ? "re-attached" : "", j.dryRun ? "dry run" : ""].filter(Boolean).join(", ");
+      lines.push(
+        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ""} | ${escapeText(j.type ?? "\u2014", 40)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : "\u2014"} |`
+      );
+    }
+    if (jobs.length > 20) lines.push("", `<sub>${jobs.length - 20} more job(s).</sub>`);
+    const errors = jobs.filter((j) => j.error);
+    if (errors.length > 0) {
+      lines.push("");
+      for (const j of errors.slice(0, 5)) lines.push(`- \u274C ${code(j.name, 120)}: ${escapeText(j.error, 500)}`);
+    }
+  }
+  if (models.length > 0) {
+    lines.push("", "| Model | Version | Registered |", "| :-- | --: | :-- |");
+    for (const m of models.slice(0, 20)) {
+      const registered = m.created === void 0 ? "\u2014" : m.created ? "\u{1F195} new version" : "\u267B\uFE0F same content, existing version";
+      lines.push(`| ${link(code(m.name, 120), m.studioUrl)} | ${escapeText(m.version, 40)} | ${registered} |`);
+    }
+  } else if (gates.some((g) => !g.passed) && lines.length > 0) {
+    lines.push("", "<sub>No model was registered: the metric gate failed.</sub>");
+  }
+  return lines.join("\n");
+}
+function renderRulesTable(g) {
+  const lines = ["| Line | Rule | Value | Threshold | Verdict | Why |", "| --: | :-- | --: | --: | :-- | :-- |"];
+  for (const r of g.report.rules) {
+    const why = explainRule(r) || r.reason || "";
+    lines.push(
+      `| ${r.line} | ${code(r.rule, 300)}${r.label ? `<br><sub>${escapeText(r.label, 100)}</sub>` : ""} | ${escapeText(formatValue(r.left))} | ${escapeText(formatValue(r.right))} | ${VERDICT_CELL[r.verdict]} | ${escapeText(why, 300)} |`
+    );
+  }
+  return lines.join("\n");
+}
+function renderSnapshot(g, maxRows) {
+  const names = Object.keys(g.report.metrics).sort();
+  if (names.length === 0 || maxRows <= 0) return "";
+  const base = g.report.baseline?.metrics ?? {};
+  const hasBase = Object.keys(base).length > 0;
+  const lines = [`| Metric | Last | Min | Max | Values |${hasBase ? " Baseline |" : ""}`, `| :-- | --: | --: | --: | --: |${hasBase ? " --: |" : ""}`];
+  for (const name of names.slice(0, maxRows)) {
+    const m = g.report.metrics[name];
+    lines.push(
+      `| ${code(name)} | ${escapeText(formatValue(m.last))} | ${escapeText(formatValue(m.min))} | ${escapeText(formatValue(m.max))} | ${m.count} |${hasBase ? ` ${escapeText(formatValue(base[name]?.last))} |` : ""}`
+    );
+  }
+  if (names.length > maxRows) lines.push("", `<sub>${names.length - maxRows} more metric(s) in the gate's \`report\` output.</sub>`);
+  return lines.join("\n");
+}
+function renderDetails(data, budget) {
+  if (budget.details === "none") return "";
+  const parts = [];
+  data.gates.forEach((g, i) => {
+    const n = data.gates.length > 1 ? ` ${i + 1}` : "";
+    parts.push(`**Gate rules${n}**
+
+${renderRulesTable(g)}`);
+    if (budget.details === "all") {
+      const snapshot = renderSnapshot(g, budget.snapshotRows);
+      if (snapshot) parts.push(`**Metrics of the run${n}** (${Object.keys(g.report.metrics).length})
+
+${snapshot}`);
+      const s = g.report.settings;
+      parts.push(`<sub>missing-metric: ${s.missingMetric} \xB7 require-baseline: ${s.requireBaseline} \xB7 fail-on-violation: ${s.failOnViolation}</sub>`);
+    }
+  });
+  if (budget.details === "all" && budget.events > 0) {
+    for (const r of data.rollouts) {
+      const events = renderRolloutEvents(r, budget.events);
+      if (events) parts.push(events);
+    }
+  }
+  if (budget.json && (data.gates.length > 0 || data.rollouts.length > 0)) {
+    const raw = JSON.stringify(
+      { gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? null) },
+      (_k, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v
+    );
+    parts.push(`<details>
+<summary>JSON</summary>
+
+${fencedBlock(raw, "json")}
+
+</details>`);
+  }
+  return parts.join("\n\n");
+}
+function renderFooter(options) {
+  const run = options.run ?? {};
+  const items = ["azureml-actions pr-summary"];
+  const server = safeUrl(run.serverUrl ?? "https://github.com");
+  const repo = run.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(run.repository) ? run.repository : void 0;
+  if (run.sha && /^[0-9a-f]{7,64}$/i.test(run.sha)) {
+    const short = code(run.sha.slice(0, 7));
+    items.push(`commit ${server && repo ? link(short, `${server.replace(/\/$/, "")}/${repo}/commit/${run.sha}`) : short}`);
+  }
+  if (run.runId) {
+    const attempt = run.runAttempt && run.runAttempt !== "1" ? ` (attempt ${escapeText(run.runAttempt, 10)})` : "";
+    items.push(link(`run ${escapeText(run.runId, 30)}${attempt}`, run.runUrl));
+  }
+  if (run.workflow || run.job)
+    items.push([run.workflow ? `workflow ${code(run.workflow, 80)}` : "", run.job ? `job ${code(run.job, 80)}` : ""].filter(Boolean).join(" "));
+  const now = (options.now ?? (() => /* @__PURE__ */ new Date()))();
+  items.push(
+    `updated ${now.toISOString().replace(/:\d\d\.\d+Z$/, "Z").replace("T", " ")}`
+  );
+  return `<sub>${items.join(" \xB7 ")}</sub>`;
+}
+
+// src/runs/inputs/pr-summary.ts
+var UNEVALUATED = /^\$\{\{.*\}\}$/s;
+function defaultHeader(env) {
+  const clean = (s) => (s ?? "").replace(/[^A-Za-z0-9._/:-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[-/]+|[-/]+$/g, "");
+  const parts = [clean(env.GITHUB_WORKFLOW), clean(env.GITHUB_JOB)].filter(Boolean);
+  const header2 = parts.join("/").slice(0, 100).replace(/[-/]+$/, "");
+  return header2 && isValidHeader(header2) ? header2 : "default";
+}
+function readPrSummaryInputs(reader, options = {}) {
+  const env = options.env ?? process.env;
+  const setSecret2 = options.setSecret ?? ((s) => setSecret(s));
+  let token = reader.secret("github-token");
+  let tokenFrom = token ? "input" : void 0;
+  if (token === void 0 || UNEVALUATED.test(token)) {
+    token = env.GITHUB_TOKEN?.trim() || void 0;
+    tokenFrom = token ? "GITHUB_TOKEN" : void 0;
+    if (token) setSecret2(token);
+  }
+  const headerInput = reader.optional("header");
+  if (headerInput !== void 0 && !isValidHeader(headerInput)) {
+    throw new ConfigurationError(`Input 'header' must be 1\u2013100 letters, digits or . _ - / : (without "--"); got '${headerInput}'.`, {
+      input: "header",
+      hint: "It names the comment in a hidden HTML comment, e.g. header: training or header: ci/train."
+    });
+  }
+  const header2 = headerInput ?? defaultHeader(env);
+  const json = (name) => reader.json(name);
+  return {
+    token,
+    tokenFrom,
+    header: header2,
+    marker: commentMarker(header2),
+    mode: reader.choice("mode", COMMENT_MODES, "update"),
+    prNumber: reader.int("pr-number", { min: 1 }),
+    title: reader.optional("title") ?? "Azure ML report",
+    jobs: parseReportInput("jobs", json("jobs")),
+    gateReports: parseReportInput("gate-reports", json("gate-reports")),
+    models: parseReportInput("models", json("models")),
+    rollouts: parseReportInput("rollouts", json("rollouts"))
+  };
+}
+
+// src/runs/pr-summary.ts
+function reportRun(run) {
+  return {
+    serverUrl: run.serverUrl,
+    repository: run.repository,
+    sha: run.sha,
+    runId: run.runId === "local" ? void 0 : run.runId,
+    runAttempt: run.runAttempt,
+    runUrl: run.runUrl,
+    workflow: run.workflow,
+    job: run.job
+  };
+}
+function splitRepository(repository) {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
+  if (!m)
+    throw new ConfigurationError(`GITHUB_REPOSITORY is '${repository}', not owner/name.`, {
+      hint: "Run the action in a GitHub workflow, or set GITHUB_REPOSITORY."
+    });
+  return { owner: m[1], repo: m[2] };
+}
+function isForkPr(run) {
+  const pr = run.event.pull_request;
+  const head = pr?.head?.repo?.full_name;
+  return typeof head === "string" && head.toLowerCase() !== run.repository.toLowerCase();
+}
+async function prOfWorkflowRun(run, api, log) {
+  const wr = run.event.workflow_run;
+  const owner = wr?.head_repository?.owner?.login;
+  const branch = wr?.head_branch;
+  if (typeof owner !== "string" || typeof branch !== "string") return void 0;
+  try {
+    const n = await api.findOpenPullRequest(owner, branch, typeof wr?.head_sha === "string" ? wr.head_sha : void 0);
+    if (n !== void 0) log.info(`workflow_run of ${owner}:${branch}: its open pull request is #${n}.`);
+    return n;
+  } catch (error) {
+    log.debug(`Could not look up the pull request of ${owner}:${branch}: ${error instanceof Error ? error.message : String(error)}`);
+    return void 0;
+  }
+}
+function writeBodyFile(body, header2, env) {
+  const dir = join(env.RUNNER_TEMP || tmpdir(), "azureml-actions", "pr-summary");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${header2.replace(/[^A-Za-z0-9._-]+/g, "_")}.md`);
+  writeFileSync(path, body);
+  return path;
+}
+async function prSummaryMain(deps) {
+  const env = deps.env ?? process.env;
+  const { io } = deps;
+  const run = readWorkflowRun(env);
+  const settings = readPrSummaryInputs(deps.reader, { env });
+  const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => /* @__PURE__ */ new Date()));
+  const summaryOnly = (reason) => {
+    io.notice(`${reason} The report is in the job summary.`, { title: "pr-summary: no PR comment" });
+    io.setOutput("mode-used", "summary-only");
+    return { modeUsed: "summary-only", body: rendered.body, bodyPath: rendered.bodyPath, reason, data: rendered.data };
+  };
+  if (!settings.token) return summaryOnly("No GitHub token: github-token is empty and GITHUB_TOKEN is not set.");
+  const api = await commentsApi(deps, settings.token, splitRepository(run.repository), env);
+  let prNumber = settings.prNumber ?? run.prNumber;
+  if (prNumber === void 0 && run.eventName === "workflow_run") prNumber = await prOfWorkflowRun(run, api, io);
+  if (prNumber === void 0) {
+    return summaryOnly(
+      `No pull request to comment on (event '${run.eventName ?? "unknown"}'). The PR number comes from pull_request, pull_request_target and workflow_run events, or from the pr-number input.`
+    );
+  }
+  return io.group(
+    `Sticky comment on ${run.repository}#${prNumber} (header '${settings.header}', mode ${settings.mode})`,
+    () => postComment(api, settings, run, prNumber, rendered, io, summaryOnly)
+  );
+}
+async function renderReports(settings, run, io, env, now) {
+  const ledger = readLedger(env);
+  const data = collectReportData(ledger, { jobs: settings.jobs, gates: settings.gateReports, models: settings.models, rollouts: settings.rollouts });
+  io.info(
+    `Report: ${data.jobs.length} job(s), ${data.gates.length} gate(s), ${data.models.length} model(s), ${data.rollouts.length} rollout(s) (${ledger.length} ledger entr${ledger.length === 1 ? "y" : "ies"}${env.RUNNER_TEMP ? "" : "; no RUNNER_TEMP, so no ledger"}).`
+  );
+  const common = { title: settings.title, run: reportRun(run), now };
+  const summary = renderReport(data, { ...common, maxLength: JOB_SUMMARY_LIMIT - 4096 });
+  await io.appendSummary(summary.body).catch((e) => io.warning(`Could not write the job summary: ${e instanceof Error ? e.message : String(e)}`));
+  const rendered = renderReport(data, {
+    ...common,
+    header: settings.header,
+    maxLength: DEFAULT_MAX_LENGTH,
+    fullReportNote: "The full report is in the job summary of the run."
+  });
+  if (rendered.truncated)
+    io.info(`The comment was shortened to ${rendered.body.length} characters (level ${rendered.level}); the job summary has the full report.`);
+  const bodyPath = writeBodyFile(rendered.body, settings.header, env);
+  io.setOutput("body", rendered.body);
+  io.setOutput("body-path", bodyPath);
+  return { data, body: rendered.body, bodyPath };
+}
+async function commentsApi(deps, token, repository, env) {
+  if (deps.comments) return deps.comments(token, repository);
+  const log = deps.io;
+  const client = await createGitHubClient({
+    token,
+    env,
+    retry: {
+      ...deps.retry,
+      onRetry: (i) => {
+        log.info(
+          `GitHub ${i.reason === "server-error" ? `error ${i.status ?? "(network)"}` : "rate limit"} on ${i.method} ${i.url}: retry ${i.attempt} in ${(i.delayInMs / 1e3).toFixed(1)} s.`
+        );
+        deps.retry?.onRetry?.(i);
+      }
+    },
+    log: { debug: (m) => log.debug(m), warning: (m) => log.warning(m) }
+  });
+  return createCommentsApi(client, { ...repository, debug: (m) => log.debug(m) });
+}
+async function postComment(api, settings, run, prNumber, rendered, io, summaryOnly) {
+  try {
+    const result = await postStickyComment(api, {
+      issueNumber: prNumber,
+      marker: settings.marker,
+      body: rendered.body,
+      mode: settings.mode,
+      maxLength: DEFAULT_MAX_LENGTH,
+      log: io
+    });
+    io.setOutput("comment-id", String(result.comment.id));
+    io.setOutput("comment-url", result.comment.htmlUrl);
+    io.setOutput("mode-used", result.modeUsed);
+    return { modeUsed: result.modeUsed, body: rendered.body, bodyPath: rendered.bodyPath, prNumber, comment: result.comment, data: rendered.data };
+  } catch (error) {
+    if (isCommentWriteForbidden(error)) {
+      const why = isForkPr(run) ? "This pull request comes from a fork, where the workflow token is read-only (to comment on fork PRs, run pr-summary in a workflow_run workflow)." : "The token may lack `pull-requests: write` permission.";
+      return summaryOnly(`Could not comment on #${prNumber}: ${error.message} ${why}`);
+    }
+    throw error;
+  }
+}
+
+export {
+  prSummaryMain
+};

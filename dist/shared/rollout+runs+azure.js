@@ -1,0 +1,3075 @@
+const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+const { join } = require("node:path");
+const { existsSync, readFileSync, statSync } = require("node:fs");
+const { isAbsolute, relative, resolve } = require("node:path");
+const { renameSync, writeFileSync, readFileSync: readFileSync2, mkdirSync, existsSync: existsSync2 } = require("node:fs");
+const { dirname } = require("node:path");
+const { relative: relative2 } = require("node:path");
+import {
+  evaluateRules
+} from "./metrics.evaluate.js";
+import {
+  RuleSyntaxError,
+  metricsOf,
+  parseRules
+} from "./metrics.rules.js";
+import {
+  listModelBlobs,
+  parseDatastoreUri,
+  parseManifest,
+  sha256Blobs,
+  verifyManifest
+} from "./models.js";
+import {
+  MODEL_ALIAS_TAG_PREFIX
+} from "./metrics.file.js";
+import {
+  FieldReader,
+  PlanContext,
+  SpecDocument,
+  codeId,
+  environmentId,
+  printUntrusted,
+  versionHash
+} from "./specs.js";
+import {
+  assetId,
+  createBlobStore,
+  createSnapshotUploader,
+  createWorkspaceApi,
+  ensureAsset,
+  parseReference
+} from "./yaml.js";
+import {
+  ArmOperationError,
+  abortableSleep,
+  armPath,
+  createAzureContext,
+  readAzureInputs,
+  translateAzureError,
+  withAzureOperation
+} from "./azure+metrics.js";
+import {
+  ConfigurationError,
+  appendLedger,
+  errorMessage,
+  escapeText,
+  formatDuration,
+  isObj,
+  parseDuration,
+  readWorkflowRun
+} from "./actions+core.js";
+
+// src/runs/deploy.ts
+
+// src/azure/endpoints.ts
+var DEFAULT_READY_TIMEOUT_IN_MS = 20 * 6e4;
+function isConflict(err) {
+  const status = err.statusCode;
+  const code = String(err.code ?? "");
+  return status === 409 || /^(Conflict|OperationCanceled)$/i.test(code);
+}
+var SERVICE_FAILURE = /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
+function trafficOf(ep) {
+  const num = (m) => {
+    const out = {};
+    for (const [k, v] of Object.entries(m ?? {})) if (typeof v === "number") out[k] = v;
+    return out;
+  };
+  return { traffic: num(ep.properties?.traffic), mirror: num(ep.properties?.mirrorTraffic) };
+}
+var OnlineEndpoints = class {
+  constructor(arm, o = {}) {
+    this.arm = arm;
+    this.o = o;
+    this.sleep = o.sleep ?? ((ms, signal) => abortableSleep(ms, signal));
+  }
+  arm;
+  o;
+  sleep;
+  /** First wait after a conflict (doubles). */
+  get conflictDelayInMs() {
+    return this.o.conflictDelayInMs ?? 2e3;
+  }
+  log(message) {
+    this.o.log?.(message);
+  }
+  endpointPath(endpoint) {
+    return armPath`onlineEndpoints/${endpoint}`;
+  }
+  deploymentPath(endpoint, deployment) {
+    return armPath`onlineEndpoints/${endpoint}/deployments/${deployment}`;
+  }
+  getEndpoint(endpoint) {
+    return withAzureOperation(`reading endpoint '${endpoint}'`, () => this.arm.tryGet(this.endpointPath(endpoint)));
+  }
+  async createEndpoint(endpoint, body) {
+    await withAzureOperation(`creating endpoint '${endpoint}'`, async () => {
+      const poller = await this.arm.beginPut(this.endpointPath(endpoint), body);
+      await poller.pollUntilDone();
+    });
+    return await this.getEndpoint(endpoint);
+  }
+  getDeployment(endpoint, deployment) {
+    return withAzureOperation(
+      `reading deployment '${deployment}' of endpoint '${endpoint}'`,
+      () => this.arm.tryGet(this.deploymentPath(endpoint, deployment))
+    );
+  }
+  async listDeployments(endpoint) {
+    const out = [];
+    await withAzureOperation(`listing the deployments of endpoint '${endpoint}'`, async () => {
+      for await (const d of this.arm.list(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    });
+    return out;
+  }
+  async getLogs(endpoint, deployment, containerType, tail = 60) {
+    const r = await withAzureOperation(
+      `reading the ${containerType} logs of deployment '${deployment}'`,
+      () => this.arm.post(`${this.deploymentPath(endpoint, deployment)}/getLogs`, { containerType, tail })
+    );
+    return r?.content ?? "";
+  }
+  async keys(endpoint) {
+    return await withAzureOperation(
+      `reading the keys of endpoint '${endpoint}'`,
+      () => this.arm.post(`${this.endpointPath(endpoint)}/listKeys`)
+    ) ?? {};
+  }
+  /**
+   * The endpoint's AML token (`token` operation, AMLToken endpoints only) with its expiry and
+   * refresh times, epoch seconds on the wire (online-deployment-e2e 141st entry; swagger
+   * example Workspace/OnlineEndpoint/getToken.json) and epoch ms here.
+   */
+  async token(endpoint) {
+    const r = await withAzureOperation(
+      `getting a scoring token of endpoint '${endpoint}'`,
+      () => this.arm.post(`${this.endpointPath(endpoint)}/token`)
+    );
+    if (!r?.accessToken) return void 0;
+    const ms = (v) => typeof v === "number" && Number.isFinite(v) && v > 0 ? v * 1e3 : void 0;
+    const expiresOn = ms(r.expiryTimeUtc);
+    const refreshAfter = ms(r.refreshAfterTimeUtc);
+    return { secret: r.accessToken, ...expiresOn !== void 0 ? { expiresOn } : {}, ...refreshAfter !== void 0 ? { refreshAfter } : {} };
+  }
+  /** Polls an endpoint operation to its end, for at most the ready timeout. */
+  async finish(endpoint, poller, abortSignal) {
+    const ms = this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS;
+    const timeout = AbortSignal.timeout(ms);
+    try {
+      await poller.pollUntilDone({ abortSignal: abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout });
+    } catch (err) {
+      if (timeout.aborted && !abortSignal?.aborted)
+        throw new Error(`the update of endpoint '${endpoint}' did not finish within ${Math.round(ms / 1e3)} s`, { cause: err });
+      throw err;
+    }
+  }
+  /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
+  async waitReady(endpoint, abortSignal) {
+    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS);
+    let delay = 500;
+    let said = false;
+    for (; ; ) {
+      const ep = await this.getEndpoint(endpoint);
+      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
+      const state = String(ep.properties?.provisioningState ?? "Succeeded");
+      if (state === "Succeeded") return ep;
+      if (state === "Failed" || state === "Canceled") throw new Error(`endpoint '${endpoint}' is ${state}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1e3)} s`
+        );
+      if (!said) {
+        this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
+        said = true;
+      }
+      await this.sleep(delay, abortSignal);
+      delay = Math.min(delay * 2, 1e4);
+    }
+  }
+  /**
+   * Writes traffic by GET \u{2192} PUT of the whole endpoint (no field dropped), once the endpoint is
+   * ready: `update` gets the traffic the endpoint holds and says what to write (nothing: done; a
+   * throw: refused). Retries the service's Conflict / OperationCanceled answers with backoff.
+   */
+  async updateTraffic(endpoint, update, abortSignal) {
+    let delay = this.o.conflictDelayInMs ?? 2e3;
+    for (let attempt2 = 1; ; attempt2++) {
+      const ep = await this.waitReady(endpoint, abortSignal);
+      const target = update(trafficOf(ep), attempt2);
+      if (!target) return;
+      const body = { ...ep, properties: { ...ep.properties ?? {}, traffic: target.traffic, mirrorTraffic: target.mirror } };
+      for (const k of ["id", "name", "type", "systemData"]) delete body[k];
+      if (body.properties) {
+        delete body.properties.provisioningState;
+        delete body.properties.scoringUri;
+        delete body.properties.swaggerUri;
+      }
+      try {
+        const poller = await this.arm.beginPut(this.endpointPath(endpoint), body);
+        await this.finish(endpoint, poller, abortSignal);
+        return;
+      } catch (err) {
+        const status = err.statusCode;
+        const code = String(err.code ?? "");
+        const failedOperation = err instanceof ArmOperationError;
+        const retriable = failedOperation || status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
+        if (!retriable || attempt2 >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
+        this.o.log?.(
+          `Traffic write on ${endpoint} ${failedOperation ? `ended ${err.serviceStatus ?? "Failed"}` : "met a conflict"} (${code || status || "no code"}); retrying in ${Math.round(delay / 1e3)} s`
+        );
+        await this.sleep(delay, abortSignal);
+        delay = Math.min(delay * 2, 3e4);
+      }
+    }
+  }
+  /**
+   * Creates the deployment (no traffic) and follows its provisioning; on failure reads the logs.
+   * A create refused with a conflict (the endpoint or deployment is busy, e.g. a re-run finds the
+   * first try's creation still running) is tried again with back-off; a provisioning operation
+   * that ends Failed with an error of the service itself is tried again twice. Failures of the
+   * deployment (the container, the model, the quota) are not.
+   */
+  async provisionDeployment(endpoint, deployment, body, o) {
+    const { deadline, log } = o;
+    let last = "";
+    let conflictDelay = this.conflictDelayInMs;
+    let serviceFailures = 0;
+    try {
+      for (let attempt2 = 1; ; attempt2++) {
+        let poller;
+        try {
+          poller = await this.arm.beginPut(this.deploymentPath(endpoint, deployment), body);
+        } catch (err) {
+          if (!isConflict(err) || attempt2 >= 8 || Date.now() + conflictDelay > deadline) throw err;
+          log(`Deployment ${deployment}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(conflictDelay / 1e3)} s`);
+          await abortableSleep(conflictDelay, o.abortSignal);
+          conflictDelay = Math.min(conflictDelay * 2, 3e4);
+          continue;
+        }
+        poller.onProgress((s) => {
+          const state2 = s.serviceStatus ?? s.status;
+          if (state2 !== last) {
+            last = state2;
+            log(`Deployment ${deployment}: ${state2}`);
+          }
+        });
+        const stopped = await pollProvisioning(poller, o);
+        if (stopped) return { ok: false, reason: stopped };
+        const state = poller.getOperationState();
+        if (state.status === "succeeded") break;
+        if (SERVICE_FAILURE.test(state.error?.code ?? "") && ++serviceFailures <= 2 && Date.now() < deadline) {
+          log(
+            `Deployment ${deployment}: provisioning ended ${state.serviceStatus ?? state.status} with a service error (${state.error?.code}: ${state.error?.message ?? ""}); trying again`
+          );
+          last = "";
+          continue;
+        }
+        throw new Error(state.error?.message ?? `provisioning ended ${state.serviceStatus ?? state.status}`);
+      }
+      const d = await this.getDeployment(endpoint, deployment);
+      const ps = String(d?.properties?.provisioningState ?? "Succeeded");
+      if (ps !== "Succeeded") throw new Error(`provisioning ended ${ps}`);
+      return { ok: true };
+    } catch (err) {
+      const logs = await this.containerLogs(endpoint, deployment);
+      const reason = Object.getPrototypeOf(err) === Error.prototype ? errorMessage(err) : errorMessage(translateAzureError(err, `creating deployment '${deployment}'`));
+      return { ok: false, reason, logs };
+    }
+  }
+  /** The last lines of both containers' logs of a deployment (those that have any), or undefined. */
+  async containerLogs(endpoint, deployment) {
+    const logs = [];
+    for (const c of ["StorageInitializer", "InferenceServer"]) {
+      const text = await this.getLogs(endpoint, deployment, c, 40).catch(() => "");
+      if (text.trim()) logs.push(`--- ${c} ---
+${text.trimEnd()}`);
+    }
+    return logs.join("\n") || void 0;
+  }
+  /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
+  async deleteDeployment(endpoint, name) {
+    let delay = this.conflictDelayInMs;
+    for (let attempt2 = 1; ; attempt2++) {
+      try {
+        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        if (attempt2 >= 3 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${name}'`);
+        this.log(`Deleting deployment ${name}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
+        await abortableSleep(delay);
+        delay *= 2;
+      }
+    }
+  }
+  /** Sets the deployment's instance count (PUT of the whole deployment); a deployment that is gone is left alone. */
+  async scaleDeployment(endpoint, name, instances) {
+    const d = await this.getDeployment(endpoint, name);
+    if (!d) return;
+    const body = { ...d, sku: { ...d.sku ?? { name: "Default" }, capacity: instances } };
+    for (const k of ["id", "name", "type", "systemData"]) delete body[k];
+    if (body.properties) delete body.properties.provisioningState;
+    const poller = await this.arm.beginPut(this.deploymentPath(endpoint, name), body);
+    await poller.pollUntilDone();
+  }
+};
+async function pollProvisioning(poller, o) {
+  while (!poller.isDone()) {
+    if (o.abortSignal?.aborted) return "cancelled while provisioning";
+    if (Date.now() > o.deadline) return "provisioning did not finish before max-duration";
+    await poller.poll({ abortSignal: o.abortSignal });
+    if (!poller.isDone()) await abortableSleep(Math.max(200, poller.getOperationState().retryAfterInMs ?? 2e3), o.abortSignal).catch(() => void 0);
+  }
+  return void 0;
+}
+
+// src/azure/scoring.ts
+var TOKEN_REFRESH_MARGIN_IN_MS = 2 * 6e4;
+function refreshDueAt(s) {
+  if (s.expiresOn === void 0) return s.refreshAfter;
+  const lifetime = Math.max(0, s.expiresOn - s.obtainedAt);
+  const latest = s.expiresOn - Math.min(TOKEN_REFRESH_MARGIN_IN_MS, lifetime / 2);
+  return s.refreshAfter !== void 0 ? Math.min(s.refreshAfter, latest) : latest;
+}
+function cachedScoringAuth(fetchSecret, setSecret, now = Date.now) {
+  let cached;
+  let stale = false;
+  let pending;
+  const headerOf = (s) => s ? `Bearer ${s.secret}` : void 0;
+  const usable = (s) => s !== void 0 && (s.expiresOn === void 0 || now() < s.expiresOn);
+  return {
+    async header() {
+      if (cached && !stale) {
+        const due = refreshDueAt(cached);
+        if (due === void 0 || now() < due) return headerOf(cached);
+      }
+      pending ??= (async () => {
+        try {
+          const fresh = await fetchSecret();
+          if (fresh?.secret) {
+            setSecret(fresh.secret);
+            cached = fresh;
+            stale = false;
+          }
+          return cached;
+        } catch (err) {
+          if (!stale && usable(cached)) return cached;
+          throw err;
+        } finally {
+          pending = void 0;
+        }
+      })();
+      return headerOf(await pending);
+    },
+    invalidate(header) {
+      if (cached && headerOf(cached) === header) stale = true;
+    }
+  };
+}
+var SCORING_RESOURCES = {
+  AzureCloud: "https://ml.azure.com",
+  AzureChinaCloud: "https://ml.azure.cn",
+  AzureUSGovernment: "https://ml.azure.us",
+  Emulator: "https://ml.azure.com"
+};
+function scoringScope(cloudName) {
+  return `${SCORING_RESOURCES[cloudName] ?? SCORING_RESOURCES.AzureCloud}/.default`;
+}
+function scoringAuth(eps, endpoint, authMode, setSecret, o = {}) {
+  const now = o.now ?? Date.now;
+  const mode = authMode.toLowerCase();
+  return cachedScoringAuth(
+    async () => {
+      const obtainedAt = now();
+      if (mode === "key") {
+        const key = (await eps.keys(endpoint)).primaryKey;
+        return key ? { secret: key, obtainedAt } : void 0;
+      }
+      if (mode === "aadtoken") {
+        if (!o.credential) throw new Error(`endpoint '${endpoint}' uses Microsoft Entra token auth (aad_token) and no credential is available to score it`);
+        const scope = o.scope ?? scoringScope("AzureCloud");
+        const t2 = await withAzureOperation(`getting a Microsoft Entra token for ${scope} to score endpoint '${endpoint}'`, () => o.credential.getToken(scope));
+        if (!t2?.token) throw new Error(`the credential returned no token for ${scope}`);
+        return {
+          secret: t2.token,
+          obtainedAt,
+          expiresOn: t2.expiresOnTimestamp,
+          ...t2.refreshAfterTimestamp !== void 0 ? { refreshAfter: t2.refreshAfterTimestamp } : {}
+        };
+      }
+      const t = await eps.token(endpoint);
+      return t ? { ...t, obtainedAt } : void 0;
+    },
+    setSecret,
+    now
+  );
+}
+async function score(scoringUri, auth, payload, deployment, signal) {
+  const send = async (a) => {
+    const headers = { "content-type": "application/json" };
+    if (a) headers.authorization = a;
+    if (deployment) headers["azureml-model-deployment"] = deployment;
+    const started = performance.now();
+    const res = await fetch(scoringUri, { method: "POST", headers, body: payload, signal });
+    const body = await res.text();
+    const retryAfter = Number(res.headers.get("retry-after"));
+    return {
+      status: res.status,
+      body,
+      latencyMs: performance.now() - started,
+      deployment: res.headers.get("azureml-model-deployment") ?? void 0,
+      ...Number.isInteger(Number(res.headers.get("ms-azureml-model-error-statuscode") ?? "x")) ? { modelStatusCode: Number(res.headers.get("ms-azureml-model-error-statuscode")) } : {},
+      ...Number.isFinite(retryAfter) && retryAfter >= 0 && res.headers.get("retry-after") !== null ? { retryAfterMs: retryAfter * 1e3 } : {}
+    };
+  };
+  const first = await auth.header();
+  const r = await send(first);
+  if (r.status !== 401 || !first || !auth.invalidate) return r;
+  auth.invalidate(first);
+  const again = await auth.header();
+  return again && again !== first ? send(again) : r;
+}
+var GATEWAY_RETRY = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
+async function scoreWithRetry(scoringUri, auth, payload, deployment, signal, o = {}) {
+  const retries = o.retries ?? 3;
+  const tryTimeout = o.tryTimeoutInMs ?? 2e4;
+  let delay = o.retryDelayInMs ?? 1e3;
+  await auth.header();
+  for (let attempt2 = 0; ; attempt2++) {
+    const timeout = AbortSignal.timeout(tryTimeout);
+    let result;
+    let error;
+    try {
+      result = await score(scoringUri, auth, payload, deployment, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      error = timeout.aborted ? new Error(`no answer from ${scoringUri} within ${Math.round(tryTimeout / 1e3)} s`) : err;
+    }
+    if (result && !GATEWAY_RETRY.has(result.status)) return result;
+    if (attempt2 >= retries) {
+      if (result) return result;
+      throw error;
+    }
+    await abortableSleep(Math.min(result?.retryAfterMs ?? delay, 1e4), signal);
+    delay *= 2;
+  }
+}
+function unwrapJson(text) {
+  let v = JSON.parse(text);
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+    }
+  }
+  return v;
+}
+function jsonSubset(expected, actual) {
+  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length <= actual.length && expected.every((e, i) => jsonSubset(e, actual[i]));
+  if (typeof expected === "object" && expected !== null) {
+    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false;
+    return Object.entries(expected).every(([k, v]) => jsonSubset(v, actual[k]));
+  }
+  return expected === actual;
+}
+
+// src/runs/inputs/deploy.ts
+
+// src/rollout/health.ts
+var MONITOR_SIGNAL_NAMES = ["requests", "error_rate", "latency_p95", "latency_p99", "cpu", "memory"];
+var PROBE_SIGNAL_NAMES = ["probe.requests", "probe.error_rate", "probe.latency_p95", "probe.latency_p99"];
+var SIGNAL_NAMES = [...MONITOR_SIGNAL_NAMES, ...PROBE_SIGNAL_NAMES];
+var FRACTION_SIGNALS = /* @__PURE__ */ new Set(["error_rate", "cpu", "memory", "probe.error_rate"]);
+var isProbeSignal = (name) => name.startsWith("probe.");
+var DEFAULT_HEALTH_RULES = "error_rate < 1%\nlatency_p99 < 1000\nprobe.error_rate < 1%\nprobe.latency_p99 < 1000";
+var DEFAULT_MIN_REQUESTS = 5;
+var DEFAULT_FAILURE_THRESHOLD = 2;
+var DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+var HealthInputs = {
+  rules: "health-rules",
+  minRequests: "min-requests",
+  allowNoTraffic: "allow-no-traffic",
+  failureThreshold: "failure-threshold",
+  consecutiveErrorLimit: "consecutive-error-limit"
+};
+function walk(e, visit) {
+  if (e.type === "compare") visit(e);
+  else {
+    walk(e.left, visit);
+    walk(e.right, visit);
+  }
+}
+function plainFractionMetric(e) {
+  return e.type === "metric" && FRACTION_SIGNALS.has(e.name) ? e.name : void 0;
+}
+function parseHealthRules(text, input = HealthInputs.rules) {
+  let rules;
+  try {
+    rules = parseRules(text);
+  } catch (err) {
+    if (err instanceof RuleSyntaxError) {
+      throw new ConfigurationError(`Input '${input}' line ${err.line}, column ${err.column}: ${err.message}.`, {
+        input,
+        hint: `Write one rule per line over ${SIGNAL_NAMES.join(", ")}, e.g. 'error_rate < 1% and latency_p99 < 500'.`,
+        cause: err
+      });
+    }
+    throw err;
+  }
+  if (rules.length === 0) {
+    throw new ConfigurationError(`Input '${input}' has no rule.`, {
+      input,
+      hint: `Leave it empty for the defaults (${DEFAULT_HEALTH_RULES.split("\n").join(", ")}).`
+    });
+  }
+  for (const rule of rules) {
+    for (const { name } of metricsOf(rule.expr)) {
+      if (!SIGNAL_NAMES.includes(name)) {
+        throw new ConfigurationError(`Input '${input}' line ${rule.line}: '${name}' is not a health signal.`, {
+          input,
+          hint: `Health rules can use ${SIGNAL_NAMES.join(", ")} (and baseline.<signal> of the Azure Monitor ones).`
+        });
+      }
+    }
+    walk(rule.expr, (c) => {
+      const pairs = [
+        [c.left, c.right],
+        [c.right, c.left]
+      ];
+      for (const [a, b] of pairs) {
+        const name = plainFractionMetric(a);
+        if (name && b.type === "number" && b.value > 1) {
+          throw new ConfigurationError(`Input '${input}' line ${rule.line}: '${c.text}' compares ${name}, a fraction from 0 to 1, with ${b.text}.`, {
+            input,
+            hint: `Write a percent, e.g. '${name} ${c.op} ${b.text}%', or a fraction such as ${b.value / 100}.`
+          });
+        }
+      }
+    });
+  }
+  return rules;
+}
+function nonNegativeInt(value, fallback, input, min) {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new ConfigurationError(`Input '${input}' must be a whole number of at least ${min}, got ${v}.`, { input });
+  }
+  return v;
+}
+function createHealthPolicy(spec = {}) {
+  const rulesText = spec.rules === void 0 || spec.rules.trim() === "" ? DEFAULT_HEALTH_RULES : spec.rules;
+  const rules = parseHealthRules(rulesText);
+  return {
+    rulesText,
+    rules,
+    minRequests: nonNegativeInt(spec.minRequests, DEFAULT_MIN_REQUESTS, HealthInputs.minRequests, 0),
+    allowNoTraffic: spec.allowNoTraffic ?? false,
+    failureThreshold: nonNegativeInt(spec.failureThreshold, DEFAULT_FAILURE_THRESHOLD, HealthInputs.failureThreshold, 1),
+    consecutiveErrorLimit: nonNegativeInt(spec.consecutiveErrorLimit, DEFAULT_CONSECUTIVE_ERROR_LIMIT, HealthInputs.consecutiveErrorLimit, 1),
+    usesBaseline: rules.some((r) => metricsOf(r.expr).some((m) => m.baseline)),
+    usesMonitor: rules.some((r) => ruleKind(r) !== "probe"),
+    usesProbe: rules.some((r) => ruleKind(r) !== "monitor")
+  };
+}
+function readHealthPolicy(reader) {
+  return createHealthPolicy({
+    rules: reader.optional(HealthInputs.rules),
+    minRequests: reader.int(HealthInputs.minRequests, { min: 0, default: DEFAULT_MIN_REQUESTS }),
+    allowNoTraffic: reader.boolean(HealthInputs.allowNoTraffic, false),
+    failureThreshold: reader.int(HealthInputs.failureThreshold, { min: 1, default: DEFAULT_FAILURE_THRESHOLD }),
+    consecutiveErrorLimit: reader.int(HealthInputs.consecutiveErrorLimit, { min: 1, default: DEFAULT_CONSECUTIVE_ERROR_LIMIT })
+  });
+}
+function ruleKind(rule) {
+  const names = metricsOf(rule.expr);
+  const probe2 = names.filter((m) => isProbeSignal(m.name)).length;
+  return probe2 === 0 ? "monitor" : probe2 === names.length ? "probe" : "mixed";
+}
+function measured(signals) {
+  const out = [];
+  for (const name of SIGNAL_NAMES) {
+    const v = signals[name];
+    if (typeof v === "number" && !Number.isNaN(v)) out.push([name, v]);
+  }
+  return out;
+}
+function signalsToMetricSet(current, history = []) {
+  const set = /* @__PURE__ */ new Map();
+  for (const [name, value] of measured(current)) {
+    const earlier = history.map((h) => h[name]).filter((v) => typeof v === "number" && !Number.isNaN(v));
+    set.set(
+      name,
+      [...earlier, value].map((v, step) => ({ step, value: v }))
+    );
+  }
+  return set;
+}
+function cumulative(history) {
+  let requests = 0;
+  let errors = 0;
+  const out = { requests: 0 };
+  for (const h of history) {
+    if (h.pending || !Number.isFinite(h.requests) || h.requests <= 0) continue;
+    requests += h.requests;
+    errors += (h.error_rate ?? 0) * h.requests;
+    for (const k of ["latency_p95", "latency_p99"]) if (typeof h[k] === "number") out[k] = Math.max(out[k] ?? 0, h[k]);
+  }
+  if (requests === 0) return void 0;
+  out.requests = requests;
+  out.error_rate = errors / requests;
+  return out;
+}
+function judgeHealth(signals, policy, context = {}) {
+  const probeData = (signals["probe.requests"] ?? 0) > 0;
+  const requests = Number.isFinite(signals.requests) ? signals.requests : 0;
+  let monitor = "judge";
+  let monitorSignals = signals;
+  let quietReason;
+  if (signals.pending) monitor = "pending";
+  else if (requests < policy.minRequests) {
+    if (!policy.allowNoTraffic) monitor = "no-data";
+    else if (requests === 0) {
+      const before = cumulative(context.history ?? []);
+      if (before) {
+        monitorSignals = { ...before, ...pick(signals, PROBE_SIGNAL_NAMES) };
+        quietReason = `no request in the window; judged on the stage's ${before.requests} reported request(s) so far`;
+      } else monitor = "no-traffic-allowed";
+    }
+  }
+  const usable = (r) => {
+    const kind = ruleKind(r);
+    const m = monitor === "judge";
+    return kind === "monitor" ? m : kind === "probe" ? probeData : m && probeData;
+  };
+  const rules = policy.rules.filter(usable);
+  if (monitor === "no-data") {
+    return {
+      verdict: "no-data",
+      healthy: false,
+      reason: `${requests} request(s) in the window, fewer than min-requests ${policy.minRequests}: no data is not healthy (set allow-no-traffic or probe-rps for low-traffic endpoints)`,
+      results: []
+    };
+  }
+  if (rules.length === 0) {
+    if (monitor === "no-traffic-allowed")
+      return { verdict: "no-traffic-allowed", healthy: true, reason: "no request in the window (allow-no-traffic is true)", results: [] };
+    return { verdict: "pending", healthy: false, reason: "Azure Monitor has not reported a minute of the window yet and no probe was answered", results: [] };
+  }
+  const merged = monitorSignals === signals ? signals : { ...signals, ...monitorSignals };
+  const metrics = signalsToMetricSet(merged, context.history);
+  const baseline = context.baseline ? signalsToMetricSet(context.baseline) : void 0;
+  const { passed, results } = evaluateRules(rules, metrics, { baseline, missingMetric: "fail", requireBaseline: false });
+  if (passed) return { verdict: "healthy", healthy: true, results, ...quietReason ? { reason: quietReason } : {} };
+  const failed = results.filter((r) => r.verdict === "failed");
+  const reason = failed.map((r) => {
+    const values = r.comparisons.filter((c) => c.verdict === "failed").map((c) => c.reason ? `${c.text}: ${c.reason}` : `${c.text} with ${formatValue(c.left)} vs ${formatValue(c.right)}`);
+    return values.length ? values.join(", ") : r.rule;
+  }).join("; ");
+  return { verdict: "unhealthy", healthy: false, reason: `failed: ${reason}${quietReason ? ` (${quietReason})` : ""}`, results };
+}
+function pick(s, names) {
+  const out = {};
+  for (const n of names) {
+    const v = s[n];
+    if (typeof v === "number") out[n] = v;
+  }
+  return out;
+}
+function formatValue(v) {
+  if (v === void 0) return "?";
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+function countCheck(counters, outcome, policy) {
+  if (outcome.kind === "pending") return { counters: { ...counters } };
+  if (outcome.kind === "error") {
+    const consecutiveErrors = counters.consecutiveErrors + 1;
+    const next2 = { failedChecks: counters.failedChecks, consecutiveErrors };
+    return consecutiveErrors >= policy.consecutiveErrorLimit ? { counters: next2, rollback: `${consecutiveErrors} metrics queries in a row failed (consecutive-error-limit ${policy.consecutiveErrorLimit})` } : { counters: next2 };
+  }
+  if (outcome.healthy) return { counters: { failedChecks: counters.failedChecks, consecutiveErrors: 0 } };
+  const failedChecks = counters.failedChecks + 1;
+  const next = { failedChecks, consecutiveErrors: 0 };
+  return failedChecks >= policy.failureThreshold ? { counters: next, rollback: `${failedChecks} failed health check(s) (failure-threshold ${policy.failureThreshold})` } : { counters: next };
+}
+
+// src/azure/traffic.ts
+var MAX_MIRROR_PERCENT = 50;
+function trafficTotal(map) {
+  return Object.values(map).reduce((sum, v) => sum + v, 0);
+}
+function normalizeTraffic(map) {
+  const out = {};
+  for (const name of Object.keys(map).sort()) if (map[name] !== 0) out[name] = map[name];
+  return out;
+}
+function foldTrafficCase(map) {
+  const out = {};
+  for (const [name, value] of Object.entries(map)) {
+    const key = name.toLowerCase();
+    out[key] = (out[key] ?? 0) + value;
+  }
+  return normalizeTraffic(out);
+}
+function trafficPercent(map, deployment) {
+  return foldTrafficCase(map)[deployment.toLowerCase()] ?? 0;
+}
+function trafficEquals(a, b) {
+  const x = foldTrafficCase(a);
+  const y = foldTrafficCase(b);
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
+}
+function trafficStateEquals(a, b) {
+  return trafficEquals(a.traffic, b.traffic) && trafficEquals(a.mirror, b.mirror);
+}
+function copyTrafficState(state) {
+  return { traffic: { ...state.traffic }, mirror: { ...state.mirror } };
+}
+function formatTraffic(map) {
+  const names = Object.keys(map).sort();
+  return names.length === 0 ? "none" : names.map((n) => `${n}=${map[n]}`).join(" ");
+}
+function formatTrafficState(state) {
+  const mirror = normalizeTraffic(state.mirror);
+  const live = formatTraffic(state.traffic);
+  return Object.keys(mirror).length === 0 ? live : `${live}, mirror ${formatTraffic(mirror)}`;
+}
+function percentProblem(kind, name, value, max) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
+    return `${kind} for '${name}' is ${JSON.stringify(value)}; use a whole percent from 0 to ${max}`;
+  }
+  return void 0;
+}
+function liveTrafficProblems(traffic) {
+  const problems = [];
+  for (const [name, value] of Object.entries(traffic)) {
+    const p = percentProblem("traffic", name, value, 100);
+    if (p) problems.push(p);
+  }
+  if (problems.length === 0) {
+    const total = trafficTotal(traffic);
+    if (total !== 0 && total !== 100) problems.push(`traffic sums to ${total} (${formatTraffic(traffic)}); it must sum to 0 or 100`);
+  }
+  return problems;
+}
+function trafficProblems(state, options = {}) {
+  const problems = liveTrafficProblems(state.traffic);
+  const known = options.deployments ? new Set(options.deployments) : void 0;
+  const listed = options.deployments && options.deployments.length > 0 ? options.deployments.join(", ") : "none";
+  if (known) {
+    for (const name of Object.keys(state.traffic)) {
+      if (!known.has(name)) problems.push(`'${name}' is not a deployment of this endpoint (deployments: ${listed})`);
+    }
+  }
+  const mirrored = Object.entries(state.mirror).filter(([, v]) => v !== 0);
+  for (const [name, value] of Object.entries(state.mirror)) {
+    const p = percentProblem("mirror traffic", name, value, MAX_MIRROR_PERCENT);
+    if (p) problems.push(p);
+  }
+  if (mirrored.length > 1) {
+    problems.push(`mirror traffic can go to one deployment only, got ${formatTraffic(Object.fromEntries(mirrored))}`);
+  }
+  for (const [name] of mirrored) {
+    if (known && !known.has(name)) problems.push(`mirror target '${name}' is not a deployment of this endpoint (deployments: ${listed})`);
+    if ((state.traffic[name] ?? 0) > 0) {
+      problems.push(`'${name}' takes ${state.traffic[name]}% live traffic and so cannot also receive mirrored traffic`);
+    }
+  }
+  if (options.kubernetes && mirrored.length > 0) problems.push("mirror traffic is not supported on Kubernetes online endpoints");
+  return problems;
+}
+
+// src/rollout/traffic.ts
+var TrafficConflictError = class extends Error {
+  constructor(message, current) {
+    super(message);
+    this.current = current;
+  }
+  current;
+  name = "TrafficConflictError";
+};
+function isTrafficConflict(error) {
+  return error instanceof TrafficConflictError || typeof error === "object" && error !== null && error.name === "TrafficConflictError";
+}
+function nextTraffic(prior, deployment, weight) {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+    throw new RangeError(`The weight of '${deployment}' must be a whole percent from 0 to 100, got ${weight}.`);
+  }
+  const problems = trafficProblems({ traffic: prior, mirror: {} });
+  if (problems.length > 0) throw new RangeError(`The prior traffic is not valid: ${problems.join("; ")}.`);
+  const others = Object.keys(prior).filter((n) => n !== deployment);
+  const othersTotal = others.reduce((sum, n) => sum + prior[n], 0);
+  const result = {};
+  if (othersTotal === 0) {
+    if (weight !== 0 && weight !== 100) {
+      throw new RangeError(`No other deployment takes traffic, so '${deployment}' can only get 0 or 100 (traffic must sum to 0 or 100), not ${weight}.`);
+    }
+    for (const n of others) result[n] = 0;
+    result[deployment] = weight;
+    return result;
+  }
+  const remaining = 100 - weight;
+  const shares = others.map((name) => {
+    const numerator = prior[name] * remaining;
+    return { name, prior: prior[name], floor: Math.floor(numerator / othersTotal), remainder: numerator % othersTotal };
+  });
+  let leftover = remaining - shares.reduce((sum, s) => sum + s.floor, 0);
+  const order = [...shares].sort((a, b) => b.remainder - a.remainder || b.prior - a.prior || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const share of order) {
+    if (leftover === 0) break;
+    if (share.remainder === 0) continue;
+    share.floor += 1;
+    leftover -= 1;
+  }
+  for (const s of shares) result[s.name] = s.floor;
+  result[deployment] = weight;
+  return result;
+}
+function assertValidTraffic(state, options = {}) {
+  const problems = trafficProblems(state, options);
+  if (problems.length === 0) return;
+  const where = options.input ? `Input '${options.input}': ` : "";
+  throw new ConfigurationError(`${where}${problems.join("; ")}.`, {
+    input: options.input,
+    hint: "Live traffic is whole percents summing to 0 or 100; mirror traffic is at most 50% to one deployment that takes no live traffic."
+  });
+}
+
+// src/rollout/strategy.ts
+var STRATEGIES = ["canary", "linear", "blue-green", "stages"];
+var RolloutInputs = {
+  strategy: "strategy",
+  canaryPercent: "canary-percent",
+  stepPercent: "step-percent",
+  stages: "stages",
+  mirrorPercent: "mirror-percent",
+  bakeTime: "bake-time",
+  checkInterval: "check-interval",
+  maxDuration: "max-duration",
+  probeRps: "probe-rps",
+  rollback: "rollback",
+  keepFailed: "keep-failed",
+  oldDeployments: "old-deployments",
+  metricsDelay: "metrics-delay"
+};
+var DEFAULT_BAKE_TIME_MS = 5 * 6e4;
+var DEFAULT_CANARY_PERCENT = 10;
+var DEFAULT_STEP_PERCENT = 20;
+var MIN_DEFAULT_CHECK_INTERVAL_MS = 1e4;
+var MAX_PROBE_RPS = 100;
+var DEFAULT_METRICS_DELAY_MS = 6e4;
+function fail(input, message, hint) {
+  throw new ConfigurationError(`Input '${input}' ${message}`, { input, hint });
+}
+function percent(input, value, min, max) {
+  if (!Number.isInteger(value) || value < min || value > max) fail(input, `must be a whole percent from ${min} to ${max}, got ${value}.`);
+  return value;
+}
+function duration(input, value) {
+  if (value === void 0) return void 0;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || value < 0) fail(input, `must be a duration of 0 or more, got ${value}.`);
+    return value;
+  }
+  if (value.trim() === "") return void 0;
+  const ms = parseDuration(value);
+  if (ms === void 0) {
+    fail(input, `is not a valid duration: '${value}'.`, "Use a number of seconds (e.g. 90) or amounts with units ms, s, m, h, d (e.g. 90s, 10m, 1h30m).");
+  }
+  return ms;
+}
+function parseStages(value, input = RolloutInputs.stages) {
+  const hint = "List the new deployment's weight at each stage, strictly increasing and ending at 100, e.g. '10,50,100'.";
+  let stages;
+  if (typeof value === "string") {
+    const items = value.split(/[\s,]+/).filter((s) => s !== "");
+    stages = items.map((item) => {
+      const m = /^(\d+)%?$/.exec(item);
+      if (!m) fail(input, `has '${item}', which is not a whole percent.`, hint);
+      return Number(m[1]);
+    });
+  } else stages = [...value];
+  if (stages.length === 0) fail(input, "is empty.", hint);
+  stages.forEach((s, i) => {
+    if (!Number.isInteger(s) || s < 1 || s > 100) fail(input, `has ${s} at position ${i + 1}; each stage is a whole percent from 1 to 100.`, hint);
+    if (i > 0 && s <= stages[i - 1]) fail(input, `is not strictly increasing: ${stages[i - 1]} then ${s}.`, hint);
+  });
+  if (stages[stages.length - 1] !== 100) fail(input, `must end at 100 (the new deployment takes all traffic), got ${stages.join(",")}.`, hint);
+  return stages;
+}
+function strategyStages(strategy, options = {}) {
+  switch (strategy) {
+    case "canary":
+      return [percent(RolloutInputs.canaryPercent, options.canaryPercent ?? DEFAULT_CANARY_PERCENT, 1, 99), 100];
+    case "linear": {
+      const step = percent(RolloutInputs.stepPercent, options.stepPercent ?? DEFAULT_STEP_PERCENT, 1, 99);
+      const stages = [];
+      for (let w = step; w < 100; w += step) stages.push(w);
+      stages.push(100);
+      return stages;
+    }
+    case "blue-green":
+      return [100];
+  }
+}
+function parseOldDeployments(value, input = RolloutInputs.oldDeployments) {
+  const v = value.trim().toLowerCase();
+  if (v === "" || v === "delete") return { mode: "delete" };
+  if (v === "keep") return { mode: "keep" };
+  const m = /^scale-to\s*[:= ]?\s*(\d+)$/.exec(v);
+  if (m) return { mode: "scale-to", instances: Number(m[1]) };
+  return fail(
+    input,
+    `must be delete, keep or scale-to: N, got '${value}'.`,
+    "e.g. 'old-deployments: scale-to: 1' keeps the old deployment warm with one instance."
+  );
+}
+function createRolloutPlan(spec = {}) {
+  const strategy = spec.strategy ?? (spec.stages !== void 0 && spec.stages !== "" ? "stages" : "canary");
+  if (!STRATEGIES.includes(strategy)) {
+    fail(RolloutInputs.strategy, `must be one of ${STRATEGIES.join(", ")}, got '${strategy}'.`);
+  }
+  const stagesGiven = spec.stages !== void 0 && !(typeof spec.stages === "string" && spec.stages.trim() === "");
+  if (stagesGiven && strategy !== "stages") {
+    fail(
+      RolloutInputs.stages,
+      `is given together with strategy '${strategy}'.`,
+      "Use either 'strategy' (canary, linear, blue-green) or 'stages' (alone or with 'strategy: stages')."
+    );
+  }
+  let stages;
+  if (strategy === "stages") {
+    if (!stagesGiven) fail(RolloutInputs.stages, "is required with 'strategy: stages'.", "e.g. 'stages: 10,50,100'.");
+    stages = parseStages(spec.stages);
+  } else {
+    stages = strategyStages(strategy, { canaryPercent: spec.canaryPercent, stepPercent: spec.stepPercent });
+  }
+  const mirrorPercent = percent(RolloutInputs.mirrorPercent, spec.mirrorPercent ?? 0, 0, MAX_MIRROR_PERCENT);
+  const bakeTimeInMs = duration(RolloutInputs.bakeTime, spec.bakeTime) ?? DEFAULT_BAKE_TIME_MS;
+  const explicitInterval = duration(RolloutInputs.checkInterval, spec.checkInterval);
+  let checkIntervalInMs;
+  if (explicitInterval !== void 0) {
+    if (explicitInterval < 1e3) fail(RolloutInputs.checkInterval, `must be at least 1s, got ${formatDuration(explicitInterval)}.`);
+    if (bakeTimeInMs > 0 && explicitInterval > bakeTimeInMs) {
+      fail(
+        RolloutInputs.checkInterval,
+        `(${formatDuration(explicitInterval)}) is longer than bake-time (${formatDuration(bakeTimeInMs)}).`,
+        "Checks run during each bake; use an interval of at most the bake time."
+      );
+    }
+    checkIntervalInMs = explicitInterval;
+  } else {
+    checkIntervalInMs = Math.min(bakeTimeInMs, Math.max(MIN_DEFAULT_CHECK_INTERVAL_MS, Math.round(bakeTimeInMs / 5)));
+  }
+  const bakeCount = stages.length + (mirrorPercent > 0 ? 1 : 0);
+  const plannedBakes = bakeCount * bakeTimeInMs;
+  const maxDurationInMs = duration(RolloutInputs.maxDuration, spec.maxDuration) ?? 2 * plannedBakes + 30 * 6e4;
+  if (maxDurationInMs <= plannedBakes) {
+    fail(
+      RolloutInputs.maxDuration,
+      `(${formatDuration(maxDurationInMs)}) does not leave room for the planned bakes: ${bakeCount} \xD7 ${formatDuration(bakeTimeInMs)} = ${formatDuration(plannedBakes)}.`,
+      "Raise max-duration, shorten bake-time or use fewer stages."
+    );
+  }
+  const probeRps = spec.probeRps ?? 0;
+  if (!Number.isFinite(probeRps) || probeRps < 0 || probeRps > MAX_PROBE_RPS)
+    fail(RolloutInputs.probeRps, `must be from 0 to ${MAX_PROBE_RPS} requests per second, got ${probeRps}.`);
+  const rollback = spec.rollback ?? "auto";
+  if (rollback !== "auto" && rollback !== "none") fail(RolloutInputs.rollback, `must be auto or none, got '${String(rollback)}'.`);
+  const oldDeployments = typeof spec.oldDeployments === "string" || spec.oldDeployments === void 0 ? parseOldDeployments(spec.oldDeployments ?? "delete") : spec.oldDeployments;
+  if (oldDeployments.mode === "scale-to" && (!Number.isSafeInteger(oldDeployments.instances) || oldDeployments.instances < 0)) {
+    fail(RolloutInputs.oldDeployments, `scale-to needs a whole number of instances of 0 or more, got ${oldDeployments.instances}.`);
+  }
+  const health = spec.health && "rules" in spec.health && Array.isArray(spec.health.rules) ? spec.health : createHealthPolicy(spec.health);
+  if (!health.usesMonitor && probeRps === 0) {
+    fail(
+      "health-rules",
+      "names only probe signals (probe.*), but probe-rps is 0: nothing would be judged.",
+      "Set probe-rps, or add Azure Monitor rules such as error_rate < 1%."
+    );
+  }
+  const metricsDelayInMs = duration(RolloutInputs.metricsDelay, spec.metricsDelay) ?? DEFAULT_METRICS_DELAY_MS;
+  if (metricsDelayInMs > 30 * 6e4)
+    fail(RolloutInputs.metricsDelay, `(${formatDuration(metricsDelayInMs)}) is longer than 30m; Azure Monitor reports minutes within a few minutes.`);
+  return {
+    strategy,
+    stages,
+    mirrorPercent,
+    bakeTimeInMs,
+    checkIntervalInMs,
+    maxDurationInMs,
+    health,
+    probeRps,
+    rollback,
+    keepFailed: spec.keepFailed ?? false,
+    oldDeployments,
+    rollbackAttempts: spec.rollbackAttempts ?? 5,
+    rollbackRetryDelayInMs: spec.rollbackRetryDelayInMs ?? 1e3,
+    metricsDelayInMs
+  };
+}
+function readRolloutPlan(reader) {
+  const strategy = reader.choice(RolloutInputs.strategy, STRATEGIES);
+  return createRolloutPlan({
+    strategy,
+    canaryPercent: reader.int(RolloutInputs.canaryPercent, { min: 1, max: 99 }),
+    stepPercent: reader.int(RolloutInputs.stepPercent, { min: 1, max: 99 }),
+    stages: reader.optional(RolloutInputs.stages),
+    mirrorPercent: reader.int(RolloutInputs.mirrorPercent, { min: 0, max: MAX_MIRROR_PERCENT }),
+    bakeTime: reader.duration(RolloutInputs.bakeTime),
+    checkInterval: reader.duration(RolloutInputs.checkInterval),
+    maxDuration: reader.duration(RolloutInputs.maxDuration),
+    probeRps: reader.number(RolloutInputs.probeRps, { min: 0, max: MAX_PROBE_RPS }),
+    rollback: reader.choice(RolloutInputs.rollback, ["auto", "none"], "auto"),
+    keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
+    oldDeployments: reader.optional(RolloutInputs.oldDeployments),
+    health: readHealthPolicy(reader),
+    metricsDelay: reader.duration(RolloutInputs.metricsDelay)
+  });
+}
+
+// src/specs/deployment.ts
+var ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+var DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
+function checkEndpointName(name) {
+  return ENDPOINT_NAME.test(name) && !name.includes("--") ? void 0 : "an endpoint name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit";
+}
+function checkDeploymentName(name) {
+  return DEPLOYMENT_NAME.test(name) ? void 0 : "a deployment name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit";
+}
+var AUTH_MODES = { key: "Key", aml_token: "AMLToken", aad_token: "AADToken" };
+function planEndpoint(doc) {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], "an endpoint file must be a YAML map");
+  const t = new FieldReader(doc);
+  t.checkKeys(
+    spec,
+    ["$schema", "name", "auth_mode", "description", "tags", "identity", "public_network_access", "traffic", "mirror_traffic", "kind", "properties"],
+    [],
+    "online endpoint"
+  );
+  if (typeof spec.name !== "string") throw doc.error([], "an endpoint needs 'name'");
+  const bad = checkEndpointName(spec.name);
+  if (bad) throw doc.error(["name"], `'${spec.name}' is not a valid endpoint name`, bad);
+  const props = {};
+  const mode = spec.auth_mode === void 0 ? "key" : t.str(spec.auth_mode, ["auth_mode"]).toLowerCase();
+  if (!AUTH_MODES[mode]) throw doc.error(["auth_mode"], `'${mode}' is not an auth mode`, "valid: key, aml_token, aad_token");
+  props.authMode = AUTH_MODES[mode];
+  if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
+  if (spec.public_network_access !== void 0) {
+    const v = t.str(spec.public_network_access, ["public_network_access"]).toLowerCase();
+    if (v !== "enabled" && v !== "disabled") throw doc.error(["public_network_access"], "must be 'enabled' or 'disabled'");
+    props.publicNetworkAccess = v === "enabled" ? "Enabled" : "Disabled";
+  }
+  if (spec.properties !== void 0) props.properties = t.stringMap(spec.properties, ["properties"]);
+  let declaredTraffic;
+  if (spec.traffic !== void 0 || spec.mirror_traffic !== void 0) {
+    const traffic = percentMap(doc, spec.traffic, "traffic");
+    const mirror = percentMap(doc, spec.mirror_traffic, "mirror_traffic");
+    const live = trafficProblems({ traffic, mirror: {} });
+    if (live.length > 0) throw doc.error(["traffic"], live.join("; "), "live traffic is whole percents of deployments summing to 0 or 100");
+    const mirrored = trafficProblems({ traffic, mirror });
+    if (mirrored.length > 0)
+      throw doc.error(["mirror_traffic"], mirrored.join("; "), "mirror_traffic is at most 50 percent, to one deployment that takes no live traffic");
+    declaredTraffic = { traffic, mirror };
+  }
+  const body = { properties: props };
+  if (spec.kind !== void 0) body.kind = t.str(spec.kind, ["kind"]);
+  if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
+  if (spec.identity !== void 0) {
+    if (!isObj(spec.identity)) throw doc.error(["identity"], "must be a map with a type");
+    const type = t.str(spec.identity.type, ["identity", "type"]).toLowerCase();
+    const map = { system_assigned: "SystemAssigned", user_assigned: "UserAssigned", none: "None" };
+    if (!map[type]) throw doc.error(["identity", "type"], `'${type}' is not an identity type`, "valid: system_assigned, user_assigned, none");
+    body.identity = { type: map[type] };
+  }
+  return { name: spec.name, body, ...declaredTraffic ? { declaredTraffic } : {} };
+}
+function percentMap(doc, v, key) {
+  if (v === void 0 || v === null) return {};
+  if (!isObj(v)) throw doc.error([key], "must be a map of deployment name to percent");
+  const out = {};
+  for (const [name, n] of Object.entries(v)) {
+    if (typeof n !== "number" || !Number.isInteger(n)) throw doc.error([key, name], `must be a whole percent, got ${JSON.stringify(n)}`);
+    out[name] = n;
+  }
+  return out;
+}
+function checkDeclaredTraffic(doc, plan, current, deployments, newDeployment) {
+  const declared = plan.declaredTraffic;
+  if (!declared) return;
+  const known = /* @__PURE__ */ new Set([...deployments, newDeployment]);
+  const listed = deployments.length > 0 ? deployments.join(", ") : "none yet";
+  for (const [key, map] of [
+    ["traffic", declared.traffic],
+    ["mirror_traffic", declared.mirror]
+  ]) {
+    for (const name of Object.keys(map)) {
+      if (!known.has(name))
+        throw doc.error(
+          [key, name],
+          `'${name}' is not a deployment of endpoint ${plan.name} (deployments: ${listed})`,
+          `name a deployment of the endpoint or '${newDeployment}', the new one`
+        );
+    }
+  }
+  if (!trafficStateEquals(declared, current)) {
+    const key = trafficEquals(declared.traffic, current.traffic) ? "mirror_traffic" : "traffic";
+    throw doc.error(
+      [key],
+      `says ${formatTrafficState(declared)}, but endpoint ${plan.name} holds ${formatTrafficState(current)}: the deploy action moves traffic itself, in stages, and rolls back to what the endpoint holds now`,
+      "remove traffic and mirror_traffic from the endpoint file, or make them match the endpoint"
+    );
+  }
+}
+function seconds(t, v, path) {
+  return `PT${t.int(v, path)}S`;
+}
+var DEPLOYMENT_KEYS = [
+  "$schema",
+  "name",
+  "endpoint_name",
+  "type",
+  "description",
+  "tags",
+  "model",
+  "code_configuration",
+  "environment",
+  "environment_variables",
+  "instance_type",
+  "instance_count",
+  "app_insights_enabled",
+  "request_settings",
+  "liveness_probe",
+  "readiness_probe",
+  "scale_settings",
+  "egress_public_network_access",
+  "model_mount_path",
+  "properties"
+];
+async function planDeployment(doc, fileOnDisk, o) {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], "a deployment file must be a YAML map");
+  const t = new PlanContext(doc, fileOnDisk, o);
+  t.checkKeys(spec, DEPLOYMENT_KEYS, [], "managed online deployment");
+  if (spec.type !== void 0 && String(spec.type).toLowerCase() !== "managed")
+    throw doc.error(["type"], `'${String(spec.type)}' deployments are not supported`, "supported: managed online deployments");
+  const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
+  const props = { endpointComputeType: "Managed" };
+  if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
+  const modelId = await model(t, spec.model);
+  props.model = modelId;
+  if (spec.code_configuration !== void 0) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
+  if (spec.environment !== void 0) props.environmentId = await environmentId(t, spec.environment, ["environment"]);
+  else if (spec.code_configuration !== void 0) throw doc.error([], "a deployment with scoring code needs an environment");
+  const env = t.stringMap(spec.environment_variables, ["environment_variables"]);
+  if (env) props.environmentVariables = env;
+  if (spec.instance_type !== void 0) props.instanceType = t.str(spec.instance_type, ["instance_type"]);
+  if (spec.app_insights_enabled !== void 0) props.appInsightsEnabled = Boolean(spec.app_insights_enabled);
+  if (spec.model_mount_path !== void 0) props.modelMountPath = t.str(spec.model_mount_path, ["model_mount_path"]);
+  if (spec.properties !== void 0) props.properties = t.stringMap(spec.properties, ["properties"]);
+  if (spec.egress_public_network_access !== void 0) {
+    const v = t.str(spec.egress_public_network_access, ["egress_public_network_access"]).toLowerCase();
+    if (v !== "enabled" && v !== "disabled") throw doc.error(["egress_public_network_access"], "must be 'enabled' or 'disabled'");
+    props.egressPublicNetworkAccess = v === "enabled" ? "Enabled" : "Disabled";
+  }
+  if (spec.request_settings !== void 0) props.requestSettings = requestSettings(t, spec.request_settings);
+  for (const [key, wire] of [
+    ["liveness_probe", "livenessProbe"],
+    ["readiness_probe", "readinessProbe"]
+  ]) {
+    if (spec[key] !== void 0) props[wire] = probe(t, spec[key], key);
+  }
+  if (spec.scale_settings !== void 0) props.scaleSettings = scaleSettings(t, spec.scale_settings);
+  const body = { properties: props };
+  body.sku = { name: "Default", capacity: spec.instance_count === void 0 ? 1 : t.int(spec.instance_count, ["instance_count"], 1) };
+  if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
+  return { name, endpointName, body, uploads: t.uploads, assets: t.assets, modelId };
+}
+function deploymentNames(t, spec, endpointInput) {
+  let name;
+  if (spec.name !== void 0) {
+    name = t.str(spec.name, ["name"]);
+    const bad = checkDeploymentName(name);
+    if (bad) throw t.doc.error(["name"], `'${name}' is not a valid deployment name`, bad);
+  }
+  const endpointName = spec.endpoint_name === void 0 ? void 0 : t.str(spec.endpoint_name, ["endpoint_name"]);
+  if (endpointName !== void 0 && endpointInput !== void 0 && endpointName !== endpointInput) {
+    throw t.doc.error(
+      ["endpoint_name"],
+      `names endpoint '${endpointName}', but this step deploys to endpoint '${endpointInput}'`,
+      "make endpoint_name match the endpoint input, or remove it"
+    );
+  }
+  return { name, endpointName };
+}
+async function model(t, v) {
+  if (v === void 0) throw t.doc.error([], "a deployment needs 'model'");
+  if (typeof v === "string") {
+    const r = t.ref(v, ["model"]);
+    if (r.kind === "asset") return t.assetVersionId("models", r, ["model"]);
+    if (r.kind === "arm-id") return r.id;
+    if (r.kind === "registry" && r.assetType === "models") return r.uri;
+    throw t.doc.error(
+      ["model"],
+      `'${v}' is not a model reference`,
+      "azureml:<name>:<version>, azureml:<name>@latest, a registry model, or an inline model with a path"
+    );
+  }
+  if (!isObj(v)) throw t.doc.error(["model"], "must be a model reference or an inline model with a path");
+  return inlineModel(t, v);
+}
+var MODEL_TYPES = { custom_model: "custom_model", mlflow_model: "mlflow_model", triton_model: "triton_model" };
+async function inlineModel(t, m) {
+  t.checkKeys(m, ["$schema", "name", "version", "path", "type", "description", "tags"], ["model"], "inline model");
+  if (m.path === void 0) throw t.doc.error(["model"], "an inline model needs a path");
+  const upload = await t.snapshotOf(t.str(m.path, ["model", "path"]), ["model", "path"], "model");
+  const type = m.type === void 0 ? "custom_model" : lookup(MODEL_TYPES, t.str(m.type, ["model", "type"]));
+  if (!type) throw t.doc.error(["model", "type"], `'${String(m.type)}' is not a model type`, "valid: custom_model, mlflow_model, triton_model");
+  const name = m.name !== void 0 ? t.str(m.name, ["model", "name"]) : "azureml_anonymous";
+  const version = m.version !== void 0 ? t.str(m.version, ["model", "version"]) : versionHash(upload.snapshot.hash);
+  const id = assetId(t.o.workspaceId, "models", name, version);
+  const props = {
+    modelType: type,
+    modelUri: t.datastoreUri(upload.datastorePath, !upload.snapshot.isFile),
+    isAnonymous: m.name === void 0,
+    properties: { contentHash: upload.snapshot.hash }
+  };
+  if (m.description !== void 0) props.description = t.str(m.description, ["model", "description"]);
+  if (m.tags !== void 0) props.tags = t.stringMap(m.tags, ["model", "tags"]);
+  return t.addAsset({ kind: "models", name, version, id, body: { properties: props }, upload });
+}
+function lookup(table, key) {
+  return Object.hasOwn(table, key) ? table[key] : void 0;
+}
+async function codeConfiguration(t, v) {
+  if (!isObj(v)) throw t.doc.error(["code_configuration"], "must be a map with code and scoring_script");
+  t.checkKeys(v, ["code", "scoring_script"], ["code_configuration"], "code configuration");
+  if (v.scoring_script === void 0) throw t.doc.error(["code_configuration"], "needs 'scoring_script'");
+  return {
+    codeId: await codeId(t, v.code, ["code_configuration", "code"]),
+    scoringScript: t.str(v.scoring_script, ["code_configuration", "scoring_script"])
+  };
+}
+function requestSettings(t, v) {
+  const path = ["request_settings"];
+  const rs = t.map(v, path);
+  t.checkKeys(rs, ["request_timeout_ms", "max_concurrent_requests_per_instance", "max_queue_wait_ms"], path, "request settings");
+  const out = {};
+  if (rs.request_timeout_ms !== void 0) out.requestTimeout = `PT${t.int(rs.request_timeout_ms, [...path, "request_timeout_ms"], 1) / 1e3}S`;
+  if (rs.max_queue_wait_ms !== void 0) out.maxQueueWait = `PT${t.int(rs.max_queue_wait_ms, [...path, "max_queue_wait_ms"]) / 1e3}S`;
+  if (rs.max_concurrent_requests_per_instance !== void 0)
+    out.maxConcurrentRequestsPerInstance = t.int(rs.max_concurrent_requests_per_instance, [...path, "max_concurrent_requests_per_instance"], 1);
+  return out;
+}
+function probe(t, v, key) {
+  const pr = t.map(v, [key]);
+  t.checkKeys(pr, ["initial_delay", "period", "timeout", "success_threshold", "failure_threshold"], [key], "probe");
+  const out = {};
+  if (pr.initial_delay !== void 0) out.initialDelay = seconds(t, pr.initial_delay, [key, "initial_delay"]);
+  if (pr.period !== void 0) out.period = seconds(t, pr.period, [key, "period"]);
+  if (pr.timeout !== void 0) out.timeout = seconds(t, pr.timeout, [key, "timeout"]);
+  if (pr.success_threshold !== void 0) out.successThreshold = t.int(pr.success_threshold, [key, "success_threshold"], 1);
+  if (pr.failure_threshold !== void 0) out.failureThreshold = t.int(pr.failure_threshold, [key, "failure_threshold"], 1);
+  return out;
+}
+function scaleSettings(t, v) {
+  const path = ["scale_settings"];
+  const ss = t.map(v, path, "must be a map with a type");
+  const type = ss.type === void 0 ? "default" : t.str(ss.type, [...path, "type"]).toLowerCase();
+  if (type === "default") {
+    t.checkKeys(ss, ["type"], path, "default scale settings");
+    return { scaleType: "Default" };
+  }
+  if (type !== "target_utilization") throw t.doc.error([...path, "type"], `'${type}' is not a scale type`, "valid: default, target_utilization");
+  t.checkKeys(ss, ["type", "min_instances", "max_instances", "polling_interval", "target_utilization_percentage"], path, "target utilization scale settings");
+  const out = { scaleType: "TargetUtilization" };
+  if (ss.min_instances !== void 0) out.minInstances = t.int(ss.min_instances, [...path, "min_instances"], 1);
+  if (ss.max_instances !== void 0) out.maxInstances = t.int(ss.max_instances, [...path, "max_instances"], 1);
+  if (ss.polling_interval !== void 0) out.pollingInterval = seconds(t, ss.polling_interval, [...path, "polling_interval"]);
+  if (ss.target_utilization_percentage !== void 0)
+    out.targetUtilizationPercentage = t.int(ss.target_utilization_percentage, [...path, "target_utilization_percentage"], 1);
+  return out;
+}
+
+// src/runs/inputs/deploy.ts
+function file(workspace, p) {
+  const path = isAbsolute(p) ? p : resolve(workspace, p);
+  const rel = relative(workspace, path);
+  return { path, display: rel.startsWith("..") ? p : rel };
+}
+function jsonOrFile(reader, input, text, workspace, what) {
+  const t = text.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return { name: "inline JSON", body: JSON.stringify(JSON.parse(t)) };
+    } catch (err) {
+      throw new ConfigurationError(`Input '${input}': the inline ${what} is not valid JSON: ${err.message}`, { input });
+    }
+  }
+  const f = file(workspace, t);
+  if (!existsSync(f.path) || !statSync(f.path).isFile()) {
+    throw new ConfigurationError(`Input '${input}': ${f.display} does not exist`, { input, hint: `give inline JSON or the path of a JSON file (${what})` });
+  }
+  const body = readFileSync(f.path, "utf8");
+  try {
+    JSON.parse(body);
+  } catch (err) {
+    throw new ConfigurationError(`Input '${input}': ${f.display} is not valid JSON: ${err.message}`, { input, file: f.display });
+  }
+  void reader;
+  return { name: f.display, body };
+}
+function readDeployInputs(reader, workspace) {
+  const endpoint = reader.required("endpoint");
+  const s = {};
+  if (/\.ya?ml$/i.test(endpoint)) {
+    s.endpointFile = file(workspace, endpoint);
+    if (!existsSync(s.endpointFile.path))
+      throw new ConfigurationError(`Input 'endpoint': ${s.endpointFile.display} does not exist`, {
+        input: "endpoint",
+        hint: "an endpoint name, or the path of an az ml online-endpoint YAML"
+      });
+  } else {
+    const bad = checkEndpointName(endpoint);
+    if (bad) throw new ConfigurationError(`Input 'endpoint': '${endpoint}' is not a valid endpoint name`, { input: "endpoint", hint: bad });
+    s.endpointName = endpoint;
+  }
+  const deploymentFile = reader.optional("deployment-file");
+  const model2 = reader.optional("model");
+  if (!deploymentFile && !model2) {
+    throw new ConfigurationError("Give the new deployment: 'deployment-file', 'model', or both (the model then replaces the file's)", {
+      input: "deployment-file"
+    });
+  }
+  if (deploymentFile) {
+    s.deploymentFile = file(workspace, deploymentFile);
+    if (!existsSync(s.deploymentFile.path))
+      throw new ConfigurationError(`Input 'deployment-file': ${s.deploymentFile.display} does not exist`, { input: "deployment-file" });
+  }
+  if (model2 && !/^azureml:/.test(model2))
+    throw new ConfigurationError(`Input 'model': '${model2}' is not a model reference`, {
+      input: "model",
+      hint: "azureml:<name>:<version> or azureml:<name>@<alias>"
+    });
+  s.model = model2;
+  s.instanceType = reader.optional("instance-type") ?? "Standard_DS3_v2";
+  s.instanceCount = reader.int("instance-count", { min: 1, max: 100, default: 1 });
+  const name = reader.optional("deployment-name");
+  if (name) {
+    const bad = checkDeploymentName(name);
+    if (bad) throw new ConfigurationError(`Input 'deployment-name': '${name}' is not a valid deployment name`, { input: "deployment-name", hint: bad });
+  }
+  s.deploymentName = name;
+  const manifest = reader.optional("manifest");
+  if (manifest) s.manifest = JSON.parse(jsonOrFile(reader, "manifest", manifest, workspace, "manifest").body);
+  const smoke = reader.optional("smoke-request");
+  s.smokeRequests = smoke ? smoke.split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => jsonOrFile(reader, "smoke-request", l, workspace, "request")) : [];
+  const expect = reader.optional("smoke-expect");
+  if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, "smoke-expect", expect, workspace, "expected response").body);
+  s.smokeMaxLatencyMs = reader.duration("smoke-max-latency");
+  s.plan = readRolloutPlan(reader);
+  if (s.plan.probeRps > 0 && s.smokeRequests.length === 0) {
+    throw new ConfigurationError("Input 'probe-rps': probe traffic is made from the smoke requests, and 'smoke-request' is empty", { input: "probe-rps" });
+  }
+  return s;
+}
+
+// src/rollout/run.ts
+
+// src/rollout/machine.ts
+var PROBE_CHECK_INTERVAL_MS = 2e3;
+var PHASES = [
+  "Initializing",
+  "Provisioning",
+  "SmokeTesting",
+  "Mirroring",
+  "Progressing",
+  "Promoting",
+  "Succeeded",
+  "RollingBack",
+  "RolledBack",
+  "Failed"
+];
+var TERMINAL_PHASES = ["Succeeded", "RolledBack", "Failed"];
+function isTerminal(phase) {
+  return TERMINAL_PHASES.includes(phase);
+}
+function createRolloutStatus(deployment, now, options = {}) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(deployment)) throw new RangeError(`Not a deployment name: '${deployment}'.`);
+  return {
+    version: 1,
+    deployment,
+    kubernetes: options.kubernetes ?? false,
+    phase: "Initializing",
+    startedAt: now,
+    updatedAt: now,
+    stages: [],
+    mirrorStage: false,
+    firstDeployment: false,
+    stageIndex: -1,
+    weight: 0,
+    mirrorPercent: 0,
+    failedChecks: 0,
+    consecutiveErrors: 0,
+    promotionAttempts: 0,
+    written: false,
+    probing: false,
+    records: [],
+    timeline: [{ at: now, phase: "Initializing", kind: "phase", message: `rollout of '${deployment}' started` }]
+  };
+}
+var isTrafficMap = (v) => isObj(v) && Object.values(v).every((n) => typeof n === "number");
+var isTrafficState = (v) => v === void 0 || isObj(v) && isTrafficMap(v.traffic) && isTrafficMap(v.mirror);
+function isRolloutStatus(v) {
+  return isObj(v) && v.version === 1 && typeof v.deployment === "string" && typeof v.phase === "string" && PHASES.includes(v.phase) && typeof v.startedAt === "number" && Array.isArray(v.stages) && Array.isArray(v.records) && Array.isArray(v.timeline) && typeof v.written === "boolean" && isTrafficState(v.prior) && isTrafficState(v.expected) && isTrafficState(v.pendingWrite);
+}
+function outcomeOf(phase) {
+  return phase === "Succeeded" ? "promoted" : phase === "RolledBack" ? "rolled-back" : phase === "Failed" ? "failed" : void 0;
+}
+function isCancellable(status) {
+  return !isTerminal(status.phase) && status.phase !== "RollingBack" && !(status.phase === "Promoting" && status.promotion);
+}
+function decide(status, observation, plan, now) {
+  const d = new Decider(structuredClone(status), observation, plan, now);
+  d.run();
+  return { status: d.s, actions: d.actions };
+}
+var Decider = class {
+  constructor(s, obs, plan, now) {
+    this.s = s;
+    this.obs = obs;
+    this.plan = plan;
+    this.now = now;
+    this.results = obs?.results ?? [];
+  }
+  s;
+  obs;
+  plan;
+  now;
+  actions = [];
+  results;
+  get resumed() {
+    return this.obs === void 0;
+  }
+  result(type) {
+    const all = this.results.filter((r) => r.type === type);
+    return all[all.length - 1];
+  }
+  resultsOf(type) {
+    return this.results.filter((r) => r.type === type);
+  }
+  emit(...actions) {
+    this.actions.push(...actions);
+  }
+  event(kind, message) {
+    this.s.timeline.push({ at: this.now, phase: this.s.phase, kind, message });
+  }
+  enter(phase, message) {
+    this.s.phase = phase;
+    this.event("phase", message ?? phase);
+  }
+  get deadline() {
+    return this.s.startedAt + this.plan.maxDurationInMs;
+  }
+  get current() {
+    const rec = this.s.records[this.s.records.length - 1];
+    return rec && (rec.result === "pending" || rec.result === "baking") ? rec : void 0;
+  }
+  run() {
+    const s = this.s;
+    s.updatedAt = this.now;
+    if (isTerminal(s.phase)) return;
+    this.absorbWrites();
+    if (this.obs?.cancel !== void 0 && isCancellable(s)) {
+      this.cancel(this.obs.cancel);
+      return;
+    }
+    if (s.phase !== "Promoting" && s.phase !== "RollingBack" && this.now >= this.deadline) {
+      const rec = this.current;
+      const waiting = rec?.bakeEndsAt !== void 0 && this.now >= rec.bakeEndsAt && this.plan.health.usesMonitor && (rec.coveredUntil ?? -Infinity) < rec.bakeEndsAt;
+      this.startRollback(
+        `max-duration ${formatDuration(this.plan.maxDurationInMs)} exceeded in ${s.phase}` + (waiting ? ` while waiting for Azure Monitor to report the end of the bake: ${rec?.coveredUntil !== void 0 && rec.coveredUntil > rec.trafficSetAt ? `minutes reported until ${new Date(rec.coveredUntil).toISOString()}` : "no minute of it reported yet"}, the bake ended ${new Date(rec.bakeEndsAt).toISOString()} (metrics-delay ${formatDuration(this.plan.metricsDelayInMs)}; raise max-duration, or metrics-delay if Azure reports later)` : "")
+      );
+      return;
+    }
+    switch (s.phase) {
+      case "Initializing":
+        return this.initializing();
+      case "Provisioning":
+        return this.provisioning();
+      case "SmokeTesting":
+        return this.smokeTesting();
+      case "Mirroring":
+      case "Progressing":
+        return this.baking();
+      case "Promoting":
+        return this.promoting();
+      case "RollingBack":
+        return this.rollingBack();
+      case "Succeeded":
+      case "Failed":
+      case "RolledBack":
+        return;
+    }
+  }
+  /** Keeps `expected` / `written` in step with every confirmed write, whatever the phase does next. */
+  absorbWrites() {
+    const s = this.s;
+    for (const r of [...this.resultsOf("setTraffic"), ...this.resultsOf("restoreTraffic")]) {
+      if (r.ok && trafficStateEquals(r.readBack, r.target)) {
+        s.expected = copyTrafficState(r.target);
+        s.pendingWrite = void 0;
+        if (s.prior && !trafficStateEquals(r.target, s.prior)) s.written = true;
+        s.weight = trafficPercent(r.target.traffic, s.deployment);
+        s.mirrorPercent = trafficPercent(r.target.mirror, s.deployment);
+      }
+    }
+  }
+  cancel(reason) {
+    const s = this.s;
+    if (!s.prior) {
+      this.event("rollback", `cancelled before anything changed: ${reason}`);
+      this.finish("Failed", `cancelled before anything changed: ${reason}`);
+      return;
+    }
+    this.startRollback(`cancelled: ${reason}`, "aborted");
+  }
+  // --- Initializing ------------------------------------------------------------------------
+  initializing() {
+    const s = this.s;
+    const r = this.result("readTraffic");
+    if (!r) return this.emit({ type: "readTraffic" });
+    if (!r.ok) return this.finish("Failed", `could not read the endpoint's traffic before starting: ${r.error}. Nothing was changed.`);
+    const current = copyTrafficState(r.state);
+    const problems = trafficProblems(current, { kubernetes: s.kubernetes });
+    if (problems.length > 0) {
+      return this.finish("Failed", `the endpoint's current traffic is not valid (${problems.join("; ")}); fix it first. Nothing was changed.`);
+    }
+    const own = trafficPercent(current.traffic, s.deployment);
+    if (own > 0) {
+      return this.finish(
+        "Failed",
+        `deployment '${s.deployment}' already takes ${own}% of the live traffic (${formatTrafficState(current)}); roll out under a new deployment name. Nothing was changed.`
+      );
+    }
+    const othersMirrored = Object.entries(current.mirror).filter(([n, v]) => v > 0 && n !== s.deployment);
+    if (this.plan.mirrorPercent > 0 && s.kubernetes) {
+      return this.finish("Failed", "mirror-percent is set but mirror traffic is not supported on Kubernetes online endpoints. Nothing was changed.");
+    }
+    if (this.plan.mirrorPercent > 0 && othersMirrored.length > 0) {
+      return this.finish(
+        "Failed",
+        `the endpoint already mirrors traffic to '${othersMirrored[0][0]}' (${othersMirrored[0][1]}%) and Azure ML mirrors to one deployment only; remove that mirror or set mirror-percent to 0. Nothing was changed.`
+      );
+    }
+    s.prior = current;
+    s.expected = copyTrafficState(current);
+    s.firstDeployment = trafficTotal(current.traffic) - own === 0;
+    s.stages = s.firstDeployment ? [100] : [...this.plan.stages];
+    s.mirrorStage = !s.firstDeployment && this.plan.mirrorPercent > 0;
+    this.event("plan", `rollback point recorded: ${formatTrafficState(current)}`);
+    if (s.firstDeployment) this.event("plan", "no deployment takes live traffic: straight to 100 after the smoke test");
+    this.event("plan", `stages: ${s.mirrorStage ? `mirror ${this.plan.mirrorPercent}%, ` : ""}${s.stages.join(" \u2192 ")}`);
+    this.enter("Provisioning");
+    this.emit({ type: "provision", deployment: s.deployment });
+  }
+  // --- Provisioning and smoke test ---------------------------------------------------------
+  provisioning() {
+    const s = this.s;
+    const r = this.result("provision");
+    if (!r) return this.emit({ type: "provision", deployment: s.deployment });
+    if (!r.ok) {
+      if (r.logs) s.provisionLogs = r.logs;
+      this.event("provision", `provisioning failed: ${r.error ?? "unknown error"}`);
+      return this.startRollback(`provisioning of '${s.deployment}' failed: ${r.error ?? "unknown error"}`);
+    }
+    this.event("provision", r.skipped ? "provisioning skipped (deployment provisioned by the caller)" : r.summary ?? `'${s.deployment}' provisioned`);
+    this.enter("SmokeTesting");
+    this.emit({ type: "runSmokeTest", deployment: s.deployment });
+  }
+  smokeTesting() {
+    const r = this.result("runSmokeTest");
+    if (!r) return this.emit({ type: "runSmokeTest", deployment: this.s.deployment });
+    if (!r.ok) {
+      this.event("smoke", `smoke test failed: ${r.summary}`);
+      return this.startRollback(`smoke test failed: ${r.summary}`);
+    }
+    this.event("smoke", r.skipped ? `smoke test skipped: ${r.summary}` : `smoke test passed: ${r.summary}`);
+    if (this.s.mirrorStage) this.enterMirror();
+    else this.enterStage(0);
+  }
+  // --- Stages ------------------------------------------------------------------------------
+  write(target) {
+    const s = this.s;
+    const accept = [s.expected, s.pendingWrite].filter((x) => x !== void 0).map(copyTrafficState);
+    s.pendingWrite = copyTrafficState(target);
+    this.emit({ type: "setTraffic", target: copyTrafficState(target), accept });
+  }
+  enterMirror() {
+    const s = this.s;
+    const prior = s.prior;
+    const target = { traffic: { ...prior.traffic }, mirror: { [s.deployment]: this.plan.mirrorPercent } };
+    s.records.push({
+      kind: "mirror",
+      index: -1,
+      weight: 0,
+      mirrorPercent: this.plan.mirrorPercent,
+      target,
+      startedAt: this.now,
+      checks: [],
+      result: "pending"
+    });
+    this.enter("Mirroring", `mirror ${this.plan.mirrorPercent}% of live traffic to '${s.deployment}'`);
+    this.write(target);
+  }
+  stageMirror() {
+    const prior = this.s.prior;
+    const mirror = {};
+    for (const [name, v] of Object.entries(prior.mirror)) if (name !== this.s.deployment && v > 0) mirror[name] = v;
+    return mirror;
+  }
+  enterStage(index) {
+    const s = this.s;
+    const prior = s.prior;
+    const weight = s.stages[index];
+    const target = { traffic: nextTraffic(prior.traffic, s.deployment, weight), mirror: this.stageMirror() };
+    s.stageIndex = index;
+    s.records.push({ kind: "traffic", index, weight, mirrorPercent: 0, target, startedAt: this.now, checks: [], result: "pending" });
+    this.enter("Progressing", `stage ${index + 1}/${s.stages.length}: '${s.deployment}' to ${weight}%`);
+    this.write(target);
+  }
+  baking() {
+    const s = this.s;
+    const rec = this.current;
+    if (!rec) return this.finish("Failed", `internal error: ${s.phase} without a running stage`);
+    if (rec.trafficSetAt === void 0) return this.awaitStageTraffic(rec);
+    const started = this.result("startProbe");
+    if (started?.ok && started.measures && !s.probeMeasures) {
+      s.probeMeasures = true;
+      rec.nextCheckAt = Math.min(rec.nextCheckAt ?? Infinity, rec.trafficSetAt + Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS));
+    }
+    const check = this.result("checkHealth");
+    if (check) return this.processCheck(rec, check);
+    if (this.resumed && s.probing && this.plan.probeRps > 0) this.emit({ type: "startProbe", rps: this.plan.probeRps, deployment: s.deployment });
+    this.schedule(rec);
+  }
+  awaitStageTraffic(rec) {
+    const s = this.s;
+    const r = this.result("setTraffic");
+    if (!r) {
+      return this.write(rec.target);
+    }
+    if (!r.ok) {
+      if (r.conflict) return this.conflictStop(r.conflict.current, `before writing ${formatTrafficState(rec.target)}`);
+      return this.startRollback(`could not set traffic to ${formatTrafficState(rec.target)}: ${r.error}`);
+    }
+    if (!trafficStateEquals(r.readBack, rec.target)) {
+      return this.conflictStop(r.readBack, `reading back ${formatTrafficState(rec.target)}`);
+    }
+    rec.trafficSetAt = this.now;
+    rec.result = "baking";
+    rec.bakeEndsAt = this.now + this.plan.bakeTimeInMs;
+    this.event("traffic", `traffic ${formatTrafficState(rec.target)}${r.wrote ? "" : " (already set)"}`);
+    if (this.plan.bakeTimeInMs === 0) return this.stagePassed(rec);
+    rec.nextCheckAt = this.now + Math.min(this.plan.checkIntervalInMs, this.plan.bakeTimeInMs, s.probeMeasures ? PROBE_CHECK_INTERVAL_MS : Infinity);
+    if (this.plan.probeRps > 0 && !s.probing) {
+      s.probing = true;
+      this.event("probe", `probe traffic started: ${this.plan.probeRps} request(s)/s`);
+      return this.emit({ type: "startProbe", rps: this.plan.probeRps, deployment: s.deployment });
+    }
+    this.schedule(rec);
+  }
+  baselineDeployment() {
+    if (!this.plan.health.usesBaseline) return void 0;
+    const prior = this.s.prior.traffic;
+    const names = Object.keys(prior).filter((n) => n !== this.s.deployment && prior[n] > 0).sort((a, b) => prior[b] - prior[a] || (a < b ? -1 : 1));
+    return names[0];
+  }
+  schedule(rec) {
+    const next = rec.nextCheckAt;
+    if (this.now >= next) {
+      const windowStart = rec.lastWindowEnd ?? rec.trafficSetAt;
+      const baseline = this.baselineDeployment();
+      const monitor = rec.nextMonitorAt === void 0 || this.now >= rec.nextMonitorAt;
+      const probeFrom = rec.lastProbeEnd ?? rec.trafficSetAt;
+      if (monitor || !this.s.probeMeasures) this.emit({ type: "readTraffic" });
+      this.emit({
+        type: "checkHealth",
+        deployment: this.s.deployment,
+        windowStart,
+        windowEnd: this.now,
+        ...baseline ? { baseline } : {},
+        ...monitor ? {} : { monitor: false },
+        probeFrom
+      });
+      return;
+    }
+    const until = Math.min(next, this.deadline);
+    this.emit({ type: "wait", ms: Math.max(1, until - this.now), reason: until === next ? "next health check" : "max-duration" });
+  }
+  processCheck(rec, check) {
+    const s = this.s;
+    const traffic = this.result("readTraffic");
+    if (traffic && traffic.ok && s.expected && !trafficStateEquals(traffic.state, s.expected)) {
+      return this.conflictStop(traffic.state, "during the bake");
+    }
+    if (traffic && !traffic.ok) this.event("warning", `could not read the endpoint's traffic during the check: ${traffic.error}`);
+    const policy = this.plan.health;
+    const counters = { failedChecks: s.failedChecks, consecutiveErrors: s.consecutiveErrors };
+    let rollback;
+    let passed = false;
+    if (!check.ok) {
+      const counted = countCheck(counters, { kind: "error" }, policy);
+      Object.assign(s, counted.counters);
+      rollback = counted.rollback;
+      rec.checks.push({
+        at: this.now,
+        windowStart: check.windowStart,
+        windowEnd: check.windowEnd,
+        verdict: "query-error",
+        healthy: false,
+        reason: check.error,
+        ...counted.counters
+      });
+      this.event("check", `metrics query failed (${s.consecutiveErrors}/${policy.consecutiveErrorLimit} in a row): ${check.error}`);
+    } else {
+      const signals = check.signals;
+      const queried = check.monitor !== false;
+      const reported = queried ? signals.reported : void 0;
+      let windowStart = check.windowStart;
+      let windowEnd = check.windowEnd;
+      if (queried) {
+        if (reported) {
+          rec.coveredUntil = Math.max(rec.coveredUntil ?? -Infinity, reported.until);
+          rec.lastWindowEnd = Math.max(check.windowStart, Math.min(reported.final, reported.until));
+          rec.nextMonitorAt = reported.nextAt;
+          windowStart = reported.from;
+          windowEnd = reported.until;
+        } else if (!signals.pending) {
+          rec.coveredUntil = check.windowEnd;
+          rec.lastWindowEnd = check.windowEnd;
+        }
+      }
+      if (signals["probe.requests"] !== void 0) rec.lastProbeEnd = check.windowEnd;
+      const grain = reported?.grainMs ?? 0;
+      const thin = reported !== void 0 && reported.until < Math.ceil(rec.trafficSetAt / grain) * grain + grain;
+      const monitorPending = !queried || thin && !signals.pending && signals.requests < policy.minRequests;
+      const history = rec.checks.filter((c) => c.signals && c.verdict !== "query-error").map((c) => c.signals);
+      const judged = judgeHealth(monitorPending ? { ...signals, pending: true } : signals, policy, { history, baseline: check.baseline });
+      if (judged.verdict === "pending") {
+        rec.pendingChecks = (rec.pendingChecks ?? 0) + 1;
+        if (rec.pendingChecks === 1) {
+          this.event(
+            "check",
+            `waiting for Azure Monitor: minutes are reported about ${formatDuration(this.plan.metricsDelayInMs)} after they end (metrics-delay)${reported?.nextAt !== void 0 ? `; the first is expected at ${new Date(reported.nextAt).toISOString()}` : ""}${this.plan.probeRps > 0 ? "; probe answers are judged at once" : ""}`
+          );
+        }
+        const canPass = policy.usesMonitor && rec.monitorHealthy === true && (rec.coveredUntil ?? -Infinity) >= rec.bakeEndsAt;
+        if (canPass && check.windowEnd >= rec.bakeEndsAt) return this.stagePassed(rec);
+        return this.nextCheck(rec, check);
+      }
+      const counted = countCheck(counters, { kind: "judged", healthy: judged.healthy }, policy);
+      Object.assign(s, counted.counters);
+      rollback = counted.rollback;
+      passed = judged.healthy;
+      if (!monitorPending && !signals.pending) rec.monitorHealthy = judged.healthy;
+      rec.checks.push({
+        at: this.now,
+        windowStart,
+        windowEnd,
+        verdict: judged.verdict,
+        healthy: judged.healthy,
+        signals: check.signals,
+        ...check.baseline ? { baseline: check.baseline } : {},
+        rules: judged.results.map((r) => ({ rule: r.rule, verdict: r.verdict, left: r.left, right: r.right, ...r.reason ? { reason: r.reason } : {} })),
+        ...judged.reason ? { reason: judged.reason } : {},
+        ...counted.counters
+      });
+      const values = describeSignals(check.signals);
+      this.event(
+        "check",
+        judged.healthy ? `healthy (${values})${judged.verdict === "no-traffic-allowed" ? " \u2014 no traffic, allowed" : ""}` : `not healthy (${values}): ${judged.reason} \u2014 failed checks ${s.failedChecks}/${policy.failureThreshold}`
+      );
+    }
+    if (rollback) return this.startRollback(`health: ${rollback}${passed ? "" : rec.checks.at(-1)?.reason ? `; last: ${rec.checks.at(-1)?.reason}` : ""}`);
+    const bakeEndsAt = rec.bakeEndsAt;
+    const covered = !policy.usesMonitor || (rec.coveredUntil ?? -Infinity) >= bakeEndsAt && rec.monitorHealthy === true;
+    if (passed && check.windowEnd >= bakeEndsAt && covered) return this.stagePassed(rec);
+    this.nextCheck(rec, check);
+  }
+  nextCheck(rec, check) {
+    const bakeEndsAt = rec.bakeEndsAt;
+    const interval = this.s.probeMeasures ? Math.min(this.plan.checkIntervalInMs, PROBE_CHECK_INTERVAL_MS) : this.plan.checkIntervalInMs;
+    rec.nextCheckAt = check.windowEnd < bakeEndsAt ? Math.min(check.windowEnd + interval, bakeEndsAt) : this.now + interval;
+    const due = rec.nextMonitorAt;
+    if (this.plan.health.usesMonitor && due !== void 0 && due > this.now) {
+      if (!this.s.probeMeasures && due > rec.nextCheckAt) rec.nextCheckAt = due;
+      else if (check.windowEnd >= bakeEndsAt) rec.nextCheckAt = Math.min(rec.nextCheckAt, due);
+    }
+    if (!check.ok) rec.nextCheckAt = Math.max(rec.nextCheckAt, this.now + Math.min(interval, 1e3));
+    this.schedule(rec);
+  }
+  stagePassed(rec) {
+    const s = this.s;
+    rec.result = "passed";
+    rec.endedAt = this.now;
+    const label = rec.kind === "mirror" ? `mirror stage (${rec.mirrorPercent}%)` : `stage ${rec.index + 1}/${s.stages.length} (${rec.weight}%)`;
+    this.event("check", `${label} passed after ${formatDuration(this.now - rec.trafficSetAt)}`);
+    if (rec.kind === "mirror") return this.enterStage(0);
+    if (rec.index + 1 < s.stages.length) return this.enterStage(rec.index + 1);
+    this.enterPromoting();
+  }
+  // --- Promotion ---------------------------------------------------------------------------
+  stopProbe() {
+    if (!this.s.probing) return;
+    this.s.probing = false;
+    this.event("probe", "probe traffic stopped");
+    this.emit({ type: "stopProbe" });
+  }
+  enterPromoting() {
+    this.enter("Promoting", `confirming that '${this.s.deployment}' serves all traffic`);
+    this.stopProbe();
+    this.emit({ type: "readTraffic" }, { type: "confirmServing", deployment: this.s.deployment });
+  }
+  promoting() {
+    const s = this.s;
+    if (!s.promotion) {
+      const t = this.result("readTraffic");
+      const c = this.result("confirmServing");
+      if (!t || !c) return this.emit({ type: "readTraffic" }, { type: "confirmServing", deployment: s.deployment });
+      if (t.ok && s.expected && !trafficStateEquals(t.state, s.expected)) return this.conflictStop(t.state, "before promotion");
+      const problem = !t.ok ? `could not read the endpoint's traffic: ${t.error}` : trafficPercent(t.state.traffic, s.deployment) !== 100 ? `'${s.deployment}' reads back ${trafficPercent(t.state.traffic, s.deployment)}%, not 100%` : !c.ok ? `'${s.deployment}' does not answer requests sent without the deployment header: ${c.detail}` : void 0;
+      if (problem) {
+        s.promotionAttempts += 1;
+        if (s.promotionAttempts >= 3) return this.startRollback(`promotion could not be confirmed: ${problem}`);
+        const delay = Math.min(this.plan.checkIntervalInMs || 1e3, 1e4);
+        this.event("warning", `promotion not confirmed yet (attempt ${s.promotionAttempts}/3): ${problem}`);
+        return this.emit({ type: "wait", ms: delay, reason: "retry promotion check" });
+      }
+      const prior = s.prior.traffic;
+      const old = Object.keys(prior).filter((n) => n !== s.deployment && prior[n] > 0).sort();
+      const policy = this.plan.oldDeployments;
+      s.promotion = {
+        confirmedAt: this.now,
+        detail: c.detail,
+        cleanup: old.map(
+          (name) => policy.mode === "delete" ? { name, action: "delete" } : policy.mode === "scale-to" ? { name, action: "scale", instances: policy.instances } : { name, action: "keep" }
+        )
+      };
+      this.event("promote", `'${s.deployment}' serves 100%: ${c.detail}`);
+      return this.cleanup(false);
+    }
+    this.cleanup(true);
+  }
+  cleanup(afterIssue) {
+    const s = this.s;
+    const items = s.promotion.cleanup.filter((c) => c.action !== "keep");
+    const deletes = this.resultsOf("deleteDeployment");
+    const scales = this.resultsOf("scaleOld");
+    if (items.length === 0) {
+      for (const c of s.promotion.cleanup) this.event("cleanup", `kept old deployment '${c.name}' (old-deployments: keep)`);
+      return this.succeed();
+    }
+    if (!afterIssue || deletes.length === 0 && scales.length === 0) {
+      for (const c of items) {
+        this.emit(c.action === "delete" ? { type: "deleteDeployment", name: c.name } : { type: "scaleOld", name: c.name, instances: c.instances ?? 0 });
+      }
+      return;
+    }
+    for (const r of deletes)
+      this.event(r.ok ? "cleanup" : "warning", r.ok ? `deleted old deployment '${r.name}'` : `could not delete old deployment '${r.name}': ${r.error}`);
+    for (const r of scales)
+      this.event(
+        r.ok ? "cleanup" : "warning",
+        r.ok ? `scaled old deployment '${r.name}' to ${r.instances}` : `could not scale old deployment '${r.name}': ${r.error}`
+      );
+    this.succeed();
+  }
+  succeed() {
+    this.finish("Succeeded");
+  }
+  // --- Stop, rollback, finish --------------------------------------------------------------
+  endStage(result) {
+    const rec = this.current;
+    if (rec) {
+      rec.result = result;
+      rec.endedAt = this.now;
+    }
+  }
+  /** Someone else changed the traffic: stop, write nothing, delete nothing. */
+  conflictStop(found, when) {
+    const s = this.s;
+    this.endStage("aborted");
+    this.stopProbe();
+    const message = `traffic on the endpoint was changed by someone else (${when}): expected ${s.expected ? formatTrafficState(s.expected) : "unknown"}, found ${found ? formatTrafficState(found) : "a different state"}. Stopped without writing anything; the rollback point was ${s.prior ? formatTrafficState(s.prior) : "not recorded"} and deployment '${s.deployment}' was left in place.`;
+    this.event("conflict", message);
+    if (found) s.expected = copyTrafficState(found);
+    this.finish("Failed", message);
+  }
+  startRollback(reason, stageResult = "failed") {
+    const s = this.s;
+    this.endStage(stageResult);
+    s.reason = reason;
+    if (!s.prior) return this.finish("Failed", `${reason}. Nothing was changed.`);
+    if (this.plan.rollback === "none") {
+      this.stopProbe();
+      const where = s.expected ? formatTrafficState(s.expected) : "unchanged";
+      return this.finish("Failed", `${reason}; rollback is none, so traffic was left at ${where} and '${s.deployment}' was kept`);
+    }
+    s.rollback = { reason, from: s.phase, at: this.now, attempts: 0, restored: false, deleteIssued: false };
+    this.enter("RollingBack", `rolling back: ${reason}`);
+    this.rollingBack(true);
+  }
+  rollingBack(fresh = false) {
+    const s = this.s;
+    const rb = s.rollback;
+    const prior = s.prior;
+    this.stopProbe();
+    if (!rb.restored) {
+      if (rb.nextAttemptAt !== void 0 && this.now < rb.nextAttemptAt && !fresh && !this.hasRestoreResult()) {
+        return this.emit({ type: "wait", ms: rb.nextAttemptAt - this.now, reason: "retry restoring traffic" });
+      }
+      if (s.written || s.pendingWrite || !fresh && this.result("restoreTraffic")) this.restore(rb, prior, fresh);
+      else this.confirmUnchanged(rb, prior, fresh);
+      if (!rb.restored) return;
+    }
+    if (this.plan.keepFailed) {
+      this.event("rollback", `kept '${s.deployment}' (keep-failed)`);
+      return this.finishRollback();
+    }
+    const del = this.result("deleteDeployment");
+    if (!rb.deleteIssued || !del) {
+      rb.deleteIssued = true;
+      return this.emit({ type: "deleteDeployment", name: s.deployment });
+    }
+    this.event(del.ok ? "rollback" : "warning", del.ok ? `deleted '${s.deployment}'` : `could not delete '${s.deployment}': ${del.error}`);
+    this.finishRollback();
+  }
+  hasRestoreResult() {
+    return this.result("restoreTraffic") !== void 0 || this.result("readTraffic") !== void 0;
+  }
+  retryLater(rb, what, error) {
+    rb.attempts += 1;
+    if (rb.attempts >= this.plan.rollbackAttempts) return false;
+    const delay = Math.min(this.plan.rollbackRetryDelayInMs * 2 ** (rb.attempts - 1), 3e4);
+    rb.nextAttemptAt = this.now + delay;
+    this.event("warning", `${what} failed (attempt ${rb.attempts}/${this.plan.rollbackAttempts}), retrying in ${formatDuration(delay)}: ${error}`);
+    this.emit({ type: "wait", ms: delay, reason: `retry ${what}` });
+    return true;
+  }
+  restore(rb, prior, fresh) {
+    const s = this.s;
+    const r = fresh ? void 0 : this.result("restoreTraffic");
+    if (!r) {
+      const accept = [s.expected, s.pendingWrite].filter((x) => x !== void 0).map(copyTrafficState);
+      return this.emit({ type: "restoreTraffic", target: copyTrafficState(prior), accept });
+    }
+    if (!r.ok) {
+      if (r.conflict) {
+        const message = `traffic on the endpoint was changed by someone else during the rollback: expected ${s.expected ? formatTrafficState(s.expected) : "unknown"}, found ${r.conflict.current ? formatTrafficState(r.conflict.current) : "a different state"}; not restoring over it. The rollback point was ${formatTrafficState(prior)}; '${s.deployment}' was left in place.`;
+        this.event("conflict", message);
+        if (r.conflict.current) s.expected = copyTrafficState(r.conflict.current);
+        return this.finish("Failed", `${rb.reason}; ${message}`);
+      }
+      if (this.retryLater(rb, "restoring traffic", r.error)) return;
+      return this.finish(
+        "Failed",
+        `${rb.reason}; restoring traffic failed after ${rb.attempts} attempt(s): ${r.error}. The endpoint should hold ${s.expected ? formatTrafficState(s.expected) : "unknown"}; restore the rollback point by hand: ${formatTrafficState(prior)}.`
+      );
+    }
+    if (!trafficStateEquals(r.readBack, prior)) {
+      const message = `after restoring, the endpoint reads back ${formatTrafficState(r.readBack)} instead of ${formatTrafficState(prior)}; someone else may be changing it. '${s.deployment}' was left in place.`;
+      this.event("conflict", message);
+      s.expected = copyTrafficState(r.readBack);
+      return this.finish("Failed", `${rb.reason}; ${message}`);
+    }
+    rb.restored = true;
+    rb.restoredAt = this.now;
+    s.expected = copyTrafficState(prior);
+    s.pendingWrite = void 0;
+    if (r.wrote) s.written = true;
+    this.event("rollback", `traffic restored and read back: ${formatTrafficState(prior)}`);
+  }
+  confirmUnchanged(rb, prior, fresh) {
+    const s = this.s;
+    const r = fresh ? void 0 : this.result("readTraffic");
+    if (!r) return this.emit({ type: "readTraffic" });
+    if (!r.ok) {
+      if (this.retryLater(rb, "reading the traffic back", r.error)) return;
+      this.event("warning", `could not read the traffic back (${r.error}); the rollout never changed it`);
+    } else if (!trafficStateEquals(r.state, prior)) {
+      const message = `traffic on the endpoint was changed by someone else: recorded ${formatTrafficState(prior)}, found ${formatTrafficState(r.state)}. The rollout never wrote traffic; '${s.deployment}' was left in place.`;
+      this.event("conflict", message);
+      s.expected = copyTrafficState(r.state);
+      return this.finish("Failed", `${rb.reason}; ${message}`);
+    } else {
+      this.event("rollback", `traffic unchanged, read back: ${formatTrafficState(prior)}`);
+    }
+    rb.restored = true;
+    rb.restoredAt = this.now;
+  }
+  finishRollback() {
+    const s = this.s;
+    const reason = s.rollback.reason;
+    this.finish(s.written ? "RolledBack" : "Failed", reason);
+  }
+  finish(phase, reason) {
+    const s = this.s;
+    this.stopProbe();
+    if (reason !== void 0) s.reason = reason;
+    s.phase = phase;
+    s.outcome = outcomeOf(phase);
+    s.endedAt = this.now;
+    const message = phase === "Succeeded" ? `'${s.deployment}' promoted` : phase === "RolledBack" ? `rolled back: ${s.reason}` : `failed: ${s.reason}`;
+    this.event("phase", message);
+    if (phase !== "Succeeded") this.emit({ type: "fail", reason: s.reason ?? phase });
+  }
+};
+function describeSignals(signals) {
+  const parts = [`requests=${signals.requests}`];
+  if (signals.error_rate !== void 0) parts.push(`error_rate=${round(signals.error_rate * 100)}%`);
+  if (signals.latency_p95 !== void 0) parts.push(`latency_p95=${round(signals.latency_p95)}ms`);
+  if (signals.latency_p99 !== void 0) parts.push(`latency_p99=${round(signals.latency_p99)}ms`);
+  if (signals.cpu !== void 0) parts.push(`cpu=${round(signals.cpu * 100)}%`);
+  if (signals.memory !== void 0) parts.push(`memory=${round(signals.memory * 100)}%`);
+  if (signals.pending) parts[0] = "Azure Monitor: nothing reported yet";
+  if (signals["probe.requests"] !== void 0) {
+    parts.push(`probe.requests=${signals["probe.requests"]}`);
+    if (signals["probe.error_rate"] !== void 0) parts.push(`probe.error_rate=${round(signals["probe.error_rate"] * 100)}%`);
+    if (signals["probe.latency_p99"] !== void 0) parts.push(`probe.latency_p99=${round(signals["probe.latency_p99"])}ms`);
+  }
+  return parts.join(" ");
+}
+function round(v) {
+  return Math.round(v * 100) / 100;
+}
+
+// src/rollout/providers.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, abortSignal) => new Promise((resolve2) => {
+    if (abortSignal?.aborted) return resolve2();
+    const done = () => {
+      clearTimeout(timer);
+      abortSignal?.removeEventListener("abort", done);
+      resolve2();
+    };
+    const timer = setTimeout(done, ms);
+    abortSignal?.addEventListener("abort", done, { once: true });
+  })
+};
+function snapshotState(s) {
+  return { traffic: { ...s.traffic ?? {} }, mirror: { ...s.mirror ?? {} } };
+}
+async function writeTraffic(action, router) {
+  const type = action.type;
+  const target = copyTrafficState(action.target);
+  let current;
+  try {
+    current = await router.getTraffic();
+  } catch (e) {
+    return { type, ok: false, target, error: `could not read the endpoint's traffic before writing: ${errorMessage(e)}` };
+  }
+  const found = snapshotState(current);
+  if (trafficStateEquals(found, target)) return { type, ok: true, target, readBack: found, wrote: false };
+  if (!action.accept.some((a) => trafficStateEquals(a, found))) {
+    return { type, ok: false, target, error: "the endpoint holds traffic this rollout did not write", conflict: { current: found } };
+  }
+  try {
+    await router.setTraffic(target, current);
+  } catch (e) {
+    if (isTrafficConflict(e))
+      return { type, ok: false, target, error: errorMessage(e), conflict: { current: e.current ? snapshotState(e.current) : void 0 } };
+    return { type, ok: false, target, error: errorMessage(e) };
+  }
+  try {
+    const readBack = snapshotState(await router.getTraffic());
+    return { type, ok: true, target, readBack, wrote: true };
+  } catch (e) {
+    return { type, ok: false, target, error: `traffic was written but could not be read back: ${errorMessage(e)}` };
+  }
+}
+async function checkHealth(action, providers, ctx) {
+  const { windowStart, windowEnd } = action;
+  const start = new Date(windowStart);
+  const end = new Date(windowEnd);
+  const options = { abortSignal: ctx.abortSignal };
+  const monitor = action.monitor !== false;
+  const flag = monitor ? {} : { monitor: false };
+  let probe2;
+  try {
+    probe2 = providers.probe?.signals?.(action.deployment, new Date(action.probeFrom ?? windowStart), end);
+  } catch {
+    probe2 = void 0;
+  }
+  try {
+    const [signals, baseline] = monitor ? await Promise.all([
+      providers.signals.query(action.deployment, start, end, options),
+      action.baseline ? providers.signals.query(action.baseline, start, end, options) : Promise.resolve(void 0)
+    ]) : [{ requests: 0, pending: true }, void 0];
+    const problem = signalsProblem(signals) ?? (baseline ? signalsProblem(baseline) : void 0);
+    if (problem) return { type: "checkHealth", windowStart, windowEnd, ...flag, ok: false, error: problem };
+    return {
+      type: "checkHealth",
+      windowStart,
+      windowEnd,
+      ...flag,
+      ok: true,
+      signals: { ...signals, ...probe2 ?? {} },
+      ...baseline ? { baseline: { ...baseline } } : {}
+    };
+  } catch (e) {
+    return { type: "checkHealth", windowStart, windowEnd, ...flag, ok: false, error: errorMessage(e) };
+  }
+}
+function signalsProblem(s) {
+  if (typeof s !== "object" || s === null) return "the signal source returned no signals";
+  if (typeof s.requests !== "number" || !Number.isFinite(s.requests) || s.requests < 0)
+    return `the signal source returned an invalid request count: ${JSON.stringify(s.requests)}`;
+  return void 0;
+}
+async function attempt(type, fn) {
+  try {
+    await fn();
+    return { type, ok: true };
+  } catch (e) {
+    return { type, ok: false, error: errorMessage(e) };
+  }
+}
+async function applyAction(action, providers, ctx) {
+  switch (action.type) {
+    case "readTraffic":
+      try {
+        return { type: "readTraffic", ok: true, state: snapshotState(await providers.router.getTraffic()) };
+      } catch (e) {
+        return { type: "readTraffic", ok: false, error: errorMessage(e) };
+      }
+    case "provision": {
+      if (!providers.provisioner) return { type: "provision", ok: true, skipped: true };
+      try {
+        const r = await providers.provisioner.provision(action.deployment, { abortSignal: ctx.abortSignal, deadline: new Date(ctx.deadline) });
+        return r.ok ? { type: "provision", ok: true, summary: r.summary } : { type: "provision", ok: false, error: r.reason, logs: r.logs };
+      } catch (e) {
+        return { type: "provision", ok: false, error: errorMessage(e) };
+      }
+    }
+    case "runSmokeTest": {
+      if (!providers.smoke) return { type: "runSmokeTest", ok: true, skipped: true, summary: "no smoke requests configured" };
+      try {
+        const r = await providers.smoke.run(action.deployment, { abortSignal: ctx.abortSignal });
+        return { type: "runSmokeTest", ok: r.passed, summary: r.summary };
+      } catch (e) {
+        return { type: "runSmokeTest", ok: false, summary: `the smoke test could not run: ${errorMessage(e)}` };
+      }
+    }
+    case "setTraffic":
+    case "restoreTraffic":
+      return writeTraffic(action, providers.router);
+    case "checkHealth":
+      return checkHealth(action, providers, ctx);
+    case "wait":
+      return attempt("wait", () => ctx.clock.sleep(action.ms, ctx.abortSignal));
+    case "startProbe": {
+      const r = await attempt("startProbe", () => providers.probe?.start(action.rps, action.deployment));
+      return { ...r, type: "startProbe", measures: typeof providers.probe?.signals === "function" };
+    }
+    case "stopProbe":
+      return attempt("stopProbe", () => providers.probe?.stop());
+    case "confirmServing":
+      try {
+        const r = await providers.deployments.confirmServes(action.deployment);
+        return { type: "confirmServing", ok: r.ok, detail: r.detail };
+      } catch (e) {
+        return { type: "confirmServing", ok: false, detail: errorMessage(e) };
+      }
+    case "deleteDeployment":
+      try {
+        await providers.deployments.delete(action.name);
+        return { type: "deleteDeployment", name: action.name, ok: true };
+      } catch (e) {
+        return { type: "deleteDeployment", name: action.name, ok: false, error: errorMessage(e) };
+      }
+    case "scaleOld":
+      try {
+        await providers.deployments.scale(action.name, action.instances);
+        return { type: "scaleOld", name: action.name, instances: action.instances, ok: true };
+      } catch (e) {
+        return { type: "scaleOld", name: action.name, instances: action.instances, ok: false, error: errorMessage(e) };
+      }
+    case "fail":
+      return { type: "fail", ok: true };
+  }
+}
+async function apply(actions, providers, ctx) {
+  const results = [];
+  for (const action of actions) results.push(await applyAction(action, providers, ctx));
+  return { results };
+}
+
+// src/rollout/timeline.ts
+var iso = (ms) => new Date(ms).toISOString();
+function buildTimeline(status, now = status.endedAt ?? status.updatedAt) {
+  const end = status.endedAt ?? now;
+  const stages = status.records.map((r) => {
+    const stop = r.endedAt ?? end;
+    return {
+      name: r.kind === "mirror" ? `mirror ${r.mirrorPercent}%` : `stage ${r.index + 1}/${status.stages.length}`,
+      kind: r.kind,
+      weight: r.weight,
+      mirrorPercent: r.mirrorPercent,
+      traffic: { ...r.target.traffic },
+      mirror: { ...r.target.mirror },
+      startedAt: iso(r.startedAt),
+      ...r.trafficSetAt !== void 0 ? { trafficSetAt: iso(r.trafficSetAt) } : {},
+      ...r.endedAt !== void 0 ? { endedAt: iso(r.endedAt) } : {},
+      bakeMs: r.trafficSetAt !== void 0 ? Math.max(0, stop - r.trafficSetAt) : 0,
+      ...r.bakeEndsAt !== void 0 ? { bakeEndsAt: iso(r.bakeEndsAt) } : {},
+      ...r.coveredUntil !== void 0 && Number.isFinite(r.coveredUntil) ? { reportedUntil: iso(r.coveredUntil) } : {},
+      result: r.result,
+      checks: r.checks.map((c) => ({
+        at: iso(c.at),
+        windowStart: iso(c.windowStart),
+        windowEnd: iso(c.windowEnd),
+        verdict: c.verdict,
+        healthy: c.healthy,
+        ...c.signals ? { signals: c.signals } : {},
+        ...c.baseline ? { baseline: c.baseline } : {},
+        ...c.rules ? { rules: c.rules } : {},
+        ...c.reason ? { reason: c.reason } : {}
+      }))
+    };
+  });
+  const totalMs = Math.max(0, end - status.startedAt);
+  const bakeMs = stages.reduce((sum, s) => sum + s.bakeMs, 0);
+  const overheadMs = Math.max(0, totalMs - bakeMs);
+  const rb = status.rollback;
+  return {
+    deployment: status.deployment,
+    phase: status.phase,
+    ...status.outcome ? { outcome: status.outcome } : {},
+    ...status.reason ? { reason: status.reason } : {},
+    startedAt: iso(status.startedAt),
+    ...status.endedAt !== void 0 ? { endedAt: iso(status.endedAt) } : {},
+    totalMs,
+    bakeMs,
+    overheadMs,
+    overheadPercent: totalMs === 0 ? 0 : Math.round(overheadMs / totalMs * 1e3) / 10,
+    ...status.prior ? { prior: status.prior } : {},
+    ...status.expected ? { final: status.expected } : {},
+    failedChecks: status.failedChecks,
+    consecutiveErrors: status.consecutiveErrors,
+    ...rb ? {
+      rollback: {
+        reason: rb.reason,
+        from: rb.from,
+        startedAt: iso(rb.at),
+        ...rb.restoredAt !== void 0 ? { restoredAt: iso(rb.restoredAt), restoreMs: rb.restoredAt - rb.at } : {}
+      }
+    } : {},
+    stages,
+    events: status.timeline.map((e) => ({ at: iso(e.at), phase: e.phase, kind: e.kind, message: e.message }))
+  };
+}
+function formatTimeline(t) {
+  const lines = [];
+  for (const s of t.stages) {
+    const checks = s.checks.length === 0 ? "no checks" : `${s.checks.filter((c) => c.healthy).length}/${s.checks.length} checks healthy`;
+    const last = s.checks.at(-1);
+    const values = last?.signals ? `; last ${describeSignals(last.signals)}` : "";
+    lines.push(
+      `${s.name}: ${formatTrafficState({ traffic: s.traffic, mirror: s.mirror })} \u2014 ${s.result}, baked ${formatDuration(s.bakeMs)}, ${checks}${values}`
+    );
+  }
+  lines.push(
+    `total ${formatDuration(t.totalMs)}: bakes ${formatDuration(t.bakeMs)}, overhead ${formatDuration(t.overheadMs)} (${t.overheadPercent}%)` + (t.rollback?.restoreMs !== void 0 ? `; traffic restored ${formatDuration(t.rollback.restoreMs)} after the rollback started` : "")
+  );
+  return lines;
+}
+
+// src/rollout/run.ts
+function textStatusStore(io) {
+  return {
+    load: () => {
+      const text = io.read();
+      if (!text) return void 0;
+      try {
+        const value = JSON.parse(text);
+        return isRolloutStatus(value) ? value : void 0;
+      } catch {
+        return void 0;
+      }
+    },
+    save: (status) => io.write(JSON.stringify(status))
+  };
+}
+function fileStatusStore(path) {
+  return textStatusStore({
+    read: () => existsSync2(path) ? readFileSync2(path, "utf8") : void 0,
+    write: (text) => {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, path);
+    }
+  });
+}
+var DEFAULT_CANCEL_REASON = "the workflow was cancelled";
+function reasonOf(signal) {
+  const r = signal.reason;
+  if (typeof r === "string" && r !== "") return r;
+  if (r instanceof Error && r.name !== "AbortError" && r.message) return r.message;
+  return DEFAULT_CANCEL_REASON;
+}
+async function createRollout(plan, providers, options) {
+  const clock = options.clock ?? systemClock;
+  const store = options.store;
+  const maxTicks = options.maxTicks ?? 1e5;
+  const stored = store ? await store.load() : void 0;
+  let status = stored && options.resume !== false && stored.deployment === options.deployment && !isTerminal(stored.phase) ? stored : createRolloutStatus(options.deployment, clock.now(), { kubernetes: options.kubernetes });
+  let observation;
+  let done = isTerminal(status.phase);
+  let ticks = 0;
+  let cancelReason;
+  const internal = new AbortController();
+  const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, internal.signal]) : internal.signal;
+  const requestedCancel = () => cancelReason ?? (options.abortSignal?.aborted ? reasonOf(options.abortSignal) : void 0);
+  const result = () => {
+    if (!isTerminal(status.phase)) throw new Error(`The rollout of '${status.deployment}' has not finished (phase ${status.phase}).`);
+    return {
+      outcome: status.outcome,
+      phase: status.phase,
+      deployment: status.deployment,
+      ...status.reason ? { reason: status.reason } : {},
+      ...status.prior ? { prior: status.prior } : {},
+      ...status.expected ? { traffic: status.expected } : {},
+      timeline: buildTimeline(status),
+      status
+    };
+  };
+  const tick = async () => {
+    if (done) return status;
+    if (++ticks > maxTicks) throw new Error(`The rollout of '${status.deployment}' did not settle after ${maxTicks} ticks (phase ${status.phase}).`);
+    const cancel = requestedCancel();
+    const obs = cancel !== void 0 && isCancellable(status) ? { results: observation?.results ?? [], cancel } : observation;
+    const decision = decide(status, obs, plan, clock.now());
+    if (decision.actions.length === 0 && !isTerminal(decision.status.phase)) {
+      throw new Error(`Internal error: the rollout decided nothing to do in phase ${decision.status.phase}.`);
+    }
+    const before = status.timeline.length;
+    status = decision.status;
+    if (options.onEvent) for (const e of status.timeline.slice(before)) options.onEvent(e);
+    if (store) await store.save(status);
+    const cancellable = !isTerminal(status.phase) && status.phase !== "RollingBack";
+    observation = await apply(decision.actions, providers, {
+      clock,
+      abortSignal: cancellable ? signal : void 0,
+      deadline: status.startedAt + plan.maxDurationInMs
+    });
+    if (isTerminal(status.phase)) done = true;
+    return status;
+  };
+  return {
+    get status() {
+      return status;
+    },
+    get done() {
+      return done;
+    },
+    tick,
+    cancel: (reason = DEFAULT_CANCEL_REASON) => {
+      cancelReason ??= reason;
+      internal.abort(reason);
+    },
+    run: async () => {
+      while (!done) await tick();
+      return result();
+    },
+    result
+  };
+}
+async function runRollout(plan, providers, options) {
+  const rollout = await createRollout(plan, providers, options);
+  return rollout.run();
+}
+async function rollbackOnCancel(plan, providers, options) {
+  const stored = await options.store.load();
+  if (!stored || isTerminal(stored.phase)) return void 0;
+  const rollout = await createRollout(plan, providers, { ...options, deployment: stored.deployment, resume: true });
+  rollout.cancel(options.reason ?? DEFAULT_CANCEL_REASON);
+  return rollout.run();
+}
+
+// src/azure/monitor.ts
+var MONITOR_API_VERSION = "2023-10-01";
+function queryMetrics(arm, resourceId, q) {
+  const query = {
+    metricnames: q.names.join(","),
+    timespan: `${q.start.toISOString()}/${q.end.toISOString()}`,
+    interval: q.interval ?? "PT1M",
+    aggregation: q.aggregation
+  };
+  if (q.filter) query.$filter = q.filter;
+  if (q.top !== void 0) query.top = String(q.top);
+  return withAzureOperation(
+    `querying the Azure Monitor metrics ${q.names.join(", ")}`,
+    () => arm.get(`${resourceId}/providers/Microsoft.Insights/metrics`, { apiVersion: MONITOR_API_VERSION, query })
+  );
+}
+function isoDurationMs(iso2) {
+  const m = /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(iso2 ?? "");
+  if (!m || !m[1] && !m[2] && !m[3]) return void 0;
+  const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1e3;
+  return ms > 0 ? ms : void 0;
+}
+function pointsOf(resp, metric, by) {
+  const out = [];
+  for (const m of resp.value ?? []) {
+    if (m.name?.value !== metric) continue;
+    for (const ts of m.timeseries ?? []) {
+      const meta = {};
+      for (const md of ts.metadatavalues ?? []) if (md.name?.value) meta[md.name.value.toLowerCase()] = String(md.value ?? "");
+      if (by && !by(meta)) continue;
+      for (const p of ts.data ?? []) {
+        const at = Date.parse(p.timeStamp);
+        if (Number.isFinite(at)) out.push({ at, p });
+      }
+    }
+  }
+  return out;
+}
+function combinePoints(points, agg) {
+  let total = 0;
+  let n = 0;
+  for (const { p } of points) {
+    const v = p[agg];
+    if (typeof v !== "number") continue;
+    if (agg === "maximum") total = n === 0 ? v : Math.max(total, v);
+    else total += v;
+    n++;
+  }
+  if (n === 0) return void 0;
+  return agg === "average" ? total / n : total;
+}
+function isServerError(dims) {
+  if (dims.statuscodeclass === "5xx") return true;
+  if (dims.statuscode === "424" || dims.statuscode === "408" || dims.statuscode === "429") return true;
+  return /^5\d\d$/.test(dims.modelstatuscode ?? "");
+}
+function isFailedAnswer(status) {
+  return status >= 500 || status === 424 || status === 408 || status === 429;
+}
+
+// src/runs/deploy/rollout-adapters.ts
+function writeTraffic2(eps, endpoint, target, expected, abortSignal) {
+  return eps.updateTraffic(
+    endpoint,
+    (current, attempt2) => {
+      if (attempt2 > 1 && trafficStateEquals(current, target)) return void 0;
+      if (expected && !trafficStateEquals(current, expected)) {
+        throw new TrafficConflictError(`endpoint '${endpoint}' traffic changed outside this rollout`, current);
+      }
+      return { traffic: normalizeTraffic(target.traffic), mirror: normalizeTraffic(target.mirror ?? {}) };
+    },
+    abortSignal
+  );
+}
+function createTrafficRouter(eps, endpoint, abortSignal) {
+  return {
+    async getTraffic() {
+      const ep = await eps.getEndpoint(endpoint);
+      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
+      return trafficOf(ep);
+    },
+    async setTraffic(target, expectedCurrent) {
+      await writeTraffic2(eps, endpoint, target, { traffic: expectedCurrent.traffic, mirror: expectedCurrent.mirror ?? {} }, abortSignal);
+    }
+  };
+}
+function createProvisioner(eps, endpoint, body, log) {
+  return {
+    async provision(deployment, options) {
+      const r = await eps.provisionDeployment(endpoint, deployment, body, { deadline: options.deadline.getTime(), abortSignal: options.abortSignal, log });
+      return r.ok ? { ok: true, summary: `deployment ${deployment} provisioned` } : r;
+    }
+  };
+}
+function createSmokeTester(scoringUri, auth, spec, log, scoring = {}) {
+  return {
+    async run(deployment, options) {
+      const lines = [];
+      for (const req of spec.requests) {
+        let r;
+        try {
+          r = await scoreWithRetry(await scoringUri(), auth, req.body, deployment, options?.abortSignal, scoring);
+        } catch (err) {
+          return { passed: false, summary: `${req.name}: request failed: ${errorMessage(err)}` };
+        }
+        const where = `${req.name} \u2192 HTTP ${r.status}${r.modelStatusCode !== void 0 ? ` (model ${r.modelStatusCode})` : ""} in ${Math.round(r.latencyMs)} ms`;
+        if (r.deployment && r.deployment !== deployment) return { passed: false, summary: `${where}: answered by ${r.deployment}, not ${deployment}` };
+        if (r.status < 200 || r.status >= 300) return { passed: false, summary: `${where}: ${r.body.slice(0, 300)}` };
+        if (spec.maxLatencyMs !== void 0 && r.latencyMs > spec.maxLatencyMs)
+          return { passed: false, summary: `${where}: slower than ${spec.maxLatencyMs} ms` };
+        if (spec.expect !== void 0) {
+          let got;
+          try {
+            got = unwrapJson(r.body);
+          } catch {
+            return { passed: false, summary: `${where}: the response is not JSON: ${r.body.slice(0, 200)}` };
+          }
+          if (!jsonSubset(spec.expect, got))
+            return { passed: false, summary: `${where}: ${JSON.stringify(got).slice(0, 300)} does not contain ${JSON.stringify(spec.expect).slice(0, 200)}` };
+        }
+        lines.push(where);
+      }
+      const summary = lines.join("; ") || "no smoke requests";
+      log(`Smoke test of ${deployment}: ${summary}`);
+      return { passed: true, summary };
+    }
+  };
+}
+var REFILL_BUCKETS = 2;
+function createMonitorSignals(eps, endpointId, o = { delayMs: 6e4 }) {
+  return {
+    async query(deployment, start, end, options) {
+      void options;
+      const now = end.getTime();
+      const queryStart = new Date(Math.floor(start.getTime() / 6e4) * 6e4);
+      const filter = `deployment eq '${deployment.replace(/'/g, "''")}' and statusCodeClass eq '*' and statusCode eq '*' and modelStatusCode eq '*'`;
+      const [reqs, lat] = await Promise.all([
+        queryMetrics(eps.arm, endpointId, { names: ["RequestsPerMinute"], start: queryStart, end, aggregation: "Total", filter, top: 100 }),
+        queryMetrics(eps.arm, endpointId, {
+          names: ["RequestLatency_P95", "RequestLatency_P99"],
+          start: queryStart,
+          end,
+          aggregation: "Average",
+          filter: `deployment eq '${deployment.replace(/'/g, "''")}'`
+        })
+      ]);
+      const grain = isoDurationMs(reqs.interval) ?? 6e4;
+      const from = Math.floor(start.getTime() / grain) * grain;
+      const until = Math.max(from, Math.floor((now - o.delayMs) / grain) * grain);
+      const final = Math.max(from, until - REFILL_BUCKETS * grain);
+      const reported = { from, until, final, nextAt: until + grain + o.delayMs, grainMs: grain };
+      if (until <= from) return { requests: 0, pending: true, reported };
+      const inWindow = (xs) => xs.filter((x) => x.at >= from && x.at + grain <= until);
+      const requests = combinePoints(inWindow(pointsOf(reqs, "RequestsPerMinute")), "total") ?? 0;
+      const errors = combinePoints(inWindow(pointsOf(reqs, "RequestsPerMinute", isServerError)), "total") ?? 0;
+      const signals = { requests, reported };
+      if (requests > 0) signals.error_rate = errors / requests;
+      for (const [metric, key] of [
+        ["RequestLatency_P95", "latency_p95"],
+        ["RequestLatency_P99", "latency_p99"]
+      ]) {
+        const values = inWindow(pointsOf(lat, metric)).map(({ p }) => p.average ?? p.maximum).filter((v) => typeof v === "number");
+        if (values.length > 0) signals[key] = Math.max(...values);
+      }
+      return signals;
+    }
+  };
+}
+function createDeploymentOps(eps, endpoint, scoringUri, auth, probeBody, scoring = {}) {
+  return {
+    /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
+    delete: (name) => eps.deleteDeployment(endpoint, name),
+    scale: (name, instances) => eps.scaleDeployment(endpoint, name, instances),
+    async confirmServes(name) {
+      const answers = {};
+      for (let i = 0; i < 5; i++) {
+        const r = await scoreWithRetry(await scoringUri(), auth, probeBody ?? "{}", void 0, void 0, scoring);
+        const who = r.deployment ?? "(unknown)";
+        answers[who] = (answers[who] ?? 0) + 1;
+        if (r.status >= 500 || r.status === 424) return { ok: false, detail: `a request without the deployment header got HTTP ${r.status}` };
+      }
+      const ok = Object.keys(answers).length === 1 && answers[name] === 5;
+      return {
+        ok,
+        detail: `requests without the deployment header were answered by ${Object.entries(answers).map(([k, v]) => `${k}\xD7${v}`).join(", ")}`
+      };
+    }
+  };
+}
+function nearestRank(sorted, p) {
+  return sorted[Math.max(1, Math.ceil(p / 100 * sorted.length)) - 1];
+}
+function createProbeDriver(scoringUri, auth, body, now = Date.now) {
+  let timer;
+  const answers = [];
+  let started = false;
+  return {
+    start(rps) {
+      if (timer || rps <= 0) return;
+      started = true;
+      timer = setInterval(
+        () => {
+          void scoringUri().then((uri) => score(uri, auth, body, void 0, AbortSignal.timeout(2e4))).then((r) => {
+            if (!r.deployment) return;
+            answers.push({ at: now(), deployment: r.deployment.toLowerCase(), failed: isFailedAnswer(r.status), latencyMs: r.latencyMs });
+            while (answers.length > 0 && answers[0].at < now() - 15 * 6e4) answers.shift();
+          }).catch(() => void 0);
+        },
+        Math.max(10, Math.round(1e3 / rps))
+      );
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = void 0;
+    },
+    signals(deployment, windowStart, windowEnd) {
+      if (!started) return void 0;
+      const name = deployment.toLowerCase();
+      const a = windowStart.getTime();
+      const b = windowEnd.getTime();
+      const mine = answers.filter((x) => x.deployment === name && x.at >= a && x.at < b);
+      const out = { "probe.requests": mine.length };
+      if (mine.length > 0) {
+        out["probe.error_rate"] = mine.filter((x) => x.failed).length / mine.length;
+        const sorted = mine.map((x) => x.latencyMs).sort((x, y) => x - y);
+        out["probe.latency_p95"] = nearestRank(sorted, 95);
+        out["probe.latency_p99"] = nearestRank(sorted, 99);
+      }
+      return out;
+    }
+  };
+}
+
+// src/runs/deploy/resume.ts
+var ROLLBACK_POINT_TAG = "azureml-actions.rollback-point";
+var RUN_ID_TAG = "github.run_id";
+var REPOSITORY_TAG = "github.repository";
+var RUN_ATTEMPT_TAG = "github.run_attempt";
+var MAX_TAG_VALUE = 256;
+function rolloutTags(run, prior) {
+  const tags = { [REPOSITORY_TAG]: run.repository, [RUN_ID_TAG]: run.runId, [RUN_ATTEMPT_TAG]: run.runAttempt };
+  const point = JSON.stringify({ traffic: prior.traffic, mirror: prior.mirror ?? {} });
+  if (point.length <= MAX_TAG_VALUE) tags[ROLLBACK_POINT_TAG] = point;
+  return tags;
+}
+function parseRollbackPoint(text) {
+  if (!text) return void 0;
+  try {
+    const v = JSON.parse(text);
+    const map = (m) => typeof m === "object" && m !== null && !Array.isArray(m) && Object.values(m).every((x) => typeof x === "number") ? m : void 0;
+    const traffic = map(v.traffic);
+    const mirror = map(v.mirror ?? {});
+    return traffic && mirror ? { traffic, mirror } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function recoverInterruptedRollout(eps, endpoint, deployment, run, current, log) {
+  const d = await eps.getDeployment(endpoint, deployment);
+  const tags = d?.tags ?? {};
+  if (tags[REPOSITORY_TAG] !== run.repository || tags[RUN_ID_TAG] !== run.runId) return void 0;
+  const point = parseRollbackPoint(tags[ROLLBACK_POINT_TAG]);
+  if (!point) return void 0;
+  const names = new Set((await eps.listDeployments(endpoint)).map((x) => String(x.name)));
+  const needed = [...Object.entries(point.traffic), ...Object.entries(point.mirror)].filter(([, v]) => v > 0).map(([n]) => n);
+  const gone = needed.filter((n) => !names.has(n));
+  const who = `run ${run.runId} (attempt ${tags[RUN_ATTEMPT_TAG] ?? "?"})`;
+  if (gone.length === 0) {
+    log(
+      `Deployment ${deployment} takes traffic (${formatTrafficState(current)}) from an interrupted rollout of ${who}: restoring its rollback point ${formatTrafficState(point)} and starting again.`
+    );
+    if (!trafficStateEquals(current, point)) await writeTraffic2(eps, endpoint, point, current);
+    const back = trafficOf(await eps.getEndpoint(endpoint) ?? {});
+    if (!trafficStateEquals(back, point)) {
+      throw new Error(
+        `restoring the rollback point ${formatTrafficState(point)} of the interrupted rollout of ${deployment}: the endpoint reads back ${formatTrafficState(back)}`
+      );
+    }
+    return { kind: "restored", prior: point };
+  }
+  if (trafficPercent(current.traffic, deployment) === 100) {
+    const leftovers = Object.keys(point.traffic).filter((n) => n !== deployment && names.has(n));
+    log(`Deployment ${deployment} already serves 100 %: an interrupted rollout of ${who} promoted it and removed ${gone.join(", ")}.`);
+    return { kind: "promoted", prior: point, traffic: current, leftovers };
+  }
+  return void 0;
+}
+
+// src/runs/deploy/manifest.ts
+var INPUT = "manifest";
+function refuse(message, hint) {
+  throw new ConfigurationError(`Input '${INPUT}': ${message}`, { input: INPUT, ...hint ? { hint } : {} });
+}
+async function verifyDeploymentManifest(ctx, value, plan, abortSignal) {
+  let manifest;
+  try {
+    manifest = parseManifest(value);
+  } catch (err) {
+    refuse(errorMessage(err));
+  }
+  let verification;
+  let what;
+  const local = plan.assets.find((a) => a.kind === "models" && a.id === plan.modelId && a.upload);
+  if (local?.upload) {
+    const rel = relative2(process.cwd(), local.upload.snapshot.root);
+    what = `${rel && !rel.startsWith("..") ? rel : local.upload.snapshot.root} (as it will be uploaded)`;
+    verification = verifyManifest(manifest, local.upload.snapshot.files);
+  } else {
+    if (!plan.modelId.startsWith("/subscriptions/"))
+      refuse(
+        `the model ${plan.modelId} is not in the workspace, so its files cannot be checked against the manifest`,
+        "deploy a workspace model version, or leave manifest out"
+      );
+    const version = await ctx.arm.tryGet(plan.modelId);
+    const uri = version?.properties?.modelUri;
+    if (!uri) refuse(`model version ${plan.modelId} was not found or has no modelUri`);
+    const loc = parseDatastoreUri(uri);
+    if (!loc) refuse(`the files of model version ${plan.modelId} are at ${uri}, not in a datastore, so they cannot be checked against the manifest`);
+    const store = await createBlobStore(ctx, { datastoreName: loc.datastore, abortSignal });
+    const listing = await listModelBlobs(store.container, loc.path, abortSignal);
+    const hashes = await sha256Blobs(store.container, listing.files, { abortSignal });
+    what = uri;
+    verification = verifyManifest(
+      manifest,
+      listing.files.map((f, i) => ({ path: f.path, size: f.size, sha256: hashes[i] }))
+    );
+  }
+  if (!verification.ok) {
+    const first = verification.mismatched[0];
+    const detail = first ? ` (${first.path}: sha256 ${first.actual.sha256 ?? "?"} where the manifest has ${first.expected.sha256})` : "";
+    refuse(
+      `the model to deploy, ${what}, is not the packaged one: ${verification.summary}${detail}. Nothing was changed.`,
+      "deploy the model version the manifest was made for, or package it again with register-model"
+    );
+  }
+  return `Manifest of ${manifest.model.name}: ${verification.summary} (${what})`;
+}
+
+// src/runs/deploy.ts
+async function connect(reader, env, override) {
+  const azure = { ...await readAzureInputs(reader, { env }), ...override ?? {} };
+  const ctx = await createAzureContext(azure, { actionName: "deploy" });
+  return { ctx, azure };
+}
+async function resolveModel(ctx, ref) {
+  const r = parseReference(ref);
+  if (r.kind === "arm-id") {
+    const m = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(r.id);
+    if (!m) throw new ConfigurationError(`Input 'model': '${ref}' is not a model version id`, { input: "model" });
+    return { id: r.id, name: m[1], version: m[2] };
+  }
+  if (r.kind !== "asset")
+    throw new ConfigurationError(`Input 'model': '${ref}' is not a workspace model reference`, {
+      input: "model",
+      hint: "azureml:<name>:<version> or azureml:<name>@<alias>"
+    });
+  const base = `models/${encodeURIComponent(r.name)}`;
+  if (r.version) {
+    const v = await withAzureOperation(
+      `reading model ${r.name}:${r.version}`,
+      () => ctx.arm.tryGet(`${base}/versions/${encodeURIComponent(r.version)}`)
+    );
+    if (!v) throw new ConfigurationError(`Input 'model': model ${r.name} has no version ${r.version}`, { input: "model" });
+    return { id: String(v.id), name: r.name, version: r.version };
+  }
+  const label = r.label ?? "latest";
+  let best;
+  await withAzureOperation(`listing the versions of model '${r.name}'`, async () => {
+    for await (const v of ctx.arm.list(`${base}/versions`)) {
+      if (label === "latest") {
+        if (!best || Number(v.name) > Number(best.name)) best = v;
+      } else if (v.properties?.tags?.[`${MODEL_ALIAS_TAG_PREFIX}${label}`] !== void 0) {
+        best = v;
+      }
+    }
+  });
+  if (!best)
+    throw new ConfigurationError(`Input 'model': no version of model ${r.name} ${label === "latest" ? "exists" : `holds the alias @${label}`}`, {
+      input: "model"
+    });
+  return { id: String(best.id), name: r.name, version: String(best.name) };
+}
+function derivedName(model2, version, taken) {
+  const base = `${model2}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "m-").replace(/-+/g, "-");
+  let name = base.slice(0, 32).replace(/-+$/, "");
+  if ((taken[name] ?? 0) > 0) name = `${name.slice(0, 28)}-new`.replace(/-+/g, "-");
+  return name.length >= 3 ? name : `${name}-dep`;
+}
+async function planNewDeployment(t, s) {
+  const api = createWorkspaceApi(t.ctx.arm);
+  let plan;
+  if (s.deploymentFile) {
+    const doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, "deployment-file");
+    const m = s.model ? await resolveModel(t.ctx, s.model) : void 0;
+    const spec = m && typeof doc.value === "object" && doc.value !== null ? { ...doc.value, model: `azureml:${m.id}` } : doc.value;
+    const templated = doc.withValue(spec);
+    plan = await planDeployment(templated, s.deploymentFile.path, { workspaceId: t.ctx.workspaceId, resolver: api, endpointName: t.endpointName });
+    if (m && !plan.name) plan.name = derivedName(m.name, m.version, {});
+  } else {
+    const m = await resolveModel(t.ctx, s.model);
+    plan = {
+      name: void 0,
+      body: { sku: { name: "Default", capacity: s.instanceCount }, properties: { endpointComputeType: "Managed", model: m.id, instanceType: s.instanceType } },
+      uploads: [],
+      assets: [],
+      modelId: m.id
+    };
+    plan.name = derivedName(m.name, m.version, {});
+  }
+  const deploymentName = s.deploymentName ?? plan.name ?? derivedName("model", "1", {});
+  const bad = checkDeploymentName(deploymentName);
+  if (bad) throw new ConfigurationError(`deployment name '${deploymentName}' is not valid`, { input: "deployment-name", hint: bad });
+  return { ...plan, deploymentName };
+}
+function scoringTimeout(deploymentBody) {
+  const iso2 = String((deploymentBody?.properties?.requestSettings ?? {}).requestTimeout ?? "");
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(iso2);
+  const ms = m ? ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1e3 : 0;
+  return Math.max(2e4, ms + 5e3);
+}
+function endpointsFor(ctx, plan, log) {
+  return new OnlineEndpoints(ctx.arm, { log: (m) => log.info(m), readyTimeoutInMs: Math.min(DEFAULT_READY_TIMEOUT_IN_MS, plan.maxDurationInMs) });
+}
+function eventLogger(log) {
+  return (e) => {
+    if (e.kind === "warning") log.warning(`[${e.phase}] ${e.message}`);
+    else log.info(`[${e.phase}] ${e.message}`);
+  };
+}
+function statusPath(env, endpoint, deployment) {
+  return join(env.RUNNER_TEMP ?? process.cwd(), "azureml-actions", `rollout-${endpoint}-${deployment}.json`);
+}
+function providersFor(t, s, plan, ep, deploymentBody, abortSignal) {
+  const authMode = String(ep.properties?.authMode ?? "Key");
+  const auth = scoringAuth(t.eps, t.endpointName, authMode, (secret) => t.io.setSecret(secret), {
+    credential: t.ctx.credential,
+    scope: scoringScope(t.ctx.cloud.name)
+  });
+  let scoringUri = String(ep.properties?.scoringUri ?? "");
+  const uri = async () => {
+    if (!scoringUri) scoringUri = String((await t.eps.getEndpoint(t.endpointName))?.properties?.scoringUri ?? "");
+    return scoringUri;
+  };
+  const probeBody = s.smokeRequests[0]?.body;
+  const scoring = { tryTimeoutInMs: scoringTimeout(deploymentBody) };
+  const providers = {
+    router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
+    signals: createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
+    deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring)
+  };
+  if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, (m) => t.io.info(m));
+  if (s.smokeRequests.length > 0)
+    providers.smoke = createSmokeTester(
+      uri,
+      auth,
+      { requests: s.smokeRequests, expect: s.smokeExpect, maxLatencyMs: s.smokeMaxLatencyMs },
+      (m) => t.io.info(m),
+      scoring
+    );
+  if (plan.probeRps > 0 && probeBody) providers.probe = createProbeDriver(uri, auth, probeBody);
+  return providers;
+}
+function missingEndpoint(t) {
+  throw new ConfigurationError(`endpoint '${t.endpointName}' does not exist in workspace ${t.ctx.workspace.workspaceName}`, {
+    input: "endpoint",
+    hint: "give the path of an az ml online-endpoint YAML to create it, or the name of an existing endpoint"
+  });
+}
+async function ensureEndpoint(t, abortSignal) {
+  const ep = await t.eps.getEndpoint(t.endpointName);
+  if (!ep) {
+    if (!t.endpointPlan) missingEndpoint(t);
+    const ws = await t.ctx.arm.get("");
+    t.io.info(`Creating endpoint ${t.endpointName} (auth ${String(t.endpointPlan.body.properties.authMode)})`);
+    await t.eps.createEndpoint(t.endpointName, { location: ws.location, ...t.endpointPlan.body });
+  }
+  return t.eps.waitReady(t.endpointName, abortSignal);
+}
+async function deployMain(deps) {
+  const env = deps.env ?? process.env;
+  const { io } = deps;
+  const run = readWorkflowRun(env);
+  const s = readDeployInputs(deps.reader, run.workspace);
+  const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, "endpoint") : void 0;
+  const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : void 0;
+  const { ctx, azure } = await connect(deps.reader, env);
+  const eps = endpointsFor(ctx, s.plan, io);
+  const t = { io, ctx, eps, endpointName: endpointPlan?.name ?? s.endpointName, endpointPlan };
+  const pre = await io.group("Preflight", () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
+  if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+  const ep = await ensureEndpoint(t, deps.abortSignal);
+  await createAssets(t, pre.planned);
+  const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+  const saved = {
+    workspace,
+    endpointName: t.endpointName,
+    priorTraffic: pre.prior.traffic,
+    priorMirrorTraffic: pre.prior.mirror,
+    deploymentName: pre.planned.deploymentName,
+    machine: { statusPath: pre.path }
+  };
+  io.state.saveRollout({ ...saved, settled: false });
+  const deploymentBody = {
+    location: ep.location,
+    ...pre.planned.body,
+    tags: { ...pre.planned.body.tags ?? {}, ...rolloutTags(run, pre.prior) }
+  };
+  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
+  const result = await runRollout(s.plan, providers, {
+    deployment: pre.planned.deploymentName,
+    kubernetes: pre.kubernetes,
+    store: fileStatusStore(pre.path),
+    abortSignal: deps.abortSignal,
+    onEvent: eventLogger(io)
+  });
+  io.state.saveRollout({ ...saved, settled: true });
+  await report(result, t, ep);
+  if (result.outcome !== "promoted") {
+    throw new Error(
+      `rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === "rolled-back" ? "was rolled back" : "failed"}: ${result.reason ?? "no reason given"}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ""}`
+    );
+  }
+  return result;
+}
+async function preflight(t, s, env, run, endpointDoc, abortSignal) {
+  const { io, eps, endpointPlan } = t;
+  const planned = await planNewDeployment(t, s);
+  if (s.manifest !== void 0) io.info(await verifyDeploymentManifest(t.ctx, s.manifest, planned, abortSignal));
+  const existing = await eps.getEndpoint(t.endpointName);
+  if (!existing && !endpointPlan) missingEndpoint(t);
+  let prior = existing ? trafficOf(existing) : { traffic: {}, mirror: {} };
+  const path = statusPath(env, t.endpointName, planned.deploymentName);
+  const takesTraffic = (p) => trafficPercent(p.traffic, planned.deploymentName) > 0 || trafficPercent(p.mirror ?? {}, planned.deploymentName) > 0;
+  if (takesTraffic(prior)) {
+    const stored = await fileStatusStore(path).load();
+    if (stored && stored.deployment === planned.deploymentName && !isTerminal(stored.phase) && stored.prior) {
+      io.info(`Resuming the interrupted rollout of ${planned.deploymentName} (${path}); its rollback point: ${formatTrafficState(stored.prior)}`);
+      prior = stored.prior;
+    } else {
+      const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, (m) => io.info(m));
+      if (recovered?.kind === "restored") prior = recovered.prior;
+      else if (recovered && existing) return { planned, existing, prior, path, kubernetes: false, promotedEarlier: recovered };
+    }
+  }
+  if (endpointDoc && endpointPlan?.declaredTraffic) {
+    const names = existing ? (await eps.listDeployments(t.endpointName)).map((d) => String(d.name)) : [];
+    checkDeclaredTraffic(endpointDoc, endpointPlan, prior, names, planned.deploymentName);
+  }
+  const kubernetes = Boolean(existing?.properties?.compute);
+  assertValidTraffic(prior, { kubernetes });
+  if (takesTraffic(prior)) {
+    throw new ConfigurationError(
+      `deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`,
+      {
+        input: s.deploymentName ? "deployment-name" : s.deploymentFile ? "deployment-file" : "model",
+        hint: "give the new deployment another name (deployment-name)"
+      }
+    );
+  }
+  if (kubernetes && s.plan.mirrorPercent > 0)
+    throw new ConfigurationError("mirror traffic is not supported on Kubernetes endpoints", { input: "mirror-percent" });
+  io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : "not there yet: it will be created"}`);
+  io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
+  return { planned, existing, prior, path, kubernetes };
+}
+async function createAssets(t, planned) {
+  const api = createWorkspaceApi(t.ctx.arm);
+  const uploader = createSnapshotUploader(() => createBlobStore(t.ctx));
+  for (const up of planned.uploads) {
+    if (planned.assets.some((a) => a.upload === up)) continue;
+    if (!await uploader.hasSnapshot(up.datastorePath, up.snapshot)) await uploader.upload(up.datastorePath, up.snapshot);
+  }
+  const stats = { files: 0, bytes: 0, reused: 0 };
+  const order = { codes: 0, environments: 1, models: 1, components: 2 };
+  for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, t.io, stats);
+}
+function showProvisionLogs(result) {
+  const text = result.status.provisionLogs;
+  if (!text) return;
+  printUntrusted(`Logs of ${result.deployment} (getLogs)`, text);
+}
+async function finishPromotedEarlier(t, s, deployment, r, ep) {
+  const now = Date.now();
+  const status = createRolloutStatus(deployment, now);
+  Object.assign(status, { phase: "Succeeded", outcome: "promoted", prior: r.prior, expected: r.traffic, written: true, weight: 100, endedAt: now });
+  status.timeline.push({
+    at: now,
+    phase: "Succeeded",
+    kind: "promote",
+    message: `'${deployment}' was promoted by an earlier try of this workflow run (its runner stopped before the step ended)`
+  });
+  if (s.plan.oldDeployments.mode === "delete") {
+    const ops = createDeploymentOps(t.eps, t.endpointName, async () => "", { header: async () => void 0 });
+    for (const name of r.leftovers) {
+      await ops.delete(name).then(
+        () => status.timeline.push({ at: Date.now(), phase: "Succeeded", kind: "cleanup", message: `deleted old deployment '${name}'` }),
+        (e) => t.io.warning(`could not delete old deployment '${name}': ${errorMessage(e)}`)
+      );
+    }
+  }
+  const result = {
+    outcome: "promoted",
+    phase: "Succeeded",
+    deployment,
+    prior: r.prior,
+    traffic: r.traffic,
+    timeline: buildTimeline(status),
+    status
+  };
+  await report(result, t, ep);
+  return result;
+}
+async function report(result, t, ep) {
+  const { io } = t;
+  showProvisionLogs(result);
+  const scoring = String(ep.properties?.scoringUri ?? "");
+  io.setOutput("status", result.outcome);
+  io.setOutput("deployment-name", result.deployment);
+  io.setOutput("scoring-uri", scoring);
+  io.setOutput("traffic", JSON.stringify(result.traffic ?? {}));
+  io.setOutput("timeline", JSON.stringify(result.timeline));
+  await io.group("Rollout timeline", async () => {
+    for (const line of formatTimeline(result.timeline)) io.info(line);
+  });
+  appendLedger({
+    kind: "rollout",
+    action: "deploy",
+    endpoint: t.endpointName,
+    deployment: result.deployment,
+    status: result.outcome,
+    timeline: result.timeline
+  });
+  const rows = result.timeline.stages.map((st) => [
+    escapeText(st.name),
+    `${st.weight}%${st.mirrorPercent ? ` (+${st.mirrorPercent}% mirror)` : ""}`,
+    String(st.checks.length),
+    escapeText(st.result)
+  ]);
+  const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
+  await io.appendSummary(
+    `<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>
+${table}
+${result.reason ? `Reason: ${escapeText(result.reason)}` : ""}
+`
+  ).catch(() => void 0);
+}
+async function deployPost(deps) {
+  const { io } = deps;
+  const saved = io.state.loadRollout();
+  if (!saved || saved.settled) return;
+  const env = deps.env ?? process.env;
+  const path = saved.machine?.statusPath;
+  if (!path) return;
+  const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
+  const { ctx } = await connect(deps.reader, env, saved.workspace);
+  const eps = endpointsFor(ctx, s.plan, io);
+  const t = { io, ctx, eps, endpointName: saved.endpointName };
+  const ep = await eps.getEndpoint(saved.endpointName);
+  if (!ep) return;
+  const plan = readRolloutPlan(deps.reader);
+  io.info(`The workflow stopped during the rollout of ${saved.deploymentName} on ${saved.endpointName}: restoring the prior traffic.`);
+  const result = await rollbackOnCancel(plan, providersFor(t, s, plan, ep, void 0), { store: fileStatusStore(path), onEvent: eventLogger(io) });
+  if (!result) return;
+  await report(result, t, ep);
+  io.info(`Rollout ${result.outcome}: traffic ${result.traffic ? formatTrafficState(result.traffic) : "unknown"}`);
+}
+
+export {
+  deployMain,
+  deployPost
+};
