@@ -10,6 +10,7 @@ import { ArmOperationError, translateAzureError, withAzureOperation } from './er
 import { abortableSleep } from './retry.js';
 import { errorMessage } from '../core/errors.js';
 import type { Obj } from '../core/obj.js';
+import type { TrafficState } from './traffic.js';
 
 export interface ArmResource {
   id?: string;
@@ -23,11 +24,8 @@ export interface ArmResource {
   systemData?: Obj;
 }
 
-/** An endpoint's `properties.traffic` and `properties.mirrorTraffic`: deployment name → percent. */
-export interface EndpointTraffic {
-  traffic: Record<string, number>;
-  mirror: Record<string, number>;
-}
+/** An endpoint's `properties.traffic` and `properties.mirrorTraffic`: deployment name → percent (the one traffic model, azure/traffic.ts). */
+export type EndpointTraffic = TrafficState;
 
 /** How long an endpoint may stay Creating/Updating before a write gives up (deploy bounds it by max-duration). */
 export const DEFAULT_READY_TIMEOUT_IN_MS = 20 * 60_000;
