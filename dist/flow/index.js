@@ -438,7 +438,7 @@ function planOf(s, stage) {
 }
 async function moveModelAliases(reader, env, model, aliases, log) {
   const azure = await readAzureInputs(reader, { env });
-  const ctx = await createAzureContext(azure, { actionName: "register-model" });
+  const ctx = await createAzureContext(azure, { actionName: "register-model", info: (m) => log.info(m) });
   const models = workspaceModelStore(ctx.arm, azure.workspaceName);
   const version = await models.getVersion(model.name, model.version);
   if (!version) throw new Error(`model ${model.name}:${model.version} is not there any more`);

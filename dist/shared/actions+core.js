@@ -2016,8 +2016,6 @@ export {
   assertNever,
   setSecret,
   info,
-  startGroup,
-  endGroup,
   getIDToken,
   recordInputSource,
   createInputReader,

@@ -1151,7 +1151,7 @@ async function prSummaryMain(deps) {
   const env = deps.env ?? process.env;
   const { io } = deps;
   const run = readWorkflowRun(env);
-  const settings = readPrSummaryInputs(deps.reader, { env });
+  const settings = readPrSummaryInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => /* @__PURE__ */ new Date()));
   const summaryOnly = (reason) => {
     io.notice(`${reason} The report is in the job summary.`, { title: "pr-summary: no PR comment" });

@@ -2741,9 +2741,9 @@ async function verifyDeploymentManifest(ctx, value, plan, abortSignal) {
 }
 
 // src/runs/deploy.ts
-async function connect(reader, env, override) {
+async function connect(reader, env, log, override) {
   const azure = { ...await readAzureInputs(reader, { env }), ...override ?? {} };
-  const ctx = await createAzureContext(azure, { actionName: "deploy" });
+  const ctx = await createAzureContext(azure, { actionName: "deploy", info: (m) => log.info(m) });
   return { ctx, azure };
 }
 async function resolveModel(ctx, ref) {
@@ -2887,7 +2887,7 @@ async function deployMain(deps) {
   const s = readDeployInputs(deps.reader, run.workspace);
   const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, "endpoint") : void 0;
   const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : void 0;
-  const { ctx, azure } = await connect(deps.reader, env);
+  const { ctx, azure } = await connect(deps.reader, env, io);
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: endpointPlan?.name ?? s.endpointName, endpointPlan };
   const pre = await io.group("Preflight", () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
@@ -2978,10 +2978,10 @@ async function createAssets(t, planned) {
   const order = { codes: 0, environments: 1, models: 1, components: 2 };
   for (const a of [...planned.assets].sort((x, y) => order[x.kind] - order[y.kind])) await ensureAsset(api, uploader, a, t.io, stats);
 }
-function showProvisionLogs(result) {
+async function showProvisionLogs(result, io) {
   const text = result.status.provisionLogs;
   if (!text) return;
-  printUntrusted(`Logs of ${result.deployment} (getLogs)`, text);
+  await printUntrusted(io, `Logs of ${result.deployment} (getLogs)`, text);
 }
 async function finishPromotedEarlier(t, s, deployment, r, ep) {
   const now = Date.now();
@@ -3016,7 +3016,7 @@ async function finishPromotedEarlier(t, s, deployment, r, ep) {
 }
 async function report(result, t, ep) {
   const { io } = t;
-  showProvisionLogs(result);
+  await showProvisionLogs(result, io);
   const scoring = String(ep.properties?.scoringUri ?? "");
   io.setOutput("status", result.outcome);
   io.setOutput("deployment-name", result.deployment);
@@ -3056,7 +3056,7 @@ async function deployPost(deps) {
   const path = saved.machine?.statusPath;
   if (!path) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
-  const { ctx } = await connect(deps.reader, env, saved.workspace);
+  const { ctx } = await connect(deps.reader, env, io, saved.workspace);
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);

@@ -154,7 +154,7 @@ async function metricGateMain(deps) {
   const env = deps.env ?? process.env;
   const { io } = deps;
   const run = readWorkflowRun(env);
-  const settings = readMetricGateInputs(deps.reader, { env });
+  const settings = readMetricGateInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const mlflow = { ...deps.mlflow, abortSignal: deps.abortSignal };
   const azure = workspaceConnection(deps, env);
   const runMetrics = await readRunMetrics(settings, run.workspace, azure, mlflow, io, deps.now ?? Date.now);

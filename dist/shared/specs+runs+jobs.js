@@ -1137,7 +1137,7 @@ async function submitJobMain(deps) {
     await dryRun(settings2, azure, run, io);
     return void 0;
   }
-  const ctx = await createAzureContext(azure, { actionName: "submit-job" });
+  const ctx = await createAzureContext(azure, { actionName: "submit-job", info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
   const { plan } = await loadPlan(settings2, ctx.workspaceId, api);
   const name = jobName(settings2, plan, run);
@@ -1236,7 +1236,7 @@ async function reportEnd(s, result, started) {
   const logDeps = { credential: ctx.credential, scope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator) };
   const details = await fetchRunDetails(result.job, logDeps).catch(() => void 0);
   const tail = await fetchLogTail(details, logDeps).catch(() => void 0);
-  if (tail) printUntrusted(`${tail.name}${tail.truncated ? " (last lines)" : ""}`, tail.text);
+  if (tail) await printUntrusted(io, `${tail.name}${tail.truncated ? " (last lines)" : ""}`, tail.text);
   io.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
   await io.appendSummary(
     `<h3>Azure ML job ${escapeText(name)}</h3>
@@ -1257,7 +1257,7 @@ async function submitJobPost(deps) {
   const env = deps.env ?? process.env;
   const azure = await readAzureInputs(deps.reader, { env });
   const settings2 = { ...azure, ...saved.workspace };
-  const ctx = await createAzureContext(settings2, { actionName: "submit-job" });
+  const ctx = await createAzureContext(settings2, { actionName: "submit-job", info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
   const job = await api.getJob(saved.jobName);
   if (!job) {

@@ -17,23 +17,20 @@ import {
 } from "./azure+metrics.js";
 import {
   ConfigurationError,
-  endGroup,
-  info,
-  isObj,
-  startGroup
+  isObj
 } from "./actions+core.js";
 import {
   __toESM
 } from "./esbuild-runtime.js";
 
 // src/core/untrusted-log.ts
-function printUntrusted(title, text) {
-  startGroup(title);
-  const token = randomUUID();
-  info(`::stop-commands::${token}`);
-  info(text.replace(/\s+$/, ""));
-  info(`::${token}::`);
-  endGroup();
+async function printUntrusted(io, title, text) {
+  await io.group(title, async () => {
+    const token = randomUUID();
+    io.info(`::stop-commands::${token}`);
+    io.info(text.replace(/\s+$/, ""));
+    io.info(`::${token}::`);
+  });
 }
 
 // src/specs/document.ts

@@ -157,52 +157,46 @@ export function workspaceResourceId(subscriptionId: string, resourceGroup: strin
   return armPath`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
 }
 
+/** Sends one ARM request; `accept` says which statuses are not errors (default: 2xx). */
+type Send = <T>(
+  method: HttpMethods,
+  path: string,
+  o?: ArmRequestOptions & { body?: unknown },
+  accept?: (status: number, response: ArmResponse<T>) => boolean,
+) => Promise<ArmResponse<T>>;
+
+/** What the operation pollers of one client share. */
+interface PollContext {
+  send: Send;
+  url: (path: string, o?: ArmRequestOptions) => string;
+  apiVersion: string;
+  now: () => number;
+  sleep: NonNullable<ArmClientOptions['sleep']>;
+  defaultInterval: number;
+}
+
 export function createArmClient(options: ArmClientOptions): ArmClient {
   const endpoint = options.endpoint.replace(/\/+$/, '');
   const workspaceId = options.workspaceId.replace(/\/+$/, '');
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-  const sleep = options.sleep ?? abortableSleep;
-  const now = options.now ?? Date.now;
-  const defaultInterval = options.pollIntervalInMs ?? DEFAULT_POLL_INTERVAL_IN_MS;
-
-  function url(path: string, o: ArmRequestOptions = {}): string {
-    let full: URL;
-    if (/^https?:\/\//i.test(path)) full = new URL(path);
-    else if (path.startsWith('/')) full = new URL(endpoint + path);
-    else full = new URL(`${endpoint}${workspaceId}/${path}`);
-    if (!full.searchParams.has('api-version')) full.searchParams.set('api-version', o.apiVersion ?? apiVersion);
-    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) full.searchParams.set(k, String(v));
-    return full.toString();
-  }
-
-  async function send<T>(
-    method: HttpMethods,
-    path: string,
-    o: ArmRequestOptions & { body?: unknown } = {},
-    accept: (status: number, response: ArmResponse<T>) => boolean = (s) => s >= 200 && s < 300,
-  ): Promise<ArmResponse<T>> {
+  const url = (path: string, o: ArmRequestOptions = {}) => resolveUrl(endpoint, workspaceId, apiVersion, path, o);
+  const send: Send = async (method, path, o = {}, accept = (s) => s >= 200 && s < 300) => {
     const target = url(path, o);
-    const headers = createHttpHeaders({ accept: 'application/json', ...(o.headers ?? {}) });
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    }
-    const request = createPipelineRequest({
-      url: target,
-      method,
-      headers,
-      body,
-      abortSignal: o.abortSignal,
-      allowInsecureConnection: options.allowInsecureConnection,
-    });
+    const request = armRequest(method, target, o, options.allowInsecureConnection);
     const response = await options.sendRequest(request);
-    const result = toArmResponse<T>(response, target);
+    const result = toArmResponse<never>(response, target);
     if (!accept(response.status, result)) throw restErrorFor(method, target, response, request);
     return result;
-  }
-
-  const client: ArmClient = {
+  };
+  const ctx: PollContext = {
+    send,
+    url,
+    apiVersion,
+    now: options.now ?? Date.now,
+    sleep: options.sleep ?? abortableSleep,
+    defaultInterval: options.pollIntervalInMs ?? DEFAULT_POLL_INTERVAL_IN_MS,
+  };
+  return {
     endpoint,
     workspaceId,
     apiVersion,
@@ -220,184 +214,219 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     async delete(path, o) {
       await send('DELETE', path, o, (s) => (s >= 200 && s < 300) || s === 404);
     },
-    list<T>(path: string, o: ArmRequestOptions = {}): PagedAsyncIterableIterator<T> {
-      async function* pages(settings: PageSettings = {}): AsyncIterableIterator<Page<T>> {
-        let next: string | undefined = settings.continuationToken ?? path;
-        while (next) {
-          const isFirst = next === path;
-          const response: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await send('GET', next, {
-            ...o,
-            query: isFirst ? o.query : undefined,
-          });
-          const page = (Array.isArray(response.body?.value) ? response.body.value : []) as Page<T>;
-          const nextLink = response.body?.nextLink || undefined;
-          page.continuationToken = nextLink;
-          yield page;
-          next = nextLink;
-        }
-      }
-      async function* items(): AsyncIterableIterator<T> {
-        for await (const page of pages()) yield* page;
-      }
-      const iterator = items();
-      return {
-        next: () => iterator.next(),
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        byPage: (settings?: PageSettings) => pages(settings),
-      };
-    },
-    beginPut: (path, body, o) => begin('PUT', path, body, o),
-    beginPatch: (path, body, o) => begin('PATCH', path, body, o),
-    beginPost: (path, body, o) => begin('POST', path, body, o),
-    beginDelete: (path, o) => begin<void>('DELETE', path, undefined, o),
-    resumePoller<T>(serializedState: string, o: BeginOptions = {}) {
-      let state: ArmOperationState<T>;
-      try {
-        state = JSON.parse(serializedState) as ArmOperationState<T>;
-      } catch {
-        throw new TypeError('resumePoller: the serialized state is not JSON.');
-      }
-      if (!state || typeof state.resourceUrl !== 'string' || typeof state.mode !== 'string') {
-        throw new TypeError('resumePoller: the serialized state is not an ARM operation state.');
-      }
-      return createPoller(state, o);
-    },
+    list: (path, o) => listPages(send, path, o),
+    beginPut: (path, body, o) => beginOperation(ctx, 'PUT', path, body, o),
+    beginPatch: (path, body, o) => beginOperation(ctx, 'PATCH', path, body, o),
+    beginPost: (path, body, o) => beginOperation(ctx, 'POST', path, body, o),
+    beginDelete: (path, o) => beginOperation<void>(ctx, 'DELETE', path, undefined, o),
+    resumePoller: (serializedState, o) => createPoller(ctx, parseOperationState(serializedState), o ?? {}),
   };
+}
 
-  async function begin<T>(method: HttpMethods, path: string, body: unknown, o: BeginOptions = {}): Promise<ArmPoller<T>> {
-    const resourceUrl = url(path, o);
-    const response = await send<unknown>(method, path, { ...o, body });
-    const asyncOperation = response.headers['azure-asyncoperation'];
-    const location = response.headers['location'];
-    const state: ArmOperationState<T> = {
-      status: 'running',
-      method,
-      resourceUrl,
-      mode: 'none',
-      locationUrl: location ? absolute(location, resourceUrl) : undefined,
-      apiVersion: o.apiVersion ?? apiVersion,
-      startedAt: now(),
-      polls: 0,
-      retryAfterInMs: retryAfter(response.headers),
-    };
-    const provisioning = provisioningStateOf(response.body);
-    if (asyncOperation) {
-      state.mode = 'async-operation';
-      state.pollUrl = absolute(asyncOperation, resourceUrl);
-    } else if (location && (response.status === 202 || (response.status === 201 && method === 'POST'))) {
-      state.mode = 'location';
-      state.pollUrl = state.locationUrl;
-    } else if (response.status === 202 && method === 'DELETE') {
-      state.mode = 'resource';
-    } else if ((method === 'PUT' || method === 'PATCH') && provisioning && classify(provisioning) === 'running') {
-      state.mode = 'resource';
-      state.serviceStatus = provisioning;
-    } else {
-      finish(state, provisioning ?? 'Succeeded', method === 'DELETE' ? undefined : (response.body as T), response.body);
+/** The full URL of a path: absolute as given, `/…` under the endpoint, else under the workspace; with api-version and the query. */
+function resolveUrl(endpoint: string, workspaceId: string, apiVersion: string, path: string, o: ArmRequestOptions): string {
+  let full: URL;
+  if (/^https?:\/\//i.test(path)) full = new URL(path);
+  else if (path.startsWith('/')) full = new URL(endpoint + path);
+  else full = new URL(`${endpoint}${workspaceId}/${path}`);
+  if (!full.searchParams.has('api-version')) full.searchParams.set('api-version', o.apiVersion ?? apiVersion);
+  for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) full.searchParams.set(k, String(v));
+  return full.toString();
+}
+
+function armRequest(method: HttpMethods, url: string, o: ArmRequestOptions & { body?: unknown }, allowInsecureConnection: boolean | undefined) {
+  const headers = createHttpHeaders({ accept: 'application/json', ...(o.headers ?? {}) });
+  let body: string | undefined;
+  if (o.body !== undefined) {
+    body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  return createPipelineRequest({ url, method, headers, body, abortSignal: o.abortSignal, allowInsecureConnection });
+}
+
+/** A list, page by page (`nextLink`), as the SDK's PagedAsyncIterableIterator. */
+function listPages<T>(send: Send, path: string, o: ArmRequestOptions = {}): PagedAsyncIterableIterator<T> {
+  async function* pages(settings: PageSettings = {}): AsyncIterableIterator<Page<T>> {
+    let next: string | undefined = settings.continuationToken ?? path;
+    while (next) {
+      const isFirst = next === path;
+      const response: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await send('GET', next, {
+        ...o,
+        query: isFirst ? o.query : undefined,
+      });
+      const page = (Array.isArray(response.body?.value) ? response.body.value : []) as Page<T>;
+      const nextLink = response.body?.nextLink || undefined;
+      page.continuationToken = nextLink;
+      yield page;
+      next = nextLink;
     }
-    return createPoller(state, o);
+  }
+  async function* items(): AsyncIterableIterator<T> {
+    for await (const page of pages()) yield* page;
+  }
+  const iterator = items();
+  return {
+    next: () => iterator.next(),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    byPage: (settings?: PageSettings) => pages(settings),
+  };
+}
+
+function parseOperationState<T>(serializedState: string): ArmOperationState<T> {
+  let state: ArmOperationState<T>;
+  try {
+    state = JSON.parse(serializedState) as ArmOperationState<T>;
+  } catch {
+    throw new TypeError('resumePoller: the serialized state is not JSON.');
+  }
+  if (!state || typeof state.resourceUrl !== 'string' || typeof state.mode !== 'string') {
+    throw new TypeError('resumePoller: the serialized state is not an ARM operation state.');
+  }
+  return state;
+}
+
+/** Sends the request that starts an operation and reads from its answer how to follow it. */
+async function beginOperation<T>(ctx: PollContext, method: HttpMethods, path: string, body: unknown, o: BeginOptions = {}): Promise<ArmPoller<T>> {
+  const resourceUrl = ctx.url(path, o);
+  const response = await ctx.send<unknown>(method, path, { ...o, body });
+  const asyncOperation = response.headers['azure-asyncoperation'];
+  const location = response.headers['location'];
+  const state: ArmOperationState<T> = {
+    status: 'running',
+    method,
+    resourceUrl,
+    mode: 'none',
+    locationUrl: location ? absolute(location, resourceUrl) : undefined,
+    apiVersion: o.apiVersion ?? ctx.apiVersion,
+    startedAt: ctx.now(),
+    polls: 0,
+    retryAfterInMs: retryAfter(response.headers),
+  };
+  const provisioning = provisioningStateOf(response.body);
+  if (asyncOperation) {
+    state.mode = 'async-operation';
+    state.pollUrl = absolute(asyncOperation, resourceUrl);
+  } else if (location && (response.status === 202 || (response.status === 201 && method === 'POST'))) {
+    state.mode = 'location';
+    state.pollUrl = state.locationUrl;
+  } else if (response.status === 202 && method === 'DELETE') {
+    state.mode = 'resource';
+  } else if ((method === 'PUT' || method === 'PATCH') && provisioning && classify(provisioning) === 'running') {
+    state.mode = 'resource';
+    state.serviceStatus = provisioning;
+  } else {
+    finish(state, provisioning ?? 'Succeeded', method === 'DELETE' ? undefined : (response.body as T), response.body);
+  }
+  return createPoller(ctx, state, o);
+}
+
+/** One poll of the Azure-AsyncOperation URL: `{ status }`; on success, the final resource. */
+async function pollAsyncOperation<T>(ctx: PollContext, state: ArmOperationState<T>, signal: AbortSignalLike | undefined): Promise<void> {
+  const r = await ctx.send<{ status?: string; error?: unknown }>('GET', state.pollUrl!, { abortSignal: signal });
+  state.retryAfterInMs = retryAfter(r.headers);
+  const word = typeof r.body?.status === 'string' ? r.body.status : undefined;
+  state.serviceStatus = word;
+  const status = word ? classify(word) : 'running';
+  if (status === 'succeeded') await completeAfterSuccess(ctx, state, signal);
+  else if (status !== 'running') finish(state, word ?? 'Failed', undefined, r.body);
+}
+
+/** One poll of the Location URL: 202 while running; then the resource (PUT/PATCH) or the answer. */
+async function pollLocation<T>(ctx: PollContext, state: ArmOperationState<T>, signal: AbortSignalLike | undefined): Promise<void> {
+  const pollUrl = state.pollUrl!;
+  const r = await ctx.send<unknown>('GET', pollUrl, { abortSignal: signal }, (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'));
+  state.retryAfterInMs = retryAfter(r.headers);
+  if (r.status === 202) {
+    if (r.headers['location']) state.pollUrl = absolute(r.headers['location'], pollUrl);
+    state.serviceStatus = 'Accepted';
+  } else if (state.method === 'PUT' || state.method === 'PATCH') {
+    const resource = await ctx.send<unknown>('GET', state.resourceUrl, { abortSignal: signal });
+    finish(state, 'Succeeded', resource.body as T, resource.body);
+  } else {
+    finish(state, 'Succeeded', state.method === 'DELETE' ? undefined : (r.body as T), r.body);
+  }
+}
+
+/** One poll of the resource itself: its provisioningState, or 404 once a delete is done. */
+async function pollResource<T>(ctx: PollContext, state: ArmOperationState<T>, signal: AbortSignalLike | undefined): Promise<void> {
+  const r = await ctx.send<unknown>(
+    'GET',
+    state.resourceUrl,
+    { abortSignal: signal },
+    (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'),
+  );
+  state.retryAfterInMs = retryAfter(r.headers);
+  if (state.method === 'DELETE') {
+    if (r.status === 404) finish(state, 'Succeeded', undefined, undefined);
+    else state.serviceStatus = provisioningStateOf(r.body) ?? 'Deleting';
+  } else {
+    const word = provisioningStateOf(r.body) ?? 'Succeeded';
+    state.serviceStatus = word;
+    if (classify(word) !== 'running') finish(state, word, r.body as T, r.body);
+  }
+}
+
+async function completeAfterSuccess<T>(ctx: PollContext, state: ArmOperationState<T>, signal: AbortSignalLike | undefined): Promise<void> {
+  if (state.method === 'PUT' || state.method === 'PATCH') {
+    const resource = await ctx.send<unknown>('GET', state.resourceUrl, { abortSignal: signal });
+    finish(state, 'Succeeded', resource.body as T, resource.body);
+  } else if (state.method === 'POST' && state.locationUrl) {
+    const final = await ctx.send<unknown>('GET', state.locationUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300);
+    finish(state, 'Succeeded', final.body as T, final.body);
+  } else {
+    finish(state, 'Succeeded', undefined, undefined);
+  }
+}
+
+function createPoller<T>(ctx: PollContext, state: ArmOperationState<T>, o: BeginOptions): ArmPoller<T> {
+  const listeners = new Set<(s: ArmOperationState<T>) => void>();
+  let stopped = false;
+  const interval = o.updateIntervalInMs ?? ctx.defaultInterval;
+
+  async function pollOnce(p: PollOptions = {}): Promise<void> {
+    if (state.status !== 'running') return;
+    const signal = p.abortSignal ?? o.abortSignal;
+    state.polls += 1;
+    if (state.mode === 'async-operation' && state.pollUrl) await pollAsyncOperation(ctx, state, signal);
+    else if (state.mode === 'location' && state.pollUrl) await pollLocation(ctx, state, signal);
+    else await pollResource(ctx, state, signal);
+    for (const listener of listeners) listener(state);
   }
 
-  function createPoller<T>(state: ArmOperationState<T>, o: BeginOptions): ArmPoller<T> {
-    const listeners = new Set<(s: ArmOperationState<T>) => void>();
-    let stopped = false;
-    const interval = o.updateIntervalInMs ?? defaultInterval;
-
-    async function pollOnce(p: PollOptions = {}): Promise<void> {
-      if (state.status !== 'running') return;
+  return {
+    getOperationState: () => state,
+    getResult: () => state.result,
+    isDone: () => state.status !== 'running',
+    poll: pollOnce,
+    async pollUntilDone(p: PollOptions = {}) {
       const signal = p.abortSignal ?? o.abortSignal;
-      state.polls += 1;
-      if (state.mode === 'async-operation' && state.pollUrl) {
-        const r = await send<{ status?: string; error?: unknown }>('GET', state.pollUrl, { abortSignal: signal });
-        state.retryAfterInMs = retryAfter(r.headers);
-        const word = typeof r.body?.status === 'string' ? r.body.status : undefined;
-        state.serviceStatus = word;
-        const status = word ? classify(word) : 'running';
-        if (status === 'succeeded') await completeAfterSuccess(signal);
-        else if (status !== 'running') finish(state, word ?? 'Failed', undefined, r.body);
-      } else if (state.mode === 'location' && state.pollUrl) {
-        const r = await send<unknown>('GET', state.pollUrl, { abortSignal: signal }, (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'));
-        state.retryAfterInMs = retryAfter(r.headers);
-        if (r.status === 202) {
-          if (r.headers['location']) state.pollUrl = absolute(r.headers['location'], state.pollUrl);
-          state.serviceStatus = 'Accepted';
-        } else if (state.method === 'PUT' || state.method === 'PATCH') {
-          const resource = await send<unknown>('GET', state.resourceUrl, { abortSignal: signal });
-          finish(state, 'Succeeded', resource.body as T, resource.body);
-        } else {
-          finish(state, 'Succeeded', state.method === 'DELETE' ? undefined : (r.body as T), r.body);
-        }
-      } else {
-        // resource mode: watch the resource itself
-        const r = await send<unknown>(
-          'GET',
-          state.resourceUrl,
-          { abortSignal: signal },
-          (s) => (s >= 200 && s < 300) || (s === 404 && state.method === 'DELETE'),
-        );
-        state.retryAfterInMs = retryAfter(r.headers);
-        if (state.method === 'DELETE') {
-          if (r.status === 404) finish(state, 'Succeeded', undefined, undefined);
-          else state.serviceStatus = provisioningStateOf(r.body) ?? 'Deleting';
-        } else {
-          const word = provisioningStateOf(r.body) ?? 'Succeeded';
-          state.serviceStatus = word;
-          if (classify(word) !== 'running') finish(state, word, r.body as T, r.body);
-        }
+      while (state.status === 'running' && !stopped) {
+        // Retry-After wins over the poll interval.
+        await ctx.sleep(state.retryAfterInMs ?? interval, signal);
+        await pollOnce({ abortSignal: signal });
       }
-      for (const listener of listeners) listener(state);
-    }
-
-    async function completeAfterSuccess(signal: AbortSignalLike | undefined): Promise<void> {
-      if (state.method === 'PUT' || state.method === 'PATCH') {
-        const resource = await send<unknown>('GET', state.resourceUrl, { abortSignal: signal });
-        finish(state, 'Succeeded', resource.body as T, resource.body);
-      } else if (state.method === 'POST' && state.locationUrl) {
-        const final = await send<unknown>('GET', state.locationUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300);
-        finish(state, 'Succeeded', final.body as T, final.body);
-      } else {
-        finish(state, 'Succeeded', undefined, undefined);
+      if (state.status === 'failed' || state.status === 'canceled') {
+        throw new ArmOperationError(state.status, state.serviceStatus, state.error, state.resourceUrl);
       }
-    }
-
-    const poller: ArmPoller<T> = {
-      getOperationState: () => state,
-      getResult: () => state.result,
-      isDone: () => state.status !== 'running',
-      poll: pollOnce,
-      async pollUntilDone(p: PollOptions = {}) {
-        const signal = p.abortSignal ?? o.abortSignal;
-        while (state.status === 'running' && !stopped) {
-          // Retry-After wins over the poll interval.
-          await sleep(state.retryAfterInMs ?? interval, signal);
-          await pollOnce({ abortSignal: signal });
-        }
-        if (state.status === 'failed' || state.status === 'canceled') {
-          throw new ArmOperationError(state.status, state.serviceStatus, state.error, state.resourceUrl);
-        }
-        if (state.status === 'running') {
-          const error = new Error('Polling was stopped before the operation finished.');
-          error.name = 'AbortError';
-          throw error;
-        }
-        return state.result as T;
-      },
-      onProgress(callback) {
-        listeners.add(callback);
-        return () => listeners.delete(callback);
-      },
-      stopPolling: () => {
-        stopped = true;
-      },
-      isStopped: () => stopped,
-      toString: () => JSON.stringify(state),
-    };
-    return poller;
-  }
-
-  return client;
+      if (state.status === 'running') {
+        const error = new Error('Polling was stopped before the operation finished.');
+        error.name = 'AbortError';
+        throw error;
+      }
+      return state.result as T;
+    },
+    onProgress(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+    stopPolling: () => {
+      stopped = true;
+    },
+    isStopped: () => stopped,
+    toString: () => JSON.stringify(state),
+  };
 }
 
 function finish<T>(state: ArmOperationState<T>, word: string, result: T | undefined, body: unknown): void {

@@ -5,13 +5,14 @@
  * them: commands are switched off with a one-time token while the text prints.
  */
 import { randomUUID } from 'node:crypto';
-import * as core from '@actions/core';
+import type { ActionIO } from './io.js';
 
-export function printUntrusted(title: string, text: string): void {
-  core.startGroup(title);
-  const token = randomUUID();
-  core.info(`::stop-commands::${token}`);
-  core.info(text.replace(/\s+$/, ''));
-  core.info(`::${token}::`);
-  core.endGroup();
+/** Prints `text` in a log group with workflow commands switched off while it prints. */
+export async function printUntrusted(io: Pick<ActionIO, 'info' | 'group'>, title: string, text: string): Promise<void> {
+  await io.group(title, async () => {
+    const token = randomUUID();
+    io.info(`::stop-commands::${token}`);
+    io.info(text.replace(/\s+$/, ''));
+    io.info(`::${token}::`);
+  });
 }

@@ -14,6 +14,7 @@
  * read-only token) never loses the report that was there.
  */
 import { assertNever } from '../core/errors.js';
+import type { ActionLog } from '../core/io.js';
 import type { CommentsApi, IssueComment } from './comments.js';
 
 export const COMMENT_MODES = ['update', 'recreate', 'append', 'hide-previous'] as const;
@@ -22,11 +23,8 @@ export type CommentMode = (typeof COMMENT_MODES)[number];
 /** What was done: `create` when no earlier comment of ours was found, else the mode. */
 export type ModeUsed = 'create' | CommentMode;
 
-export interface StickyLog {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
+/** The lines the sticky comment prints: a slice of the one seam, {@link ActionLog}. */
+export type StickyLog = Pick<ActionLog, 'info' | 'warning' | 'debug'>;
 
 export interface StickyCommentOptions {
   issueNumber: number;

@@ -4,13 +4,12 @@
  * or reattach to the job that a first try of the same run attempt already created.
  */
 import { ConfigurationError } from '../core/errors.js';
+import type { ActionLog } from '../core/io.js';
 import type { JobPlan, PlannedAsset } from '../specs/job/index.js';
 import type { ArmObject, SnapshotUploader, WorkspaceApi } from '../azure/workspace-api.js';
 
-export interface SubmitLog {
-  info(message: string): void;
-  debug(message: string): void;
-}
+/** The lines a submission prints: a slice of the one seam, {@link ActionLog}. */
+export type SubmitLog = Pick<ActionLog, 'info' | 'debug'>;
 
 export interface SubmitResult {
   job: ArmObject;

@@ -59,10 +59,11 @@ interface Target {
 async function connect(
   reader: InputReader,
   env: Record<string, string | undefined>,
+  log: ActionLog,
   override?: Partial<AzureSettings>,
 ): Promise<{ ctx: AzureContext; azure: AzureSettings }> {
   const azure = { ...(await readAzureInputs(reader, { env })), ...(override ?? {}) };
-  const ctx = await createAzureContext(azure, { actionName: 'deploy' });
+  const ctx = await createAzureContext(azure, { actionName: 'deploy', info: (m) => log.info(m) });
   return { ctx, azure };
 }
 
@@ -244,7 +245,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   const s = readDeployInputs(deps.reader, run.workspace);
   const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint') : undefined;
   const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : undefined;
-  const { ctx, azure } = await connect(deps.reader, env);
+  const { ctx, azure } = await connect(deps.reader, env, io);
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
 
@@ -357,10 +358,10 @@ async function createAssets(t: Target, planned: DeploymentPlan): Promise<void> {
  * output is not ours: workflow commands in it (`::set-output`, `::add-mask` …) are switched off
  * while it prints.
  */
-function showProvisionLogs(result: RolloutResult): void {
+async function showProvisionLogs(result: RolloutResult, io: ActionIO): Promise<void> {
   const text = result.status.provisionLogs;
   if (!text) return;
-  printUntrusted(`Logs of ${result.deployment} (getLogs)`, text);
+  await printUntrusted(io, `Logs of ${result.deployment} (getLogs)`, text);
 }
 
 /** The re-run of a rollout that had promoted before its runner died: old deployments left are cleaned up, the promotion stands. */
@@ -404,7 +405,7 @@ async function finishPromotedEarlier(
 
 async function report(result: RolloutResult, t: Target, ep: ArmResource): Promise<void> {
   const { io } = t;
-  showProvisionLogs(result);
+  await showProvisionLogs(result, io);
   const scoring = String(ep.properties?.scoringUri ?? '');
   io.setOutput('status', result.outcome);
   io.setOutput('deployment-name', result.deployment);
@@ -445,7 +446,7 @@ export async function deployPost(deps: DeployDeps): Promise<void> {
   const path = (saved.machine as { statusPath?: string } | undefined)?.statusPath;
   if (!path) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
-  const { ctx } = await connect(deps.reader, env, saved.workspace);
+  const { ctx } = await connect(deps.reader, env, io, saved.workspace);
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);

@@ -288,7 +288,7 @@ function planOf(s: FlowSettings, stage: Stage) {
 /** Moves the aliases (e.g. `champion`) to the promoted version, as register-model's `alias` does. */
 async function moveModelAliases(reader: InputReader, env: NodeJS.ProcessEnv, model: { name: string; version: string }, aliases: string[], log: ActionLog) {
   const azure = await readAzureInputs(reader, { env });
-  const ctx = await createAzureContext(azure, { actionName: 'register-model' });
+  const ctx = await createAzureContext(azure, { actionName: 'register-model', info: (m) => log.info(m) });
   const models = workspaceModelStore(ctx.arm, azure.workspaceName);
   const version = await models.getVersion(model.name, model.version);
   if (!version) throw new Error(`model ${model.name}:${model.version} is not there any more`);

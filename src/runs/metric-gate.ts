@@ -74,7 +74,7 @@ export async function metricGateMain(deps: MetricGateDeps): Promise<GateOutcome>
   const env = deps.env ?? process.env;
   const { io } = deps;
   const run = readWorkflowRun(env);
-  const settings = readMetricGateInputs(deps.reader, { env });
+  const settings = readMetricGateInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const mlflow = { ...deps.mlflow, abortSignal: deps.abortSignal };
   const azure = workspaceConnection(deps, env);
 

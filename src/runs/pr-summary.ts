@@ -110,7 +110,7 @@ export async function prSummaryMain(deps: PrSummaryDeps): Promise<PrSummaryOutco
   const env = deps.env ?? process.env;
   const { io } = deps;
   const run = readWorkflowRun(env);
-  const settings: PrSummarySettings = readPrSummaryInputs(deps.reader, { env });
+  const settings: PrSummarySettings = readPrSummaryInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => new Date()));
   const summaryOnly = (reason: string): PrSummaryOutcome => {
     io.notice(`${reason} The report is in the job summary.`, { title: 'pr-summary: no PR comment' });

@@ -143,7 +143,7 @@ async function openSession(deps: RegisterModelDeps): Promise<Session> {
   const run = readWorkflowRun(env);
   const settings = readRegisterModelInputs(deps.reader, run.workspace);
   const azure = await readAzureInputs(deps.reader, { env });
-  const ctx = await createAzureContext(azure, { actionName: 'register-model' });
+  const ctx = await createAzureContext(azure, { actionName: 'register-model', info: (m) => deps.io.info(m) });
   const { abortSignal, io } = deps;
   const blobStore = blobStores(ctx, settings.datastore, abortSignal);
   const defaultStore = () => blobStore(settings.datastore);

@@ -146,7 +146,7 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
     await dryRun(settings, azure, run, io);
     return undefined;
   }
-  const ctx = await createAzureContext(azure, { actionName: 'submit-job' });
+  const ctx = await createAzureContext(azure, { actionName: 'submit-job', info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
   const { plan } = await loadPlan(settings, ctx.workspaceId, api);
   const name = jobName(settings, plan, run);
@@ -265,7 +265,7 @@ async function reportEnd(s: Submission, result: { job: ArmObject; status: string
   const logDeps = { credential: ctx.credential, scope: ctx.cloud.armScope, insecure: Boolean(ctx.cloud.emulator) };
   const details = await fetchRunDetails(result.job, logDeps).catch(() => undefined);
   const tail = await fetchLogTail(details, logDeps).catch(() => undefined);
-  if (tail) printUntrusted(`${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
+  if (tail) await printUntrusted(io, `${tail.name}${tail.truncated ? ' (last lines)' : ''}`, tail.text);
   io.info(`Job ${name} ended ${status} after ${formatElapsed(Date.now() - started)} (${result.polls} status reads)`);
   await io
     .appendSummary(
@@ -287,7 +287,7 @@ export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
   const env = deps.env ?? process.env;
   const azure = await readAzureInputs(deps.reader, { env });
   const settings: AzureSettings = { ...azure, ...saved.workspace };
-  const ctx = await createAzureContext(settings, { actionName: 'submit-job' });
+  const ctx = await createAzureContext(settings, { actionName: 'submit-job', info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
   const job = await api.getJob(saved.jobName);
   if (!job) {

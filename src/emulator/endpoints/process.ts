@@ -61,7 +61,7 @@ export class ScoringProcess {
   }
 }
 
-/** Where scoring_server.py is: beside this module in the repository, also when running from the ncc bundle. */
+/** Where scoring_server.py is: beside this module in the repository, also when running from the command line bundle (build/cli). */
 export function findScoringServer(explicit?: string): string {
   const fromEnv = explicit ?? process.env.AZUREML_EMULATOR_SCORING_SERVER;
   if (fromEnv) {
