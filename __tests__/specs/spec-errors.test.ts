@@ -182,3 +182,50 @@ describe('names and references', () => {
     expect(() => parseReference('azureml://registries/r/models')).toThrow(/not a registry reference/);
   });
 });
+
+describe('environment files and placeholders (issue 14)', () => {
+  it('environment: file:<env.yml> becomes an environment version, its paths relative to its own folder', async () => {
+    const p = await plan('command: python train.py\nenvironment: file:env/env.yml\n', {
+      'env/env.yml':
+        '$schema: https://azuremlschemas.azureedge.net/latest/environment.schema.json\nimage: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04\nconda_file: conda.yml\n',
+      'env/conda.yml': 'name: train\ndependencies:\n  - python=3.10\n',
+    });
+    const env = p.assets.find((a) => a.kind === 'environments');
+    expect(env?.body.properties).toMatchObject({
+      image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04',
+      condaFile: 'name: train\ndependencies:\n  - python=3.10\n',
+      isAnonymous: true,
+    });
+    expect((p.body.properties as { environmentId?: string }).environmentId).toBe(env?.id);
+    // the same file twice: the same content-hashed version
+    const again = await plan('command: python train.py\nenvironment: file:env/env.yml\n', {
+      'env/env.yml': 'image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04\nconda_file: conda.yml\n',
+      'env/conda.yml': 'name: train\ndependencies:\n  - python=3.10\n',
+    });
+    expect(again.assets.find((a) => a.kind === 'environments')?.version).toBe(env?.version);
+  });
+
+  it('a named environment file registers that name and version', async () => {
+    const p = await plan('command: echo\nenvironment: file:env.yml\n', { 'env.yml': 'name: sklearn-env\nversion: "4"\nimage: python:3.11-slim\n' });
+    const env = p.assets.find((a) => a.kind === 'environments');
+    expect(env).toMatchObject({ name: 'sklearn-env', version: '4' });
+    expect(env?.body.properties).toMatchObject({ isAnonymous: false, image: 'python:3.11-slim' });
+  });
+
+  it('an error inside the environment file names that file and line', async () => {
+    const e = await refusal(plan('command: echo\nenvironment: file:env.yml\n', { 'env.yml': 'image: python:3.11-slim\nos_type: beos\n' }));
+    expect(e.message).toMatch(/env\.yml:2:\d+: .*os_type.*'linux' or 'windows'/);
+    expect(e.line).toBe(2);
+  });
+
+  it('a missing environment file is refused with where it was looked for', async () => {
+    const e = await refusal(plan('command: echo\nenvironment: file:nope.yml\n'));
+    expect(e.message).toMatch(/^jobs\/job\.yml:2:\d+: .*environment file 'nope\.yml' does not exist/);
+  });
+
+  it('placeholders from the examples are refused as placeholders', async () => {
+    const e = await refusal(plan('command: echo\nenvironment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest\ncompute: azureml:<your-compute>\n'));
+    expect(e.message).toMatch(/^jobs\/job\.yml:3:\d+: .*'azureml:<your-compute>' holds the placeholder '<your-compute>'/);
+    expect(e.hint).toMatch(/replace <your-compute> with the name it stands for/);
+  });
+});

@@ -1,10 +1,11 @@
 const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
-const { randomUUID } = require("node:crypto");
 const { readFileSync } = require("node:fs");
+const { randomUUID } = require("node:crypto");
 const { createHash } = require("node:crypto");
 const { existsSync } = require("node:fs");
 const { dirname, isAbsolute, resolve } = require("node:path");
 const { existsSync: existsSync2, readFileSync: readFileSync2 } = require("node:fs");
+const { dirname: dirname2, join } = require("node:path");
 import {
   ReferenceError,
   assetId,
@@ -22,16 +23,6 @@ import {
 import {
   __toESM
 } from "./esbuild-runtime.js";
-
-// src/core/untrusted-log.ts
-async function printUntrusted(io, title, text) {
-  await io.group(title, async () => {
-    const token = randomUUID();
-    io.info(`::stop-commands::${token}`);
-    io.info(text.replace(/\s+$/, ""));
-    io.info(`::${token}::`);
-  });
-}
 
 // src/specs/document.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -126,6 +117,16 @@ function formatPath(path) {
   return out;
 }
 
+// src/core/untrusted-log.ts
+async function printUntrusted(io, title, text) {
+  await io.group(title, async () => {
+    const token = randomUUID();
+    io.info(`::stop-commands::${token}`);
+    io.info(text.replace(/\s+$/, ""));
+    io.info(`::${token}::`);
+  });
+}
+
 // src/specs/fields.ts
 function didYouMean(word, options) {
   const near = closest(word, options);
@@ -199,6 +200,10 @@ var FieldReader = class {
   }
   /** An asset, file or URL reference (`azureml:x:1`, `./data`, ...). */
   ref(raw, path) {
+    const placeholder = /<[^<>]*>/.exec(raw);
+    if (placeholder) {
+      this.fail(path, `'${raw}' holds the placeholder '${placeholder[0]}'`, `replace ${placeholder[0]} with the name it stands for (as in your workspace)`);
+    }
     try {
       return parseReference(raw);
     } catch (err) {
@@ -329,13 +334,24 @@ async function environmentRef(ctx, v, path) {
     case "registry":
       if (r.assetType !== "environments") ctx.fail(path, `'${v}' is a registry ${r.assetType} reference, not an environment`);
       return r.uri;
+    case "local":
+      return environmentFile(ctx, r.path, path);
     default:
       return ctx.fail(
         path,
         `'${v}' is not an environment reference`,
-        "write azureml:<name>:<version>, azureml:<name>@latest or azureml://registries/<registry>/environments/<name>/..."
+        "write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>"
       );
   }
+}
+async function environmentFile(ctx, rel, path) {
+  const file = ctx.localPath(rel);
+  if (!existsSync2(file)) ctx.fail(path, `environment file '${rel}' does not exist (resolved to ${file})`, "paths are relative to the folder of the YAML file");
+  const sub = new PlanContext(SpecDocument.load(file, join(dirname2(ctx.doc.file), rel), ctx.doc.input), file, ctx.o);
+  const env = sub.map(sub.doc.value, [], "an environment file must be a YAML map");
+  const id = await inlineEnvironment(sub, env, []);
+  ctx.adopt(sub);
+  return id;
 }
 async function inlineEnvironment(ctx, v, path) {
   ctx.checkKeys(
@@ -389,11 +405,11 @@ async function buildContext(ctx, v, path) {
 export {
   didYouMean,
   FieldReader,
+  SpecDocument,
   stableJson,
   versionHash,
   PlanContext,
   codeId,
   environmentId,
-  printUntrusted,
-  SpecDocument
+  printUntrusted
 };

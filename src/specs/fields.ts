@@ -90,6 +90,11 @@ export class FieldReader {
 
   /** An asset, file or URL reference (`azureml:x:1`, `./data`, ...). */
   ref(raw: string, path: SpecPath): Reference {
+    // Microsoft's examples ship placeholders (`azureml:<your-compute>`); no Azure name holds < or >.
+    const placeholder = /<[^<>]*>/.exec(raw);
+    if (placeholder) {
+      this.fail(path, `'${raw}' holds the placeholder '${placeholder[0]}'`, `replace ${placeholder[0]} with the name it stands for (as in your workspace)`);
+    }
     try {
       return parseReference(raw);
     } catch (err) {

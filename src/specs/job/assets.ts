@@ -4,9 +4,10 @@
  * planned as anonymous versions named by their content.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { SpecPath } from '../document.js';
+import { dirname, join } from 'node:path';
+import { SpecDocument, type SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
-import { stableJson, versionHash, type PlanContext } from '../plan.js';
+import { PlanContext, stableJson, versionHash } from '../plan.js';
 import { assetId } from '../references.js';
 
 const ANON_ENV_NAME = 'CliV2AnonymousEnvironment';
@@ -67,13 +68,30 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
     case 'registry':
       if (r.assetType !== 'environments') ctx.fail(path, `'${v}' is a registry ${r.assetType} reference, not an environment`);
       return r.uri;
+    case 'local':
+      return environmentFile(ctx, r.path, path);
     default:
       return ctx.fail(
         path,
         `'${v}' is not an environment reference`,
-        'write azureml:<name>:<version>, azureml:<name>@latest or azureml://registries/<registry>/environments/<name>/...',
+        'write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>',
       );
   }
+}
+
+/**
+ * `environment: file:<env.yml>` (az ml's environment YAML: image or build, conda_file, …) → an
+ * environment version, as `az ml` registers it (named when the file names it, else anonymous with
+ * a content hash). Paths in the file are relative to its own folder; errors point into it.
+ */
+async function environmentFile(ctx: PlanContext, rel: string, path: SpecPath): Promise<string> {
+  const file = ctx.localPath(rel);
+  if (!existsSync(file)) ctx.fail(path, `environment file '${rel}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
+  const sub = new PlanContext(SpecDocument.load(file, join(dirname(ctx.doc.file), rel), ctx.doc.input), file, ctx.o);
+  const env = sub.map(sub.doc.value, [], 'an environment file must be a YAML map');
+  const id = await inlineEnvironment(sub, env, []);
+  ctx.adopt(sub);
+  return id;
 }
 
 async function inlineEnvironment(ctx: PlanContext, v: Obj, path: SpecPath): Promise<string> {
