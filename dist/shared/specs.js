@@ -335,14 +335,16 @@ async function environmentRef(ctx, v, path) {
       if (r.assetType !== "environments") ctx.fail(path, `'${v}' is a registry ${r.assetType} reference, not an environment`);
       return r.uri;
     case "local":
-      return environmentFile(ctx, r.path, path);
+      if (/^file:/i.test(v.trim())) return environmentFile(ctx, r.path, path);
+      break;
     default:
-      return ctx.fail(
-        path,
-        `'${v}' is not an environment reference`,
-        "write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>"
-      );
+      break;
   }
+  return ctx.fail(
+    path,
+    `'${v}' is not an environment reference`,
+    "write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>"
+  );
 }
 async function environmentFile(ctx, rel, path) {
   const file = ctx.localPath(rel);

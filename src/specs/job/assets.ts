@@ -69,14 +69,17 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
       if (r.assetType !== 'environments') ctx.fail(path, `'${v}' is a registry ${r.assetType} reference, not an environment`);
       return r.uri;
     case 'local':
-      return environmentFile(ctx, r.path, path);
+      // Only an explicit `file:` names an environment file; a bare string (`docker.io/python:3.11`) is a mistake.
+      if (/^file:/i.test(v.trim())) return environmentFile(ctx, r.path, path);
+      break;
     default:
-      return ctx.fail(
-        path,
-        `'${v}' is not an environment reference`,
-        'write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>',
-      );
+      break;
   }
+  return ctx.fail(
+    path,
+    `'${v}' is not an environment reference`,
+    'write azureml:<name>:<version>, azureml:<name>@latest, azureml://registries/<registry>/environments/<name>/... or file:<environment.yml>',
+  );
 }
 
 /**
