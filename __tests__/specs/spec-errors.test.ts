@@ -229,3 +229,14 @@ describe('environment files and placeholders (issue 14)', () => {
     expect(e.hint).toMatch(/replace <your-compute> with the name it stands for/);
   });
 });
+
+describe("az ml's short `mount` mode (issue 14)", () => {
+  it('mount is read-only for an input and read-write for an output, as azure-ai-ml sends them', async () => {
+    const p = await plan(
+      'command: echo ${{inputs.data}} ${{outputs.out}}\nenvironment: azureml:env:1\ninputs:\n  data:\n    type: uri_folder\n    path: azureml://datastores/workspaceblobstore/paths/data/\n    mode: mount\noutputs:\n  out:\n    type: uri_folder\n    mode: mount\n',
+    );
+    const props = p.body.properties as { inputs: Record<string, { mode?: string }>; outputs: Record<string, { mode?: string }> };
+    expect(props.inputs.data.mode).toBe('ReadOnlyMount');
+    expect(props.outputs.out.mode).toBe('ReadWriteMount');
+  });
+});

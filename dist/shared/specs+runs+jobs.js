@@ -225,6 +225,7 @@ function commandLimits(ctx, v, path) {
 var INPUT_TYPES = ["uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"];
 var LITERAL_TYPES = ["string", "number", "integer", "boolean"];
 var INPUT_MODES = {
+  mount: "ReadOnlyMount",
   ro_mount: "ReadOnlyMount",
   rw_mount: "ReadWriteMount",
   download: "Download",
@@ -232,7 +233,7 @@ var INPUT_MODES = {
   eval_mount: "EvalMount",
   eval_download: "EvalDownload"
 };
-var OUTPUT_MODES = { rw_mount: "ReadWriteMount", upload: "Upload", direct: "Direct" };
+var OUTPUT_MODES = { mount: "ReadWriteMount", rw_mount: "ReadWriteMount", upload: "Upload", direct: "Direct" };
 var URL_SCHEMES = ["https", "http", "wasbs", "wasb", "abfss", "abfs", "adl", "azureml"];
 async function assetUri(ctx, raw, type, path, purpose) {
   const r = ctx.ref(raw, path);

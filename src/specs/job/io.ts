@@ -10,7 +10,10 @@ import type { AssetKind } from '../references.js';
 
 export const INPUT_TYPES = ['uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
 export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
+// `mount` is az ml's short form: read-only for inputs, read-write for outputs (azure-ai-ml
+// entities/_job/_input_output_helpers.py, INPUT_MOUNT_MAPPING_TO_REST / OUTPUT_MOUNT_MAPPING_TO_REST).
 const INPUT_MODES: Record<string, string> = {
+  mount: 'ReadOnlyMount',
   ro_mount: 'ReadOnlyMount',
   rw_mount: 'ReadWriteMount',
   download: 'Download',
@@ -18,7 +21,7 @@ const INPUT_MODES: Record<string, string> = {
   eval_mount: 'EvalMount',
   eval_download: 'EvalDownload',
 };
-const OUTPUT_MODES: Record<string, string> = { rw_mount: 'ReadWriteMount', upload: 'Upload', direct: 'Direct' };
+const OUTPUT_MODES: Record<string, string> = { mount: 'ReadWriteMount', rw_mount: 'ReadWriteMount', upload: 'Upload', direct: 'Direct' };
 const URL_SCHEMES = ['https', 'http', 'wasbs', 'wasb', 'abfss', 'abfs', 'adl', 'azureml'];
 
 /** The URI of a data or model input: a local path is uploaded, an asset resolved. */
