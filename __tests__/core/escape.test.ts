@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, code, escapeText, fencedBlock, link, mermaidLabel, safeUrl, truncateText } from '../../src/core/escape.js';
+import { cleanText, code, escapeText, fencedBlock, htmlTable, link, mermaidLabel, safeUrl, truncateText } from '../../src/core/escape.js';
 import { decodeEntities, inertProblems } from '../report/inert.js';
 
 const ATTACKS = [
@@ -110,5 +110,20 @@ describe('fencedBlock', () => {
   it('uses a fence longer than any backtick run inside', () => {
     expect(fencedBlock('a ``` b', 'json')).toBe('````json\na ``` b\n````');
     expect(fencedBlock('plain')).toBe('```\nplain\n```');
+  });
+});
+
+describe('htmlTable', () => {
+  it('a header row of th cells, then td rows, as the job summary shows them', () => {
+    expect(
+      htmlTable(
+        ['field', 'value'],
+        [
+          ['type', 'custom_model'],
+          ['source', '<code>x</code>'],
+        ],
+      ),
+    ).toBe('<table><tr><th>field</th><th>value</th></tr><tr><td>type</td><td>custom_model</td></tr><tr><td>source</td><td><code>x</code></td></tr></table>');
+    expect(htmlTable(['stage'], [])).toBe('<table><tr><th>stage</th></tr></table>');
   });
 });

@@ -1762,17 +1762,16 @@ async function runEntry(entry, io = runnerIO()) {
     abortSignal: cancellationSignal()
   };
   const { post } = entry;
-  if (post && io.state.isPost()) return runPost(entry.name, () => post(ctx).then(() => void 0), { log: io });
-  return runAction(entry.name, () => main(entry, ctx), { log: io, state: io.state });
+  if (post && io.state.isPost()) {
+    return runPost(entry.name, async () => void await post(ctx), { log: io });
+  }
+  return runAction(entry.name, async () => void await entry.main(ctx), { log: io, state: io.state });
 }
-async function main(entry, ctx) {
-  await entry.main(ctx);
-}
-async function runAction(name, main2, options = {}) {
+async function runAction(name, main, options = {}) {
   const log = options.log ?? runnerIO();
   try {
     (options.state ?? createPostState()).markMain();
-    await main2();
+    await main();
     return "success";
   } catch (error2) {
     return report(name, error2, log, true);
@@ -1964,6 +1963,10 @@ function safeUrl(url) {
   if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) return void 0;
   return parsed.href.replace(/[()<>"'`\s\\|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
+function htmlTable(header, rows) {
+  const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
+  return `<table>${row(header, "th")}${rows.map((r) => row(r, "td")).join("")}</table>`;
+}
 function link(textHtml, url) {
   const href = safeUrl(url);
   return href ? `<a href="${href.replace(/&/g, "&amp;")}">${textHtml}</a>` : textHtml;
@@ -2030,6 +2033,7 @@ export {
   escapeText,
   code,
   safeUrl,
+  htmlTable,
   link,
   mermaidLabel,
   fencedBlock,

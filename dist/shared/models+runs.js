@@ -42,6 +42,7 @@ import {
   ConfigurationError,
   appendLedger,
   escapeText,
+  htmlTable,
   isObj,
   lineageTags,
   link,
@@ -1144,7 +1145,7 @@ function renderModelSummary(settings, r, source, tags, registry, studioUrl) {
     ...registry ? [["registry", escapeText(registry.uri)]] : [],
     ...r.pkg ? [["package", escapeText(r.pkg.uri)]] : []
   ];
-  const table = `<table><tr><th>field</th><th>value</th></tr>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("")}</table>`;
+  const table = htmlTable(["field", "value"], rows);
   return `<h3>${escapeText(`Model ${settings.name}:${r.version.name}`)}</h3>
 ${table}
 ${link("open in studio", studioUrl)}

@@ -55,6 +55,7 @@ import {
   errorMessage,
   escapeText,
   formatDuration,
+  htmlTable,
   isObj,
   parseDuration,
   readWorkflowRun
@@ -3040,7 +3041,7 @@ async function report(result, t, ep) {
     String(st.checks.length),
     escapeText(st.result)
   ]);
-  const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</table>`;
+  const table = htmlTable(["stage", "weight", "checks", "result"], rows);
   await io.appendSummary(
     `<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>
 ${table}

@@ -1,8 +1,6 @@
 const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
 const { isAbsolute, relative, resolve } = require("node:path");
 const { createHash } = require("node:crypto");
-const { existsSync } = require("node:fs");
-const { dirname, join } = require("node:path");
 import {
   PlanContext,
   SpecDocument,
@@ -414,12 +412,7 @@ async function componentRef(ctx, v, path) {
   if (r.kind === "registry") return r.uri;
   if (r.kind !== "local")
     ctx.fail(path, `'${raw}' is not a component reference`, "a local component YAML file, azureml:<name>:<version> or azureml:<name>@latest");
-  const file = ctx.localPath(r.path);
-  if (!existsSync(file)) ctx.fail(path, `component file '${r.path}' does not exist (resolved to ${file})`, "paths are relative to the folder of the YAML file");
-  const sub = new PlanContext(SpecDocument.load(file, join(dirname(ctx.doc.file), r.path), ctx.doc.input), file, ctx.o);
-  const id = await componentFile(sub);
-  ctx.adopt(sub);
-  return id;
+  return ctx.planFile(r.path, path, "component", componentFile);
 }
 async function componentFile(ctx) {
   const c = ctx.map(ctx.doc.value, [], "a component file must be a YAML map");
@@ -1162,7 +1155,7 @@ async function submitJobMain(deps) {
     jobFile: settings2.jobFileDisplay,
     reattached: submitted.reattached
   };
-  const s = { io, env, settings: settings2, ctx, api, name, workspace, studioUrl, ledger };
+  const s = { io, settings: settings2, ctx, api, name, workspace, studioUrl, ledger };
   if (!settings2.wait) {
     const status = jobStatus(submitted.job);
     settle(s);

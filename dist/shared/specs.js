@@ -3,9 +3,8 @@ const { readFileSync } = require("node:fs");
 const { randomUUID } = require("node:crypto");
 const { createHash } = require("node:crypto");
 const { existsSync } = require("node:fs");
-const { dirname, isAbsolute, resolve } = require("node:path");
+const { dirname, isAbsolute, join, resolve } = require("node:path");
 const { existsSync: existsSync2, readFileSync: readFileSync2 } = require("node:fs");
-const { dirname: dirname2, join } = require("node:path");
 import {
   ReferenceError,
   assetId,
@@ -224,7 +223,7 @@ function stableJson(v) {
 function versionHash(s) {
   return createHash("sha256").update(s).digest("hex").slice(0, 24);
 }
-var PlanContext = class extends FieldReader {
+var PlanContext = class _PlanContext extends FieldReader {
   constructor(doc, fileOnDisk, o) {
     super(doc);
     this.o = o;
@@ -275,6 +274,19 @@ var PlanContext = class extends FieldReader {
     return asset.id;
   }
   /** Takes over what the plan of another file (a component file) collected. */
+  /**
+   * Plans another YAML file the spec names (`component: ./train.yml`, `environment: file:env.yml`):
+   * `fn` reads it in a context of its own (its paths relative to its folder, its errors pointing
+   * into it), whose uploads and assets this context then takes over.
+   */
+  async planFile(rel, path, what, fn) {
+    const file = this.localPath(rel);
+    if (!existsSync(file)) this.fail(path, `${what} file '${rel}' does not exist (resolved to ${file})`, "paths are relative to the folder of the YAML file");
+    const sub = new _PlanContext(SpecDocument.load(file, join(dirname(this.doc.file), rel), this.doc.input), file, this.o);
+    const result = await fn(sub);
+    this.adopt(sub);
+    return result;
+  }
   adopt(other) {
     this.uploads.push(...other.uploads.filter((u) => !this.uploads.includes(u)));
     for (const a of other.assets) this.addAsset(a);
@@ -347,13 +359,7 @@ async function environmentRef(ctx, v, path) {
   );
 }
 async function environmentFile(ctx, rel, path) {
-  const file = ctx.localPath(rel);
-  if (!existsSync2(file)) ctx.fail(path, `environment file '${rel}' does not exist (resolved to ${file})`, "paths are relative to the folder of the YAML file");
-  const sub = new PlanContext(SpecDocument.load(file, join(dirname2(ctx.doc.file), rel), ctx.doc.input), file, ctx.o);
-  const env = sub.map(sub.doc.value, [], "an environment file must be a YAML map");
-  const id = await inlineEnvironment(sub, env, []);
-  ctx.adopt(sub);
-  return id;
+  return ctx.planFile(rel, path, "environment", (sub) => inlineEnvironment(sub, sub.map(sub.doc.value, [], "an environment file must be a YAML map"), []));
 }
 async function inlineEnvironment(ctx, v, path) {
   ctx.checkKeys(

@@ -114,6 +114,12 @@ export function safeUrl(url: unknown): string | undefined {
  * A Markdown link whose text is escaped outside text and whose target passed {@link safeUrl};
  * without a safe URL, the escaped text alone. `textHtml` is already-escaped HTML (e.g. `code(name)`).
  */
+/** An HTML table (the job summary's kind) of a header row and rows; cells are HTML already escaped. */
+export function htmlTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const row = (cells: readonly string[], tag: 'th' | 'td') => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+  return `<table>${row(header, 'th')}${rows.map((r) => row(r, 'td')).join('')}</table>`;
+}
+
 export function link(textHtml: string, url: unknown): string {
   const href = safeUrl(url);
   return href ? `<a href="${href.replace(/&/g, '&amp;')}">${textHtml}</a>` : textHtml;

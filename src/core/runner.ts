@@ -55,12 +55,10 @@ export async function runEntry(entry: Entry, io: ActionIO = runnerIO()): Promise
     abortSignal: cancellationSignal(),
   };
   const { post } = entry;
-  if (post && io.state.isPost()) return runPost(entry.name, () => post(ctx).then(() => undefined), { log: io });
-  return runAction(entry.name, () => main(entry, ctx), { log: io, state: io.state });
-}
-
-async function main(entry: Entry, ctx: StepContext): Promise<void> {
-  await entry.main(ctx);
+  if (post && io.state.isPost()) {
+    return runPost(entry.name, async () => void (await post(ctx)), { log: io });
+  }
+  return runAction(entry.name, async () => void (await entry.main(ctx)), { log: io, state: io.state });
 }
 
 export interface RunOptions {

@@ -15,7 +15,7 @@ import { withAzureOperation } from '../azure/errors.js';
 import { readDeployInputs, type DeploySettings } from './inputs/deploy.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
-import { escapeText } from '../core/escape.js';
+import { escapeText, htmlTable } from '../core/escape.js';
 import type { ActionIO, ActionLog } from '../core/io.js';
 import { ensureAsset } from '../jobs/submit.js';
 import { printUntrusted } from '../core/untrusted-log.js';
@@ -429,7 +429,7 @@ async function report(result: RolloutResult, t: Target, ep: ArmResource): Promis
     String(st.checks.length),
     escapeText(st.result),
   ]);
-  const table = `<table><tr><th>stage</th><th>weight</th><th>checks</th><th>result</th></tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+  const table = htmlTable(['stage', 'weight', 'checks', 'result'], rows);
   await io
     .appendSummary(
       `<h3>${escapeText(`Rollout of ${result.deployment} on ${t.endpointName}: ${result.outcome}`)}</h3>\n${table}\n${result.reason ? `Reason: ${escapeText(result.reason)}` : ''}\n`,

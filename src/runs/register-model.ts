@@ -17,7 +17,7 @@ import { createBlobStore, type BlobStore } from '../azure/blob.js';
 import { createAzureContext, readAzureInputs, type AzureContext, type AzureSettings } from '../azure/context.js';
 import { withAzureOperation } from '../azure/errors.js';
 import { ConfigurationError } from '../core/errors.js';
-import { escapeText, link } from '../core/escape.js';
+import { escapeText, htmlTable, link } from '../core/escape.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import type { InputReader } from '../core/inputs.js';
 import type { ActionIO } from '../core/io.js';
@@ -422,6 +422,6 @@ function renderModelSummary(
     ...(registry ? [['registry', escapeText(registry.uri)] as [string, string]] : []),
     ...(r.pkg ? [['package', escapeText(r.pkg.uri)] as [string, string]] : []),
   ];
-  const table = `<table><tr><th>field</th><th>value</th></tr>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</table>`;
+  const table = htmlTable(['field', 'value'], rows);
   return `<h3>${escapeText(`Model ${settings.name}:${r.version.name}`)}</h3>\n${table}\n${link('open in studio', studioUrl)}\n`;
 }

@@ -126,7 +126,6 @@ async function expectedEnd(ctx: AzureContext, job: ArmObject, name: string, key:
 /** What the phases of one submission share. */
 interface Submission {
   io: ActionIO;
-  env: Record<string, string | undefined>;
   settings: SubmitJobSettings;
   ctx: AzureContext;
   api: WorkspaceApi;
@@ -171,7 +170,7 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
     jobFile: settings.jobFileDisplay,
     reattached: submitted.reattached,
   };
-  const s: Submission = { io, env, settings, ctx, api, name, workspace, studioUrl, ledger };
+  const s: Submission = { io, settings, ctx, api, name, workspace, studioUrl, ledger };
   if (!settings.wait) {
     const status = jobStatus(submitted.job);
     settle(s);

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import type { SpecDocument, SpecPath } from './document.js';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { SpecDocument, type SpecPath } from './document.js';
 import { FieldReader } from './fields.js';
 import { isObj } from '../core/obj.js';
 import { assetId, type AssetKind, type Reference } from './references.js';
@@ -124,6 +124,20 @@ export class PlanContext extends FieldReader {
   }
 
   /** Takes over what the plan of another file (a component file) collected. */
+  /**
+   * Plans another YAML file the spec names (`component: ./train.yml`, `environment: file:env.yml`):
+   * `fn` reads it in a context of its own (its paths relative to its folder, its errors pointing
+   * into it), whose uploads and assets this context then takes over.
+   */
+  async planFile<T>(rel: string, path: SpecPath, what: string, fn: (sub: PlanContext) => Promise<T>): Promise<T> {
+    const file = this.localPath(rel);
+    if (!existsSync(file)) this.fail(path, `${what} file '${rel}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
+    const sub = new PlanContext(SpecDocument.load(file, join(dirname(this.doc.file), rel), this.doc.input), file, this.o);
+    const result = await fn(sub);
+    this.adopt(sub);
+    return result;
+  }
+
   adopt(other: PlanContext): void {
     this.uploads.push(...other.uploads.filter((u) => !this.uploads.includes(u)));
     for (const a of other.assets) this.addAsset(a);

@@ -226,20 +226,23 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
     });
   };
 
+  /** A page of workspaces, by name, as both lists answer. */
+  const listAnswer = (items: ArmResource[], req: EmulatorRequest): EmulatorResponse => ({
+    status: 200,
+    body: page(
+      items.map((w) => presentWorkspace(w, req.ctx)),
+      req,
+      { pageSize: deps.pageSize },
+    ),
+  });
+
   const listByGroup = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const sub = req.params.subscriptionId;
     const rg = req.params.resourceGroupName;
     await requireResourceGroup(deps, sub, rg);
     const items = await deps.store.list(workspacesCollectionId(sub, rg));
     items.sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      status: 200,
-      body: page(
-        items.map((w) => presentWorkspace(w, req.ctx)),
-        req,
-        { pageSize: deps.pageSize },
-      ),
-    };
+    return listAnswer(items, req);
   };
 
   const listBySubscription = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -249,14 +252,7 @@ export function workspaceRoutes(deps: ArmDeps): Route[] {
     const items: ArmResource[] = [];
     for (const g of groups) items.push(...(await deps.store.list(workspacesCollectionId(sub, g.name))));
     items.sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      status: 200,
-      body: page(
-        items.map((w) => presentWorkspace(w, req.ctx)),
-        req,
-        { pageSize: deps.pageSize },
-      ),
-    };
+    return listAnswer(items, req);
   };
 
   return [

@@ -142,18 +142,21 @@ export function registryRoutes(deps: ArmDeps): Route[] {
     return { status: 200, body: presentRegistry(r, req.ctx) };
   };
 
+  /** A page of registries, as both lists answer. */
+  const listAnswer = (items: ArmResource[], req: EmulatorRequest): EmulatorResponse => ({
+    status: 200,
+    body: page(
+      items.map((r) => presentRegistry(r, req.ctx)),
+      req,
+      { pageSize: deps.pageSize },
+    ),
+  });
+
   const listByGroup = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const { subscriptionId: sub, resourceGroupName: rg } = req.params as { subscriptionId: string; resourceGroupName: string };
     await requireResourceGroup(deps, sub, rg);
     const items = (await deps.store.list(registriesCollectionId(sub, rg))).sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      status: 200,
-      body: page(
-        items.map((r) => presentRegistry(r, req.ctx)),
-        req,
-        { pageSize: deps.pageSize },
-      ),
-    };
+    return listAnswer(items, req);
   };
 
   const listBySubscription = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
@@ -164,14 +167,7 @@ export function registryRoutes(deps: ArmDeps): Route[] {
       items.push(...(await deps.store.list(registriesCollectionId(sub, g.name))));
     }
     items.sort((a, b) => a.id.localeCompare(b.id));
-    return {
-      status: 200,
-      body: page(
-        items.map((r) => presentRegistry(r, req.ctx)),
-        req,
-        { pageSize: deps.pageSize },
-      ),
-    };
+    return listAnswer(items, req);
   };
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {

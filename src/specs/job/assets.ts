@@ -4,10 +4,9 @@
  * planned as anonymous versions named by their content.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { SpecDocument, type SpecPath } from '../document.js';
+import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
-import { PlanContext, stableJson, versionHash } from '../plan.js';
+import { stableJson, versionHash, type PlanContext } from '../plan.js';
 import { assetId } from '../references.js';
 
 const ANON_ENV_NAME = 'CliV2AnonymousEnvironment';
@@ -88,13 +87,7 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
  * a content hash). Paths in the file are relative to its own folder; errors point into it.
  */
 async function environmentFile(ctx: PlanContext, rel: string, path: SpecPath): Promise<string> {
-  const file = ctx.localPath(rel);
-  if (!existsSync(file)) ctx.fail(path, `environment file '${rel}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
-  const sub = new PlanContext(SpecDocument.load(file, join(dirname(ctx.doc.file), rel), ctx.doc.input), file, ctx.o);
-  const env = sub.map(sub.doc.value, [], 'an environment file must be a YAML map');
-  const id = await inlineEnvironment(sub, env, []);
-  ctx.adopt(sub);
-  return id;
+  return ctx.planFile(rel, path, 'environment', (sub) => inlineEnvironment(sub, sub.map(sub.doc.value, [], 'an environment file must be a YAML map'), []));
 }
 
 async function inlineEnvironment(ctx: PlanContext, v: Obj, path: SpecPath): Promise<string> {

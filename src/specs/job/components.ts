@@ -3,11 +3,9 @@
  * a component version, named when the file names it), and the anonymous components that inline
  * steps become.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { SpecDocument, type SpecPath } from '../document.js';
+import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
-import { PlanContext, stableJson, versionHash } from '../plan.js';
+import { stableJson, versionHash, type PlanContext } from '../plan.js';
 import { assetId } from '../references.js';
 import { codeId, environmentId } from './assets.js';
 import { checkCommandRefs, INPUT_TYPES, LITERAL_TYPES, scopeOf } from './io.js';
@@ -52,12 +50,7 @@ export async function componentRef(ctx: PlanContext, v: unknown, path: SpecPath)
   if (r.kind === 'registry') return r.uri;
   if (r.kind !== 'local')
     ctx.fail(path, `'${raw}' is not a component reference`, 'a local component YAML file, azureml:<name>:<version> or azureml:<name>@latest');
-  const file = ctx.localPath(r.path);
-  if (!existsSync(file)) ctx.fail(path, `component file '${r.path}' does not exist (resolved to ${file})`, 'paths are relative to the folder of the YAML file');
-  const sub = new PlanContext(SpecDocument.load(file, join(dirname(ctx.doc.file), r.path), ctx.doc.input), file, ctx.o);
-  const id = await componentFile(sub);
-  ctx.adopt(sub);
-  return id;
+  return ctx.planFile(r.path, path, 'component', componentFile);
 }
 
 /** A `type: command` component YAML file → a component version (named when it has a name). */
