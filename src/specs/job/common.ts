@@ -23,33 +23,36 @@ export const COMMON_KEYS = [
   'queue_settings',
 ];
 
-/** The common top-level fields → the start of `properties`. */
-export function commonProperties(ctx: PlanContext, spec: Obj, jobType: string): Obj {
+/**
+ * The common top-level fields → the start of `properties`. `at` is where `spec` sits in the file:
+ * `[]` for a job file, `['jobs', '<step>']` for a pipeline step (error positions follow it).
+ */
+export function commonProperties(ctx: PlanContext, spec: Obj, jobType: string, at: SpecPath = []): Obj {
   const p: Obj = { jobType };
-  const s = (k: string) => ctx.optStr(spec, k, []);
+  const s = (k: string) => ctx.optStr(spec, k, at);
   if (s('display_name') !== undefined) p.displayName = s('display_name');
   if (s('experiment_name') !== undefined) p.experimentName = s('experiment_name');
   if (s('description') !== undefined) p.description = s('description');
-  const tags = ctx.stringMap(spec.tags, ['tags']);
+  const tags = ctx.stringMap(spec.tags, [...at, 'tags']);
   if (tags) p.tags = tags;
-  const props = ctx.stringMap(spec.properties, ['properties']);
+  const props = ctx.stringMap(spec.properties, [...at, 'properties']);
   if (props) p.properties = props;
-  const compute = computeId(ctx, spec.compute, ['compute']);
+  const compute = computeId(ctx, spec.compute, [...at, 'compute']);
   if (compute) p.computeId = compute;
-  const id = identity(ctx, spec.identity, ['identity']);
+  const id = identity(ctx, spec.identity, [...at, 'identity']);
   if (id) p.identity = id;
-  const svc = services(ctx, spec.services, ['services']);
+  const svc = services(ctx, spec.services, [...at, 'services']);
   if (svc) p.services = svc;
-  if (spec.queue_settings !== undefined) p.queueSettings = queueSettings(ctx, spec.queue_settings);
+  if (spec.queue_settings !== undefined) p.queueSettings = queueSettings(ctx, spec.queue_settings, [...at, 'queue_settings']);
   return p;
 }
 
-function queueSettings(ctx: PlanContext, v: unknown): Obj {
-  const qs = ctx.map(v, ['queue_settings']);
-  ctx.checkKeys(qs, ['job_tier'], ['queue_settings'], 'queue settings');
+function queueSettings(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
+  const qs = ctx.map(v, path);
+  ctx.checkKeys(qs, ['job_tier'], path, 'queue settings');
   const tiers = ['null', 'spot', 'basic', 'standard', 'premium'];
-  const tier = ctx.str(qs.job_tier, ['queue_settings', 'job_tier']).toLowerCase();
-  if (!tiers.includes(tier)) ctx.fail(['queue_settings', 'job_tier'], `'${tier}' is not a job tier`, `valid: ${tiers.join(', ')}`);
+  const tier = ctx.str(qs.job_tier, [...path, 'job_tier']).toLowerCase();
+  if (!tiers.includes(tier)) ctx.fail([...path, 'job_tier'], `'${tier}' is not a job tier`, `valid: ${tiers.join(', ')}`);
   return { jobTier: tier[0].toUpperCase() + tier.slice(1) };
 }
 

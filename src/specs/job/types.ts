@@ -1,9 +1,10 @@
 /** The plan of a job file, and what a translator of one job type provides. */
 import { type Obj } from '../../core/obj.js';
+import type { SpecPath } from '../document.js';
 import type { PlanContext, PlannedAsset, PlannedUpload } from '../plan.js';
 
 export interface JobPlan {
-  jobType: 'Command' | 'Sweep' | 'Pipeline';
+  jobType: 'Command' | 'Sweep' | 'Pipeline' | 'AutoML' | 'Spark';
   /** Name from the YAML, when it sets one. */
   yamlName?: string;
   body: { properties: Record<string, unknown> };
@@ -21,5 +22,9 @@ export interface JobTypeTranslator {
   type: string;
   /** The ARM `jobType`. */
   jobType: JobPlan['jobType'];
-  translate(ctx: PlanContext, spec: Obj): Promise<Obj>;
+  /**
+   * `at` is where `spec` sits in the file: `[]` for a job file; a pipeline step passes
+   * `['jobs', '<step>']` so that every error points at the step's own lines.
+   */
+  translate(ctx: PlanContext, spec: Obj, at?: SpecPath): Promise<Obj>;
 }
