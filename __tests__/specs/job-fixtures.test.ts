@@ -35,7 +35,6 @@ function yamlFiles(dir: string): string[] {
 
 /** Specs that must be refused, with the reason the error has to name. */
 const REFUSED: Record<string, RegExp> = {
-  'hello-automl/hello-automl-job-basic.yml': /'automl' jobs are not supported/,
   // the spec points at ../../assets/model/mlflow-model, which azureml-examples keeps outside jobs/basics
   'hello-model-as-input.yml': /inputs\.my_model\.path.*does not exist/,
   'hello-model-as-output.yml': /inputs\.input_model\.path.*does not exist/,
