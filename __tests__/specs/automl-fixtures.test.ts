@@ -174,6 +174,12 @@ describe('bad AutoML input names the field and its line', () => {
   }
   const base = 'type: automl\ncompute: azureml:cpu\ntraining_data:\n  type: mltable\n  path: ./train\n';
 
+  it('(a good one) without primary_metric, the task default azure-ai-ml sends', async () => {
+    const p = await planText(`${base}task: regression\ntarget_column_name: ERP\n`);
+    expect(p.body.properties.taskDetails).toMatchObject({ taskType: 'Regression', primaryMetric: 'NormalizedRootMeanSquaredError', targetColumnName: 'ERP' });
+    expect(p.body.properties.computeId).toBe(`${WS}/computes/cpu`);
+  });
+
   it('an unknown task', async () => {
     const e = await refusal(planText(`${base}task: clasification\ntarget_column_name: ERP\n`));
     expect(e.message).toMatch(/^jobs\/job\.yml:6:1: 'task' 'clasification' is not an AutoML task \(did you mean 'classification'\?\)/);

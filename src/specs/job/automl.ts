@@ -14,6 +14,7 @@ import { isObj, type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
 import {
   type Both,
+  camelToSnake,
   distributionString,
   E,
   EARLY_TERMINATION,
@@ -46,6 +47,8 @@ interface Task {
   taskType: string;
   family: Family;
   metrics: readonly string[];
+  /** The primary metric azure-ai-ml sends when the YAML names none (each job class's _DEFAULT_PRIMARY_METRIC). */
+  defaultMetric: string;
   models?: readonly string[];
   /** Image tasks with boxes (object detection, instance segmentation). */
   detection?: boolean;
@@ -54,17 +57,64 @@ interface Task {
 
 /** YAML `task` → TaskType of mfe.json (azure-ai-ml constants TaskType / AutoMLVertical subclasses). */
 const TASKS: Record<string, Task> = {
-  classification: { taskType: 'Classification', family: 'tabular', metrics: E.classificationMetrics, models: E.classificationModels, targetRequired: true },
-  regression: { taskType: 'Regression', family: 'tabular', metrics: E.regressionMetrics, models: E.regressionModels, targetRequired: true },
-  forecasting: { taskType: 'Forecasting', family: 'tabular', metrics: E.regressionMetrics, models: E.forecastingModels, targetRequired: true },
-  image_classification: { taskType: 'ImageClassification', family: 'image', metrics: E.classificationMetrics, targetRequired: true },
-  image_classification_multilabel: { taskType: 'ImageClassificationMultilabel', family: 'image', metrics: E.multilabelMetrics, targetRequired: true },
-  image_object_detection: { taskType: 'ImageObjectDetection', family: 'image', metrics: E.detectionMetrics, detection: true, targetRequired: true },
-  image_instance_segmentation: { taskType: 'ImageInstanceSegmentation', family: 'image', metrics: E.detectionMetrics, detection: true, targetRequired: true },
-  text_classification: { taskType: 'TextClassification', family: 'nlp', metrics: E.classificationMetrics, targetRequired: true },
-  text_classification_multilabel: { taskType: 'TextClassificationMultilabel', family: 'nlp', metrics: E.multilabelMetrics, targetRequired: true },
+  classification: {
+    taskType: 'Classification',
+    family: 'tabular',
+    metrics: E.classificationMetrics,
+    defaultMetric: 'Accuracy',
+    models: E.classificationModels,
+    targetRequired: true,
+  },
+  regression: {
+    taskType: 'Regression',
+    family: 'tabular',
+    metrics: E.regressionMetrics,
+    defaultMetric: 'NormalizedRootMeanSquaredError',
+    models: E.regressionModels,
+    targetRequired: true,
+  },
+  forecasting: {
+    taskType: 'Forecasting',
+    family: 'tabular',
+    metrics: E.regressionMetrics,
+    defaultMetric: 'NormalizedRootMeanSquaredError',
+    models: E.forecastingModels,
+    targetRequired: true,
+  },
+  image_classification: { taskType: 'ImageClassification', family: 'image', metrics: E.classificationMetrics, defaultMetric: 'Accuracy', targetRequired: true },
+  image_classification_multilabel: {
+    taskType: 'ImageClassificationMultilabel',
+    family: 'image',
+    metrics: E.multilabelMetrics,
+    defaultMetric: 'IOU',
+    targetRequired: true,
+  },
+  image_object_detection: {
+    taskType: 'ImageObjectDetection',
+    family: 'image',
+    metrics: E.detectionMetrics,
+    defaultMetric: 'MeanAveragePrecision',
+    detection: true,
+    targetRequired: true,
+  },
+  image_instance_segmentation: {
+    taskType: 'ImageInstanceSegmentation',
+    family: 'image',
+    metrics: E.detectionMetrics,
+    defaultMetric: 'MeanAveragePrecision',
+    detection: true,
+    targetRequired: true,
+  },
+  text_classification: { taskType: 'TextClassification', family: 'nlp', metrics: E.classificationMetrics, defaultMetric: 'Accuracy', targetRequired: true },
+  text_classification_multilabel: {
+    taskType: 'TextClassificationMultilabel',
+    family: 'nlp',
+    metrics: E.multilabelMetrics,
+    defaultMetric: 'Accuracy',
+    targetRequired: true,
+  },
   // azure-ai-ml TextNerSchema: the label column is fixed by the CoNLL format, no target column
-  text_ner: { taskType: 'TextNER', family: 'nlp', metrics: E.classificationMetrics, targetRequired: false },
+  text_ner: { taskType: 'TextNER', family: 'nlp', metrics: E.classificationMetrics, defaultMetric: 'Accuracy', targetRequired: false },
 };
 
 /** Fields of every AutoML job (azure-ai-ml AutoMLJobSchema, AutoMLVerticalSchema). */
@@ -153,7 +203,12 @@ async function taskDetails(r: Reader, spec: Obj, at: SpecPath, taskName: string,
   if (task.targetRequired && (spec.target_column_name === undefined || spec.target_column_name === null))
     ctx.fail(at, `a ${taskName} job needs 'target_column_name' (the column to predict)`);
   readField(r, spec, at, { yaml: 'target_column_name', kind: 'str' }, out);
-  readField(r, spec, at, { yaml: 'primary_metric', kind: { enum: task.metrics } }, out);
+  if (spec.primary_metric !== undefined && spec.primary_metric !== null) {
+    readField(r, spec, at, { yaml: 'primary_metric', kind: { enum: task.metrics } }, out);
+  } else {
+    out.rest.primaryMetric = task.defaultMetric;
+    out.yaml.primary_metric = camelToSnake(task.defaultMetric);
+  }
   if (task.family === 'tabular') await tabular(r, spec, at, taskName, task, out);
   else if (task.family === 'image') await image(r, spec, at, task, out);
   else nlp(r, spec, at, out);
