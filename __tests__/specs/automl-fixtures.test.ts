@@ -211,6 +211,18 @@ describe('bad AutoML input names the field and its line', () => {
     expect(a.message).toMatch(/:9:44: 'training\.allowed_training_algorithms\[1\]' 'xg_boost_regressor' is not a valid allowed training algorithm/);
   });
 
+  it('a transformer without parameters support, and a search space parameter of another task', async () => {
+    const t = await refusal(planText(`${base}task: regression\ntarget_column_name: ERP\nfeaturization:\n  transformer_params:\n    scaler: []\n`));
+    expect(t.message).toMatch(/:10:5: 'featurization\.transformer_params\.scaler' 'scaler' is not a transformer with parameters/);
+    expect(t.hint).toBe('valid: imputer, tf_idf, hash_one_hot_encoder');
+    const s = await refusal(
+      planText(
+        `${base}task: image_classification\ntarget_column_name: label\nlimits: {max_trials: 2}\nsearch_space:\n  - model_name: {type: choice, values: [yolov5]}\n    model_size: {type: choice, values: [small]}\n`,
+      ),
+    );
+    expect(s.message).toMatch(/:11:5: 'search_space\[0\]\.model_size' is not a field of a search space of an image classification job/);
+  });
+
   it('NLP sweeps and a data input that is not an MLTable are refused by name', async () => {
     const s = await refusal(planText(`${base}task: text_ner\nsweep:\n  sampling_algorithm: random\n`));
     expect(s.message).toMatch(/:7:1: 'sweep' cannot be translated/);

@@ -198,7 +198,7 @@ function convert(r: Reader, f: Field, v: unknown, path: SpecPath): { rest: unkno
   const { ctx } = r;
   const k = f.kind;
   if (k === 'int') {
-    const n = v === -1 && f.min === -1 ? -1 : ctx.int(v, path, f.min ?? 0);
+    const n = ctx.int(v, path, f.min ?? 0);
     return { rest: n, yaml: n };
   }
   if (k === 'num') return { rest: ctx.num(v, path), yaml: v };

@@ -303,13 +303,19 @@ async function image(r: Reader, spec: Obj, at: SpecPath, task: Task, out: Both):
   const { ctx } = r;
   readField(r, spec, at, { yaml: 'validation_data_size', kind: 'num' }, out);
   // limitSettings is required by ImageVertical; without a limits section the service defaults apply to an empty one
-  if (!section(r, spec, at, 'limits', 'limitSettings', IMAGE_LIMITS, 'image AutoML limits section', out)) out.rest.limitSettings = {};
+  if (!section(r, spec, at, 'limits', 'limitSettings', IMAGE_LIMITS, 'limits section of an image AutoML job', out)) out.rest.limitSettings = {};
   const detection = task.detection === true;
   if (spec.training_parameters !== undefined && spec.training_parameters !== null) {
     const path = [...at, 'training_parameters'];
     const tp = ctx.map(spec.training_parameters, path, 'must be a map (the training parameters)');
     const { checkpoint_model: cm, ...others } = tp;
-    const s = readSection(r, others, path, imageSettingsFields(detection), `${detection ? 'object detection' : 'image classification'} training parameters`);
+    const s = readSection(
+      r,
+      others,
+      path,
+      imageSettingsFields(detection),
+      `training parameters of an ${detection ? 'object detection' : 'image classification'} job`,
+    );
     if (cm !== undefined && cm !== null) {
       const input = await jobInput(ctx, isObj(cm) ? { type: 'mlflow_model', ...cm } : cm, [...path, 'checkpoint_model'], false);
       if (input.jobInputType !== 'mlflow_model') ctx.fail([...path, 'checkpoint_model', 'type'], 'must be an mlflow_model input');
@@ -328,7 +334,7 @@ async function image(r: Reader, spec: Obj, at: SpecPath, task: Task, out: Both):
     const path = [...at, 'search_space'];
     if (!Array.isArray(spec.search_space) || spec.search_space.length === 0) ctx.fail(path, 'must be a list of maps of parameters to distributions');
     const fields = imageSearchFields(detection);
-    const what = `${detection ? 'object detection' : 'image classification'} search space`;
+    const what = `search space of an ${detection ? 'object detection' : 'image classification'} job`;
     out.rest.searchSpace = (spec.search_space as unknown[]).map((entry, i) => {
       const m = ctx.map(entry, [...path, i], 'must be a map of parameters to distributions');
       ctx.checkKeys(
@@ -372,13 +378,13 @@ function nlp(r: Reader, spec: Obj, at: SpecPath, out: Both): void {
     if (spec[key] !== undefined && spec[key] !== null)
       refuseField(r, [...at, key], 'NLP sweeps and fixed parameters are newer than the Azure ML API version azureml-actions sends (2024-10-01)');
   }
-  section(r, spec, at, 'featurization', 'featurizationSettings', NLP_FEATURIZATION, 'NLP featurization section', out);
-  section(r, spec, at, 'limits', 'limitSettings', NLP_LIMITS, 'NLP AutoML limits section', out);
+  section(r, spec, at, 'featurization', 'featurizationSettings', NLP_FEATURIZATION, 'featurization section of an NLP AutoML job', out);
+  section(r, spec, at, 'limits', 'limitSettings', NLP_LIMITS, 'limits section of an NLP AutoML job', out);
 }
 
 async function translate(ctx: PlanContext, spec: Obj, at: SpecPath = []): Promise<Obj> {
   const [taskName, task] = taskOf(ctx, spec, at);
-  ctx.checkKeys(spec, keysOf(taskName, task), at, `${taskName} AutoML job`);
+  ctx.checkKeys(spec, keysOf(taskName, task), at, `AutoML ${taskName} job`);
   const p = commonProperties(ctx, spec, 'AutoML', at);
   const env = ctx.optStr(spec, 'environment_id', at);
   if (env !== undefined) p.environmentId = env;
@@ -413,7 +419,7 @@ export const automlJob: JobTypeTranslator = { type: 'automl', jobType: 'AutoML',
  */
 export async function automlStep(ctx: PlanContext, node: Obj, at: SpecPath): Promise<Obj> {
   const [taskName, task] = taskOf(ctx, node, at);
-  ctx.checkKeys(node, keysOf(taskName, task), at, `${taskName} AutoML step`);
+  ctx.checkKeys(node, keysOf(taskName, task), at, `AutoML ${taskName} step`);
   const r: Reader = { ctx, step: true };
   const out: Obj = { type: 'automl' };
   // name, display_name, ... as the YAML gives them (checked by the same rules as a job's)
