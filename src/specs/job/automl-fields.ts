@@ -44,7 +44,8 @@ export function isBinding(v: unknown): v is string {
   return typeof v === 'string' && /^\s*\$\{\{.*\}\}\s*$/.test(v);
 }
 
-// Enum values of mfe.json 2024-10-01.
+// Enum values of mfe.json 2024-10-01, sent in the swagger's spelling (azure-ai-ml sends a few as its YAML
+// spelling, e.g. featurization mode 'custom'; the strict 2024-10-01 schema wants 'Custom').
 export const E = {
   logVerbosity: ['NotSet', 'Debug', 'Info', 'Warning', 'Error', 'Critical'],
   classificationMetrics: ['AUCWeighted', 'Accuracy', 'NormMacroRecall', 'AveragePrecisionScoreWeighted', 'PrecisionScoreWeighted'],
