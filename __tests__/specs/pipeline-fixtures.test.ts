@@ -114,3 +114,185 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples pipelines → ARM Pipelin
     });
   }
 });
+
+/** Writes a folder of spec files and translates its `pipeline.yml`. */
+async function planOf(files: Record<string, string>): Promise<Awaited<ReturnType<typeof planJob>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'aml-steps-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const file = join(dir, 'pipeline.yml');
+  const doc = SpecDocument.load(file, 'pipeline.yml', 'job-file');
+  return planJob(doc, file, doc.value, { workspaceId: WS, resolver });
+}
+
+async function refusal(files: Record<string, string>): Promise<ConfigurationError> {
+  const err = await planOf(files).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConfigurationError);
+  return err as ConfigurationError;
+}
+
+const COMPONENT = `
+type: command
+name: step
+version: "1"
+inputs: {a: {type: string}}
+outputs: {o: {type: uri_folder}}
+environment: azureml:env:1
+command: echo \${{inputs.a}} > \${{outputs.o}}/a.txt
+`;
+
+describe.skipIf(!haveSharedFixtures)('pipeline steps', () => {
+  it('translates every step field of the examples to the node azure-ai-ml sends', async () => {
+    const plan = await planOf({
+      'step.yml': COMPONENT,
+      'pipeline.yml': `
+type: pipeline
+inputs:
+  a: x
+  b: y
+  later:
+    type: integer
+jobs:
+  s:
+    name: s
+    type: command
+    component: ./step.yml
+    compute: azureml:gpu
+    inputs:
+      a: '\${{ parent.inputs.a }}-\${{parent.inputs.b}}-\${{parent.inputs.later}}'
+    outputs:
+      o:
+        type: uri_folder
+        mode: rw_mount
+        path: azureml://datastores/workspaceblobstore/paths/out/
+        name: my_data
+        version: 3
+    environment_variables: {A: "1"}
+    resources: {instance_count: 2, shm_size: 8g}
+    distribution: {type: pytorch, process_count_per_instance: 2}
+    limits: {timeout: 60}
+    identity: {type: user_identity}
+    services:
+      code: {type: vs_code}
+    queue_settings: {job_tier: spot}
+    properties: {p: q}
+    tags: {t: u}
+`,
+    });
+    const v = validatorFor('JobBaseResource', 'PipelineJob');
+    expect(v(plan.body), describeErrors(v)).toBe(true);
+    expect(plan.body.properties.inputs).toEqual({ a: { jobInputType: 'literal', value: 'x' }, b: { jobInputType: 'literal', value: 'y' } });
+    expect((plan.body.properties.jobs as Record<string, unknown>).s).toEqual({
+      name: 's',
+      type: 'command',
+      computeId: `${WS}/computes/gpu`,
+      inputs: { a: { job_input_type: 'literal', value: '${{parent.inputs.a}}-${{parent.inputs.b}}-${{parent.inputs.later}}' } },
+      outputs: {
+        o: {
+          job_output_type: 'uri_folder',
+          uri: 'azureml://datastores/workspaceblobstore/paths/out/',
+          mode: 'ReadWriteMount',
+          asset_name: 'my_data',
+          asset_version: '3',
+        },
+      },
+      tags: { t: 'u' },
+      properties: { p: 'q' },
+      _source: 'YAML.JOB',
+      environment_variables: { A: '1' },
+      resources: { instance_count: 2, shm_size: '8g' },
+      identity: { identity_type: 'UserIdentity' },
+      queue_settings: { job_tier: 'Spot' },
+      limits: { job_limits_type: 'Command', timeout: 'PT60S' },
+      distribution: { distribution_type: 'PyTorch', process_count_per_instance: 2 },
+      services: { code: { job_service_type: 'vs_code' } },
+      componentId: `${WS}/components/step/versions/1`,
+    });
+  });
+
+  it('checks each binding inside a text', async () => {
+    const bad = await refusal({
+      'step.yml': COMPONENT,
+      'pipeline.yml': `
+type: pipeline
+inputs: {a: x}
+jobs:
+  s:
+    component: ./step.yml
+    inputs:
+      a: '\${{parent.inputs.a}}-\${{parent.inputs.zz}}'
+`,
+    });
+    expect(bad.message).toMatch(/jobs\.s\.inputs\.a.*binds the pipeline input 'zz', which is not defined/);
+    expect(bad.line).toBe(8);
+    const output = await refusal({
+      'step.yml': COMPONENT,
+      'pipeline.yml': `
+type: pipeline
+jobs:
+  s:
+    component: ./step.yml
+    inputs: {a: x}
+  t:
+    component: ./step.yml
+    inputs:
+      a: 'v-\${{parent.jobs.s.outputs.o}}'
+`,
+    });
+    expect(output.message).toMatch(/binds a step output, which cannot be part of a text/);
+  });
+
+  it('refuses a pipeline component that contains itself, naming the chain', async () => {
+    const nested = (other: string) => `
+type: pipeline
+jobs:
+  inner:
+    type: pipeline
+    component: ./${other}
+`;
+    const err = await refusal({
+      'a.yml': nested('b.yml'),
+      'b.yml': nested('a.yml'),
+      'pipeline.yml': nested('a.yml'),
+    });
+    expect(err.message).toMatch(/pipeline component '\.\/a\.yml' contains itself: .*a\.yml → .*b\.yml → .*a\.yml/);
+    expect(err.message).toMatch(/^b\.yml:/);
+  });
+
+  it('refuses step types other modules translate, by name, until they are wired', async () => {
+    for (const type of ['automl', 'spark', 'parallel']) {
+      const err = await refusal({ 'pipeline.yml': `type: pipeline\njobs:\n  s:\n    type: ${type}\n` });
+      expect(err.message).toMatch(new RegExp(`steps of type '${type}' are not supported yet`));
+      expect(err.line).toBe(4);
+    }
+  });
+
+  it('refuses what a step cannot be: a search space parameter given as input, settings on a pipeline step, a second name', async () => {
+    const sweep = await refusal({
+      'step.yml': COMPONENT,
+      'pipeline.yml': `
+type: pipeline
+jobs:
+  s:
+    type: sweep
+    trial: ./step.yml
+    inputs: {a: x}
+    search_space: {a: {type: choice, values: [x, y]}}
+    sampling_algorithm: grid
+    objective: {goal: maximize, primary_metric: m}
+`,
+    });
+    expect(sweep.message).toMatch(/'a' is a search space parameter/);
+    const settings = await refusal({
+      'pipeline.yml': `type: pipeline\njobs:\n  s:\n    type: pipeline\n    component: azureml:p:1\n    settings: {force_rerun: true}\n`,
+    });
+    expect(settings.message).toMatch(/settings apply to a pipeline job, not to a pipeline step/);
+    const name = await refusal({ 'step.yml': COMPONENT, 'pipeline.yml': `type: pipeline\njobs:\n  s:\n    name: other\n    component: ./step.yml\n` });
+    expect(name.message).toMatch(/a step's name is its key under jobs \('s'\)/);
+  });
+});
