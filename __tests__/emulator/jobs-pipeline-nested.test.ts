@@ -268,3 +268,38 @@ command: python3 log_metric.py $((\${{inputs.x}} + \${{inputs.offset}})) && echo
     expect(outcome?.error?.error.message).toMatch(/'train' is a 'automl' step, which is not supported by the emulator yet/);
   });
 });
+
+describe('nested pipelines: failure and cancel', () => {
+  const component = (command: string) => `
+type: pipeline
+jobs:
+  deep:
+    command: ${command}
+    environment: ${ENV}
+`;
+  const outer = `
+type: pipeline
+jobs:
+  inner:
+    type: pipeline
+    component: ./inner.yml
+`;
+
+  it('a failed inner step fails the nested pipeline and the pipeline, naming it', async () => {
+    const { id } = await submit(folder({ 'pipeline.yml': outer, 'inner.yml': component('echo deep trouble >&2; exit 3') }), 'pipe-nfail');
+    const outcome = await env.executor.whenDone(id);
+    expect(outcome?.status).toBe('Failed');
+    expect(outcome?.error?.error.message).toMatch(/Pipeline step\(s\) failed: inner\..*First failure \(inner\): Pipeline step\(s\) failed: deep\./);
+    expect((await getJob(env.store, 'pipe-nfail_inner_deep')).properties.status).toBe('Failed');
+  });
+
+  it('cancel reaches the steps of a nested pipeline', async () => {
+    const { id } = await submit(folder({ 'pipeline.yml': outer, 'inner.yml': component('echo slow; sleep 30') }), 'pipe-ncancel');
+    const running = async () =>
+      (await env.store.get<{ properties: { status: string } }>(`${WS_ID}/jobs/pipe-ncancel_inner_deep`))?.properties.status === 'Running';
+    for (let i = 0; i < 200 && !(await running()); i++) await new Promise((r) => setTimeout(r, 50));
+    await env.executor.cancel(id);
+    for (const job of ['pipe-ncancel', 'pipe-ncancel_inner', 'pipe-ncancel_inner_deep'])
+      expect((await getJob(env.store, job)).properties.status).toBe('Canceled');
+  });
+});

@@ -24,7 +24,8 @@ import { asObj } from '../obj.js';
 
 const ARTIFACT_OUTPUTS = ['default', 'artifacts'];
 
-interface Step {
+/** A step as the pipeline runs it (what a {@link StepKind} builds its child job from). */
+export interface Step {
   node: string;
   /** The step's `type` (command, sweep, pipeline, ...). */
   type: string;
@@ -79,7 +80,7 @@ function stringOrId(v: unknown): string | undefined {
  * experiment, compute, inputs and outputs every step's child has) and the runner of that job.
  * Steps of other types are wired in here, one line each.
  */
-interface StepKind {
+export interface StepKind {
   /** Refuses a step whose body or component this type cannot run. */
   check?(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void;
   child(step: Step, settings: Record<string, unknown>): Record<string, unknown>;
