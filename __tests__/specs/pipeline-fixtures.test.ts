@@ -73,10 +73,37 @@ const isJob = (file: string): boolean => {
 /** Specs that must be refused, with the reason the error has to name. */
 const REFUSED: Record<string, RegExp> = {};
 
-/** Steps of job types other helpers translate (AutoML, Spark, parallel): refused by name until they are wired. */
+/**
+ * Refused by name until work outside the pipeline translator lands (then they must be valid):
+ * steps of job types other modules translate (AutoML, Spark, parallel), and registry components
+ * named without a version (azureml://registries/<r>/components/<name>: the default label, as
+ * az ml reads them, is for the reference parser, src/specs/references.ts).
+ */
 const PENDING: Record<string, RegExp> = {
   'pipelines-with-components/pipeline_job_with_flow_as_component/pipeline.yml': /'parallel'.*not supported yet/,
+  'pipelines/automl/cli-aml-demand-forecast-pipeline/cli-aml-demand-forecast-hts/hts_evaluation_pipeline.yml':
+    /components\/automl_hts_training' is not a registry reference/,
+  'pipelines/automl/cli-aml-demand-forecast-pipeline/cli-aml-demand-forecast-mm/many_models_evaluation_pipeline.yml':
+    /components\/automl_many_models_training' is not a registry reference/,
 };
+
+/** The pipeline specs of those folders that are not copied here: their steps are AutoML, Spark or parallel steps. */
+const NOT_COPIED = [
+  'pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml',
+  'pipelines/add-column-and-word-count-using-spark/pipeline.yml',
+  'pipelines/automl/cli-automl-classification-task-bankmarketing-pipeline/pipeline.yml',
+  'pipelines/automl/cli-automl-regression-housepricing-pipeline/pipeline.yml',
+  'pipelines/automl/cli-automl-text-classification-multilabel-paper-categorization-pipeline/pipeline.yml',
+  'pipelines/automl/cli-automl-text-classification-newsgroup-pipeline/pipeline.yml',
+  'pipelines/automl/cli-automl-text-ner-conll-pipeline/pipeline.yml',
+  'pipelines/automl/demand-forecast-pipeline/pipeline.yml',
+  'pipelines/automl/image-instance-segmentation-task-fridge-items-pipeline/pipeline.yml',
+  'pipelines/automl/image-multiclass-classification-fridge-items-pipeline/pipeline.yml',
+  'pipelines/automl/image-multilabel-classification-fridge-items-pipeline/pipeline.yml',
+  'pipelines/automl/image-object-detection-task-fridge-items-pipeline/pipeline.yml',
+  'pipelines/iris-batch-prediction-using-parallel/pipeline.yml',
+  'pipelines/mnist-batch-identification-using-parallel/pipeline.yml',
+];
 
 describe.skipIf(!haveSharedFixtures)('azureml-examples pipelines → ARM PipelineJob (2024-10-01 schema)', () => {
   const dir = haveSharedFixtures ? workdir() : '';
@@ -85,6 +112,8 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples pipelines → ARM Pipelin
   it('finds the fixtures', () => {
     expect(files.length).toBeGreaterThan(20);
   });
+
+  for (const rel of NOT_COPIED) it.todo(`${rel} (AutoML / Spark / parallel steps: with those job types)`);
 
   for (const file of files) {
     const rel = relative(dir, file);
@@ -197,8 +226,8 @@ jobs:
           job_output_type: 'uri_folder',
           uri: 'azureml://datastores/workspaceblobstore/paths/out/',
           mode: 'ReadWriteMount',
-          asset_name: 'my_data',
-          asset_version: '3',
+          name: 'my_data',
+          version: '3',
         },
       },
       tags: { t: 'u' },
@@ -213,6 +242,38 @@ jobs:
       services: { code: { job_service_type: 'vs_code' } },
       componentId: `${WS}/components/step/versions/1`,
     });
+  });
+
+  it('sends bindings written as maps with a mode as azure-ai-ml does: literals with the mode', async () => {
+    const plan = await planOf({
+      'step.yml': COMPONENT.replace('inputs: {a: {type: string}}', 'inputs: {a: {type: uri_folder}}'),
+      'pipeline.yml': `
+type: pipeline
+inputs:
+  d:
+    type: uri_folder
+    path: azureml://datastores/workspaceblobstore/paths/d/
+outputs:
+  r:
+    type: uri_file
+jobs:
+  s:
+    component: ./step.yml
+    inputs:
+      a:
+        type: uri_folder
+        path: \${{parent.inputs.d}}
+        mode: download
+    outputs:
+      o:
+        type: uri_file
+        mode: upload
+        path: \${{parent.outputs.r}}
+`,
+    });
+    const node = (plan.body.properties.jobs as Record<string, Record<string, unknown>>).s;
+    expect(node.inputs).toEqual({ a: { job_input_type: 'literal', value: '${{parent.inputs.d}}', mode: 'Download' } });
+    expect(node.outputs).toEqual({ o: { value: '${{parent.outputs.r}}', type: 'literal', mode: 'Upload' } });
   });
 
   it('checks each binding inside a text', async () => {

@@ -340,6 +340,8 @@ export async function pipelineComponentFile(ctx: PlanContext): Promise<string> {
 // inputs, outputs and their bindings
 
 const REF = /\$\{\{([^}]*)\}\}/g;
+/** A path that is a binding (`${{parent...}}`), not a path with `${{name}}` in it. */
+const PARENT_BINDING = /^\s*\$\{\{\s*parent\./;
 
 /**
  * A value with `${{...}}` in it: each binding checked, the value normalized (no spaces inside the
@@ -401,11 +403,12 @@ async function stepInputs(ctx: PlanContext, v: unknown, path: SpecPath, scope: S
       const value = bindingValue(ctx, x, ip, scope, self);
       bound.rest[name] = { job_input_type: 'literal', value };
       bound.ports[name] = { type: /^\$\{\{parent\.jobs\./.test(value) ? 'uri_folder' : 'string' };
-    } else if (isObj(x) && typeof x.path === 'string' && x.path.includes('${{')) {
-      // {type, path: ${{parent...}}, mode}: the binding with its type and mode.
+    } else if (isObj(x) && typeof x.path === 'string' && PARENT_BINDING.test(x.path)) {
+      // {type, path: ${{parent...}}, mode}: a binding with a mode; sent as a literal with its mode
+      // (_job/pipeline/_io/mixin.py NodeIOMixin._to_rest_inputs: InputLiteral(value=binding) + mode).
       ctx.checkKeys(x, ['type', 'path', 'mode', 'description', 'optional'], ip, 'step input');
-      const { jobInputType, ...others } = await jobInput(ctx, { ...x, path: 'azureml://datastores/x/paths/x' }, ip, true);
-      bound.rest[name] = { job_input_type: jobInputType, ...others, uri: bindingValue(ctx, x.path, [...ip, 'path'], scope, self) };
+      const { jobInputType, mode } = await jobInput(ctx, { ...x, path: 'azureml://datastores/x/paths/x' }, ip, true);
+      bound.rest[name] = { job_input_type: 'literal', value: bindingValue(ctx, x.path, [...ip, 'path'], scope, self), ...(mode ? { mode } : {}) };
       bound.ports[name] = { type: jobInputType };
     } else {
       const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
@@ -416,32 +419,39 @@ async function stepInputs(ctx: PlanContext, v: unknown, path: SpecPath, scope: S
   return bound;
 }
 
-/**
- * A step's outputs: bindings to pipeline outputs, or outputs of its own (type, mode, path, and
- * name / version that register the output as a data asset: asset_name / asset_version, the
- * attribute names of azure-ai-ml's REST JobOutput, _job/_input_output_helpers.py to_rest_data_outputs).
- */
+/** A step's outputs: bindings to pipeline outputs, or outputs of its own (type, mode, path, name, version). */
 function stepOutputs(ctx: PlanContext, v: unknown, path: SpecPath, scope: StepScope): Bound {
   const bound: Bound = { rest: {}, ports: {} };
   for (const [name, x] of Object.entries(isObj(v) ? v : {})) {
     const op: SpecPath = [...path, name];
-    if (typeof x === 'string' && x.includes('${{')) {
-      const m = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(x);
+    const binding = typeof x === 'string' ? x : isObj(x) && typeof x.path === 'string' && PARENT_BINDING.test(x.path) ? x.path : undefined;
+    if (binding !== undefined && binding.includes('${{')) {
+      const bp: SpecPath = typeof x === 'string' ? op : [...op, 'path'];
+      const m = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(binding);
       if (!m || !scope.outputs.includes(m[1]))
         ctx.fail(
-          op,
-          `'${x}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
+          bp,
+          `'${binding}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
           scope.outputs.length ? `pipeline outputs: ${scope.outputs.join(', ')}` : 'this pipeline defines no outputs',
         );
-      bound.rest[name] = { type: 'literal', value: `\${{parent.outputs.${m[1]}}}` };
-      bound.ports[name] = { type: 'uri_folder' };
+      // An output binding is {value, type: literal} with the mode, name and version it sets
+      // (_job/pipeline/_io/mixin.py NodeIOMixin._to_rest_outputs).
+      const rest: Obj = { value: `\${{parent.outputs.${m[1]}}}`, type: 'literal' };
+      let type = 'uri_folder';
+      if (isObj(x)) {
+        ctx.checkKeys(x, ['type', 'path', 'mode', 'name', 'version', 'description'], op, 'step output');
+        const { jobOutputType, mode } = jobOutput(ctx, { type: x.type, mode: x.mode }, op);
+        type = jobOutputType as string;
+        if (mode) rest.mode = mode;
+        Object.assign(rest, assetOf(ctx, x, op));
+      }
+      bound.rest[name] = rest;
+      bound.ports[name] = { type };
     } else {
-      const asset: Obj = {};
       let spec = x;
+      let asset: Obj = {};
       if (isObj(x) && (x.name !== undefined || x.version !== undefined)) {
-        if (x.name !== undefined) asset.asset_name = ctx.str(x.name, [...op, 'name']);
-        if (x.version !== undefined) asset.asset_version = String(x.version);
-        if (asset.asset_version !== undefined && asset.asset_name === undefined) ctx.fail([...op, 'version'], 'an output version needs a name');
+        asset = assetOf(ctx, x, op);
         const { name: _n, version: _v, ...rest } = x;
         spec = rest;
       }
@@ -451,6 +461,20 @@ function stepOutputs(ctx: PlanContext, v: unknown, path: SpecPath, scope: StepSc
     }
   }
   return bound;
+}
+
+/**
+ * `name` / `version` of a step output (registering it as a data asset): sent as `name` and
+ * `version` (mixin.py _to_rest_outputs renames the REST output's asset_name / asset_version).
+ */
+function assetOf(ctx: PlanContext, x: Obj, op: SpecPath): Obj {
+  const out: Obj = {};
+  if (x.name !== undefined) out.name = ctx.str(x.name, [...op, 'name']);
+  if (x.version !== undefined) {
+    if (x.name === undefined) ctx.fail([...op, 'version'], 'an output version needs a name');
+    out.version = String(x.version);
+  }
+  return out;
 }
 
 function literalType(v: unknown): string {
