@@ -4,14 +4,14 @@
  * grandchildren of the pipeline), data binds through the nested level and its outputs bubble up;
  * a sweep step runs as a Sweep child job whose best trial's output feeds the next step.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobIO } from '../../src/emulator/data/blob-io.js';
 import { SpecDocument } from '../../src/specs/document.js';
 import { planJob } from '../../src/specs/job/index.js';
-import { BLOBSTORE_CONTAINER, createTestEnv, getJob, httpJson, putJob, readBlob, RG, SUB, WS, WS_ID, type TestEnv } from './jobs-harness.js';
+import { BLOBSTORE_CONTAINER, createTestEnv, getJob, httpJson, putJob, readBlob, REPO_ROOT, RG, SUB, WS, WS_ID, type TestEnv } from './jobs-harness.js';
 
 const HISTORY = `/history/v1.0/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/workspaces/${WS}`;
 const ENV = 'azureml:AzureML-sklearn-1.5:1';
@@ -175,6 +175,77 @@ command: total=0; for n in $(cat \${{inputs.scaled}}/scaled.txt); do total=$((to
     const grand = await httpJson(`${env.baseUrl}${HISTORY}/runs/pipe-nested_inner/children`);
     expect(grand.body.value.map((r: { runId: string }) => r.runId).sort()).toEqual(['pipe-nested_inner_add', 'pipe-nested_inner_scale']);
   });
+});
+
+describe('azureml-examples pipeline_with_train_eval_pipeline_component', () => {
+  it('runs as written: two nested train-score-eval pipelines, then the comparison of their outputs', async () => {
+    const example = join(
+      REPO_ROOT,
+      '__tests__',
+      'fixtures',
+      'azureml-examples',
+      'jobs',
+      'pipelines-with-components',
+      'pipeline_with_pipeline_component',
+      'pipeline_with_train_eval_pipeline_component',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'aml-train-eval-'));
+    cpSync(example, dir, { recursive: true });
+    // Small stand-ins for the example's scripts (not copied): the arguments its components pass.
+    const scripts: Record<string, string[]> = {
+      'components/train/train.py': [
+        'import argparse, os',
+        'p = argparse.ArgumentParser()',
+        'for a in ["--training_data", "--max_epochs", "--learning_rate", "--learning_rate_schedule", "--model_output"]: p.add_argument(a)',
+        'a = p.parse_args()',
+        'rows = sum(len(open(os.path.join(a.training_data, f)).readlines()) for f in os.listdir(a.training_data))',
+        'open(os.path.join(a.model_output, "model.txt"), "w").write(f"{a.learning_rate} {a.max_epochs} {a.learning_rate_schedule} {rows}\\n")',
+        'print("trained with learning rate", a.learning_rate, "on", rows, "rows")',
+      ],
+      'components/score/score.py': [
+        'import argparse, os',
+        'p = argparse.ArgumentParser()',
+        'for a in ["--model_input", "--test_data", "--score_output"]: p.add_argument(a)',
+        'a = p.parse_args()',
+        'lr = float(open(os.path.join(a.model_input, "model.txt")).read().split()[0])',
+        'open(os.path.join(a.score_output, "score.txt"), "w").write(str(round(1 - abs(lr - 0.02), 4)))',
+      ],
+      'components/eval/eval.py': [
+        'import argparse, os',
+        'p = argparse.ArgumentParser()',
+        'for a in ["--scoring_result", "--eval_output"]: p.add_argument(a)',
+        'a = p.parse_args()',
+        'open(os.path.join(a.eval_output, "eval.txt"), "w").write(open(os.path.join(a.scoring_result, "score.txt")).read())',
+      ],
+      'components/compare2/compare2.py': [
+        'import argparse, os, shutil',
+        'p = argparse.ArgumentParser()',
+        'for a in ["--model1", "--eval_result1", "--model2", "--eval_result2", "--best_model", "--best_result"]: p.add_argument(a)',
+        'a = p.parse_args()',
+        'scores = [float(open(os.path.join(e, "eval.txt")).read()) for e in (a.eval_result1, a.eval_result2)]',
+        'best = 1 if scores[0] >= scores[1] else 2',
+        'shutil.copy(os.path.join(a.model1 if best == 1 else a.model2, "model.txt"), os.path.join(a.best_model, "model.txt"))',
+        'open(os.path.join(a.best_result, "best.txt"), "w").write(f"model{best} {scores[best - 1]}\\n")',
+      ],
+    };
+    for (const [rel, lines] of Object.entries(scripts)) writeFileSync(join(dir, rel), lines.join('\n') + '\n');
+    const { id } = await submit(dir, 'pipe-ms');
+    const outcome = await env.executor.whenDone(id);
+    expect(outcome?.status, JSON.stringify(outcome?.error)).toBe('Completed');
+    for (const model of ['train_and_evaluate_model1', 'train_and_evaluate_model2']) {
+      expect((await getJob(env.store, `pipe-ms_${model}`)).properties).toMatchObject({ jobType: 'Pipeline', status: 'Completed' });
+      for (const step of ['train_job', 'score_job', 'evaluate_job']) {
+        expect((await getJob(env.store, `pipe-ms_${model}_${step}`)).properties.status).toBe('Completed');
+      }
+    }
+    // Inputs bind through the nested level: each nested train step got its pipeline's learning rate.
+    expect(await log('pipe-ms_train_and_evaluate_model1_train_job')).toContain('trained with learning rate 0.1 on');
+    expect(await log('pipe-ms_train_and_evaluate_model2_train_job')).toContain('trained with learning rate 0.01 on');
+    const outputs = (await getJob(env.store, 'pipe-ms')).properties.outputs as Record<string, { uri?: string }>;
+    const bestResult = outputs.pipeline_job_best_result?.uri ?? '';
+    const path = /paths\/(.*)$/.exec(bestResult)?.[1] ?? '';
+    expect(await readBlob(env.service, BLOBSTORE_CONTAINER, `${path}best.txt`)).toBe('model2 0.99\n');
+  }, 60_000);
 });
 
 describe('sweep steps', () => {
