@@ -1,5 +1,6 @@
 /**
- * Child jobs of sweeps and pipelines: stored as command job resources of their own (so
+ * Child jobs of sweeps and pipelines: stored as job resources of their own (command jobs, or the
+ * sweep and pipeline jobs of sweep and pipeline steps) (so
  * `jobs.get(<child>)` works), run under the parent's cancellation, linked to it in MLflow
  * (`mlflow.parentRunId`) and run history (`parentRunId`). A parent's own log is a short summary
  * written to its `user_logs/std_log.txt`.
@@ -37,8 +38,11 @@ export async function createChildJob(
   return id;
 }
 
-/** Run a stored child command job under `parent`; never throws. */
-export async function runChild(rt: Runtime, parent: ActiveJob, childId: string, link: ParentLink): Promise<Outcome> {
+/** Runs one stored job (a command, sweep or pipeline job), linked to its parent. */
+export type JobRunner = (rt: Runtime, jobId: string, active: ActiveJob, link: ParentLink) => Promise<Outcome>;
+
+/** Run a stored child job (a command job unless `runner` says otherwise) under `parent`; never throws. */
+export async function runChild(rt: Runtime, parent: ActiveJob, childId: string, link: ParentLink, runner: JobRunner = runCommandJob): Promise<Outcome> {
   const child = rt.register(childId);
   parent.children.add(childId);
   if (parent.signal.aborted) {
@@ -46,7 +50,7 @@ export async function runChild(rt: Runtime, parent: ActiveJob, childId: string, 
     child.controller.abort();
   }
   try {
-    return await runCommandJob(rt, childId, child, link);
+    return await runner(rt, childId, child, link);
   } catch (err) {
     return fail(rt, childId, err);
   } finally {

@@ -1,6 +1,10 @@
 /**
  * A pipeline job: its `jobs` map holds steps, either inline command bodies or references to
- * component versions (`componentId`, `component`). Steps run as child jobs `<pipeline>_<step>` in
+ * component versions (`componentId`, `component`). Each step type runs as the child job Azure
+ * runs for it ({@link STEP_KINDS}): a command step as a Command job, a sweep step as a Sweep job
+ * over its trial component (its outputs are the best trial's), a pipeline step as a Pipeline job
+ * of the pipeline component's own steps (grandchildren `<pipeline>_<step>_<inner step>`; what
+ * its inner steps bind to its outputs becomes the step's outputs). Steps run as child jobs `<pipeline>_<step>` in
  * the order their bindings imply (`${{parent.jobs.a.outputs.y}}` makes a step wait for `a`;
  * independent steps run in parallel); `${{parent.inputs.x}}` passes the pipeline's inputs, and a
  * step output bound to `${{parent.outputs.y}}` becomes the pipeline's output `y`. When a step
@@ -10,22 +14,26 @@
  */
 import { parseJobId, pick, pickString, stringMap, type JobResource, type WorkspaceRef } from '../data/resources.js';
 import { references, wholeReference } from './bindings.js';
-import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
-import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf } from './command.js';
-import type { ActiveJob, Outcome, Runtime } from './runtime.js';
+import { createChildJob, ParentLog, queueThenRun, runChild, type JobRunner } from './children.js';
+import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf, runCommandJob } from './command.js';
+import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
+import { runSweepJob } from './sweep.js';
 import { errorOf } from './status.js';
 import { DataResolutionError, datastoreUri } from '../data/uris.js';
 import { asObj } from '../obj.js';
 
 const ARTIFACT_OUTPUTS = ['default', 'artifacts'];
 
-interface Step {
+/** A step as the pipeline runs it (what a {@link StepKind} builds its child job from). */
+export interface Step {
   node: string;
+  /** The step's `type` (command, sweep, pipeline, ...). */
+  type: string;
   child: string;
   displayName?: string;
-  command: string;
-  codeId?: string;
-  environmentId?: string;
+  /** The step's REST node and its component's spec (the trial's, for a sweep step). */
+  body: Record<string, unknown>;
+  component?: Record<string, unknown>;
   environmentVariables: Record<string, string>;
   computeId?: string;
   inputs: Record<string, unknown>;
@@ -67,6 +75,132 @@ function stringOrId(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * How a step of one type runs: the properties of its child job (besides the display name,
+ * experiment, compute, inputs and outputs every step's child has) and the runner of that job.
+ * Steps of other types are wired in here, one line each.
+ */
+export interface StepKind {
+  /** Refuses a step whose body or component this type cannot run. */
+  check?(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void;
+  child(step: Step, settings: Record<string, unknown>): Record<string, unknown>;
+  run: JobRunner;
+}
+
+const STEP_KINDS: Record<string, StepKind> = {
+  command: { check: checkCommandStep, child: commandChild, run: runCommandJob },
+  sweep: { check: checkSweepStep, child: sweepChild, run: runSweepJob },
+  pipeline: { check: checkPipelineStep, child: pipelineChild, run: runPipelineJob },
+  // automl: { child: automlChild, run: runAutoMLJob },
+  // spark: { child: sparkChild, run: runSparkJob },
+  // parallel: { child: parallelChild, run: runParallelJob },
+};
+
+function stepKind(node: string, type: string): StepKind {
+  const kind = Object.hasOwn(STEP_KINDS, type) ? STEP_KINDS[type] : undefined;
+  if (kind) return kind;
+  throw new JobFailure(
+    `Pipeline step '${node}' is a '${type}' step, which is not supported by the emulator yet (it runs ${Object.keys(STEP_KINDS).join(', ')} steps)`,
+    'UnsupportedStep',
+  );
+}
+
+function commandOf(step: { body: Record<string, unknown>; component?: Record<string, unknown> }): string | undefined {
+  return pickString(step.body, 'command') ?? pickString(step.component, 'command');
+}
+
+function checkCommandStep(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void {
+  if (!commandOf({ body, component })) throw new JobFailure(`Pipeline step '${node}' has no command (neither inline nor in its component)`, 'InvalidPipeline');
+}
+
+/** A command step → a Command job of the component's (or the inline) command, code and environment. */
+function commandChild(step: Step): Record<string, unknown> {
+  const { body, component } = step;
+  const codeId = stringOrId(pick(body, 'codeId', 'code')) ?? stringOrId(pick(component, 'code', 'codeId'));
+  const environmentId = stringOrId(pick(body, 'environmentId', 'environment')) ?? stringOrId(pick(component, 'environment', 'environmentId'));
+  return {
+    jobType: 'Command',
+    command: commandOf(step),
+    ...(codeId ? { codeId } : {}),
+    ...(environmentId ? { environmentId } : {}),
+    environmentVariables: step.environmentVariables,
+    ...runSettingsOf(body),
+  };
+}
+
+/** resources, distribution and limits of a node (snake_case attribute dicts) as a job body has them. */
+function runSettingsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['resources', 'distribution', 'limits']) {
+    const v = asObj(body[k]);
+    if (v) out[k] = camel(v);
+  }
+  return out;
+}
+
+function camel(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+}
+
+function checkSweepStep(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void {
+  if (!component) throw new JobFailure(`Sweep step '${node}' has no trial component (trial.componentId)`, 'InvalidPipeline');
+  if (!pickString(component, 'command')) throw new JobFailure(`Sweep step '${node}': its trial component has no command`, 'InvalidPipeline');
+  if (!asObj(pick(body, 'search_space', 'searchSpace'))) throw new JobFailure(`Sweep step '${node}' has no search_space`, 'InvalidSweep');
+}
+
+/**
+ * A sweep step → a Sweep job: the trial is the component's command with `${{inputs.<p>}}` of
+ * each search space parameter read as `${{search_space.<p>}}` (azure-ai-ml _builders/sweep.py
+ * Sweep._to_job), the step's other inputs are the trials' inputs.
+ */
+function sweepChild(step: Step): Record<string, unknown> {
+  const { body, component } = step;
+  const space = asObj(pick(body, 'search_space', 'searchSpace')) ?? {};
+  let command = pickString(component, 'command') ?? '';
+  for (const p of Object.keys(space)) command = command.replace(new RegExp(`\\$\\{\\{\\s*inputs\\.${p}\\s*\\}\\}`, 'g'), `\${{search_space.${p}}}`);
+  const inputs = Object.fromEntries(Object.entries(step.inputs).filter(([k]) => !(k in space)));
+  const codeId = stringOrId(pick(component, 'code', 'codeId'));
+  const environmentId = stringOrId(pick(component, 'environment', 'environmentId'));
+  const limits = asObj(body.limits);
+  const early = asObj(pick(body, 'early_termination', 'earlyTermination'));
+  return {
+    jobType: 'Sweep',
+    trial: {
+      command,
+      ...(codeId ? { codeId } : {}),
+      ...(environmentId ? { environmentId } : {}),
+      environmentVariables: step.environmentVariables,
+      ...runSettingsOf({ resources: body.resources, distribution: pick(component, 'distribution') }),
+    },
+    searchSpace: space,
+    samplingAlgorithm: pick(body, 'sampling_algorithm', 'samplingAlgorithm') ?? 'random',
+    objective: camel(asObj(body.objective) ?? {}),
+    ...(limits ? { limits: { jobLimitsType: 'Sweep', ...camel(limits) } } : {}),
+    ...(early ? { earlyTermination: camel(early) } : {}),
+    inputs,
+  };
+}
+
+function checkPipelineStep(node: string, _body: Record<string, unknown>, component: Record<string, unknown> | undefined): void {
+  if (!component) throw new JobFailure(`Pipeline step '${node}' has no component (componentId)`, 'InvalidPipeline');
+  const jobs = asObj(component.jobs);
+  if ((pickString(component, 'type') ?? '').toLowerCase() !== 'pipeline' || !jobs)
+    throw new JobFailure(`Pipeline step '${node}': its component is not a pipeline component (type: pipeline, with jobs)`, 'InvalidPipeline');
+}
+
+/**
+ * A pipeline step → a Pipeline job of the component's steps, with the step's inputs and outputs
+ * as its own and the parent's settings (compute, datastore, continue on failure) passed down.
+ */
+function pipelineChild(step: Step, settings: Record<string, unknown>): Record<string, unknown> {
+  const inherited = Object.fromEntries(
+    Object.entries(settings).filter(([k]) =>
+      ['default_compute', 'defaultCompute', 'default_datastore', 'defaultDatastore', 'continue_on_step_failure', 'continueOnStepFailure'].includes(k),
+    ),
+  );
+  return { jobType: 'Pipeline', jobs: structuredClone(asObj(step.component?.jobs) ?? {}), settings: { ...inherited, _source: 'YAML.COMPONENT' } };
+}
+
 async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Record<string, unknown>): Promise<{ steps: Map<string, Step>; order: string[] }> {
   const nodes = asObj(props.jobs);
   if (!nodes || Object.keys(nodes).length === 0) throw new JobFailure(`The pipeline job has no steps (properties.jobs is empty)`, 'InvalidPipeline');
@@ -85,23 +219,22 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
     const body = asObj(raw);
     if (!body) throw new JobFailure(`Pipeline step '${node}' is not an object`, 'InvalidPipeline');
     const type = (pickString(body, 'type', 'jobType') ?? 'command').toLowerCase();
-    if (type !== 'command') {
-      throw new JobFailure(`Pipeline step '${node}' is a '${type}' step; the local emulator runs command steps only`, 'UnsupportedStep');
-    }
-    const component = await componentOf(rt, ws, node, pick(body, 'componentId', 'component_id', 'component'));
-    const command = pickString(body, 'command') ?? pickString(component, 'command');
-    if (!command) throw new JobFailure(`Pipeline step '${node}' has no command (neither inline nor in its component)`, 'InvalidPipeline');
+    const kind = stepKind(node, type);
+    // A sweep node names its trial component as trial.componentId (azure-ai-ml _builders/sweep.py).
+    const ref = type === 'sweep' ? pick(asObj(body.trial), 'componentId', 'component_id') : pick(body, 'componentId', 'component_id', 'component');
+    const component = await componentOf(rt, ws, node, ref);
+    kind.check?.(node, body, component);
     const compInputs = asObj(component?.inputs) ?? {};
     const compOutputs = asObj(component?.outputs) ?? {};
     const nodeInputs = asObj(body.inputs) ?? {};
     const nodeOutputs = asObj(body.outputs) ?? {};
     const step: Step = {
       node,
+      type,
       child: `${name}_${node}`,
       displayName: pickString(body, 'display_name', 'displayName') ?? node,
-      command,
-      codeId: stringOrId(pick(body, 'codeId', 'code')) ?? stringOrId(pick(component, 'code', 'codeId')),
-      environmentId: stringOrId(pick(body, 'environmentId', 'environment')) ?? stringOrId(pick(component, 'environment', 'environmentId')),
+      body,
+      component,
       environmentVariables: {
         ...stringMap(pick(component, 'environment_variables', 'environmentVariables')),
         ...stringMap(pick(body, 'environment_variables', 'environmentVariables')),
@@ -112,6 +245,15 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
       deps: new Set(),
       feeds: [],
     };
+    // `compute: ${{parent.inputs.c}}`: the compute a pipeline input names.
+    const computeRef = step.computeId !== undefined ? wholeReference(step.computeId) : undefined;
+    if (computeRef !== undefined) {
+      const m = /^parent\.inputs\.(.+)$/.exec(computeRef);
+      const v = m ? asSpecValue(pipelineInputs[m[1]]).literal : undefined;
+      if (v === undefined)
+        throw new JobFailure(`Pipeline step '${node}': compute \${{${computeRef}}} does not name a literal pipeline input`, 'InvalidBinding');
+      step.computeId = v;
+    }
 
     // Inputs: component defaults, then the step's own values and bindings.
     for (const [k, def] of Object.entries(compInputs)) {
@@ -264,12 +406,13 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
 
 type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
-export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+/** Runs a pipeline job; `link` when it is the child of a pipeline step (a nested pipeline). */
+export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJob, link?: ParentLink): Promise<Outcome> {
   const { ws, name } = parseJobId(jobId);
   const signal = active.signal;
   const job = await rt.loadJob(jobId);
   if (!job) return { status: 'Failed' };
-  await rt.ensureRun(jobId, job);
+  await rt.ensureRun(jobId, job, link);
   const props = job.properties;
   const experimentName = pickString(props, 'experimentName') ?? 'Default';
   const settings = asObj(props.settings) ?? {};
@@ -310,21 +453,19 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
   const launch = (step: Step): void => {
     state.set(step.node, 'running');
     const p = (async () => {
+      const kind = stepKind(step.node, step.type);
       const childId = await createChildJob(rt, job, jobId, step.child, {
         displayName: step.displayName,
         experimentName,
-        command: step.command,
-        ...(step.codeId ? { codeId: step.codeId } : {}),
-        ...(step.environmentId ? { environmentId: step.environmentId } : {}),
-        environmentVariables: step.environmentVariables,
         ...(step.computeId ? { computeId: step.computeId } : {}),
         inputs: step.inputs,
         outputs: step.outputs,
+        ...kind.child(step, settings),
         tags: { 'azureml.nodeid': step.node },
         properties: { 'azureml.pipelinerunid': name, 'azureml.nodeid': step.node, 'azureml.parentrunid': name },
       });
-      await log.write(`step ${step.node} started as job ${step.child}`);
-      const outcome = await runChild(rt, active, childId, { name, kind: 'pipeline', experimentName });
+      await log.write(`step ${step.node} started as ${step.type === 'command' ? 'job' : `${step.type} job`} ${step.child}`);
+      const outcome = await runChild(rt, active, childId, { name, kind: 'pipeline', experimentName }, kind.run);
       outcomes.set(step.node, outcome);
       await log.write(`step ${step.node} ${outcome.status}${outcome.error ? `: ${outcome.error.error.message.split('\n')[0]}` : ''}`);
       if (outcome.status === 'Completed') {

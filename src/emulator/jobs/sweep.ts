@@ -12,7 +12,7 @@ import { BindingError, substituteSearchSpace } from './bindings.js';
 import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, JobFailure } from './command.js';
 import type { RunWarning } from '../mlflow/tracking.js';
-import type { ActiveJob, Outcome, Runtime } from './runtime.js';
+import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { formatValue, parseSamplingAlgorithm, parseSearchSpace, planTrials, SearchSpaceError, type SearchSpace } from './search-space.js';
 import { errorOf } from './status.js';
 import { asObj } from '../obj.js';
@@ -106,12 +106,13 @@ function planSweep(name: string, props: Record<string, unknown>): SweepPlan {
   };
 }
 
-export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+/** Runs a sweep job; `link` when it is the child of a pipeline's sweep step. */
+export async function runSweepJob(rt: Runtime, jobId: string, active: ActiveJob, link?: ParentLink): Promise<Outcome> {
   const { ws, name } = parseJobId(jobId);
   const signal = active.signal;
   const job = await rt.loadJob(jobId);
   if (!job) return { status: 'Failed' };
-  await rt.ensureRun(jobId, job);
+  await rt.ensureRun(jobId, job, link);
   // A sweep has its own default output, its run's artifact folder (recording jobs/sweep-job-create-get.json Entries[2]).
   await addDefaultOutput(rt, jobId, name);
   const scope = rt.scopeOf(ws);

@@ -82,7 +82,7 @@ export async function componentFile(ctx: PlanContext): Promise<string> {
 }
 
 /** The `inputs` or `outputs` of a component file: each a map with a known type, kept as written. */
-function componentPorts(ctx: PlanContext, v: unknown, section: 'inputs' | 'outputs'): Obj {
+export function componentPorts(ctx: PlanContext, v: unknown, section: 'inputs' | 'outputs'): Obj {
   const what = section.slice(0, -1);
   const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
   const m: Obj = {};

@@ -25,44 +25,66 @@ const DISTRIBUTIONS: Record<string, string[]> = {
 };
 const SAMPLING: Record<string, string> = { random: 'Random', grid: 'Grid', bayesian: 'Bayesian' };
 
-async function translate(ctx: PlanContext, spec: Obj): Promise<Obj> {
-  ctx.checkKeys(spec, SWEEP_KEYS, [], 'sweep job');
-  const p = commonProperties(ctx, spec, 'Sweep');
-  const trial = await trialOf(ctx, spec.trial);
+async function translate(ctx: PlanContext, spec: Obj, at: SpecPath = []): Promise<Obj> {
+  ctx.checkKeys(spec, SWEEP_KEYS, at, 'sweep job');
+  const p = commonProperties(ctx, spec, 'Sweep', at);
+  const trial = await trialOf(ctx, spec.trial, [...at, 'trial']);
   p.trial = trial;
-  const inputs = await jobInputs(ctx, spec.inputs, ['inputs']);
+  const inputs = await jobInputs(ctx, spec.inputs, [...at, 'inputs']);
   if (inputs) p.inputs = inputs;
-  const outputs = jobOutputs(ctx, spec.outputs, ['outputs']);
+  const outputs = jobOutputs(ctx, spec.outputs, [...at, 'outputs']);
   if (outputs) p.outputs = outputs;
-  if (spec.search_space === undefined) ctx.fail([], "a sweep job needs 'search_space'");
-  const space = searchSpace(ctx, spec.search_space, ['search_space']);
-  p.searchSpace = space;
-  checkCommandRefs(ctx, trial.command as string, ['trial', 'command'], scopeOf(inputs, outputs, space));
-  p.samplingAlgorithm = samplingAlgorithm(ctx, spec.sampling_algorithm, space);
-  p.objective = objective(ctx, spec.objective);
-  if (spec.early_termination !== undefined && spec.early_termination !== null) p.earlyTermination = earlyTermination(ctx, spec.early_termination);
-  if (spec.limits !== undefined && spec.limits !== null) p.limits = sweepLimits(ctx, spec.limits);
+  const space = sweepSettings(ctx, spec, at);
+  p.searchSpace = space.searchSpace;
+  checkCommandRefs(ctx, trial.command as string, [...at, 'trial', 'command'], scopeOf(inputs, outputs, space.searchSpace));
+  p.samplingAlgorithm = space.samplingAlgorithm;
+  p.objective = space.objective;
+  if (space.earlyTermination) p.earlyTermination = space.earlyTermination;
+  if (space.limits) p.limits = space.limits;
   return p;
 }
 
-async function trialOf(ctx: PlanContext, v: unknown): Promise<Obj> {
-  const t = ctx.map(v, ['trial'], 'a sweep job needs a trial (command, code, environment)');
-  ctx.checkKeys(t, TRIAL_KEYS, ['trial'], 'sweep trial');
-  if (t.command === undefined) ctx.fail(['trial'], "the trial needs 'command'");
-  const trial: Obj = { command: ctx.str(t.command, ['trial', 'command']).trim() };
-  const code = await codeId(ctx, t.code, ['trial', 'code']);
+/** The sweep settings a sweep job and a sweep step share, checked, as the SweepJob body has them. */
+export interface SweepSettings {
+  searchSpace: Obj;
+  samplingAlgorithm: Obj;
+  objective: Obj;
+  earlyTermination?: Obj;
+  limits?: Obj;
+}
+
+/** `search_space`, `sampling_algorithm`, `objective`, `early_termination` and `limits` of `spec` (at `at`). */
+export function sweepSettings(ctx: PlanContext, spec: Obj, at: SpecPath): SweepSettings {
+  if (spec.search_space === undefined) ctx.fail(at, "a sweep needs 'search_space'");
+  const searchSpace = searchSpaceOf(ctx, spec.search_space, [...at, 'search_space']);
+  const out: SweepSettings = {
+    searchSpace,
+    samplingAlgorithm: samplingAlgorithm(ctx, spec.sampling_algorithm, searchSpace, at),
+    objective: objective(ctx, spec.objective, at),
+  };
+  if (spec.early_termination !== undefined && spec.early_termination !== null) out.earlyTermination = earlyTermination(ctx, spec.early_termination, at);
+  if (spec.limits !== undefined && spec.limits !== null) out.limits = sweepLimits(ctx, spec.limits, at);
+  return out;
+}
+
+async function trialOf(ctx: PlanContext, v: unknown, tp: SpecPath): Promise<Obj> {
+  const t = ctx.map(v, tp, 'a sweep job needs a trial (command, code, environment)');
+  ctx.checkKeys(t, TRIAL_KEYS, tp, 'sweep trial');
+  if (t.command === undefined) ctx.fail(tp, "the trial needs 'command'");
+  const trial: Obj = { command: ctx.str(t.command, [...tp, 'command']).trim() };
+  const code = await codeId(ctx, t.code, [...tp, 'code']);
   if (code) trial.codeId = code;
-  trial.environmentId = await environmentId(ctx, t.environment, ['trial', 'environment']);
-  const env = ctx.stringMap(t.environment_variables, ['trial', 'environment_variables']);
+  trial.environmentId = await environmentId(ctx, t.environment, [...tp, 'environment']);
+  const env = ctx.stringMap(t.environment_variables, [...tp, 'environment_variables']);
   if (env) trial.environmentVariables = env;
-  const res = resources(ctx, t.resources, ['trial', 'resources']);
+  const res = resources(ctx, t.resources, [...tp, 'resources']);
   if (res) trial.resources = res;
-  const dist = distribution(ctx, t.distribution, ['trial', 'distribution']);
+  const dist = distribution(ctx, t.distribution, [...tp, 'distribution']);
   if (dist) trial.distribution = dist;
   return trial;
 }
 
-function searchSpace(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
+function searchSpaceOf(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
   if (!isObj(v) || Object.keys(v).length === 0) return ctx.fail(path, 'must be a map of parameter names to distributions');
   const out: Obj = {};
   for (const [name, d] of Object.entries(v)) out[name] = parameter(ctx, d, [...path, name]);
@@ -89,39 +111,40 @@ function parameter(ctx: PlanContext, v: unknown, p: SpecPath): unknown[] {
 }
 
 /** `sampling_algorithm`: a name, or a map with type (and seed / rule for random sampling). */
-function samplingAlgorithm(ctx: PlanContext, sa: unknown, space: Obj): Obj {
-  if (sa === undefined) ctx.fail([], "a sweep job needs 'sampling_algorithm' (random, grid or bayesian)");
+function samplingAlgorithm(ctx: PlanContext, sa: unknown, space: Obj, at: SpecPath): Obj {
+  const sp: SpecPath = [...at, 'sampling_algorithm'];
+  if (sa === undefined) ctx.fail(at, "a sweep needs 'sampling_algorithm' (random, grid or bayesian)");
   const saObj = isObj(sa) ? sa : { type: sa };
-  if (isObj(sa)) ctx.checkKeys(sa, ['type', 'seed', 'rule'], ['sampling_algorithm'], 'sampling algorithm');
-  const saType = ctx.str(saObj.type, isObj(sa) ? ['sampling_algorithm', 'type'] : ['sampling_algorithm']).toLowerCase();
-  const algo: Obj = { samplingAlgorithmType: ctx.oneOf(saType, ['sampling_algorithm'], SAMPLING, 'a sampling algorithm') };
-  if (saObj.seed !== undefined) algo.seed = ctx.int(saObj.seed, ['sampling_algorithm', 'seed']);
+  if (isObj(sa)) ctx.checkKeys(sa, ['type', 'seed', 'rule'], sp, 'sampling algorithm');
+  const saType = ctx.str(saObj.type, isObj(sa) ? [...sp, 'type'] : sp).toLowerCase();
+  const algo: Obj = { samplingAlgorithmType: ctx.oneOf(saType, sp, SAMPLING, 'a sampling algorithm') };
+  if (saObj.seed !== undefined) algo.seed = ctx.int(saObj.seed, [...sp, 'seed']);
   if (saObj.rule !== undefined) {
-    const rule = ctx.str(saObj.rule, ['sampling_algorithm', 'rule']).toLowerCase();
-    if (rule !== 'random' && rule !== 'sobol') ctx.fail(['sampling_algorithm', 'rule'], "must be 'random' or 'sobol'");
+    const rule = ctx.str(saObj.rule, [...sp, 'rule']).toLowerCase();
+    if (rule !== 'random' && rule !== 'sobol') ctx.fail([...sp, 'rule'], "must be 'random' or 'sobol'");
     algo.rule = rule === 'sobol' ? 'Sobol' : 'Random';
   }
-  if ((algo.seed !== undefined || algo.rule !== undefined) && saType !== 'random')
-    ctx.fail(['sampling_algorithm'], 'seed and rule apply to random sampling only');
+  if ((algo.seed !== undefined || algo.rule !== undefined) && saType !== 'random') ctx.fail(sp, 'seed and rule apply to random sampling only');
   if (saType === 'grid') {
     for (const [name, d] of Object.entries(space)) {
-      if ((d as unknown[])[0] !== 'choice') ctx.fail(['search_space', name], 'grid sampling needs choice distributions only');
+      if ((d as unknown[])[0] !== 'choice') ctx.fail([...at, 'search_space', name], 'grid sampling needs choice distributions only');
     }
   }
   return algo;
 }
 
-function objective(ctx: PlanContext, v: unknown): Obj {
-  const obj = ctx.map(v, ['objective'], 'a sweep job needs an objective with goal and primary_metric');
-  ctx.checkKeys(obj, ['goal', 'primary_metric'], ['objective'], 'objective');
-  const goal = ctx.str(obj.goal, ['objective', 'goal']).toLowerCase();
-  if (goal !== 'minimize' && goal !== 'maximize') ctx.fail(['objective', 'goal'], "must be 'minimize' or 'maximize'");
-  return { goal: goal === 'minimize' ? 'Minimize' : 'Maximize', primaryMetric: ctx.str(obj.primary_metric, ['objective', 'primary_metric']) };
+function objective(ctx: PlanContext, v: unknown, at: SpecPath): Obj {
+  const op: SpecPath = [...at, 'objective'];
+  const obj = ctx.map(v, op, 'a sweep needs an objective with goal and primary_metric');
+  ctx.checkKeys(obj, ['goal', 'primary_metric'], op, 'objective');
+  const goal = ctx.str(obj.goal, [...op, 'goal']).toLowerCase();
+  if (goal !== 'minimize' && goal !== 'maximize') ctx.fail([...op, 'goal'], "must be 'minimize' or 'maximize'");
+  return { goal: goal === 'minimize' ? 'Minimize' : 'Maximize', primaryMetric: ctx.str(obj.primary_metric, [...op, 'primary_metric']) };
 }
 
 /** `early_termination`: a bandit, median stopping or truncation selection policy. */
-function earlyTermination(ctx: PlanContext, v: unknown): Obj {
-  const path = ['early_termination'];
+function earlyTermination(ctx: PlanContext, v: unknown, at: SpecPath): Obj {
+  const path: SpecPath = [...at, 'early_termination'];
   const et = ctx.map(v, path, 'must be a map with a type');
   const t = ctx.str(et.type, [...path, 'type']).toLowerCase();
   const common = ['type', 'evaluation_interval', 'delay_evaluation'];
@@ -146,14 +169,15 @@ function earlyTermination(ctx: PlanContext, v: unknown): Obj {
   return policy;
 }
 
-function sweepLimits(ctx: PlanContext, v: unknown): Obj {
-  const l = ctx.map(v, ['limits']);
-  ctx.checkKeys(l, ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'], ['limits'], 'sweep limits section');
+function sweepLimits(ctx: PlanContext, v: unknown, at: SpecPath): Obj {
+  const lp: SpecPath = [...at, 'limits'];
+  const l = ctx.map(v, lp);
+  ctx.checkKeys(l, ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'], lp, 'sweep limits section');
   const limits: Obj = { jobLimitsType: 'Sweep' };
-  if (l.max_total_trials !== undefined) limits.maxTotalTrials = ctx.int(l.max_total_trials, ['limits', 'max_total_trials'], 1);
-  if (l.max_concurrent_trials !== undefined) limits.maxConcurrentTrials = ctx.int(l.max_concurrent_trials, ['limits', 'max_concurrent_trials'], 1);
-  if (l.timeout !== undefined) limits.timeout = `PT${ctx.int(l.timeout, ['limits', 'timeout'], 1)}S`;
-  if (l.trial_timeout !== undefined) limits.trialTimeout = `PT${ctx.int(l.trial_timeout, ['limits', 'trial_timeout'], 1)}S`;
+  if (l.max_total_trials !== undefined) limits.maxTotalTrials = ctx.int(l.max_total_trials, [...lp, 'max_total_trials'], 1);
+  if (l.max_concurrent_trials !== undefined) limits.maxConcurrentTrials = ctx.int(l.max_concurrent_trials, [...lp, 'max_concurrent_trials'], 1);
+  if (l.timeout !== undefined) limits.timeout = `PT${ctx.int(l.timeout, [...lp, 'timeout'], 1)}S`;
+  if (l.trial_timeout !== undefined) limits.trialTimeout = `PT${ctx.int(l.trial_timeout, [...lp, 'trial_timeout'], 1)}S`;
   return limits;
 }
 
