@@ -86,6 +86,7 @@ describe('job types', () => {
       ['command', 'Command'],
       ['sweep', 'Sweep'],
       ['pipeline', 'Pipeline'],
+      ['automl', 'AutoML'],
     ]);
   });
 });

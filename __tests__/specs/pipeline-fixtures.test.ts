@@ -326,7 +326,7 @@ jobs:
   });
 
   it('refuses step types other modules translate, by name, until they are wired', async () => {
-    for (const type of ['automl', 'spark', 'parallel']) {
+    for (const type of ['spark', 'parallel']) {
       const err = await refusal({ 'pipeline.yml': `type: pipeline\njobs:\n  s:\n    type: ${type}\n` });
       expect(err.message).toMatch(new RegExp(`steps of type '${type}' are not supported yet`));
       expect(err.line).toBe(4);
