@@ -11,7 +11,8 @@ import { ConfigurationError } from '../../src/core/errors.js';
 import { SpecDocument } from '../../src/specs/document.js';
 import type { AssetResolver } from '../../src/specs/job/index.js';
 import { isScheduleSpec, planSchedule } from '../../src/specs/schedule.js';
-import { nextRunTimes, parseCron } from '../../src/specs/schedule-times.js';
+import { nextRunTimes, parseCron, type WireTrigger } from '../../src/specs/schedule-times.js';
+import { nextTriggerTime } from '../../src/emulator/arm/schedule-times.js';
 import { repoRoot } from '../harness/index.js';
 import { describeErrors, haveSharedFixtures, validatorFor } from '../helpers/swagger.js';
 
@@ -209,4 +210,64 @@ describe('next run times', () => {
     );
     expect(runs.map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-01-31', '2026-03-31', '2026-05-31', '2026-07-31']);
   });
+});
+
+describe("the actions' next run times agree with the emulator's own (written apart)", () => {
+  const triggers: WireTrigger[] = [
+    { triggerType: 'Cron', expression: '0 * * * *', startTime: '2022-07-10T10:00:00', timeZone: 'Pacific Standard Time' },
+    { triggerType: 'Cron', expression: '*/20 9-17 * * mon-fri', timeZone: 'W. Europe Standard Time' },
+    { triggerType: 'Cron', expression: '45 2 * * 0', startTime: '2026-03-01T00:00:00', timeZone: 'Eastern Standard Time' },
+    { triggerType: 'Cron', expression: '30 4 * * *', timeZone: 'India Standard Time', endTime: '2026-03-15T00:00:00' },
+    {
+      triggerType: 'Recurrence',
+      frequency: 'Day',
+      interval: 1,
+      schedule: { hours: [4, 5, 10, 11, 12], minutes: [0, 30] },
+      startTime: '2022-07-10T10:00:00',
+      timeZone: 'Pacific Standard Time',
+    },
+    {
+      triggerType: 'Recurrence',
+      frequency: 'Day',
+      interval: 3,
+      schedule: { hours: [], minutes: [] },
+      startTime: '2026-02-27T07:45:00',
+      timeZone: 'AUS Eastern Standard Time',
+    },
+    {
+      triggerType: 'Recurrence',
+      frequency: 'Week',
+      interval: 2,
+      schedule: { hours: [9], minutes: [0, 30], weekDays: ['Monday', 'Thursday'] },
+      startTime: '2026-01-01T00:00:00',
+      timeZone: 'UTC',
+    },
+    {
+      triggerType: 'Recurrence',
+      frequency: 'Month',
+      interval: 1,
+      schedule: { hours: [6], minutes: [0], monthDays: [1, 15, 31] },
+      startTime: '2026-01-01T00:00:00',
+      timeZone: 'GMT Standard Time',
+    },
+    { triggerType: 'Recurrence', frequency: 'Hour', interval: 5, startTime: '2026-03-01T01:10:00', timeZone: 'Tokyo Standard Time' },
+    { triggerType: 'Recurrence', frequency: 'Minute', interval: 45, timeZone: 'UTC' },
+  ];
+  const created = new Date('2026-03-01T08:07:00Z');
+  for (const t of triggers) {
+    it(`${t.triggerType} ${t.expression ?? `${t.frequency}/${t.interval}`} in ${t.timeZone}`, () => {
+      const after = new Date('2026-03-05T13:13:00Z');
+      const ours = nextRunTimes(t, { after, createdAt: created, count: 8 }).map((d) => d.getTime());
+      const theirs: number[] = [];
+      let from = after.getTime();
+      while (theirs.length < 8) {
+        const next = nextTriggerTime(t, from, created.getTime());
+        if (next === undefined) break;
+        theirs.push(next);
+        from = next;
+      }
+      expect(ours.map((x) => new Date(x).toISOString())).toEqual(theirs.map((x) => new Date(x).toISOString()));
+      expect(ours.length).toBeGreaterThan(0);
+    });
+  }
 });

@@ -257,8 +257,11 @@ function localOf(t: number, zone: string): Local {
   return { y: p.year, mo: p.month, d: p.day, h: p.hour, mi: p.minute, s: p.second };
 }
 
-/** The instant of a wall-clock time in a zone (a time skipped by a DST change: the instant after the gap). */
-export function instantOf(l: Local, zone: string): number {
+/**
+ * The instant of a wall-clock time in a zone; undefined for a time the zone skips (the hour a
+ * daylight-saving change jumps over: no run then — how Azure treats it is not documented).
+ */
+export function instantOf(l: Local, zone: string): number | undefined {
   const wall = Date.UTC(l.y, l.mo - 1, l.d, l.h, l.mi, l.s);
   let t = wall;
   for (let i = 0; i < 3; i++) {
@@ -267,7 +270,7 @@ export function instantOf(l: Local, zone: string): number {
     if (diff === 0) return t;
     t += diff;
   }
-  return t;
+  return undefined;
 }
 
 /** A trigger's start or end time: wall-clock in the zone, or an instant when it carries an offset. */
@@ -280,7 +283,8 @@ export function parseTriggerTime(text: string, zone: string): number | undefined
     const off = m[7] === 'Z' ? 0 : (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(-2)));
     return Date.UTC(y, mo - 1, d, h, mi, s) - off * 60_000;
   }
-  return instantOf({ y, mo, d, h, mi, s }, zone);
+  // A start or end in the skipped hour of a daylight-saving change: the same wall time an hour later.
+  return instantOf({ y, mo, d, h, mi, s }, zone) ?? instantOf({ y, mo, d, h: h + 1, mi, s }, zone);
 }
 
 // --- next run times ---------------------------------------------------------------------------
@@ -348,6 +352,7 @@ export function nextRunTimes(trigger: WireTrigger, o: NextRunOptions): Date[] {
     let more = true;
     for (const [h, mi] of times) {
       const t = instantOf({ y: c.y, mo: c.mo, d: c.d, h, mi, s: 0 }, zone);
+      if (t === undefined) continue;
       if (end !== undefined && t > end) return out.map((x) => new Date(x));
       if (!(more = accept(t))) break;
     }
