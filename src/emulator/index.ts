@@ -246,7 +246,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     const adminDeps = { faults, log, blob: clientBlob, defaults, store };
     const jobs = jobRoutes(deps);
     const schedules = createSchedules(deps, jobs.find((r) => r.method === 'PUT')!.handler, { ...o.schedules, baseUrl: () => baseUrl });
-    cleanups.push(() => schedules.close());
+    cleanups.push(() => schedules.close()); // (if the start fails before the one below)
     const routes: Route[] = [
       ...tokenRoutes({
         tokens,
@@ -280,6 +280,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     const secure = o.tls ? await server.listenTls(o.tls.port ?? 0, listenHost, o.tls) : undefined;
     cleanups.push(() => executor.close());
     cleanups.push(() => endpoints.close());
+    // Closed first (cleanups run last-in first-out): no schedule starts a job while the executor stops.
+    cleanups.push(() => schedules.close());
     const hostPort = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     baseUrl = `http://${hostPort}`;
     const httpsHost = secure ? `${secure.family === 'IPv6' ? `[${secure.address}]` : secure.address}:${secure.port}` : undefined;

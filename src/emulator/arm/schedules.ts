@@ -189,17 +189,26 @@ export interface Schedules {
   close(): Promise<void>;
 }
 
-export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions): Schedules {
-  const clock = o.clock ?? { now: () => new Date() };
-  const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/schedules`;
-  let closed = false;
-  let running: Promise<void> | undefined;
+/** The ids of the schedules the scheduler watches, kept in the store so that a restart finds them. */
+interface ScheduleIndex {
+  ids(): Promise<string[]>;
+  update(f: (ids: string[]) => string[]): Promise<void>;
+}
 
-  const index = async (): Promise<string[]> => (await deps.store.get<{ ids: string[] }>(INDEX_ID))?.ids ?? [];
-  const setIndex = (f: (ids: string[]) => string[]) =>
-    deps.store.withLock(INDEX_ID, async () => {
-      await deps.store.put(INDEX_ID, { ids: f(await index()) });
-    });
+function scheduleIndex(deps: ArmDeps): ScheduleIndex {
+  const ids = async (): Promise<string[]> => (await deps.store.get<{ ids: string[] }>(INDEX_ID))?.ids ?? [];
+  return {
+    ids,
+    update: (f) =>
+      deps.store.withLock(INDEX_ID, async () => {
+        await deps.store.put(INDEX_ID, { ids: f(await ids()) });
+      }),
+  };
+}
+
+function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex): Route[] {
+  const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/schedules`;
+  const setIndex = (f: (ids: string[]) => string[]) => index.update(f);
 
   const put = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
@@ -314,7 +323,21 @@ export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOpti
     return deps.lro.accepted(op, req, { status: 202, poll: 'both', timeout: 'PT1H' });
   };
 
-  /** Creates the job of one trigger time through the jobs PUT handler. */
+  return [
+    { method: 'GET', pattern: base, operation: 'Schedules_List', handler: list },
+    { method: 'GET', pattern: `${base}/{name}`, operation: 'Schedules_Get', handler: get },
+    { method: 'PUT', pattern: `${base}/{name}`, operation: 'Schedules_CreateOrUpdate', handler: put },
+    { method: 'DELETE', pattern: `${base}/{name}`, operation: 'Schedules_Delete', handler: del },
+  ];
+}
+
+/** The scheduler: every `tickMs`, each enabled schedule whose time has come creates its job. */
+function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, index: ScheduleIndex): Omit<Schedules, 'routes'> {
+  const clock = o.clock ?? { now: () => new Date() };
+  const setIndex = (f: (ids: string[]) => string[]) => index.update(f);
+  let closed = false;
+  let running: Promise<void> | undefined;
+
   const fire = async (s: ArmResource, at: number): Promise<string> => {
     const parsed = parseWorkspaceChildId(s.id)!;
     const scope: WorkspaceScope = parsed.scope;
@@ -402,7 +425,7 @@ export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOpti
   const tick = async (): Promise<void> => {
     if (closed) return;
     const now = clock.now().getTime();
-    for (const id of await index()) {
+    for (const id of await index.ids()) {
       try {
         await visit(id, now);
       } catch {
@@ -427,12 +450,6 @@ export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOpti
   timer.unref();
 
   return {
-    routes: () => [
-      { method: 'GET', pattern: base, operation: 'Schedules_List', handler: list },
-      { method: 'GET', pattern: `${base}/{name}`, operation: 'Schedules_Get', handler: get },
-      { method: 'PUT', pattern: `${base}/{name}`, operation: 'Schedules_CreateOrUpdate', handler: put },
-      { method: 'DELETE', pattern: `${base}/{name}`, operation: 'Schedules_Delete', handler: del },
-    ],
     tick: async () => {
       while (running) await running;
       await tick();
@@ -443,4 +460,10 @@ export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOpti
       if (running) await running;
     },
   };
+}
+
+export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions): Schedules {
+  const index = scheduleIndex(deps);
+  const scheduler = createScheduler(deps, jobPut, o, index);
+  return { routes: () => scheduleRoutes(deps, index), ...scheduler };
 }
