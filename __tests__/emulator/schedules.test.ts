@@ -4,6 +4,9 @@
  * schedule, named and resolved as Azure does — a schedule without a start time runs at once, a
  * disabled one runs nothing, and only a disabled schedule can be deleted.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { arm, startFastEmulator, wsPath } from './support.js';
@@ -143,4 +146,29 @@ describe('emulator schedules', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/cron expression/);
   });
+});
+
+describe('emulator schedules across a restart', () => {
+  it('a schedule kept in --state starts its job after the emulator restarts', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'aml-sched-state-'));
+    let ahead = 0;
+    const clock = { now: () => new Date(Date.now() + ahead) };
+    let first: RunningEmulator | undefined = await startFastEmulator({ stateDir: state, schedules: { clock, tickMs: 25 } });
+    try {
+      const saved = em;
+      em = first;
+      await arm(em, 'PUT', `${wsPath(em)}/schedules/kept`, schedule({ startTime: '2020-01-01T00:00:00' }));
+      await succeeded('kept');
+      expect(await jobsOf('kept')).toHaveLength(0);
+      await first.close();
+      first = await startFastEmulator({ stateDir: state, schedules: { clock, tickMs: 25 } });
+      em = first;
+      const half = Math.floor(Date.now() / HOUR) * HOUR + HOUR / 2;
+      ahead = (half > Date.now() ? half : half + HOUR) - Date.now() + 1000;
+      await waitFor('the job after the restart', async () => ((await jobsOf('kept')).length === 1 ? true : undefined));
+      em = saved;
+    } finally {
+      await first?.close();
+    }
+  }, 120_000);
 });
