@@ -140,6 +140,34 @@ for (const [set, re] of [
 const spec = (yaml: string, error: RegExp, files: Record<string, string> = {}) =>
   sj({ 'job-file': '@/job.yml' }, error, { files: { 'job.yml': yaml, ...files }, names: 'job.yml' });
 
+/** A schedule file case (submit-job takes `az ml schedule create -f` YAML too). */
+const SCHEDULE_SCHEMA = '$schema: https://azuremlschemas.azureedge.net/latest/schedule.schema.json\n';
+const sched = (yaml: string, error: RegExp) =>
+  sj({ 'job-file': '@/schedule.yml' }, error, { files: { 'schedule.yml': yaml, 'job.yml': JOB }, names: 'schedule.yml' });
+const cron = (expression: string) => `name: nightly\ntrigger:\n  type: cron\n  expression: "${expression}"\ncreate_job: ./job.yml\n`;
+sched(cron('0 0 * *'), /'trigger\.expression' '0 0 \* \*' is not a cron expression: .*five fields/);
+sched(cron('0 24 * * *'), /24 in the hours field is out of range 0-23/);
+sched(cron('0 0 * * 7'), /7 in the days-of-week field is out of range 0-6/);
+sched(cron('0 0 * * mon-xyz'), /'xyz' in the days-of-week field is not a number or a name/);
+sched(`name: nightly\ntrigger:\n  type: daily\ncreate_job: ./job.yml\n`, /'daily' is not a trigger type/);
+sched(`${SCHEDULE_SCHEMA}name: nightly\ntrigger:\n  type: cron\n  expression: "0 0 * * *"\n`, /a schedule needs 'create_job'/);
+sched(
+  `name: nightly\ntrigger:\n  type: cron\n  expression: "0 0 * * *"\n  time_zone: Central Europe\ncreate_job: ./job.yml\n`,
+  /'Central Europe' is not a time zone Azure ML schedules take/,
+);
+sched(
+  `name: nightly\ntrigger:\n  type: recurrence\n  frequency: fortnight\n  interval: 1\ncreate_job: ./job.yml\n`,
+  /'fortnight' is not a recurrence frequency/,
+);
+sched(`name: nightly\ntrigger:\n  type: recurrence\n  frequency: day\ncreate_job: ./job.yml\n`, /a recurrence trigger needs 'interval'/);
+sched(
+  `name: nightly\ntrigger:\n  type: cron\n  expression: "0 0 * * *"\n  start_time: next monday\ncreate_job: ./job.yml\n`,
+  /'next monday' is not a date and time/,
+);
+sched(`name: nightly\ntrigger:\n  type: cron\n  expression: "0 0 * * *"\ncreate_job: ./nope.yml\n`, /job file '\.\/nope\.yml' does not exist/);
+sched(`trigger:\n  type: cron\n  expression: "0 0 * * *"\ncreate_job: ./job.yml\n`, /a schedule needs a name/);
+sjBad({ 'schedule-enabled': 'maybe' }, /Input 'schedule-enabled' must be a boolean, got 'maybe'/);
+
 spec('command: [echo\n', /invalid YAML/);
 spec('command: "echo\n', /invalid YAML/);
 spec('command: echo\ncommand: again\n', /invalid YAML: Map keys must be unique/);

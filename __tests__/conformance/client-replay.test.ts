@@ -14,12 +14,14 @@ import { createAzureContext, type AzureContext } from '../../src/azure/context.j
 import { OnlineEndpoints } from '../../src/azure/endpoints.js';
 import { score, scoringAuth, unwrapJson } from '../../src/azure/scoring.js';
 import { createWorkspaceApi } from '../../src/azure/workspace.js';
+import { createSchedulesApi } from '../../src/azure/schedules.js';
+import { holds } from '../../src/runs/submit-job/schedule.js';
 import { jobStatus, waitForJob } from '../../src/jobs/wait.js';
 import { commitVersion, workspaceModelStore } from '../../src/models/versions.js';
 import { applyAction, systemClock, type RolloutProviders } from '../../src/rollout/providers.js';
 import { trafficStateEquals } from '../../src/rollout/traffic.js';
 import { createTrafficRouter } from '../../src/runs/deploy/rollout-adapters.js';
-import { haveRecordings, loadRecording, recordedJson, type RecordedEntry, type Scope } from './recordings.js';
+import { haveRecordings, loadRecording, recordedJson, rescopeText, type RecordedEntry, type Scope } from './recordings.js';
 import { startReplayServer, type ReplayServer } from './replay-server.js';
 
 const SCOPE: Scope = { subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup: 'rg-replay', workspace: 'ws-replay' };
@@ -273,6 +275,23 @@ describe.skipIf(!haveRecordings)('our clients against recorded Azure responses',
     expect(poller.isDone()).toBe(false);
     await poller.pollUntilDone();
     expect(poller.getOperationState()).toMatchObject({ status: 'succeeded', polls: 2 });
+    done();
+  });
+
+  it('schedule create: 201 "Creating" with Azure-AsyncOperation → polls Creating, Succeeded → the final GET; then a read', async () => {
+    const rec = loadRecording('schedules/schedule-command-job-create-get-disable.json');
+    const done = scenario(rec.entries.slice(4, 9));
+    const schedules = createSchedulesApi(arm);
+    const name = rec.variables.name!;
+    const created = await schedules.putSchedule(name, rec.entries[4]!.RequestBody as { properties: Record<string, unknown> });
+    expect(created.name).toBe(name);
+    expect(created.properties?.provisioningState).toBe('Succeeded');
+    expect(server.requests.filter((r) => /mfeOperationsStatus/i.test(r.path)).length).toBeGreaterThanOrEqual(2);
+    const read = await schedules.getSchedule(name);
+    expect((read?.properties?.trigger as { expression?: string }).expression).toBe('15 10 * * 1');
+    // What submit-job sent is still what Azure answers (the service adds its defaults and nulls).
+    const sent = JSON.parse(rescopeText(JSON.stringify(rec.entries[4]!.RequestBody), SCOPE)) as { properties: unknown };
+    expect(holds(read?.properties, sent.properties)).toBe(true);
     done();
   });
 

@@ -62,7 +62,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23],
     'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")',
   ),
-  ...named('schedules/schedule-command-job-create-get-disable.json', [4, 5, 7, 8, 9], 'schedules are not emulated yet: issue 14 ("every job")'),
   ...named(
     'jobs/command-job-builder-code-upload.json',
     [15],

@@ -42,7 +42,7 @@ function convert(defs: Record<string, Schema>, external: Record<string, Schema>)
           out.$ref = defs[name]?.discriminator && !inAllOf ? `#/$defs/${name}__poly` : `#/$defs/${name}`;
           // swagger's additionalProperties:false means "no field outside this type and its bases"
           if (!inAllOf && defs[name]?.additionalProperties === false) out.unevaluatedProperties = false;
-        } else if (v.includes('common-types')) {
+        } else if (v.includes('common-types') && external[v.split('#/definitions/')[1]] !== undefined) {
           out.$ref = `#/$defs/common_${v.split('#/definitions/')[1]}`;
         } else {
           out.$ref = '#/$defs/__any';

@@ -13,6 +13,7 @@ import { computeRoutes } from './arm/computes.js';
 import { datastoreRoutes } from './arm/datastores.js';
 import type { ArmDeps, EmulatorDefaults } from './arm/deps.js';
 import { jobRoutes } from './arm/jobs.js';
+import { createSchedules, type ScheduleClock } from './arm/schedules.js';
 import { LroManager } from './arm/lro.js';
 import { resourceGroupRoutes } from './arm/resource-groups.js';
 import { seedDefaults } from './arm/seed.js';
@@ -112,6 +113,8 @@ export interface EmulatorOptions {
    * `BlockBlob_Upload`; see blobProxy.ts). The emulator itself keeps using the blob endpoint.
    */
   blobFaults?: boolean;
+  /** The schedules' scheduler: its clock (tests run one fast) and how often (real ms) it looks for due schedules. */
+  schedules?: { clock?: ScheduleClock; tickMs?: number };
 }
 
 export interface RunningEmulator {
@@ -241,6 +244,9 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     };
     const endpoints = createEndpointsModule({ arm: deps, tokens, dir: join(root, 'endpoints'), options: endpointOptions });
     const adminDeps = { faults, log, blob: clientBlob, defaults, store };
+    const jobs = jobRoutes(deps);
+    const schedules = createSchedules(deps, jobs.find((r) => r.method === 'PUT')!.handler, { ...o.schedules, baseUrl: () => baseUrl });
+    cleanups.push(() => schedules.close()); // (if the start fails before the one below)
     const routes: Route[] = [
       ...tokenRoutes({
         tokens,
@@ -253,7 +259,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
       ...datastoreRoutes(deps),
       ...computeRoutes(deps),
       ...assetRoutes(deps),
-      ...jobRoutes(deps),
+      ...jobs,
+      ...schedules.routes(),
       ...registriesModule(deps),
       ...endpoints.routes(),
       ...lro.routes(),
@@ -273,6 +280,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<RunningEmu
     const secure = o.tls ? await server.listenTls(o.tls.port ?? 0, listenHost, o.tls) : undefined;
     cleanups.push(() => executor.close());
     cleanups.push(() => endpoints.close());
+    // Closed first (cleanups run last-in first-out): no schedule starts a job while the executor stops.
+    cleanups.push(() => schedules.close());
     const hostPort = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     baseUrl = `http://${hostPort}`;
     const httpsHost = secure ? `${secure.family === 'IPv6' ? `[${secure.address}]` : secure.address}:${secure.port}` : undefined;

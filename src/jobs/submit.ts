@@ -116,30 +116,18 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-export async function submitPlannedJob(
+/**
+ * Uploads what a planned job needs (local inputs and build contexts, reused when their content
+ * hash is there) and registers its code, environment and component versions — everything but the
+ * job itself (submit-job's schedules put the job body into the schedule instead).
+ */
+export async function prepareJob(
   api: WorkspaceApi,
   uploader: SnapshotUploader,
-  plan: JobPlan,
-  name: string,
-  tags: Record<string, string>,
+  plan: Pick<JobPlan, 'uploads' | 'assets'>,
   log: SubmitLog,
-): Promise<SubmitResult> {
+): Promise<{ files: number; bytes: number; reused: number }> {
   const stats = { files: 0, bytes: 0, reused: 0 };
-  const existing = await api.getJob(name);
-  if (existing) {
-    if (sameRun(existing, tags)) {
-      log.info(`Job ${name} was already submitted by this run attempt: reattaching instead of submitting again`);
-      return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
-    }
-    const t = tagsOf(existing);
-    throw new ConfigurationError(
-      `a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`,
-      {
-        input: 'name',
-        hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
-      },
-    );
-  }
   // Local uploads that are not code (inputs, build contexts) go first; then the assets.
   const assetUploads = new Set(plan.assets.map((a) => a.upload).filter(Boolean));
   for (const up of plan.uploads) {
@@ -159,6 +147,33 @@ export async function submitPlannedJob(
   for (const asset of [...plan.assets].sort((a, b) => order[a.kind] - order[b.kind])) {
     await ensureAsset(api, uploader, asset, log, stats);
   }
+  return stats;
+}
+
+export async function submitPlannedJob(
+  api: WorkspaceApi,
+  uploader: SnapshotUploader,
+  plan: JobPlan,
+  name: string,
+  tags: Record<string, string>,
+  log: SubmitLog,
+): Promise<SubmitResult> {
+  const existing = await api.getJob(name);
+  if (existing) {
+    if (sameRun(existing, tags)) {
+      log.info(`Job ${name} was already submitted by this run attempt: reattaching instead of submitting again`);
+      return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
+    }
+    const t = tagsOf(existing);
+    throw new ConfigurationError(
+      `a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`,
+      {
+        input: 'name',
+        hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
+      },
+    );
+  }
+  const stats = await prepareJob(api, uploader, plan, log);
   const body = structuredClone(plan.body);
   body.properties.tags = { ...(body.properties.tags ?? {}), ...tags };
   let job: ArmObject;

@@ -18,6 +18,8 @@ import { appendLedger } from '../core/ledger.js';
 import { printUntrusted } from '../core/untrusted-log.js';
 import { SpecDocument } from '../specs/document.js';
 import { planJob, type JobPlan } from '../specs/job/index.js';
+import { isScheduleSpec } from '../specs/schedule.js';
+import { submitSchedule } from './submit-job/schedule.js';
 import { deterministicJobName } from '../specs/names.js';
 import { applyOverrides, parseOverrides } from '../specs/overrides.js';
 import type { ArmObject, WorkspaceApi } from '../azure/workspace-api.js';
@@ -141,6 +143,12 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   const run = readWorkflowRun(env);
   const settings = readSubmitJobInputs(deps.reader, run.workspace);
   const azure = await readAzureInputs(deps.reader, { env });
+  // A schedule YAML (az ml schedule create -f): create or update the schedule; no job to wait for.
+  const doc = SpecDocument.load(settings.jobFile, settings.jobFileDisplay, 'job-file');
+  if (isScheduleSpec(doc.value)) {
+    await submitSchedule({ settings, azure, run, io, doc });
+    return undefined;
+  }
   if (settings.dryRun) {
     await dryRun(settings, azure, run, io);
     return undefined;

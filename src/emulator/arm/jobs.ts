@@ -19,6 +19,7 @@ import { beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace, type A
 import { resourceUrl } from './lro.js';
 import { childId, scopeFromParams, TYPES, type WorkspaceScope } from './ids.js';
 import { matchesKeyValueFilter, page } from './paging.js';
+import { filterScheduledJobs } from './schedule-marks.js';
 import { createdSystemData, modifiedSystemData } from './system-data.js';
 import { trackingUri } from './workspaces.js';
 import { isObj } from '../obj.js';
@@ -394,6 +395,9 @@ export function jobRoutes(deps: ArmDeps): Route[] {
     const properties = req.query.get('properties');
     if (properties) {
       jobs = jobs.filter((j) => matchesKeyValueFilter(properties, (j.properties as Record<string, unknown>).properties as Record<string, unknown>));
+    }
+    if (req.query.get('scheduleId') !== null || req.query.get('scheduled') !== null) {
+      jobs = await filterScheduledJobs(deps.store, jobs, req.query.get('scheduleId'), req.query.get('scheduled'));
     }
     const view = (req.query.get('listViewType') ?? 'ActiveOnly').toLowerCase();
     if (!['activeonly', 'archivedonly', 'all'].includes(view)) {

@@ -18,6 +18,8 @@ export interface SubmitJobSettings {
   timeoutMs?: number;
   cancelOnTimeout: boolean;
   dryRun: boolean;
+  /** For a schedule YAML: enable or disable it (absent: the YAML's is_enabled, else enabled). */
+  scheduleEnabled?: boolean;
 }
 
 export function readSubmitJobInputs(reader: InputReader, workspace: string): SubmitJobSettings {
@@ -43,5 +45,6 @@ export function readSubmitJobInputs(reader: InputReader, workspace: string): Sub
     timeoutMs: reader.duration('timeout'),
     cancelOnTimeout: reader.boolean('cancel-on-timeout', true),
     dryRun: reader.boolean('dry-run', false),
+    scheduleEnabled: reader.optional('schedule-enabled') === undefined ? undefined : reader.boolean('schedule-enabled', true),
   };
 }
