@@ -14,6 +14,7 @@ import { isObj } from '../../core/obj.js';
 import { PlanContext, type PlanOptions } from '../plan.js';
 import { commandJob } from './command.js';
 import { pipelineJob } from './pipeline.js';
+import { sparkJob } from './spark.js';
 import { sweepJob } from './sweep.js';
 import type { JobPlan, JobTypeTranslator } from './types.js';
 
@@ -22,10 +23,10 @@ export { stableJson, versionHash } from '../plan.js';
 export type { JobPlan, JobTypeTranslator } from './types.js';
 
 /** The job types azureml-actions translates, by their YAML `type`. */
-export const JOB_TYPES: readonly JobTypeTranslator[] = [commandJob, sweepJob, pipelineJob];
+export const JOB_TYPES: readonly JobTypeTranslator[] = [commandJob, sweepJob, pipelineJob, sparkJob];
 
 /** Job types of the CLI that are refused as not supported yet (rather than as unknown). */
-const NOT_YET = ['automl', 'spark', 'parallel', 'import'];
+const NOT_YET = ['automl', 'parallel', 'import'];
 
 function translatorFor(doc: SpecDocument, type: string): JobTypeTranslator {
   const found = JOB_TYPES.find((t) => t.type === type);
