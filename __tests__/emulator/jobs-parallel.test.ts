@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parallelStepRun, runParallelChild } from '../../src/emulator/jobs/parallel.js';
 import { Runtime } from '../../src/emulator/jobs/runtime.js';
-import { findSparkSubmit } from '../../src/emulator/jobs/spark.js';
+import { findSparkSubmit, runSparkChild } from '../../src/emulator/jobs/spark.js';
 import {
   BLOBSTORE_CONTAINER,
   createTestEnv,
@@ -227,7 +227,14 @@ describe('parallel steps', () => {
       {
         node: node(),
         inputs: { data: folderInput('iris-files'), tag: { jobInputType: 'literal', value: 'p' } },
-        outputs: { scores: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' } },
+        // the output path of azureml-examples cli/jobs/parallel/2a_iris_batch_prediction/pipeline.yml
+        outputs: {
+          scores: {
+            jobOutputType: 'uri_file',
+            uri: 'azureml://datastores/${{default_datastore}}/paths/${{name}}/aggregated_returns.csv',
+            mode: 'ReadWriteMount',
+          },
+        },
       },
       { name: 'pipe-par', kind: 'pipeline', experimentName: 'par-exp' },
     );
@@ -236,7 +243,10 @@ describe('parallel steps', () => {
     expect(childId).toBe(jobIdOf('pipe-par_score'));
     const child = await getJob(env.store, 'pipe-par_score');
     expect(child.properties).toMatchObject({ jobType: 'Command', status: 'Completed', displayName: 'score' });
-    const rows = (await readBlob(env.service, BLOBSTORE_CONTAINER, 'azureml/pipe-par_score/scores/parallel_run_step.txt')).trim().split('\n');
+    expect((child.properties.outputs as Record<string, { uri: string }>).scores.uri).toBe(
+      'azureml://datastores/workspaceblobstore/paths/pipe-par_score/aggregated_returns.csv',
+    );
+    const rows = (await readBlob(env.service, BLOBSTORE_CONTAINER, 'pipe-par_score/aggregated_returns.csv')).trim().split('\n');
     expect(rows).toHaveLength(7);
   });
 });
@@ -293,6 +303,46 @@ describe('spark jobs', () => {
       expect(log).toMatch(/spark entry args: --titanic_data \/\S+\/inputs\/titanic\/iris_1\.csv --out \/\S+\/outputs\/wrangled/);
       const job = await getJob(env.store, 'spark-local');
       expect(job.properties).not.toHaveProperty('command');
+
+      // A pipeline's spark step (the node src/specs/job/spark.ts sparkStep sends) as a SparkJob child.
+      const rt = new Runtime(env.host, { stepDelayInMs: 10, logUploadIntervalInMs: 100, cancelGraceInMs: 500 });
+      const parentId = await putJob(env.store, 'pipe-spark', { jobType: 'Pipeline', experimentName: 'spark-exp', jobs: {} });
+      const active = rt.register(parentId);
+      const { outcome: stepOutcome } = await runSparkChild(
+        rt,
+        active,
+        (await rt.loadJob(parentId))!,
+        parentId,
+        'pipe-spark_spark_job',
+        {
+          node: {
+            name: 'spark_job',
+            type: 'spark',
+            entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'wrangle.py' },
+            args: '--titanic_data ${{inputs.titanic_data}}',
+            conf: { 'spark.driver.cores': 1, 'spark.dynamicAllocation.enabled': true, 'spark.dynamicAllocation.minExecutors': 1 },
+            resources: { instance_type: 'standard_e8s_v3', runtime_version: '3.4' },
+            identity: { identity_type: 'UserIdentity' },
+          },
+          component: { type: 'spark', code: `azureml:${codeId}` },
+          inputs: { titanic_data: sparkProps().inputs.titanic },
+          outputs: {},
+        },
+        { name: 'pipe-spark', kind: 'pipeline', experimentName: 'spark-exp' },
+      );
+      rt.unregister(parentId);
+      expect(stepOutcome.status, JSON.stringify(stepOutcome.error)).toBe('Completed');
+      const child = await getJob(env.store, 'pipe-spark_spark_job');
+      expect(child.properties).toMatchObject({
+        jobType: 'Spark',
+        displayName: 'spark_job',
+        resources: { instanceType: 'standard_e8s_v3', runtimeVersion: '3.4' },
+      });
+      const childLog = await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.pipe-spark_spark_job/user_logs/std_log.txt');
+      expect(childLog).toContain(
+        '--conf spark.driver.cores=1 --conf spark.dynamicAllocation.enabled=True --conf spark.dynamicAllocation.minExecutors=1 wrangle.py',
+      );
+      expect(childLog).toMatch(/spark entry args: --titanic_data \/\S+\/inputs\/titanic_data\/iris_1\.csv/);
     } finally {
       process.env.PATH = saved;
     }

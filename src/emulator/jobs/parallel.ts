@@ -14,8 +14,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobResource } from '../data/resources.js';
-import { pick, pickString, stringMap } from '../data/resources.js';
+import { parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
 import { createChildJob, runChild } from './children.js';
 import { fail, inputTypeOf, JobFailure } from './command.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
@@ -199,7 +198,32 @@ export async function runParallelChild(
     outputs: step.outputs,
     ...(step.computeId ? { computeId: step.computeId } : {}),
   };
+  properties.outputs = await expandDefaultDatastore(rt, parent, parentId, step.outputs);
   const childId = await createChildJob(rt, parent, parentId, childName, properties);
   if (problem) return { childId, outcome: await fail(rt, childId, problem) };
   return { childId, outcome: await runChild(rt, parentActive, childId, link) };
+}
+
+/**
+ * Output paths may name `${{default_datastore}}` (azureml-examples cli/jobs/parallel/
+ * 2a_iris_batch_prediction/pipeline.yml): the pipeline's settings.default_datastore, else the
+ * workspace's default datastore.
+ */
+export async function expandDefaultDatastore(
+  rt: Runtime,
+  parent: JobResource,
+  parentId: string,
+  outputs: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const PLACEHOLDER = /\$\{\{\s*default_datastore\s*\}\}/g;
+  if (!Object.values(outputs).some((o) => /\$\{\{\s*default_datastore\s*\}\}/.test(pickString(asObj(o), 'uri', 'path') ?? ''))) return outputs;
+  const fromSettings = pickString(asObj(parent.properties.settings), 'default_datastore', 'defaultDatastore')?.split('/').pop();
+  const ds = fromSettings ?? (await rt.resolver(parseJobId(parentId).ws).defaultDatastore());
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs)) {
+    const o = asObj(v);
+    const uri = pickString(o, 'uri');
+    out[k] = o && uri ? { ...o, uri: uri.replace(PLACEHOLDER, ds) } : v;
+  }
+  return out;
 }

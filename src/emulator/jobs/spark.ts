@@ -12,7 +12,8 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { parseJobId, pick, pickString, stringMap } from '../data/resources.js';
+import { parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
+import { createChildJob } from './children.js';
 import { fail, JobFailure, runCommandJob } from './command.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { asObj, type Obj } from '../obj.js';
@@ -92,4 +93,87 @@ export async function runSparkJob(rt: Runtime, jobId: string, active: ActiveJob,
     }
     return { ...props, inputs, command: sparkSubmitCommand(props, sparkSubmit, name) };
   });
+}
+
+function stripArmPrefix(v: string | undefined): string | undefined {
+  return v && /^azureml:\/subscriptions\//i.test(v) ? v.slice('azureml:'.length) : v;
+}
+
+/** conf values as SparkJob carries them (strings; Python's str() of a boolean, as msrest sends it). */
+function confStrings(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(asObj(v) ?? {})) out[k] = typeof x === 'boolean' ? (x ? 'True' : 'False') : String(x);
+  return out;
+}
+
+/**
+ * A spark step's REST node (src/specs/job/spark.ts `sparkStep`, as azure-ai-ml's Spark node sends
+ * it: entry, py_files, jars, files, archives, args, conf, resources, identity in snake case) and its
+ * component's spec → the properties of the SparkJob child it runs as.
+ */
+export function sparkStepProperties(node: Obj, component: Obj | undefined, inputs: Record<string, unknown>, outputs: Record<string, unknown>): Obj {
+  const get = (k: string): unknown => pick(node, k) ?? pick(component, k);
+  const entry = asObj(get('entry'));
+  const file = pickString(entry, 'file');
+  const className = pickString(entry, 'class_name', 'className');
+  const props: Obj = {
+    jobType: 'Spark',
+    entry: file ? { sparkJobEntryType: 'SparkJobPythonEntry', file } : { sparkJobEntryType: 'SparkJobScalaEntry', className },
+    conf: confStrings(get('conf')),
+    inputs,
+    outputs,
+  };
+  const code = stripArmPrefix(pickString(component, 'code') ?? pickString(node, 'code'));
+  if (code) props.codeId = code;
+  const env = stripArmPrefix(pickString(component, 'environment'));
+  if (env) props.environmentId = env;
+  for (const [from, to] of [
+    ['py_files', 'pyFiles'],
+    ['jars', 'jars'],
+    ['files', 'files'],
+    ['archives', 'archives'],
+  ] as const) {
+    const l = list(get(from));
+    if (l.length) props[to] = l;
+  }
+  const args = pickString(node, 'args') ?? pickString(component, 'args');
+  if (args) props.args = args;
+  const res = asObj(node.resources);
+  if (res) props.resources = { instanceType: pickString(res, 'instance_type'), runtimeVersion: pickString(res, 'runtime_version') };
+  const compute = pickString(node, 'computeId');
+  if (compute) props.computeId = compute;
+  return props;
+}
+
+/**
+ * Runs a spark step of a pipeline as the child job `childName` (a SparkJob: spark-submit when on
+ * PATH, else failed saying so), under the parent's cancellation.
+ */
+export async function runSparkChild(
+  rt: Runtime,
+  parentActive: ActiveJob,
+  parent: JobResource,
+  parentId: string,
+  childName: string,
+  step: { node: Obj; component?: Obj; inputs: Record<string, unknown>; outputs: Record<string, unknown>; displayName?: string },
+  link: ParentLink,
+): Promise<{ childId: string; outcome: Outcome }> {
+  const properties = sparkStepProperties(step.node, step.component, step.inputs, step.outputs);
+  properties.displayName = step.displayName ?? pickString(step.node, 'display_name') ?? pickString(step.node, 'name') ?? childName;
+  properties.experimentName = link.experimentName;
+  const childId = await createChildJob(rt, parent, parentId, childName, properties);
+  const child = rt.register(childId);
+  parentActive.children.add(childId);
+  if (parentActive.signal.aborted) {
+    child.reason = parentActive.reason;
+    child.controller.abort();
+  }
+  try {
+    return { childId, outcome: await runSparkJob(rt, childId, child, link) };
+  } catch (err) {
+    return { childId, outcome: await fail(rt, childId, err) };
+  } finally {
+    parentActive.children.delete(childId);
+    rt.unregister(childId);
+  }
 }
