@@ -268,3 +268,118 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples parallel steps → Parall
     }
   });
 });
+
+describe('inline spark steps and parallel component files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aml-steps-'));
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'src', 'job.py'), 'print(1)\n');
+  writeFileSync(join(dir, 'src', 'score.py'), 'def init():\n    pass\n\ndef run(b):\n    return b\n');
+
+  it('an inline spark step becomes an anonymous spark component; the node carries entry, conf, args', async () => {
+    const file = join(dir, 'spark-inline.yml');
+    writeFileSync(
+      file,
+      [
+        'type: pipeline',
+        'inputs:',
+        '  raw: {type: uri_file, path: azureml://datastores/workspaceblobstore/paths/data/titanic.csv, mode: direct}',
+        'jobs:',
+        '  wrangle:',
+        '    type: spark',
+        '    code: ./src',
+        '    entry: {file: job.py}',
+        '    py_files: [utils.zip]',
+        '    conf:',
+        '      spark.driver.cores: 1',
+        '      spark.driver.memory: 2g',
+        '      spark.executor.cores: 2',
+        '      spark.executor.memory: 2g',
+        '      spark.executor.instances: 2',
+        '    inputs:',
+        '      data: ${{parent.inputs.raw}}',
+        '    args: --data ${{inputs.data}}',
+        '    resources: {instance_type: standard_e4s_v3, runtime_version: "3.4"}',
+        '',
+      ].join('\n'),
+    );
+    const { nodes, ctx } = await planSteps(file, 'spark');
+    expect(nodes.wrangle).toMatchObject({
+      name: 'wrangle',
+      type: 'spark',
+      entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'job.py' },
+      py_files: ['utils.zip'],
+      args: '--data ${{inputs.data}}',
+      inputs: { data: { job_input_type: 'literal', value: '${{parent.inputs.raw}}' } },
+      identity: { identity_type: 'UserIdentity' },
+      resources: { instance_type: 'standard_e4s_v3', runtime_version: '3.4' },
+    });
+    const comp = ctx.assets.find((a) => a.kind === 'components')!;
+    expect(nodes.wrangle.componentId).toBe(comp.id);
+    expect((comp.body as { properties: { componentSpec: Obj } }).properties.componentSpec).toMatchObject({
+      name: 'azureml_anonymous',
+      type: 'spark',
+      entry: { file: 'job.py' },
+      inputs: { data: { type: 'string' } },
+    });
+    validAssets(ctx);
+  });
+
+  it('a parallel step with a component file takes the component settings it does not set', async () => {
+    writeFileSync(
+      join(dir, 'score-component.yml'),
+      [
+        '$schema: https://azuremlschemas.azureedge.net/latest/parallelComponent.schema.json',
+        'type: parallel',
+        'name: batch_score',
+        'version: 3',
+        'inputs:',
+        '  data: {type: uri_folder}',
+        'outputs:',
+        '  scores: {type: uri_folder}',
+        'input_data: ${{inputs.data}}',
+        'mini_batch_size: "3"',
+        'max_concurrency_per_instance: 2',
+        'retry_settings: {max_retries: 1, timeout: 30}',
+        'task:',
+        '  type: run_function',
+        '  code: ./src',
+        '  entry_script: score.py',
+        '  append_row_to: ${{outputs.scores}}',
+        '  environment: azureml:AzureML-sklearn-1.5@latest',
+        '',
+      ].join('\n'),
+    );
+    const file = join(dir, 'parallel-component.yml');
+    writeFileSync(
+      file,
+      [
+        'type: pipeline',
+        'jobs:',
+        '  score:',
+        '    type: parallel',
+        '    component: ./score-component.yml',
+        '    mini_batch_size: "5"',
+        '    inputs:',
+        '      data: {type: uri_folder, path: azureml://datastores/workspaceblobstore/paths/images/}',
+        '',
+      ].join('\n'),
+    );
+    const { nodes, ctx } = await planSteps(file, 'parallel');
+    expect(nodes.score).toMatchObject({
+      componentId: `${WS}/components/batch_score/versions/3`,
+      mini_batch_size: 5,
+      max_concurrency_per_instance: 2,
+      retry_settings: { max_retries: 1, timeout: 30 },
+      input_data: '${{inputs.data}}',
+      task: { type: 'run_function', entry_script: 'score.py', append_row_to: '${{outputs.scores}}' },
+    });
+    const comp = ctx.assets.find((a) => a.kind === 'components')!;
+    expect((comp.body as { properties: { componentSpec: Obj } }).properties.componentSpec).toMatchObject({
+      type: 'parallel',
+      name: 'batch_score',
+      version: '3',
+      mini_batch_size: '3',
+    });
+    validAssets(ctx);
+  });
+});
