@@ -70,6 +70,25 @@ beforeAll(async () => {
   env = await createTestEnv();
   const src = await mkdtemp(join(tmpdir(), 'par-code-'));
   await writeFile(join(src, 'score.py'), SCORE_PY);
+  // A partitioned training script in the manner of azureml-examples 1a_oj_sales_prediction:
+  // run(mini_batch, mini_batch_context) gets one partition and writes a file per key value.
+  await writeFile(
+    join(src, 'train.py'),
+    [
+      'import argparse, os',
+      'def init():',
+      '    global out',
+      '    p = argparse.ArgumentParser(); p.add_argument("--model_folder"); a, _ = p.parse_known_args(); out = a.model_folder',
+      'def run(mini_batch, mini_batch_context):',
+      '    key = mini_batch_context.partition_key_value',
+      '    folder = os.path.join(out, key["Store"], key["Brand"])',
+      '    os.makedirs(folder, exist_ok=True)',
+      '    total = sum(int(r["Quantity"]) for r in mini_batch)',
+      '    open(os.path.join(folder, "model.txt"), "w").write(f"rows={len(mini_batch)} quantity={total}\\n")',
+      '    return []',
+      '',
+    ].join('\n'),
+  );
   await writeFile(join(src, 'wrangle.py'), 'import sys\nprint("spark entry args:", " ".join(sys.argv[1:]))\n');
   await uploadFolder(env.service, src, BLOBSTORE_CONTAINER, 'LocalUpload/par/src');
   codeId = await putCodeVersion(env.store, 'par-code', '1', BLOBSTORE_CONTAINER, 'LocalUpload/par/src');
@@ -84,6 +103,16 @@ beforeAll(async () => {
     'paths:\n  - file: ./iris.csv\ntransformations:\n  - read_delimited:\n      delimiter: ","\n      header: all_files_same_headers\n',
   );
   await uploadText(env.service, BLOBSTORE_CONTAINER, 'iris-table/iris.csv', irisCsv(0, 30));
+  const sales = ['WeekStarting,Store,Brand,Quantity'];
+  for (let w = 0; w < 5; w++)
+    for (const store of ['1000', '1001']) for (const brand of ['dominicks', 'tropicana']) sales.push(`1990-06-${10 + w},${store},${brand},${100 + w}`);
+  await uploadText(
+    env.service,
+    BLOBSTORE_CONTAINER,
+    'oj-sales/MLTable',
+    'paths:\n  - file: ./sales.csv\ntransformations:\n  - read_delimited:\n      delimiter: ","\n',
+  );
+  await uploadText(env.service, BLOBSTORE_CONTAINER, 'oj-sales/sales.csv', sales.join('\n') + '\n');
 });
 
 afterAll(async () => {
@@ -212,6 +241,26 @@ describe('parallel steps', () => {
     const rows = (await readBlob(env.service, BLOBSTORE_CONTAINER, 'azureml/par-tolerant/scores/parallel_run_step.txt')).trim().split('\n');
     expect(rows.sort()).toEqual([1, 2, 3, 4].map((i) => `iris_${i}.csv v3 4`));
   }, 60_000);
+
+  it('partition_keys: one mini-batch per key value, run(mini_batch, mini_batch_context) as in 1a_oj_sales_prediction', async () => {
+    const { outcome, log } = await runStep(
+      'par-partition',
+      node(
+        { partition_keys: '["Store", "Brand"]', mini_batch_size: undefined, mini_batch_error_threshold: 0 },
+        { entry_script: 'train.py', program_arguments: '--model_folder ${{outputs.model_folder}}', append_row_to: undefined },
+      ),
+      { data: { jobInputType: 'mltable', uri: 'azureml://datastores/workspaceblobstore/paths/oj-sales/', mode: 'Direct' } },
+      { model_folder: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' } },
+    );
+    expect(outcome?.status, JSON.stringify(outcome?.error)).toBe('Completed');
+    expect(log).toContain('4 mini-batches of tabular rows');
+    expect(log).toContain('4 mini-batch(es) succeeded, 0 failed');
+    for (const store of ['1000', '1001'])
+      for (const brand of ['dominicks', 'tropicana'])
+        expect(await readBlob(env.service, BLOBSTORE_CONTAINER, `azureml/par-partition/model_folder/${store}/${brand}/model.txt`)).toBe(
+          'rows=5 quantity=510\n',
+        );
+  });
 
   it('runs as a pipeline child job through runParallelChild', async () => {
     const rt = new Runtime(env.host, { stepDelayInMs: 10, logUploadIntervalInMs: 100, cancelGraceInMs: 500 });

@@ -11,8 +11,10 @@ and ParallelRunConfig: https://learn.microsoft.com/python/api/azureml-pipeline-s
   is one mini-batch;
 - instance_count x max_concurrency_per_instance worker processes each import the entry script,
   call init() once, then run(mini_batch) for the mini-batches they are given;
-- a mini-batch fails when run() raises, runs longer than retry_settings.timeout seconds, or returns
-  fewer results than it had items; it is tried again up to retry_settings.max_retries times;
+- a mini-batch fails when run() raises, runs longer than retry_settings.timeout seconds, or (with
+  append_row_to, without partition_keys) returns fewer results than it had items; it is tried again
+  up to retry_settings.max_retries times; run(mini_batch, mini_batch_context) gets the partition's
+  key values as mini_batch_context.partition_key_value;
 - when more mini-batches fail than mini_batch_error_threshold, or more items than error_threshold,
   the job stops and fails (-1: ignore every failure);
 - with append_row_to, every element run() returns (a DataFrame: every row) is appended as one
@@ -22,6 +24,7 @@ and ParallelRunConfig: https://learn.microsoft.com/python/api/azureml-pipeline-s
 import argparse
 import csv
 import importlib.util
+import inspect
 import io
 import logging
 import multiprocessing as mp
@@ -147,7 +150,7 @@ def tabular_batches(path, size, partition_keys):
         groups = {}
         for rec, _ in rows:
             groups.setdefault(tuple(rec[i] for i in idx), []).append(rec)
-        return columns, [g for _, g in sorted(groups.items())]
+        return columns, [g for _, g in sorted(groups.items())], [dict(zip(partition_keys, k)) for k in sorted(groups)]
     batches, current, used = [], [], 0
     for rec, n in rows:
         if current and used + n > size:
@@ -157,7 +160,7 @@ def tabular_batches(path, size, partition_keys):
         used += n
     if current:
         batches.append(current)
-    return columns, batches
+    return columns, batches, None
 
 
 def as_frame(columns, records):
@@ -216,7 +219,26 @@ def load_entry(path):
     return module
 
 
-def worker(wid, entry, argv, level, batches, columns, tabular, tasks, results):
+class MiniBatchContext:
+    """The second argument of run(mini_batch, mini_batch_context) (azureml-examples cli/jobs/parallel/
+    1a_oj_sales_prediction parallel_train.py reads partition_key_value)."""
+
+    def __init__(self, index, partition_key_value):
+        self.minibatch_index = index
+        self.partition_key_value = partition_key_value or {}
+
+
+def wants_context(fn):
+    try:
+        params = [
+            p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+def worker(wid, entry, argv, level, batches, keys, columns, tabular, tasks, results):
     logging.basicConfig(level=getattr(logging, level, logging.INFO), format=f"%(asctime)s worker {wid} %(levelname)s %(message)s")
     sys.argv = [entry] + argv
     try:
@@ -225,6 +247,7 @@ def worker(wid, entry, argv, level, batches, columns, tabular, tasks, results):
     except BaseException:  # noqa: BLE001  any failure of init() is the job's
         results.put(("init_failed", wid, None, None, traceback.format_exc()))
         return
+    with_context = wants_context(module.run)
     results.put(("ready", wid, None, None, None))
     while True:
         task = tasks.get()
@@ -235,7 +258,11 @@ def worker(wid, entry, argv, level, batches, columns, tabular, tasks, results):
         batch = batches[index]
         mini_batch = as_frame(columns, batch) if tabular else list(batch)
         try:
-            rows = result_rows(module.run(mini_batch))
+            if with_context:
+                result = module.run(mini_batch, MiniBatchContext(index, keys[index] if keys else None))
+            else:
+                result = module.run(mini_batch)
+            rows = result_rows(result)
             results.put(("done", wid, index, attempt, rows))
         except BaseException:  # noqa: BLE001  a run() that raises fails its mini-batch
             results.put(("error", wid, index, attempt, traceback.format_exc()))
@@ -253,13 +280,16 @@ class Driver:
             raise SystemExit("parallel job: partition_keys need tabular input (mltable)")
         if tabular:
             size = args.mini_batch_size or DEFAULT_TABULAR_BYTES
-            self.columns, self.batches = tabular_batches(args.input_data, size, keys)
+            self.columns, self.batches, self.keys = tabular_batches(args.input_data, size, keys)
         else:
             size = args.mini_batch_size or DEFAULT_FILES_PER_BATCH
             files = list_files(args.input_data)
-            self.columns = None
+            self.columns, self.keys = None, None
             self.batches = [files[i : i + size] for i in range(0, len(files), size)]
         self.tabular = tabular
+        # Fewer results than items fail a mini-batch when results are collected (append_row); a
+        # partition is one unit of work whose run() may return nothing (1a_oj_sales_prediction).
+        self.counts_returns = bool(args.append_row_to) and not keys
         self.ctx = mp.get_context("fork")
         self.tasks = self.ctx.Queue()
         self.results = self.ctx.Queue()
@@ -279,7 +309,7 @@ class Driver:
         a = self.args
         p = self.ctx.Process(
             target=worker,
-            args=(wid, a.entry_script, self.argv, a.logging_level.upper(), self.batches, self.columns, self.tabular, self.tasks, self.results),
+            args=(wid, a.entry_script, self.argv, a.logging_level.upper(), self.batches, self.keys, self.columns, self.tabular, self.tasks, self.results),
             daemon=True,
         )
         p.start()
@@ -307,7 +337,7 @@ class Driver:
             self.succeeded += 1
             return
         self.failed_batches += 1
-        self.failed_items += self.items_of(index) - (len(rows) if rows else 0)
+        self.failed_items += max(0, self.items_of(index) - (len(rows) if rows and self.counts_returns else 0))
         self.log(f"mini-batch {index} failed after {self.attempts[index]} attempt(s): {why}")
 
     def over_threshold(self):
@@ -370,7 +400,7 @@ class Driver:
                 self.running.pop(wid, None)
                 if attempt != self.attempts.get(index):
                     continue  # an attempt that had timed out and was already retried
-                if kind_ == "done" and len(payload) >= self.items_of(index):
+                if kind_ == "done" and (len(payload) >= self.items_of(index) or not self.counts_returns):
                     self.finish_batch(index, True, payload, None)
                     settled += 1
                 elif kind_ == "done":
