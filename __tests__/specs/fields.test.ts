@@ -82,10 +82,15 @@ describe('did you mean', () => {
 
 describe('job types', () => {
   it('has one translator per YAML type', () => {
-    expect(JOB_TYPES.map((t) => [t.type, t.jobType])).toEqual([
-      ['command', 'Command'],
-      ['sweep', 'Sweep'],
-      ['pipeline', 'Pipeline'],
-    ]);
+    const pairs = JOB_TYPES.map((t) => [t.type, t.jobType]);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        ['command', 'Command'],
+        ['sweep', 'Sweep'],
+        ['pipeline', 'Pipeline'],
+        ['spark', 'Spark'],
+      ]),
+    );
+    expect(new Set(pairs.map(([type]) => type)).size).toBe(pairs.length);
   });
 });
