@@ -87,6 +87,7 @@ describe('job types', () => {
       ['sweep', 'Sweep'],
       ['pipeline', 'Pipeline'],
       ['automl', 'AutoML'],
+      ['spark', 'Spark'],
     ]);
   });
 });

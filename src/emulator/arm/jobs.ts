@@ -42,7 +42,7 @@ export const JOB_STATUSES = [
 ] as const;
 export const TERMINAL_JOB_STATUSES = ['Completed', 'Failed', 'Canceled'];
 
-const SUPPORTED_JOB_TYPES = ['Command', 'Sweep', 'Pipeline'];
+const SUPPORTED_JOB_TYPES = ['Command', 'Sweep', 'Pipeline', 'Spark'];
 const ALL_JOB_TYPES = ['AutoML', 'Command', 'Sweep', 'Pipeline', 'Spark'];
 const JOB_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 const INPUT_TYPES = ['literal', 'uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
@@ -280,6 +280,17 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
       if (p.settings !== undefined && p.settings !== null && !isObj(p.settings)) fail('properties.settings', "'settings' must be an object.");
       break;
     }
+    case 'Spark': {
+      // mfe.json 2024-10-01 SparkJob: codeId and entry are required; entry is SparkJobPythonEntry (file) or SparkJobScalaEntry (className).
+      requireStr(p, 'codeId', 'properties', why);
+      if (!isObj(p.entry)) fail('properties.entry', `The property 'entry' is required ${why}.`);
+      checkEnum(p.entry, 'sparkJobEntryType', ['SparkJobPythonEntry', 'SparkJobScalaEntry'], 'properties.entry.sparkJobEntryType', 'sparkJobEntryType');
+      requireStr(p.entry, p.entry.sparkJobEntryType === 'SparkJobPythonEntry' ? 'file' : 'className', 'properties.entry', why);
+      if (p.conf !== undefined && p.conf !== null && !isObj(p.conf)) fail('properties.conf', "'conf' must be an object.");
+      checkInputs(p.inputs, 'properties.inputs');
+      checkOutputs(p.outputs, 'properties.outputs');
+      break;
+    }
   }
   return p;
 }
@@ -300,6 +311,10 @@ function applyJobDefaults(p: Record<string, unknown>, name: string): void {
     p.outputs ??= {};
   }
   if (p.jobType === 'Sweep') {
+    p.inputs ??= {};
+    p.outputs ??= {};
+  }
+  if (p.jobType === 'Spark') {
     p.inputs ??= {};
     p.outputs ??= {};
   }

@@ -86,7 +86,14 @@ export async function addDefaultOutput(rt: Runtime, jobId: string, name: string)
   });
 }
 
-export async function runCommandJob(rt: Runtime, jobId: string, active: ActiveJob, parent?: ParentLink): Promise<Outcome> {
+/** `adapt` (Spark jobs) turns the stored properties into those of the command to run. */
+export async function runCommandJob(
+  rt: Runtime,
+  jobId: string,
+  active: ActiveJob,
+  parent?: ParentLink,
+  adapt?: (props: Record<string, unknown>) => Record<string, unknown>,
+): Promise<Outcome> {
   const { ws, name } = parseJobId(jobId);
   const signal = active.signal;
   let job = await rt.loadJob(jobId);
@@ -106,7 +113,7 @@ export async function runCommandJob(rt: Runtime, jobId: string, active: ActiveJo
   let prepared: Prepared;
   try {
     job = (await rt.loadJob(jobId)) ?? job;
-    prepared = await prepare(rt, ws, name, job, dir, signal);
+    prepared = await prepare(rt, ws, name, adapt ? { ...job, properties: adapt(job.properties) } : job, dir, signal);
   } catch (err) {
     if (signal.aborted) return finishStopped(rt, jobId, active);
     return fail(rt, jobId, err);

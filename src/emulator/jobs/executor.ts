@@ -14,6 +14,7 @@ import { WriteBehind } from '../mlflow/persist.js';
 import { isTerminal, parseJobId, pickString } from '../data/resources.js';
 import { fail, runCommandJob } from './command.js';
 import { runPipelineJob } from './pipeline.js';
+import { runSparkJob } from './spark.js';
 import { isJobProcess, killGroup, signalGroup } from './process.js';
 import { Runtime, type ActiveJob, type ExecutorOptions, type Outcome } from './runtime.js';
 import { errorOf } from './status.js';
@@ -60,10 +61,12 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
         return runSweepJob(rt, jobId, active);
       case 'pipeline':
         return runPipelineJob(rt, jobId, active);
+      case 'spark':
+        return runSparkJob(rt, jobId, active);
       default: {
         const error = errorOf(
           'UserError',
-          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep and Pipeline jobs).`,
+          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep, Pipeline and Spark jobs).`,
           'UnsupportedJobType',
           host.now(),
         );

@@ -15,6 +15,7 @@ import { PlanContext, type PlanOptions } from '../plan.js';
 import { automlJob } from './automl.js';
 import { commandJob } from './command.js';
 import { pipelineJob } from './pipeline.js';
+import { sparkJob } from './spark.js';
 import { sweepJob } from './sweep.js';
 import type { JobPlan, JobTypeTranslator } from './types.js';
 
@@ -23,15 +24,17 @@ export { stableJson, versionHash } from '../plan.js';
 export type { JobPlan, JobTypeTranslator } from './types.js';
 
 /** The job types azureml-actions translates, by their YAML `type`. */
-export const JOB_TYPES: readonly JobTypeTranslator[] = [commandJob, sweepJob, pipelineJob, automlJob];
+export const JOB_TYPES: readonly JobTypeTranslator[] = [commandJob, sweepJob, pipelineJob, automlJob, sparkJob];
 
 /** Job types of the CLI that are refused as not supported yet (rather than as unknown). */
-const NOT_YET = ['spark', 'parallel', 'import'];
+const NOT_YET = ['import'];
 
 function translatorFor(doc: SpecDocument, type: string): JobTypeTranslator {
   const found = JOB_TYPES.find((t) => t.type === type);
   if (found) return found;
   const valid = JOB_TYPES.map((t) => t.type);
+  // az ml submits parallel jobs as pipeline steps only (azure-ai-ml: a ParallelJob is a node built by parallel_run_function).
+  if (type === 'parallel') throw doc.error(['type'], "a 'parallel' job runs as a step of a pipeline job", 'write type: pipeline with the parallel step under jobs:');
   if (NOT_YET.includes(type)) throw doc.error(['type'], `'${type}' jobs are not supported by azureml-actions yet`, `supported job types: ${valid.join(', ')}`);
   throw doc.error(['type'], `'${type}' is not a job type${didYouMean(type, valid)}`, `valid: ${valid.join(', ')}`);
 }
