@@ -18,6 +18,8 @@ import { createChildJob, ParentLog, queueThenRun, runChild, type JobRunner } fro
 import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf, runCommandJob } from './command.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { runSweepJob } from './sweep.js';
+import { expandDefaultDatastore, parallelStepRun } from './parallel.js';
+import { runSparkJob, sparkStepProperties } from './spark.js';
 import { errorOf } from './status.js';
 import { DataResolutionError, datastoreUri } from '../data/uris.js';
 import { asObj } from '../obj.js';
@@ -91,9 +93,9 @@ const STEP_KINDS: Record<string, StepKind> = {
   command: { check: checkCommandStep, child: commandChild, run: runCommandJob },
   sweep: { check: checkSweepStep, child: sweepChild, run: runSweepJob },
   pipeline: { check: checkPipelineStep, child: pipelineChild, run: runPipelineJob },
+  spark: { child: sparkChild, run: runSparkJob },
+  parallel: { check: checkParallelStep, child: parallelChild, run: runCommandJob },
   // automl: { child: automlChild, run: runAutoMLJob },
-  // spark: { child: sparkChild, run: runSparkJob },
-  // parallel: { child: parallelChild, run: runParallelJob },
 };
 
 function stepKind(node: string, type: string): StepKind {
@@ -111,6 +113,30 @@ function commandOf(step: { body: Record<string, unknown>; component?: Record<str
 
 function checkCommandStep(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void {
   if (!commandOf({ body, component })) throw new JobFailure(`Pipeline step '${node}' has no command (neither inline nor in its component)`, 'InvalidPipeline');
+}
+
+/** A spark step → a Spark job of its entry, files and conf (spark.ts: spark-submit when on PATH). */
+function sparkChild(step: Step): Record<string, unknown> {
+  const { inputs: _inputs, outputs: _outputs, ...props } = sparkStepProperties(step.body, step.component, step.inputs, step.outputs);
+  return props;
+}
+
+/** A parallel step needs a run_function task with an entry script and its input_data among its inputs. */
+function checkParallelStep(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void {
+  parallelStepRun({ name: node, ...body }, component, { ...asObj(component?.inputs), ...asObj(body.inputs) });
+}
+
+/** A parallel step → a Command job running the emulator's parallel driver over its entry script (parallel.ts). */
+function parallelChild(step: Step): Record<string, unknown> {
+  const run = parallelStepRun({ name: step.node, ...step.body }, step.component, step.inputs);
+  return {
+    jobType: 'Command',
+    command: run.command,
+    ...(run.codeId ? { codeId: run.codeId } : {}),
+    ...(run.environmentId ? { environmentId: run.environmentId } : {}),
+    environmentVariables: run.environmentVariables,
+    inputs: run.inputs,
+  };
 }
 
 /** A command step → a Command job of the component's (or the inline) command, code and environment. */
@@ -459,7 +485,8 @@ export async function runPipelineJob(rt: Runtime, jobId: string, active: ActiveJ
         experimentName,
         ...(step.computeId ? { computeId: step.computeId } : {}),
         inputs: step.inputs,
-        outputs: step.outputs,
+        // Output paths may name ${{default_datastore}} (azureml-examples cli/jobs/parallel/2a_iris_batch_prediction/pipeline.yml).
+        outputs: await expandDefaultDatastore(rt, job, jobId, step.outputs),
         ...kind.child(step, settings),
         tags: { 'azureml.nodeid': step.node },
         properties: { 'azureml.pipelinerunid': name, 'azureml.nodeid': step.node, 'azureml.parentrunid': name },
