@@ -10,6 +10,7 @@ import { stableJson, versionHash, type PlanContext } from '../plan.js';
 import { assetId } from '../references.js';
 
 const ANON_ENV_NAME = 'CliV2AnonymousEnvironment';
+const CURATED_ENV_PREFIX = 'AzureML-';
 
 /** A code reference or a local folder (uploaded, then an anonymous code version). */
 export async function codeId(ctx: PlanContext, v: unknown, path: SpecPath): Promise<string | undefined> {
@@ -61,6 +62,10 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
   const r = ctx.ref(v, path);
   switch (r.kind) {
     case 'asset':
+      // A curated environment (AzureML-…) goes as written: "short form of curated env will be
+      // expanded on the backend side" (azure-ai-ml operations/_operation_orchestrator.py
+      // get_asset_arm_id, CURATED_ENV_PREFIX = "AzureML-").
+      if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, '')}`;
       return ctx.assetVersionId('environments', r, path);
     case 'arm-id':
       return r.id;
