@@ -26,22 +26,26 @@ const MIRROR = '/work/.mirror/Azure+azureml-examples/repo';
 const WS = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
 const resolver: AssetResolver = { resolveLabel: async () => '7' };
 
+/** Files of the checkout whose blobs the mirror lacks (absolute paths in the extracted copy). */
+const notInMirror = new Set<string>();
+
 /** The `cli` folder to read: AZUREML_EXAMPLES_DIR, else the mirror's cli/jobs and cli/assets. */
 function cliDir(): string | undefined {
   const given = process.env.AZUREML_EXAMPLES_DIR;
   if (given) return existsSync(join(given, 'cli', 'jobs')) ? join(given, 'cli') : given;
   if (!existsSync(MIRROR)) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'aml-examples-'));
-  extract(dir, ['cli/jobs', 'cli/assets']);
+  for (const p of extract(dir, ['cli/jobs', 'cli/assets'])) notInMirror.add(join(dir, p));
   return join(dir, 'cli');
 }
 
 /**
  * Writes the mirror's files under `paths` into `dir`, blob by blob: the mirror lacks a few large
  * blobs (git archive stops at the first), which are left out (a spec naming one is refused as
- * "missing file in checkout").
+ * "missing file in checkout"). Returns the paths left out.
  */
-function extract(dir: string, paths: string[]): void {
+function extract(dir: string, paths: string[]): string[] {
+  const missing: string[] = [];
   const git = (args: string[], input?: Buffer | string) => execFileSync('git', ['-C', MIRROR, ...args], { maxBuffer: 1 << 30, input });
   const entries = git(['ls-tree', '-r', '-z', 'HEAD', ...paths])
     .toString('utf8')
@@ -59,12 +63,16 @@ function extract(dir: string, paths: string[]): void {
     const nl = out.indexOf(10, at);
     const header = out.subarray(at, nl).toString('utf8').split(' ');
     at = nl + 1;
-    if (header[1] === 'missing') continue;
+    if (header[1] === 'missing') {
+      missing.push(e.path);
+      continue;
+    }
     const size = Number(header[2]);
     mkdirSync(dirname(join(dir, e.path)), { recursive: true });
     writeFileSync(join(dir, e.path), out.subarray(at, at + size));
     at += size + 1;
   }
+  return missing;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -107,7 +115,13 @@ type Outcome = { kind: 'valid' } | { kind: 'refused'; reason: string; message: s
 /** A short reason for a refusal: the message without its position and quoted values. */
 function reasonOf(err: ConfigurationError): string {
   const msg = err.message.replace(/^[^:]+:\d+:\d+: /, '');
-  if (/does not exist/.test(msg)) return 'missing file in checkout';
+  if (/does not exist/.test(msg)) {
+    // A file the repository has but the mirror did not fetch, or one the repository lacks (made by
+    // a setup script the example runs first, or a wrong path in the example).
+    const abs = /\(resolved to (.+)\)/.exec(msg)?.[1] ?? '';
+    const inRepo = [...notInMirror].some((p) => p === abs || p.startsWith(`${abs}/`));
+    return inRepo ? 'missing file in checkout (in the repository, not in the mirror)' : 'missing file in checkout (not in the repository)';
+  }
   if (/placeholder/.test(msg)) return 'unfilled placeholder';
   const m = /'(\w+)' jobs are not supported/.exec(msg) ?? /'(\w+)' steps? .*not supported/.exec(msg);
   if (m) return `${m[1]} not supported yet`;
