@@ -201,6 +201,8 @@ describe('unfilled placeholders are refused as placeholders', () => {
     ['environment', 'command: echo\nenvironment: azureml:<ENV_NAME>@latest\n', 'environment'],
     ['input path', `${HEAD}inputs:\n  d:\n    type: uri_folder\n    path: azureml://datastores/<datastore_name>/paths/x\n`, 'inputs.d.path'],
     ['instance type', `${HEAD}resources:\n  instance_type: <your-vm-size>\n`, 'resources.instance_type'],
+    ['bare environment', 'command: echo\nenvironment: < your environment name >\n', 'environment'],
+    ['inline image', 'command: echo\nenvironment:\n  image: <your-image>\n', 'environment.image'],
   ] as const) {
     it(what, async () => {
       const e = await refusal(plan(yaml));
@@ -209,4 +211,14 @@ describe('unfilled placeholders are refused as placeholders', () => {
       expect(e.line).toBeGreaterThan(0);
     });
   }
+});
+
+it('a placeholder in an environment file is refused at its line in that file', async () => {
+  const e = await refusal(
+    plan('command: echo\nenvironment: file:env.yml\n', {
+      'env.yml': 'name: env-train\nversion: 1-<VERSION>\nimage: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04\n',
+    }),
+  );
+  expect(e.message).toMatch(/env\.yml:2:1: 'version' '1-<VERSION>' holds the placeholder '<VERSION>'/);
+  expect(e.line).toBe(2);
 });
