@@ -79,6 +79,16 @@ describe('environment references', () => {
     expect(props(p).environmentId).toBe(`${WS}/environments/my-env/versions/4`);
   });
 
+  it('a label other than latest is refused as az ml refuses it, at its line', async () => {
+    let e = await refusal(plan('command: echo\nenvironment: azureml:my-env@prod\n'));
+    expect(e.message).toBe(
+      "jobs/job.yml:2:1: 'environment' 'azureml:my-env@prod' names the label 'prod': az ml resolves only the label 'latest' of a workspace asset",
+    );
+    expect(e.hint).toBe('write azureml:my-env:<version> or azureml:my-env@latest');
+    e = await refusal(plan(`${HEAD}inputs:\n  d:\n    type: uri_folder\n    path: azureml:my-data@champion\n`));
+    expect(e.message).toContain("jobs/job.yml:6:5: 'inputs.d.path' 'azureml:my-data@champion' names the label 'champion'");
+  });
+
   it('data @latest is resolved to its version', async () => {
     const p = valid(await plan(`${HEAD}inputs:\n  d:\n    type: uri_folder\n    path: azureml:my-data@latest\n`));
     expect(props(p).inputs.d).toEqual({ jobInputType: 'uri_folder', uri: `${WS}/data/my-data/versions/4` });

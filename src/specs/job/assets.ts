@@ -8,7 +8,7 @@ import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
 import { stableJson, versionHash, type PlanContext } from '../plan.js';
 import { assetId } from '../references.js';
-import { placeholderFree } from './common.js';
+import { latestOnly, placeholderFree } from './common.js';
 
 const ANON_ENV_NAME = 'CliV2AnonymousEnvironment';
 const CURATED_ENV_PREFIX = 'AzureML-';
@@ -20,6 +20,7 @@ export async function codeId(ctx: PlanContext, v: unknown, path: SpecPath): Prom
   const r = ctx.ref(raw, path);
   switch (r.kind) {
     case 'asset':
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId('codes', r, path);
     case 'arm-id':
       return r.id;
@@ -68,6 +69,7 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
       // get_asset_arm_id, CURATED_ENV_PREFIX = "AzureML-"); Azure takes it so (recording
       // jobs/command-job-builder-code-upload.json, entry 14: environmentId azureml:AzureML-…:1, 201).
       if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, '')}`;
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId('environments', r, path);
     case 'arm-id':
       return r.id;

@@ -6,6 +6,7 @@
 import type { SpecPath } from '../document.js';
 import { type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
+import type { Reference } from '../references.js';
 
 /** Fields every job type takes. */
 export const COMMON_KEYS = [
@@ -198,4 +199,19 @@ export function commandLimits(ctx: PlanContext, v: unknown, path: SpecPath): Obj
   const out: Obj = { jobLimitsType: 'Command' };
   if (m.timeout !== undefined) out.timeout = `PT${ctx.int(m.timeout, [...path, 'timeout'], 1)}S`;
   return out;
+}
+
+/**
+ * `azureml:<name>@<label>` of a workspace asset: az ml resolves the label `latest` only (every
+ * asset operation's _managed_label_resolver = {"latest": ...}; another label: "Asset <name> with
+ * version label <label> does not exist in workspace", azure-ai-ml _utils/_asset_utils.py
+ * _resolve_label_to_asset). Refused here so that a dry run says what a real run would.
+ */
+export function latestOnly(ctx: PlanContext, r: Extract<Reference, { kind: 'asset' }>, path: SpecPath): void {
+  if (r.label !== undefined && r.label !== 'latest')
+    ctx.fail(
+      path,
+      `'azureml:${r.name}@${r.label}' names the label '${r.label}': az ml resolves only the label 'latest' of a workspace asset`,
+      `write azureml:${r.name}:<version> or azureml:${r.name}@latest`,
+    );
 }

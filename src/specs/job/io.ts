@@ -8,6 +8,7 @@ import { closest } from '../../core/text.js';
 import { isObj, type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
 import type { AssetKind } from '../references.js';
+import { latestOnly } from './common.js';
 
 export const INPUT_TYPES = ['uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
 export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
@@ -42,6 +43,7 @@ export async function assetUri(ctx: PlanContext, raw: string, type: string, path
       return ctx.datastoreUri(upload.datastorePath, !upload.snapshot.isFile);
     }
     case 'asset': {
+      latestOnly(ctx, r, path);
       const kind: AssetKind = type.endsWith('_model') ? 'models' : 'data';
       return ctx.assetVersionId(kind, r, path);
     }
