@@ -241,7 +241,7 @@ jobs:
       queue_settings: { job_tier: 'Spot' },
       limits: { job_limits_type: 'Command', timeout: 'PT60S' },
       distribution: { distribution_type: 'PyTorch', process_count_per_instance: 2 },
-      services: { code: { job_service_type: 'vs_code' } },
+      services: { code: { job_service_type: 'VSCode' } },
       componentId: `${WS}/components/step/versions/1`,
     });
   });

@@ -1,12 +1,14 @@
 /**
  * Submitting a planned job: register what it needs (code uploaded under its content hash and
  * reused when the hash exists, anonymous environments and components), then create the job —
- * or reattach to the job that a first try of the same run attempt already created.
+ * or reattach to the job that a first try of the same run attempt already created, or that a
+ * job file with a fixed name created with the same content in an earlier run.
  */
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionLog } from '../core/io.js';
 import type { JobPlan, PlannedAsset } from '../specs/job/index.js';
 import type { ArmObject, SnapshotUploader, WorkspaceApi } from '../azure/workspace-api.js';
+import { AZURE_IMMUTABLE_JOB, jobContentDifference } from './same-job.js';
 
 /** The lines a submission prints: a slice of the one seam, {@link ActionLog}. */
 export type SubmitLog = Pick<ActionLog, 'info' | 'debug'>;
@@ -14,8 +16,10 @@ export type SubmitLog = Pick<ActionLog, 'info' | 'debug'>;
 export interface SubmitResult {
   job: ArmObject;
   name: string;
-  /** True when the job already existed for this run attempt and was not submitted again. */
+  /** True when the job already existed (for this run attempt, or with this content) and was not submitted again. */
   reattached: boolean;
+  /** Set when the job was created by another workflow run (a fixed `name:`): who created it. */
+  createdBy?: string;
   uploadedFiles: number;
   uploadedBytes: number;
   reusedUploads: number;
@@ -165,11 +169,19 @@ export async function submitPlannedJob(
       return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
     }
     const t = tagsOf(existing);
+    const by = t[RUN_TAGS.runId] ? `run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]}` : 'outside this workflow';
+    // The same content again (a re-run of a job file with a fixed name): follow that job, as
+    // Azure would not create a second one; other content: refused as Azure refuses it (same-job.ts).
+    const changed = jobContentDifference(existing, plan.body);
+    if (changed === undefined) {
+      log.info(`Job ${name} already exists with this content (submitted by ${by}): reattaching to it instead of submitting again`);
+      return { job: existing, name, reattached: true, createdBy: by, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
+    }
     throw new ConfigurationError(
-      `a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ''}`,
+      `a job named '${name}' already exists (submitted by ${by}) with another ${changed}: Azure ML refuses it, as ${AZURE_IMMUTABLE_JOB}`,
       {
         input: 'name',
-        hint: 'job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt',
+        hint: 'job names are unique in a workspace: give the job file another name:, or leave the name input and the YAML name unset to get a name per run attempt',
       },
     );
   }

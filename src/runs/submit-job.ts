@@ -163,6 +163,8 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   io.setOutput('job-name', name);
   io.setOutput('run-id', name);
   const submitted = await submit(io, ctx, api, plan, name, run, settings, azure.workspaceName);
+  // A job another run created (a fixed name:) is followed, not owned: the post step leaves it running.
+  if (submitted.createdBy) io.state.saveSubmittedJob({ workspace, jobName: name, settled: true });
   const studioUrl = studioUrlOf(submitted.job, ctx, name);
   if (studioUrl) {
     io.setOutput('studio-url', studioUrl);

@@ -1,7 +1,7 @@
 /**
  * The reference forms of `az ml` YAML, parsed into one tagged union:
  *   azureml:name:version, azureml:name@label, azureml:/subscriptions/... (an ARM id),
- *   azureml://registries/<r>/<kind>/<name>/versions/<v> | /labels/<l>,
+ *   azureml://registries/<r>/<kind>/<name>[/versions/<v> | /labels/<l>],
  *   azureml://datastores/<ds>/paths/<p>, azureml://jobs/<job>/outputs/<o>[/paths/<p>],
  *   runs:/<run>/<path>, http(s)://, wasb(s)://, abfs(s)://, adl://, git+https://, and local paths.
  */
@@ -48,11 +48,16 @@ function azuremlUri(s: string): Reference {
   const rest = s.slice('azureml://'.length);
   const parts = rest.split('/');
   if (parts[0] === 'registries') {
-    // registries/<r>/<assetType>/<name>/versions/<v> | labels/<l>
+    // registries/<r>/<assetType>/<name>[/versions/<v> | /labels/<l>]. Without a version or label
+    // az ml sends the reference as written: azure-ai-ml passes every `azureml://registries/...`
+    // string through unchanged (operations/_operation_orchestrator.py get_asset_arm_id,
+    // is_registry_id_for_resource; constants REGISTRY_URI_REGEX_FORMAT) and the service picks the
+    // version; Microsoft's examples use it (cli/jobs/pipelines/automl/cli-aml-demand-forecast-pipeline).
     const [, registry, assetType, name, sel, value] = parts;
+    if (parts.length === 4 && registry && assetType && name) return { kind: 'registry', registry, assetType, name, uri: s };
     if (!registry || !assetType || !name || (sel !== 'versions' && sel !== 'labels') || !value || parts.length !== 6) {
       throw new ReferenceError(
-        `'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>/versions/<version> or .../labels/<label>`,
+        `'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>, .../versions/<version> or .../labels/<label>`,
       );
     }
     return sel === 'versions'

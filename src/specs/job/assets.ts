@@ -8,8 +8,10 @@ import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
 import { stableJson, versionHash, type PlanContext } from '../plan.js';
 import { assetId } from '../references.js';
+import { latestOnly, placeholderFree } from './common.js';
 
 const ANON_ENV_NAME = 'CliV2AnonymousEnvironment';
+const CURATED_ENV_PREFIX = 'AzureML-';
 
 /** A code reference or a local folder (uploaded, then an anonymous code version). */
 export async function codeId(ctx: PlanContext, v: unknown, path: SpecPath): Promise<string | undefined> {
@@ -18,6 +20,7 @@ export async function codeId(ctx: PlanContext, v: unknown, path: SpecPath): Prom
   const r = ctx.ref(raw, path);
   switch (r.kind) {
     case 'asset':
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId('codes', r, path);
     case 'arm-id':
       return r.id;
@@ -61,6 +64,12 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
   const r = ctx.ref(v, path);
   switch (r.kind) {
     case 'asset':
+      // A curated environment (AzureML-…) goes as written: "short form of curated env will be
+      // expanded on the backend side" (azure-ai-ml operations/_operation_orchestrator.py
+      // get_asset_arm_id, CURATED_ENV_PREFIX = "AzureML-"); Azure takes it so (recording
+      // jobs/command-job-builder-code-upload.json, entry 14: environmentId azureml:AzureML-…:1, 201).
+      if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, '')}`;
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId('environments', r, path);
     case 'arm-id':
       return r.id;
@@ -98,7 +107,7 @@ async function inlineEnvironment(ctx: PlanContext, v: Obj, path: SpecPath): Prom
     'inline environment',
   );
   const props: Obj = { isAnonymous: true, osType: 'Linux' };
-  if (v.image !== undefined) props.image = ctx.str(v.image, [...path, 'image']);
+  if (v.image !== undefined) props.image = placeholderFree(ctx, ctx.str(v.image, [...path, 'image']), [...path, 'image']);
   if (v.description !== undefined) props.description = ctx.str(v.description, [...path, 'description']);
   if (v.os_type !== undefined) props.osType = osType(ctx, v.os_type, [...path, 'os_type']);
   if (v.conda_file !== undefined) props.condaFile = condaFile(ctx, v.conda_file, [...path, 'conda_file']);
@@ -111,8 +120,9 @@ async function inlineEnvironment(ctx: PlanContext, v: Obj, path: SpecPath): Prom
   if (props.image === undefined && props.build === undefined) ctx.fail(path, 'an inline environment needs an image or a build context');
   if (props.image !== undefined && props.build !== undefined) ctx.fail(path, 'an inline environment has either an image or a build context, not both');
   if (v.tags !== undefined) props.tags = ctx.stringMap(v.tags, [...path, 'tags']);
-  const name = v.name !== undefined ? ctx.str(v.name, [...path, 'name']) : ANON_ENV_NAME;
-  const version = v.version !== undefined ? ctx.str(v.version, [...path, 'version']) : versionHash(stableJson(props) + buildHash);
+  const name = v.name !== undefined ? placeholderFree(ctx, ctx.str(v.name, [...path, 'name']), [...path, 'name']) : ANON_ENV_NAME;
+  const version =
+    v.version !== undefined ? placeholderFree(ctx, ctx.str(v.version, [...path, 'version']), [...path, 'version']) : versionHash(stableJson(props) + buildHash);
   if (v.name !== undefined) props.isAnonymous = false;
   const id = assetId(ctx.o.workspaceId, 'environments', name, version);
   return ctx.addAsset({ kind: 'environments', name, version, id, body: { properties: props } });

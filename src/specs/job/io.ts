@@ -2,11 +2,13 @@
  * `inputs` and `outputs` of jobs and steps → ARM JobInput / JobOutput maps (local data uploaded,
  * asset references resolved), and the check that a command only refers to what is defined.
  */
+import { existsSync, statSync } from 'node:fs';
 import type { SpecPath } from '../document.js';
 import { closest } from '../../core/text.js';
 import { isObj, type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
 import type { AssetKind } from '../references.js';
+import { latestOnly } from './common.js';
 
 export const INPUT_TYPES = ['uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
 export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
@@ -15,13 +17,20 @@ export const LITERAL_TYPES = ['string', 'number', 'integer', 'boolean'];
 const INPUT_MODES: Record<string, string> = {
   mount: 'ReadOnlyMount',
   ro_mount: 'ReadOnlyMount',
-  rw_mount: 'ReadWriteMount',
   download: 'Download',
   direct: 'Direct',
   eval_mount: 'EvalMount',
   eval_download: 'EvalDownload',
 };
+// The eval modes belong to mltable inputs only (azure-ai-ml _schema/job/input_output_entry.py:
+// MLTableInputSchema lists them, DataInputSchema and ModelInputSchema do not).
+const EVAL_MODES = ['eval_mount', 'eval_download'];
 const OUTPUT_MODES: Record<string, string> = { mount: 'ReadWriteMount', rw_mount: 'ReadWriteMount', upload: 'Upload', direct: 'Direct' };
+/**
+ * The legacy type `path` (v1 pipelines): azure-ai-ml maps v1 IO types other than AnyFile to
+ * uri_folder (_internal/entities/_input_outputs.py, _map_v1_io_type); a local file stays a file.
+ */
+const LEGACY_PATH_TYPE = 'path';
 const URL_SCHEMES = ['https', 'http', 'wasbs', 'wasb', 'abfss', 'abfs', 'adl', 'azureml'];
 
 /** The URI of a data or model input: a local path is uploaded, an asset resolved. */
@@ -34,6 +43,7 @@ export async function assetUri(ctx: PlanContext, raw: string, type: string, path
       return ctx.datastoreUri(upload.datastorePath, !upload.snapshot.isFile);
     }
     case 'asset': {
+      latestOnly(ctx, r, path);
       const kind: AssetKind = type.endsWith('_model') ? 'models' : 'data';
       return ctx.assetVersionId(kind, r, path);
     }
@@ -65,7 +75,8 @@ export async function jobInput(ctx: PlanContext, v: unknown, path: SpecPath, bin
     return { jobInputType: 'literal', value };
   }
   ctx.checkKeys(v, ['type', 'path', 'mode', 'value', 'default', 'description', 'optional'], path, 'job input');
-  const type = v.type === undefined ? 'uri_folder' : ctx.str(v.type, [...path, 'type']);
+  const written = v.type === undefined ? 'uri_folder' : ctx.str(v.type, [...path, 'type']);
+  const type = written === LEGACY_PATH_TYPE ? legacyPathType(ctx, v.path, [...path, 'path']) : written;
   const out: Obj = {};
   if (v.description !== undefined) out.description = ctx.str(v.description, [...path, 'description']);
   if (LITERAL_TYPES.includes(type)) {
@@ -79,8 +90,32 @@ export async function jobInput(ctx: PlanContext, v: unknown, path: SpecPath, bin
   out.jobInputType = type;
   out.uri =
     /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path, 'path'], `inputs.${String(path[path.length - 1])}`);
-  if (v.mode !== undefined) out.mode = ctx.oneOf(ctx.str(v.mode, [...path, 'mode']), [...path, 'mode'], INPUT_MODES, 'an input mode');
+  if (v.mode !== undefined) out.mode = inputMode(ctx, ctx.str(v.mode, [...path, 'mode']), type, [...path, 'mode']);
   return out;
+}
+
+/** `type: path` → uri_file for a local file, else uri_folder. */
+function legacyPathType(ctx: PlanContext, v: unknown, path: SpecPath): string {
+  if (typeof v !== 'string' || /\$\{\{/.test(v)) return 'uri_folder';
+  const r = ctx.ref(v, path);
+  if (r.kind !== 'local') return 'uri_folder';
+  const abs = ctx.localPath(r.path);
+  return existsSync(abs) && statSync(abs).isFile() ? 'uri_file' : 'uri_folder';
+}
+
+/** An input's delivery mode, among those its type takes. */
+function inputMode(ctx: PlanContext, mode: string, type: string, path: SpecPath): string {
+  if (mode === 'rw_mount' || mode === 'upload') {
+    ctx.fail(
+      path,
+      `'${mode}' is an output mode`,
+      `an input is read: ${Object.keys(INPUT_MODES)
+        .filter((m) => !EVAL_MODES.includes(m))
+        .join(', ')}`,
+    );
+  }
+  if (EVAL_MODES.includes(mode) && type !== 'mltable') ctx.fail(path, `'${mode}' applies to mltable inputs only, not to a ${type} input`);
+  return ctx.oneOf(mode, path, INPUT_MODES, 'an input mode');
 }
 
 export async function jobInputs(ctx: PlanContext, v: unknown, path: SpecPath, bindingsAllowed = false): Promise<Obj | undefined> {
@@ -96,7 +131,8 @@ export function jobOutput(ctx: PlanContext, v: unknown, path: SpecPath): Obj {
   if (v === null || v === undefined) return { jobOutputType: 'uri_folder' };
   const m = ctx.map(v, path, 'must be empty or a map with type, path and mode');
   ctx.checkKeys(m, ['type', 'path', 'mode', 'description'], path, 'job output');
-  const type = m.type === undefined ? 'uri_folder' : ctx.str(m.type, [...path, 'type']);
+  const written = m.type === undefined ? 'uri_folder' : ctx.str(m.type, [...path, 'type']);
+  const type = written === LEGACY_PATH_TYPE ? 'uri_folder' : written;
   if (!INPUT_TYPES.includes(type)) ctx.fail([...path, 'type'], `'${type}' is not an output type`, `valid: ${INPUT_TYPES.join(', ')}`);
   const out: Obj = { jobOutputType: type };
   if (m.description !== undefined) out.description = ctx.str(m.description, [...path, 'description']);
