@@ -18,6 +18,7 @@ import { isJobProcess, killGroup, signalGroup } from './process.js';
 import { Runtime, type ActiveJob, type ExecutorOptions, type Outcome } from './runtime.js';
 import { errorOf } from './status.js';
 import { runSweepJob } from './sweep.js';
+import { runAutoMLJob } from './automl.js';
 import { asObj } from '../obj.js';
 
 export type { ExecutorOptions, Outcome } from './runtime.js';
@@ -60,10 +61,12 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
         return runSweepJob(rt, jobId, active);
       case 'pipeline':
         return runPipelineJob(rt, jobId, active);
+      case 'automl':
+        return runAutoMLJob(rt, jobId, active);
       default: {
         const error = errorOf(
           'UserError',
-          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep and Pipeline jobs).`,
+          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep, Pipeline and AutoML jobs).`,
           'UnsupportedJobType',
           host.now(),
         );
