@@ -4,19 +4,20 @@
  * classification job over the azureml-examples hello-automl MLTable folders really runs there;
  * metric-gate reads its best child as Azure records it (`automl_best_child_run_id`) or the child
  * `child:` names; register-model registers its best model from the job alone or from
- * `azureml://jobs/<job>/outputs/best_model`, and the registered version is an MLflow model the
- * emulator's scoring server serves without a scoring script.
+ * `azureml://jobs/<job>/outputs/best_model`; deploy rolls the registered version out as an MLflow
+ * model the emulator's scoring server serves without a scoring script.
  *
- * Needs `node scripts/build.mjs metric-gate register-model` (npm test checks dist is fresh).
+ * Needs `node scripts/build.mjs metric-gate register-model deploy` (npm test checks dist is fresh).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, runAction, type RunResult } from '../harness/index.js';
-import { arm, startGateEmulator, waitForJob } from '../metrics/gate-emulator.js';
+import { arm, waitForJob } from '../metrics/gate-emulator.js';
+import { QUICK, startDeployEmulator } from './deploy-support.js';
 import { uploadFolder } from '../emulator/jobs-harness.js';
 
 const HELLO = join(repoRoot, '__tests__', 'fixtures', 'azureml-examples', 'jobs', 'basics', 'hello-automl');
@@ -27,14 +28,14 @@ let env: Record<string, string>;
 const runnerTemp = mkdtempSync(join(tmpdir(), 'automl-runner-'));
 let best: string;
 
-function action(name: string, inputs: Record<string, string>): Promise<RunResult> {
-  return runAction({ action: name, inputs, env, runnerTemp, workspace: repoRoot, timeoutMs: 90_000 });
+function action(name: string, inputs: Record<string, string>, workspace = repoRoot): Promise<RunResult> {
+  return runAction({ action: name, inputs, env, runnerTemp, workspace, timeoutMs: 90_000 });
 }
 
 const report = (r: RunResult) => JSON.parse(r.outputs.report);
 
 beforeAll(async () => {
-  emu = await startGateEmulator();
+  emu = await startDeployEmulator();
   env = { AZUREML_EMULATOR_HOST: emu.host };
   const ds = await arm(emu, 'GET', 'datastores/workspaceblobstore');
   const service = new BlobServiceClient(emu.blob.url, new StorageSharedKeyCredential(emu.blob.accountName, emu.blob.accountKey));
@@ -101,4 +102,42 @@ describe('after an AutoML job (emulator)', () => {
     expect(again.main.exitCode, again.main.log).toBe(0);
     expect(again.outputs).toMatchObject({ 'model-version': '1', created: 'false' });
   });
+
+  it('deploy rolls the registered best model out: the scoring server serves it through its python_function loader', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'automl-ws-'));
+    mkdirSync(join(ws, 'deploy'));
+    writeFileSync(join(ws, 'deploy', 'endpoint.yml'), 'name: automl-endpoint\nauth_mode: key\n');
+    writeFileSync(
+      join(ws, 'deploy', 'blue.yml'),
+      ['name: blue', 'endpoint_name: automl-endpoint', 'model: azureml:bank-automl:1', 'instance_type: Standard_DS3_v2', 'instance_count: 1', ''].join('\n'),
+    );
+    const csv = readFileSync(join(HELLO, 'validation-mltable-folder', 'bank_marketing_validation_data.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const columns = csv[0].split(',').filter((c) => c !== 'y');
+    const data = csv.slice(1, 4).map((line) =>
+      line
+        .split(',')
+        .slice(0, columns.length)
+        .map((v) => (Number.isFinite(Number(v)) ? Number(v) : v)),
+    );
+    writeFileSync(join(ws, 'deploy', 'request.json'), JSON.stringify({ input_data: { columns, index: [0, 1, 2], data } }));
+    const r = await action(
+      'deploy',
+      { ...QUICK, endpoint: 'deploy/endpoint.yml', 'deployment-file': 'deploy/blue.yml', 'smoke-request': 'deploy/request.json' },
+      ws,
+    );
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.outputs.status).toBe('promoted');
+    const keys = await arm(emu, 'POST', 'onlineEndpoints/automl-endpoint/listKeys');
+    const res = await fetch(r.outputs['scoring-uri'], {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.body.primaryKey}`, 'content-type': 'application/json' },
+      body: readFileSync(join(ws, 'deploy', 'request.json')),
+    });
+    expect(res.status).toBe(200);
+    const predictions = (await res.json()) as string[];
+    expect(predictions).toHaveLength(3);
+    for (const p of predictions) expect(['yes', 'no']).toContain(p);
+  }, 120_000);
 });
