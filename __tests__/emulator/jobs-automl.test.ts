@@ -193,6 +193,22 @@ describe('AutoML limits and refusals', () => {
     expect(job.properties.tags.automl_best_child_run_id).toBe('automl-exit_0');
   }, 60_000);
 
+  it('trialTimeout cancels an iteration that runs too long; with none left the job fails', async () => {
+    const job = await run('automl-trial-timeout', classificationBody({ limitSettings: { maxTrials: 2, trialTimeout: 'PT0.05S' } }));
+    expect(job.properties.status).toBe('Failed');
+    expect(job.error).toMatch(/None of the 2 AutoML iteration\(s\) completed with a value of the primary metric 'accuracy'/);
+    expect((await getJob(env.store, 'automl-trial-timeout_0')).properties.status).toBe('Canceled');
+  }, 60_000);
+
+  it('the experiment timeout stops launching iterations and keeps the best so far', async () => {
+    const job = await run('automl-timeout', classificationBody({ limitSettings: { maxTrials: 8, maxConcurrentTrials: 1, timeout: 'PT4S' } }));
+    expect(job.properties.status, job.error).toBe('Completed');
+    expect(Number(job.properties.properties.num_iterations)).toBeLessThan(8);
+    const log = await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.automl-timeout/user_logs/std_log.txt');
+    expect(log).toMatch(/stopped after \d+ iteration\(s\): the experiment timeout \(limits.timeout\) was reached/);
+    expect(job.properties.tags.automl_best_child_run_id).toMatch(/^automl-timeout_\d$/);
+  }, 60_000);
+
   it('fails an image task with a message that says the emulator cannot train it', async () => {
     const body = classificationBody();
     (body.taskDetails as Record<string, unknown>).taskType = 'ImageClassification';

@@ -443,11 +443,11 @@ export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob
   if (!best) {
     const first = ran.find((t) => t.outcome?.error);
     await rt.tracking.setTags(scope, name, iterationTags);
-    await log.write(`no iteration produced a ${plan.primaryMetric}`);
+    await log.write(`no iteration produced a value of ${plan.primaryMetric}`);
     await log.close();
     const error = errorOf(
       'UserError',
-      `None of the ${ran.length} AutoML iteration(s) completed with a ${plan.primaryMetric}.` +
+      `None of the ${ran.length} AutoML iteration(s) completed with a value of the primary metric '${plan.primaryMetric}'.` +
         (first ? ` First failure (${first.name}): ${first.outcome!.error!.error.message}` : ''),
       'AllIterationsFailed',
       rt.host.now(),
