@@ -193,6 +193,21 @@ describe('AutoML limits and refusals', () => {
     expect(job.properties.tags.automl_best_child_run_id).toBe('automl-exit_0');
   }, 60_000);
 
+  it('copies the best model where the job asks for best_model', async () => {
+    const job = await run(
+      'automl-out',
+      classificationBody({
+        limitSettings: { maxTrials: 1 },
+        outputs: { best_model: { jobOutputType: 'mlflow_model', uri: `${DS}/automl-models/\${{name}}/` } },
+      }),
+    );
+    expect(job.properties.status, job.error).toBe('Completed');
+    expect(job.properties.outputs.best_model.uri).toBe(`${DS}/automl-models/automl-out/`);
+    expect(await listBlobs(env.service, BLOBSTORE_CONTAINER, 'automl-models/automl-out/')).toEqual(
+      ['MLmodel', 'code/automl_model.py', 'conda.yaml', 'model.json'].map((f) => `automl-models/automl-out/${f}`),
+    );
+  }, 60_000);
+
   it('trialTimeout cancels an iteration that runs too long; with none left the job fails', async () => {
     const job = await run('automl-trial-timeout', classificationBody({ limitSettings: { maxTrials: 2, trialTimeout: 'PT0.05S' } }));
     expect(job.properties.status).toBe('Failed');

@@ -301,56 +301,82 @@ interface Trial {
   score?: number;
 }
 
-export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+/** What the iterations share: the parent job, its plan and log, the trainer and its plan file. */
+interface AutoMLRun {
+  rt: Runtime;
+  jobId: string;
+  name: string;
+  job: JobResource;
+  active: ActiveJob;
+  plan: AutoMLPlan;
+  log: ParentLog;
+  planFile: string;
+  trainer: string;
+}
+
+/** Read the MLTable inputs once and write the trainer's plan (the files and settings every iteration reads). */
+async function prepareData(rt: Runtime, jobId: string, plan: AutoMLPlan, log: ParentLog, signal: AbortSignal): Promise<string> {
   const { ws, name } = parseJobId(jobId);
-  const signal = active.signal;
-  const job = await rt.loadJob(jobId);
-  if (!job) return { status: 'Failed' };
-  await rt.ensureRun(jobId, job);
-  await addDefaultOutput(rt, jobId, name);
-  const scope = rt.scopeOf(ws);
-  const props = job.properties;
-  const experimentName = pickString(props, 'experimentName') ?? 'Default';
-
-  await rt.recorder.transition(jobId, 'Starting');
-  await rt.step(signal);
-  if (signal.aborted) return finishStopped(rt, jobId, active);
-  await rt.recorder.transition(jobId, 'Preparing');
-  let plan: AutoMLPlan;
-  try {
-    plan = planAutoML(props, [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 100_000);
-  } catch (err) {
-    return fail(rt, jobId, err);
-  }
-  const log = new ParentLog(rt, jobId);
-  await log.open();
-  const runProperties = { runTemplate: 'AutoML', 'azureml.runsource': 'automl', primary_metric: plan.primaryMetric };
-  await rt.tracking.updateHistory(scope, name, { properties: runProperties });
-  await log.write(
-    `AutoML ${plan.task} job ${name}: target '${plan.target}', primary metric ${plan.primaryMetric} (${plan.goal}), ` +
-      `${plan.candidates.length} candidate(s) (${plan.candidates.map((c) => c.algorithm).join(', ')}), at most ${plan.maxConcurrent} at once`,
-  );
-  for (const n of plan.notes) await log.write(`note: ${n}`);
-  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
-
-  // The data: the MLTable folders, read once; the trials read the files the plan names.
   const dir = rt.workDirOf(name);
   const tables: Record<string, TableSpec> = {};
-  try {
-    for (const [key, uri] of Object.entries(plan.inputs)) {
-      if (!uri || key === 'test') continue;
-      tables[key] = await readMLTable(rt, ws, uri, join(dir, 'inputs', `${key}_data`), `${key} data`, signal);
-      await log.write(`${key} data: ${uri} (${tables[key].files.length} file(s))`);
-    }
-  } catch (err) {
-    if (signal.aborted) return finishStopped(rt, jobId, active);
-    await log.close();
-    return fail(rt, jobId, err instanceof DataResolutionError ? new JobFailure(err.message, 'DataNotFound') : err);
+  for (const [key, uri] of Object.entries(plan.inputs)) {
+    if (!uri || key === 'test') continue;
+    tables[key] = await readMLTable(rt, ws, uri, join(dir, 'inputs', `${key}_data`), `${key} data`, signal);
+    await log.write(`${key} data: ${uri} (${tables[key].files.length} file(s))`);
   }
   const planFile = join(dir, 'automl_plan.json');
   await writeFile(planFile, JSON.stringify({ ...plan.trainerPlan, training: tables.training, validation: tables.validation }, null, 2));
-  const trainer = findTrainer();
+  return planFile;
+}
 
+/** One iteration: the child job `<job>_<i>` running the trainer on one candidate; its score is its primary metric in MLflow. */
+async function runIteration(r: AutoMLRun, t: Trial, i: number): Promise<void> {
+  const { rt, job, plan } = r;
+  const props = job.properties;
+  const experimentName = pickString(props, 'experimentName') ?? 'Default';
+  const command = [
+    'python3 -u',
+    quote(r.trainer),
+    '--plan',
+    quote(r.planFile),
+    '--algorithm',
+    t.candidate.algorithm,
+    '--params',
+    quote(JSON.stringify(t.candidate.params)),
+    '--iteration',
+    String(i),
+    '--output outputs',
+  ].join(' ');
+  const childId = await createChildJob(rt, job, r.jobId, t.name, {
+    displayName: t.name,
+    experimentName,
+    command,
+    computeId: pick(props, 'computeId'),
+    environmentVariables: stringMap(pick(props, 'environmentVariables')),
+    inputs: {},
+    outputs: {},
+    ...(plan.trialTimeout ? { limits: { jobLimitsType: 'Command', timeout: plan.trialTimeout } } : {}),
+    tags: {},
+    properties: { 'azureml.parentrunid': r.name, runTemplate: 'automl_child', iteration: String(i), run_algorithm: t.candidate.algorithm },
+  });
+  await r.log.write(`iteration ${i}: ${t.name} ${t.candidate.algorithm} ${JSON.stringify(t.candidate.params)}`);
+  t.outcome = await runChild(rt, r.active, childId, { name: r.name, kind: 'automl', experimentName });
+  const v = (await rt.tracking.findRun(rt.scopeOf(parseJobId(r.jobId).ws), t.name))?.latest[plan.primaryMetric]?.value;
+  if (t.outcome.status === 'Completed' && v !== undefined && !Number.isNaN(v)) t.score = v;
+  await r.log.write(
+    `iteration ${i}: ${t.name} ${t.outcome.status}` +
+      (t.score !== undefined ? `: ${plan.primaryMetric} = ${t.score}` : '') +
+      (t.outcome.error ? ` (${t.outcome.error.error.message.split('\n')[0]})` : ''),
+  );
+}
+
+/**
+ * The iterations, at most maxConcurrentTrials at once, until the candidates run out or a limit
+ * stops the experiment (timeout, exitScore, early termination): then running children are stopped
+ * and no new one starts.
+ */
+async function runIterations(r: AutoMLRun): Promise<{ trials: Trial[]; best?: Trial; stopReason?: string }> {
+  const { rt, plan, active } = r;
   let stopReason: string | undefined;
   const stop = (why: string) => {
     if (stopReason) return;
@@ -362,50 +388,16 @@ export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob
     timer = setTimeout(() => stop(`the experiment timeout (limits.timeout) was reached`), plan.timeoutMs);
     timer.unref();
   }
-
-  const trials: Trial[] = plan.candidates.map((candidate, i) => ({ name: `${name}_${i}`, candidate }));
+  const trials: Trial[] = plan.candidates.map((candidate, i) => ({ name: `${r.name}_${i}`, candidate }));
   const better = (a: number, b: number | undefined) => b === undefined || (plan.goal === 'maximize' ? a > b : a < b);
   let best: Trial | undefined;
   let sinceImprovement = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < trials.length && !signal.aborted && !stopReason) {
+    while (next < trials.length && !active.signal.aborted && !stopReason) {
       const i = next++;
       const t = trials[i];
-      const command = [
-        'python3 -u',
-        quote(trainer),
-        '--plan',
-        quote(planFile),
-        '--algorithm',
-        t.candidate.algorithm,
-        '--params',
-        quote(JSON.stringify(t.candidate.params)),
-        '--iteration',
-        String(i),
-        '--output outputs',
-      ].join(' ');
-      const childId = await createChildJob(rt, job, jobId, t.name, {
-        displayName: t.name,
-        experimentName,
-        command,
-        computeId: pick(props, 'computeId'),
-        environmentVariables: stringMap(pick(props, 'environmentVariables')),
-        inputs: {},
-        outputs: {},
-        ...(plan.trialTimeout ? { limits: { jobLimitsType: 'Command', timeout: plan.trialTimeout } } : {}),
-        tags: {},
-        properties: { 'azureml.parentrunid': name, runTemplate: 'automl_child', iteration: String(i), run_algorithm: t.candidate.algorithm },
-      });
-      await log.write(`iteration ${i}: ${t.name} ${t.candidate.algorithm} ${JSON.stringify(t.candidate.params)}`);
-      t.outcome = await runChild(rt, active, childId, { name, kind: 'automl', experimentName });
-      const v = (await rt.tracking.findRun(scope, t.name))?.latest[plan.primaryMetric]?.value;
-      if (t.outcome.status === 'Completed' && v !== undefined && !Number.isNaN(v)) t.score = v;
-      await log.write(
-        `iteration ${i}: ${t.name} ${t.outcome.status}` +
-          (t.score !== undefined ? `: ${plan.primaryMetric} = ${t.score}` : '') +
-          (t.outcome.error ? ` (${t.outcome.error.error.message.split('\n')[0]})` : ''),
-      );
+      await runIteration(r, t, i);
       if (t.score !== undefined && better(t.score, best?.score)) {
         best = t;
         sinceImprovement = 0;
@@ -423,26 +415,111 @@ export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob
   };
   await Promise.all(Array.from({ length: Math.min(plan.maxConcurrent, trials.length) }, worker));
   if (timer) clearTimeout(timer);
+  return { trials: trials.filter((t) => t.outcome), best, stopReason };
+}
 
-  if (signal.aborted) {
-    await log.write(`AutoML stopped (${active.reason ?? 'cancel'}); ${trials.filter((t) => t.outcome).length} iteration(s) ran`);
-    await log.close();
-    return finishStopped(rt, jobId, active);
+/**
+ * Record the best iteration where Azure does: the parent run's tags (automl_best_child_run_id and
+ * the per-iteration summary), the job's tags and properties, and the best_model output (the best
+ * child's outputs/mlflow-model, copied where the job asked for best_model).
+ */
+async function recordBest(r: AutoMLRun, ran: Trial[], winner: Trial, runProperties: Record<string, string>): Promise<void> {
+  const { rt, jobId, name, plan } = r;
+  const { ws } = parseJobId(jobId);
+  const props = r.job.properties;
+  let bestModelUri = datastoreUri(ARTIFACT_DATASTORE, `ExperimentRun/dcid.${winner.name}/outputs/mlflow-model/`);
+  const asked = asObj(asObj(props.outputs)?.best_model);
+  const askedUri = pickString(asked, 'uri')?.replace(/\$\{\{\s*name\s*\}\}/g, name);
+  if (askedUri) {
+    if (!parseDatastoreUri(askedUri)) throw new JobFailure(`Output 'best_model': '${askedUri}' is not a datastore path`, 'InvalidOutput');
+    const loc = await rt.resolver(ws).resolve(askedUri);
+    await rt.blob.uploadFolder(join(rt.workDirOf(winner.name), 'code', 'outputs', 'mlflow-model'), {
+      container: loc.container,
+      path: loc.path === '' || loc.path.endsWith('/') ? loc.path : `${loc.path}/`,
+    });
+    bestModelUri = askedUri;
   }
-  const ran = trials.filter((t) => t.outcome);
-  if (stopReason) await log.write(`stopped after ${ran.length} iteration(s): ${stopReason}`);
-  await rt.recorder.transition(jobId, 'Finalizing');
+  await rt.tracking.setTags(rt.scopeOf(ws), name, { ...iterationTags(name, ran), automl_best_child_run_id: winner.name });
+  await rt.recorder.patch(jobId, (j: JobResource) => {
+    j.properties.properties = { ...stringMap(j.properties.properties), ...runProperties };
+    j.properties.tags = { ...stringMap(j.properties.tags), automl_best_child_run_id: winner.name };
+    const outputs = asObj(j.properties.outputs) ?? {};
+    outputs.best_model = {
+      ...(asObj(outputs.best_model) ?? {}),
+      jobOutputType: 'mlflow_model',
+      mode: pickString(asked, 'mode') ?? 'ReadWriteMount',
+      uri: bestModelUri,
+    };
+    j.properties.outputs = outputs;
+  });
+  await r.log.write(
+    `best iteration: ${winner.name} ${winner.candidate.algorithm} (${plan.primaryMetric} = ${winner.score}, ${plan.goal}); best_model: ${bestModelUri}`,
+  );
+}
 
-  const iterationTags = {
+/** The per-iteration summary tags of a real AutoML parent run: iteration_000, run_algorithm_000, score_000. */
+function iterationTags(name: string, ran: Trial[]): Record<string, string> {
+  return {
     iteration_000: ran.map((t) => t.name.slice(name.length + 1)).join(';'),
     run_algorithm_000: ran.map((t) => t.candidate.algorithm).join(';'),
     score_000: ran.map((t) => (t.score === undefined ? 'nan' : String(t.score))).join(';'),
   };
-  await rt.tracking.updateHistory(scope, name, { properties: { ...runProperties, num_iterations: String(ran.length) } });
+}
+
+export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+  const { ws, name } = parseJobId(jobId);
+  const signal = active.signal;
+  const job = await rt.loadJob(jobId);
+  if (!job) return { status: 'Failed' };
+  await rt.ensureRun(jobId, job);
+  await addDefaultOutput(rt, jobId, name);
+  const scope = rt.scopeOf(ws);
+
+  await rt.recorder.transition(jobId, 'Starting');
+  await rt.step(signal);
+  if (signal.aborted) return finishStopped(rt, jobId, active);
+  await rt.recorder.transition(jobId, 'Preparing');
+  let plan: AutoMLPlan;
+  try {
+    plan = planAutoML(job.properties, [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 100_000);
+  } catch (err) {
+    return fail(rt, jobId, err);
+  }
+  const log = new ParentLog(rt, jobId);
+  await log.open();
+  const runProperties = { runTemplate: 'AutoML', 'azureml.runsource': 'automl', primary_metric: plan.primaryMetric };
+  await rt.tracking.updateHistory(scope, name, { properties: runProperties });
+  await log.write(
+    `AutoML ${plan.task} job ${name}: target '${plan.target}', primary metric ${plan.primaryMetric} (${plan.goal}), ` +
+      `${plan.candidates.length} candidate(s) (${plan.candidates.map((c) => c.algorithm).join(', ')}), at most ${plan.maxConcurrent} at once`,
+  );
+  for (const n of plan.notes) await log.write(`note: ${n}`);
+  if (!(await queueThenRun(rt, jobId, signal, log))) return finishStopped(rt, jobId, active);
+
+  let planFile: string;
+  try {
+    planFile = await prepareData(rt, jobId, plan, log, signal);
+  } catch (err) {
+    if (signal.aborted) return finishStopped(rt, jobId, active);
+    await log.close();
+    return fail(rt, jobId, err instanceof DataResolutionError ? new JobFailure(err.message, 'DataNotFound') : err);
+  }
+  const r: AutoMLRun = { rt, jobId, name, job, active, plan, log, planFile, trainer: findTrainer() };
+  const { trials: ran, best, stopReason } = await runIterations(r);
+
+  if (signal.aborted) {
+    await log.write(`AutoML stopped (${active.reason ?? 'cancel'}); ${ran.length} iteration(s) ran`);
+    await log.close();
+    return finishStopped(rt, jobId, active);
+  }
+  if (stopReason) await log.write(`stopped after ${ran.length} iteration(s): ${stopReason}`);
+  await rt.recorder.transition(jobId, 'Finalizing');
+  const finalProperties = { ...runProperties, num_iterations: String(ran.length) };
+  await rt.tracking.updateHistory(scope, name, { properties: finalProperties });
 
   if (!best) {
     const first = ran.find((t) => t.outcome?.error);
-    await rt.tracking.setTags(scope, name, iterationTags);
+    await rt.tracking.setTags(scope, name, iterationTags(name, ran));
     await log.write(`no iteration produced a value of ${plan.primaryMetric}`);
     await log.close();
     const error = errorOf(
@@ -455,44 +532,12 @@ export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob
     await rt.recorder.transition(jobId, 'Failed', { error });
     return { status: 'Failed', error };
   }
-
-  const winner = best;
-  // The best model: the best child's outputs/mlflow-model, copied where the job asked for best_model, else that folder itself.
-  let bestModelUri = datastoreUri(ARTIFACT_DATASTORE, `ExperimentRun/dcid.${winner.name}/outputs/mlflow-model/`);
-  const asked = asObj(asObj(props.outputs)?.best_model);
-  const askedUri = pickString(asked, 'uri');
-  if (askedUri) {
-    try {
-      const target = parseDatastoreUri(askedUri.replace(/\$\{\{\s*name\s*\}\}/g, name));
-      if (!target) throw new JobFailure(`Output 'best_model': '${askedUri}' is not a datastore path`, 'InvalidOutput');
-      const loc = await rt.resolver(ws).resolve(askedUri.replace(/\$\{\{\s*name\s*\}\}/g, name));
-      await rt.blob.uploadFolder(join(rt.workDirOf(winner.name), 'code', 'outputs', 'mlflow-model'), {
-        container: loc.container,
-        path: loc.path === '' || loc.path.endsWith('/') ? loc.path : `${loc.path}/`,
-      });
-      bestModelUri = askedUri.replace(/\$\{\{\s*name\s*\}\}/g, name);
-    } catch (err) {
-      await log.close();
-      return fail(rt, jobId, err);
-    }
+  try {
+    await recordBest(r, ran, best, finalProperties);
+  } catch (err) {
+    await log.close();
+    return fail(rt, jobId, err);
   }
-  const tags = { ...iterationTags, automl_best_child_run_id: winner.name };
-  await rt.tracking.setTags(scope, name, tags);
-  await rt.recorder.patch(jobId, (j: JobResource) => {
-    j.properties.properties = { ...stringMap(j.properties.properties), ...runProperties, num_iterations: String(ran.length) };
-    j.properties.tags = { ...stringMap(j.properties.tags), automl_best_child_run_id: winner.name };
-    const outputs = asObj(j.properties.outputs) ?? {};
-    outputs.best_model = {
-      ...(asObj(outputs.best_model) ?? {}),
-      jobOutputType: 'mlflow_model',
-      mode: pickString(asked, 'mode') ?? 'ReadWriteMount',
-      uri: bestModelUri,
-    };
-    j.properties.outputs = outputs;
-  });
-  await log.write(
-    `best iteration: ${winner.name} ${winner.candidate.algorithm} (${plan.primaryMetric} = ${winner.score}, ${plan.goal}); best_model: ${bestModelUri}`,
-  );
   await log.close();
   await rt.step(signal);
   await rt.recorder.transition(jobId, 'Completed');
