@@ -88,7 +88,7 @@ describe('jobs', () => {
       [{ jobType: 'Command', command: 'x' }, 'properties.environmentId', /'environmentId' is required/],
       [{ command: 'x', environmentId: env }, 'properties.jobType', /'jobType' is required/],
       [{ jobType: 'Bogus' }, 'properties.jobType', /jobType 'Bogus' is not valid/],
-      [{ jobType: 'AutoML' }, 'properties.jobType', /not supported by the Azure ML emulator/],
+      [{ jobType: 'AutoML' }, 'properties.taskDetails', /'taskDetails' is required for jobType 'AutoML'/],
       [{ jobType: 'Command', command: 'x', environmentId: env, computeId: 'azureml:nope' }, 'properties.computeId', /Compute 'nope' was not found/],
       [
         { jobType: 'Command', command: 'x', environmentId: `${wsPath(em)}/environments/missing/versions/1` },

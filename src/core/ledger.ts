@@ -18,6 +18,10 @@ export interface JobEntry {
   reattached?: boolean;
   dryRun?: boolean;
   error?: string;
+  /** AutoML jobs: how many child runs (iterations) ran, the best one and the primary metric it won by. */
+  children?: number;
+  bestChild?: string;
+  primaryMetric?: string;
 }
 
 /**

@@ -9,6 +9,8 @@
  *   named `<step>.<metric>` (the pipeline run's own metrics keep their plain names).
  * - Sweep jobs: the trials are child runs; the best trial by the sweep's `objective`
  *   (primaryMetric, goal) among the finished trials is read. `child` picks a trial instead.
+ * - AutoML jobs: read like a sweep; the child runs `<job>_<i>` are its iterations, the best is the
+ *   one Azure records as `automl_best_child_run_id`, else the best by the task's primary metric.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { ArmClient } from '../azure/arm.js';
@@ -182,6 +184,44 @@ export async function trackingUriOf(conn: AzureMlConnection, job: ArmObject): Pr
   return uri;
 }
 
+/**
+ * AutoML's primary metrics as the 2024-10-01 swagger spells them (ClassificationPrimaryMetrics,
+ * RegressionPrimaryMetrics, ForecastingPrimaryMetrics, …) → the names AutoML logs them under
+ * (learn.microsoft.com/azure/machine-learning/how-to-understand-automated-ml).
+ */
+const AUTOML_METRICS: Record<string, string> = {
+  aucweighted: 'AUC_weighted',
+  accuracy: 'accuracy',
+  normmacrorecall: 'norm_macro_recall',
+  averageprecisionscoreweighted: 'average_precision_score_weighted',
+  precisionscoreweighted: 'precision_score_weighted',
+  spearmancorrelation: 'spearman_correlation',
+  normalizedrootmeansquarederror: 'normalized_root_mean_squared_error',
+  r2score: 'r2_score',
+  normalizedmeanabsoluteerror: 'normalized_mean_absolute_error',
+  iou: 'iou',
+  meanaverageprecision: 'mean_average_precision',
+};
+
+/** The swagger's default primary metric of each AutoML task (ClassificationPrimaryMetrics default AUCWeighted, …). */
+const AUTOML_DEFAULT_METRIC: Record<string, string> = {
+  classification: 'AUC_weighted',
+  regression: 'normalized_root_mean_squared_error',
+  forecasting: 'normalized_root_mean_squared_error',
+  textclassification: 'accuracy',
+  imageclassification: 'accuracy',
+};
+
+/** An AutoML job's objective: `taskDetails.primaryMetric` (or its task's default); errors are minimized. */
+export function automlObjectiveOf(job: ArmObject): { primaryMetric: string; goal: 'maximize' | 'minimize' } | undefined {
+  const task = record(job.properties?.taskDetails);
+  const raw = str(task?.primaryMetric);
+  const squashed = (raw ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const primaryMetric = raw ? (AUTOML_METRICS[squashed] ?? raw) : AUTOML_DEFAULT_METRIC[(str(task?.taskType) ?? '').toLowerCase()];
+  if (!primaryMetric) return undefined;
+  return { primaryMetric, goal: /error|log_loss/i.test(primaryMetric) ? 'minimize' : 'maximize' };
+}
+
 function objectiveOf(job: ArmObject): { primaryMetric: string; goal: 'maximize' | 'minimize' } | undefined {
   const o = record(job.properties?.objective);
   const primaryMetric = str(o?.primaryMetric) ?? str(o?.primary_metric);
@@ -239,13 +279,17 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
   };
   const isPipeline = jobType.toLowerCase() === 'pipeline';
   const isSweep = jobType.toLowerCase() === 'sweep';
+  const isAutoML = jobType.toLowerCase() === 'automl';
 
   const child = o.childIfApplicable && !isPipeline ? undefined : o.child;
-  if (child !== undefined && !isPipeline && !isSweep) {
-    throw new ConfigurationError(`Input 'child' selects a step of a pipeline job or a trial of a sweep job, but job '${o.jobName}' is a ${jobType} job.`, {
-      input: 'child',
-      hint: 'Remove child, or give the name of a pipeline or sweep job.',
-    });
+  if (child !== undefined && !isPipeline && !isSweep && !isAutoML) {
+    throw new ConfigurationError(
+      `Input 'child' selects a step of a pipeline job, a trial of a sweep job or a child run of an AutoML job, but job '${o.jobName}' is a ${jobType} job.`,
+      {
+        input: 'child',
+        hint: 'Remove child, or give the name of a pipeline, sweep or AutoML job.',
+      },
+    );
   }
 
   const single = (run: MlflowRun, description: string): AzureMlJobSource => {
@@ -253,13 +297,14 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
     return Object.assign(source, { details });
   };
 
-  if (!isPipeline && !isSweep) return single(parent, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}`);
+  if (!isPipeline && !isSweep && !isAutoML) return single(parent, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}`);
 
   const children = await client.searchRuns([parent.info.experiment_id], { filter: `tags.mlflow.parentRunId = '${o.jobName}'` });
-  const childKind = isPipeline ? 'step' : 'trial';
+  const childKind = isPipeline ? 'step' : isSweep ? 'trial' : 'child run';
 
   if (child !== undefined) {
-    const chosen = findChild(children, child);
+    // An AutoML child is also named by its iteration: child: 2 is <job>_2.
+    const chosen = findChild(children, child) ?? (isAutoML && /^\d+$/.test(child) ? findChild(children, `${o.jobName}_${child}`) : undefined);
     if (!chosen) {
       const all = children.flatMap((c) => childAliases(c).slice(0, 1));
       const near = closestNames(child, children.flatMap(childAliases));
@@ -276,49 +321,59 @@ export async function createAzureMlJobSource(o: AzureMlJobSourceOptions): Promis
     return single(chosen, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}, ${childKind} ${stepLabel(chosen)} (run ${chosen.info.run_id})`);
   }
 
-  if (isSweep) {
-    const objective = objectiveOf(job);
+  if (isSweep || isAutoML) {
+    const what = isSweep ? 'sweep' : 'AutoML';
+    const recorder = isSweep ? 'sweep' : 'AutoML job';
+    const objective = isSweep ? objectiveOf(job) : automlObjectiveOf(job);
     if (objective) details.objective = objective;
     const finished = children.filter((c) => (c.info.status ?? 'FINISHED') === 'FINISHED');
-    // Where Azure ML records the sweep's best trial, most authoritative first: the job resource's
+    // Where Azure ML records the best child, most authoritative first. A sweep: the job resource's
     // `properties.properties.best_child_run_id` (what azure-ai-ml reads, SWEEP_JOB_BEST_CHILD_RUN_ID_PROPERTY_NAME
     // in azure/ai/ml/constants/_common.py, used by JobOperations.download), then the parent run's MLflow tag.
-    const fromJob = str(record(props.properties)?.best_child_run_id);
-    const fromTag = parent.tags.best_child_run_id;
-    for (const [recordedId, where] of [
-      [fromJob, "the job's properties.best_child_run_id"],
-      [fromTag, "the sweep run's MLflow tag best_child_run_id"],
-    ] as const) {
+    // AutoML: the parent run's tag `automl_best_child_run_id` (azureml-examples sdk/python/jobs/automl-standalone-jobs/
+    // automl-classification-task-bankmarketing: mlflow_parent_run.data.tags["automl_best_child_run_id"]), also on the job's tags.
+    const recorded: Array<readonly [string | undefined, string]> = isSweep
+      ? [
+          [str(record(props.properties)?.best_child_run_id), "the job's properties.best_child_run_id"],
+          [parent.tags.best_child_run_id, "the sweep run's MLflow tag best_child_run_id"],
+        ]
+      : [
+          [parent.tags.automl_best_child_run_id, "the AutoML run's MLflow tag automl_best_child_run_id"],
+          [str(record(props.tags)?.automl_best_child_run_id), "the job's tag automl_best_child_run_id"],
+        ];
+    for (const [recordedId, where] of recorded) {
       if (!recordedId) continue;
       const run = children.find((c) => c.info.run_id === recordedId);
       if (!run) {
-        info(`The sweep records ${recordedId} as its best trial (${where}), but it is not one of its trials on the tracking service; looking further.`);
+        info(
+          `The ${recorder} records ${recordedId} as its best ${childKind} (${where}), but it is not one of its ${childKind}s on the tracking service; looking further.`,
+        );
         continue;
       }
       const value = objective ? run.metrics.find((m) => m.key === objective.primaryMetric)?.value : undefined;
-      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best trial as the sweep records it (${where})` };
+      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best ${childKind} as the ${recorder} records it (${where})` };
       details.runId = run.info.run_id;
       const shown = objective && value !== undefined ? ` (${objective.primaryMetric} = ${value}, ${objective.goal})` : '';
-      return single(run, `Azure ML sweep job ${o.jobName}, best trial ${run.info.run_id}${shown}`);
+      return single(run, `Azure ML ${what} job ${o.jobName}, best ${childKind} ${run.info.run_id}${shown}`);
     }
     if (!objective)
       throw new Error(
-        `Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`,
+        `${isSweep ? 'Sweep' : 'AutoML'} job '${o.jobName}' records no best ${childKind} and has no ${isSweep ? 'objective (primaryMetric and goal)' : 'primary metric'}: the best ${childKind} cannot be chosen; give child: <${childKind} run id> instead`,
       );
     const best = bestTrial(finished, objective);
     if (!best) {
       throw new Error(
-        `Sweep job '${o.jobName}' has no finished trial that logged its primary metric '${objective.primaryMetric}' ` +
-          `(${children.length} trial(s), ${finished.length} finished): there is no best trial to gate`,
+        `${isSweep ? 'Sweep' : 'AutoML'} job '${o.jobName}' has no finished ${childKind} that logged its primary metric '${objective.primaryMetric}' ` +
+          `(${children.length} ${childKind}(s), ${finished.length} finished): there is no best ${childKind} to gate`,
       );
     }
-    const tie = best.ties > 1 ? ` (${best.ties} trials tie; the earliest)` : '';
-    const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the sweep records none`;
+    const tie = best.ties > 1 ? ` (${best.ties} ${childKind}s tie; the earliest)` : '';
+    const reason = `best of ${finished.length} finished ${childKind}(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the ${recorder} records none`;
     details.selected = { runId: best.run.info.run_id, name: stepLabel(best.run), reason };
     details.runId = best.run.info.run_id;
     return single(
       best.run,
-      `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`,
+      `Azure ML ${what} job ${o.jobName}, best ${childKind} ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`,
     );
   }
 

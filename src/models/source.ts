@@ -192,8 +192,16 @@ export interface SourceDeps {
 
 type JobResource = {
   name?: string;
-  properties?: { status?: string; jobType?: string; outputs?: Record<string, { uri?: string | null; jobOutputType?: string } | null> };
+  properties?: {
+    status?: string;
+    jobType?: string;
+    tags?: Record<string, string | null> | null;
+    outputs?: Record<string, { uri?: string | null; jobOutputType?: string } | null>;
+  };
 };
+
+/** The output an AutoML job puts its best model in (cli/jobs/pipelines/automl/*: `outputs.best_model: type: mlflow_model`). */
+export const AUTOML_BEST_MODEL_OUTPUT = 'best_model';
 
 const FAILED_STATES = ['Failed', 'Canceled', 'NotResponding'];
 
@@ -323,8 +331,19 @@ async function listOrFail(container: ContainerClient, path: string, display: str
   return listing;
 }
 
-async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-output' }>, deps: SourceDeps): Promise<ResolvedModel> {
-  const job = await getJob(deps, spec.job, spec.input, 'job');
+async function resolveJobOutput(given: Extract<ModelSourceSpec, { kind: 'job-output' }>, deps: SourceDeps): Promise<ResolvedModel> {
+  const job = await getJob(deps, given.job, given.input, 'job');
+  let spec = given;
+  // An AutoML job given without an output: its best model. Azure records the best child as the tag
+  // automl_best_child_run_id, whose artifacts hold it at outputs/mlflow-model (azureml-examples
+  // sdk/python/jobs/automl-standalone-jobs/automl-classification-task-bankmarketing).
+  const automlBest = /^automl$/i.test(job.properties?.jobType ?? '') ? (job.properties?.tags?.automl_best_child_run_id ?? undefined) : undefined;
+  if (/^automl$/i.test(job.properties?.jobType ?? '') && !spec.outputGiven) {
+    spec = { ...spec, output: AUTOML_BEST_MODEL_OUTPUT, sub: undefined, display: `azureml://jobs/${spec.job}/outputs/${AUTOML_BEST_MODEL_OUTPUT}` };
+    deps.info(
+      `Job ${spec.job} is an AutoML job: registering its best model (output ${AUTOML_BEST_MODEL_OUTPUT}${automlBest ? `, best child ${automlBest}` : ''}).`,
+    );
+  }
   const outputs = job.properties?.outputs ?? {};
   const named = Object.keys(outputs);
   const find = (o: string) => named.find((k) => k === o) ?? named.find((k) => k.toLowerCase() === o.toLowerCase());
@@ -337,12 +356,19 @@ async function resolveJobOutput(spec: Extract<ModelSourceSpec, { kind: 'job-outp
   const locate = async (output: string, sub: string | undefined): Promise<{ datastore: string; path: string; display: string } | undefined> => {
     let key = find(output);
     if (!key && output.toLowerCase() === 'artifacts') key = find('default') ?? 'default';
+    const bestModel = automlBest !== undefined && output.toLowerCase() === AUTOML_BEST_MODEL_OUTPUT;
+    if (!key && bestModel) key = AUTOML_BEST_MODEL_OUTPUT;
     if (!key) return undefined;
     const uri = outputs[key]?.uri ?? undefined;
     let loc = uri ? await outputUriLocation(uri, spec, deps) : undefined;
-    // Azure's default places: the run's artifact folder, and azureml/<job>/<output>/ on the default datastore.
+    // Azure's default places: the run's artifact folder, the best AutoML child's outputs/mlflow-model,
+    // and azureml/<job>/<output>/ on the default datastore.
     loc ??=
-      key === 'default' ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : { datastore: '', path: `azureml/${spec.job}/${key}` };
+      key === 'default'
+        ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` }
+        : bestModel
+          ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${automlBest}/outputs/mlflow-model` }
+          : { datastore: '', path: `azureml/${spec.job}/${key}` };
     const display = `azureml://jobs/${spec.job}/outputs/${output}${sub !== undefined ? `/paths/${sub}` : ''}`;
     return { datastore: loc.datastore, path: joinPath(loc.path, sub ?? ''), display };
   };

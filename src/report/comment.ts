@@ -218,6 +218,16 @@ function jobStatusLabel(j: ReportJob): string {
   return `${mark} ${escapeText(j.status, 40)}`;
 }
 
+/** An AutoML job's children, best child and primary metric, under its type. */
+function childrenNote(j: ReportJob): string {
+  const parts = [
+    j.children !== undefined ? `${j.children} child run${j.children === 1 ? '' : 's'}` : '',
+    j.bestChild ? `best ${code(j.bestChild, 120)}` : '',
+    j.primaryMetric ? `by ${code(j.primaryMetric, 80)}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `<br><sub>${parts.join(' · ')}</sub>` : '';
+}
+
 /** Jobs and models with their studio links. Empty when there are none. */
 export function renderLinks(jobs: ReportJob[], models: ReportModel[], gates: ReportGate[] = []): string {
   const lines: string[] = [];
@@ -228,7 +238,7 @@ export function renderLinks(jobs: ReportJob[], models: ReportModel[], gates: Rep
       const name = link(code(j.name, 120), j.studioUrl);
       const extra = [j.reattached ? 're-attached' : '', j.dryRun ? 'dry run' : ''].filter(Boolean).join(', ');
       lines.push(
-        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ''} | ${escapeText(j.type ?? '—', 40)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : '—'} |`,
+        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ''} | ${escapeText(j.type ?? '—', 40)}${childrenNote(j)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : '—'} |`,
       );
     }
     if (jobs.length > 20) lines.push('', `<sub>${jobs.length - 20} more job(s).</sub>`);

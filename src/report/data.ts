@@ -22,6 +22,10 @@ export interface ReportJob {
   error?: string;
   dryRun?: boolean;
   reattached?: boolean;
+  /** AutoML jobs: child runs, the best child and the primary metric. */
+  children?: number;
+  bestChild?: string;
+  primaryMetric?: string;
 }
 
 export interface ReportGate {
@@ -121,6 +125,9 @@ export function toReportJob(v: unknown): ReportJob | undefined {
     error: pick(o, 'error'),
     dryRun: bool(o.dryRun) ?? (o.status === 'DryRun' ? true : undefined),
     reattached: bool(o.reattached),
+    ...(typeof o.children === 'number' && o.children >= 0 ? { children: o.children } : {}),
+    ...(pick(o, 'bestChild', 'best-child') ? { bestChild: pick(o, 'bestChild', 'best-child') } : {}),
+    ...(pick(o, 'primaryMetric', 'primary-metric') ? { primaryMetric: pick(o, 'primaryMetric', 'primary-metric') } : {}),
   };
 }
 

@@ -282,10 +282,32 @@ async function reportEnd(s: Submission, result: { job: ArmObject; status: string
     )
     .catch(() => undefined);
   const error = status === 'Completed' ? undefined : (runErrorMessage(details) ?? `the job ended ${status}`);
-  appendLedger({ ...s.ledger, status, error });
+  appendLedger({ ...s.ledger, status, error, ...automlFacts(result.job) });
   if (status !== 'Completed') {
     throw new Error(`job ${name} ${status === 'Canceled' ? 'was canceled' : `ended ${status}`}: ${error}${studioUrl ? `\nStudio: ${studioUrl}` : ''}`);
   }
+}
+
+/**
+ * What pr-summary shows of an AutoML job: the best child as Azure records it (tag
+ * automl_best_child_run_id), the primary metric and the number of iterations (run properties
+ * primary_metric, num_iterations, as a real AutoML parent run's properties hold them).
+ */
+export function automlFacts(job: ArmObject): { children?: number; bestChild?: string; primaryMetric?: string } {
+  const p = job.properties ?? {};
+  if (typeof p.jobType !== 'string' || p.jobType.toLowerCase() !== 'automl') return {};
+  const tags = (p.tags ?? {}) as Record<string, unknown>;
+  const props = (p.properties ?? {}) as Record<string, unknown>;
+  const task = (p.taskDetails ?? {}) as Record<string, unknown>;
+  const n = Number(props.num_iterations);
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const bestChild = str(tags.automl_best_child_run_id);
+  const primaryMetric = str(props.primary_metric) ?? str(task.primaryMetric);
+  return {
+    ...(Number.isInteger(n) && n >= 0 && props.num_iterations !== undefined ? { children: n } : {}),
+    ...(bestChild ? { bestChild } : {}),
+    ...(primaryMetric ? { primaryMetric } : {}),
+  };
 }
 
 /** Post step: cancel the job when main did not see it settle (cancelled workflow, timeout, kill). */

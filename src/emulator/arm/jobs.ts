@@ -42,7 +42,7 @@ export const JOB_STATUSES = [
 ] as const;
 export const TERMINAL_JOB_STATUSES = ['Completed', 'Failed', 'Canceled'];
 
-const SUPPORTED_JOB_TYPES = ['Command', 'Sweep', 'Pipeline', 'Spark'];
+const SUPPORTED_JOB_TYPES = ['Command', 'Sweep', 'Pipeline', 'Spark', 'AutoML'];
 const ALL_JOB_TYPES = ['AutoML', 'Command', 'Sweep', 'Pipeline', 'Spark'];
 const JOB_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 const INPUT_TYPES = ['literal', 'uri_file', 'uri_folder', 'mltable', 'custom_model', 'mlflow_model', 'triton_model'];
@@ -291,6 +291,16 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
       checkOutputs(p.outputs, 'properties.outputs');
       break;
     }
+    case 'AutoML': {
+      // Swagger AutoMLJob: taskDetails required; AutoMLVertical requires taskType and trainingData (an MLTableJobInput).
+      const task = p.taskDetails;
+      if (!isObj(task)) fail('properties.taskDetails', `The property 'taskDetails' is required ${why}.`);
+      requireStr(task, 'taskType', 'properties.taskDetails', why);
+      if (!isObj(task.trainingData)) fail('properties.taskDetails.trainingData', `The property 'trainingData' is required ${why}.`);
+      checkInputs({ trainingData: task.trainingData }, 'properties.taskDetails');
+      checkOutputs(p.outputs, 'properties.outputs');
+      break;
+    }
   }
   return p;
 }
@@ -318,6 +328,7 @@ function applyJobDefaults(p: Record<string, unknown>, name: string): void {
     p.inputs ??= {};
     p.outputs ??= {};
   }
+  if (p.jobType === 'AutoML') p.outputs ??= {};
   if (p.jobType === 'Pipeline') {
     p.inputs ??= {};
     p.outputs ??= {};

@@ -19,6 +19,7 @@ import { isJobProcess, killGroup, signalGroup } from './process.js';
 import { Runtime, type ActiveJob, type ExecutorOptions, type Outcome } from './runtime.js';
 import { errorOf } from './status.js';
 import { runSweepJob } from './sweep.js';
+import { runAutoMLJob } from './automl.js';
 import { asObj } from '../obj.js';
 
 export type { ExecutorOptions, Outcome } from './runtime.js';
@@ -63,10 +64,12 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
         return runPipelineJob(rt, jobId, active);
       case 'spark':
         return runSparkJob(rt, jobId, active);
+      case 'automl':
+        return runAutoMLJob(rt, jobId, active);
       default: {
         const error = errorOf(
           'UserError',
-          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep, Pipeline and Spark jobs).`,
+          `Job type '${pickString(job.properties, 'jobType') ?? '(none)'}' is not supported by the local Azure ML emulator (it runs Command, Sweep, Pipeline, Spark and AutoML jobs).`,
           'UnsupportedJobType',
           host.now(),
         );

@@ -37,10 +37,10 @@ export interface Outcome {
   error?: RunError;
 }
 
-/** The parent of a child job (a sweep trial or a pipeline step). */
+/** The parent of a child job (a sweep trial, a pipeline step or an AutoML iteration). */
 export interface ParentLink {
   name: string;
-  kind: 'sweep' | 'pipeline';
+  kind: 'sweep' | 'pipeline' | 'automl';
   experimentName: string;
 }
 
