@@ -22,7 +22,7 @@ import "../shared/metrics.file.js";
 import {
   submitJobMain,
   submitJobPost
-} from "../shared/specs+runs+jobs.js";
+} from "../shared/specs+runs.js";
 import "../shared/specs.js";
 import "../shared/yaml.js";
 import {

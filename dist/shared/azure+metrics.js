@@ -1845,6 +1845,34 @@ async function trackingUriOf(conn, job) {
     );
   return uri;
 }
+var AUTOML_METRICS = {
+  aucweighted: "AUC_weighted",
+  accuracy: "accuracy",
+  normmacrorecall: "norm_macro_recall",
+  averageprecisionscoreweighted: "average_precision_score_weighted",
+  precisionscoreweighted: "precision_score_weighted",
+  spearmancorrelation: "spearman_correlation",
+  normalizedrootmeansquarederror: "normalized_root_mean_squared_error",
+  r2score: "r2_score",
+  normalizedmeanabsoluteerror: "normalized_mean_absolute_error",
+  iou: "iou",
+  meanaverageprecision: "mean_average_precision"
+};
+var AUTOML_DEFAULT_METRIC = {
+  classification: "AUC_weighted",
+  regression: "normalized_root_mean_squared_error",
+  forecasting: "normalized_root_mean_squared_error",
+  textclassification: "accuracy",
+  imageclassification: "accuracy"
+};
+function automlObjectiveOf(job) {
+  const task = record(job.properties?.taskDetails);
+  const raw = str(task?.primaryMetric);
+  const squashed = (raw ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const primaryMetric = raw ? AUTOML_METRICS[squashed] ?? raw : AUTOML_DEFAULT_METRIC[(str(task?.taskType) ?? "").toLowerCase()];
+  if (!primaryMetric) return void 0;
+  return { primaryMetric, goal: /error|log_loss/i.test(primaryMetric) ? "minimize" : "maximize" };
+}
 function objectiveOf(job) {
   const o = record(job.properties?.objective);
   const primaryMetric = str(o?.primaryMetric) ?? str(o?.primary_metric);
@@ -1896,22 +1924,26 @@ async function createAzureMlJobSource(o) {
   };
   const isPipeline = jobType.toLowerCase() === "pipeline";
   const isSweep = jobType.toLowerCase() === "sweep";
+  const isAutoML = jobType.toLowerCase() === "automl";
   const child = o.childIfApplicable && !isPipeline ? void 0 : o.child;
-  if (child !== void 0 && !isPipeline && !isSweep) {
-    throw new ConfigurationError(`Input 'child' selects a step of a pipeline job or a trial of a sweep job, but job '${o.jobName}' is a ${jobType} job.`, {
-      input: "child",
-      hint: "Remove child, or give the name of a pipeline or sweep job."
-    });
+  if (child !== void 0 && !isPipeline && !isSweep && !isAutoML) {
+    throw new ConfigurationError(
+      `Input 'child' selects a step of a pipeline job, a trial of a sweep job or a child run of an AutoML job, but job '${o.jobName}' is a ${jobType} job.`,
+      {
+        input: "child",
+        hint: "Remove child, or give the name of a pipeline, sweep or AutoML job."
+      }
+    );
   }
   const single = (run, description) => {
     const source2 = createMlflowRunSource(client, run.info.run_id, { description, kind: "azureml", run });
     return Object.assign(source2, { details });
   };
-  if (!isPipeline && !isSweep) return single(parent, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}`);
+  if (!isPipeline && !isSweep && !isAutoML) return single(parent, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}`);
   const children = await client.searchRuns([parent.info.experiment_id], { filter: `tags.mlflow.parentRunId = '${o.jobName}'` });
-  const childKind = isPipeline ? "step" : "trial";
+  const childKind = isPipeline ? "step" : isSweep ? "trial" : "child run";
   if (child !== void 0) {
-    const chosen = findChild(children, child);
+    const chosen = findChild(children, child) ?? (isAutoML && /^\d+$/.test(child) ? findChild(children, `${o.jobName}_${child}`) : void 0);
     if (!chosen) {
       const all = children.flatMap((c) => childAliases(c).slice(0, 1));
       const near = closestNames(child, children.flatMap(childAliases));
@@ -1927,45 +1959,51 @@ async function createAzureMlJobSource(o) {
     details.runId = chosen.info.run_id;
     return single(chosen, `Azure ML ${jobType.toLowerCase()} job ${o.jobName}, ${childKind} ${stepLabel(chosen)} (run ${chosen.info.run_id})`);
   }
-  if (isSweep) {
-    const objective = objectiveOf(job);
+  if (isSweep || isAutoML) {
+    const what = isSweep ? "sweep" : "AutoML";
+    const recorder = isSweep ? "sweep" : "AutoML job";
+    const objective = isSweep ? objectiveOf(job) : automlObjectiveOf(job);
     if (objective) details.objective = objective;
     const finished = children.filter((c) => (c.info.status ?? "FINISHED") === "FINISHED");
-    const fromJob = str(record(props.properties)?.best_child_run_id);
-    const fromTag = parent.tags.best_child_run_id;
-    for (const [recordedId, where] of [
-      [fromJob, "the job's properties.best_child_run_id"],
-      [fromTag, "the sweep run's MLflow tag best_child_run_id"]
-    ]) {
+    const recorded = isSweep ? [
+      [str(record(props.properties)?.best_child_run_id), "the job's properties.best_child_run_id"],
+      [parent.tags.best_child_run_id, "the sweep run's MLflow tag best_child_run_id"]
+    ] : [
+      [parent.tags.automl_best_child_run_id, "the AutoML run's MLflow tag automl_best_child_run_id"],
+      [str(record(props.tags)?.automl_best_child_run_id), "the job's tag automl_best_child_run_id"]
+    ];
+    for (const [recordedId, where] of recorded) {
       if (!recordedId) continue;
       const run = children.find((c) => c.info.run_id === recordedId);
       if (!run) {
-        info2(`The sweep records ${recordedId} as its best trial (${where}), but it is not one of its trials on the tracking service; looking further.`);
+        info2(
+          `The ${recorder} records ${recordedId} as its best ${childKind} (${where}), but it is not one of its ${childKind}s on the tracking service; looking further.`
+        );
         continue;
       }
       const value = objective ? run.metrics.find((m) => m.key === objective.primaryMetric)?.value : void 0;
-      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best trial as the sweep records it (${where})` };
+      details.selected = { runId: run.info.run_id, name: stepLabel(run), reason: `best ${childKind} as the ${recorder} records it (${where})` };
       details.runId = run.info.run_id;
       const shown = objective && value !== void 0 ? ` (${objective.primaryMetric} = ${value}, ${objective.goal})` : "";
-      return single(run, `Azure ML sweep job ${o.jobName}, best trial ${run.info.run_id}${shown}`);
+      return single(run, `Azure ML ${what} job ${o.jobName}, best ${childKind} ${run.info.run_id}${shown}`);
     }
     if (!objective)
       throw new Error(
-        `Sweep job '${o.jobName}' records no best trial and has no objective (primaryMetric and goal): the best trial cannot be chosen; give child: <trial run id> instead`
+        `${isSweep ? "Sweep" : "AutoML"} job '${o.jobName}' records no best ${childKind} and has no ${isSweep ? "objective (primaryMetric and goal)" : "primary metric"}: the best ${childKind} cannot be chosen; give child: <${childKind} run id> instead`
       );
     const best = bestTrial(finished, objective);
     if (!best) {
       throw new Error(
-        `Sweep job '${o.jobName}' has no finished trial that logged its primary metric '${objective.primaryMetric}' (${children.length} trial(s), ${finished.length} finished): there is no best trial to gate`
+        `${isSweep ? "Sweep" : "AutoML"} job '${o.jobName}' has no finished ${childKind} that logged its primary metric '${objective.primaryMetric}' (${children.length} ${childKind}(s), ${finished.length} finished): there is no best ${childKind} to gate`
       );
     }
-    const tie = best.ties > 1 ? ` (${best.ties} trials tie; the earliest)` : "";
-    const reason = `best of ${finished.length} finished trial(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the sweep records none`;
+    const tie = best.ties > 1 ? ` (${best.ties} ${childKind}s tie; the earliest)` : "";
+    const reason = `best of ${finished.length} finished ${childKind}(s) by ${objective.goal} ${objective.primaryMetric} = ${best.value}${tie}; the ${recorder} records none`;
     details.selected = { runId: best.run.info.run_id, name: stepLabel(best.run), reason };
     details.runId = best.run.info.run_id;
     return single(
       best.run,
-      `Azure ML sweep job ${o.jobName}, best trial ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`
+      `Azure ML ${what} job ${o.jobName}, best ${childKind} ${best.run.info.run_id} (${objective.primaryMetric} = ${best.value}, ${objective.goal})`
     );
   }
   if (children.length === 0) warning(`Pipeline job ${o.jobName} has no step runs yet: only its own metrics are read.`);

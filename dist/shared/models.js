@@ -428,6 +428,7 @@ function parseModelSource(i, workspaceDir) {
       });
   }
 }
+var AUTOML_BEST_MODEL_OUTPUT = "best_model";
 var FAILED_STATES = ["Failed", "Canceled", "NotResponding"];
 function parseDatastoreUri(uri) {
   const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/(?:paths(?:\/(.*))?|(ExperimentRun(?:\/.*)?))$/i.exec(
@@ -519,8 +520,16 @@ async function listOrFail(container, path, display, input, deps) {
   }
   return listing;
 }
-async function resolveJobOutput(spec, deps) {
-  const job = await getJob(deps, spec.job, spec.input, "job");
+async function resolveJobOutput(given, deps) {
+  const job = await getJob(deps, given.job, given.input, "job");
+  let spec = given;
+  const automlBest = /^automl$/i.test(job.properties?.jobType ?? "") ? job.properties?.tags?.automl_best_child_run_id ?? void 0 : void 0;
+  if (/^automl$/i.test(job.properties?.jobType ?? "") && !spec.outputGiven) {
+    spec = { ...spec, output: AUTOML_BEST_MODEL_OUTPUT, sub: void 0, display: `azureml://jobs/${spec.job}/outputs/${AUTOML_BEST_MODEL_OUTPUT}` };
+    deps.info(
+      `Job ${spec.job} is an AutoML job: registering its best model (output ${AUTOML_BEST_MODEL_OUTPUT}${automlBest ? `, best child ${automlBest}` : ""}).`
+    );
+  }
   const outputs = job.properties?.outputs ?? {};
   const named = Object.keys(outputs);
   const find = (o) => named.find((k) => k === o) ?? named.find((k) => k.toLowerCase() === o.toLowerCase());
@@ -532,10 +541,12 @@ async function resolveJobOutput(spec, deps) {
   const locate = async (output, sub) => {
     let key = find(output);
     if (!key && output.toLowerCase() === "artifacts") key = find("default") ?? "default";
+    const bestModel = automlBest !== void 0 && output.toLowerCase() === AUTOML_BEST_MODEL_OUTPUT;
+    if (!key && bestModel) key = AUTOML_BEST_MODEL_OUTPUT;
     if (!key) return void 0;
     const uri = outputs[key]?.uri ?? void 0;
     let loc = uri ? await outputUriLocation(uri, spec, deps) : void 0;
-    loc ??= key === "default" ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : { datastore: "", path: `azureml/${spec.job}/${key}` };
+    loc ??= key === "default" ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${spec.job}` } : bestModel ? { datastore: ARTIFACT_DATASTORE, path: `ExperimentRun/dcid.${automlBest}/outputs/mlflow-model` } : { datastore: "", path: `azureml/${spec.job}/${key}` };
     const display = `azureml://jobs/${spec.job}/outputs/${output}${sub !== void 0 ? `/paths/${sub}` : ""}`;
     return { datastore: loc.datastore, path: joinPath(loc.path, sub ?? ""), display };
   };

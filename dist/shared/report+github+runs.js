@@ -425,7 +425,10 @@ function toReportJob(v) {
     jobFile: pick(o, "jobFile", "job-file"),
     error: pick(o, "error"),
     dryRun: bool(o.dryRun) ?? (o.status === "DryRun" ? true : void 0),
-    reattached: bool(o.reattached)
+    reattached: bool(o.reattached),
+    ...typeof o.children === "number" && o.children >= 0 ? { children: o.children } : {},
+    ...pick(o, "bestChild", "best-child") ? { bestChild: pick(o, "bestChild", "best-child") } : {},
+    ...pick(o, "primaryMetric", "primary-metric") ? { primaryMetric: pick(o, "primaryMetric", "primary-metric") } : {}
   };
 }
 function toSummary(v) {
@@ -944,6 +947,14 @@ function jobStatusLabel(j) {
   const mark = JOB_STATUS[j.status] ?? "\u23F3";
   return `${mark} ${escapeText(j.status, 40)}`;
 }
+function childrenNote(j) {
+  const parts = [
+    j.children !== void 0 ? `${j.children} child run${j.children === 1 ? "" : "s"}` : "",
+    j.bestChild ? `best ${code(j.bestChild, 120)}` : "",
+    j.primaryMetric ? `by ${code(j.primaryMetric, 80)}` : ""
+  ].filter(Boolean);
+  return parts.length > 0 ? `<br><sub>${parts.join(" \xB7 ")}</sub>` : "";
+}
 function renderLinks(jobs, models, gates = []) {
   const lines = [];
   if (jobs.length > 0 || models.length > 0) lines.push("### \u{1F517} Azure ML");
@@ -953,7 +964,7 @@ function renderLinks(jobs, models, gates = []) {
       const name = link(code(j.name, 120), j.studioUrl);
       const extra = [j.reattached ? "re-attached" : "", j.dryRun ? "dry run" : ""].filter(Boolean).join(", ");
       lines.push(
-        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ""} | ${escapeText(j.type ?? "\u2014", 40)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : "\u2014"} |`
+        `| ${name}${extra ? ` <sub>(${extra})</sub>` : ""} | ${escapeText(j.type ?? "\u2014", 40)}${childrenNote(j)} | ${jobStatusLabel(j)} | ${j.experiment ? code(j.experiment, 80) : "\u2014"} |`
       );
     }
     if (jobs.length > 20) lines.push("", `<sub>${jobs.length - 20} more job(s).</sub>`);

@@ -294,13 +294,181 @@ var PlanContext = class _PlanContext extends FieldReader {
 };
 
 // src/specs/job/assets.ts
+
+// src/specs/job/common.ts
+var COMMON_KEYS = [
+  "$schema",
+  "type",
+  "name",
+  "display_name",
+  "experiment_name",
+  "description",
+  "tags",
+  "properties",
+  "compute",
+  "identity",
+  "services",
+  "queue_settings"
+];
+function commonProperties(ctx, spec, jobType, at = []) {
+  const p = { jobType };
+  const s = (k) => ctx.optStr(spec, k, at);
+  if (s("display_name") !== void 0) p.displayName = s("display_name");
+  if (s("experiment_name") !== void 0) p.experimentName = s("experiment_name");
+  if (s("description") !== void 0) p.description = s("description");
+  const tags = ctx.stringMap(spec.tags, [...at, "tags"]);
+  if (tags) p.tags = tags;
+  const props = ctx.stringMap(spec.properties, [...at, "properties"]);
+  if (props) p.properties = props;
+  const compute = computeId(ctx, spec.compute, [...at, "compute"]);
+  if (compute) p.computeId = compute;
+  const id = identity(ctx, spec.identity, [...at, "identity"]);
+  if (id) p.identity = id;
+  const svc = services(ctx, spec.services, [...at, "services"]);
+  if (svc) p.services = svc;
+  if (spec.queue_settings !== void 0) p.queueSettings = queueSettings(ctx, spec.queue_settings, [...at, "queue_settings"]);
+  return p;
+}
+function queueSettings(ctx, v, path) {
+  const qs = ctx.map(v, path);
+  ctx.checkKeys(qs, ["job_tier"], path, "queue settings");
+  const tiers = ["null", "spot", "basic", "standard", "premium"];
+  const tier = ctx.str(qs.job_tier, [...path, "job_tier"]).toLowerCase();
+  if (!tiers.includes(tier)) ctx.fail([...path, "job_tier"], `'${tier}' is not a job tier`, `valid: ${tiers.join(", ")}`);
+  return { jobTier: tier[0].toUpperCase() + tier.slice(1) };
+}
+function computeId(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const s = ctx.str(v, path);
+  if (s === "serverless" || s === "azureml:serverless") return void 0;
+  const r = ctx.ref(s.startsWith("azureml:") ? s : `azureml:${s}`, path);
+  if (r.kind === "arm-id") return r.id;
+  if (r.kind === "asset" && !r.version && !r.label) return `${ctx.o.workspaceId}/computes/${r.name}`;
+  return ctx.fail(path, `'${s}' is not a compute reference`, "write azureml:<compute-name> or a compute ARM id");
+}
+var IDENTITY_TYPES = { managed: "Managed", managed_identity: "Managed", aml_token: "AMLToken", user_identity: "UserIdentity" };
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function placeholderFree(ctx, s, path) {
+  const p = /<[^<>]*>/.exec(s);
+  if (p) ctx.fail(path, `'${s}' holds the placeholder '${p[0]}'`, `replace ${p[0]} with the value it stands for`);
+  return s;
+}
+function uuid(ctx, v, path) {
+  const s = placeholderFree(ctx, ctx.str(v, path), path);
+  if (!UUID.test(s)) ctx.fail(path, `'${s}' is not a GUID`, "the client or object id of a user-assigned identity (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  return s;
+}
+function identity(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path, "must be a map with a type");
+  ctx.checkKeys(m, ["type", "client_id", "object_id", "msi_resource_id"], path, "job identity");
+  const type = ctx.str(m.type, [...path, "type"]);
+  const identityType = Object.hasOwn(IDENTITY_TYPES, type.toLowerCase()) ? IDENTITY_TYPES[type.toLowerCase()] : ctx.fail([...path, "type"], `'${type}' is not an identity type`, "valid: managed, aml_token, user_identity");
+  const out = { identityType };
+  if (m.client_id !== void 0) out.clientId = uuid(ctx, m.client_id, [...path, "client_id"]);
+  if (m.object_id !== void 0) out.objectId = uuid(ctx, m.object_id, [...path, "object_id"]);
+  if (m.msi_resource_id !== void 0)
+    out.resourceId = placeholderFree(ctx, ctx.str(m.msi_resource_id, [...path, "msi_resource_id"]), [...path, "msi_resource_id"]);
+  if (typeof out.resourceId === "string" && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(out.resourceId))
+    ctx.fail(
+      [...path, "msi_resource_id"],
+      `'${out.resourceId}' is not the ARM id of a user-assigned identity`,
+      "write /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>"
+    );
+  if (identityType !== "Managed" && Object.keys(out).length > 1) ctx.fail(path, "client_id, object_id and msi_resource_id apply to a managed identity only");
+  return out;
+}
+var SERVICE_TYPES = { vs_code: "VSCode", jupyter_lab: "JupyterLab", tensor_board: "TensorBoard", ssh: "SSH", custom: "Custom" };
+var SERVICE_KEYS = { tensor_board: ["log_dir"], ssh: ["ssh_public_keys"] };
+function services(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path, "must be a map of service names to services");
+  const out = {};
+  for (const [name, svc] of Object.entries(m)) out[name] = service(ctx, svc, [...path, name]);
+  return out;
+}
+function service(ctx, v, p) {
+  const svc = ctx.map(v, p, "must be a map with a type");
+  const type = ctx.oneOf(ctx.str(svc.type, [...p, "type"]), [...p, "type"], SERVICE_TYPES, "a job service type");
+  const own = SERVICE_KEYS[svc.type] ?? [];
+  ctx.checkKeys(svc, ["type", "nodes", "port", "properties", ...own], p, `${String(svc.type)} job service`);
+  const s = { jobServiceType: type };
+  const props = { ...ctx.stringMap(svc.properties, [...p, "properties"]) };
+  if (svc.log_dir !== void 0) props.logDir = ctx.str(svc.log_dir, [...p, "log_dir"]);
+  if (svc.ssh_public_keys !== void 0)
+    props.sshPublicKeys = placeholderFree(ctx, ctx.str(svc.ssh_public_keys, [...p, "ssh_public_keys"]), [...p, "ssh_public_keys"]);
+  if (Object.keys(props).length) s.properties = props;
+  if (svc.port !== void 0) s.port = ctx.int(svc.port, [...p, "port"], 1);
+  if (svc.nodes !== void 0 && svc.nodes !== null) {
+    if (svc.nodes !== "all") ctx.fail([...p, "nodes"], "must be 'all' (the service then runs on every node; without it, on the head node only)");
+    s.nodes = { nodesValueType: "All" };
+  }
+  return s;
+}
+var SHM_SIZE = /^[1-9]\d*[bBkKmMgG]$/;
+function resources(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path);
+  ctx.checkKeys(m, ["instance_count", "instance_type", "shm_size", "docker_args", "properties"], path, "resources section");
+  const out = {};
+  if (m.instance_count !== void 0) out.instanceCount = ctx.int(m.instance_count, [...path, "instance_count"], 1);
+  if (m.instance_type !== void 0) out.instanceType = placeholderFree(ctx, ctx.str(m.instance_type, [...path, "instance_type"]), [...path, "instance_type"]);
+  if (m.shm_size !== void 0) {
+    out.shmSize = ctx.str(m.shm_size, [...path, "shm_size"]);
+    if (!SHM_SIZE.test(out.shmSize))
+      ctx.fail([...path, "shm_size"], `'${String(out.shmSize)}' is not a size`, "write a number and a unit: b, k, m or g (e.g. 16g)");
+  }
+  if (m.docker_args !== void 0) out.dockerArgs = ctx.str(m.docker_args, [...path, "docker_args"]);
+  if (m.properties !== void 0) out.properties = ctx.map(m.properties, [...path, "properties"]);
+  return out;
+}
+function distribution(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path, "must be a map with a type");
+  const type = ctx.str(m.type, [...path, "type"]).toLowerCase();
+  if (type === "pytorch" || type === "mpi") {
+    ctx.checkKeys(m, ["type", "process_count_per_instance"], path, `${type} distribution`);
+    const out = { distributionType: type === "pytorch" ? "PyTorch" : "Mpi" };
+    if (m.process_count_per_instance !== void 0)
+      out.processCountPerInstance = ctx.int(m.process_count_per_instance, [...path, "process_count_per_instance"], 1);
+    return out;
+  }
+  if (type === "tensorflow") {
+    ctx.checkKeys(m, ["type", "worker_count", "parameter_server_count"], path, "tensorflow distribution");
+    const out = { distributionType: "TensorFlow" };
+    if (m.worker_count !== void 0) out.workerCount = ctx.int(m.worker_count, [...path, "worker_count"], 1);
+    if (m.parameter_server_count !== void 0) out.parameterServerCount = ctx.int(m.parameter_server_count, [...path, "parameter_server_count"]);
+    return out;
+  }
+  return ctx.fail([...path, "type"], `'${String(m.type)}' is not a distribution type`, "valid: pytorch, mpi, tensorflow");
+}
+function commandLimits(ctx, v, path) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path);
+  ctx.checkKeys(m, ["timeout"], path, "command job limits section");
+  const out = { jobLimitsType: "Command" };
+  if (m.timeout !== void 0) out.timeout = `PT${ctx.int(m.timeout, [...path, "timeout"], 1)}S`;
+  return out;
+}
+function latestOnly(ctx, r, path) {
+  if (r.label !== void 0 && r.label !== "latest")
+    ctx.fail(
+      path,
+      `'azureml:${r.name}@${r.label}' names the label '${r.label}': az ml resolves only the label 'latest' of a workspace asset`,
+      `write azureml:${r.name}:<version> or azureml:${r.name}@latest`
+    );
+}
+
+// src/specs/job/assets.ts
 var ANON_ENV_NAME = "CliV2AnonymousEnvironment";
+var CURATED_ENV_PREFIX = "AzureML-";
 async function codeId(ctx, v, path) {
   if (v === void 0 || v === null) return void 0;
   const raw = isObj(v) && v.local_path !== void 0 ? ctx.str(v.local_path, [...path, "local_path"]) : ctx.str(v, path);
   const r = ctx.ref(raw, path);
   switch (r.kind) {
     case "asset":
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId("codes", r, path);
     case "arm-id":
       return r.id;
@@ -340,6 +508,8 @@ async function environmentRef(ctx, v, path) {
   const r = ctx.ref(v, path);
   switch (r.kind) {
     case "asset":
+      if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, "")}`;
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId("environments", r, path);
     case "arm-id":
       return r.id;
@@ -369,7 +539,7 @@ async function inlineEnvironment(ctx, v, path) {
     "inline environment"
   );
   const props = { isAnonymous: true, osType: "Linux" };
-  if (v.image !== void 0) props.image = ctx.str(v.image, [...path, "image"]);
+  if (v.image !== void 0) props.image = placeholderFree(ctx, ctx.str(v.image, [...path, "image"]), [...path, "image"]);
   if (v.description !== void 0) props.description = ctx.str(v.description, [...path, "description"]);
   if (v.os_type !== void 0) props.osType = osType(ctx, v.os_type, [...path, "os_type"]);
   if (v.conda_file !== void 0) props.condaFile = condaFile(ctx, v.conda_file, [...path, "conda_file"]);
@@ -382,8 +552,8 @@ async function inlineEnvironment(ctx, v, path) {
   if (props.image === void 0 && props.build === void 0) ctx.fail(path, "an inline environment needs an image or a build context");
   if (props.image !== void 0 && props.build !== void 0) ctx.fail(path, "an inline environment has either an image or a build context, not both");
   if (v.tags !== void 0) props.tags = ctx.stringMap(v.tags, [...path, "tags"]);
-  const name = v.name !== void 0 ? ctx.str(v.name, [...path, "name"]) : ANON_ENV_NAME;
-  const version = v.version !== void 0 ? ctx.str(v.version, [...path, "version"]) : versionHash(stableJson(props) + buildHash);
+  const name = v.name !== void 0 ? placeholderFree(ctx, ctx.str(v.name, [...path, "name"]), [...path, "name"]) : ANON_ENV_NAME;
+  const version = v.version !== void 0 ? placeholderFree(ctx, ctx.str(v.version, [...path, "version"]), [...path, "version"]) : versionHash(stableJson(props) + buildHash);
   if (v.name !== void 0) props.isAnonymous = false;
   const id = assetId(ctx.o.workspaceId, "environments", name, version);
   return ctx.addAsset({ kind: "environments", name, version, id, body: { properties: props } });
@@ -417,6 +587,15 @@ export {
   stableJson,
   versionHash,
   PlanContext,
+  COMMON_KEYS,
+  commonProperties,
+  computeId,
+  identity,
+  services,
+  resources,
+  distribution,
+  commandLimits,
+  latestOnly,
   codeId,
   environmentId,
   printUntrusted

@@ -14,6 +14,7 @@ import {
 } from "./azure+metrics.js";
 import {
   ConfigurationError,
+  isObj,
   setSecret
 } from "./actions+core.js";
 import {
@@ -8626,9 +8627,10 @@ function azuremlUri(s) {
   const parts = rest.split("/");
   if (parts[0] === "registries") {
     const [, registry, assetType, name, sel, value] = parts;
+    if (parts.length === 4 && registry && assetType && name) return { kind: "registry", registry, assetType, name, uri: s };
     if (!registry || !assetType || !name || sel !== "versions" && sel !== "labels" || !value || parts.length !== 6) {
       throw new ReferenceError2(
-        `'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>/versions/<version> or .../labels/<label>`
+        `'${s}' is not a registry reference: expected azureml://registries/<registry>/<type>/<name>, .../versions/<version> or .../labels/<label>`
       );
     }
     return sel === "versions" ? { kind: "registry", registry, assetType, name, version: value, uri: s } : { kind: "registry", registry, assetType, name, label: value, uri: s };
@@ -8679,6 +8681,58 @@ function checkName(name, s) {
 }
 function assetId(workspaceId, kind, name, version) {
   return `${workspaceId}/${kind}/${name}${version !== void 0 ? `/versions/${version}` : ""}`;
+}
+
+// src/jobs/same-job.ts
+var MUTABLE_JOB_FIELDS = ["description", "tags", "displayName", "properties", "isArchived"];
+var AZURE_IMMUTABLE_JOB = "the existing job's Settings, Inputs, Outputs, Jobs, InputBindings, OutputBindings cannot be changed. Only description, tags, displayName, properties, and isArchived can be updated";
+function jobContentDifference(existing, body) {
+  const theirs = existing.properties ?? {};
+  for (const [k, v] of Object.entries(body.properties)) {
+    if (MUTABLE_JOB_FIELDS.includes(k)) continue;
+    const d = difference(v, theirs[k], k);
+    if (d !== void 0) return d;
+  }
+  return void 0;
+}
+function difference(ours, theirs, at) {
+  if (ours === void 0 || ours === null) return void 0;
+  if (Array.isArray(ours)) {
+    if (!Array.isArray(theirs) || theirs.length !== ours.length) return at;
+    for (let i = 0; i < ours.length; i++) {
+      const d = difference(ours[i], theirs[i], `${at}[${i}]`);
+      if (d !== void 0) return d;
+    }
+    return void 0;
+  }
+  if (isObj(ours)) {
+    if (!isObj(theirs)) return at;
+    for (const [k, v] of Object.entries(ours)) {
+      const d = difference(v, theirs[k], `${at}.${k}`);
+      if (d !== void 0) return d;
+    }
+    return void 0;
+  }
+  return sameScalar(ours, theirs) ? void 0 : at;
+}
+function sameScalar(ours, theirs) {
+  if (ours === theirs) return true;
+  if (typeof ours !== "string" || typeof theirs !== "string") return String(ours) === String(theirs) && typeof theirs !== "object";
+  if (ours.startsWith("/subscriptions/") && ours.toLowerCase() === theirs.toLowerCase()) return true;
+  const short = /^azureml:([^:/@]+)(?::([^:/@]+)|@[^:/@]+)?$/.exec(ours);
+  if (short) {
+    const [, name, version] = short;
+    const id = /\/([^/]+)\/versions\/([^/]+)$/.exec(theirs);
+    if (id && id[1].toLowerCase() === name.toLowerCase() && (version === void 0 || id[2] === version)) return true;
+  }
+  const a = durationSeconds(ours);
+  return a !== void 0 && a === durationSeconds(theirs);
+}
+function durationSeconds(s) {
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(s);
+  if (!m || s === "P" || s === "PT") return void 0;
+  const [d, h, min, sec] = m.slice(1).map((x) => Number(x ?? 0));
+  return ((d * 24 + h) * 60 + min) * 60 + sec;
 }
 
 // src/jobs/submit.ts
@@ -8751,23 +8805,8 @@ function formatBytes(n) {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
-async function submitPlannedJob(api, uploader, plan, name, tags, log) {
+async function prepareJob(api, uploader, plan, log) {
   const stats = { files: 0, bytes: 0, reused: 0 };
-  const existing = await api.getJob(name);
-  if (existing) {
-    if (sameRun(existing, tags)) {
-      log.info(`Job ${name} was already submitted by this run attempt: reattaching instead of submitting again`);
-      return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
-    }
-    const t = tagsOf(existing);
-    throw new ConfigurationError(
-      `a job named '${name}' already exists${t[RUN_TAGS.runId] ? ` (submitted by run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]})` : ""}`,
-      {
-        input: "name",
-        hint: "job names are unique in a workspace: leave the name input and the YAML name unset to get a name per run attempt"
-      }
-    );
-  }
   const assetUploads = new Set(plan.assets.map((a) => a.upload).filter(Boolean));
   for (const up of plan.uploads) {
     if (assetUploads.has(up)) continue;
@@ -8785,6 +8824,31 @@ async function submitPlannedJob(api, uploader, plan, name, tags, log) {
   for (const asset of [...plan.assets].sort((a, b) => order[a.kind] - order[b.kind])) {
     await ensureAsset(api, uploader, asset, log, stats);
   }
+  return stats;
+}
+async function submitPlannedJob(api, uploader, plan, name, tags, log) {
+  const existing = await api.getJob(name);
+  if (existing) {
+    if (sameRun(existing, tags)) {
+      log.info(`Job ${name} was already submitted by this run attempt: reattaching instead of submitting again`);
+      return { job: existing, name, reattached: true, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
+    }
+    const t = tagsOf(existing);
+    const by = t[RUN_TAGS.runId] ? `run ${t[RUN_TAGS.runId]} attempt ${t[RUN_TAGS.runAttempt]}` : "outside this workflow";
+    const changed = jobContentDifference(existing, plan.body);
+    if (changed === void 0) {
+      log.info(`Job ${name} already exists with this content (submitted by ${by}): reattaching to it instead of submitting again`);
+      return { job: existing, name, reattached: true, createdBy: by, uploadedFiles: 0, uploadedBytes: 0, reusedUploads: 0 };
+    }
+    throw new ConfigurationError(
+      `a job named '${name}' already exists (submitted by ${by}) with another ${changed}: Azure ML refuses it, as ${AZURE_IMMUTABLE_JOB}`,
+      {
+        input: "name",
+        hint: "job names are unique in a workspace: give the job file another name:, or leave the name input and the YAML name unset to get a name per run attempt"
+      }
+    );
+  }
+  const stats = await prepareJob(api, uploader, plan, log);
   const body = structuredClone(plan.body);
   body.properties.tags = { ...body.properties.tags ?? {}, ...tags };
   let job;
@@ -8887,5 +8951,6 @@ export {
   snapshot,
   ensureAsset,
   formatBytes,
+  prepareJob,
   submitPlannedJob
 };

@@ -34,7 +34,8 @@ function translatorFor(doc: SpecDocument, type: string): JobTypeTranslator {
   if (found) return found;
   const valid = JOB_TYPES.map((t) => t.type);
   // az ml submits parallel jobs as pipeline steps only (azure-ai-ml: a ParallelJob is a node built by parallel_run_function).
-  if (type === 'parallel') throw doc.error(['type'], "a 'parallel' job runs as a step of a pipeline job", 'write type: pipeline with the parallel step under jobs:');
+  if (type === 'parallel')
+    throw doc.error(['type'], "a 'parallel' job runs as a step of a pipeline job", 'write type: pipeline with the parallel step under jobs:');
   if (NOT_YET.includes(type)) throw doc.error(['type'], `'${type}' jobs are not supported by azureml-actions yet`, `supported job types: ${valid.join(', ')}`);
   throw doc.error(['type'], `'${type}' is not a job type${didYouMean(type, valid)}`, `valid: ${valid.join(', ')}`);
 }
