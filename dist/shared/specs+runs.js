@@ -2295,7 +2295,8 @@ function translatorFor(doc, type) {
   const found = JOB_TYPES.find((t) => t.type === type);
   if (found) return found;
   const valid = JOB_TYPES.map((t) => t.type);
-  if (type === "parallel") throw doc.error(["type"], "a 'parallel' job runs as a step of a pipeline job", "write type: pipeline with the parallel step under jobs:");
+  if (type === "parallel")
+    throw doc.error(["type"], "a 'parallel' job runs as a step of a pipeline job", "write type: pipeline with the parallel step under jobs:");
   if (NOT_YET2.includes(type)) throw doc.error(["type"], `'${type}' jobs are not supported by azureml-actions yet`, `supported job types: ${valid.join(", ")}`);
   throw doc.error(["type"], `'${type}' is not a job type${didYouMean(type, valid)}`, `valid: ${valid.join(", ")}`);
 }
