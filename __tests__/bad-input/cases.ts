@@ -234,7 +234,7 @@ spec(`${JOB}distribution: 4\n`, /'distribution' must be a map with a type/);
 spec(`${JOB}resources: big\n`, /'resources' must be a map/);
 spec(`${JOB}resources:\n  instance_count: 0\n`, /'resources\.instance_count' must be a whole number ≥ 1/);
 spec(`${JOB}identity:\n  type: superuser\n`, /'identity\.type' 'superuser' is not an identity type/);
-spec(`${JOB}identity:\n  type: aml_token\n  client_id: abc\n`, /client_id, object_id and msi_resource_id apply to a managed identity only/);
+spec(`${JOB}identity:\n  type: aml_token\n  client_id: 00000000-0000-0000-0000-000000000001\n`, /client_id, object_id and msi_resource_id apply to a managed identity only/);
 spec(`${JOB}services:\n  web:\n    type: telnet\n`, /'services\.web\.type' 'telnet' is not a job service type/);
 spec(`${JOB}queue_settings:\n  job_tier: platinum\n`, /'queue_settings\.job_tier' 'platinum' is not a job tier/);
 spec(`${JOB}environment_variables:\n  NESTED:\n    a: 1\n`, /'environment_variables\.NESTED' must be a string, number or boolean/);
@@ -243,11 +243,11 @@ spec(`${JOB}limits:\n  timeout: soon\n`, /'limits\.timeout' must be a whole numb
 spec(`type: automl\ntask: classification\n`, /automl|not a job type|type/);
 spec(
   `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
-  /a sweep job needs 'search_space'/,
+  /a sweep (job )?needs 'search_space'/,
 );
 spec(
   `type: sweep\ntrial:\n  command: echo \${{search_space.lr}}\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
-  /a sweep job needs 'sampling_algorithm'/,
+  /a sweep (job )?needs 'sampling_algorithm'/,
 );
 spec(
   `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: genetic\nobjective:\n  goal: maximize\n  primary_metric: acc\n`,
@@ -281,9 +281,9 @@ spec(
   `type: sweep\ntrial:\n  command: echo\n  environment: azureml:AzureML-sklearn-1.5@latest\nsearch_space:\n  lr:\n    type: choice\n    values: [0.1]\nsampling_algorithm: random\nobjective:\n  goal: maximize\n  primary_metric: acc\nearly_termination:\n  type: coin_flip\n`,
   /'early_termination\.type' 'coin_flip' is not an early termination policy/,
 );
-spec(`type: pipeline\njobs: {}\n`, /a pipeline job needs at least one step under jobs/);
+spec(`type: pipeline\njobs: {}\n`, /a pipeline (job )?needs at least one step under jobs/);
 spec(`type: pipeline\njobs:\n  1bad:\n    command: echo\n    environment: azureml:AzureML-sklearn-1.5@latest\n`, /a step name starts with a letter or _/);
-spec(`type: pipeline\njobs:\n  train:\n    type: spark\n    command: echo\n`, /steps of type 'spark' are not supported/);
+spec(`type: pipeline\njobs:\n  train:\n    type: spark\n    command: echo\n`, /'jobs\.train\.command' is not a field of a spark step/);
 spec(`type: pipeline\njobs:\n  train:\n    environment: azureml:AzureML-sklearn-1.5@latest\n`, /a step needs a command \(inline\) or a component/);
 spec(`type: pipeline\njobs:\n  train:\n    command: echo\n`, /a step needs an environment/);
 spec(

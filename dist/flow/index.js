@@ -185,7 +185,17 @@ var STAGE_INPUTS = {
 };
 var AZURE_STAGES = /* @__PURE__ */ new Set(["submit-job", "metric-gate", "register-model", "deploy"]);
 var STAGE_OUTPUTS = {
-  "submit-job": { "job-name": "job-name", status: "job-status", "studio-url": "job-studio-url", "run-id": "run-id", requests: null },
+  // The flow refuses schedule files (it follows one job), so the schedule outputs are not published.
+  "submit-job": {
+    "job-name": "job-name",
+    status: "job-status",
+    "studio-url": "job-studio-url",
+    "run-id": "run-id",
+    requests: null,
+    "schedule-name": null,
+    "schedule-status": null,
+    "schedule-next-runs": null
+  },
   "metric-gate": { passed: "gate-passed", report: "gate-report", metrics: "metrics" },
   "register-model": {
     "model-name": "model-name",
@@ -331,7 +341,7 @@ async function submitStage(f) {
     f.skip("submit-job", settings.submit.reason ?? "off");
     return settings.jobName;
   }
-  const r = await f.run("submit-job", (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
+  const r = await f.run("submit-job", (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true }));
   return r.outputs["job-name"] ?? settings.jobName;
 }
 async function gateStage(f, jobName) {

@@ -3352,6 +3352,12 @@ async function submitJobMain(deps) {
   const azure = await readAzureInputs(deps.reader, { env });
   const doc = SpecDocument.load(settings3.jobFile, settings3.jobFileDisplay, "job-file");
   if (isScheduleSpec(doc.value)) {
+    if (deps.jobsOnly) {
+      throw new ConfigurationError(`${settings3.jobFileDisplay} is a schedule (az ml schedule create -f), and this flow submits one job and follows it`, {
+        input: "job-file",
+        hint: "create the schedule with the submit-job action; give the flow the job file the schedule names"
+      });
+    }
     await submitSchedule({ settings: settings3, azure, run, io, doc });
     return void 0;
   }
@@ -3498,7 +3504,14 @@ async function submitJobPost(deps) {
   const settings3 = { ...azure, ...saved.workspace };
   const ctx = await createAzureContext(settings3, { actionName: "submit-job", info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
-  const job = await api.getJob(saved.jobName);
+  let job;
+  try {
+    job = await api.getJob(saved.jobName);
+  } catch (err) {
+    if (err.statusCode !== 404) throw err;
+    io.info(`Job ${saved.jobName} was never created (${err.message.split(". ")[0]}): nothing to cancel.`);
+    return;
+  }
   if (!job) {
     io.info(`Job ${saved.jobName} was never created: nothing to cancel.`);
     return;

@@ -167,7 +167,7 @@ async function submitStage(f: FlowRun): Promise<string | undefined> {
     f.skip('submit-job', settings.submit.reason ?? 'off');
     return settings.jobName;
   }
-  const r = await f.run('submit-job', (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
+  const r = await f.run('submit-job', (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true }));
   return r.outputs['job-name'] ?? settings.jobName;
 }
 

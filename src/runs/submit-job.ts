@@ -36,6 +36,8 @@ export interface SubmitJobDeps {
   env?: Record<string, string | undefined>;
   /** Aborted when the runner cancels the step (SIGINT/SIGTERM). */
   abortSignal?: AbortSignal;
+  /** Refuse a schedule file (the root flow follows one job through gate, registration and rollout). */
+  jobsOnly?: boolean;
 }
 
 export interface SubmitJobOutcome {
@@ -146,6 +148,12 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   // A schedule YAML (az ml schedule create -f): create or update the schedule; no job to wait for.
   const doc = SpecDocument.load(settings.jobFile, settings.jobFileDisplay, 'job-file');
   if (isScheduleSpec(doc.value)) {
+    if (deps.jobsOnly) {
+      throw new ConfigurationError(`${settings.jobFileDisplay} is a schedule (az ml schedule create -f), and this flow submits one job and follows it`, {
+        input: 'job-file',
+        hint: 'create the schedule with the submit-job action; give the flow the job file the schedule names',
+      });
+    }
     await submitSchedule({ settings, azure, run, io, doc });
     return undefined;
   }
@@ -320,7 +328,15 @@ export async function submitJobPost(deps: SubmitJobDeps): Promise<void> {
   const settings: AzureSettings = { ...azure, ...saved.workspace };
   const ctx = await createAzureContext(settings, { actionName: 'submit-job', info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
-  const job = await api.getJob(saved.jobName);
+  let job: Awaited<ReturnType<typeof api.getJob>>;
+  try {
+    job = await api.getJob(saved.jobName);
+  } catch (err) {
+    // The workspace (or its resource group) is not there: main failed before creating anything.
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    io.info(`Job ${saved.jobName} was never created (${(err as Error).message.split('. ')[0]}): nothing to cancel.`);
+    return;
+  }
   if (!job) {
     io.info(`Job ${saved.jobName} was never created: nothing to cancel.`);
     return;

@@ -99,7 +99,17 @@ export const AZURE_STAGES: ReadonlySet<Stage> = new Set(['submit-job', 'metric-g
  * dry runs only, which the flow does not do).
  */
 export const STAGE_OUTPUTS: Record<Stage, Record<string, string | null>> = {
-  'submit-job': { 'job-name': 'job-name', status: 'job-status', 'studio-url': 'job-studio-url', 'run-id': 'run-id', requests: null },
+  // The flow refuses schedule files (it follows one job), so the schedule outputs are not published.
+  'submit-job': {
+    'job-name': 'job-name',
+    status: 'job-status',
+    'studio-url': 'job-studio-url',
+    'run-id': 'run-id',
+    requests: null,
+    'schedule-name': null,
+    'schedule-status': null,
+    'schedule-next-runs': null,
+  },
   'metric-gate': { passed: 'gate-passed', report: 'gate-report', metrics: 'metrics' },
   'register-model': {
     'model-name': 'model-name',
