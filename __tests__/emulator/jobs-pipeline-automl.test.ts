@@ -171,7 +171,11 @@ describe('an automl node as the AutoML job it runs as', () => {
         limits: { trial_timeout_minutes: 90, timeout_minutes: 1440 },
         featurization: { column_name_and_types: { Some_Col: 'Categorical' } },
         forecasting: { time_column_name: 'date', forecast_horizon: 14, target_lags: 'auto', time_series_id_column_names: 'store', seasonality: 'auto' },
-        training: { allowed_training_algorithms: ['elastic_net', 'decision_tree'], ensemble_model_download_timeout_minutes: 5 },
+        training: {
+          allowed_training_algorithms: ['elastic_net', 'decision_tree', 'light_gbm', 'xg_boost_regressor', 'KNN'],
+          ensemble_model_download_timeout_minutes: 5,
+          stack_ensemble_settings: { stack_meta_learner_type: 'elastic_net_cv', stack_meta_learner_kwargs: { max_iter: 10 } },
+        },
       },
       { training_data: { jobInputType: 'mltable', uri: 'azureml://datastores/d/paths/t/' } },
     );
@@ -188,8 +192,24 @@ describe('an automl node as the AutoML job it runs as', () => {
         timeSeriesIdColumnNames: ['store'],
         seasonality: { mode: 'Auto' },
       },
-      trainingSettings: { allowedTrainingAlgorithms: ['ElasticNet', 'DecisionTree'], ensembleModelDownloadTimeout: 'PT5M' },
+      trainingSettings: {
+        allowedTrainingAlgorithms: ['ElasticNet', 'DecisionTree', 'LightGBM', 'XGBoostRegressor', 'KNN'],
+        ensembleModelDownloadTimeout: 'PT5M',
+        stackEnsembleSettings: { stackMetaLearnerType: 'ElasticNetCV', stackMetaLearnerKWargs: { max_iter: 10 } },
+      },
     });
+    if (haveSharedFixtures) {
+      const v = validatorFor('JobBaseResource', 'AutoMLJob');
+      expect(v({ properties: props }), describeErrors(v)).toBe(true);
+    }
+    const metric = (m: string) =>
+      (automlNodeProperties({ task: 'classification', primary_metric: m }, {}).taskDetails as { primaryMetric: string }).primaryMetric;
+    expect(['auc_weighted', 'norm_macro_recall', 'average_precision_score_weighted', 'AUCWeighted'].map(metric)).toEqual([
+      'AUCWeighted',
+      'NormMacroRecall',
+      'AveragePrecisionScoreWeighted',
+      'AUCWeighted',
+    ]);
     expect(() => automlNodeProperties({ type: 'automl' }, {})).toThrow(/needs a 'task'/);
     expect(() => automlNodeProperties({ type: 'automl', task: 'clustering' }, {})).toThrow(/not an AutoML task/);
   });

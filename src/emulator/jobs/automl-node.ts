@@ -1,12 +1,13 @@
 /**
  * An AutoML step of a pipeline job → the AutoMLJob its child runs. The step's node is the
  * snake_case YAML dump azure-ai-ml sends inside `properties.jobs` (azure-ai-ml
- * entities/_job/pipeline/pipeline_job.py `_to_rest_object`: an AutoMLJob node is `node._to_dict()`
- * with the AutoML schema's `inside_pipeline` context, e.g. `{type: automl, task: classification,
- * training_data: '${{parent.jobs.prep.outputs.x}}', limits: {max_trials: 1}, ...}`); Azure turns it
- * back into the job the node describes, as azure-ai-ml's own load does (entities/_job/automl/
- * automl_job.py `AutoMLJob._load_from_dict` → tabular/classification_job.py,
- * regression_job.py, forecasting_job.py `_to_rest_object`). This module does that conversion:
+ * entities/_job/pipeline/pipeline_job.py `_to_rest_object`: an AutoMLJob node is
+ * `json.loads(json.dumps(job._to_dict(inside_pipeline=True)))`, e.g. `{type: automl, task:
+ * classification, training_data: '${{parent.jobs.prep.outputs.x}}', limits: {max_trials: 1}, ...}`);
+ * the job it describes is the one azure-ai-ml loads from it (entities/_job/pipeline/_load_component.py
+ * `_automl_from_rest_object`: `AutoMLJob._load_from_dict(node, inside_pipeline=True)`) and sends as
+ * a job (entities/_job/automl/tabular/classification_job.py, regression_job.py,
+ * forecasting_job.py `_to_rest_object`). This module does that conversion:
  *
  * - `task` → `taskDetails.taskType` (azure-ai-ml constants/_job/automl.py TaskType / mfe.json TaskType)
  * - `training_data` / `validation_data` / `test_data` → `trainingData` / `validationData` / `testData`
@@ -20,9 +21,9 @@
  *   target_rolling_window_size → `{mode: Auto}` / `{mode: Custom, value(s)}` (forecasting_settings.py
  *   `_to_rest_object`: AutoForecastHorizon / CustomForecastHorizon, ...)
  * - enum values (primary_metric, featurization mode, algorithms, ...) from their snake_case dump
- *   (`camel_to_snake` in azure-ai-ml) to PascalCase; where Azure's value has an acronym
- *   (`AUCWeighted`, `KNN`) the generic form differs (`AucWeighted`, `Knn`): the AutoML runner
- *   compares names ignoring case and `_` (automl.ts `metricName`, the algorithm filter).
+ *   (azure-ai-ml _utils/utils.py `camel_to_snake`; the schemas' StringTransformedEnum maps them back)
+ *   to the mfe.json enum value: PascalCase, or, for the values with acronyms, the value itself
+ *   ({@link IRREGULAR}: `auc_weighted` → `AUCWeighted`, `light_gbm` → `LightGBM`).
  * - every other key: snake_case → camelCase, except the keys of maps whose keys are user data
  *   (column_name_and_types, stack_meta_learner_kwargs, transformer_params items).
  */
@@ -100,6 +101,37 @@ const NOT_TASK_DETAILS = new Set([
   '_source',
 ]);
 
+/**
+ * The mfe.json 2024-10-01 enum values that PascalCase does not restore from their snake_case dump
+ * (ClassificationPrimaryMetrics, Classification/Regression/ForecastingModels, StackMetaLearnerType),
+ * keyed by that dump.
+ */
+const IRREGULAR = new Map(
+  [
+    'AUCWeighted',
+    'SGD',
+    'SVM',
+    'LinearSVM',
+    'KNN',
+    'LightGBM',
+    'XGBoostClassifier',
+    'XGBoostRegressor',
+    'TCNForecaster',
+    'LogisticRegressionCV',
+    'LightGBMClassifier',
+    'ElasticNetCV',
+    'LightGBMRegressor',
+  ].map((v) => [camelToSnake(v), v]),
+);
+
+/** azure-ai-ml's camel_to_snake: `AUCWeighted` → `auc_weighted`, `LightGBM` → `light_gbm`. */
+export function camelToSnake(v: string): string {
+  return v
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const pascal = (v: string) => v.replace(/(^|_)([a-z0-9])/g, (_, _u: string, c: string) => c.toUpperCase());
 
@@ -113,7 +145,10 @@ export function isoMinutes(minutes: number): string {
 }
 
 function enumValue(v: unknown): unknown {
-  if (typeof v === 'string') return /[_a-z]/.test(v[0] ?? '') || v.includes('_') ? pascal(v.toLowerCase()) : v;
+  if (typeof v === 'string') {
+    const key = camelToSnake(v.trim());
+    return IRREGULAR.get(key) ?? pascal(key);
+  }
   if (Array.isArray(v)) return v.map(enumValue);
   return v;
 }
@@ -135,6 +170,8 @@ function field(key: string, v: unknown): [string, unknown] {
   if (ENUM_FIELDS.has(key)) return [camel(key), enumValue(v)];
   if (AUTO_OR_VALUE.has(key) || key === 'target_lags') return [camel(key), autoOr(key, v)];
   if (key === 'time_series_id_column_names') return [camel(key), Array.isArray(v) ? v : [v]];
+  // mfe.json StackEnsembleSettings spells it stackMetaLearnerKWargs
+  if (key === 'stack_meta_learner_kwargs') return ['stackMetaLearnerKWargs', v];
   if (USER_KEYED.has(key)) return [camel(key), v];
   // transformer_params: {imputer: [{fields, parameters}]} → {Imputer: [...]} (AutoMLTransformerParameterKeys)
   if (key === 'transformer_params') {
