@@ -296,6 +296,53 @@ describe('a pipeline with an automl step', () => {
   });
 });
 
+describe('an automl step whose best_model is the pipeline output', () => {
+  it('writes the best model where the default datastore puts step outputs, and records it as the pipeline output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aml-automl-out-'));
+    cpSync(join(BANK, 'training-mltable-folder'), join(dir, 'training-mltable-folder'), { recursive: true });
+    writeFileSync(
+      join(dir, 'pipeline.yml'),
+      `
+type: pipeline
+experiment_name: pipeline-with-automl
+inputs:
+  train:
+    type: mltable
+    path: ./training-mltable-folder
+outputs:
+  trained:
+    type: mlflow_model
+settings:
+  default_compute: azureml:cpu-cluster
+  default_datastore: azureml:workspaceblobstore
+jobs:
+  train_node:
+    type: automl
+    task: classification
+    target_column_name: y
+    training_data: \${{parent.inputs.train}}
+    validation_data_size: 0.2
+    limits:
+      max_trials: 1
+    outputs:
+      best_model: \${{parent.outputs.trained}}
+`,
+    );
+    const { id } = await submit(dir, 'pipe-automl-out');
+    const outcome = await env.executor.whenDone(id);
+    await env.executor.flush();
+    expect(outcome?.status, JSON.stringify(outcome?.error)).toBe('Completed');
+    const step = (await getJob(env.store, 'pipe-automl-out_train_node')) as Job;
+    // primary_metric not given: azure-ai-ml's default for classification (accuracy)
+    expect(step.properties.taskDetails).toMatchObject({ primaryMetric: 'Accuracy', validationDataSize: 0.2 });
+    const uri = 'azureml://datastores/workspaceblobstore/paths/azureml/pipe-automl-out_train_node/best_model/';
+    expect(step.properties.outputs.best_model).toMatchObject({ jobOutputType: 'mlflow_model', uri });
+    const pipeline = (await getJob(env.store, 'pipe-automl-out')) as Job;
+    expect(pipeline.properties.outputs.trained.uri).toBe(uri);
+    expect(await readBlob(env.service, BLOBSTORE_CONTAINER, 'azureml/pipe-automl-out_train_node/best_model/MLmodel')).toContain('loader_module: automl_model');
+  });
+});
+
 describe('an automl step the emulator refuses', () => {
   it('fails the pipeline naming the step when it has no training data', async () => {
     const id = await putJob(env.store, 'pipe-automl-nodata', {
