@@ -329,14 +329,15 @@ command: python3 log_metric.py $((\${{inputs.x}} + \${{inputs.offset}})) && echo
   });
 
   it('fails a step of a type the emulator does not run yet, by name', async () => {
-    const id = await putJob(env.store, 'pipe-automl', {
+    // azure-ai-ml's `import` node (entities/_builders/import_node.py)
+    const id = await putJob(env.store, 'pipe-import', {
       jobType: 'Pipeline',
-      jobs: { train: { type: 'automl', task: 'classification' } },
+      jobs: { load: { type: 'import', source: { type: 'database', query: 'select 1' } } },
     });
     env.executor.start(id);
     const outcome = await env.executor.whenDone(id);
     expect(outcome?.status).toBe('Failed');
-    expect(outcome?.error?.error.message).toMatch(/'train' is a 'automl' step, which is not supported by the emulator yet/);
+    expect(outcome?.error?.error.message).toMatch(/'load' is a 'import' step, which is not supported by the emulator yet/);
   });
 });
 

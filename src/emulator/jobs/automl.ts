@@ -30,7 +30,7 @@ import { parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResou
 import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, inputTypeOf, JobFailure } from './command.js';
 import { readMLTable, type TableSpec } from './mltable.js';
-import type { ActiveJob, Outcome, Runtime } from './runtime.js';
+import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
 import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri } from '../data/uris.js';
 import { asObj } from '../obj.js';
@@ -466,12 +466,13 @@ function iterationTags(name: string, ran: Trial[]): Record<string, string> {
   };
 }
 
-export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob): Promise<Outcome> {
+/** Runs an AutoML job; `link` when it is the child of a pipeline's automl step. */
+export async function runAutoMLJob(rt: Runtime, jobId: string, active: ActiveJob, link?: ParentLink): Promise<Outcome> {
   const { ws, name } = parseJobId(jobId);
   const signal = active.signal;
   const job = await rt.loadJob(jobId);
   if (!job) return { status: 'Failed' };
-  await rt.ensureRun(jobId, job);
+  await rt.ensureRun(jobId, job, link);
   await addDefaultOutput(rt, jobId, name);
   const scope = rt.scopeOf(ws);
 

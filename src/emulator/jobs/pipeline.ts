@@ -4,7 +4,8 @@
  * runs for it ({@link STEP_KINDS}): a command step as a Command job, a sweep step as a Sweep job
  * over its trial component (its outputs are the best trial's), a pipeline step as a Pipeline job
  * of the pipeline component's own steps (grandchildren `<pipeline>_<step>_<inner step>`; what
- * its inner steps bind to its outputs becomes the step's outputs). Steps run as child jobs `<pipeline>_<step>` in
+ * its inner steps bind to its outputs becomes the step's outputs), an automl step as an AutoML job
+ * whose data fields (training_data, ...) bind like inputs and whose `best_model` feeds later steps. Steps run as child jobs `<pipeline>_<step>` in
  * the order their bindings imply (`${{parent.jobs.a.outputs.y}}` makes a step wait for `a`;
  * independent steps run in parallel); `${{parent.inputs.x}}` passes the pipeline's inputs, and a
  * step output bound to `${{parent.outputs.y}}` becomes the pipeline's output `y`. When a step
@@ -18,6 +19,8 @@ import { createChildJob, ParentLog, queueThenRun, runChild, type JobRunner } fro
 import { fail, finishStopped, inputTypeOf, JobFailure, outputTypeOf, runCommandJob } from './command.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { runSweepJob } from './sweep.js';
+import { runAutoMLJob } from './automl.js';
+import { automlNodeInputs, automlNodeProperties } from './automl-node.js';
 import { expandDefaultDatastore, parallelStepRun } from './parallel.js';
 import { runSparkJob, sparkStepProperties } from './spark.js';
 import { errorOf } from './status.js';
@@ -85,6 +88,8 @@ function stringOrId(v: unknown): string | undefined {
 export interface StepKind {
   /** Refuses a step whose body or component this type cannot run. */
   check?(node: string, body: Record<string, unknown>, component: Record<string, unknown> | undefined): void;
+  /** The step's inputs, where they are not the node's `inputs` map (an AutoML node's data fields). */
+  inputsOf?(body: Record<string, unknown>): Record<string, unknown>;
   child(step: Step, settings: Record<string, unknown>): Record<string, unknown>;
   run: JobRunner;
 }
@@ -95,7 +100,7 @@ const STEP_KINDS: Record<string, StepKind> = {
   pipeline: { check: checkPipelineStep, child: pipelineChild, run: runPipelineJob },
   spark: { child: sparkChild, run: runSparkJob },
   parallel: { check: checkParallelStep, child: parallelChild, run: runCommandJob },
-  // automl: { child: automlChild, run: runAutoMLJob },
+  automl: { check: checkAutoMLStep, inputsOf: automlNodeInputs, child: automlChild, run: runAutoMLJob },
 };
 
 function stepKind(node: string, type: string): StepKind {
@@ -137,6 +142,21 @@ function parallelChild(step: Step): Record<string, unknown> {
     environmentVariables: run.environmentVariables,
     inputs: run.inputs,
   };
+}
+
+/** An automl step names a task; its settings are checked by the AutoML job it runs as (automl.ts planAutoML). */
+function checkAutoMLStep(node: string, body: Record<string, unknown>): void {
+  if (!automlNodeInputs(body).training_data) throw new JobFailure(`AutoML step '${node}' has no training_data`, 'InvalidAutoML');
+  automlNodeProperties(body, {});
+}
+
+/**
+ * An automl step → an AutoML job of the node's task and settings (automl-node.ts), its bound data
+ * inputs in taskDetails (an AutoMLJob has no `inputs`), its iterations the pipeline's grandchildren
+ * `<pipeline>_<step>_<i>`, its `best_model` output the next steps' input.
+ */
+function automlChild(step: Step): Record<string, unknown> {
+  return { ...automlNodeProperties(step.body, step.inputs), inputs: undefined, environmentVariables: step.environmentVariables };
 }
 
 /** A command step → a Command job of the component's (or the inline) command, code and environment. */
@@ -252,7 +272,7 @@ async function buildSteps(rt: Runtime, ws: WorkspaceRef, name: string, props: Re
     kind.check?.(node, body, component);
     const compInputs = asObj(component?.inputs) ?? {};
     const compOutputs = asObj(component?.outputs) ?? {};
-    const nodeInputs = asObj(body.inputs) ?? {};
+    const nodeInputs = kind.inputsOf ? kind.inputsOf(body) : (asObj(body.inputs) ?? {});
     const nodeOutputs = asObj(body.outputs) ?? {};
     const step: Step = {
       node,
