@@ -144,6 +144,35 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples pipelines → ARM Pipelin
   });
 });
 
+describe.skipIf(!haveSharedFixtures)('AutoML steps of the examples', () => {
+  it('is the node azure-ai-ml sends, named by its key', async () => {
+    const dir = workdir();
+    const rel = 'pipelines/automl/cli-automl-regression-housepricing-pipeline/pipeline.yml';
+    const doc = SpecDocument.load(join(dir, rel), rel, 'job-file');
+    const plan = await planJob(doc, join(dir, rel), doc.value, { workspaceId: WS, resolver });
+    const node = (plan.body.properties.jobs as Record<string, Record<string, unknown>>).regression_node;
+    // azure-ai-ml tests/pipeline_job/unittests/test_pipeline_job_entity.py (automl_regression_with_command_node.yml):
+    // the same node, there with `name` left out of the comparison; the name is the step's key
+    // (_post_load_pipeline_jobs: job_instance.name = key).
+    expect(node).toEqual({
+      name: 'regression_node',
+      type: 'automl',
+      task: 'regression',
+      tags: {},
+      log_verbosity: 'info',
+      primary_metric: 'r2_score',
+      target_column_name: 'SalePrice',
+      training_data: '${{parent.jobs.preprocessing_node.outputs.preprocessed_train_data}}',
+      validation_data: '${{parent.jobs.preprocessing_node.outputs.preprocessed_validation_data}}',
+      test_data: '${{parent.jobs.preprocessing_node.outputs.preprocessed_test_data}}',
+      limits: { max_concurrent_trials: 1, max_trials: 1 },
+      featurization: { mode: 'off' },
+      training: { enable_stack_ensemble: false, enable_vote_ensemble: false },
+      outputs: { best_model: { job_output_type: 'mlflow_model' } },
+    });
+  });
+});
+
 /** The job body and every asset version it plans validate against the 2024-10-01 schema. */
 function expectValid(plan: Awaited<ReturnType<typeof planJob>>): void {
   const v = validatorFor('JobBaseResource', `${plan.jobType}Job`);
