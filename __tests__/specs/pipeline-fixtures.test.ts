@@ -173,6 +173,56 @@ describe.skipIf(!haveSharedFixtures)('AutoML steps of the examples', () => {
   });
 });
 
+describe.skipIf(!haveSharedFixtures)('spark and parallel steps of the examples', () => {
+  const nodesOf = async (rel: string) => {
+    const dir = workdir();
+    const doc = SpecDocument.load(join(dir, rel), rel, 'job-file');
+    const plan = await planJob(doc, join(dir, rel), doc.value, { workspaceId: WS, resolver });
+    return plan.body.properties.jobs as Record<string, Record<string, Record<string, unknown>>>;
+  };
+
+  it('send a binding written with a mode as a literal with that mode, as for command steps', async () => {
+    // _pipeline_job_helpers.py process_sdk_component_job_io: {value: binding, mode} for every node
+    const mnist = await nodesOf('pipelines/mnist-batch-identification-using-parallel/pipeline.yml');
+    expect(mnist.predict_digits_mnist.inputs.job_data_path).toEqual({
+      job_input_type: 'literal',
+      value: '${{parent.jobs.prepare_data.outputs.mnist_png}}',
+      mode: 'EvalMount',
+    });
+    const words = await nodesOf('pipelines-with-components/shakespear_sample_and_word_count_using_spark/pipeline.yml');
+    expect(words.count_word.inputs.file_input).toEqual({
+      job_input_type: 'literal',
+      value: '${{parent.jobs.sample_word.outputs.file_output}}',
+      mode: 'Direct',
+    });
+  });
+
+  it('check an output binding written as a map, and keep its mode', async () => {
+    const dir = workdir();
+    const rel = 'pipelines/add-column-and-word-count-using-spark/pipeline.yml';
+    const file = join(dir, rel);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      text.replace('output: ${{parent.outputs.output}}', 'output:\n        type: uri_folder\n        path: ${{parent.outputs.output}}\n        mode: direct'),
+    );
+    const doc = SpecDocument.load(file, rel, 'job-file');
+    const plan = await planJob(doc, file, doc.value, { workspaceId: WS, resolver });
+    const node = (plan.body.properties.jobs as Record<string, Record<string, Record<string, unknown>>>).count_by_rows;
+    expect(node.outputs.output).toEqual({ type: 'literal', value: '${{parent.outputs.output}}', mode: 'Direct' });
+    writeFileSync(file, text.replace('output: ${{parent.outputs.output}}', 'output:\n        path: ${{parent.outputs.outptu}}\n        mode: direct'));
+    const bad = SpecDocument.load(file, rel, 'job-file');
+    const err = await planJob(bad, file, bad.value, { workspaceId: WS, resolver }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as ConfigurationError).message).toMatch(
+      /jobs\.count_by_rows\.outputs\.output\.path' '\$\{\{parent\.outputs\.outptu\}\}' must bind a pipeline output/,
+    );
+  });
+});
+
 /** The job body and every asset version it plans validate against the 2024-10-01 schema. */
 function expectValid(plan: Awaited<ReturnType<typeof planJob>>): void {
   const v = validatorFor('JobBaseResource', `${plan.jobType}Job`);
