@@ -268,6 +268,7 @@ describe('an AutoML step of a pipeline', () => {
     const node = await automlStep(ctx, spec.jobs.fit, ['jobs', 'fit']);
     expect(node).toEqual({
       type: 'automl',
+      name: 'fit',
       task: 'classification',
       tags: {},
       compute: `${WS}/computes/cpu-cluster`,

@@ -220,9 +220,10 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples parallel steps → Parall
         expect(node.partition_keys).toBe('["Store", "Brand"]');
         expect(node.error_threshold).toBe(-1);
         expect(node.mini_batch_size).toBeUndefined();
+        // a binding with a mode: a literal with its mode (_pipeline_job_helpers.py process_sdk_component_job_io)
         expect((node.inputs as Obj).data_source).toEqual({
-          job_input_type: 'mltable',
-          uri: '${{parent.jobs.partition_job.outputs.tabular_output_data}}',
+          job_input_type: 'literal',
+          value: '${{parent.jobs.partition_job.outputs.tabular_output_data}}',
           mode: 'Direct',
         });
       } else {

@@ -421,10 +421,13 @@ export async function automlStep(ctx: PlanContext, node: Obj, at: SpecPath): Pro
   const [taskName, task] = taskOf(ctx, node, at);
   ctx.checkKeys(node, keysOf(taskName, task), at, `AutoML ${taskName} step`);
   const r: Reader = { ctx, step: true };
-  const out: Obj = { type: 'automl' };
-  // name, display_name, ... as the YAML gives them (checked by the same rules as a job's)
+  // The node's name is its key under jobs: azure-ai-ml sets it on every loaded step
+  // (_schema/pipeline/pipeline_component.py _post_load_pipeline_jobs: `job_instance.name = key`) and
+  // AutoMLJob._to_dict(inside_pipeline=True) sends it (tests/dsl: "name": "automl_classif_job").
+  const out: Obj = { type: 'automl', name: String(at[at.length - 1]) };
+  // display_name, ... as the YAML gives them (checked by the same rules as a job's)
   const checked = commonProperties(ctx, node, 'AutoML', at);
-  for (const k of ['name', 'display_name', 'experiment_name', 'description', 'properties', 'identity', 'services', 'queue_settings']) {
+  for (const k of ['display_name', 'experiment_name', 'description', 'properties', 'identity', 'services', 'queue_settings']) {
     if (node[k] !== undefined && node[k] !== null) out[k] = node[k];
   }
   out.tags = ctx.stringMap(node.tags, [...at, 'tags']) ?? {};

@@ -76,7 +76,16 @@ export async function stepInputs(ctx: PlanContext, v: unknown, path: SpecPath, a
       out.ports[name] = { type: /outputs\./.test(x) ? 'uri_folder' : 'string' };
       continue;
     }
-    if (isObj(x) && typeof x.path === 'string' && BINDING.test(x.path)) checkBinding(ctx, x.path, [...ip, 'path'], at);
+    if (isObj(x) && typeof x.path === 'string' && BINDING.test(x.path)) {
+      // {type, path: ${{parent...}}, mode}: a binding with a mode, sent as a literal with its mode
+      // (entities/_job/pipeline/_pipeline_job_helpers.py process_sdk_component_job_io, which every
+      // node's _to_rest_inputs uses: {value: binding, mode}), as pipeline-steps.ts sends it.
+      checkBinding(ctx, x.path, [...ip, 'path'], at);
+      const { jobInputType, mode } = await jobInput(ctx, { ...x, path: 'azureml://datastores/x/paths/x' }, ip, true);
+      out.rest[name] = { job_input_type: 'literal', value: x.path.trim(), ...(mode ? { mode } : {}) };
+      out.ports[name] = { type: jobInputType, ...(x.mode !== undefined ? { mode: String(x.mode) } : {}) };
+      continue;
+    }
     const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
     out.rest[name] = { job_input_type: jobInputType, ...others };
     const port: Obj = { type: jobInputType === 'literal' ? literalType(x) : jobInputType };
@@ -101,6 +110,15 @@ export function stepOutputs(ctx: PlanContext, v: unknown, path: SpecPath, at: Sp
       checkBinding(ctx, x, op, at, true);
       out.rest[name] = { type: 'literal', value: x.trim() };
       out.ports[name] = { type: 'uri_folder' };
+      continue;
+    }
+    if (isObj(x) && typeof x.path === 'string' && BINDING.test(x.path)) {
+      // {type, path: ${{parent.outputs.z}}, mode}: the binding with its mode (process_sdk_component_job_io)
+      checkBinding(ctx, x.path, [...op, 'path'], at, true);
+      const { path: _bound, ...described } = x;
+      const { jobOutputType, mode } = jobOutput(ctx, described, op);
+      out.rest[name] = { type: 'literal', value: x.path.trim(), ...(mode ? { mode } : {}) };
+      out.ports[name] = { type: jobOutputType, ...(x.mode !== undefined ? { mode: String(x.mode) } : {}) };
       continue;
     }
     const raw = isObj(x) && typeof x.path === 'string' ? x.path : undefined;
