@@ -234,7 +234,10 @@ spec(`${JOB}distribution: 4\n`, /'distribution' must be a map with a type/);
 spec(`${JOB}resources: big\n`, /'resources' must be a map/);
 spec(`${JOB}resources:\n  instance_count: 0\n`, /'resources\.instance_count' must be a whole number ≥ 1/);
 spec(`${JOB}identity:\n  type: superuser\n`, /'identity\.type' 'superuser' is not an identity type/);
-spec(`${JOB}identity:\n  type: aml_token\n  client_id: 00000000-0000-0000-0000-000000000001\n`, /client_id, object_id and msi_resource_id apply to a managed identity only/);
+spec(
+  `${JOB}identity:\n  type: aml_token\n  client_id: 00000000-0000-0000-0000-000000000001\n`,
+  /client_id, object_id and msi_resource_id apply to a managed identity only/,
+);
 spec(`${JOB}services:\n  web:\n    type: telnet\n`, /'services\.web\.type' 'telnet' is not a job service type/);
 spec(`${JOB}queue_settings:\n  job_tier: platinum\n`, /'queue_settings\.job_tier' 'platinum' is not a job tier/);
 spec(`${JOB}environment_variables:\n  NESTED:\n    a: 1\n`, /'environment_variables\.NESTED' must be a string, number or boolean/);

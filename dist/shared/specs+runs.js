@@ -969,9 +969,9 @@ async function automlStep(ctx, node, at) {
   const [taskName, task2] = taskOf(ctx, node, at);
   ctx.checkKeys(node, keysOf(taskName, task2), at, `AutoML ${taskName} step`);
   const r = { ctx, step: true };
-  const out = { type: "automl" };
+  const out = { type: "automl", name: String(at[at.length - 1]) };
   const checked = commonProperties(ctx, node, "AutoML", at);
-  for (const k of ["name", "display_name", "experiment_name", "description", "properties", "identity", "services", "queue_settings"]) {
+  for (const k of ["display_name", "experiment_name", "description", "properties", "identity", "services", "queue_settings"]) {
     if (node[k] !== void 0 && node[k] !== null) out[k] = node[k];
   }
   out.tags = ctx.stringMap(node.tags, [...at, "tags"]) ?? {};
@@ -1167,7 +1167,13 @@ async function stepInputs(ctx, v, path2, at) {
       out.ports[name] = { type: /outputs\./.test(x) ? "uri_folder" : "string" };
       continue;
     }
-    if (isObj(x) && typeof x.path === "string" && BINDING.test(x.path)) checkBinding(ctx, x.path, [...ip, "path"], at);
+    if (isObj(x) && typeof x.path === "string" && BINDING.test(x.path)) {
+      checkBinding(ctx, x.path, [...ip, "path"], at);
+      const { jobInputType: jobInputType2, mode } = await jobInput(ctx, { ...x, path: "azureml://datastores/x/paths/x" }, ip, true);
+      out.rest[name] = { job_input_type: "literal", value: x.path.trim(), ...mode ? { mode } : {} };
+      out.ports[name] = { type: jobInputType2, ...x.mode !== void 0 ? { mode: String(x.mode) } : {} };
+      continue;
+    }
     const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
     out.rest[name] = { job_input_type: jobInputType, ...others };
     const port = { type: jobInputType === "literal" ? literalType(x) : jobInputType };
@@ -1186,6 +1192,14 @@ function stepOutputs2(ctx, v, path2, at) {
       checkBinding(ctx, x, op, at, true);
       out.rest[name] = { type: "literal", value: x.trim() };
       out.ports[name] = { type: "uri_folder" };
+      continue;
+    }
+    if (isObj(x) && typeof x.path === "string" && BINDING.test(x.path)) {
+      checkBinding(ctx, x.path, [...op, "path"], at, true);
+      const { path: _bound, ...described } = x;
+      const { jobOutputType: jobOutputType2, mode } = jobOutput(ctx, described, op);
+      out.rest[name] = { type: "literal", value: x.path.trim(), ...mode ? { mode } : {} };
+      out.ports[name] = { type: jobOutputType2, ...x.mode !== void 0 ? { mode: String(x.mode) } : {} };
       continue;
     }
     const raw = isObj(x) && typeof x.path === "string" ? x.path : void 0;
