@@ -1,15 +1,18 @@
 /**
  * Parallel steps and Spark jobs in the emulator, really run: the parallel driver over folders of
  * iris-like CSV files and an MLTable (mini-batches, workers, retries, error thresholds, append_row
- * output), and Spark jobs with and without a spark-submit on PATH.
+ * output), Spark jobs with and without a spark-submit on PATH, and parallel / spark steps of a
+ * pipeline YAML translated with planJob as submit-job does.
  */
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parallelStepRun, runParallelChild } from '../../src/emulator/jobs/parallel.js';
-import { Runtime } from '../../src/emulator/jobs/runtime.js';
-import { findSparkSubmit, runSparkChild } from '../../src/emulator/jobs/spark.js';
+import { BlobIO } from '../../src/emulator/data/blob-io.js';
+import { parallelStepRun } from '../../src/emulator/jobs/parallel.js';
+import { findSparkSubmit } from '../../src/emulator/jobs/spark.js';
+import { SpecDocument } from '../../src/specs/document.js';
+import { planJob } from '../../src/specs/job/index.js';
 import {
   BLOBSTORE_CONTAINER,
   createTestEnv,
@@ -261,43 +264,6 @@ describe('parallel steps', () => {
           'rows=5 quantity=510\n',
         );
   });
-
-  it('runs as a pipeline child job through runParallelChild', async () => {
-    const rt = new Runtime(env.host, { stepDelayInMs: 10, logUploadIntervalInMs: 100, cancelGraceInMs: 500 });
-    const parentId = await putJob(env.store, 'pipe-par', { jobType: 'Pipeline', experimentName: 'par-exp', jobs: {} });
-    const parent = (await rt.loadJob(parentId))!;
-    const active = rt.register(parentId);
-    const { childId, outcome } = await runParallelChild(
-      rt,
-      active,
-      parent,
-      parentId,
-      'pipe-par_score',
-      {
-        node: node(),
-        inputs: { data: folderInput('iris-files'), tag: { jobInputType: 'literal', value: 'p' } },
-        // the output path of azureml-examples cli/jobs/parallel/2a_iris_batch_prediction/pipeline.yml
-        outputs: {
-          scores: {
-            jobOutputType: 'uri_file',
-            uri: 'azureml://datastores/${{default_datastore}}/paths/${{name}}/aggregated_returns.csv',
-            mode: 'ReadWriteMount',
-          },
-        },
-      },
-      { name: 'pipe-par', kind: 'pipeline', experimentName: 'par-exp' },
-    );
-    rt.unregister(parentId);
-    expect(outcome.status, JSON.stringify(outcome.error)).toBe('Completed');
-    expect(childId).toBe(jobIdOf('pipe-par_score'));
-    const child = await getJob(env.store, 'pipe-par_score');
-    expect(child.properties).toMatchObject({ jobType: 'Command', status: 'Completed', displayName: 'score' });
-    expect((child.properties.outputs as Record<string, { uri: string }>).scores.uri).toBe(
-      'azureml://datastores/workspaceblobstore/paths/pipe-par_score/aggregated_returns.csv',
-    );
-    const rows = (await readBlob(env.service, BLOBSTORE_CONTAINER, 'pipe-par_score/aggregated_returns.csv')).trim().split('\n');
-    expect(rows).toHaveLength(7);
-  });
 });
 
 describe('spark jobs', () => {
@@ -352,46 +318,167 @@ describe('spark jobs', () => {
       expect(log).toMatch(/spark entry args: --titanic_data \/\S+\/inputs\/titanic\/iris_1\.csv --out \/\S+\/outputs\/wrangled/);
       const job = await getJob(env.store, 'spark-local');
       expect(job.properties).not.toHaveProperty('command');
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
 
-      // A pipeline's spark step (the node src/specs/job/spark.ts sparkStep sends) as a SparkJob child.
-      const rt = new Runtime(env.host, { stepDelayInMs: 10, logUploadIntervalInMs: 100, cancelGraceInMs: 500 });
-      const parentId = await putJob(env.store, 'pipe-spark', { jobType: 'Pipeline', experimentName: 'spark-exp', jobs: {} });
-      const active = rt.register(parentId);
-      const { outcome: stepOutcome } = await runSparkChild(
-        rt,
-        active,
-        (await rt.loadJob(parentId))!,
-        parentId,
-        'pipe-spark_spark_job',
-        {
-          node: {
-            name: 'spark_job',
-            type: 'spark',
-            entry: { spark_job_entry_type: 'SparkJobPythonEntry', file: 'wrangle.py' },
-            args: '--titanic_data ${{inputs.titanic_data}}',
-            conf: { 'spark.driver.cores': 1, 'spark.dynamicAllocation.enabled': true, 'spark.dynamicAllocation.minExecutors': 1 },
-            resources: { instance_type: 'standard_e8s_v3', runtime_version: '3.4' },
-            identity: { identity_type: 'UserIdentity' },
-          },
-          component: { type: 'spark', code: `azureml:${codeId}` },
-          inputs: { titanic_data: sparkProps().inputs.titanic },
-          outputs: {},
-        },
-        { name: 'pipe-spark', kind: 'pipeline', experimentName: 'spark-exp' },
+/** Translates `pipeline.yml` of `dir` as submit-job does, stores what it plans, and runs the job (as jobs-pipeline-automl.test.ts does). */
+async function submitPipeline(dir: string, name: string): Promise<string> {
+  const file = join(dir, 'pipeline.yml');
+  const doc = SpecDocument.load(file, 'pipeline.yml');
+  const plan = await planJob(doc, file, doc.value, { workspaceId: WS_ID, resolver: { resolveLabel: async () => '1' } });
+  const blob = new BlobIO(env.blob);
+  for (const up of plan.uploads) await blob.uploadFolder(up.snapshot.root, { container: BLOBSTORE_CONTAINER, path: up.datastorePath });
+  for (const asset of plan.assets) {
+    const body = structuredClone(asset.body);
+    if (asset.upload) body.properties.codeUri = `azureml://datastores/workspaceblobstore/paths/${asset.upload.datastorePath}/`;
+    await env.store.put(asset.id, { id: asset.id, name: asset.version, type: 'x', ...body });
+  }
+  const id = await putJob(env.store, name, plan.body.properties);
+  env.executor.start(id);
+  return id;
+}
+
+describe('parallel and spark steps of a submitted pipeline', () => {
+  it('runs a parallel step over a uri_folder of CSV files as a child job appending one row per input row', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'par-pipe-'));
+    await mkdir(join(dir, 'src'));
+    await mkdir(join(dir, 'data'));
+    // run() gets file paths (a uri_folder input_data) and returns one row per CSV row.
+    await writeFile(
+      join(dir, 'src', 'score.py'),
+      [
+        'import csv, os',
+        'def init():',
+        '    print("init done", flush=True)',
+        'def run(mini_batch):',
+        '    out = []',
+        '    for path in mini_batch:',
+        '        with open(path) as fh:',
+        '            for i, row in enumerate(csv.DictReader(fh)):',
+        '                out.append(f"{os.path.basename(path)} {i} {row[\'species\']}")',
+        '    return out',
+        '',
+      ].join('\n'),
+    );
+    for (let i = 1; i <= 3; i++) await writeFile(join(dir, 'data', `iris_${i}.csv`), irisCsv(i, 3 + i));
+    // The layout of azureml-examples cli/jobs/parallel/2a_iris_batch_prediction/pipeline.yml, over a folder of files.
+    await writeFile(
+      join(dir, 'pipeline.yml'),
+      `
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+experiment_name: par-pipe-exp
+settings:
+  default_compute: azureml:cpu-cluster
+jobs:
+  score:
+    type: parallel
+    inputs:
+      data:
+        type: uri_folder
+        path: ./data
+        mode: direct
+    outputs:
+      scores:
+        type: uri_file
+        path: azureml://datastores/\${{default_datastore}}/paths/\${{name}}/aggregated_returns.csv
+        mode: rw_mount
+    input_data: \${{inputs.data}}
+    mini_batch_size: "2"
+    resources:
+      instance_count: 1
+    max_concurrency_per_instance: 2
+    error_threshold: 0
+    mini_batch_error_threshold: 0
+    retry_settings:
+      max_retries: 1
+      timeout: 60
+    task:
+      type: run_function
+      code: ./src
+      entry_script: score.py
+      environment: azureml:AzureML-sklearn-1.5:1
+      append_row_to: \${{outputs.scores}}
+`,
+    );
+    const id = await submitPipeline(dir, 'pipe-par');
+    const outcome = await env.executor.whenDone(id);
+    await env.executor.flush();
+    expect(outcome?.status, JSON.stringify(outcome?.error)).toBe('Completed');
+    expect((await getJob(env.store, 'pipe-par')).properties.status).toBe('Completed');
+    const child = await getJob(env.store, 'pipe-par_score');
+    expect(child.properties).toMatchObject({ jobType: 'Command', status: 'Completed' });
+    expect((child.properties.outputs as Record<string, { uri: string }>).scores.uri).toBe(
+      'azureml://datastores/workspaceblobstore/paths/pipe-par_score/aggregated_returns.csv',
+    );
+    const log = await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.pipe-par_score/user_logs/std_log.txt');
+    expect(log).toContain('2 mini-batches of files');
+    const rows = (await readBlob(env.service, BLOBSTORE_CONTAINER, 'pipe-par_score/aggregated_returns.csv')).trim().split('\n');
+    const expected = [1, 2, 3].flatMap((f) => Array.from({ length: 3 + f }, (_, i) => `iris_${f}.csv ${i} ${SPECIES[(f + i) % 3]}`));
+    expect(rows.sort()).toEqual(expected.sort());
+  }, 60_000);
+
+  it('fails a pipeline with a spark step, with the child message that the emulator has no Spark (no spark-submit on PATH)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spark-pipe-'));
+    await mkdir(join(dir, 'src'));
+    await writeFile(join(dir, 'src', 'wrangle.py'), 'import sys\nprint("spark entry args:", " ".join(sys.argv[1:]))\n');
+    await writeFile(join(dir, 'titanic.csv'), irisCsv(0, 3));
+    // An inline spark step in the manner of azureml-examples cli/jobs/spark/serverless-spark-pipeline-default-identity.yml.
+    await writeFile(
+      join(dir, 'pipeline.yml'),
+      `
+$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+type: pipeline
+experiment_name: spark-pipe-exp
+jobs:
+  spark_job:
+    type: spark
+    code: ./src
+    entry:
+      file: wrangle.py
+    inputs:
+      titanic_data:
+        type: uri_file
+        path: ./titanic.csv
+        mode: direct
+    args: --titanic_data \${{inputs.titanic_data}}
+    conf:
+      spark.driver.cores: 1
+      spark.driver.memory: 2g
+      spark.executor.cores: 2
+      spark.executor.memory: 2g
+      spark.dynamicAllocation.enabled: True
+      spark.dynamicAllocation.minExecutors: 1
+      spark.dynamicAllocation.maxExecutors: 4
+    resources:
+      instance_type: standard_e8s_v3
+      runtime_version: "3.4"
+`,
+    );
+    const saved = process.env.PATH;
+    process.env.PATH = (saved ?? '')
+      .split(':')
+      .filter((d) => !findSparkSubmit(d))
+      .join(':');
+    try {
+      const id = await submitPipeline(dir, 'pipe-spark');
+      const outcome = await env.executor.whenDone(id);
+      await env.executor.flush();
+      expect(outcome?.status).toBe('Failed');
+      expect(outcome?.error?.error.message).toMatch(
+        /Pipeline step\(s\) failed: spark_job\..*The local Azure ML emulator has no Spark: spark-submit was not found on its PATH/,
       );
-      rt.unregister(parentId);
-      expect(stepOutcome.status, JSON.stringify(stepOutcome.error)).toBe('Completed');
+      expect((await getJob(env.store, 'pipe-spark')).properties.status).toBe('Failed');
       const child = await getJob(env.store, 'pipe-spark_spark_job');
       expect(child.properties).toMatchObject({
         jobType: 'Spark',
-        displayName: 'spark_job',
+        status: 'Failed',
+        entry: { sparkJobEntryType: 'SparkJobPythonEntry', file: 'wrangle.py' },
         resources: { instanceType: 'standard_e8s_v3', runtimeVersion: '3.4' },
       });
-      const childLog = await readBlob(env.service, 'azureml', 'ExperimentRun/dcid.pipe-spark_spark_job/user_logs/std_log.txt');
-      expect(childLog).toContain(
-        '--conf spark.driver.cores=1 --conf spark.dynamicAllocation.enabled=True --conf spark.dynamicAllocation.minExecutors=1 wrangle.py',
-      );
-      expect(childLog).toMatch(/spark entry args: --titanic_data \/\S+\/inputs\/titanic_data\/iris_1\.csv/);
     } finally {
       process.env.PATH = saved;
     }

@@ -15,9 +15,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
-import { createChildJob, runChild } from './children.js';
-import { fail, inputTypeOf, JobFailure } from './command.js';
-import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
+import { inputTypeOf, JobFailure } from './command.js';
+import type { Runtime } from './runtime.js';
 import { asObj, type Obj } from '../obj.js';
 
 /** What a parallel step runs as: the fields of its child Command job. */
@@ -161,47 +160,6 @@ export function parallelStepRun(node: Obj, component: Obj | undefined, inputs: R
     environmentVariables: { ...stringMap(pick(component, 'environment_variables')), ...stringMap(pick(node, 'environment_variables')) },
     inputs: runInputs,
   };
-}
-
-/**
- * Runs a parallel step as the child job `childName` of `parent`: stores it (a Command job running
- * the driver, see {@link parallelStepRun}) and runs it under the parent's cancellation. `outputs`
- * are the step's outputs as the pipeline resolved them. Never throws for a step that cannot run:
- * the child job fails with the reason.
- */
-export async function runParallelChild(
-  rt: Runtime,
-  parentActive: ActiveJob,
-  parent: JobResource,
-  parentId: string,
-  childName: string,
-  step: { node: Obj; component?: Obj; inputs: Record<string, unknown>; outputs: Record<string, unknown>; computeId?: string; displayName?: string },
-  link: ParentLink,
-): Promise<{ childId: string; outcome: Outcome }> {
-  let run: ParallelStepRun | undefined;
-  let problem: JobFailure | undefined;
-  try {
-    run = parallelStepRun(step.node, step.component, step.inputs);
-  } catch (err) {
-    if (!(err instanceof JobFailure)) throw err;
-    problem = err;
-  }
-  const properties: Record<string, unknown> = {
-    jobType: 'Command',
-    displayName: step.displayName ?? pickString(step.node, 'display_name') ?? pickString(step.node, 'name') ?? childName,
-    experimentName: link.experimentName,
-    command: run?.command ?? 'false',
-    ...(run?.codeId ? { codeId: run.codeId } : {}),
-    ...(run?.environmentId ? { environmentId: run.environmentId } : {}),
-    environmentVariables: run?.environmentVariables ?? {},
-    inputs: run?.inputs ?? step.inputs,
-    outputs: step.outputs,
-    ...(step.computeId ? { computeId: step.computeId } : {}),
-  };
-  properties.outputs = await expandDefaultDatastore(rt, parent, parentId, step.outputs);
-  const childId = await createChildJob(rt, parent, parentId, childName, properties);
-  if (problem) return { childId, outcome: await fail(rt, childId, problem) };
-  return { childId, outcome: await runChild(rt, parentActive, childId, link) };
 }
 
 /**

@@ -12,8 +12,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
-import { createChildJob } from './children.js';
+import { parseJobId, pick, pickString, stringMap } from '../data/resources.js';
 import { fail, JobFailure, runCommandJob } from './command.js';
 import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { asObj, type Obj } from '../obj.js';
@@ -143,37 +142,4 @@ export function sparkStepProperties(node: Obj, component: Obj | undefined, input
   const compute = pickString(node, 'computeId');
   if (compute) props.computeId = compute;
   return props;
-}
-
-/**
- * Runs a spark step of a pipeline as the child job `childName` (a SparkJob: spark-submit when on
- * PATH, else failed saying so), under the parent's cancellation.
- */
-export async function runSparkChild(
-  rt: Runtime,
-  parentActive: ActiveJob,
-  parent: JobResource,
-  parentId: string,
-  childName: string,
-  step: { node: Obj; component?: Obj; inputs: Record<string, unknown>; outputs: Record<string, unknown>; displayName?: string },
-  link: ParentLink,
-): Promise<{ childId: string; outcome: Outcome }> {
-  const properties = sparkStepProperties(step.node, step.component, step.inputs, step.outputs);
-  properties.displayName = step.displayName ?? pickString(step.node, 'display_name') ?? pickString(step.node, 'name') ?? childName;
-  properties.experimentName = link.experimentName;
-  const childId = await createChildJob(rt, parent, parentId, childName, properties);
-  const child = rt.register(childId);
-  parentActive.children.add(childId);
-  if (parentActive.signal.aborted) {
-    child.reason = parentActive.reason;
-    child.controller.abort();
-  }
-  try {
-    return { childId, outcome: await runSparkJob(rt, childId, child, link) };
-  } catch (err) {
-    return { childId, outcome: await fail(rt, childId, err) };
-  } finally {
-    parentActive.children.delete(childId);
-    rt.unregister(childId);
-  }
 }
