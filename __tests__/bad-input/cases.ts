@@ -183,7 +183,7 @@ spec(
   `command: echo hi\nenvironment: azureml:no-such-env@latest\n`,
   /'environment' cannot resolve azureml:no-such-env@latest: no environment named 'no-such-env'/,
 );
-spec(`command: echo hi\nenvironment: azureml:AzureML-sklearn-1.5@prod\n`, /only the label 'latest'/);
+spec(`command: echo hi\nenvironment: azureml:my-env@prod\n`, /only the label 'latest'/);
 spec(`command: echo hi\nenvironment:\n  os_type: linux\n`, /an inline environment needs an image or a build context/);
 spec(`command: echo hi\nenvironment:\n  image: python:3.11\n  os_type: solaris\n`, /'environment.os_type' must be 'linux' or 'windows'/);
 spec(`command: echo hi\nenvironment:\n  image: python:3.11\n  conda_file: ./nope.yml\n`, /'environment.conda_file' file '\.\/nope\.yml' does not exist/);

@@ -1062,6 +1062,14 @@ function registerComponent(ctx, componentSpec) {
   const id = assetId(ctx.o.workspaceId, "components", ANON_COMPONENT_NAME, version);
   return ctx.addAsset({ kind: "components", name: ANON_COMPONENT_NAME, version, id, body: { properties: { componentSpec: spec, isAnonymous: true } } });
 }
+function registerFileComponent(ctx, out) {
+  if (out.name === void 0) return registerComponent(ctx, out);
+  const name = out.name;
+  const version = out.version ?? versionHash(stableJson(out)).slice(0, 12);
+  out.version = version;
+  const id = assetId(ctx.o.workspaceId, "components", name, version);
+  return ctx.addAsset({ kind: "components", name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+}
 async function componentRef(ctx, v, path2) {
   if (isObj(v)) return ctx.fail(path2, "inline component definitions are not supported; put the component in its own YAML file and give its path");
   const raw = ctx.str(v, path2);
@@ -1092,17 +1100,13 @@ async function componentFile(ctx) {
   checkCommandRefs(ctx, out.command, ["command"], scopeOf(out.inputs, out.outputs));
   if (c.tags !== void 0) out.tags = ctx.stringMap(c.tags, ["tags"]);
   out.is_deterministic = c.is_deterministic === void 0 ? true : Boolean(c.is_deterministic);
-  if (out.name === void 0) return registerComponent(ctx, out);
-  const name = out.name;
-  const version = out.version ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, "components", name, version);
-  return ctx.addAsset({ kind: "components", name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+  return registerFileComponent(ctx, out);
 }
 function componentPorts(ctx, v, section2) {
   const what = section2.slice(0, -1);
   const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
   const m = {};
+  if (v === void 0 || v === null) return m;
   for (const [name, d] of Object.entries(ctx.map(v, [section2]))) {
     const dp = [section2, name];
     const port = ctx.map(d, dp, "must be a map with a type");
@@ -1245,7 +1249,6 @@ var STEP_KEYS = [
   ...SETTING_KEYS
 ];
 var COMPONENT_KEYS2 = ["$schema", "name", "version", "display_name", "description", "type", "tags", "is_deterministic", "inputs", "outputs", ...SETTING_KEYS];
-var PORT_KEYS2 = ["type", "description", "default", "optional", "min", "max", "enum", "mode"];
 var LOGGING_LEVELS = ["DEBUG", "INFO", "WARNING"];
 var BINDING2 = /^\s*\$\{\{.*\}\}\s*$/;
 function miniBatchSize(ctx, v, path2) {
@@ -1339,21 +1342,6 @@ async function settings(ctx, s, at, scope) {
   if (s.environment_variables !== void 0) out.environment_variables = ctx.stringMap(s.environment_variables, p("environment_variables"));
   return out;
 }
-function ports(ctx, v, section2) {
-  const what = section2.slice(0, -1);
-  const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
-  const m = {};
-  if (v === void 0 || v === null) return m;
-  for (const [name, d] of Object.entries(ctx.map(v, [section2]))) {
-    const dp = [section2, name];
-    const port = ctx.map(d, dp, "must be a map with a type");
-    ctx.checkKeys(port, PORT_KEYS2, dp, `component ${what}`);
-    const t = port.type === void 0 ? "uri_folder" : ctx.str(port.type, [...dp, "type"]);
-    if (!typeNames.includes(t)) ctx.fail([...dp, "type"], `'${t}' is not a component ${what} type`, `valid: ${typeNames.join(", ")}`);
-    m[name] = port;
-  }
-  return m;
-}
 function componentSettings(st) {
   const out = { ...st };
   if (st.mini_batch_size !== void 0) out.mini_batch_size = String(st.mini_batch_size);
@@ -1363,8 +1351,8 @@ async function parallelComponentFile(ctx) {
   const c = ctx.map(ctx.doc.value, [], "a component file must be a YAML map");
   ctx.checkKeys(c, COMPONENT_KEYS2, [], "parallel component");
   if (c.type !== "parallel") ctx.fail(["type"], `a parallel step's component file must be of type parallel, not '${String(c.type)}'`);
-  const inputs = ports(ctx, c.inputs, "inputs");
-  const outputs = ports(ctx, c.outputs, "outputs");
+  const inputs = componentPorts(ctx, c.inputs, "inputs");
+  const outputs = componentPorts(ctx, c.outputs, "outputs");
   const st = await settings(ctx, c, [], { inputs, outputs });
   if (!st.task) ctx.fail([], "a parallel component needs a 'task'");
   const out = { $schema: PARALLEL_COMPONENT_SCHEMA, type: "parallel" };
@@ -1374,12 +1362,7 @@ async function parallelComponentFile(ctx) {
   Object.assign(out, componentSettings(st));
   if (c.tags !== void 0) out.tags = ctx.stringMap(c.tags, ["tags"]);
   out.is_deterministic = c.is_deterministic === void 0 ? true : Boolean(c.is_deterministic);
-  if (out.name === void 0) return { id: registerComponent(ctx, out), settings: st };
-  const name = out.name;
-  const version = out.version ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, "components", name, version);
-  return { id: ctx.addAsset({ kind: "components", name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } }), settings: st };
+  return { id: registerFileComponent(ctx, out), settings: st };
 }
 function pyJsonList(keys) {
   return `[${keys.map((k) => JSON.stringify(k)).join(", ")}]`;
@@ -1473,7 +1456,6 @@ var SPARK_COMPONENT_KEYS = [
   "outputs",
   ...SPARK_RUN_KEYS
 ];
-var PORT_KEYS3 = ["type", "description", "default", "optional", "min", "max", "enum", "mode"];
 var DRIVER_CORES = "spark.driver.cores";
 var DRIVER_MEMORY = "spark.driver.memory";
 var EXECUTOR_CORES = "spark.executor.cores";
@@ -1551,8 +1533,8 @@ function sparkResources(ctx, v, path2) {
   if (m.runtime_version !== void 0) out.runtimeVersion = String(scalar(ctx, m.runtime_version, [...path2, "runtime_version"]));
   return out;
 }
-function checkDirect(ctx, ports2, path2, kind, modeKey = "mode") {
-  for (const [name, p] of Object.entries(ports2 ?? {})) {
+function checkDirect(ctx, ports, path2, kind, modeKey = "mode") {
+  for (const [name, p] of Object.entries(ports ?? {})) {
     if (!isObj(p)) continue;
     const t = p.jobInputType ?? p.jobOutputType ?? p.job_input_type ?? p.job_output_type ?? p.type;
     if (t === "literal" || t !== void 0 && LITERAL_TYPES.includes(t)) continue;
@@ -1603,7 +1585,7 @@ async function translate3(ctx, spec, at = []) {
   return p;
 }
 var sparkJob = { type: "spark", jobType: "Spark", translate: translate3 };
-async function sparkRunSpec(ctx, c, at, ports2, confRequired) {
+async function sparkRunSpec(ctx, c, at, ports, confRequired) {
   const out = {};
   if (c.code === void 0) ctx.fail(at, "a spark component needs 'code' (the folder of its entry file)");
   out.code = `azureml:${await codeId(ctx, c.code, [...at, "code"])}`;
@@ -1616,45 +1598,26 @@ async function sparkRunSpec(ctx, c, at, ports2, confRequired) {
   const conf = sparkConf(ctx, c.conf, [...at, "conf"], confRequired);
   if (conf) out.conf = conf;
   if (c.environment !== void 0) out.environment = `azureml:${await environmentId(ctx, c.environment, [...at, "environment"])}`;
-  if (ports2.inputs && Object.keys(ports2.inputs).length) out.inputs = ports2.inputs;
-  if (ports2.outputs && Object.keys(ports2.outputs).length) out.outputs = ports2.outputs;
+  if (ports.inputs && Object.keys(ports.inputs).length) out.inputs = ports.inputs;
+  if (ports.outputs && Object.keys(ports.outputs).length) out.outputs = ports.outputs;
   if (c.args !== void 0) {
     out.args = ctx.str(c.args, [...at, "args"]).trim();
-    checkCommandRefs(ctx, out.args, [...at, "args"], scopeOf(ports2.inputs, ports2.outputs));
+    checkCommandRefs(ctx, out.args, [...at, "args"], scopeOf(ports.inputs, ports.outputs));
   }
   return out;
 }
 async function sparkComponentFile(ctx) {
   const c = ctx.map(ctx.doc.value, [], "a component file must be a YAML map");
   ctx.checkKeys(c, SPARK_COMPONENT_KEYS, [], "spark component");
-  const ports2 = {};
+  const ports = {};
   for (const section2 of ["inputs", "outputs"])
-    if (c[section2] !== void 0 && c[section2] !== null) ports2[section2] = componentPorts2(ctx, c[section2], section2);
+    if (c[section2] !== void 0 && c[section2] !== null) ports[section2] = componentPorts(ctx, c[section2], section2);
   const out = { $schema: SPARK_COMPONENT_SCHEMA, type: "spark" };
   for (const k of ["name", "version", "display_name", "description"]) if (c[k] !== void 0) out[k] = String(scalar(ctx, c[k], [k]));
-  Object.assign(out, await sparkRunSpec(ctx, c, [], ports2, false));
+  Object.assign(out, await sparkRunSpec(ctx, c, [], ports, false));
   if (c.tags !== void 0) out.tags = ctx.stringMap(c.tags, ["tags"]);
   out.is_deterministic = c.is_deterministic === void 0 ? true : Boolean(c.is_deterministic);
-  if (out.name === void 0) return { id: registerComponent(ctx, out), spec: out };
-  const name = out.name;
-  const version = out.version ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, "components", name, version);
-  return { id: ctx.addAsset({ kind: "components", name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } }), spec: out };
-}
-function componentPorts2(ctx, v, section2) {
-  const what = section2.slice(0, -1);
-  const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
-  const m = {};
-  for (const [name, d] of Object.entries(ctx.map(v, [section2]))) {
-    const dp = [section2, name];
-    const port = ctx.map(d, dp, "must be a map with a type");
-    ctx.checkKeys(port, PORT_KEYS3, dp, `component ${what}`);
-    const t = port.type === void 0 ? "uri_folder" : ctx.str(port.type, [...dp, "type"]);
-    if (!typeNames.includes(t)) ctx.fail([...dp, "type"], `'${t}' is not a component ${what} type`, `valid: ${typeNames.join(", ")}`);
-    m[name] = port;
-  }
-  return m;
+  return { id: registerFileComponent(ctx, out), spec: out };
 }
 function nodeIdentity(wire) {
   const out = { identity_type: wire.identityType };
@@ -2116,12 +2079,7 @@ async function pipelineComponentFile(ctx) {
     outputs: Object.keys(out.outputs ?? {})
   });
   out._source = "YAML.COMPONENT";
-  if (out.name === void 0) return registerComponent(ctx, out);
-  const name = out.name;
-  const version = out.version ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, "components", name, version);
-  return ctx.addAsset({ kind: "components", name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+  return registerFileComponent(ctx, out);
 }
 var REF = /\$\{\{([^}]*)\}\}/g;
 var PARENT_BINDING = /^\s*\$\{\{\s*parent\./;

@@ -508,8 +508,8 @@ async function environmentRef(ctx, v, path) {
   const r = ctx.ref(v, path);
   switch (r.kind) {
     case "asset":
-      latestOnly(ctx, r, path);
       if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, "")}`;
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId("environments", r, path);
     case "arm-id":
       return r.id;

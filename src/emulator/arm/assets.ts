@@ -356,7 +356,12 @@ export async function resolveAssetReference(deps: ArmDeps, scope: WorkspaceScope
   if (short) {
     const [, name, version, label2] = short;
     if (version) return resolveAssetReference(deps, scope, kind, childId(scope, kind, name, 'versions', version), target);
-    if (label2.toLowerCase() !== 'latest') throw ArmErrors.validation(target, `Label '@${label2}' is not supported; use '@latest' or ':<version>'.`);
+    // A curated environment's short form goes to the service as written, labels included, and is
+    // expanded there (azure-ai-ml _operation_orchestrator get_asset_arm_id, CURATED_ENV_PREFIX;
+    // azureml-examples cli/jobs/pipelines/automl/demand-forecast-pipeline: azureml:AzureML-AutoML@prod).
+    const curated = kind === 'environments' && name.startsWith('AzureML-');
+    if (!curated && label2.toLowerCase() !== 'latest')
+      throw ArmErrors.validation(target, `Label '@${label2}' is not supported; use '@latest' or ':<version>'.`);
     const container = await deps.store.get(childId(scope, kind, name));
     const latest = (container?.properties as { latestVersion?: string } | undefined)?.latestVersion;
     if (!latest) throw ArmErrors.validation(target, `${cap(label)} '${name}' was not found in workspace '${scope.workspaceName}'.`);

@@ -68,8 +68,8 @@ async function environmentRef(ctx: PlanContext, v: string, path: SpecPath): Prom
       // expanded on the backend side" (azure-ai-ml operations/_operation_orchestrator.py
       // get_asset_arm_id, CURATED_ENV_PREFIX = "AzureML-"); Azure takes it so (recording
       // jobs/command-job-builder-code-upload.json, entry 14: environmentId azureml:AzureML-…:1, 201).
-      latestOnly(ctx, r, path);
       if (r.name.startsWith(CURATED_ENV_PREFIX)) return `azureml:${v.trim().replace(/^azureml:/, '')}`;
+      latestOnly(ctx, r, path);
       return ctx.assetVersionId('environments', r, path);
     case 'arm-id':
       return r.id;

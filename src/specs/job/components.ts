@@ -40,6 +40,19 @@ export function registerComponent(ctx: PlanContext, componentSpec: Obj): string 
   return ctx.addAsset({ kind: 'components', name: ANON_COMPONENT_NAME, version, id, body: { properties: { componentSpec: spec, isAnonymous: true } } });
 }
 
+/**
+ * The component version a component file becomes: its own `name` and `version` (the version a
+ * content hash when the file names none), or an anonymous version when it has no name.
+ */
+export function registerFileComponent(ctx: PlanContext, out: Obj): string {
+  if (out.name === undefined) return registerComponent(ctx, out);
+  const name = out.name as string;
+  const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
+  out.version = version;
+  const id = assetId(ctx.o.workspaceId, 'components', name, version);
+  return ctx.addAsset({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+}
+
 /** `component:` of a step → the id of a component version. */
 export async function componentRef(ctx: PlanContext, v: unknown, path: SpecPath): Promise<string> {
   if (isObj(v)) return ctx.fail(path, 'inline component definitions are not supported; put the component in its own YAML file and give its path');
@@ -73,12 +86,7 @@ export async function componentFile(ctx: PlanContext): Promise<string> {
   checkCommandRefs(ctx, out.command as string, ['command'], scopeOf(out.inputs as Obj | undefined, out.outputs as Obj | undefined));
   if (c.tags !== undefined) out.tags = ctx.stringMap(c.tags, ['tags']);
   out.is_deterministic = c.is_deterministic === undefined ? true : Boolean(c.is_deterministic);
-  if (out.name === undefined) return registerComponent(ctx, out);
-  const name = out.name as string;
-  const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, 'components', name, version);
-  return ctx.addAsset({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+  return registerFileComponent(ctx, out);
 }
 
 /** The `inputs` or `outputs` of a component file: each a map with a known type, kept as written. */
@@ -86,6 +94,7 @@ export function componentPorts(ctx: PlanContext, v: unknown, section: 'inputs' |
   const what = section.slice(0, -1);
   const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
   const m: Obj = {};
+  if (v === undefined || v === null) return m;
   for (const [name, d] of Object.entries(ctx.map(v, [section]))) {
     const dp: SpecPath = [section, name];
     const port = ctx.map(d, dp, 'must be a map with a type');

@@ -7,12 +7,11 @@
  */
 import type { SpecPath } from '../document.js';
 import { type Obj } from '../../core/obj.js';
-import { stableJson, versionHash, type PlanContext } from '../plan.js';
-import { assetId } from '../references.js';
+import type { PlanContext } from '../plan.js';
 import { codeId, environmentId } from './assets.js';
 import { computeId, identity, resources } from './common.js';
-import { ANON_COMPONENT_NAME, componentRef, registerComponent } from './components.js';
-import { checkCommandRefs, INPUT_TYPES, LITERAL_TYPES, scopeOf } from './io.js';
+import { ANON_COMPONENT_NAME, componentPorts, componentRef, registerComponent, registerFileComponent } from './components.js';
+import { checkCommandRefs, scopeOf } from './io.js';
 import { stepInputs, stepName, stepOutputs } from './step-io.js';
 
 export const PARALLEL_COMPONENT_SCHEMA = 'https://azuremlschemas.azureedge.net/latest/parallelComponent.schema.json';
@@ -46,7 +45,6 @@ const STEP_KEYS = [
   ...SETTING_KEYS,
 ];
 const COMPONENT_KEYS = ['$schema', 'name', 'version', 'display_name', 'description', 'type', 'tags', 'is_deterministic', 'inputs', 'outputs', ...SETTING_KEYS];
-const PORT_KEYS = ['type', 'description', 'default', 'optional', 'min', 'max', 'enum', 'mode'];
 // _schema/job/parameterized_parallel.py: logging_level is one of constants LoggingLevel.
 const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING'];
 const BINDING = /^\s*\$\{\{.*\}\}\s*$/;
@@ -169,22 +167,6 @@ async function settings(ctx: PlanContext, s: Obj, at: SpecPath, scope: { inputs:
   return out;
 }
 
-function ports(ctx: PlanContext, v: unknown, section: 'inputs' | 'outputs'): Obj {
-  const what = section.slice(0, -1);
-  const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
-  const m: Obj = {};
-  if (v === undefined || v === null) return m;
-  for (const [name, d] of Object.entries(ctx.map(v, [section]))) {
-    const dp: SpecPath = [section, name];
-    const port = ctx.map(d, dp, 'must be a map with a type');
-    ctx.checkKeys(port, PORT_KEYS, dp, `component ${what}`);
-    const t = port.type === undefined ? 'uri_folder' : ctx.str(port.type, [...dp, 'type']);
-    if (!typeNames.includes(t)) ctx.fail([...dp, 'type'], `'${t}' is not a component ${what} type`, `valid: ${typeNames.join(', ')}`);
-    m[name] = port;
-  }
-  return m;
-}
-
 /** A settings object → the part of a componentSpec it fills (ParallelComponentSchema dump). */
 function componentSettings(st: Settings): Obj {
   const out: Obj = { ...st };
@@ -203,8 +185,8 @@ async function parallelComponentFile(ctx: PlanContext): Promise<ParallelComponen
   const c = ctx.map(ctx.doc.value, [], 'a component file must be a YAML map');
   ctx.checkKeys(c, COMPONENT_KEYS, [], 'parallel component');
   if (c.type !== 'parallel') ctx.fail(['type'], `a parallel step's component file must be of type parallel, not '${String(c.type)}'`);
-  const inputs = ports(ctx, c.inputs, 'inputs');
-  const outputs = ports(ctx, c.outputs, 'outputs');
+  const inputs = componentPorts(ctx, c.inputs, 'inputs');
+  const outputs = componentPorts(ctx, c.outputs, 'outputs');
   const st = await settings(ctx, c, [], { inputs, outputs });
   if (!st.task) ctx.fail([], "a parallel component needs a 'task'");
   const out: Obj = { $schema: PARALLEL_COMPONENT_SCHEMA, type: 'parallel' };
@@ -214,12 +196,7 @@ async function parallelComponentFile(ctx: PlanContext): Promise<ParallelComponen
   Object.assign(out, componentSettings(st));
   if (c.tags !== undefined) out.tags = ctx.stringMap(c.tags, ['tags']);
   out.is_deterministic = c.is_deterministic === undefined ? true : Boolean(c.is_deterministic);
-  if (out.name === undefined) return { id: registerComponent(ctx, out), settings: st };
-  const name = out.name as string;
-  const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, 'components', name, version);
-  return { id: ctx.addAsset({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } }), settings: st };
+  return { id: registerFileComponent(ctx, out), settings: st };
 }
 
 /** Python's json.dumps of a list of strings (the separators azure-ai-ml's partition_keys carry). */

@@ -13,11 +13,10 @@ import { isAbsolute, resolve } from 'node:path';
 import type { SpecPath } from '../document.js';
 import { didYouMean } from '../fields.js';
 import { isObj, type Obj } from '../../core/obj.js';
-import { stableJson, versionHash, type PlanContext } from '../plan.js';
-import { assetId } from '../references.js';
+import type { PlanContext } from '../plan.js';
 import { codeId, environmentId } from './assets.js';
 import { commandLimits, computeId, distribution, identity, resources, services } from './common.js';
-import { ANON_COMPONENT_NAME, COMMAND_COMPONENT_SCHEMA, componentPorts, componentRef, registerComponent } from './components.js';
+import { ANON_COMPONENT_NAME, COMMAND_COMPONENT_SCHEMA, componentPorts, componentRef, registerComponent, registerFileComponent } from './components.js';
 import { checkCommandRefs, INPUT_TYPES, jobInput, jobOutput, LITERAL_TYPES, scopeOf } from './io.js';
 import { automlStep } from './automl.js';
 import { parallelStep } from './parallel.js';
@@ -350,12 +349,7 @@ export async function pipelineComponentFile(ctx: PlanContext): Promise<string> {
     outputs: Object.keys((out.outputs as Obj | undefined) ?? {}),
   });
   out._source = 'YAML.COMPONENT';
-  if (out.name === undefined) return registerComponent(ctx, out);
-  const name = out.name as string;
-  const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, 'components', name, version);
-  return ctx.addAsset({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } });
+  return registerFileComponent(ctx, out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,12 +5,11 @@
  */
 import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
-import { stableJson, versionHash, type PlanContext } from '../plan.js';
-import { assetId } from '../references.js';
+import type { PlanContext } from '../plan.js';
 import { codeId, environmentId } from './assets.js';
 import { commonProperties, COMMON_KEYS, computeId, identity } from './common.js';
-import { ANON_COMPONENT_NAME, componentRef, registerComponent } from './components.js';
-import { checkCommandRefs, INPUT_TYPES, jobInputs, jobOutputs, LITERAL_TYPES, scopeOf } from './io.js';
+import { ANON_COMPONENT_NAME, componentPorts, componentRef, registerComponent, registerFileComponent } from './components.js';
+import { checkCommandRefs, jobInputs, jobOutputs, LITERAL_TYPES, scopeOf } from './io.js';
 import { stepInputs, stepName, stepOutputs } from './step-io.js';
 import type { JobTypeTranslator } from './types.js';
 
@@ -46,7 +45,6 @@ const SPARK_COMPONENT_KEYS = [
   'outputs',
   ...SPARK_RUN_KEYS,
 ];
-const PORT_KEYS = ['type', 'description', 'default', 'optional', 'min', 'max', 'enum', 'mode'];
 
 // The conf keys azure-ai-ml promotes to SparkJob attributes (entities/_job/spark_job.py
 // `_to_rest_object`, constants SparkConfKey) and checks (entities/_job/spark_helpers.py
@@ -250,27 +248,7 @@ async function sparkComponentFile(ctx: PlanContext): Promise<SparkComponent> {
   Object.assign(out, await sparkRunSpec(ctx, c, [], ports, false));
   if (c.tags !== undefined) out.tags = ctx.stringMap(c.tags, ['tags']);
   out.is_deterministic = c.is_deterministic === undefined ? true : Boolean(c.is_deterministic);
-  if (out.name === undefined) return { id: registerComponent(ctx, out), spec: out };
-  const name = out.name as string;
-  const version = (out.version as string | undefined) ?? versionHash(stableJson(out)).slice(0, 12);
-  out.version = version;
-  const id = assetId(ctx.o.workspaceId, 'components', name, version);
-  return { id: ctx.addAsset({ kind: 'components', name, version, id, body: { properties: { componentSpec: out, isAnonymous: false } } }), spec: out };
-}
-
-function componentPorts(ctx: PlanContext, v: unknown, section: 'inputs' | 'outputs'): Obj {
-  const what = section.slice(0, -1);
-  const typeNames = [...INPUT_TYPES, ...LITERAL_TYPES];
-  const m: Obj = {};
-  for (const [name, d] of Object.entries(ctx.map(v, [section]))) {
-    const dp: SpecPath = [section, name];
-    const port = ctx.map(d, dp, 'must be a map with a type');
-    ctx.checkKeys(port, PORT_KEYS, dp, `component ${what}`);
-    const t = port.type === undefined ? 'uri_folder' : ctx.str(port.type, [...dp, 'type']);
-    if (!typeNames.includes(t)) ctx.fail([...dp, 'type'], `'${t}' is not a component ${what} type`, `valid: ${typeNames.join(', ')}`);
-    m[name] = port;
-  }
-  return m;
+  return { id: registerFileComponent(ctx, out), spec: out };
 }
 
 /** A job identity → the REST node dict azure-ai-ml sends (`_to_job_rest_object`, msrest attribute names). */
