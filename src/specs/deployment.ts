@@ -172,17 +172,36 @@ const DEPLOYMENT_KEYS = [
   'properties',
 ];
 
+/** Fields of `az ml batch-deployment` YAML (azure-ai-ml _schema/_deployment/batch) that online deployments lack. */
+const BATCH_ONLY_FIELDS = [
+  'compute',
+  'resources',
+  'settings',
+  'mini_batch_size',
+  'max_concurrency_per_instance',
+  'output_action',
+  'output_file_name',
+  'retry_settings',
+  'error_threshold',
+  'logging_level',
+  'component',
+  'job_definition',
+];
+
 export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: PlanOptions & { endpointName?: string }): Promise<DeploymentPlan> {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'a deployment file must be a YAML map');
   const t = new PlanContext(doc, fileOnDisk, o);
+  for (const k of BATCH_ONLY_FIELDS)
+    if (spec[k] !== undefined)
+      t.fail([k], `is a field of batch deployments; a managed online deployment has no '${k}'`, 'deploy a batch deployment YAML to a batch endpoint');
   t.checkKeys(spec, DEPLOYMENT_KEYS, [], 'managed online deployment');
   if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed')
     throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
   const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
   const props: Obj = { endpointComputeType: 'Managed' };
   if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
-  const modelId = await model(t, spec.model);
+  const modelId = await deploymentModel(t, spec.model);
   props.model = modelId;
   if (spec.code_configuration !== undefined) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
   if (spec.environment !== undefined) props.environmentId = await environmentId(t, spec.environment, ['environment']);
@@ -232,7 +251,7 @@ function deploymentNames(t: PlanContext, spec: Obj, endpointInput: string | unde
 }
 
 /** `model`: a model reference, or an inline model with a local path (planned as a model version). */
-async function model(t: PlanContext, v: unknown): Promise<string> {
+export async function deploymentModel(t: PlanContext, v: unknown): Promise<string> {
   if (v === undefined) throw t.doc.error([], "a deployment needs 'model'");
   if (typeof v === 'string') {
     const r = t.ref(v, ['model']);
@@ -275,7 +294,7 @@ function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefin
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-async function codeConfiguration(t: PlanContext, v: unknown): Promise<Obj> {
+export async function codeConfiguration(t: PlanContext, v: unknown): Promise<Obj> {
   if (!isObj(v)) throw t.doc.error(['code_configuration'], 'must be a map with code and scoring_script');
   t.checkKeys(v, ['code', 'scoring_script'], ['code_configuration'], 'code configuration');
   if (v.scoring_script === undefined) throw t.doc.error(['code_configuration'], "needs 'scoring_script'");
