@@ -143,7 +143,10 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples endpoints/batch → ARM B
     const plan = await planBatchDeployment(SpecDocument.load(file, 'deployment.yml', 'deployment-file'), file, { workspaceId: WS, resolver });
     expect(plan.type).toBe('pipeline');
     expect(plan.targetId).toMatch(new RegExp(`^${WS}/components/batch_scoring_uci_heart/versions/`));
-    expect(plan.body.properties.deploymentConfiguration).toMatchObject({ settings: { continue_on_step_failure: 'False', default_compute: 'batch-cluster' } });
+    expect(plan.body.properties.deploymentConfiguration).toMatchObject({
+      settings: { continue_on_step_failure: 'False', default_compute: 'batch-cluster' },
+      description: expect.stringMatching(/^This pipeline demonstrates how to make batch inference/),
+    });
     expect(
       plan.assets
         .filter((a) => a.kind === 'components')
@@ -207,6 +210,12 @@ describe('batch files: bad input', () => {
       /d\.yml:7:3: .*given both at the top level and under settings/,
     );
     expect(await fail(planBatchDeployment(doc(BATCH.replace('compute: azureml:cpu\n', '')), '/tmp/d.yml', opts))).toMatch(/needs 'compute'/);
+    expect(await fail(planBatchDeployment(doc(`${BATCH}resources:\n  instance_count: 2\nsettings:\n  instance_count: 3\n`), '/tmp/d.yml', opts))).toMatch(
+      /d\.yml:8:3: .*instance_count 3 differs from resources\.instance_count 2/,
+    );
+    expect(await fail(planBatchDeployment(doc(`${BATCH}settings:\n  retry_settings:\n    timeout: soon\n`), '/tmp/d.yml', opts))).toMatch(
+      /d\.yml:7:5: 'settings\.retry_settings\.timeout' must be a whole number/,
+    );
     expect(await fail(planBatchDeployment(doc(`${BATCH}type: spark\n`), '/tmp/d.yml', opts))).toMatch(/d\.yml:5:1: .*'spark' is not a batch deployment type/);
     expect(() => planBatchEndpoint(doc('name: my-batch\nauth_mode: key\n', 'e.yml'))).toThrow(/e\.yml:2:1: .*'key' is not an auth mode of batch endpoints/);
   });

@@ -169,12 +169,13 @@ export async function planBatchDeployment(doc: SpecDocument, fileOnDisk: string,
 
 async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<string> {
   const modelId = await deploymentModel(t, spec.model);
+  // model_batch_deployment.py _to_rest_object: model=IdAssetReference(asset_id=...).
   props.model = { referenceType: 'Id', assetId: modelId };
   if (spec.code_configuration !== undefined) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
   if (spec.environment !== undefined) props.environmentId = await environmentId(t, spec.environment, ['environment']);
   else if (spec.code_configuration !== undefined) t.fail([], 'a batch deployment with a scoring script needs an environment');
   // compute is required (ModelBatchDeploymentSchema: ComputeField(required=True)); az ml sends
-  // its ARM id (operations/_batch_deployment_operations.py: get_asset_arm_id(..., COMPUTE)).
+  // its ARM id (_utils/_endpoint_utils.py upload_dependencies: get_asset_arm_id(deployment.compute, COMPUTE)).
   if (spec.compute === undefined) t.fail([], "a model batch deployment needs 'compute' (azureml:<compute cluster>)");
   const compute = computeId(t, spec.compute, ['compute']);
   if (!compute) t.fail(['compute'], 'batch deployments run on a compute cluster, not serverless', 'write azureml:<compute-cluster-name>');
@@ -199,18 +200,25 @@ async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<s
   };
   const ic = field('instance_count');
   if (ic) {
-    if (resources.instanceCount !== undefined) t.fail(ic.path, 'instance_count is given both here and under resources', 'keep one');
-    resources.instanceCount = t.int(ic.v, ic.path, 1);
+    // az ml keeps resources.instance_count when both are given (entities/_deployment/model_batch_deployment.py
+    // __init__); two different counts are refused rather than one silently dropped.
+    const n = t.int(ic.v, ic.path, 1);
+    if (resources.instanceCount !== undefined && resources.instanceCount !== n)
+      t.fail(ic.path, `instance_count ${n} differs from resources.instance_count ${String(resources.instanceCount)} (az ml would use the latter)`, 'keep one');
+    resources.instanceCount = n;
   }
   if (Object.keys(resources).length > 0) props.resources = resources;
   const mbs = field('mini_batch_size');
   if (mbs) props.miniBatchSize = t.int(mbs.v, mbs.path, 1);
   const mc = field('max_concurrency_per_instance');
   if (mc) props.maxConcurrencyPerInstance = t.int(mc.v, mc.path, 1);
+  // BatchDeployment._yaml_output_action_to_rest_output_action: append_row → AppendRow, summary_only → SummaryOnly.
   const oa = field('output_action');
   if (oa) props.outputAction = t.oneOf(t.str(oa.v, oa.path).toLowerCase(), oa.path, OUTPUT_ACTIONS, 'an output action');
   const ofn = field('output_file_name');
   if (ofn) {
+    // model_batch_deployment.py _validate_output_action: "When output_action is set to summary_only,
+    // the output_file_name need not to be specified." (a ValidationException)
     if (props.outputAction === 'SummaryOnly')
       t.fail(
         ofn.path,
@@ -225,6 +233,8 @@ async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<s
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) t.fail(et.path, 'must be a whole number ≥ -1 (-1 ignores every failure)');
     props.errorThreshold = n;
   }
+  // az ml sends logging_level as written (model_batch_deployment.py _to_rest_object); the wire enum
+  // BatchLoggingLevel is Info / Warning / Debug, sent here in that spelling.
   const ll = field('logging_level');
   if (ll) props.loggingLevel = t.oneOf(t.str(ll.v, ll.path).toLowerCase(), ll.path, LOGGING_LEVELS, 'a logging level');
   const rs = field('retry_settings');
@@ -233,7 +243,8 @@ async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<s
     t.checkKeys(m, ['max_retries', 'timeout'], rs.path, 'retry settings');
     const out: Obj = {};
     if (m.max_retries !== undefined) out.maxRetries = t.int(m.max_retries, [...rs.path, 'max_retries']);
-    // timeout is in seconds (BatchRetrySettingsSchema: fields.Int); the wire takes an ISO 8601 duration.
+    // timeout is in seconds (BatchRetrySettingsSchema: fields.Int); the wire takes an ISO 8601 duration
+    // (entities/_deployment/deployment_settings.py BatchRetrySettings._to_rest_object: to_iso_duration_format).
     if (m.timeout !== undefined) out.timeout = `PT${t.int(m.timeout, [...rs.path, 'timeout'], 1)}S`;
     props.retrySettings = out;
   }
@@ -247,10 +258,13 @@ async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<s
  * deploymentConfiguration BatchPipelineComponentDeploymentConfiguration (componentId, settings).
  */
 async function pipelineDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<string> {
+  // az ml deploys a pipeline job by first creating a component from it (PipelineComponent(source_job_id=...)
+  // sent with api 2023-02-01-preview: operations/_batch_deployment_operations.py _validate_component);
+  // the 2024-10-01 ComponentVersion has componentSpec only, so there is no body for it here.
   if (spec.job_definition !== undefined)
     t.fail(
       ['job_definition'],
-      'a deployment from a pipeline job has no place in the 2024-10-01 BatchDeployment body (BatchPipelineComponentDeploymentConfiguration takes a componentId only)',
+      'a deployment from a pipeline job has no place in the 2024-10-01 BatchDeployment body: az ml first makes a component from the job (sourceJobId), which the 2024-10-01 ComponentVersion does not have',
       'deploy the pipeline as a component: component: <pipeline component file or azureml:<name>@latest>',
     );
   if (spec.component === undefined) t.fail([], "a pipeline batch deployment needs 'component': a pipeline component file or reference");
@@ -260,10 +274,18 @@ async function pipelineDeployment(t: PlanContext, spec: Obj, props: Obj): Promis
   const r = t.ref(raw, ['component']);
   if (r.kind === 'local') componentId = await t.planFile(r.path, ['component'], 'pipeline component', pipelineComponentFile);
   else componentId = await componentRef(t, raw, ['component']);
+  // entities/_deployment/pipeline_component_batch_deployment.py _to_rest_object: a component file's
+  // tags and description go with it; a reference goes alone.
   const config: Obj = { deploymentConfigurationType: 'PipelineComponent', componentId: { referenceType: 'Id', assetId: componentId } };
+  if (r.kind === 'local') {
+    const planned = t.assets.find((a) => a.id === componentId)?.body.properties.componentSpec;
+    if (isObj(planned) && planned.description !== undefined) config.description = planned.description;
+    if (isObj(planned) && planned.tags !== undefined) config.tags = planned.tags;
+  }
   if (spec.settings !== undefined && spec.settings !== null) {
     // settings: a map of strings on the wire (BatchPipelineComponentDeploymentConfiguration.settings);
-    // booleans go as Python writes them (az ml passes the YAML dict to msrest, which str()s each value).
+    // booleans go as Python writes them: az ml passes the YAML dict as it is (pipeline_component_batch_deployment.py
+    // _to_rest_object: settings=self.settings) and msrest serializes a {str} value with str() (serialize_unicode).
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(t.map(spec.settings, ['settings']))) {
       if (isObj(v) || Array.isArray(v)) t.fail(['settings', k], 'must be a string, number or boolean');
