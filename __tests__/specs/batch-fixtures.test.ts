@@ -180,6 +180,11 @@ describe('batch files: bad input', () => {
     expect(() => planBatchEndpoint(doc('name: my-batch\ntraffic:\n  blue: 100\n', 'e.yml'))).toThrow(/e\.yml:2:1: 'traffic' is a field of online endpoints/);
   });
 
+  it('refuses an online $schema in a batch file', async () => {
+    const online = '$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json\nname: blue\nmodel: azureml:m:1\n';
+    expect(await fail(planBatchDeployment(doc(online), '/tmp/d.yml', opts))).toMatch(/d\.yml:1:1: '\$schema' names the schema of an online deployment/);
+  });
+
   it('refuses batch-only fields in an online deployment', async () => {
     const online = 'name: blue\nmodel: azureml:m:1\ninstance_type: Standard_DS3_v2\n';
     expect(await fail(planDeployment(doc(`${online}mini_batch_size: 10\n`), '/tmp/d.yml', opts))).toMatch(

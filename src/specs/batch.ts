@@ -46,6 +46,12 @@ const ONLINE_DEPLOYMENT_FIELDS = [
 ];
 
 function refuseOnline(t: FieldReader, spec: Obj, fields: readonly string[], what: string, hint: string): void {
+  if (endpointKindOf(spec) === 'online')
+    t.fail(
+      ['$schema'],
+      `names the schema of an online ${what}, not of a batch ${what}`,
+      `give a batch ${what} file ($schema: .../batch${what === 'endpoint' ? 'Endpoint' : 'Deployment'}.schema.json)`,
+    );
   for (const k of fields) {
     if (spec[k] !== undefined) t.fail([k], `is a field of online ${what}s; a batch ${what} has no '${k}'`, hint);
   }

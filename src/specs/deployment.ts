@@ -175,7 +175,6 @@ const DEPLOYMENT_KEYS = [
 /** Fields of `az ml batch-deployment` YAML (azure-ai-ml _schema/_deployment/batch) that online deployments lack. */
 const BATCH_ONLY_FIELDS = [
   'compute',
-  'resources',
   'settings',
   'mini_batch_size',
   'max_concurrency_per_instance',
