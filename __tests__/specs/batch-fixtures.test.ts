@@ -225,6 +225,55 @@ describe('batch files: bad input', () => {
     expect(() => planBatchEndpoint(doc('name: my-batch\nauth_mode: key\n', 'e.yml'))).toThrow(/e\.yml:2:1: .*'key' is not an auth mode of batch endpoints/);
   });
 
+  it('takes the older top-level layout (batchDeployment.schema.json) and endpoint defaults', async () => {
+    const text = [
+      '$schema: https://azuremlschemas.azureedge.net/latest/batchDeployment.schema.json',
+      'name: blue',
+      'model: azureml:m:1',
+      'compute: azureml:cpu',
+      'resources:',
+      '  instance_count: 2',
+      'max_concurrency_per_instance: 4',
+      'mini_batch_size: 1',
+      'output_action: append_row',
+      'output_file_name: out.csv',
+      'retry_settings:',
+      '  max_retries: 2',
+      '  timeout: 60',
+      'error_threshold: 10',
+      'logging_level: warning',
+      'environment_variables:',
+      '  A: 1',
+      'properties:',
+      '  p: q',
+      '',
+    ].join('\n');
+    const plan = await planBatchDeployment(doc(text), '/tmp/d.yml', opts);
+    expect(plan.body.properties).toEqual({
+      properties: { p: 'q' },
+      model: { referenceType: 'Id', assetId: `${WS}/models/m/versions/1` },
+      compute: `${WS}/computes/cpu`,
+      resources: { instanceCount: 2 },
+      maxConcurrencyPerInstance: 4,
+      miniBatchSize: 1,
+      outputAction: 'AppendRow',
+      outputFileName: 'out.csv',
+      errorThreshold: 10,
+      loggingLevel: 'Warning',
+      retrySettings: { maxRetries: 2, timeout: 'PT60S' },
+      environmentVariables: { A: '1' },
+    });
+    if (haveSharedFixtures) {
+      const v = validatorFor('BatchDeploymentTrackedResource', 'BatchDeployment');
+      expect(v({ properties: plan.body.properties }), describeErrors(v)).toBe(true);
+    }
+    const ep = planBatchEndpoint(doc('name: my-batch\ndefaults:\n  deployment_name: blue\nidentity:\n  type: system_assigned\n', 'e.yml'));
+    expect(ep.body).toEqual({ properties: { authMode: 'AADToken', defaults: { deploymentName: 'blue' } }, identity: { type: 'SystemAssigned' } });
+    expect(await fail(planBatchDeployment(doc(`${BATCH}code_configuration:\n  code: .\n  scoring_script: s.py\n`), '/tmp/d.yml', opts))).toMatch(
+      /needs an environment/,
+    );
+  });
+
   it('reads the kind from $schema', () => {
     expect(endpointKindOf({ $schema: 'https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json' })).toBe('online');
     expect(endpointKindOf({ $schema: 'https://azuremlschemas.azureedge.net/latest/kubernetesOnlineEndpoint.schema.json' })).toBe('online');

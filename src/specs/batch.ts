@@ -177,9 +177,9 @@ async function modelDeployment(t: PlanContext, spec: Obj, props: Obj): Promise<s
   const modelId = await deploymentModel(t, spec.model);
   // model_batch_deployment.py _to_rest_object: model=IdAssetReference(asset_id=...).
   props.model = { referenceType: 'Id', assetId: modelId };
+  if (spec.code_configuration !== undefined && spec.environment === undefined) t.fail([], 'a batch deployment with a scoring script needs an environment');
   if (spec.code_configuration !== undefined) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
   if (spec.environment !== undefined) props.environmentId = await environmentId(t, spec.environment, ['environment']);
-  else if (spec.code_configuration !== undefined) t.fail([], 'a batch deployment with a scoring script needs an environment');
   // compute is required (ModelBatchDeploymentSchema: ComputeField(required=True)); az ml sends
   // its ARM id (_utils/_endpoint_utils.py upload_dependencies: get_asset_arm_id(deployment.compute, COMPUTE)).
   if (spec.compute === undefined) t.fail([], "a model batch deployment needs 'compute' (azureml:<compute cluster>)");
