@@ -56,12 +56,6 @@ function named(file: string, indexes: number[], why: string): Record<string, str
  * What differs on purpose, one line each: `<file>#<entry index>` → why.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  ...named('batch-endpoints/batch-endpoint-create-delete.json', [1, 2, 4, 5, 6, 7, 10], 'batch endpoints are not emulated yet: issue 15 ("every endpoint")'),
-  ...named(
-    'batch-endpoints/batch-endpoint-deployment-invoke.json',
-    [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23],
-    'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")',
-  ),
   ...named(
     'jobs/command-job-builder-code-upload.json',
     [15],
