@@ -185,6 +185,9 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
     // The recorded anonymous model PUT answered 200: it existed.
     const put = rec.entries[13]!;
     await setupPut(`${base}/models/88cf3abcb419bc852f17398005a22790/versions/1`, JSON.parse(rescopeText(JSON.stringify(put.RequestBody), scope)));
+    // The code version the deployment names existed too (the recorded lookup by hash found it: entries 6-7).
+    const code = (recordedJson(rec.entries[7]!) as { properties: Json }).properties;
+    await setupPut(`${base}/codes/2d48ca0c-1196-4169-94c6-1bd7584fbf6c/versions/1`, { properties: { codeUri: code.codeUri, properties: code.properties } });
   }
   if (rec.file === 'run-history/pipeline-job-download-rundata-logs.json') {
     // A canceled pipeline job of that name.

@@ -11,8 +11,10 @@
  * - GET, list (`value`, paged), DELETE (202, body `null`, both polling headers, `Updating` →
  *   `Succeeded`, then GET → 404 `NotFound` / `NoSuchEndpoint`).
  * - PATCH endpoint: tags and identity only (PartialMinimalTrackedResourceWithIdentity); the default
- *   deployment (`properties.defaults.deploymentName`) is set by a PUT, as azure-ai-ml
- *   `BatchEndpointOperations.begin_create_or_update` and `az ml batch-endpoint update --set` do.
+ *   deployment (`properties.defaults.deploymentName`) is set by a PUT of the endpoint
+ *   (`az ml batch-endpoint update --set defaults.deployment_name=…` / `endpoint.defaults.deployment_name = …;
+ *   ml_client.batch_endpoints.begin_create_or_update(endpoint)`:
+ *   https://learn.microsoft.com/azure/machine-learning/how-to-use-batch-model-deployments).
  *   PATCH deployment: tags and `properties.description` (PartialBatchDeployment).
  *
  * Invoking (POST `<scoringUri>` creating a batch scoring job) and `listkeys` are not emulated yet.
@@ -438,6 +440,12 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
     }
     if (typeof input.environmentId === 'string' && input.environmentId.trim() !== '') {
       input.environmentId = await resolveAssetReference(deps, scope, 'environments', input.environmentId, 'properties.environmentId');
+    }
+    if (isObj(input.codeConfiguration) && typeof input.codeConfiguration.codeId === 'string') {
+      input.codeConfiguration = {
+        ...input.codeConfiguration,
+        codeId: await resolveAssetReference(deps, scope, 'codes', input.codeConfiguration.codeId, 'properties.codeConfiguration.codeId'),
+      };
     }
     const id = `${endpoint.id}/deployments/${name}`;
     const result = await deps.store.withLock(id, async () => {
