@@ -19,7 +19,7 @@
  *
  * Invoking (POST `<scoringUri>` creating a batch scoring job) and `listkeys` are not emulated yet.
  */
-import { ArmErrors } from '../arm/errors.js';
+import { ArmError, ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';
 import { apiVersionOf, beginInWorkspace, requireWorkspace, type ArmDeps } from '../arm/deps.js';
 import { childId, guidFrom, scopeFromParams, type WorkspaceScope } from '../arm/ids.js';
@@ -51,6 +51,14 @@ export function batchScoringUri(baseUrl: string, name: string): string {
 }
 
 // --- validation (swagger 2024-10-01 mfe.json) ----------------------------------------------------
+
+/** A batch deployment that does not exist (the shape of the online one, errors.ts; Azure's batch answer is not recorded). */
+function batchDeploymentNotFound(endpoint: string, name: string, workspace: string): ArmError {
+  return new ArmError(404, 'UserError', `Deployment '${name}' was not found in batch endpoint '${endpoint}' of workspace '${workspace}'.`, {
+    component: 'managementfrontend',
+    details: [{ code: 'NotFound', message: `The batch deployment '${name}' does not exist.` }],
+  });
+}
 
 function fail(target: string, message: string): never {
   throw EndpointErrors.invalid(target, message);
@@ -245,7 +253,7 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
   const loadDeployment = async (req: EmulatorRequest) => {
     const base = await loadEndpoint(req);
     const deployment = await deps.store.get(`${base.endpoint.id}/deployments/${req.params.deploymentName}`);
-    if (!deployment) throw EndpointErrors.deploymentNotFound(base.endpoint.name, req.params.deploymentName, base.scope.workspaceName);
+    if (!deployment) throw batchDeploymentNotFound(base.endpoint.name, req.params.deploymentName, base.scope.workspaceName);
     return { ...base, deployment };
   };
 
@@ -302,7 +310,7 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
       if (typeof wanted === 'string' && wanted !== '') {
         // The default must be one of the endpoint's deployments (not recorded; what the default is for: it takes the invocations).
         const dep = existing ? await deps.store.get(`${existing.id}/deployments/${wanted}`) : undefined;
-        if (!dep) throw EndpointErrors.deploymentNotFound(name, wanted, scope.workspaceName);
+        if (!dep) throw batchDeploymentNotFound(name, wanted, scope.workspaceName);
       }
       const oldDefaults = isObj(old.defaults) ? old.defaults : { deploymentName: null };
       const props: Obj = {
