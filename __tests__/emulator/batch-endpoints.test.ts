@@ -148,6 +148,19 @@ describe('batch endpoints over ARM', () => {
     expect(props(ep).defaults).toEqual({ deploymentName: null });
   }, 60_000);
 
+  test('listkeys: the initial keys of a Key endpoint; refused for AADToken', async () => {
+    const keys = { primaryKey: 'primary-secret', secondaryKey: 'secondary-secret' };
+    const created = await arm<Json>(em, 'PUT', epPath('keyed-batch'), { location: 'eastus', properties: { authMode: 'Key', keys } }, { apiVersion: API });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('primary-secret');
+    expect(await waitOperation(em, created)).toEqual(expect.objectContaining({ status: 'Succeeded' }));
+    const listed = await arm<Json>(em, 'POST', `${epPath('keyed-batch')}/listkeys`, undefined, { apiVersion: API });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual(keys);
+    await armWait(em, 'PUT', epPath('aad-batch'), endpointBody());
+    expect((await arm(em, 'POST', `${epPath('aad-batch')}/listkeys`, undefined, { apiVersion: API })).status).toBe(400);
+  }, 60_000);
+
   test('bodies the swagger refuses are refused', async () => {
     const put = (path: string, body: unknown) => arm<{ error: { code: string; message: string } }>(em, 'PUT', path, body, { apiVersion: API });
     // BatchEndpointTrackedResource: location and properties required; EndpointPropertiesBase: authMode required.

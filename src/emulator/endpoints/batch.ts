@@ -17,7 +17,8 @@
  *   https://learn.microsoft.com/azure/machine-learning/how-to-use-batch-model-deployments).
  *   PATCH deployment: tags and `properties.description` (PartialBatchDeployment).
  *
- * Invoking (POST `<scoringUri>` creating a batch scoring job) and `listkeys` are not emulated yet.
+ * `listkeys` answers the keys of an authMode Key endpoint. Invoking (POST `<scoringUri>` creating a
+ * batch scoring job) is not emulated yet.
  */
 import { ArmError, ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';
@@ -28,8 +29,8 @@ import { createdSystemData, modifiedSystemData } from '../arm/system-data.js';
 import { MLS_NAMESPACE } from '../config.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, RequestContext, Route } from '../types.js';
 import { EndpointErrors } from './errors.js';
-import { AUTH_MODES, BUSY_DEPLOYMENT_STATES, BUSY_ENDPOINT_STATES } from './ids.js';
-import type { EndpointService } from './service.js';
+import { AUTH_MODES, BUSY_DEPLOYMENT_STATES, BUSY_ENDPOINT_STATES, keysRecordId } from './ids.js';
+import { newKey, type EndpointService } from './service.js';
 import { checkDeploymentName, checkEndpointName, durationMs, presentIdentity } from './validate.js';
 import { isObj, type Obj } from '../obj.js';
 
@@ -341,6 +342,14 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
         properties: props,
         systemData: existing ? modifiedSystemData(existing.systemData, req.ctx, req.ctx.now) : createdSystemData(req.ctx, req.ctx.now),
       };
+      if (!existing) {
+        // `keys` sets the initial keys (x-ms-mutability create) and is never answered (EndpointPropertiesBase.keys).
+        const keys = isObj(input.keys) ? input.keys : {};
+        await deps.store.put(keysRecordId(id), {
+          primaryKey: typeof keys.primaryKey === 'string' && keys.primaryKey ? keys.primaryKey : newKey(),
+          secondaryKey: typeof keys.secondaryKey === 'string' && keys.secondaryKey ? keys.secondaryKey : newKey(),
+        });
+      }
       await deps.store.put(id, resource);
       const op = beginInWorkspace(deps, req, scope, ws, {
         operation: 'BatchEndpoints_CreateOrUpdate',
@@ -411,6 +420,7 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
             (async () => {
               await svc.sleep(deps.timings.lroMs);
               for (const d of await deps.store.list(`${id}/deployments`)) await deps.store.delete(d.id);
+              await deps.store.delete(keysRecordId(id));
               await deps.store.delete(id);
               return { status: 200 };
             })(),
@@ -419,6 +429,19 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
       // 202, body null, Azure-AsyncOperation + Location, PT30M (batch-endpoint-create-delete.json entry 6).
       return deps.lro.accepted(op, req, { status: 202, body: null, poll: 'both', timeout: 'PT30M' });
     });
+  };
+
+  /** BatchEndpoints_ListKeys (POST …/listkeys → EndpointAuthKeys): keys exist for authMode Key only, as for online endpoints (endpoints.ts listKeys). */
+  const listKeys = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    const { endpoint } = await loadEndpoint(req);
+    const mode = String((endpoint.properties as Obj).authMode);
+    if (mode !== 'Key') {
+      throw ArmErrors.badRequest(
+        `Batch endpoint '${endpoint.name}' uses authMode '${mode}'; keys exist only for authMode 'Key'.${mode === 'AADToken' ? ' Invoke it with a Microsoft Entra token for https://ml.azure.com.' : ''}`,
+        'authMode',
+      );
+    }
+    return { status: 200, body: await svc.keysOf(endpoint.id) };
   };
 
   // --- deployments ---
@@ -578,6 +601,7 @@ export function batchEndpointRoutes(svc: EndpointService): Route[] {
     { method: 'PUT', pattern: `${base}/{endpointName}`, operation: 'BatchEndpoints_CreateOrUpdate', handler: putEndpoint },
     { method: 'PATCH', pattern: `${base}/{endpointName}`, operation: 'BatchEndpoints_Update', handler: patchEndpoint },
     { method: 'DELETE', pattern: `${base}/{endpointName}`, operation: 'BatchEndpoints_Delete', handler: deleteEndpoint },
+    { method: 'POST', pattern: `${base}/{endpointName}/listkeys`, operation: 'BatchEndpoints_ListKeys', handler: listKeys },
     { method: 'GET', pattern: dep, operation: 'BatchDeployments_List', handler: listDeployments },
     { method: 'GET', pattern: `${dep}/{deploymentName}`, operation: 'BatchDeployments_Get', handler: getDeployment },
     { method: 'PUT', pattern: `${dep}/{deploymentName}`, operation: 'BatchDeployments_CreateOrUpdate', handler: putDeployment },
