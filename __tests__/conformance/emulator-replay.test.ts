@@ -56,12 +56,6 @@ function named(file: string, indexes: number[], why: string): Record<string, str
  * What differs on purpose, one line each: `<file>#<entry index>` → why.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  ...named('batch-endpoints/batch-endpoint-create-delete.json', [1, 2, 4, 5, 6, 7, 10], 'batch endpoints are not emulated yet: issue 15 ("every endpoint")'),
-  ...named(
-    'batch-endpoints/batch-endpoint-deployment-invoke.json',
-    [1, 2, 4, 5, 15, 16, 18, 19, 20, 22, 23],
-    'batch endpoints and deployments are not emulated yet: issue 15 ("every endpoint")',
-  ),
   ...named(
     'jobs/command-job-builder-code-upload.json',
     [15],
@@ -191,6 +185,9 @@ async function prepareWorkspace(rec: Recording, scope: Scope): Promise<void> {
     // The recorded anonymous model PUT answered 200: it existed.
     const put = rec.entries[13]!;
     await setupPut(`${base}/models/88cf3abcb419bc852f17398005a22790/versions/1`, JSON.parse(rescopeText(JSON.stringify(put.RequestBody), scope)));
+    // The code version the deployment names existed too (the recorded lookup by hash found it: entries 6-7).
+    const code = (recordedJson(rec.entries[7]!) as { properties: Json }).properties;
+    await setupPut(`${base}/codes/2d48ca0c-1196-4169-94c6-1bd7584fbf6c/versions/1`, { properties: { codeUri: code.codeUri, properties: code.properties } });
   }
   if (rec.file === 'run-history/pipeline-job-download-rundata-logs.json') {
     // A canceled pipeline job of that name.
