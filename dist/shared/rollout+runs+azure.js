@@ -1149,17 +1149,33 @@ var DEPLOYMENT_KEYS = [
   "model_mount_path",
   "properties"
 ];
+var BATCH_ONLY_FIELDS = [
+  "compute",
+  "settings",
+  "mini_batch_size",
+  "max_concurrency_per_instance",
+  "output_action",
+  "output_file_name",
+  "retry_settings",
+  "error_threshold",
+  "logging_level",
+  "component",
+  "job_definition"
+];
 async function planDeployment(doc, fileOnDisk, o) {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], "a deployment file must be a YAML map");
   const t = new PlanContext(doc, fileOnDisk, o);
+  for (const k of BATCH_ONLY_FIELDS)
+    if (spec[k] !== void 0)
+      t.fail([k], `is a field of batch deployments; a managed online deployment has no '${k}'`, "deploy a batch deployment YAML to a batch endpoint");
   t.checkKeys(spec, DEPLOYMENT_KEYS, [], "managed online deployment");
   if (spec.type !== void 0 && String(spec.type).toLowerCase() !== "managed")
     throw doc.error(["type"], `'${String(spec.type)}' deployments are not supported`, "supported: managed online deployments");
   const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
   const props = { endpointComputeType: "Managed" };
   if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
-  const modelId = await model(t, spec.model);
+  const modelId = await deploymentModel(t, spec.model);
   props.model = modelId;
   if (spec.code_configuration !== void 0) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
   if (spec.environment !== void 0) props.environmentId = await environmentId(t, spec.environment, ["environment"]);
@@ -1205,7 +1221,7 @@ function deploymentNames(t, spec, endpointInput) {
   }
   return { name, endpointName };
 }
-async function model(t, v) {
+async function deploymentModel(t, v) {
   if (v === void 0) throw t.doc.error([], "a deployment needs 'model'");
   if (typeof v === "string") {
     const r = t.ref(v, ["model"]);
@@ -1338,8 +1354,8 @@ function readDeployInputs(reader, workspace) {
     s.endpointName = endpoint;
   }
   const deploymentFile = reader.optional("deployment-file");
-  const model2 = reader.optional("model");
-  if (!deploymentFile && !model2) {
+  const model = reader.optional("model");
+  if (!deploymentFile && !model) {
     throw new ConfigurationError("Give the new deployment: 'deployment-file', 'model', or both (the model then replaces the file's)", {
       input: "deployment-file"
     });
@@ -1349,12 +1365,12 @@ function readDeployInputs(reader, workspace) {
     if (!existsSync(s.deploymentFile.path))
       throw new ConfigurationError(`Input 'deployment-file': ${s.deploymentFile.display} does not exist`, { input: "deployment-file" });
   }
-  if (model2 && !/^azureml:/.test(model2))
-    throw new ConfigurationError(`Input 'model': '${model2}' is not a model reference`, {
+  if (model && !/^azureml:/.test(model))
+    throw new ConfigurationError(`Input 'model': '${model}' is not a model reference`, {
       input: "model",
       hint: "azureml:<name>:<version> or azureml:<name>@<alias>"
     });
-  s.model = model2;
+  s.model = model;
   s.instanceType = reader.optional("instance-type") ?? "Standard_DS3_v2";
   s.instanceCount = reader.int("instance-count", { min: 1, max: 100, default: 1 });
   const name = reader.optional("deployment-name");
@@ -2785,8 +2801,8 @@ async function resolveModel(ctx, ref) {
     });
   return { id: String(best.id), name: r.name, version: String(best.name) };
 }
-function derivedName(model2, version, taken) {
-  const base = `${model2}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "m-").replace(/-+/g, "-");
+function derivedName(model, version, taken) {
+  const base = `${model}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "m-").replace(/-+/g, "-");
   let name = base.slice(0, 32).replace(/-+$/, "");
   if ((taken[name] ?? 0) > 0) name = `${name.slice(0, 28)}-new`.replace(/-+/g, "-");
   return name.length >= 3 ? name : `${name}-dep`;
