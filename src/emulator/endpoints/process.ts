@@ -5,16 +5,16 @@
  * or the readiness budget ran out. A keep-alive agent carries the router's requests to it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { tailLines } from '../jobs/logs.js';
 import { abortableSleep, killGroup, spawnGroup, type ProcessExit } from '../jobs/process.js';
 import { DeploymentFailure } from './errors.js';
 import type { DeploymentLogs } from './logs.js';
+import { findPythonScript } from '../python-scripts.js';
 
 export interface LaunchSpec {
   /** `endpoint/deployment`, for messages. */
@@ -61,35 +61,13 @@ export class ScoringProcess {
   }
 }
 
-/** Where scoring_server.py is: beside this module in the repository, also when running from the command line bundle (build/cli). */
+/** Where scoring_server.py is (or $AZUREML_EMULATOR_SCORING_SERVER), also from the command line bundle (build/cli). */
 export function findScoringServer(explicit?: string): string {
-  const fromEnv = explicit ?? process.env.AZUREML_EMULATOR_SCORING_SERVER;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`scoring server '${fromEnv}' does not exist`);
-    return fromEnv;
-  }
-  const rel = join('src', 'emulator', 'endpoints', 'scoring_server.py');
-  const starts: string[] = [];
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const beside = join(here, 'scoring_server.py');
-    if (existsSync(beside)) return beside;
-    starts.push(here);
-  } catch {
-    // no file URL (bundled in an unusual way): search from the working directory only
-  }
-  starts.push(process.cwd());
-  for (const start of starts) {
-    let d = resolve(start);
-    for (;;) {
-      const candidate = join(d, rel);
-      if (existsSync(candidate)) return candidate;
-      const parent = dirname(d);
-      if (parent === d) break;
-      d = parent;
-    }
-  }
-  throw new Error(`cannot find ${rel} above ${starts.join(' or ')}; set AZUREML_EMULATOR_SCORING_SERVER to its path`);
+  return findPythonScript(
+    join('src', 'emulator', 'endpoints', 'scoring_server.py'),
+    'AZUREML_EMULATOR_SCORING_SERVER',
+    explicit ?? process.env.AZUREML_EMULATOR_SCORING_SERVER,
+  );
 }
 
 /** GET a path of the scoring process; the status, or undefined when it does not answer. */

@@ -23,9 +23,7 @@
  * Image and NLP tasks fail with a message that says the emulator cannot train them.
  */
 import { writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseDurationMs, parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
 import { createChildJob, ParentLog, queueThenRun, runChild } from './children.js';
 import { addDefaultOutput, fail, finishStopped, inputTypeOf, JobFailure } from './command.js';
@@ -34,6 +32,7 @@ import type { ActiveJob, Outcome, ParentLink, Runtime } from './runtime.js';
 import { errorOf } from './status.js';
 import { ARTIFACT_DATASTORE, DataResolutionError, datastoreUri, parseDatastoreUri } from '../data/uris.js';
 import { asObj } from '../obj.js';
+import { findPythonScript } from '../python-scripts.js';
 
 export type AutoMLTask = 'classification' | 'regression' | 'forecasting';
 
@@ -269,27 +268,9 @@ export function planAutoML(props: Record<string, unknown>, seed: number): AutoML
   };
 }
 
-/** Where automl_trainer.py is: beside this module, or under src/emulator/jobs above it (the command line bundle). */
+/** Where automl_trainer.py is (or $AZUREML_EMULATOR_AUTOML_TRAINER). */
 export function findTrainer(): string {
-  const fromEnv = process.env.AZUREML_EMULATOR_AUTOML_TRAINER;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const rel = join('src', 'emulator', 'jobs', 'automl_trainer.py');
-  const starts: string[] = [];
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    if (existsSync(join(here, 'automl_trainer.py'))) return join(here, 'automl_trainer.py');
-    starts.push(here);
-  } catch {
-    // not a file URL: search from the working directory
-  }
-  starts.push(process.cwd());
-  for (const start of starts) {
-    for (let d = resolve(start); ; d = dirname(d)) {
-      if (existsSync(join(d, rel))) return join(d, rel);
-      if (dirname(d) === d) break;
-    }
-  }
-  throw new Error(`cannot find ${rel}; set AZUREML_EMULATOR_AUTOML_TRAINER to its path`);
+  return findPythonScript(join('src', 'emulator', 'jobs', 'automl_trainer.py'), 'AZUREML_EMULATOR_AUTOML_TRAINER');
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

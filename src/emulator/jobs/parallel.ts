@@ -11,13 +11,12 @@
  * parallel.py `_to_rest_object`: task, input_data, mini_batch_size, partition_keys, resources,
  * retry_settings, ...) and, where the node sets none, from its parallel component's spec.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseJobId, pick, pickString, stringMap, type JobResource } from '../data/resources.js';
 import { inputTypeOf, JobFailure } from './command.js';
 import type { Runtime } from './runtime.js';
 import { asObj, type Obj } from '../obj.js';
+import { findPythonScript } from '../python-scripts.js';
 
 /** What a parallel step runs as: the fields of its child Command job. */
 export interface ParallelStepRun {
@@ -29,29 +28,9 @@ export interface ParallelStepRun {
   inputs: Record<string, unknown>;
 }
 
-/** Where parallel_driver.py is: beside this module, or found above it / the working directory (src/emulator/jobs/). */
+/** Where parallel_driver.py is (or $AZUREML_EMULATOR_PARALLEL_DRIVER). */
 export function findParallelDriver(explicit = process.env.AZUREML_EMULATOR_PARALLEL_DRIVER): string {
-  if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`parallel driver '${explicit}' does not exist`);
-    return explicit;
-  }
-  const rel = join('src', 'emulator', 'jobs', 'parallel_driver.py');
-  const starts: string[] = [];
-  try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    if (existsSync(join(here, 'parallel_driver.py'))) return join(here, 'parallel_driver.py');
-    starts.push(here);
-  } catch {
-    // bundled without a file URL: search from the working directory only
-  }
-  starts.push(process.cwd());
-  for (const start of starts) {
-    for (let d = resolve(start); ; d = dirname(d)) {
-      if (existsSync(join(d, rel))) return join(d, rel);
-      if (dirname(d) === d) break;
-    }
-  }
-  throw new Error(`cannot find ${rel} above ${starts.join(' or ')}; set AZUREML_EMULATOR_PARALLEL_DRIVER to its path`);
+  return findPythonScript(join('src', 'emulator', 'jobs', 'parallel_driver.py'), 'AZUREML_EMULATOR_PARALLEL_DRIVER', explicit);
 }
 
 function quote(s: string): string {
