@@ -106,6 +106,309 @@ function readSubmitJobInputs(reader, workspace) {
   };
 }
 
+// src/specs/job/io.ts
+var INPUT_TYPES = ["uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"];
+var LITERAL_TYPES = ["string", "number", "integer", "boolean"];
+var INPUT_MODES = {
+  mount: "ReadOnlyMount",
+  ro_mount: "ReadOnlyMount",
+  download: "Download",
+  direct: "Direct",
+  eval_mount: "EvalMount",
+  eval_download: "EvalDownload"
+};
+var EVAL_MODES = ["eval_mount", "eval_download"];
+var OUTPUT_MODES = { mount: "ReadWriteMount", rw_mount: "ReadWriteMount", upload: "Upload", direct: "Direct" };
+var LEGACY_PATH_TYPE = "path";
+var URL_SCHEMES = ["https", "http", "wasbs", "wasb", "abfss", "abfs", "adl", "azureml"];
+async function assetUri(ctx, raw, type, path2, purpose) {
+  const r = ctx.ref(raw, path2);
+  switch (r.kind) {
+    case "local": {
+      const upload2 = await ctx.snapshotOf(r.path, path2, purpose);
+      if (type === "uri_file" && !upload2.snapshot.isFile) ctx.fail(path2, `'${raw}' is a folder but the input type is uri_file`, "use type: uri_folder");
+      return ctx.datastoreUri(upload2.datastorePath, !upload2.snapshot.isFile);
+    }
+    case "asset": {
+      latestOnly(ctx, r, path2);
+      const kind = type.endsWith("_model") ? "models" : "data";
+      return ctx.assetVersionId(kind, r, path2);
+    }
+    case "arm-id":
+      return r.id;
+    case "registry":
+    case "datastore":
+    case "job-output":
+    case "mlflow-run":
+      return r.uri;
+    case "url":
+      if (!URL_SCHEMES.includes(r.scheme)) ctx.fail(path2, `'${raw}' uses the unsupported scheme ${r.scheme}://`);
+      return r.uri;
+    case "git":
+      return ctx.fail(path2, `'${raw}' is a git reference, not data`);
+  }
+}
+async function jobInput(ctx, v, path2, bindingsAllowed) {
+  if (v === null || v === void 0) return ctx.fail(path2, "has no value");
+  if (!isObj(v)) {
+    if (Array.isArray(v)) return ctx.fail(path2, "must be a value or a map with type and path");
+    const value = String(v);
+    if (!bindingsAllowed && /\$\{\{/.test(value)) refuseBinding(ctx, value, path2);
+    return { jobInputType: "literal", value };
+  }
+  ctx.checkKeys(v, ["type", "path", "mode", "value", "default", "description", "optional"], path2, "job input");
+  const written = v.type === void 0 ? "uri_folder" : ctx.str(v.type, [...path2, "type"]);
+  const type = written === LEGACY_PATH_TYPE ? legacyPathType(ctx, v.path, [...path2, "path"]) : written;
+  const out = {};
+  if (v.description !== void 0) out.description = ctx.str(v.description, [...path2, "description"]);
+  if (LITERAL_TYPES.includes(type)) {
+    const val = v.value ?? v.default;
+    if (val === void 0) ctx.fail(path2, `a ${type} input needs a value`);
+    return { ...out, jobInputType: "literal", value: String(val) };
+  }
+  if (!INPUT_TYPES.includes(type)) ctx.fail([...path2, "type"], `'${type}' is not an input type`, `valid: ${INPUT_TYPES.join(", ")}, or a literal value`);
+  if (v.path === void 0) ctx.fail(path2, `a ${type} input needs a path`);
+  const rawPath = ctx.str(v.path, [...path2, "path"]);
+  out.jobInputType = type;
+  out.uri = /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path2, "path"], `inputs.${String(path2[path2.length - 1])}`);
+  if (v.mode !== void 0) out.mode = inputMode(ctx, ctx.str(v.mode, [...path2, "mode"]), type, [...path2, "mode"]);
+  return out;
+}
+function legacyPathType(ctx, v, path2) {
+  if (typeof v !== "string" || /\$\{\{/.test(v)) return "uri_folder";
+  const r = ctx.ref(v, path2);
+  if (r.kind !== "local") return "uri_folder";
+  const abs = ctx.localPath(r.path);
+  return existsSync(abs) && statSync(abs).isFile() ? "uri_file" : "uri_folder";
+}
+function inputMode(ctx, mode, type, path2) {
+  if (mode === "rw_mount" || mode === "upload") {
+    ctx.fail(
+      path2,
+      `'${mode}' is an output mode`,
+      `an input is read: ${Object.keys(INPUT_MODES).filter((m) => !EVAL_MODES.includes(m)).join(", ")}`
+    );
+  }
+  if (EVAL_MODES.includes(mode) && type !== "mltable") ctx.fail(path2, `'${mode}' applies to mltable inputs only, not to a ${type} input`);
+  return ctx.oneOf(mode, path2, INPUT_MODES, "an input mode");
+}
+async function jobInputs(ctx, v, path2, bindingsAllowed = false) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path2, "must be a map of input names to inputs");
+  const out = {};
+  for (const [k, val] of Object.entries(m)) out[k] = await jobInput(ctx, val, [...path2, k], bindingsAllowed);
+  return out;
+}
+function jobOutput(ctx, v, path2) {
+  if (v === null || v === void 0) return { jobOutputType: "uri_folder" };
+  const m = ctx.map(v, path2, "must be empty or a map with type, path and mode");
+  ctx.checkKeys(m, ["type", "path", "mode", "description"], path2, "job output");
+  const written = m.type === void 0 ? "uri_folder" : ctx.str(m.type, [...path2, "type"]);
+  const type = written === LEGACY_PATH_TYPE ? "uri_folder" : written;
+  if (!INPUT_TYPES.includes(type)) ctx.fail([...path2, "type"], `'${type}' is not an output type`, `valid: ${INPUT_TYPES.join(", ")}`);
+  const out = { jobOutputType: type };
+  if (m.description !== void 0) out.description = ctx.str(m.description, [...path2, "description"]);
+  if (m.path !== void 0) out.uri = outputUri(ctx, m.path, [...path2, "path"]);
+  if (m.mode !== void 0) out.mode = ctx.oneOf(ctx.str(m.mode, [...path2, "mode"]), [...path2, "mode"], OUTPUT_MODES, "an output mode");
+  return out;
+}
+function outputUri(ctx, v, path2) {
+  const raw = ctx.str(v, path2);
+  const r = ctx.ref(raw.replace(/\$\{\{name\}\}/g, "x"), path2);
+  if (r.kind !== "datastore" && r.kind !== "url")
+    ctx.fail(path2, `an output path must be a datastore path (azureml://datastores/<ds>/paths/<p>) or a storage URL, not '${raw}'`);
+  return raw;
+}
+function jobOutputs(ctx, v, path2) {
+  if (v === void 0 || v === null) return void 0;
+  const m = ctx.map(v, path2, "must be a map of output names to outputs");
+  const out = {};
+  for (const [k, val] of Object.entries(m)) out[k] = jobOutput(ctx, val, [...path2, k]);
+  return out;
+}
+function scopeOf(inputs, outputs, searchSpace) {
+  const scope = { inputs: Object.keys(inputs ?? {}), outputs: [...Object.keys(outputs ?? {}), "artifacts"] };
+  if (searchSpace) scope.searchSpace = Object.keys(searchSpace);
+  return scope;
+}
+function checkCommandRefs(ctx, command, path2, scope) {
+  for (const m of command.matchAll(/\$\{\{\s*([^}]*?)\s*\}\}/g)) {
+    const expr = m[1];
+    const parts = expr.split(".");
+    const [head, name] = parts;
+    const known = head === "inputs" && scope.inputs.includes(name) || head === "outputs" && scope.outputs.includes(name) || head === "search_space" && scope.searchSpace?.includes(name) || head === "name" && parts.length === 1;
+    if (parts.length === 2 && known) continue;
+    if (parts.length === 1 && head === "name") continue;
+    const pool = head === "inputs" ? scope.inputs : head === "outputs" ? scope.outputs : head === "search_space" ? scope.searchSpace ?? [] : [];
+    const near = name ? closest(name, pool) : void 0;
+    const valid = [
+      ...scope.inputs.map((i) => `inputs.${i}`),
+      ...scope.outputs.map((o) => `outputs.${o}`),
+      ...(scope.searchSpace ?? []).map((s) => `search_space.${s}`)
+    ];
+    ctx.fail(
+      path2,
+      `refers to \${{${expr}}}, which is not defined${near ? ` (did you mean ${head}.${near}?)` : ""}`,
+      valid.length ? `defined: ${valid.join(", ")}` : "this job defines no inputs or outputs"
+    );
+  }
+}
+function refuseBinding(ctx, value, path2) {
+  return ctx.fail(path2, `uses the binding '${value}', which only a pipeline step can use`);
+}
+
+// src/specs/job/sweep.ts
+var SWEEP_KEYS = [...COMMON_KEYS, "trial", "inputs", "outputs", "search_space", "sampling_algorithm", "objective", "early_termination", "limits"];
+var TRIAL_KEYS = ["command", "code", "environment", "environment_variables", "resources", "distribution"];
+var DISTRIBUTIONS = {
+  choice: ["values"],
+  randint: ["upper"],
+  uniform: ["min_value", "max_value"],
+  loguniform: ["min_value", "max_value"],
+  quniform: ["min_value", "max_value", "q"],
+  qloguniform: ["min_value", "max_value", "q"],
+  normal: ["mu", "sigma"],
+  lognormal: ["mu", "sigma"],
+  qnormal: ["mu", "sigma", "q"],
+  qlognormal: ["mu", "sigma", "q"]
+};
+var SAMPLING = { random: "Random", grid: "Grid", bayesian: "Bayesian" };
+async function translate(ctx, spec, at = []) {
+  ctx.checkKeys(spec, SWEEP_KEYS, at, "sweep job");
+  const p = commonProperties(ctx, spec, "Sweep", at);
+  const trial = await trialOf(ctx, spec.trial, [...at, "trial"]);
+  p.trial = trial;
+  const inputs = await jobInputs(ctx, spec.inputs, [...at, "inputs"]);
+  if (inputs) p.inputs = inputs;
+  const outputs = jobOutputs(ctx, spec.outputs, [...at, "outputs"]);
+  if (outputs) p.outputs = outputs;
+  const space = sweepSettings(ctx, spec, at);
+  p.searchSpace = space.searchSpace;
+  checkCommandRefs(ctx, trial.command, [...at, "trial", "command"], scopeOf(inputs, outputs, space.searchSpace));
+  p.samplingAlgorithm = space.samplingAlgorithm;
+  p.objective = space.objective;
+  if (space.earlyTermination) p.earlyTermination = space.earlyTermination;
+  if (space.limits) p.limits = space.limits;
+  return p;
+}
+function sweepSettings(ctx, spec, at) {
+  if (spec.search_space === void 0) ctx.fail(at, "a sweep needs 'search_space'");
+  const searchSpace = searchSpaceOf(ctx, spec.search_space, [...at, "search_space"]);
+  const out = {
+    searchSpace,
+    samplingAlgorithm: samplingAlgorithm(ctx, spec.sampling_algorithm, searchSpace, at),
+    objective: objective(ctx, spec.objective, at)
+  };
+  if (spec.early_termination !== void 0 && spec.early_termination !== null) out.earlyTermination = earlyTermination(ctx, spec.early_termination, at);
+  if (spec.limits !== void 0 && spec.limits !== null) out.limits = sweepLimits(ctx, spec.limits, at);
+  return out;
+}
+async function trialOf(ctx, v, tp) {
+  const t = ctx.map(v, tp, "a sweep job needs a trial (command, code, environment)");
+  ctx.checkKeys(t, TRIAL_KEYS, tp, "sweep trial");
+  if (t.command === void 0) ctx.fail(tp, "the trial needs 'command'");
+  const trial = { command: ctx.str(t.command, [...tp, "command"]).trim() };
+  const code = await codeId(ctx, t.code, [...tp, "code"]);
+  if (code) trial.codeId = code;
+  trial.environmentId = await environmentId(ctx, t.environment, [...tp, "environment"]);
+  const env = ctx.stringMap(t.environment_variables, [...tp, "environment_variables"]);
+  if (env) trial.environmentVariables = env;
+  const res = resources(ctx, t.resources, [...tp, "resources"]);
+  if (res) trial.resources = res;
+  const dist = distribution(ctx, t.distribution, [...tp, "distribution"]);
+  if (dist) trial.distribution = dist;
+  return trial;
+}
+function searchSpaceOf(ctx, v, path2) {
+  if (!isObj(v) || Object.keys(v).length === 0) return ctx.fail(path2, "must be a map of parameter names to distributions");
+  const out = {};
+  for (const [name, d] of Object.entries(v)) out[name] = parameter(ctx, d, [...path2, name]);
+  return out;
+}
+function parameter(ctx, v, p) {
+  const d = ctx.map(v, p, "must be a map with a type (choice, uniform, ...)");
+  const type = ctx.str(d.type, [...p, "type"]).toLowerCase();
+  const keys = ctx.oneOf(type, [...p, "type"], DISTRIBUTIONS, "a search space distribution");
+  ctx.checkKeys(d, ["type", ...keys], p, `${type} distribution`);
+  if (type === "choice") {
+    if (!Array.isArray(d.values) || d.values.length === 0) ctx.fail([...p, "values"], "must be a non-empty list");
+    for (const [i, x] of d.values.entries()) {
+      if (isObj(x) || Array.isArray(x)) ctx.fail([...p, "values", i], "nested search spaces are not supported; give plain values");
+    }
+    return ["choice", [d.values]];
+  }
+  if (type === "randint") return ["randint", [ctx.int(d.upper, [...p, "upper"], 1)]];
+  const args = keys.map((k) => ctx.num(d[k], [...p, k]));
+  if (type.includes("uniform") && args[0] >= args[1]) ctx.fail([...p, "max_value"], "must be greater than min_value");
+  return [type, args];
+}
+function samplingAlgorithm(ctx, sa, space, at) {
+  const sp = [...at, "sampling_algorithm"];
+  if (sa === void 0) ctx.fail(at, "a sweep needs 'sampling_algorithm' (random, grid or bayesian)");
+  const saObj = isObj(sa) ? sa : { type: sa };
+  if (isObj(sa)) ctx.checkKeys(sa, ["type", "seed", "rule"], sp, "sampling algorithm");
+  const saType = ctx.str(saObj.type, isObj(sa) ? [...sp, "type"] : sp).toLowerCase();
+  const algo = { samplingAlgorithmType: ctx.oneOf(saType, sp, SAMPLING, "a sampling algorithm") };
+  if (saObj.seed !== void 0) algo.seed = ctx.int(saObj.seed, [...sp, "seed"]);
+  if (saObj.rule !== void 0) {
+    const rule = ctx.str(saObj.rule, [...sp, "rule"]).toLowerCase();
+    if (rule !== "random" && rule !== "sobol") ctx.fail([...sp, "rule"], "must be 'random' or 'sobol'");
+    algo.rule = rule === "sobol" ? "Sobol" : "Random";
+  }
+  if ((algo.seed !== void 0 || algo.rule !== void 0) && saType !== "random") ctx.fail(sp, "seed and rule apply to random sampling only");
+  if (saType === "grid") {
+    for (const [name, d] of Object.entries(space)) {
+      if (d[0] !== "choice") ctx.fail([...at, "search_space", name], "grid sampling needs choice distributions only");
+    }
+  }
+  return algo;
+}
+function objective(ctx, v, at) {
+  const op = [...at, "objective"];
+  const obj = ctx.map(v, op, "a sweep needs an objective with goal and primary_metric");
+  ctx.checkKeys(obj, ["goal", "primary_metric"], op, "objective");
+  const goal = ctx.str(obj.goal, [...op, "goal"]).toLowerCase();
+  if (goal !== "minimize" && goal !== "maximize") ctx.fail([...op, "goal"], "must be 'minimize' or 'maximize'");
+  return { goal: goal === "minimize" ? "Minimize" : "Maximize", primaryMetric: ctx.str(obj.primary_metric, [...op, "primary_metric"]) };
+}
+function earlyTermination(ctx, v, at) {
+  const path2 = [...at, "early_termination"];
+  const et = ctx.map(v, path2, "must be a map with a type");
+  const t = ctx.str(et.type, [...path2, "type"]).toLowerCase();
+  const common = ["type", "evaluation_interval", "delay_evaluation"];
+  const policy = {};
+  if (t === "bandit") {
+    ctx.checkKeys(et, [...common, "slack_factor", "slack_amount"], path2, "bandit policy");
+    policy.policyType = "Bandit";
+    if (et.slack_factor !== void 0) policy.slackFactor = ctx.num(et.slack_factor, [...path2, "slack_factor"]);
+    if (et.slack_amount !== void 0) policy.slackAmount = ctx.num(et.slack_amount, [...path2, "slack_amount"]);
+  } else if (t === "median_stopping") {
+    ctx.checkKeys(et, common, path2, "median stopping policy");
+    policy.policyType = "MedianStopping";
+  } else if (t === "truncation_selection") {
+    ctx.checkKeys(et, [...common, "truncation_percentage"], path2, "truncation selection policy");
+    policy.policyType = "TruncationSelection";
+    if (et.truncation_percentage !== void 0) policy.truncationPercentage = ctx.int(et.truncation_percentage, [...path2, "truncation_percentage"]);
+  } else {
+    ctx.fail([...path2, "type"], `'${t}' is not an early termination policy`, "valid: bandit, median_stopping, truncation_selection");
+  }
+  if (et.evaluation_interval !== void 0) policy.evaluationInterval = ctx.int(et.evaluation_interval, [...path2, "evaluation_interval"]);
+  if (et.delay_evaluation !== void 0) policy.delayEvaluation = ctx.int(et.delay_evaluation, [...path2, "delay_evaluation"]);
+  return policy;
+}
+function sweepLimits(ctx, v, at) {
+  const lp = [...at, "limits"];
+  const l = ctx.map(v, lp);
+  ctx.checkKeys(l, ["max_total_trials", "max_concurrent_trials", "timeout", "trial_timeout"], lp, "sweep limits section");
+  const limits = { jobLimitsType: "Sweep" };
+  if (l.max_total_trials !== void 0) limits.maxTotalTrials = ctx.int(l.max_total_trials, [...lp, "max_total_trials"], 1);
+  if (l.max_concurrent_trials !== void 0) limits.maxConcurrentTrials = ctx.int(l.max_concurrent_trials, [...lp, "max_concurrent_trials"], 1);
+  if (l.timeout !== void 0) limits.timeout = `PT${ctx.int(l.timeout, [...lp, "timeout"], 1)}S`;
+  if (l.trial_timeout !== void 0) limits.trialTimeout = `PT${ctx.int(l.trial_timeout, [...lp, "trial_timeout"], 1)}S`;
+  return limits;
+}
+var sweepJob = { type: "sweep", jobType: "Sweep", translate };
+
 // src/specs/job/automl-fields.ts
 function camelToSnake(s) {
   return s.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
@@ -466,18 +769,6 @@ function pyStr(v) {
   }
   return String(v);
 }
-var DISTRIBUTION_ARGS = {
-  choice: ["values"],
-  randint: ["upper"],
-  uniform: ["min_value", "max_value"],
-  loguniform: ["min_value", "max_value"],
-  quniform: ["min_value", "max_value", "q"],
-  qloguniform: ["min_value", "max_value", "q"],
-  normal: ["mu", "sigma"],
-  lognormal: ["mu", "sigma"],
-  qnormal: ["mu", "sigma", "q"],
-  qlognormal: ["mu", "sigma", "q"]
-};
 function distributionString(r, v, path2) {
   const { ctx } = r;
   if (!isObj(v)) {
@@ -485,7 +776,7 @@ function distributionString(r, v, path2) {
     return pyStr(v);
   }
   const type = ctx.str(v.type, [...path2, "type"]).toLowerCase();
-  const args = ctx.oneOf(type, [...path2, "type"], DISTRIBUTION_ARGS, "a search space distribution");
+  const args = ctx.oneOf(type, [...path2, "type"], DISTRIBUTIONS, "a search space distribution");
   ctx.checkKeys(v, ["type", ...args], path2, `${type} distribution`);
   if (type === "choice") {
     if (!Array.isArray(v.values) || v.values.length === 0) ctx.fail([...path2, "values"], "must be a non-empty list");
@@ -499,157 +790,6 @@ function distributionString(r, v, path2) {
   const nums = args.map((a) => ctx.num(v[a], [...path2, a]));
   if (type.includes("uniform") && nums[0] >= nums[1]) ctx.fail([...path2, "max_value"], "must be greater than min_value");
   return `${type}(${nums.map(pyStr).join(",")})`;
-}
-
-// src/specs/job/io.ts
-var INPUT_TYPES = ["uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"];
-var LITERAL_TYPES = ["string", "number", "integer", "boolean"];
-var INPUT_MODES = {
-  mount: "ReadOnlyMount",
-  ro_mount: "ReadOnlyMount",
-  download: "Download",
-  direct: "Direct",
-  eval_mount: "EvalMount",
-  eval_download: "EvalDownload"
-};
-var EVAL_MODES = ["eval_mount", "eval_download"];
-var OUTPUT_MODES = { mount: "ReadWriteMount", rw_mount: "ReadWriteMount", upload: "Upload", direct: "Direct" };
-var LEGACY_PATH_TYPE = "path";
-var URL_SCHEMES = ["https", "http", "wasbs", "wasb", "abfss", "abfs", "adl", "azureml"];
-async function assetUri(ctx, raw, type, path2, purpose) {
-  const r = ctx.ref(raw, path2);
-  switch (r.kind) {
-    case "local": {
-      const upload2 = await ctx.snapshotOf(r.path, path2, purpose);
-      if (type === "uri_file" && !upload2.snapshot.isFile) ctx.fail(path2, `'${raw}' is a folder but the input type is uri_file`, "use type: uri_folder");
-      return ctx.datastoreUri(upload2.datastorePath, !upload2.snapshot.isFile);
-    }
-    case "asset": {
-      latestOnly(ctx, r, path2);
-      const kind = type.endsWith("_model") ? "models" : "data";
-      return ctx.assetVersionId(kind, r, path2);
-    }
-    case "arm-id":
-      return r.id;
-    case "registry":
-    case "datastore":
-    case "job-output":
-    case "mlflow-run":
-      return r.uri;
-    case "url":
-      if (!URL_SCHEMES.includes(r.scheme)) ctx.fail(path2, `'${raw}' uses the unsupported scheme ${r.scheme}://`);
-      return r.uri;
-    case "git":
-      return ctx.fail(path2, `'${raw}' is a git reference, not data`);
-  }
-}
-async function jobInput(ctx, v, path2, bindingsAllowed) {
-  if (v === null || v === void 0) return ctx.fail(path2, "has no value");
-  if (!isObj(v)) {
-    if (Array.isArray(v)) return ctx.fail(path2, "must be a value or a map with type and path");
-    const value = String(v);
-    if (!bindingsAllowed && /\$\{\{/.test(value)) refuseBinding(ctx, value, path2);
-    return { jobInputType: "literal", value };
-  }
-  ctx.checkKeys(v, ["type", "path", "mode", "value", "default", "description", "optional"], path2, "job input");
-  const written = v.type === void 0 ? "uri_folder" : ctx.str(v.type, [...path2, "type"]);
-  const type = written === LEGACY_PATH_TYPE ? legacyPathType(ctx, v.path, [...path2, "path"]) : written;
-  const out = {};
-  if (v.description !== void 0) out.description = ctx.str(v.description, [...path2, "description"]);
-  if (LITERAL_TYPES.includes(type)) {
-    const val = v.value ?? v.default;
-    if (val === void 0) ctx.fail(path2, `a ${type} input needs a value`);
-    return { ...out, jobInputType: "literal", value: String(val) };
-  }
-  if (!INPUT_TYPES.includes(type)) ctx.fail([...path2, "type"], `'${type}' is not an input type`, `valid: ${INPUT_TYPES.join(", ")}, or a literal value`);
-  if (v.path === void 0) ctx.fail(path2, `a ${type} input needs a path`);
-  const rawPath = ctx.str(v.path, [...path2, "path"]);
-  out.jobInputType = type;
-  out.uri = /\$\{\{/.test(rawPath) && bindingsAllowed ? rawPath : await assetUri(ctx, rawPath, type, [...path2, "path"], `inputs.${String(path2[path2.length - 1])}`);
-  if (v.mode !== void 0) out.mode = inputMode(ctx, ctx.str(v.mode, [...path2, "mode"]), type, [...path2, "mode"]);
-  return out;
-}
-function legacyPathType(ctx, v, path2) {
-  if (typeof v !== "string" || /\$\{\{/.test(v)) return "uri_folder";
-  const r = ctx.ref(v, path2);
-  if (r.kind !== "local") return "uri_folder";
-  const abs = ctx.localPath(r.path);
-  return existsSync(abs) && statSync(abs).isFile() ? "uri_file" : "uri_folder";
-}
-function inputMode(ctx, mode, type, path2) {
-  if (mode === "rw_mount" || mode === "upload") {
-    ctx.fail(
-      path2,
-      `'${mode}' is an output mode`,
-      `an input is read: ${Object.keys(INPUT_MODES).filter((m) => !EVAL_MODES.includes(m)).join(", ")}`
-    );
-  }
-  if (EVAL_MODES.includes(mode) && type !== "mltable") ctx.fail(path2, `'${mode}' applies to mltable inputs only, not to a ${type} input`);
-  return ctx.oneOf(mode, path2, INPUT_MODES, "an input mode");
-}
-async function jobInputs(ctx, v, path2, bindingsAllowed = false) {
-  if (v === void 0 || v === null) return void 0;
-  const m = ctx.map(v, path2, "must be a map of input names to inputs");
-  const out = {};
-  for (const [k, val] of Object.entries(m)) out[k] = await jobInput(ctx, val, [...path2, k], bindingsAllowed);
-  return out;
-}
-function jobOutput(ctx, v, path2) {
-  if (v === null || v === void 0) return { jobOutputType: "uri_folder" };
-  const m = ctx.map(v, path2, "must be empty or a map with type, path and mode");
-  ctx.checkKeys(m, ["type", "path", "mode", "description"], path2, "job output");
-  const written = m.type === void 0 ? "uri_folder" : ctx.str(m.type, [...path2, "type"]);
-  const type = written === LEGACY_PATH_TYPE ? "uri_folder" : written;
-  if (!INPUT_TYPES.includes(type)) ctx.fail([...path2, "type"], `'${type}' is not an output type`, `valid: ${INPUT_TYPES.join(", ")}`);
-  const out = { jobOutputType: type };
-  if (m.description !== void 0) out.description = ctx.str(m.description, [...path2, "description"]);
-  if (m.path !== void 0) out.uri = outputUri(ctx, m.path, [...path2, "path"]);
-  if (m.mode !== void 0) out.mode = ctx.oneOf(ctx.str(m.mode, [...path2, "mode"]), [...path2, "mode"], OUTPUT_MODES, "an output mode");
-  return out;
-}
-function outputUri(ctx, v, path2) {
-  const raw = ctx.str(v, path2);
-  const r = ctx.ref(raw.replace(/\$\{\{name\}\}/g, "x"), path2);
-  if (r.kind !== "datastore" && r.kind !== "url")
-    ctx.fail(path2, `an output path must be a datastore path (azureml://datastores/<ds>/paths/<p>) or a storage URL, not '${raw}'`);
-  return raw;
-}
-function jobOutputs(ctx, v, path2) {
-  if (v === void 0 || v === null) return void 0;
-  const m = ctx.map(v, path2, "must be a map of output names to outputs");
-  const out = {};
-  for (const [k, val] of Object.entries(m)) out[k] = jobOutput(ctx, val, [...path2, k]);
-  return out;
-}
-function scopeOf(inputs, outputs, searchSpace) {
-  const scope = { inputs: Object.keys(inputs ?? {}), outputs: [...Object.keys(outputs ?? {}), "artifacts"] };
-  if (searchSpace) scope.searchSpace = Object.keys(searchSpace);
-  return scope;
-}
-function checkCommandRefs(ctx, command, path2, scope) {
-  for (const m of command.matchAll(/\$\{\{\s*([^}]*?)\s*\}\}/g)) {
-    const expr = m[1];
-    const parts = expr.split(".");
-    const [head, name] = parts;
-    const known = head === "inputs" && scope.inputs.includes(name) || head === "outputs" && scope.outputs.includes(name) || head === "search_space" && scope.searchSpace?.includes(name) || head === "name" && parts.length === 1;
-    if (parts.length === 2 && known) continue;
-    if (parts.length === 1 && head === "name") continue;
-    const pool = head === "inputs" ? scope.inputs : head === "outputs" ? scope.outputs : head === "search_space" ? scope.searchSpace ?? [] : [];
-    const near = name ? closest(name, pool) : void 0;
-    const valid = [
-      ...scope.inputs.map((i) => `inputs.${i}`),
-      ...scope.outputs.map((o) => `outputs.${o}`),
-      ...(scope.searchSpace ?? []).map((s) => `search_space.${s}`)
-    ];
-    ctx.fail(
-      path2,
-      `refers to \${{${expr}}}, which is not defined${near ? ` (did you mean ${head}.${near}?)` : ""}`,
-      valid.length ? `defined: ${valid.join(", ")}` : "this job defines no inputs or outputs"
-    );
-  }
-}
-function refuseBinding(ctx, value, path2) {
-  return ctx.fail(path2, `uses the binding '${value}', which only a pipeline step can use`);
 }
 
 // src/specs/job/automl.ts
@@ -898,7 +1038,7 @@ async function image(r, spec, at, task2, out) {
     out.yaml.training_parameters = s.yaml;
   }
   if (spec.sweep !== void 0 && spec.sweep !== null) {
-    const s = sweepSettings(r, spec.sweep, [...at, "sweep"]);
+    const s = sweepSettings2(r, spec.sweep, [...at, "sweep"]);
     out.rest.sweepSettings = s.rest;
     out.yaml.sweep = s.yaml;
   }
@@ -922,7 +1062,7 @@ async function image(r, spec, at, task2, out) {
     out.yaml.search_space = spec.search_space;
   }
 }
-function sweepSettings(r, v, path2) {
+function sweepSettings2(r, v, path2) {
   const { ctx } = r;
   const m = ctx.map(v, path2, "must be a map with sampling_algorithm and early_termination");
   ctx.checkKeys(m, ["sampling_algorithm", "early_termination"], path2, "AutoML sweep section");
@@ -949,7 +1089,7 @@ function nlp(r, spec, at, out) {
   section(r, spec, at, "featurization", "featurizationSettings", NLP_FEATURIZATION, "featurization section of an NLP AutoML job", out);
   section(r, spec, at, "limits", "limitSettings", NLP_LIMITS, "limits section of an NLP AutoML job", out);
 }
-async function translate(ctx, spec, at = []) {
+async function translate2(ctx, spec, at = []) {
   const [taskName, task2] = taskOf(ctx, spec, at);
   ctx.checkKeys(spec, keysOf(taskName, task2), at, `AutoML ${taskName} job`);
   const p = commonProperties(ctx, spec, "AutoML", at);
@@ -964,7 +1104,7 @@ async function translate(ctx, spec, at = []) {
   p.taskDetails = (await taskDetails({ ctx, step: false }, spec, at, taskName, task2)).rest;
   return p;
 }
-var automlJob = { type: "automl", jobType: "AutoML", translate };
+var automlJob = { type: "automl", jobType: "AutoML", translate: translate2 };
 async function automlStep(ctx, node, at) {
   const [taskName, task2] = taskOf(ctx, node, at);
   ctx.checkKeys(node, keysOf(taskName, task2), at, `AutoML ${taskName} step`);
@@ -1007,7 +1147,7 @@ function stepOutputs(ctx, v, path2) {
 
 // src/specs/job/command.ts
 var COMMAND_KEYS = [...COMMON_KEYS, "command", "code", "environment", "environment_variables", "inputs", "outputs", "resources", "limits", "distribution"];
-async function translate2(ctx, spec, at = []) {
+async function translate3(ctx, spec, at = []) {
   ctx.checkKeys(spec, COMMAND_KEYS, at, "command job");
   const p = commonProperties(ctx, spec, "Command", at);
   if (spec.command === void 0) ctx.fail(at, "a command job needs 'command'");
@@ -1030,7 +1170,7 @@ async function translate2(ctx, spec, at = []) {
   if (dist) p.distribution = dist;
   return p;
 }
-var commandJob = { type: "command", jobType: "Command", translate: translate2 };
+var commandJob = { type: "command", jobType: "Command", translate: translate3 };
 
 // src/specs/job/pipeline-steps.ts
 
@@ -1552,7 +1692,7 @@ function checkComputeOrResources(ctx, compute, resources2, at, defaultCompute = 
   if (!hasCompute && !hasResources && !defaultCompute)
     ctx.fail(at, "a spark job needs compute (an attached Synapse pool) or resources (serverless: instance_type, runtime_version)");
 }
-async function translate3(ctx, spec, at = []) {
+async function translate4(ctx, spec, at = []) {
   ctx.checkKeys(spec, SPARK_JOB_KEYS, at, "spark job");
   checkComputeOrResources(ctx, spec.compute, spec.resources, at);
   const p = commonProperties(ctx, spec, "Spark", at);
@@ -1584,7 +1724,7 @@ async function translate3(ctx, spec, at = []) {
   if (res) p.resources = res;
   return p;
 }
-var sparkJob = { type: "spark", jobType: "Spark", translate: translate3 };
+var sparkJob = { type: "spark", jobType: "Spark", translate: translate4 };
 async function sparkRunSpec(ctx, c, at, ports, confRequired) {
   const out = {};
   if (c.code === void 0) ctx.fail(at, "a spark component needs 'code' (the folder of its entry file)");
@@ -1679,158 +1819,6 @@ async function sparkStep(ctx, node, at) {
 function entryWire(e) {
   return e.file !== void 0 ? { sparkJobEntryType: "SparkJobPythonEntry", file: e.file } : { sparkJobEntryType: "SparkJobScalaEntry", className: e.class_name };
 }
-
-// src/specs/job/sweep.ts
-var SWEEP_KEYS = [...COMMON_KEYS, "trial", "inputs", "outputs", "search_space", "sampling_algorithm", "objective", "early_termination", "limits"];
-var TRIAL_KEYS = ["command", "code", "environment", "environment_variables", "resources", "distribution"];
-var DISTRIBUTIONS = {
-  choice: ["values"],
-  randint: ["upper"],
-  uniform: ["min_value", "max_value"],
-  loguniform: ["min_value", "max_value"],
-  quniform: ["min_value", "max_value", "q"],
-  qloguniform: ["min_value", "max_value", "q"],
-  normal: ["mu", "sigma"],
-  lognormal: ["mu", "sigma"],
-  qnormal: ["mu", "sigma", "q"],
-  qlognormal: ["mu", "sigma", "q"]
-};
-var SAMPLING = { random: "Random", grid: "Grid", bayesian: "Bayesian" };
-async function translate4(ctx, spec, at = []) {
-  ctx.checkKeys(spec, SWEEP_KEYS, at, "sweep job");
-  const p = commonProperties(ctx, spec, "Sweep", at);
-  const trial = await trialOf(ctx, spec.trial, [...at, "trial"]);
-  p.trial = trial;
-  const inputs = await jobInputs(ctx, spec.inputs, [...at, "inputs"]);
-  if (inputs) p.inputs = inputs;
-  const outputs = jobOutputs(ctx, spec.outputs, [...at, "outputs"]);
-  if (outputs) p.outputs = outputs;
-  const space = sweepSettings2(ctx, spec, at);
-  p.searchSpace = space.searchSpace;
-  checkCommandRefs(ctx, trial.command, [...at, "trial", "command"], scopeOf(inputs, outputs, space.searchSpace));
-  p.samplingAlgorithm = space.samplingAlgorithm;
-  p.objective = space.objective;
-  if (space.earlyTermination) p.earlyTermination = space.earlyTermination;
-  if (space.limits) p.limits = space.limits;
-  return p;
-}
-function sweepSettings2(ctx, spec, at) {
-  if (spec.search_space === void 0) ctx.fail(at, "a sweep needs 'search_space'");
-  const searchSpace = searchSpaceOf(ctx, spec.search_space, [...at, "search_space"]);
-  const out = {
-    searchSpace,
-    samplingAlgorithm: samplingAlgorithm(ctx, spec.sampling_algorithm, searchSpace, at),
-    objective: objective(ctx, spec.objective, at)
-  };
-  if (spec.early_termination !== void 0 && spec.early_termination !== null) out.earlyTermination = earlyTermination(ctx, spec.early_termination, at);
-  if (spec.limits !== void 0 && spec.limits !== null) out.limits = sweepLimits(ctx, spec.limits, at);
-  return out;
-}
-async function trialOf(ctx, v, tp) {
-  const t = ctx.map(v, tp, "a sweep job needs a trial (command, code, environment)");
-  ctx.checkKeys(t, TRIAL_KEYS, tp, "sweep trial");
-  if (t.command === void 0) ctx.fail(tp, "the trial needs 'command'");
-  const trial = { command: ctx.str(t.command, [...tp, "command"]).trim() };
-  const code = await codeId(ctx, t.code, [...tp, "code"]);
-  if (code) trial.codeId = code;
-  trial.environmentId = await environmentId(ctx, t.environment, [...tp, "environment"]);
-  const env = ctx.stringMap(t.environment_variables, [...tp, "environment_variables"]);
-  if (env) trial.environmentVariables = env;
-  const res = resources(ctx, t.resources, [...tp, "resources"]);
-  if (res) trial.resources = res;
-  const dist = distribution(ctx, t.distribution, [...tp, "distribution"]);
-  if (dist) trial.distribution = dist;
-  return trial;
-}
-function searchSpaceOf(ctx, v, path2) {
-  if (!isObj(v) || Object.keys(v).length === 0) return ctx.fail(path2, "must be a map of parameter names to distributions");
-  const out = {};
-  for (const [name, d] of Object.entries(v)) out[name] = parameter(ctx, d, [...path2, name]);
-  return out;
-}
-function parameter(ctx, v, p) {
-  const d = ctx.map(v, p, "must be a map with a type (choice, uniform, ...)");
-  const type = ctx.str(d.type, [...p, "type"]).toLowerCase();
-  const keys = ctx.oneOf(type, [...p, "type"], DISTRIBUTIONS, "a search space distribution");
-  ctx.checkKeys(d, ["type", ...keys], p, `${type} distribution`);
-  if (type === "choice") {
-    if (!Array.isArray(d.values) || d.values.length === 0) ctx.fail([...p, "values"], "must be a non-empty list");
-    for (const [i, x] of d.values.entries()) {
-      if (isObj(x) || Array.isArray(x)) ctx.fail([...p, "values", i], "nested search spaces are not supported; give plain values");
-    }
-    return ["choice", [d.values]];
-  }
-  if (type === "randint") return ["randint", [ctx.int(d.upper, [...p, "upper"], 1)]];
-  const args = keys.map((k) => ctx.num(d[k], [...p, k]));
-  if (type.includes("uniform") && args[0] >= args[1]) ctx.fail([...p, "max_value"], "must be greater than min_value");
-  return [type, args];
-}
-function samplingAlgorithm(ctx, sa, space, at) {
-  const sp = [...at, "sampling_algorithm"];
-  if (sa === void 0) ctx.fail(at, "a sweep needs 'sampling_algorithm' (random, grid or bayesian)");
-  const saObj = isObj(sa) ? sa : { type: sa };
-  if (isObj(sa)) ctx.checkKeys(sa, ["type", "seed", "rule"], sp, "sampling algorithm");
-  const saType = ctx.str(saObj.type, isObj(sa) ? [...sp, "type"] : sp).toLowerCase();
-  const algo = { samplingAlgorithmType: ctx.oneOf(saType, sp, SAMPLING, "a sampling algorithm") };
-  if (saObj.seed !== void 0) algo.seed = ctx.int(saObj.seed, [...sp, "seed"]);
-  if (saObj.rule !== void 0) {
-    const rule = ctx.str(saObj.rule, [...sp, "rule"]).toLowerCase();
-    if (rule !== "random" && rule !== "sobol") ctx.fail([...sp, "rule"], "must be 'random' or 'sobol'");
-    algo.rule = rule === "sobol" ? "Sobol" : "Random";
-  }
-  if ((algo.seed !== void 0 || algo.rule !== void 0) && saType !== "random") ctx.fail(sp, "seed and rule apply to random sampling only");
-  if (saType === "grid") {
-    for (const [name, d] of Object.entries(space)) {
-      if (d[0] !== "choice") ctx.fail([...at, "search_space", name], "grid sampling needs choice distributions only");
-    }
-  }
-  return algo;
-}
-function objective(ctx, v, at) {
-  const op = [...at, "objective"];
-  const obj = ctx.map(v, op, "a sweep needs an objective with goal and primary_metric");
-  ctx.checkKeys(obj, ["goal", "primary_metric"], op, "objective");
-  const goal = ctx.str(obj.goal, [...op, "goal"]).toLowerCase();
-  if (goal !== "minimize" && goal !== "maximize") ctx.fail([...op, "goal"], "must be 'minimize' or 'maximize'");
-  return { goal: goal === "minimize" ? "Minimize" : "Maximize", primaryMetric: ctx.str(obj.primary_metric, [...op, "primary_metric"]) };
-}
-function earlyTermination(ctx, v, at) {
-  const path2 = [...at, "early_termination"];
-  const et = ctx.map(v, path2, "must be a map with a type");
-  const t = ctx.str(et.type, [...path2, "type"]).toLowerCase();
-  const common = ["type", "evaluation_interval", "delay_evaluation"];
-  const policy = {};
-  if (t === "bandit") {
-    ctx.checkKeys(et, [...common, "slack_factor", "slack_amount"], path2, "bandit policy");
-    policy.policyType = "Bandit";
-    if (et.slack_factor !== void 0) policy.slackFactor = ctx.num(et.slack_factor, [...path2, "slack_factor"]);
-    if (et.slack_amount !== void 0) policy.slackAmount = ctx.num(et.slack_amount, [...path2, "slack_amount"]);
-  } else if (t === "median_stopping") {
-    ctx.checkKeys(et, common, path2, "median stopping policy");
-    policy.policyType = "MedianStopping";
-  } else if (t === "truncation_selection") {
-    ctx.checkKeys(et, [...common, "truncation_percentage"], path2, "truncation selection policy");
-    policy.policyType = "TruncationSelection";
-    if (et.truncation_percentage !== void 0) policy.truncationPercentage = ctx.int(et.truncation_percentage, [...path2, "truncation_percentage"]);
-  } else {
-    ctx.fail([...path2, "type"], `'${t}' is not an early termination policy`, "valid: bandit, median_stopping, truncation_selection");
-  }
-  if (et.evaluation_interval !== void 0) policy.evaluationInterval = ctx.int(et.evaluation_interval, [...path2, "evaluation_interval"]);
-  if (et.delay_evaluation !== void 0) policy.delayEvaluation = ctx.int(et.delay_evaluation, [...path2, "delay_evaluation"]);
-  return policy;
-}
-function sweepLimits(ctx, v, at) {
-  const lp = [...at, "limits"];
-  const l = ctx.map(v, lp);
-  ctx.checkKeys(l, ["max_total_trials", "max_concurrent_trials", "timeout", "trial_timeout"], lp, "sweep limits section");
-  const limits = { jobLimitsType: "Sweep" };
-  if (l.max_total_trials !== void 0) limits.maxTotalTrials = ctx.int(l.max_total_trials, [...lp, "max_total_trials"], 1);
-  if (l.max_concurrent_trials !== void 0) limits.maxConcurrentTrials = ctx.int(l.max_concurrent_trials, [...lp, "max_concurrent_trials"], 1);
-  if (l.timeout !== void 0) limits.timeout = `PT${ctx.int(l.timeout, [...lp, "timeout"], 1)}S`;
-  if (l.trial_timeout !== void 0) limits.trialTimeout = `PT${ctx.int(l.trial_timeout, [...lp, "trial_timeout"], 1)}S`;
-  return limits;
-}
-var sweepJob = { type: "sweep", jobType: "Sweep", translate: translate4 };
 
 // src/specs/job/pipeline-steps.ts
 var NOT_YET = ["import", "data_transfer"];
@@ -1997,7 +1985,7 @@ var SWEEP_STEP_KEYS = [
 async function sweepStep(ctx, node, at, scope) {
   ctx.checkKeys(node, SWEEP_STEP_KEYS, at, "sweep step");
   const { rest } = await baseNode(ctx, "sweep", node, at, scope);
-  const settings3 = sweepSettings2(ctx, node, at);
+  const settings3 = sweepSettings(ctx, node, at);
   rest.search_space = node.search_space;
   rest.sampling_algorithm = node.sampling_algorithm;
   rest.objective = { goal: settings3.objective.goal.toLowerCase(), primary_metric: settings3.objective.primaryMetric };

@@ -12,6 +12,7 @@
 import type { SpecPath } from '../document.js';
 import { isObj, type Obj } from '../../core/obj.js';
 import type { PlanContext } from '../plan.js';
+import { DISTRIBUTIONS } from './sweep.js';
 
 /** azure-ai-ml _utils/utils.py camel_to_snake: how it matches YAML spellings to enum values. */
 export function camelToSnake(s: string): string {
@@ -477,19 +478,6 @@ function pyStr(v: unknown): string {
   return String(v);
 }
 
-const DISTRIBUTION_ARGS: Record<string, string[]> = {
-  choice: ['values'],
-  randint: ['upper'],
-  uniform: ['min_value', 'max_value'],
-  loguniform: ['min_value', 'max_value'],
-  quniform: ['min_value', 'max_value', 'q'],
-  qloguniform: ['min_value', 'max_value', 'q'],
-  normal: ['mu', 'sigma'],
-  lognormal: ['mu', 'sigma'],
-  qnormal: ['mu', 'sigma', 'q'],
-  qlognormal: ['mu', 'sigma', 'q'],
-};
-
 /**
  * One parameter of an AutoML search space → its wire string, as azure-ai-ml's
  * automl/search_space_utils.py _convert_to_rest_object writes it: `choice('a','b')`,
@@ -502,7 +490,7 @@ export function distributionString(r: Reader, v: unknown, path: SpecPath): strin
     return pyStr(v);
   }
   const type = ctx.str(v.type, [...path, 'type']).toLowerCase();
-  const args = ctx.oneOf(type, [...path, 'type'], DISTRIBUTION_ARGS, 'a search space distribution');
+  const args = ctx.oneOf(type, [...path, 'type'], DISTRIBUTIONS, 'a search space distribution');
   ctx.checkKeys(v, ['type', ...args], path, `${type} distribution`);
   if (type === 'choice') {
     if (!Array.isArray(v.values) || v.values.length === 0) ctx.fail([...path, 'values'], 'must be a non-empty list');

@@ -10,8 +10,8 @@ import type { JobTypeTranslator } from './types.js';
 const SWEEP_KEYS = [...COMMON_KEYS, 'trial', 'inputs', 'outputs', 'search_space', 'sampling_algorithm', 'objective', 'early_termination', 'limits'];
 const TRIAL_KEYS = ['command', 'code', 'environment', 'environment_variables', 'resources', 'distribution'];
 
-/** Search space distributions and their parameters. */
-const DISTRIBUTIONS: Record<string, string[]> = {
+/** Search space distributions and their parameters (sweep jobs and AutoML image search spaces alike). */
+export const DISTRIBUTIONS: Record<string, string[]> = {
   choice: ['values'],
   randint: ['upper'],
   uniform: ['min_value', 'max_value'],
