@@ -159,6 +159,27 @@ describe('batch endpoint invoke', () => {
     expect(log).toMatch(/1 items failed, more than error_threshold 0/);
   }, 120_000);
 
+  test('authMode Key: the endpoint key opens it; properties.experimentName names the experiment', async () => {
+    expect((await armWait(em, 'PUT', epPath('keyed'), { location: 'eastus', properties: { authMode: 'Key' } })).status).toBe('Succeeded');
+    await createDeployment('keyed', 'only', { miniBatchSize: 5, outputFileName: 'out.csv' });
+    const keys = await arm<Json>(em, 'POST', `${epPath('keyed')}/listkeys`, undefined, { apiVersion: API });
+    const post = (key: string) =>
+      fetch(`${em.baseUrl}/inference/keyed/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'azureml-model-deployment': 'only' },
+        body: JSON.stringify({ properties: { inputData: { UriFolder: { uri: dataUri, jobInputType: 'UriFolder' } }, experimentName: 'nightly' } }),
+      });
+    expect((await post('not-the-key')).status).toBe(401);
+    const res = await post(String(keys.body.primaryKey));
+    const body = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect((body.properties as Json).inputData).toMatchObject({ UriFolder: { uri: dataUri, jobInputType: 'UriFolder', mode: 'ReadOnlyMount' } });
+    const job = await waitJob(String(body.name));
+    expect(job.status, JSON.stringify(job)).toBe('Completed');
+    expect(job.experimentName).toBe('nightly');
+    expect((await readBlob(`azureml/${String(body.name)}/score/out.csv`)).trim().split('\n')).toHaveLength(5);
+  }, 120_000);
+
   test('an unknown deployment → 404; a bad token → 401; an unknown endpoint → 404', async () => {
     const r = await invoke('scorer', 'nope', dataUri);
     expect(r.status).toBe(404);

@@ -57,11 +57,13 @@ function dataPlaneError(status: number, code: string, message: string): ArmError
 }
 
 /** The request body: `properties.inputData` with exactly one input (a model deployment takes one input). */
-function parseInvokeBody(body: unknown): { inputName: string; input: Obj; sent: Obj } {
+function parseInvokeBody(body: unknown): { inputName: string; input: Obj; sent: Obj; experiment?: string } {
   const props = isObj(body) && isObj(body.properties) ? body.properties : undefined;
   if (!props) throw dataPlaneError(400, 'BadArgument', 'The request body must be {"properties": {"inputData": {"<name>": {"uri", "jobInputType"}}}}.');
   for (const k of Object.keys(props))
-    if (!['inputData', 'outputData'].includes(k) || (k === 'outputData' && props[k] !== null && props[k] !== undefined))
+    // azure-ai-ml invoke sends inputData, and properties.experimentName when given experiment_name
+    // (operations/_batch_endpoint_operations.py invoke); outputData / a job name are not emulated.
+    if (!['inputData', 'outputData', 'experimentName'].includes(k) || (k === 'outputData' && props[k] !== null && props[k] !== undefined))
       throw dataPlaneError(400, 'BadArgument', `properties.${k} is not supported by the emulator's batch endpoints (inputData only).`);
   const inputs = isObj(props.inputData) ? Object.entries(props.inputData) : [];
   if (inputs.length !== 1)
@@ -76,11 +78,14 @@ function parseInvokeBody(body: unknown): { inputName: string; input: Obj; sent: 
       'BadArgument',
       `properties.inputData.${inputName}.jobInputType '${String(raw.jobInputType)}' is not one of UriFolder, UriFile, MLTable.`,
     );
-  return { inputName, input: { ...raw, jobInputType: type }, sent: raw };
+  const experiment = props.experimentName;
+  if (experiment !== undefined && experiment !== null && (typeof experiment !== 'string' || experiment === ''))
+    throw dataPlaneError(400, 'BadArgument', 'properties.experimentName must be a non-empty string.');
+  return { inputName, input: { ...raw, jobInputType: type }, sent: raw, ...(typeof experiment === 'string' ? { experiment } : {}) };
 }
 
 /** The PipelineJob a batch deployment runs for one invocation: one parallel step over the input. */
-export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource, jobName: string, input: Obj): Obj {
+export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource, jobName: string, input: Obj, experiment?: string): Obj {
   const d = deployment.properties as Obj;
   const code = isObj(d.codeConfiguration) ? d.codeConfiguration : {};
   const retry = isObj(d.retrySettings) ? d.retrySettings : {};
@@ -127,9 +132,9 @@ export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource,
   };
   return {
     jobType: 'Pipeline',
-    // Jobs of a batch endpoint are grouped in an experiment named after the endpoint (the task's
-    // brief; `az ml batch-endpoint list-jobs` lists them per endpoint). Unsourced beyond that.
-    experimentName: endpoint.name,
+    // The caller's experiment (azure-ai-ml invoke: experiment_name → properties.experimentName),
+    // else one named after the endpoint (not recorded: unsourced beyond the lead's brief).
+    experimentName: experiment ?? endpoint.name,
     displayName: jobName,
     ...(typeof d.compute === 'string' ? { computeId: d.compute } : {}),
     // Tags and properties as Azure answers them (batch-endpoint-deployment-invoke.json entry 21).
@@ -199,15 +204,17 @@ export function batchInvokeRoutes(svc: EndpointService): Route[] {
     if (!wanted)
       throw dataPlaneError(400, 'BadArgument', `Batch endpoint '${endpoint.name}' has no default deployment; name one with the header ${DEPLOYMENT_HEADER}.`);
     const deployment = await deps.store.get(`${endpoint.id}/deployments/${wanted}`);
-    // An unknown deployment: 404 (unsourced: Azure's answer is not recorded; the online scoring route answers 404 too).
+    // An unknown deployment: 404. Azure's answer is not recorded (azure-ai-ml checks the name before
+    // it posts: _validate_deployment_name, "Deployment name … not found for this endpoint"); the
+    // online scoring route answers 404 too. Unsourced.
     if (!deployment) throw dataPlaneError(404, 'NotFound', `Deployment '${wanted}' was not found in batch endpoint '${endpoint.name}'.`);
-    const { inputName, input, sent } = parseInvokeBody(req.body);
+    const { inputName, input, sent, experiment } = parseInvokeBody(req.body);
 
     const parsed = parseWorkspaceChildId(endpoint.id);
     if (!parsed) throw new Error(`not a workspace child: ${endpoint.id}`);
     const scope = parsed.scope;
     const jobName = `batchjob-${randomUUID()}`; // entry 21: name `batchjob-<guid>`
-    const input0 = batchPipelineJob(endpoint, deployment, jobName, input);
+    const input0 = batchPipelineJob(endpoint, deployment, jobName, input, experiment);
     const digest = jobRequestDigest(input0);
     const definition = jobDefinitionDigest(input0);
     const props = await validateJob(deps, scope, structuredClone(input0));
