@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { API, armWait, registerCode, registerEnvironment, uploadFolder, until, writeFiles } from './endpoints-support.js';
+import { API, armWait, registerCode, registerEnvironment, registerModel, uploadFolder, until, writeFiles } from './endpoints-support.js';
 import { arm, startFastEmulator, wsPath } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -20,14 +20,18 @@ type Json = Record<string, unknown>;
 let em: RunningEmulator;
 let codeId: string;
 let envId: string;
+let modelId: string;
 let dataUri: string;
 
-// init() sets a global; run() returns one line per file and raises on files named bad_*.
+// init() sets a global (read from the deployment's model); run() returns one line per file and raises on files named bad_*.
 const SCORE_PY = `import os
 
 def init():
     global prefix
-    prefix = "scored"
+    # the model's prefix.txt, under AZUREML_MODEL_DIR as on Azure
+    for root, _, files in os.walk(os.environ["AZUREML_MODEL_DIR"]):
+        if "prefix.txt" in files:
+            prefix = open(os.path.join(root, "prefix.txt")).read().strip()
     print("init done", flush=True)
 
 def run(mini_batch):
@@ -57,6 +61,7 @@ async function createDeployment(endpoint: string, name: string, o: Json = {}): P
     location: 'eastus',
     properties: {
       codeConfiguration: { codeId, scoringScript: 'score.py' },
+      model: { referenceType: 'Id', assetId: modelId },
       environmentId: envId,
       compute: `${wsPath(em)}/computes/cpu-cluster`,
       miniBatchSize: 2,
@@ -103,6 +108,8 @@ beforeAll(async () => {
   writeFiles(join(dir, 'mixed'), { 'ok_1.txt': 'a b\n', 'bad_1.txt': 'x\n', 'ok_2.txt': 'c\n' });
   codeId = await registerCode(em, 'batch-score', '1', await uploadFolder(em, join(dir, 'code'), 'LocalUpload/batch-score'));
   envId = await registerEnvironment(em, 'batch-env');
+  writeFiles(join(dir, 'model'), { 'prefix.txt': 'scored\n' });
+  modelId = await registerModel(em, 'batch-model', '1', await uploadFolder(em, join(dir, 'model'), 'LocalUpload/batch-model/model'));
   dataUri = await uploadFolder(em, join(dir, 'data'), 'batch-input/five');
   await uploadFolder(em, join(dir, 'mixed'), 'batch-input/mixed');
   const ep = await armWait(em, 'PUT', epPath('scorer'), { location: 'eastus', properties: { authMode: 'AADToken' } });

@@ -93,6 +93,7 @@ export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource,
   const instanceCount = isObj(d.resources) && typeof d.resources.instanceCount === 'number' ? d.resources.instanceCount : 1;
   const outputFile = typeof d.outputFileName === 'string' && d.outputFileName !== '' ? d.outputFileName : 'predictions.csv';
   const appendRow = d.outputAction !== 'SummaryOnly';
+  const modelId = isObj(d.model) && d.model.referenceType === 'Id' && typeof d.model.assetId === 'string' ? d.model.assetId : undefined;
   if (typeof code.scoringScript !== 'string' || !code.codeId)
     throw dataPlaneError(
       400,
@@ -110,7 +111,10 @@ export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource,
       ...(appendRow ? { append_row_to: '${{outputs.score}}' } : {}),
     },
     input_data: '${{inputs.input_data}}',
-    inputs: { input_data: { jobInputType: 'literal', value: '${{parent.inputs.input_data}}' } },
+    inputs: {
+      input_data: { jobInputType: 'literal', value: '${{parent.inputs.input_data}}' },
+      ...(modelId ? { azureml_model_dir: { jobInputType: 'literal', value: '${{parent.inputs.azureml_model_dir}}' } } : {}),
+    },
     outputs: { score: { jobOutputType: 'literal', value: '${{parent.outputs.score}}' } },
     mini_batch_size: d.miniBatchSize ?? 10,
     max_concurrency_per_instance: d.maxConcurrencyPerInstance ?? 1,
@@ -153,7 +157,11 @@ export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource,
       'azureml.pipelineComponent': 'pipelinerun',
       'azureml.batchendpoint': endpoint.name,
     },
-    inputs: { input_data: { ...input, mode: 'ReadOnlyMount' } },
+    inputs: {
+      input_data: { ...input, mode: 'ReadOnlyMount' },
+      // The deployment's model, downloaded; the driver points AZUREML_MODEL_DIR at it (parallel_driver.py main).
+      ...(modelId ? { azureml_model_dir: { jobInputType: 'custom_model', uri: modelId, mode: 'Download' } } : {}),
+    },
     outputs: {
       score: appendRow
         ? { jobOutputType: 'uri_file', uri: `azureml://datastores/workspaceblobstore/paths/azureml/${jobName}/score/${outputFile}`, mode: 'ReadWriteMount' }
