@@ -198,5 +198,16 @@ describe('batch endpoint invoke', () => {
     });
     expect(bad.status).toBe(401);
     expect((await invoke('no-such-endpoint', 'blue', dataUri)).status).toBe(404);
+    // No header and no default deployment → 400; a body without inputData → 400 (both unsourced).
+    expect((await armWait(em, 'PUT', epPath('empty'), { location: 'eastus', properties: { authMode: 'AADToken' } })).status).toBe('Succeeded');
+    const none = await invoke('empty', undefined, dataUri);
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toContain('has no default deployment');
+    const noInput = await fetch(`${em.baseUrl}/inference/scorer/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${em.issueToken('https://ml.azure.com')}`, 'content-type': 'application/json', 'azureml-model-deployment': 'blue' },
+      body: JSON.stringify({ properties: {} }),
+    });
+    expect(noInput.status).toBe(400);
   });
 });
