@@ -305,7 +305,7 @@ export async function validateJob(deps: ArmDeps, scope: WorkspaceScope, input: R
   return p;
 }
 
-function applyJobDefaults(p: Record<string, unknown>, name: string): void {
+export function applyJobDefaults(p: Record<string, unknown>, name: string): void {
   p.description ??= null;
   p.tags ??= {};
   p.properties ??= {};

@@ -18,7 +18,7 @@
  *   PATCH deployment: tags and `properties.description` (PartialBatchDeployment).
  *
  * `listkeys` answers the keys of an authMode Key endpoint. Invoking (POST `<scoringUri>` creating a
- * batch scoring job) is not emulated yet.
+ * batch scoring job) is batch-invoke.ts.
  */
 import { ArmError, ArmErrors } from '../arm/errors.js';
 import { resolveAssetReference } from '../arm/assets.js';

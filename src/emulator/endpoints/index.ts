@@ -6,6 +6,7 @@
 import { ArmError, ArmErrors } from '../arm/errors.js';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../types.js';
 import { batchEndpointRoutes } from './batch.js';
+import { batchInvokeRoutes } from './batch-invoke.js';
 import { deploymentRoutes } from './deployments.js';
 import { endpointRoutes } from './endpoints.js';
 import { validateEndpointFaults, type EndpointFaultRule, type EndpointFaultState } from './faults.js';
@@ -117,7 +118,7 @@ export function createEndpointsModule(deps: EndpointsDeps): EndpointsModule {
 
   return {
     service: svc,
-    routes: () => [...endpointRoutes(svc), ...deploymentRoutes(svc), ...batchEndpointRoutes(svc), ...scoringRoutes(svc)],
+    routes: () => [...endpointRoutes(svc), ...deploymentRoutes(svc), ...batchEndpointRoutes(svc), ...batchInvokeRoutes(svc), ...scoringRoutes(svc)],
     adminRoutes: () => [
       { method: 'GET', pattern: '/.emulator/endpoints', operation: 'Emulator_Endpoints', auth: 'none', handler: overview },
       {

@@ -452,6 +452,11 @@ class Driver:
 
 
 def main(argv):
+    # A batch deployment's model, bound as the step input azureml_model_dir (endpoints/batch-invoke.ts):
+    # the scoring script finds it at AZUREML_MODEL_DIR, as on Azure
+    # (https://learn.microsoft.com/azure/machine-learning/how-to-batch-scoring-script).
+    if os.environ.get("AZURE_ML_INPUT_azureml_model_dir") and not os.environ.get("AZUREML_MODEL_DIR"):
+        os.environ["AZUREML_MODEL_DIR"] = os.environ["AZURE_ML_INPUT_azureml_model_dir"]
     args, rest = parse_args(argv)
     if not os.path.exists(args.entry_script):
         print(f"parallel job failed: entry script {args.entry_script} does not exist", file=sys.stderr)
