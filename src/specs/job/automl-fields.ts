@@ -254,19 +254,7 @@ export function readSection(r: Reader, v: unknown, path: SpecPath, fields: reado
     what,
   );
   const out: Both = { rest: {}, yaml: {} };
-  for (const f of fields) {
-    const val = m[f.yaml];
-    if (val === undefined || val === null) continue;
-    const p = [...path, f.yaml];
-    if (isBinding(val)) {
-      if (!r.step) r.ctx.fail(p, `uses the binding '${val}', which only a pipeline step can use`);
-      out.yaml[f.yaml] = val.trim();
-      continue;
-    }
-    const c = convert(r, f, val, p);
-    out.rest[f.rest ?? snakeToCamel(f.yaml)] = c.rest;
-    out.yaml[f.yaml] = c.yaml;
-  }
+  for (const f of fields) readField(r, m, path, f, out);
   return out;
 }
 
