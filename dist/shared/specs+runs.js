@@ -584,19 +584,7 @@ function readSection(r, v, path2, fields, what) {
     what
   );
   const out = { rest: {}, yaml: {} };
-  for (const f of fields) {
-    const val = m[f.yaml];
-    if (val === void 0 || val === null) continue;
-    const p = [...path2, f.yaml];
-    if (isBinding(val)) {
-      if (!r.step) r.ctx.fail(p, `uses the binding '${val}', which only a pipeline step can use`);
-      out.yaml[f.yaml] = val.trim();
-      continue;
-    }
-    const c = convert(r, f, val, p);
-    out.rest[f.rest ?? snakeToCamel(f.yaml)] = c.rest;
-    out.yaml[f.yaml] = c.yaml;
-  }
+  for (const f of fields) readField(r, m, path2, f, out);
   return out;
 }
 function readField(r, spec, at, f, into) {
@@ -3246,11 +3234,9 @@ function applyInputsToSpec(spec, s) {
   if (s.displayName) out.display_name = s.displayName;
   return out;
 }
-async function loadPlan(settings3, workspaceId, api) {
-  const doc = SpecDocument.load(settings3.jobFile, settings3.jobFileDisplay, "job-file");
+async function loadPlan(doc, settings3, workspaceId, api) {
   const spec = applyInputsToSpec(applyOverrides(doc.value, parseOverrides(settings3.set)), settings3);
-  const plan2 = await planJob(doc, settings3.jobFile, spec, { workspaceId, resolver: api });
-  return { doc, plan: plan2 };
+  return planJob(doc, settings3.jobFile, spec, { workspaceId, resolver: api });
 }
 function studioUrlOf(job, ctx, name) {
   const services2 = job.properties?.services;
@@ -3259,7 +3245,7 @@ function studioUrlOf(job, ctx, name) {
 function jobName(settings3, plan2, run) {
   return settings3.name ?? plan2.yamlName ?? deterministicJobName(run, settings3.jobFileDisplay);
 }
-async function dryRun2(settings3, azure, run, io) {
+async function dryRun2(doc, settings3, azure, run, io) {
   const workspaceId = workspaceResourceId(azure.subscriptionId, azure.resourceGroup, azure.workspaceName);
   const arm = createArmClient({
     endpoint: azure.cloud.armEndpoint,
@@ -3267,7 +3253,7 @@ async function dryRun2(settings3, azure, run, io) {
     sendRequest: () => Promise.reject(new Error("a dry run sends nothing"))
   });
   const recorder = createDryRun(arm);
-  const { plan: plan2 } = await loadPlan(settings3, workspaceId, recorder.api);
+  const plan2 = await loadPlan(doc, settings3, workspaceId, recorder.api);
   const name = jobName(settings3, plan2, run);
   await submitPlannedJob(recorder.api, recorder.uploader, plan2, name, { ...lineageTags(run), ...settings3.tags }, io);
   io.info(`Dry run: ${plan2.jobType} job ${name}, ${recorder.requests.length} requests (nothing sent)`);
@@ -3322,12 +3308,12 @@ async function submitJobMain(deps) {
     return void 0;
   }
   if (settings3.dryRun) {
-    await dryRun2(settings3, azure, run, io);
+    await dryRun2(doc, settings3, azure, run, io);
     return void 0;
   }
   const ctx = await createAzureContext(azure, { actionName: "submit-job", info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
-  const { plan: plan2 } = await loadPlan(settings3, ctx.workspaceId, api);
+  const plan2 = await loadPlan(doc, settings3, ctx.workspaceId, api);
   const name = jobName(settings3, plan2, run);
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   io.state.saveSubmittedJob({ workspace, jobName: name, settled: false });

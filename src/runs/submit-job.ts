@@ -56,11 +56,9 @@ function applyInputsToSpec(spec: unknown, s: SubmitJobSettings): unknown {
   return out;
 }
 
-async function loadPlan(settings: SubmitJobSettings, workspaceId: string, api: WorkspaceApi): Promise<{ doc: SpecDocument; plan: JobPlan }> {
-  const doc = SpecDocument.load(settings.jobFile, settings.jobFileDisplay, 'job-file');
+async function loadPlan(doc: SpecDocument, settings: SubmitJobSettings, workspaceId: string, api: WorkspaceApi): Promise<JobPlan> {
   const spec = applyInputsToSpec(applyOverrides(doc.value, parseOverrides(settings.set)), settings);
-  const plan = await planJob(doc, settings.jobFile, spec, { workspaceId, resolver: api });
-  return { doc, plan };
+  return planJob(doc, settings.jobFile, spec, { workspaceId, resolver: api });
 }
 
 function studioUrlOf(job: ArmObject, ctx: Pick<AzureContext, 'studioUrl'> | undefined, name: string): string | undefined {
@@ -73,7 +71,7 @@ function jobName(settings: SubmitJobSettings, plan: JobPlan, run: WorkflowRun): 
 }
 
 /** Dry run: translate and list every request; nothing is sent to Azure. */
-async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: WorkflowRun, io: ActionIO): Promise<void> {
+async function dryRun(doc: SpecDocument, settings: SubmitJobSettings, azure: AzureSettings, run: WorkflowRun, io: ActionIO): Promise<void> {
   const workspaceId = workspaceResourceId(azure.subscriptionId, azure.resourceGroup, azure.workspaceName);
   const arm = createArmClient({
     endpoint: azure.cloud.armEndpoint,
@@ -81,7 +79,7 @@ async function dryRun(settings: SubmitJobSettings, azure: AzureSettings, run: Wo
     sendRequest: () => Promise.reject(new Error('a dry run sends nothing')),
   });
   const recorder = createDryRun(arm);
-  const { plan } = await loadPlan(settings, workspaceId, recorder.api);
+  const plan = await loadPlan(doc, settings, workspaceId, recorder.api);
   const name = jobName(settings, plan, run);
   await submitPlannedJob(recorder.api, recorder.uploader, plan, name, { ...lineageTags(run), ...settings.tags }, io);
   io.info(`Dry run: ${plan.jobType} job ${name}, ${recorder.requests.length} requests (nothing sent)`);
@@ -145,7 +143,7 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
   const run = readWorkflowRun(env);
   const settings = readSubmitJobInputs(deps.reader, run.workspace);
   const azure = await readAzureInputs(deps.reader, { env });
-  // A schedule YAML (az ml schedule create -f): create or update the schedule; no job to wait for.
+  // Read once: a schedule YAML (az ml schedule create -f) creates or updates the schedule (no job to wait for); a job YAML is planned.
   const doc = SpecDocument.load(settings.jobFile, settings.jobFileDisplay, 'job-file');
   if (isScheduleSpec(doc.value)) {
     if (deps.jobsOnly) {
@@ -158,12 +156,12 @@ export async function submitJobMain(deps: SubmitJobDeps): Promise<SubmitJobOutco
     return undefined;
   }
   if (settings.dryRun) {
-    await dryRun(settings, azure, run, io);
+    await dryRun(doc, settings, azure, run, io);
     return undefined;
   }
   const ctx = await createAzureContext(azure, { actionName: 'submit-job', info: (m) => io.info(m) });
   const api = createWorkspaceApi(ctx.arm);
-  const { plan } = await loadPlan(settings, ctx.workspaceId, api);
+  const plan = await loadPlan(doc, settings, ctx.workspaceId, api);
   const name = jobName(settings, plan, run);
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   // Saved before anything is created: a cancelled or killed step leaves the post step a name to cancel.
