@@ -173,6 +173,8 @@ interface SchedulerState {
   trigger: string;
   next?: number;
   jobs: string[];
+  /** The scheduler clock's time when the last PUT finished provisioning: the first time is the next one after it. */
+  armedAt?: number;
 }
 
 function stateId(scheduleId: string): string {
@@ -206,7 +208,7 @@ function scheduleIndex(deps: ArmDeps): ScheduleIndex {
   };
 }
 
-function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex): Route[] {
+function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex, armed: (id: string) => Promise<void>): Route[] {
   const base = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${MLS_NAMESPACE}/workspaces/{workspaceName}/schedules`;
   const setIndex = (f: (ids: string[]) => string[]) => index.update(f);
 
@@ -264,6 +266,7 @@ function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex): Route[] {
           (s.properties as Record<string, unknown>).provisioningState = 'Succeeded';
           await deps.store.put(id, s);
         });
+        await armed(id);
       },
     });
     // 201 (create and update alike), the body's properties only, Azure-AsyncOperation + Location = the schedule + PT30M (entries 4, 9).
@@ -332,7 +335,12 @@ function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex): Route[] {
 }
 
 /** The scheduler: every `tickMs`, each enabled schedule whose time has come creates its job. */
-function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, index: ScheduleIndex): Omit<Schedules, 'routes'> {
+function createScheduler(
+  deps: ArmDeps,
+  jobPut: Handler,
+  o: SchedulesOptions,
+  index: ScheduleIndex,
+): Omit<Schedules, 'routes'> & { armed(id: string): Promise<void> } {
   const clock = o.clock ?? { now: () => new Date() };
   const setIndex = (f: (ids: string[]) => string[]) => index.update(f);
   let closed = false;
@@ -409,11 +417,13 @@ function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, in
     }
     const createdAt = Date.parse(String((s.systemData as { createdAt?: string } | undefined)?.createdAt ?? '')) || now;
     if (state.trigger !== digest) {
-      // New or changed (or re-enabled): the next time from now on — at creation itself when there is no start time.
-      const first = state.trigger === '' && !trigger.startTime ? createdAt - 1 : now;
+      // New or changed (or re-enabled): the next time after the PUT took effect (not after this tick, which may come
+      // late) — at creation itself when there is no start time.
+      const first = state.trigger === '' && !trigger.startTime ? createdAt - 1 : Math.min(state.armedAt ?? now, now);
       state.trigger = digest;
       state.next = nextTriggerTime(trigger, first, createdAt);
     }
+    delete state.armedAt;
     if (state.next !== undefined && state.next <= now) {
       const at = state.next;
       state.jobs.push(await fire(s, at));
@@ -427,7 +437,7 @@ function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, in
     const now = clock.now().getTime();
     for (const id of await index.ids()) {
       try {
-        await visit(id, now);
+        await deps.store.withLock(stateId(id), () => visit(id, now));
       } catch {
         // A schedule whose job cannot be created (its compute or environment is gone) tries again at its next time.
         await deps.store.withLock(stateId(id), async () => {
@@ -450,6 +460,11 @@ function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, in
   timer.unref();
 
   return {
+    armed: (id) =>
+      deps.store.withLock(stateId(id), async () => {
+        const st = (await deps.store.get<SchedulerState>(stateId(id))) ?? { trigger: '', jobs: [] };
+        await deps.store.put(stateId(id), { ...st, armedAt: clock.now().getTime() });
+      }),
     tick: async () => {
       while (running) await running;
       await tick();
@@ -464,6 +479,6 @@ function createScheduler(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions, in
 
 export function createSchedules(deps: ArmDeps, jobPut: Handler, o: SchedulesOptions): Schedules {
   const index = scheduleIndex(deps);
-  const scheduler = createScheduler(deps, jobPut, o, index);
-  return { routes: () => scheduleRoutes(deps, index), ...scheduler };
+  const { armed, ...scheduler } = createScheduler(deps, jobPut, o, index);
+  return { routes: () => scheduleRoutes(deps, index, armed), ...scheduler };
 }
