@@ -340,7 +340,7 @@ function createScheduler(
   jobPut: Handler,
   o: SchedulesOptions,
   index: ScheduleIndex,
-): Omit<Schedules, 'routes'> & { armed(id: string): Promise<void> } {
+): Omit<Schedules, 'routes'> & { armed: (id: string) => Promise<void> } {
   const clock = o.clock ?? { now: () => new Date() };
   const setIndex = (f: (ids: string[]) => string[]) => index.update(f);
   let closed = false;
