@@ -58,10 +58,13 @@ async function planSteps(file: string, type: string): Promise<{ nodes: Record<st
   const doc = SpecDocument.load(file, file, 'job-file');
   const ctx = new PlanContext(doc, file, { workspaceId: WS, resolver });
   const nodes: Record<string, Obj> = {};
-  const jobs = (doc.value as Obj).jobs as Obj;
+  const pipeline = doc.value as Obj;
+  const jobs = pipeline.jobs as Obj;
+  const names = (o: unknown) => (isObj(o) ? Object.keys(o) : []);
+  const scope = { inputs: names(pipeline.inputs), outputs: names(pipeline.outputs), steps: names(jobs), jobs };
   for (const [name, node] of Object.entries(jobs)) {
     if (!isObj(node) || node.type !== type) continue;
-    nodes[name] = type === 'spark' ? await sparkStep(ctx, node, ['jobs', name]) : await parallelStep(ctx, node, ['jobs', name]);
+    nodes[name] = type === 'spark' ? await sparkStep(ctx, node, ['jobs', name], scope) : await parallelStep(ctx, node, ['jobs', name], scope);
   }
   return { nodes, ctx };
 }

@@ -1237,113 +1237,148 @@ function componentPorts(ctx, v, section2) {
   if (v === void 0 || v === null) return m;
   for (const [name, d] of Object.entries(ctx.map(v, [section2]))) {
     const dp = [section2, name];
-    const port = ctx.map(d, dp, "must be a map with a type");
-    ctx.checkKeys(port, PORT_KEYS, dp, `component ${what}`);
-    const t = port.type === void 0 ? "uri_folder" : ctx.str(port.type, [...dp, "type"]);
+    const port2 = ctx.map(d, dp, "must be a map with a type");
+    ctx.checkKeys(port2, PORT_KEYS, dp, `component ${what}`);
+    const t = port2.type === void 0 ? "uri_folder" : ctx.str(port2.type, [...dp, "type"]);
     if (!typeNames.includes(t)) ctx.fail([...dp, "type"], `'${t}' is not a component ${what} type`, `valid: ${typeNames.join(", ")}`);
-    m[name] = port;
+    m[name] = port2;
   }
   return m;
 }
 
 // src/specs/job/step-io.ts
-var BINDING = /^\s*\$\{\{.*\}\}\s*$/;
 function stepName(at) {
   return String(at[at.length - 1] ?? "step");
 }
-function checkBinding(ctx, v, path2, at, outputs = false) {
-  const pipeline = isObj(ctx.doc.value) ? ctx.doc.value : {};
-  const names = (o) => isObj(o) ? Object.keys(o) : [];
-  const self = stepName(at);
-  if (outputs) {
-    const m2 = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(v);
-    const defined = names(pipeline.outputs);
-    if (!m2 || !defined.includes(m2[1]))
-      ctx.fail(
-        path2,
-        `'${v}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
-        defined.length ? `pipeline outputs: ${defined.join(", ")}` : "this pipeline defines no outputs"
-      );
-    return;
+var REF = /\$\{\{([^}]*)\}\}/g;
+var PARENT_BINDING = /^\s*\$\{\{\s*parent\./;
+function bindingValue(ctx, raw, path2, scope, self, outputsAllowed = true) {
+  const value = raw.trim();
+  const matches = [...value.matchAll(REF)];
+  const whole = matches.length === 1 && matches[0][0] === value;
+  let normalized = value;
+  for (const m of matches) {
+    const expr = m[1].trim();
+    checkBinding(ctx, expr, path2, scope, self, whole && outputsAllowed);
+    normalized = normalized.replace(m[0], `\${{${expr}}}`);
   }
-  const m = /^\s*\$\{\{\s*parent\.(inputs\.([A-Za-z0-9_]+)|jobs\.([A-Za-z0-9_]+)\.outputs\.([A-Za-z0-9_]+))\s*\}\}\s*$/.exec(v);
-  if (!m) return ctx.fail(path2, `'${v}' is not a pipeline binding`, "write ${{parent.inputs.<name>}} or ${{parent.jobs.<step>.outputs.<name>}}");
+  if (/\$\{\{/.test(normalized.replace(REF, ""))) ctx.fail(path2, `'${raw}' has an unclosed \${{`);
+  return normalized;
+}
+function checkBinding(ctx, expr, path2, scope, self, outputsAllowed) {
+  const m = /^parent\.(inputs\.([A-Za-z0-9_]+)|jobs\.([A-Za-z0-9_]+)\.outputs\.([A-Za-z0-9_]+))$/.exec(expr);
+  if (!m) return ctx.fail(path2, `'\${{${expr}}}' is not a pipeline binding`, "write ${{parent.inputs.<name>}} or ${{parent.jobs.<step>.outputs.<name>}}");
   if (m[2] !== void 0) {
-    const defined = names(pipeline.inputs);
-    if (!defined.includes(m[2]))
+    if (!scope.inputs.includes(m[2])) {
       ctx.fail(
         path2,
-        `binds the pipeline input '${m[2]}', which is not defined${didYouMean(m[2], defined)}`,
-        defined.length ? `pipeline inputs: ${defined.join(", ")}` : "this pipeline defines no inputs"
+        `binds the pipeline input '${m[2]}', which is not defined${didYouMean(m[2], scope.inputs)}`,
+        scope.inputs.length ? `pipeline inputs: ${scope.inputs.join(", ")}` : "this pipeline defines no inputs"
       );
+    }
     return;
   }
-  const steps = names(pipeline.jobs);
-  if (!steps.includes(m[3])) ctx.fail(path2, `binds the step '${m[3]}', which is not in this pipeline${didYouMean(m[3], steps)}`, `steps: ${steps.join(", ")}`);
-  if (m[3] === self) ctx.fail(path2, `a step cannot bind its own output (${self})`);
+  if (!outputsAllowed)
+    ctx.fail(path2, `'\${{${expr}}}' binds a step output, which cannot be part of a text or a compute`, "bind it as the whole value of an input");
+  const [step, output] = [m[3], m[4]];
+  if (!scope.steps.includes(step))
+    ctx.fail(path2, `binds the step '${step}', which is not in this pipeline${didYouMean(step, scope.steps)}`, `steps: ${scope.steps.join(", ")}`);
+  if (step === self) ctx.fail(path2, `a step cannot bind its own output (${step})`);
+  const other = scope.jobs[step];
+  const declared = isObj(other) && isObj(other.outputs) ? Object.keys(other.outputs) : [];
+  const inline = isObj(other) && other.component === void 0 && other.trial === void 0 && (other.type === void 0 || other.type === "command");
+  if (output !== "artifacts" && inline && !declared.includes(output)) {
+    ctx.fail(
+      path2,
+      `binds output '${output}' of step '${step}', which that step does not declare${didYouMean(output, declared)}`,
+      declared.length ? `outputs of ${step}: ${declared.join(", ")}` : `step ${step} declares no outputs`
+    );
+  }
+}
+function port(type, x, o) {
+  return { type, ...o.portModes && isObj(x) && x.mode !== void 0 ? { mode: String(x.mode) } : {} };
+}
+async function stepInputs(ctx, v, path2, scope, self, o = {}) {
+  const bound = { rest: {}, ports: {} };
+  if (v === void 0 || v === null) return bound;
+  const inputs = ctx.map(v, path2, "must be a map of input names to inputs");
+  for (const [name, x] of Object.entries(inputs)) {
+    const ip = [...path2, name];
+    if (typeof x === "string" && x.includes("${{")) {
+      const value = bindingValue(ctx, x, ip, scope, self);
+      bound.rest[name] = { job_input_type: "literal", value };
+      bound.ports[name] = { type: /^\$\{\{parent\.jobs\./.test(value) ? "uri_folder" : "string" };
+    } else if (isObj(x) && typeof x.path === "string" && PARENT_BINDING.test(x.path)) {
+      ctx.checkKeys(x, ["type", "path", "mode", "description", "optional"], ip, "step input");
+      const { jobInputType, mode } = await jobInput(ctx, { ...x, path: "azureml://datastores/x/paths/x" }, ip, true);
+      bound.rest[name] = { job_input_type: "literal", value: bindingValue(ctx, x.path, [...ip, "path"], scope, self), ...mode ? { mode } : {} };
+      bound.ports[name] = port(String(jobInputType), x, o);
+    } else {
+      const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
+      bound.rest[name] = { job_input_type: jobInputType, ...others };
+      bound.ports[name] = port(jobInputType === "literal" ? literalType(x) : String(jobInputType), x, o);
+    }
+  }
+  return bound;
+}
+function stepOutputs2(ctx, v, path2, scope, o = {}) {
+  const bound = { rest: {}, ports: {} };
+  if (v === void 0 || v === null) return bound;
+  const outputs = ctx.map(v, path2, "must be a map of output names to outputs");
+  for (const [name, x] of Object.entries(outputs)) {
+    const op = [...path2, name];
+    const binding = typeof x === "string" ? x : isObj(x) && typeof x.path === "string" && PARENT_BINDING.test(x.path) ? x.path : void 0;
+    if (binding !== void 0 && binding.includes("${{")) {
+      const bp = typeof x === "string" ? op : [...op, "path"];
+      const m = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(binding);
+      if (!m || !scope.outputs.includes(m[1]))
+        ctx.fail(
+          bp,
+          `'${binding}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
+          scope.outputs.length ? `pipeline outputs: ${scope.outputs.join(", ")}` : "this pipeline defines no outputs"
+        );
+      const rest = { value: `\${{parent.outputs.${m[1]}}}`, type: "literal" };
+      let type = "uri_folder";
+      if (isObj(x)) {
+        ctx.checkKeys(x, ["type", "path", "mode", "name", "version", "description"], op, "step output");
+        const { jobOutputType, mode } = jobOutput(ctx, { type: x.type, mode: x.mode }, op);
+        type = jobOutputType;
+        if (mode) rest.mode = mode;
+        Object.assign(rest, assetOf(ctx, x, op));
+      }
+      bound.rest[name] = rest;
+      bound.ports[name] = port(type, x, o);
+    } else {
+      let spec = x;
+      let asset = {};
+      if (isObj(x) && (x.name !== void 0 || x.version !== void 0)) {
+        asset = assetOf(ctx, x, op);
+        const { name: _n, version: _v, ...rest } = x;
+        spec = rest;
+      }
+      const raw = isObj(spec) && typeof spec.path === "string" ? spec.path : void 0;
+      if (raw !== void 0 && isObj(spec)) spec = { ...spec, path: raw.replace(/\$\{\{\s*default_datastore\s*\}\}/g, "workspaceblobstore") };
+      const { jobOutputType, ...others } = jobOutput(ctx, spec, op);
+      if (raw !== void 0) others.uri = raw;
+      bound.rest[name] = { job_output_type: jobOutputType, ...others, ...asset };
+      bound.ports[name] = port(String(jobOutputType), x, o);
+    }
+  }
+  return bound;
+}
+function assetOf(ctx, x, op) {
+  const out = {};
+  if (x.name !== void 0) out.name = ctx.str(x.name, [...op, "name"]);
+  if (x.version !== void 0) {
+    if (x.name === void 0) ctx.fail([...op, "version"], "an output version needs a name");
+    out.version = String(x.version);
+  }
+  return out;
 }
 function literalType(v) {
   if (typeof v === "boolean") return "boolean";
   if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
   return "string";
-}
-async function stepInputs(ctx, v, path2, at) {
-  const out = { rest: {}, ports: {} };
-  if (v === void 0 || v === null) return out;
-  const m = ctx.map(v, path2, "must be a map of input names to inputs");
-  for (const [name, x] of Object.entries(m)) {
-    const ip = [...path2, name];
-    if (typeof x === "string" && BINDING.test(x)) {
-      checkBinding(ctx, x, ip, at);
-      out.rest[name] = { job_input_type: "literal", value: x.trim() };
-      out.ports[name] = { type: /outputs\./.test(x) ? "uri_folder" : "string" };
-      continue;
-    }
-    if (isObj(x) && typeof x.path === "string" && BINDING.test(x.path)) {
-      checkBinding(ctx, x.path, [...ip, "path"], at);
-      const { jobInputType: jobInputType2, mode } = await jobInput(ctx, { ...x, path: "azureml://datastores/x/paths/x" }, ip, true);
-      out.rest[name] = { job_input_type: "literal", value: x.path.trim(), ...mode ? { mode } : {} };
-      out.ports[name] = { type: jobInputType2, ...x.mode !== void 0 ? { mode: String(x.mode) } : {} };
-      continue;
-    }
-    const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
-    out.rest[name] = { job_input_type: jobInputType, ...others };
-    const port = { type: jobInputType === "literal" ? literalType(x) : jobInputType };
-    if (typeof others.mode === "string" && isObj(x)) port.mode = String(x.mode);
-    out.ports[name] = port;
-  }
-  return out;
-}
-function stepOutputs2(ctx, v, path2, at) {
-  const out = { rest: {}, ports: {} };
-  if (v === void 0 || v === null) return out;
-  const m = ctx.map(v, path2, "must be a map of output names to outputs");
-  for (const [name, x] of Object.entries(m)) {
-    const op = [...path2, name];
-    if (typeof x === "string" && BINDING.test(x)) {
-      checkBinding(ctx, x, op, at, true);
-      out.rest[name] = { type: "literal", value: x.trim() };
-      out.ports[name] = { type: "uri_folder" };
-      continue;
-    }
-    if (isObj(x) && typeof x.path === "string" && BINDING.test(x.path)) {
-      checkBinding(ctx, x.path, [...op, "path"], at, true);
-      const { path: _bound, ...described } = x;
-      const { jobOutputType: jobOutputType2, mode } = jobOutput(ctx, described, op);
-      out.rest[name] = { type: "literal", value: x.path.trim(), ...mode ? { mode } : {} };
-      out.ports[name] = { type: jobOutputType2, ...x.mode !== void 0 ? { mode: String(x.mode) } : {} };
-      continue;
-    }
-    const raw = isObj(x) && typeof x.path === "string" ? x.path : void 0;
-    const checked = raw !== void 0 && isObj(x) ? { ...x, path: raw.replace(/\$\{\{\s*default_datastore\s*\}\}/g, "workspaceblobstore") } : x;
-    const { jobOutputType, ...others } = jobOutput(ctx, checked, op);
-    if (raw !== void 0) others.uri = raw;
-    out.rest[name] = { job_output_type: jobOutputType, ...others };
-    const port = { type: jobOutputType };
-    if (isObj(x) && x.mode !== void 0) port.mode = String(x.mode);
-    out.ports[name] = port;
-  }
-  return out;
 }
 
 // src/specs/job/parallel.ts
@@ -1378,11 +1413,11 @@ var STEP_KEYS = [
 ];
 var COMPONENT_KEYS2 = ["$schema", "name", "version", "display_name", "description", "type", "tags", "is_deterministic", "inputs", "outputs", ...SETTING_KEYS];
 var LOGGING_LEVELS = ["DEBUG", "INFO", "WARNING"];
-var BINDING2 = /^\s*\$\{\{.*\}\}\s*$/;
+var BINDING = /^\s*\$\{\{.*\}\}\s*$/;
 function miniBatchSize(ctx, v, path2) {
   if (typeof v === "number" && Number.isInteger(v) && v > 0) return v;
   const s = ctx.str(String(v), path2).trim();
-  if (BINDING2.test(s)) return s;
+  if (BINDING.test(s)) return s;
   const m = /^(\d+)([kKmMgG][bB])?$/.exec(s);
   if (!m) return ctx.fail(path2, `'${s}' is not a mini-batch size`, "a number of files (5) or a size with kb, mb or gb (10kb, 1mb)");
   const unit = { "": 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? "").toLowerCase()];
@@ -1495,10 +1530,10 @@ async function parallelComponentFile(ctx) {
 function pyJsonList(keys) {
   return `[${keys.map((k) => JSON.stringify(k)).join(", ")}]`;
 }
-async function parallelStep(ctx, node, at) {
+async function parallelStep(ctx, node, at, scope) {
   ctx.checkKeys(node, STEP_KEYS, at, "parallel step");
-  const inputs = await stepInputs(ctx, node.inputs, [...at, "inputs"], at);
-  const outputs = stepOutputs2(ctx, node.outputs, [...at, "outputs"], at);
+  const inputs = await stepInputs(ctx, node.inputs, [...at, "inputs"], scope, stepName(at), { portModes: true });
+  const outputs = stepOutputs2(ctx, node.outputs, [...at, "outputs"], scope, { portModes: true });
   const own = await settings(ctx, node, at, { inputs: inputs.rest, outputs: outputs.rest });
   const out = { name: stepName(at), type: "parallel", _source: "YAML.JOB" };
   if (node.display_name !== void 0) out.display_name = ctx.str(node.display_name, [...at, "display_name"]);
@@ -1758,11 +1793,11 @@ function hasDefaultCompute(ctx) {
   const p = ctx.doc.value;
   return isObj(p) && isObj(p.settings) && p.settings.default_compute !== void 0 && p.settings.default_compute !== null;
 }
-async function sparkStep(ctx, node, at) {
+async function sparkStep(ctx, node, at, scope) {
   ctx.checkKeys(node, SPARK_STEP_KEYS, at, "spark step");
   checkComputeOrResources(ctx, node.compute, node.resources, at, hasDefaultCompute(ctx));
-  const inputs = await stepInputs(ctx, node.inputs, [...at, "inputs"], at);
-  const outputs = stepOutputs2(ctx, node.outputs, [...at, "outputs"], at);
+  const inputs = await stepInputs(ctx, node.inputs, [...at, "inputs"], scope, stepName(at), { portModes: true });
+  const outputs = stepOutputs2(ctx, node.outputs, [...at, "outputs"], scope, { portModes: true });
   checkDirect(ctx, inputs.rest, [...at, "inputs"], "input");
   checkDirect(ctx, outputs.rest, [...at, "outputs"], "output");
   const out = { name: stepName(at), type: "spark", _source: "YAML.JOB" };
@@ -1857,8 +1892,8 @@ async function baseNode(ctx, type, node, at, scope) {
   const stepName2 = String(at[at.length - 1]);
   if (node.inputs !== void 0 && node.inputs !== null && !isObj(node.inputs)) ctx.fail([...at, "inputs"], "must be a map");
   if (node.outputs !== void 0 && node.outputs !== null && !isObj(node.outputs)) ctx.fail([...at, "outputs"], "must be a map");
-  const inputs = await stepInputs2(ctx, node.inputs, [...at, "inputs"], scope, stepName2);
-  const outputs = stepOutputs3(ctx, node.outputs, [...at, "outputs"], scope);
+  const inputs = await stepInputs(ctx, node.inputs, [...at, "inputs"], scope, stepName2);
+  const outputs = stepOutputs2(ctx, node.outputs, [...at, "outputs"], scope);
   const rest = { name: stepName2, type };
   const s = (k) => ctx.optStr(node, k, at);
   if (s("display_name") !== void 0) rest.display_name = s("display_name");
@@ -2056,126 +2091,6 @@ async function pipelineComponentFile(ctx) {
   });
   out._source = "YAML.COMPONENT";
   return registerFileComponent(ctx, out);
-}
-var REF = /\$\{\{([^}]*)\}\}/g;
-var PARENT_BINDING = /^\s*\$\{\{\s*parent\./;
-function bindingValue(ctx, raw, path2, scope, self, outputsAllowed = true) {
-  const value = raw.trim();
-  const matches = [...value.matchAll(REF)];
-  const whole = matches.length === 1 && matches[0][0] === value;
-  let normalized = value;
-  for (const m of matches) {
-    const expr = m[1].trim();
-    checkBinding2(ctx, expr, path2, scope, self, whole && outputsAllowed);
-    normalized = normalized.replace(m[0], `\${{${expr}}}`);
-  }
-  if (/\$\{\{/.test(normalized.replace(REF, ""))) ctx.fail(path2, `'${raw}' has an unclosed \${{`);
-  return normalized;
-}
-function checkBinding2(ctx, expr, path2, scope, self, outputsAllowed) {
-  const m = /^parent\.(inputs\.([A-Za-z0-9_]+)|jobs\.([A-Za-z0-9_]+)\.outputs\.([A-Za-z0-9_]+))$/.exec(expr);
-  if (!m) return ctx.fail(path2, `'\${{${expr}}}' is not a pipeline binding`, "write ${{parent.inputs.<name>}} or ${{parent.jobs.<step>.outputs.<name>}}");
-  if (m[2] !== void 0) {
-    if (!scope.inputs.includes(m[2])) {
-      ctx.fail(
-        path2,
-        `binds the pipeline input '${m[2]}', which is not defined${didYouMean(m[2], scope.inputs)}`,
-        scope.inputs.length ? `pipeline inputs: ${scope.inputs.join(", ")}` : "this pipeline defines no inputs"
-      );
-    }
-    return;
-  }
-  if (!outputsAllowed)
-    ctx.fail(path2, `'\${{${expr}}}' binds a step output, which cannot be part of a text or a compute`, "bind it as the whole value of an input");
-  const [step, output] = [m[3], m[4]];
-  if (!scope.steps.includes(step))
-    ctx.fail(path2, `binds the step '${step}', which is not in this pipeline${didYouMean(step, scope.steps)}`, `steps: ${scope.steps.join(", ")}`);
-  if (step === self) ctx.fail(path2, `a step cannot bind its own output (${step})`);
-  const other = scope.jobs[step];
-  const declared = isObj(other) && isObj(other.outputs) ? Object.keys(other.outputs) : [];
-  const inline = isObj(other) && other.component === void 0 && other.trial === void 0 && (other.type === void 0 || other.type === "command");
-  if (output !== "artifacts" && inline && !declared.includes(output)) {
-    ctx.fail(
-      path2,
-      `binds output '${output}' of step '${step}', which that step does not declare${didYouMean(output, declared)}`,
-      declared.length ? `outputs of ${step}: ${declared.join(", ")}` : `step ${step} declares no outputs`
-    );
-  }
-}
-async function stepInputs2(ctx, v, path2, scope, self) {
-  const bound = { rest: {}, ports: {} };
-  for (const [name, x] of Object.entries(isObj(v) ? v : {})) {
-    const ip = [...path2, name];
-    if (typeof x === "string" && x.includes("${{")) {
-      const value = bindingValue(ctx, x, ip, scope, self);
-      bound.rest[name] = { job_input_type: "literal", value };
-      bound.ports[name] = { type: /^\$\{\{parent\.jobs\./.test(value) ? "uri_folder" : "string" };
-    } else if (isObj(x) && typeof x.path === "string" && PARENT_BINDING.test(x.path)) {
-      ctx.checkKeys(x, ["type", "path", "mode", "description", "optional"], ip, "step input");
-      const { jobInputType, mode } = await jobInput(ctx, { ...x, path: "azureml://datastores/x/paths/x" }, ip, true);
-      bound.rest[name] = { job_input_type: "literal", value: bindingValue(ctx, x.path, [...ip, "path"], scope, self), ...mode ? { mode } : {} };
-      bound.ports[name] = { type: jobInputType };
-    } else {
-      const { jobInputType, ...others } = await jobInput(ctx, x, ip, true);
-      bound.rest[name] = { job_input_type: jobInputType, ...others };
-      bound.ports[name] = { type: jobInputType === "literal" ? literalType2(x) : jobInputType };
-    }
-  }
-  return bound;
-}
-function stepOutputs3(ctx, v, path2, scope) {
-  const bound = { rest: {}, ports: {} };
-  for (const [name, x] of Object.entries(isObj(v) ? v : {})) {
-    const op = [...path2, name];
-    const binding = typeof x === "string" ? x : isObj(x) && typeof x.path === "string" && PARENT_BINDING.test(x.path) ? x.path : void 0;
-    if (binding !== void 0 && binding.includes("${{")) {
-      const bp = typeof x === "string" ? op : [...op, "path"];
-      const m = /^\s*\$\{\{\s*parent\.outputs\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(binding);
-      if (!m || !scope.outputs.includes(m[1]))
-        ctx.fail(
-          bp,
-          `'${binding}' must bind a pipeline output: \${{parent.outputs.<name>}}`,
-          scope.outputs.length ? `pipeline outputs: ${scope.outputs.join(", ")}` : "this pipeline defines no outputs"
-        );
-      const rest = { value: `\${{parent.outputs.${m[1]}}}`, type: "literal" };
-      let type = "uri_folder";
-      if (isObj(x)) {
-        ctx.checkKeys(x, ["type", "path", "mode", "name", "version", "description"], op, "step output");
-        const { jobOutputType, mode } = jobOutput(ctx, { type: x.type, mode: x.mode }, op);
-        type = jobOutputType;
-        if (mode) rest.mode = mode;
-        Object.assign(rest, assetOf(ctx, x, op));
-      }
-      bound.rest[name] = rest;
-      bound.ports[name] = { type };
-    } else {
-      let spec = x;
-      let asset = {};
-      if (isObj(x) && (x.name !== void 0 || x.version !== void 0)) {
-        asset = assetOf(ctx, x, op);
-        const { name: _n, version: _v, ...rest } = x;
-        spec = rest;
-      }
-      const { jobOutputType, ...others } = jobOutput(ctx, spec, op);
-      bound.rest[name] = { job_output_type: jobOutputType, ...others, ...asset };
-      bound.ports[name] = { type: jobOutputType };
-    }
-  }
-  return bound;
-}
-function assetOf(ctx, x, op) {
-  const out = {};
-  if (x.name !== void 0) out.name = ctx.str(x.name, [...op, "name"]);
-  if (x.version !== void 0) {
-    if (x.name === void 0) ctx.fail([...op, "version"], "an output version needs a name");
-    out.version = String(x.version);
-  }
-  return out;
-}
-function literalType2(v) {
-  if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return "string";
 }
 var PORT_TYPES = [...INPUT_TYPES, ...LITERAL_TYPES];
 

@@ -12,7 +12,7 @@ import { codeId, environmentId } from './assets.js';
 import { computeId, identity, resources } from './common.js';
 import { ANON_COMPONENT_NAME, componentPorts, componentRef, registerComponent, registerFileComponent } from './components.js';
 import { checkCommandRefs, scopeOf } from './io.js';
-import { stepInputs, stepName, stepOutputs } from './step-io.js';
+import { stepInputs, stepName, stepOutputs, type StepScope } from './step-io.js';
 
 export const PARALLEL_COMPONENT_SCHEMA = 'https://azuremlschemas.azureedge.net/latest/parallelComponent.schema.json';
 /** The run settings a parallel step and a parallel component share (ParameterizedParallelSchema). */
@@ -213,10 +213,10 @@ function pyJsonList(keys: string[]): string {
  * partition_keys (a JSON string), identity and resources. A step with a component takes the
  * component's settings where it sets none (Parallel.__init__).
  */
-export async function parallelStep(ctx: PlanContext, node: Obj, at: SpecPath): Promise<Obj> {
+export async function parallelStep(ctx: PlanContext, node: Obj, at: SpecPath, scope: StepScope): Promise<Obj> {
   ctx.checkKeys(node, STEP_KEYS, at, 'parallel step');
-  const inputs = await stepInputs(ctx, node.inputs, [...at, 'inputs'], at);
-  const outputs = stepOutputs(ctx, node.outputs, [...at, 'outputs'], at);
+  const inputs = await stepInputs(ctx, node.inputs, [...at, 'inputs'], scope, stepName(at), { portModes: true });
+  const outputs = stepOutputs(ctx, node.outputs, [...at, 'outputs'], scope, { portModes: true });
   const own = await settings(ctx, node, at, { inputs: inputs.rest, outputs: outputs.rest });
   const out: Obj = { name: stepName(at), type: 'parallel', _source: 'YAML.JOB' };
   if (node.display_name !== undefined) out.display_name = ctx.str(node.display_name, [...at, 'display_name']);

@@ -10,7 +10,7 @@ import { codeId, environmentId } from './assets.js';
 import { commonProperties, COMMON_KEYS, computeId, identity } from './common.js';
 import { ANON_COMPONENT_NAME, componentPorts, componentRef, registerComponent, registerFileComponent } from './components.js';
 import { checkCommandRefs, jobInputs, jobOutputs, LITERAL_TYPES, scopeOf } from './io.js';
-import { stepInputs, stepName, stepOutputs } from './step-io.js';
+import { stepInputs, stepName, stepOutputs, type StepScope } from './step-io.js';
 import type { JobTypeTranslator } from './types.js';
 
 export const SPARK_COMPONENT_SCHEMA = 'https://azuremlschemas.azureedge.net/latest/sparkComponent.schema.json';
@@ -273,11 +273,11 @@ function hasDefaultCompute(ctx: PlanContext): boolean {
  * entry as REST dicts. Without an identity the node takes the SDK's default (Spark.identity):
  * managed on an attached pool, the user's identity on serverless.
  */
-export async function sparkStep(ctx: PlanContext, node: Obj, at: SpecPath): Promise<Obj> {
+export async function sparkStep(ctx: PlanContext, node: Obj, at: SpecPath, scope: StepScope): Promise<Obj> {
   ctx.checkKeys(node, SPARK_STEP_KEYS, at, 'spark step');
   checkComputeOrResources(ctx, node.compute, node.resources, at, hasDefaultCompute(ctx));
-  const inputs = await stepInputs(ctx, node.inputs, [...at, 'inputs'], at);
-  const outputs = stepOutputs(ctx, node.outputs, [...at, 'outputs'], at);
+  const inputs = await stepInputs(ctx, node.inputs, [...at, 'inputs'], scope, stepName(at), { portModes: true });
+  const outputs = stepOutputs(ctx, node.outputs, [...at, 'outputs'], scope, { portModes: true });
   checkDirect(ctx, inputs.rest, [...at, 'inputs'], 'input');
   checkDirect(ctx, outputs.rest, [...at, 'outputs'], 'output');
   const out: Obj = { name: stepName(at), type: 'spark', _source: 'YAML.JOB' };
