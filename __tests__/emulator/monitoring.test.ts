@@ -460,4 +460,31 @@ describe('model monitoring of an online deployment', () => {
     expect(quality2['EDUCATION.NullValueRate'].target_value).toBe(0);
     expect(breach?.value).toMatch(/The signal 'quality' has failed/);
   }, 180_000);
+
+  it('a window without collected data fails the run with the reason, as the preprocessor of Azure does', async () => {
+    const monitor = 'empty-window';
+    const body = monitorBody(signals());
+    const sig = body.properties.action.monitorDefinition.signals;
+    delete sig.prediction;
+    delete sig.quality;
+    sig.drift.productionData.windowOffset = 'P30D';
+    expect((await arm<Json>(em, 'PUT', `${wsPath(em)}/schedules/${monitor}`, body)).status).toBe(201);
+    await until(async () =>
+      (await arm<Json>(em, 'GET', `${wsPath(em)}/schedules/${monitor}`)).body.properties.provisioningState === 'Succeeded' ? true : undefined,
+    );
+    advanceToNextHalfHour();
+    const [job] = await until(
+      async () => {
+        const jobs = await jobsOf(monitor);
+        return jobs.length === 1 && ['Completed', 'Failed'].includes(jobs[0].properties.status) ? jobs : undefined;
+      },
+      60_000,
+      'the monitor run',
+    );
+    expect(job.properties.status).toBe('Failed');
+    const run = await mlflow('GET', 'runs/get', undefined, { run_id: job.name });
+    const tags = Object.fromEntries((run.run.data.tags as Array<{ key: string; value: string }>).map((t) => [t.key, t.value]));
+    expect(tags['azureml.modelmonitor.error']).toBe('No data found for the given time window.');
+    expect(tags['azureml.error']).toMatch(/signal 'drift' productionData: No data found for the given time window/);
+  }, 90_000);
 });

@@ -22,8 +22,18 @@ export interface Table {
   rows: Obj[];
 }
 
-/** A signal cannot be computed: the monitor job fails with this message. */
-export class MonitorDataError extends Error {}
+/** A signal cannot be computed: the monitor job fails with this message (and `tags` on its run). */
+export class MonitorDataError extends Error {
+  constructor(
+    message: string,
+    readonly tags: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Tag of a monitor run that failed on its data (shared_utilities/constants.py AML_MOMO_ERROR_TAG). */
+export const MONITOR_ERROR_TAG = 'azureml.modelmonitor.error';
 
 export function windowOf(input: InputData, runTime: number): { from: number; to: number } | undefined {
   if (input.kind === 'Rolling') {
@@ -199,6 +209,13 @@ export async function readMonitorInput(
     throw new MonitorDataError(
       `${label}: a ${input.kind} window needs rows with times (data collected from a deployment); '${input.uri}' has none. Use a Fixed input for a static data asset.`,
     );
+  }
+  if (window && got.rows.length === 0) {
+    // model_data_collector_preprocessor/mdc_utils.py: "No data found for the given time window", tagged on the run.
+    const iso = (t: number) => new Date(t).toISOString();
+    throw new MonitorDataError(`${label}: No data found for the given time window: ${iso(window.from)} to ${iso(window.to)}`, {
+      [MONITOR_ERROR_TAG]: 'No data found for the given time window.',
+    });
   }
   return { rows: got.rows };
 }

@@ -234,7 +234,10 @@ export async function runMonitorJob(rt: Runtime, jobId: string, active: ActiveJo
   } catch (err) {
     await log.write(`monitor failed: ${(err as Error).message}`);
     await log.close();
-    if (err instanceof MonitorDataError) return fail(rt, jobId, new JobFailure(err.message, 'MonitorDataError'));
+    if (err instanceof MonitorDataError) {
+      if (Object.keys(err.tags).length > 0) await rt.tracking.setTags(rt.scopeOf(ws), name, err.tags);
+      return fail(rt, jobId, new JobFailure(err.message, 'MonitorDataError'));
+    }
     if (err instanceof DataResolutionError || err instanceof JobFailure) return fail(rt, jobId, err);
     return fail(rt, jobId, err);
   }
