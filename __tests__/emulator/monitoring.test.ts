@@ -186,7 +186,7 @@ function signals(): Json {
     quality: {
       signalType: 'DataQuality',
       productionData: rolling(inputs, 'model_inputs'),
-      referenceData: { ...training },
+      referenceData: { ...training, jobInputType: 'mltable', uri: 'azureml:credit-reference-table:1' },
       features: { filterType: 'FeatureSubset', features: ['LIMIT_BAL', 'EDUCATION'] },
       metricThresholds: [
         { dataType: 'Numerical', metric: 'OutOfBoundsRate', threshold: { value: 0.1 } },
@@ -331,6 +331,19 @@ describe('model monitoring of an online deployment', () => {
       { apiVersion: API },
     );
     expect(data.status).toBeLessThan(300);
+    // The same table as an MLTable (the data quality signal reads this one).
+    const mltable =
+      'paths:\n  - file: ./credit.csv\ntransformations:\n  - read_delimited:\n      delimiter: ","\n      encoding: utf8\n      header: all_files_same_headers\n';
+    const tableDir = writeFiles(join(dir, 'reference-mltable'), { 'credit.csv': csv, MLTable: mltable });
+    const tableUri = await uploadFolder(em, tableDir, 'LocalUpload/credit/reference-mltable');
+    const table = await arm(
+      em,
+      'PUT',
+      `${wsPath(em)}/data/credit-reference-table/versions/1`,
+      { properties: { dataType: 'mltable', dataUri: tableUri } },
+      { apiVersion: API },
+    );
+    expect(table.status).toBeLessThan(300);
     const cases: Array<[string, (b: Json) => void, RegExp]> = [
       [
         'another deployment',
