@@ -98,8 +98,11 @@ function excerpt(text: string, url: string): string {
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }
 
+const seconds = (ms: number) => (ms < 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(0));
+
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
@@ -149,7 +152,7 @@ export async function postWebhook(request: WebhookRequest, options: WebhookOptio
     } catch (error) {
       if (o.signal?.aborted) return { ok: false, name, attempts: attempt + 1, reason: 'the step was cancelled' };
       const timedOut = (error as { name?: string } | undefined)?.name === 'TimeoutError';
-      const n = timedOut ? { reason: `no answer within ${(tryTimeout / 1000).toFixed(1)} s`, retry: true } : networkReason(error);
+      const n = timedOut ? { reason: `no answer within ${seconds(tryTimeout)} s`, retry: true } : networkReason(error);
       last = { reason: n.reason };
       retry = n.retry;
     }
@@ -158,9 +161,10 @@ export async function postWebhook(request: WebhookRequest, options: WebhookOptio
     const delay = retryAfter ?? backoff;
     const remaining = deadline - now();
     if (delay >= remaining) {
+      const allowed = `${seconds(o.totalTimeoutInMs)} s allowed`;
       last = {
         ...last,
-        reason: `${last.reason}; ${retryAfter !== undefined ? `asked to retry in ${(retryAfter / 1000).toFixed(1)} s,` : 'a retry would end'} after the ${(o.totalTimeoutInMs / 1000).toFixed(0)} s allowed`,
+        reason: `${last.reason}; ${retryAfter !== undefined ? `asked to retry in ${seconds(retryAfter)} s, after the ${allowed}` : `no time left to retry within the ${allowed}`}`,
       };
       break;
     }
