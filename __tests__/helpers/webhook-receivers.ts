@@ -20,7 +20,8 @@
  *
  * Faults are queued: each one answers one request instead of the checks.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Fault {
@@ -43,6 +44,8 @@ export interface Received {
 export interface Receiver {
   /** A webhook URL with a secret-looking path. */
   url: string;
+  /** The loopback port it listens on. */
+  port: number;
   received: Received[];
   /** Bodies accepted (status 2xx). */
   accepted(): unknown[];
@@ -178,10 +181,19 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-async function start(path: string, check: (raw: string, contentType: string | undefined, r: Received) => Answer): Promise<Receiver> {
+export interface ReceiverOptions {
+  /** Serve HTTPS with this key and certificate, under this host name in the URL (reached through a proxy). */
+  tls?: { key: string; cert: string; host: string };
+}
+
+async function start(
+  path: string,
+  check: (raw: string, contentType: string | undefined, r: Received) => Answer,
+  options: ReceiverOptions = {},
+): Promise<Receiver> {
   const received: Received[] = [];
   const faults: Fault[] = [];
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void (async () => {
       const raw = await readBody(req);
       const r: Received = { path: req.url ?? '', contentType: req.headers['content-type'], raw, status: 0, problems: [] };
@@ -199,11 +211,14 @@ async function start(path: string, check: (raw: string, contentType: string | un
       res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8', ...answer.headers });
       res.end(answer.body);
     })();
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: tls ? `https://${tls.host}${path}` : `http://127.0.0.1:${port}${path}`,
+    port,
     received,
     accepted: () => received.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.body),
     fault: (f) => void faults.push(f),
@@ -225,14 +240,18 @@ function parse(raw: string, r: Received): unknown {
 }
 
 /** A Slack incoming webhook: `/services/T…/B…/<secret>`. */
-export function startSlackReceiver(): Promise<Receiver> {
-  return start('/services/T0001/B0002/s3cr3tSlackToken0123456789', (raw, contentType, r) => {
-    if (!/^application\/json/.test(contentType ?? '')) return { status: 400, body: 'invalid_payload' };
-    const body = parse(raw, r);
-    if (body === undefined) return { status: 400, body: 'invalid_payload' };
-    r.problems = slackProblems(body);
-    return r.problems.length > 0 ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: 'ok' };
-  });
+export function startSlackReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  return start(
+    '/services/T0001/B0002/s3cr3tSlackToken0123456789',
+    (raw, contentType, r) => {
+      if (!/^application\/json/.test(contentType ?? '')) return { status: 400, body: 'invalid_payload' };
+      const body = parse(raw, r);
+      if (body === undefined) return { status: 400, body: 'invalid_payload' };
+      r.problems = slackProblems(body);
+      return r.problems.length > 0 ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: 'ok' };
+    },
+    options,
+  );
 }
 
 /** A Teams workflow webhook: a Power Automate trigger URL with its signature. */

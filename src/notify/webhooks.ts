@@ -18,7 +18,13 @@
  *
  * The URL of a webhook is a secret (whoever has it can post): it never appears in a result, a
  * reason or a log line; network errors are described by their code only.
+ *
+ * Behind a proxy (a self-hosted runner with `https_proxy` / `HTTPS_PROXY`, `no_proxy`), the
+ * request goes through it as `@actions/http-client` decides (its `getProxyUrl`), with undici's
+ * ProxyAgent (in the bundle, undici is read from its own file on first use: src/bundle/undici.ts).
  */
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
+import { ProxyAgent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 
 export interface WebhookRequest {
   /** `Slack`, `Teams`: what the warnings call it. */
@@ -112,17 +118,30 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/** Node's fetch, or undici's through a ProxyAgent when the runner's proxy variables name one for this URL. */
+function fetchFor(url: string): typeof fetch {
+  const proxy = getProxyUrl(new URL(url));
+  if (!proxy) return fetch;
+  const dispatcher = new ProxyAgent(proxy.href);
+  return ((input: string, init?: RequestInit) => undiciFetch(input, { ...(init as UndiciRequestInit), dispatcher })) as unknown as typeof fetch;
+}
+
 /** Posts `body` as JSON; never throws (the result says what happened). */
 export async function postWebhook(request: WebhookRequest, options: WebhookOptions = {}): Promise<WebhookResult> {
   const o = { ...DEFAULTS, ...options };
   const { name, url } = request;
   const now = o.now ?? Date.now;
-  const doFetch = o.fetch ?? fetch;
+  let doFetch = o.fetch;
   const sleep = o.sleep ?? defaultSleep;
   const random = o.random ?? Math.random;
   const deadline = now() + o.totalTimeoutInMs;
   const problem = webhookUrlProblem(url);
   if (problem) return { ok: false, name, attempts: 0, reason: `the webhook ${problem}` };
+  try {
+    doFetch ??= fetchFor(url);
+  } catch {
+    return { ok: false, name, attempts: 0, reason: 'the proxy settings (https_proxy, no_proxy) could not be used' };
+  }
   const payload = JSON.stringify(request.body);
 
   let last: { status?: number; reason: string } = { reason: 'no try was made' };
