@@ -183,6 +183,14 @@ describe('limits', () => {
     expect(fieldBlocks.map((b) => (b as { fields: unknown[] }).fields.length)).toEqual([10, 4]);
   });
 
+  it('a title of emoji is cut to 150 UTF-16 units without splitting a surrogate pair', () => {
+    const m = slackMessage(notice({ jobs: [], gates: [], models: [], rollouts: [] }, '📦'.repeat(200)));
+    const header = (m.blocks[0] as { text: { text: string } }).text.text;
+    expect(header.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    expect(header).toMatch(/^ℹ️ (📦)+…$/u);
+    expect(slackProblems(m)).toEqual([]);
+  });
+
   it('Teams: the card is shortened (rules, then gates) to stay under 28 KB', () => {
     const entries = Array.from({ length: 30 }, (_, i) => longGate(30, 150, i));
     const n = notice(collectReportData(throughJson(entries)));

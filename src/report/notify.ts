@@ -258,11 +258,11 @@ function fitLines(lines: string[], max: number, more: (n: number) => string): st
   return out.join('\n');
 }
 
-/** Cuts text that is already escaped without splitting an entity or a surrogate pair. */
-function cut(text: string, max: number): string {
+/** Cuts text to `max` UTF-16 units without splitting a surrogate pair, nor (`escaped`) an entity. */
+function cut(text: string, max: number, escaped = true): string {
   if (text.length <= max) return text;
-  let s = text.slice(0, Math.max(0, max - 1));
-  s = s.replace(/&[a-z#0-9]*$/i, '').replace(/[\uD800-\uDBFF]$/, '');
+  let s = text.slice(0, Math.max(0, max - 1)).replace(/[\uD800-\uDBFF]$/, '');
+  if (escaped) s = s.replace(/&[a-z#0-9]*$/i, '');
   return `${s}…`;
 }
 
@@ -312,7 +312,7 @@ export interface SlackOptions {
 /** The Block Kit message: header, overview, one section per gate, model and rollout fields, context (run link). */
 export function slackMessage(n: Notice, options: SlackOptions = {}): SlackMessage {
   const maxRules = options.maxRules ?? 15;
-  const title = cut(`${OUTCOME_MARK[n.outcome]} ${clip(n.title, 200) || 'Azure ML report'}`, SLACK_LIMITS.headerText);
+  const title = cut(`${OUTCOME_MARK[n.outcome]} ${clip(n.title, 200) || 'Azure ML report'}`, SLACK_LIMITS.headerText, false);
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title, emoji: true } }];
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(slackEscape(headline(n), 2000), SLACK_LIMITS.sectionText) } });
 
