@@ -173,7 +173,7 @@ describe('pr-summary notifications', () => {
     noWebhookUrl(r);
   });
 
-  it('a failed gate: the warning-free message says failed, with the failing rule and no model', async () => {
+  it('a failed gate: the message says failed, with the failing rule and no model (Slack only: Teams not given, not called)', async () => {
     fake.addIssue(OWNER, REPO, 34);
     const r = await run({ pr: 34, inputs: { 'notify-slack-webhook': slack.url }, entries: [jobEntry(), gateEntry('accuracy >= 0.99 # bar')] });
     expect(r.main.exitCode, r.main.log).toBe(0);
