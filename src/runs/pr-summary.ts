@@ -23,6 +23,8 @@ import type { ActionIO, ActionLog } from '../core/io.js';
 import { DEFAULT_MAX_LENGTH, JOB_SUMMARY_LIMIT, renderReport, type ReportRun } from '../report/comment.js';
 import { collectReportData, type ReportData } from '../report/data.js';
 import { readLedger } from '../core/ledger.js';
+import { buildNotice, slackMessage, teamsMessage } from '../report/notify.js';
+import { postWebhook, type WebhookOptions, type WebhookRequest } from '../notify/webhooks.js';
 
 export interface PrSummaryDeps {
   reader: InputReader;
@@ -32,6 +34,10 @@ export interface PrSummaryDeps {
   comments?: (token: string, repository: { owner: string; repo: string }) => CommentsApi;
   retry?: GitHubRetryOptions;
   now?: () => Date;
+  /** Retries and timeouts of the notification webhooks (tests). */
+  webhooks?: WebhookOptions;
+  /** Fires when the step is cancelled (ends the webhook retries). */
+  abortSignal?: AbortSignal;
 }
 
 export interface PrSummaryOutcome {
@@ -112,6 +118,14 @@ export async function prSummaryMain(deps: PrSummaryDeps): Promise<PrSummaryOutco
   const run = readWorkflowRun(env);
   const settings: PrSummarySettings = readPrSummaryInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => new Date()));
+  const outcome = await commentOrSummary(deps, settings, run, rendered, env);
+  await notifyWebhooks(settings, run, outcome, io, { ...deps.webhooks, ...(deps.abortSignal ? { signal: deps.abortSignal } : {}) });
+  return outcome;
+}
+
+/** The sticky comment, or the job summary alone (with a notice saying why). */
+async function commentOrSummary(deps: PrSummaryDeps, settings: PrSummarySettings, run: WorkflowRun, rendered: Rendered, env: Env): Promise<PrSummaryOutcome> {
+  const { io } = deps;
   const summaryOnly = (reason: string): PrSummaryOutcome => {
     io.notice(`${reason} The report is in the job summary.`, { title: 'pr-summary: no PR comment' });
     io.setOutput('mode-used', 'summary-only');
@@ -208,5 +222,31 @@ async function postComment(
       return summaryOnly(`Could not comment on #${prNumber}: ${error.message} ${why}`);
     }
     throw error;
+  }
+}
+
+/**
+ * The short notification to the Slack and Teams webhooks given, after the comment: each posted
+ * on its own, and one that fails is a warning naming the service (never its URL); the step passes.
+ */
+async function notifyWebhooks(settings: PrSummarySettings, run: WorkflowRun, outcome: PrSummaryOutcome, io: ActionIO, options?: WebhookOptions): Promise<void> {
+  const { slack, teams } = settings.notify;
+  if (!slack && !teams) return;
+  const notice = buildNotice({ data: outcome.data, title: settings.title, run: reportRun(run), commentUrl: outcome.comment?.htmlUrl });
+  const requests: WebhookRequest[] = [
+    ...(slack ? [{ name: 'Slack', url: slack, body: slackMessage(notice) }] : []),
+    ...(teams ? [{ name: 'Teams', url: teams, body: teamsMessage(notice) }] : []),
+  ];
+  const onRetry: WebhookOptions['onRetry'] = (i) => {
+    io.info(`${i.name} webhook: ${i.reason}; retry ${i.attempt} in ${(i.delayInMs / 1000).toFixed(1)} s.`);
+    options?.onRetry?.(i);
+  };
+  const results = await Promise.all(requests.map((r) => postWebhook(r, { ...options, onRetry })));
+  for (const r of results) {
+    if (r.ok) io.info(`${r.name} webhook: notification posted (HTTP ${r.status}${r.attempts > 1 ? `, after ${r.attempts} tries` : ''}).`);
+    else
+      io.warning(`The ${r.name} notification was not posted: ${r.reason}. The report is in the job summary${outcome.comment ? ' and the PR comment' : ''}.`, {
+        title: `pr-summary: ${r.name} webhook`,
+      });
   }
 }

@@ -20,6 +20,8 @@ export interface PrSummarySettings {
   gateReports: ReportGate[];
   models: ReportModel[];
   rollouts: ReportRollout[];
+  /** Webhook URLs (secrets: masked as soon as read) to post a short notification to. */
+  notify: { slack?: string; teams?: string };
 }
 
 export interface ReadPrSummaryOptions {
@@ -66,6 +68,9 @@ export function readPrSummaryInputs(reader: InputReader, options: ReadPrSummaryO
   }
   const header = headerInput ?? defaultHeader(env);
 
+  // a webhook URL lets anyone post to the channel: masked by reader.secret before anything is logged
+  const notify = { slack: reader.secret('notify-slack-webhook'), teams: reader.secret('notify-teams-webhook') };
+
   const json = (name: 'jobs' | 'gate-reports' | 'models' | 'rollouts') => reader.json<unknown>(name);
   return {
     token,
@@ -79,5 +84,6 @@ export function readPrSummaryInputs(reader: InputReader, options: ReadPrSummaryO
     gateReports: parseReportInput<ReportGate>('gate-reports', json('gate-reports')),
     models: parseReportInput<ReportModel>('models', json('models')),
     rollouts: parseReportInput<ReportRollout>('rollouts', json('rollouts')),
+    notify,
   };
 }
