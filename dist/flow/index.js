@@ -180,7 +180,9 @@ var STAGE_INPUTS = {
     header: "comment-header",
     mode: "comment-mode",
     title: "comment-title",
-    "pr-number": "pr-number"
+    "pr-number": "pr-number",
+    "notify-slack-webhook": "notify-slack-webhook",
+    "notify-teams-webhook": "notify-teams-webhook"
   }
 };
 var AZURE_STAGES = /* @__PURE__ */ new Set(["submit-job", "metric-gate", "register-model", "deploy"]);
@@ -332,7 +334,7 @@ async function flowMain(deps) {
   await championStage(f, model);
   if (!settings.summary.run) f.skip("pr-summary", settings.summary.reason ?? "off");
   else if (f.cancelled()) f.skip("pr-summary", "the workflow was cancelled");
-  else await f.run("pr-summary", (reader, io) => prSummaryMain({ reader, io, env }));
+  else await f.run("pr-summary", (reader, io) => prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
   return conclude(f);
 }
 async function submitStage(f) {

@@ -12,17 +12,25 @@ import {
 import {
   ConfigurationError,
   assertNever,
+  cleanText,
   code,
   escapeText,
   fencedBlock,
   formatDuration,
+  getProxyUrl,
   isObj,
   link,
   readLedger,
   readWorkflowRun,
   safeUrl,
-  setSecret
+  setSecret,
+  truncateText
 } from "./actions+core.js";
+import {
+  ProxyAgent,
+  fetch as fetch2,
+  init_undici
+} from "./tunnel.js";
 
 // src/runs/pr-summary.ts
 
@@ -52,12 +60,12 @@ function retryDecision(error, attempt, request, options = {}) {
   if (status === 403 || status === 429) {
     const secondary = /secondary rate limit|abuse detection/i.test(message) || retryAfter !== void 0 && remaining !== "0";
     if (secondary || status === 429 && remaining !== "0") {
-      const seconds = retryAfter !== void 0 && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : 60;
-      const delayInMs = Math.max(0, seconds * 1e3);
+      const seconds2 = retryAfter !== void 0 && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : 60;
+      const delayInMs = Math.max(0, seconds2 * 1e3);
       if (delayInMs > o.maxRetryDelayInMs) {
         return {
           retry: false,
-          error: new Error(`GitHub's secondary rate limit asks to wait ${seconds} s, longer than the ${o.maxRetryDelayInMs / 1e3} s this step waits.`)
+          error: new Error(`GitHub's secondary rate limit asks to wait ${seconds2} s, longer than the ${o.maxRetryDelayInMs / 1e3} s this step waits.`)
         };
       }
       return { retry: true, delayInMs, reason: "secondary-rate-limit" };
@@ -738,8 +746,8 @@ function healthValues(check) {
     const p99 = num(s.latency_p99);
     if (p99 !== void 0) parts.push(`p99 ${Math.round(p99)} ms`);
   }
-  const text = parts.length > 0 ? parts.join(" \xB7 ") : "no values";
-  return check.healthy ? text : `${text} \u26A0\uFE0F`;
+  const text2 = parts.length > 0 ? parts.join(" \xB7 ") : "no values";
+  return check.healthy ? text2 : `${text2} \u26A0\uFE0F`;
 }
 function checksCell(stage) {
   const checks = stage.checks ?? [];
@@ -842,11 +850,11 @@ function renderReport(data, options = {}) {
 <sub>\u2702\uFE0F Cut to fit GitHub's comment size limit.${options.fullReportNote ? ` ${escapeText(options.fullReportNote)}` : ""}</sub>
 `;
   const room = Math.max(0, maxLength - note.length);
-  let cut = smallest.slice(0, room);
-  const nl = cut.lastIndexOf("\n");
-  if (nl > room / 2) cut = cut.slice(0, nl);
-  cut = cut.replace(/&[#a-zA-Z0-9]*$/, "").replace(/[\ud800-\udbff]$/, "");
-  return { body: (cut + note).slice(0, maxLength), truncated: true, level: LEVELS.length };
+  let cut2 = smallest.slice(0, room);
+  const nl = cut2.lastIndexOf("\n");
+  if (nl > room / 2) cut2 = cut2.slice(0, nl);
+  cut2 = cut2.replace(/&[#a-zA-Z0-9]*$/, "").replace(/[\ud800-\udbff]$/, "");
+  return { body: (cut2 + note).slice(0, maxLength), truncated: true, level: LEVELS.length };
 }
 function compose(data, options, budget, shortened) {
   const parts = [];
@@ -1095,6 +1103,7 @@ function readPrSummaryInputs(reader, options = {}) {
     });
   }
   const header2 = headerInput ?? defaultHeader(env);
+  const notify = { slack: reader.secret("notify-slack-webhook"), teams: reader.secret("notify-teams-webhook") };
   const json = (name) => reader.json(name);
   return {
     token,
@@ -1107,8 +1116,401 @@ function readPrSummaryInputs(reader, options = {}) {
     jobs: parseReportInput("jobs", json("jobs")),
     gateReports: parseReportInput("gate-reports", json("gate-reports")),
     models: parseReportInput("models", json("models")),
-    rollouts: parseReportInput("rollouts", json("rollouts"))
+    rollouts: parseReportInput("rollouts", json("rollouts")),
+    notify
   };
+}
+
+// src/report/notify.ts
+var FAILED_JOB = /* @__PURE__ */ new Set(["Failed", "Canceled", "NotResponding"]);
+var PROMOTED = /* @__PURE__ */ new Set(["promoted", "succeeded"]);
+function gateStatus2(g) {
+  return g.passed ? "passed" : g.report.enforced ? "failed" : "failed-not-enforced";
+}
+function noticeGate(g) {
+  const r = g.report;
+  const rules = r.rules.map((x) => ({
+    verdict: x.verdict,
+    rule: x.rule,
+    ...x.label ? { label: x.label } : {},
+    why: explainRule(x) || x.reason || (x.verdict === "failed" ? "false" : x.verdict === "passed" ? "true" : "skipped")
+  }));
+  const order = (v) => v === "failed" ? 0 : v === "passed" ? 1 : 2;
+  const baseline = r.baseline ? r.baseline.found ? r.baseline.description ?? r.baseline.spec : `none yet (${r.baseline.reason ?? r.baseline.spec})` : g.baseline;
+  return {
+    status: gateStatus2(g),
+    counts: { ...r.counts },
+    ...g.source || r.source.description ? { source: g.source ?? r.source.description } : {},
+    ...baseline ? { baseline } : {},
+    rules: rules.map((x, i) => ({ x, i })).sort((a, b) => order(a.x.verdict) - order(b.x.verdict) || a.i - b.i).map(({ x }) => x)
+  };
+}
+function noticeRollout(r) {
+  const reason = r.timeline?.rollback?.reason ?? r.timeline?.reason;
+  return { status: r.status, ...r.endpoint ? { endpoint: r.endpoint } : {}, deployment: r.deployment, ...reason ? { reason } : {} };
+}
+function buildNotice(input) {
+  const { data, run } = input;
+  const gates = data.gates.map(noticeGate);
+  const rollouts = data.rollouts.map(noticeRollout);
+  const failed = gates.some((g) => g.status === "failed") || rollouts.some((r) => !PROMOTED.has(r.status.toLowerCase())) || data.jobs.some((j) => FAILED_JOB.has(j.status));
+  const empty = gates.length + rollouts.length + data.models.length + data.jobs.length === 0;
+  return {
+    title: input.title,
+    outcome: failed ? "failed" : empty ? "neutral" : "passed",
+    gates,
+    models: data.models.map((m) => ({
+      name: m.name,
+      version: m.version,
+      ...m.created !== void 0 ? { created: m.created } : {},
+      ...m.studioUrl ? { url: m.studioUrl } : {}
+    })),
+    notRegistered: data.models.length === 0 && gates.some((g) => g.status !== "passed"),
+    rollouts,
+    jobs: data.jobs.map((j) => ({ name: j.name, status: j.status, ...j.studioUrl ? { url: j.studioUrl } : {} })),
+    ...run.runUrl ? { runUrl: run.runUrl } : {},
+    ...run.repository ? { repository: run.repository } : {},
+    ...run.sha ? { sha: run.sha } : {},
+    ...input.commentUrl ? { commentUrl: input.commentUrl } : {}
+  };
+}
+var OUTCOME_MARK = { passed: "\u2705", failed: "\u274C", neutral: "\u2139\uFE0F" };
+var VERDICT_MARK = { passed: "\u2705", failed: "\u274C", skipped: "\u23ED\uFE0F" };
+var GATE_LABEL = { passed: "\u2705 passed", failed: "\u274C failed", "failed-not-enforced": "\u26A0\uFE0F failed (not enforced)" };
+var ROLLOUT_LABEL = {
+  promoted: "\u2705 promoted",
+  succeeded: "\u2705 promoted",
+  "rolled-back": "\u21A9\uFE0F rolled back",
+  rolledback: "\u21A9\uFE0F rolled back",
+  failed: "\u274C failed"
+};
+var JOB_MARK = { Completed: "\u2705", Failed: "\u274C", Canceled: "\u26D4", CancelRequested: "\u26D4", NotResponding: "\u26A0\uFE0F", DryRun: "\u{1F4DD}" };
+var clip = (s, max) => truncateText(cleanText(s).trim(), max);
+function rolloutLabel(status) {
+  return ROLLOUT_LABEL[status.toLowerCase()] ?? `\u23F3 ${clip(status, 40)}`;
+}
+function countsText(g) {
+  const c = g.counts;
+  const total = c.passed + c.failed + c.skipped;
+  return c.failed > 0 ? `${c.failed} of ${total} rules failed` : `${c.passed}/${total} rules passed${c.skipped ? `, ${c.skipped} skipped` : ""}`;
+}
+function headline(n) {
+  const items = [];
+  for (const g of n.gates) items.push(`Gate ${GATE_LABEL[g.status]} (${countsText(g)})`);
+  for (const m of n.models) items.push(`Model ${clip(m.name, 100)}:${clip(m.version, 20)}${m.created === false ? " (existing version)" : ""}`);
+  if (n.notRegistered) items.push("Model not registered");
+  for (const r of n.rollouts) items.push(`Rollout ${rolloutLabel(r.status)}`);
+  if (n.gates.length === 0) for (const j of n.jobs.slice(0, 3)) items.push(`Job ${clip(j.name, 80)} ${clip(j.status, 30)}`);
+  return items.length > 0 ? items.join(" \xB7 ") : "Nothing was recorded by the earlier steps.";
+}
+var shortSha = (sha) => sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : void 0;
+var SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3e3, fields: 10, fieldText: 2e3, contextElements: 10 };
+var SLACK_FALLBACK_MAX = 3e3;
+function slackEscape(text2, max = 300) {
+  return clip(text2, max).replace(/[&<>]/g, (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;");
+}
+function slackCode(text2, max = 200) {
+  return `\`${slackEscape(String(text2 ?? "").replace(/`/g, "\u02CB"), max)}\``;
+}
+function slackLink(label, url) {
+  const href = safeUrl(url);
+  return href ? `<${href.replace(/&/g, "&amp;")}|${label}>` : label;
+}
+function fitLines(lines, max, more) {
+  const out = [];
+  let length = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const tail = i < lines.length - 1 ? more(lines.length - i - 1).length + 1 : 0;
+    const add = lines[i].length + (out.length > 0 ? 1 : 0);
+    if (length + add + tail > max) {
+      const rest = lines.length - i;
+      const note = more(rest);
+      if (out.length === 0) return cut(lines[i], max);
+      out.push(note);
+      return out.join("\n");
+    }
+    out.push(lines[i]);
+    length += add;
+  }
+  return out.join("\n");
+}
+function cut(text2, max, escaped = true) {
+  if (text2.length <= max) return text2;
+  let s = text2.slice(0, Math.max(0, max - 1)).replace(/[\uD800-\uDBFF]$/, "");
+  if (escaped) s = s.replace(/&[a-z#0-9]*$/i, "");
+  return `${s}\u2026`;
+}
+function slackGate(g, index, maxRules) {
+  const head = `*Metric gate${index !== void 0 ? ` ${index}` : ""}* ${GATE_LABEL[g.status]}: ${countsText(g)}`;
+  const about = [g.source ? `_Run_: ${slackEscape(g.source, 200)}` : "", g.baseline ? `_Baseline_: ${slackEscape(g.baseline, 200)}` : ""].filter(Boolean).join(" \xB7 ");
+  const rules = g.rules.slice(0, maxRules).map((r) => `${VERDICT_MARK[r.verdict]} ${slackCode(r.rule, 200)}${r.label ? ` (${slackEscape(r.label, 80)})` : ""}: ${slackEscape(r.why, 200)}`);
+  const hidden = g.rules.length - rules.length;
+  const lines = [head, ...about ? [about] : [], ...rules, ...hidden > 0 ? [`\u2026 and ${hidden} more rule${hidden === 1 ? "" : "s"}`] : []];
+  return { type: "section", text: { type: "mrkdwn", text: fitLines(lines, SLACK_LIMITS.sectionText, (n) => `\u2026 and ${n} more line${n === 1 ? "" : "s"}`) } };
+}
+function slackModelField(m) {
+  const label = `${slackEscape(m.name, 120)}:${slackEscape(m.version, 20)}`;
+  const state = m.created === false ? "existing version reused" : m.created === true ? "registered" : "";
+  return { type: "mrkdwn", text: cut(`*Model*
+\u{1F4E6} ${slackLink(label, m.url)}${state ? ` (${state})` : ""}`, SLACK_LIMITS.fieldText) };
+}
+function slackRolloutField(r) {
+  const where = `${slackCode(r.deployment, 80)}${r.endpoint ? ` on ${slackCode(r.endpoint, 80)}` : ""}`;
+  const why = r.reason && !PROMOTED.has(r.status.toLowerCase()) ? `
+${slackEscape(r.reason, 300)}` : "";
+  return { type: "mrkdwn", text: cut(`*Rollout*
+${rolloutLabel(r.status)}: ${where}${why}`, SLACK_LIMITS.fieldText) };
+}
+function slackContext(n) {
+  const elements = [];
+  if (n.runUrl && safeUrl(n.runUrl)) elements.push({ type: "mrkdwn", text: slackLink("Workflow run", n.runUrl) });
+  if (n.commentUrl && safeUrl(n.commentUrl)) elements.push({ type: "mrkdwn", text: slackLink("PR comment", n.commentUrl) });
+  const where = [n.repository ? slackEscape(n.repository, 140) : "", shortSha(n.sha) ? slackCode(shortSha(n.sha)) : ""].filter(Boolean).join(" @ ");
+  if (where) elements.push({ type: "mrkdwn", text: where });
+  const jobs = n.jobs.slice(0, SLACK_LIMITS.contextElements - elements.length - 1);
+  for (const j of jobs)
+    elements.push({ type: "mrkdwn", text: `${JOB_MARK[j.status] ?? "\u23F3"} ${slackLink(slackEscape(j.name, 100), j.url)} ${slackEscape(j.status, 30)}` });
+  if (n.jobs.length > jobs.length) elements.push({ type: "mrkdwn", text: `\u2026 and ${n.jobs.length - jobs.length} more jobs` });
+  return elements.length > 0 ? { type: "context", elements: elements.slice(0, SLACK_LIMITS.contextElements) } : void 0;
+}
+function slackMessage(n, options = {}) {
+  const maxRules = options.maxRules ?? 15;
+  const title = cut(`${OUTCOME_MARK[n.outcome]} ${clip(n.title, 200) || "Azure ML report"}`, SLACK_LIMITS.headerText, false);
+  const blocks = [{ type: "header", text: { type: "plain_text", text: title, emoji: true } }];
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(slackEscape(headline(n), 2e3), SLACK_LIMITS.sectionText) } });
+  const fields = [...n.models.map(slackModelField), ...n.rollouts.map(slackRolloutField)];
+  if (n.notRegistered) fields.unshift({ type: "mrkdwn", text: "*Model*\n\u26D4 not registered: the gate failed" });
+  const fieldBlocks = Math.ceil(fields.length / SLACK_LIMITS.fields);
+  const context = slackContext(n);
+  const room = SLACK_LIMITS.blocks - 2 - fieldBlocks - (context ? 1 : 0) - 1;
+  const shown = n.gates.slice(0, Math.max(0, room));
+  shown.forEach((g, i) => blocks.push(slackGate(g, n.gates.length > 1 ? i + 1 : void 0, maxRules)));
+  if (n.gates.length > shown.length)
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `\u2026 and ${n.gates.length - shown.length} more gates in the job summary` }] });
+  for (let i = 0; i < fields.length; i += SLACK_LIMITS.fields) blocks.push({ type: "section", fields: fields.slice(i, i + SLACK_LIMITS.fields) });
+  if (context) blocks.push(context);
+  const text2 = cut(slackEscape(`${clip(n.title, 200) || "Azure ML report"}: ${headline(n)}`, SLACK_FALLBACK_MAX), SLACK_FALLBACK_MAX);
+  return { text: text2, blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+var ADAPTIVE_CARD_VERSION = "1.4";
+var TEAMS_MAX_BYTES = 27e3;
+function cardEscape(text2, max = 300) {
+  return clip(text2, max).replace(/[\\`*_[\]<>~{}]/g, (c) => `\\${c}`).replace(/^([-+#]|\d+(?=[.)]))/, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`);
+}
+function cardLink(label, url) {
+  const href = safeUrl(url);
+  return href ? `[${label}](${href})` : label;
+}
+function text(t, extra = {}) {
+  return { type: "TextBlock", text: t, wrap: true, ...extra };
+}
+function cardGate(g, index, maxRules) {
+  const out = [
+    text(`**Metric gate${index !== void 0 ? ` ${index}` : ""}** ${GATE_LABEL[g.status]}: ${countsText(g)}`, {
+      spacing: "Medium",
+      color: g.status === "passed" ? "Good" : g.status === "failed" ? "Attention" : "Warning"
+    })
+  ];
+  const about = [g.source ? `Run: ${cardEscape(g.source, 200)}` : "", g.baseline ? `Baseline: ${cardEscape(g.baseline, 200)}` : ""].filter(Boolean).join(" \xB7 ");
+  if (about) out.push(text(about, { isSubtle: true, size: "Small", spacing: "None" }));
+  const rules = g.rules.slice(0, maxRules);
+  if (rules.length > 0) {
+    const facts = rules.map((r) => ({
+      title: `${VERDICT_MARK[r.verdict]} ${cardEscape(r.rule, 120)}`,
+      value: `${cardEscape(r.why, 200)}${r.label ? ` (${cardEscape(r.label, 80)})` : ""}`
+    }));
+    if (g.rules.length > rules.length) facts.push({ title: "\u2026", value: `and ${g.rules.length - rules.length} more rules` });
+    out.push({ type: "FactSet", facts });
+  }
+  return out;
+}
+function cardFacts(n) {
+  const facts = [];
+  for (const m of n.models) {
+    const state = m.created === false ? " (existing version reused)" : m.created === true ? " (registered)" : "";
+    facts.push({ title: "Model", value: `\u{1F4E6} ${cardLink(`${cardEscape(m.name, 120)}:${cardEscape(m.version, 20)}`, m.url)}${state}` });
+  }
+  if (n.notRegistered) facts.push({ title: "Model", value: "\u26D4 not registered: the gate failed" });
+  for (const r of n.rollouts) {
+    const why = r.reason && !PROMOTED.has(r.status.toLowerCase()) ? ` (${cardEscape(r.reason, 200)})` : "";
+    facts.push({
+      title: "Rollout",
+      value: `${rolloutLabel(r.status)}: ${cardEscape(r.deployment, 80)}${r.endpoint ? ` on ${cardEscape(r.endpoint, 80)}` : ""}${why}`
+    });
+  }
+  for (const j of n.jobs.slice(0, 5))
+    facts.push({ title: "Job", value: `${JOB_MARK[j.status] ?? "\u23F3"} ${cardLink(cardEscape(j.name, 100), j.url)} ${cardEscape(j.status, 30)}` });
+  if (n.jobs.length > 5) facts.push({ title: "Job", value: `and ${n.jobs.length - 5} more` });
+  return facts.length > 0 ? { type: "FactSet", facts, spacing: "Medium" } : void 0;
+}
+function card(n, maxRules, maxGates) {
+  const body = [
+    text(`${OUTCOME_MARK[n.outcome]} ${cardEscape(n.title, 200) || "Azure ML report"}`, { size: "Large", weight: "Bolder" }),
+    text(cardEscape(headline(n), 2e3), { spacing: "Small" })
+  ];
+  const gates = n.gates.slice(0, maxGates);
+  gates.forEach((g, i) => body.push(...cardGate(g, n.gates.length > 1 ? i + 1 : void 0, maxRules)));
+  if (n.gates.length > gates.length) body.push(text(`\u2026 and ${n.gates.length - gates.length} more gates in the job summary`, { isSubtle: true }));
+  const facts = cardFacts(n);
+  if (facts) body.push(facts);
+  const where = [n.repository ? cardEscape(n.repository, 140) : "", shortSha(n.sha) ?? ""].filter(Boolean).join(" @ ");
+  if (where) body.push(text(where, { isSubtle: true, size: "Small" }));
+  const actions = [];
+  const runUrl = safeUrl(n.runUrl);
+  if (runUrl) actions.push({ type: "Action.OpenUrl", title: "Workflow run", url: runUrl });
+  const commentUrl = safeUrl(n.commentUrl);
+  if (commentUrl) actions.push({ type: "Action.OpenUrl", title: "PR comment", url: commentUrl });
+  return {
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    type: "AdaptiveCard",
+    version: ADAPTIVE_CARD_VERSION,
+    body,
+    ...actions.length > 0 ? { actions } : {},
+    // Teams: use the channel's full width (https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/cards-format#full-width-adaptive-card)
+    msteams: { width: "Full" }
+  };
+}
+var envelope = (content) => ({
+  type: "message",
+  attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content }]
+});
+function teamsMessage(n, options = {}) {
+  const maxBytes = options.maxBytes ?? TEAMS_MAX_BYTES;
+  const fits = (m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= maxBytes;
+  const firstRules = options.maxRules ?? 15;
+  for (const maxGates of [20, 5, 1, 0]) {
+    for (const maxRules of [firstRules, 5, 1, 0]) {
+      if (maxRules > firstRules) continue;
+      const m = envelope(card(n, maxRules, maxGates));
+      if (fits(m)) return m;
+    }
+  }
+  const bare = card({ ...n, gates: [], models: n.models.slice(0, 3), rollouts: n.rollouts.slice(0, 3), jobs: [] }, 0, 0);
+  return envelope(bare);
+}
+
+// src/notify/webhooks.ts
+init_undici();
+var DEFAULTS2 = { retries: 3, tryTimeoutInMs: 1e4, totalTimeoutInMs: 3e4, retryDelayInMs: 1e3 };
+function webhookUrlProblem(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return "is not a URL";
+  }
+  const loopback = u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
+  if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback)) return `is not an https URL (scheme ${u.protocol.replace(/:$/, "")})`;
+  return void 0;
+}
+function retryAfterMs(value, now) {
+  if (value === null || value.trim() === "") return void 0;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1e3;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : void 0;
+}
+function networkReason(error) {
+  const cause = error?.cause;
+  const code2 = typeof cause?.code === "string" ? cause.code : void 0;
+  if (code2 === "ENOTFOUND") return { reason: "the host name does not resolve (DNS: ENOTFOUND)", retry: false };
+  if (code2 === "EAI_AGAIN") return { reason: "the host name could not be resolved now (DNS: EAI_AGAIN)", retry: true };
+  if (code2 === "ECONNREFUSED") return { reason: "the connection was refused (ECONNREFUSED)", retry: true };
+  if (code2 && /^(ERR_TLS|CERT_|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO)/.test(code2)) return { reason: `TLS failed (${code2})`, retry: false };
+  return { reason: `the request failed${code2 ? ` (${code2})` : ""}`, retry: true };
+}
+function excerpt(text2, url) {
+  let path = "";
+  try {
+    path = new URL(url).pathname;
+  } catch {
+  }
+  let s = text2.split(url).join("***");
+  if (path.length > 8) s = s.split(path).join("***");
+  s = s.replace(/\s+/g, " ").trim();
+  return s.length > 200 ? `${s.slice(0, 199)}\u2026` : s;
+}
+var seconds = (ms) => ms < 1e4 ? (ms / 1e3).toFixed(1) : (ms / 1e3).toFixed(0);
+var defaultSleep = (ms, signal) => new Promise((resolve) => {
+  if (signal?.aborted) return resolve();
+  const t = setTimeout(done, ms);
+  function done() {
+    clearTimeout(t);
+    signal?.removeEventListener("abort", done);
+    resolve();
+  }
+  signal?.addEventListener("abort", done, { once: true });
+});
+function fetchFor(url) {
+  const proxy = getProxyUrl(new URL(url));
+  if (!proxy) return fetch;
+  const dispatcher = new ProxyAgent(proxy.href);
+  return ((input, init) => fetch2(input, { ...init, dispatcher }));
+}
+async function postWebhook(request, options = {}) {
+  const o = { ...DEFAULTS2, ...options };
+  const { name, url } = request;
+  const now = o.now ?? Date.now;
+  let doFetch = o.fetch;
+  const sleep = o.sleep ?? defaultSleep;
+  const random = o.random ?? Math.random;
+  const deadline = now() + o.totalTimeoutInMs;
+  const problem = webhookUrlProblem(url);
+  if (problem) return { ok: false, name, attempts: 0, reason: `the webhook ${problem}` };
+  try {
+    doFetch ??= fetchFor(url);
+  } catch {
+    return { ok: false, name, attempts: 0, reason: "the proxy settings (https_proxy, no_proxy) could not be used" };
+  }
+  const payload = JSON.stringify(request.body);
+  let last = { reason: "no try was made" };
+  let tries = 0;
+  for (let attempt = 0; attempt <= o.retries; attempt++) {
+    const left = deadline - now();
+    if (left <= 0) break;
+    tries = attempt + 1;
+    const tryTimeout = Math.min(o.tryTimeoutInMs, left);
+    const signals = [AbortSignal.timeout(tryTimeout), ...o.signal ? [o.signal] : []];
+    let retryAfter;
+    let retry;
+    try {
+      const res = await doFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8", "user-agent": "azureml-actions/pr-summary" },
+        body: payload,
+        signal: AbortSignal.any(signals),
+        redirect: "error"
+      });
+      const answer = await res.text().catch(() => "");
+      if (res.status >= 200 && res.status < 300) return { ok: true, name, status: res.status, attempts: attempt + 1 };
+      const said = excerpt(answer, url);
+      last = { status: res.status, reason: `HTTP ${res.status}${said ? `: ${said}` : ""}` };
+      retry = res.status === 429 || res.status >= 500;
+      retryAfter = retryAfterMs(res.headers.get("retry-after"), now());
+    } catch (error) {
+      if (o.signal?.aborted) return { ok: false, name, attempts: attempt + 1, reason: "the step was cancelled" };
+      const timedOut = error?.name === "TimeoutError";
+      const n = timedOut ? { reason: `no answer within ${seconds(tryTimeout)} s`, retry: true } : networkReason(error);
+      last = { reason: n.reason };
+      retry = n.retry;
+    }
+    if (!retry || attempt === o.retries) break;
+    const backoff = o.retryDelayInMs * 2 ** attempt * (0.5 + random() / 2);
+    const delay = retryAfter ?? backoff;
+    const remaining = deadline - now();
+    if (delay >= remaining) {
+      const allowed = `${seconds(o.totalTimeoutInMs)} s allowed`;
+      last = {
+        ...last,
+        reason: `${last.reason}; ${retryAfter !== void 0 ? `asked to retry in ${seconds(retryAfter)} s, after the ${allowed}` : `no time left to retry within the ${allowed}`}`
+      };
+      break;
+    }
+    o.onRetry?.({ name, attempt: attempt + 1, delayInMs: delay, reason: last.reason });
+    await sleep(delay, o.signal);
+    if (o.signal?.aborted) return { ok: false, name, attempts: attempt + 1, reason: "the step was cancelled" };
+  }
+  return { ok: false, name, ...last.status !== void 0 ? { status: last.status } : {}, attempts: tries, reason: last.reason };
 }
 
 // src/runs/pr-summary.ts
@@ -1164,6 +1566,12 @@ async function prSummaryMain(deps) {
   const run = readWorkflowRun(env);
   const settings = readPrSummaryInputs(deps.reader, { env, setSecret: (s) => io.setSecret(s) });
   const rendered = await renderReports(settings, run, io, env, deps.now ?? (() => /* @__PURE__ */ new Date()));
+  const outcome = await commentOrSummary(deps, settings, run, rendered, env);
+  await notifyWebhooks(settings, run, outcome, io, { ...deps.webhooks, ...deps.abortSignal ? { signal: deps.abortSignal } : {} });
+  return outcome;
+}
+async function commentOrSummary(deps, settings, run, rendered, env) {
+  const { io } = deps;
   const summaryOnly = (reason) => {
     io.notice(`${reason} The report is in the job summary.`, { title: "pr-summary: no PR comment" });
     io.setOutput("mode-used", "summary-only");
@@ -1244,6 +1652,27 @@ async function postComment(api, settings, run, prNumber, rendered, io, summaryOn
       return summaryOnly(`Could not comment on #${prNumber}: ${error.message} ${why}`);
     }
     throw error;
+  }
+}
+async function notifyWebhooks(settings, run, outcome, io, options) {
+  const { slack, teams } = settings.notify;
+  if (!slack && !teams) return;
+  const notice = buildNotice({ data: outcome.data, title: settings.title, run: reportRun(run), commentUrl: outcome.comment?.htmlUrl });
+  const requests = [
+    ...slack ? [{ name: "Slack", url: slack, body: slackMessage(notice) }] : [],
+    ...teams ? [{ name: "Teams", url: teams, body: teamsMessage(notice) }] : []
+  ];
+  const onRetry = (i) => {
+    io.info(`${i.name} webhook: ${i.reason}; retry ${i.attempt} in ${(i.delayInMs / 1e3).toFixed(1)} s.`);
+    options?.onRetry?.(i);
+  };
+  const results = await Promise.all(requests.map((r) => postWebhook(r, { ...options, onRetry })));
+  for (const r of results) {
+    if (r.ok) io.info(`${r.name} webhook: notification posted (HTTP ${r.status}${r.attempts > 1 ? `, after ${r.attempts} tries` : ""}).`);
+    else
+      io.warning(`The ${r.name} notification was not posted: ${r.reason}. The report is in the job summary${outcome.comment ? " and the PR comment" : ""}.`, {
+        title: `pr-summary: ${r.name} webhook`
+      });
   }
 }
 

@@ -157,7 +157,7 @@ export async function flowMain(deps: FlowDeps): Promise<FlowOutcome> {
   // pr-summary reports whatever happened before.
   if (!settings.summary.run) f.skip('pr-summary', settings.summary.reason ?? 'off');
   else if (f.cancelled()) f.skip('pr-summary', 'the workflow was cancelled');
-  else await f.run('pr-summary', (reader, io) => prSummaryMain({ reader, io, env }));
+  else await f.run('pr-summary', (reader, io) => prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
   return conclude(f);
 }
 

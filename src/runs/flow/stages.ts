@@ -87,6 +87,8 @@ export const STAGE_INPUTS: Record<Stage, Record<string, string>> = {
     mode: 'comment-mode',
     title: 'comment-title',
     'pr-number': 'pr-number',
+    'notify-slack-webhook': 'notify-slack-webhook',
+    'notify-teams-webhook': 'notify-teams-webhook',
   },
 };
 
