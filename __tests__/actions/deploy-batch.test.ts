@@ -254,11 +254,13 @@ describe('deploy: bad input for a batch endpoint is refused before anything chan
     expect(error.message).toContain("names compute 'batch-cluster', which does not exist in workspace");
   }, 60_000);
 
-  it('no test-input, and compare-rules over a name that is no comparison figure', async () => {
+  it('no test-input, compare-rules over a name that is no comparison figure, an online-only input', async () => {
     const file = variant('mnist-torch-x', {});
     const noInput = await refused({ 'deployment-file': file, 'test-input': '' });
     expect(noInput.message).toContain("'test-input' is required");
     const badRule = await refused({ 'deployment-file': file, 'compare-rules': 'error_rate < 1%' });
     expect(badRule.message).toContain("Input 'compare-rules' line 1: 'error_rate' is not a comparison figure");
+    const mirror = await refused({ 'deployment-file': file, 'mirror-percent': '20' });
+    expect(mirror.message).toContain("Input 'mirror-percent' applies to online endpoints; 'mnist-batch' is a batch endpoint");
   }, 60_000);
 });

@@ -187,6 +187,18 @@ class BatchFlow {
           hint: "a batch deployment names its compute cluster and run settings; 'model' may replace the file's model",
         },
       );
+    // Inputs of the online rollout's traffic stages have no meaning here: refused rather than ignored.
+    const online: Array<[boolean, string]> = [
+      [s.plan.mirrorPercent > 0, 'mirror-percent'],
+      [s.plan.probeRps > 0, 'probe-rps'],
+      [s.smokeRequests.length > 0, 'smoke-request'],
+    ];
+    for (const [given, input] of online)
+      if (given)
+        throw new ConfigurationError(`Input '${input}' applies to online endpoints; '${endpoint}' is a batch endpoint`, {
+          input,
+          hint: 'a batch rollout is tested with test-input (and smoke-expect over its output rows), and compared with compare-rules',
+        });
     const doc = Spec.load(s.deploymentFile.path, s.deploymentFile.display, 'deployment-file');
     const m = s.model ? await hooks.resolveModel(this.ctx, s.model) : undefined;
     const value = m && isObj(doc.value) ? { ...doc.value, model: `azureml:${m.id}` } : doc.value;
