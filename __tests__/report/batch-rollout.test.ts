@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/core/ledger.js';
 import { renderReport } from '../../src/report/comment.js';
-import { collectReportData } from '../../src/report/data.js';
+import { collectReportData, parseReportInput, type ReportRollout } from '../../src/report/data.js';
 import { NOW, RUN, throughJson } from './fixtures.js';
 
 const promoted: LedgerEntry = {
@@ -85,5 +85,23 @@ describe('pr-summary: a batch rollout', () => {
     expect(body).toContain('| test batch | ❌ failed | the output has 2 row&#40;s&#41;, the input 12 |');
     expect(body).toContain('Default deployment: <code>mnist-torch-dpl</code> → <code>mnist-torch-dpl</code>');
     expect(body).not.toContain('<img');
+  });
+
+  it("deploy's outputs given as the rollouts input: the same section from the batch timeline and comparison outputs", () => {
+    const b = (promoted as Extract<LedgerEntry, { kind: 'rollout' }>).batch!;
+    const outputs = {
+      status: 'promoted',
+      'deployment-name': 'mnist-torch-v2',
+      'default-deployment': 'mnist-torch-v2',
+      'test-job': b.testJob,
+      'test-output': b.testOutput,
+      comparison: JSON.stringify(b.comparison),
+      timeline: JSON.stringify({ kind: 'batch', stages: b.stages }),
+    };
+    const data = collectReportData([], { rollouts: parseReportInput<ReportRollout>('rollouts', JSON.stringify(outputs)) });
+    const { body } = renderReport(data, { header: 'mlops/batch', run: RUN, now: NOW });
+    expect(body).toContain('| promote | ✅ passed | default deployment mnist-torch-dpl → mnist-torch-v2 &#40;read back&#41; |');
+    expect(body).toContain('Default deployment: — → <code>mnist-torch-v2</code> · test batch <code>batchjob-1c06b11f-0c08-4586-8557-49c42f145762</code>');
+    expect(body).toContain('Shadow comparison with the prior default: 12/12 rows matched, agreement 100%');
   });
 });

@@ -306,8 +306,21 @@ export function toReportRollout(v: unknown): ReportRollout | undefined {
   const deployment = pick(o, 'deployment', 'deployment-name', 'deploymentName') ?? timeline?.deployment;
   if (!deployment) return undefined;
   const status = pick(o, 'outcome', 'status') ?? timeline?.outcome ?? (timeline ? timeline.phase : undefined) ?? 'unknown';
-  const batch = toBatchRecord(o.batch);
+  const batch = toBatchRecord(o.batch) ?? batchFromOutputs(o);
   return { endpoint: pick(o, 'endpoint', 'endpoint-name', 'endpointName'), deployment, status, timeline, ...(batch ? { batch } : {}) };
+}
+
+/** deploy's outputs of a batch rollout (`timeline` of kind batch, `default-deployment`, `test-job`, `comparison`) as a record. */
+function batchFromOutputs(o: Obj): BatchRolloutRecord | undefined {
+  const t = parseMaybeJson(o.timeline);
+  if (!isObj(t) || t.kind !== 'batch') return undefined;
+  const comparison = parseMaybeJson(o.comparison);
+  const record = toBatchRecord({ stages: t.stages, ...(isObj(comparison) ? { comparison } : {}) });
+  if (!record) return undefined;
+  const dflt = pick(o, 'default-deployment', 'defaultDeployment');
+  const job = pick(o, 'test-job', 'testJob');
+  const output = pick(o, 'test-output', 'testOutput');
+  return { ...record, ...(dflt ? { defaultDeployment: dflt } : {}), ...(job ? { testJob: job } : {}), ...(output ? { testOutput: output } : {}) };
 }
 
 /** A batch rollout's record as deploy writes it in the ledger, checked: stages without a name and result are dropped. */
