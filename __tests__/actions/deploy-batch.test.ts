@@ -24,6 +24,9 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
 import { API } from '../emulator/endpoints-support.js';
+import { readLedger } from '../../src/core/ledger.js';
+import { renderReport } from '../../src/report/comment.js';
+import { collectReportData } from '../../src/report/data.js';
 import { armRequestsSince, deploy, logMark, logs, mutations, startDeployEmulator } from './deploy-support.js';
 
 type Json = Record<string, unknown>;
@@ -34,6 +37,7 @@ const EP = 'mnist-batch'; // endpoint.yml's name
 
 let em: RunningEmulator;
 let ws: string;
+const runnerTemp = mkdtempSync(join(tmpdir(), 'aml-deploy-batch-runner-'));
 
 function write(rel: string, text: string | Buffer): string {
   const p = join(ws, rel);
@@ -83,7 +87,7 @@ async function jobStatus(name: string): Promise<string> {
 
 const INPUTS = { 'test-input': 'data/mnist-sample' };
 const run = (inputs: Record<string, string>, o: Parameters<typeof deploy>[2] = {}): Promise<RunResult> =>
-  deploy({ em, workspace: ws }, { ...INPUTS, ...inputs }, { timeoutMs: 150_000, ...o });
+  deploy({ em, workspace: ws, runnerTemp }, { ...INPUTS, ...inputs }, { timeoutMs: 150_000, ...o });
 
 beforeAll(async () => {
   em = await startDeployEmulator();
@@ -141,6 +145,15 @@ describe('deploy: batch endpoint rollouts (mnist-classifier)', () => {
       kind: 'batch',
       stages: [{ name: 'create' }, { name: 'test batch' }, { name: 'comparison' }, { name: 'promote' }, { name: 'cleanup' }],
     });
+
+    // The ledger entry pr-summary reports (same job: the same RUNNER_TEMP).
+    const entry = readLedger({ RUNNER_TEMP: runnerTemp })
+      .filter((e) => e.kind === 'rollout')
+      .at(-1);
+    expect(entry).toMatchObject({ endpoint: EP, deployment: 'mnist-torch-v2', status: 'promoted', batch: { priorDefault: 'mnist-torch-dpl', rows: 12 } });
+    const { body } = renderReport(collectReportData(readLedger({ RUNNER_TEMP: runnerTemp })), { header: 'batch' });
+    expect(body).toContain('🚀 Rollout of <code>mnist-torch-v2</code> on batch endpoint <code>mnist-batch</code>: ✅ promoted');
+    expect(body).toContain('Shadow comparison with the prior default: 12/12 rows matched, agreement 100%');
 
     // A re-run of the same workflow run finds its promotion done: nothing duplicated, nothing changed.
     const mark = await logMark(em);
