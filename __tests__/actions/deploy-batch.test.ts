@@ -260,6 +260,16 @@ describe('deploy: bad input for a batch endpoint is refused before anything chan
     expect(error.message).toContain('names the schema of an online deployment, not of a batch deployment');
   }, 60_000);
 
+  it("a batch endpoint file whose defaults.deployment_name is neither the endpoint's default nor the new deployment: file and line", async () => {
+    const ep = write(
+      'deploy/batch-endpoint.yml',
+      ['$schema: https://azuremlschemas.azureedge.net/latest/batchEndpoint.schema.json', `name: ${EP}`, 'defaults:', '  deployment_name: nope', ''].join('\n'),
+    );
+    const error = await refused({ endpoint: ep, 'deployment-file': variant('mnist-torch-y', {}) });
+    expect(error.properties).toMatchObject({ file: 'deploy/batch-endpoint.yml', line: '4' });
+    expect(error.message).toContain("names 'nope', but the endpoint's default is 'mnist-torch-v2' and the new deployment is 'mnist-torch-y'");
+  }, 60_000);
+
   it("the sample's own compute, batch-cluster, which this workspace does not have: the file and line", async () => {
     const file = write(`${SAMPLE}/deployment-torch/original.yml`, readFileSync(join(fixture, 'deployment-torch', 'deployment.yml'), 'utf8'));
     const error = await refused({ 'deployment-file': file, 'deployment-name': 'mnist-torch-orig' });
