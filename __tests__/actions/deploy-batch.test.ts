@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API } from '../emulator/endpoints-support.js';
+import { API, uploadFolder } from '../emulator/endpoints-support.js';
 import { readLedger } from '../../src/core/ledger.js';
 import { renderReport } from '../../src/report/comment.js';
 import { collectReportData } from '../../src/report/data.js';
@@ -165,10 +165,15 @@ describe('deploy: batch endpoint rollouts (mnist-classifier)', () => {
 
   it('a scoring script that fails on one file: its mini-batch is missing, the row check fails, the default is untouched and the new deployment deleted', async () => {
     const file = variant('mnist-torch-bad', { fails_on: ['3.png'] });
-    const r = await run({ endpoint: EP, 'deployment-file': file, 'compare-rules': 'agreement >= 95%' });
+    // The input already in the datastore this time (an azureml:// URI): its files are counted there.
+    const uri = await uploadFolder(em, join(ws, 'data/mnist-sample'), 'batch-input/mnist-sample');
+    const r = await run({ endpoint: EP, 'deployment-file': file, 'compare-rules': 'agreement >= 95%', 'test-input': uri });
+    expect(r.main.log).toContain(`Test batch: ${uri} (12 row(s) expected)`);
     expect(r.main.exitCode, logs(r)).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'default-deployment': 'mnist-torch-v2' });
-    expect(r.main.log).toMatch(/\[test batch\] failed: the output has \d+ row\(s\), the input 12 \(data\/mnist-sample\)/);
+    expect(r.main.log).toMatch(
+      /\[test batch\] failed: the output has \d+ row\(s\), the input 12 \(azureml:\/\/datastores\/workspaceblobstore\/paths\/batch-input\/mnist-sample\/\)/,
+    );
     expect(r.main.log).toContain("deleted 'mnist-torch-bad'");
     const error = r.main.annotations.find((a) => a.level === 'error');
     expect(error?.message).toMatch(/rollout of mnist-torch-bad on batch endpoint mnist-batch was rolled back: the output has \d+ row\(s\), the input 12/);
