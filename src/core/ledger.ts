@@ -56,6 +56,43 @@ export interface RolloutEntry {
   deployment: string;
   status: string;
   timeline: unknown;
+  /** A batch endpoint's rollout (no traffic stages: test batch, shadow comparison, default switched). */
+  batch?: BatchRolloutRecord;
+}
+
+/** One stage of a batch rollout: create, test batch, comparison, promote, cleanup, rollback. */
+export interface BatchStageRecord {
+  name: string;
+  result: 'passed' | 'failed' | 'skipped' | 'aborted';
+  detail?: string;
+  ms?: number;
+}
+
+/** What a batch rollout did and measured (all names, no secret). */
+export interface BatchRolloutRecord {
+  /** The default deployment before the rollout (the rollback point); absent for a first deployment. */
+  priorDefault?: string;
+  /** The endpoint's default deployment at the end, as read back. */
+  defaultDeployment?: string;
+  testJob?: string;
+  testOutput?: string;
+  /** Output rows of the test batch and the rows its input should give. */
+  rows?: number;
+  expectedRows?: number;
+  /** The shadow comparison with the prior default: figures and rule verdicts. */
+  comparison?: {
+    job?: string;
+    rows: number;
+    baselineRows: number;
+    matched: number;
+    agreement?: number;
+    mad?: number;
+    maxDiff?: number;
+    passed: boolean;
+    rules: Array<{ rule: string; verdict: string; value?: number }>;
+  };
+  stages: BatchStageRecord[];
+  reason?: string;
 }
 
 export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry) & { action?: string; at?: string };

@@ -307,8 +307,9 @@ function renderDetails(data: ReportData, budget: Budget): string {
     }
   }
   if (budget.json && (data.gates.length > 0 || data.rollouts.length > 0)) {
-    const raw = JSON.stringify({ gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? null) }, (_k, v: unknown) =>
-      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+    const raw = JSON.stringify(
+      { gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? r.batch ?? null) },
+      (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
     );
     parts.push(`<details>\n<summary>JSON</summary>\n\n${fencedBlock(raw, 'json')}\n\n</details>`);
   }

@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { GateReport, GateRuleReport, MetricSummary } from '../metrics/report.js';
 import type { RolloutTimeline } from '../rollout/timeline.js';
-import type { LedgerEntry } from '../core/ledger.js';
+import type { BatchRolloutRecord, LedgerEntry } from '../core/ledger.js';
 import { isObj, type Obj } from '../core/obj.js';
 
 export interface ReportJob {
@@ -53,6 +53,8 @@ export interface ReportRollout {
   /** `promoted`, `rolled-back`, `failed` or another status word. */
   status: string;
   timeline?: RolloutTimeline;
+  /** A batch endpoint's rollout: its stages, test batch and comparison (no traffic timeline). */
+  batch?: BatchRolloutRecord;
 }
 
 export interface ReportData {
@@ -304,7 +306,33 @@ export function toReportRollout(v: unknown): ReportRollout | undefined {
   const deployment = pick(o, 'deployment', 'deployment-name', 'deploymentName') ?? timeline?.deployment;
   if (!deployment) return undefined;
   const status = pick(o, 'outcome', 'status') ?? timeline?.outcome ?? (timeline ? timeline.phase : undefined) ?? 'unknown';
-  return { endpoint: pick(o, 'endpoint', 'endpoint-name', 'endpointName'), deployment, status, timeline };
+  const batch = toBatchRecord(o.batch) ?? batchFromOutputs(o);
+  return { endpoint: pick(o, 'endpoint', 'endpoint-name', 'endpointName'), deployment, status, timeline, ...(batch ? { batch } : {}) };
+}
+
+/** deploy's outputs of a batch rollout (`timeline` of kind batch, `default-deployment`, `test-job`, `comparison`) as a record. */
+function batchFromOutputs(o: Obj): BatchRolloutRecord | undefined {
+  const t = parseMaybeJson(o.timeline);
+  if (!isObj(t) || t.kind !== 'batch') return undefined;
+  const comparison = parseMaybeJson(o.comparison);
+  const record = toBatchRecord({ stages: t.stages, ...(isObj(comparison) ? { comparison } : {}) });
+  if (!record) return undefined;
+  const dflt = pick(o, 'default-deployment', 'defaultDeployment');
+  const job = pick(o, 'test-job', 'testJob');
+  const output = pick(o, 'test-output', 'testOutput');
+  return { ...record, ...(dflt ? { defaultDeployment: dflt } : {}), ...(job ? { testJob: job } : {}), ...(output ? { testOutput: output } : {}) };
+}
+
+/** A batch rollout's record as deploy writes it in the ledger, checked: stages without a name and result are dropped. */
+function toBatchRecord(v: unknown): BatchRolloutRecord | undefined {
+  if (!isObj(v) || !Array.isArray(v.stages)) return undefined;
+  const stages = v.stages.filter((st): st is BatchRolloutRecord['stages'][number] => isObj(st) && typeof st.name === 'string' && typeof st.result === 'string');
+  const c = v.comparison;
+  const comparison =
+    isObj(c) && typeof c.rows === 'number' && typeof c.baselineRows === 'number' && typeof c.matched === 'number' && Array.isArray(c.rules)
+      ? (c as unknown as NonNullable<BatchRolloutRecord['comparison']>)
+      : undefined;
+  return { ...(v as unknown as BatchRolloutRecord), stages, ...(comparison ? { comparison } : { comparison: undefined }) };
 }
 
 // ---------------------------------------------------------------------------------------------

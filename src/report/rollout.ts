@@ -25,6 +25,7 @@ export function rolloutStatusLabel(status: string): string {
 
 const STAGE_RESULT: Record<string, string> = {
   passed: '✅ passed',
+  skipped: '⏭️ skipped',
   failed: '❌ failed',
   aborted: '⛔ aborted',
   baking: '⏳ baking',
@@ -92,8 +93,47 @@ export interface RolloutRenderOptions {
   maxStages?: number;
 }
 
+const pctOf = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? `${Number((v * 100).toFixed(1))}%` : '—');
+
+/**
+ * A batch endpoint's rollout: its stages (create, test batch, comparison, promote, cleanup,
+ * rollback) with their results, the test batch's job and rows, the shadow comparison's figures
+ * and rule verdicts, and the default deployment before → after.
+ */
+export function renderBatchRollout(r: ReportRollout, options: RolloutRenderOptions = {}): string {
+  const h = '#'.repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const b = r.batch!;
+  const where = r.endpoint ? ` on batch endpoint ${code(r.endpoint, 80)}` : '';
+  const lines: string[] = [`${h} 🚀 Rollout of ${code(r.deployment, 80)}${where}: ${rolloutStatusLabel(r.status)}`];
+  if (typeof b.reason === 'string' && b.reason && r.status !== 'promoted') lines.push('', `> ${escapeText(b.reason, 500)}`);
+  const stages = b.stages.slice(0, options.maxStages ?? 20);
+  if (stages.length > 0) {
+    lines.push('', '| Stage | Result | Detail |', '| :-- | :-- | :-- |');
+    for (const s of stages)
+      lines.push(`| ${escapeText(s.name, 40)} | ${STAGE_RESULT[s.result] ?? escapeText(s.result, 20)} | ${escapeText(s.detail ?? '', 300) || '—'} |`);
+  }
+  const facts: string[] = [
+    `Default deployment: ${b.priorDefault ? code(b.priorDefault, 60) : '—'} → ${b.defaultDeployment ? code(b.defaultDeployment, 60) : '—'}`,
+  ];
+  if (b.testJob) {
+    const rows = num(b.rows) !== undefined ? `, ${String(b.rows)}${num(b.expectedRows) !== undefined ? `/${String(b.expectedRows)}` : ''} rows` : '';
+    facts.push(`test batch ${code(b.testJob, 80)}${rows}`);
+  }
+  lines.push('', facts.join(' · '));
+  const c = b.comparison;
+  if (c) {
+    const verdicts = c.rules.map((x) => `${escapeText(x.rule, 80)} ${x.verdict === 'passed' ? '✅' : x.verdict === 'failed' ? '❌' : '⏭️'}`).join(' · ');
+    lines.push(
+      '',
+      `Shadow comparison with the prior default: ${String(c.matched)}/${String(Math.max(c.rows, c.baselineRows))} rows matched, agreement ${pctOf(c.agreement)}, mean abs. difference ${num(c.mad) !== undefined ? String(Number((c.mad as number).toPrecision(4))) : '—'}${verdicts ? ` · ${verdicts}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The rollout section (heading, stage table, traffic before → after, time, rollback). */
 export function renderRollout(r: ReportRollout, options: RolloutRenderOptions = {}): string {
+  if (r.batch) return renderBatchRollout(r, options);
   const h = '#'.repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
   const t = r.timeline;
   const where = r.endpoint ? ` on ${code(r.endpoint, 80)}` : '';

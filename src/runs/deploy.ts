@@ -37,6 +37,8 @@ import {
 import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
+import { batchMachineOf, deployBatchMain, deployBatchPost, isBatchEndpointName, type BatchHooks, type BatchRolloutResult } from './deploy/batch.js';
+import { endpointKindOf } from '../specs/batch.js';
 import { SpecDocument } from '../specs/document.js';
 import { parseReference } from '../specs/references.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
@@ -238,14 +240,20 @@ interface Preflight {
   promotedEarlier?: Extract<Recovery, { kind: 'promoted' }>;
 }
 
-export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
+export async function deployMain(deps: DeployDeps): Promise<RolloutResult | BatchRolloutResult> {
   const env = deps.env ?? process.env;
   const { io } = deps;
   const run = readWorkflowRun(env);
   const s = readDeployInputs(deps.reader, run.workspace);
   const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, 'endpoint') : undefined;
-  const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : undefined;
+  // A batch endpoint (its file's $schema, or the service's answer for a name) has its own rollout (deploy/batch.ts).
+  const batchFile = endpointDoc !== undefined && endpointKindOf(endpointDoc.value) === 'batch';
+  const endpointPlan = endpointDoc && !batchFile ? planEndpoint(endpointDoc) : undefined;
   const { ctx, azure } = await connect(deps.reader, env, io);
+  if (batchFile || (!endpointDoc && (await isBatchEndpointName(ctx, s.endpointName as string)))) {
+    const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+    return deployBatchMain({ ctx, io, s, run, workspace, abortSignal: deps.abortSignal }, endpointDoc, s.endpointName, batchHooks);
+  }
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
 
@@ -340,8 +348,10 @@ async function preflight(
   return { planned, existing, prior, path, kubernetes };
 }
 
+const batchHooks: BatchHooks = { resolveModel, createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned) };
+
 /** Uploads and anonymous assets (model, code, environment) the deployment points at. */
-async function createAssets(t: Target, planned: DeploymentPlan): Promise<void> {
+async function createAssets(t: Pick<Target, 'ctx' | 'io'>, planned: Pick<DeploymentPlan, 'uploads' | 'assets'>): Promise<void> {
   const api = createWorkspaceApi(t.ctx.arm);
   const uploader = createSnapshotUploader(() => createBlobStore(t.ctx));
   for (const up of planned.uploads) {
@@ -443,10 +453,13 @@ export async function deployPost(deps: DeployDeps): Promise<void> {
   const saved = io.state.loadRollout();
   if (!saved || saved.settled) return;
   const env = deps.env ?? process.env;
+  const batch = batchMachineOf(saved);
   const path = (saved.machine as { statusPath?: string } | undefined)?.statusPath;
-  if (!path) return;
+  if (!path && !batch) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
   const { ctx } = await connect(deps.reader, env, io, saved.workspace);
+  if (batch) return deployBatchPost(ctx, io, s, saved, batch);
+  if (!path) return;
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);

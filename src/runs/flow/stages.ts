@@ -132,6 +132,11 @@ export const STAGE_OUTPUTS: Record<Stage, Record<string, string | null>> = {
     'scoring-uri': 'scoring-uri',
     traffic: 'rollout-traffic',
     timeline: 'rollout-timeline',
+    // Batch endpoints' outputs: not published by the root action yet (its deploy stage takes no test-input).
+    'default-deployment': null,
+    'test-job': null,
+    'test-output': null,
+    comparison: null,
   },
   'pr-summary': {
     'comment-id': 'comment-id',

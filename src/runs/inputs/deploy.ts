@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
 import type { InputReader } from '../../core/inputs.js';
+import { parseCompareRules } from '../../rollout/batch-compare.js';
 import { readRolloutPlan, type RolloutPlan } from '../../rollout/strategy.js';
 import { checkDeploymentName, checkEndpointName } from '../../specs/deployment.js';
 
@@ -20,6 +21,11 @@ export interface DeploySettings {
   smokeExpect?: unknown;
   smokeMaxLatencyMs?: number;
   plan: RolloutPlan;
+  /** Batch endpoints: the test batch's input (a local path, an azureml:// URI or a data asset) and its expected rows. */
+  testInput?: string;
+  testRows?: number;
+  /** Batch endpoints: rules of the shadow comparison with the current default (text, checked). */
+  compareRules?: string;
 }
 
 function file(workspace: string, p: string): { path: string; display: string } {
@@ -105,6 +111,13 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, 'smoke-expect', expect, workspace, 'expected response').body);
   s.smokeMaxLatencyMs = reader.duration('smoke-max-latency');
   s.plan = readRolloutPlan(reader);
+  s.testInput = reader.optional('test-input');
+  s.testRows = reader.int('test-rows', { min: 1, max: 100_000_000 });
+  const compare = reader.optional('compare-rules');
+  if (compare) {
+    parseCompareRules(compare);
+    s.compareRules = compare;
+  }
   if (s.plan.probeRps > 0 && s.smokeRequests.length === 0) {
     throw new ConfigurationError("Input 'probe-rps': probe traffic is made from the smoke requests, and 'smoke-request' is empty", { input: 'probe-rps' });
   }
