@@ -98,10 +98,12 @@ export async function resolveComputeId(deps: ArmDeps, scope: WorkspaceScope, com
 // --- Kubernetes computes ---------------------------------------------------------------------------
 
 /**
- * The instance type a Kubernetes compute has when it is attached without any
- * (https://learn.microsoft.com/azure/machine-learning/how-to-manage-kubernetes-instance-types:
- * "defaultinstancetype", CPU request 100m / limit 2, memory 2Gi). Its name is what a deployment
- * without `instanceType` runs on.
+ * The instance type a Kubernetes compute has when it is attached without any: `defaultinstancetype`,
+ * no nodeSelector, requests 100m CPU / 2Gi, limits 2 CPU / 2Gi (MicrosoftDocs/azure-docs
+ * articles/machine-learning/how-to-manage-kubernetes-instance-types.md at 05cfb1e0, "Default
+ * instance type"; another stored version of that page says 0.6 CPU / 1536Mi). A deployment without
+ * `instanceType` runs on it ("If there's no instance_type property specified, the system will use
+ * defaultinstancetype", same page).
  */
 export const DEFAULT_INSTANCE_TYPE = 'defaultinstancetype';
 const DEFAULT_INSTANCE_TYPE_SPEC: Obj = {

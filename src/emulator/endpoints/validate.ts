@@ -275,7 +275,7 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
  * A deployment against its endpoint's compute: a Kubernetes endpoint takes Kubernetes deployments
  * only and a managed endpoint managed ones; on Kubernetes `instanceType` is one of the compute's
  * instance types (none: the compute's default, `defaultinstancetype` unless the compute says
- * otherwise: https://learn.microsoft.com/azure/machine-learning/how-to-manage-kubernetes-instance-types)
+ * otherwise: MicrosoftDocs/azure-docs articles/machine-learning/how-to-manage-kubernetes-instance-types.md)
  * and `containerResourceRequirements` are Kubernetes quantities with requests within limits
  * (swagger KubernetesOnlineDeployment, ContainerResourceRequirements, ContainerResourceSettings).
  * Sets the instance type the deployment runs on. Azure's wording of these 400s is not recorded.
