@@ -129,6 +129,23 @@ describe('deploy on a Kubernetes online endpoint', () => {
   });
 });
 
+describe('deploy on a Kubernetes online endpoint: cancelled', () => {
+  it('SIGTERM during the canary stage: the prior traffic comes back, the post step has nothing left to do', async () => {
+    const file = greenVariant('green-cancel', []);
+    const r = await deploy(
+      { em, workspace: ws },
+      { ...K8S_QUICK, 'bake-time': '20s', endpoint: EP, 'deployment-file': file },
+      { signal: { pattern: /\[Progressing\] traffic .*green-cancel=10\b/, signal: 'SIGTERM' } },
+    );
+    expect(r.main.exitCode, logs(r)).toBe(1);
+    expect(r.outputs.status).toBe('rolled-back');
+    expect(r.main.log).toContain('traffic restored and read back: green=100');
+    expect(r.post?.exitCode, logs(r)).toBe(0);
+    const state = await endpointState(em, EP);
+    expect(nonZero(state.traffic)).toEqual({ green: 100 });
+  });
+});
+
 describe('deploy on a Kubernetes online endpoint: bad input is refused before anything changes', () => {
   async function refused(inputs: Record<string, string>, endpoint = EP): Promise<Annotation> {
     const mark = await logMark(em);
