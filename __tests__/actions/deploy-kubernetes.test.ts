@@ -203,3 +203,22 @@ describe('deploy on a Kubernetes online endpoint: bad input is refused before an
     );
   });
 });
+
+describe('deploy on a Kubernetes online endpoint without probes (last: it replaces green)', () => {
+  it('allow-no-traffic and no probe-rps: promoted on the smoke test alone, and the log says so', async () => {
+    const file = greenVariant('green-quiet', []);
+    const r = await deploy({ em, workspace: ws }, { ...K8S_QUICK, 'probe-rps': '0', 'allow-no-traffic': 'true', endpoint: EP, 'deployment-file': file });
+    expect(r.main.exitCode, logs(r)).toBe(0);
+    expect(r.outputs.status).toBe('promoted');
+    expect(r.main.log).toMatch(/no probes \(allow-no-traffic\): promoted on the smoke test/);
+    expect(r.main.log).toMatch(/Smoke test of green-quiet: \S*sample-request\.json → HTTP 200/);
+    expect(
+      timelineOf(r)
+        .stages.flatMap((s) => s.checks)
+        .every((c) => c.verdict === 'no-traffic-allowed'),
+    ).toBe(true);
+    const state = await endpointState(em, EP);
+    expect(state.traffic).toEqual({ 'green-quiet': 100 });
+    expect(state.deployments.map((d) => d.name)).toEqual(['green-quiet']);
+  });
+});
