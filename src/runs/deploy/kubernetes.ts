@@ -3,6 +3,9 @@
  * Kubernetes compute; the endpoint names it in `compute`): what preflight checks before anything
  * changes, and what the rollout judges health on.
  *
+ * - An endpoint is a Kubernetes online endpoint when its `properties.compute` is set (azure-ai-ml
+ *   entities/_endpoint/online_endpoint.py: `_from_rest_object` makes a KubernetesOnlineEndpoint of
+ *   it, with no mirror_traffic; `_to_rest_online_endpoint` sends `compute`).
  * - The endpoint's compute exists and is a Kubernetes compute (an endpoint YAML naming another is
  *   refused at its `compute` line); a Kubernetes deployment goes to a Kubernetes endpoint only and
  *   a managed one to a managed endpoint; a deployment's `instance_type` is one of the compute's.
