@@ -279,6 +279,13 @@ describe('Kubernetes online endpoints', () => {
     const bad = await score(uri, keys.body.primaryKey, { data: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] }, 'green');
     expect(bad.status).toBe(502);
     expect(bad.deployment).toBe('green');
+    // No mirrored traffic on a Kubernetes endpoint.
+    const mirror = await refusal('PUT', endpointPath(em, endpoint), {
+      location: 'eastus',
+      properties: { authMode: 'Key', traffic: { blue: 100 }, mirrorTraffic: { green: 10 } },
+    });
+    expect(mirror).toMatchObject({ status: 400, target: 'properties.mirrorTraffic' });
+    expect(mirror.message).toMatch(/is a Kubernetes online endpoint: mirror traffic is not supported there/);
   });
 
   test('Azure Monitor has no request metrics for a Kubernetes endpoint', async () => {

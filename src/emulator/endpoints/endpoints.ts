@@ -239,6 +239,12 @@ export function endpointRoutes(svc: EndpointService): Route[] {
       const traffic = input.traffic === undefined ? numberMap(old.traffic) : numberMap(input.traffic);
       const mirror = input.mirrorTraffic === undefined ? numberMap(old.mirrorTraffic) : numberMap(input.mirrorTraffic);
       validateTraffic(name, traffic, mirror, existing ? await trafficTargets(id) : []);
+      const compute = input.compute !== undefined ? input.compute : (old.compute ?? null);
+      // No mirrored traffic on Kubernetes online endpoints (azure-ai-ml entities/_endpoint/online_endpoint.py:
+      // a KubernetesOnlineEndpoint read back has no mirror_traffic; issue 15). Azure's wording is not recorded.
+      if (compute && Object.values(mirror).some((v) => v > 0)) {
+        throw EndpointErrors.invalid('properties.mirrorTraffic', `Endpoint '${name}' is a Kubernetes online endpoint: mirror traffic is not supported there.`);
+      }
       const resourceName = existing?.name ?? name;
       const props: Obj = {
         description: input.description !== undefined ? input.description : (old.description ?? null),
@@ -249,7 +255,7 @@ export function endpointRoutes(svc: EndpointService): Route[] {
         },
         authMode: input.authMode ?? old.authMode,
         // `compute: null` unless set (online-endpoints/online-deployment-e2e.json entry 1).
-        compute: input.compute !== undefined ? input.compute : (old.compute ?? null),
+        compute,
         traffic,
         mirrorTraffic: mirror,
         publicNetworkAccess: input.publicNetworkAccess ?? old.publicNetworkAccess ?? 'Enabled',
