@@ -284,7 +284,7 @@ export const QUICK: Record<string, string> = {
   'bake-time': '2s',
   'check-interval': '1s',
   'metrics-delay': `${METRICS_DELAY_MS}ms`,
-  'probe-rps': '20',
+  'probe-rps': '10',
   'min-requests': '1',
   'smoke-request': 'endpoints/online/managed/sample/sample-request.json',
 };

@@ -576,7 +576,12 @@ depFile(
   /'instance_cout' is not a field of a managed online deployment.*did you mean 'instance_count'/,
 );
 depFile('name: 1blue\nmodel: azureml:corpus-model:1\n', /'name' '1blue' is not a valid deployment name/);
-depFile('name: blue\ntype: kubernetes\nmodel: azureml:corpus-model:1\n', /'type' 'kubernetes' deployments are not supported/);
+depFile('name: blue\ntype: serverless\nmodel: azureml:corpus-model:1\n', /'type' 'serverless' is not an online deployment type/);
+depFile(
+  'name: blue\ntype: kubernetes\nmodel: azureml:corpus-model:1\nresources:\n  requests:\n    cpu: lots\n',
+  /'resources\.requests\.cpu' 'lots' is not a Kubernetes quantity/,
+);
+depFile('name: blue\nmodel: azureml:corpus-model:1\nresources:\n  requests:\n    cpu: "1"\n', /'resources' is a field of Kubernetes online deployments/);
 depFile(
   'name: blue\nendpoint_name: other-ep\nmodel: azureml:corpus-model:1\n',
   /'endpoint_name' names endpoint 'other-ep', but this step deploys to endpoint 'ep-corpus'/,

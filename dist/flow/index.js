@@ -22,7 +22,7 @@ import "../shared/metrics.file.js";
 import {
   submitJobMain,
   submitJobPost
-} from "../shared/specs+runs.js";
+} from "../shared/specs+runs+jobs.js";
 import "../shared/specs.js";
 import "../shared/yaml.js";
 import {
@@ -217,7 +217,12 @@ var STAGE_OUTPUTS = {
     "deployment-name": "deployment-name",
     "scoring-uri": "scoring-uri",
     traffic: "rollout-traffic",
-    timeline: "rollout-timeline"
+    timeline: "rollout-timeline",
+    // Batch endpoints' outputs: not published by the root action yet (its deploy stage takes no test-input).
+    "default-deployment": null,
+    "test-job": null,
+    "test-output": null,
+    comparison: null
   },
   "pr-summary": {
     "comment-id": "comment-id",

@@ -593,7 +593,26 @@ function toReportRollout(v) {
   const deployment = pick(o, "deployment", "deployment-name", "deploymentName") ?? timeline?.deployment;
   if (!deployment) return void 0;
   const status = pick(o, "outcome", "status") ?? timeline?.outcome ?? (timeline ? timeline.phase : void 0) ?? "unknown";
-  return { endpoint: pick(o, "endpoint", "endpoint-name", "endpointName"), deployment, status, timeline };
+  const batch = toBatchRecord(o.batch) ?? batchFromOutputs(o);
+  return { endpoint: pick(o, "endpoint", "endpoint-name", "endpointName"), deployment, status, timeline, ...batch ? { batch } : {} };
+}
+function batchFromOutputs(o) {
+  const t = parseMaybeJson(o.timeline);
+  if (!isObj(t) || t.kind !== "batch") return void 0;
+  const comparison = parseMaybeJson(o.comparison);
+  const record = toBatchRecord({ stages: t.stages, ...isObj(comparison) ? { comparison } : {} });
+  if (!record) return void 0;
+  const dflt = pick(o, "default-deployment", "defaultDeployment");
+  const job = pick(o, "test-job", "testJob");
+  const output = pick(o, "test-output", "testOutput");
+  return { ...record, ...dflt ? { defaultDeployment: dflt } : {}, ...job ? { testJob: job } : {}, ...output ? { testOutput: output } : {} };
+}
+function toBatchRecord(v) {
+  if (!isObj(v) || !Array.isArray(v.stages)) return void 0;
+  const stages = v.stages.filter((st) => isObj(st) && typeof st.name === "string" && typeof st.result === "string");
+  const c = v.comparison;
+  const comparison = isObj(c) && typeof c.rows === "number" && typeof c.baselineRows === "number" && typeof c.matched === "number" && Array.isArray(c.rules) ? c : void 0;
+  return { ...v, stages, ...comparison ? { comparison } : { comparison: void 0 } };
 }
 var INPUT_SHAPES = {
   jobs: {
@@ -718,6 +737,7 @@ function rolloutStatusLabel(status) {
 }
 var STAGE_RESULT = {
   passed: "\u2705 passed",
+  skipped: "\u23ED\uFE0F skipped",
   failed: "\u274C failed",
   aborted: "\u26D4 aborted",
   baking: "\u23F3 baking",
@@ -762,7 +782,39 @@ function bakeCell(stage) {
 function unhealthyReasons(stage, max = 2) {
   return (stage.checks ?? []).filter((c) => !c.healthy && typeof c.reason === "string").slice(-max).map((c) => escapeText(c.reason, 200));
 }
+var pctOf = (v) => typeof v === "number" && Number.isFinite(v) ? `${Number((v * 100).toFixed(1))}%` : "\u2014";
+function renderBatchRollout(r, options = {}) {
+  const h = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const b = r.batch;
+  const where = r.endpoint ? ` on batch endpoint ${code(r.endpoint, 80)}` : "";
+  const lines = [`${h} \u{1F680} Rollout of ${code(r.deployment, 80)}${where}: ${rolloutStatusLabel(r.status)}`];
+  if (typeof b.reason === "string" && b.reason && r.status !== "promoted") lines.push("", `> ${escapeText(b.reason, 500)}`);
+  const stages = b.stages.slice(0, options.maxStages ?? 20);
+  if (stages.length > 0) {
+    lines.push("", "| Stage | Result | Detail |", "| :-- | :-- | :-- |");
+    for (const s of stages)
+      lines.push(`| ${escapeText(s.name, 40)} | ${STAGE_RESULT[s.result] ?? escapeText(s.result, 20)} | ${escapeText(s.detail ?? "", 300) || "\u2014"} |`);
+  }
+  const facts = [
+    `Default deployment: ${b.priorDefault ? code(b.priorDefault, 60) : "\u2014"} \u2192 ${b.defaultDeployment ? code(b.defaultDeployment, 60) : "\u2014"}`
+  ];
+  if (b.testJob) {
+    const rows = num(b.rows) !== void 0 ? `, ${String(b.rows)}${num(b.expectedRows) !== void 0 ? `/${String(b.expectedRows)}` : ""} rows` : "";
+    facts.push(`test batch ${code(b.testJob, 80)}${rows}`);
+  }
+  lines.push("", facts.join(" \xB7 "));
+  const c = b.comparison;
+  if (c) {
+    const verdicts = c.rules.map((x) => `${escapeText(x.rule, 80)} ${x.verdict === "passed" ? "\u2705" : x.verdict === "failed" ? "\u274C" : "\u23ED\uFE0F"}`).join(" \xB7 ");
+    lines.push(
+      "",
+      `Shadow comparison with the prior default: ${String(c.matched)}/${String(Math.max(c.rows, c.baselineRows))} rows matched, agreement ${pctOf(c.agreement)}, mean abs. difference ${num(c.mad) !== void 0 ? String(Number(c.mad.toPrecision(4))) : "\u2014"}${verdicts ? ` \xB7 ${verdicts}` : ""}`
+    );
+  }
+  return lines.join("\n");
+}
 function renderRollout(r, options = {}) {
+  if (r.batch) return renderBatchRollout(r, options);
   const h = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
   const t = r.timeline;
   const where = r.endpoint ? ` on ${code(r.endpoint, 80)}` : "";
@@ -1043,7 +1095,7 @@ ${snapshot}`);
   }
   if (budget.json && (data.gates.length > 0 || data.rollouts.length > 0)) {
     const raw = JSON.stringify(
-      { gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? null) },
+      { gates: data.gates.map((g) => g.report), rollouts: data.rollouts.map((r) => r.timeline ?? r.batch ?? null) },
       (_k, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v
     );
     parts.push(`<details>

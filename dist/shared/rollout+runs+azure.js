@@ -5,6 +5,8 @@ const { isAbsolute, relative, resolve } = require("node:path");
 const { renameSync, writeFileSync, readFileSync: readFileSync2, mkdirSync, existsSync: existsSync2 } = require("node:fs");
 const { dirname } = require("node:path");
 const { relative: relative2 } = require("node:path");
+const { existsSync: existsSync3 } = require("node:fs");
+const { isAbsolute: isAbsolute2, resolve: resolve2 } = require("node:path");
 import {
   evaluateRules
 } from "./metrics.evaluate.js";
@@ -28,7 +30,10 @@ import {
   PlanContext,
   SpecDocument,
   codeId,
+  componentRef,
+  computeId,
   environmentId,
+  pipelineComponentFile,
   printUntrusted,
   versionHash
 } from "./specs.js";
@@ -38,7 +43,8 @@ import {
   createSnapshotUploader,
   createWorkspaceApi,
   ensureAsset,
-  parseReference
+  parseReference,
+  snapshot
 } from "./yaml.js";
 import {
   ArmOperationError,
@@ -477,6 +483,146 @@ function jsonSubset(expected, actual) {
 
 // src/runs/inputs/deploy.ts
 
+// src/rollout/batch-compare.ts
+var COMPARE_METRICS = ["agreement", "mad", "max_diff", "rows", "baseline_rows", "matched", "coverage"];
+function parseOutputRows(text) {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const commas = lines.length > 0 && lines.every((l) => l.includes(","));
+  return lines.map((l) => commas ? l.split(",").map((v) => v.trim()) : l.trim().split(/\s+/));
+}
+var NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var INTEGER = /^[+-]?\d+$/;
+function pair(current, baseline) {
+  const unique = (rows) => new Set(rows.map((r) => r[0] ?? "")).size === rows.length;
+  if (current.length > 0 && unique(current) && unique(baseline)) {
+    const prior = new Map(baseline.map((r) => [r[0] ?? "", r]));
+    const pairs = [];
+    for (const r of current) {
+      const b2 = prior.get(r[0] ?? "");
+      if (b2) pairs.push([r, b2]);
+    }
+    return { pairs, by: "key" };
+  }
+  const order = (rows) => [...rows].sort((a2, b2) => a2.join("\0").localeCompare(b2.join("\0")));
+  const a = order(current);
+  const b = order(baseline);
+  return { pairs: a.slice(0, Math.min(a.length, b.length)).map((r, i) => [r, b[i]]), by: "position" };
+}
+function compareOutputs(current, baseline) {
+  const { pairs, by } = pair(current, baseline);
+  const width = pairs.reduce((w, [a, b]) => Math.max(w, a.length, b.length), 0);
+  const columns = [];
+  const rowAgrees = pairs.map(() => true);
+  let hasLabels = false;
+  let diffSum = 0;
+  let diffCount = 0;
+  let maxDiff = 0;
+  for (let c = 1; c < width; c++) {
+    const values = pairs.flatMap(([a, b]) => [a[c], b[c]]);
+    const numeric = values.every((v) => v !== void 0 && NUMBER.test(v));
+    const kind = numeric && !values.every((v) => INTEGER.test(v)) ? "number" : "label";
+    if (kind === "label") {
+      hasLabels = true;
+      let same = 0;
+      pairs.forEach(([a, b], i) => {
+        const eq = numeric ? Number(a[c]) === Number(b[c]) : a[c] === b[c];
+        if (eq) same++;
+        else rowAgrees[i] = false;
+      });
+      columns.push({ column: c, kind, agreement: pairs.length ? same / pairs.length : 0 });
+    } else {
+      let sum = 0;
+      let max = 0;
+      for (const [a, b] of pairs) {
+        const d = Math.abs(Number(a[c]) - Number(b[c]));
+        sum += d;
+        max = Math.max(max, d);
+      }
+      diffSum += sum;
+      diffCount += pairs.length;
+      maxDiff = Math.max(maxDiff, max);
+      columns.push({ column: c, kind, mad: pairs.length ? sum / pairs.length : 0, maxDiff: max });
+    }
+  }
+  const differences = pairs.filter(([a, b]) => a.slice(1).join(" ") !== b.slice(1).join(" ")).slice(0, 5).map(([a, b]) => ({ key: a[0] ?? "", current: a.slice(1), baseline: b.slice(1) }));
+  const most = Math.max(current.length, baseline.length);
+  return {
+    rows: current.length,
+    baselineRows: baseline.length,
+    matched: pairs.length,
+    pairedBy: by,
+    coverage: most === 0 ? 1 : pairs.length / most,
+    ...hasLabels ? { agreement: pairs.length ? rowAgrees.filter(Boolean).length / pairs.length : 0 } : {},
+    ...diffCount > 0 ? { mad: diffSum / diffCount, maxDiff } : {},
+    columns,
+    differences
+  };
+}
+function comparisonMetrics(c) {
+  const set = /* @__PURE__ */ new Map();
+  const put = (name, v) => {
+    if (v !== void 0) set.set(name, [{ step: 0, value: v }]);
+  };
+  put("agreement", c.agreement);
+  put("mad", c.mad);
+  put("max_diff", c.maxDiff);
+  put("rows", c.rows);
+  put("baseline_rows", c.baselineRows);
+  put("matched", c.matched);
+  put("coverage", c.coverage);
+  return set;
+}
+function parseCompareRules(text, input = "compare-rules") {
+  let rules;
+  try {
+    rules = parseRules(text);
+  } catch (err) {
+    if (err instanceof RuleSyntaxError)
+      throw new ConfigurationError(`Input '${input}' line ${err.line}, column ${err.column}: ${err.message}.`, {
+        input,
+        hint: `Write one rule per line over ${COMPARE_METRICS.join(", ")}, e.g. 'agreement >= 95%'.`,
+        cause: err
+      });
+    throw err;
+  }
+  if (rules.length === 0) throw new ConfigurationError(`Input '${input}' has no rule.`, { input, hint: "e.g. 'agreement >= 95%' and 'mad <= 0.05'" });
+  for (const rule of rules)
+    for (const m of metricsOf(rule.expr)) {
+      if (m.baseline || !COMPARE_METRICS.includes(m.name))
+        throw new ConfigurationError(`Input '${input}' line ${rule.line}: '${m.baseline ? "baseline." : ""}${m.name}' is not a comparison figure.`, {
+          input,
+          hint: `Comparison rules can use ${COMPARE_METRICS.join(", ")} (agreement and coverage are fractions: write 95%).`
+        });
+    }
+  return rules;
+}
+function judgeComparison(rules, c) {
+  return evaluateRules(rules, comparisonMetrics(c), {
+    missingMetric: "fail",
+    requireBaseline: false,
+    missingHint: (name) => name === "agreement" ? "the outputs have no label column" : name === "mad" || name === "max_diff" ? "the outputs have no number column" : void 0
+  });
+}
+function formatRuleResults(results) {
+  return results.map((r) => `${r.rule}: ${r.verdict}${r.left !== void 0 ? ` (${Number(r.left.toPrecision(6))})` : ""}${r.reason ? ` \u2014 ${r.reason}` : ""}`);
+}
+function checkExpectedRows(rows, expect) {
+  if (!isObj(expect)) return 'smoke-expect for a batch endpoint must be a JSON object: {"<row key>": [<values after the key>], \u2026}';
+  const byKey = new Map(rows.map((r) => [r[0] ?? "", r.slice(1)]));
+  for (const [key, want] of Object.entries(expect)) {
+    const got = byKey.get(key);
+    if (!got) return `no output row for '${key}'`;
+    const wanted = Array.isArray(want) ? want : [want];
+    for (let i = 0; i < wanted.length; i++) {
+      const w = wanted[i];
+      const g = got[i];
+      const same = g !== void 0 && (typeof w === "number" ? NUMBER.test(g) && Number(g) === w : typeof w === "string" ? g === w : typeof w === "boolean" ? g.toLowerCase() === String(w) : false);
+      if (!same) return `row '${key}': value ${i + 1} after the key is ${g === void 0 ? "missing" : `'${g}'`}, expected ${JSON.stringify(w)}`;
+    }
+  }
+  return void 0;
+}
+
 // src/rollout/health.ts
 var MONITOR_SIGNAL_NAMES = ["requests", "error_rate", "latency_p95", "latency_p99", "cpu", "memory"];
 var PROBE_SIGNAL_NAMES = ["probe.requests", "probe.error_rate", "probe.latency_p95", "probe.latency_p99"];
@@ -572,6 +718,29 @@ function createHealthPolicy(spec = {}) {
     usesMonitor: rules.some((r) => ruleKind(r) !== "probe"),
     usesProbe: rules.some((r) => ruleKind(r) !== "monitor")
   };
+}
+var KUBERNETES_HEALTH_RULES = "probe.error_rate < 1%\nprobe.latency_p99 < 1000";
+function kubernetesHealthPolicy(policy) {
+  if (policy.rulesText === DEFAULT_HEALTH_RULES) {
+    return createHealthPolicy({
+      rules: KUBERNETES_HEALTH_RULES,
+      minRequests: policy.minRequests,
+      allowNoTraffic: policy.allowNoTraffic,
+      failureThreshold: policy.failureThreshold,
+      consecutiveErrorLimit: policy.consecutiveErrorLimit
+    });
+  }
+  const monitor = policy.rules.filter((r) => ruleKind(r) !== "probe");
+  if (monitor.length > 0) {
+    throw new ConfigurationError(
+      `Input '${HealthInputs.rules}' line ${monitor[0].line}: '${monitor[0].text}' reads Azure Monitor signals, which Azure Monitor does not publish for Kubernetes online endpoints.`,
+      {
+        input: HealthInputs.rules,
+        hint: `On Kubernetes endpoints write rules over the probe signals (${PROBE_SIGNAL_NAMES.join(", ")}), e.g. '${KUBERNETES_HEALTH_RULES.split("\n")[0]}'.`
+      }
+    );
+  }
+  return policy;
 }
 function readHealthPolicy(reader) {
   return createHealthPolicy({
@@ -1040,15 +1209,40 @@ function checkDeploymentName(name) {
   return DEPLOYMENT_NAME.test(name) ? void 0 : "a deployment name has 3 to 32 letters, digits and -, starts with a letter and ends with a letter or digit";
 }
 var AUTH_MODES = { key: "Key", aml_token: "AMLToken", aad_token: "AADToken" };
-function planEndpoint(doc) {
+function computeArmId(workspaceId, name) {
+  return `${workspaceId}/computes/${name}`;
+}
+function setEndpointCompute(plan, workspaceId) {
+  if (plan.compute) plan.body.properties.compute = computeArmId(workspaceId, plan.compute);
+}
+function endpointCompute(t, doc, v) {
+  const raw = t.str(v, ["compute"]).trim();
+  const arm = /\/workspaces\/[^/]+\/computes\/([^/]+)$/i.exec(raw);
+  const name = raw.startsWith("/") ? arm?.[1] : raw.replace(/^azureml:/i, "");
+  if (!name || !/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/.test(name))
+    throw doc.error(["compute"], `'${raw}' is not a compute reference`, "azureml:<name of the Kubernetes compute attached to the workspace>");
+  return name;
+}
+var MANAGED_ENDPOINT_ONLY = ["public_network_access"];
+function planEndpoint(doc, o = {}) {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], "an endpoint file must be a YAML map");
   const t = new FieldReader(doc);
+  const kubernetes = spec.compute !== void 0;
+  if (kubernetes) {
+    for (const k of MANAGED_ENDPOINT_ONLY)
+      if (spec[k] !== void 0)
+        t.fail(
+          [k],
+          `is a field of managed online endpoints; a Kubernetes online endpoint (compute) has no '${k}'`,
+          "remove it, or remove compute for a managed endpoint"
+        );
+  }
   t.checkKeys(
     spec,
-    ["$schema", "name", "auth_mode", "description", "tags", "identity", "public_network_access", "traffic", "mirror_traffic", "kind", "properties"],
+    ["$schema", "name", "auth_mode", "description", "tags", "identity", "public_network_access", "traffic", "mirror_traffic", "kind", "properties", "compute"],
     [],
-    "online endpoint"
+    kubernetes ? "Kubernetes online endpoint" : "online endpoint"
   );
   if (typeof spec.name !== "string") throw doc.error([], "an endpoint needs 'name'");
   const bad = checkEndpointName(spec.name);
@@ -1085,7 +1279,12 @@ function planEndpoint(doc) {
     if (!map[type]) throw doc.error(["identity", "type"], `'${type}' is not an identity type`, "valid: system_assigned, user_assigned, none");
     body.identity = { type: map[type] };
   }
-  return { name: spec.name, body, ...declaredTraffic ? { declaredTraffic } : {} };
+  const plan = { name: spec.name, body, ...declaredTraffic ? { declaredTraffic } : {} };
+  if (kubernetes) {
+    plan.compute = endpointCompute(t, doc, spec.compute);
+    if (o.workspaceId) setEndpointCompute(plan, o.workspaceId);
+  }
+  return plan;
 }
 function percentMap(doc, v, key) {
   if (v === void 0 || v === null) return {};
@@ -1127,7 +1326,7 @@ function checkDeclaredTraffic(doc, plan, current, deployments, newDeployment) {
 function seconds(t, v, path) {
   return `PT${t.int(v, path)}S`;
 }
-var DEPLOYMENT_KEYS = [
+var MANAGED_DEPLOYMENT_KEYS = [
   "$schema",
   "name",
   "endpoint_name",
@@ -1149,6 +1348,7 @@ var DEPLOYMENT_KEYS = [
   "model_mount_path",
   "properties"
 ];
+var KUBERNETES_DEPLOYMENT_KEYS = [...MANAGED_DEPLOYMENT_KEYS.filter((k) => k !== "egress_public_network_access"), "resources"];
 var BATCH_ONLY_FIELDS = [
   "compute",
   "settings",
@@ -1169,11 +1369,26 @@ async function planDeployment(doc, fileOnDisk, o) {
   for (const k of BATCH_ONLY_FIELDS)
     if (spec[k] !== void 0)
       t.fail([k], `is a field of batch deployments; a managed online deployment has no '${k}'`, "deploy a batch deployment YAML to a batch endpoint");
-  t.checkKeys(spec, DEPLOYMENT_KEYS, [], "managed online deployment");
-  if (spec.type !== void 0 && String(spec.type).toLowerCase() !== "managed")
-    throw doc.error(["type"], `'${String(spec.type)}' deployments are not supported`, "supported: managed online deployments");
+  const type = spec.type === void 0 ? "managed" : t.str(spec.type, ["type"]).toLowerCase();
+  if (type !== "managed" && type !== "kubernetes")
+    throw doc.error(["type"], `'${String(spec.type)}' is not an online deployment type`, "valid: managed, kubernetes");
+  const kubernetes = type === "kubernetes";
+  if (!kubernetes && spec.resources !== void 0)
+    t.fail(
+      ["resources"],
+      "is a field of Kubernetes online deployments; a managed deployment's resources come from its instance_type",
+      "add 'type: kubernetes' for a Kubernetes online endpoint"
+    );
+  if (kubernetes && spec.egress_public_network_access !== void 0)
+    t.fail(["egress_public_network_access"], "is a field of managed online deployments; a Kubernetes online deployment has none", "remove it");
+  t.checkKeys(
+    spec,
+    kubernetes ? KUBERNETES_DEPLOYMENT_KEYS : MANAGED_DEPLOYMENT_KEYS,
+    [],
+    kubernetes ? "Kubernetes online deployment" : "managed online deployment"
+  );
   const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
-  const props = { endpointComputeType: "Managed" };
+  const props = { endpointComputeType: kubernetes ? "Kubernetes" : "Managed" };
   if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
   const modelId = await deploymentModel(t, spec.model);
   props.model = modelId;
@@ -1199,6 +1414,7 @@ async function planDeployment(doc, fileOnDisk, o) {
     if (spec[key] !== void 0) props[wire] = probe(t, spec[key], key);
   }
   if (spec.scale_settings !== void 0) props.scaleSettings = scaleSettings(t, spec.scale_settings);
+  if (spec.resources !== void 0) props.containerResourceRequirements = containerResources(t, spec.resources);
   const body = { properties: props };
   body.sku = { name: "Default", capacity: spec.instance_count === void 0 ? 1 : t.int(spec.instance_count, ["instance_count"], 1) };
   if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
@@ -1289,6 +1505,39 @@ function probe(t, v, key) {
   if (pr.timeout !== void 0) out.timeout = seconds(t, pr.timeout, [key, "timeout"]);
   if (pr.success_threshold !== void 0) out.successThreshold = t.int(pr.success_threshold, [key, "success_threshold"], 1);
   if (pr.failure_threshold !== void 0) out.failureThreshold = t.int(pr.failure_threshold, [key, "failure_threshold"], 1);
+  return out;
+}
+var QUANTITY = /^[+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+function containerResources(t, v) {
+  const path = ["resources"];
+  const r = t.map(v, path, "must be a map with requests and limits");
+  t.checkKeys(r, ["requests", "limits"], path, "resources");
+  const out = {};
+  for (const [key, wire] of [
+    ["requests", "containerResourceRequests"],
+    ["limits", "containerResourceLimits"]
+  ]) {
+    if (r[key] === void 0 || r[key] === null) continue;
+    const at = [...path, key];
+    const settings = t.map(r[key], at, "must be a map of cpu, memory, nvidia.com/gpu");
+    t.checkKeys(settings, ["cpu", "memory", "gpu", "nvidia.com/gpu"], at, `resource ${key}`);
+    if (settings.gpu !== void 0 && settings["nvidia.com/gpu"] !== void 0) t.fail([...at, "gpu"], "is given twice, as 'gpu' and as 'nvidia.com/gpu'");
+    const one = {};
+    for (const [yamlKey, wireKey] of [
+      ["cpu", "cpu"],
+      ["memory", "memory"],
+      ["gpu", "gpu"],
+      ["nvidia.com/gpu", "gpu"]
+    ]) {
+      const q = settings[yamlKey];
+      if (q === void 0 || q === null) continue;
+      const text = typeof q === "number" ? String(q) : t.str(q, [...at, yamlKey]);
+      if (!QUANTITY.test(text))
+        t.fail([...at, yamlKey], `'${text}' is not a Kubernetes quantity`, 'e.g. "0.5" or "500m" CPU, "512Mi" or "2Gi" memory, "1" GPU');
+      one[wireKey] = text;
+    }
+    out[wire] = one;
+  }
   return out;
 }
 function scaleSettings(t, v) {
@@ -1387,6 +1636,13 @@ function readDeployInputs(reader, workspace) {
   if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, "smoke-expect", expect, workspace, "expected response").body);
   s.smokeMaxLatencyMs = reader.duration("smoke-max-latency");
   s.plan = readRolloutPlan(reader);
+  s.testInput = reader.optional("test-input");
+  s.testRows = reader.int("test-rows", { min: 1, max: 1e8 });
+  const compare = reader.optional("compare-rules");
+  if (compare) {
+    parseCompareRules(compare);
+    s.compareRules = compare;
+  }
   if (s.plan.probeRps > 0 && s.smokeRequests.length === 0) {
     throw new ConfigurationError("Input 'probe-rps': probe traffic is made from the smoke requests, and 'smoke-request' is empty", { input: "probe-rps" });
   }
@@ -1589,6 +1845,12 @@ var Decider = class {
     this.event("plan", `rollback point recorded: ${formatTrafficState(current)}`);
     if (s.firstDeployment) this.event("plan", "no deployment takes live traffic: straight to 100 after the smoke test");
     this.event("plan", `stages: ${s.mirrorStage ? `mirror ${this.plan.mirrorPercent}%, ` : ""}${s.stages.join(" \u2192 ")}`);
+    if (s.kubernetes) {
+      this.event(
+        "plan",
+        `Kubernetes online endpoint: Azure Monitor publishes no request metrics for it, so health is judged only on the probe and smoke requests this rollout sends (${this.plan.probeRps > 0 ? `probes at ${this.plan.probeRps}/s` : "no probes: allow-no-traffic"})`
+      );
+    }
     this.enter("Provisioning");
     this.emit({ type: "provision", deployment: s.deployment });
   }
@@ -2066,12 +2328,12 @@ function round(v) {
 // src/rollout/providers.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms, abortSignal) => new Promise((resolve2) => {
-    if (abortSignal?.aborted) return resolve2();
+  sleep: (ms, abortSignal) => new Promise((resolve3) => {
+    if (abortSignal?.aborted) return resolve3();
     const done = () => {
       clearTimeout(timer);
       abortSignal?.removeEventListener("abort", done);
-      resolve2();
+      resolve3();
     };
     const timer = setTimeout(done, ms);
     abortSignal?.addEventListener("abort", done, { once: true });
@@ -2757,6 +3019,1037 @@ async function verifyDeploymentManifest(ctx, value, plan, abortSignal) {
   return `Manifest of ${manifest.model.name}: ${verification.summary} (${what})`;
 }
 
+// src/azure/batch-endpoints.ts
+var TERMINAL_JOB_STATUSES = /* @__PURE__ */ new Set(["Completed", "Failed", "Canceled", "NotResponding"]);
+function parseDatastoreUri2(uri) {
+  const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.*)$/.exec(
+    uri
+  );
+  return m ? { datastore: decodeURIComponent(m[1]), path: m[2].split("/").map(decodeURIComponent).join("/") } : void 0;
+}
+var BatchEndpoints = class _BatchEndpoints {
+  constructor(arm, o = {}) {
+    this.arm = arm;
+    this.o = o;
+  }
+  arm;
+  o;
+  log(m) {
+    this.o.log?.(m);
+  }
+  endpointPath(endpoint) {
+    return armPath`batchEndpoints/${endpoint}`;
+  }
+  deploymentPath(endpoint, deployment) {
+    return armPath`batchEndpoints/${endpoint}/deployments/${deployment}`;
+  }
+  getEndpoint(endpoint) {
+    return withAzureOperation(`reading batch endpoint '${endpoint}'`, () => this.arm.tryGet(this.endpointPath(endpoint)));
+  }
+  getDeployment(endpoint, deployment) {
+    return withAzureOperation(
+      `reading deployment '${deployment}' of batch endpoint '${endpoint}'`,
+      () => this.arm.tryGet(this.deploymentPath(endpoint, deployment))
+    );
+  }
+  async listDeployments(endpoint) {
+    const out = [];
+    await withAzureOperation(`listing the deployments of batch endpoint '${endpoint}'`, async () => {
+      for await (const d of this.arm.list(`${this.endpointPath(endpoint)}/deployments`)) out.push(d);
+    });
+    return out;
+  }
+  async createEndpoint(endpoint, body, abortSignal) {
+    await this.write(`creating batch endpoint '${endpoint}'`, this.endpointPath(endpoint), body, abortSignal);
+    return this.waitReady(endpoint, abortSignal);
+  }
+  /** The endpoint's keys (authMode Key only: BatchEndpoints_ListKeys). */
+  async keys(endpoint) {
+    return await withAzureOperation(
+      `reading the keys of batch endpoint '${endpoint}'`,
+      () => this.arm.post(`${this.endpointPath(endpoint)}/listkeys`)
+    ) ?? {};
+  }
+  /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
+  async waitReady(endpoint, abortSignal) {
+    const limit = this.o.readyTimeoutInMs ?? 20 * 6e4;
+    const deadline = Date.now() + limit;
+    let delay = 250;
+    for (; ; ) {
+      const ep = await this.getEndpoint(endpoint);
+      if (!ep) throw new Error(`batch endpoint '${endpoint}' does not exist`);
+      const state = String(ep.properties?.provisioningState ?? "Succeeded");
+      if (state === "Succeeded") return ep;
+      if (state === "Failed" || state === "Canceled") throw new Error(`batch endpoint '${endpoint}' is ${state}`);
+      if (Date.now() > deadline) throw new Error(`batch endpoint '${endpoint}' stayed ${state} for more than ${Math.round(limit / 1e3)} s`);
+      await abortableSleep(delay, abortSignal);
+      delay = Math.min(delay * 2, 1e4);
+    }
+  }
+  /**
+   * A long-running PUT polled to its end; a conflict (the endpoint or deployment is busy with
+   * another operation) is tried again with back-off. The PUT is idempotent: a re-run writes the
+   * same resource again, never a second one.
+   */
+  async write(what, path, body, abortSignal) {
+    let delay = this.o.conflictDelayInMs ?? 2e3;
+    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? 20 * 6e4);
+    for (let attempt2 = 1; ; attempt2++) {
+      try {
+        const poller = await this.arm.beginPut(path, body, { abortSignal });
+        await poller.pollUntilDone({ abortSignal });
+        return;
+      } catch (err) {
+        if (abortSignal?.aborted) throw err;
+        if (!isConflict(err) || attempt2 >= 8 || Date.now() + delay > deadline) {
+          if (err instanceof ArmOperationError) throw new Error(`${what} failed: ${err.message}`, { cause: err });
+          throw translateAzureError(err, what);
+        }
+        this.log(`${what}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
+        await abortableSleep(delay, abortSignal);
+        delay = Math.min(delay * 2, 3e4);
+      }
+    }
+  }
+  /** Creates (or updates) a deployment and waits until it is Succeeded; it takes no invocation until named. */
+  async createDeployment(endpoint, deployment, body, abortSignal) {
+    await this.write(`creating deployment '${deployment}' of batch endpoint '${endpoint}'`, this.deploymentPath(endpoint, deployment), body, abortSignal);
+    const d = await this.getDeployment(endpoint, deployment);
+    const state = String(d?.properties?.provisioningState ?? "missing");
+    if (!d || state !== "Succeeded") throw new Error(`deployment '${deployment}' of batch endpoint '${endpoint}' ended ${state}`);
+    return d;
+  }
+  /** The endpoint's default deployment (`properties.defaults.deploymentName`), or undefined. */
+  static defaultOf(ep) {
+    const d = ep?.properties?.defaults ?? {};
+    return typeof d.deploymentName === "string" && d.deploymentName !== "" ? d.deploymentName : void 0;
+  }
+  /**
+   * Sets the default deployment by GET \u{2192} PUT of the whole endpoint (no field dropped; read-only
+   * fields left out), then reads it back: the name the endpoint holds afterwards. `undefined`
+   * writes `deploymentName: null`.
+   */
+  async setDefault(endpoint, deployment, abortSignal) {
+    const ep = await this.waitReady(endpoint, abortSignal);
+    if (_BatchEndpoints.defaultOf(ep) === deployment) return deployment;
+    const body = { ...ep, properties: { ...ep.properties ?? {}, defaults: { deploymentName: deployment ?? null } } };
+    for (const k of ["id", "name", "type", "systemData"]) delete body[k];
+    if (body.properties) for (const k of ["provisioningState", "scoringUri", "swaggerUri"]) delete body.properties[k];
+    await this.write(`setting the default deployment of batch endpoint '${endpoint}'`, this.endpointPath(endpoint), body, abortSignal);
+    return _BatchEndpoints.defaultOf(await this.waitReady(endpoint, abortSignal));
+  }
+  /** Deletes a deployment and waits; one already gone is not an error; conflicts are tried again. */
+  async deleteDeployment(endpoint, deployment) {
+    let delay = this.o.conflictDelayInMs ?? 2e3;
+    for (let attempt2 = 1; ; attempt2++) {
+      try {
+        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, deployment));
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        if (err.statusCode === 404) return;
+        if (attempt2 >= 4 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${deployment}'`);
+        this.log(`Deleting deployment ${deployment}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
+        await abortableSleep(delay);
+        delay *= 2;
+      }
+    }
+  }
+  /** Sets a deployment's `resources.instanceCount` (PUT of the whole deployment); one that is gone is left alone. */
+  async scaleDeployment(endpoint, deployment, instances) {
+    const d = await this.getDeployment(endpoint, deployment);
+    if (!d) return;
+    const props = { ...d.properties ?? {} };
+    delete props.provisioningState;
+    const body = {
+      ...d,
+      properties: { ...props, resources: { ...props.resources ?? {}, instanceCount: instances } }
+    };
+    for (const k of ["id", "name", "type", "systemData"]) delete body[k];
+    await this.write(`scaling deployment '${deployment}'`, this.deploymentPath(endpoint, deployment), body);
+  }
+  /**
+   * Invokes a deployment (POST <scoringUri>, the deployment header, the input keyed by its type as
+   * azure-ai-ml does) \u{2192} the batch job it started. Gateway answers and lost connections are tried
+   * again twice (a lost 201 can leave one extra job behind).
+   */
+  async invoke(scoringUri, auth, deployment, input, abortSignal) {
+    const payload = JSON.stringify({ properties: { inputData: { [input.type]: { uri: input.uri, jobInputType: input.type } } } });
+    const r = await scoreWithRetry(scoringUri, auth, payload, deployment, abortSignal, { retries: 2, tryTimeoutInMs: 6e4 });
+    let body;
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      body = void 0;
+    }
+    if (r.status !== 200 && r.status !== 201) {
+      const msg = body?.error;
+      throw new Error(
+        `invoking deployment '${deployment}' (POST ${scoringUri}) answered HTTP ${r.status}${msg ? `: ${msg.code ?? ""} ${msg.message ?? ""}`.trimEnd() : ""}`
+      );
+    }
+    if (typeof body?.name !== "string" || body.name === "") throw new Error(`invoking deployment '${deployment}' answered no job name`);
+    return { name: body.name, ...typeof body.id === "string" ? { id: body.id } : {}, status: String(body.properties?.status ?? "") };
+  }
+  /** The batch job (a workspace job) as it is now. */
+  async getJob(name) {
+    const job = await withAzureOperation(`reading batch job '${name}'`, () => this.arm.tryGet(armPath`jobs/${name}`));
+    if (!job) return void 0;
+    const p = job.properties ?? {};
+    const outputs = p.outputs ?? {};
+    const uri = outputs.score?.uri;
+    const services = p.services ?? {};
+    const err = isObj(p.error) ? p.error : void 0;
+    const message = typeof err?.message === "string" ? err.message : typeof err?.error?.message === "string" ? err.error.message : void 0;
+    return {
+      name,
+      status: String(p.status ?? "Unknown"),
+      ...typeof uri === "string" ? { outputUri: uri } : {},
+      ...message ? { error: message } : {},
+      ...typeof services.Studio?.endpoint === "string" ? { studioUrl: services.Studio.endpoint } : {}
+    };
+  }
+  /** Polls the job until it ends (Completed, Failed, Canceled, NotResponding). */
+  async waitJob(name, o) {
+    let last = "";
+    let delay = o.pollMs ?? 1e3;
+    for (; ; ) {
+      const job = await this.getJob(name);
+      if (!job) throw new Error(`batch job '${name}' does not exist`);
+      if (job.status !== last) {
+        last = job.status;
+        o.onStatus?.(job.status);
+      }
+      if (TERMINAL_JOB_STATUSES.has(job.status)) return job;
+      if (Date.now() > o.deadline) throw new Error(`batch job '${name}' did not end before max-duration (status ${job.status})`);
+      await abortableSleep(delay, o.abortSignal);
+      delay = Math.min(Math.round(delay * 1.5), 1e4);
+    }
+  }
+  /** Asks the service to cancel a job (POST jobs/<name>/cancel); a job already ended or gone is left alone. */
+  async cancelJob(name) {
+    await this.arm.post(armPath`jobs/${name}/cancel`).catch((err) => {
+      const status = err.statusCode;
+      if (status !== 404 && status !== 409 && status !== 400) throw translateAzureError(err, `cancelling batch job '${name}'`);
+    });
+  }
+};
+async function readDatastoreOutput(ctx, uri, setSecret) {
+  const parsed = parseDatastoreUri2(uri);
+  if (!parsed) throw new Error(`'${uri}' is not an azureml://datastores/<name>/paths/<path> URI`);
+  const store = await createBlobStore(ctx, { datastoreName: parsed.datastore, ...setSecret ? { setSecret } : {} });
+  if (parsed.path.endsWith("/") || parsed.path === "") {
+    const files = [];
+    for await (const item of store.container.listBlobsFlat({ prefix: parsed.path })) files.push(item.name);
+    return { files };
+  }
+  const blob = store.container.getBlobClient(parsed.path);
+  if (!await blob.exists()) return { files: [] };
+  return { text: (await blob.downloadToBuffer()).toString("utf8"), files: [parsed.path] };
+}
+async function countDatastoreFiles(ctx, uri, setSecret) {
+  const parsed = parseDatastoreUri2(uri);
+  if (!parsed) throw new Error(`'${uri}' is not an azureml://datastores/<name>/paths/<path> URI`);
+  const store = await createBlobStore(ctx, { datastoreName: parsed.datastore, ...setSecret ? { setSecret } : {} });
+  const name = parsed.path.replace(/^\/+/, "");
+  if (name !== "" && !name.endsWith("/") && await store.container.getBlobClient(name).exists()) return 1;
+  const under = name === "" || name.endsWith("/") ? name : `${name}/`;
+  let n = 0;
+  for await (const _ of store.container.listBlobsFlat({ prefix: under })) n++;
+  return n;
+}
+
+// src/specs/batch.ts
+function endpointKindOf(spec) {
+  if (!isObj(spec) || typeof spec.$schema !== "string") return void 0;
+  const file2 = spec.$schema.split("/").pop()?.toLowerCase() ?? "";
+  if (/^(batchendpoint|batchdeployment|modelbatchdeployment|pipelinecomponentbatchdeployment)\.schema\.json$/.test(file2)) return "batch";
+  if (/^(managed|kubernetes)online(endpoint|deployment)\.schema\.json$/.test(file2)) return "online";
+  return void 0;
+}
+var ONLINE_ENDPOINT_FIELDS = ["traffic", "mirror_traffic", "public_network_access", "compute"];
+var ONLINE_DEPLOYMENT_FIELDS = [
+  "instance_type",
+  "instance_count",
+  "request_settings",
+  "liveness_probe",
+  "readiness_probe",
+  "scale_settings",
+  "app_insights_enabled",
+  "data_collector",
+  "egress_public_network_access",
+  "model_mount_path"
+];
+function refuseOnline(t, spec, fields, what, hint) {
+  if (endpointKindOf(spec) === "online")
+    t.fail(
+      ["$schema"],
+      `names the schema of an online ${what}, not of a batch ${what}`,
+      `give a batch ${what} file ($schema: .../batch${what === "endpoint" ? "Endpoint" : "Deployment"}.schema.json)`
+    );
+  for (const k of fields) {
+    if (spec[k] !== void 0) t.fail([k], `is a field of online ${what}s; a batch ${what} has no '${k}'`, hint);
+  }
+}
+var BATCH_AUTH_MODES = { aad_token: "AADToken" };
+var IDENTITY_TYPES = { system_assigned: "SystemAssigned", user_assigned: "UserAssigned", none: "None" };
+function planBatchEndpoint(doc) {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], "an endpoint file must be a YAML map");
+  const t = new FieldReader(doc);
+  refuseOnline(
+    t,
+    spec,
+    ONLINE_ENDPOINT_FIELDS,
+    "endpoint",
+    "a batch endpoint's default deployment is set by defaults.deployment_name; it runs on the compute its deployments name"
+  );
+  t.checkKeys(spec, ["$schema", "name", "description", "tags", "properties", "auth_mode", "identity", "defaults"], [], "batch endpoint");
+  if (typeof spec.name !== "string") t.fail([], "a batch endpoint needs 'name'");
+  const bad = checkEndpointName(spec.name);
+  if (bad) t.fail(["name"], `'${spec.name}' is not a valid endpoint name`, bad);
+  const props = {};
+  const mode = spec.auth_mode === void 0 ? "aad_token" : t.str(spec.auth_mode, ["auth_mode"]).toLowerCase();
+  props.authMode = t.oneOf(mode, ["auth_mode"], BATCH_AUTH_MODES, "an auth mode of batch endpoints (they take Microsoft Entra tokens only)");
+  if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
+  if (spec.properties !== void 0) props.properties = t.stringMap(spec.properties, ["properties"]);
+  if (spec.defaults !== void 0 && spec.defaults !== null) {
+    const d = t.map(spec.defaults, ["defaults"]);
+    t.checkKeys(d, ["deployment_name"], ["defaults"], "batch endpoint defaults");
+    if (d.deployment_name !== void 0) props.defaults = { deploymentName: t.str(d.deployment_name, ["defaults", "deployment_name"]) };
+  }
+  const body = { properties: props };
+  if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
+  if (spec.identity !== void 0) {
+    const id = t.map(spec.identity, ["identity"], "must be a map with a type");
+    t.checkKeys(id, ["type"], ["identity"], "batch endpoint identity");
+    body.identity = { type: t.oneOf(t.str(id.type, ["identity", "type"]).toLowerCase(), ["identity", "type"], IDENTITY_TYPES, "an identity type") };
+  }
+  return { name: spec.name, body };
+}
+var COMMON_KEYS = ["$schema", "name", "endpoint_name", "type", "description", "tags", "properties"];
+var RUN_SETTINGS = [
+  "mini_batch_size",
+  "max_concurrency_per_instance",
+  "output_action",
+  "output_file_name",
+  "retry_settings",
+  "error_threshold",
+  "logging_level",
+  "environment_variables"
+];
+var MODEL_KEYS = [...COMMON_KEYS, "model", "code_configuration", "environment", "compute", "resources", "settings", ...RUN_SETTINGS];
+var SETTINGS_KEYS = [...RUN_SETTINGS, "instance_count"];
+var PIPELINE_KEYS = [...COMMON_KEYS, "component", "settings", "job_definition"];
+var OUTPUT_ACTIONS = { append_row: "AppendRow", summary_only: "SummaryOnly" };
+var LOGGING_LEVELS = { info: "Info", warning: "Warning", debug: "Debug" };
+async function planBatchDeployment(doc, fileOnDisk, o) {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], "a deployment file must be a YAML map");
+  const t = new PlanContext(doc, fileOnDisk, o);
+  refuseOnline(
+    t,
+    spec,
+    ONLINE_DEPLOYMENT_FIELDS,
+    "deployment",
+    "a batch deployment runs on a compute cluster: compute, resources.instance_count, and settings (mini_batch_size, max_concurrency_per_instance, retry_settings, ...)"
+  );
+  const written = spec.type === void 0 ? "model" : t.str(spec.type, ["type"]).toLowerCase();
+  if (written !== "model" && written !== "pipeline") t.fail(["type"], `'${written}' is not a batch deployment type`, "valid: model, pipeline");
+  const type = written;
+  t.checkKeys(spec, type === "model" ? MODEL_KEYS : PIPELINE_KEYS, [], `${type} batch deployment`);
+  if (spec.name === void 0) t.fail([], "a batch deployment needs 'name'");
+  const name = t.str(spec.name, ["name"]);
+  const bad = checkDeploymentName(name);
+  if (bad) t.fail(["name"], `'${name}' is not a valid deployment name`, bad);
+  const endpointName = spec.endpoint_name === void 0 ? void 0 : t.str(spec.endpoint_name, ["endpoint_name"]);
+  if (endpointName !== void 0 && o.endpointName !== void 0 && endpointName !== o.endpointName)
+    t.fail(
+      ["endpoint_name"],
+      `names endpoint '${endpointName}', but this step deploys to endpoint '${o.endpointName}'`,
+      "make endpoint_name match the endpoint input, or remove it"
+    );
+  const props = {};
+  if (spec.description !== void 0) props.description = t.str(spec.description, ["description"]);
+  if (spec.properties !== void 0) props.properties = t.stringMap(spec.properties, ["properties"]);
+  const targetId = type === "model" ? await modelDeployment(t, spec, props) : await pipelineDeployment(t, spec, props);
+  const body = { properties: props };
+  if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
+  return { name, ...endpointName !== void 0 ? { endpointName } : {}, type, body, uploads: t.uploads, assets: t.assets, targetId };
+}
+async function modelDeployment(t, spec, props) {
+  const modelId = await deploymentModel(t, spec.model);
+  props.model = { referenceType: "Id", assetId: modelId };
+  if (spec.code_configuration !== void 0 && spec.environment === void 0) t.fail([], "a batch deployment with a scoring script needs an environment");
+  if (spec.code_configuration !== void 0) props.codeConfiguration = await codeConfiguration(t, spec.code_configuration);
+  if (spec.environment !== void 0) props.environmentId = await environmentId(t, spec.environment, ["environment"]);
+  if (spec.compute === void 0) t.fail([], "a model batch deployment needs 'compute' (azureml:<compute cluster>)");
+  const compute = computeId(t, spec.compute, ["compute"]);
+  if (!compute) t.fail(["compute"], "batch deployments run on a compute cluster, not serverless", "write azureml:<compute-cluster-name>");
+  props.compute = compute;
+  const resources = {};
+  if (spec.resources !== void 0 && spec.resources !== null) {
+    const r = t.map(spec.resources, ["resources"]);
+    t.checkKeys(r, ["instance_count", "instance_type", "properties"], ["resources"], "batch deployment resources");
+    if (r.instance_count !== void 0) resources.instanceCount = t.int(r.instance_count, ["resources", "instance_count"], 1);
+    if (r.instance_type !== void 0) resources.instanceType = t.str(r.instance_type, ["resources", "instance_type"]);
+    if (r.properties !== void 0) resources.properties = t.map(r.properties, ["resources", "properties"]);
+  }
+  const settings = spec.settings === void 0 || spec.settings === null ? {} : t.map(spec.settings, ["settings"]);
+  t.checkKeys(settings, SETTINGS_KEYS, ["settings"], "model batch deployment settings");
+  const field = (k) => {
+    if (spec[k] !== void 0 && settings[k] !== void 0) t.fail(["settings", k], `'${k}' is given both at the top level and under settings`, "keep one");
+    if (settings[k] !== void 0) return { v: settings[k], path: ["settings", k] };
+    if (spec[k] !== void 0) return { v: spec[k], path: [k] };
+    return void 0;
+  };
+  const ic = field("instance_count");
+  if (ic) {
+    const n = t.int(ic.v, ic.path, 1);
+    if (resources.instanceCount !== void 0 && resources.instanceCount !== n)
+      t.fail(ic.path, `instance_count ${n} differs from resources.instance_count ${String(resources.instanceCount)} (az ml would use the latter)`, "keep one");
+    resources.instanceCount = n;
+  }
+  if (Object.keys(resources).length > 0) props.resources = resources;
+  const mbs = field("mini_batch_size");
+  if (mbs) props.miniBatchSize = t.int(mbs.v, mbs.path, 1);
+  const mc = field("max_concurrency_per_instance");
+  if (mc) props.maxConcurrencyPerInstance = t.int(mc.v, mc.path, 1);
+  const oa = field("output_action");
+  if (oa) props.outputAction = t.oneOf(t.str(oa.v, oa.path).toLowerCase(), oa.path, OUTPUT_ACTIONS, "an output action");
+  const ofn = field("output_file_name");
+  if (ofn) {
+    if (props.outputAction === "SummaryOnly")
+      t.fail(
+        ofn.path,
+        "names an output file, but output_action is summary_only (no predictions file is written)",
+        "use output_action: append_row, or remove output_file_name"
+      );
+    props.outputFileName = t.str(ofn.v, ofn.path);
+  }
+  const et = field("error_threshold");
+  if (et) {
+    const n = typeof et.v === "string" && /^-?\d+$/.test(et.v) ? Number(et.v) : et.v;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < -1) t.fail(et.path, "must be a whole number \u2265 -1 (-1 ignores every failure)");
+    props.errorThreshold = n;
+  }
+  const ll = field("logging_level");
+  if (ll) props.loggingLevel = t.oneOf(t.str(ll.v, ll.path).toLowerCase(), ll.path, LOGGING_LEVELS, "a logging level");
+  const rs = field("retry_settings");
+  if (rs) {
+    const m = t.map(rs.v, rs.path);
+    t.checkKeys(m, ["max_retries", "timeout"], rs.path, "retry settings");
+    const out = {};
+    if (m.max_retries !== void 0) out.maxRetries = t.int(m.max_retries, [...rs.path, "max_retries"]);
+    if (m.timeout !== void 0) out.timeout = `PT${t.int(m.timeout, [...rs.path, "timeout"], 1)}S`;
+    props.retrySettings = out;
+  }
+  const ev = field("environment_variables");
+  if (ev) props.environmentVariables = t.stringMap(ev.v, ev.path);
+  return modelId;
+}
+async function pipelineDeployment(t, spec, props) {
+  if (spec.job_definition !== void 0)
+    t.fail(
+      ["job_definition"],
+      "a deployment from a pipeline job has no place in the 2024-10-01 BatchDeployment body: az ml first makes a component from the job (sourceJobId), which the 2024-10-01 ComponentVersion does not have",
+      "deploy the pipeline as a component: component: <pipeline component file or azureml:<name>@latest>"
+    );
+  if (spec.component === void 0) t.fail([], "a pipeline batch deployment needs 'component': a pipeline component file or reference");
+  let componentId;
+  if (isObj(spec.component)) t.fail(["component"], "inline components are not supported; put the pipeline component in its own YAML file and give its path");
+  const raw = t.str(spec.component, ["component"]);
+  const r = t.ref(raw, ["component"]);
+  if (r.kind === "local") componentId = await t.planFile(r.path, ["component"], "pipeline component", pipelineComponentFile);
+  else componentId = await componentRef(t, raw, ["component"]);
+  const config = { deploymentConfigurationType: "PipelineComponent", componentId: { referenceType: "Id", assetId: componentId } };
+  if (r.kind === "local") {
+    const planned = t.assets.find((a) => a.id === componentId)?.body.properties.componentSpec;
+    if (isObj(planned) && planned.description !== void 0) config.description = planned.description;
+    if (isObj(planned) && planned.tags !== void 0) config.tags = planned.tags;
+  }
+  if (spec.settings !== void 0 && spec.settings !== null) {
+    const out = {};
+    for (const [k, v] of Object.entries(t.map(spec.settings, ["settings"]))) {
+      if (isObj(v) || Array.isArray(v)) t.fail(["settings", k], "must be a string, number or boolean");
+      out[k] = typeof v === "boolean" ? v ? "True" : "False" : v === null ? "" : String(v);
+    }
+    config.settings = out;
+  }
+  props.deploymentConfiguration = config;
+  return componentId;
+}
+
+// src/runs/deploy/batch.ts
+function batchMachineOf(saved) {
+  const m = saved.machine;
+  return isObj(m) && m.kind === "batch" ? m : void 0;
+}
+var REPOSITORY_TAG2 = "github.repository";
+var RUN_ID_TAG2 = "github.run_id";
+var RUN_ATTEMPT_TAG2 = "github.run_attempt";
+var PRIOR_DEFAULT_TAG = "azureml-actions.prior-default";
+async function isBatchEndpointName(ctx, name) {
+  const online = await withAzureOperation(`reading endpoint '${name}'`, () => ctx.arm.tryGet(armPath`onlineEndpoints/${name}`));
+  if (online) return false;
+  return await new BatchEndpoints(ctx.arm).getEndpoint(name) !== void 0;
+}
+var BatchFlow = class {
+  constructor(ctx, io, s, run, abortSignal) {
+    this.ctx = ctx;
+    this.io = io;
+    this.s = s;
+    this.run = run;
+    this.abortSignal = abortSignal;
+    this.bat = new BatchEndpoints(ctx.arm, { log: (m) => io.info(m), readyTimeoutInMs: Math.min(20 * 6e4, s.plan.maxDurationInMs) });
+    this.deadline = Date.now() + s.plan.maxDurationInMs;
+  }
+  ctx;
+  io;
+  s;
+  run;
+  abortSignal;
+  record = { stages: [] };
+  bat;
+  /** Test jobs started (cancelled on rollback when still running). */
+  jobs = [];
+  /** The stage running now (what a cancellation or an error interrupted). */
+  current = "create";
+  saved;
+  deadline;
+  stage(name, result, started, detail) {
+    this.record.stages.push({ name, result, ms: Date.now() - started, ...detail ? { detail } : {} });
+    this.io.info(`[${name}] ${result}${detail ? `: ${detail}` : ""}`);
+  }
+  /** The stage running now ended by an error or a cancellation. */
+  interrupted(result, reason) {
+    this.record.stages.push({ name: this.current, result, detail: reason });
+    this.io.info(`[${this.current}] ${result}: ${reason}`);
+  }
+  saveState(workspace, p, settled, promoted = false) {
+    const machine = { kind: "batch", priorDefault: p.priorDefault ?? null, jobs: [...this.jobs], ...promoted ? { promoted } : {} };
+    this.saved = { workspace, endpointName: p.endpoint, priorTraffic: {}, deploymentName: p.deployment, settled, machine };
+    this.io.state.saveRollout(this.saved);
+  }
+  updateJobs() {
+    if (!this.saved) return;
+    this.saved = { ...this.saved, machine: { ...this.saved.machine, jobs: [...this.jobs] } };
+    this.io.state.saveRollout(this.saved);
+  }
+  // --- preflight -------------------------------------------------------------------------------
+  async preflight(endpointDoc, endpointName, hooks) {
+    const { s, io } = this;
+    const endpointPlan = endpointDoc ? planBatchEndpoint(endpointDoc) : void 0;
+    const endpoint = endpointPlan?.name ?? endpointName;
+    if (endpoint === void 0) throw new ConfigurationError("no endpoint given", { input: "endpoint" });
+    if (!s.deploymentFile)
+      throw new ConfigurationError(
+        `endpoint '${endpoint}' is a batch endpoint: give the new deployment as an az ml batch-deployment YAML ('deployment-file')`,
+        {
+          input: "deployment-file",
+          hint: "a batch deployment names its compute cluster and run settings; 'model' may replace the file's model"
+        }
+      );
+    const online = [
+      [s.plan.mirrorPercent > 0, "mirror-percent"],
+      [s.plan.probeRps > 0, "probe-rps"],
+      [s.smokeRequests.length > 0, "smoke-request"]
+    ];
+    for (const [given, input] of online)
+      if (given)
+        throw new ConfigurationError(`Input '${input}' applies to online endpoints; '${endpoint}' is a batch endpoint`, {
+          input,
+          hint: "a batch rollout is tested with test-input (and smoke-expect over its output rows), and compared with compare-rules"
+        });
+    const doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, "deployment-file");
+    const m = s.model ? await hooks.resolveModel(this.ctx, s.model) : void 0;
+    const value = m && isObj(doc.value) ? { ...doc.value, model: `azureml:${m.id}` } : doc.value;
+    const planned = await planBatchDeployment(doc.withValue(value), s.deploymentFile.path, {
+      workspaceId: this.ctx.workspaceId,
+      resolver: createWorkspaceApi(this.ctx.arm),
+      endpointName: endpoint
+    });
+    const compute = planned.body.properties.compute;
+    if (typeof compute === "string" && !await withAzureOperation(`reading compute ${compute}`, () => this.ctx.arm.tryGet(compute)))
+      throw doc.error(
+        ["compute"],
+        `names compute '${compute.split("/").pop() ?? compute}', which does not exist in workspace ${this.ctx.workspace.workspaceName}`,
+        "create the compute cluster first (az ml compute create --type amlcompute), or name an existing one"
+      );
+    const deployment = s.deploymentName ?? planned.name;
+    const bad = checkDeploymentName(deployment);
+    if (bad) throw new ConfigurationError(`deployment name '${deployment}' is not valid`, { input: "deployment-name", hint: bad });
+    const existing = await this.bat.getEndpoint(endpoint);
+    if (!existing && !endpointPlan)
+      throw new ConfigurationError(`batch endpoint '${endpoint}' does not exist in workspace ${this.ctx.workspace.workspaceName}`, {
+        input: "endpoint",
+        hint: "give the path of an az ml batch-endpoint YAML to create it, or the name of an existing endpoint"
+      });
+    const priorDefault = BatchEndpoints.defaultOf(existing);
+    const declared = endpointPlan?.body.properties.defaults;
+    if (endpointDoc && declared?.deploymentName !== void 0 && declared.deploymentName !== priorDefault && declared.deploymentName !== deployment)
+      throw endpointDoc.error(
+        ["defaults", "deployment_name"],
+        `names '${declared.deploymentName}', but the endpoint's default is ${priorDefault ? `'${priorDefault}'` : "not set"} and the new deployment is '${deployment}'`,
+        "the rollout decides the default deployment: leave defaults out, or state the default the endpoint has now"
+      );
+    const plan = { endpoint, endpointPlan, existing, planned, deployment, ...priorDefault ? { priorDefault } : {} };
+    if (priorDefault === deployment) {
+      const current = await this.bat.getDeployment(endpoint, deployment);
+      const tags = current?.tags ?? {};
+      if (this.run && tags[REPOSITORY_TAG2] === this.run.repository && tags[RUN_ID_TAG2] === this.run.runId) {
+        io.info(`Deployment ${deployment} is the default of ${endpoint} already: an earlier try of this workflow run promoted it.`);
+        const earlier = tags[PRIOR_DEFAULT_TAG];
+        return { ...plan, promotedEarlier: true, ...earlier ? { priorDefault: earlier } : {} };
+      }
+      throw new ConfigurationError(
+        `deployment '${deployment}' is the default deployment of batch endpoint ${endpoint}: a rollout never replaces the deployment that serves`,
+        { input: s.deploymentName ? "deployment-name" : "deployment-file", hint: "give the new deployment another name (deployment-name)" }
+      );
+    }
+    if (!s.testInput)
+      throw new ConfigurationError(`a batch rollout tests the new deployment with a test batch before it becomes the default: 'test-input' is required`, {
+        input: "test-input",
+        hint: "a local folder or file (uploaded), an azureml://datastores/<name>/paths/<path> URI, or azureml:<data>:<version>"
+      });
+    if (s.smokeExpect !== void 0 && !isObj(s.smokeExpect))
+      throw new ConfigurationError(`Input 'smoke-expect': for a batch endpoint, a JSON object of row keys and the values that follow them`, {
+        input: "smoke-expect",
+        hint: '{"0.png": [7]} expects a row "0.png 7 \u2026"'
+      });
+    if (planned.body.properties.outputAction === "SummaryOnly" && (s.compareRules || s.smokeExpect !== void 0))
+      throw new ConfigurationError("the deployment's output_action is summary_only: its test batch writes no rows to check or compare", {
+        input: s.compareRules ? "compare-rules" : "smoke-expect",
+        hint: "use output_action: append_row, or leave the row checks out"
+      });
+    plan.test = await this.findTestInput(s.testInput);
+    if (s.compareRules && !priorDefault) io.warning(`compare-rules: endpoint ${endpoint} has no default deployment to compare with; the comparison is skipped`);
+    io.info(
+      `Batch endpoint ${endpoint}: ${existing ? `default deployment ${priorDefault ? `'${priorDefault}'` : "not set"} (the rollback point)` : "not there yet: it will be created"}`
+    );
+    io.info(`New deployment ${deployment}: ${planned.type === "model" ? "model" : "pipeline component"} ${planned.targetId}`);
+    io.info(`Test batch: ${plan.test.display}${plan.test.expectedRows !== void 0 ? ` (${plan.test.expectedRows} row(s) expected)` : ""}`);
+    return plan;
+  }
+  /** The test input: a local path (counted now, uploaded later), a datastore URI (counted), a data asset, or an https URI (needs test-rows). */
+  async findTestInput(text) {
+    const { s } = this;
+    const rows = s.testRows;
+    if (text.startsWith("azureml://")) {
+      if (!parseDatastoreUri2(text))
+        throw new ConfigurationError(`Input 'test-input': '${text}' is not an azureml://datastores/<name>/paths/<path> URI`, { input: "test-input" });
+      const files = await countDatastoreFiles(this.ctx, text, (x) => this.io.setSecret(x));
+      if (files === 0) throw new ConfigurationError(`Input 'test-input': nothing is stored at ${text}`, { input: "test-input" });
+      const type = text.endsWith("/") || files > 1 ? "UriFolder" : "UriFile";
+      return { display: text, input: { uri: text, type }, expectedRows: rows ?? files };
+    }
+    if (/^https?:\/\//i.test(text)) {
+      if (rows === void 0)
+        throw new ConfigurationError(`Input 'test-input': the files behind ${text} cannot be counted: give 'test-rows', the rows its output should have`, {
+          input: "test-rows"
+        });
+      return { display: text, input: { uri: text, type: text.endsWith("/") ? "UriFolder" : "UriFile" }, expectedRows: rows };
+    }
+    if (text.startsWith("azureml:")) {
+      const m = /^azureml:([^:@/]+)[:@]([^:@/]+)$/.exec(text);
+      if (!m) throw new ConfigurationError(`Input 'test-input': '${text}' is not azureml:<data>:<version>`, { input: "test-input" });
+      const v = await withAzureOperation(`reading data ${m[1]}:${m[2]}`, () => this.ctx.arm.tryGet(armPath`data/${m[1]}/versions/${m[2]}`));
+      const uri = String(v?.properties?.dataUri ?? "");
+      if (!v || !uri) throw new ConfigurationError(`Input 'test-input': data ${m[1]}:${m[2]} does not exist`, { input: "test-input" });
+      const type = String(v.properties?.dataType ?? "").toLowerCase() === "uri_file" ? "UriFile" : "UriFolder";
+      const files = rows ?? (parseDatastoreUri2(uri) ? await countDatastoreFiles(this.ctx, uri, (x) => this.io.setSecret(x)) : void 0);
+      return { display: text, input: { uri, type }, ...files !== void 0 ? { expectedRows: files } : {} };
+    }
+    const path = isAbsolute2(text) ? text : resolve2(this.run?.workspace ?? process.cwd(), text);
+    if (!existsSync3(path)) throw new ConfigurationError(`Input 'test-input': ${text} does not exist`, { input: "test-input" });
+    const snap = await snapshot(path);
+    if (snap.files.length === 0) throw new ConfigurationError(`Input 'test-input': ${text} holds no file`, { input: "test-input" });
+    return { display: text, local: path, expectedRows: rows ?? snap.files.length };
+  }
+  /** A local test input uploaded once per content (LocalUpload/<hash>/<name>, as code and job inputs are). */
+  async uploadTestInput(t) {
+    if (t.input) return t.input;
+    const snap = await snapshot(t.local);
+    const store = await createBlobStore(this.ctx, { setSecret: (x) => this.io.setSecret(x) });
+    const uploader = createSnapshotUploader(async () => store);
+    const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+    if (!await uploader.hasSnapshot(prefix, snap)) {
+      const r = await uploader.upload(prefix, snap);
+      this.io.info(`Uploaded the test input ${t.display}: ${r.files} file(s), ${r.bytes} bytes`);
+    }
+    t.input = { uri: store.datastoreUri(snap.isFile ? prefix : `${prefix}/`), type: snap.isFile ? "UriFile" : "UriFolder" };
+    return t.input;
+  }
+  // --- stages ----------------------------------------------------------------------------------
+  async ensureEndpoint(p) {
+    if (!p.existing) {
+      const ws = await this.ctx.arm.get("");
+      const body = structuredClone(p.endpointPlan.body);
+      if (body.properties) delete body.properties.defaults;
+      this.io.info(`Creating batch endpoint ${p.endpoint}`);
+      return this.bat.createEndpoint(p.endpoint, { location: ws.location, ...body }, this.abortSignal);
+    }
+    return this.bat.waitReady(p.endpoint, this.abortSignal);
+  }
+  async createDeployment(p, ep) {
+    const started = Date.now();
+    this.current = "create";
+    const run = this.run;
+    const tags = {
+      ...p.planned.body.tags ?? {},
+      ...run ? { [REPOSITORY_TAG2]: run.repository, [RUN_ID_TAG2]: run.runId, [RUN_ATTEMPT_TAG2]: run.runAttempt } : {},
+      ...p.priorDefault ? { [PRIOR_DEFAULT_TAG]: p.priorDefault } : {}
+    };
+    await this.bat.createDeployment(p.endpoint, p.deployment, { location: ep.location, ...p.planned.body, tags }, this.abortSignal);
+    this.stage("create", "passed", started, `deployment ${p.deployment} created (not the default)`);
+  }
+  auth(ep, endpoint) {
+    const keys = { keys: () => this.bat.keys(endpoint), token: () => Promise.resolve(void 0) };
+    return scoringAuth(keys, endpoint, String(ep.properties?.authMode ?? "AADToken"), (x) => this.io.setSecret(x), {
+      credential: this.ctx.credential,
+      scope: scoringScope(this.ctx.cloud.name)
+    });
+  }
+  /** Invokes one deployment with the test input and waits for its job; the job's rows (or why there are none). */
+  async score(ep, p, deployment, input) {
+    const uri = String(ep.properties?.scoringUri ?? "");
+    if (!uri) throw new Error(`batch endpoint '${p.endpoint}' has no scoring URI`);
+    const invoked = await this.bat.invoke(uri, this.auth(ep, p.endpoint), deployment, input, this.abortSignal);
+    this.jobs.push(invoked.name);
+    this.updateJobs();
+    this.io.info(`Deployment ${deployment}: batch job ${invoked.name} (${this.ctx.studioUrl(`runs/${invoked.name}`)})`);
+    const job = await this.bat.waitJob(invoked.name, {
+      abortSignal: this.abortSignal,
+      deadline: this.deadline,
+      onStatus: (st) => this.io.info(`Batch job ${invoked.name}: ${st}`)
+    });
+    if (job.status !== "Completed") return { job, files: [] };
+    if (!job.outputUri) return { job, files: [] };
+    const out = await readDatastoreOutput(this.ctx, job.outputUri, (x) => this.io.setSecret(x));
+    return { job, files: out.files, ...out.text !== void 0 ? { rows: parseOutputRows(out.text) } : {} };
+  }
+  async testBatch(p, ep) {
+    const started = Date.now();
+    this.current = "test batch";
+    const input = await this.uploadTestInput(p.test);
+    const r = await this.score(ep, p, p.deployment, input);
+    this.record.testJob = r.job.name;
+    if (r.job.outputUri) this.record.testOutput = r.job.outputUri;
+    const fail2 = (why) => {
+      this.stage("test batch", "failed", started, why);
+      return why;
+    };
+    if (r.job.status !== "Completed") return fail2(`batch job ${r.job.name} ended ${r.job.status}${r.job.error ? `: ${r.job.error}` : ""}`);
+    if (r.files.length === 0) return fail2(`batch job ${r.job.name} completed without its output (${r.job.outputUri ?? "no score output"})`);
+    if (r.rows) {
+      this.record.rows = r.rows.length;
+      const expected = p.test.expectedRows;
+      if (expected !== void 0) {
+        this.record.expectedRows = expected;
+        if (r.rows.length !== expected) return fail2(`the output has ${r.rows.length} row(s), the input ${expected} (${p.test.display})`);
+      }
+      if (this.s.smokeExpect !== void 0) {
+        const wrong = checkExpectedRows(r.rows, this.s.smokeExpect);
+        if (wrong) return fail2(`smoke-expect: ${wrong}`);
+      }
+    }
+    this.stage(
+      "test batch",
+      "passed",
+      started,
+      `job ${r.job.name} Completed${r.rows ? `, ${r.rows.length} row(s)` : ""}${this.s.smokeExpect !== void 0 ? ", smoke-expect met" : ""}`
+    );
+    return { input, ...r.rows ? { rows: r.rows } : {} };
+  }
+  /** The shadow comparison: the same input on the prior default, judged by compare-rules. Undefined when it passed or was skipped. */
+  async compare(p, ep, input, rows) {
+    if (!this.s.compareRules) return void 0;
+    const started = Date.now();
+    this.current = "comparison";
+    if (!p.priorDefault || !rows) {
+      this.stage("comparison", "skipped", started, p.priorDefault ? "the test batch wrote no rows" : "no default deployment to compare with");
+      return void 0;
+    }
+    const rules = parseCompareRules(this.s.compareRules);
+    const prior = await this.score(ep, p, p.priorDefault, input);
+    if (prior.job.status !== "Completed" || !prior.rows) {
+      const why = `the default deployment ${p.priorDefault} did not score the test input (job ${prior.job.name} ${prior.job.status}${prior.rows ? "" : ", no rows"})`;
+      this.stage("comparison", "failed", started, why);
+      return why;
+    }
+    const c = compareOutputs(rows, prior.rows);
+    const j = judgeComparison(rules, c);
+    this.record.comparison = {
+      job: prior.job.name,
+      rows: c.rows,
+      baselineRows: c.baselineRows,
+      matched: c.matched,
+      ...c.agreement !== void 0 ? { agreement: c.agreement } : {},
+      ...c.mad !== void 0 ? { mad: c.mad, maxDiff: c.maxDiff } : {},
+      passed: j.passed,
+      rules: j.results.map((r) => ({ rule: r.rule, verdict: r.verdict, ...r.left !== void 0 ? { value: r.left } : {} }))
+    };
+    for (const line of formatRuleResults(j.results)) this.io.info(`  ${line}`);
+    for (const d of c.differences) this.io.info(`  differs: ${d.key}: ${d.current.join(" ")} (new) vs ${d.baseline.join(" ")} (${p.priorDefault})`);
+    const figures = `${c.matched}/${Math.max(c.rows, c.baselineRows)} rows matched${c.agreement !== void 0 ? `, agreement ${(c.agreement * 100).toFixed(1)}%` : ""}${c.mad !== void 0 ? `, mad ${Number(c.mad.toPrecision(4))}` : ""}`;
+    if (!j.passed) {
+      const failed = j.results.filter((r) => r.verdict === "failed").map((r) => r.rule);
+      const why = `the comparison with ${p.priorDefault} failed ${failed.join("; ")} (${figures})`;
+      this.stage("comparison", "failed", started, why);
+      return why;
+    }
+    this.stage("comparison", "passed", started, `with ${p.priorDefault}: ${figures}`);
+    return void 0;
+  }
+  async promote(p, workspace) {
+    const started = Date.now();
+    this.current = "promote";
+    const now = await this.bat.setDefault(p.endpoint, p.deployment, this.abortSignal);
+    if (now !== p.deployment) throw new Error(`the default deployment of ${p.endpoint} reads back as ${now ?? "none"}, not ${p.deployment}`);
+    this.saveState(workspace, p, false, true);
+    this.record.defaultDeployment = now;
+    this.stage("promote", "passed", started, `default deployment ${p.priorDefault ?? "none"} \u2192 ${p.deployment} (read back)`);
+  }
+  async cleanup(p) {
+    const old = p.priorDefault;
+    const policy = this.s.plan.oldDeployments;
+    if (!old || old === p.deployment || policy.mode === "keep") return;
+    const started = Date.now();
+    this.current = "cleanup";
+    if (!await this.bat.getDeployment(p.endpoint, old)) return;
+    try {
+      if (policy.mode === "delete") {
+        await this.bat.deleteDeployment(p.endpoint, old);
+        this.stage("cleanup", "passed", started, `deleted old deployment '${old}'`);
+      } else {
+        await this.bat.scaleDeployment(p.endpoint, old, policy.instances);
+        this.stage("cleanup", "passed", started, `old deployment '${old}' scaled to ${policy.instances} instance(s)`);
+      }
+    } catch (err) {
+      this.io.warning(`could not clean up old deployment '${old}': ${errorMessage(err)}`);
+      this.stage("cleanup", "failed", started, errorMessage(err));
+    }
+  }
+  /** Leaves (or restores) the prior default, cancels test jobs still running, deletes the new deployment unless keep-failed. True when the prior default holds. */
+  async rollback(p, reason) {
+    const started = Date.now();
+    this.io.info(`Rolling back: ${reason}`);
+    for (const job of this.jobs) {
+      const j = await this.bat.getJob(job).catch(() => void 0);
+      if (j && !["Completed", "Failed", "Canceled", "NotResponding"].includes(j.status)) {
+        await this.bat.cancelJob(job).then(
+          () => this.io.info(`Cancelled batch job ${job}`),
+          (e) => this.io.warning(`could not cancel batch job ${job}: ${errorMessage(e)}`)
+        );
+      }
+    }
+    let restored = false;
+    try {
+      const ep = await this.bat.getEndpoint(p.endpoint);
+      const now = BatchEndpoints.defaultOf(ep);
+      const back = ep && now !== p.priorDefault ? await this.bat.setDefault(p.endpoint, p.priorDefault) : now;
+      restored = back === p.priorDefault;
+      this.record.defaultDeployment = back;
+      this.io.info(`default deployment ${restored ? "is" : "is NOT"} the prior one: ${back ?? "none"} (read back)`);
+    } catch (err) {
+      this.io.warning(`could not restore the default deployment of ${p.endpoint}: ${errorMessage(err)}`);
+    }
+    if (this.s.plan.keepFailed) this.io.info(`keep-failed: deployment '${p.deployment}' is kept`);
+    else if (restored || p.priorDefault === void 0) {
+      await this.bat.deleteDeployment(p.endpoint, p.deployment).then(
+        () => this.io.info(`deleted '${p.deployment}'`),
+        (e) => this.io.warning(`could not delete deployment '${p.deployment}': ${errorMessage(e)}`)
+      );
+    }
+    this.stage(
+      "rollback",
+      restored ? "passed" : "failed",
+      started,
+      `${restored ? "prior default kept" : "prior default NOT restored"}: ${p.priorDefault ?? "none"}`
+    );
+    return restored;
+  }
+};
+async function deployBatchMain(o, endpointDoc, endpointName, hooks) {
+  const { io } = o;
+  const f = new BatchFlow(o.ctx, io, o.s, o.run, o.abortSignal);
+  const p = await io.group("Preflight (batch endpoint)", () => f.preflight(endpointDoc, endpointName, hooks));
+  if (p.priorDefault) f.record.priorDefault = p.priorDefault;
+  if (p.promotedEarlier) {
+    f.record.defaultDeployment = p.deployment;
+    f.record.stages.push({ name: "promote", result: "passed", detail: `'${p.deployment}' was promoted by an earlier try of this workflow run` });
+    await f.cleanup(p);
+    return finish(f, p, { kind: "batch", outcome: "promoted", endpoint: p.endpoint, deployment: p.deployment, record: f.record });
+  }
+  const ep = await f.ensureEndpoint(p);
+  await hooks.createAssets(o.ctx, io, p.planned);
+  f.saveState(o.workspace, p, false);
+  let reason;
+  try {
+    await f.createDeployment(p, ep);
+    const tested = await f.testBatch(p, ep);
+    if (typeof tested === "string") reason = tested;
+    else reason = await f.compare(p, ep, tested.input, tested.rows);
+    if (!reason) await f.promote(p, o.workspace);
+  } catch (err) {
+    const aborted = o.abortSignal?.aborted === true;
+    reason = aborted ? `cancelled: ${errorMessage(o.abortSignal?.reason)}` : errorMessage(err);
+    if (f.record.stages.at(-1)?.name !== f.current) f.interrupted(aborted ? "aborted" : "failed", reason);
+  }
+  let result;
+  if (reason === void 0) {
+    await f.cleanup(p);
+    result = { kind: "batch", outcome: "promoted", endpoint: p.endpoint, deployment: p.deployment, record: f.record };
+  } else {
+    f.record.reason = reason;
+    const restored = o.s.plan.rollback === "none" ? false : await f.rollback(p, reason);
+    result = { kind: "batch", outcome: restored ? "rolled-back" : "failed", endpoint: p.endpoint, deployment: p.deployment, record: f.record, reason };
+  }
+  f.saveState(o.workspace, p, true, result.outcome === "promoted");
+  return finish(f, p, result);
+}
+async function finish(f, p, result) {
+  await reportBatch(f.io, result);
+  if (result.outcome !== "promoted")
+    throw new Error(
+      `rollout of ${p.deployment} on batch endpoint ${p.endpoint} ${result.outcome === "rolled-back" ? "was rolled back" : "failed"}: ${result.reason ?? "no reason given"} (default deployment now ${result.record.defaultDeployment ?? "none"})`
+    );
+  return result;
+}
+async function reportBatch(io, r) {
+  const rec = r.record;
+  io.setOutput("status", r.outcome);
+  io.setOutput("deployment-name", r.deployment);
+  io.setOutput("default-deployment", rec.defaultDeployment ?? "");
+  io.setOutput("test-job", rec.testJob ?? "");
+  io.setOutput("test-output", rec.testOutput ?? "");
+  io.setOutput("comparison", rec.comparison ? JSON.stringify(rec.comparison) : "");
+  io.setOutput("timeline", JSON.stringify({ kind: "batch", stages: rec.stages }));
+  appendLedger({ kind: "rollout", action: "deploy", endpoint: r.endpoint, deployment: r.deployment, status: r.outcome, timeline: null, batch: rec });
+  const rows = rec.stages.map((st) => [escapeText(st.name), escapeText(st.result), escapeText(st.detail ?? "")]);
+  await io.appendSummary(
+    `<h3>${escapeText(`Batch rollout of ${r.deployment} on ${r.endpoint}: ${r.outcome}`)}</h3>
+${htmlTable(["stage", "result", "detail"], rows)}
+${r.reason ? `Reason: ${escapeText(r.reason)}` : ""}
+`
+  ).catch(() => void 0);
+}
+async function deployBatchPost(ctx, io, s, saved, m) {
+  if (m.promoted) {
+    io.info(`The batch rollout of ${saved.deploymentName} on ${saved.endpointName} had promoted it before the step stopped: the promotion stands.`);
+    return;
+  }
+  const bat = new BatchEndpoints(ctx.arm, { log: (x) => io.info(x) });
+  if (!await bat.getEndpoint(saved.endpointName)) return;
+  const f = new BatchFlow(ctx, io, s, void 0);
+  f.jobs.push(...m.jobs);
+  const p = { endpoint: saved.endpointName, deployment: saved.deploymentName ?? "", ...m.priorDefault ? { priorDefault: m.priorDefault } : {} };
+  io.info(`The workflow stopped during the batch rollout of ${p.deployment} on ${p.endpoint}: restoring the default deployment ${p.priorDefault ?? "(none)"}.`);
+  if (p.priorDefault) f.record.priorDefault = p.priorDefault;
+  const restored = await f.rollback(p, "the workflow was cancelled");
+  f.record.reason = "the workflow was cancelled";
+  await reportBatch(io, {
+    kind: "batch",
+    outcome: restored ? "rolled-back" : "failed",
+    endpoint: p.endpoint,
+    deployment: p.deployment,
+    record: f.record,
+    reason: f.record.reason
+  });
+  io.info(`Batch rollout ${restored ? "rolled-back" : "failed"}: default deployment ${f.record.defaultDeployment ?? "none"}`);
+}
+
+// src/runs/deploy/kubernetes.ts
+var MANAGED_DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
+function computeNameOf(id) {
+  return id.replace(/^.*\/computes\//i, "");
+}
+async function readCompute(ctx, name) {
+  return withAzureOperation(`reading compute '${name}'`, () => ctx.arm.tryGet(`computes/${encodeURIComponent(name)}`));
+}
+async function checkKubernetesTarget(c) {
+  const { ctx, endpointName, existing, endpointPlan, endpointDoc, planned } = c;
+  const existingCompute = typeof existing?.properties?.compute === "string" && existing.properties.compute !== "" ? existing.properties.compute : void 0;
+  const fileCompute = endpointPlan?.compute;
+  if (existing && endpointDoc && (existingCompute ? computeNameOf(existingCompute) : void 0)?.toLowerCase() !== fileCompute?.toLowerCase()) {
+    throw endpointDoc.error(
+      fileCompute ? ["compute"] : [],
+      existingCompute ? `endpoint ${endpointName} runs on Kubernetes compute '${computeNameOf(existingCompute)}'${fileCompute ? `, not '${fileCompute}'` : ", but the file has no compute"}` : `endpoint ${endpointName} is a managed online endpoint, but the file names compute '${fileCompute}'`,
+      "an endpoint's compute cannot change: make the file match the endpoint, or deploy to another endpoint"
+    );
+  }
+  const computeName = existingCompute ? computeNameOf(existingCompute) : fileCompute;
+  const deploymentType = String(planned.body.properties.endpointComputeType ?? "Managed");
+  if (!computeName) {
+    if (deploymentType === "Kubernetes") {
+      throw new ConfigurationError(
+        `the deployment file is a Kubernetes online deployment (type: kubernetes), but endpoint ${endpointName} is a managed online endpoint`,
+        { input: "deployment-file", hint: "deploy it to an endpoint with 'compute: azureml:<Kubernetes compute>', or remove 'type: kubernetes'" }
+      );
+    }
+    return void 0;
+  }
+  const compute = await readCompute(ctx, computeName);
+  const where = `workspace ${ctx.workspace.workspaceName}`;
+  const type = String(compute?.properties?.computeType ?? "");
+  if (!compute || type !== "Kubernetes") {
+    const message = compute ? `compute '${computeName}' is a ${type} compute; online endpoints run on Kubernetes computes only` : `compute '${computeName}' does not exist in ${where}`;
+    const hint = "attach the cluster first (az ml compute attach --type Kubernetes), or leave compute out for a managed online endpoint";
+    if (!existing && endpointDoc) throw endpointDoc.error(["compute"], message, hint);
+    throw new ConfigurationError(`endpoint ${endpointName}: ${message}`, { input: "endpoint", hint });
+  }
+  const inner = compute.properties?.properties ?? {};
+  const instanceTypes = Object.keys(inner.instanceTypes ?? {});
+  const defaultInstanceType = inner.defaultInstanceType ?? instanceTypes[0] ?? "defaultinstancetype";
+  const props = planned.body.properties;
+  if (c.fromModelOnly) {
+    props.endpointComputeType = "Kubernetes";
+    if (props.instanceType === MANAGED_DEFAULT_INSTANCE_TYPE) delete props.instanceType;
+  } else if (deploymentType !== "Kubernetes") {
+    throw new ConfigurationError(
+      `endpoint ${endpointName} runs on Kubernetes compute '${computeName}': the deployment file must be a Kubernetes online deployment (type: kubernetes), not a managed one`,
+      { input: "deployment-file", hint: "add 'type: kubernetes' (and resources / an instance_type of the compute instead of a VM size)" }
+    );
+  }
+  const wanted = props.instanceType;
+  if (typeof wanted === "string" && !instanceTypes.some((n) => n.toLowerCase() === wanted.toLowerCase())) {
+    throw new ConfigurationError(
+      `instance type '${wanted}' is not defined on Kubernetes compute '${computeName}' (its instance types: ${instanceTypes.join(", ") || "none"})`,
+      { input: c.fromModelOnly ? "instance-type" : "deployment-file", hint: `use one of them, or leave it out for the default '${defaultInstanceType}'` }
+    );
+  }
+  return { compute: computeName, instanceTypes, defaultInstanceType, plan: kubernetesPlan(c.plan, endpointName, computeName) };
+}
+function kubernetesPlan(plan, endpointName, compute) {
+  const on = `endpoint ${endpointName} is a Kubernetes online endpoint (compute '${compute}')`;
+  if (plan.mirrorPercent > 0) {
+    throw new ConfigurationError(`Input '${RolloutInputs.mirrorPercent}': ${on}, and Azure ML does not mirror traffic to Kubernetes online deployments`, {
+      input: RolloutInputs.mirrorPercent,
+      hint: "leave mirror-percent at 0; the canary stages and the probes test the new deployment"
+    });
+  }
+  if (plan.probeRps === 0 && !plan.health.allowNoTraffic) {
+    throw new ConfigurationError(
+      `Input '${RolloutInputs.probeRps}' is needed: ${on}, for which Azure Monitor publishes no request metrics, so the rollout can judge health only on the probe requests it sends itself`,
+      {
+        input: RolloutInputs.probeRps,
+        hint: `set probe-rps (e.g. 5) with a smoke-request to send, or set ${HealthInputs.allowNoTraffic}: true to promote on the smoke test alone`
+      }
+    );
+  }
+  return { ...plan, health: kubernetesHealthPolicy(plan.health) };
+}
+function kubernetesSignals(probes) {
+  return {
+    query() {
+      return Promise.resolve(probes ? { requests: 0, pending: true } : { requests: 0 });
+    }
+  };
+}
+function kubernetesHealthNote(target) {
+  return `Kubernetes online endpoint (compute '${target.compute}'): Azure Monitor publishes no request metrics for it, so health is judged only on the probe and smoke requests this rollout sends (rules: ${target.plan.health.rulesText.split("\n").join("; ")})${target.plan.probeRps > 0 ? `; probes at ${target.plan.probeRps}/s` : "; no probes (allow-no-traffic): promoted on the smoke test"}`;
+}
+
 // src/runs/deploy.ts
 async function connect(reader, env, log, override) {
   const azure = { ...await readAzureInputs(reader, { env }), ...override ?? {} };
@@ -2864,9 +4157,10 @@ function providersFor(t, s, plan, ep, deploymentBody, abortSignal) {
   };
   const probeBody = s.smokeRequests[0]?.body;
   const scoring = { tryTimeoutInMs: scoringTimeout(deploymentBody) };
+  const kubernetes = typeof ep.properties?.compute === "string" && ep.properties.compute !== "";
   const providers = {
     router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
-    signals: createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
+    signals: kubernetes ? kubernetesSignals(plan.probeRps > 0) : createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
     deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring)
   };
   if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, (m) => t.io.info(m));
@@ -2903,8 +4197,14 @@ async function deployMain(deps) {
   const run = readWorkflowRun(env);
   const s = readDeployInputs(deps.reader, run.workspace);
   const endpointDoc = s.endpointFile ? SpecDocument.load(s.endpointFile.path, s.endpointFile.display, "endpoint") : void 0;
-  const endpointPlan = endpointDoc ? planEndpoint(endpointDoc) : void 0;
+  const batchFile = endpointDoc !== void 0 && endpointKindOf(endpointDoc.value) === "batch";
+  const endpointPlan = endpointDoc && !batchFile ? planEndpoint(endpointDoc) : void 0;
   const { ctx, azure } = await connect(deps.reader, env, io);
+  if (batchFile || !endpointDoc && await isBatchEndpointName(ctx, s.endpointName)) {
+    const workspace2 = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
+    return deployBatchMain({ ctx, io, s, run, workspace: workspace2, abortSignal: deps.abortSignal }, endpointDoc, s.endpointName, batchHooks);
+  }
+  if (endpointPlan) setEndpointCompute(endpointPlan, ctx.workspaceId);
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: endpointPlan?.name ?? s.endpointName, endpointPlan };
   const pre = await io.group("Preflight", () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
@@ -2926,8 +4226,9 @@ async function deployMain(deps) {
     ...pre.planned.body,
     tags: { ...pre.planned.body.tags ?? {}, ...rolloutTags(run, pre.prior) }
   };
-  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
-  const result = await runRollout(s.plan, providers, {
+  const plan = pre.k8s?.plan ?? s.plan;
+  const providers = providersFor(t, s, plan, ep, deploymentBody, deps.abortSignal);
+  const result = await runRollout(plan, providers, {
     deployment: pre.planned.deploymentName,
     kubernetes: pre.kubernetes,
     store: fileStatusStore(pre.path),
@@ -2967,7 +4268,17 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
     const names = existing ? (await eps.listDeployments(t.endpointName)).map((d) => String(d.name)) : [];
     checkDeclaredTraffic(endpointDoc, endpointPlan, prior, names, planned.deploymentName);
   }
-  const kubernetes = Boolean(existing?.properties?.compute);
+  const k8s = await checkKubernetesTarget({
+    ctx: t.ctx,
+    endpointName: t.endpointName,
+    endpointDoc,
+    endpointPlan,
+    existing,
+    planned,
+    fromModelOnly: !s.deploymentFile,
+    plan: s.plan
+  });
+  const kubernetes = k8s !== void 0;
   assertValidTraffic(prior, { kubernetes });
   if (takesTraffic(prior)) {
     throw new ConfigurationError(
@@ -2978,12 +4289,12 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
       }
     );
   }
-  if (kubernetes && s.plan.mirrorPercent > 0)
-    throw new ConfigurationError("mirror traffic is not supported on Kubernetes endpoints", { input: "mirror-percent" });
   io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : "not there yet: it will be created"}`);
   io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
-  return { planned, existing, prior, path, kubernetes };
+  if (k8s) io.info(kubernetesHealthNote(k8s));
+  return { planned, existing, prior, path, kubernetes, ...k8s ? { k8s } : {} };
 }
+var batchHooks = { resolveModel, createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned) };
 async function createAssets(t, planned) {
   const api = createWorkspaceApi(t.ctx.arm);
   const uploader = createSnapshotUploader(() => createBlobStore(t.ctx));
@@ -3070,10 +4381,13 @@ async function deployPost(deps) {
   const saved = io.state.loadRollout();
   if (!saved || saved.settled) return;
   const env = deps.env ?? process.env;
+  const batch = batchMachineOf(saved);
   const path = saved.machine?.statusPath;
-  if (!path) return;
+  if (!path && !batch) return;
   const s = readDeployInputs(deps.reader, readWorkflowRun(env).workspace);
   const { ctx } = await connect(deps.reader, env, io, saved.workspace);
+  if (batch) return deployBatchPost(ctx, io, s, saved, batch);
+  if (!path) return;
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: saved.endpointName };
   const ep = await eps.getEndpoint(saved.endpointName);

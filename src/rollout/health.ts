@@ -238,6 +238,41 @@ export function createHealthPolicy(spec: HealthPolicySpec = {}): HealthPolicy {
   };
 }
 
+/**
+ * The default rules of a Kubernetes online endpoint: the probe rules only. Azure Monitor publishes
+ * no request metrics for Kubernetes online endpoints (issue 15), so only the probe requests the
+ * rollout sends itself (and its smoke test) tell how the new deployment serves.
+ */
+export const KUBERNETES_HEALTH_RULES = 'probe.error_rate < 1%\nprobe.latency_p99 < 1000';
+
+/**
+ * The policy of a rollout on a Kubernetes online endpoint: the default rules become the probe
+ * rules; rules of the user's that read Azure Monitor signals are refused (they could never be
+ * judged). Throws a ConfigurationError naming `health-rules`.
+ */
+export function kubernetesHealthPolicy(policy: HealthPolicy): HealthPolicy {
+  if (policy.rulesText === DEFAULT_HEALTH_RULES) {
+    return createHealthPolicy({
+      rules: KUBERNETES_HEALTH_RULES,
+      minRequests: policy.minRequests,
+      allowNoTraffic: policy.allowNoTraffic,
+      failureThreshold: policy.failureThreshold,
+      consecutiveErrorLimit: policy.consecutiveErrorLimit,
+    });
+  }
+  const monitor = policy.rules.filter((r) => ruleKind(r) !== 'probe');
+  if (monitor.length > 0) {
+    throw new ConfigurationError(
+      `Input '${HealthInputs.rules}' line ${monitor[0].line}: '${monitor[0].text}' reads Azure Monitor signals, which Azure Monitor does not publish for Kubernetes online endpoints.`,
+      {
+        input: HealthInputs.rules,
+        hint: `On Kubernetes endpoints write rules over the probe signals (${PROBE_SIGNAL_NAMES.join(', ')}), e.g. '${KUBERNETES_HEALTH_RULES.split('\n')[0]}'.`,
+      },
+    );
+  }
+  return policy;
+}
+
 /** Reads `health-rules`, `min-requests`, `allow-no-traffic`, `failure-threshold`, `consecutive-error-limit`. */
 export function readHealthPolicy(reader: InputReader): HealthPolicy {
   return createHealthPolicy({

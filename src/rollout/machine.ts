@@ -492,6 +492,12 @@ class Decider {
     this.event('plan', `rollback point recorded: ${formatTrafficState(current)}`);
     if (s.firstDeployment) this.event('plan', 'no deployment takes live traffic: straight to 100 after the smoke test');
     this.event('plan', `stages: ${s.mirrorStage ? `mirror ${this.plan.mirrorPercent}%, ` : ''}${s.stages.join(' → ')}`);
+    if (s.kubernetes) {
+      this.event(
+        'plan',
+        `Kubernetes online endpoint: Azure Monitor publishes no request metrics for it, so health is judged only on the probe and smoke requests this rollout sends (${this.plan.probeRps > 0 ? `probes at ${this.plan.probeRps}/s` : 'no probes: allow-no-traffic'})`,
+      );
+    }
     this.enter('Provisioning');
     this.emit({ type: 'provision', deployment: s.deployment });
   }

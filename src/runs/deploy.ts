@@ -35,10 +35,19 @@ import {
   createTrafficRouter,
 } from './deploy/rollout-adapters.js';
 import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
-import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
+import {
+  checkDeclaredTraffic,
+  checkDeploymentName,
+  planDeployment,
+  planEndpoint,
+  setEndpointCompute,
+  type DeploymentPlan,
+  type EndpointPlan,
+} from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
 import { batchMachineOf, deployBatchMain, deployBatchPost, isBatchEndpointName, type BatchHooks, type BatchRolloutResult } from './deploy/batch.js';
 import { endpointKindOf } from '../specs/batch.js';
+import { checkKubernetesTarget, kubernetesHealthNote, kubernetesSignals, type KubernetesTarget } from './deploy/kubernetes.js';
 import { SpecDocument } from '../specs/document.js';
 import { parseReference } from '../specs/references.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
@@ -193,9 +202,11 @@ function providersFor(
   };
   const probeBody = s.smokeRequests[0]?.body;
   const scoring = { tryTimeoutInMs: scoringTimeout(deploymentBody) };
+  // Kubernetes online endpoints have no request metrics in Azure Monitor: the probes decide (deploy/kubernetes.ts).
+  const kubernetes = typeof ep.properties?.compute === 'string' && ep.properties.compute !== '';
   const providers: RolloutProviders = {
     router: createTrafficRouter(t.eps, t.endpointName, abortSignal),
-    signals: createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
+    signals: kubernetes ? kubernetesSignals(plan.probeRps > 0) : createMonitorSignals(t.eps, String(ep.id), { delayMs: plan.metricsDelayInMs }),
     deployments: createDeploymentOps(t.eps, t.endpointName, uri, auth, probeBody, scoring),
   };
   if (deploymentBody) providers.provisioner = createProvisioner(t.eps, t.endpointName, deploymentBody, (m) => t.io.info(m));
@@ -236,6 +247,8 @@ interface Preflight {
   prior: TrafficState;
   path: string;
   kubernetes: boolean;
+  /** A Kubernetes online endpoint: its compute and the rollout plan for it (probe health rules). */
+  k8s?: KubernetesTarget;
   /** An earlier try of this workflow run promoted the deployment already. */
   promotedEarlier?: Extract<Recovery, { kind: 'promoted' }>;
 }
@@ -254,6 +267,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
     const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
     return deployBatchMain({ ctx, io, s, run, workspace, abortSignal: deps.abortSignal }, endpointDoc, s.endpointName, batchHooks);
   }
+  if (endpointPlan) setEndpointCompute(endpointPlan, ctx.workspaceId);
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };
 
@@ -279,8 +293,9 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
     ...pre.planned.body,
     tags: { ...((pre.planned.body as ArmResource).tags ?? {}), ...rolloutTags(run, pre.prior) },
   };
-  const providers = providersFor(t, s, s.plan, ep, deploymentBody, deps.abortSignal);
-  const result = await runRollout(s.plan, providers, {
+  const plan = pre.k8s?.plan ?? s.plan;
+  const providers = providersFor(t, s, plan, ep, deploymentBody, deps.abortSignal);
+  const result = await runRollout(plan, providers, {
     deployment: pre.planned.deploymentName,
     kubernetes: pre.kubernetes,
     store: fileStatusStore(pre.path),
@@ -330,7 +345,17 @@ async function preflight(
     const names = existing ? (await eps.listDeployments(t.endpointName)).map((d) => String(d.name)) : [];
     checkDeclaredTraffic(endpointDoc, endpointPlan, prior, names, planned.deploymentName);
   }
-  const kubernetes = Boolean(existing?.properties?.compute);
+  const k8s = await checkKubernetesTarget({
+    ctx: t.ctx,
+    endpointName: t.endpointName,
+    endpointDoc,
+    endpointPlan,
+    existing,
+    planned,
+    fromModelOnly: !s.deploymentFile,
+    plan: s.plan,
+  });
+  const kubernetes = k8s !== undefined;
   assertValidTraffic(prior, { kubernetes });
   if (takesTraffic(prior)) {
     throw new ConfigurationError(
@@ -341,11 +366,10 @@ async function preflight(
       },
     );
   }
-  if (kubernetes && s.plan.mirrorPercent > 0)
-    throw new ConfigurationError('mirror traffic is not supported on Kubernetes endpoints', { input: 'mirror-percent' });
   io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
   io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
-  return { planned, existing, prior, path, kubernetes };
+  if (k8s) io.info(kubernetesHealthNote(k8s));
+  return { planned, existing, prior, path, kubernetes, ...(k8s ? { k8s } : {}) };
 }
 
 const batchHooks: BatchHooks = { resolveModel, createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned) };

@@ -13,6 +13,12 @@ import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals,
 
 export interface EndpointPlan {
   name: string;
+  /**
+   * The Kubernetes compute the endpoint runs on (`compute: azureml:<name>`): a Kubernetes online
+   * endpoint. `body.properties.compute` holds its ARM id once the workspace is known
+   * ({@link setEndpointCompute}).
+   */
+  compute?: string;
   /** `properties` and `tags` of the endpoint body; `location` comes from the workspace. */
   body: { kind?: string; identity?: Obj; tags?: Record<string, string>; properties: Obj };
   /**
@@ -46,15 +52,52 @@ export function checkDeploymentName(name: string): string | undefined {
 
 const AUTH_MODES: Record<string, string> = { key: 'Key', aml_token: 'AMLToken', aad_token: 'AADToken' };
 
-export function planEndpoint(doc: SpecDocument): EndpointPlan {
+/** The ARM id of a compute of the workspace (swagger OnlineEndpoint.compute: "ARM resource ID of the compute"). */
+export function computeArmId(workspaceId: string, name: string): string {
+  return `${workspaceId}/computes/${name}`;
+}
+
+/** Puts the ARM id of the endpoint's Kubernetes compute in its body, once the workspace is known. */
+export function setEndpointCompute(plan: EndpointPlan, workspaceId: string): void {
+  if (plan.compute) plan.body.properties.compute = computeArmId(workspaceId, plan.compute);
+}
+
+/**
+ * `compute` of a Kubernetes online endpoint YAML: `azureml:<name>`, a name, or a compute's ARM id
+ * (azure-ai-ml _schema/_endpoint/online/online_endpoint.py KubernetesOnlineEndpointSchema:
+ * `compute = ArmStr(azureml_type=COMPUTE)`).
+ */
+function endpointCompute(t: FieldReader, doc: SpecDocument, v: unknown): string {
+  const raw = t.str(v, ['compute']).trim();
+  const arm = /\/workspaces\/[^/]+\/computes\/([^/]+)$/i.exec(raw);
+  const name = raw.startsWith('/') ? arm?.[1] : raw.replace(/^azureml:/i, '');
+  if (!name || !/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/.test(name))
+    throw doc.error(['compute'], `'${raw}' is not a compute reference`, 'azureml:<name of the Kubernetes compute attached to the workspace>');
+  return name;
+}
+
+/** Fields of a managed online endpoint YAML (azure-ai-ml ManagedOnlineEndpointSchema) that a Kubernetes one lacks. */
+const MANAGED_ENDPOINT_ONLY = ['public_network_access'];
+
+export function planEndpoint(doc: SpecDocument, o: { workspaceId?: string } = {}): EndpointPlan {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], 'an endpoint file must be a YAML map');
   const t = new FieldReader(doc);
+  const kubernetes = spec.compute !== undefined;
+  if (kubernetes) {
+    for (const k of MANAGED_ENDPOINT_ONLY)
+      if (spec[k] !== undefined)
+        t.fail(
+          [k],
+          `is a field of managed online endpoints; a Kubernetes online endpoint (compute) has no '${k}'`,
+          'remove it, or remove compute for a managed endpoint',
+        );
+  }
   t.checkKeys(
     spec,
-    ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties'],
+    ['$schema', 'name', 'auth_mode', 'description', 'tags', 'identity', 'public_network_access', 'traffic', 'mirror_traffic', 'kind', 'properties', 'compute'],
     [],
-    'online endpoint',
+    kubernetes ? 'Kubernetes online endpoint' : 'online endpoint',
   );
   if (typeof spec.name !== 'string') throw doc.error([], "an endpoint needs 'name'");
   const bad = checkEndpointName(spec.name);
@@ -91,7 +134,12 @@ export function planEndpoint(doc: SpecDocument): EndpointPlan {
     if (!map[type]) throw doc.error(['identity', 'type'], `'${type}' is not an identity type`, 'valid: system_assigned, user_assigned, none');
     body.identity = { type: map[type] };
   }
-  return { name: spec.name, body, ...(declaredTraffic ? { declaredTraffic } : {}) };
+  const plan: EndpointPlan = { name: spec.name, body, ...(declaredTraffic ? { declaredTraffic } : {}) };
+  if (kubernetes) {
+    plan.compute = endpointCompute(t, doc, spec.compute);
+    if (o.workspaceId) setEndpointCompute(plan, o.workspaceId);
+  }
+  return plan;
 }
 
 function percentMap(doc: SpecDocument, v: unknown, key: string): Record<string, number> {
@@ -149,7 +197,7 @@ function seconds(t: FieldReader, v: unknown, path: SpecPath): string {
   return `PT${t.int(v, path)}S`;
 }
 
-const DEPLOYMENT_KEYS = [
+const MANAGED_DEPLOYMENT_KEYS = [
   '$schema',
   'name',
   'endpoint_name',
@@ -171,6 +219,13 @@ const DEPLOYMENT_KEYS = [
   'model_mount_path',
   'properties',
 ];
+
+/**
+ * Fields of `az ml online-deployment` YAML with `type: kubernetes` (azure-ai-ml
+ * _schema/_deployment/online/online_deployment.py KubernetesOnlineDeploymentSchema: the online
+ * deployment fields and `resources`; `egress_public_network_access` is a managed field).
+ */
+const KUBERNETES_DEPLOYMENT_KEYS = [...MANAGED_DEPLOYMENT_KEYS.filter((k) => k !== 'egress_public_network_access'), 'resources'];
 
 /** Fields of `az ml batch-deployment` YAML (azure-ai-ml _schema/_deployment/batch) that online deployments lack. */
 const BATCH_ONLY_FIELDS = [
@@ -194,11 +249,26 @@ export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: P
   for (const k of BATCH_ONLY_FIELDS)
     if (spec[k] !== undefined)
       t.fail([k], `is a field of batch deployments; a managed online deployment has no '${k}'`, 'deploy a batch deployment YAML to a batch endpoint');
-  t.checkKeys(spec, DEPLOYMENT_KEYS, [], 'managed online deployment');
-  if (spec.type !== undefined && String(spec.type).toLowerCase() !== 'managed')
-    throw doc.error(['type'], `'${String(spec.type)}' deployments are not supported`, 'supported: managed online deployments');
+  const type = spec.type === undefined ? 'managed' : t.str(spec.type, ['type']).toLowerCase();
+  if (type !== 'managed' && type !== 'kubernetes')
+    throw doc.error(['type'], `'${String(spec.type)}' is not an online deployment type`, 'valid: managed, kubernetes');
+  const kubernetes = type === 'kubernetes';
+  if (!kubernetes && spec.resources !== undefined)
+    t.fail(
+      ['resources'],
+      "is a field of Kubernetes online deployments; a managed deployment's resources come from its instance_type",
+      "add 'type: kubernetes' for a Kubernetes online endpoint",
+    );
+  if (kubernetes && spec.egress_public_network_access !== undefined)
+    t.fail(['egress_public_network_access'], 'is a field of managed online deployments; a Kubernetes online deployment has none', 'remove it');
+  t.checkKeys(
+    spec,
+    kubernetes ? KUBERNETES_DEPLOYMENT_KEYS : MANAGED_DEPLOYMENT_KEYS,
+    [],
+    kubernetes ? 'Kubernetes online deployment' : 'managed online deployment',
+  );
   const { name, endpointName } = deploymentNames(t, spec, o.endpointName);
-  const props: Obj = { endpointComputeType: 'Managed' };
+  const props: Obj = { endpointComputeType: kubernetes ? 'Kubernetes' : 'Managed' };
   if (spec.description !== undefined) props.description = t.str(spec.description, ['description']);
   const modelId = await deploymentModel(t, spec.model);
   props.model = modelId;
@@ -224,6 +294,7 @@ export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: P
     if (spec[key] !== undefined) props[wire] = probe(t, spec[key], key);
   }
   if (spec.scale_settings !== undefined) props.scaleSettings = scaleSettings(t, spec.scale_settings);
+  if (spec.resources !== undefined) props.containerResourceRequirements = containerResources(t, spec.resources);
   const body: DeploymentPlan['body'] = { properties: props };
   body.sku = { name: 'Default', capacity: spec.instance_count === undefined ? 1 : t.int(spec.instance_count, ['instance_count'], 1) };
   if (spec.tags !== undefined) body.tags = t.stringMap(spec.tags, ['tags']);
@@ -324,6 +395,48 @@ function probe(t: PlanContext, v: unknown, key: string): Obj {
   if (pr.timeout !== undefined) out.timeout = seconds(t, pr.timeout, [key, 'timeout']);
   if (pr.success_threshold !== undefined) out.successThreshold = t.int(pr.success_threshold, [key, 'success_threshold'], 1);
   if (pr.failure_threshold !== undefined) out.failureThreshold = t.int(pr.failure_threshold, [key, 'failure_threshold'], 1);
+  return out;
+}
+
+/** A Kubernetes resource quantity (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/): `0.1`, `100m`, `2Gi`, `200Mi`. */
+const QUANTITY = /^[+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/**
+ * `resources: { requests, limits }` of a Kubernetes deployment → `containerResourceRequirements`
+ * (azure-ai-ml _schema/_deployment/online/resource_requirements_schema.py and
+ * resource_settings_schema.py: cpu, memory, gpu, with `nvidia.com/gpu` read as gpu; swagger
+ * ContainerResourceRequirements / ContainerResourceSettings). Quantities are strings on the wire.
+ */
+function containerResources(t: PlanContext, v: unknown): Obj {
+  const path = ['resources'];
+  const r = t.map(v, path, 'must be a map with requests and limits');
+  t.checkKeys(r, ['requests', 'limits'], path, 'resources');
+  const out: Obj = {};
+  for (const [key, wire] of [
+    ['requests', 'containerResourceRequests'],
+    ['limits', 'containerResourceLimits'],
+  ] as const) {
+    if (r[key] === undefined || r[key] === null) continue;
+    const at = [...path, key];
+    const settings = t.map(r[key], at, 'must be a map of cpu, memory, nvidia.com/gpu');
+    t.checkKeys(settings, ['cpu', 'memory', 'gpu', 'nvidia.com/gpu'], at, `resource ${key}`);
+    if (settings.gpu !== undefined && settings['nvidia.com/gpu'] !== undefined) t.fail([...at, 'gpu'], "is given twice, as 'gpu' and as 'nvidia.com/gpu'");
+    const one: Obj = {};
+    for (const [yamlKey, wireKey] of [
+      ['cpu', 'cpu'],
+      ['memory', 'memory'],
+      ['gpu', 'gpu'],
+      ['nvidia.com/gpu', 'gpu'],
+    ] as const) {
+      const q = settings[yamlKey];
+      if (q === undefined || q === null) continue;
+      const text = typeof q === 'number' ? String(q) : t.str(q, [...at, yamlKey]);
+      if (!QUANTITY.test(text))
+        t.fail([...at, yamlKey], `'${text}' is not a Kubernetes quantity`, 'e.g. "0.5" or "500m" CPU, "512Mi" or "2Gi" memory, "1" GPU');
+      one[wireKey] = text;
+    }
+    out[wire] = one;
+  }
   return out;
 }
 

@@ -25,8 +25,9 @@ import { BUSY_DEPLOYMENT_STATES, BUSY_ENDPOINT_STATES, DEPLOYMENT_METRICS_NAMESP
 import { CONTAINER_TYPES, readLog, type ContainerType } from './logs.js';
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import type { EndpointService } from './service.js';
-import { checkDeploymentName, presentIdentity, validateDeploymentBody, validateSku } from './validate.js';
+import { checkDeploymentName, presentIdentity, validateDeploymentBody, validateDeploymentForCompute, validateSku } from './validate.js';
 import { prepareDataCollector, validateDataCollector } from './data-collector.js';
+import { kubernetesComputeOf } from './endpoints.js';
 import { isObj, type Obj } from '../obj.js';
 
 /** What the scoring process depends on: a change means a new process. */
@@ -149,6 +150,9 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     const input = structuredClone(propertiesOf(body, 'online deployment'));
     validateDeploymentBody(input, body.sku);
     validateDataCollector(input.dataCollector);
+    const computeId = ((endpoint.properties ?? {}) as Obj).compute;
+    const compute = typeof computeId === 'string' && computeId !== '' ? await kubernetesComputeOf(deps, scope, computeId) : undefined;
+    validateDeploymentForCompute(input, endpoint.name, compute);
     if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointNotReadyForDeployment(endpoint.name, stateOf(endpoint));
     // References resolve in the workspace (registry references are taken as they are).
     if (typeof input.model === 'string' && input.model.trim() !== '')

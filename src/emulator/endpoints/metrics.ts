@@ -603,6 +603,8 @@ export interface MetricsResource {
   id: string;
   namespace: string;
   location: string;
+  /** Azure Monitor publishes nothing for this resource (a Kubernetes online endpoint's requests): every metric answers without data. */
+  noData?: boolean;
 }
 
 /** Evaluates a parsed query over the store: the body of Azure Monitor's `Metrics_List` answer. */
@@ -625,7 +627,7 @@ export function evaluateMetrics(store: MetricsStore, resource: MetricsResource, 
   const value = q.metrics.map((m) => {
     const groups = new Map<string, { dims: Record<string, string>; minutes: Map<number, number[]> }>();
     if (q.splitDims.length === 0) groups.set('', { dims: {}, minutes: new Map() });
-    for (let minute = firstMinute; minute <= lastMinute; minute += MIN) {
+    for (let minute = firstMinute; minute <= (resource.noData ? firstMinute - 1 : lastMinute); minute += MIN) {
       for (const row of m.rows(store, resource.id, minute, q.asOf)) {
         if (!matchesFilter(q.filter, row.dims)) continue;
         const dims: Record<string, string> = {};

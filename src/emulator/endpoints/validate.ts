@@ -5,6 +5,8 @@
  * with live traffic), deployment settings (durations, probes, request settings, sku, scale).
  * Pure functions: they throw the ARM error Azure would answer with.
  */
+import { checkRequestsWithinLimits, checkResourceSettings, DEFAULT_INSTANCE_TYPE, instanceTypesOf } from '../arm/computes.js';
+import type { ArmResource } from '../types.js';
 import { EndpointErrors } from './errors.js';
 import { AUTH_MODES, COMPUTE_TYPES, type AuthMode } from './ids.js';
 import { isObj, type Obj } from '../obj.js';
@@ -267,6 +269,61 @@ export function validateDeploymentBody(p: Obj, sku: unknown): void {
     }
   }
   validateSku(sku, 'sku');
+}
+
+/**
+ * A deployment against its endpoint's compute: a Kubernetes endpoint takes Kubernetes deployments
+ * only and a managed endpoint managed ones; on Kubernetes `instanceType` is one of the compute's
+ * instance types (none: the compute's default, `defaultinstancetype` unless the compute says
+ * otherwise: MicrosoftDocs/azure-docs articles/machine-learning/how-to-manage-kubernetes-instance-types.md)
+ * and `containerResourceRequirements` are Kubernetes quantities with requests within limits
+ * (swagger KubernetesOnlineDeployment, ContainerResourceRequirements, ContainerResourceSettings).
+ * Sets the instance type the deployment runs on. Azure's wording of these 400s is not recorded.
+ */
+export function validateDeploymentForCompute(p: Obj, endpoint: string, compute: ArmResource | undefined): void {
+  const at = 'properties';
+  const type = p.endpointComputeType;
+  if (!compute) {
+    if (type === 'Kubernetes') {
+      fail(
+        `${at}.endpointComputeType`,
+        `Endpoint '${endpoint}' is a managed online endpoint (no compute): it takes Managed deployments only; a Kubernetes deployment needs an endpoint created with 'compute' naming a Kubernetes compute.`,
+      );
+    }
+    if (p.containerResourceRequirements !== undefined && p.containerResourceRequirements !== null) {
+      fail(
+        `${at}.containerResourceRequirements`,
+        "'containerResourceRequirements' is a property of Kubernetes deployments; a managed deployment's resources come from its instanceType.",
+      );
+    }
+    return;
+  }
+  if (type !== 'Kubernetes') {
+    fail(
+      `${at}.endpointComputeType`,
+      `Endpoint '${endpoint}' runs on Kubernetes compute '${compute.name}': it takes Kubernetes deployments only (endpointComputeType 'Kubernetes'), not '${String(type)}'.`,
+    );
+  }
+  const { names, defaultType } = instanceTypesOf(compute);
+  if (p.instanceType === undefined || p.instanceType === null) p.instanceType = defaultType || DEFAULT_INSTANCE_TYPE;
+  else if (typeof p.instanceType === 'string' && !names.some((n) => n.toLowerCase() === (p.instanceType as string).toLowerCase())) {
+    fail(
+      `${at}.instanceType`,
+      `Instance type '${p.instanceType}' is not defined on Kubernetes compute '${compute.name}'; its instance types are ${names.join(', ') || 'none'} (default '${defaultType}').`,
+    );
+  }
+  const rr = p.containerResourceRequirements;
+  if (rr === undefined || rr === null) return;
+  const rat = `${at}.containerResourceRequirements`;
+  if (!isObj(rr)) fail(rat, "'containerResourceRequirements' must be an object (containerResourceRequests, containerResourceLimits).");
+  for (const k of Object.keys(rr)) {
+    if (k !== 'containerResourceRequests' && k !== 'containerResourceLimits')
+      fail(`${rat}.${k}`, `'${k}' is not a property of containerResourceRequirements; expected containerResourceRequests, containerResourceLimits.`);
+  }
+  const keys = ['cpu', 'memory', 'gpu'];
+  const requests = checkResourceSettings(rr.containerResourceRequests, `${rat}.containerResourceRequests`, keys);
+  const limits = checkResourceSettings(rr.containerResourceLimits, `${rat}.containerResourceLimits`, keys);
+  checkRequestsWithinLimits(requests, limits, `${rat}.containerResourceRequests`);
 }
 
 export function validateSku(sku: unknown, at: string): void {
