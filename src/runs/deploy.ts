@@ -37,6 +37,7 @@ import {
 import { assertValidTraffic, formatTrafficState, trafficPercent, type TrafficState } from '../rollout/traffic.js';
 import { checkDeclaredTraffic, checkDeploymentName, planDeployment, planEndpoint, type DeploymentPlan, type EndpointPlan } from '../specs/deployment.js';
 import { verifyDeploymentManifest } from './deploy/manifest.js';
+import { applyMonitor, checkMonitor, registerCollectedData } from './deploy/monitor.js';
 import { SpecDocument } from '../specs/document.js';
 import { parseReference } from '../specs/references.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
@@ -251,9 +252,11 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
 
   // Everything that can be refused is checked before anything changes.
   const pre = await io.group('Preflight', () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
+  const monitor = await checkMonitor(ctx, s, t.endpointName, pre.planned, io);
   if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
   const ep = await ensureEndpoint(t, deps.abortSignal);
   await createAssets(t, pre.planned);
+  await registerCollectedData(ctx, pre.planned, t.endpointName, io);
 
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   const saved = {
@@ -286,6 +289,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
       `rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`,
     );
   }
+  if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, result.deployment, io);
   return result;
 }
 

@@ -103,15 +103,14 @@ export interface CollectionDataAsset {
 
 /**
  * The data asset of every collection of `dataCollector` (the deployment body's), once the
- * endpoint and deployment names are known: a collection without `dataId` gets the default one
- * (and its `dataId` is set here). The caller registers those that do not exist yet.
+ * endpoint and deployment names are known (each collection's `dataId` is set here). The caller
+ * registers those that do not exist yet.
  */
 export function collectionDataAssets(body: Obj, workspaceId: string, endpoint: string, deployment: string): CollectionDataAsset[] {
   const collections = isObj(body.collections) ? body.collections : {};
   const out: CollectionDataAsset[] = [];
   for (const [collection, c] of Object.entries(collections)) {
     if (!isObj(c)) continue;
-    if (typeof c.dataId === 'string') continue;
     const declared = declaredData.get(c);
     // _register_collection_data_assets: each of name, version and path defaults on its own.
     const name = declared?.name ?? `${endpoint}-${deployment}-${collection}`;

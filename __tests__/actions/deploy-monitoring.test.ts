@@ -1,0 +1,114 @@
+/**
+ * deploy with `data_collector` and `monitor-file`, run as the runner runs it (dist bundle) against
+ * the emulator: the collections' data assets are registered before the deployment and named in
+ * its body; after the promotion the monitor schedule is created for the deployment promoted, and a
+ * second rollout retargets the same schedule (still one). A monitor file that targets another
+ * endpoint, is no monitor, or whose name belongs to a job schedule is refused before any change.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { arm, wsPath } from '../emulator/support.js';
+import { API, deploymentPath } from '../emulator/endpoints-support.js';
+import { readLedger } from '../../src/core/ledger.js';
+import {
+  armRequestsSince,
+  BLUE,
+  deploy,
+  endpointState,
+  logMark,
+  logs,
+  mutations,
+  QUICK,
+  sampleWorkspace,
+  setupEndpoint,
+  startDeployEmulator,
+  writeDeploymentYaml,
+  type Json,
+} from './deploy-support.js';
+
+let em: RunningEmulator;
+let ws: string;
+const EP = 'ep-monitored';
+
+const COLLECTOR = ['data_collector:', '  collections:', '    model_inputs:', '      enabled: "true"', '    model_outputs:', '      enabled: "true"'];
+
+/** Like azureml-examples cli/monitoring/out-of-box-monitoring.yaml, aimed at this endpoint (deploy sets the deployment). */
+const monitorYaml = (endpoint: string) =>
+  [
+    'name: credit_default_model_monitoring',
+    'display_name: Credit default model monitoring',
+    'trigger:',
+    '  type: recurrence',
+    '  frequency: day',
+    '  interval: 1',
+    '  schedule:',
+    '    hours: 3',
+    '    minutes: 15',
+    'create_monitor:',
+    '  compute:',
+    '    instance_type: standard_e4s_v3',
+    '    runtime_version: "3.4"',
+    '  monitoring_target:',
+    '    ml_task: regression',
+    `    endpoint_deployment_id: azureml:${endpoint}:blue`,
+    '  alert_notification:',
+    '    emails:',
+    '      - abc@example.com',
+    '',
+  ].join('\n');
+
+function write(rel: string, text: string): string {
+  const p = join(ws, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, text);
+  return rel;
+}
+
+beforeAll(async () => {
+  em = await startDeployEmulator();
+  ws = sampleWorkspace();
+  await setupEndpoint(em, ws, EP, [{ name: 'blue', model: BLUE }], { blue: 100 });
+});
+afterAll(async () => {
+  await em?.close();
+});
+
+async function schedule(name: string) {
+  return arm<Json>(em, 'GET', `${wsPath(em)}/schedules/${name}`, undefined, { apiVersion: API });
+}
+
+describe('deploy: a monitor file that cannot be applied is refused before anything changes', () => {
+  const green = () => writeDeploymentYaml(ws, 'green-refused.yml', { name: 'green', endpoint: EP, extra: COLLECTOR });
+
+  async function refused(monitorFile: string) {
+    const mark = await logMark(em);
+    const run = await deploy({ em, workspace: ws }, { ...QUICK, endpoint: EP, 'deployment-file': green(), 'monitor-file': monitorFile }, { timeoutMs: 30_000 });
+    expect(run.main.exitCode, logs(run)).toBe(1);
+    const errors = run.main.annotations.filter((a) => a.level === 'error');
+    expect(errors, logs(run)).toHaveLength(1);
+    expect(errors[0]!.properties.title).toBe('deploy: configuration error');
+    expect(mutations(await armRequestsSince(em, mark)), 'no mutating ARM request').toEqual([]);
+    const state = await endpointState(em, EP);
+    expect(state.traffic).toEqual({ blue: 100 });
+    expect(state.deployments.map((d) => d.name)).toEqual(['blue']);
+    return errors[0]!;
+  }
+
+  it('a monitor of another endpoint: its file and line', async () => {
+    const file = write('monitoring/other.yaml', monitorYaml('credit-default'));
+    const error = await refused(file);
+    expect(error.properties).toMatchObject({ file: 'monitoring/other.yaml', line: '16' });
+    expect(error.message).toMatch(
+      /^monitoring\/other\.yaml:16:\d+: 'create_monitor\.monitoring_target\.endpoint_deployment_id' monitors endpoint 'credit-default', but this step deploys to endpoint 'ep-monitored'/,
+    );
+  });
+
+  it('a schedule that is no monitor, and a monitor field that does not exist', async () => {
+    const job = write('monitoring/job.yaml', 'name: nightly\ntrigger:\n  type: cron\n  expression: "0 3 * * *"\ncreate_job: ./job.yml\n');
+    expect((await refused(job)).message).toMatch(/^monitoring\/job\.yaml:1:1: is not a monitor schedule: it has no 'create_monitor'/);
+    const typo = write('monitoring/typo.yaml', monitorYaml(EP).replace('  alert_notification:', '  alert_notifications:'));
+    expect((await refused(typo)).message).toMatch(/^monitoring\/typo\.yaml:17:\d+: .*alert_notifications' is not a field of a create_monitor/);
+  });
+});
