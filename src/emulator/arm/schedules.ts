@@ -21,6 +21,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { MLS_NAMESPACE } from '../config.js';
+import { checkMonitorDefinition, monitorJobBody } from '../monitoring/definition.js';
 import { isObj } from '../obj.js';
 import type { ArmResource, EmulatorRequest, EmulatorResponse, Handler, RequestContext, Route } from '../types.js';
 import { beginInWorkspace, canonicalJson, propertiesOf, requireWorkspace, type ArmDeps } from './deps.js';
@@ -221,14 +222,28 @@ function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex, armed: (id: string)
     const trigger = validateTrigger(input.trigger);
     const action = input.action;
     if (!isObj(action)) fail('properties.action', "The property 'action' is required.");
-    if (String(action.actionType).toLowerCase() !== 'createjob') {
-      fail('properties.action.actionType', `actionType '${String(action.actionType)}' is not supported by the Azure ML emulator; it runs CreateJob schedules.`);
+    const actionType = ['CreateJob', 'CreateMonitor'].find((t) => t.toLowerCase() === String(action.actionType).toLowerCase());
+    if (!actionType) {
+      fail(
+        'properties.action.actionType',
+        `actionType '${String(action.actionType)}' is not supported by the Azure ML emulator; it runs CreateJob and CreateMonitor schedules.`,
+      );
     }
-    if (!isObj(action.jobDefinition)) fail('properties.action.jobDefinition', "The property 'jobDefinition' is required for a CreateJob action.");
-    // Checked as a job PUT would check it (references must resolve); stored as sent (recording entry 7 keeps `azureml:` ids).
-    const check = { ...action.jobDefinition };
-    if (check.experimentName === '') delete check.experimentName; // azureml:<job>: "MFE will add default" (entities/_schedule/schedule.py)
-    await validateJob(deps, scope, check);
+    let storedAction: Record<string, unknown>;
+    if (actionType === 'CreateMonitor') {
+      // swagger 2024-10-01 CreateMonitorAction: checked (target deployment, signals, thresholds) and stored as sent.
+      for (const k of Object.keys(action))
+        if (!['actionType', 'monitorDefinition'].includes(k)) fail(`properties.action.${k}`, `'${k}' is not a property of a CreateMonitor action.`);
+      await checkMonitorDefinition({ store: deps.store, blobEndpoint: deps.blob.endpoint }, scope, action.monitorDefinition);
+      storedAction = { actionType, monitorDefinition: action.monitorDefinition };
+    } else {
+      if (!isObj(action.jobDefinition)) fail('properties.action.jobDefinition', "The property 'jobDefinition' is required for a CreateJob action.");
+      // Checked as a job PUT would check it (references must resolve); stored as sent (recording entry 7 keeps `azureml:` ids).
+      const check = { ...action.jobDefinition };
+      if (check.experimentName === '') delete check.experimentName; // azureml:<job>: "MFE will add default" (entities/_schedule/schedule.py)
+      await validateJob(deps, scope, check);
+      storedAction = { actionType: 'CreateJob', jobDefinition: action.jobDefinition };
+    }
     if (input.isEnabled !== undefined && input.isEnabled !== null && typeof input.isEnabled !== 'boolean')
       fail('properties.isEnabled', "'isEnabled' must be a boolean.");
     const id = childId(scope, 'schedules', name);
@@ -239,7 +254,7 @@ function scheduleRoutes(deps: ArmDeps, index: ScheduleIndex, armed: (id: string)
       properties: isObj(input.properties) ? input.properties : {},
       isEnabled: input.isEnabled ?? true, // swagger: isEnabled default true
       trigger,
-      action: { actionType: 'CreateJob', jobDefinition: action.jobDefinition },
+      action: storedAction,
       provisioningState: 'Creating',
     };
     const schedule = await deps.store.withLock(id, async () => {
@@ -350,8 +365,10 @@ function createScheduler(
     const parsed = parseWorkspaceChildId(s.id)!;
     const scope: WorkspaceScope = parsed.scope;
     const p = s.properties as Record<string, unknown>;
-    const def = structuredClone((p.action as Record<string, unknown>).jobDefinition) as Record<string, unknown>;
+    const action = p.action as Record<string, unknown>;
     const jobName = `${s.name}-${stamp(at)}`;
+    if (action.actionType === 'CreateMonitor') return fireMonitor(s, scope, jobName, at);
+    const def = structuredClone(action.jobDefinition) as Record<string, unknown>;
     let body: Record<string, unknown> = def;
     if (typeof def.sourceJobId === 'string') {
       // azureml:<job>: the source job's definition with what the schedule sets over it (entities/_schedule/schedule.py).
@@ -368,6 +385,24 @@ function createScheduler(
     body = resolveExpressions(body, jobName, triggerTime) as Record<string, unknown>;
     if (typeof body.experimentName !== 'string' || body.experimentName === '') body.experimentName = s.name;
     body.displayName = jobName;
+    return createScheduledJob(s, scope, jobName, triggerTime, body);
+  };
+
+  /** A monitor run: the pipeline job of a CreateMonitor schedule (monitoring/definition.ts monitorJobBody). */
+  const fireMonitor = (s: ArmResource, scope: WorkspaceScope, jobName: string, at: number): Promise<string> => {
+    const triggerTime = new Date(at).toISOString();
+    const tags = (s.properties as Record<string, unknown>).tags;
+    return createScheduledJob(s, scope, jobName, triggerTime, monitorJobBody(s.name, jobName, triggerTime, isObj(tags) ? tags : {}));
+  };
+
+  /** Creates a schedule's job through the jobs PUT handler, marked as the schedule's (schedule-marks.ts). */
+  const createScheduledJob = async (
+    s: ArmResource,
+    scope: WorkspaceScope,
+    jobName: string,
+    triggerTime: string,
+    body: Record<string, unknown>,
+  ): Promise<string> => {
     const jobId = childId(scope, 'jobs', jobName);
     const mark: ScheduleMark = { scheduleName: s.name, scheduleId: s.id, triggerTime };
     await deps.store.put(scheduleMarkId(jobId), mark);

@@ -26,6 +26,7 @@ import { CONTAINER_TYPES, readLog, type ContainerType } from './logs.js';
 import { evaluateMetrics, metricDefinitions, parseMetricsQuery } from './metrics.js';
 import type { EndpointService } from './service.js';
 import { checkDeploymentName, presentIdentity, validateDeploymentBody, validateSku } from './validate.js';
+import { prepareDataCollector, validateDataCollector } from './data-collector.js';
 import { isObj, type Obj } from '../obj.js';
 
 /** What the scoring process depends on: a change means a new process. */
@@ -147,6 +148,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     const body = req.body as Obj;
     const input = structuredClone(propertiesOf(body, 'online deployment'));
     validateDeploymentBody(input, body.sku);
+    validateDataCollector(input.dataCollector);
     if (BUSY_ENDPOINT_STATES.includes(stateOf(endpoint))) throw EndpointErrors.endpointNotReadyForDeployment(endpoint.name, stateOf(endpoint));
     // References resolve in the workspace (registry references are taken as they are).
     if (typeof input.model === 'string' && input.model.trim() !== '')
@@ -160,6 +162,7 @@ export function deploymentRoutes(svc: EndpointService): Route[] {
     if (typeof input.environmentId === 'string' && input.environmentId.trim() !== '') {
       input.environmentId = await resolveAssetReference(deps, scope, 'environments', input.environmentId, 'properties.environmentId');
     }
+    if (input.dataCollector) input.dataCollector = await prepareDataCollector(deps, scope, endpoint.name, name, input.dataCollector, req.ctx.now);
     const id = deploymentIdOf(scope, endpoint.name, name);
     const result = await deps.store.withLock(id, async () => {
       const existing = await deps.store.get(id);

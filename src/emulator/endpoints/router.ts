@@ -22,6 +22,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { request } from 'node:http';
 import type { EmulatorRequest, EmulatorResponse, Route } from '../types.js';
+import { DataCollectorWriter } from './data-collector.js';
 import { REQUEST_FAULT_KINDS } from './faults.js';
 import { AAD_TOKEN_AUDIENCE, amlTokenAudience } from './ids.js';
 import type { ScoringProcess } from './process.js';
@@ -108,6 +109,7 @@ function reasonOf(body: Buffer): string {
 }
 
 export function scoringRoutes(svc: EndpointService): Route[] {
+  const collector = new DataCollectorWriter(svc.deps.arm, svc.blob, svc.deps.arm.blob.endpoint);
   const authorize = (ep: EndpointRuntime, header: string | undefined, now: Date): string | undefined => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!m)
@@ -214,6 +216,17 @@ export function scoringRoutes(svc: EndpointService): Route[] {
     for (const h of ['content-type', 'x-ms-run-function-failed']) if (result.headers[h]) passthrough[h] = result.headers[h]!;
     if (result.status >= 200 && result.status < 300) {
       record(result.status, result.status, result.body.length);
+      // What the deployment served, to its data collector (data-collector.ts), after the answer.
+      const served = {
+        deploymentId: dep.id,
+        endpoint: ep.name,
+        deployment: dep.name,
+        time: req.ctx.now,
+        requestId,
+        requestBody: req.rawBody,
+        responseBody: result.body,
+      };
+      void svc.track(collector.record(served).catch(() => undefined));
       return { status: result.status, raw: result.body, headers: { ...passthrough, ...base } };
     }
     // The model answered with an error: the gateway's status depends on the compute type.

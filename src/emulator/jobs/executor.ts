@@ -20,6 +20,7 @@ import { Runtime, type ActiveJob, type ExecutorOptions, type Outcome } from './r
 import { errorOf } from './status.js';
 import { runSweepJob } from './sweep.js';
 import { runAutoMLJob } from './automl.js';
+import { isMonitorRun, runMonitorJob } from '../monitoring/run.js';
 import { asObj } from '../obj.js';
 
 export type { ExecutorOptions, Outcome } from './runtime.js';
@@ -61,7 +62,8 @@ export function createJobExecutor(host: JobHost, options: ExecutorOptions = {}):
       case 'sweep':
         return runSweepJob(rt, jobId, active);
       case 'pipeline':
-        return runPipelineJob(rt, jobId, active);
+        // A CreateMonitor schedule's run is a pipeline job the emulator computes itself (monitoring/run.ts).
+        return (await isMonitorRun(rt, jobId)) ? runMonitorJob(rt, jobId, active) : runPipelineJob(rt, jobId, active);
       case 'spark':
         return runSparkJob(rt, jobId, active);
       case 'automl':
