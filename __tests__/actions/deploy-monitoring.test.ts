@@ -112,3 +112,62 @@ describe('deploy: a monitor file that cannot be applied is refused before anythi
     expect((await refused(typo)).message).toMatch(/^monitoring\/typo\.yaml:17:\d+: .*alert_notifications' is not a field of a create_monitor/);
   });
 });
+
+describe('deploy: the monitor follows the deployment promoted', () => {
+  it('green with a data collector: data assets registered, the monitor created for green', async () => {
+    const runnerTemp = join(ws, 'runner-temp');
+    const monitorFile = write('monitoring/monitor.yaml', monitorYaml(EP));
+    const green = writeDeploymentYaml(ws, 'green.yml', { name: 'green', endpoint: EP, extra: COLLECTOR });
+    const run = await deploy(
+      { em, workspace: ws, runnerTemp },
+      { ...QUICK, endpoint: EP, 'deployment-file': green, 'monitor-file': monitorFile },
+      { timeoutMs: 90_000 },
+    );
+    expect(run.main.exitCode, logs(run)).toBe(0);
+    expect(run.outputs.status).toBe('promoted');
+    expect(run.outputs['monitor-name']).toBe('credit_default_model_monitoring');
+
+    // The collections write to the data assets az ml would register.
+    const dep = await arm<Json>(em, 'GET', deploymentPath(em, EP, 'green'), undefined, { apiVersion: API });
+    const collections = ((dep.body.properties as Json).dataCollector as Json).collections as Record<string, Json>;
+    expect(collections.model_inputs).toMatchObject({
+      dataCollectionMode: 'Enabled',
+      dataId: expect.stringMatching(/\/data\/ep-monitored-green-model_inputs\/versions\/1$/),
+    });
+    const data = await arm<Json>(em, 'GET', `${wsPath(em)}/data/ep-monitored-green-model_inputs/versions/1`, undefined, { apiVersion: API });
+    expect(data.status).toBe(200);
+    expect((data.body.properties as Json).dataUri).toBe('azureml://datastores/workspaceblobstore/paths/modelDataCollector/ep-monitored/green/model_inputs');
+
+    const s = await schedule('credit_default_model_monitoring');
+    expect(s.status, JSON.stringify(s.body)).toBe(200);
+    const def = ((s.body.properties as Json).action as Json).monitorDefinition as Json;
+    expect((def.monitoringTarget as Json).deploymentId).toMatch(/\/onlineEndpoints\/ep-monitored\/deployments\/green$/);
+    expect(Object.keys(def.signals as Json)).toEqual(['data-drift-signal', 'prediction-drift-signal', 'data-quality-signal']);
+    const drift = (def.signals as Record<string, Json>)['data-drift-signal'];
+    expect((drift.productionData as Json).uri).toMatch(/\/data\/ep-monitored-green-model_inputs\/versions\/1$/);
+    const entries = readLedger({ RUNNER_TEMP: runnerTemp }).filter((e) => e.kind === 'monitor');
+    expect(entries).toEqual([
+      expect.objectContaining({ kind: 'monitor', name: 'credit_default_model_monitoring', endpoint: EP, deployment: 'green', created: true }),
+    ]);
+  });
+
+  it('a second rollout retargets the same schedule: still one monitor, now on teal', async () => {
+    const runnerTemp = join(ws, 'runner-temp-2');
+    const teal = writeDeploymentYaml(ws, 'teal.yml', { name: 'teal', endpoint: EP, extra: COLLECTOR });
+    const run = await deploy(
+      { em, workspace: ws, runnerTemp },
+      { ...QUICK, endpoint: EP, 'deployment-file': teal, 'monitor-file': 'monitoring/monitor.yaml' },
+      { timeoutMs: 90_000 },
+    );
+    expect(run.main.exitCode, logs(run)).toBe(0);
+    expect(run.main.log).toMatch(/Monitor credit_default_model_monitoring updated: it monitors teal \(was green\)/);
+    const list = await arm<{ value: Json[] }>(em, 'GET', `${wsPath(em)}/schedules`, undefined, { apiVersion: API });
+    const monitors = list.body.value.filter((x) => ((x.properties as Json).action as Json).actionType === 'CreateMonitor');
+    expect(monitors.map((x) => x.name)).toEqual(['credit_default_model_monitoring']);
+    const def = ((monitors[0]!.properties as Json).action as Json).monitorDefinition as Json;
+    expect((def.monitoringTarget as Json).deploymentId).toMatch(/\/deployments\/teal$/);
+    expect(readLedger({ RUNNER_TEMP: runnerTemp }).filter((e) => e.kind === 'monitor')).toEqual([
+      expect.objectContaining({ deployment: 'teal', previousDeployment: 'green', created: false }),
+    ]);
+  });
+});

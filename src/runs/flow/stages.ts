@@ -62,6 +62,7 @@ export const STAGE_INPUTS: Record<Stage, Record<string, string>> = {
     'smoke-request': 'smoke-request',
     'smoke-expect': 'smoke-expect',
     'smoke-max-latency': 'smoke-max-latency',
+    'monitor-file': 'monitor-file',
     strategy: 'strategy',
     'canary-percent': 'canary-percent',
     'step-percent': 'step-percent',
@@ -130,6 +131,7 @@ export const STAGE_OUTPUTS: Record<Stage, Record<string, string | null>> = {
     'scoring-uri': 'scoring-uri',
     traffic: 'rollout-traffic',
     timeline: 'rollout-timeline',
+    'monitor-name': 'monitor-name',
   },
   'pr-summary': {
     'comment-id': 'comment-id',
