@@ -253,7 +253,11 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult> {
   // Everything that can be refused is checked before anything changes.
   const pre = await io.group('Preflight', () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
   const monitor = await checkMonitor(ctx, s, t.endpointName, pre.planned, io);
-  if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+  if (pre.promotedEarlier && pre.existing) {
+    const done = await finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+    if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, done.deployment, io);
+    return done;
+  }
   const ep = await ensureEndpoint(t, deps.abortSignal);
   await createAssets(t, pre.planned);
   await registerCollectedData(ctx, pre.planned, t.endpointName, io);
