@@ -105,6 +105,33 @@ describe('deploy: a monitor file that cannot be applied is refused before anythi
     );
   });
 
+  it('a monitor name that a job schedule holds already', async () => {
+    const job = {
+      jobType: 'Command',
+      command: 'echo retrain',
+      environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
+      computeId: `${wsPath(em)}/computes/cpu-cluster`,
+    };
+    const put = await arm<Json>(
+      em,
+      'PUT',
+      `${wsPath(em)}/schedules/nightly_retrain`,
+      {
+        properties: {
+          isEnabled: false,
+          trigger: { triggerType: 'Cron', expression: '0 3 * * *', timeZone: 'UTC' },
+          action: { actionType: 'CreateJob', jobDefinition: job },
+        },
+      },
+      { apiVersion: API },
+    );
+    expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+    const file = write('monitoring/taken.yaml', monitorYaml(EP).replace('name: credit_default_model_monitoring', 'name: nightly_retrain'));
+    expect((await refused(file)).message).toMatch(
+      /^monitoring\/taken\.yaml:1:\d+: 'name' schedule 'nightly_retrain' exists and is not a monitor \(its action is CreateJob\)/,
+    );
+  });
+
   it('a schedule that is no monitor, and a monitor field that does not exist', async () => {
     const job = write('monitoring/job.yaml', 'name: nightly\ntrigger:\n  type: cron\n  expression: "0 3 * * *"\ncreate_job: ./job.yml\n');
     expect((await refused(job)).message).toMatch(/^monitoring\/job\.yaml:1:1: is not a monitor schedule: it has no 'create_monitor'/);
