@@ -75,6 +75,21 @@ describe.skipIf(!haveSharedFixtures)('azureml-examples monitors → ARM Schedule
       refused: ['custom-monitoring.yaml', 'generation-safety-quality-monitoring.yaml'],
       broken: [],
     });
+    // The files alone (no deployment that collects): the signals without production data are refused too.
+    const alone: Record<string, string> = {};
+    for (const f of files) {
+      alone[f] = await plan(dir, f).then(
+        () => 'valid',
+        (e: unknown) => (e instanceof ConfigurationError ? 'refused' : 'broken'),
+      );
+    }
+    expect(alone).toEqual({
+      'advanced-model-monitoring.yaml': 'refused',
+      'custom-monitoring.yaml': 'refused',
+      'generation-safety-quality-monitoring.yaml': 'refused',
+      'model-monitoring-with-collected-data.yaml': 'valid',
+      'out-of-box-monitoring.yaml': 'refused',
+    });
   });
 
   it('advanced: the signals as the wire has them', async () => {
