@@ -1,10 +1,10 @@
 import {
   deployMain,
   deployPost
-} from "../shared/rollout+runs+azure.js";
+} from "../shared/rollout+runs+specs.js";
 import {
   metricGateMain
-} from "../shared/runs.js";
+} from "../shared/runs+metrics.js";
 import "../shared/metrics.evaluate.js";
 import {
   prSummaryMain
@@ -22,7 +22,7 @@ import "../shared/metrics.file.js";
 import {
   submitJobMain,
   submitJobPost
-} from "../shared/specs+runs+jobs.js";
+} from "../shared/runs+jobs+specs.js";
 import "../shared/specs.js";
 import "../shared/yaml.js";
 import {
@@ -156,6 +156,10 @@ var STAGE_INPUTS = {
     "smoke-request": "smoke-request",
     "smoke-expect": "smoke-expect",
     "smoke-max-latency": "smoke-max-latency",
+    "test-input": "test-input",
+    "test-rows": "test-rows",
+    "compare-rules": "compare-rules",
+    "monitor-file": "monitor-file",
     strategy: "strategy",
     "canary-percent": "canary-percent",
     "step-percent": "step-percent",
@@ -218,11 +222,11 @@ var STAGE_OUTPUTS = {
     "scoring-uri": "scoring-uri",
     traffic: "rollout-traffic",
     timeline: "rollout-timeline",
-    // Batch endpoints' outputs: not published by the root action yet (its deploy stage takes no test-input).
-    "default-deployment": null,
-    "test-job": null,
-    "test-output": null,
-    comparison: null
+    "default-deployment": "default-deployment",
+    "test-job": "test-job",
+    "test-output": "test-output",
+    comparison: "batch-comparison",
+    "monitor-name": "monitor-name"
   },
   "pr-summary": {
     "comment-id": "comment-id",

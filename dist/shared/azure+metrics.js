@@ -2071,6 +2071,7 @@ export {
   quoteList,
   nameListForMessage,
   createStaticSource,
+  DEFAULT_CONCURRENCY,
   decodeMetricValue,
   createMlflowClient,
   createMlflowRunSource,

@@ -678,6 +678,17 @@ function collectReportData(ledger, inputs = {}) {
         if (r) rollouts.push(r);
         break;
       }
+      case "monitor": {
+        const r = [...rollouts].reverse().find((x) => x.deployment === entry.deployment && (x.endpoint ?? entry.endpoint) === entry.endpoint);
+        if (r && typeof entry.name === "string")
+          r.monitor = {
+            name: entry.name,
+            signals: Array.isArray(entry.signals) ? entry.signals.map(String) : [],
+            created: entry.created === true,
+            previousDeployment: entry.previousDeployment
+          };
+        break;
+      }
       default:
         break;
     }
@@ -848,6 +859,11 @@ function renderRollout(r, options = {}) {
     facts.push(`took ${formatDuration(total)} (bakes ${formatDuration(bake)}, overhead ${formatDuration(overhead)})`);
   }
   if (facts.length > 0) lines.push("", facts.join(" \xB7 "));
+  if (r.monitor) {
+    const m = r.monitor;
+    const how = m.created ? "created" : m.previousDeployment ? `moved from ${code(m.previousDeployment, 80)}` : "updated";
+    lines.push("", `\u{1F4C8} Monitored by ${code(m.name, 80)} (${how})${m.signals.length ? `: ${m.signals.map((x) => code(x, 60)).join(", ")}` : ""}`);
+  }
   if (isObj(t.rollback)) {
     const rb = t.rollback;
     const restored = num(rb.restoreMs) !== void 0 ? `; traffic restored in ${formatDuration(rb.restoreMs)}` : "; traffic not confirmed restored";

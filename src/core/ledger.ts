@@ -95,7 +95,21 @@ export interface BatchRolloutRecord {
   reason?: string;
 }
 
-export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry) & { action?: string; at?: string };
+/** A monitor schedule deploy created or pointed at the deployment it promoted. */
+export interface MonitorEntry {
+  kind: 'monitor';
+  /** The schedule's name. */
+  name: string;
+  endpoint: string;
+  deployment: string;
+  /** The deployment it monitored before (an update that retargeted it). */
+  previousDeployment?: string;
+  created: boolean;
+  /** Signal names. */
+  signals: string[];
+}
+
+export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry | MonitorEntry) & { action?: string; at?: string };
 
 export function ledgerPath(env: Record<string, string | undefined> = process.env): string | undefined {
   const dir = env.RUNNER_TEMP;

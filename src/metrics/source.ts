@@ -26,7 +26,7 @@ export interface MetricSource {
   /** What the gate reads, for the log, the summary and the report (e.g. `Azure ML job train-42`). */
   readonly description: string;
   /** Source kind, as written to the report and the ledger. */
-  readonly kind: 'azureml' | 'mlflow' | 'file' | 'model';
+  readonly kind: 'azureml' | 'mlflow' | 'file' | 'model' | 'monitor';
   /**
    * Every metric name the source has (cheap for MLflow: no histories are read). Used for
    * "did you mean" hints.

@@ -55,6 +55,8 @@ export interface ReportRollout {
   timeline?: RolloutTimeline;
   /** A batch endpoint's rollout: its stages, test batch and comparison (no traffic timeline). */
   batch?: BatchRolloutRecord;
+  /** The model monitor deploy pointed at this deployment after promoting it (ledger entry `monitor`). */
+  monitor?: { name: string; signals: string[]; created: boolean; previousDeployment?: string };
 }
 
 export interface ReportData {
@@ -420,6 +422,17 @@ export function collectReportData(ledger: LedgerEntry[], inputs: ReportInputs = 
       case 'rollout': {
         const r = toReportRollout(entry);
         if (r) rollouts.push(r);
+        break;
+      }
+      case 'monitor': {
+        const r = [...rollouts].reverse().find((x) => x.deployment === entry.deployment && (x.endpoint ?? entry.endpoint) === entry.endpoint);
+        if (r && typeof entry.name === 'string')
+          r.monitor = {
+            name: entry.name,
+            signals: Array.isArray(entry.signals) ? entry.signals.map(String) : [],
+            created: entry.created === true,
+            previousDeployment: entry.previousDeployment,
+          };
         break;
       }
       default:

@@ -167,6 +167,11 @@ export function renderRollout(r: ReportRollout, options: RolloutRenderOptions = 
     facts.push(`took ${formatDuration(total)} (bakes ${formatDuration(bake)}, overhead ${formatDuration(overhead)})`);
   }
   if (facts.length > 0) lines.push('', facts.join(' · '));
+  if (r.monitor) {
+    const m = r.monitor;
+    const how = m.created ? 'created' : m.previousDeployment ? `moved from ${code(m.previousDeployment, 80)}` : 'updated';
+    lines.push('', `📈 Monitored by ${code(m.name, 80)} (${how})${m.signals.length ? `: ${m.signals.map((x) => code(x, 60)).join(', ')}` : ''}`);
+  }
   if (isObj(t.rollback)) {
     const rb = t.rollback;
     const restored = num(rb.restoreMs) !== undefined ? `; traffic restored in ${formatDuration(rb.restoreMs as number)}` : '; traffic not confirmed restored';

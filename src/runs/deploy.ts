@@ -48,6 +48,7 @@ import { verifyDeploymentManifest } from './deploy/manifest.js';
 import { batchMachineOf, deployBatchMain, deployBatchPost, isBatchEndpointName, type BatchHooks, type BatchRolloutResult } from './deploy/batch.js';
 import { endpointKindOf } from '../specs/batch.js';
 import { checkKubernetesTarget, kubernetesHealthNote, kubernetesSignals, type KubernetesTarget } from './deploy/kubernetes.js';
+import { applyMonitor, checkMonitor, registerCollectedData } from './deploy/monitor.js';
 import { SpecDocument } from '../specs/document.js';
 import { parseReference } from '../specs/references.js';
 import { MODEL_ALIAS_TAG_PREFIX } from '../metrics/baseline.js';
@@ -273,9 +274,15 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
 
   // Everything that can be refused is checked before anything changes.
   const pre = await io.group('Preflight', () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
-  if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+  const monitor = await checkMonitor(ctx, s, t.endpointName, pre.planned, io);
+  if (pre.promotedEarlier && pre.existing) {
+    const done = await finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+    if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, done.deployment, io);
+    return done;
+  }
   const ep = await ensureEndpoint(t, deps.abortSignal);
   await createAssets(t, pre.planned);
+  await registerCollectedData(ctx, pre.planned, t.endpointName, io);
 
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   const saved = {
@@ -309,6 +316,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
       `rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${result.reason ?? 'no reason given'}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ''}`,
     );
   }
+  if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, result.deployment, io);
   return result;
 }
 

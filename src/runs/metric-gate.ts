@@ -17,6 +17,7 @@ import { createAzureMlJobSource, createWorkspaceMlflowClient, type AzureMlConnec
 import { resolveBaseline, type BaselineResolution } from '../metrics/baseline.js';
 import { evaluateRules, type MetricSet } from '../metrics/evaluate.js';
 import { createFileSource } from '../metrics/file.js';
+import { createMonitorSource } from '../metrics/monitor.js';
 import { createMlflowClient, createMlflowRunSource, type MlflowClientOptions } from '../metrics/mlflow.js';
 import { buildGateReport, explainRule, formatValue, lastValues, renderGateSummary, toJson, type GateReport } from '../metrics/report.js';
 import { metricsOf } from '../metrics/rules.js';
@@ -283,5 +284,27 @@ async function createSource(
     }
     case 'file':
       return createFileSource(s.path, { input: 'metrics-file', displayRoot: workspace });
+    case 'monitor':
+      return monitorSource(s.monitor, azure, mlflow, log);
   }
+}
+
+/** `source: monitor:<name>`: the latest finished run of a model monitor, each signal judged. */
+async function monitorSource(monitor: string, azure: Connect, mlflow: MlflowOptions, log: ActionLog): Promise<MetricSource> {
+  const source = await createMonitorSource({
+    ...(await azure(`source 'monitor:${monitor}'`)),
+    monitor,
+    mlflow,
+    info: (m) => log.info(m),
+    warning: (m) => log.warning(m),
+  });
+  const d = source.details;
+  log.info(
+    `Monitor ${d.monitor}${d.target ? ` of ${d.target.replace(/^.*\/onlineEndpoints\//, '').replace('/deployments/', ':')}` : ''}: run ${d.jobName} at ${d.runTime} (${d.status})`,
+  );
+  for (const sig of d.signals)
+    log.info(
+      `Signal ${sig.name}${sig.type ? ` (${sig.type})` : ''}: ${sig.metrics} metric(s), ${sig.passed ? 'passed' : `breached: ${sig.breached.join(', ')}`}`,
+    );
+  return source;
 }

@@ -9,6 +9,7 @@ import { isObj, type Obj } from '../core/obj.js';
 import { codeId, environmentId } from './job/assets.js';
 import { PlanContext, versionHash, type PlannedAsset, type PlannedUpload, type PlanOptions } from './plan.js';
 import { assetId } from './references.js';
+import { dataCollector } from './data-collector.js';
 import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../azure/traffic.js';
 
 export interface EndpointPlan {
@@ -218,6 +219,7 @@ const MANAGED_DEPLOYMENT_KEYS = [
   'egress_public_network_access',
   'model_mount_path',
   'properties',
+  'data_collector',
 ];
 
 /**
@@ -295,6 +297,7 @@ export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: P
   }
   if (spec.scale_settings !== undefined) props.scaleSettings = scaleSettings(t, spec.scale_settings);
   if (spec.resources !== undefined) props.containerResourceRequirements = containerResources(t, spec.resources);
+  if (spec.data_collector !== undefined) props.dataCollector = dataCollector(t, spec.data_collector, ['data_collector']);
   const body: DeploymentPlan['body'] = { properties: props };
   body.sku = { name: 'Default', capacity: spec.instance_count === undefined ? 1 : t.int(spec.instance_count, ['instance_count'], 1) };
   if (spec.tags !== undefined) body.tags = t.stringMap(spec.tags, ['tags']);

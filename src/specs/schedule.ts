@@ -52,15 +52,26 @@ export async function planSchedule(doc: SpecDocument, fileOnDisk: string, value:
   const r = new FieldReader(doc);
   const spec = r.map(value, [], 'a schedule file must be a YAML map (trigger, create_job, …)');
   r.checkKeys(spec, SCHEDULE_KEYS, [], 'schedule');
+  if (spec.create_job === undefined) r.fail([], "a schedule needs 'create_job': a job file, azureml:<job-name> or a map with 'job'");
+  const { yamlName, properties: p, warnings } = scheduleCommon(r, spec);
+  const job = await createJob(doc, fileOnDisk, spec.create_job, options);
+  p.action = { actionType: 'CreateJob', jobDefinition: job.body.properties };
+  return { yamlName, body: { properties: p }, job, warnings };
+}
+
+/**
+ * What every schedule YAML has whatever it creates (azure-ai-ml _schema/schedule/schedule.py
+ * ScheduleSchema: name, display_name, description, tags, properties, trigger, is_enabled) → the
+ * ScheduleProperties without `action`. The caller checks the keys of its kind of schedule first.
+ */
+export function scheduleCommon(r: FieldReader, spec: Obj): { yamlName?: string; properties: Obj; trigger: WireTrigger; warnings: string[] } {
   const yamlName = r.optStr(spec, 'name', []);
   if (yamlName !== undefined && !SCHEDULE_NAME.test(yamlName)) {
     r.fail(['name'], `'${yamlName}' is not a valid schedule name`, "letters, digits, '-' and '_', starting with a letter or digit");
   }
   const warnings: string[] = [];
   if (spec.trigger === undefined) r.fail([], "a schedule needs a 'trigger' (type: cron or recurrence)");
-  if (spec.create_job === undefined) r.fail([], "a schedule needs 'create_job': a job file, azureml:<job-name> or a map with 'job'");
   const trigger = translateTrigger(r, spec.trigger, ['trigger'], warnings);
-  const job = await createJob(doc, fileOnDisk, spec.create_job, options);
   const p: Obj = {};
   const s = (k: string) => r.optStr(spec, k, []);
   if (s('display_name') !== undefined) p.displayName = s('display_name');
@@ -73,8 +84,7 @@ export async function planSchedule(doc: SpecDocument, fileOnDisk: string, value:
     p.isEnabled = spec.is_enabled;
   }
   p.trigger = trigger;
-  p.action = { actionType: 'CreateJob', jobDefinition: job.body.properties };
-  return { yamlName, body: { properties: p }, job, warnings };
+  return { yamlName, properties: p, trigger, warnings };
 }
 
 // --- trigger ---------------------------------------------------------------------------------

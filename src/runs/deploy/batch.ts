@@ -192,6 +192,8 @@ class BatchFlow {
       [s.plan.mirrorPercent > 0, 'mirror-percent'],
       [s.plan.probeRps > 0, 'probe-rps'],
       [s.smokeRequests.length > 0, 'smoke-request'],
+      // Model monitoring watches the data an online deployment collects (how-to-monitor-model-performance).
+      [s.monitorFile !== undefined, 'monitor-file'],
     ];
     for (const [given, input] of online)
       if (given)

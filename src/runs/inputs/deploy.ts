@@ -20,6 +20,8 @@ export interface DeploySettings {
   smokeRequests: Array<{ name: string; body: string }>;
   smokeExpect?: unknown;
   smokeMaxLatencyMs?: number;
+  /** An `az ml schedule` YAML with `create_monitor`: applied to the deployment a promotion leaves serving. */
+  monitorFile?: { path: string; display: string };
   plan: RolloutPlan;
   /** Batch endpoints: the test batch's input (a local path, an azureml:// URI or a data asset) and its expected rows. */
   testInput?: string;
@@ -110,6 +112,15 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
   const expect = reader.optional('smoke-expect');
   if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, 'smoke-expect', expect, workspace, 'expected response').body);
   s.smokeMaxLatencyMs = reader.duration('smoke-max-latency');
+  const monitor = reader.optional('monitor-file');
+  if (monitor) {
+    s.monitorFile = file(workspace, monitor);
+    if (!existsSync(s.monitorFile.path) || !statSync(s.monitorFile.path).isFile())
+      throw new ConfigurationError(`Input 'monitor-file': ${s.monitorFile.display} does not exist`, {
+        input: 'monitor-file',
+        hint: 'the path of an az ml schedule YAML with create_monitor, relative to the repository root',
+      });
+  }
   s.plan = readRolloutPlan(reader);
   s.testInput = reader.optional('test-input');
   s.testRows = reader.int('test-rows', { min: 1, max: 100_000_000 });

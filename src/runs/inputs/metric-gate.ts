@@ -9,7 +9,8 @@ import type { InputReader } from '../../core/inputs.js';
 export type GateSourceSettings =
   | { kind: 'job'; jobName: string; child?: string }
   | { kind: 'mlflow'; trackingUri: string; runId: string; auth: MlflowAuth; trackingUriFrom: 'input' | 'MLFLOW_TRACKING_URI' }
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string }
+  | { kind: 'monitor'; monitor: string };
 
 export interface MetricGateSettings {
   source: GateSourceSettings;
@@ -27,7 +28,28 @@ export interface ReadMetricGateOptions {
 }
 
 const SOURCES_HINT =
-  'Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), or metrics-file (a JSON or CSV file, or an MLflow metrics folder).';
+  "Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), metrics-file (a JSON or CSV file, or an MLflow metrics folder), or source: monitor:<name> (a model monitor's latest results; also job:<name>, file:<path>).";
+
+/** `source`: `monitor:<name>`, or `job:<name>` / `file:<path>` (the same as job-name / metrics-file, written as baseline writes them). */
+function parseSource(text: string): GateSourceSettings {
+  const m = /^(monitor|job|file):(.+)$/.exec(text.trim());
+  const rest = m?.[2].trim();
+  if (!m || !rest) {
+    throw new ConfigurationError(`Input 'source': '${text}' is not a metric source`, {
+      input: 'source',
+      hint: 'write monitor:<name>, job:<name> or file:<path>',
+    });
+  }
+  if (m[1] === 'monitor') {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(rest))
+      throw new ConfigurationError(`Input 'source': '${rest}' is not a monitor name`, {
+        input: 'source',
+        hint: "a schedule name: letters, digits, '-' and '_'",
+      });
+    return { kind: 'monitor', monitor: rest };
+  }
+  return m[1] === 'job' ? { kind: 'job', jobName: rest } : { kind: 'file', path: rest };
+}
 
 /** Parses the `rules` input; a syntax error names the line and column and shows where. */
 export function readRules(text: string, input = 'rules'): Rule[] {
@@ -69,7 +91,9 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
   const username = reader.optional('mlflow-username');
   const password = reader.secret('mlflow-password');
 
+  const sourceText = reader.optional('source');
   const given = [
+    sourceText !== undefined ? 'source' : undefined,
     jobName !== undefined ? 'job-name' : undefined,
     trackingUriInput !== undefined || runId !== undefined ? (trackingUriInput !== undefined ? 'mlflow-tracking-uri' : 'run-id') : undefined,
     metricsFile !== undefined ? 'metrics-file' : undefined,
@@ -78,12 +102,15 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
   if (given.length > 1) {
     throw new ConfigurationError(`Give only one metric source; got ${given.join(' and ')}.`, { input: given[1], hint: SOURCES_HINT });
   }
-  if (child !== undefined && jobName === undefined) {
+  const parsed = sourceText !== undefined ? parseSource(sourceText) : undefined;
+  if (child !== undefined && jobName === undefined && parsed?.kind !== 'job') {
     throw new ConfigurationError("Input 'child' selects a step or trial of the job named by job-name, which is not given.", { input: 'child' });
   }
 
   let source: GateSourceSettings;
-  if (jobName !== undefined) {
+  if (parsed !== undefined) {
+    source = parsed.kind === 'job' ? { ...parsed, child } : parsed;
+  } else if (jobName !== undefined) {
     source = { kind: 'job', jobName, child };
   } else if (metricsFile !== undefined) {
     source = { kind: 'file', path: metricsFile };

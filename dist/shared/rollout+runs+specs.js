@@ -29,12 +29,16 @@ import {
   FieldReader,
   PlanContext,
   SpecDocument,
+  assetUri,
   codeId,
   componentRef,
   computeId,
+  createSchedulesApi,
+  didYouMean,
   environmentId,
   pipelineComponentFile,
   printUntrusted,
+  scheduleCommon,
   versionHash
 } from "./specs.js";
 import {
@@ -1199,6 +1203,83 @@ function readRolloutPlan(reader) {
   });
 }
 
+// src/specs/data-collector.ts
+var DEFAULT_MDC_PATH = "azureml://datastores/workspaceblobstore/paths/modelDataCollector";
+var ROLLING_RATES = { minute: "Minute", hour: "Hour", day: "Day" };
+var declaredData = /* @__PURE__ */ new WeakMap();
+function dataCollector(t, v, path) {
+  const d = t.map(v, path, "must be a map with collections");
+  t.checkKeys(d, ["collections", "rolling_rate", "sampling_rate", "request_logging"], path, "data collector");
+  if (d.collections === void 0 || d.collections === null) t.fail(path, "needs 'collections' (model_inputs, model_outputs, \u2026)");
+  const cp = [...path, "collections"];
+  const cs = t.map(d.collections, cp, "must be a map of collection names to { enabled }");
+  if (Object.keys(cs).length === 0) t.fail(cp, "lists no collection");
+  let samplingRate;
+  if (d.sampling_rate !== void 0 && d.sampling_rate !== null) {
+    samplingRate = t.num(d.sampling_rate, [...path, "sampling_rate"]);
+    if (samplingRate < 0 || samplingRate > 1)
+      t.fail([...path, "sampling_rate"], `${samplingRate} is not a sampling rate`, "a number from 0.0 to 1.0 (1.0: every request)");
+  }
+  const collections = {};
+  for (const name of Object.keys(cs)) collections[name] = collection(t, cs[name], [...cp, name], samplingRate);
+  const out = { collections };
+  if (d.rolling_rate !== void 0 && d.rolling_rate !== null)
+    out.rollingRate = t.oneOf(t.str(d.rolling_rate, [...path, "rolling_rate"]).toLowerCase(), [...path, "rolling_rate"], ROLLING_RATES, "a rolling rate");
+  if (d.request_logging !== void 0 && d.request_logging !== null) {
+    const rp = [...path, "request_logging"];
+    const r = t.map(d.request_logging, rp, "must be a map with capture_headers");
+    t.checkKeys(r, ["capture_headers"], rp, "request logging");
+    const headers = r.capture_headers;
+    if (headers !== void 0 && headers !== null) {
+      if (!Array.isArray(headers)) t.fail([...rp, "capture_headers"], "must be a list of header names");
+      out.requestLogging = { captureHeaders: headers.map((h, i) => t.str(h, [...rp, "capture_headers", i])) };
+    } else out.requestLogging = {};
+  }
+  return out;
+}
+function collection(t, v, path, samplingRate) {
+  const c = t.map(v, path, "must be a map with enabled: 'true' or 'false'");
+  t.checkKeys(c, ["enabled", "data", "client_id"], path, "data collection");
+  if (c.enabled === void 0 || c.enabled === null) t.fail(path, "needs 'enabled': 'true' or 'false'");
+  const enabled = t.str(c.enabled, [...path, "enabled"]).toLowerCase();
+  if (enabled !== "true" && enabled !== "false") t.fail([...path, "enabled"], `'${String(c.enabled)}' is not 'true' or 'false'`);
+  const out = { dataCollectionMode: enabled === "true" ? "Enabled" : "Disabled" };
+  if (samplingRate !== void 0) out.samplingRate = samplingRate;
+  if (c.client_id !== void 0 && c.client_id !== null) out.clientId = t.str(c.client_id, [...path, "client_id"]);
+  if (c.data !== void 0 && c.data !== null) {
+    const dp = [...path, "data"];
+    const data = t.map(c.data, dp, "must be a map (name, version, path)");
+    t.checkKeys(data, ["name", "version", "path"], dp, "collection data asset");
+    const declared = {};
+    if (data.name !== void 0) {
+      declared.name = t.str(data.name, [...dp, "name"]);
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(declared.name)) t.fail([...dp, "name"], `'${declared.name}' is not a data asset name`);
+    }
+    if (data.version !== void 0) declared.version = t.str(data.version, [...dp, "version"]);
+    if (data.path !== void 0) {
+      declared.path = t.str(data.path, [...dp, "path"]);
+      if (!declared.path.startsWith("azureml://"))
+        t.fail([...dp, "path"], `'${declared.path}' is not a datastore path`, "write azureml://datastores/<datastore>/paths/<folder>");
+    }
+    declaredData.set(out, declared);
+  }
+  return out;
+}
+function collectionDataAssets(body, workspaceId, endpoint, deployment) {
+  const collections = isObj(body.collections) ? body.collections : {};
+  const out = [];
+  for (const [collection2, c] of Object.entries(collections)) {
+    if (!isObj(c)) continue;
+    const declared = declaredData.get(c);
+    const name = declared?.name ?? `${endpoint}-${deployment}-${collection2}`;
+    const version = declared?.version ?? "1";
+    const id = assetId(workspaceId, "data", name, version);
+    c.dataId = id;
+    out.push({ collection: collection2, name, version, path: declared?.path ?? `${DEFAULT_MDC_PATH}/${endpoint}/${deployment}/${collection2}`, id });
+  }
+  return out;
+}
+
 // src/specs/deployment.ts
 var ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 var DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
@@ -1346,7 +1427,8 @@ var MANAGED_DEPLOYMENT_KEYS = [
   "scale_settings",
   "egress_public_network_access",
   "model_mount_path",
-  "properties"
+  "properties",
+  "data_collector"
 ];
 var KUBERNETES_DEPLOYMENT_KEYS = [...MANAGED_DEPLOYMENT_KEYS.filter((k) => k !== "egress_public_network_access"), "resources"];
 var BATCH_ONLY_FIELDS = [
@@ -1415,6 +1497,7 @@ async function planDeployment(doc, fileOnDisk, o) {
   }
   if (spec.scale_settings !== void 0) props.scaleSettings = scaleSettings(t, spec.scale_settings);
   if (spec.resources !== void 0) props.containerResourceRequirements = containerResources(t, spec.resources);
+  if (spec.data_collector !== void 0) props.dataCollector = dataCollector(t, spec.data_collector, ["data_collector"]);
   const body = { properties: props };
   body.sku = { name: "Default", capacity: spec.instance_count === void 0 ? 1 : t.int(spec.instance_count, ["instance_count"], 1) };
   if (spec.tags !== void 0) body.tags = t.stringMap(spec.tags, ["tags"]);
@@ -1635,6 +1718,15 @@ function readDeployInputs(reader, workspace) {
   const expect = reader.optional("smoke-expect");
   if (expect) s.smokeExpect = JSON.parse(jsonOrFile(reader, "smoke-expect", expect, workspace, "expected response").body);
   s.smokeMaxLatencyMs = reader.duration("smoke-max-latency");
+  const monitor = reader.optional("monitor-file");
+  if (monitor) {
+    s.monitorFile = file(workspace, monitor);
+    if (!existsSync(s.monitorFile.path) || !statSync(s.monitorFile.path).isFile())
+      throw new ConfigurationError(`Input 'monitor-file': ${s.monitorFile.display} does not exist`, {
+        input: "monitor-file",
+        hint: "the path of an az ml schedule YAML with create_monitor, relative to the repository root"
+      });
+  }
   s.plan = readRolloutPlan(reader);
   s.testInput = reader.optional("test-input");
   s.testRows = reader.int("test-rows", { min: 1, max: 1e8 });
@@ -3553,7 +3645,9 @@ var BatchFlow = class {
     const online = [
       [s.plan.mirrorPercent > 0, "mirror-percent"],
       [s.plan.probeRps > 0, "probe-rps"],
-      [s.smokeRequests.length > 0, "smoke-request"]
+      [s.smokeRequests.length > 0, "smoke-request"],
+      // Model monitoring watches the data an online deployment collects (how-to-monitor-model-performance).
+      [s.monitorFile !== void 0, "monitor-file"]
     ];
     for (const [given, input] of online)
       if (given)
@@ -4050,6 +4144,618 @@ function kubernetesHealthNote(target) {
   return `Kubernetes online endpoint (compute '${target.compute}'): Azure Monitor publishes no request metrics for it, so health is judged only on the probe and smoke requests this rollout sends (rules: ${target.plan.health.rulesText.split("\n").join("; ")})${target.plan.probeRps > 0 ? `; probes at ${target.plan.probeRps}/s` : "; no probes (allow-no-traffic): promoted on the smoke test"}`;
 }
 
+// src/specs/monitor.ts
+var MONITOR_SCHEDULE_KEYS = ["$schema", "name", "display_name", "description", "tags", "properties", "trigger", "create_monitor", "is_enabled"];
+var CREATE_MONITOR_KEYS = ["compute", "monitoring_target", "monitoring_signals", "alert_notification"];
+var ML_TASKS = { classification: "Classification", regression: "Regression" };
+var DATA_CONTEXTS = ["model_inputs", "model_outputs", "training", "test", "validation", "ground_truth"];
+var INPUT_DATA_TYPES = ["uri_file", "uri_folder", "mltable"];
+var FEATURE_TYPES = { numerical: "Numerical", categorical: "Categorical" };
+var OTHER_SIGNAL_TYPES = {
+  custom: "custom signals (a component of your own) are not translated by azureml-actions yet",
+  model_performance: "the 2024-10-01 API has no model performance signal (a preview API feature)",
+  generation_safety_quality: "the 2024-10-01 API has no generation safety and quality signal (a preview API feature)",
+  generation_token_statistics: "the 2024-10-01 API has no generation token statistics signal (a preview API feature)"
+};
+var SIGNAL_TYPES = ["data_drift", "prediction_drift", "data_quality", "feature_attribution_drift"];
+var DRIFT_METRICS = {
+  numerical: {
+    jensen_shannon_distance: "JensenShannonDistance",
+    normalized_wasserstein_distance: "NormalizedWassersteinDistance",
+    population_stability_index: "PopulationStabilityIndex",
+    two_sample_kolmogorov_smirnov_test: "TwoSampleKolmogorovSmirnovTest"
+  },
+  categorical: {
+    jensen_shannon_distance: "JensenShannonDistance",
+    population_stability_index: "PopulationStabilityIndex",
+    pearsons_chi_squared_test: "PearsonsChiSquaredTest"
+  }
+};
+var QUALITY_METRICS = {
+  null_value_rate: "NullValueRate",
+  data_type_error_rate: "DataTypeErrorRate",
+  out_of_bounds_rate: "OutOfBoundsRate"
+};
+var DEFAULT_DRIFT_THRESHOLDS = { numerical: { normalized_wasserstein_distance: 0.1 }, categorical: { jensen_shannon_distance: 0.1 } };
+var DEFAULT_QUALITY_THRESHOLDS = {
+  numerical: { null_value_rate: 0, data_type_error_rate: 0, out_of_bounds_rate: 0 },
+  categorical: { null_value_rate: 0, data_type_error_rate: 0, out_of_bounds_rate: 0 }
+};
+var DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+function isMonitorSpec(spec) {
+  return isObj(spec) && spec.create_monitor !== void 0;
+}
+function windowsOf(trigger) {
+  const n = trigger.interval ?? 1;
+  switch (trigger.triggerType === "Recurrence" ? trigger.frequency : void 0) {
+    case "Minute":
+    case "Hour":
+      return { production: "P1D", reference: "P2D" };
+    case "Day":
+      return { production: `P${n}D`, reference: `P${n * 2}D` };
+    case "Week":
+      return { production: `P${n * 7}D`, reference: `P${n * 14}D` };
+    case "Month":
+      return { production: `P${n * 30}D`, reference: `P${n * 60}D` };
+    default:
+      return { production: "P7D", reference: "P14D" };
+  }
+}
+async function planMonitor(doc, fileOnDisk, value, options) {
+  const t = new PlanContext(doc, fileOnDisk, options);
+  const spec = t.map(value, [], "a schedule file must be a YAML map (trigger, create_monitor, \u2026)");
+  if (spec.create_job !== void 0)
+    t.fail(["create_job"], "a monitor schedule creates a monitor, not a job: 'create_job' and 'create_monitor' exclude each other");
+  t.checkKeys(spec, MONITOR_SCHEDULE_KEYS, [], "monitor schedule");
+  if (spec.create_monitor === void 0) t.fail([], "a monitor schedule needs 'create_monitor'");
+  const { yamlName, properties, trigger, warnings } = scheduleCommon(t, spec);
+  const at = ["create_monitor"];
+  const cm = t.map(spec.create_monitor, at, "must be a map (compute, monitoring_target, monitoring_signals, alert_notification)");
+  t.checkKeys(cm, CREATE_MONITOR_KEYS, at, "create_monitor");
+  const m = new MonitorReader(t, options, windowsOf(trigger));
+  const def = {};
+  def.computeConfiguration = m.compute(cm.compute, [...at, "compute"]);
+  const target = m.target(cm.monitoring_target, [...at, "monitoring_target"]);
+  if (target.wire) def.monitoringTarget = target.wire;
+  const alerts = m.alertNotification(cm.alert_notification, [...at, "alert_notification"]);
+  def.signals = await m.signals(cm.monitoring_signals, [...at, "monitoring_signals"]);
+  if (alerts) def.alertNotificationSettings = alerts;
+  properties.action = { actionType: "CreateMonitor", monitorDefinition: def };
+  return { yamlName, body: { properties }, writtenTarget: target.written, uploads: t.uploads, warnings };
+}
+function writtenMonitorTarget(doc, value) {
+  if (!isObj(value) || !isObj(value.create_monitor) || !isObj(value.create_monitor.monitoring_target)) return void 0;
+  const raw = value.create_monitor.monitoring_target.endpoint_deployment_id;
+  if (raw === void 0 || raw === null) return void 0;
+  const path = ["create_monitor", "monitoring_target", "endpoint_deployment_id"];
+  const t = new PlanContext(doc, doc.file, { workspaceId: "", resolver: { resolveLabel: () => Promise.reject(new Error("not used")) } });
+  return { ...parseDeploymentId(t, t.str(raw, path), path), path };
+}
+function parseDeploymentId(t, raw, path) {
+  const s = raw.startsWith("azureml:") ? raw.slice("azureml:".length) : raw;
+  const arm = /\/onlineEndpoints\/([^/]+)\/deployments\/([^/]+)\/?$/i.exec(s);
+  if (arm) return { endpoint: arm[1], deployment: arm[2] };
+  const parts = s.split(":");
+  if (parts.length === 2 && /^[A-Za-z][A-Za-z0-9-]*$/.test(parts[0]) && /^[A-Za-z][A-Za-z0-9-]*$/.test(parts[1]))
+    return { endpoint: parts[0], deployment: parts[1] };
+  return t.fail(path, `'${raw}' is not an online deployment`, "write azureml:<endpoint-name>:<deployment-name>, or the deployment\u2019s ARM id");
+}
+var MonitorReader = class {
+  constructor(t, o, windows) {
+    this.t = t;
+    this.o = o;
+    this.windows = windows;
+  }
+  t;
+  o;
+  windows;
+  /** `compute: { instance_type, runtime_version }` \u{2192} MonitorServerlessSparkCompute with the AML token identity (entities/_monitoring/compute.py). */
+  compute(v, path) {
+    const { t } = this;
+    if (v === void 0 || v === null) t.fail(path.slice(0, -1), "a monitor needs 'compute': the serverless Spark it runs on (instance_type, runtime_version)");
+    if (typeof v === "string")
+      t.fail(path, `'${v}' names a compute; a monitor runs on serverless Spark`, 'write compute: { instance_type: standard_e4s_v3, runtime_version: "3.4" }');
+    const c = t.map(v, path, "must be a map with instance_type and runtime_version");
+    t.checkKeys(c, ["compute_type", "instance_type", "runtime_version"], path, "monitor compute");
+    if (c.compute_type !== void 0 && t.str(c.compute_type, [...path, "compute_type"]).toLowerCase() !== "serverlessspark")
+      t.fail([...path, "compute_type"], `'${String(c.compute_type)}' is not a monitor compute type`, "valid: ServerlessSpark");
+    if (c.instance_type === void 0) t.fail(path, "needs 'instance_type' (a Spark node size such as standard_e4s_v3)");
+    if (c.runtime_version === void 0) t.fail(path, `needs 'runtime_version' (the Spark runtime, such as "3.4")`);
+    const instanceType = t.str(c.instance_type, [...path, "instance_type"]);
+    if (!/[a-zA-Z0-9_]/.test(instanceType)) t.fail([...path, "instance_type"], `'${instanceType}' is not an instance type`);
+    const runtimeVersion = t.str(c.runtime_version, [...path, "runtime_version"]);
+    if (!/^[0-9]+\.[0-9]+$/.test(runtimeVersion))
+      t.fail([...path, "runtime_version"], `'${runtimeVersion}' is not a Spark runtime version`, 'write major.minor, such as "3.4"');
+    return { computeType: "ServerlessSpark", computeIdentity: { computeIdentityType: "AmlToken" }, instanceType, runtimeVersion };
+  }
+  /** `monitoring_target: { ml_task, endpoint_deployment_id | model_id }` \u{2192} MonitoringTarget (entities/_monitoring/target.py). */
+  target(v, path) {
+    const { t, o } = this;
+    if (v === void 0 || v === null) {
+      if (o.target)
+        t.fail(path.slice(0, -1), "needs 'monitoring_target' with 'ml_task' (classification or regression) to monitor the deployment deploy promotes");
+      return {};
+    }
+    const m = t.map(v, path, "must be a map (ml_task, endpoint_deployment_id or model_id)");
+    t.checkKeys(m, ["ml_task", "endpoint_deployment_id", "model_id"], path, "monitoring target");
+    if (m.ml_task === void 0) t.fail(path, "needs 'ml_task': classification or regression");
+    const task = t.str(m.ml_task, [...path, "ml_task"]).toLowerCase();
+    if (task === "question_answering" || task === "questionanswering")
+      t.fail([...path, "ml_task"], "question answering monitors are not in the 2024-10-01 API (its ModelTaskType is Classification or Regression)");
+    const wire = { taskType: t.oneOf(task, [...path, "ml_task"], ML_TASKS, "a monitoring task", "classification, regression") };
+    let written;
+    if (m.endpoint_deployment_id !== void 0 && m.endpoint_deployment_id !== null) {
+      written = parseDeploymentId(t, t.str(m.endpoint_deployment_id, [...path, "endpoint_deployment_id"]), [...path, "endpoint_deployment_id"]);
+    }
+    if (m.model_id !== void 0 && (written || o.target))
+      t.fail([...path, "model_id"], "a monitor watches a deployment or a model, not both (endpoint_deployment_id and model_id exclude each other)");
+    const dep = o.target ?? written;
+    if (dep) wire.deploymentId = `${o.workspaceId}/onlineEndpoints/${dep.endpoint}/deployments/${dep.deployment}`;
+    else if (m.model_id !== void 0) wire.modelId = this.modelId(t.str(m.model_id, [...path, "model_id"]), [...path, "model_id"]);
+    return { wire, written };
+  }
+  modelId(raw, path) {
+    const r = this.t.ref(raw, path);
+    if (r.kind === "arm-id") return r.id;
+    if (r.kind === "asset" && r.version) return `${this.o.workspaceId}/models/${r.name}/versions/${r.version}`;
+    return this.t.fail(path, `'${raw}' is not a model version`, "write azureml:<model-name>:<version>");
+  }
+  /** `alert_notification: { emails }` \u{2192} MonitorNotificationSettings (entities/_monitoring/alert_notification.py). */
+  alertNotification(v, path) {
+    const { t } = this;
+    if (v === void 0 || v === null) return void 0;
+    if (typeof v === "string")
+      t.fail(
+        path,
+        `'${v}' is not an alert notification of the 2024-10-01 API (Azure Monitor alerts are a preview API feature)`,
+        "write alert_notification: { emails: [...] }"
+      );
+    const a = t.map(v, path, "must be a map with emails");
+    t.checkKeys(a, ["emails"], path, "alert notification");
+    if (a.emails === void 0 || a.emails === null) return void 0;
+    const list = Array.isArray(a.emails) ? a.emails : [a.emails];
+    const emails = list.map((e, i) => {
+      const at = Array.isArray(a.emails) ? [...path, "emails", i] : [...path, "emails"];
+      const s = t.str(e, at);
+      if (!/^[^@\s]+@[^@\s]+$/.test(s)) t.fail(at, `'${s}' is not an email address`);
+      return s;
+    });
+    if (emails.join(",").length > 499) t.fail([...path, "emails"], "the email addresses are longer than Azure takes: 499 characters in all, joined by commas");
+    return { emailNotificationSettings: { emails } };
+  }
+  /**
+   * `monitoring_signals`: name \u{2192} signal. Without signals, azure-ai-ml makes the three default ones
+   * (data drift, prediction drift, data quality: entities/_monitoring/definition.py
+   * `_populate_default_signal_information`), which need a deployment that collects its inputs and outputs.
+   */
+  async signals(v, path) {
+    const { t, o } = this;
+    if (v === void 0 || v === null) {
+      if (!o.collected?.modelInputs || !o.collected.modelOutputs) {
+        t.fail(
+          path.slice(0, -1),
+          "has no 'monitoring_signals': the default signals need a target deployment that collects its model inputs and outputs",
+          "list monitoring_signals, or deploy with a deployment YAML whose data_collector collects model_inputs and model_outputs"
+        );
+      }
+      const defaults = [
+        ["data-drift-signal", { type: "data_drift", features: "all_features", metric_thresholds: DEFAULT_DRIFT_THRESHOLDS }],
+        ["prediction-drift-signal", { type: "prediction_drift", metric_thresholds: DEFAULT_DRIFT_THRESHOLDS }],
+        ["data-quality-signal", { type: "data_quality", features: "all_features", metric_thresholds: DEFAULT_QUALITY_THRESHOLDS }]
+      ];
+      const out2 = {};
+      for (const [name, s] of defaults) out2[name] = await this.signal(s, path, name);
+      return out2;
+    }
+    const m = t.map(v, path, "must be a map of signal names to signals");
+    if (Object.keys(m).length === 0) t.fail(path, "lists no signal");
+    const out = {};
+    for (const name of Object.keys(m)) out[name] = await this.signal(m[name], [...path, name], name);
+    return out;
+  }
+  async signal(v, path, name) {
+    const { t } = this;
+    const s = t.map(v, path, "must be a map with a type (data_drift, prediction_drift, data_quality, feature_attribution_drift)");
+    if (s.type === void 0) t.fail(path, "a signal needs 'type': data_drift, prediction_drift, data_quality or feature_attribution_drift");
+    const type = t.str(s.type, [...path, "type"]).toLowerCase();
+    if (Object.hasOwn(OTHER_SIGNAL_TYPES, type)) t.fail([...path, "type"], `'${type}': ${OTHER_SIGNAL_TYPES[type]}`, `supported: ${SIGNAL_TYPES.join(", ")}`);
+    if (!SIGNAL_TYPES.includes(type))
+      t.fail([...path, "type"], `'${type}' is not a signal type${didYouMean(type, SIGNAL_TYPES)}`, `valid: ${SIGNAL_TYPES.join(", ")}`);
+    const base = ["type", "alert_enabled", "reference_data", "production_data", "metric_thresholds"];
+    const keys = {
+      // azure-ai-ml _schema/monitoring/signals.py: DataDriftSignalSchema, DataQualitySignalSchema, PredictionDriftSignalSchema, FeatureAttributionDriftSignalSchema.
+      data_drift: [...base, "properties", "features", "feature_type_override", "data_segment"],
+      data_quality: [...base, "properties", "features", "feature_type_override"],
+      prediction_drift: [...base, "properties"],
+      feature_attribution_drift: base
+    };
+    t.checkKeys(s, keys[type], path, `${type} signal`);
+    if (s.data_segment !== void 0) t.fail([...path, "data_segment"], "data segments are not in the 2024-10-01 API (a preview API feature)");
+    const wire = {};
+    if (s.alert_enabled !== void 0 && s.alert_enabled !== null) {
+      if (typeof s.alert_enabled !== "boolean") t.fail([...path, "alert_enabled"], "must be true or false");
+      if (s.alert_enabled) wire.notificationTypes = ["AmlNotification"];
+    }
+    const props = t.stringMap(s.properties, [...path, "properties"]);
+    if (props) wire.properties = props;
+    if (type === "feature_attribution_drift") return { signalType: "FeatureAttributionDrift", ...wire, ...await this.featureAttribution(s, path, name) };
+    const data = await this.dataPair(s, path, name, type === "prediction_drift" ? "modelOutputs" : "modelInputs");
+    Object.assign(wire, data);
+    if (type !== "prediction_drift") {
+      const features = this.features(s.features, [...path, "features"]);
+      if (features) wire.features = features;
+      const override = this.featureTypes(s.feature_type_override, [...path, "feature_type_override"]);
+      if (override) wire.featureDataTypeOverride = override;
+    }
+    if (type === "data_quality") {
+      wire.metricThresholds = this.qualityThresholds(s.metric_thresholds ?? DEFAULT_QUALITY_THRESHOLDS, [...path, "metric_thresholds"]);
+      return { signalType: "DataQuality", ...wire };
+    }
+    wire.metricThresholds = this.driftThresholds(s.metric_thresholds ?? DEFAULT_DRIFT_THRESHOLDS, [...path, "metric_thresholds"]);
+    return { signalType: type === "data_drift" ? "DataDrift" : "PredictionDrift", ...wire };
+  }
+  /** productionData and referenceData of a drift or quality signal, defaults from the collected data (_resolve_monitor_schedule_arm_id). */
+  async dataPair(s, path, name, collected) {
+    const { t, o, windows } = this;
+    const c = o.collected?.[collected];
+    const context = collected === "modelInputs" ? "model_inputs" : "model_outputs";
+    if ((s.production_data === void 0 || s.reference_data === void 0) && !c) {
+      t.fail(
+        path,
+        `signal '${name}' needs production_data and reference_data: its monitoring target is not a deployment that collects its ${context.replace("_", " ")}`,
+        `give both, or target a deployment whose data_collector collects ${context}`
+      );
+    }
+    const out = {};
+    out.productionData = s.production_data !== void 0 ? await this.productionData(s.production_data, [...path, "production_data"]) : rolling(c, context, windows.production, "P0D");
+    out.referenceData = s.reference_data !== void 0 ? await this.referenceData(s.reference_data, [...path, "reference_data"]) : rolling(c, context, windows.reference, windows.production);
+    return out;
+  }
+  async featureAttribution(s, path, name) {
+    const { t, o, windows } = this;
+    if (s.reference_data === void 0) t.fail(path, `signal '${name}' needs reference_data: the training data with its target column`);
+    const referenceData = await this.referenceData(s.reference_data, [...path, "reference_data"]);
+    let productionData;
+    if (s.production_data !== void 0) {
+      const pp = [...path, "production_data"];
+      const list = s.production_data;
+      if (!Array.isArray(list)) return t.fail(pp, "must be a list of production data (model inputs and model outputs)");
+      productionData = [];
+      for (let i = 0; i < list.length; i++) productionData.push(await this.productionData(list[i], [...pp, i], true));
+    } else {
+      const ins = o.collected?.modelInputs;
+      const outs = o.collected?.modelOutputs;
+      if (!ins || !outs)
+        return t.fail(path, `signal '${name}' needs production_data: its monitoring target is not a deployment that collects its model inputs and outputs`);
+      productionData = [rolling(ins, "model_inputs", windows.production, "P0D"), rolling(outs, "model_outputs", windows.production, "P0D")];
+    }
+    const targetColumn = referenceData.columns?.target_column;
+    if (typeof targetColumn !== "string")
+      t.fail(
+        [...path, "reference_data"],
+        "feature attribution drift needs the target column of the reference data",
+        "write data_column_names: { target_column: <column> }"
+      );
+    const threshold = { metric: "NormalizedDiscountedCumulativeGain" };
+    if (s.metric_thresholds !== void 0 && s.metric_thresholds !== null) {
+      const mp = [...path, "metric_thresholds"];
+      const m = t.map(s.metric_thresholds, mp, "must be a map: normalized_discounted_cumulative_gain: <value>");
+      t.checkKeys(m, ["normalized_discounted_cumulative_gain"], mp, "feature attribution drift threshold");
+      if (m.normalized_discounted_cumulative_gain !== void 0)
+        threshold.threshold = { value: t.num(m.normalized_discounted_cumulative_gain, [...mp, "normalized_discounted_cumulative_gain"]) };
+    }
+    return { productionData, referenceData, featureImportanceSettings: { mode: "Enabled", targetColumn }, metricThreshold: threshold };
+  }
+  /** production_data \u{2192} RollingInputData (signals.py ProductionData._to_rest_object: a trailing window). */
+  async productionData(v, path, featureAttribution = false) {
+    const { t, windows } = this;
+    const d = t.map(v, path, "must be a map with input_data");
+    const keys = ["input_data", "data_context", "pre_processing_component", "data_window", "data_column_names"];
+    if (d.data_window_size !== void 0)
+      t.fail([...path, "data_window_size"], "is the older spelling of the production window", "write data_window: { lookback_window_size: P7D }");
+    t.checkKeys(d, keys, path, "production data");
+    const base = await this.inputBase(d, path);
+    if (featureAttribution && base.columns) {
+      for (const k of Object.keys(base.columns))
+        if (!["prediction", "prediction_probability", "correlation_id"].includes(k))
+          t.fail(
+            [...path, "data_column_names", k],
+            `'${k}' is not a column role of feature attribution production data`,
+            "valid: prediction, prediction_probability, correlation_id"
+          );
+    }
+    let size = windows.production;
+    let offset = "P0D";
+    if (d.data_window !== void 0 && d.data_window !== null) {
+      const wp = [...path, "data_window"];
+      const w = t.map(d.data_window, wp, "must be a map (lookback_window_size, lookback_window_offset)");
+      if (w.window_start !== void 0 || w.window_end !== void 0)
+        t.fail(wp, "production data takes lookback_window_size and lookback_window_offset, not window_start and window_end (azure-ai-ml ProductionData)");
+      t.checkKeys(w, ["lookback_window_size", "lookback_window_offset"], wp, "production data window");
+      if (w.lookback_window_size !== void 0 && w.lookback_window_size !== "default")
+        size = this.duration(w.lookback_window_size, [...wp, "lookback_window_size"]);
+      if (w.lookback_window_offset !== void 0) offset = this.duration(w.lookback_window_offset, [...wp, "lookback_window_offset"]);
+    }
+    return { inputDataType: "Rolling", ...base, windowSize: size, windowOffset: offset };
+  }
+  /** reference_data \u{2192} Rolling (a lookback window), Static (window_start and window_end) or Fixed (signals.py ReferenceData._to_rest_object). */
+  async referenceData(v, path) {
+    const { t, windows } = this;
+    const d = t.map(v, path, "must be a map with input_data");
+    if (d.target_column_name !== void 0)
+      t.fail(
+        [...path, "target_column_name"],
+        "azure-ai-ml no longer takes target_column_name (its ReferenceData has no such field)",
+        "write data_column_names: { target_column: <column> }"
+      );
+    t.checkKeys(d, ["input_data", "data_context", "pre_processing_component", "data_window", "data_column_names"], path, "reference data");
+    const base = await this.inputBase(d, path);
+    if (d.data_window !== void 0 && d.data_window !== null) {
+      const wp = [...path, "data_window"];
+      const w = t.map(d.data_window, wp, "must be a map (lookback_window_size and lookback_window_offset, or window_start and window_end)");
+      t.checkKeys(w, ["lookback_window_size", "lookback_window_offset", "window_start", "window_end"], wp, "reference data window");
+      if (w.lookback_window_size !== void 0) {
+        if (w.window_start !== void 0 || w.window_end !== void 0) t.fail(wp, "a window is either a lookback window or a start and end, not both");
+        const size = w.lookback_window_size === "default" ? windows.reference : this.duration(w.lookback_window_size, [...wp, "lookback_window_size"]);
+        const offset = w.lookback_window_offset === void 0 ? "P0D" : w.lookback_window_offset === "default" ? windows.production : this.duration(w.lookback_window_offset, [...wp, "lookback_window_offset"]);
+        return { inputDataType: "Rolling", ...base, windowSize: size, windowOffset: offset };
+      }
+      if (w.window_start !== void 0 && w.window_end !== void 0) {
+        const start = this.date(w.window_start, [...wp, "window_start"]);
+        const end = this.date(w.window_end, [...wp, "window_end"]);
+        if (Date.parse(end) <= Date.parse(start)) t.fail([...wp, "window_end"], `${end} is not after the window start ${start}`);
+        return { inputDataType: "Static", ...base, windowStart: start, windowEnd: end };
+      }
+      t.fail(wp, "needs lookback_window_size, or both window_start and window_end");
+    }
+    if (base.preprocessingComponentId !== void 0)
+      t.fail([...path, "pre_processing_component"], "reference data without a data_window is fixed data, which the 2024-10-01 API takes without preprocessing");
+    return { inputDataType: "Fixed", ...base };
+  }
+  /** input_data, data_context, data_column_names, pre_processing_component \u{2192} the MonitoringInputDataBase fields. */
+  async inputBase(d, path) {
+    const { t } = this;
+    if (d.input_data === void 0) t.fail(path, "needs 'input_data' (path and type)");
+    const ip = [...path, "input_data"];
+    const i = t.map(d.input_data, ip, "must be a map with path and type");
+    t.checkKeys(i, ["path", "type"], ip, "monitor input data");
+    if (i.path === void 0) t.fail(ip, "needs 'path'");
+    const type = i.type === void 0 ? "uri_folder" : t.str(i.type, [...ip, "type"]).toLowerCase();
+    if (!INPUT_DATA_TYPES.includes(type))
+      t.fail([...ip, "type"], `'${type}' is not a monitor input type${didYouMean(type, INPUT_DATA_TYPES)}`, `valid: ${INPUT_DATA_TYPES.join(", ")}`);
+    const out = { jobInputType: type, uri: await assetUri(t, t.str(i.path, [...ip, "path"]), type, [...ip, "path"], `${path.join(".")}.input_data`) };
+    if (d.data_context !== void 0) {
+      const c = t.str(d.data_context, [...path, "data_context"]).toLowerCase();
+      if (!DATA_CONTEXTS.includes(c))
+        t.fail([...path, "data_context"], `'${c}' is not a data context${didYouMean(c, DATA_CONTEXTS)}`, `valid: ${DATA_CONTEXTS.join(", ")}`);
+      out.dataContext = c;
+    }
+    const columns = t.stringMap(d.data_column_names, [...path, "data_column_names"]);
+    if (columns) out.columns = columns;
+    if (d.pre_processing_component !== void 0 && d.pre_processing_component !== null) {
+      const cp = [...path, "pre_processing_component"];
+      const r = t.ref(t.str(d.pre_processing_component, cp), cp);
+      if (r.kind === "asset") out.preprocessingComponentId = await t.assetVersionId("components", r, cp);
+      else if (r.kind === "arm-id" || r.kind === "registry") out.preprocessingComponentId = r.kind === "arm-id" ? r.id : r.uri;
+      else t.fail(cp, `'${String(d.pre_processing_component)}' is not a component reference`, "write azureml:<component-name>:<version>");
+    }
+    return out;
+  }
+  /** features: a list (FeatureSubset), { top_n_feature_importance } (TopNByAttribution) or all_features (signals.py _to_rest_features). */
+  features(v, path) {
+    const { t } = this;
+    if (v === void 0 || v === null) return void 0;
+    if (typeof v === "string") {
+      if (v.toLowerCase() !== "all_features")
+        t.fail(path, `'${v}' is not a feature filter`, "write all_features, a list of feature names, or { top_n_feature_importance: <n> }");
+      return { filterType: "AllFeatures" };
+    }
+    if (Array.isArray(v)) {
+      if (v.length === 0) t.fail(path, "lists no feature");
+      return { filterType: "FeatureSubset", features: v.map((f, i) => t.str(f, [...path, i])) };
+    }
+    const m = t.map(v, path, "must be all_features, a list of feature names, or { top_n_feature_importance: <n> }");
+    t.checkKeys(m, ["top_n_feature_importance"], path, "feature filter");
+    return {
+      filterType: "TopNByAttribution",
+      top: m.top_n_feature_importance === void 0 ? 10 : t.int(m.top_n_feature_importance, [...path, "top_n_feature_importance"], 1)
+    };
+  }
+  featureTypes(v, path) {
+    const m = this.t.stringMap(v, path);
+    if (!m) return void 0;
+    const out = {};
+    for (const [f, type] of Object.entries(m))
+      out[f] = this.t.oneOf(type.toLowerCase(), [...path, f], FEATURE_TYPES, "a feature type", "numerical, categorical");
+    return out;
+  }
+  /**
+   * Drift thresholds `{ numerical: { <metric>: v }, categorical: { <metric>: v } }` \u{2192} one threshold
+   * per data type (thresholds.py DataDriftMetricThreshold: azure-ai-ml sends the first metric set
+   * of each type and drops the others; a second one is refused here instead).
+   */
+  driftThresholds(v, path) {
+    const { t } = this;
+    const m = t.map(v, path, "must be a map: numerical and/or categorical, each { <metric>: <threshold> }");
+    t.checkKeys(m, ["numerical", "categorical"], path, "drift metric thresholds");
+    const out = [];
+    for (const dataType of ["numerical", "categorical"]) {
+      if (m[dataType] === void 0 || m[dataType] === null) continue;
+      const dp = [...path, dataType];
+      const metrics = t.map(m[dataType], dp, `must be a map: <metric>: <threshold>`);
+      const names = Object.keys(metrics);
+      if (names.length === 0) continue;
+      if (names.length > 1)
+        t.fail(
+          [...dp, names[1]],
+          `a drift signal takes one ${dataType} metric (azure-ai-ml would send only the first, ${names[0]})`,
+          "keep one metric per data type"
+        );
+      const name = names[0];
+      const metric = t.oneOf(
+        name,
+        [...dp, name],
+        DRIFT_METRICS[dataType],
+        `a ${dataType} drift metric${didYouMean(name, Object.keys(DRIFT_METRICS[dataType]))}`
+      );
+      out.push({ dataType: FEATURE_TYPES[dataType], metric, threshold: { value: t.num(metrics[name], [...dp, name]) } });
+    }
+    if (out.length === 0) t.fail(path, "sets no threshold");
+    return out;
+  }
+  /** Data quality thresholds: every metric set, for each data type (thresholds.py DataQualityMetricsNumerical / Categorical). */
+  qualityThresholds(v, path) {
+    const { t } = this;
+    const m = t.map(v, path, "must be a map: numerical and/or categorical, each { <metric>: <threshold> }");
+    t.checkKeys(m, ["numerical", "categorical"], path, "data quality metric thresholds");
+    const out = [];
+    for (const dataType of ["numerical", "categorical"]) {
+      if (m[dataType] === void 0 || m[dataType] === null) continue;
+      const dp = [...path, dataType];
+      const metrics = t.map(m[dataType], dp, `must be a map: <metric>: <threshold>`);
+      for (const name of Object.keys(metrics)) {
+        const metric = t.oneOf(name, [...dp, name], QUALITY_METRICS, `a data quality metric${didYouMean(name, Object.keys(QUALITY_METRICS))}`);
+        out.push({ dataType: FEATURE_TYPES[dataType], metric, threshold: { value: t.num(metrics[name], [...dp, name]) } });
+      }
+    }
+    if (out.length === 0) t.fail(path, "sets no threshold");
+    return out;
+  }
+  duration(v, path) {
+    const s = this.t.str(v, path).toUpperCase();
+    if (!DURATION.test(s)) this.t.fail(path, `'${String(v)}' is not an ISO 8601 duration`, "write P7D for seven days, PT12H for twelve hours");
+    return s;
+  }
+  date(v, path) {
+    const s = v instanceof Date ? v.toISOString() : this.t.str(v, path);
+    if (Number.isNaN(Date.parse(s))) this.t.fail(path, `'${s}' is not a date`, "write YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ");
+    return s;
+  }
+};
+function rolling(c, context, size, offset) {
+  return { inputDataType: "Rolling", jobInputType: c.type, uri: c.uri, dataContext: context, windowSize: size, windowOffset: offset };
+}
+
+// src/runs/deploy/monitor.ts
+function targetOf(schedule) {
+  const action = schedule?.properties?.action;
+  const def = isObj(action) && isObj(action.monitorDefinition) ? action.monitorDefinition : void 0;
+  const target = def && isObj(def.monitoringTarget) ? def.monitoringTarget : void 0;
+  const m = typeof target?.deploymentId === "string" ? /\/onlineEndpoints\/([^/]+)\/deployments\/([^/]+)$/i.exec(target.deploymentId) : null;
+  return m ? { endpoint: m[1], deployment: m[2] } : void 0;
+}
+function collectedBy(dataCollector2) {
+  const collections = isObj(dataCollector2) && isObj(dataCollector2.collections) ? dataCollector2.collections : {};
+  const one = (name) => {
+    const c = collections[name];
+    if (!isObj(c) || String(c.dataCollectionMode).toLowerCase() !== "enabled" || typeof c.dataId !== "string") return void 0;
+    return { uri: c.dataId, type: "uri_folder" };
+  };
+  return { modelInputs: one("model_inputs"), modelOutputs: one("model_outputs") };
+}
+async function checkMonitor(ctx, s, endpoint, planned, log) {
+  if (!s.monitorFile) return void 0;
+  const doc = SpecDocument.load(s.monitorFile.path, s.monitorFile.display, "monitor-file");
+  if (!isMonitorSpec(doc.value))
+    throw doc.error(
+      [],
+      "is not a monitor schedule: it has no 'create_monitor'",
+      "give an az ml schedule YAML with create_monitor (azureml-examples cli/monitoring)"
+    );
+  const written = writtenMonitorTarget(doc, doc.value);
+  if (written && written.endpoint !== endpoint) {
+    throw doc.error(
+      written.path,
+      `monitors endpoint '${written.endpoint}', but this step deploys to endpoint '${endpoint}'`,
+      `write azureml:${endpoint}:<deployment> (deploy points the monitor at the deployment it promotes), or remove endpoint_deployment_id`
+    );
+  }
+  const name = doc.value.name;
+  if (typeof name !== "string")
+    throw doc.error([], "a monitor schedule needs 'name': deploy creates the schedule of that name, and updates it on later rollouts");
+  const dataCollector2 = planned.body.properties.dataCollector;
+  if (isObj(dataCollector2)) collectionDataAssets(dataCollector2, ctx.workspaceId, endpoint, planned.deploymentName);
+  const api = createWorkspaceApi(ctx.arm);
+  await planMonitor(doc, s.monitorFile.path, doc.value, {
+    workspaceId: ctx.workspaceId,
+    resolver: api,
+    target: { endpoint, deployment: planned.deploymentName },
+    collected: collectedBy(dataCollector2)
+  });
+  const existing = await createSchedulesApi(ctx.arm).getSchedule(name);
+  if (existing) {
+    const action = existing.properties?.action;
+    const type = isObj(action) ? String(action.actionType) : "unknown";
+    if (type.toLowerCase() !== "createmonitor")
+      throw doc.error(["name"], `schedule '${name}' exists and is not a monitor (its action is ${type})`, "give the monitor another name");
+    const was = targetOf(existing);
+    if (was && was.endpoint !== endpoint)
+      throw doc.error(
+        ["name"],
+        `schedule '${name}' exists and monitors endpoint '${was.endpoint}' (deployment ${was.deployment})`,
+        "give the monitor of this endpoint another name"
+      );
+    log.info(`Monitor ${name}: monitors ${was ? `deployment ${was.deployment}` : "no deployment"} now; it will monitor the deployment promoted`);
+  } else {
+    log.info(`Monitor ${name}: not there yet; it will be created for the deployment promoted`);
+  }
+  return { doc, file: s.monitorFile.path, name, existing };
+}
+async function registerCollectedData(ctx, planned, endpoint, log) {
+  const dataCollector2 = planned.body.properties.dataCollector;
+  if (!isObj(dataCollector2)) return;
+  const api = createWorkspaceApi(ctx.arm);
+  for (const a of collectionDataAssets(dataCollector2, ctx.workspaceId, endpoint, planned.deploymentName)) {
+    if (await api.getAssetVersion("data", a.name, a.version)) {
+      log.info(`Data collection ${a.collection}: data asset ${a.name}:${a.version} exists`);
+      continue;
+    }
+    await api.putAssetVersion("data", a.name, a.version, { properties: { dataType: "uri_folder", dataUri: a.path } });
+    log.info(`Data collection ${a.collection}: registered data asset ${a.name}:${a.version} (${a.path})`);
+  }
+}
+async function applyMonitor(ctx, eps, m, endpoint, deployment, io) {
+  const dep = await eps.getDeployment(endpoint, deployment);
+  const plan = await planMonitor(m.doc, m.file, m.doc.value, {
+    workspaceId: ctx.workspaceId,
+    resolver: createWorkspaceApi(ctx.arm),
+    target: { endpoint, deployment },
+    collected: collectedBy(dep?.properties?.dataCollector)
+  });
+  for (const w of plan.warnings) io.warning(w);
+  if (plan.uploads.length > 0) {
+    const uploader = createSnapshotUploader(() => createBlobStore(ctx));
+    for (const up of plan.uploads) if (!await uploader.hasSnapshot(up.datastorePath, up.snapshot)) await uploader.upload(up.datastorePath, up.snapshot);
+  }
+  const schedules = createSchedulesApi(ctx.arm);
+  const before = await schedules.getSchedule(m.name);
+  const previous = targetOf(before)?.deployment;
+  try {
+    await schedules.putSchedule(m.name, plan.body);
+  } catch (err) {
+    throw new Error(
+      `${deployment} was promoted and serves endpoint ${endpoint}, but monitor schedule ${m.name} was not ${before ? "updated" : "created"}: ${errorMessage(err)}`,
+      { cause: err }
+    );
+  }
+  const action = plan.body.properties.action;
+  const signals = Object.keys(action.monitorDefinition.signals);
+  io.info(
+    before ? `Monitor ${m.name} updated: it monitors ${deployment}${previous && previous !== deployment ? ` (was ${previous})` : ""}; signals ${signals.join(", ")}` : `Monitor ${m.name} created: it monitors ${deployment}; signals ${signals.join(", ")}`
+  );
+  io.setOutput("monitor-name", m.name);
+  appendLedger({
+    kind: "monitor",
+    action: "deploy",
+    name: m.name,
+    endpoint,
+    deployment,
+    ...previous && previous !== deployment ? { previousDeployment: previous } : {},
+    created: !before,
+    signals
+  });
+}
+
 // src/runs/deploy.ts
 async function connect(reader, env, log, override) {
   const azure = { ...await readAzureInputs(reader, { env }), ...override ?? {} };
@@ -4208,9 +4914,15 @@ async function deployMain(deps) {
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: endpointPlan?.name ?? s.endpointName, endpointPlan };
   const pre = await io.group("Preflight", () => preflight(t, s, env, run, endpointDoc, deps.abortSignal));
-  if (pre.promotedEarlier && pre.existing) return finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+  const monitor = await checkMonitor(ctx, s, t.endpointName, pre.planned, io);
+  if (pre.promotedEarlier && pre.existing) {
+    const done = await finishPromotedEarlier(t, s, pre.planned.deploymentName, pre.promotedEarlier, pre.existing);
+    if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, done.deployment, io);
+    return done;
+  }
   const ep = await ensureEndpoint(t, deps.abortSignal);
   await createAssets(t, pre.planned);
+  await registerCollectedData(ctx, pre.planned, t.endpointName, io);
   const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
   const saved = {
     workspace,
@@ -4242,6 +4954,7 @@ async function deployMain(deps) {
       `rollout of ${pre.planned.deploymentName} on ${t.endpointName} ${result.outcome === "rolled-back" ? "was rolled back" : "failed"}: ${result.reason ?? "no reason given"}${result.traffic ? ` (traffic now ${formatTrafficState(result.traffic)})` : ""}`
     );
   }
+  if (monitor) await applyMonitor(ctx, eps, monitor, t.endpointName, result.deployment, io);
   return result;
 }
 async function preflight(t, s, env, run, endpointDoc, abortSignal) {

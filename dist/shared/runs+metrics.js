@@ -22,28 +22,52 @@ import {
   resolveBaseline
 } from "./metrics.file.js";
 import {
+  DEFAULT_CONCURRENCY,
   closestNames,
   createAzureContext,
   createAzureMlJobSource,
   createMlflowClient,
   createMlflowRunSource,
   createWorkspaceMlflowClient,
+  mapWithConcurrency,
   nameListForMessage,
   quoteList,
   readAzureInputs,
-  resolveMlflowAuth
+  resolveMlflowAuth,
+  trackingUriOf,
+  withAzureOperation
 } from "./azure+metrics.js";
 import {
   ConfigurationError,
   appendLedger,
   errorLocation,
+  isObj,
   isUserError,
   readWorkflowRun,
   setSecret
 } from "./actions+core.js";
 
 // src/runs/inputs/metric-gate.ts
-var SOURCES_HINT = "Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), or metrics-file (a JSON or CSV file, or an MLflow metrics folder).";
+var SOURCES_HINT = "Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), metrics-file (a JSON or CSV file, or an MLflow metrics folder), or source: monitor:<name> (a model monitor's latest results; also job:<name>, file:<path>).";
+function parseSource(text) {
+  const m = /^(monitor|job|file):(.+)$/.exec(text.trim());
+  const rest = m?.[2].trim();
+  if (!m || !rest) {
+    throw new ConfigurationError(`Input 'source': '${text}' is not a metric source`, {
+      input: "source",
+      hint: "write monitor:<name>, job:<name> or file:<path>"
+    });
+  }
+  if (m[1] === "monitor") {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(rest))
+      throw new ConfigurationError(`Input 'source': '${rest}' is not a monitor name`, {
+        input: "source",
+        hint: "a schedule name: letters, digits, '-' and '_'"
+      });
+    return { kind: "monitor", monitor: rest };
+  }
+  return m[1] === "job" ? { kind: "job", jobName: rest } : { kind: "file", path: rest };
+}
 function readRules(text, input = "rules") {
   let rules;
   try {
@@ -83,7 +107,9 @@ function readMetricGateInputs(reader, options = {}) {
   const token = reader.secret("mlflow-token");
   const username = reader.optional("mlflow-username");
   const password = reader.secret("mlflow-password");
+  const sourceText = reader.optional("source");
   const given = [
+    sourceText !== void 0 ? "source" : void 0,
     jobName !== void 0 ? "job-name" : void 0,
     trackingUriInput !== void 0 || runId !== void 0 ? trackingUriInput !== void 0 ? "mlflow-tracking-uri" : "run-id" : void 0,
     metricsFile !== void 0 ? "metrics-file" : void 0
@@ -92,11 +118,14 @@ function readMetricGateInputs(reader, options = {}) {
   if (given.length > 1) {
     throw new ConfigurationError(`Give only one metric source; got ${given.join(" and ")}.`, { input: given[1], hint: SOURCES_HINT });
   }
-  if (child !== void 0 && jobName === void 0) {
+  const parsed = sourceText !== void 0 ? parseSource(sourceText) : void 0;
+  if (child !== void 0 && jobName === void 0 && parsed?.kind !== "job") {
     throw new ConfigurationError("Input 'child' selects a step or trial of the job named by job-name, which is not given.", { input: "child" });
   }
   let source;
-  if (jobName !== void 0) {
+  if (parsed !== void 0) {
+    source = parsed.kind === "job" ? { ...parsed, child } : parsed;
+  } else if (jobName !== void 0) {
     source = { kind: "job", jobName, child };
   } else if (metricsFile !== void 0) {
     source = { kind: "file", path: metricsFile };
@@ -137,6 +166,160 @@ function readMetricGateInputs(reader, options = {}) {
     requireBaseline: reader.boolean("require-baseline", false),
     missingMetric: reader.choice("missing-metric", ["fail", "skip"], "fail"),
     failOnViolation: reader.boolean("fail-on-violation", true)
+  };
+}
+
+// src/metrics/monitor.ts
+var RUNNING = ["NotStarted", "Queued", "Preparing", "Provisioning", "Starting", "Running", "Finalizing", "CancelRequested"];
+var P_VALUE_METRICS = /* @__PURE__ */ new Set(["twosamplekolmogorovsmirnovtest", "pearsonschisquaredtest"]);
+function snakeMetric(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase();
+}
+function breaches(metric, value, threshold) {
+  const m = metric.replace(/[_\s]/g, "").toLowerCase();
+  return P_VALUE_METRICS.has(m) ? value < threshold : value > threshold;
+}
+function at(h, step) {
+  return h?.find((p) => p.step === step)?.value;
+}
+function monitorMetricSet(recorded, step, signalTypes = {}) {
+  const metrics = /* @__PURE__ */ new Map();
+  const bySignal = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(signalTypes)) bySignal.set(name, { name, type: signalTypes[name], passed: true, breached: [], metrics: 0 });
+  const upTo = (h) => (h ?? []).filter((p) => p.step <= step);
+  for (const r of recorded) {
+    const quality = signalTypes[r.signal] === "DataQuality" || signalTypes[r.signal] === void 0 && r.histories.has("target_value");
+    const valueKey = quality ? "target_value" : "value";
+    const value = at(r.histories.get(valueKey), step);
+    if (value === void 0) continue;
+    const s = bySignal.get(r.signal) ?? { name: r.signal, type: signalTypes[r.signal], passed: true, breached: [], metrics: 0 };
+    bySignal.set(r.signal, s);
+    s.metrics++;
+    const base = `${r.signal}.${r.feature}.${snakeMetric(r.metric)}`;
+    metrics.set(base, upTo(r.histories.get(valueKey)));
+    const threshold = at(r.histories.get("threshold"), step);
+    if (threshold !== void 0) {
+      metrics.set(`${base}.threshold`, upTo(r.histories.get("threshold")));
+      const bad = breaches(r.metric, value, threshold);
+      metrics.set(`${base}.passed`, [{ step, value: bad ? 0 : 1 }]);
+      if (bad) {
+        s.passed = false;
+        s.breached.push(`${r.feature}.${snakeMetric(r.metric)}`);
+      }
+    }
+    if (quality && r.histories.has("baseline_value")) metrics.set(`${base}.baseline`, upTo(r.histories.get("baseline_value")));
+  }
+  const signals = [...bySignal.values()];
+  for (const s of signals) if (s.metrics > 0) metrics.set(`${s.name}.passed`, [{ step, value: s.passed ? 1 : 0 }]);
+  const judged = signals.filter((s) => s.metrics > 0);
+  if (judged.length > 0) metrics.set("passed", [{ step, value: judged.every((s) => s.passed) ? 1 : 0 }]);
+  return { metrics, signals };
+}
+function str(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function runTimeOf(job) {
+  const inputs = isObj(job.properties?.inputs) ? job.properties.inputs : {};
+  const t = isObj(inputs.monitor_current_time) ? Date.parse(String(inputs.monitor_current_time.value)) : NaN;
+  if (Number.isFinite(t)) return t;
+  const created = isObj(job.systemData) ? Date.parse(String(job.systemData.createdAt)) : NaN;
+  return Number.isFinite(created) ? created : 0;
+}
+async function createMonitorSource(o) {
+  const input = o.input ?? "source";
+  let armRequests = 0;
+  const schedule = await withAzureOperation(`reading monitor '${o.monitor}'`, () => {
+    armRequests++;
+    return o.arm.tryGet(`schedules/${encodeURIComponent(o.monitor)}`);
+  });
+  if (!schedule)
+    throw new ConfigurationError(`Input '${input}': monitor '${o.monitor}' does not exist in the workspace`, {
+      input,
+      hint: "name a schedule with create_monitor (az ml schedule create -f)"
+    });
+  const action = isObj(schedule.properties?.action) ? schedule.properties.action : {};
+  if (String(action.actionType).toLowerCase() !== "createmonitor")
+    throw new ConfigurationError(`Input '${input}': schedule '${o.monitor}' is not a monitor (its action is ${String(action.actionType)})`, { input });
+  const def = isObj(action.monitorDefinition) ? action.monitorDefinition : {};
+  const signalTypes = {};
+  for (const [name, s] of Object.entries(isObj(def.signals) ? def.signals : {})) signalTypes[name] = isObj(s) ? str(s.signalType) : void 0;
+  const target = isObj(def.monitoringTarget) ? str(def.monitoringTarget.deploymentId) : void 0;
+  const jobs = [];
+  await withAzureOperation(`listing the runs of monitor '${o.monitor}'`, async () => {
+    armRequests++;
+    for await (const j of o.arm.list("jobs", { query: { scheduleId: o.monitor } })) jobs.push(j);
+  });
+  jobs.sort((a, b) => runTimeOf(b) - runTimeOf(a));
+  const skipped = [];
+  let job;
+  for (const j of jobs) {
+    const status2 = String(j.properties?.status ?? "Unknown");
+    if (RUNNING.includes(status2)) {
+      skipped.push(`${String(j.name)} (${status2})`);
+      continue;
+    }
+    job = j;
+    break;
+  }
+  if (!job) {
+    throw new Error(
+      jobs.length === 0 ? `Monitor '${o.monitor}' has not run yet: it has no run to read (its schedule creates one at each trigger time)` : `Monitor '${o.monitor}' has no finished run yet (${skipped.join(", ")})`
+    );
+  }
+  const jobName = String(job.name);
+  const status = String(job.properties?.status ?? "Unknown");
+  if (skipped.length > 0) o.warning?.(`Monitor ${o.monitor}: newer runs are not finished (${skipped.join(", ")}); reading ${jobName}`);
+  if (status !== "Completed") {
+    const error = isObj(job.properties?.error) ? str(job.properties.error.message) : void 0;
+    throw new Error(`The latest run of monitor '${o.monitor}', ${jobName}, ended ${status}${error ? `: ${error}` : ""}: it has no signal results to gate on`);
+  }
+  const runTime = runTimeOf(job);
+  const step = Math.floor(runTime / 1e3);
+  const client = createWorkspaceMlflowClient(o, await trackingUriOf(o, job), { ...o.mlflow });
+  const run = await client.getRun(jobName);
+  const runs = await client.searchRuns([run.info.experiment_id], { filter: `tags.azureml.monitor_name = '${o.monitor.replace(/'/g, "\\'")}'` });
+  const metricRuns = runs.filter(
+    (r) => r.tags["azureml.signal_name"] && r.tags["azureml.feature_name"] !== void 0 && r.tags["azureml.metric_name"] && r.tags["azureml.metric_name"] !== "azureml.metrics"
+  );
+  const recorded = await mapWithConcurrency(metricRuns, o.mlflow?.concurrency ?? DEFAULT_CONCURRENCY, async (r) => ({
+    signal: r.tags["azureml.signal_name"],
+    feature: r.tags["azureml.feature_name"],
+    metric: r.tags["azureml.metric_name"],
+    histories: await client.getMetricHistories(
+      r.info.run_id,
+      r.metrics.map((m) => m.key)
+    )
+  }));
+  const { metrics, signals } = monitorMetricSet(recorded, step, signalTypes);
+  const details = {
+    monitor: o.monitor,
+    ...target ? { target } : {},
+    jobName,
+    status,
+    runTime: new Date(runTime).toISOString(),
+    signals,
+    ...skipped.length > 0 ? { skipped } : {}
+  };
+  const stats = { requests: 0, points: 0, histories: 0 };
+  return {
+    kind: "monitor",
+    description: `monitor ${o.monitor} (run ${jobName})`,
+    details,
+    async names() {
+      return [...metrics.keys()];
+    },
+    async fetch(names) {
+      const out = /* @__PURE__ */ new Map();
+      for (const name of names ?? metrics.keys()) {
+        const h = metrics.get(name);
+        if (h === void 0) continue;
+        out.set(name, h);
+        stats.histories++;
+        stats.points += h.length;
+      }
+      return out;
+    },
+    stats: () => ({ ...stats, requests: armRequests + client.stats().requests })
   };
 }
 
@@ -326,7 +509,27 @@ async function createSource(settings, workspace, azure, mlflow, log) {
     }
     case "file":
       return createFileSource(s.path, { input: "metrics-file", displayRoot: workspace });
+    case "monitor":
+      return monitorSource(s.monitor, azure, mlflow, log);
   }
+}
+async function monitorSource(monitor, azure, mlflow, log) {
+  const source = await createMonitorSource({
+    ...await azure(`source 'monitor:${monitor}'`),
+    monitor,
+    mlflow,
+    info: (m) => log.info(m),
+    warning: (m) => log.warning(m)
+  });
+  const d = source.details;
+  log.info(
+    `Monitor ${d.monitor}${d.target ? ` of ${d.target.replace(/^.*\/onlineEndpoints\//, "").replace("/deployments/", ":")}` : ""}: run ${d.jobName} at ${d.runTime} (${d.status})`
+  );
+  for (const sig of d.signals)
+    log.info(
+      `Signal ${sig.name}${sig.type ? ` (${sig.type})` : ""}: ${sig.metrics} metric(s), ${sig.passed ? "passed" : `breached: ${sig.breached.join(", ")}`}`
+    );
+  return source;
 }
 
 export {
