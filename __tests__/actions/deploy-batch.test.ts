@@ -223,6 +223,23 @@ describe('deploy: batch endpoint rollouts (mnist-classifier)', () => {
     expect(r.post?.log).toContain('Batch rollout rolled-back: default deployment mnist-torch-v2');
     expect(await batchState()).toEqual({ defaultDeployment: 'mnist-torch-v2', deployments: ['mnist-torch-shift', 'mnist-torch-v2'] });
   }, 200_000);
+
+  it("model alone: the new deployment is the default's settings with the model replaced, tested, compared and promoted", async () => {
+    const v2 = await arm<Json>(em, 'GET', `${wsPath(em)}/batchEndpoints/${EP}/deployments/mnist-torch-v2`, undefined, { apiVersion: API });
+    const v2props = v2.body.properties as Json;
+    // The model of mnist-torch-v2, registered again as a new version: the same classes, a new name for the deployment.
+    const model = String((v2props.model as Json).assetId);
+    const [, name, version] = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(model)!;
+    const r = await run({ endpoint: EP, model: `azureml:${name}:${version}`, 'deployment-name': 'mnist-model-only', 'compare-rules': 'agreement >= 95%' });
+    expect(r.main.exitCode, logs(r)).toBe(0);
+    expect(r.main.log).toContain(`New deployment from model ${name}:${version} with the settings of the default deployment 'mnist-torch-v2'`);
+    expect(r.outputs).toMatchObject({ status: 'promoted', 'deployment-name': 'mnist-model-only', 'default-deployment': 'mnist-model-only' });
+    const created = await arm<Json>(em, 'GET', `${wsPath(em)}/batchEndpoints/${EP}/deployments/mnist-model-only`, undefined, { apiVersion: API });
+    const props = created.body.properties as Json;
+    expect((props.model as Json).assetId).toBe(model);
+    for (const k of ['compute', 'codeConfiguration', 'environmentId', 'miniBatchSize', 'outputFileName']) expect(props[k], k).toEqual(v2props[k]);
+    expect(await batchState()).toEqual({ defaultDeployment: 'mnist-model-only', deployments: ['mnist-model-only', 'mnist-torch-shift'] });
+  }, 200_000);
 });
 
 describe('deploy: bad input for a batch endpoint is refused before anything changes', () => {
@@ -272,7 +289,7 @@ describe('deploy: bad input for a batch endpoint is refused before anything chan
     );
     const error = await refused({ endpoint: ep, 'deployment-file': variant('mnist-torch-y', {}) });
     expect(error.properties).toMatchObject({ file: 'deploy/batch-endpoint.yml', line: '4' });
-    expect(error.message).toContain("names 'nope', but the endpoint's default is 'mnist-torch-v2' and the new deployment is 'mnist-torch-y'");
+    expect(error.message).toContain("names 'nope', but the endpoint's default is 'mnist-model-only' and the new deployment is 'mnist-torch-y'");
   }, 60_000);
 
   it("the sample's own compute, batch-cluster, which this workspace does not have: the file and line", async () => {

@@ -1,7 +1,7 @@
 import {
   deployMain,
   deployPost
-} from "../shared/rollout+runs+specs.js";
+} from "../shared/runs+rollout+specs.js";
 import {
   metricGateMain
 } from "../shared/runs+metrics.js";

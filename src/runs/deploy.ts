@@ -380,7 +380,11 @@ async function preflight(
   return { planned, existing, prior, path, kubernetes, ...(k8s ? { k8s } : {}) };
 }
 
-const batchHooks: BatchHooks = { resolveModel, createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned) };
+const batchHooks: BatchHooks = {
+  resolveModel,
+  createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned),
+  derivedName: (model, version) => derivedName(model, version, {}),
+};
 
 /** Uploads and anonymous assets (model, code, environment) the deployment points at. */
 async function createAssets(t: Pick<Target, 'ctx' | 'io'>, planned: Pick<DeploymentPlan, 'uploads' | 'assets'>): Promise<void> {

@@ -3628,20 +3628,35 @@ var BatchFlow = class {
     this.saved = { ...this.saved, machine: { ...this.saved.machine, jobs: [...this.jobs] } };
     this.io.state.saveRollout(this.saved);
   }
-  // --- preflight -------------------------------------------------------------------------------
-  async preflight(endpointDoc, endpointName, hooks) {
-    const { s, io } = this;
-    const endpointPlan = endpointDoc ? planBatchEndpoint(endpointDoc) : void 0;
-    const endpoint = endpointPlan?.name ?? endpointName;
-    if (endpoint === void 0) throw new ConfigurationError("no endpoint given", { input: "endpoint" });
-    if (!s.deploymentFile)
+  /**
+   * `model` without a deployment file: the new deployment is the endpoint's current default with
+   * the model replaced (its compute, resources, run settings and scoring code kept), as `model`
+   * alone reuses the defaults of an online deployment.
+   */
+  async planFromDefault(endpoint, ref, hooks) {
+    const ep = await this.bat.getEndpoint(endpoint);
+    const current = BatchEndpoints.defaultOf(ep);
+    const template = current ? await this.bat.getDeployment(endpoint, current) : void 0;
+    if (!template)
       throw new ConfigurationError(
-        `endpoint '${endpoint}' is a batch endpoint: give the new deployment as an az ml batch-deployment YAML ('deployment-file')`,
-        {
-          input: "deployment-file",
-          hint: "a batch deployment names its compute cluster and run settings; 'model' may replace the file's model"
-        }
+        `endpoint '${endpoint}' is a batch endpoint ${ep ? "without a default deployment" : "that does not exist yet"}: 'model' alone takes the compute and run settings of its default deployment`,
+        { input: "deployment-file", hint: "give the new deployment as an az ml batch-deployment YAML (deployment-file)" }
       );
+    const props = { ...template.properties ?? {} };
+    if (props.deploymentConfiguration !== void 0 && props.deploymentConfiguration !== null)
+      throw new ConfigurationError(`the default deployment '${current}' of '${endpoint}' deploys a pipeline component: it has no model to replace`, {
+        input: "model",
+        hint: "give the new deployment as an az ml batch-deployment YAML (deployment-file)"
+      });
+    const m = await hooks.resolveModel(this.ctx, ref);
+    delete props.provisioningState;
+    props.model = { referenceType: "Id", assetId: m.id };
+    this.io.info(`New deployment from model ${m.name}:${m.version} with the settings of the default deployment '${current}'`);
+    return { name: hooks.derivedName(m.name, m.version), type: "model", body: { properties: props }, uploads: [], assets: [], targetId: m.id };
+  }
+  /** Inputs of the online rollout's traffic stages have no meaning for a batch endpoint: refused rather than ignored. */
+  refuseOnlineInputs(endpoint) {
+    const { s } = this;
     const online = [
       [s.plan.mirrorPercent > 0, "mirror-percent"],
       [s.plan.probeRps > 0, "probe-rps"],
@@ -3655,21 +3670,34 @@ var BatchFlow = class {
           input,
           hint: "a batch rollout is tested with test-input (and smoke-expect over its output rows), and compared with compare-rules"
         });
-    const doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, "deployment-file");
-    const m = s.model ? await hooks.resolveModel(this.ctx, s.model) : void 0;
-    const value = m && isObj(doc.value) ? { ...doc.value, model: `azureml:${m.id}` } : doc.value;
-    const planned = await planBatchDeployment(doc.withValue(value), s.deploymentFile.path, {
-      workspaceId: this.ctx.workspaceId,
-      resolver: createWorkspaceApi(this.ctx.arm),
-      endpointName: endpoint
-    });
+  }
+  // --- preflight -------------------------------------------------------------------------------
+  async preflight(endpointDoc, endpointName, hooks) {
+    const { s, io } = this;
+    const endpointPlan = endpointDoc ? planBatchEndpoint(endpointDoc) : void 0;
+    const endpoint = endpointPlan?.name ?? endpointName;
+    if (endpoint === void 0) throw new ConfigurationError("no endpoint given", { input: "endpoint" });
+    this.refuseOnlineInputs(endpoint);
+    let planned;
+    let doc;
+    if (s.deploymentFile) {
+      doc = SpecDocument.load(s.deploymentFile.path, s.deploymentFile.display, "deployment-file");
+      const m = s.model ? await hooks.resolveModel(this.ctx, s.model) : void 0;
+      const value = m && isObj(doc.value) ? { ...doc.value, model: `azureml:${m.id}` } : doc.value;
+      planned = await planBatchDeployment(doc.withValue(value), s.deploymentFile.path, {
+        workspaceId: this.ctx.workspaceId,
+        resolver: createWorkspaceApi(this.ctx.arm),
+        endpointName: endpoint
+      });
+    } else {
+      planned = await this.planFromDefault(endpoint, s.model, hooks);
+    }
     const compute = planned.body.properties.compute;
-    if (typeof compute === "string" && !await withAzureOperation(`reading compute ${compute}`, () => this.ctx.arm.tryGet(compute)))
-      throw doc.error(
-        ["compute"],
-        `names compute '${compute.split("/").pop() ?? compute}', which does not exist in workspace ${this.ctx.workspace.workspaceName}`,
-        "create the compute cluster first (az ml compute create --type amlcompute), or name an existing one"
-      );
+    if (typeof compute === "string" && !await withAzureOperation(`reading compute ${compute}`, () => this.ctx.arm.tryGet(compute))) {
+      const what = `names compute '${compute.split("/").pop() ?? compute}', which does not exist in workspace ${this.ctx.workspace.workspaceName}`;
+      const hint = "create the compute cluster first (az ml compute create --type amlcompute), or name an existing one";
+      throw doc ? doc.error(["compute"], what, hint) : new ConfigurationError(`the default deployment ${what}`, { input: "model", hint });
+    }
     const deployment = s.deploymentName ?? planned.name;
     const bad = checkDeploymentName(deployment);
     if (bad) throw new ConfigurationError(`deployment name '${deployment}' is not valid`, { input: "deployment-name", hint: bad });
@@ -5007,7 +5035,11 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
   if (k8s) io.info(kubernetesHealthNote(k8s));
   return { planned, existing, prior, path, kubernetes, ...k8s ? { k8s } : {} };
 }
-var batchHooks = { resolveModel, createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned) };
+var batchHooks = {
+  resolveModel,
+  createAssets: (ctx, io, planned) => createAssets({ ctx, io }, planned),
+  derivedName: (model, version) => derivedName(model, version, {})
+};
 async function createAssets(t, planned) {
   const api = createWorkspaceApi(t.ctx.arm);
   const uploader = createSnapshotUploader(() => createBlobStore(t.ctx));
