@@ -28,6 +28,7 @@ import {
   createAzureMlJobSource,
   createMlflowClient,
   createMlflowRunSource,
+  createStaticSource,
   createWorkspaceMlflowClient,
   mapWithConcurrency,
   nameListForMessage,
@@ -300,26 +301,11 @@ async function createMonitorSource(o) {
     signals,
     ...skipped.length > 0 ? { skipped } : {}
   };
-  const stats = { requests: 0, points: 0, histories: 0 };
+  const source = createStaticSource("monitor", `monitor ${o.monitor} (run ${jobName})`, metrics);
   return {
-    kind: "monitor",
-    description: `monitor ${o.monitor} (run ${jobName})`,
+    ...source,
     details,
-    async names() {
-      return [...metrics.keys()];
-    },
-    async fetch(names) {
-      const out = /* @__PURE__ */ new Map();
-      for (const name of names ?? metrics.keys()) {
-        const h = metrics.get(name);
-        if (h === void 0) continue;
-        out.set(name, h);
-        stats.histories++;
-        stats.points += h.length;
-      }
-      return out;
-    },
-    stats: () => ({ ...stats, requests: armRequests + client.stats().requests })
+    stats: () => ({ ...source.stats(), requests: armRequests + client.stats().requests })
   };
 }
 

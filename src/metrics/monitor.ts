@@ -32,7 +32,7 @@ import { isObj } from '../core/obj.js';
 import { createWorkspaceMlflowClient, trackingUriOf, type AzureMlConnection } from './azureml.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 import { DEFAULT_CONCURRENCY, type MlflowClientOptions, type MlflowRun } from './mlflow.js';
-import type { MetricSource, SourceStats } from './source.js';
+import { createStaticSource, type MetricSource } from './source.js';
 
 export interface MonitorSourceOptions extends AzureMlConnection {
   monitor: string;
@@ -239,25 +239,10 @@ export async function createMonitorSource(o: MonitorSourceOptions): Promise<Metr
     signals,
     ...(skipped.length > 0 ? { skipped } : {}),
   };
-  const stats: SourceStats = { requests: 0, points: 0, histories: 0 };
+  const source = createStaticSource('monitor', `monitor ${o.monitor} (run ${jobName})`, metrics);
   return {
-    kind: 'monitor',
-    description: `monitor ${o.monitor} (run ${jobName})`,
+    ...source,
     details,
-    async names() {
-      return [...metrics.keys()];
-    },
-    async fetch(names) {
-      const out: MetricSet = new Map();
-      for (const name of names ?? metrics.keys()) {
-        const h = metrics.get(name);
-        if (h === undefined) continue;
-        out.set(name, h);
-        stats.histories++;
-        stats.points += h.length;
-      }
-      return out;
-    },
-    stats: () => ({ ...stats, requests: armRequests + client.stats().requests }),
+    stats: () => ({ ...source.stats(), requests: armRequests + client.stats().requests }),
   };
 }

@@ -45,7 +45,8 @@ const ENCODINGS: Record<string, string> = {
 };
 const HEADERS = ['all_files_same_headers', 'from_first_file', 'all_files_different_headers', 'no_header'];
 
-async function walk(dir: string): Promise<string[]> {
+/** Every file under `dir`, sorted (none when it does not exist). */
+export async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const p = join(dir, e.name);

@@ -10,10 +10,10 @@
  * in [windowStart, windowEnd), Fixed everything. A window over rows that carry no time (not
  * collected data) is refused: the emulator cannot tell which rows it would keep.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import type { WorkspaceRef } from '../data/resources.js';
-import { readMLTable, type TableFile } from '../jobs/mltable.js';
+import { readMLTable, walk, type TableFile } from '../jobs/mltable.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { isObj, type Obj } from '../obj.js';
 import type { InputData } from './definition.js';
@@ -42,16 +42,6 @@ export function windowOf(input: InputData, runTime: number): { from: number; to:
   }
   if (input.kind === 'Static') return { from: input.windowStart!, to: input.windowEnd! };
   return undefined;
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out.sort();
 }
 
 /** One CSV record per line (RFC 4180 quotes); the first line names the columns. */
