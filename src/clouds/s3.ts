@@ -106,8 +106,17 @@ export async function createS3Store(deps: CloudDeps): Promise<CloudStore> {
   let resolved: Promise<AwsCredentialIdentity> | undefined;
   const credentials = (): Promise<AwsCredentialIdentity> =>
     (resolved ??= (async () => {
-      checkWebIdentityToken(env);
-      const c = await chain();
+      // The environment's keys come first, as in the chain (which reads process.env itself):
+      // taken from the env the step was given, so a flow's own env is honoured.
+      const keys = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
+      if (!keys) checkWebIdentityToken(env);
+      const c: AwsCredentialIdentity = keys
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID!,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : await chain();
       deps.setSecret(c.secretAccessKey);
       if (c.sessionToken) deps.setSecret(c.sessionToken);
       return c;
