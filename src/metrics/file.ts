@@ -20,8 +20,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as core from '@actions/core';
 import { mapWithConcurrency } from '../azure/concurrency.js';
-import { readAll, type CloudObject } from '../clouds/objects.js';
-import { openCloudStore } from '../clouds/open.js';
+import type { CloudObject } from '../clouds/objects.js';
 import { isCloudUri, parseCloudUri } from '../clouds/uri.js';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
@@ -104,6 +103,8 @@ export async function readCloudMetrics(uriText: string, options: ReadMetricsOpti
   const input = options.input ?? 'metrics-file';
   const uri = parseCloudUri(uriText, input);
   const cloud = options.cloud ?? {};
+  // Loaded on use, so a gate over a local file or a server parses none of the clouds' layer.
+  const [{ openCloudStore }, { readAll }] = await Promise.all([import('../clouds/open.js'), import('../clouds/objects.js')]);
   const store = await openCloudStore(uri, {
     env: cloud.env ?? process.env,
     setSecret: (secret) => (cloud.setSecret ? cloud.setSecret(secret) : core.setSecret(secret)),

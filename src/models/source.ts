@@ -32,7 +32,6 @@ import { parseReference, ReferenceError } from '../specs/references.js';
 import { snapshot, type Snapshot } from '../core/hash.js';
 import { blobListingHash, copyBlobs, listModelBlobs, readBlob, sha256Blobs, type BlobListing } from './blobs.js';
 import { uploadLocalFile, uploadLocalFiles } from './upload.js';
-import { resolveCloudModel } from './cloud-source.js';
 import { isCloudUri, parseCloudUri } from '../clouds/uri.js';
 import type { HashedFile, ModelSourceSpec, ResolvedModel, SourceDeps } from './resolved.js';
 
@@ -226,8 +225,11 @@ export async function resolveModelSource(spec: ModelSourceSpec, deps: SourceDeps
     }
     case 'job-output':
       return resolveJobOutput(spec, deps);
-    case 'cloud':
+    case 'cloud': {
+      // Loaded on use: a step that registers no s3:// or gs:// model neither parses it nor the clouds' layer.
+      const { resolveCloudModel } = await import('./cloud-source.js');
       return resolveCloudModel(spec, deps);
+    }
   }
 }
 
