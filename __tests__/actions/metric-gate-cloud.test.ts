@@ -3,7 +3,7 @@
  * runner runs it (dist bundle): a JSON file, a CSV file, an MLflow run folder, and a `file:`
  * baseline in S3; a missing object and a refused credential fail with one clear error.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,21 @@ describe('metric-gate: metrics files in S3', () => {
     expect(r.main.exitCode, r.main.log).toBe(0);
     expect(r.outputs.passed).toBe('true');
     expect(r.main.log).toContain('MLflow metrics folder s3://metrics/mlruns/0/abc123');
+  });
+
+  it('credentials from a shared profile (AWS_PROFILE), the chain as the AWS CLI reads it; the session token is masked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-profile-'));
+    const file = join(dir, 'credentials');
+    writeFileSync(
+      file,
+      '[default]\naws_access_key_id = AKIANOTTHISONE00000\naws_secret_access_key = x\n\n[ci]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\naws_session_token = FwoGZXIvYXdzEXAMPLESESSIONTOKEN\n',
+    );
+    const r = await gate(
+      { 'metrics-file': 's3://metrics/eval/metrics.json', rules: 'accuracy >= 0.9' },
+      s3.env({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: file, AWS_PROFILE: 'ci' }),
+    );
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.main.secretsMasked).toContain('FwoGZXIvYXdzEXAMPLESESSIONTOKEN');
   });
 
   it('a missing object and a refused credential: one clear error', async () => {
