@@ -88,4 +88,19 @@ describe('metric-gate: metrics files in S3', () => {
     expect(errors(denied)).toHaveLength(1);
     expect(errors(denied)[0].message).toMatch(/AWS S3 refused the credentials for bucket 'metrics' \(InvalidAccessKeyId\)/);
   });
+
+  it('gs:// without Google credentials: the Cloud Storage client is loaded and the error says what to set', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'no-gcloud-'));
+    // No ADC file, no gcloud config, and no metadata server to ask (gcp-metadata's METADATA_SERVER_DETECTION).
+    const r = await gate(
+      { 'metrics-file': 'gs://ml-metrics/eval/metrics.json', rules: 'accuracy >= 0.9' },
+      { HOME: home, CLOUDSDK_CONFIG: join(home, 'gcloud'), METADATA_SERVER_DETECTION: 'none' },
+    );
+    expect(r.main.exitCode, r.main.log).toBe(1);
+    expect(errors(r)).toHaveLength(1);
+    expect(errors(r)[0].message).toMatch(
+      /Input 'metrics-file': no Google Cloud Storage credentials were found to read gs:\/\/ml-metrics\/eval\/metrics.json \(bucket 'ml-metrics'\)/,
+    );
+    expect(r.main.log).toMatch(/google-github-actions\/auth/);
+  });
 });
