@@ -93,6 +93,25 @@ describe('register-model from S3', () => {
   });
 });
 
+describe('register-model from S3 into a registry', () => {
+  it('promotes a model read from S3: its files are streamed from S3 into the registry', async () => {
+    await s3.put('models', 'promo', { 'model.onnx': Buffer.alloc(9 * 1024 * 1024 + 5, 3), 'labels.txt': 'cat\ndog\n' });
+    const r = await register({ name: 'promo-s3', path: 's3://models/promo/', 'promote-to-registry': 'shared-registry' }, s3.env(), '9120');
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.outputs['registry-model-uri']).toBe('azureml://registries/shared-registry/models/promo-s3/versions/1');
+    const reg = await armCall<{ properties: { provisioningState: string; tags: Record<string, string>; properties: Record<string, string> } }>(
+      em,
+      'GET',
+      `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azureml-emulator/providers/Microsoft.MachineLearningServices/registries/shared-registry/models/promo-s3/versions/1`,
+    );
+    expect(reg.body.properties.provisioningState).toBe('Succeeded');
+    expect(reg.body.properties.tags['azureml-actions.source']).toBe('s3://models/promo/');
+    expect(reg.body.properties.properties['azureml-actions.content_hash']).toBe(r.outputs['content-hash']);
+    const copied = await blobsContaining(em, 'models/promo-s3/1/');
+    expect(copied.map((n) => n.split('/').pop()).sort()).toEqual(['labels.txt', 'model.onnx']);
+  });
+});
+
 describe('register-model from S3: bad input', () => {
   async function refused(name: string, path: string, env: Record<string, string>, message: RegExp): Promise<string> {
     const r = await register({ name, path, type: 'custom_model' }, env, '9200');
