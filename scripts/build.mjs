@@ -19,7 +19,9 @@
 //
 // Not bundled (ALIASES maps them to src/bundle/not-bundled.ts, whose functions throw): what
 // no action path can reach and would only weigh on dist/: apache-arrow (storage-blob's Arrow
-// listing format) and open (identity's interactive browser login, with its xdg-open script).
+// listing format), open (identity's interactive browser login, with its xdg-open script) and bowser
+// (the AWS SDK's browser user agent); whatwg-url, node-fetch 2's fallback when Node has no URL
+// (under @google-cloud/storage), becomes Node's URL (src/bundle/whatwg-url.ts).
 // After esbuild, each file: imports of Node's modules become `require` calls (requireBuiltins: an ES
 // import of node:http loads Node's internal undici), a `require` for esbuild's `__require` where
 // needed (REQUIRE_SHIM), non-ASCII characters in kept comments escaped (asciiComments).
@@ -111,6 +113,8 @@ const ALIASES = {
   undici: './src/bundle/undici.ts',
   'apache-arrow': './src/bundle/not-bundled.ts',
   open: './src/bundle/not-bundled.ts',
+  bowser: './src/bundle/not-bundled.ts',
+  'whatwg-url': './src/bundle/whatwg-url.ts',
 };
 
 /** esbuild options both builds share. */
