@@ -2,7 +2,7 @@
 //
 // From the top: entries (src/actions, src/cli) → flows (src/runs) → domain (src/specs, metrics,
 // jobs, models, rollout, report — in that order, each may use the ones before it) → service
-// clients (src/azure, src/github, src/notify) → core (src/core). No import goes up. The emulator
+// clients (src/azure, src/github, src/notify, src/clouds) → core (src/core). No import goes up. The emulator
 // (src/emulator) is apart: it imports nothing of the client, and only the command line starts it.
 /** @type {import('dependency-cruiser').IConfiguration} */
 
@@ -28,8 +28,8 @@ module.exports = {
     {
       name: 'clients-use-only-core',
       severity: 'error',
-      comment: 'A service client (src/azure, src/github, src/notify) knows its service and src/core, nothing of the domain or the flows.',
-      from: { path: '^src/(azure|github|notify)/' },
+      comment: 'A service client (src/azure, src/github, src/notify, src/clouds: S3 and GCS) knows its service and src/core, nothing of the domain or the flows.',
+      from: { path: '^src/(azure|github|notify|clouds)/' },
       to: { path: '^src/', pathNot: '^src/(core|$1)/' },
     },
     ...DOMAIN.map((part, i) => ({
@@ -37,7 +37,7 @@ module.exports = {
       severity: 'error',
       comment: `src/${part} may use ${i === 0 ? 'no other domain part' : `src/{${below(i)}}`}, the clients and core; never a flow, an entry or a later domain part.`,
       from: { path: `^src/${part}/` },
-      to: { path: '^src/', pathNot: `^src/(${[part, ...DOMAIN.slice(0, i), 'azure', 'github', 'notify', 'core'].join('|')})/` },
+      to: { path: '^src/', pathNot: `^src/(${[part, ...DOMAIN.slice(0, i), 'azure', 'github', 'notify', 'clouds', 'core'].join('|')})/` },
     })),
     {
       name: 'flows-not-entries',

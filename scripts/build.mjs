@@ -19,7 +19,9 @@
 //
 // Not bundled (ALIASES maps them to src/bundle/not-bundled.ts, whose functions throw): what
 // no action path can reach and would only weigh on dist/: apache-arrow (storage-blob's Arrow
-// listing format) and open (identity's interactive browser login, with its xdg-open script).
+// listing format), open (identity's interactive browser login, with its xdg-open script) and bowser
+// (the AWS SDK's browser user agent); whatwg-url, node-fetch 2's fallback when Node has no URL
+// (under @google-cloud/storage), becomes Node's URL (src/bundle/whatwg-url.ts).
 // After esbuild, each file: imports of Node's modules become `require` calls (requireBuiltins: an ES
 // import of node:http loads Node's internal undici), a `require` for esbuild's `__require` where
 // needed (REQUIRE_SHIM), non-ASCII characters in kept comments escaped (asciiComments).
@@ -111,6 +113,8 @@ const ALIASES = {
   undici: './src/bundle/undici.ts',
   'apache-arrow': './src/bundle/not-bundled.ts',
   open: './src/bundle/not-bundled.ts',
+  bowser: './src/bundle/not-bundled.ts',
+  'whatwg-url': './src/bundle/whatwg-url.ts',
 };
 
 /** esbuild options both builds share. */
@@ -196,6 +200,29 @@ async function asciiComments(text, path) {
   const code = async (t) => (await esbuild.transform(t, { minify: true, format, charset: 'ascii', legalComments: 'none' })).code;
   if ((await code(text)) !== (await code(ascii))) throw new Error(`${path}: a non-ASCII character outside a comment`);
   return ascii;
+}
+
+/** An output of the metafile that holds third-party code only (every input under node_modules/, or src/bundle/, what stands in for a package). */
+export function vendorOnly(metafile, path) {
+  const inputs = Object.keys(metafile.outputs[path]?.inputs ?? {});
+  return inputs.length > 0 && inputs.every((i) => i.startsWith('node_modules/') || i.startsWith('src/bundle/'));
+}
+
+/**
+ * A chunk of third-party code only, minified (whitespace, syntax, local names; `keepNames` keeps
+ * every function's and class's `name`, which the SDKs' error types rely on): what a reviewer reads
+ * in a dist/ diff is our code, which stays readable; the packages' code is what package-lock.json
+ * pins, and their licenses are in licenses.txt. ASCII only, as asciiComments makes our chunks.
+ */
+async function minifyVendor(text, format, packages) {
+  const { code } = await esbuild.transform(text, { minify: true, keepNames: true, format, target: ACTION_TARGET, charset: 'ascii', legalComments: 'none' });
+  // What the chunk holds, for a reader (and the tests): one `// node_modules/<package>/` line each.
+  return `${packages.map((p) => `// node_modules/${p}/`).join('\n')}\n${code}`;
+}
+
+/** The packages (and src/bundle stand-ins) of a metafile output, sorted. */
+function packagesOf(metafile, path) {
+  return [...new Set(Object.keys(metafile.outputs[path]?.inputs ?? {}).map(groupOf))].sort();
 }
 
 /** The package (`@azure/identity`) or src/ folder (`src/specs`) an input of the metafile belongs to. */
@@ -332,7 +359,7 @@ export async function buildActions(list = entries()) {
     text = builtins.text;
     if (builtins.changed || DEFINES_REQUIRE.test(text)) text = REQUIRE_SHIM + text;
     const out = names.has(path) ? join('dist', SHARED, `${names.get(path)}.js`) : path;
-    files.set(relative('dist', out), await asciiComments(text, out));
+    files.set(relative('dist', out), vendorOnly(result.metafile, path) ? await minifyVendor(text, 'esm', packagesOf(result.metafile, path)) : await asciiComments(text, out));
   }
   // undici on its own, CommonJS: src/bundle/undici.ts requires it synchronously on first use
   const undici = await esbuild.build({
@@ -343,7 +370,7 @@ export async function buildActions(list = entries()) {
     outfile: join('dist', SHARED, 'undici', 'index.cjs'),
     target: ACTION_TARGET,
   });
-  for (const f of undici.outputFiles) files.set(relative(join(root, 'dist'), f.path), await asciiComments(f.text, f.path));
+  for (const f of undici.outputFiles) files.set(relative(join(root, 'dist'), f.path), await minifyVendor(f.text, 'cjs', packagesOf(undici.metafile, relative(root, f.path))));
   files.set(join(SHARED, 'licenses.txt'), licenses([result.metafile, undici.metafile]));
   files.set('package.json', '{\n  "type": "module"\n}\n');
   return { files, metafile: result.metafile };

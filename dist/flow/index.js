@@ -17,32 +17,41 @@ import {
   registerModelMain,
   workspaceModelStore
 } from "../shared/models+runs.js";
-import "../shared/models.js";
+import "../shared/models.source.js";
+import "../shared/models.upload.js";
 import "../shared/metrics.file.js";
+import "../shared/clouds.uri.js";
 import {
   submitJobMain,
   submitJobPost
 } from "../shared/runs+jobs+specs.js";
 import "../shared/specs.js";
 import "../shared/yaml.js";
+import "../shared/ignore+azure+jobs.js";
 import {
   createAzureContext,
   readAzureInputs
-} from "../shared/azure+metrics.js";
+} from "../shared/metrics+azure.js";
+import "../shared/azure.js";
 import {
-  ConfigurationError,
   StateKeys,
   createInputReader,
-  errorLocation,
-  errorMessage,
-  isUserError,
   readWorkflowRun,
   recordInputSource,
   runEntry,
   stageIO
-} from "../shared/actions+core.js";
+} from "../shared/core.inputs.js";
+import "../shared/actions.js";
 import "../shared/tunnel.js";
-import "../shared/azure-core.js";
+import {
+  ConfigurationError,
+  errorLocation,
+  errorMessage,
+  isUserError
+} from "../shared/core.errors.js";
+import "../shared/azure-core.serializer.js";
+import "../shared/azure-core.nodeHttpClient.js";
+import "../shared/debug+https-proxy-agent+agent-base.js";
 import "../shared/esbuild-runtime.js";
 
 // src/runs/inputs/flow.ts

@@ -5,8 +5,10 @@ import "../shared/report+metrics.js";
 import "../shared/metrics.rules.js";
 import {
   runEntry
-} from "../shared/actions+core.js";
+} from "../shared/core.inputs.js";
+import "../shared/actions.js";
 import "../shared/tunnel.js";
+import "../shared/core.errors.js";
 import "../shared/esbuild-runtime.js";
 
 // src/actions/pr-summary.ts

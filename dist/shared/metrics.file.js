@@ -2,15 +2,25 @@ const require = process.getBuiltinModule('node:module').createRequire(import.met
 const { existsSync, readdirSync, readFileSync, statSync } = require("node:fs");
 const { extname, isAbsolute, join, relative, resolve, sep } = require("node:path");
 import {
+  isCloudUri,
+  parseCloudUri
+} from "./clouds.uri.js";
+import {
   createAzureMlJobSource,
   createStaticSource,
   decodeMetricValue,
-  sortHistory,
+  sortHistory
+} from "./metrics+azure.js";
+import {
+  mapWithConcurrency,
   withAzureOperation
-} from "./azure+metrics.js";
+} from "./azure.js";
+import {
+  setSecret
+} from "./actions.js";
 import {
   ConfigurationError
-} from "./actions+core.js";
+} from "./core.errors.js";
 
 // src/metrics/file.ts
 
@@ -230,33 +240,71 @@ function readMetricsFile(path, options = {}) {
   }
   const errors = new FileErrors(display, input);
   if (statSync(full).isDirectory()) {
-    const { metrics: metrics2, files } = readMlflowFolder(full, display, errors);
-    return { format: "mlflow-folder", metrics: metrics2, display, files };
+    const { metrics, files } = readMlflowFolder(full, display, errors);
+    return { format: "mlflow-folder", metrics, display, files };
   }
-  const text = readFileSync(full, "utf8");
-  const ext = extname(full).toLowerCase();
+  return readMetricsText(readFileSync(full, "utf8"), extname(full).toLowerCase(), errors);
+}
+function readMetricsText(text, ext, errors) {
   const format = ext === ".json" ? "json" : ext === ".csv" || ext === ".tsv" || ext === ".txt" ? "csv" : /^\uFEFF?\s*[[{]/.test(text) ? "json" : "csv";
   const metrics = format === "json" ? readJsonMetrics(text, errors) : readCsvMetrics(text, errors, ext === ".tsv" ? "	" : void 0);
-  return { format, metrics, display, files: 1 };
+  return { format, metrics, display: errors.display, files: 1 };
 }
+async function readCloudMetrics(uriText, options = {}) {
+  const input = options.input ?? "metrics-file";
+  const uri = parseCloudUri(uriText, input);
+  const cloud = options.cloud ?? {};
+  const [{ openCloudStore }, { readAll }] = await Promise.all([import("./open.js"), import("./objects.js")]);
+  const store = await openCloudStore(uri, {
+    env: cloud.env ?? process.env,
+    setSecret: (secret) => cloud.setSecret ? cloud.setSecret(secret) : setSecret(secret),
+    input,
+    info: (m) => cloud.info?.(m),
+    ...cloud.abortSignal ? { abortSignal: cloud.abortSignal } : {}
+  });
+  const listing = await store.list(uri);
+  const text = async (o) => (await readAll(await store.open(uri, o), MAX_CLOUD_FILE_BYTES, `${uri.cloud}://${uri.bucket}/${o.key}`)).toString("utf8");
+  if (listing.isFile) {
+    const o = listing.objects[0];
+    return readMetricsText(await text(o), extname(o.key).toLowerCase(), new FileErrors(uri.uri, input));
+  }
+  const display = uri.uri.replace(/\/+$/, "");
+  const errors = new FileErrors(display, input);
+  const visible = listing.objects.filter((o) => !o.path.split("/").some((part) => part.startsWith(".")));
+  const nested = visible.filter((o) => o.path.startsWith("metrics/"));
+  const chosen = nested.length > 0 ? nested.map((o) => ({ o, name: o.path.slice("metrics/".length) })) : visible.map((o) => ({ o, name: o.path }));
+  const rootDisplay = nested.length > 0 ? `${display}/metrics` : display;
+  if (chosen.length === 0) {
+    errors.at(
+      "the folder holds no metric files",
+      void 0,
+      void 0,
+      "Give an MLflow run folder (mlruns/<experiment>/<run>) or its metrics/ folder: one file per metric with lines 'timestamp value step'."
+    );
+  }
+  const metrics = /* @__PURE__ */ new Map();
+  const texts = await mapWithConcurrency(chosen, 8, ({ o }) => text(o));
+  chosen.forEach(({ name }, i) => metrics.set(name, readMlflowMetricFile(texts[i], `${rootDisplay}/${name}`, errors)));
+  return { format: "mlflow-folder", metrics, display, files: chosen.length };
+}
+var MAX_CLOUD_FILE_BYTES = 64 * 1024 * 1024;
 function createFileSource(path, options = {}) {
   let loaded;
-  const load = () => {
-    if (!loaded) {
-      const file = readMetricsFile(path, options);
-      const label = file.format === "mlflow-folder" ? "MLflow metrics folder" : `${file.format.toUpperCase()} file`;
-      loaded = { file, source: createStaticSource("file", `${label} ${file.display}`, file.metrics) };
-    }
+  let loading;
+  const load = () => loading ??= (async () => {
+    const file = isCloudUri(path) ? await readCloudMetrics(path, options) : readMetricsFile(path, options);
+    const label = file.format === "mlflow-folder" ? "MLflow metrics folder" : `${file.format.toUpperCase()} file`;
+    loaded = { file, source: createStaticSource("file", `${label} ${file.display}`, file.metrics) };
     return loaded;
-  };
+  })();
   return {
     kind: "file",
     get description() {
       return loaded?.source.description ?? `metrics file ${path}`;
     },
-    file: () => load().file,
-    names: async () => load().source.names(),
-    fetch: async (names) => load().source.fetch(names),
+    load: async () => (await load()).file,
+    names: async () => (await load()).source.names(),
+    fetch: async (names) => (await load()).source.fetch(names),
     stats: () => {
       const s = loaded?.source.stats() ?? { requests: 0, points: 0, histories: 0 };
       return { ...s, requests: loaded?.file.files ?? 0 };
@@ -587,26 +635,7 @@ function readMlflowFolder(dir, display, errors) {
       }
       if (!entry.isFile()) continue;
       files++;
-      const fileDisplay = `${rootDisplay}/${name}`;
-      const points = [];
-      readFileSync(path, "utf8").split("\n").forEach((raw, index) => {
-        const text = raw.trim();
-        if (text === "") return;
-        const parts = text.split(/\s+/);
-        if (parts.length < 2 || parts.length > 3) {
-          errors.at(`expected 'timestamp value step' (MLflow's metric file format), found '${text.slice(0, 60)}'`, index + 1, 1, void 0, fileDisplay);
-        }
-        const timestamp = Number(parts[0]);
-        if (!Number.isInteger(timestamp))
-          errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, void 0, fileDisplay);
-        const value = decodeMetricValue(parts[1]);
-        if (value === void 0) errors.at(`the value '${parts[1]}' is not a number`, index + 1, raw.indexOf(parts[1]) + 1, void 0, fileDisplay);
-        const step = parts.length === 3 ? Number(parts[2]) : 0;
-        if (!Number.isInteger(step))
-          errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, void 0, fileDisplay);
-        points.push({ step, value, timestamp });
-      });
-      metrics.set(name, sortHistory(points));
+      metrics.set(name, readMlflowMetricFile(readFileSync(path, "utf8"), `${rootDisplay}/${name}`, errors));
     }
   };
   walk(root, "");
@@ -619,6 +648,25 @@ function readMlflowFolder(dir, display, errors) {
     );
   }
   return { metrics, files };
+}
+function readMlflowMetricFile(text, fileDisplay, errors) {
+  const points = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "") return;
+    const parts = line.split(/\s+/);
+    if (parts.length < 2 || parts.length > 3) {
+      errors.at(`expected 'timestamp value step' (MLflow's metric file format), found '${line.slice(0, 60)}'`, index + 1, 1, void 0, fileDisplay);
+    }
+    const timestamp = Number(parts[0]);
+    if (!Number.isInteger(timestamp)) errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, void 0, fileDisplay);
+    const value = decodeMetricValue(parts[1]);
+    if (value === void 0) errors.at(`the value '${parts[1]}' is not a number`, index + 1, raw.indexOf(parts[1]) + 1, void 0, fileDisplay);
+    const step = parts.length === 3 ? Number(parts[2]) : 0;
+    if (!Number.isInteger(step)) errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, void 0, fileDisplay);
+    points.push({ step, value, timestamp });
+  });
+  return sortHistory(points);
 }
 
 // src/metrics/baseline.ts
@@ -702,7 +750,7 @@ async function resolveBaseline(spec, deps) {
   const warning = deps.warning ?? deps.info ?? (() => void 0);
   if (spec.kind === "file") {
     const source2 = createFileSource(spec.path, { input, displayRoot: deps.workspace });
-    const file = source2.file();
+    const file = await source2.load();
     return { found: true, spec, description: `file ${file.display}`, source: source2 };
   }
   if (!deps.azure) {

@@ -6,17 +6,19 @@ const { stat } = require("node:fs/promises");
 const { basename, isAbsolute, relative, resolve } = require("node:path");
 import {
   MANIFEST_SCHEMA,
-  createModelUploader,
   manifestSha256,
   parseDatastoreUri,
   parseManifest,
   parseModelSource,
   readBlob,
   resolveModelSource,
-  resolveUploadSettings,
-  sasTarget,
   serializeManifest
-} from "./models.js";
+} from "./models.source.js";
+import {
+  createModelUploader,
+  resolveUploadSettings,
+  sasTarget
+} from "./models.upload.js";
 import {
   MODEL_ALIAS_TAG_PREFIX,
   MODEL_SOURCE_JOB_TAG,
@@ -24,35 +26,43 @@ import {
   modelMetricTags
 } from "./metrics.file.js";
 import {
-  createBlobStore,
-  formatBytes,
   parseReference,
-  require_dist,
-  sha256File,
-  snapshot
+  require_dist
 } from "./yaml.js";
 import {
-  armPath,
+  createBlobStore,
+  formatBytes,
+  sha256File,
+  snapshot
+} from "./ignore+azure+jobs.js";
+import {
   createAzureContext,
-  readAzureInputs,
+  readAzureInputs
+} from "./metrics+azure.js";
+import {
+  armPath,
   translateAzureError,
   withAzureOperation
-} from "./azure+metrics.js";
+} from "./azure.js";
 import {
-  ConfigurationError,
   appendLedger,
   escapeText,
   htmlTable,
-  isObj,
   lineageTags,
   link,
   readLedger,
-  readWorkflowRun,
+  readWorkflowRun
+} from "./core.inputs.js";
+import {
+  isObj,
   setSecret
-} from "./actions+core.js";
+} from "./actions.js";
+import {
+  ConfigurationError
+} from "./core.errors.js";
 import {
   RestError
-} from "./azure-core.js";
+} from "./azure-core.nodeHttpClient.js";
 import {
   __toESM
 } from "./esbuild-runtime.js";
@@ -965,7 +975,8 @@ async function readModelFiles(s) {
     uploadSettings: settings.upload,
     workspaceName: s.azure.workspaceName,
     info,
-    abortSignal: s.abortSignal
+    abortSignal: s.abortSignal,
+    cloud: { env: s.env, setSecret: (secret) => s.io.setSecret(secret) }
   });
   info(`${source.display}: ${source.files.length} file(s), ${formatBytes(source.bytes)}, content hash ${source.contentHash}`);
   const check = await validateModelFiles(settings.type, {
@@ -1004,7 +1015,7 @@ function lineageOf(s, source) {
       `Metric gate of this job: ${gate.passed ? "passed" : "failed"}${gate.counts ? ` (${gate.counts})` : ""}; ${Object.keys(gate.metrics).length} metric(s) written as tags.`
     );
   else if (settings.metrics) s.info(`${Object.keys(settings.metrics).length} metric(s) from the metrics input written as tags.`);
-  return { ...lineage.tags, ...settings.tags };
+  return { ...lineage.tags, ...source.lineage, ...settings.tags };
 }
 async function findExisting(s, source) {
   const { settings, models } = s;

@@ -1,16 +1,2 @@
-import "./esbuild-runtime.js";
-
-// src/bundle/not-bundled.ts
-function notBundled(pkg, usedFor) {
-  throw new Error(`azureml-actions: '${pkg}' (${usedFor}) is not in the bundle: no action uses it`);
-}
-function tableFromIPC() {
-  return notBundled("apache-arrow", "storage-blob's Arrow listing format");
-}
-function open() {
-  return notBundled("open", "identity's interactive browser login");
-}
-export {
-  open as default,
-  tableFromIPC
-};
+// node_modules/src/bundle/
+var o=Object.defineProperty;var n=(r,t)=>o(r,"name",{value:t,configurable:!0});import{__esm as i}from"./esbuild-runtime.js";function e(r,t){throw new Error(`azureml-actions: '${r}' (${t}) is not in the bundle: no action uses it`)}n(e,"notBundled");function s(){return e("apache-arrow","storage-blob's Arrow listing format")}n(s,"tableFromIPC");function u(){return e("open","identity's interactive browser login")}n(u,"open");function a(){return e("bowser","the AWS SDK's browser user agent")}n(a,"parse");var l=i({"src/bundle/not-bundled.ts"(){}});l();export{u as default,a as parse,s as tableFromIPC};

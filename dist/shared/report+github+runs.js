@@ -10,27 +10,31 @@ import {
   renderMetricTable
 } from "./report+metrics.js";
 import {
-  ConfigurationError,
-  assertNever,
   cleanText,
   code,
   escapeText,
   fencedBlock,
   formatDuration,
-  getProxyUrl,
-  isObj,
   link,
   readLedger,
   readWorkflowRun,
   safeUrl,
-  setSecret,
   truncateText
-} from "./actions+core.js";
+} from "./core.inputs.js";
+import {
+  getProxyUrl,
+  isObj,
+  setSecret
+} from "./actions.js";
 import {
   ProxyAgent,
   fetch as fetch2,
   init_undici
 } from "./tunnel.js";
+import {
+  ConfigurationError,
+  assertNever
+} from "./core.errors.js";
 
 // src/runs/pr-summary.ts
 

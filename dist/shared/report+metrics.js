@@ -6,7 +6,7 @@ import {
   code,
   escapeText,
   mermaidLabel
-} from "./actions+core.js";
+} from "./core.inputs.js";
 
 // src/metrics/report.ts
 function summarizeMetrics(metrics) {

@@ -13,34 +13,42 @@ import {
   stableJson
 } from "./specs.js";
 import {
+  require_dist
+} from "./yaml.js";
+import {
   createBlobStore,
   createDryRun,
   createSnapshotUploader,
   createWorkspaceApi,
   formatBytes,
   prepareJob,
-  require_dist,
   submitPlannedJob
-} from "./yaml.js";
+} from "./ignore+azure+jobs.js";
 import {
   closest,
-  createArmClient,
   createAzureContext,
   createWorkspaceMlflowClient,
   readAzureInputs,
-  trackingUriOf,
-  workspaceResourceId
-} from "./azure+metrics.js";
+  trackingUriOf
+} from "./metrics+azure.js";
 import {
-  ConfigurationError,
+  createArmClient,
+  workspaceResourceId
+} from "./azure.js";
+import {
   appendLedger,
   escapeText,
-  isObj,
   lineageTags,
   link,
-  readWorkflowRun,
+  readWorkflowRun
+} from "./core.inputs.js";
+import {
+  isObj,
   setSecret
-} from "./actions+core.js";
+} from "./actions.js";
+import {
+  ConfigurationError
+} from "./core.errors.js";
 import {
   __toESM
 } from "./esbuild-runtime.js";

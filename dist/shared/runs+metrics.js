@@ -30,23 +30,29 @@ import {
   createMlflowRunSource,
   createStaticSource,
   createWorkspaceMlflowClient,
-  mapWithConcurrency,
   nameListForMessage,
   quoteList,
   readAzureInputs,
   resolveMlflowAuth,
-  trackingUriOf,
+  trackingUriOf
+} from "./metrics+azure.js";
+import {
+  mapWithConcurrency,
   withAzureOperation
-} from "./azure+metrics.js";
+} from "./azure.js";
+import {
+  appendLedger,
+  readWorkflowRun
+} from "./core.inputs.js";
+import {
+  isObj,
+  setSecret
+} from "./actions.js";
 import {
   ConfigurationError,
-  appendLedger,
   errorLocation,
-  isObj,
-  isUserError,
-  readWorkflowRun,
-  setSecret
-} from "./actions+core.js";
+  isUserError
+} from "./core.errors.js";
 
 // src/runs/inputs/metric-gate.ts
 var SOURCES_HINT = "Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), metrics-file (a JSON or CSV file, or an MLflow metrics folder), or source: monitor:<name> (a model monitor's latest results; also job:<name>, file:<path>).";

@@ -21,7 +21,7 @@ import {
   parseManifest,
   sha256Blobs,
   verifyManifest
-} from "./models.js";
+} from "./models.source.js";
 import {
   MODEL_ALIAS_TAG_PREFIX
 } from "./metrics.file.js";
@@ -43,33 +43,41 @@ import {
 } from "./specs.js";
 import {
   assetId,
+  parseReference
+} from "./yaml.js";
+import {
   createBlobStore,
   createSnapshotUploader,
   createWorkspaceApi,
   ensureAsset,
-  parseReference,
   snapshot
-} from "./yaml.js";
+} from "./ignore+azure+jobs.js";
+import {
+  createAzureContext,
+  readAzureInputs
+} from "./metrics+azure.js";
 import {
   ArmOperationError,
   abortableSleep,
   armPath,
-  createAzureContext,
-  readAzureInputs,
   translateAzureError,
   withAzureOperation
-} from "./azure+metrics.js";
+} from "./azure.js";
 import {
-  ConfigurationError,
   appendLedger,
-  errorMessage,
   escapeText,
   formatDuration,
   htmlTable,
-  isObj,
   parseDuration,
   readWorkflowRun
-} from "./actions+core.js";
+} from "./core.inputs.js";
+import {
+  isObj
+} from "./actions.js";
+import {
+  ConfigurationError,
+  errorMessage
+} from "./core.errors.js";
 
 // src/runs/deploy.ts
 

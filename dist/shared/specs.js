@@ -13,17 +13,23 @@ import {
   ReferenceError,
   assetId,
   parseReference,
-  require_dist,
-  snapshot
+  require_dist
 } from "./yaml.js";
 import {
-  closest,
-  withAzureOperation
-} from "./azure+metrics.js";
+  snapshot
+} from "./ignore+azure+jobs.js";
 import {
-  ConfigurationError,
+  closest
+} from "./metrics+azure.js";
+import {
+  withAzureOperation
+} from "./azure.js";
+import {
   isObj
-} from "./actions+core.js";
+} from "./actions.js";
+import {
+  ConfigurationError
+} from "./core.errors.js";
 import {
   __toESM
 } from "./esbuild-runtime.js";

@@ -49,6 +49,16 @@ function loadIgnore(root: string): Ignore {
   return ig;
 }
 
+/**
+ * The filter {@link snapshot} applies, for files listed elsewhere (objects on another cloud): the
+ * names the CLI always leaves out, then the folder's own `.amlignore` (else `.gitignore`) text.
+ */
+export function ignoredBy(rules: string | undefined): (relativePath: string) => boolean {
+  const ig = ignore().add(ALWAYS_IGNORED);
+  if (rules !== undefined) ig.add(rules);
+  return (rel) => ig.ignores(rel);
+}
+
 async function walk(root: string, dir: string, ig: Ignore, out: string[]): Promise<void> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const abs = join(dir, e.name);
@@ -78,7 +88,8 @@ async function hashFile(path: string, buffer: Buffer): Promise<{ size: number; s
   return { size, sha256: h.digest('hex') };
 }
 
-function combine(files: readonly SnapshotFile[]): string {
+/** The snapshot hash of files already hashed (sorted by path): what {@link snapshot} computes for a folder on disk. */
+export function combine(files: readonly SnapshotFile[]): string {
   const h = createHash('sha256');
   for (const f of files) h.update(`${f.path}\0${f.size}\0${f.sha256}\n`);
   return h.digest('hex');

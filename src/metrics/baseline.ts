@@ -149,7 +149,7 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
   const warning = deps.warning ?? deps.info ?? (() => undefined);
   if (spec.kind === 'file') {
     const source = createFileSource(spec.path, { input, displayRoot: deps.workspace });
-    const file = source.file(); // fails now, clearly, when the file is missing or malformed
+    const file = await source.load(); // fails now, clearly, when the file is missing or malformed
     return { found: true, spec, description: `file ${file.display}`, source };
   }
   if (!deps.azure) {

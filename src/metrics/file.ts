@@ -12,9 +12,16 @@
  * - An MLflow `metrics/` folder (or the run folder holding it): one file per metric, lines
  *   `timestamp value step`; sub-folders are nested names (`train/loss`).
  *
+ * Each may also be in another cloud's object store: `s3://bucket/key` or `gs://bucket/object` (a
+ * file) or a prefix (an MLflow run folder), read with the clouds' own SDKs (src/clouds).
+ *
  * Every error is a {@link ConfigurationError} with the file, line and column.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as core from '@actions/core';
+import { mapWithConcurrency } from '../azure/concurrency.js';
+import type { CloudObject } from '../clouds/objects.js';
+import { isCloudUri, parseCloudUri } from '../clouds/uri.js';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
@@ -29,6 +36,8 @@ export interface ReadMetricsOptions {
   input?: string;
   /** Paths in messages are shown relative to this folder (the workspace). */
   displayRoot?: string;
+  /** For s3:// and gs:// sources: the environment of the clouds' credential chains (default process.env) and the log's masking (default the runner's). */
+  cloud?: { env?: Record<string, string | undefined>; setSecret?(secret: string): void; info?(message: string): void; abortSignal?: AbortSignal };
 }
 
 export interface MetricsFile {
@@ -74,33 +83,84 @@ export function readMetricsFile(path: string, options: ReadMetricsOptions = {}):
     const { metrics, files } = readMlflowFolder(full, display, errors);
     return { format: 'mlflow-folder', metrics, display, files };
   }
-  const text = readFileSync(full, 'utf8');
-  const ext = extname(full).toLowerCase();
+  return readMetricsText(readFileSync(full, 'utf8'), extname(full).toLowerCase(), errors);
+}
+
+/** One JSON or CSV file's text; the format from the extension, else from the first character. */
+function readMetricsText(text: string, ext: string, errors: FileErrors): MetricsFile {
   const format: MetricsFileFormat =
     ext === '.json' ? 'json' : ext === '.csv' || ext === '.tsv' || ext === '.txt' ? 'csv' : /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'csv';
   const metrics = format === 'json' ? readJsonMetrics(text, errors) : readCsvMetrics(text, errors, ext === '.tsv' ? '\t' : undefined);
-  return { format, metrics, display, files: 1 };
+  return { format, metrics, display: errors.display, files: 1 };
 }
 
+/**
+ * A metrics file or MLflow run folder in another cloud's object store (`s3://bucket/key`,
+ * `gs://bucket/prefix`): one object is a JSON or CSV file, a prefix an MLflow run folder (its
+ * `metrics/` objects, or the objects under it), read with the same parsers as files on disk.
+ */
+export async function readCloudMetrics(uriText: string, options: ReadMetricsOptions = {}): Promise<MetricsFile> {
+  const input = options.input ?? 'metrics-file';
+  const uri = parseCloudUri(uriText, input);
+  const cloud = options.cloud ?? {};
+  // Loaded on use, so a gate over a local file or a server parses none of the clouds' layer.
+  const [{ openCloudStore }, { readAll }] = await Promise.all([import('../clouds/open.js'), import('../clouds/objects.js')]);
+  const store = await openCloudStore(uri, {
+    env: cloud.env ?? process.env,
+    setSecret: (secret) => (cloud.setSecret ? cloud.setSecret(secret) : core.setSecret(secret)),
+    input,
+    info: (m) => cloud.info?.(m),
+    ...(cloud.abortSignal ? { abortSignal: cloud.abortSignal } : {}),
+  });
+  const listing = await store.list(uri);
+  const text = async (o: CloudObject) =>
+    (await readAll(await store.open(uri, o), MAX_CLOUD_FILE_BYTES, `${uri.cloud}://${uri.bucket}/${o.key}`)).toString('utf8');
+  if (listing.isFile) {
+    const o = listing.objects[0];
+    return readMetricsText(await text(o), extname(o.key).toLowerCase(), new FileErrors(uri.uri, input));
+  }
+  const display = uri.uri.replace(/\/+$/, '');
+  const errors = new FileErrors(display, input);
+  const visible = listing.objects.filter((o) => !o.path.split('/').some((part) => part.startsWith('.')));
+  const nested = visible.filter((o) => o.path.startsWith('metrics/'));
+  const chosen = nested.length > 0 ? nested.map((o) => ({ o, name: o.path.slice('metrics/'.length) })) : visible.map((o) => ({ o, name: o.path }));
+  const rootDisplay = nested.length > 0 ? `${display}/metrics` : display;
+  if (chosen.length === 0) {
+    errors.at(
+      'the folder holds no metric files',
+      undefined,
+      undefined,
+      "Give an MLflow run folder (mlruns/<experiment>/<run>) or its metrics/ folder: one file per metric with lines 'timestamp value step'.",
+    );
+  }
+  const metrics: MetricSet = new Map();
+  const texts = await mapWithConcurrency(chosen, 8, ({ o }) => text(o));
+  chosen.forEach(({ name }, i) => metrics.set(name, readMlflowMetricFile(texts[i], `${rootDisplay}/${name}`, errors)));
+  return { format: 'mlflow-folder', metrics, display, files: chosen.length };
+}
+
+/** The largest metrics object read from another cloud. */
+const MAX_CLOUD_FILE_BYTES = 64 * 1024 * 1024;
+
 /** A metric source over a file (read once, when first asked). */
-export function createFileSource(path: string, options: ReadMetricsOptions = {}): MetricSource & { file(): MetricsFile } {
+export function createFileSource(path: string, options: ReadMetricsOptions = {}): MetricSource & { load(): Promise<MetricsFile> } {
   let loaded: { file: MetricsFile; source: MetricSource } | undefined;
-  const load = () => {
-    if (!loaded) {
-      const file = readMetricsFile(path, options);
+  let loading: Promise<{ file: MetricsFile; source: MetricSource }> | undefined;
+  const load = () =>
+    (loading ??= (async () => {
+      const file = isCloudUri(path) ? await readCloudMetrics(path, options) : readMetricsFile(path, options);
       const label = file.format === 'mlflow-folder' ? 'MLflow metrics folder' : `${file.format.toUpperCase()} file`;
       loaded = { file, source: createStaticSource('file', `${label} ${file.display}`, file.metrics) };
-    }
-    return loaded;
-  };
+      return loaded;
+    })());
   return {
     kind: 'file',
     get description() {
       return loaded?.source.description ?? `metrics file ${path}`;
     },
-    file: () => load().file,
-    names: async () => load().source.names(),
-    fetch: async (names) => load().source.fetch(names),
+    load: async () => (await load()).file,
+    names: async () => (await load()).source.names(),
+    fetch: async (names) => (await load()).source.fetch(names),
     stats: () => {
       const s = loaded?.source.stats() ?? { requests: 0, points: 0, histories: 0 };
       return { ...s, requests: loaded?.file.files ?? 0 };
@@ -476,28 +536,7 @@ function readMlflowFolder(dir: string, display: string, errors: FileErrors): { m
       }
       if (!entry.isFile()) continue;
       files++;
-      const fileDisplay = `${rootDisplay}/${name}`;
-      const points: MetricPoint[] = [];
-      readFileSync(path, 'utf8')
-        .split('\n')
-        .forEach((raw, index) => {
-          const text = raw.trim();
-          if (text === '') return;
-          const parts = text.split(/\s+/);
-          if (parts.length < 2 || parts.length > 3) {
-            errors.at(`expected 'timestamp value step' (MLflow's metric file format), found '${text.slice(0, 60)}'`, index + 1, 1, undefined, fileDisplay);
-          }
-          const timestamp = Number(parts[0]);
-          if (!Number.isInteger(timestamp))
-            errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, undefined, fileDisplay);
-          const value = decodeMetricValue(parts[1]);
-          if (value === undefined) errors.at(`the value '${parts[1]}' is not a number`, index + 1, raw.indexOf(parts[1]) + 1, undefined, fileDisplay);
-          const step = parts.length === 3 ? Number(parts[2]) : 0;
-          if (!Number.isInteger(step))
-            errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, undefined, fileDisplay);
-          points.push({ step, value: value, timestamp });
-        });
-      metrics.set(name, sortHistory(points));
+      metrics.set(name, readMlflowMetricFile(readFileSync(path, 'utf8'), `${rootDisplay}/${name}`, errors));
     }
   };
   walk(root, '');
@@ -510,4 +549,25 @@ function readMlflowFolder(dir: string, display: string, errors: FileErrors): { m
     );
   }
   return { metrics, files };
+}
+
+/** One MLflow metric file: lines `timestamp value step`. */
+function readMlflowMetricFile(text: string, fileDisplay: string, errors: FileErrors): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const parts = line.split(/\s+/);
+    if (parts.length < 2 || parts.length > 3) {
+      errors.at(`expected 'timestamp value step' (MLflow's metric file format), found '${line.slice(0, 60)}'`, index + 1, 1, undefined, fileDisplay);
+    }
+    const timestamp = Number(parts[0]);
+    if (!Number.isInteger(timestamp)) errors.at(`the timestamp '${parts[0]}' is not a whole number of milliseconds`, index + 1, 1, undefined, fileDisplay);
+    const value = decodeMetricValue(parts[1]);
+    if (value === undefined) errors.at(`the value '${parts[1]}' is not a number`, index + 1, raw.indexOf(parts[1]) + 1, undefined, fileDisplay);
+    const step = parts.length === 3 ? Number(parts[2]) : 0;
+    if (!Number.isInteger(step)) errors.at(`the step '${parts[2]}' is not a whole number`, index + 1, raw.lastIndexOf(parts[2]) + 1, undefined, fileDisplay);
+    points.push({ step, value: value, timestamp });
+  });
+  return sortHistory(points);
 }

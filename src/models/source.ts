@@ -11,6 +11,9 @@
  *                                                         `default` output
  *   runs:/<run-id>/<path>                                 an MLflow run's artifacts (Azure ML run id = job name)
  *   a local file or folder                                uploaded under its content hash
+ *   s3://<bucket>/<key>, gs://<bucket>/<object>           another cloud's object or folder: streamed
+ *                                                         into the datastore under the same content
+ *                                                         hash as the same files on disk (cloud-source.ts)
  *
  * The content hash is what makes registration idempotent: `sha256:<hex>` for local files (the
  * snapshot hash: paths, sizes and sha256 of every file), `blobs:<hex>` for files in storage
@@ -20,37 +23,24 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
-import { armPath, type ArmClient } from '../azure/arm.js';
+import { armPath } from '../azure/arm.js';
 import type { BlobStore } from '../azure/blob.js';
 import { withAzureOperation } from '../azure/errors.js';
-import type { AbortSignalLike } from '../azure/retry.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { SnapshotUploader } from '../azure/workspace-api.js';
 import { formatBytes } from '../jobs/submit.js';
 import { parseReference, ReferenceError } from '../specs/references.js';
 import { snapshot, type Snapshot } from '../core/hash.js';
 import { blobListingHash, copyBlobs, listModelBlobs, readBlob, sha256Blobs, type BlobListing } from './blobs.js';
-import { uploadLocalFile, uploadLocalFiles, type BlobTarget, type UploadSettings } from './upload.js';
+import { uploadLocalFile, uploadLocalFiles } from './upload.js';
+import { isCloudUri, parseCloudUri } from '../clouds/uri.js';
+import type { HashedFile, ModelSourceSpec, ResolvedModel, SourceDeps } from './resolved.js';
+
+export type { HashedFile, ModelFile, ModelSourceSpec, ResolvedModel, SourceDeps } from './resolved.js';
 
 /** MLflow logs a model under the run's artifacts at `model`. */
 export const DEFAULT_JOB_OUTPUT = 'artifacts/paths/model';
 /** Azure ML's datastore of run artifacts (MLflow artifacts, logs, the `default` output). */
 export const ARTIFACT_DATASTORE = 'workspaceartifactstore';
-
-export type ModelSourceSpec =
-  | {
-      kind: 'job-output';
-      job: string;
-      output: string;
-      sub?: string;
-      /** False when `output` took its default (then a job output named `model` is accepted too). */
-      outputGiven: boolean;
-      display: string;
-      input: string;
-    }
-  | { kind: 'datastore'; datastore: string; path: string; display: string; input: string }
-  | { kind: 'run'; runId: string; path: string; display: string; input: string }
-  | { kind: 'local'; path: string; display: string; input: string };
 
 /** Parses `<output>[/paths/<sub>]` (the `output` input, or the tail of a job output URI). */
 function parseOutput(text: string, input: string): { output: string; sub?: string } {
@@ -102,6 +92,7 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
     });
   }
   const raw = i.path.trim();
+  if (isCloudUri(raw)) return { kind: 'cloud', uri: parseCloudUri(raw, 'path'), display: raw, input: 'path' };
   // Datastore URIs in every form Azure writes (incl. the ExperimentRun form of a job's default output).
   const ds = parseDatastoreUri(raw);
   if (ds) return { kind: 'datastore', datastore: ds.datastore, path: ds.path, display: raw, input: 'path' };
@@ -141,53 +132,9 @@ export function parseModelSource(i: { path?: string; jobName?: string; output?: 
     default:
       throw new ConfigurationError(`Input 'path': '${raw}' is not a model location this action can register.`, {
         input: 'path',
-        hint: 'Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p> (or .../ExperimentRun/dcid.<job>/<p>), runs:/<run>/<path> or a local file or folder.',
+        hint: 'Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p> (or .../ExperimentRun/dcid.<job>/<p>), runs:/<run>/<path>, s3://<bucket>/<key>, gs://<bucket>/<object> or a local file or folder.',
       });
   }
-}
-
-export interface ModelFile {
-  path: string;
-  size: number;
-}
-
-export interface HashedFile extends ModelFile {
-  sha256: string;
-}
-
-/** A model's files, wherever they are. */
-export interface ResolvedModel {
-  spec: ModelSourceSpec;
-  /** e.g. `azureml://jobs/x/outputs/model` or `models/iris`. */
-  display: string;
-  /** The version's `modelUri` (`azureml://datastores/<ds>/paths/<p>`). */
-  modelUri: string;
-  /** The job that produced the files (job outputs and runs). */
-  jobName?: string;
-  isFile: boolean;
-  files: ModelFile[];
-  bytes: number;
-  /** `sha256:<hex>` (local) or `blobs:<hex>` (storage). */
-  contentHash: string;
-  /** Reads one file (relative path). */
-  read(path: string): Promise<Buffer>;
-  /** Every file with its sha256 (computed once; streamed for files in storage). */
-  hashedFiles(): Promise<HashedFile[]>;
-  /** Puts the files at `modelUri` (local: upload under the content hash unless already there). */
-  materialize(): Promise<{ uploaded: boolean; files: number; bytes: number }>;
-  /** Copies the files under `prefix` of another place (registry promotion). */
-  copyTo(target: BlobTarget, prefix: string): Promise<{ files: number; bytes: number }>;
-}
-
-export interface SourceDeps {
-  arm: ArmClient;
-  /** The blob store of a datastore (the workspace default when no name is given); cached by the caller. */
-  blobStore(datastore?: string): Promise<BlobStore>;
-  uploader: SnapshotUploader;
-  uploadSettings?: Partial<UploadSettings>;
-  workspaceName: string;
-  info(message: string): void;
-  abortSignal?: AbortSignalLike;
 }
 
 type JobResource = {
@@ -278,6 +225,11 @@ export async function resolveModelSource(spec: ModelSourceSpec, deps: SourceDeps
     }
     case 'job-output':
       return resolveJobOutput(spec, deps);
+    case 'cloud': {
+      // Loaded on use: a step that registers no s3:// or gs:// model neither parses it nor the clouds' layer.
+      const { resolveCloudModel } = await import('./cloud-source.js');
+      return resolveCloudModel(spec, deps);
+    }
   }
 }
 

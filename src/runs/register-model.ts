@@ -200,6 +200,7 @@ async function readModelFiles(s: Session): Promise<{ source: ResolvedModel; chec
     workspaceName: s.azure.workspaceName,
     info,
     abortSignal: s.abortSignal,
+    cloud: { env: s.env, setSecret: (secret) => s.io.setSecret(secret) },
   });
   info(`${source.display}: ${source.files.length} file(s), ${formatBytes(source.bytes)}, content hash ${source.contentHash}`);
   const check = await validateModelFiles(settings.type, {
@@ -240,7 +241,7 @@ function lineageOf(s: Session, source: ResolvedModel): Record<string, string> {
       `Metric gate of this job: ${gate.passed ? 'passed' : 'failed'}${gate.counts ? ` (${gate.counts})` : ''}; ${Object.keys(gate.metrics).length} metric(s) written as tags.`,
     );
   else if (settings.metrics) s.info(`${Object.keys(settings.metrics).length} metric(s) from the metrics input written as tags.`);
-  return { ...lineage.tags, ...settings.tags };
+  return { ...lineage.tags, ...source.lineage, ...settings.tags };
 }
 
 /** The version that already holds these files; a `version` input taken by other files fails here, before any upload. */

@@ -1,261 +1,35 @@
 const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
-const { createHash, randomUUID } = require("node:crypto");
-const { open } = require("node:fs/promises");
-const { join } = require("node:path");
 const { existsSync } = require("node:fs");
 const { readFile } = require("node:fs/promises");
-const { isAbsolute, join: join2, relative, resolve } = require("node:path");
+const { isAbsolute, join, relative, resolve } = require("node:path");
+const { createHash } = require("node:crypto");
 const { createHash: createHash2 } = require("node:crypto");
-const { createHash: createHash3 } = require("node:crypto");
 import {
-  createSnapshotUploader,
-  formatBytes,
-  parseReference,
-  snapshot
+  uploadLocalFile,
+  uploadLocalFiles
+} from "./models.upload.js";
+import {
+  isCloudUri,
+  parseCloudUri
+} from "./clouds.uri.js";
+import {
+  parseReference
 } from "./yaml.js";
+import {
+  formatBytes,
+  snapshot
+} from "./ignore+azure+jobs.js";
 import {
   armPath,
   mapWithConcurrency,
   withAzureOperation
-} from "./azure+metrics.js";
+} from "./azure.js";
 import {
-  ConfigurationError,
   isObj
-} from "./actions+core.js";
-
-// src/models/upload.ts
-var DEFAULT_UPLOAD_SETTINGS = {
-  concurrency: 8,
-  blockSizeInBytes: 8 * 1024 * 1024,
-  blockConcurrency: 8,
-  maxSingleShotSizeInBytes: 8 * 1024 * 1024
-};
-var MAX_BLOCK_BYTES = 256 * 1024 * 1024;
-var MAX_BLOCKS = 5e4;
-function resolveUploadSettings(partial = {}) {
-  const s = { ...DEFAULT_UPLOAD_SETTINGS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== void 0)) };
-  const int = (name, min, max) => {
-    const v = s[name];
-    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`upload setting ${name} must be an integer from ${min} to ${max}, got ${v}`);
-  };
-  int("concurrency", 1, 64);
-  int("blockSizeInBytes", 64 * 1024, MAX_BLOCK_BYTES);
-  int("blockConcurrency", 1, 64);
-  int("maxSingleShotSizeInBytes", 0, MAX_BLOCK_BYTES);
-  s.blockConcurrency = Math.min(s.blockConcurrency, s.concurrency);
-  s.maxSingleShotSizeInBytes = Math.min(s.maxSingleShotSizeInBytes, s.blockSizeInBytes);
-  return s;
-}
-function containerTarget(container) {
-  return { blockBlob: (name) => container.getBlockBlobClient(name) };
-}
-async function sasTarget(sasUrl, pipelineOptions = {}) {
-  const url = new URL(sasUrl);
-  const query = url.search;
-  const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  const { AnonymousCredential, BlockBlobClient, newPipeline } = await import("./azure-storage-blob.js");
-  const pipeline = newPipeline(new AnonymousCredential(), pipelineOptions);
-  return {
-    blockBlob: (name) => new BlockBlobClient(`${base}/${name.split("/").map(encodeURIComponent).join("/")}${query}`, pipeline)
-  };
-}
-var SlotPool = class {
-  constructor(size, bufferBytes) {
-    this.size = size;
-    this.bufferBytes = bufferBytes;
-  }
-  size;
-  bufferBytes;
-  free = [];
-  waiting = [];
-  created = 0;
-  acquire() {
-    const slot = this.free.pop();
-    if (slot) return Promise.resolve(slot);
-    if (this.created < this.size) {
-      this.created++;
-      return Promise.resolve({ buffer: Buffer.allocUnsafeSlow(this.bufferBytes) });
-    }
-    return new Promise((resolve2) => this.waiting.push(resolve2));
-  }
-  release(slot) {
-    const next = this.waiting.shift();
-    if (next) next(slot);
-    else this.free.push(slot);
-  }
-};
-var Limiter = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  active = 0;
-  waiting = [];
-  async acquire() {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise((resolve2) => this.waiting.push(resolve2));
-  }
-  release() {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-};
-function abortError() {
-  const e = new Error("The upload was aborted.");
-  e.name = "AbortError";
-  return e;
-}
-async function readFully(fh, buffer, length, position, path) {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error(`${path} ended after ${position + done} bytes while being uploaded (was it changed during the upload?)`);
-    done += bytesRead;
-  }
-}
-function uploadLocalFiles(target, root, files, prefix, options = {}) {
-  const base = prefix.replace(/^\/+|\/+$/g, "");
-  return uploadEntries(
-    target,
-    files.map((f) => ({ local: join(root, ...f.path.split("/")), blob: base ? `${base}/${f.path}` : f.path, size: f.size })),
-    options
-  );
-}
-function uploadLocalFile(target, localPath, blobName, size, options = {}) {
-  return uploadEntries(target, [{ local: localPath, blob: blobName, size }], options);
-}
-async function uploadEntries(target, entries, options) {
-  const s = resolveUploadSettings(options);
-  const pool = new SlotPool(s.concurrency, s.blockSizeInBytes);
-  const result = { files: 0, bytes: 0, blockFiles: 0, blocks: 0 };
-  let failure;
-  const signal = options.abortSignal;
-  const check = () => {
-    if (failure) throw failure.error;
-    if (signal?.aborted) throw abortError();
-  };
-  const done = (f) => {
-    result.files++;
-    result.bytes += f.size;
-    options.onProgress?.(result.bytes, result.files, entries.length);
-  };
-  const small = async (f) => {
-    const slot = await pool.acquire();
-    try {
-      check();
-      const fh = await open(f.local, "r");
-      try {
-        await readFully(fh, slot.buffer, f.size, 0, f.local);
-      } finally {
-        await fh.close();
-      }
-      await target.blockBlob(f.blob).upload(slot.buffer.subarray(0, f.size), f.size, { abortSignal: signal });
-      done(f);
-    } finally {
-      pool.release(slot);
-    }
-  };
-  const large = async (f) => {
-    const blob = target.blockBlob(f.blob);
-    const blockSize = s.blockSizeInBytes;
-    const count = Math.ceil(f.size / blockSize);
-    if (count > MAX_BLOCKS) throw new RangeError(`${f.local} (${f.size} bytes) needs more than ${MAX_BLOCKS} blocks of ${blockSize} bytes`);
-    const idPrefix = randomUUID();
-    const ids = Array.from({ length: count }, (_, i) => Buffer.from(`${idPrefix}-${String(i).padStart(6, "0")}`).toString("base64"));
-    const limiter = new Limiter(s.blockConcurrency);
-    const running = /* @__PURE__ */ new Set();
-    let fileError;
-    const whole = createHash("md5");
-    const fh = await open(f.local, "r");
-    try {
-      for (let i = 0; i < count && !fileError; i++) {
-        await limiter.acquire();
-        if (fileError) {
-          limiter.release();
-          break;
-        }
-        const slot = await pool.acquire();
-        try {
-          check();
-          const start = i * blockSize;
-          const length = Math.min(blockSize, f.size - start);
-          await readFully(fh, slot.buffer, length, start, f.local);
-          const body = slot.buffer.subarray(0, length);
-          whole.update(body);
-          const md5 = createHash("md5").update(body).digest();
-          const p = blob.stageBlock(ids[i], body, length, { transactionalContentMD5: md5, abortSignal: signal }).then(
-            () => {
-              result.blocks++;
-            },
-            (error) => {
-              fileError ??= { error };
-            }
-          ).finally(() => {
-            pool.release(slot);
-            limiter.release();
-            running.delete(p);
-          });
-          running.add(p);
-        } catch (error) {
-          pool.release(slot);
-          limiter.release();
-          throw error;
-        }
-      }
-      await Promise.all([...running]);
-    } finally {
-      await Promise.allSettled([...running]);
-      await fh.close();
-    }
-    if (fileError) throw fileError.error;
-    check();
-    await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: whole.digest() }, abortSignal: signal });
-    result.blockFiles++;
-    done(f);
-  };
-  const order = [...entries].sort((a, b) => b.size - a.size);
-  let next = 0;
-  const worker = async () => {
-    while (!failure && next < order.length) {
-      const f = order[next++];
-      try {
-        if (signal?.aborted) throw abortError();
-        await (f.size > s.maxSingleShotSizeInBytes ? large(f) : small(f));
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(s.concurrency, Math.max(1, order.length)) }, () => worker()));
-  if (failure) throw failure.error;
-  return result;
-}
-function snapshotMarkerName(prefix) {
-  const parent = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : prefix;
-  return `${parent}/.azureml-actions-snapshot.json`;
-}
-function createModelUploader(store, options = {}) {
-  let cached;
-  const get = () => cached ??= store();
-  const plain = createSnapshotUploader(get);
-  return {
-    datastore: () => plain.datastore(),
-    hasSnapshot: (prefix, snap) => plain.hasSnapshot(prefix, snap),
-    async upload(prefix, snap, onProgress) {
-      const s = await get();
-      const target = containerTarget(s.container);
-      const progress = { ...options, onProgress: (_b, n, t) => onProgress?.(n, t) };
-      const r = snap.isFile ? await uploadLocalFile(target, snap.root, prefix, snap.bytes, progress) : await uploadLocalFiles(target, snap.root, snap.files, prefix, progress);
-      const marker = JSON.stringify({ hash: snap.hash, files: snap.files.length, bytes: snap.bytes, name: snap.name });
-      await s.container.getBlockBlobClient(snapshotMarkerName(prefix)).upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: "application/json" }, abortSignal: options.abortSignal });
-      return { files: r.files, bytes: r.bytes, skipped: 0 };
-    }
-  };
-}
+} from "./actions.js";
+import {
+  ConfigurationError
+} from "./core.errors.js";
 
 // src/models/source.ts
 
@@ -292,7 +66,7 @@ async function listModelBlobs(container, path, abortSignal) {
   return { path: name, isFile: false, files, bytes: files.reduce((n, f) => n + f.size, 0) };
 }
 function blobListingHash(files) {
-  const h = createHash2("sha256");
+  const h = createHash("sha256");
   for (const f of [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) {
     h.update(`${f.path}\0${f.size}\0${f.md5 ?? `etag:${f.etag ?? ""}`}
 `);
@@ -310,7 +84,7 @@ async function sha256Blobs(container, files, options = {}) {
     files,
     Math.max(1, options.concurrency ?? 8),
     async (f) => {
-      const h = createHash2("sha256");
+      const h = createHash("sha256");
       const response = await container.getBlobClient(f.blobName).download(0, void 0, { abortSignal: options.abortSignal });
       const body = response.readableStreamBody;
       if (body) for await (const chunk of body) h.update(chunk);
@@ -386,6 +160,7 @@ function parseModelSource(i, workspaceDir) {
     });
   }
   const raw = i.path.trim();
+  if (isCloudUri(raw)) return { kind: "cloud", uri: parseCloudUri(raw, "path"), display: raw, input: "path" };
   const ds = parseDatastoreUri(raw);
   if (ds) return { kind: "datastore", datastore: ds.datastore, path: ds.path, display: raw, input: "path" };
   let ref;
@@ -424,7 +199,7 @@ function parseModelSource(i, workspaceDir) {
     default:
       throw new ConfigurationError(`Input 'path': '${raw}' is not a model location this action can register.`, {
         input: "path",
-        hint: "Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p> (or .../ExperimentRun/dcid.<job>/<p>), runs:/<run>/<path> or a local file or folder."
+        hint: "Use azureml://jobs/<job>/outputs/<output>[/paths/<p>], azureml://datastores/<ds>/paths/<p> (or .../ExperimentRun/dcid.<job>/<p>), runs:/<run>/<path>, s3://<bucket>/<key>, gs://<bucket>/<object> or a local file or folder."
       });
   }
 }
@@ -474,6 +249,10 @@ async function resolveModelSource(spec, deps) {
     }
     case "job-output":
       return resolveJobOutput(spec, deps);
+    case "cloud": {
+      const { resolveCloudModel } = await import("./cloud-source.js");
+      return resolveCloudModel(spec, deps);
+    }
   }
 }
 async function getJob(deps, name, input, what) {
@@ -636,7 +415,7 @@ async function resolveLocal(spec, deps) {
   }
   const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
   const ds = await deps.uploader.datastore();
-  const local = (path) => snap.isFile ? snap.root : join2(snap.root, ...path.split("/"));
+  const local = (path) => snap.isFile ? snap.root : join(snap.root, ...path.split("/"));
   return {
     spec,
     display: spec.display,
@@ -670,7 +449,7 @@ function serializeManifest(m) {
 `;
 }
 function manifestSha256(text) {
-  return createHash3("sha256").update(text, "utf8").digest("hex");
+  return createHash2("sha256").update(text, "utf8").digest("hex");
 }
 function fail(message) {
   throw new ConfigurationError(`The model package manifest is not valid: ${message}.`);
@@ -746,9 +525,6 @@ export {
   manifestSha256,
   parseManifest,
   verifyManifest,
-  resolveUploadSettings,
-  sasTarget,
-  createModelUploader,
   parseModelSource,
   parseDatastoreUri,
   resolveModelSource

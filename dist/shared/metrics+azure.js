@@ -3,18 +3,32 @@ const { existsSync } = require("node:fs");
 const { homedir } = require("node:os");
 const { delimiter, join } = require("node:path");
 import {
-  ConfigurationError,
-  errorMessage,
+  DEFAULT_RETRY_OPTIONS,
+  abortableSleep,
+  createArmClient,
+  createRetryPolicy,
+  getRetryInfo,
+  mapWithConcurrency,
+  translateAzureError,
+  useRetryPolicy,
+  withAzureOperation,
+  workspaceResourceId
+} from "./azure.js";
+import {
   getIDToken,
   info,
   isObj,
-  isUserError,
   setSecret
-} from "./actions+core.js";
+} from "./actions.js";
 import {
-  RestError,
+  ConfigurationError,
+  errorMessage
+} from "./core.errors.js";
+import {
   ServiceClient,
-  authorizeRequestOnClaimChallenge,
+  authorizeRequestOnClaimChallenge
+} from "./azure-core.serializer.js";
+import {
   bearerTokenAuthenticationPolicy,
   bearerTokenAuthenticationPolicyName,
   createDefaultHttpClient,
@@ -22,775 +36,7 @@ import {
   createHttpHeaders,
   createPipelineRequest,
   isRestError
-} from "./azure-core.js";
-
-// src/azure/retry.ts
-var retryPolicyName = "azuremlActionsRetryPolicy";
-var DEFAULT_RETRY_OPTIONS = {
-  maxRetries: 5,
-  retryDelayInMs: 1e3,
-  maxRetryDelayInMs: 6e4,
-  tryTimeoutInMs: 2e4
-};
-var RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
-var RETRYABLE_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "UND_ERR_SOCKET"]);
-var retryInfoByRequest = /* @__PURE__ */ new WeakMap();
-function getRetryInfo(target) {
-  if (typeof target !== "object" || target === null) return void 0;
-  const t = target;
-  for (const candidate of [target, t.request, t.response?.request]) {
-    if (typeof candidate === "object" && candidate !== null) {
-      const info2 = retryInfoByRequest.get(candidate);
-      if (info2) return info2;
-    }
-  }
-  return void 0;
-}
-function retryAfterInMs(response, now = Date.now) {
-  for (const header of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const value2 = response.headers.get(header);
-    if (value2 !== void 0 && /^\s*\d+(\.\d+)?\s*$/.test(value2)) return Number(value2);
-  }
-  const value = response.headers.get("retry-after");
-  if (value === void 0 || value.trim() === "") return void 0;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1e3;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now()) : void 0;
-}
-function createRetryPolicy(options = {}) {
-  const maxRetries = options.maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries;
-  const baseDelay = options.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS.retryDelayInMs;
-  const maxDelay = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayInMs;
-  const tryTimeout = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS.tryTimeoutInMs;
-  const sleep = options.sleep ?? abortableSleep;
-  const random = options.random ?? Math.random;
-  const reachedOrigins = /* @__PURE__ */ new Set();
-  const backoff = (retryIndex) => {
-    const exponential = Math.min(maxDelay, baseDelay * 2 ** retryIndex);
-    return Math.round(exponential / 2 + random() * exponential / 2);
-  };
-  return {
-    name: retryPolicyName,
-    async sendRequest(request, next) {
-      const outerSignal = request.abortSignal;
-      const info2 = { retries: 0, reasons: [] };
-      retryInfoByRequest.set(request, info2);
-      const origin = originOf(request.url);
-      for (let tryIndex = 0; ; tryIndex++) {
-        const attempt = await sendOnce(request, next, outerSignal, tryTimeout);
-        if (outerSignal?.aborted) throw attempt.error ?? abortError();
-        let reason;
-        let requestedWait;
-        if (attempt.response) {
-          reachedOrigins.add(origin);
-          if (!RETRYABLE_STATUS.has(attempt.response.status)) return attempt.response;
-          reason = `HTTP ${attempt.response.status}`;
-          requestedWait = retryAfterInMs(attempt.response);
-        } else {
-          const error = attempt.error;
-          const code = errorCode(error);
-          if (attempt.timedOut) reason = `no response within ${tryTimeout} ms`;
-          else if (code === "ECONNREFUSED" && reachedOrigins.has(origin)) reason = code;
-          else if (code && RETRYABLE_CODES.has(code)) reason = code;
-          else if (/socket hang up/i.test(errorMessageOf(error))) reason = "socket hang up";
-          else throw error;
-        }
-        if (tryIndex >= maxRetries) {
-          if (attempt.response) return attempt.response;
-          throw attempt.error;
-        }
-        const delayInMs = Math.min(maxDelay, Math.max(0, requestedWait ?? backoff(tryIndex)));
-        info2.retries = tryIndex + 1;
-        info2.reasons.push(reason);
-        options.onRetry?.({
-          retry: tryIndex + 1,
-          maxRetries,
-          delayInMs,
-          reason,
-          method: request.method,
-          url: request.url.split("?")[0]
-        });
-        discardBody(attempt.response);
-        await sleep(delayInMs, outerSignal);
-      }
-    }
-  };
-}
-async function sendOnce(request, next, outerSignal, tryTimeout) {
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort();
-  outerSignal?.addEventListener("abort", onOuterAbort);
-  let timedOut = false;
-  const timer = tryTimeout > 0 ? setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, tryTimeout) : void 0;
-  request.abortSignal = controller.signal;
-  try {
-    const response = await next(request);
-    return { response, timedOut: false };
-  } catch (error) {
-    if (timedOut && !outerSignal?.aborted) {
-      return {
-        timedOut: true,
-        error: new RestError(`No response from ${request.url.split("?")[0]} within ${tryTimeout} ms.`, {
-          code: "ETIMEDOUT",
-          request
-        })
-      };
-    }
-    if (isRestError(error) && error.response) return { response: error.response, error, timedOut: false };
-    return { error, timedOut: false };
-  } finally {
-    if (timer) clearTimeout(timer);
-    outerSignal?.removeEventListener("abort", onOuterAbort);
-    request.abortSignal = outerSignal;
-  }
-}
-function useRetryPolicy(pipeline, options = {}) {
-  for (const name of ["defaultRetryPolicy", "exponentialRetryPolicy", "throttlingRetryPolicy", "systemErrorRetryPolicy", "retryPolicy", retryPolicyName]) {
-    pipeline.removePolicy({ name });
-  }
-  pipeline.addPolicy(createRetryPolicy(options), { phase: "Retry" });
-}
-function abortableSleep(ms, abortSignal) {
-  return new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      abortSignal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    abortSignal?.addEventListener("abort", onAbort);
-  });
-}
-function abortError() {
-  const error = new Error("The operation was aborted.");
-  error.name = "AbortError";
-  return error;
-}
-function originOf(url) {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
-function errorCode(error) {
-  if (typeof error !== "object" || error === null) return void 0;
-  const e = error;
-  if (typeof e.code === "string") return e.code;
-  if (typeof e.cause?.code === "string") return e.cause.code;
-  return void 0;
-}
-function errorMessageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-function discardBody(response) {
-  const stream = response?.readableStreamBody;
-  stream?.destroy?.();
-}
-
-// src/azure/errors.ts
-function parseArmError(body) {
-  let value = body;
-  if (typeof value === "string") {
-    if (value.trim() === "") return void 0;
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return void 0;
-    }
-  }
-  if (typeof value !== "object" || value === null) return void 0;
-  const v = value;
-  const detail = typeof v.error === "object" && v.error !== null ? v.error : v;
-  if (typeof detail.code !== "string" && typeof detail.message !== "string") return void 0;
-  const innererror = detail.innererror ?? detail.innerError;
-  return {
-    code: typeof detail.code === "string" ? detail.code : void 0,
-    message: typeof detail.message === "string" ? detail.message : void 0,
-    target: typeof detail.target === "string" ? detail.target : void 0,
-    details: Array.isArray(detail.details) ? detail.details.map((d) => parseArmError(d)).filter(Boolean) : void 0,
-    innererror: typeof innererror === "object" && innererror !== null ? innererror : void 0
-  };
-}
-var WORKSPACE_HINT = "Check the subscription-id, resource-group and workspace-name inputs.";
-var CREDENTIAL_HINT = "Check client-id and tenant-id (and client-secret), or sign in with azure/login before this step.";
-var armUserErrors = {
-  AuthorizationFailed: {
-    hint: "The identity lacks a role on the workspace: grant it 'AzureML Data Scientist' (or Contributor) on the workspace or its resource group."
-  },
-  LinkedAuthorizationFailed: {
-    hint: "The identity lacks permission on a linked resource (e.g. the storage account, registry or compute it references)."
-  },
-  InvalidAuthenticationToken: { hint: CREDENTIAL_HINT },
-  InvalidAuthenticationTokenTenant: {
-    hint: "The token is for another tenant: set tenant-id to the tenant of the subscription."
-  },
-  InvalidAuthenticationTokenAudience: { hint: "Check the cloud and arm-endpoint inputs: the token was issued for another cloud." },
-  ExpiredAuthenticationToken: { hint: "The token expired: re-run azure/login closer to this step, or use OIDC." },
-  AuthenticationFailed: { hint: CREDENTIAL_HINT },
-  SubscriptionNotFound: { hint: "Check the subscription-id input and that the identity has access to it." },
-  InvalidSubscriptionId: { hint: "subscription-id must be a GUID." },
-  ResourceGroupNotFound: { hint: "Check the resource-group input and that it exists in the subscription." },
-  ResourceNotFound: { hint: WORKSPACE_HINT },
-  NotFound: { hint: "Check the name and version of the resource, and the workspace inputs." },
-  MissingSubscriptionRegistration: {
-    hint: "Register the Microsoft.MachineLearningServices resource provider: 'az provider register -n Microsoft.MachineLearningServices'."
-  },
-  RequestDisallowedByPolicy: { hint: "An Azure Policy assignment refused the request; ask the subscription owner." },
-  ReadOnlyDisabledSubscription: { hint: "The subscription is disabled or read-only." },
-  QuotaExceeded: { hint: "Request more quota for the VM family or pick a smaller instance type / count." },
-  InsufficientQuota: { hint: "Request more quota for the VM family or pick a smaller instance type / count." },
-  UserError: { hint: "Azure ML refused the request: fix the specification named in the message." },
-  ValidationError: { hint: "Azure ML refused the request: fix the specification named in the message." },
-  BadArgument: { hint: "Azure ML refused the request: fix the specification named in the message." },
-  InvalidTemplate: { hint: "Fix the specification named in the message." }
-};
-var entraUserErrors = {
-  AADSTS700016: { hint: "No application with this client-id in the tenant: check client-id and tenant-id." },
-  AADSTS7000215: { hint: "The client secret is wrong: check the client-secret input (use the secret value, not its id)." },
-  AADSTS7000222: { hint: "The client secret expired: create a new one and update the secret." },
-  AADSTS70021: {
-    hint: "No federated credential matches this workflow: add one to the app registration for subject 'repo:<owner>/<repo>:ref:refs/heads/<branch>' (or environment / pull_request) and issuer https://token.actions.githubusercontent.com."
-  },
-  AADSTS700211: {
-    hint: "No federated credential of the app names the ID token's issuer: it must be https://token.actions.githubusercontent.com (or your enterprise's issuer)."
-  },
-  AADSTS700212: {
-    hint: "No federated credential of the app accepts the ID token's audience: the actions ask for api://AzureADTokenExchange; use that audience on the federated credential."
-  },
-  AADSTS700213: {
-    hint: "No federated credential matches this workflow's subject: check the subject configured on the app registration."
-  },
-  AADSTS700027: {
-    hint: "The ID token's signature does not verify with its issuer's keys: check the issuer of the app's federated credential."
-  },
-  AADSTS700024: { hint: "The OIDC assertion expired: the workflow step took too long before asking for a token." },
-  AADSTS90002: { hint: "Tenant not found: check tenant-id (and the cloud input)." },
-  AADSTS900023: { hint: "tenant-id is not a valid tenant id or domain." },
-  AADSTS90014: { hint: "A required field is missing from the credential request: check client-id, tenant-id and client-secret." },
-  AADSTS50034: { hint: "The account does not exist in this tenant: check tenant-id." },
-  AADSTS53003: { hint: "A Conditional Access policy blocked the sign-in." }
-};
-var ArmOperationError = class extends Error {
-  constructor(status, serviceStatus, error, resourceUrl) {
-    super(
-      `The operation on ${resourceUrl.split("?")[0]} ended ${serviceStatus ?? status}` + (error?.code || error?.message ? `: ${[error.code, error.message].filter(Boolean).join(": ")}` : ".")
-    );
-    this.status = status;
-    this.serviceStatus = serviceStatus;
-    this.error = error;
-    this.resourceUrl = resourceUrl;
-    this.code = error?.code;
-    this.target = error?.target;
-  }
-  status;
-  serviceStatus;
-  error;
-  resourceUrl;
-  name = "ArmOperationError";
-  code;
-  target;
-};
-var AzureRequestError = class extends Error {
-  name = "AzureRequestError";
-  operation;
-  statusCode;
-  code;
-  target;
-  requestId;
-  retries;
-  constructor(message, fields, cause) {
-    super(message, cause === void 0 ? void 0 : { cause });
-    Object.assign(this, fields);
-    this.operation = fields.operation;
-  }
-};
-var AzureConfigurationError = class extends ConfigurationError {
-  operation;
-  statusCode;
-  code;
-  target;
-  requestId;
-  retries;
-  constructor(message, fields, cause) {
-    super(message, { hint: fields.hint, input: fields.input, cause });
-    this.operation = fields.operation;
-    this.statusCode = fields.statusCode;
-    this.code = fields.code;
-    this.target = fields.target;
-    this.requestId = fields.requestId;
-    this.retries = fields.retries;
-  }
-};
-function translateAzureError(error, operation) {
-  if (error instanceof AzureRequestError || error instanceof AzureConfigurationError) return error;
-  if (isUserError(error)) return error;
-  const name = error?.name;
-  if (name === "AbortError") return error;
-  const Operation = capitalize(operation);
-  if (name === "CredentialUnavailableError") {
-    return new AzureConfigurationError(
-      `${Operation} failed: no Azure credential is available: ${firstLine(errorMessage(error))}`,
-      {
-        operation,
-        code: "CredentialUnavailable",
-        hint: "Give client-id and tenant-id with `permissions: id-token: write` (OIDC), or client-secret, or sign in with azure/login before this step."
-      },
-      error
-    );
-  }
-  if (name === "AuthenticationError" || name === "AggregateAuthenticationError" || name === "AuthenticationRequiredError") {
-    return translateAuthenticationError(error, operation);
-  }
-  if (name === "ArmOperationError") {
-    const e = error;
-    const word = e.serviceStatus ?? (e.status === "canceled" ? "Canceled" : "Failed");
-    let message = `${Operation} failed: the operation ended ${word}`;
-    if (e.code || e.error?.message) message += `: ${[e.code, e.error?.message?.trim().replace(/[.\s]+$/, "")].filter(Boolean).join(": ")}`;
-    if (e.target) message += ` (target: ${e.target})`;
-    const fields = { operation, code: e.code, target: e.target };
-    const known = e.code ? armUserErrors[e.code] : void 0;
-    if (known) return new AzureConfigurationError(`${message}.`, { ...fields, hint: known.hint }, error);
-    return new AzureRequestError(`${message}.`, fields, error);
-  }
-  if (isRestError(error) || isRestLike(error)) {
-    const e = error;
-    const response = e.response;
-    const statusCode = e.statusCode ?? response?.status;
-    const body = parseArmError(response?.bodyAsText) ?? parseArmError(e.details);
-    const retries = getRetryInfo(error)?.retries ?? 0;
-    const requestId = response?.headers.get("x-ms-request-id") ?? void 0;
-    const code = body?.code ?? e.code;
-    if (statusCode === void 0) {
-      const url = error.request?.url;
-      const where = url ? ` ${originOf2(url)}` : "";
-      const message2 = `${Operation} failed: could not reach${where} (${code ?? "network error"}: ${firstLine(e.message)})${retriedSuffix(retries)}.`;
-      return new AzureRequestError(message2, { operation, code, retries }, error);
-    }
-    const message = describeHttpFailure(Operation, statusCode, code, body, plainBody(response?.bodyAsText), requestId, retries);
-    const fields = { operation, statusCode, code, target: body?.target, requestId, retries };
-    const userHint = hintFor(statusCode, body);
-    if (userHint) return new AzureConfigurationError(message, { ...fields, hint: userHint }, error);
-    return new AzureRequestError(message, fields, error);
-  }
-  return new AzureRequestError(`${Operation} failed: ${errorMessage(error)}`, { operation }, error);
-}
-async function withAzureOperation(operation, fn) {
-  try {
-    return await fn();
-  } catch (error) {
-    throw translateAzureError(error, operation);
-  }
-}
-function describeHttpFailure(Operation, statusCode, code, body, plainText, requestId, retries) {
-  const head = `${Operation} failed${retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : ""}`;
-  let text = `${head}: HTTP ${statusCode}${code ? ` ${code}` : ""}`;
-  const message = body?.message ?? plainText ?? "";
-  if (message) text += `: ${message.trim().replace(/[.\s]+$/, "")}`;
-  const inner = innerCodes(body);
-  const extras = [];
-  if (inner.length) extras.push(`inner error: ${inner.join(" / ")}`);
-  for (const d of body?.details?.slice(0, 3) ?? []) {
-    if (d.message && d.message !== body?.message) extras.push(`${d.code ? `${d.code}: ` : ""}${d.message.trim()}`);
-  }
-  if (body?.target) extras.push(`target: ${body.target}`);
-  if (requestId) extras.push(`request id: ${requestId}`);
-  if (extras.length) text += ` (${extras.join("; ")})`;
-  return `${text}.`;
-}
-function innerCodes(body) {
-  const codes = [];
-  let inner = body?.innererror;
-  for (let i = 0; i < 5 && typeof inner === "object" && inner !== null; i++) {
-    const c = inner.code;
-    if (typeof c === "string") codes.push(c);
-    const record2 = inner;
-    inner = record2.innererror ?? record2.innerError;
-  }
-  return codes;
-}
-function hintFor(statusCode, body) {
-  const codes = [body?.code, ...innerCodes(body), ...body?.details?.map((d) => d.code) ?? []].filter((c) => typeof c === "string");
-  for (const c of codes) {
-    const known = armUserErrors[c];
-    if (known) return known.hint;
-  }
-  if (statusCode === 401) return CREDENTIAL_HINT;
-  if (statusCode === 403) return armUserErrors.AuthorizationFailed.hint;
-  return void 0;
-}
-function translateAuthenticationError(error, operation) {
-  const e = error;
-  const description = e.errorResponse?.errorDescription ?? e.message;
-  const aadsts = /AADSTS\d+/.exec(description)?.[0];
-  const known = aadsts ? entraUserErrors[aadsts] : void 0;
-  const entraError = e.errorResponse?.error ?? (typeof e.cause?.errorCode === "string" ? e.cause.errorCode : void 0);
-  const code = aadsts ?? entraError;
-  const reason = /AADSTS\d+:[^\r\n]*/.exec(description)?.[0] ?? firstLine(description);
-  const message = `${capitalize(operation)} failed: authentication failed${e.statusCode ? ` (HTTP ${e.statusCode})` : ""}: ${reason}`;
-  const userFixable = known !== void 0 || ["invalid_client", "unauthorized_client", "invalid_request", "invalid_grant", "invalid_scope"].includes(entraError ?? "") || e.statusCode === 400 || e.statusCode === 401;
-  const fields = { operation, statusCode: e.statusCode, code };
-  if (userFixable) return new AzureConfigurationError(message, { ...fields, hint: known?.hint ?? CREDENTIAL_HINT }, error);
-  return new AzureRequestError(message, fields, error);
-}
-function plainBody(text) {
-  const t = text?.trim();
-  if (!t || t.length > 300 || /^[{[<]/.test(t)) return void 0;
-  return t;
-}
-function isRestLike(error) {
-  return typeof error === "object" && error !== null && error.name === "RestError";
-}
-function retriedSuffix(retries) {
-  return retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
-}
-function firstLine(text) {
-  return text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? text;
-}
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-function originOf2(url) {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
-
-// src/azure/arm.ts
-var DEFAULT_API_VERSION = "2024-10-01";
-var DEFAULT_POLL_INTERVAL_IN_MS = 2e3;
-function armPath(strings, ...values) {
-  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""), "");
-}
-function workspaceResourceId(subscriptionId, resourceGroup, workspaceName) {
-  return armPath`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
-}
-function createArmClient(options) {
-  const endpoint = options.endpoint.replace(/\/+$/, "");
-  const workspaceId = options.workspaceId.replace(/\/+$/, "");
-  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-  const url = (path, o = {}) => resolveUrl(endpoint, workspaceId, apiVersion, path, o);
-  const send = async (method, path, o = {}, accept = (s) => s >= 200 && s < 300) => {
-    const target = url(path, o);
-    const request = armRequest(method, target, o, options.allowInsecureConnection);
-    const response = await options.sendRequest(request);
-    const result = toArmResponse(response, target);
-    if (!accept(response.status, result)) throw restErrorFor(method, target, response, request);
-    return result;
-  };
-  const ctx = {
-    send,
-    url,
-    apiVersion,
-    now: options.now ?? Date.now,
-    sleep: options.sleep ?? abortableSleep,
-    defaultInterval: options.pollIntervalInMs ?? DEFAULT_POLL_INTERVAL_IN_MS
-  };
-  return {
-    endpoint,
-    workspaceId,
-    apiVersion,
-    url,
-    request: (method, path, o) => send(method, path, o),
-    get: async (path, o) => (await send("GET", path, o)).body,
-    async tryGet(path, o) {
-      const response = await send("GET", path, o, (s, r) => s >= 200 && s < 300 || s === 404 && !missingParent(r.url, r.body));
-      return response.status === 404 ? void 0 : response.body;
-    },
-    put: async (path, body, o) => (await send("PUT", path, { ...o, body })).body,
-    patch: async (path, body, o) => (await send("PATCH", path, { ...o, body })).body,
-    post: async (path, body, o) => (await send("POST", path, { ...o, body })).body,
-    async delete(path, o) {
-      await send("DELETE", path, o, (s) => s >= 200 && s < 300 || s === 404);
-    },
-    list: (path, o) => listPages(send, path, o),
-    beginPut: (path, body, o) => beginOperation(ctx, "PUT", path, body, o),
-    beginPatch: (path, body, o) => beginOperation(ctx, "PATCH", path, body, o),
-    beginPost: (path, body, o) => beginOperation(ctx, "POST", path, body, o),
-    beginDelete: (path, o) => beginOperation(ctx, "DELETE", path, void 0, o),
-    resumePoller: (serializedState, o) => createPoller(ctx, parseOperationState(serializedState), o ?? {})
-  };
-}
-function resolveUrl(endpoint, workspaceId, apiVersion, path, o) {
-  let full;
-  if (/^https?:\/\//i.test(path)) full = new URL(path);
-  else if (path.startsWith("/")) full = new URL(endpoint + path);
-  else full = new URL(`${endpoint}${workspaceId}/${path}`);
-  if (!full.searchParams.has("api-version")) full.searchParams.set("api-version", o.apiVersion ?? apiVersion);
-  for (const [k, v] of Object.entries(o.query ?? {})) if (v !== void 0) full.searchParams.set(k, String(v));
-  return full.toString();
-}
-function armRequest(method, url, o, allowInsecureConnection) {
-  const headers = createHttpHeaders({ accept: "application/json", ...o.headers ?? {} });
-  let body;
-  if (o.body !== void 0) {
-    body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
-    if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  }
-  return createPipelineRequest({ url, method, headers, body, abortSignal: o.abortSignal, allowInsecureConnection });
-}
-function listPages(send, path, o = {}) {
-  async function* pages(settings = {}) {
-    let next = settings.continuationToken ?? path;
-    while (next) {
-      const isFirst = next === path;
-      const response = await send("GET", next, {
-        ...o,
-        query: isFirst ? o.query : void 0
-      });
-      const page = Array.isArray(response.body?.value) ? response.body.value : [];
-      const nextLink = response.body?.nextLink || void 0;
-      page.continuationToken = nextLink;
-      yield page;
-      next = nextLink;
-    }
-  }
-  async function* items() {
-    for await (const page of pages()) yield* page;
-  }
-  const iterator = items();
-  return {
-    next: () => iterator.next(),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    byPage: (settings) => pages(settings)
-  };
-}
-function parseOperationState(serializedState) {
-  let state;
-  try {
-    state = JSON.parse(serializedState);
-  } catch {
-    throw new TypeError("resumePoller: the serialized state is not JSON.");
-  }
-  if (!state || typeof state.resourceUrl !== "string" || typeof state.mode !== "string") {
-    throw new TypeError("resumePoller: the serialized state is not an ARM operation state.");
-  }
-  return state;
-}
-async function beginOperation(ctx, method, path, body, o = {}) {
-  const resourceUrl = ctx.url(path, o);
-  const response = await ctx.send(method, path, { ...o, body });
-  const asyncOperation = response.headers["azure-asyncoperation"];
-  const location = response.headers["location"];
-  const state = {
-    status: "running",
-    method,
-    resourceUrl,
-    mode: "none",
-    locationUrl: location ? absolute(location, resourceUrl) : void 0,
-    apiVersion: o.apiVersion ?? ctx.apiVersion,
-    startedAt: ctx.now(),
-    polls: 0,
-    retryAfterInMs: retryAfter(response.headers)
-  };
-  const provisioning = provisioningStateOf(response.body);
-  if (asyncOperation) {
-    state.mode = "async-operation";
-    state.pollUrl = absolute(asyncOperation, resourceUrl);
-  } else if (location && (response.status === 202 || response.status === 201 && method === "POST")) {
-    state.mode = "location";
-    state.pollUrl = state.locationUrl;
-  } else if (response.status === 202 && method === "DELETE") {
-    state.mode = "resource";
-  } else if ((method === "PUT" || method === "PATCH") && provisioning && classify(provisioning) === "running") {
-    state.mode = "resource";
-    state.serviceStatus = provisioning;
-  } else {
-    finish(state, provisioning ?? "Succeeded", method === "DELETE" ? void 0 : response.body, response.body);
-  }
-  return createPoller(ctx, state, o);
-}
-async function pollAsyncOperation(ctx, state, signal) {
-  const r = await ctx.send("GET", state.pollUrl, { abortSignal: signal });
-  state.retryAfterInMs = retryAfter(r.headers);
-  const word = typeof r.body?.status === "string" ? r.body.status : void 0;
-  state.serviceStatus = word;
-  const status = word ? classify(word) : "running";
-  if (status === "succeeded") await completeAfterSuccess(ctx, state, signal);
-  else if (status !== "running") finish(state, word ?? "Failed", void 0, r.body);
-}
-async function pollLocation(ctx, state, signal) {
-  const pollUrl = state.pollUrl;
-  const r = await ctx.send("GET", pollUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300 || s === 404 && state.method === "DELETE");
-  state.retryAfterInMs = retryAfter(r.headers);
-  if (r.status === 202) {
-    if (r.headers["location"]) state.pollUrl = absolute(r.headers["location"], pollUrl);
-    state.serviceStatus = "Accepted";
-  } else if (state.method === "PUT" || state.method === "PATCH") {
-    const resource = await ctx.send("GET", state.resourceUrl, { abortSignal: signal });
-    finish(state, "Succeeded", resource.body, resource.body);
-  } else {
-    finish(state, "Succeeded", state.method === "DELETE" ? void 0 : r.body, r.body);
-  }
-}
-async function pollResource(ctx, state, signal) {
-  const r = await ctx.send(
-    "GET",
-    state.resourceUrl,
-    { abortSignal: signal },
-    (s) => s >= 200 && s < 300 || s === 404 && state.method === "DELETE"
-  );
-  state.retryAfterInMs = retryAfter(r.headers);
-  if (state.method === "DELETE") {
-    if (r.status === 404) finish(state, "Succeeded", void 0, void 0);
-    else state.serviceStatus = provisioningStateOf(r.body) ?? "Deleting";
-  } else {
-    const word = provisioningStateOf(r.body) ?? "Succeeded";
-    state.serviceStatus = word;
-    if (classify(word) !== "running") finish(state, word, r.body, r.body);
-  }
-}
-async function completeAfterSuccess(ctx, state, signal) {
-  if (state.method === "PUT" || state.method === "PATCH") {
-    const resource = await ctx.send("GET", state.resourceUrl, { abortSignal: signal });
-    finish(state, "Succeeded", resource.body, resource.body);
-  } else if (state.method === "POST" && state.locationUrl) {
-    const final = await ctx.send("GET", state.locationUrl, { abortSignal: signal }, (s) => s >= 200 && s < 300);
-    finish(state, "Succeeded", final.body, final.body);
-  } else {
-    finish(state, "Succeeded", void 0, void 0);
-  }
-}
-function createPoller(ctx, state, o) {
-  const listeners = /* @__PURE__ */ new Set();
-  let stopped = false;
-  const interval = o.updateIntervalInMs ?? ctx.defaultInterval;
-  async function pollOnce(p = {}) {
-    if (state.status !== "running") return;
-    const signal = p.abortSignal ?? o.abortSignal;
-    state.polls += 1;
-    if (state.mode === "async-operation" && state.pollUrl) await pollAsyncOperation(ctx, state, signal);
-    else if (state.mode === "location" && state.pollUrl) await pollLocation(ctx, state, signal);
-    else await pollResource(ctx, state, signal);
-    for (const listener of listeners) listener(state);
-  }
-  return {
-    getOperationState: () => state,
-    getResult: () => state.result,
-    isDone: () => state.status !== "running",
-    poll: pollOnce,
-    async pollUntilDone(p = {}) {
-      const signal = p.abortSignal ?? o.abortSignal;
-      while (state.status === "running" && !stopped) {
-        await ctx.sleep(state.retryAfterInMs ?? interval, signal);
-        await pollOnce({ abortSignal: signal });
-      }
-      if (state.status === "failed" || state.status === "canceled") {
-        throw new ArmOperationError(state.status, state.serviceStatus, state.error, state.resourceUrl);
-      }
-      if (state.status === "running") {
-        const error = new Error("Polling was stopped before the operation finished.");
-        error.name = "AbortError";
-        throw error;
-      }
-      return state.result;
-    },
-    onProgress(callback) {
-      listeners.add(callback);
-      return () => listeners.delete(callback);
-    },
-    stopPolling: () => {
-      stopped = true;
-    },
-    isStopped: () => stopped,
-    toString: () => JSON.stringify(state)
-  };
-}
-function finish(state, word, result, body) {
-  const status = classify(word);
-  state.serviceStatus = word;
-  state.status = status === "running" ? "succeeded" : status;
-  if (state.status === "succeeded") {
-    state.result = result;
-    state.error = void 0;
-  } else {
-    const detail = parseArmError(body) ?? parseArmError(body?.properties);
-    state.error = detail ? { code: detail.code, message: detail.message, target: detail.target } : void 0;
-  }
-}
-function classify(word) {
-  switch (word.toLowerCase()) {
-    case "succeeded":
-      return "succeeded";
-    case "failed":
-      return "failed";
-    case "canceled":
-    case "cancelled":
-      return "canceled";
-    default:
-      return "running";
-  }
-}
-function provisioningStateOf(body) {
-  const p = body?.properties?.provisioningState;
-  return typeof p === "string" ? p : void 0;
-}
-function retryAfter(headers) {
-  for (const h of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    if (headers[h] && /^\d+(\.\d+)?$/.test(headers[h].trim())) return Number(headers[h]);
-  }
-  const value = headers["retry-after"];
-  if (!value) return void 0;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1e3;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : void 0;
-}
-function absolute(link, base) {
-  return new URL(link, base).toString();
-}
-function toArmResponse(response, url) {
-  const headers = {};
-  for (const [name, value] of response.headers) headers[name.toLowerCase()] = value;
-  const text = response.bodyAsText ?? "";
-  let body;
-  if (text.trim() !== "") {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { status: response.status, headers, body, url, requestId: headers["x-ms-request-id"] };
-}
-function missingParent(url, body) {
-  const detail = parseArmError(body);
-  if (!detail) return false;
-  if (detail.code === "ResourceGroupNotFound" || detail.code === "SubscriptionNotFound") return true;
-  if (detail.code !== "ResourceNotFound") return false;
-  const named = /The Resource '([^']+)'/i.exec(detail.message ?? "")?.[1]?.toLowerCase();
-  if (!named) return false;
-  let path;
-  try {
-    path = decodeURIComponent(new URL(url).pathname).toLowerCase().replace(/\/+$/, "");
-  } catch {
-    return false;
-  }
-  const at = path.indexOf(`/providers/${named}`);
-  return at >= 0 && path.length > at + `/providers/${named}`.length;
-}
-function restErrorFor(method, url, response, request) {
-  const detail = parseArmError(response.bodyAsText);
-  const path = url.split("?")[0];
-  const text = detail?.message ?? (response.bodyAsText?.trim() || "no error body");
-  const error = new RestError(`${method} ${path} returned HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""}: ${text}`, {
-    statusCode: response.status,
-    code: detail?.code,
-    request,
-    response
-  });
-  error.details = detail;
-  return error;
-}
+} from "./azure-core.nodeHttpClient.js";
 
 // src/azure/cloud.ts
 var AZURE_CLOUD_NAMES = ["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"];
@@ -1096,8 +342,8 @@ var EmulatorCredential = class {
           signal
         });
         if (!TOKEN_RETRY_STATUS.has(response.status) || attempt >= 3) break;
-        const retryAfter2 = Number(response.headers.get("retry-after") ?? NaN);
-        if (Number.isFinite(retryAfter2)) wait = retryAfter2 * 1e3;
+        const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+        if (Number.isFinite(retryAfter)) wait = retryAfter * 1e3;
         await response.body?.cancel();
       } catch (err) {
         if (signal?.aborted || attempt >= 3) throw err;
@@ -1386,43 +632,16 @@ function createStaticSource(kind, description, metrics) {
   };
 }
 
-// src/azure/concurrency.ts
-async function mapWithConcurrency(items, limit, fn, abortSignal) {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-  const results = new Array(items.length);
-  let nextIndex = 0;
-  let failure;
-  async function worker() {
-    while (failure === void 0 && nextIndex < items.length) {
-      if (abortSignal?.aborted) {
-        const error = new Error("The operation was aborted.");
-        error.name = "AbortError";
-        failure ??= { error };
-        return;
-      }
-      const index = nextIndex++;
-      try {
-        results[index] = await fn(items[index], index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
-  if (failure) throw failure.error;
-  return results;
-}
-
 // src/metrics/mlflow.ts
 var MAX_HISTORY_PAGE_SIZE = 25e3;
 var DEFAULT_HISTORY_PAGE_SIZE = MAX_HISTORY_PAGE_SIZE;
 var DEFAULT_CONCURRENCY = 8;
 var SEARCH_PAGE_SIZE = 1e3;
 var MlflowRequestError = class extends Error {
-  constructor(message, statusCode, errorCode2, options) {
+  constructor(message, statusCode, errorCode, options) {
     super(message, options);
     this.statusCode = statusCode;
-    this.errorCode = errorCode2;
+    this.errorCode = errorCode;
   }
   statusCode;
   errorCode;
@@ -1571,7 +790,7 @@ function createMlflowClient(options) {
       const after2 = retries2 > 0 ? ` after ${retries2} ${retries2 === 1 ? "retry" : "retries"}` : "";
       if (code && UNREACHABLE_CODES.has(code)) {
         throw userError(
-          `${capitalize2(server)} does not answer (${code}${after2}) while ${what}.`,
+          `${capitalize(server)} does not answer (${code}${after2}) while ${what}.`,
           options.input ? `Check ${options.input} and that the server is running and reachable from the runner.` : "Check that the server is running and reachable from the runner.",
           error
         );
@@ -1584,7 +803,7 @@ function createMlflowClient(options) {
         return { response, json: text.trim() === "" ? {} : JSON.parse(text) };
       } catch {
         throw userError(
-          `${capitalize2(server)} answered ${path} with something that is not JSON (${describeBody(response)}).`,
+          `${capitalize(server)} answered ${path} with something that is not JSON (${describeBody(response)}).`,
           "Check that the URI points at an MLflow tracking server (REST API under /api/2.0/mlflow)."
         );
       }
@@ -1595,13 +814,13 @@ function createMlflowClient(options) {
     const said = detail?.message ? `: ${detail.message}` : text.trim() && !/^\s*</.test(text) ? `: ${text.trim().slice(0, 300)}` : "";
     if (response.status === 401 || response.status === 403) {
       throw userError(
-        `${capitalize2(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""})${said}.`,
+        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""})${said}.`,
         auth.kind === "none" ? "Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)." : "Check that the token or user name and password are valid for this server and may read the run."
       );
     }
     if (response.status === 404 && !detail) {
       throw userError(
-        `${capitalize2(server)} has no MLflow REST API at ${apiBase} (HTTP 404 for ${path}).`,
+        `${capitalize(server)} has no MLflow REST API at ${apiBase} (HTTP 404 for ${path}).`,
         "Give the tracking URI itself (the address MLflow clients use as MLFLOW_TRACKING_URI), without /api/2.0/mlflow."
       );
     }
@@ -1718,7 +937,7 @@ function describeBody(response) {
   const type = response.headers.get("content-type") ?? "no content type";
   return `HTTP ${response.status}, ${type}`;
 }
-function capitalize2(s) {
+function capitalize(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 function createMlflowRunSource(client, runId, options = {}) {
@@ -2055,14 +1274,6 @@ function createPipelineSource(client, parent, steps, description, concurrency, a
 }
 
 export {
-  abortableSleep,
-  ArmOperationError,
-  translateAzureError,
-  withAzureOperation,
-  armPath,
-  workspaceResourceId,
-  createArmClient,
-  mapWithConcurrency,
   readAzureInputs,
   createAzureContext,
   closest,

@@ -1,0 +1,7 @@
+import {
+  openCloudStore
+} from "./clouds.open.js";
+import "./esbuild-runtime.js";
+export {
+  openCloudStore
+};
