@@ -28,7 +28,8 @@ module.exports = {
     {
       name: 'clients-use-only-core',
       severity: 'error',
-      comment: 'A service client (src/azure, src/github, src/notify, src/clouds: S3 and GCS) knows its service and src/core, nothing of the domain or the flows.',
+      comment:
+        'A service client (src/azure, src/github, src/notify, src/clouds: S3 and GCS) knows its service and src/core, nothing of the domain or the flows.',
       from: { path: '^src/(azure|github|notify|clouds)/' },
       to: { path: '^src/', pathNot: '^src/(core|$1)/' },
     },

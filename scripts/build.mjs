@@ -359,7 +359,10 @@ export async function buildActions(list = entries()) {
     text = builtins.text;
     if (builtins.changed || DEFINES_REQUIRE.test(text)) text = REQUIRE_SHIM + text;
     const out = names.has(path) ? join('dist', SHARED, `${names.get(path)}.js`) : path;
-    files.set(relative('dist', out), vendorOnly(result.metafile, path) ? await minifyVendor(text, 'esm', packagesOf(result.metafile, path)) : await asciiComments(text, out));
+    files.set(
+      relative('dist', out),
+      vendorOnly(result.metafile, path) ? await minifyVendor(text, 'esm', packagesOf(result.metafile, path)) : await asciiComments(text, out),
+    );
   }
   // undici on its own, CommonJS: src/bundle/undici.ts requires it synchronously on first use
   const undici = await esbuild.build({
@@ -370,7 +373,8 @@ export async function buildActions(list = entries()) {
     outfile: join('dist', SHARED, 'undici', 'index.cjs'),
     target: ACTION_TARGET,
   });
-  for (const f of undici.outputFiles) files.set(relative(join(root, 'dist'), f.path), await minifyVendor(f.text, 'cjs', packagesOf(undici.metafile, relative(root, f.path))));
+  for (const f of undici.outputFiles)
+    files.set(relative(join(root, 'dist'), f.path), await minifyVendor(f.text, 'cjs', packagesOf(undici.metafile, relative(root, f.path))));
   files.set(join(SHARED, 'licenses.txt'), licenses([result.metafile, undici.metafile]));
   files.set('package.json', '{\n  "type": "module"\n}\n');
   return { files, metafile: result.metafile };
