@@ -1,7 +1,8 @@
 /** The only reader of metric-gate's own inputs (the connection inputs: src/azure/context.ts). */
 import * as core from '@actions/core';
 import { parseBaselineSpec, type BaselineSpec } from '../../metrics/baseline.js';
-import { resolveMlflowAuth, type MlflowAuth } from '../../metrics/mlflow.js';
+import type { MlflowAuth } from '../../metrics/mlflow.js';
+import { resolveMlflowServer } from '../../metrics/mlflow-platforms.js';
 import { metricsOf, parseRules, RuleSyntaxError, type Rule } from '../../metrics/rules.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { InputReader } from '../../core/inputs.js';
@@ -125,13 +126,14 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
     if (runId === undefined) {
       throw new ConfigurationError("Input 'mlflow-tracking-uri' needs 'run-id': the id of the MLflow run to gate.", { input: 'run-id' });
     }
-    const auth = resolveMlflowAuth({ token, username, password }, env);
-    if (auth.kind === 'bearer' && typeof auth.token === 'string') setSecret(auth.token);
-    if (auth.kind === 'basic') {
-      setSecret(auth.password);
-      setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-    }
-    source = { kind: 'mlflow', trackingUri, runId, auth, trackingUriFrom: trackingUriInput !== undefined ? 'input' : 'MLFLOW_TRACKING_URI' };
+    const trackingUriFrom = trackingUriInput !== undefined ? 'input' : 'MLFLOW_TRACKING_URI';
+    // Databricks (PAT or OAuth M2M) and SageMaker (SigV4) are recognised from the URI itself.
+    const server = resolveMlflowServer(trackingUri, { token, username, password }, env, {
+      input: trackingUriFrom === 'input' ? 'mlflow-tracking-uri' : undefined,
+      mask: setSecret,
+    });
+    for (const secret of server.secrets) setSecret(secret);
+    source = { kind: 'mlflow', trackingUri: server.trackingUri, runId, auth: server.auth, trackingUriFrom };
   }
 
   const rules = readRules(reader.required('rules'));
