@@ -1,6 +1,7 @@
 /**
  * An MLflow REST server over in-memory runs and registered models, behind the auth of a hosted
- * platform, for tests: runs/get, metrics/get-history, registered-models/alias, model-versions/get
+ * platform, for tests: runs/get, metrics/get-history, registered-models/alias, registered-models/get,
+ * model-versions/get
  * (wire shapes: https://mlflow.org/docs/latest/api_reference/rest-api.html), and
  *
  * - `databricks`: bearer tokens — personal access tokens, or tokens issued by its own
@@ -179,6 +180,12 @@ export async function startPlatformServer(data: { runs: PlatformRun[]; models?: 
       if (!models.some((v) => v.name === name)) return notFound(res, `Registered Model with name=${name} not found`);
       const v = models.find((x) => x.name === name && (x.aliases ?? []).includes(q.get('alias') ?? ''));
       return v ? json(res, 200, { model_version: versionJson(v) }) : notFound(res, `Registered model alias ${q.get('alias')} not found.`);
+    }
+    if (call === 'registered-models/get' && req.method === 'GET') {
+      const name = q.get('name') ?? '';
+      const versions = models.filter((v) => v.name === name);
+      if (versions.length === 0) return notFound(res, `Registered Model with name=${name} not found`);
+      return json(res, 200, { registered_model: { name, latest_versions: versions.slice(-1).map(versionJson) } });
     }
     if (call === 'model-versions/get' && req.method === 'GET') {
       const v = models.find((x) => x.name === q.get('name') && x.version === q.get('version'));

@@ -33,6 +33,8 @@ export interface ResolvedMlflowServer {
 export interface ResolveMlflowServerOptions {
   /** The input the tracking URI came from (errors name it). */
   input?: string;
+  /** The input of the token (errors name it). Default mlflow-token. */
+  tokenInput?: string;
   /** Masks access tokens obtained later (Databricks OAuth). */
   mask?: (secret: string) => void;
 }
@@ -144,7 +146,7 @@ export function resolveMlflowServer(
   const serverName = `the Databricks workspace ${host}`;
   const token = given(credentials.token) ?? given(env.DATABRICKS_TOKEN);
   if (token !== undefined) {
-    const from = given(credentials.token) ? 'mlflow-token' : 'DATABRICKS_TOKEN';
+    const from = given(credentials.token) ? (options.tokenInput ?? 'mlflow-token') : 'DATABRICKS_TOKEN';
     return {
       trackingUri: host,
       platform: 'databricks',
@@ -179,11 +181,12 @@ export function resolveMlflowServer(
       },
     };
   }
+  const tokenInput = options.tokenInput ?? 'mlflow-token';
   throw new ConfigurationError(`No credential for ${serverName}.`, {
-    input: 'mlflow-token',
+    input: tokenInput,
     hint:
       clientId !== undefined || clientSecret !== undefined
-        ? `Set both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (only ${clientId !== undefined ? 'DATABRICKS_CLIENT_ID' : 'DATABRICKS_CLIENT_SECRET'} is set), or give mlflow-token.`
-        : 'Give mlflow-token (a personal access token, as a secret) or set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth M2M of a service principal).',
+        ? `Set both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (only ${clientId !== undefined ? 'DATABRICKS_CLIENT_ID' : 'DATABRICKS_CLIENT_SECRET'} is set), or give ${tokenInput}.`
+        : `Give ${tokenInput} (a personal access token, as a secret) or set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth M2M of a service principal).`,
   });
 }

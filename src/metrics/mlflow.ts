@@ -118,8 +118,24 @@ export interface MlflowClient {
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   /** Histories of several metrics, `concurrency` at a time. */
   getMetricHistories(runId: string, keys: readonly string[]): Promise<MetricSet>;
+  /**
+   * A registered model version, by alias (`registered-models/alias`) or number (`model-versions/get`);
+   * `found: false` with the server's message when there is none, saying whether the model exists.
+   */
+  getModelVersion(name: string, selector: { alias: string } | { version: string }): Promise<ModelVersionLookup>;
   stats(): SourceStats;
 }
+
+export interface MlflowModelVersion {
+  name: string;
+  version: string;
+  /** The run that produced it (empty when registered from elsewhere than a run). */
+  runId?: string;
+  aliases: string[];
+  status?: string;
+}
+
+export type ModelVersionLookup = { found: true; version: MlflowModelVersion } | { found: false; modelExists: boolean; message: string };
 
 /** `MLflow runs/get returned HTTP 500 INTERNAL_ERROR: ...` — a failure of the server or ours. */
 export class MlflowRequestError extends Error {
@@ -431,6 +447,45 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
     async getMetricHistories(runId, keys) {
       const histories = await mapWithConcurrency(keys, concurrency, (key) => client.getMetricHistory(runId, key), options.abortSignal);
       return new Map(keys.map((k, i) => [k, histories[i]]));
+    },
+    async getModelVersion(name, selector) {
+      // MLflow REST: GET registered-models/alias {name, alias} and GET model-versions/get {name, version},
+      // both answering { model_version: { name, version, run_id, aliases, ... } }
+      // (https://mlflow.org/docs/latest/api_reference/rest-api.html#get-model-version-by-alias, #get-modelversion).
+      const what =
+        'alias' in selector ? `reading the version of model '${name}' holding @${selector.alias}` : `reading model '${name}' version ${selector.version}`;
+      try {
+        const { json } =
+          'alias' in selector
+            ? await send('GET', 'registered-models/alias', what, { name, alias: selector.alias })
+            : await send('GET', 'model-versions/get', what, { name, version: selector.version });
+        const mv = (json as { model_version?: Record<string, unknown> }).model_version ?? {};
+        if (mv.version === undefined)
+          throw new MlflowRequestError(
+            `MLflow ${'alias' in selector ? 'registered-models/alias' : 'model-versions/get'} for '${name}' returned no model version`,
+          );
+        return {
+          found: true,
+          version: {
+            name: typeof mv.name === 'string' ? mv.name : name,
+            version: String(mv.version),
+            runId: typeof mv.run_id === 'string' && mv.run_id !== '' ? mv.run_id : undefined,
+            aliases: Array.isArray(mv.aliases) ? mv.aliases.filter((a): a is string => typeof a === 'string') : [],
+            status: typeof mv.status === 'string' ? mv.status : undefined,
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof MlflowRequestError) || !(error.statusCode === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
+        // Is it the model or the version that is missing? (GET registered-models/get {name})
+        let modelExists = true;
+        try {
+          await send('GET', 'registered-models/get', `reading model '${name}'`, { name });
+        } catch (e) {
+          if (e instanceof MlflowRequestError && (e.statusCode === 404 || e.errorCode === 'RESOURCE_DOES_NOT_EXIST')) modelExists = false;
+          else throw e;
+        }
+        return { found: false, modelExists, message: error.message };
+      }
     },
     stats: () => ({ ...stats }),
   };
