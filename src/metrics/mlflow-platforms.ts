@@ -119,7 +119,7 @@ export function resolveMlflowServer(
         platform: {
           serverName: `the SageMaker MLflow tracking server '${name}' (${uri})`,
           refusedHint:
-            'The AWS credentials of the runner (the standard chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the web identity of aws-actions/configure-aws-credentials, AWS_PROFILE) need the sagemaker-mlflow actions on this tracking server in their IAM policy.',
+            'Check the AWS credentials of the runner (the standard chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the web identity of aws-actions/configure-aws-credentials, AWS_PROFILE): they must be valid, in the right account, and allowed the sagemaker-mlflow actions on this tracking server by their IAM policy.',
         },
       },
     };
