@@ -7,6 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMlflowClient, createMlflowRunSource } from '../../src/metrics/mlflow.js';
 import { databricksHostOf, resolveMlflowServer } from '../../src/metrics/mlflow-platforms.js';
+import { createInputReader } from '../../src/core/inputs.js';
+import { readMetricGateInputs } from '../../src/runs/inputs/metric-gate.js';
 import { startPlatformServer, type PlatformServer } from './mlflow-platform-server.js';
 
 const RUN = 'a'.repeat(32);
@@ -65,6 +67,32 @@ describe('resolveMlflowServer', () => {
     expect(resolveMlflowServer(arn, {}, { SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT: 'http://127.0.0.1:9' }).auth).toMatchObject({ endpoint: 'http://127.0.0.1:9' });
     expect(() => resolveMlflowServer('arn:aws:sagemaker:eu-west-1:1:model/x', {}, {})).toThrow(/not the ARN of a SageMaker MLflow tracking server/);
     expect(() => resolveMlflowServer(arn, { token: 't' }, {})).toThrow(/AWS credentials/);
+  });
+});
+
+describe('metric-gate inputs', () => {
+  const read = (values: Record<string, string>, env: Record<string, string>) => {
+    const masked: string[] = [];
+    const reader = createInputReader((name) => values[name], { debug: () => undefined, setSecret: (v) => masked.push(v) });
+    return { settings: readMetricGateInputs(reader, { env, setSecret: (v) => masked.push(v) }), masked };
+  };
+  it('mlflow-tracking-uri databricks: the host from DATABRICKS_HOST, DATABRICKS_TOKEN / the client secret masked', () => {
+    const pat = read(
+      { 'mlflow-tracking-uri': 'databricks', 'run-id': RUN, rules: 'a > 1' },
+      { DATABRICKS_HOST: 'https://acme.cloud.databricks.com', DATABRICKS_TOKEN: 'dapi-env' },
+    );
+    expect(pat.settings.source).toMatchObject({
+      kind: 'mlflow',
+      trackingUri: 'https://acme.cloud.databricks.com',
+      auth: { kind: 'bearer', token: 'dapi-env' },
+    });
+    expect(pat.masked).toContain('dapi-env');
+    const m2m = read(
+      { 'run-id': RUN, rules: 'a > 1' },
+      { MLFLOW_TRACKING_URI: 'databricks', DATABRICKS_HOST: 'adb-1.2.azuredatabricks.net', DATABRICKS_CLIENT_ID: 'sp', DATABRICKS_CLIENT_SECRET: 'dose-x' },
+    );
+    expect(m2m.settings.source).toMatchObject({ trackingUri: 'https://adb-1.2.azuredatabricks.net', auth: { kind: 'databricks-oauth', clientId: 'sp' } });
+    expect(m2m.masked).toContain('dose-x');
   });
 });
 
@@ -175,6 +203,18 @@ describe('SageMaker managed MLflow (SigV4)', () => {
       .getRun(RUN)
       .catch((e: unknown) => e);
     expect(expired).toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining('Signature expired') });
+  });
+
+  it('temporary credentials (as from a web identity): the session token is sent and signed', async () => {
+    server = await sigv4Server();
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'right-secret';
+    process.env.AWS_SESSION_TOKEN = 'session-token-1';
+    const r = resolveMlflowServer(arn, {}, { SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT: server.url });
+    await createMlflowClient({ ...noRetry, trackingUri: r.trackingUri, auth: r.auth }).getRun(RUN);
+    expect(server.refused).toEqual([]);
+    expect(server.requests[0].headers['x-amz-security-token']).toBe('session-token-1');
+    expect(String(server.requests[0].headers.authorization)).toMatch(/SignedHeaders=[^,]*x-amz-security-token/);
   });
 
   it('no AWS credentials at all: one clear error before any request', async () => {
