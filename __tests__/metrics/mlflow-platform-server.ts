@@ -76,8 +76,11 @@ async function verifySigV4(req: RecordedRequest, a: Extract<PlatformAuth, { kind
     if (v === undefined) return `signed header ${n} is missing`;
     headers[n] = Array.isArray(v) ? v.join(',') : v;
   }
+  // As AWS does: the raw query, percent-decoded, with + read as itself (not as a space).
+  const raw = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+  const pairs = raw === '' ? [] : raw.split('&').map((kv) => kv.split('=').map((x) => decodeURIComponent(x)) as [string, string?]);
   const query: Record<string, string | string[]> = {};
-  for (const [k, v] of req.query) {
+  for (const [k, v = ''] of pairs) {
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }

@@ -205,6 +205,20 @@ describe('SageMaker managed MLflow (SigV4)', () => {
     expect(expired).toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining('Signature expired') });
   });
 
+  it('a model name with a space: the query is signed as SageMaker reads it (%20, not +)', async () => {
+    server = await startPlatformServer(
+      { runs, models: [{ name: 'churn model', version: '3', runId: RUN, aliases: ['champion'] }] },
+      { kind: 'sigv4', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'right-secret', region: 'eu-west-1', arn },
+    );
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'right-secret';
+    const r = resolveMlflowServer(arn, {}, { SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT: server.url });
+    const found = await createMlflowClient({ ...noRetry, trackingUri: r.trackingUri, auth: r.auth }).getModelVersion('churn model', { alias: 'champion' });
+    expect(found).toMatchObject({ found: true, version: { version: '3', runId: RUN } });
+    expect(server.refused).toEqual([]);
+    expect(server.requests[0].url).toContain('name=churn%20model');
+  });
+
   it('temporary credentials (as from a web identity): the session token is sent and signed', async () => {
     server = await sigv4Server();
     process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';

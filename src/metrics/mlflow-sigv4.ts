@@ -71,6 +71,9 @@ export function createSigV4Signer(settings: SigV4SignerSettings): (request: Pipe
   };
   const signer = new SignatureV4({ service: SAGEMAKER_MLFLOW_SERVICE, region: settings.region, credentials, sha256: NodeSha256 });
   return async (request) => {
+    // Spaces in the query as %20, not + (SigV4 reads + as itself; the plugin does the same, auth.py).
+    const parsed = new URL(request.url);
+    if (parsed.search.includes('+')) request.url = `${parsed.origin}${parsed.pathname}${parsed.search.replace(/\+/g, '%20')}`;
     const url = new URL(request.url);
     const body = typeof request.body === 'string' ? request.body : '';
     request.headers.set(TRACKING_SERVER_ARN_HEADER, settings.arn);

@@ -346,7 +346,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
     const said = detail?.message ? `: ${detail.message}` : text.trim() && !/^\s*</.test(text) ? `: ${text.trim().slice(0, 300)}` : '';
     if (response.status === 401 || response.status === 403) {
       throw userError(
-        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ''})${said}.`,
+        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ''})${said.replace(/\.$/, '')}.`,
         auth.platform
           ? auth.platform.refusedHint
           : auth.kind === 'none'
