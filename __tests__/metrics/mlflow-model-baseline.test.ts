@@ -1,6 +1,6 @@
 /**
  * `baseline: mlflow-model:<name>@<alias>` / `<name>/<version>`: the model version on an MLflow
- * server (here a Databricks-shaped one behind OAuth M2M) → its run → that run's metrics; the
+ * server (here a Databricks-shaped one behind OAuth M2M; Unity Catalog and workspace model names) → its run → that run's metrics; the
  * inputs that say which server; clear errors for an unknown model, version or alias.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,8 @@ describe('resolveBaseline mlflow-model: on a Databricks workspace (OAuth M2M)', 
     const metrics = await r.source.fetch(['accuracy', 'loss']);
     expect(metrics.get('accuracy')?.[0].value).toBe(0.93);
     expect(server!.issued).toHaveLength(1);
+    // A Unity Catalog name (<catalog>.<schema>.<model>) is read through the unity-catalog registry API.
+    expect(server!.requests.map((q) => q.path)).toContain('/api/2.0/mlflow/unity-catalog/registered-models/alias');
     const byVersion = await resolve('mlflow-model:main.ml.churn/1', env);
     expect(byVersion.found && (await byVersion.source.fetch(['accuracy'])).get('accuracy')?.[0].value).toBe(0.8);
   });

@@ -163,8 +163,20 @@ export async function startPlatformServer(data: { runs: PlatformRun[]; models?: 
       refused.push(denied.message);
       return json(res, denied.status, { error_code: denied.code, message: denied.message });
     }
-    const call = req.path.slice(API.length);
     const q = req.query;
+    let call = req.path.slice(API.length);
+    // Databricks: Unity Catalog models (three-part names) only under unity-catalog/, workspace models only outside it.
+    if (auth.kind === 'databricks' && /^(registered-models|model-versions)\//.test(call.replace(/^unity-catalog\//, ''))) {
+      const uc = call.startsWith('unity-catalog/');
+      const threePart = (q.get('name') ?? '').split('.').length === 3;
+      if (uc !== threePart) {
+        return json(res, 400, {
+          error_code: 'INVALID_PARAMETER_VALUE',
+          message: uc ? 'Invalid Unity Catalog model name' : 'Unity Catalog models are served by the unity-catalog API',
+        });
+      }
+      if (uc) call = call.slice('unity-catalog/'.length);
+    }
     if (call === 'runs/get' && req.method === 'GET') {
       const run = data.runs.find((r) => r.id === q.get('run_id'));
       return run ? json(res, 200, { run: runJson(run) }) : notFound(res, `Run '${q.get('run_id')}' not found.`);

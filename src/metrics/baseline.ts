@@ -316,7 +316,8 @@ async function resolveMlflowModelBaseline(spec: Extract<BaselineSpec, { kind: 'm
   const client = createMlflowClient({ ...deps.mlflow, trackingUri: spec.server.trackingUri, auth: spec.server.auth, input: spec.server.input });
   const sel = spec.selector;
   const shown = 'alias' in sel ? `${spec.name}@${sel.alias}` : `${spec.name}/${sel.version}`;
-  const lookup = await client.getModelVersion(spec.name, sel);
+  const unityCatalog = spec.server.auth.platform?.id === 'databricks' && spec.name.split('.').length === 3;
+  const lookup = await client.getModelVersion(spec.name, sel, { unityCatalog });
   if (!lookup.found) {
     if (!lookup.modelExists) {
       throw new ConfigurationError(`The baseline model '${spec.name}' is not registered on ${client.trackingUri}.`, {

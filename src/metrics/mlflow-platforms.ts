@@ -117,6 +117,7 @@ export function resolveMlflowServer(
         region,
         endpoint,
         platform: {
+          id: 'sagemaker',
           serverName: `the SageMaker MLflow tracking server '${name}' (${uri})`,
           refusedHint:
             'Check the AWS credentials of the runner (the standard chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the web identity of aws-actions/configure-aws-credentials, AWS_PROFILE): they must be valid, in the right account, and allowed the sagemaker-mlflow actions on this tracking server by their IAM policy.',
@@ -155,6 +156,7 @@ export function resolveMlflowServer(
         kind: 'bearer',
         token,
         platform: {
+          id: 'databricks',
           serverName,
           refusedHint: `The token in ${from} is not a valid personal access token of ${host}, has expired, or may not read this run: create one under Settings → Developer → Access tokens of this workspace (or set DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET for a service principal).`,
         },
@@ -175,6 +177,7 @@ export function resolveMlflowServer(
         clientSecret,
         mask: options.mask,
         platform: {
+          id: 'databricks',
           serverName,
           refusedHint: `The service principal '${clientId}' (DATABRICKS_CLIENT_ID) got a token but may not read this run: grant it CAN_READ on the experiment in ${host}.`,
         },

@@ -49,6 +49,7 @@ export type MlflowAuth = (
 ) & { platform?: MlflowPlatform };
 
 export interface MlflowPlatform {
+  id: 'databricks' | 'sagemaker';
   /** e.g. `the Databricks workspace https://adb-1.2.azuredatabricks.net`. */
   serverName: string;
   /** What to set when the server refuses the credential. */
@@ -122,7 +123,7 @@ export interface MlflowClient {
    * A registered model version, by alias (`registered-models/alias`) or number (`model-versions/get`);
    * `found: false` with the server's message when there is none, saying whether the model exists.
    */
-  getModelVersion(name: string, selector: { alias: string } | { version: string }): Promise<ModelVersionLookup>;
+  getModelVersion(name: string, selector: { alias: string } | { version: string }, options?: { unityCatalog?: boolean }): Promise<ModelVersionLookup>;
   stats(): SourceStats;
 }
 
@@ -448,7 +449,11 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       const histories = await mapWithConcurrency(keys, concurrency, (key) => client.getMetricHistory(runId, key), options.abortSignal);
       return new Map(keys.map((k, i) => [k, histories[i]]));
     },
-    async getModelVersion(name, selector) {
+    async getModelVersion(name, selector, lookup = {}) {
+      // Databricks Unity Catalog models (<catalog>.<schema>.<model>) are under mlflow/unity-catalog/
+      // (the MLflow client's databricks-uc registry; seen as GET /api/2.0/mlflow/unity-catalog/model-versions/get
+      // and registered-models/alias in public Databricks scripts — no Databricks reference page found).
+      const uc = lookup.unityCatalog ? 'unity-catalog/' : '';
       // MLflow REST: GET registered-models/alias {name, alias} and GET model-versions/get {name, version},
       // both answering { model_version: { name, version, run_id, aliases, ... } }
       // (https://mlflow.org/docs/latest/api_reference/rest-api.html#get-model-version-by-alias, #get-modelversion).
@@ -457,8 +462,8 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       try {
         const { json } =
           'alias' in selector
-            ? await send('GET', 'registered-models/alias', what, { name, alias: selector.alias })
-            : await send('GET', 'model-versions/get', what, { name, version: selector.version });
+            ? await send('GET', `${uc}registered-models/alias`, what, { name, alias: selector.alias })
+            : await send('GET', `${uc}model-versions/get`, what, { name, version: selector.version });
         const mv = (json as { model_version?: Record<string, unknown> }).model_version ?? {};
         if (mv.version === undefined)
           throw new MlflowRequestError(
@@ -479,7 +484,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         // Is it the model or the version that is missing? (GET registered-models/get {name})
         let modelExists = true;
         try {
-          await send('GET', 'registered-models/get', `reading model '${name}'`, { name });
+          await send('GET', `${uc}registered-models/get`, `reading model '${name}'`, { name });
         } catch (e) {
           if (e instanceof MlflowRequestError && (e.statusCode === 404 || e.errorCode === 'RESOURCE_DOES_NOT_EXIST')) modelExists = false;
           else throw e;
