@@ -6,6 +6,11 @@
  *   model:<name>:@<alias>    the version holding an alias (tag `alias.<alias>`, else `stage`)
  *   job:<name>               another Azure ML job (a pipeline step is chosen like the gate's `child`)
  *   file:<path>              a metrics file (same formats as metrics-file)
+ *   mlflow-model:<name>@<alias>   a version of a model registered on any MLflow server (Databricks,
+ *   mlflow-model:<name>/<version> SageMaker, a plain server): the metrics of the run that produced it
+ *
+ * The MLflow server of `mlflow-model:` is given by the inputs (baseline-tracking-uri, else the
+ * gate's own MLflow server) and travels in the spec (`server`).
  *
  * A model version's metrics are its `metric.<name>` tags (written by register-model, see the
  * constants below); a version without them is read through the job that produced it (its
@@ -21,7 +26,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
 import { createAzureMlJobSource, type AzureMlConnection, type AzureMlJobSourceOptions } from './azureml.js';
 import { createFileSource } from './file.js';
-import { decodeMetricValue } from './mlflow.js';
+import { createMlflowClient, createMlflowRunSource, decodeMetricValue, type MlflowAuth } from './mlflow.js';
 import { createStaticSource, type MetricSource } from './source.js';
 import type { ArmObject } from '../azure/workspace-api.js';
 
@@ -65,9 +70,18 @@ export function modelAliasTag(alias: string): string {
 export type BaselineSpec =
   | { kind: 'model'; text: string; name: string; selector: { version: string } | { latest: true } | { alias: string } }
   | { kind: 'job'; text: string; name: string }
-  | { kind: 'file'; text: string; path: string };
+  | { kind: 'file'; text: string; path: string }
+  | { kind: 'mlflow-model'; text: string; name: string; selector: { alias: string } | { version: string }; server?: MlflowBaselineServer };
 
-const FORMS = 'model:<name>:<version|latest|@alias>, job:<job name> or file:<path>';
+/** The MLflow server holding an `mlflow-model:` baseline. */
+export interface MlflowBaselineServer {
+  trackingUri: string;
+  auth: MlflowAuth;
+  /** The input it came from (errors name it). */
+  input?: string;
+}
+
+const FORMS = 'model:<name>:<version|latest|@alias>, job:<job name>, file:<path> or mlflow-model:<name>@<alias> / mlflow-model:<name>/<version>';
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
 export function parseBaselineSpec(text: string, input = 'baseline'): BaselineSpec {
@@ -102,6 +116,24 @@ export function parseBaselineSpec(text: string, input = 'baseline'): BaselineSpe
     case 'file':
       if (rest === '') fail('file: needs a path');
       return { kind, text: value, path: rest };
+    case 'mlflow-model': {
+      // MLflow names may hold dots (Unity Catalog: catalog.schema.model), spaces and more: split at the last @ or /.
+      const at = rest.lastIndexOf('@');
+      const slash = rest.lastIndexOf('/');
+      if (at > 0 && at > slash) {
+        const name = rest.slice(0, at).trim();
+        const alias = rest.slice(at + 1).trim();
+        if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(alias)) fail(`'${alias}' is not a valid MLflow alias`);
+        return { kind, text: value, name, selector: { alias } };
+      }
+      if (slash > 0) {
+        const name = rest.slice(0, slash).trim();
+        const version = rest.slice(slash + 1).trim();
+        if (!/^[1-9][0-9]*$/.test(version)) fail(`'${version}' is not an MLflow model version (a number)`);
+        return { kind, text: value, name, selector: { version } };
+      }
+      return fail(`'${value}' names no alias or version: write mlflow-model:${rest || '<name>'}@<alias> or mlflow-model:${rest || '<name>'}/<version>`);
+    }
     default:
       return fail(`'${kind}:' is not a kind of baseline`);
   }
@@ -152,6 +184,7 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
     const file = await source.load(); // fails now, clearly, when the file is missing or malformed
     return { found: true, spec, description: `file ${file.display}`, source };
   }
+  if (spec.kind === 'mlflow-model') return resolveMlflowModelBaseline(spec, deps);
   if (!deps.azure) {
     throw new ConfigurationError(`The baseline '${spec.text}' is in an Azure ML workspace, but no workspace is configured.`, {
       input,
@@ -269,4 +302,50 @@ export async function resolveBaseline(spec: BaselineSpec, deps: BaselineDeps): P
     modelVersion: versionName,
     jobName,
   };
+}
+
+/** `mlflow-model:<name>@<alias>` / `<name>/<version>`: the model version → its run → the run's metrics. */
+async function resolveMlflowModelBaseline(spec: Extract<BaselineSpec, { kind: 'mlflow-model' }>, deps: BaselineDeps): Promise<BaselineResolution> {
+  const input = deps.input ?? 'baseline';
+  if (!spec.server) {
+    throw new ConfigurationError(`The baseline '${spec.text}' is on an MLflow server, but none is given.`, {
+      input: 'baseline-tracking-uri',
+      hint: 'Give baseline-tracking-uri (or gate an MLflow run with mlflow-tracking-uri: its server is then used).',
+    });
+  }
+  const client = createMlflowClient({ ...deps.mlflow, trackingUri: spec.server.trackingUri, auth: spec.server.auth, input: spec.server.input });
+  const sel = spec.selector;
+  const shown = 'alias' in sel ? `${spec.name}@${sel.alias}` : `${spec.name}/${sel.version}`;
+  const unityCatalog = spec.server.auth.platform?.id === 'databricks' && spec.name.split('.').length === 3;
+  const lookup = await client.getModelVersion(spec.name, sel, { unityCatalog });
+  if (!lookup.found) {
+    if (!lookup.modelExists) {
+      throw new ConfigurationError(`The baseline model '${spec.name}' is not registered on ${client.trackingUri}.`, {
+        input,
+        hint: 'Check the registered model name (Unity Catalog models are named <catalog>.<schema>.<model>) and baseline-tracking-uri.',
+      });
+    }
+    if ('version' in sel) {
+      throw new ConfigurationError(`The baseline model '${spec.name}' has no version ${sel.version} on ${client.trackingUri}.`, {
+        input,
+        hint: `Use mlflow-model:${spec.name}@<alias> to follow the version an alias points at.`,
+      });
+    }
+    // As for model:<name>:@<alias>: nobody holds the alias yet is "no baseline yet", not an error.
+    return { found: false, spec, reason: `no version of MLflow model '${spec.name}' on ${client.trackingUri} holds @${sel.alias} (${lookup.message})` };
+  }
+  const mv = lookup.version;
+  if (!mv.runId) {
+    throw new ConfigurationError(
+      `The baseline model ${shown} (version ${mv.version}) on ${client.trackingUri} names no run, so it has no metrics to compare with.`,
+      {
+        input,
+        hint: 'Register the model from an MLflow run (mlflow.register_model("runs:/<run id>/model", ...)), or use file: or job: as the baseline.',
+      },
+    );
+  }
+  const description = `MLflow model ${shown} (version ${mv.version}, run ${mv.runId}) at ${client.trackingUri}`;
+  const source = createMlflowRunSource(client, mv.runId, { kind: 'mlflow', description });
+  await source.run(); // an unknown or deleted run fails here, clearly
+  return { found: true, spec, description, source, modelVersion: mv.version };
 }

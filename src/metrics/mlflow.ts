@@ -19,12 +19,14 @@ import {
   type HttpClient,
   type Pipeline,
   type PipelinePolicy,
+  type PipelineRequest,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import { mapWithConcurrency } from '../azure/concurrency.js';
 import { createRetryPolicy, getRetryInfo, type RetryPolicyOptions } from '../azure/retry.js';
 import { ConfigurationError, errorMessage } from '../core/errors.js';
 import type { MetricPoint, MetricSet } from './evaluate.js';
+import { databricksOAuthToken } from './mlflow-databricks.js';
 import { sortHistory, type MetricSource, type SourceStats } from './source.js';
 
 /** MLflow's largest `max_results` for `metrics/get-history`. */
@@ -33,7 +35,26 @@ export const DEFAULT_HISTORY_PAGE_SIZE = MAX_HISTORY_PAGE_SIZE;
 export const DEFAULT_CONCURRENCY = 8;
 const SEARCH_PAGE_SIZE = 1000;
 
-export type MlflowAuth = { kind: 'none' } | { kind: 'bearer'; token: string | (() => Promise<string>) } | { kind: 'basic'; username: string; password: string };
+/**
+ * How requests are authenticated. `platform` (Databricks, SageMaker) names the service in errors and
+ * says what to set when it refuses the credential. The Databricks OAuth and SigV4 kinds are
+ * implemented in mlflow-platforms.ts / mlflow-sigv4.ts (the latter, with the AWS SDK, loaded on use).
+ */
+export type MlflowAuth = (
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string | (() => Promise<string>) }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'databricks-oauth'; host: string; clientId: string; clientSecret: string; mask?: (secret: string) => void }
+  | { kind: 'sigv4'; arn: string; region: string; endpoint: string }
+) & { platform?: MlflowPlatform };
+
+export interface MlflowPlatform {
+  id: 'databricks' | 'sagemaker';
+  /** e.g. `the Databricks workspace https://adb-1.2.azuredatabricks.net`. */
+  serverName: string;
+  /** What to set when the server refuses the credential. */
+  refusedHint: string;
+}
 
 export interface MlflowClientOptions {
   /** The tracking URI (`http(s)://host[/prefix]`); REST calls go to `<uri>/api/2.0/mlflow/...`. */
@@ -98,8 +119,24 @@ export interface MlflowClient {
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   /** Histories of several metrics, `concurrency` at a time. */
   getMetricHistories(runId: string, keys: readonly string[]): Promise<MetricSet>;
+  /**
+   * A registered model version, by alias (`registered-models/alias`) or number (`model-versions/get`);
+   * `found: false` with the server's message when there is none, saying whether the model exists.
+   */
+  getModelVersion(name: string, selector: { alias: string } | { version: string }, options?: { unityCatalog?: boolean }): Promise<ModelVersionLookup>;
   stats(): SourceStats;
 }
+
+export interface MlflowModelVersion {
+  name: string;
+  version: string;
+  /** The run that produced it (empty when registered from elsewhere than a run). */
+  runId?: string;
+  aliases: string[];
+  status?: string;
+}
+
+export type ModelVersionLookup = { found: true; version: MlflowModelVersion } | { found: false; modelExists: boolean; message: string };
 
 /** `MLflow runs/get returned HTTP 500 INTERNAL_ERROR: ...` — a failure of the server or ours. */
 export class MlflowRequestError extends Error {
@@ -132,7 +169,7 @@ export function normalizeTrackingUri(uri: string, input?: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     const hint =
       parsed.protocol === 'databricks:'
-        ? 'Databricks tracking URIs need the workspace address instead: https://<workspace>.cloud.databricks.com with an access token.'
+        ? 'Write databricks (with DATABRICKS_HOST set) or the workspace address, e.g. https://<workspace>.cloud.databricks.com; Databricks CLI profiles (databricks://<profile>) are not read.'
         : parsed.protocol === 'file:'
           ? 'For a local mlruns folder, give the run folder (or its metrics/ folder) as metrics-file.'
           : 'Give an http(s) address; an Azure ML workspace tracking URI (azureml://...) also works with the workspace connection inputs.';
@@ -235,21 +272,22 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
-  const trackingUri = normalizeTrackingUri(options.trackingUri, options.input);
-  const apiBase = `${trackingUri}/api/2.0/mlflow`;
-  const server = options.serverName ?? `the MLflow tracking server at ${trackingUri}`;
+  const auth = options.auth ?? { kind: 'none' };
+  // SageMaker: the tracking URI is the server's ARN; REST calls go to the regional endpoint.
+  const trackingUri = auth.kind === 'sigv4' ? options.trackingUri.trim() : normalizeTrackingUri(options.trackingUri, options.input);
+  const apiBase = `${auth.kind === 'sigv4' ? auth.endpoint.replace(/\/+$/, '') : trackingUri}/api/2.0/mlflow`;
+  const server = options.serverName ?? auth.platform?.serverName ?? `the MLflow tracking server at ${trackingUri}`;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const pageSize = options.historyPageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_HISTORY_PAGE_SIZE) {
     throw new RangeError(`historyPageSize must be an integer from 1 to ${MAX_HISTORY_PAGE_SIZE}, got ${pageSize}`);
   }
   const stats: SourceStats = { requests: 0, points: 0, histories: 0 };
-  const auth = options.auth ?? { kind: 'none' };
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const pipeline: Pipeline = createEmptyPipeline();
   pipeline.addPolicy(createRetryPolicy(options.retry ?? {}), { phase: 'Retry' });
   pipeline.addPolicy(
-    signPolicy(auth, options.userAgent, () => stats.requests++),
+    signPolicy(auth, options.userAgent, httpClient, () => stats.requests++),
     { phase: 'Sign' },
   );
 
@@ -277,6 +315,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error) {
       if (options.abortSignal?.aborted) throw error;
+      if (error instanceof ConfigurationError) throw error; // a refused OAuth secret, no AWS credentials
       const code = isRestError(error) ? error.code : (error as { code?: string }).code;
       const retries = getRetryInfo(request)?.retries ?? 0;
       const after = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
@@ -308,10 +347,12 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
     const said = detail?.message ? `: ${detail.message}` : text.trim() && !/^\s*</.test(text) ? `: ${text.trim().slice(0, 300)}` : '';
     if (response.status === 401 || response.status === 403) {
       throw userError(
-        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ''})${said}.`,
-        auth.kind === 'none'
-          ? 'Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).'
-          : 'Check that the token or user name and password are valid for this server and may read the run.',
+        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ''})${said.replace(/\.$/, '')}.`,
+        auth.platform
+          ? auth.platform.refusedHint
+          : auth.kind === 'none'
+            ? 'Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).'
+            : 'Check that the token or user name and password are valid for this server and may read the run.',
       );
     }
     if (response.status === 404 && !detail) {
@@ -408,19 +449,73 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       const histories = await mapWithConcurrency(keys, concurrency, (key) => client.getMetricHistory(runId, key), options.abortSignal);
       return new Map(keys.map((k, i) => [k, histories[i]]));
     },
+    async getModelVersion(name, selector, lookup = {}) {
+      // Databricks Unity Catalog models (<catalog>.<schema>.<model>) are under mlflow/unity-catalog/
+      // (the MLflow client's databricks-uc registry; seen as GET /api/2.0/mlflow/unity-catalog/model-versions/get
+      // and registered-models/alias in public Databricks scripts — no Databricks reference page found).
+      const uc = lookup.unityCatalog ? 'unity-catalog/' : '';
+      // MLflow REST: GET registered-models/alias {name, alias} and GET model-versions/get {name, version},
+      // both answering { model_version: { name, version, run_id, aliases, ... } }
+      // (https://mlflow.org/docs/latest/api_reference/rest-api.html#get-model-version-by-alias, #get-modelversion).
+      const what =
+        'alias' in selector ? `reading the version of model '${name}' holding @${selector.alias}` : `reading model '${name}' version ${selector.version}`;
+      try {
+        const { json } =
+          'alias' in selector
+            ? await send('GET', `${uc}registered-models/alias`, what, { name, alias: selector.alias })
+            : await send('GET', `${uc}model-versions/get`, what, { name, version: selector.version });
+        const mv = (json as { model_version?: Record<string, unknown> }).model_version ?? {};
+        if (mv.version === undefined)
+          throw new MlflowRequestError(
+            `MLflow ${'alias' in selector ? 'registered-models/alias' : 'model-versions/get'} for '${name}' returned no model version`,
+          );
+        return {
+          found: true,
+          version: {
+            name: typeof mv.name === 'string' ? mv.name : name,
+            version: String(mv.version),
+            runId: typeof mv.run_id === 'string' && mv.run_id !== '' ? mv.run_id : undefined,
+            aliases: Array.isArray(mv.aliases) ? mv.aliases.filter((a): a is string => typeof a === 'string') : [],
+            status: typeof mv.status === 'string' ? mv.status : undefined,
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof MlflowRequestError) || !(error.statusCode === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
+        // Is it the model or the version that is missing? (GET registered-models/get {name})
+        let modelExists = true;
+        try {
+          await send('GET', `${uc}registered-models/get`, `reading model '${name}'`, { name });
+        } catch (e) {
+          if (e instanceof MlflowRequestError && (e.statusCode === 404 || e.errorCode === 'RESOURCE_DOES_NOT_EXIST')) modelExists = false;
+          else throw e;
+        }
+        return { found: false, modelExists, message: error.message };
+      }
+    },
     stats: () => ({ ...stats }),
   };
   return client;
 }
 
-function signPolicy(auth: MlflowAuth, userAgent: string | undefined, count: () => void): PipelinePolicy {
+function signPolicy(auth: MlflowAuth, userAgent: string | undefined, httpClient: HttpClient, count: () => void): PipelinePolicy {
   let cached: string | undefined;
+  let oauth: (() => Promise<string>) | undefined;
+  let sigv4: Promise<(request: PipelineRequest) => Promise<void>> | undefined;
   return {
     name: 'mlflowAuthPolicy',
     async sendRequest(request, next) {
       count();
       if (userAgent) request.headers.set('user-agent', userAgent);
-      if (auth.kind === 'bearer') {
+      if (auth.kind === 'databricks-oauth') {
+        oauth ??= databricksOAuthToken(auth, httpClient);
+        request.headers.set('authorization', `Bearer ${await oauth()}`);
+      } else if (auth.kind === 'sigv4') {
+        // The AWS SDK's signer and credential chain are loaded here, on first use only.
+        sigv4 ??= import('./mlflow-sigv4.js').then((m) => m.createSigV4Signer(auth));
+        await (
+          await sigv4
+        )(request);
+      } else if (auth.kind === 'bearer') {
         const token = typeof auth.token === 'string' ? auth.token : await auth.token();
         request.headers.set('authorization', `Bearer ${token}`);
       } else if (auth.kind === 'basic') {

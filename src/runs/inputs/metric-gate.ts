@@ -1,7 +1,8 @@
 /** The only reader of metric-gate's own inputs (the connection inputs: src/azure/context.ts). */
 import * as core from '@actions/core';
-import { parseBaselineSpec, type BaselineSpec } from '../../metrics/baseline.js';
-import { resolveMlflowAuth, type MlflowAuth } from '../../metrics/mlflow.js';
+import { parseBaselineSpec, type BaselineSpec, type MlflowBaselineServer } from '../../metrics/baseline.js';
+import type { MlflowAuth } from '../../metrics/mlflow.js';
+import { resolveMlflowServer } from '../../metrics/mlflow-platforms.js';
 import { metricsOf, parseRules, RuleSyntaxError, type Rule } from '../../metrics/rules.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { InputReader } from '../../core/inputs.js';
@@ -125,13 +126,14 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
     if (runId === undefined) {
       throw new ConfigurationError("Input 'mlflow-tracking-uri' needs 'run-id': the id of the MLflow run to gate.", { input: 'run-id' });
     }
-    const auth = resolveMlflowAuth({ token, username, password }, env);
-    if (auth.kind === 'bearer' && typeof auth.token === 'string') setSecret(auth.token);
-    if (auth.kind === 'basic') {
-      setSecret(auth.password);
-      setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-    }
-    source = { kind: 'mlflow', trackingUri, runId, auth, trackingUriFrom: trackingUriInput !== undefined ? 'input' : 'MLFLOW_TRACKING_URI' };
+    const trackingUriFrom = trackingUriInput !== undefined ? 'input' : 'MLFLOW_TRACKING_URI';
+    // Databricks (PAT or OAuth M2M) and SageMaker (SigV4) are recognised from the URI itself.
+    const server = resolveMlflowServer(trackingUri, { token, username, password }, env, {
+      input: trackingUriFrom === 'input' ? 'mlflow-tracking-uri' : undefined,
+      mask: setSecret,
+    });
+    for (const secret of server.secrets) setSecret(secret);
+    source = { kind: 'mlflow', trackingUri: server.trackingUri, runId, auth: server.auth, trackingUriFrom };
   }
 
   const rules = readRules(reader.required('rules'));
@@ -145,12 +147,67 @@ export function readMetricGateInputs(reader: InputReader, options: ReadMetricGat
       });
     }
   }
+  const baseline = baselineText !== undefined ? parseBaselineSpec(baselineText) : undefined;
+  const baselineUri = reader.optional('baseline-tracking-uri');
+  const baselineToken = reader.secret('baseline-mlflow-token');
+  if (baseline?.kind === 'mlflow-model') {
+    baseline.server = baselineServer(baselineUri, baselineToken, source, env, setSecret);
+  } else if (baselineUri !== undefined || baselineToken !== undefined) {
+    throw new ConfigurationError(
+      `Input '${baselineUri !== undefined ? 'baseline-tracking-uri' : 'baseline-mlflow-token'}' is for an mlflow-model: baseline${baseline ? `, not '${baseline.text}'` : ', and no baseline is given'}.`,
+      {
+        input: baselineUri !== undefined ? 'baseline-tracking-uri' : 'baseline-mlflow-token',
+        hint: 'Set baseline to mlflow-model:<name>@<alias> or mlflow-model:<name>/<version>, or remove it.',
+      },
+    );
+  }
   return {
     source,
     rules,
-    baseline: baselineText !== undefined ? parseBaselineSpec(baselineText) : undefined,
+    baseline,
     requireBaseline: reader.boolean('require-baseline', false),
     missingMetric: reader.choice('missing-metric', ['fail', 'skip'] as const, 'fail'),
     failOnViolation: reader.boolean('fail-on-violation', true),
   };
+}
+
+/**
+ * The MLflow server of an `mlflow-model:` baseline: baseline-tracking-uri (its credentials from
+ * baseline-mlflow-token or the environment, as for mlflow-tracking-uri), else the server of the
+ * gated MLflow run (same credentials), else MLFLOW_TRACKING_URI.
+ */
+function baselineServer(
+  uri: string | undefined,
+  token: string | undefined,
+  source: GateSourceSettings,
+  env: Record<string, string | undefined>,
+  setSecret: (s: string) => void,
+): MlflowBaselineServer {
+  const resolve = (trackingUri: string, input: string | undefined): MlflowBaselineServer => {
+    if (/^azureml:/i.test(trackingUri.trim())) {
+      throw new ConfigurationError('An mlflow-model: baseline cannot be read from an Azure ML workspace tracking URI.', {
+        input,
+        hint: 'For a model registered in the workspace, write model:<name>:@<alias> or model:<name>:<version>.',
+      });
+    }
+    const server = resolveMlflowServer(trackingUri, { token }, env, { input, tokenInput: 'baseline-mlflow-token', mask: setSecret });
+    for (const secret of server.secrets) setSecret(secret);
+    return { trackingUri: server.trackingUri, auth: server.auth, input };
+  };
+  if (uri !== undefined) return resolve(uri, 'baseline-tracking-uri');
+  if (token !== undefined) {
+    throw new ConfigurationError("Input 'baseline-mlflow-token' needs baseline-tracking-uri (the gated run's server uses its own credentials).", {
+      input: 'baseline-tracking-uri',
+    });
+  }
+  if (source.kind === 'mlflow') {
+    if (/^azureml:/i.test(source.trackingUri)) return resolve(source.trackingUri, 'mlflow-tracking-uri');
+    return { trackingUri: source.trackingUri, auth: source.auth, input: source.trackingUriFrom === 'input' ? 'mlflow-tracking-uri' : undefined };
+  }
+  const fromEnv = env.MLFLOW_TRACKING_URI?.trim();
+  if (fromEnv) return resolve(fromEnv, undefined);
+  throw new ConfigurationError('The mlflow-model: baseline needs the MLflow server its model is registered on.', {
+    input: 'baseline-tracking-uri',
+    hint: 'Give baseline-tracking-uri (e.g. databricks, https://mlflow.example.com or a SageMaker tracking server ARN), or set MLFLOW_TRACKING_URI.',
+  });
 }
