@@ -143,6 +143,8 @@ var STAGE_INPUTS = {
   "metric-gate": {
     rules: "rules",
     baseline: "baseline",
+    "baseline-tracking-uri": "baseline-tracking-uri",
+    "baseline-mlflow-token": "baseline-mlflow-token",
     child: "child",
     "require-baseline": "require-baseline",
     "missing-metric": "missing-metric",

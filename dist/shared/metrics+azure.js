@@ -632,6 +632,64 @@ function createStaticSource(kind, description, metrics) {
   };
 }
 
+// src/metrics/mlflow-databricks.ts
+var EARLY_MS = 6e4;
+function databricksOAuthToken(s, httpClient, now = Date.now) {
+  let current;
+  let pending;
+  const fix = "Set DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET to the OAuth secret of a service principal of this workspace (or give mlflow-token, a personal access token).";
+  async function fetchToken() {
+    const url = `${s.host.replace(/\/+$/, "")}/oidc/v1/token`;
+    const request = createPipelineRequest({
+      url,
+      method: "POST",
+      headers: createHttpHeaders({
+        authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`, "utf8").toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json"
+      }),
+      body: new URLSearchParams({ grant_type: "client_credentials", scope: "all-apis" }).toString(),
+      allowInsecureConnection: url.startsWith("http:")
+    });
+    let status;
+    let text;
+    try {
+      const response = await httpClient.sendRequest(request);
+      status = response.status;
+      text = response.bodyAsText ?? "";
+    } catch (error) {
+      throw new ConfigurationError(`The Databricks workspace ${s.host} does not answer at ${url} (${errorMessage(error)}).`, {
+        hint: "Check DATABRICKS_HOST / mlflow-tracking-uri: the workspace address, e.g. https://adb-<id>.<n>.azuredatabricks.net.",
+        cause: error
+      });
+    }
+    let body = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+    }
+    if (status < 200 || status >= 300 || typeof body.access_token !== "string") {
+      const said = typeof body.error_description === "string" ? `: ${body.error_description}` : typeof body.error === "string" ? `: ${body.error}` : "";
+      throw new ConfigurationError(
+        `The Databricks workspace ${s.host} refused the OAuth client credentials of DATABRICKS_CLIENT_ID '${s.clientId}' (HTTP ${status}${said}).`,
+        { hint: fix }
+      );
+    }
+    const seconds = typeof body.expires_in === "number" ? body.expires_in : Number(body.expires_in ?? 3600);
+    s.mask?.(body.access_token);
+    const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : 3600) * 1e3;
+    current = { token: body.access_token, renewAt: now() + lifetimeMs - Math.min(EARLY_MS, lifetimeMs / 2) };
+    return current.token;
+  }
+  return async () => {
+    if (current && now() < current.renewAt) return current.token;
+    pending ??= fetchToken().finally(() => {
+      pending = void 0;
+    });
+    return pending;
+  };
+}
+
 // src/metrics/mlflow.ts
 var MAX_HISTORY_PAGE_SIZE = 25e3;
 var DEFAULT_HISTORY_PAGE_SIZE = MAX_HISTORY_PAGE_SIZE;
@@ -659,7 +717,7 @@ function normalizeTrackingUri(uri, input) {
     });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    const hint = parsed.protocol === "databricks:" ? "Databricks tracking URIs need the workspace address instead: https://<workspace>.cloud.databricks.com with an access token." : parsed.protocol === "file:" ? "For a local mlruns folder, give the run folder (or its metrics/ folder) as metrics-file." : "Give an http(s) address; an Azure ML workspace tracking URI (azureml://...) also works with the workspace connection inputs.";
+    const hint = parsed.protocol === "databricks:" ? "Write databricks (with DATABRICKS_HOST set) or the workspace address, e.g. https://<workspace>.cloud.databricks.com; Databricks CLI profiles (databricks://<profile>) are not read." : parsed.protocol === "file:" ? "For a local mlruns folder, give the run folder (or its metrics/ folder) as metrics-file." : "Give an http(s) address; an Azure ML workspace tracking URI (azureml://...) also works with the workspace connection inputs.";
     throw new ConfigurationError(`The MLflow tracking URI '${uri}' has the scheme ${parsed.protocol} that this action cannot read over REST.`, { input, hint });
   }
   if (parsed.username || parsed.password) {
@@ -749,21 +807,21 @@ var UNREACHABLE_CODES = /* @__PURE__ */ new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID"
 ]);
 function createMlflowClient(options) {
-  const trackingUri = normalizeTrackingUri(options.trackingUri, options.input);
-  const apiBase = `${trackingUri}/api/2.0/mlflow`;
-  const server = options.serverName ?? `the MLflow tracking server at ${trackingUri}`;
+  const auth = options.auth ?? { kind: "none" };
+  const trackingUri = auth.kind === "sigv4" ? options.trackingUri.trim() : normalizeTrackingUri(options.trackingUri, options.input);
+  const apiBase = `${auth.kind === "sigv4" ? auth.endpoint.replace(/\/+$/, "") : trackingUri}/api/2.0/mlflow`;
+  const server = options.serverName ?? auth.platform?.serverName ?? `the MLflow tracking server at ${trackingUri}`;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const pageSize = options.historyPageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_HISTORY_PAGE_SIZE) {
     throw new RangeError(`historyPageSize must be an integer from 1 to ${MAX_HISTORY_PAGE_SIZE}, got ${pageSize}`);
   }
   const stats = { requests: 0, points: 0, histories: 0 };
-  const auth = options.auth ?? { kind: "none" };
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(createRetryPolicy(options.retry ?? {}), { phase: "Retry" });
   pipeline.addPolicy(
-    signPolicy(auth, options.userAgent, () => stats.requests++),
+    signPolicy(auth, options.userAgent, httpClient, () => stats.requests++),
     { phase: "Sign" }
   );
   const userError = (message, hint, cause) => new ConfigurationError(message, { input: options.input, hint, cause });
@@ -785,6 +843,7 @@ function createMlflowClient(options) {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error) {
       if (options.abortSignal?.aborted) throw error;
+      if (error instanceof ConfigurationError) throw error;
       const code = isRestError(error) ? error.code : error.code;
       const retries2 = getRetryInfo(request)?.retries ?? 0;
       const after2 = retries2 > 0 ? ` after ${retries2} ${retries2 === 1 ? "retry" : "retries"}` : "";
@@ -814,8 +873,8 @@ function createMlflowClient(options) {
     const said = detail?.message ? `: ${detail.message}` : text.trim() && !/^\s*</.test(text) ? `: ${text.trim().slice(0, 300)}` : "";
     if (response.status === 401 || response.status === 403) {
       throw userError(
-        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""})${said}.`,
-        auth.kind === "none" ? "Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)." : "Check that the token or user name and password are valid for this server and may read the run."
+        `${capitalize(server)} refused the request ${what} (HTTP ${response.status}${detail?.code ? ` ${detail.code}` : ""})${said.replace(/\.$/, "")}.`,
+        auth.platform ? auth.platform.refusedHint : auth.kind === "none" ? "Give mlflow-token, or mlflow-username and mlflow-password (or set MLFLOW_TRACKING_TOKEN / MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)." : "Check that the token or user name and password are valid for this server and may read the run."
       );
     }
     if (response.status === 404 && !detail) {
@@ -911,18 +970,58 @@ function createMlflowClient(options) {
       const histories = await mapWithConcurrency(keys, concurrency, (key) => client.getMetricHistory(runId, key), options.abortSignal);
       return new Map(keys.map((k, i) => [k, histories[i]]));
     },
+    async getModelVersion(name, selector, lookup = {}) {
+      const uc = lookup.unityCatalog ? "unity-catalog/" : "";
+      const what = "alias" in selector ? `reading the version of model '${name}' holding @${selector.alias}` : `reading model '${name}' version ${selector.version}`;
+      try {
+        const { json } = "alias" in selector ? await send("GET", `${uc}registered-models/alias`, what, { name, alias: selector.alias }) : await send("GET", `${uc}model-versions/get`, what, { name, version: selector.version });
+        const mv = json.model_version ?? {};
+        if (mv.version === void 0)
+          throw new MlflowRequestError(
+            `MLflow ${"alias" in selector ? "registered-models/alias" : "model-versions/get"} for '${name}' returned no model version`
+          );
+        return {
+          found: true,
+          version: {
+            name: typeof mv.name === "string" ? mv.name : name,
+            version: String(mv.version),
+            runId: typeof mv.run_id === "string" && mv.run_id !== "" ? mv.run_id : void 0,
+            aliases: Array.isArray(mv.aliases) ? mv.aliases.filter((a) => typeof a === "string") : [],
+            status: typeof mv.status === "string" ? mv.status : void 0
+          }
+        };
+      } catch (error) {
+        if (!(error instanceof MlflowRequestError) || !(error.statusCode === 404 || error.errorCode === "RESOURCE_DOES_NOT_EXIST")) throw error;
+        let modelExists = true;
+        try {
+          await send("GET", `${uc}registered-models/get`, `reading model '${name}'`, { name });
+        } catch (e) {
+          if (e instanceof MlflowRequestError && (e.statusCode === 404 || e.errorCode === "RESOURCE_DOES_NOT_EXIST")) modelExists = false;
+          else throw e;
+        }
+        return { found: false, modelExists, message: error.message };
+      }
+    },
     stats: () => ({ ...stats })
   };
   return client;
 }
-function signPolicy(auth, userAgent, count) {
+function signPolicy(auth, userAgent, httpClient, count) {
   let cached;
+  let oauth;
+  let sigv4;
   return {
     name: "mlflowAuthPolicy",
     async sendRequest(request, next) {
       count();
       if (userAgent) request.headers.set("user-agent", userAgent);
-      if (auth.kind === "bearer") {
+      if (auth.kind === "databricks-oauth") {
+        oauth ??= databricksOAuthToken(auth, httpClient);
+        request.headers.set("authorization", `Bearer ${await oauth()}`);
+      } else if (auth.kind === "sigv4") {
+        sigv4 ??= import("./mlflow-sigv4.js").then((m) => m.createSigV4Signer(auth));
+        await (await sigv4)(request);
+      } else if (auth.kind === "bearer") {
         const token = typeof auth.token === "string" ? auth.token : await auth.token();
         request.headers.set("authorization", `Bearer ${token}`);
       } else if (auth.kind === "basic") {

@@ -7,6 +7,8 @@ import {
 } from "./clouds.uri.js";
 import {
   createAzureMlJobSource,
+  createMlflowClient,
+  createMlflowRunSource,
   createStaticSource,
   decodeMetricValue,
   sortHistory
@@ -697,7 +699,7 @@ function metricsFromModelTags(tags) {
 function modelAliasTag(alias) {
   return `${MODEL_ALIAS_TAG_PREFIX}${alias}`;
 }
-var FORMS = "model:<name>:<version|latest|@alias>, job:<job name> or file:<path>";
+var FORMS = "model:<name>:<version|latest|@alias>, job:<job name>, file:<path> or mlflow-model:<name>@<alias> / mlflow-model:<name>/<version>";
 var ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 function parseBaselineSpec(text, input = "baseline") {
   const value = text.trim();
@@ -731,6 +733,23 @@ function parseBaselineSpec(text, input = "baseline") {
     case "file":
       if (rest === "") fail("file: needs a path");
       return { kind, text: value, path: rest };
+    case "mlflow-model": {
+      const at = rest.lastIndexOf("@");
+      const slash = rest.lastIndexOf("/");
+      if (at > 0 && at > slash) {
+        const name = rest.slice(0, at).trim();
+        const alias = rest.slice(at + 1).trim();
+        if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(alias)) fail(`'${alias}' is not a valid MLflow alias`);
+        return { kind, text: value, name, selector: { alias } };
+      }
+      if (slash > 0) {
+        const name = rest.slice(0, slash).trim();
+        const version = rest.slice(slash + 1).trim();
+        if (!/^[1-9][0-9]*$/.test(version)) fail(`'${version}' is not an MLflow model version (a number)`);
+        return { kind, text: value, name, selector: { version } };
+      }
+      return fail(`'${value}' names no alias or version: write mlflow-model:${rest || "<name>"}@<alias> or mlflow-model:${rest || "<name>"}/<version>`);
+    }
     default:
       return fail(`'${kind}:' is not a kind of baseline`);
   }
@@ -753,6 +772,7 @@ async function resolveBaseline(spec, deps) {
     const file = await source2.load();
     return { found: true, spec, description: `file ${file.display}`, source: source2 };
   }
+  if (spec.kind === "mlflow-model") return resolveMlflowModelBaseline(spec, deps);
   if (!deps.azure) {
     throw new ConfigurationError(`The baseline '${spec.text}' is in an Azure ML workspace, but no workspace is configured.`, {
       input,
@@ -864,6 +884,49 @@ async function resolveBaseline(spec, deps) {
     modelVersion: versionName,
     jobName
   };
+}
+async function resolveMlflowModelBaseline(spec, deps) {
+  const input = deps.input ?? "baseline";
+  if (!spec.server) {
+    throw new ConfigurationError(`The baseline '${spec.text}' is on an MLflow server, but none is given.`, {
+      input: "baseline-tracking-uri",
+      hint: "Give baseline-tracking-uri (or gate an MLflow run with mlflow-tracking-uri: its server is then used)."
+    });
+  }
+  const client = createMlflowClient({ ...deps.mlflow, trackingUri: spec.server.trackingUri, auth: spec.server.auth, input: spec.server.input });
+  const sel = spec.selector;
+  const shown = "alias" in sel ? `${spec.name}@${sel.alias}` : `${spec.name}/${sel.version}`;
+  const unityCatalog = spec.server.auth.platform?.id === "databricks" && spec.name.split(".").length === 3;
+  const lookup = await client.getModelVersion(spec.name, sel, { unityCatalog });
+  if (!lookup.found) {
+    if (!lookup.modelExists) {
+      throw new ConfigurationError(`The baseline model '${spec.name}' is not registered on ${client.trackingUri}.`, {
+        input,
+        hint: "Check the registered model name (Unity Catalog models are named <catalog>.<schema>.<model>) and baseline-tracking-uri."
+      });
+    }
+    if ("version" in sel) {
+      throw new ConfigurationError(`The baseline model '${spec.name}' has no version ${sel.version} on ${client.trackingUri}.`, {
+        input,
+        hint: `Use mlflow-model:${spec.name}@<alias> to follow the version an alias points at.`
+      });
+    }
+    return { found: false, spec, reason: `no version of MLflow model '${spec.name}' on ${client.trackingUri} holds @${sel.alias} (${lookup.message})` };
+  }
+  const mv = lookup.version;
+  if (!mv.runId) {
+    throw new ConfigurationError(
+      `The baseline model ${shown} (version ${mv.version}) on ${client.trackingUri} names no run, so it has no metrics to compare with.`,
+      {
+        input,
+        hint: 'Register the model from an MLflow run (mlflow.register_model("runs:/<run id>/model", ...)), or use file: or job: as the baseline.'
+      }
+    );
+  }
+  const description = `MLflow model ${shown} (version ${mv.version}, run ${mv.runId}) at ${client.trackingUri}`;
+  const source = createMlflowRunSource(client, mv.runId, { kind: "mlflow", description });
+  await source.run();
+  return { found: true, spec, description, source, modelVersion: mv.version };
 }
 
 export {

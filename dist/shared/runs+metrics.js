@@ -54,6 +54,139 @@ import {
   isUserError
 } from "./core.errors.js";
 
+// src/metrics/mlflow-platforms.ts
+var DATABRICKS_HOST = /(^|\.)(cloud\.databricks\.com|gcp\.databricks\.com|azuredatabricks\.net)$/i;
+var SAGEMAKER_ARN = /^arn:(aws|aws-us-gov):sagemaker:([a-z0-9-]+):(\d{12}):mlflow-tracking-server\/([A-Za-z0-9-]{1,63})$/;
+function isSageMakerTrackingUri(uri) {
+  return /^arn:/i.test(uri.trim());
+}
+function databricksHostOf(trackingUri, env, input) {
+  const uri = trackingUri.trim();
+  if (/^databricks(:|$)/i.test(uri)) {
+    if (!/^databricks\/?$/i.test(uri)) {
+      throw new ConfigurationError(`The tracking URI '${uri}' names a Databricks CLI profile, which this action does not read.`, {
+        input,
+        hint: "Write databricks with DATABRICKS_HOST set, or the workspace address itself, e.g. https://adb-<id>.<n>.azuredatabricks.net."
+      });
+    }
+    const host = env.DATABRICKS_HOST?.trim();
+    if (!host) {
+      throw new ConfigurationError("The tracking URI 'databricks' needs the workspace address in DATABRICKS_HOST.", {
+        input,
+        hint: "Set DATABRICKS_HOST (e.g. https://<workspace>.cloud.databricks.com), or give the address as mlflow-tracking-uri."
+      });
+    }
+    const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+    try {
+      return new URL(withScheme).origin;
+    } catch {
+      throw new ConfigurationError(`DATABRICKS_HOST '${host}' is not a workspace address.`, { input, hint: "e.g. https://<workspace>.cloud.databricks.com" });
+    }
+  }
+  let url;
+  try {
+    url = new URL(uri);
+  } catch {
+    return void 0;
+  }
+  return url.protocol === "https:" && DATABRICKS_HOST.test(url.hostname) ? url.origin : void 0;
+}
+function resolveMlflowServer(trackingUri, credentials, env, options = {}) {
+  const { input } = options;
+  const given = (v) => v !== void 0 && v.trim() !== "" ? v : void 0;
+  const uri = trackingUri.trim();
+  if (isSageMakerTrackingUri(uri)) {
+    const m = SAGEMAKER_ARN.exec(uri);
+    if (!m) {
+      throw new ConfigurationError(`'${uri}' is not the ARN of a SageMaker MLflow tracking server.`, {
+        input,
+        hint: "Write arn:aws:sagemaker:<region>:<account>:mlflow-tracking-server/<name> (the TrackingServerArn of describe-mlflow-tracking-server; the #<role ARN> suffix is not supported)."
+      });
+    }
+    if (given(credentials.token) || given(credentials.username) || given(credentials.password)) {
+      throw new ConfigurationError("SageMaker managed MLflow takes AWS credentials, not mlflow-token / mlflow-username / mlflow-password.", {
+        input: given(credentials.token) ? "mlflow-token" : "mlflow-username",
+        hint: "Remove them; the AWS standard chain is used (e.g. aws-actions/configure-aws-credentials before this step)."
+      });
+    }
+    const [, , region, , name] = m;
+    const endpoint = given(env.SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT)?.trim() ?? `https://${region}.experiments.sagemaker.aws`;
+    return {
+      trackingUri: uri,
+      platform: "sagemaker",
+      secrets: [],
+      auth: {
+        kind: "sigv4",
+        arn: uri,
+        region,
+        endpoint,
+        platform: {
+          id: "sagemaker",
+          serverName: `the SageMaker MLflow tracking server '${name}' (${uri})`,
+          refusedHint: "Check the AWS credentials of the runner (the standard chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the web identity of aws-actions/configure-aws-credentials, AWS_PROFILE): they must be valid, in the right account, and allowed the sagemaker-mlflow actions on this tracking server by their IAM policy."
+        }
+      }
+    };
+  }
+  const host = databricksHostOf(uri, env, input);
+  if (host === void 0) {
+    const auth = resolveMlflowAuth(credentials, env);
+    const secrets = auth.kind === "bearer" && typeof auth.token === "string" ? [auth.token] : auth.kind === "basic" ? [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64")] : [];
+    return { trackingUri: uri, auth, secrets };
+  }
+  if (given(credentials.username) || given(credentials.password)) {
+    throw new ConfigurationError(`The Databricks workspace ${host} does not take a user name and password here.`, {
+      input: given(credentials.username) ? "mlflow-username" : "mlflow-password",
+      hint: "Give mlflow-token (a personal access token) or set DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (a service principal, OAuth M2M)."
+    });
+  }
+  const serverName = `the Databricks workspace ${host}`;
+  const token = given(credentials.token) ?? given(env.DATABRICKS_TOKEN);
+  if (token !== void 0) {
+    const from = given(credentials.token) ? options.tokenInput ?? "mlflow-token" : "DATABRICKS_TOKEN";
+    return {
+      trackingUri: host,
+      platform: "databricks",
+      secrets: [token],
+      auth: {
+        kind: "bearer",
+        token,
+        platform: {
+          id: "databricks",
+          serverName,
+          refusedHint: `The token in ${from} is not a valid personal access token of ${host}, has expired, or may not read this run: create one under Settings \u2192 Developer \u2192 Access tokens of this workspace (or set DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET for a service principal).`
+        }
+      }
+    };
+  }
+  const clientId = given(env.DATABRICKS_CLIENT_ID);
+  const clientSecret = given(env.DATABRICKS_CLIENT_SECRET);
+  if (clientId !== void 0 && clientSecret !== void 0) {
+    return {
+      trackingUri: host,
+      platform: "databricks",
+      secrets: [clientSecret],
+      auth: {
+        kind: "databricks-oauth",
+        host,
+        clientId,
+        clientSecret,
+        mask: options.mask,
+        platform: {
+          id: "databricks",
+          serverName,
+          refusedHint: `The service principal '${clientId}' (DATABRICKS_CLIENT_ID) got a token but may not read this run: grant it CAN_READ on the experiment in ${host}.`
+        }
+      }
+    };
+  }
+  const tokenInput = options.tokenInput ?? "mlflow-token";
+  throw new ConfigurationError(`No credential for ${serverName}.`, {
+    input: tokenInput,
+    hint: clientId !== void 0 || clientSecret !== void 0 ? `Set both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (only ${clientId !== void 0 ? "DATABRICKS_CLIENT_ID" : "DATABRICKS_CLIENT_SECRET"} is set), or give ${tokenInput}.` : `Give ${tokenInput} (a personal access token, as a secret) or set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth M2M of a service principal).`
+  });
+}
+
 // src/runs/inputs/metric-gate.ts
 var SOURCES_HINT = "Give one of: job-name (an Azure ML job), mlflow-tracking-uri with run-id (any MLflow server), metrics-file (a JSON or CSV file, or an MLflow metrics folder), or source: monitor:<name> (a model monitor's latest results; also job:<name>, file:<path>).";
 function parseSource(text) {
@@ -147,13 +280,13 @@ function readMetricGateInputs(reader, options = {}) {
     if (runId === void 0) {
       throw new ConfigurationError("Input 'mlflow-tracking-uri' needs 'run-id': the id of the MLflow run to gate.", { input: "run-id" });
     }
-    const auth = resolveMlflowAuth({ token, username, password }, env);
-    if (auth.kind === "bearer" && typeof auth.token === "string") setSecret2(auth.token);
-    if (auth.kind === "basic") {
-      setSecret2(auth.password);
-      setSecret2(Buffer.from(`${auth.username}:${auth.password}`).toString("base64"));
-    }
-    source = { kind: "mlflow", trackingUri, runId, auth, trackingUriFrom: trackingUriInput !== void 0 ? "input" : "MLFLOW_TRACKING_URI" };
+    const trackingUriFrom = trackingUriInput !== void 0 ? "input" : "MLFLOW_TRACKING_URI";
+    const server = resolveMlflowServer(trackingUri, { token, username, password }, env, {
+      input: trackingUriFrom === "input" ? "mlflow-tracking-uri" : void 0,
+      mask: setSecret2
+    });
+    for (const secret of server.secrets) setSecret2(secret);
+    source = { kind: "mlflow", trackingUri: server.trackingUri, runId, auth: server.auth, trackingUriFrom };
   }
   const rules = readRules(reader.required("rules"));
   const baselineText = reader.optional("baseline");
@@ -166,14 +299,57 @@ function readMetricGateInputs(reader, options = {}) {
       });
     }
   }
+  const baseline = baselineText !== void 0 ? parseBaselineSpec(baselineText) : void 0;
+  const baselineUri = reader.optional("baseline-tracking-uri");
+  const baselineToken = reader.secret("baseline-mlflow-token");
+  if (baseline?.kind === "mlflow-model") {
+    baseline.server = baselineServer(baselineUri, baselineToken, source, env, setSecret2);
+  } else if (baselineUri !== void 0 || baselineToken !== void 0) {
+    throw new ConfigurationError(
+      `Input '${baselineUri !== void 0 ? "baseline-tracking-uri" : "baseline-mlflow-token"}' is for an mlflow-model: baseline${baseline ? `, not '${baseline.text}'` : ", and no baseline is given"}.`,
+      {
+        input: baselineUri !== void 0 ? "baseline-tracking-uri" : "baseline-mlflow-token",
+        hint: "Set baseline to mlflow-model:<name>@<alias> or mlflow-model:<name>/<version>, or remove it."
+      }
+    );
+  }
   return {
     source,
     rules,
-    baseline: baselineText !== void 0 ? parseBaselineSpec(baselineText) : void 0,
+    baseline,
     requireBaseline: reader.boolean("require-baseline", false),
     missingMetric: reader.choice("missing-metric", ["fail", "skip"], "fail"),
     failOnViolation: reader.boolean("fail-on-violation", true)
   };
+}
+function baselineServer(uri, token, source, env, setSecret2) {
+  const resolve = (trackingUri, input) => {
+    if (/^azureml:/i.test(trackingUri.trim())) {
+      throw new ConfigurationError("An mlflow-model: baseline cannot be read from an Azure ML workspace tracking URI.", {
+        input,
+        hint: "For a model registered in the workspace, write model:<name>:@<alias> or model:<name>:<version>."
+      });
+    }
+    const server = resolveMlflowServer(trackingUri, { token }, env, { input, tokenInput: "baseline-mlflow-token", mask: setSecret2 });
+    for (const secret of server.secrets) setSecret2(secret);
+    return { trackingUri: server.trackingUri, auth: server.auth, input };
+  };
+  if (uri !== void 0) return resolve(uri, "baseline-tracking-uri");
+  if (token !== void 0) {
+    throw new ConfigurationError("Input 'baseline-mlflow-token' needs baseline-tracking-uri (the gated run's server uses its own credentials).", {
+      input: "baseline-tracking-uri"
+    });
+  }
+  if (source.kind === "mlflow") {
+    if (/^azureml:/i.test(source.trackingUri)) return resolve(source.trackingUri, "mlflow-tracking-uri");
+    return { trackingUri: source.trackingUri, auth: source.auth, input: source.trackingUriFrom === "input" ? "mlflow-tracking-uri" : void 0 };
+  }
+  const fromEnv = env.MLFLOW_TRACKING_URI?.trim();
+  if (fromEnv) return resolve(fromEnv, void 0);
+  throw new ConfigurationError("The mlflow-model: baseline needs the MLflow server its model is registered on.", {
+    input: "baseline-tracking-uri",
+    hint: "Give baseline-tracking-uri (e.g. databricks, https://mlflow.example.com or a SageMaker tracking server ARN), or set MLFLOW_TRACKING_URI."
+  });
 }
 
 // src/metrics/monitor.ts

@@ -40,6 +40,8 @@ export const STAGE_INPUTS: Record<Stage, Record<string, string>> = {
   'metric-gate': {
     rules: 'rules',
     baseline: 'baseline',
+    'baseline-tracking-uri': 'baseline-tracking-uri',
+    'baseline-mlflow-token': 'baseline-mlflow-token',
     child: 'child',
     'require-baseline': 'require-baseline',
     'missing-metric': 'missing-metric',
