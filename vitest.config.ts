@@ -5,9 +5,10 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     // The fault matrix and kill-anywhere runs take minutes: `npm run test:faults` (vitest.faults.config.ts).
     exclude: [...configDefaults.exclude, '__tests__/faults/**'],
-    // Emulator-backed tests start processes (Azurite, jobs, actions): keep two workers on two cores.
+    // Emulator-backed tests start processes (Azurite, jobs, actions) and spend much of their time
+    // waiting on them (LROs, bakes, polls): three workers on two cores keep both busy.
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
