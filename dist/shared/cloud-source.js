@@ -18,7 +18,8 @@ import {
 import {
   combine,
   formatBytes,
-  ignoredBy
+  ignoredBy,
+  localUploadPath
 } from "./ignore+azure+jobs.js";
 import {
   mapWithConcurrency
@@ -203,7 +204,7 @@ async function resolveCloudModel(spec, deps) {
   deps.info(`Hashed ${files.length} object(s), ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s)`);
   const hash = combine(files);
   const snap = { root: uri.uri, name: listing.name, isFile: listing.isFile, files, bytes, hash };
-  const prefix = `LocalUpload/${hash.slice(0, 32)}/${listing.name}`;
+  const prefix = localUploadPath(snap);
   const ds = await deps.uploader.datastore();
   const blobOf = (base, o) => listing.isFile ? base : `${base}/${o.path}`;
   const shaOf = new Map(files.map((f) => [f.path, f]));

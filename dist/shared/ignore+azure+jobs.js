@@ -941,6 +941,9 @@ function combine(files) {
 `);
   return h.digest("hex");
 }
+function localUploadPath(snap) {
+  return `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+}
 async function snapshot(path, options = {}) {
   const st = await stat(path);
   if (st.isFile()) {
@@ -1541,6 +1544,7 @@ export {
   createDryRun,
   ignoredBy,
   combine,
+  localUploadPath,
   snapshot,
   ensureAsset,
   formatBytes,

@@ -17,6 +17,7 @@ import {
 } from "./yaml.js";
 import {
   formatBytes,
+  localUploadPath,
   snapshot
 } from "./ignore+azure+jobs.js";
 import {
@@ -413,7 +414,7 @@ async function resolveLocal(spec, deps) {
       input: "path"
     });
   }
-  const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+  const prefix = localUploadPath(snap);
   const ds = await deps.uploader.datastore();
   const local = (path) => snap.isFile ? snap.root : join(snap.root, ...path.split("/"));
   return {

@@ -50,6 +50,7 @@ import {
   createSnapshotUploader,
   createWorkspaceApi,
   ensureAsset,
+  localUploadPath,
   snapshot
 } from "./ignore+azure+jobs.js";
 import {
@@ -3794,15 +3795,15 @@ var BatchFlow = class {
     if (!existsSync3(path)) throw new ConfigurationError(`Input 'test-input': ${text} does not exist`, { input: "test-input" });
     const snap = await snapshot(path);
     if (snap.files.length === 0) throw new ConfigurationError(`Input 'test-input': ${text} holds no file`, { input: "test-input" });
-    return { display: text, local: path, expectedRows: rows ?? snap.files.length };
+    return { display: text, local: snap, expectedRows: rows ?? snap.files.length };
   }
   /** A local test input uploaded once per content (LocalUpload/<hash>/<name>, as code and job inputs are). */
   async uploadTestInput(t) {
     if (t.input) return t.input;
-    const snap = await snapshot(t.local);
+    const snap = t.local;
     const store = await createBlobStore(this.ctx, { setSecret: (x) => this.io.setSecret(x) });
     const uploader = createSnapshotUploader(async () => store);
-    const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+    const prefix = localUploadPath(snap);
     if (!await uploader.hasSnapshot(prefix, snap)) {
       const r = await uploader.upload(prefix, snap);
       this.io.info(`Uploaded the test input ${t.display}: ${r.files} file(s), ${r.bytes} bytes`);
@@ -4978,7 +4979,7 @@ async function deployMain(deps) {
   const providers = providersFor(t, s, plan, ep, deploymentBody, deps.abortSignal);
   const result = await runRollout(plan, providers, {
     deployment: pre.planned.deploymentName,
-    kubernetes: pre.kubernetes,
+    kubernetes: pre.k8s !== void 0,
     store: fileStatusStore(pre.path),
     abortSignal: deps.abortSignal,
     onEvent: eventLogger(io)
@@ -5010,7 +5011,7 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
     } else {
       const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, (m) => io.info(m));
       if (recovered?.kind === "restored") prior = recovered.prior;
-      else if (recovered && existing) return { planned, existing, prior, path, kubernetes: false, promotedEarlier: recovered };
+      else if (recovered && existing) return { planned, existing, prior, path, promotedEarlier: recovered };
     }
   }
   if (endpointDoc && endpointPlan?.declaredTraffic) {
@@ -5027,8 +5028,7 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
     fromModelOnly: !s.deploymentFile,
     plan: s.plan
   });
-  const kubernetes = k8s !== void 0;
-  assertValidTraffic(prior, { kubernetes });
+  assertValidTraffic(prior, { kubernetes: k8s !== void 0 });
   if (takesTraffic(prior)) {
     throw new ConfigurationError(
       `deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`,
@@ -5041,7 +5041,7 @@ async function preflight(t, s, env, run, endpointDoc, abortSignal) {
   io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : "not there yet: it will be created"}`);
   io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
   if (k8s) io.info(kubernetesHealthNote(k8s));
-  return { planned, existing, prior, path, kubernetes, ...k8s ? { k8s } : {} };
+  return { planned, existing, prior, path, ...k8s ? { k8s } : {} };
 }
 var batchHooks = {
   resolveModel,

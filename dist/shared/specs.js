@@ -16,6 +16,7 @@ import {
   require_dist
 } from "./yaml.js";
 import {
+  localUploadPath,
   snapshot
 } from "./ignore+azure+jobs.js";
 import {
@@ -258,7 +259,7 @@ var PlanContext = class _PlanContext extends FieldReader {
     if (snap.files.length === 0) this.fail(path2, `local folder '${p}' is empty (or every file is ignored by .amlignore/.gitignore)`);
     const existing = this.uploads.find((u) => u.snapshot.hash === snap.hash && u.snapshot.name === snap.name);
     if (existing) return existing;
-    const upload = { purpose, snapshot: snap, datastorePath: `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}` };
+    const upload = { purpose, snapshot: snap, datastorePath: localUploadPath(snap) };
     this.uploads.push(upload);
     return upload;
   }

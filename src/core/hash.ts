@@ -95,6 +95,14 @@ export function combine(files: readonly SnapshotFile[]): string {
   return h.digest('hex');
 }
 
+/**
+ * Where a snapshot's files go in the default datastore's container: `LocalUpload/<hash>/<name>`,
+ * so the same content (from disk or another cloud) is uploaded once and found again.
+ */
+export function localUploadPath(snap: Pick<Snapshot, 'hash' | 'name'>): string {
+  return `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+}
+
 /** Hashes a file or folder. Throws ENOENT-style errors for the caller to turn into messages. */
 export async function snapshot(path: string, options: { concurrency?: number } = {}): Promise<Snapshot> {
   const st = await stat(path);

@@ -25,7 +25,7 @@ import { openCloudStore } from '../clouds/open.js';
 import { cloudName } from '../clouds/uri.js';
 import { mapWithConcurrency } from '../azure/concurrency.js';
 import { ConfigurationError } from '../core/errors.js';
-import { combine, ignoredBy, type Snapshot, type SnapshotFile } from '../core/hash.js';
+import { combine, ignoredBy, localUploadPath, type Snapshot, type SnapshotFile } from '../core/hash.js';
 import { formatBytes } from '../jobs/submit.js';
 import type { ModelSourceSpec, ResolvedModel, SourceDeps } from './resolved.js';
 import { ContentChangedError, createBufferPool, uploadStream, type BufferPool } from './stream-upload.js';
@@ -100,7 +100,7 @@ export async function resolveCloudModel(spec: CloudSpec, deps: SourceDeps): Prom
   deps.info(`Hashed ${files.length} object(s), ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s)`);
   const hash = combine(files);
   const snap: Snapshot = { root: uri.uri, name: listing.name, isFile: listing.isFile, files, bytes, hash };
-  const prefix = `LocalUpload/${hash.slice(0, 32)}/${listing.name}`;
+  const prefix = localUploadPath(snap);
   const ds = await deps.uploader.datastore();
   const blobOf = (base: string, o: CloudObject) => (listing.isFile ? base : `${base}/${o.path}`);
   const shaOf = new Map(files.map((f) => [f.path, f]));

@@ -29,7 +29,7 @@ import { withAzureOperation } from '../azure/errors.js';
 import { ConfigurationError } from '../core/errors.js';
 import { formatBytes } from '../jobs/submit.js';
 import { parseReference, ReferenceError } from '../specs/references.js';
-import { snapshot, type Snapshot } from '../core/hash.js';
+import { localUploadPath, snapshot, type Snapshot } from '../core/hash.js';
 import { blobListingHash, copyBlobs, listModelBlobs, readBlob, sha256Blobs, type BlobListing } from './blobs.js';
 import { uploadLocalFile, uploadLocalFiles } from './upload.js';
 import { isCloudUri, parseCloudUri } from '../clouds/uri.js';
@@ -438,7 +438,7 @@ async function resolveLocal(spec: Extract<ModelSourceSpec, { kind: 'local' }>, d
       input: 'path',
     });
   }
-  const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+  const prefix = localUploadPath(snap);
   const ds = await deps.uploader.datastore();
   const local = (path: string) => (snap.isFile ? snap.root : join(snap.root, ...path.split('/')));
   return {

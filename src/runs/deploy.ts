@@ -247,7 +247,6 @@ interface Preflight {
   existing?: ArmResource;
   prior: TrafficState;
   path: string;
-  kubernetes: boolean;
   /** A Kubernetes online endpoint: its compute and the rollout plan for it (probe health rules). */
   k8s?: KubernetesTarget;
   /** An earlier try of this workflow run promoted the deployment already. */
@@ -304,7 +303,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
   const providers = providersFor(t, s, plan, ep, deploymentBody, deps.abortSignal);
   const result = await runRollout(plan, providers, {
     deployment: pre.planned.deploymentName,
-    kubernetes: pre.kubernetes,
+    kubernetes: pre.k8s !== undefined,
     store: fileStatusStore(pre.path),
     abortSignal: deps.abortSignal,
     onEvent: eventLogger(io),
@@ -346,7 +345,7 @@ async function preflight(
     } else {
       const recovered = await recoverInterruptedRollout(eps, t.endpointName, planned.deploymentName, run, prior, (m) => io.info(m));
       if (recovered?.kind === 'restored') prior = recovered.prior;
-      else if (recovered && existing) return { planned, existing, prior, path, kubernetes: false, promotedEarlier: recovered };
+      else if (recovered && existing) return { planned, existing, prior, path, promotedEarlier: recovered };
     }
   }
   if (endpointDoc && endpointPlan?.declaredTraffic) {
@@ -363,8 +362,7 @@ async function preflight(
     fromModelOnly: !s.deploymentFile,
     plan: s.plan,
   });
-  const kubernetes = k8s !== undefined;
-  assertValidTraffic(prior, { kubernetes });
+  assertValidTraffic(prior, { kubernetes: k8s !== undefined });
   if (takesTraffic(prior)) {
     throw new ConfigurationError(
       `deployment '${planned.deploymentName}' holds traffic on endpoint ${t.endpointName} (${formatTrafficState(prior)}): a rollout never replaces the deployment that serves`,
@@ -377,7 +375,7 @@ async function preflight(
   io.info(`Endpoint ${t.endpointName}: ${existing ? `traffic ${formatTrafficState(prior)} (the rollback point)` : 'not there yet: it will be created'}`);
   io.info(`New deployment ${planned.deploymentName}: model ${planned.modelId}`);
   if (k8s) io.info(kubernetesHealthNote(k8s));
-  return { planned, existing, prior, path, kubernetes, ...(k8s ? { k8s } : {}) };
+  return { planned, existing, prior, path, ...(k8s ? { k8s } : {}) };
 }
 
 const batchHooks: BatchHooks = {

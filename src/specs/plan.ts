@@ -10,7 +10,7 @@ import { SpecDocument, type SpecPath } from './document.js';
 import { FieldReader } from './fields.js';
 import { isObj } from '../core/obj.js';
 import { assetId, type AssetKind, type Reference } from './references.js';
-import { snapshot, type Snapshot } from '../core/hash.js';
+import { localUploadPath, snapshot, type Snapshot } from '../core/hash.js';
 
 /** Looks up what a label (`@latest`) points at. Dry runs get one that sends nothing. */
 export interface AssetResolver {
@@ -91,7 +91,7 @@ export class PlanContext extends FieldReader {
     if (snap.files.length === 0) this.fail(path, `local folder '${p}' is empty (or every file is ignored by .amlignore/.gitignore)`);
     const existing = this.uploads.find((u) => u.snapshot.hash === snap.hash && u.snapshot.name === snap.name);
     if (existing) return existing;
-    const upload: PlannedUpload = { purpose, snapshot: snap, datastorePath: `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}` };
+    const upload: PlannedUpload = { purpose, snapshot: snap, datastorePath: localUploadPath(snap) };
     this.uploads.push(upload);
     return upload;
   }

@@ -36,7 +36,7 @@ import { createSnapshotUploader, createWorkspaceApi } from '../../azure/workspac
 import { armPath } from '../../azure/arm.js';
 import { ConfigurationError, errorMessage } from '../../core/errors.js';
 import { escapeText, htmlTable } from '../../core/escape.js';
-import { snapshot } from '../../core/hash.js';
+import { localUploadPath, snapshot, type Snapshot } from '../../core/hash.js';
 import type { ActionIO } from '../../core/io.js';
 import { appendLedger, type BatchRolloutRecord, type BatchStageRecord } from '../../core/ledger.js';
 import { isObj } from '../../core/obj.js';
@@ -113,7 +113,8 @@ export async function isBatchEndpointName(ctx: AzureContext, name: string): Prom
 interface TestInput {
   /** As the user wrote it. */
   display: string;
-  local?: string;
+  /** A local file or folder, hashed once in preflight and uploaded under that hash. */
+  local?: Snapshot;
   input?: BatchInput;
   /** Rows the output should have (input files, or test-rows). */
   expectedRows?: number;
@@ -338,16 +339,16 @@ class BatchFlow {
     if (!existsSync(path)) throw new ConfigurationError(`Input 'test-input': ${text} does not exist`, { input: 'test-input' });
     const snap = await snapshot(path);
     if (snap.files.length === 0) throw new ConfigurationError(`Input 'test-input': ${text} holds no file`, { input: 'test-input' });
-    return { display: text, local: path, expectedRows: rows ?? snap.files.length };
+    return { display: text, local: snap, expectedRows: rows ?? snap.files.length };
   }
 
   /** A local test input uploaded once per content (LocalUpload/<hash>/<name>, as code and job inputs are). */
   private async uploadTestInput(t: TestInput): Promise<BatchInput> {
     if (t.input) return t.input;
-    const snap = await snapshot(t.local as string);
+    const snap = t.local as Snapshot;
     const store = await createBlobStore(this.ctx, { setSecret: (x) => this.io.setSecret(x) });
     const uploader = createSnapshotUploader(async () => store);
-    const prefix = `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
+    const prefix = localUploadPath(snap);
     if (!(await uploader.hasSnapshot(prefix, snap))) {
       const r = await uploader.upload(prefix, snap);
       this.io.info(`Uploaded the test input ${t.display}: ${r.files} file(s), ${r.bytes} bytes`);
