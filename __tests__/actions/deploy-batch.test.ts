@@ -125,6 +125,9 @@ describe('deploy: batch endpoint rollouts (mnist-classifier)', () => {
         'deployment-file': file,
         'compare-rules': 'agreement >= 95%\nmad <= 0.05\nrows == baseline_rows',
         'smoke-expect': JSON.stringify({ '0.png': [] }),
+        // A batch rollout does not bake: a max-duration below the online bakes (2 × 10m) is fine here.
+        'bake-time': '10m',
+        'max-duration': '10m',
       },
       { runId: '4242' },
     );

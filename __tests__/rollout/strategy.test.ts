@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInputReader, recordInputSource } from '../../src/core/inputs.js';
-import { createRolloutPlan, describePlan, parseOldDeployments, parseStages, readRolloutPlan } from '../../src/rollout/strategy.js';
+import { assertRoomForBakes, createRolloutPlan, describePlan, parseOldDeployments, parseStages, readRolloutPlan } from '../../src/rollout/strategy.js';
 
 const read = (inputs: Record<string, string>) => readRolloutPlan(createInputReader(recordInputSource(inputs), { debug: () => {}, setSecret: () => {} }));
 
@@ -103,6 +103,16 @@ describe('bad input is refused before anything changes', () => {
     expect(configError(() => read({ 'check-interval': '500ms' })).message).toMatch(/at least 1s/);
     const tooShort = configError(() => read({ stages: '10,50,100', 'bake-time': '10m', 'max-duration': '25m' }));
     expect(tooShort).toMatchObject({ input: 'max-duration', message: expect.stringContaining('3 × 10m = 30m') });
+  });
+
+  it('max-duration against the bakes can wait until the endpoint is known to be online (batch endpoints do not bake)', () => {
+    const inputs = { stages: '10,50,100', 'bake-time': '10m', 'max-duration': '25m' };
+    const deferred = readRolloutPlan(createInputReader(recordInputSource(inputs), { debug: () => {}, setSecret: () => {} }), { checkBakeRoom: false });
+    expect(deferred.maxDurationInMs).toBe(25 * 60_000);
+    expect(configError(() => assertRoomForBakes(deferred))).toMatchObject({ input: 'max-duration', message: expect.stringContaining('3 × 10m = 30m') });
+    expect(() => assertRoomForBakes({ ...deferred, maxDurationInMs: 31 * 60_000 })).not.toThrow();
+    // The mirror stage bakes too.
+    expect(configError(() => assertRoomForBakes({ ...deferred, mirrorPercent: 10, maxDurationInMs: 35 * 60_000 })).message).toContain('4 × 10m = 40m');
   });
 
   it('old-deployments, rollback and health inputs', () => {

@@ -185,8 +185,33 @@ export function parseOldDeployments(value: string, input: string = RolloutInputs
   );
 }
 
+const bakeCountOf = (stages: readonly number[], mirrorPercent: number): number => stages.length + (mirrorPercent > 0 ? 1 : 0);
+
+/**
+ * Refuses a `max-duration` that cannot hold the planned bakes (one per stage, and the mirror's).
+ * Only online rollouts bake: a batch endpoint's rollout (one test batch, a switch of the default)
+ * is bounded by max-duration alone, so the deploy flow checks this once it knows the endpoint is
+ * online.
+ */
+export function assertRoomForBakes(plan: Pick<RolloutPlan, 'stages' | 'mirrorPercent' | 'bakeTimeInMs' | 'maxDurationInMs'>): void {
+  const bakeCount = bakeCountOf(plan.stages, plan.mirrorPercent);
+  const plannedBakes = bakeCount * plan.bakeTimeInMs;
+  if (plan.maxDurationInMs <= plannedBakes) {
+    fail(
+      RolloutInputs.maxDuration,
+      `(${formatDuration(plan.maxDurationInMs)}) does not leave room for the planned bakes: ${bakeCount} × ${formatDuration(plan.bakeTimeInMs)} = ${formatDuration(plannedBakes)}.`,
+      'Raise max-duration, shorten bake-time or use fewer stages.',
+    );
+  }
+}
+
+export interface PlanOptions {
+  /** Check that max-duration leaves room for the bakes (default true; see {@link assertRoomForBakes}). */
+  checkBakeRoom?: boolean;
+}
+
 /** Builds and validates a plan. Errors are ConfigurationErrors naming the input. */
-export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
+export function createRolloutPlan(spec: RolloutPlanSpec = {}, options: PlanOptions = {}): RolloutPlan {
   const strategy: StrategyName = spec.strategy ?? (spec.stages !== undefined && spec.stages !== '' ? 'stages' : 'canary');
   if (!(STRATEGIES as readonly string[]).includes(strategy)) {
     fail(RolloutInputs.strategy, `must be one of ${STRATEGIES.join(', ')}, got '${strategy}'.`);
@@ -226,16 +251,9 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
     checkIntervalInMs = Math.min(bakeTimeInMs, Math.max(MIN_DEFAULT_CHECK_INTERVAL_MS, Math.round(bakeTimeInMs / 5)));
   }
 
-  const bakeCount = stages.length + (mirrorPercent > 0 ? 1 : 0);
-  const plannedBakes = bakeCount * bakeTimeInMs;
+  const plannedBakes = bakeCountOf(stages, mirrorPercent) * bakeTimeInMs;
   const maxDurationInMs = duration(RolloutInputs.maxDuration, spec.maxDuration) ?? 2 * plannedBakes + 30 * 60_000;
-  if (maxDurationInMs <= plannedBakes) {
-    fail(
-      RolloutInputs.maxDuration,
-      `(${formatDuration(maxDurationInMs)}) does not leave room for the planned bakes: ${bakeCount} × ${formatDuration(bakeTimeInMs)} = ${formatDuration(plannedBakes)}.`,
-      'Raise max-duration, shorten bake-time or use fewer stages.',
-    );
-  }
+  if (options.checkBakeRoom !== false) assertRoomForBakes({ stages, mirrorPercent, bakeTimeInMs, maxDurationInMs });
 
   const probeRps = spec.probeRps ?? 0;
   if (!Number.isFinite(probeRps) || probeRps < 0 || probeRps > MAX_PROBE_RPS)
@@ -287,24 +305,27 @@ export function createRolloutPlan(spec: RolloutPlanSpec = {}): RolloutPlan {
  * Reads the rollout inputs (see {@link RolloutInputs} and `HealthInputs`) into a plan. Leave
  * `strategy` without a default in action.yml: `stages` alone selects the `stages` strategy.
  */
-export function readRolloutPlan(reader: InputReader): RolloutPlan {
+export function readRolloutPlan(reader: InputReader, options: PlanOptions = {}): RolloutPlan {
   const strategy = reader.choice(RolloutInputs.strategy, STRATEGIES);
-  return createRolloutPlan({
-    strategy,
-    canaryPercent: reader.int(RolloutInputs.canaryPercent, { min: 1, max: 99 }),
-    stepPercent: reader.int(RolloutInputs.stepPercent, { min: 1, max: 99 }),
-    stages: reader.optional(RolloutInputs.stages),
-    mirrorPercent: reader.int(RolloutInputs.mirrorPercent, { min: 0, max: MAX_MIRROR_PERCENT }),
-    bakeTime: reader.duration(RolloutInputs.bakeTime),
-    checkInterval: reader.duration(RolloutInputs.checkInterval),
-    maxDuration: reader.duration(RolloutInputs.maxDuration),
-    probeRps: reader.number(RolloutInputs.probeRps, { min: 0, max: MAX_PROBE_RPS }),
-    rollback: reader.choice(RolloutInputs.rollback, ['auto', 'none'] as const, 'auto'),
-    keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
-    oldDeployments: reader.optional(RolloutInputs.oldDeployments),
-    health: readHealthPolicy(reader),
-    metricsDelay: reader.duration(RolloutInputs.metricsDelay),
-  });
+  return createRolloutPlan(
+    {
+      strategy,
+      canaryPercent: reader.int(RolloutInputs.canaryPercent, { min: 1, max: 99 }),
+      stepPercent: reader.int(RolloutInputs.stepPercent, { min: 1, max: 99 }),
+      stages: reader.optional(RolloutInputs.stages),
+      mirrorPercent: reader.int(RolloutInputs.mirrorPercent, { min: 0, max: MAX_MIRROR_PERCENT }),
+      bakeTime: reader.duration(RolloutInputs.bakeTime),
+      checkInterval: reader.duration(RolloutInputs.checkInterval),
+      maxDuration: reader.duration(RolloutInputs.maxDuration),
+      probeRps: reader.number(RolloutInputs.probeRps, { min: 0, max: MAX_PROBE_RPS }),
+      rollback: reader.choice(RolloutInputs.rollback, ['auto', 'none'] as const, 'auto'),
+      keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
+      oldDeployments: reader.optional(RolloutInputs.oldDeployments),
+      health: readHealthPolicy(reader),
+      metricsDelay: reader.duration(RolloutInputs.metricsDelay),
+    },
+    options,
+  );
 }
 
 /** `canary 10 → 100, bake 5m each, mirror 10% first` */

@@ -22,7 +22,7 @@ import { printUntrusted } from '../core/untrusted-log.js';
 import { appendLedger } from '../core/ledger.js';
 import { fileStatusStore, rollbackOnCancel, runRollout, type RolloutResult } from '../rollout/run.js';
 import type { RolloutProviders } from '../rollout/providers.js';
-import { readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
+import { assertRoomForBakes, readRolloutPlan, type RolloutPlan } from '../rollout/strategy.js';
 import { buildTimeline, formatTimeline } from '../rollout/timeline.js';
 import { createRolloutStatus, isTerminal } from '../rollout/machine.js';
 import { recoverInterruptedRollout, rolloutTags, type Recovery } from './deploy/resume.js';
@@ -267,6 +267,7 @@ export async function deployMain(deps: DeployDeps): Promise<RolloutResult | Batc
     const workspace = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
     return deployBatchMain({ ctx, io, s, run, workspace, abortSignal: deps.abortSignal }, endpointDoc, s.endpointName, batchHooks);
   }
+  assertRoomForBakes(s.plan);
   if (endpointPlan) setEndpointCompute(endpointPlan, ctx.workspaceId);
   const eps = endpointsFor(ctx, s.plan, io);
   const t: Target = { io, ctx, eps, endpointName: endpointPlan?.name ?? (s.endpointName as string), endpointPlan };

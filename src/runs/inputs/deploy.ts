@@ -121,7 +121,8 @@ export function readDeployInputs(reader: InputReader, workspace: string): Deploy
         hint: 'the path of an az ml schedule YAML with create_monitor, relative to the repository root',
       });
   }
-  s.plan = readRolloutPlan(reader);
+  // Whether max-duration holds the bakes is checked once the endpoint is known to be online (deployMain).
+  s.plan = readRolloutPlan(reader, { checkBakeRoom: false });
   s.testInput = reader.optional('test-input');
   s.testRows = reader.int('test-rows', { min: 1, max: 100_000_000 });
   const compare = reader.optional('compare-rules');
