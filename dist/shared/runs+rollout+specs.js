@@ -1108,7 +1108,19 @@ function parseOldDeployments(value, input = RolloutInputs.oldDeployments) {
     "e.g. 'old-deployments: scale-to: 1' keeps the old deployment warm with one instance."
   );
 }
-function createRolloutPlan(spec = {}) {
+var bakeCountOf = (stages, mirrorPercent) => stages.length + (mirrorPercent > 0 ? 1 : 0);
+function assertRoomForBakes(plan) {
+  const bakeCount = bakeCountOf(plan.stages, plan.mirrorPercent);
+  const plannedBakes = bakeCount * plan.bakeTimeInMs;
+  if (plan.maxDurationInMs <= plannedBakes) {
+    fail(
+      RolloutInputs.maxDuration,
+      `(${formatDuration(plan.maxDurationInMs)}) does not leave room for the planned bakes: ${bakeCount} \xD7 ${formatDuration(plan.bakeTimeInMs)} = ${formatDuration(plannedBakes)}.`,
+      "Raise max-duration, shorten bake-time or use fewer stages."
+    );
+  }
+}
+function createRolloutPlan(spec = {}, options = {}) {
   const strategy = spec.strategy ?? (spec.stages !== void 0 && spec.stages !== "" ? "stages" : "canary");
   if (!STRATEGIES.includes(strategy)) {
     fail(RolloutInputs.strategy, `must be one of ${STRATEGIES.join(", ")}, got '${strategy}'.`);
@@ -1145,16 +1157,9 @@ function createRolloutPlan(spec = {}) {
   } else {
     checkIntervalInMs = Math.min(bakeTimeInMs, Math.max(MIN_DEFAULT_CHECK_INTERVAL_MS, Math.round(bakeTimeInMs / 5)));
   }
-  const bakeCount = stages.length + (mirrorPercent > 0 ? 1 : 0);
-  const plannedBakes = bakeCount * bakeTimeInMs;
+  const plannedBakes = bakeCountOf(stages, mirrorPercent) * bakeTimeInMs;
   const maxDurationInMs = duration(RolloutInputs.maxDuration, spec.maxDuration) ?? 2 * plannedBakes + 30 * 6e4;
-  if (maxDurationInMs <= plannedBakes) {
-    fail(
-      RolloutInputs.maxDuration,
-      `(${formatDuration(maxDurationInMs)}) does not leave room for the planned bakes: ${bakeCount} \xD7 ${formatDuration(bakeTimeInMs)} = ${formatDuration(plannedBakes)}.`,
-      "Raise max-duration, shorten bake-time or use fewer stages."
-    );
-  }
+  if (options.checkBakeRoom !== false) assertRoomForBakes({ stages, mirrorPercent, bakeTimeInMs, maxDurationInMs });
   const probeRps = spec.probeRps ?? 0;
   if (!Number.isFinite(probeRps) || probeRps < 0 || probeRps > MAX_PROBE_RPS)
     fail(RolloutInputs.probeRps, `must be from 0 to ${MAX_PROBE_RPS} requests per second, got ${probeRps}.`);
@@ -1192,24 +1197,27 @@ function createRolloutPlan(spec = {}) {
     metricsDelayInMs
   };
 }
-function readRolloutPlan(reader) {
+function readRolloutPlan(reader, options = {}) {
   const strategy = reader.choice(RolloutInputs.strategy, STRATEGIES);
-  return createRolloutPlan({
-    strategy,
-    canaryPercent: reader.int(RolloutInputs.canaryPercent, { min: 1, max: 99 }),
-    stepPercent: reader.int(RolloutInputs.stepPercent, { min: 1, max: 99 }),
-    stages: reader.optional(RolloutInputs.stages),
-    mirrorPercent: reader.int(RolloutInputs.mirrorPercent, { min: 0, max: MAX_MIRROR_PERCENT }),
-    bakeTime: reader.duration(RolloutInputs.bakeTime),
-    checkInterval: reader.duration(RolloutInputs.checkInterval),
-    maxDuration: reader.duration(RolloutInputs.maxDuration),
-    probeRps: reader.number(RolloutInputs.probeRps, { min: 0, max: MAX_PROBE_RPS }),
-    rollback: reader.choice(RolloutInputs.rollback, ["auto", "none"], "auto"),
-    keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
-    oldDeployments: reader.optional(RolloutInputs.oldDeployments),
-    health: readHealthPolicy(reader),
-    metricsDelay: reader.duration(RolloutInputs.metricsDelay)
-  });
+  return createRolloutPlan(
+    {
+      strategy,
+      canaryPercent: reader.int(RolloutInputs.canaryPercent, { min: 1, max: 99 }),
+      stepPercent: reader.int(RolloutInputs.stepPercent, { min: 1, max: 99 }),
+      stages: reader.optional(RolloutInputs.stages),
+      mirrorPercent: reader.int(RolloutInputs.mirrorPercent, { min: 0, max: MAX_MIRROR_PERCENT }),
+      bakeTime: reader.duration(RolloutInputs.bakeTime),
+      checkInterval: reader.duration(RolloutInputs.checkInterval),
+      maxDuration: reader.duration(RolloutInputs.maxDuration),
+      probeRps: reader.number(RolloutInputs.probeRps, { min: 0, max: MAX_PROBE_RPS }),
+      rollback: reader.choice(RolloutInputs.rollback, ["auto", "none"], "auto"),
+      keepFailed: reader.boolean(RolloutInputs.keepFailed, false),
+      oldDeployments: reader.optional(RolloutInputs.oldDeployments),
+      health: readHealthPolicy(reader),
+      metricsDelay: reader.duration(RolloutInputs.metricsDelay)
+    },
+    options
+  );
 }
 
 // src/specs/data-collector.ts
@@ -1736,7 +1744,7 @@ function readDeployInputs(reader, workspace) {
         hint: "the path of an az ml schedule YAML with create_monitor, relative to the repository root"
       });
   }
-  s.plan = readRolloutPlan(reader);
+  s.plan = readRolloutPlan(reader, { checkBakeRoom: false });
   s.testInput = reader.optional("test-input");
   s.testRows = reader.int("test-rows", { min: 1, max: 1e8 });
   const compare = reader.optional("compare-rules");
@@ -4947,6 +4955,7 @@ async function deployMain(deps) {
     const workspace2 = { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, workspaceName: azure.workspaceName };
     return deployBatchMain({ ctx, io, s, run, workspace: workspace2, abortSignal: deps.abortSignal }, endpointDoc, s.endpointName, batchHooks);
   }
+  assertRoomForBakes(s.plan);
   if (endpointPlan) setEndpointCompute(endpointPlan, ctx.workspaceId);
   const eps = endpointsFor(ctx, s.plan, io);
   const t = { io, ctx, eps, endpointName: endpointPlan?.name ?? s.endpointName, endpointPlan };
