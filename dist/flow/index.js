@@ -1,46 +1,19 @@
 import {
-  deployMain,
-  deployPost
-} from "../shared/runs+rollout+specs.js";
-import {
-  metricGateMain
-} from "../shared/runs+metrics.js";
-import "../shared/metrics.evaluate.js";
-import {
-  prSummaryMain
-} from "../shared/report+github+runs.js";
-import "../shared/report+metrics.js";
-import "../shared/metrics.rules.js";
-import {
-  checkName,
-  moveAliases,
-  registerModelMain,
-  workspaceModelStore
-} from "../shared/models+runs.js";
-import "../shared/models.source.js";
-import "../shared/models.upload.js";
-import "../shared/metrics.file.js";
-import "../shared/clouds.uri.js";
-import {
-  submitJobMain,
-  submitJobPost
-} from "../shared/runs+jobs+specs.js";
-import "../shared/specs.js";
-import "../shared/yaml.js";
-import "../shared/ignore+azure+jobs.js";
-import {
-  createAzureContext,
-  readAzureInputs
-} from "../shared/metrics+azure.js";
-import "../shared/azure.js";
+  checkName
+} from "../shared/models.names.js";
 import {
   StateKeys,
-  createInputReader,
-  readWorkflowRun,
-  recordInputSource,
   runEntry,
   stageIO
+} from "../shared/core.runner.js";
+import {
+  createInputReader,
+  recordInputSource
 } from "../shared/core.inputs.js";
+import {
+  readWorkflowRun
+} from "../shared/core.workflow-run.js";
+import "../shared/core.obj.js";
 import "../shared/actions.js";
 import "../shared/tunnel.js";
 import {
@@ -49,9 +22,6 @@ import {
   errorMessage,
   isUserError
 } from "../shared/core.errors.js";
-import "../shared/azure-core.serializer.js";
-import "../shared/azure-core.nodeHttpClient.js";
-import "../shared/debug+https-proxy-agent+agent-base.js";
 import "../shared/esbuild-runtime.js";
 
 // src/runs/inputs/flow.ts
@@ -260,6 +230,13 @@ function stageInputs(stage, root, forwarded = {}) {
 }
 
 // src/runs/flow.ts
+var stageModules = {
+  "submit-job": () => import("../shared/submit-job.js"),
+  "metric-gate": () => import("../shared/metric-gate.js"),
+  "register-model": () => import("../shared/register-model.js"),
+  deploy: () => import("../shared/deploy.js"),
+  "pr-summary": () => import("../shared/pr-summary.js")
+};
 function inFlowTerms(stage, error) {
   let message = errorMessage(error);
   const where = errorLocation(error);
@@ -354,7 +331,8 @@ async function flowMain(deps) {
   await championStage(f, model);
   if (!settings.summary.run) f.skip("pr-summary", settings.summary.reason ?? "off");
   else if (f.cancelled()) f.skip("pr-summary", "the workflow was cancelled");
-  else await f.run("pr-summary", (reader, io) => prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
+  else
+    await f.run("pr-summary", async (reader, io) => (await stageModules["pr-summary"]()).prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
   return conclude(f);
 }
 async function submitStage(f) {
@@ -363,7 +341,10 @@ async function submitStage(f) {
     f.skip("submit-job", settings.submit.reason ?? "off");
     return settings.jobName;
   }
-  const r = await f.run("submit-job", (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true }));
+  const r = await f.run(
+    "submit-job",
+    async (reader, io) => (await stageModules["submit-job"]()).submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true })
+  );
   return r.outputs["job-name"] ?? settings.jobName;
 }
 async function gateStage(f, jobName) {
@@ -372,7 +353,11 @@ async function gateStage(f, jobName) {
   else if (jobFailed(f) || f.cancelled()) f.skip("metric-gate", f.cancelled() ? "the workflow was cancelled" : "the job did not complete");
   else {
     const forwarded = { ...jobName ? { "job-name": jobName } : {}, ...settings.baseline ? { baseline: settings.baseline } : {} };
-    const r = await f.run("metric-gate", (reader, io) => metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }), forwarded);
+    const r = await f.run(
+      "metric-gate",
+      async (reader, io) => (await stageModules["metric-gate"]()).metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      forwarded
+    );
     const passed = r.status === "succeeded" && r.outputs.passed === "true";
     if (r.status === "succeeded" && !passed)
       f.io.warning("The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.", { title: "azureml-actions: gate failed" });
@@ -392,7 +377,7 @@ async function registerStage(f, jobName, gateOk) {
   else {
     const r = await f.run(
       "register-model",
-      (reader, io) => registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      async (reader, io) => (await stageModules["register-model"]()).registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
       !settings.modelPath && jobName ? { "job-name": jobName } : {}
     );
     const { outputs } = r;
@@ -413,7 +398,12 @@ async function deployStage(f, gateOk, model) {
   else if (jobFailed(f)) f.skip("deploy", "the job did not complete");
   else if (!gateOk) f.skip("deploy", "the metric gate failed");
   else if (settings.register.run && !model) f.skip("deploy", "the model was not registered");
-  else await f.run("deploy", (reader, io) => deployMain({ reader, io, env, abortSignal: f.deps.abortSignal }), model ? { model: model.uri } : {});
+  else
+    await f.run(
+      "deploy",
+      async (reader, io) => (await stageModules.deploy()).deployMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      model ? { model: model.uri } : {}
+    );
 }
 async function championStage(f, model) {
   const { settings, results } = f;
@@ -469,6 +459,10 @@ function planOf(s, stage) {
   }
 }
 async function moveModelAliases(reader, env, model, aliases, log) {
+  const [{ createAzureContext, readAzureInputs }, { moveAliases, workspaceModelStore }] = await Promise.all([
+    import("../shared/context.js"),
+    import("../shared/versions.js")
+  ]);
   const azure = await readAzureInputs(reader, { env });
   const ctx = await createAzureContext(azure, { actionName: "register-model", info: (m) => log.info(m) });
   const models = workspaceModelStore(ctx.arm, azure.workspaceName);
@@ -488,8 +482,8 @@ async function flowPost(deps) {
       firstError ??= inFlowTerms(stage, error);
     }
   };
-  await post("submit-job", (reader) => submitJobPost({ reader, io: deps.io, env }));
-  await post("deploy", (reader) => deployPost({ reader, io: deps.io, env }));
+  await post("submit-job", async (reader) => (await stageModules["submit-job"]()).submitJobPost({ reader, io: deps.io, env }));
+  await post("deploy", async (reader) => (await stageModules.deploy()).deployPost({ reader, io: deps.io, env }));
   if (firstError) throw firstError;
 }
 

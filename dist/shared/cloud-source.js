@@ -23,7 +23,10 @@ import {
 } from "./ignore+azure+jobs.js";
 import {
   mapWithConcurrency
-} from "./azure.js";
+} from "./azure.concurrency.js";
+import "./azure.arm.js";
+import "./azure.errors.js";
+import "./core.obj.js";
 import "./actions.js";
 import "./tunnel.js";
 import {

@@ -1,19 +1,25 @@
 const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
 const { createHash } = require("node:crypto");
-const { existsSync, readFileSync } = require("node:fs");
-const { open, readdir, stat } = require("node:fs/promises");
-const { basename, join, relative, sep } = require("node:path");
-const { createHash: createHash2 } = require("node:crypto");
 const { createReadStream } = require("node:fs");
-const { mkdir, readdir: readdir2, stat: stat2 } = require("node:fs/promises");
-const { dirname, join: join2, relative: relative2, resolve, sep: sep2 } = require("node:path");
+const { mkdir, readdir, stat } = require("node:fs/promises");
+const { dirname, join, relative, resolve, sep } = require("node:path");
+const { createHash: createHash2 } = require("node:crypto");
+const { existsSync, readFileSync } = require("node:fs");
+const { open, readdir: readdir2, stat: stat2 } = require("node:fs/promises");
+const { basename, join: join2, relative: relative2, sep: sep2 } = require("node:path");
 import {
-  armPath,
-  mapWithConcurrency,
+  mapWithConcurrency
+} from "./azure.concurrency.js";
+import {
+  armPath
+} from "./azure.arm.js";
+import {
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
-  isObj,
+  isObj
+} from "./core.obj.js";
+import {
   setSecret
 } from "./actions.js";
 import {
@@ -888,6 +894,391 @@ var require_ignore = __commonJS({
   }
 });
 
+// src/azure/blob.ts
+var DEFAULT_DATASTORE_NAME = "workspaceblobstore";
+async function createBlobStore(ctx, options = {}) {
+  const setSecret2 = options.setSecret ?? ((s) => setSecret(s));
+  const abortSignal = options.abortSignal;
+  const datastore = await withAzureOperation(
+    options.datastoreName ? `reading datastore '${options.datastoreName}'` : "finding the default datastore",
+    () => findDatastore(ctx.arm, options.datastoreName, abortSignal)
+  );
+  const p = datastore.properties ?? {};
+  if (p.datastoreType !== "AzureBlob") {
+    throw new ConfigurationError(`Datastore '${datastore.name}' is of type ${p.datastoreType ?? "unknown"}; only AzureBlob datastores can hold uploads.`, {
+      hint: "Name an Azure Blob datastore (e.g. workspaceblobstore)."
+    });
+  }
+  if (!p.accountName || !p.containerName) {
+    throw new Error(`Datastore '${datastore.name}' has no accountName or containerName.`);
+  }
+  const accountUrl = ctx.emulator ? ctx.emulator.blobEndpoint.replace(/\/+$/, "") : `${p.protocol || "https"}://${p.accountName}.blob.${p.endpoint || ctx.cloud.storageSuffix}`;
+  const containerUrl = `${accountUrl}/${encodeURIComponent(p.containerName)}`;
+  const credentialsType = p.credentials?.credentialsType ?? "None";
+  const secrets = async () => withAzureOperation(
+    `reading the secrets of datastore '${datastore.name}'`,
+    () => ctx.arm.post(armPath`datastores/${datastore.name}/listSecrets`, void 0, { abortSignal })
+  );
+  const pipelineOptions = {
+    retryOptions: {
+      maxTries: (ctx.retry?.maxRetries ?? 5) + 1,
+      retryDelayInMs: ctx.retry?.retryDelayInMs ?? 1e3,
+      maxRetryDelayInMs: ctx.retry?.maxRetryDelayInMs ?? 6e4,
+      // a block of several MiB needs longer than an ARM call
+      tryTimeoutInMs: Math.max(ctx.retry?.tryTimeoutInMs ?? 0, 3e5)
+    },
+    userAgentOptions: ctx.userAgent ? { userAgentPrefix: ctx.userAgent } : void 0
+  };
+  const { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } = await import("./azure-storage-blob.js");
+  let container;
+  switch (credentialsType) {
+    case "AccountKey": {
+      const { key } = await secrets();
+      if (!key) throw new Error(`Datastore '${datastore.name}' returned no account key.`);
+      setSecret2(key);
+      container = new ContainerClient(containerUrl, new StorageSharedKeyCredential(p.accountName, key), pipelineOptions);
+      break;
+    }
+    case "Sas": {
+      const { sasToken } = await secrets();
+      if (!sasToken) throw new Error(`Datastore '${datastore.name}' returned no SAS token.`);
+      const sas = sasToken.replace(/^\?/, "");
+      setSecret2(sas);
+      const sig = new URLSearchParams(sas).get("sig");
+      if (sig) setSecret2(sig);
+      container = new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), pipelineOptions);
+      break;
+    }
+    case "ServicePrincipal": {
+      const { clientSecret } = await secrets();
+      const c = p.credentials ?? {};
+      if (!clientSecret || !c.tenantId || !c.clientId) {
+        throw new Error(`Datastore '${datastore.name}' has incomplete service principal credentials.`);
+      }
+      setSecret2(clientSecret);
+      const authorityHost = c.authorityUrl || ctx.cloud.authorityHost;
+      const { ClientSecretCredential } = await import("./azure-identity.js");
+      container = new ContainerClient(containerUrl, new ClientSecretCredential(c.tenantId, c.clientId, clientSecret, { authorityHost }), pipelineOptions);
+      break;
+    }
+    case "None":
+      container = new ContainerClient(containerUrl, ctx.credential, pipelineOptions);
+      break;
+    default:
+      throw new ConfigurationError(`Datastore '${datastore.name}' uses ${credentialsType} credentials, which this action cannot use for uploads.`, {
+        hint: "Use a datastore with account key, SAS, service principal or identity-based access."
+      });
+  }
+  return createBlobStoreOnContainer(container, {
+    name: datastore.name,
+    accountName: p.accountName,
+    containerName: p.containerName,
+    containerUrl,
+    credentialsType
+  });
+}
+async function findDatastore(arm, name, abortSignal) {
+  if (name) return arm.get(armPath`datastores/${name}`, { abortSignal });
+  for await (const ds of arm.list("datastores", { query: { isDefault: true }, abortSignal })) {
+    if (ds.properties?.isDefault !== false) return ds;
+  }
+  return arm.get(armPath`datastores/${DEFAULT_DATASTORE_NAME}`, { abortSignal });
+}
+function createBlobStoreOnContainer(container, datastore) {
+  async function uploadFile(localPath, blobName, options = {}) {
+    const { size } = await stat(localPath);
+    const maxSingleShot = options.maxSingleShotSizeInBytes ?? 8 * 1024 * 1024;
+    await container.getBlockBlobClient(blobName).uploadFile(localPath, {
+      blockSize: options.blockSizeInBytes ?? 8 * 1024 * 1024,
+      concurrency: options.blockConcurrency ?? 4,
+      maxSingleShotSize: maxSingleShot,
+      blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : void 0,
+      metadata: options.metadata,
+      abortSignal: options.abortSignal
+    });
+    return { path: blobName, blobName, size };
+  }
+  return {
+    datastore,
+    container,
+    datastoreUri: (path) => `azureml://datastores/${datastore.name}/paths/${path.replace(/^\/+/, "")}`,
+    uploadFile,
+    async uploadFolder(localDir, prefix, options = {}) {
+      const root = resolve(localDir);
+      const all = await listFiles(root);
+      const files = options.filter ? all.filter((f) => options.filter(f)) : all;
+      const base = prefix.replace(/^\/+|\/+$/g, "");
+      const limit = Math.min(Math.max(1, options.concurrency ?? 8), 32);
+      let done = 0;
+      const uploaded = await mapWithConcurrency(
+        files,
+        limit,
+        async (rel) => {
+          const blobName = base ? `${base}/${rel}` : rel;
+          const result = await uploadFile(join(root, ...rel.split("/")), blobName, options);
+          const file = { ...result, path: rel };
+          done += 1;
+          options.onFileUploaded?.(file, done, files.length);
+          return file;
+        },
+        options.abortSignal
+      );
+      return { files: uploaded, totalBytes: uploaded.reduce((n, f) => n + f.size, 0) };
+    },
+    async exists(prefix, options = {}) {
+      const name = prefix.replace(/^\/+/, "");
+      if (!name.endsWith("/") && name !== "" && await container.getBlobClient(name).exists({ abortSignal: options.abortSignal })) {
+        return true;
+      }
+      const under = name === "" || name.endsWith("/") ? name : `${name}/`;
+      const page = await container.listBlobsFlat({ prefix: under, abortSignal: options.abortSignal }).byPage({ maxPageSize: 1 }).next();
+      return !page.done && page.value.segment.blobItems.length > 0;
+    },
+    async downloadToFolder(prefix, localDir, options = {}) {
+      const root = resolve(localDir);
+      const name = prefix.replace(/^\/+/, "");
+      const targets = [];
+      if (name !== "" && !name.endsWith("/") && await container.getBlobClient(name).exists({ abortSignal: options.abortSignal })) {
+        targets.push({ blobName: name, rel: name.split("/").pop() });
+      } else {
+        const under = name === "" || name.endsWith("/") ? name : `${name}/`;
+        for await (const item of container.listBlobsFlat({ prefix: under, abortSignal: options.abortSignal })) {
+          targets.push({ blobName: item.name, rel: item.name.slice(under.length) });
+        }
+      }
+      const files = await mapWithConcurrency(
+        targets,
+        Math.max(1, options.concurrency ?? 8),
+        async ({ blobName, rel }) => {
+          const path = safeJoin(root, rel, blobName);
+          await mkdir(dirname(path), { recursive: true });
+          const response = await container.getBlobClient(blobName).downloadToFile(path, 0, void 0, {
+            abortSignal: options.abortSignal
+          });
+          return { blobName, path, size: response.contentLength ?? (await stat(path)).size };
+        },
+        options.abortSignal
+      );
+      return { files, totalBytes: files.reduce((n, f) => n + f.size, 0) };
+    }
+  };
+}
+async function listFiles(root) {
+  const out = [];
+  async function walk2(dir) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk2(full);
+      else if (entry.isFile()) out.push(relative(root, full).split(sep).join("/"));
+      else if (entry.isSymbolicLink()) {
+        const target = await stat(full).catch(() => void 0);
+        if (target?.isFile()) out.push(relative(root, full).split(sep).join("/"));
+      }
+    }
+  }
+  const rootStat = await stat(root).catch(() => void 0);
+  if (!rootStat?.isDirectory()) throw new ConfigurationError(`'${root}' is not a folder.`);
+  await walk2(root);
+  return out.sort();
+}
+async function sha256File(path) {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function safeJoin(root, rel, blobName) {
+  const path = resolve(root, ...rel.split("/").filter((s) => s !== ""));
+  if (path !== root && !path.startsWith(root + sep)) {
+    throw new Error(`Blob '${blobName}' would be written outside ${root}; refusing to download it.`);
+  }
+  return path;
+}
+
+// src/azure/workspace.ts
+var enc = encodeURIComponent;
+function singular(kind) {
+  return kind.replace(/s$/, "");
+}
+function assetPath(kind, name, version) {
+  return `${kind}/${enc(name)}${version !== void 0 ? `/versions/${enc(version)}` : ""}`;
+}
+function setSecretOf(sasUri) {
+  const q = sasUri.split("?")[1];
+  if (!q) return;
+  setSecret(q);
+  const sig = new URLSearchParams(q).get("sig");
+  if (sig) setSecret(sig);
+}
+function createWorkspaceApi(arm) {
+  return {
+    workspaceId: arm.workspaceId,
+    getJob: (name) => withAzureOperation(`reading job '${name}'`, () => arm.tryGet(`jobs/${enc(name)}`)),
+    createJob: (name, body) => withAzureOperation(`creating job '${name}'`, () => arm.put(`jobs/${enc(name)}`, body)),
+    async cancelJob(name) {
+      await withAzureOperation(`cancelling job '${name}'`, async () => {
+        try {
+          const poller = await arm.beginPost(`jobs/${enc(name)}/cancel`);
+          await poller.pollUntilDone();
+        } catch (err) {
+          const e = err;
+          if (e.statusCode === 400 && /terminal status/i.test(String(e.message ?? ""))) return;
+          throw err;
+        }
+      });
+    },
+    getAssetVersion: (kind, name, version) => withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet(assetPath(kind, name, version))),
+    putAssetVersion: (kind, name, version, body) => withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put(assetPath(kind, name, version), body)),
+    async startCodeUpload(name, version) {
+      try {
+        const res = await arm.post(
+          `${assetPath("codes", name, version)}/startPendingUpload`,
+          { pendingUploadType: "TemporaryBlobReference" },
+          { apiVersion: "2024-10-01" }
+        );
+        const ref = res?.blobReferenceForConsumption;
+        const sasUri = ref?.credential?.sasUri;
+        if (!ref?.blobUri || !sasUri) return { refused: "the answer had no blobUri and SAS URI" };
+        setSecretOf(sasUri);
+        return { upload: { blobUri: ref.blobUri.split("?")[0], sasUri } };
+      } catch (err) {
+        const status = err.statusCode;
+        if (status === 400 || status === 403 || status === 404 || status === 405 || status === 409 || status === 501) {
+          const code = err.code;
+          return { refused: `HTTP ${status}${code ? ` ${code}` : ""}` };
+        }
+        throw err;
+      }
+    },
+    async resolveLabel(kind, name, label) {
+      if (label !== "latest") throw new Error(`only the label 'latest' can be resolved for workspace ${kind} (got '${label}')`);
+      const found = await withAzureOperation(`resolving azureml:${name}@${label}`, async () => {
+        const container = await arm.tryGet(assetPath(kind, name));
+        const latest = container?.properties?.latestVersion;
+        if (typeof latest === "string" && latest) return latest;
+        for await (const v of arm.list(`${assetPath(kind, name)}/versions`, { query: { $orderBy: "createdtime desc", $top: 1 } })) {
+          if (v.name) return v.name;
+        }
+        return void 0;
+      });
+      if (found) return found;
+      throw new Error(`no ${singular(kind)} named '${name}' exists in the workspace`);
+    }
+  };
+}
+function joinBlob(...parts) {
+  return parts.map((p) => p.replace(/^\/+|\/+$/g, "")).filter((p) => p !== "").join("/");
+}
+function markerName(prefix) {
+  const parent = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : prefix;
+  return `${parent}/.azureml-actions-snapshot.json`;
+}
+async function uploadSnapshotFiles(store, prefix, snap, concurrency, onProgress) {
+  if (snap.isFile) return (await store.uploadFile(snap.root, prefix)).size;
+  const wanted = new Set(snap.files.map((f) => f.path));
+  const r = await store.uploadFolder(snap.root, prefix, {
+    concurrency,
+    filter: (rel) => wanted.has(rel),
+    onFileUploaded: (_f, done, total) => onProgress?.(done, total)
+  });
+  return r.totalBytes;
+}
+function createSnapshotUploader(store, options = {}) {
+  let cached;
+  const get = () => cached ??= store();
+  return {
+    async datastore() {
+      const s = await get();
+      return {
+        name: s.datastore.name,
+        accountName: s.datastore.accountName,
+        containerName: s.datastore.containerName,
+        blobUrl: (path) => `${s.datastore.containerUrl.replace(/\/$/, "")}/${path.split("/").map(enc).join("/")}`
+      };
+    },
+    async hasSnapshot(prefix, snap) {
+      const s = await get();
+      const blob = s.container.getBlockBlobClient(markerName(prefix));
+      try {
+        const buf = await blob.downloadToBuffer();
+        const marker = JSON.parse(buf.toString("utf8"));
+        return marker.hash === snap.hash;
+      } catch (err) {
+        if (err.statusCode === 404) return false;
+        throw err;
+      }
+    },
+    async uploadWithSas(sasUri, snap, onProgress) {
+      const u = new URL(sasUri);
+      const [container, ...rest] = u.pathname.replace(/^\/+/, "").split("/");
+      const base = joinBlob(...rest.map(decodeURIComponent), snap.name);
+      const { AnonymousCredential, ContainerClient } = await import("./azure-storage-blob.js");
+      const client = new ContainerClient(`${u.origin}/${container}${u.search}`, new AnonymousCredential(), {
+        retryOptions: { maxTries: 6, retryDelayInMs: 1e3, maxRetryDelayInMs: 6e4, tryTimeoutInMs: 3e5 }
+      });
+      const store2 = createBlobStoreOnContainer(client, {
+        name: "pending-upload",
+        accountName: u.hostname.split(".")[0] ?? "",
+        containerName: container ?? "",
+        containerUrl: `${u.origin}/${container}`,
+        credentialsType: "Sas"
+      });
+      const bytes = await uploadSnapshotFiles(store2, base, snap, options.concurrency, onProgress);
+      return { files: snap.files.length, bytes, skipped: 0 };
+    },
+    async upload(prefix, snap, onProgress) {
+      const s = await get();
+      const bytes = await uploadSnapshotFiles(s, prefix, snap, options.concurrency, onProgress);
+      const marker = JSON.stringify({ hash: snap.hash, files: snap.files.length, bytes: snap.bytes, name: snap.name });
+      await s.container.getBlockBlobClient(markerName(prefix)).upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: "application/json" } });
+      return { files: snap.files.length, bytes, skipped: 0 };
+    }
+  };
+}
+function createDryRun(arm, datastoreName = "workspaceblobstore") {
+  const requests = [];
+  const record = (method, path, body = null) => requests.push({ method, url: arm.url(path), body });
+  const api = {
+    workspaceId: arm.workspaceId,
+    async getJob(name) {
+      record("GET", `jobs/${enc(name)}`);
+      return void 0;
+    },
+    async createJob(name, body) {
+      record("PUT", `jobs/${enc(name)}`, body);
+      return { name, id: `${arm.workspaceId}/jobs/${name}`, properties: { ...body.properties, status: "NotStarted" } };
+    },
+    async cancelJob(name) {
+      record("POST", `jobs/${enc(name)}/cancel`);
+    },
+    async getAssetVersion(kind, name, version) {
+      record("GET", assetPath(kind, name, version));
+      return void 0;
+    },
+    async putAssetVersion(kind, name, version, body) {
+      record("PUT", assetPath(kind, name, version), body);
+      return { name: version, properties: body.properties };
+    },
+    async resolveLabel(kind, name, label) {
+      record("GET", assetPath(kind, name));
+      return label;
+    }
+  };
+  const uploader = {
+    async datastore() {
+      return { name: datastoreName, accountName: "", containerName: "", blobUrl: (path) => `azureml://datastores/${datastoreName}/paths/${path}` };
+    },
+    async hasSnapshot() {
+      return false;
+    },
+    async upload(prefix, snap) {
+      requests.push({ upload: `azureml://datastores/${datastoreName}/paths/${prefix}`, bytes: snap.bytes, sha256: snap.hash, files: snap.files.length });
+      return { files: snap.files.length, bytes: snap.bytes, skipped: 0 };
+    }
+  };
+  return { api, uploader, requests };
+}
+
 // src/core/hash.ts
 var import_ignore = __toESM(require_ignore(), 1);
 var ALWAYS_IGNORED = [".git/", ".amlignore", "__pycache__/", ".ipynb_checkpoints/", ".DS_Store"];
@@ -895,7 +1286,7 @@ var BUFFER_BYTES = 1 << 20;
 function loadIgnore(root) {
   const ig = (0, import_ignore.default)().add(ALWAYS_IGNORED);
   for (const name of [".amlignore", ".gitignore"]) {
-    const p = join(root, name);
+    const p = join2(root, name);
     if (existsSync(p)) {
       ig.add(readFileSync(p, "utf8"));
       break;
@@ -909,9 +1300,9 @@ function ignoredBy(rules) {
   return (rel) => ig.ignores(rel);
 }
 async function walk(root, dir, ig, out) {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const abs = join(dir, e.name);
-    const rel = relative(root, abs).split(sep).join("/");
+  for (const e of await readdir2(dir, { withFileTypes: true })) {
+    const abs = join2(dir, e.name);
+    const rel = relative2(root, abs).split(sep2).join("/");
     if (e.isDirectory()) {
       if (!ig.ignores(`${rel}/`)) await walk(root, abs, ig, out);
     } else if (e.isFile() && !ig.ignores(rel)) {
@@ -920,7 +1311,7 @@ async function walk(root, dir, ig, out) {
   }
 }
 async function hashFile(path, buffer) {
-  const h = createHash("sha256");
+  const h = createHash2("sha256");
   const fh = await open(path, "r");
   let size = 0;
   try {
@@ -936,7 +1327,7 @@ async function hashFile(path, buffer) {
   return { size, sha256: h.digest("hex") };
 }
 function combine(files) {
-  const h = createHash("sha256");
+  const h = createHash2("sha256");
   for (const f of files) h.update(`${f.path}\0${f.size}\0${f.sha256}
 `);
   return h.digest("hex");
@@ -945,7 +1336,7 @@ function localUploadPath(snap) {
   return `LocalUpload/${snap.hash.slice(0, 32)}/${snap.name}`;
 }
 async function snapshot(path, options = {}) {
-  const st = await stat(path);
+  const st = await stat2(path);
   if (st.isFile()) {
     const { size, sha256 } = await hashFile(path, Buffer.allocUnsafeSlow(BUFFER_BYTES));
     const files2 = [{ path: basename(path), size, sha256 }];
@@ -960,7 +1351,7 @@ async function snapshot(path, options = {}) {
     const buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
     while (next < rels.length) {
       const i = next++;
-      const { size, sha256 } = await hashFile(join(path, ...rels[i].split("/")), buffer);
+      const { size, sha256 } = await hashFile(join2(path, ...rels[i].split("/")), buffer);
       files[i] = { path: rels[i], size, sha256 };
     }
   };
@@ -1149,391 +1540,6 @@ async function submitPlannedJob(api, uploader, plan, name, tags, log) {
     throw err;
   }
   return { job, name, reattached: false, uploadedFiles: stats.files, uploadedBytes: stats.bytes, reusedUploads: stats.reused };
-}
-
-// src/azure/blob.ts
-var DEFAULT_DATASTORE_NAME = "workspaceblobstore";
-async function createBlobStore(ctx, options = {}) {
-  const setSecret2 = options.setSecret ?? ((s) => setSecret(s));
-  const abortSignal = options.abortSignal;
-  const datastore = await withAzureOperation(
-    options.datastoreName ? `reading datastore '${options.datastoreName}'` : "finding the default datastore",
-    () => findDatastore(ctx.arm, options.datastoreName, abortSignal)
-  );
-  const p = datastore.properties ?? {};
-  if (p.datastoreType !== "AzureBlob") {
-    throw new ConfigurationError(`Datastore '${datastore.name}' is of type ${p.datastoreType ?? "unknown"}; only AzureBlob datastores can hold uploads.`, {
-      hint: "Name an Azure Blob datastore (e.g. workspaceblobstore)."
-    });
-  }
-  if (!p.accountName || !p.containerName) {
-    throw new Error(`Datastore '${datastore.name}' has no accountName or containerName.`);
-  }
-  const accountUrl = ctx.emulator ? ctx.emulator.blobEndpoint.replace(/\/+$/, "") : `${p.protocol || "https"}://${p.accountName}.blob.${p.endpoint || ctx.cloud.storageSuffix}`;
-  const containerUrl = `${accountUrl}/${encodeURIComponent(p.containerName)}`;
-  const credentialsType = p.credentials?.credentialsType ?? "None";
-  const secrets = async () => withAzureOperation(
-    `reading the secrets of datastore '${datastore.name}'`,
-    () => ctx.arm.post(armPath`datastores/${datastore.name}/listSecrets`, void 0, { abortSignal })
-  );
-  const pipelineOptions = {
-    retryOptions: {
-      maxTries: (ctx.retry?.maxRetries ?? 5) + 1,
-      retryDelayInMs: ctx.retry?.retryDelayInMs ?? 1e3,
-      maxRetryDelayInMs: ctx.retry?.maxRetryDelayInMs ?? 6e4,
-      // a block of several MiB needs longer than an ARM call
-      tryTimeoutInMs: Math.max(ctx.retry?.tryTimeoutInMs ?? 0, 3e5)
-    },
-    userAgentOptions: ctx.userAgent ? { userAgentPrefix: ctx.userAgent } : void 0
-  };
-  const { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } = await import("./azure-storage-blob.js");
-  let container;
-  switch (credentialsType) {
-    case "AccountKey": {
-      const { key } = await secrets();
-      if (!key) throw new Error(`Datastore '${datastore.name}' returned no account key.`);
-      setSecret2(key);
-      container = new ContainerClient(containerUrl, new StorageSharedKeyCredential(p.accountName, key), pipelineOptions);
-      break;
-    }
-    case "Sas": {
-      const { sasToken } = await secrets();
-      if (!sasToken) throw new Error(`Datastore '${datastore.name}' returned no SAS token.`);
-      const sas = sasToken.replace(/^\?/, "");
-      setSecret2(sas);
-      const sig = new URLSearchParams(sas).get("sig");
-      if (sig) setSecret2(sig);
-      container = new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), pipelineOptions);
-      break;
-    }
-    case "ServicePrincipal": {
-      const { clientSecret } = await secrets();
-      const c = p.credentials ?? {};
-      if (!clientSecret || !c.tenantId || !c.clientId) {
-        throw new Error(`Datastore '${datastore.name}' has incomplete service principal credentials.`);
-      }
-      setSecret2(clientSecret);
-      const authorityHost = c.authorityUrl || ctx.cloud.authorityHost;
-      const { ClientSecretCredential } = await import("./azure-identity.js");
-      container = new ContainerClient(containerUrl, new ClientSecretCredential(c.tenantId, c.clientId, clientSecret, { authorityHost }), pipelineOptions);
-      break;
-    }
-    case "None":
-      container = new ContainerClient(containerUrl, ctx.credential, pipelineOptions);
-      break;
-    default:
-      throw new ConfigurationError(`Datastore '${datastore.name}' uses ${credentialsType} credentials, which this action cannot use for uploads.`, {
-        hint: "Use a datastore with account key, SAS, service principal or identity-based access."
-      });
-  }
-  return createBlobStoreOnContainer(container, {
-    name: datastore.name,
-    accountName: p.accountName,
-    containerName: p.containerName,
-    containerUrl,
-    credentialsType
-  });
-}
-async function findDatastore(arm, name, abortSignal) {
-  if (name) return arm.get(armPath`datastores/${name}`, { abortSignal });
-  for await (const ds of arm.list("datastores", { query: { isDefault: true }, abortSignal })) {
-    if (ds.properties?.isDefault !== false) return ds;
-  }
-  return arm.get(armPath`datastores/${DEFAULT_DATASTORE_NAME}`, { abortSignal });
-}
-function createBlobStoreOnContainer(container, datastore) {
-  async function uploadFile(localPath, blobName, options = {}) {
-    const { size } = await stat2(localPath);
-    const maxSingleShot = options.maxSingleShotSizeInBytes ?? 8 * 1024 * 1024;
-    await container.getBlockBlobClient(blobName).uploadFile(localPath, {
-      blockSize: options.blockSizeInBytes ?? 8 * 1024 * 1024,
-      concurrency: options.blockConcurrency ?? 4,
-      maxSingleShotSize: maxSingleShot,
-      blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : void 0,
-      metadata: options.metadata,
-      abortSignal: options.abortSignal
-    });
-    return { path: blobName, blobName, size };
-  }
-  return {
-    datastore,
-    container,
-    datastoreUri: (path) => `azureml://datastores/${datastore.name}/paths/${path.replace(/^\/+/, "")}`,
-    uploadFile,
-    async uploadFolder(localDir, prefix, options = {}) {
-      const root = resolve(localDir);
-      const all = await listFiles(root);
-      const files = options.filter ? all.filter((f) => options.filter(f)) : all;
-      const base = prefix.replace(/^\/+|\/+$/g, "");
-      const limit = Math.min(Math.max(1, options.concurrency ?? 8), 32);
-      let done = 0;
-      const uploaded = await mapWithConcurrency(
-        files,
-        limit,
-        async (rel) => {
-          const blobName = base ? `${base}/${rel}` : rel;
-          const result = await uploadFile(join2(root, ...rel.split("/")), blobName, options);
-          const file = { ...result, path: rel };
-          done += 1;
-          options.onFileUploaded?.(file, done, files.length);
-          return file;
-        },
-        options.abortSignal
-      );
-      return { files: uploaded, totalBytes: uploaded.reduce((n, f) => n + f.size, 0) };
-    },
-    async exists(prefix, options = {}) {
-      const name = prefix.replace(/^\/+/, "");
-      if (!name.endsWith("/") && name !== "" && await container.getBlobClient(name).exists({ abortSignal: options.abortSignal })) {
-        return true;
-      }
-      const under = name === "" || name.endsWith("/") ? name : `${name}/`;
-      const page = await container.listBlobsFlat({ prefix: under, abortSignal: options.abortSignal }).byPage({ maxPageSize: 1 }).next();
-      return !page.done && page.value.segment.blobItems.length > 0;
-    },
-    async downloadToFolder(prefix, localDir, options = {}) {
-      const root = resolve(localDir);
-      const name = prefix.replace(/^\/+/, "");
-      const targets = [];
-      if (name !== "" && !name.endsWith("/") && await container.getBlobClient(name).exists({ abortSignal: options.abortSignal })) {
-        targets.push({ blobName: name, rel: name.split("/").pop() });
-      } else {
-        const under = name === "" || name.endsWith("/") ? name : `${name}/`;
-        for await (const item of container.listBlobsFlat({ prefix: under, abortSignal: options.abortSignal })) {
-          targets.push({ blobName: item.name, rel: item.name.slice(under.length) });
-        }
-      }
-      const files = await mapWithConcurrency(
-        targets,
-        Math.max(1, options.concurrency ?? 8),
-        async ({ blobName, rel }) => {
-          const path = safeJoin(root, rel, blobName);
-          await mkdir(dirname(path), { recursive: true });
-          const response = await container.getBlobClient(blobName).downloadToFile(path, 0, void 0, {
-            abortSignal: options.abortSignal
-          });
-          return { blobName, path, size: response.contentLength ?? (await stat2(path)).size };
-        },
-        options.abortSignal
-      );
-      return { files, totalBytes: files.reduce((n, f) => n + f.size, 0) };
-    }
-  };
-}
-async function listFiles(root) {
-  const out = [];
-  async function walk2(dir) {
-    const entries = await readdir2(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      const full = join2(dir, entry.name);
-      if (entry.isDirectory()) await walk2(full);
-      else if (entry.isFile()) out.push(relative2(root, full).split(sep2).join("/"));
-      else if (entry.isSymbolicLink()) {
-        const target = await stat2(full).catch(() => void 0);
-        if (target?.isFile()) out.push(relative2(root, full).split(sep2).join("/"));
-      }
-    }
-  }
-  const rootStat = await stat2(root).catch(() => void 0);
-  if (!rootStat?.isDirectory()) throw new ConfigurationError(`'${root}' is not a folder.`);
-  await walk2(root);
-  return out.sort();
-}
-async function sha256File(path) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest("hex");
-}
-function safeJoin(root, rel, blobName) {
-  const path = resolve(root, ...rel.split("/").filter((s) => s !== ""));
-  if (path !== root && !path.startsWith(root + sep2)) {
-    throw new Error(`Blob '${blobName}' would be written outside ${root}; refusing to download it.`);
-  }
-  return path;
-}
-
-// src/azure/workspace.ts
-var enc = encodeURIComponent;
-function singular(kind) {
-  return kind.replace(/s$/, "");
-}
-function assetPath(kind, name, version) {
-  return `${kind}/${enc(name)}${version !== void 0 ? `/versions/${enc(version)}` : ""}`;
-}
-function setSecretOf(sasUri) {
-  const q = sasUri.split("?")[1];
-  if (!q) return;
-  setSecret(q);
-  const sig = new URLSearchParams(q).get("sig");
-  if (sig) setSecret(sig);
-}
-function createWorkspaceApi(arm) {
-  return {
-    workspaceId: arm.workspaceId,
-    getJob: (name) => withAzureOperation(`reading job '${name}'`, () => arm.tryGet(`jobs/${enc(name)}`)),
-    createJob: (name, body) => withAzureOperation(`creating job '${name}'`, () => arm.put(`jobs/${enc(name)}`, body)),
-    async cancelJob(name) {
-      await withAzureOperation(`cancelling job '${name}'`, async () => {
-        try {
-          const poller = await arm.beginPost(`jobs/${enc(name)}/cancel`);
-          await poller.pollUntilDone();
-        } catch (err) {
-          const e = err;
-          if (e.statusCode === 400 && /terminal status/i.test(String(e.message ?? ""))) return;
-          throw err;
-        }
-      });
-    },
-    getAssetVersion: (kind, name, version) => withAzureOperation(`reading ${singular(kind)} ${name}:${version}`, () => arm.tryGet(assetPath(kind, name, version))),
-    putAssetVersion: (kind, name, version, body) => withAzureOperation(`creating ${singular(kind)} ${name}:${version}`, () => arm.put(assetPath(kind, name, version), body)),
-    async startCodeUpload(name, version) {
-      try {
-        const res = await arm.post(
-          `${assetPath("codes", name, version)}/startPendingUpload`,
-          { pendingUploadType: "TemporaryBlobReference" },
-          { apiVersion: "2024-10-01" }
-        );
-        const ref = res?.blobReferenceForConsumption;
-        const sasUri = ref?.credential?.sasUri;
-        if (!ref?.blobUri || !sasUri) return { refused: "the answer had no blobUri and SAS URI" };
-        setSecretOf(sasUri);
-        return { upload: { blobUri: ref.blobUri.split("?")[0], sasUri } };
-      } catch (err) {
-        const status = err.statusCode;
-        if (status === 400 || status === 403 || status === 404 || status === 405 || status === 409 || status === 501) {
-          const code = err.code;
-          return { refused: `HTTP ${status}${code ? ` ${code}` : ""}` };
-        }
-        throw err;
-      }
-    },
-    async resolveLabel(kind, name, label) {
-      if (label !== "latest") throw new Error(`only the label 'latest' can be resolved for workspace ${kind} (got '${label}')`);
-      const found = await withAzureOperation(`resolving azureml:${name}@${label}`, async () => {
-        const container = await arm.tryGet(assetPath(kind, name));
-        const latest = container?.properties?.latestVersion;
-        if (typeof latest === "string" && latest) return latest;
-        for await (const v of arm.list(`${assetPath(kind, name)}/versions`, { query: { $orderBy: "createdtime desc", $top: 1 } })) {
-          if (v.name) return v.name;
-        }
-        return void 0;
-      });
-      if (found) return found;
-      throw new Error(`no ${singular(kind)} named '${name}' exists in the workspace`);
-    }
-  };
-}
-function joinBlob(...parts) {
-  return parts.map((p) => p.replace(/^\/+|\/+$/g, "")).filter((p) => p !== "").join("/");
-}
-function markerName(prefix) {
-  const parent = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : prefix;
-  return `${parent}/.azureml-actions-snapshot.json`;
-}
-async function uploadSnapshotFiles(store, prefix, snap, concurrency, onProgress) {
-  if (snap.isFile) return (await store.uploadFile(snap.root, prefix)).size;
-  const wanted = new Set(snap.files.map((f) => f.path));
-  const r = await store.uploadFolder(snap.root, prefix, {
-    concurrency,
-    filter: (rel) => wanted.has(rel),
-    onFileUploaded: (_f, done, total) => onProgress?.(done, total)
-  });
-  return r.totalBytes;
-}
-function createSnapshotUploader(store, options = {}) {
-  let cached;
-  const get = () => cached ??= store();
-  return {
-    async datastore() {
-      const s = await get();
-      return {
-        name: s.datastore.name,
-        accountName: s.datastore.accountName,
-        containerName: s.datastore.containerName,
-        blobUrl: (path) => `${s.datastore.containerUrl.replace(/\/$/, "")}/${path.split("/").map(enc).join("/")}`
-      };
-    },
-    async hasSnapshot(prefix, snap) {
-      const s = await get();
-      const blob = s.container.getBlockBlobClient(markerName(prefix));
-      try {
-        const buf = await blob.downloadToBuffer();
-        const marker = JSON.parse(buf.toString("utf8"));
-        return marker.hash === snap.hash;
-      } catch (err) {
-        if (err.statusCode === 404) return false;
-        throw err;
-      }
-    },
-    async uploadWithSas(sasUri, snap, onProgress) {
-      const u = new URL(sasUri);
-      const [container, ...rest] = u.pathname.replace(/^\/+/, "").split("/");
-      const base = joinBlob(...rest.map(decodeURIComponent), snap.name);
-      const { AnonymousCredential, ContainerClient } = await import("./azure-storage-blob.js");
-      const client = new ContainerClient(`${u.origin}/${container}${u.search}`, new AnonymousCredential(), {
-        retryOptions: { maxTries: 6, retryDelayInMs: 1e3, maxRetryDelayInMs: 6e4, tryTimeoutInMs: 3e5 }
-      });
-      const store2 = createBlobStoreOnContainer(client, {
-        name: "pending-upload",
-        accountName: u.hostname.split(".")[0] ?? "",
-        containerName: container ?? "",
-        containerUrl: `${u.origin}/${container}`,
-        credentialsType: "Sas"
-      });
-      const bytes = await uploadSnapshotFiles(store2, base, snap, options.concurrency, onProgress);
-      return { files: snap.files.length, bytes, skipped: 0 };
-    },
-    async upload(prefix, snap, onProgress) {
-      const s = await get();
-      const bytes = await uploadSnapshotFiles(s, prefix, snap, options.concurrency, onProgress);
-      const marker = JSON.stringify({ hash: snap.hash, files: snap.files.length, bytes: snap.bytes, name: snap.name });
-      await s.container.getBlockBlobClient(markerName(prefix)).upload(marker, Buffer.byteLength(marker), { blobHTTPHeaders: { blobContentType: "application/json" } });
-      return { files: snap.files.length, bytes, skipped: 0 };
-    }
-  };
-}
-function createDryRun(arm, datastoreName = "workspaceblobstore") {
-  const requests = [];
-  const record = (method, path, body = null) => requests.push({ method, url: arm.url(path), body });
-  const api = {
-    workspaceId: arm.workspaceId,
-    async getJob(name) {
-      record("GET", `jobs/${enc(name)}`);
-      return void 0;
-    },
-    async createJob(name, body) {
-      record("PUT", `jobs/${enc(name)}`, body);
-      return { name, id: `${arm.workspaceId}/jobs/${name}`, properties: { ...body.properties, status: "NotStarted" } };
-    },
-    async cancelJob(name) {
-      record("POST", `jobs/${enc(name)}/cancel`);
-    },
-    async getAssetVersion(kind, name, version) {
-      record("GET", assetPath(kind, name, version));
-      return void 0;
-    },
-    async putAssetVersion(kind, name, version, body) {
-      record("PUT", assetPath(kind, name, version), body);
-      return { name: version, properties: body.properties };
-    },
-    async resolveLabel(kind, name, label) {
-      record("GET", assetPath(kind, name));
-      return label;
-    }
-  };
-  const uploader = {
-    async datastore() {
-      return { name: datastoreName, accountName: "", containerName: "", blobUrl: (path) => `azureml://datastores/${datastoreName}/paths/${path}` };
-    },
-    async hasSnapshot() {
-      return false;
-    },
-    async upload(prefix, snap) {
-      requests.push({ upload: `azureml://datastores/${datastoreName}/paths/${prefix}`, bytes: snap.bytes, sha256: snap.hash, files: snap.files.length });
-      return { files: snap.files.length, bytes: snap.bytes, skipped: 0 };
-    }
-  };
-  return { api, uploader, requests };
 }
 
 export {

@@ -12,11 +12,13 @@ import {
   createStaticSource,
   decodeMetricValue,
   sortHistory
-} from "./metrics+azure.js";
+} from "./metrics.mlflow.js";
 import {
-  mapWithConcurrency,
+  mapWithConcurrency
+} from "./azure.concurrency.js";
+import {
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
   setSecret
 } from "./actions.js";

@@ -21,13 +21,17 @@ import {
   snapshot
 } from "./ignore+azure+jobs.js";
 import {
-  armPath,
-  mapWithConcurrency,
+  mapWithConcurrency
+} from "./azure.concurrency.js";
+import {
+  armPath
+} from "./azure.arm.js";
+import {
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
   isObj
-} from "./actions.js";
+} from "./core.obj.js";
 import {
   ConfigurationError
 } from "./core.errors.js";

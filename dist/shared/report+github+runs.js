@@ -14,16 +14,22 @@ import {
   code,
   escapeText,
   fencedBlock,
-  formatDuration,
   link,
   readLedger,
-  readWorkflowRun,
   safeUrl,
   truncateText
+} from "./core.escape.js";
+import {
+  formatDuration
 } from "./core.inputs.js";
 import {
+  readWorkflowRun
+} from "./core.workflow-run.js";
+import {
+  isObj
+} from "./core.obj.js";
+import {
   getProxyUrl,
-  isObj,
   setSecret
 } from "./actions.js";
 import {

@@ -6,7 +6,7 @@ import {
   code,
   escapeText,
   mermaidLabel
-} from "./core.inputs.js";
+} from "./core.escape.js";
 
 // src/metrics/report.ts
 function summarizeMetrics(metrics) {

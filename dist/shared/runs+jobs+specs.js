@@ -26,24 +26,30 @@ import {
 } from "./ignore+azure+jobs.js";
 import {
   closest,
-  createAzureContext,
   createWorkspaceMlflowClient,
-  readAzureInputs,
   trackingUriOf
-} from "./metrics+azure.js";
+} from "./metrics.mlflow.js";
+import {
+  createAzureContext,
+  readAzureInputs
+} from "./azure.credentials.js";
 import {
   createArmClient,
   workspaceResourceId
-} from "./azure.js";
+} from "./azure.arm.js";
 import {
   appendLedger,
   escapeText,
-  lineageTags,
-  link,
-  readWorkflowRun
-} from "./core.inputs.js";
+  link
+} from "./core.escape.js";
 import {
-  isObj,
+  lineageTags,
+  readWorkflowRun
+} from "./core.workflow-run.js";
+import {
+  isObj
+} from "./core.obj.js";
+import {
   setSecret
 } from "./actions.js";
 import {
@@ -748,5 +754,7 @@ function formatElapsed(ms) {
 
 export {
   submitJobMain,
-  submitJobPost
+  automlFacts,
+  submitJobPost,
+  formatElapsed
 };

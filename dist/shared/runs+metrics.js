@@ -24,7 +24,6 @@ import {
 import {
   DEFAULT_CONCURRENCY,
   closestNames,
-  createAzureContext,
   createAzureMlJobSource,
   createMlflowClient,
   createMlflowRunSource,
@@ -32,20 +31,29 @@ import {
   createWorkspaceMlflowClient,
   nameListForMessage,
   quoteList,
-  readAzureInputs,
   resolveMlflowAuth,
   trackingUriOf
-} from "./metrics+azure.js";
+} from "./metrics.mlflow.js";
 import {
-  mapWithConcurrency,
+  mapWithConcurrency
+} from "./azure.concurrency.js";
+import {
+  createAzureContext,
+  readAzureInputs
+} from "./azure.credentials.js";
+import {
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
-  appendLedger,
+  appendLedger
+} from "./core.escape.js";
+import {
   readWorkflowRun
-} from "./core.inputs.js";
+} from "./core.workflow-run.js";
 import {
-  isObj,
+  isObj
+} from "./core.obj.js";
+import {
   setSecret
 } from "./actions.js";
 import {
@@ -701,5 +709,6 @@ async function monitorSource(monitor, azure, mlflow, log) {
 }
 
 export {
+  GateFailedError,
   metricGateMain
 };

@@ -56,25 +56,31 @@ import {
 import {
   createAzureContext,
   readAzureInputs
-} from "./metrics+azure.js";
+} from "./azure.credentials.js";
+import {
+  armPath
+} from "./azure.arm.js";
 import {
   ArmOperationError,
   abortableSleep,
-  armPath,
   translateAzureError,
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
   appendLedger,
   escapeText,
+  htmlTable
+} from "./core.escape.js";
+import {
   formatDuration,
-  htmlTable,
-  parseDuration,
-  readWorkflowRun
+  parseDuration
 } from "./core.inputs.js";
 import {
+  readWorkflowRun
+} from "./core.workflow-run.js";
+import {
   isObj
-} from "./actions.js";
+} from "./core.obj.js";
 import {
   ConfigurationError,
   errorMessage

@@ -21,13 +21,13 @@ import {
 } from "./ignore+azure+jobs.js";
 import {
   closest
-} from "./metrics+azure.js";
+} from "./metrics.mlflow.js";
 import {
   withAzureOperation
-} from "./azure.js";
+} from "./azure.errors.js";
 import {
   isObj
-} from "./actions.js";
+} from "./core.obj.js";
 import {
   ConfigurationError
 } from "./core.errors.js";

@@ -12,20 +12,25 @@
  * on it, pr-summary still reports, and the step then fails with the first error. The post step
  * runs submit-job's post (cancel the job) and deploy's post (roll back the traffic).
  */
-import { createAzureContext, readAzureInputs } from '../azure/context.js';
-import { deployPost, deployMain } from './deploy.js';
 import { ConfigurationError, errorLocation, errorMessage, isUserError } from '../core/errors.js';
 import { readWorkflowRun } from '../core/workflow-run.js';
 import { createInputReader, recordInputSource, type InputReader, type InputSource } from '../core/inputs.js';
 import { StateKeys, type FlowState } from '../core/state.js';
 import { stageIO, type ActionIO, type ActionLog } from '../core/io.js';
-import { submitJobMain, submitJobPost } from './submit-job.js';
-import { metricGateMain } from './metric-gate.js';
-import { registerModelMain } from './register-model.js';
-import { moveAliases, workspaceModelStore } from '../models/versions.js';
-import { prSummaryMain } from './pr-summary.js';
 import { readFlowInputs, type FlowSettings } from './inputs/flow.js';
 import { rootOutputName, STAGE_INPUTS, STAGES, stageInputs, type Stage } from './flow/stages.js';
+
+/*
+ * The stages are loaded when they run (import()): a flow refused on its inputs, or one that
+ * stops early, does not parse the modules of the stages it never reaches (cold start).
+ */
+const stageModules = {
+  'submit-job': () => import('./submit-job.js'),
+  'metric-gate': () => import('./metric-gate.js'),
+  'register-model': () => import('./register-model.js'),
+  deploy: () => import('./deploy.js'),
+  'pr-summary': () => import('./pr-summary.js'),
+};
 
 export interface FlowDeps {
   /** The root action's inputs (default: `@actions/core`). */
@@ -157,7 +162,8 @@ export async function flowMain(deps: FlowDeps): Promise<FlowOutcome> {
   // pr-summary reports whatever happened before.
   if (!settings.summary.run) f.skip('pr-summary', settings.summary.reason ?? 'off');
   else if (f.cancelled()) f.skip('pr-summary', 'the workflow was cancelled');
-  else await f.run('pr-summary', (reader, io) => prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
+  else
+    await f.run('pr-summary', async (reader, io) => (await stageModules['pr-summary']()).prSummaryMain({ reader, io, env, abortSignal: f.deps.abortSignal }));
   return conclude(f);
 }
 
@@ -167,7 +173,9 @@ async function submitStage(f: FlowRun): Promise<string | undefined> {
     f.skip('submit-job', settings.submit.reason ?? 'off');
     return settings.jobName;
   }
-  const r = await f.run('submit-job', (reader, io) => submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true }));
+  const r = await f.run('submit-job', async (reader, io) =>
+    (await stageModules['submit-job']()).submitJobMain({ reader, io, env, abortSignal: f.deps.abortSignal, jobsOnly: true }),
+  );
   return r.outputs['job-name'] ?? settings.jobName;
 }
 
@@ -178,7 +186,11 @@ async function gateStage(f: FlowRun, jobName: string | undefined): Promise<boole
   else if (jobFailed(f) || f.cancelled()) f.skip('metric-gate', f.cancelled() ? 'the workflow was cancelled' : 'the job did not complete');
   else {
     const forwarded = { ...(jobName ? { 'job-name': jobName } : {}), ...(settings.baseline ? { baseline: settings.baseline } : {}) };
-    const r = await f.run('metric-gate', (reader, io) => metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }), forwarded);
+    const r = await f.run(
+      'metric-gate',
+      async (reader, io) => (await stageModules['metric-gate']()).metricGateMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      forwarded,
+    );
     const passed = r.status === 'succeeded' && r.outputs.passed === 'true';
     if (r.status === 'succeeded' && !passed)
       f.io.warning('The metric gate failed (fail-on-violation is false): the model is not registered nor deployed.', { title: 'azureml-actions: gate failed' });
@@ -202,7 +214,7 @@ async function registerStage(f: FlowRun, jobName: string | undefined, gateOk: bo
   else {
     const r = await f.run(
       'register-model',
-      (reader, io) => registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      async (reader, io) => (await stageModules['register-model']()).registerModelMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
       !settings.modelPath && jobName ? { 'job-name': jobName } : {},
     );
     const { outputs } = r;
@@ -224,7 +236,12 @@ async function deployStage(f: FlowRun, gateOk: boolean, model: ModelRef | undefi
   else if (jobFailed(f)) f.skip('deploy', 'the job did not complete');
   else if (!gateOk) f.skip('deploy', 'the metric gate failed');
   else if (settings.register.run && !model) f.skip('deploy', 'the model was not registered');
-  else await f.run('deploy', (reader, io) => deployMain({ reader, io, env, abortSignal: f.deps.abortSignal }), model ? { model: model.uri } : {});
+  else
+    await f.run(
+      'deploy',
+      async (reader, io) => (await stageModules.deploy()).deployMain({ reader, io, env, abortSignal: f.deps.abortSignal }),
+      model ? { model: model.uri } : {},
+    );
 }
 
 /** The champion alias moves to the model once it is promoted (deployed, or on the default branch without a deploy). */
@@ -287,6 +304,10 @@ function planOf(s: FlowSettings, stage: Stage) {
 
 /** Moves the aliases (e.g. `champion`) to the promoted version, as register-model's `alias` does. */
 async function moveModelAliases(reader: InputReader, env: NodeJS.ProcessEnv, model: { name: string; version: string }, aliases: string[], log: ActionLog) {
+  const [{ createAzureContext, readAzureInputs }, { moveAliases, workspaceModelStore }] = await Promise.all([
+    import('../azure/context.js'),
+    import('../models/versions.js'),
+  ]);
   const azure = await readAzureInputs(reader, { env });
   const ctx = await createAzureContext(azure, { actionName: 'register-model', info: (m) => log.info(m) });
   const models = workspaceModelStore(ctx.arm, azure.workspaceName);
@@ -312,7 +333,7 @@ export async function flowPost(deps: FlowDeps): Promise<void> {
       firstError ??= inFlowTerms(stage, error);
     }
   };
-  await post('submit-job', (reader) => submitJobPost({ reader, io: deps.io, env }));
-  await post('deploy', (reader) => deployPost({ reader, io: deps.io, env }));
+  await post('submit-job', async (reader) => (await stageModules['submit-job']()).submitJobPost({ reader, io: deps.io, env }));
+  await post('deploy', async (reader) => (await stageModules.deploy()).deployPost({ reader, io: deps.io, env }));
   if (firstError) throw firstError;
 }
