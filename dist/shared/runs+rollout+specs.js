@@ -88,13 +88,49 @@ import {
 
 // src/runs/deploy.ts
 
-// src/azure/endpoints.ts
-var DEFAULT_READY_TIMEOUT_IN_MS = 20 * 6e4;
+// src/azure/busy.ts
 function isConflict(err) {
   const status = err.statusCode;
   const code = String(err.code ?? "");
   return status === 409 || /^(Conflict|OperationCanceled)$/i.test(code);
 }
+async function retryWhileBusy(op, o) {
+  let delay = o.delayInMs;
+  for (let attempt2 = 1; ; attempt2++) {
+    try {
+      return await op(attempt2);
+    } catch (err) {
+      if (o.abortSignal?.aborted) throw err;
+      const outOfTime = o.deadline !== void 0 && Date.now() + delay > o.deadline;
+      if (attempt2 >= o.tries || outOfTime || !(o.retriable ?? isConflict)(err)) throw err;
+      o.log?.(o.describe?.(err, delay) ?? `${o.label}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
+      await (o.sleep ?? abortableSleep)(delay, o.abortSignal);
+      delay = Math.min(delay * 2, o.maxDelayInMs ?? Number.POSITIVE_INFINITY);
+    }
+  }
+}
+async function waitProvisioned(read, o) {
+  const deadline = Date.now() + o.timeoutInMs;
+  let delay = o.firstDelayInMs;
+  let told = false;
+  for (; ; ) {
+    const resource = await read();
+    if (!resource) throw new Error(`${o.what} does not exist`);
+    const state = String(resource.properties?.provisioningState ?? "Succeeded");
+    if (state === "Succeeded") return resource;
+    if (state === "Failed" || state === "Canceled") throw new Error(`${o.what} is ${state}`);
+    if (Date.now() > deadline) throw new Error(`${o.what} stayed ${state} for more than ${Math.round(o.timeoutInMs / 1e3)} s`);
+    if (!told) {
+      o.onBusy?.(state);
+      told = true;
+    }
+    await (o.sleep ?? abortableSleep)(delay, o.abortSignal);
+    delay = Math.min(delay * 2, 1e4);
+  }
+}
+
+// src/azure/endpoints.ts
+var DEFAULT_READY_TIMEOUT_IN_MS = 20 * 6e4;
 var SERVICE_FAILURE = /^(InternalServerError|InternalError|ServiceError|ServiceUnavailable|ServerBusy|OperationCanceled|Conflict|RequestTimeout|GatewayTimeout|TooManyRequests)$/i;
 function trafficOf(ep) {
   const num = (m) => {
@@ -191,27 +227,15 @@ var OnlineEndpoints = class {
     }
   }
   /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
-  async waitReady(endpoint, abortSignal) {
-    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS);
-    let delay = 500;
-    let said = false;
-    for (; ; ) {
-      const ep = await this.getEndpoint(endpoint);
-      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
-      const state = String(ep.properties?.provisioningState ?? "Succeeded");
-      if (state === "Succeeded") return ep;
-      if (state === "Failed" || state === "Canceled") throw new Error(`endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline)
-        throw new Error(
-          `endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1e3)} s`
-        );
-      if (!said) {
-        this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
-        said = true;
-      }
-      await this.sleep(delay, abortSignal);
-      delay = Math.min(delay * 2, 1e4);
-    }
+  waitReady(endpoint, abortSignal) {
+    return waitProvisioned(() => this.getEndpoint(endpoint), {
+      what: `endpoint '${endpoint}'`,
+      timeoutInMs: this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS,
+      firstDelayInMs: 500,
+      onBusy: (state) => this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`),
+      sleep: this.sleep,
+      abortSignal
+    });
   }
   /**
    * Writes traffic by GET \u{2192} PUT of the whole endpoint (no field dropped), once the endpoint is
@@ -219,34 +243,40 @@ var OnlineEndpoints = class {
    * throw: refused). Retries the service's Conflict / OperationCanceled answers with backoff.
    */
   async updateTraffic(endpoint, update, abortSignal) {
-    let delay = this.o.conflictDelayInMs ?? 2e3;
-    for (let attempt2 = 1; ; attempt2++) {
-      const ep = await this.waitReady(endpoint, abortSignal);
-      const target = update(trafficOf(ep), attempt2);
-      if (!target) return;
-      const body = { ...ep, properties: { ...ep.properties ?? {}, traffic: target.traffic, mirrorTraffic: target.mirror } };
-      for (const k of ["id", "name", "type", "systemData"]) delete body[k];
-      if (body.properties) {
-        delete body.properties.provisioningState;
-        delete body.properties.scoringUri;
-        delete body.properties.swaggerUri;
-      }
-      try {
-        const poller = await this.arm.beginPut(this.endpointPath(endpoint), body);
-        await this.finish(endpoint, poller, abortSignal);
-        return;
-      } catch (err) {
-        const status = err.statusCode;
-        const code = String(err.code ?? "");
-        const failedOperation = err instanceof ArmOperationError;
-        const retriable = failedOperation || status === 409 || /Conflict|OperationCanceled|Updating/i.test(code) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
-        if (!retriable || attempt2 >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
-        this.o.log?.(
-          `Traffic write on ${endpoint} ${failedOperation ? `ended ${err.serviceStatus ?? "Failed"}` : "met a conflict"} (${code || status || "no code"}); retrying in ${Math.round(delay / 1e3)} s`
-        );
-        await this.sleep(delay, abortSignal);
-        delay = Math.min(delay * 2, 3e4);
-      }
+    const code = (err) => String(err.code ?? "");
+    const status = (err) => err.statusCode;
+    try {
+      await retryWhileBusy(
+        async (attempt2) => {
+          const ep = await this.waitReady(endpoint, abortSignal);
+          const target = update(trafficOf(ep), attempt2);
+          if (!target) return;
+          const body = { ...ep, properties: { ...ep.properties ?? {}, traffic: target.traffic, mirrorTraffic: target.mirror } };
+          for (const k of ["id", "name", "type", "systemData"]) delete body[k];
+          if (body.properties) {
+            delete body.properties.provisioningState;
+            delete body.properties.scoringUri;
+            delete body.properties.swaggerUri;
+          }
+          const poller = await this.arm.beginPut(this.endpointPath(endpoint), body);
+          await this.finish(endpoint, poller, abortSignal);
+        },
+        {
+          label: `Traffic write on ${endpoint}`,
+          tries: 6,
+          delayInMs: this.conflictDelayInMs,
+          maxDelayInMs: 3e4,
+          // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
+          // idempotent (the next try checks the endpoint again), so it is tried again.
+          retriable: (err) => err instanceof ArmOperationError || status(err) === 409 || /Conflict|OperationCanceled|Updating/i.test(code(err)) || /OperationCanceled|being updated|Updating/i.test(errorMessage(err)),
+          describe: (err, delay) => `Traffic write on ${endpoint} ${err instanceof ArmOperationError ? `ended ${err.serviceStatus ?? "Failed"}` : "met a conflict"} (${code(err) || status(err) || "no code"}); retrying in ${Math.round(delay / 1e3)} s`,
+          log: this.o.log,
+          sleep: this.sleep,
+          abortSignal
+        }
+      );
+    } catch (err) {
+      throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
     }
   }
   /**
@@ -259,20 +289,18 @@ var OnlineEndpoints = class {
   async provisionDeployment(endpoint, deployment, body, o) {
     const { deadline, log } = o;
     let last = "";
-    let conflictDelay = this.conflictDelayInMs;
     let serviceFailures = 0;
     try {
-      for (let attempt2 = 1; ; attempt2++) {
-        let poller;
-        try {
-          poller = await this.arm.beginPut(this.deploymentPath(endpoint, deployment), body);
-        } catch (err) {
-          if (!isConflict(err) || attempt2 >= 8 || Date.now() + conflictDelay > deadline) throw err;
-          log(`Deployment ${deployment}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(conflictDelay / 1e3)} s`);
-          await abortableSleep(conflictDelay, o.abortSignal);
-          conflictDelay = Math.min(conflictDelay * 2, 3e4);
-          continue;
-        }
+      for (; ; ) {
+        const poller = await retryWhileBusy(() => this.arm.beginPut(this.deploymentPath(endpoint, deployment), body), {
+          label: `Deployment ${deployment}`,
+          tries: 8,
+          delayInMs: this.conflictDelayInMs,
+          maxDelayInMs: 3e4,
+          deadline,
+          log,
+          abortSignal: o.abortSignal
+        });
         poller.onProgress((s) => {
           const state2 = s.serviceStatus ?? s.status;
           if (state2 !== last) {
@@ -315,18 +343,22 @@ ${text.trimEnd()}`);
   }
   /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
   async deleteDeployment(endpoint, name) {
-    let delay = this.conflictDelayInMs;
-    for (let attempt2 = 1; ; attempt2++) {
-      try {
-        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
-        await poller.pollUntilDone();
-        return;
-      } catch (err) {
-        if (attempt2 >= 3 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${name}'`);
-        this.log(`Deleting deployment ${name}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
-        await abortableSleep(delay);
-        delay *= 2;
-      }
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
+          await poller.pollUntilDone();
+        },
+        {
+          label: `Deleting deployment ${name}`,
+          tries: 3,
+          delayInMs: this.conflictDelayInMs,
+          retriable: (err) => isConflict(err) || err instanceof ArmOperationError,
+          log: this.o.log
+        }
+      );
+    } catch (err) {
+      throw translateAzureError(err, `deleting deployment '${name}'`);
     }
   }
   /** Sets the deployment's instance count (PUT of the whole deployment); a deployment that is gone is left alone. */
@@ -3186,20 +3218,13 @@ var BatchEndpoints = class _BatchEndpoints {
     ) ?? {};
   }
   /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
-  async waitReady(endpoint, abortSignal) {
-    const limit = this.o.readyTimeoutInMs ?? 20 * 6e4;
-    const deadline = Date.now() + limit;
-    let delay = 250;
-    for (; ; ) {
-      const ep = await this.getEndpoint(endpoint);
-      if (!ep) throw new Error(`batch endpoint '${endpoint}' does not exist`);
-      const state = String(ep.properties?.provisioningState ?? "Succeeded");
-      if (state === "Succeeded") return ep;
-      if (state === "Failed" || state === "Canceled") throw new Error(`batch endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline) throw new Error(`batch endpoint '${endpoint}' stayed ${state} for more than ${Math.round(limit / 1e3)} s`);
-      await abortableSleep(delay, abortSignal);
-      delay = Math.min(delay * 2, 1e4);
-    }
+  waitReady(endpoint, abortSignal) {
+    return waitProvisioned(() => this.getEndpoint(endpoint), {
+      what: `batch endpoint '${endpoint}'`,
+      timeoutInMs: this.o.readyTimeoutInMs ?? 20 * 6e4,
+      firstDelayInMs: 250,
+      abortSignal
+    });
   }
   /**
    * A long-running PUT polled to its end; a conflict (the endpoint or deployment is busy with
@@ -3207,23 +3232,26 @@ var BatchEndpoints = class _BatchEndpoints {
    * same resource again, never a second one.
    */
   async write(what, path, body, abortSignal) {
-    let delay = this.o.conflictDelayInMs ?? 2e3;
-    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? 20 * 6e4);
-    for (let attempt2 = 1; ; attempt2++) {
-      try {
-        const poller = await this.arm.beginPut(path, body, { abortSignal });
-        await poller.pollUntilDone({ abortSignal });
-        return;
-      } catch (err) {
-        if (abortSignal?.aborted) throw err;
-        if (!isConflict(err) || attempt2 >= 8 || Date.now() + delay > deadline) {
-          if (err instanceof ArmOperationError) throw new Error(`${what} failed: ${err.message}`, { cause: err });
-          throw translateAzureError(err, what);
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginPut(path, body, { abortSignal });
+          await poller.pollUntilDone({ abortSignal });
+        },
+        {
+          label: what,
+          tries: 8,
+          delayInMs: this.o.conflictDelayInMs ?? 2e3,
+          maxDelayInMs: 3e4,
+          deadline: Date.now() + (this.o.readyTimeoutInMs ?? 20 * 6e4),
+          log: (m) => this.log(m),
+          abortSignal
         }
-        this.log(`${what}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
-        await abortableSleep(delay, abortSignal);
-        delay = Math.min(delay * 2, 3e4);
-      }
+      );
+    } catch (err) {
+      if (abortSignal?.aborted) throw err;
+      if (err instanceof ArmOperationError) throw new Error(`${what} failed: ${err.message}`, { cause: err });
+      throw translateAzureError(err, what);
     }
   }
   /** Creates (or updates) a deployment and waits until it is Succeeded; it takes no invocation until named. */
@@ -3255,19 +3283,23 @@ var BatchEndpoints = class _BatchEndpoints {
   }
   /** Deletes a deployment and waits; one already gone is not an error; conflicts are tried again. */
   async deleteDeployment(endpoint, deployment) {
-    let delay = this.o.conflictDelayInMs ?? 2e3;
-    for (let attempt2 = 1; ; attempt2++) {
-      try {
-        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, deployment));
-        await poller.pollUntilDone();
-        return;
-      } catch (err) {
-        if (err.statusCode === 404) return;
-        if (attempt2 >= 4 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${deployment}'`);
-        this.log(`Deleting deployment ${deployment}: ${errorMessage(err).split("\n")[0]}; trying again in ${Math.round(delay / 1e3)} s`);
-        await abortableSleep(delay);
-        delay *= 2;
-      }
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, deployment));
+          await poller.pollUntilDone();
+        },
+        {
+          label: `Deleting deployment ${deployment}`,
+          tries: 4,
+          delayInMs: this.o.conflictDelayInMs ?? 2e3,
+          retriable: (err) => isConflict(err) || err instanceof ArmOperationError,
+          log: (m) => this.log(m)
+        }
+      );
+    } catch (err) {
+      if (err.statusCode === 404) return;
+      throw translateAzureError(err, `deleting deployment '${deployment}'`);
     }
   }
   /** Sets a deployment's `resources.instanceCount` (PUT of the whole deployment); one that is gone is left alone. */

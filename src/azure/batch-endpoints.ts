@@ -22,10 +22,10 @@
 import { armPath, type ArmClient } from './arm.js';
 import { createBlobStore, type BlobStoreContext } from './blob.js';
 import { ArmOperationError, translateAzureError, withAzureOperation } from './errors.js';
-import { isConflict, type ArmResource } from './endpoints.js';
+import type { ArmResource } from './endpoints.js';
+import { isConflict, retryWhileBusy, waitProvisioned } from './busy.js';
 import { abortableSleep } from './retry.js';
 import { scoreWithRetry, type ScoringAuth } from './scoring.js';
-import { errorMessage } from '../core/errors.js';
 import { isObj, type Obj } from '../core/obj.js';
 
 /** The header that names the deployment of an invocation (the recording's entry 21). */
@@ -125,20 +125,13 @@ export class BatchEndpoints {
   }
 
   /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
-  async waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
-    const limit = this.o.readyTimeoutInMs ?? 20 * 60_000;
-    const deadline = Date.now() + limit;
-    let delay = 250;
-    for (;;) {
-      const ep = await this.getEndpoint(endpoint);
-      if (!ep) throw new Error(`batch endpoint '${endpoint}' does not exist`);
-      const state = String(ep.properties?.provisioningState ?? 'Succeeded');
-      if (state === 'Succeeded') return ep;
-      if (state === 'Failed' || state === 'Canceled') throw new Error(`batch endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline) throw new Error(`batch endpoint '${endpoint}' stayed ${state} for more than ${Math.round(limit / 1000)} s`);
-      await abortableSleep(delay, abortSignal);
-      delay = Math.min(delay * 2, 10_000);
-    }
+  waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
+    return waitProvisioned(() => this.getEndpoint(endpoint), {
+      what: `batch endpoint '${endpoint}'`,
+      timeoutInMs: this.o.readyTimeoutInMs ?? 20 * 60_000,
+      firstDelayInMs: 250,
+      abortSignal,
+    });
   }
 
   /**
@@ -147,23 +140,26 @@ export class BatchEndpoints {
    * same resource again, never a second one.
    */
   private async write(what: string, path: string, body: unknown, abortSignal?: AbortSignal): Promise<void> {
-    let delay = this.o.conflictDelayInMs ?? 2000;
-    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? 20 * 60_000);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const poller = await this.arm.beginPut<ArmResource>(path, body, { abortSignal });
-        await poller.pollUntilDone({ abortSignal });
-        return;
-      } catch (err) {
-        if (abortSignal?.aborted) throw err;
-        if (!isConflict(err) || attempt >= 8 || Date.now() + delay > deadline) {
-          if (err instanceof ArmOperationError) throw new Error(`${what} failed: ${err.message}`, { cause: err });
-          throw translateAzureError(err, what);
-        }
-        this.log(`${what}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(delay / 1000)} s`);
-        await abortableSleep(delay, abortSignal);
-        delay = Math.min(delay * 2, 30_000);
-      }
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginPut<ArmResource>(path, body, { abortSignal });
+          await poller.pollUntilDone({ abortSignal });
+        },
+        {
+          label: what,
+          tries: 8,
+          delayInMs: this.o.conflictDelayInMs ?? 2000,
+          maxDelayInMs: 30_000,
+          deadline: Date.now() + (this.o.readyTimeoutInMs ?? 20 * 60_000),
+          log: (m) => this.log(m),
+          abortSignal,
+        },
+      );
+    } catch (err) {
+      if (abortSignal?.aborted) throw err;
+      if (err instanceof ArmOperationError) throw new Error(`${what} failed: ${err.message}`, { cause: err });
+      throw translateAzureError(err, what);
     }
   }
 
@@ -199,19 +195,23 @@ export class BatchEndpoints {
 
   /** Deletes a deployment and waits; one already gone is not an error; conflicts are tried again. */
   async deleteDeployment(endpoint: string, deployment: string): Promise<void> {
-    let delay = this.o.conflictDelayInMs ?? 2000;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, deployment));
-        await poller.pollUntilDone();
-        return;
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return;
-        if (attempt >= 4 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${deployment}'`);
-        this.log(`Deleting deployment ${deployment}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(delay / 1000)} s`);
-        await abortableSleep(delay);
-        delay *= 2;
-      }
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, deployment));
+          await poller.pollUntilDone();
+        },
+        {
+          label: `Deleting deployment ${deployment}`,
+          tries: 4,
+          delayInMs: this.o.conflictDelayInMs ?? 2000,
+          retriable: (err) => isConflict(err) || err instanceof ArmOperationError,
+          log: (m) => this.log(m),
+        },
+      );
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return;
+      throw translateAzureError(err, `deleting deployment '${deployment}'`);
     }
   }
 

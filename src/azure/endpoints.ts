@@ -8,6 +8,7 @@
 import { armPath, type ArmClient, type ArmPoller } from './arm.js';
 import { ArmOperationError, translateAzureError, withAzureOperation } from './errors.js';
 import { abortableSleep } from './retry.js';
+import { isConflict, retryWhileBusy, waitProvisioned } from './busy.js';
 import { errorMessage } from '../core/errors.js';
 import type { Obj } from '../core/obj.js';
 import type { TrafficState } from './traffic.js';
@@ -56,13 +57,6 @@ export interface ProvisionDeploymentOptions {
 
 /** The end of a provisioning; `logs` are the containers' logs of a failed one. */
 export type ProvisionOutcome = { ok: true } | { ok: false; reason: string; logs?: string };
-
-/** A write refused because another operation runs on the endpoint or deployment (try again later). */
-export function isConflict(err: unknown): boolean {
-  const status = (err as { statusCode?: number }).statusCode;
-  const code = String((err as { code?: string }).code ?? '');
-  return status === 409 || /^(Conflict|OperationCanceled)$/i.test(code);
-}
 
 /** Operation error codes of the service itself (not of the model, the image or the quota): worth another try. */
 const SERVICE_FAILURE =
@@ -178,27 +172,15 @@ export class OnlineEndpoints {
   }
 
   /** Waits until the endpoint's provisioningState is terminal; Failed is an error. */
-  async waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
-    const deadline = Date.now() + (this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS);
-    let delay = 500;
-    let said = false;
-    for (;;) {
-      const ep = await this.getEndpoint(endpoint);
-      if (!ep) throw new Error(`endpoint '${endpoint}' does not exist`);
-      const state = String(ep.properties?.provisioningState ?? 'Succeeded');
-      if (state === 'Succeeded') return ep;
-      if (state === 'Failed' || state === 'Canceled') throw new Error(`endpoint '${endpoint}' is ${state}`);
-      if (Date.now() > deadline)
-        throw new Error(
-          `endpoint '${endpoint}' stayed ${state} for more than ${Math.round((this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS) / 1000)} s`,
-        );
-      if (!said) {
-        this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`);
-        said = true;
-      }
-      await this.sleep(delay, abortSignal);
-      delay = Math.min(delay * 2, 10_000);
-    }
+  waitReady(endpoint: string, abortSignal?: AbortSignal): Promise<ArmResource> {
+    return waitProvisioned(() => this.getEndpoint(endpoint), {
+      what: `endpoint '${endpoint}'`,
+      timeoutInMs: this.o.readyTimeoutInMs ?? DEFAULT_READY_TIMEOUT_IN_MS,
+      firstDelayInMs: 500,
+      onBusy: (state) => this.o.log?.(`Endpoint ${endpoint} is ${state}: waiting for it to be Succeeded before writing`),
+      sleep: this.sleep,
+      abortSignal,
+    });
   }
 
   /**
@@ -207,40 +189,45 @@ export class OnlineEndpoints {
    * throw: refused). Retries the service's Conflict / OperationCanceled answers with backoff.
    */
   async updateTraffic(endpoint: string, update: TrafficUpdate, abortSignal?: AbortSignal): Promise<void> {
-    let delay = this.o.conflictDelayInMs ?? 2000;
-    for (let attempt = 1; ; attempt++) {
-      const ep = await this.waitReady(endpoint, abortSignal);
-      const target = update(trafficOf(ep), attempt);
-      if (!target) return;
-      const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: target.traffic, mirrorTraffic: target.mirror } };
-      for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
-      if (body.properties) {
-        delete body.properties.provisioningState;
-        delete body.properties.scoringUri;
-        delete body.properties.swaggerUri;
-      }
-      try {
-        const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
-        await this.finish(endpoint, poller, abortSignal);
-        return;
-      } catch (err) {
-        const status = (err as { statusCode?: number }).statusCode;
-        const code = String((err as { code?: string }).code ?? '');
-        // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
-        // idempotent (the next try checks the endpoint again), so it is tried again.
-        const failedOperation = err instanceof ArmOperationError;
-        const retriable =
-          failedOperation ||
-          status === 409 ||
-          /Conflict|OperationCanceled|Updating/i.test(code) ||
-          /OperationCanceled|being updated|Updating/i.test(errorMessage(err));
-        if (!retriable || attempt >= 6) throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
-        this.o.log?.(
-          `Traffic write on ${endpoint} ${failedOperation ? `ended ${err.serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code || status || 'no code'}); retrying in ${Math.round(delay / 1000)} s`,
-        );
-        await this.sleep(delay, abortSignal);
-        delay = Math.min(delay * 2, 30_000);
-      }
+    const code = (err: unknown) => String((err as { code?: string }).code ?? '');
+    const status = (err: unknown) => (err as { statusCode?: number }).statusCode;
+    try {
+      await retryWhileBusy(
+        async (attempt) => {
+          const ep = await this.waitReady(endpoint, abortSignal);
+          const target = update(trafficOf(ep), attempt);
+          if (!target) return;
+          const body: ArmResource = { ...ep, properties: { ...(ep.properties ?? {}), traffic: target.traffic, mirrorTraffic: target.mirror } };
+          for (const k of ['id', 'name', 'type', 'systemData'] as const) delete (body as Obj)[k];
+          if (body.properties) {
+            delete body.properties.provisioningState;
+            delete body.properties.scoringUri;
+            delete body.properties.swaggerUri;
+          }
+          const poller = await this.arm.beginPut<ArmResource>(this.endpointPath(endpoint), body);
+          await this.finish(endpoint, poller, abortSignal);
+        },
+        {
+          label: `Traffic write on ${endpoint}`,
+          tries: 6,
+          delayInMs: this.conflictDelayInMs,
+          maxDelayInMs: 30_000,
+          // A conflict, or an update operation that ended Failed/Canceled in Azure: the write is
+          // idempotent (the next try checks the endpoint again), so it is tried again.
+          retriable: (err) =>
+            err instanceof ArmOperationError ||
+            status(err) === 409 ||
+            /Conflict|OperationCanceled|Updating/i.test(code(err)) ||
+            /OperationCanceled|being updated|Updating/i.test(errorMessage(err)),
+          describe: (err, delay) =>
+            `Traffic write on ${endpoint} ${err instanceof ArmOperationError ? `ended ${err.serviceStatus ?? 'Failed'}` : 'met a conflict'} (${code(err) || status(err) || 'no code'}); retrying in ${Math.round(delay / 1000)} s`,
+          log: this.o.log,
+          sleep: this.sleep,
+          abortSignal,
+        },
+      );
+    } catch (err) {
+      throw translateAzureError(err, `writing the traffic of endpoint '${endpoint}'`);
     }
   }
 
@@ -254,20 +241,18 @@ export class OnlineEndpoints {
   async provisionDeployment(endpoint: string, deployment: string, body: ArmResource, o: ProvisionDeploymentOptions): Promise<ProvisionOutcome> {
     const { deadline, log } = o;
     let last = '';
-    let conflictDelay = this.conflictDelayInMs;
     let serviceFailures = 0;
     try {
-      for (let attempt = 1; ; attempt++) {
-        let poller;
-        try {
-          poller = await this.arm.beginPut<ArmResource>(this.deploymentPath(endpoint, deployment), body);
-        } catch (err) {
-          if (!isConflict(err) || attempt >= 8 || Date.now() + conflictDelay > deadline) throw err;
-          log(`Deployment ${deployment}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(conflictDelay / 1000)} s`);
-          await abortableSleep(conflictDelay, o.abortSignal);
-          conflictDelay = Math.min(conflictDelay * 2, 30_000);
-          continue;
-        }
+      for (;;) {
+        const poller = await retryWhileBusy(() => this.arm.beginPut<ArmResource>(this.deploymentPath(endpoint, deployment), body), {
+          label: `Deployment ${deployment}`,
+          tries: 8,
+          delayInMs: this.conflictDelayInMs,
+          maxDelayInMs: 30_000,
+          deadline,
+          log,
+          abortSignal: o.abortSignal,
+        });
         poller.onProgress((s) => {
           const state = s.serviceStatus ?? s.status;
           if (state !== last) {
@@ -313,18 +298,22 @@ export class OnlineEndpoints {
 
   /** Deletes; a conflict or a delete operation that ends Failed is tried again (three tries). */
   async deleteDeployment(endpoint: string, name: string): Promise<void> {
-    let delay = this.conflictDelayInMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
-        await poller.pollUntilDone();
-        return;
-      } catch (err) {
-        if (attempt >= 3 || !(isConflict(err) || err instanceof ArmOperationError)) throw translateAzureError(err, `deleting deployment '${name}'`);
-        this.log(`Deleting deployment ${name}: ${errorMessage(err).split('\n')[0]}; trying again in ${Math.round(delay / 1000)} s`);
-        await abortableSleep(delay);
-        delay *= 2;
-      }
+    try {
+      await retryWhileBusy(
+        async () => {
+          const poller = await this.arm.beginDelete(this.deploymentPath(endpoint, name));
+          await poller.pollUntilDone();
+        },
+        {
+          label: `Deleting deployment ${name}`,
+          tries: 3,
+          delayInMs: this.conflictDelayInMs,
+          retriable: (err) => isConflict(err) || err instanceof ArmOperationError,
+          log: this.o.log,
+        },
+      );
+    } catch (err) {
+      throw translateAzureError(err, `deleting deployment '${name}'`);
     }
   }
 
