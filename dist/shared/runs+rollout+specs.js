@@ -1335,6 +1335,25 @@ function collectionDataAssets(body, workspaceId, endpoint, deployment) {
   return out;
 }
 
+// src/specs/batch-fields.ts
+var BATCH_RUN_SETTINGS = [
+  "mini_batch_size",
+  "max_concurrency_per_instance",
+  "output_action",
+  "output_file_name",
+  "retry_settings",
+  "error_threshold",
+  "logging_level",
+  "environment_variables"
+];
+var BATCH_ONLY_FIELDS = [
+  "compute",
+  "settings",
+  ...BATCH_RUN_SETTINGS.filter((k) => k !== "environment_variables"),
+  "component",
+  "job_definition"
+];
+
 // src/specs/deployment.ts
 var ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 var DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
@@ -1486,19 +1505,6 @@ var MANAGED_DEPLOYMENT_KEYS = [
   "data_collector"
 ];
 var KUBERNETES_DEPLOYMENT_KEYS = [...MANAGED_DEPLOYMENT_KEYS.filter((k) => k !== "egress_public_network_access"), "resources"];
-var BATCH_ONLY_FIELDS = [
-  "compute",
-  "settings",
-  "mini_batch_size",
-  "max_concurrency_per_instance",
-  "output_action",
-  "output_file_name",
-  "retry_settings",
-  "error_threshold",
-  "logging_level",
-  "component",
-  "job_definition"
-];
 async function planDeployment(doc, fileOnDisk, o) {
   const spec = doc.value;
   if (!isObj(spec)) throw doc.error([], "a deployment file must be a YAML map");
@@ -3475,16 +3481,7 @@ function planBatchEndpoint(doc) {
   return { name: spec.name, body };
 }
 var COMMON_KEYS = ["$schema", "name", "endpoint_name", "type", "description", "tags", "properties"];
-var RUN_SETTINGS = [
-  "mini_batch_size",
-  "max_concurrency_per_instance",
-  "output_action",
-  "output_file_name",
-  "retry_settings",
-  "error_threshold",
-  "logging_level",
-  "environment_variables"
-];
+var RUN_SETTINGS = BATCH_RUN_SETTINGS;
 var MODEL_KEYS = [...COMMON_KEYS, "model", "code_configuration", "environment", "compute", "resources", "settings", ...RUN_SETTINGS];
 var SETTINGS_KEYS = [...RUN_SETTINGS, "instance_count"];
 var PIPELINE_KEYS = [...COMMON_KEYS, "component", "settings", "job_definition"];

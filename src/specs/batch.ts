@@ -14,6 +14,7 @@ import { componentRef } from './job/components.js';
 import { pipelineComponentFile } from './job/pipeline-steps.js';
 import { PlanContext, type PlannedAsset, type PlannedUpload, type PlanOptions } from './plan.js';
 import { checkDeploymentName, checkEndpointName, codeConfiguration, deploymentModel } from './deployment.js';
+import { BATCH_RUN_SETTINGS } from './batch-fields.js';
 
 export type EndpointKind = 'batch' | 'online';
 
@@ -116,18 +117,8 @@ export interface BatchDeploymentPlan {
 }
 
 const COMMON_KEYS = ['$schema', 'name', 'endpoint_name', 'type', 'description', 'tags', 'properties'];
-// ModelBatchDeploymentSchema / BatchDeploymentSchema (azure-ai-ml _schema/_deployment/batch/
-// model_batch_deployment.py, batch_deployment.py) and DeploymentSchema's model, code, environment.
-const RUN_SETTINGS = [
-  'mini_batch_size',
-  'max_concurrency_per_instance',
-  'output_action',
-  'output_file_name',
-  'retry_settings',
-  'error_threshold',
-  'logging_level',
-  'environment_variables',
-];
+// ModelBatchDeploymentSchema (batch-fields.ts) and DeploymentSchema's model, code, environment.
+const RUN_SETTINGS: readonly string[] = BATCH_RUN_SETTINGS;
 const MODEL_KEYS = [...COMMON_KEYS, 'model', 'code_configuration', 'environment', 'compute', 'resources', 'settings', ...RUN_SETTINGS];
 // ModelBatchDeploymentSettingsSchema (model_batch_deployment_settings.py): the `settings:` nesting.
 const SETTINGS_KEYS = [...RUN_SETTINGS, 'instance_count'];

@@ -11,6 +11,7 @@ import { PlanContext, versionHash, type PlannedAsset, type PlannedUpload, type P
 import { assetId } from './references.js';
 import { dataCollector } from './data-collector.js';
 import { formatTrafficState, trafficEquals, trafficProblems, trafficStateEquals, type TrafficState } from '../azure/traffic.js';
+import { BATCH_ONLY_FIELDS } from './batch-fields.js';
 
 export interface EndpointPlan {
   name: string;
@@ -228,21 +229,6 @@ const MANAGED_DEPLOYMENT_KEYS = [
  * deployment fields and `resources`; `egress_public_network_access` is a managed field).
  */
 const KUBERNETES_DEPLOYMENT_KEYS = [...MANAGED_DEPLOYMENT_KEYS.filter((k) => k !== 'egress_public_network_access'), 'resources'];
-
-/** Fields of `az ml batch-deployment` YAML (azure-ai-ml _schema/_deployment/batch) that online deployments lack. */
-const BATCH_ONLY_FIELDS = [
-  'compute',
-  'settings',
-  'mini_batch_size',
-  'max_concurrency_per_instance',
-  'output_action',
-  'output_file_name',
-  'retry_settings',
-  'error_threshold',
-  'logging_level',
-  'component',
-  'job_definition',
-];
 
 export async function planDeployment(doc: SpecDocument, fileOnDisk: string, o: PlanOptions & { endpointName?: string }): Promise<DeploymentPlan> {
   const spec = doc.value;
