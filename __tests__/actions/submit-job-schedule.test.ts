@@ -104,6 +104,15 @@ describe('submit-job with a schedule YAML', () => {
     const list = await armGet<{ value: Array<{ name: string }> }>(em, 'schedules?listViewType=All');
     expect(list.body.value.filter((x) => x.name === 'weekly_retrain')).toHaveLength(1);
 
+    // pr-summary reports the schedule from the run ledger: trigger, next runs, what changed.
+    const report = await runAction({ action: 'pr-summary', inputs: { 'github-token': '' }, runnerTemp: first.runnerTemp, timeoutMs: 60_000 });
+    expect(report.main.exitCode, report.main.log).toBe(0);
+    expect(report.summary).toContain('### ⏰ Schedules');
+    expect(report.summary).toMatch(
+      /\| <code>weekly&#95;retrain<\/code> \| Command<br><sub><code>retrain\/schedule\.yml<\/code><\/sub> \| cron 15 10 &#42; &#42; 1 &#40;W\. Europe Standard Time&#41; \| \d{4}-\d\d-\d\d \d\d:\d\dZ<br>\d{4}-\d\d-\d\d \d\d:15Z<br>[^|]+ \| 🆕 created \|/,
+    );
+    expect(report.summary).toContain('**Schedule** ⏰ <code>weekly&#95;retrain</code>');
+
     const off = await submit({ 'job-file': 'retrain/schedule.yml', 'schedule-enabled': 'false' }, '7103');
     expect(off.main.exitCode, off.main.log).toBe(0);
     expect(off.outputs['schedule-status']).toBe('updated');

@@ -429,6 +429,24 @@ function parseMaybeJson(v) {
 function unwrapOutputs(o) {
   return isObj(o.outputs) ? { ...o.outputs } : o;
 }
+function toReportSchedule(v) {
+  if (!isObj(v)) return void 0;
+  const name = str(v.name);
+  const status = str(v.status);
+  if (!name || !status) return void 0;
+  const jobType = str(v.jobType);
+  const trigger = str(v.trigger);
+  const jobFile = str(v.jobFile);
+  return {
+    name,
+    status,
+    enabled: v.enabled !== false,
+    nextRuns: Array.isArray(v.nextRuns) ? v.nextRuns.map(str).filter((x) => x !== void 0) : [],
+    ...jobType ? { jobType } : {},
+    ...trigger ? { trigger } : {},
+    ...jobFile ? { jobFile } : {}
+  };
+}
 function toReportJob(v) {
   if (!isObj(v)) return void 0;
   const o = unwrapOutputs(v);
@@ -666,8 +684,14 @@ function collectReportData(ledger, inputs = {}) {
   const gates = [];
   const models = [];
   const rollouts = [];
+  const schedules = [];
   for (const entry of ledger) {
     switch (entry.kind) {
+      case "schedule": {
+        const sc = toReportSchedule(entry);
+        if (sc) schedules.push(sc);
+        break;
+      }
       case "job": {
         const j = toReportJob(entry);
         if (j) jobs.push(j);
@@ -719,11 +743,16 @@ function collectReportData(ledger, inputs = {}) {
       (m) => `${m.name}:${m.version}`,
       (a, b) => ({ ...a, ...dropUndefined(b) })
     ),
-    rollouts: dedupe(rollouts, (r) => `${r.endpoint ?? ""}/${r.deployment}/${r.timeline?.startedAt ?? ""}`)
+    rollouts: dedupe(rollouts, (r) => `${r.endpoint ?? ""}/${r.deployment}/${r.timeline?.startedAt ?? ""}`),
+    schedules: dedupe(
+      schedules,
+      (sc) => sc.name,
+      (_a, b) => b
+    )
   };
 }
 function isEmptyReport(d) {
-  return d.jobs.length + d.gates.length + d.models.length + d.rollouts.length === 0;
+  return d.jobs.length + d.gates.length + d.models.length + d.rollouts.length + (d.schedules?.length ?? 0) === 0;
 }
 function dropUndefined(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
@@ -961,6 +990,8 @@ ${charts}
   const links = renderLinks(data.jobs, data.models, data.gates);
   if (links) parts.push(links);
   for (const r of data.rollouts) parts.push(renderRollout(r, { maxStages: budget.stages }));
+  const schedules = renderSchedules(data.schedules ?? []);
+  if (schedules) parts.push(schedules);
   const details = renderDetails(data, budget);
   if (details || shortened) {
     const note = shortened ? `<sub>\u2702\uFE0F Shortened to fit GitHub's comment size limit.${options.fullReportNote ? ` ${escapeText(options.fullReportNote)}` : ""}</sub>` : "";
@@ -995,7 +1026,25 @@ function renderOverview(data) {
   if (data.gates.length === 0) {
     for (const j of data.jobs.slice(0, 3)) items.push(`**Job** ${jobStatusLabel(j)}`);
   }
+  for (const sc of (data.schedules ?? []).slice(0, 3)) items.push(`**Schedule** ${scheduleLabel(sc)} ${code(sc.name, 120)}`);
   return items.join(" \xB7 ");
+}
+var SCHEDULE_STATUS = { created: "\u{1F195} created", updated: "\u270F\uFE0F updated", unchanged: "\u2705 unchanged", "dry-run": "\u{1F4DD} dry run" };
+function scheduleLabel(sc) {
+  return sc.enabled ? "\u23F0" : "\u23F8\uFE0F";
+}
+function renderSchedules(schedules) {
+  if (schedules.length === 0) return "";
+  const lines = ["### \u23F0 Schedules", "", "| Schedule | Job | Trigger | Next runs | Change |", "| :-- | :-- | :-- | :-- | :-- |"];
+  for (const sc of schedules.slice(0, 10)) {
+    const runs = sc.enabled ? sc.nextRuns.length > 0 ? sc.nextRuns.slice(0, 3).map((t) => escapeText(/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t) ? `${t.slice(0, 10)} ${t.slice(11, 16)}Z` : t, 40)).join("<br>") + (sc.nextRuns.length > 3 ? "<br>\u2026" : "") : "\u2014" : "\u23F8\uFE0F disabled";
+    const job = [sc.jobType ? escapeText(sc.jobType, 40) : "", sc.jobFile ? `<br><sub>${code(sc.jobFile, 120)}</sub>` : ""].join("") || "\u2014";
+    lines.push(
+      `| ${code(sc.name, 120)} | ${job} | ${sc.trigger ? escapeText(sc.trigger, 120) : "\u2014"} | ${runs} | ${escapeText(SCHEDULE_STATUS[sc.status] ?? sc.status, 40)} |`
+    );
+  }
+  if (schedules.length > 10) lines.push("", `<sub>${schedules.length - 10} more schedule(s).</sub>`);
+  return lines.join("\n");
 }
 function renderGate(g, index, budget) {
   const r = g.report;

@@ -5,6 +5,7 @@ const { createHash: createHash2 } = require("node:crypto");
 import {
   SpecDocument,
   createSchedulesApi,
+  describeTrigger,
   isScheduleSpec,
   nextRunTimes,
   planJob,
@@ -288,10 +289,21 @@ async function upload(api, uploader, p, io) {
   if (stats.files > 0 || stats.reused > 0)
     io.info(`Job files: uploaded ${stats.files} files (${formatBytes(stats.bytes)}), reused ${stats.reused} unchanged upload(s)`);
 }
-function publish(io, name, status, runs) {
-  io.setOutput("schedule-name", name);
-  io.setOutput("schedule-next-runs", JSON.stringify(runs));
-  io.setOutput("schedule-status", status);
+function publish(io, step, s) {
+  io.setOutput("schedule-name", s.name);
+  io.setOutput("schedule-next-runs", JSON.stringify(s.runs));
+  io.setOutput("schedule-status", s.status);
+  appendLedger({
+    kind: "schedule",
+    action: "submit-job",
+    name: s.name,
+    jobType: s.jobType,
+    status: s.status,
+    enabled: s.props.isEnabled !== false,
+    ...s.props.trigger ? { trigger: describeTrigger(s.props.trigger) } : {},
+    nextRuns: s.runs,
+    jobFile: step.settings.jobFileDisplay
+  });
 }
 async function dryRun(step) {
   const { azure, io } = step;
@@ -307,7 +319,7 @@ async function dryRun(step) {
     for (const r of recorder.requests) io.info("upload" in r ? `UPLOAD ${r.upload} (${r.files} files, ${formatBytes(r.bytes)})` : `${r.method} ${r.url}`);
     io.info(JSON.stringify(body, null, 2));
   });
-  publish(io, name, "dry-run", nextRuns(body.properties, /* @__PURE__ */ new Date(), true));
+  publish(io, step, { name, status: "dry-run", runs: nextRuns(body.properties, /* @__PURE__ */ new Date(), true), props: body.properties, jobType: p.job.jobType });
   io.setOutput("status", "DryRun");
   io.setOutput("requests", JSON.stringify(recorder.requests));
 }
@@ -340,7 +352,7 @@ async function submitSchedule(step) {
   const createdAt = new Date(String(result.systemData?.createdAt ?? (/* @__PURE__ */ new Date()).toISOString()));
   const runs = nextRuns(result.properties ?? body.properties, createdAt, status === "created");
   io.info(runs.length ? `Next runs: ${runs.join(", ")}` : `Schedule ${name} is disabled: no runs`);
-  publish(io, name, status, runs);
+  publish(io, step, { name, status, runs, props: result.properties ?? body.properties, jobType: p.job.jobType });
   io.setOutput("status", result.properties?.isEnabled === false ? "ScheduleDisabled" : "Scheduled");
   await io.appendSummary(
     `<h3>Azure ML schedule ${escapeText(name)}</h3>

@@ -2795,6 +2795,23 @@ var SCHEDULE_TIME_ZONES = {
   "Samoa Standard Time": "Pacific/Apia",
   "Line Islands Standard Time": "Pacific/Kiritimati"
 };
+function describeTrigger(trigger) {
+  const zone = trigger.timeZone && trigger.timeZone !== "UTC" ? ` (${trigger.timeZone})` : " (UTC)";
+  if (trigger.triggerType === "Cron") return `cron ${trigger.expression ?? "?"}${zone}`;
+  const interval = trigger.interval ?? 1;
+  const unit = String(trigger.frequency ?? "").toLowerCase() || "period";
+  const parts = [`every ${interval === 1 ? unit : `${interval} ${unit}s`}`];
+  const at = trigger.schedule;
+  if (at) {
+    if (at.weekDays?.length) parts.push(`on ${at.weekDays.join(", ")}`);
+    if (at.monthDays?.length) parts.push(`on day ${at.monthDays.join(", ")}`);
+    if (at.hours.length && at.minutes.length) {
+      const times = at.hours.flatMap((h) => at.minutes.map((m) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`));
+      parts.push(`at ${times.slice(0, 6).join(", ")}${times.length > 6 ? ", \u2026" : ""}`);
+    }
+  }
+  return parts.join(" ") + zone;
+}
 var WEEK_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 var DOW_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -3261,6 +3278,7 @@ export {
   pipelineComponentFile,
   createSchedulesApi,
   planJob,
+  describeTrigger,
   nextRunTimes,
   planSchedule,
   scheduleCommon,

@@ -109,7 +109,22 @@ export interface MonitorEntry {
   signals: string[];
 }
 
-export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry | MonitorEntry) & { action?: string; at?: string };
+/** A schedule submit-job created, updated or found unchanged (or would create: a dry run). */
+export interface ScheduleEntry {
+  kind: 'schedule';
+  name: string;
+  /** The scheduled job's type (`command`, `pipeline`, …). */
+  jobType?: string;
+  status: 'created' | 'updated' | 'unchanged' | 'dry-run';
+  enabled: boolean;
+  /** The trigger in words (`cron 0 2 * * * (UTC)`). */
+  trigger?: string;
+  /** ISO times of the next runs (none when disabled). */
+  nextRuns: string[];
+  jobFile?: string;
+}
+
+export type LedgerEntry = (JobEntry | GateEntry | ModelEntry | RolloutEntry | MonitorEntry | ScheduleEntry) & { action?: string; at?: string };
 
 export function ledgerPath(env: Record<string, string | undefined> = process.env): string | undefined {
   const dir = env.RUNNER_TEMP;

@@ -19,7 +19,7 @@
 import { formatValue } from '../metrics/report.js';
 import { explainRule } from '../metrics/report.js';
 import { renderGateCharts } from './chart.js';
-import { isEmptyReport, type ReportData, type ReportGate, type ReportJob, type ReportModel } from './data.js';
+import { isEmptyReport, type ReportData, type ReportGate, type ReportJob, type ReportModel, type ReportSchedule } from './data.js';
 import { code, escapeText, fencedBlock, link, safeUrl } from '../core/escape.js';
 import { renderMetricTable, VERDICT_CELL } from './metrics-table.js';
 import { renderRollout, renderRolloutEvents, rolloutStatusLabel } from './rollout.js';
@@ -140,6 +140,8 @@ function compose(data: ReportData, options: RenderOptions, budget: Budget, short
   const links = renderLinks(data.jobs, data.models, data.gates);
   if (links) parts.push(links);
   for (const r of data.rollouts) parts.push(renderRollout(r, { maxStages: budget.stages }));
+  const schedules = renderSchedules(data.schedules ?? []);
+  if (schedules) parts.push(schedules);
   const details = renderDetails(data, budget);
   if (details || shortened) {
     const note = shortened
@@ -174,7 +176,36 @@ export function renderOverview(data: ReportData): string {
   if (data.gates.length === 0) {
     for (const j of data.jobs.slice(0, 3)) items.push(`**Job** ${jobStatusLabel(j)}`);
   }
+  for (const sc of (data.schedules ?? []).slice(0, 3)) items.push(`**Schedule** ${scheduleLabel(sc)} ${code(sc.name, 120)}`);
   return items.join(' · ');
+}
+
+const SCHEDULE_STATUS: Record<string, string> = { created: '🆕 created', updated: '✏️ updated', unchanged: '✅ unchanged', 'dry-run': '📝 dry run' };
+
+function scheduleLabel(sc: ReportSchedule): string {
+  return sc.enabled ? '⏰' : '⏸️';
+}
+
+/** Schedules submit-job created or updated: trigger, next runs, what changed. Empty when there are none. */
+export function renderSchedules(schedules: ReportSchedule[]): string {
+  if (schedules.length === 0) return '';
+  const lines = ['### ⏰ Schedules', '', '| Schedule | Job | Trigger | Next runs | Change |', '| :-- | :-- | :-- | :-- | :-- |'];
+  for (const sc of schedules.slice(0, 10)) {
+    const runs = sc.enabled
+      ? sc.nextRuns.length > 0
+        ? sc.nextRuns
+            .slice(0, 3)
+            .map((t) => escapeText(/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t) ? `${t.slice(0, 10)} ${t.slice(11, 16)}Z` : t, 40))
+            .join('<br>') + (sc.nextRuns.length > 3 ? '<br>…' : '')
+        : '—'
+      : '⏸️ disabled';
+    const job = [sc.jobType ? escapeText(sc.jobType, 40) : '', sc.jobFile ? `<br><sub>${code(sc.jobFile, 120)}</sub>` : ''].join('') || '—';
+    lines.push(
+      `| ${code(sc.name, 120)} | ${job} | ${sc.trigger ? escapeText(sc.trigger, 120) : '—'} | ${runs} | ${escapeText(SCHEDULE_STATUS[sc.status] ?? sc.status, 40)} |`,
+    );
+  }
+  if (schedules.length > 10) lines.push('', `<sub>${schedules.length - 10} more schedule(s).</sub>`);
+  return lines.join('\n');
 }
 
 function renderGate(g: ReportGate, index: number | undefined, budget: Budget): string {

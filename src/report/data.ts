@@ -59,11 +59,24 @@ export interface ReportRollout {
   monitor?: { name: string; signals: string[]; created: boolean; previousDeployment?: string };
 }
 
+/** A schedule submit-job created or updated (ledger entry `schedule`). */
+export interface ReportSchedule {
+  name: string;
+  jobType?: string;
+  status: string;
+  enabled: boolean;
+  trigger?: string;
+  nextRuns: string[];
+  jobFile?: string;
+}
+
 export interface ReportData {
   jobs: ReportJob[];
   gates: ReportGate[];
   models: ReportModel[];
   rollouts: ReportRollout[];
+  /** Only from the ledger (no input carries schedules); absent in data built before they were reported. */
+  schedules?: ReportSchedule[];
 }
 
 export type ReportInputName = 'jobs' | 'gate-reports' | 'models' | 'rollouts';
@@ -113,6 +126,25 @@ function unwrapOutputs(o: Obj): Obj {
 
 // ---------------------------------------------------------------------------------------------
 // One item of each kind, from a ledger entry or an input item
+
+export function toReportSchedule(v: unknown): ReportSchedule | undefined {
+  if (!isObj(v)) return undefined;
+  const name = str(v.name);
+  const status = str(v.status);
+  if (!name || !status) return undefined;
+  const jobType = str(v.jobType);
+  const trigger = str(v.trigger);
+  const jobFile = str(v.jobFile);
+  return {
+    name,
+    status,
+    enabled: v.enabled !== false,
+    nextRuns: Array.isArray(v.nextRuns) ? v.nextRuns.map(str).filter((x): x is string => x !== undefined) : [],
+    ...(jobType ? { jobType } : {}),
+    ...(trigger ? { trigger } : {}),
+    ...(jobFile ? { jobFile } : {}),
+  };
+}
 
 export function toReportJob(v: unknown): ReportJob | undefined {
   if (!isObj(v)) return undefined;
@@ -402,8 +434,14 @@ export function collectReportData(ledger: LedgerEntry[], inputs: ReportInputs = 
   const gates: ReportGate[] = [];
   const models: ReportModel[] = [];
   const rollouts: ReportRollout[] = [];
+  const schedules: ReportSchedule[] = [];
   for (const entry of ledger) {
     switch (entry.kind) {
+      case 'schedule': {
+        const sc = toReportSchedule(entry);
+        if (sc) schedules.push(sc);
+        break;
+      }
       case 'job': {
         const j = toReportJob(entry);
         if (j) jobs.push(j);
@@ -457,11 +495,16 @@ export function collectReportData(ledger: LedgerEntry[], inputs: ReportInputs = 
       (a, b) => ({ ...a, ...dropUndefined(b) }),
     ),
     rollouts: dedupe(rollouts, (r) => `${r.endpoint ?? ''}/${r.deployment}/${r.timeline?.startedAt ?? ''}`),
+    schedules: dedupe(
+      schedules,
+      (sc) => sc.name,
+      (_a, b) => b,
+    ),
   };
 }
 
 export function isEmptyReport(d: ReportData): boolean {
-  return d.jobs.length + d.gates.length + d.models.length + d.rollouts.length === 0;
+  return d.jobs.length + d.gates.length + d.models.length + d.rollouts.length + (d.schedules?.length ?? 0) === 0;
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

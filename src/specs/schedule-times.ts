@@ -164,6 +164,28 @@ export interface WireTrigger {
   timeZone?: string;
 }
 
+/**
+ * A trigger in a few words for reports: `cron 0 2 * * 1-5 (Pacific Standard Time)`, `every 2 weeks
+ * on Monday, Friday at 06:30 (UTC)`, `every 15 minutes`.
+ */
+export function describeTrigger(trigger: WireTrigger): string {
+  const zone = trigger.timeZone && trigger.timeZone !== 'UTC' ? ` (${trigger.timeZone})` : ' (UTC)';
+  if (trigger.triggerType === 'Cron') return `cron ${trigger.expression ?? '?'}${zone}`;
+  const interval = trigger.interval ?? 1;
+  const unit = String(trigger.frequency ?? '').toLowerCase() || 'period';
+  const parts = [`every ${interval === 1 ? unit : `${interval} ${unit}s`}`];
+  const at = trigger.schedule;
+  if (at) {
+    if (at.weekDays?.length) parts.push(`on ${at.weekDays.join(', ')}`);
+    if (at.monthDays?.length) parts.push(`on day ${at.monthDays.join(', ')}`);
+    if (at.hours.length && at.minutes.length) {
+      const times = at.hours.flatMap((h) => at.minutes.map((m) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`));
+      parts.push(`at ${times.slice(0, 6).join(', ')}${times.length > 6 ? ', …' : ''}`);
+    }
+  }
+  return parts.join(' ') + zone;
+}
+
 export const WEEK_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 // --- cron ------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ import type { SpecDocument } from '../../specs/document.js';
 import { applyOverrides, parseOverrides } from '../../specs/overrides.js';
 import { stableJson } from '../../specs/plan.js';
 import { planSchedule, type SchedulePlan } from '../../specs/schedule.js';
-import { nextRunTimes, type WireTrigger } from '../../specs/schedule-times.js';
+import { describeTrigger, nextRunTimes, type WireTrigger } from '../../specs/schedule-times.js';
+import { appendLedger, type ScheduleEntry } from '../../core/ledger.js';
 import type { SubmitJobSettings } from '../inputs/submit-job.js';
 
 /** The schedule property holding the digest of the body azureml-actions sent. */
@@ -109,10 +110,22 @@ async function upload(api: WorkspaceApi, uploader: SnapshotUploader, p: Schedule
     io.info(`Job files: uploaded ${stats.files} files (${formatBytes(stats.bytes)}), reused ${stats.reused} unchanged upload(s)`);
 }
 
-function publish(io: ActionIO, name: string, status: string, runs: string[]): void {
-  io.setOutput('schedule-name', name);
-  io.setOutput('schedule-next-runs', JSON.stringify(runs));
-  io.setOutput('schedule-status', status);
+/** The outputs, and the ledger entry pr-summary reports the schedule from. */
+function publish(io: ActionIO, step: ScheduleStep, s: { name: string; status: ScheduleEntry['status']; runs: string[]; props: Obj; jobType: string }): void {
+  io.setOutput('schedule-name', s.name);
+  io.setOutput('schedule-next-runs', JSON.stringify(s.runs));
+  io.setOutput('schedule-status', s.status);
+  appendLedger({
+    kind: 'schedule',
+    action: 'submit-job',
+    name: s.name,
+    jobType: s.jobType,
+    status: s.status,
+    enabled: s.props.isEnabled !== false,
+    ...(s.props.trigger ? { trigger: describeTrigger(s.props.trigger as WireTrigger) } : {}),
+    nextRuns: s.runs,
+    jobFile: step.settings.jobFileDisplay,
+  });
 }
 
 /** Dry run: every request the schedule would make, nothing sent. */
@@ -130,7 +143,7 @@ async function dryRun(step: ScheduleStep): Promise<void> {
     for (const r of recorder.requests) io.info('upload' in r ? `UPLOAD ${r.upload} (${r.files} files, ${formatBytes(r.bytes)})` : `${r.method} ${r.url}`);
     io.info(JSON.stringify(body, null, 2));
   });
-  publish(io, name, 'dry-run', nextRuns(body.properties, new Date(), true));
+  publish(io, step, { name, status: 'dry-run', runs: nextRuns(body.properties, new Date(), true), props: body.properties, jobType: p.job.jobType });
   io.setOutput('status', 'DryRun');
   io.setOutput('requests', JSON.stringify(recorder.requests));
 }
@@ -164,7 +177,7 @@ export async function submitSchedule(step: ScheduleStep): Promise<void> {
   const createdAt = new Date(String((result.systemData as { createdAt?: string } | undefined)?.createdAt ?? new Date().toISOString()));
   const runs = nextRuns(result.properties ?? body.properties, createdAt, status === 'created');
   io.info(runs.length ? `Next runs: ${runs.join(', ')}` : `Schedule ${name} is disabled: no runs`);
-  publish(io, name, status, runs);
+  publish(io, step, { name, status, runs, props: result.properties ?? body.properties, jobType: p.job.jobType });
   io.setOutput('status', result.properties?.isEnabled === false ? 'ScheduleDisabled' : 'Scheduled');
   await io
     .appendSummary(
