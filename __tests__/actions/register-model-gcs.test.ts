@@ -155,13 +155,15 @@ describe('register-model from GCS: bad input', () => {
   });
 
   it('a service account the workflow may not impersonate (iamcredentials 403)', async () => {
-    gcs.serviceAccount('admin@ml-project.iam.gserviceaccount.com');
+    const admin = 'admin@ml-project.iam.gserviceaccount.com';
+    gcs.serviceAccount(admin);
     const e = await refused(
       'gcs-no-impersonation',
       'gs://ml-models/runs/7/iris/',
-      gcs.env(gcs.externalAccountFile('admin@ml-project.iam.gserviceaccount.com')),
-      /Google Cloud Storage refused the credentials for bucket 'ml-models'/,
+      gcs.env(gcs.externalAccountFile(admin)),
+      /Google Cloud Storage refused the credentials for bucket 'ml-models' \(PERMISSION_DENIED\): the workload identity may not impersonate service account admin@ml-project\.iam\.gserviceaccount\.com/,
     );
+    expect(e).toMatch(/roles\/iam\.workloadIdentityUser/);
   });
 
   it('an object that does not exist', async () => {
@@ -182,9 +184,10 @@ describe('register-model from GCS: bad input', () => {
       'gcs-expired',
       'gs://ml-models/runs/7/iris/',
       gcs.env(gcs.externalAccountFile(SA, 'expired')),
-      /the Google Cloud Storage web identity token has expired, so bucket 'ml-models' cannot be read/,
+      /the Google Cloud Storage web identity token has expired, so bucket 'ml-models' cannot be read: Error code invalid_grant: ID Token expired/,
     );
     expect(e).toMatch(/google-github-actions\/auth/);
+    expect(gcs.github.requests.at(-1)).toMatchObject({ authorized: true, misbehave: 'expired' });
   });
 
   it('no credentials at all', async () => {

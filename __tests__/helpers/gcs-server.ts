@@ -3,11 +3,12 @@
  * Google — by name, over TLS, with real credentials — and not through STORAGE_EMULATOR_HOST (which
  * turns authentication off in the client, so it could not test credentials):
  *
- * - one HTTPS server (node:https, a certificate of the test CA of ../security/tls.ts for the four
+ * - one HTTPS server (node:https, a certificate of the test CA of ../security/tls.ts for these
  *   host names) answering, by Host, for `storage.googleapis.com` (JSON API: objects.list,
  *   objects.get, media downloads), `sts.googleapis.com` (RFC 8693 token exchange of workload
  *   identity federation), `iamcredentials.googleapis.com` (service account impersonation) and
- *   `oauth2.googleapis.com` (JWT-bearer grant of a service account key);
+ *   `oauth2.googleapis.com` / `www.googleapis.com/oauth2/v4/token` (JWT-bearer grant of a service
+ *   account key);
  * - an HTTP CONNECT proxy that tunnels only those hosts:443 to it and refuses everything else;
  * - the GitHub Actions OIDC provider of ../security/oidc-issuer.ts (the runner's token endpoint),
  *   whose ID tokens the STS verifies for real: RS256 signature against the issuer's JWKS (fetched
@@ -31,7 +32,16 @@ import { join } from 'node:path';
 import { startOidcIssuer, type Misbehaviour, type OidcIssuer } from '../security/oidc-issuer.js';
 import { createTestCa, type TestCa } from '../security/tls.js';
 
-export const GOOGLE_HOSTS = ['storage.googleapis.com', 'sts.googleapis.com', 'iamcredentials.googleapis.com', 'oauth2.googleapis.com'] as const;
+// www.googleapis.com: where gtoken (google-auth-library's service account key flow) posts its grant,
+// https://www.googleapis.com/oauth2/v4/token (gtoken/build/src/index.js GOOGLE_TOKEN_URL), whatever the key's token_uri says.
+export const GOOGLE_HOSTS = [
+  'storage.googleapis.com',
+  'sts.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'oauth2.googleapis.com',
+  'www.googleapis.com',
+] as const;
+const TOKEN_URLS = new Set(['https://oauth2.googleapis.com/token', 'https://www.googleapis.com/oauth2/v4/token']);
 
 // Scopes that let a token read Cloud Storage (https://cloud.google.com/storage/docs/oauth-scopes).
 const STORAGE_SCOPES = new Set([
@@ -436,7 +446,10 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
     if (!jwt) return { ok: false, error: 'invalid_grant', description: 'Unable to parse the ID Token.' }; // (ours)
     if (jwt.header.alg !== 'RS256') return { ok: false, error: 'invalid_grant', description: `Unsupported signing algorithm ${String(jwt.header.alg)}.` }; // (ours)
     // The provider checks the signature against the issuer's keys, read from its OpenID discovery document (https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines#github-actions).
-    jwks ??= ((await httpsJson(`${github.issuer}/.well-known/jwks`, ca.caPem)) as { keys: Array<JsonWebKey & { kid?: string }> }).keys;
+    if (!jwks) {
+      const discovery = (await httpsJson(`${github.issuer}/.well-known/openid-configuration`, ca.caPem)) as { jwks_uri: string };
+      jwks = ((await httpsJson(discovery.jwks_uri, ca.caPem)) as { keys: Array<JsonWebKey & { kid?: string }> }).keys;
+    }
     const jwk = jwks.find((k) => k.kid === jwt.header.kid);
     const good = jwk !== undefined && verifySignature('RSA-SHA256', Buffer.from(jwt.input), createPublicKey({ key: jwk, format: 'jwk' }), jwt.signature);
     if (!good) return { ok: false, error: 'invalid_grant', description: 'Invalid JWT signature.' }; // (ours)
@@ -540,19 +553,24 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
   const oauth2 = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     // POST /token grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT signed with the key> → {access_token, expires_in, token_type}
     // (https://developers.google.com/identity/protocols/oauth2/service-account#httprest; RFC 7523).
-    if (req.method !== 'POST' || url.pathname !== '/token') return oauthError(res, 'invalid_request', 'Not Found', 404);
+    if (req.method !== 'POST' || !TOKEN_URLS.has(`https://${url.host}${url.pathname}`)) return oauthError(res, 'invalid_request', 'Not Found', 404);
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
     if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return oauthError(res, 'unsupported_grant_type', 'Invalid grant_type.'); // (ours)
     const jwt = decodeJwt(form.get('assertion') ?? '');
     const sa = jwt ? accounts.get(String(jwt.claims.iss)) : undefined;
-    // invalid_grant "Invalid JWT Signature." for a key the account does not hold (the service's text, quoted in googleapis/google-cloud-python#10004).
-    if (!jwt || !sa?.key || jwt.header.kid !== sa.key.id || !verifySignature('RSA-SHA256', Buffer.from(jwt.input), sa.key.publicKey, jwt.signature)) {
+    // The account's keys are found by `iss` (gtoken's header carries no kid); invalid_grant "Invalid JWT Signature." for a key the account does not hold (the service's text, quoted in googleapis/google-cloud-python#10004).
+    if (
+      !jwt ||
+      !sa?.key ||
+      (jwt.header.kid !== undefined && jwt.header.kid !== sa.key.id) ||
+      !verifySignature('RSA-SHA256', Buffer.from(jwt.input), sa.key.publicKey, jwt.signature)
+    ) {
       return oauthError(res, 'invalid_grant', 'Invalid JWT Signature.');
     }
     const c = jwt.claims;
     const now = Math.floor(Date.now() / 1000);
     // aud must be the token URL; exp at most an hour after iat (same page, "Forming the JWT claim set").
-    if (c.aud !== 'https://oauth2.googleapis.com/token') return oauthError(res, 'invalid_grant', 'Invalid JWT: Failed audience check.'); // (ours)
+    if (!TOKEN_URLS.has(String(c.aud))) return oauthError(res, 'invalid_grant', 'Invalid JWT: Failed audience check.'); // (ours)
     if (typeof c.exp !== 'number' || typeof c.iat !== 'number' || c.exp <= now || c.exp - c.iat > 3600) {
       return oauthError(
         res,
@@ -579,7 +597,7 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
       if (host === 'storage.googleapis.com') return storage(req, res, url);
       if (host === 'sts.googleapis.com') return sts(req, res, url);
       if (host === 'iamcredentials.googleapis.com') return iamcredentials(req, res, url);
-      if (host === 'oauth2.googleapis.com') return oauth2(req, res, url);
+      if (host === 'oauth2.googleapis.com' || host === 'www.googleapis.com') return oauth2(req, res, url);
       res.writeHead(421).end(); // Misdirected Request: a host this server does not answer for
     };
     handle().catch((e: unknown) => {
