@@ -72,6 +72,8 @@ describe('register-model from GCS (workload identity federation + impersonation)
     // Each object's generation, as the server wrote it.
     for (const [path, , generation] of objects) expect(generation).toBe(generations[path!]);
 
+    // The folder took several pages of objects.list (pageSize 2): the client followed nextPageToken.
+    expect(gcs.requests.filter((q) => q.path.startsWith('/storage/v1/b/ml-models/o?') && q.path.includes('pageToken=')).length).toBeGreaterThanOrEqual(2);
     // The whole chain ran through the proxy, by name, over TLS: the runner's OIDC token, STS, impersonation, storage.
     expect(new Set(gcs.connects)).toEqual(new Set(['sts.googleapis.com:443', 'iamcredentials.googleapis.com:443', 'storage.googleapis.com:443']));
     expect(gcs.github.requests.at(-1)).toMatchObject({ audience: `https://iam.googleapis.com/${gcs.provider}`, authorized: true });
