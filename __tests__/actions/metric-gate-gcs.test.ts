@@ -63,6 +63,20 @@ describe('metric-gate: metrics files in GCS', () => {
     expect(r.main.log).toContain('MLflow metrics folder gs://ml-metrics/mlruns/0/abc123');
   });
 
+  it('direct workload identity federation (no service account): the federated token reads a bucket granted to the repository', async () => {
+    gcs.createBucket('shared-metrics');
+    gcs.grant('shared-metrics', gcs.repositoryPrincipal);
+    gcs.put('shared-metrics', 'eval', { 'metrics.json': '{"accuracy": 0.97}' });
+    const r = await gate({ 'metrics-file': 'gs://shared-metrics/eval/metrics.json', rules: 'accuracy >= 0.9' }, gcs.env(gcs.externalAccountFile(undefined)));
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.main.secretsMasked.some((s) => gcs.secrets().includes(s))).toBe(true);
+    // The same repository's federated identity has no grant on ml-metrics.
+    const denied = await gate({ 'metrics-file': 'gs://ml-metrics/eval/metrics.json', rules: 'accuracy >= 0.9' }, gcs.env(gcs.externalAccountFile(undefined)));
+    expect(errors(denied)[0]!.message).toMatch(
+      /refused the credentials for bucket 'ml-metrics' \(forbidden\): principal:\/\/iam\.googleapis\.com\/projects\/123456789012\/locations\/global\/workloadIdentityPools\/github\/subject\/repo:octo-org\/ml-repo:ref:refs\/heads\/main does not have storage\.objects\.get access/,
+    );
+  });
+
   it('a service account key file (its JWT-bearer grant, as gtoken posts it to www.googleapis.com/oauth2/v4/token)', async () => {
     const key = gcs.serviceAccountKeyFile(SA);
     const r = await gate({ 'metrics-file': 'gs://ml-metrics/eval/metrics.json', rules: 'accuracy >= 0.9' }, gcs.env(key));

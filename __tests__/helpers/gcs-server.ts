@@ -131,8 +131,8 @@ export interface RunningGcs {
   grant(bucket: string, principal: string): void;
   /** Creates a service account that `impersonators` may impersonate. */
   serviceAccount(email: string, impersonators?: string[]): void;
-  /** The external_account file google-github-actions/auth writes (workload identity federation, impersonating `serviceAccount`). */
-  externalAccountFile(serviceAccount: string, misbehave?: Misbehaviour): string;
+  /** The external_account file google-github-actions/auth writes (workload identity federation, impersonating `serviceAccount`; direct federation without one). */
+  externalAccountFile(serviceAccount: string | undefined, misbehave?: Misbehaviour): string;
   /** A service account key JSON file (a new key of `email`). */
   serviceAccountKeyFile(email: string): string;
   /** The step environment: the proxy, the CA, application default credentials and nothing else of this machine. */
@@ -670,7 +670,7 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
       for (const p of impersonators) sa.impersonators.add(p);
       accounts.set(email, sa);
     },
-    externalAccountFile(serviceAccount: string, misbehave: Misbehaviour = 'none') {
+    externalAccountFile(serviceAccount: string | undefined, misbehave: Misbehaviour = 'none') {
       // The file google-github-actions/auth writes (src/client/workload_identity_federation.ts createCredentialsFile): the
       // runner's token URL with &audience=https://iam.googleapis.com/<provider> (its default OIDC audience, src/main.ts),
       // the request token as a Bearer header, the JSON field `value`, and the impersonation URL.
@@ -686,7 +686,10 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
           headers: { Authorization: `Bearer ${github.envFor(misbehave).ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
           format: { type: 'json', subject_token_field_name: 'value' },
         },
-        service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`,
+        // Only with a service account; without one the federated token is used directly ("Direct Workload Identity Federation").
+        ...(serviceAccount
+          ? { service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken` }
+          : {}),
       };
       // $RUNNER_TEMP/_github_home/gha-creds-<random>.json (same source, src/main.ts and src/utils.ts).
       const home = join(dir, '_github_home');
