@@ -32,7 +32,9 @@ describe('gcsFailure', () => {
   });
 
   it("a download stream's error: the JSON body's message and reason", () => {
-    const body = JSON.stringify({ error: { code: 403, message: 'ci@p.iam.gserviceaccount.com does not have storage.objects.get access', errors: [{ reason: 'forbidden' }] } });
+    const body = JSON.stringify({
+      error: { code: 403, message: 'ci@p.iam.gserviceaccount.com does not have storage.objects.get access', errors: [{ reason: 'forbidden' }] },
+    });
     const e = gcsFailure(gs, 'path', Object.assign(new Error(body), { code: 403 }));
     expect(e.message).toBe(
       "Input 'path': Google Cloud Storage refused the credentials for bucket 'ml-models' (forbidden): ci@p.iam.gserviceaccount.com does not have storage.objects.get access",
@@ -40,7 +42,11 @@ describe('gcsFailure', () => {
   });
 
   it('a body-less 403 says who answered', () => {
-    const e = gcsFailure(gs, 'path', Object.assign(new Error(''), { response: { status: 403 }, config: { url: 'https://www.googleapis.com/oauth2/v4/token' } }));
+    const e = gcsFailure(
+      gs,
+      'path',
+      Object.assign(new Error(''), { response: { status: 403 }, config: { url: 'https://www.googleapis.com/oauth2/v4/token' } }),
+    );
     expect(e.message).toMatch(/\(HTTP 403\): HTTP 403 from https:\/\/www\.googleapis\.com\/oauth2\/v4\/token$/);
   });
 

@@ -7,8 +7,10 @@
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Misbehaviour } from '../security/oidc-issuer.js';
 import { crc32c, startGcs, type RunningGcs } from './gcs-server.js';
 
 let gcs: RunningGcs;
@@ -35,7 +37,8 @@ function google(host: string, method: string, path: string, o: { body?: string; 
       const tls = tlsConnect({ socket, servername: host, ca: gcs.ca.caPem }, () => {
         const head = [`${method} ${path} HTTP/1.1`, `Host: ${host}`, 'Connection: close', ...Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
         if (o.body !== undefined) head.push(`Content-Length: ${Buffer.byteLength(o.body)}`);
-        tls.end(`${head.join('\r\n')}\r\n\r\n${o.body ?? ''}`);
+        // write, not end: a half-closed socket would be closed before an async handler answers
+        tls.write(`${head.join('\r\n')}\r\n\r\n${o.body ?? ''}`);
       });
       const chunks: Buffer[] = [];
       tls.on('data', (c: Buffer) => chunks.push(c));
@@ -149,6 +152,48 @@ describe('the Cloud Storage JSON API', () => {
     expect((JSON.parse(denied.body) as { error: { message: string } }).error.message).toBe(
       `${SA} does not have storage.objects.list access to the Google Cloud Storage bucket. Permission 'storage.objects.list' denied on resource (or it may not exist).`,
     );
+  });
+
+  it('the STS verifies the GitHub ID token for real: signature, audience, expiry', async () => {
+    const idToken = (m: Misbehaviour) =>
+      new Promise<string>((resolve, reject) => {
+        const url = new URL(gcs.github.env.ACTIONS_ID_TOKEN_REQUEST_URL);
+        url.searchParams.set('audience', `https://iam.googleapis.com/${gcs.provider}`);
+        httpsGet(url, { ca: gcs.ca.caPem, headers: { Authorization: `Bearer ${gcs.github.envFor(m).ACTIONS_ID_TOKEN_REQUEST_TOKEN}` } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => resolve((JSON.parse(text) as { value: string }).value));
+        }).on('error', reject);
+      });
+    const exchange = async (m: Misbehaviour) => {
+      const r = await google('sts.googleapis.com', 'POST', '/v1/token', {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          audience: `//iam.googleapis.com/${gcs.provider}`,
+          scope: 'https://www.googleapis.com/auth/cloud-platform',
+          requested_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          subject_token: await idToken(m),
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        }).toString(),
+      });
+      return { status: r.status, body: JSON.parse(r.body) as Record<string, unknown> };
+    };
+    expect(await exchange('none')).toMatchObject({
+      status: 200,
+      body: { token_type: 'Bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', expires_in: 3600 },
+    });
+    expect(await exchange('foreign-key')).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT signature.' } });
+    expect((await exchange('wrong-audience')).body.error_description).toMatch(
+      /^The audience in ID Token \[https:\/\/github\.com\/octo-org\] does not match the expected audience\.$/,
+    );
+    expect((await exchange('wrong-issuer')).body.error_description).toMatch(
+      /^The issuer in ID Token https:\/\/token\.actions\.example\.invalid does not match/,
+    );
+    expect(await exchange('expired')).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: expect.stringMatching(/^ID Token expired at/) },
+    });
   });
 
   it('the proxy tunnels the Google hosts only', async () => {

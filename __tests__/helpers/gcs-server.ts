@@ -360,12 +360,12 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
     if (!t) return;
     const b = buckets.get(bucketName);
     if (!b) {
-      // 404 notFound "The specified bucket does not exist." (the service's text, as SDKs and field reports quote it).
+      // 404 notFound "The specified bucket does not exist." (the service's text and reason, as the Go client quotes it: "googleapi: Error 404: The specified bucket does not exist., notFound").
       gcsError(res, 404, 'notFound', 'The specified bucket does not exist.');
       return;
     }
     if (!mayRead(b, t)) {
-      // 403 forbidden "<caller> does not have storage.objects.list access to the Google Cloud Storage bucket. Permission 'storage.objects.list' denied on resource (or it may not exist)." (the service's text, as gcloud/Terraform reports quote it).
+      // 403 forbidden "<caller> does not have storage.objects.list access to the Google Cloud Storage bucket. Permission 'storage.objects.list' denied on resource (or it may not exist)." (the service's text, as gcloud and Terraform error reports quote it: "googleapi: Error 403: <sa> does not have storage.objects.list access to the Google Cloud Storage bucket. …, forbidden").
       gcsError(
         res,
         403,
@@ -407,7 +407,8 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
     const ob = b.objects.get(objectName);
     const generation = url.searchParams.get('generation');
     if (!ob || (generation !== null && generation !== ob.generation)) {
-      // 404 "No such object: <bucket>/<object>" — also for a generation that no longer exists (https://cloud.google.com/storage/docs/json_api/v1/objects/get: generation "selects a specific revision").
+      // 404 notFound "No such object: <bucket>/<object>" — also for a generation that no longer exists (https://cloud.google.com/storage/docs/json_api/v1/objects/get: generation "selects a specific revision";
+      // the text as the Go client quotes it, "googleapi: Error 404: No such object: <bucket>/<object>, notFound", including for a wrong generation).
       gcsError(res, 404, 'notFound', `No such object: ${bucketName}/${objectName}`);
       return;
     }
@@ -454,9 +455,9 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
     const good = jwk !== undefined && verifySignature('RSA-SHA256', Buffer.from(jwt.input), createPublicKey({ key: jwk, format: 'jwk' }), jwt.signature);
     if (!good) return { ok: false, error: 'invalid_grant', description: 'Invalid JWT signature.' }; // (ours)
     const c = jwt.claims;
-    // "The issuer in ID Token … does not match the expected ones" / "The audience in ID Token [...] does not match the expected audience." (the service's texts as field reports quote them).
+    // "The issuer in ID Token <iss> does not match the expected ones: <issuer>" / "The audience in ID Token [<aud>] does not match the expected audience." (the service's invalid_grant texts, as field reports quote them verbatim).
     if (c.iss !== github.issuer)
-      return { ok: false, error: 'invalid_grant', description: `The issuer in ID Token ${String(c.iss)} does not match the expected ones.` };
+      return { ok: false, error: 'invalid_grant', description: `The issuer in ID Token ${String(c.iss)} does not match the expected ones: ${github.issuer}` };
     const aud = Array.isArray(c.aud) ? (c.aud as string[]) : [String(c.aud)];
     if (!aud.some((a) => allowedAudiences.has(a))) {
       return { ok: false, error: 'invalid_grant', description: `The audience in ID Token [${aud.join(', ')}] does not match the expected audience.` };
@@ -485,7 +486,7 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
       return oauthError(res, 'invalid_request', 'Invalid requested_token_type.'); // (ours)
     }
     if (form.get('audience') !== `//iam.googleapis.com/${provider}`) {
-      // An audience naming no provider of ours (text as field reports quote it).
+      // An audience naming no provider: invalid_target (the service's text, as gcloud's debug log and google-github-actions/auth failures quote it).
       return oauthError(
         res,
         'invalid_target',
@@ -540,7 +541,7 @@ export async function startGcs(o: GcsOptions = {}): Promise<RunningGcs> {
         return ps !== null && caller.principal.startsWith(`principal:${ps[1]}/`) && caller.attributes?.[ps[2]!] === ps[3];
       });
     if (!allowed) {
-      // "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)." — for an unknown account too (the service's text, as google-github-actions/auth's TROUBLESHOOTING quotes it).
+      // "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)." — for an unknown account too; status PERMISSION_DENIED (the service's text, as WIF troubleshooting guides and google-auth RefreshErrors quote it).
       return rpcError(res, 403, 'PERMISSION_DENIED', "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
     }
     const lifetime = Number(/^(\d+)s$/.exec(body.lifetime ?? '3600s')?.[1] ?? 3600);
