@@ -54,6 +54,9 @@ describe('gcsFailure', () => {
     expect(gcsFailure(gs, 'path', new Error('Error code invalid_grant: ID Token expired at 1700000000')).message).toMatch(
       /the Google Cloud Storage web identity token has expired, so bucket 'ml-models' cannot be read/,
     );
+    expect(gcsFailure(gs, 'path', new Error('Error code invalid_grant: ID Token issued at 1749625771 is stale to sign-in.')).message).toMatch(
+      /web identity token has expired/,
+    );
     const audience = gcsFailure(gs, 'path', new Error('Error code invalid_grant: The audience in ID Token [x] does not match the expected audience.'));
     expect(audience.message).toMatch(/refused the credentials for bucket 'ml-models' \(invalid_grant\): .*audience/);
     const target = gcsFailure(gs, 'path', new Error('Error code invalid_target: The target service indicated by the "audience" parameters is invalid.'));

@@ -86,8 +86,9 @@ export function gcsFailure(uri: CloudUri, input: string, e: unknown): Error {
   if (/Could not load the default credentials|Unable to detect a Project Id/i.test(message)) {
     return cloudError(uri, input, { kind: 'no-credentials', detail: message }, e);
   }
-  // The security token service's answer to an expired subject token (an OAuth error, RFC 8693).
-  if (/invalid_grant/i.test(message) && /expired/i.test(message)) return cloudError(uri, input, { kind: 'expired-token', detail: message }, e);
+  // The security token service's answer to an expired subject token (an OAuth error, RFC 8693), or to one issued too long
+  // ago: "ID Token issued at <t> is stale to sign-in." (its text as quoted in googleapis/google-cloud-go#12440).
+  if (/invalid_grant/i.test(message) && /expired|stale to sign-in/i.test(message)) return cloudError(uri, input, { kind: 'expired-token', detail: message }, e);
   if (/invalid_grant|unauthorized_client|invalid_client|invalid_target/i.test(message)) {
     const code = /invalid_grant|unauthorized_client|invalid_client|invalid_target/i.exec(message)![0];
     return cloudError(uri, input, { kind: 'refused', code, detail: message }, e);
