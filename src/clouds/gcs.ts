@@ -31,7 +31,10 @@ interface GcsError {
   code?: number | string;
   message?: string;
   errors?: Array<{ reason?: string; message?: string }>;
-  response?: { status?: number };
+  /** A GaxiosError's response: the JSON API's `{error: {code, message, errors}}` or a google.rpc `{error: {code, message, status}}`. */
+  response?: { status?: number; data?: unknown };
+  /** A GaxiosError's request (the URL says which service answered). */
+  config?: { url?: string | URL };
 }
 
 interface GcsMetadata {
@@ -47,24 +50,71 @@ function statusOf(e: unknown): number | undefined {
   return err.response?.status;
 }
 
+/** The reason (JSON API `errors[0].reason`) or google.rpc `status` (IAM APIs) of an error, if it has one. */
+function reasonOf(err: GcsError): string | undefined {
+  const data = err.response?.data as { error?: { status?: string; errors?: Array<{ reason?: string }> } } | undefined;
+  return err.errors?.[0]?.reason ?? data?.error?.errors?.[0]?.reason ?? data?.error?.status;
+}
+
+/** `{error: {message, errors: [{reason}]}}` given as text, else undefined. */
+function parseErrorBody(text: string | undefined): { message?: string; reason?: string } | undefined {
+  if (!text?.trimStart().startsWith('{')) return undefined;
+  try {
+    const e = (JSON.parse(text) as { error?: { message?: string; status?: string; errors?: Array<{ reason?: string }> } }).error;
+    return e
+      ? { ...(e.message ? { message: e.message } : {}), ...((e.errors?.[0]?.reason ?? e.status) ? { reason: e.errors?.[0]?.reason ?? e.status } : {}) }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service account of an impersonation URL (`…/serviceAccounts/<email>:generateAccessToken`). */
+function impersonatedAccount(err: GcsError): string | undefined {
+  return /serviceAccounts\/([^/:]+):generateAccessToken/.exec(String(err.config?.url ?? ''))?.[1];
+}
+
 /** The one error the user sees for a client or credential error. */
 export function gcsFailure(uri: CloudUri, input: string, e: unknown): Error {
   const err = e as GcsError;
-  const message = err.message ?? String(e);
   const status = statusOf(e);
+  // A body-less answer (a proxy refusing the tunnel answers so) still says who answered what.
+  // A download stream's error carries the raw JSON error body as its message (File#createReadStream): its message is the text.
+  const body = parseErrorBody(err.message);
+  const message = body?.message ?? (err.message || (status ? `HTTP ${status} from ${String(err.config?.url ?? 'Google')}` : String(e)));
   // google-auth-library's message when no application default credentials exist.
   if (/Could not load the default credentials|Unable to detect a Project Id/i.test(message)) {
     return cloudError(uri, input, { kind: 'no-credentials', detail: message }, e);
   }
-  // The security token service's answer to an expired subject token (an OAuth error, RFC 8693).
-  if (/invalid_grant/i.test(message) && /expired/i.test(message)) return cloudError(uri, input, { kind: 'expired-token', detail: message }, e);
-  if (/invalid_grant|unauthorized_client|invalid_client/i.test(message)) {
-    return cloudError(uri, input, { kind: 'refused', code: 'invalid_grant', detail: message }, e);
+  // The security token service's answer to an expired subject token (an OAuth error, RFC 8693), or to one issued too long
+  // ago: "ID Token issued at <t> is stale to sign-in." (its text as quoted in googleapis/google-cloud-go#12440).
+  if (/invalid_grant/i.test(message) && /expired|stale to sign-in/i.test(message)) return cloudError(uri, input, { kind: 'expired-token', detail: message }, e);
+  if (/invalid_grant|unauthorized_client|invalid_client|invalid_target/i.test(message)) {
+    const code = /invalid_grant|unauthorized_client|invalid_client|invalid_target/i.exec(message)![0];
+    return cloudError(uri, input, { kind: 'refused', code, detail: message }, e);
+  }
+  // Service account impersonation refused by IAM Credentials (generateAccessToken): the storage role is not the issue.
+  const account = impersonatedAccount(err);
+  if (account && (status === 401 || status === 403 || status === 404)) {
+    return cloudError(
+      uri,
+      input,
+      {
+        kind: 'refused',
+        code: reasonOf(err) ?? `HTTP ${status}`,
+        detail: `the workload identity may not impersonate service account ${account}: ${message}`,
+        hint:
+          `Grant roles/iam.workloadIdentityUser on ${account} to the workload identity pool's principal for this repository ` +
+          '(principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/attribute.repository/<owner>/<repo>), ' +
+          "and check google-github-actions/auth's service_account input names an existing account.",
+      },
+      e,
+    );
   }
   if (status === 404 && /bucket/i.test(message)) return cloudError(uri, input, { kind: 'no-bucket' }, e);
   if (status === 412) return cloudError(uri, input, { kind: 'changed', detail: 'an object was replaced between two reads' }, e);
   if (status === 401 || status === 403) {
-    return cloudError(uri, input, { kind: 'refused', code: err.errors?.[0]?.reason ?? `HTTP ${status}`, detail: message }, e);
+    return cloudError(uri, input, { kind: 'refused', code: body?.reason ?? reasonOf(err) ?? `HTTP ${status}`, detail: message }, e);
   }
   return e instanceof Error ? e : new Error(message);
 }
