@@ -10,6 +10,8 @@
  *     → register-model: streamed from S3 into the emulator's datastore, lineage tags (source URI,
  *       object ETags, the gate's verdict and metrics)
  *     → deploy: a no-code MLflow deployment on a new endpoint, smoke-tested and promoted
+ *     → the same bytes left in Google Cloud Storage (../helpers/gcs-server.ts, reached by name
+ *       with workload identity federation) registered again: the same version, nothing uploaded
  *     → pr-summary: the job summary and a Slack message with the verdict, model and rollout.
  *
  * One AWS identity (the keys s3rver knows) serves both S3 and the SageMaker tracking server, as a
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runAction, type RunResult } from '../harness/index.js';
+import { startGcs, type RunningGcs } from '../helpers/gcs-server.js';
 import { startS3, S3RVER_KEY, type RunningS3 } from '../helpers/s3-server.js';
 import { slackProblems, startSlackReceiver, type Receiver } from '../helpers/webhook-receivers.js';
 import { startPlatformServer, type PlatformServer } from '../metrics/mlflow-platform-server.js';
@@ -102,11 +105,12 @@ let em: RunningEmulator;
 let s3: RunningS3;
 let sagemaker: PlatformServer;
 let slack: Receiver;
+let gcs: RunningGcs;
 let workspace: string;
 let runnerTemp: string;
 
 beforeAll(async () => {
-  [em, s3, slack] = await Promise.all([startDeployEmulator(), startS3(['ml-models']), startSlackReceiver()]);
+  [em, s3, slack, gcs] = await Promise.all([startDeployEmulator(), startS3(['ml-models']), startSlackReceiver(), startGcs()]);
   sagemaker = await startPlatformServer(
     {
       runs: [{ id: CHAMPION_RUN, history: { auc: [{ value: 0.83, step: 0 }], log_loss: [{ value: 0.41, step: 0 }] } }],
@@ -127,7 +131,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 afterAll(async () => {
-  await Promise.all([em?.close(), s3?.close(), sagemaker?.close(), slack?.close()]);
+  await Promise.all([em?.close(), s3?.close(), sagemaker?.close(), slack?.close(), gcs?.close()]);
 });
 
 function step(action: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunResult> {
@@ -204,6 +208,23 @@ describe('a model in S3, gated against a champion on SageMaker MLflow, registere
       body: JSON.stringify(REQUEST),
     });
     expect(await scored.json()).toEqual([1, 0]);
+  });
+
+  it('the same model trained again and left in Google Cloud Storage: the same bytes reuse version 1 (content hash), with GCS credentials from workload identity federation', async () => {
+    const sa = 'model-reader@ml-project.iam.gserviceaccount.com';
+    gcs.createBucket('ml-models-gcp');
+    gcs.serviceAccount(sa, [gcs.repositoryPrincipal]);
+    gcs.grant('ml-models-gcp', `serviceAccount:${sa}`);
+    gcs.put('ml-models-gcp', 'churn/run-43/model', CHURN_MODEL);
+    const r = await step(
+      'register-model',
+      { name: 'churn', path: 'gs://ml-models-gcp/churn/run-43/model/', type: 'mlflow_model' },
+      gcs.env(gcs.externalAccountFile(sa)),
+    );
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.outputs).toMatchObject({ 'model-version': '1', created: 'false', 'content-hash': model.outputs['content-hash'] });
+    expect(r.main.log).toContain('already holds these files');
+    expect(await versionsOf(em, 'churn')).toHaveLength(1);
   });
 
   it('pr-summary: the job summary and a Slack message carry the verdict, the model and the rollout', async () => {

@@ -70,13 +70,13 @@ function cloudError(uri, input, f, cause) {
     case "refused":
       return new ConfigurationError(`Input '${input}': ${c} refused the credentials for ${where} (${f.code}): ${f.detail}`, {
         input,
-        hint: CREDENTIAL_HELP[uri.cloud],
+        hint: f.hint ?? CREDENTIAL_HELP[uri.cloud],
         cause
       });
     case "expired-token":
       return new ConfigurationError(`Input '${input}': the ${c} web identity token has expired, so ${where} cannot be read: ${f.detail}`, {
         input,
-        hint: uri.cloud === "s3" ? "The token in AWS_WEB_IDENTITY_TOKEN_FILE is the GitHub OIDC token of aws-actions/configure-aws-credentials; run that step again just before this one (or set role-duration-seconds) so it is fresh." : "The external_account file of google-github-actions/auth holds a GitHub OIDC token; run that step again just before this one.",
+        hint: uri.cloud === "s3" ? "The token in AWS_WEB_IDENTITY_TOKEN_FILE is the GitHub OIDC token of aws-actions/configure-aws-credentials; run that step again just before this one (or set role-duration-seconds) so it is fresh." : "The external_account file of google-github-actions/auth makes the client ask the runner for a fresh GitHub OIDC token at each use, so an expired one comes from a credential_source file written earlier or a clock that is off: run google-github-actions/auth in this job (permissions: id-token: write) with its default create_credentials_file.",
         cause
       });
     case "no-bucket":

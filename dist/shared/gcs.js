@@ -16,21 +16,53 @@ function statusOf(e) {
   if (typeof err.code === "number") return err.code;
   return err.response?.status;
 }
+function reasonOf(err) {
+  const data = err.response?.data;
+  return err.errors?.[0]?.reason ?? data?.error?.errors?.[0]?.reason ?? data?.error?.status;
+}
+function parseErrorBody(text) {
+  if (!text?.trimStart().startsWith("{")) return void 0;
+  try {
+    const e = JSON.parse(text).error;
+    return e ? { ...e.message ? { message: e.message } : {}, ...e.errors?.[0]?.reason ?? e.status ? { reason: e.errors?.[0]?.reason ?? e.status } : {} } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function impersonatedAccount(err) {
+  return /serviceAccounts\/([^/:]+):generateAccessToken/.exec(String(err.config?.url ?? ""))?.[1];
+}
 function gcsFailure(uri, input, e) {
   const err = e;
-  const message = err.message ?? String(e);
   const status = statusOf(e);
+  const body = parseErrorBody(err.message);
+  const message = body?.message ?? (err.message || (status ? `HTTP ${status} from ${String(err.config?.url ?? "Google")}` : String(e)));
   if (/Could not load the default credentials|Unable to detect a Project Id/i.test(message)) {
     return cloudError(uri, input, { kind: "no-credentials", detail: message }, e);
   }
-  if (/invalid_grant/i.test(message) && /expired/i.test(message)) return cloudError(uri, input, { kind: "expired-token", detail: message }, e);
-  if (/invalid_grant|unauthorized_client|invalid_client/i.test(message)) {
-    return cloudError(uri, input, { kind: "refused", code: "invalid_grant", detail: message }, e);
+  if (/invalid_grant/i.test(message) && /expired|stale to sign-in/i.test(message)) return cloudError(uri, input, { kind: "expired-token", detail: message }, e);
+  if (/invalid_grant|unauthorized_client|invalid_client|invalid_target/i.test(message)) {
+    const code = /invalid_grant|unauthorized_client|invalid_client|invalid_target/i.exec(message)[0];
+    return cloudError(uri, input, { kind: "refused", code, detail: message }, e);
+  }
+  const account = impersonatedAccount(err);
+  if (account && (status === 401 || status === 403 || status === 404)) {
+    return cloudError(
+      uri,
+      input,
+      {
+        kind: "refused",
+        code: reasonOf(err) ?? `HTTP ${status}`,
+        detail: `the workload identity may not impersonate service account ${account}: ${message}`,
+        hint: `Grant roles/iam.workloadIdentityUser on ${account} to the workload identity pool's principal for this repository (principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/attribute.repository/<owner>/<repo>), and check google-github-actions/auth's service_account input names an existing account.`
+      },
+      e
+    );
   }
   if (status === 404 && /bucket/i.test(message)) return cloudError(uri, input, { kind: "no-bucket" }, e);
   if (status === 412) return cloudError(uri, input, { kind: "changed", detail: "an object was replaced between two reads" }, e);
   if (status === 401 || status === 403) {
-    return cloudError(uri, input, { kind: "refused", code: err.errors?.[0]?.reason ?? `HTTP ${status}`, detail: message }, e);
+    return cloudError(uri, input, { kind: "refused", code: body?.reason ?? reasonOf(err) ?? `HTTP ${status}`, detail: message }, e);
   }
   return e instanceof Error ? e : new Error(message);
 }
