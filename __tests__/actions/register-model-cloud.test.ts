@@ -14,7 +14,7 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { startS3, type RunningS3 } from '../helpers/s3-server.js';
 import { emulatorEnv, startTestEmulator } from './support.js';
-import { armCall, blobsContaining, mlflowModelFiles, theError, versionsOf, writeTree } from './register-model-support.js';
+import { armCall, blobsContaining, expectRefused, mlflowModelFiles, versionsOf, writeTree } from './register-model-support.js';
 
 let em: RunningEmulator;
 let s3: RunningS3;
@@ -113,15 +113,8 @@ describe('register-model from S3 into a registry', () => {
 });
 
 describe('register-model from S3: bad input', () => {
-  async function refused(name: string, path: string, env: Record<string, string>, message: RegExp): Promise<string> {
-    const r = await register({ name, path, type: 'custom_model' }, env, '9200');
-    expect(r.main.exitCode, r.main.log).toBe(1);
-    const error = theError(r);
-    expect(error).toMatch(message);
-    expect(r.main.log).not.toMatch(/^\s+at /m);
-    expect((await armCall(em, 'GET', `models/${name}`)).status).toBe(404);
-    return error;
-  }
+  const refused = async (name: string, path: string, env: Record<string, string>, message: RegExp): Promise<string> =>
+    expectRefused(em, await register({ name, path, type: 'custom_model' }, env, '9200'), name, message);
 
   it('an unknown bucket', async () => {
     const e = await refused('bad-bucket', 's3://no-such-bucket/model/', s3.env(), /AWS S3 has no bucket 'no-such-bucket'/);

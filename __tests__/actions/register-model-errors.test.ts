@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runAction } from '../harness/index.js';
 import { emulatorEnv, startTestEmulator } from './support.js';
-import { armCall, blobsContaining, mlflowModelFiles, register, theError, versionsOf, writeTree } from './register-model-support.js';
+import { blobsContaining, expectRefused, mlflowModelFiles, register, theError, versionsOf, writeTree } from './register-model-support.js';
 
 let em: RunningEmulator;
 let ws: string;
@@ -50,16 +50,8 @@ afterAll(async () => {
   await em?.close();
 });
 
-async function refused(name: string, inputs: Record<string, string>, message: RegExp): Promise<string> {
-  const r = await register({ em, workspace: ws }, { name, ...inputs }, { runId: '8100' });
-  expect(r.main.exitCode, r.main.log).toBe(1);
-  const error = theError(r);
-  expect(error).toMatch(message);
-  expect(r.main.log).not.toMatch(/^\s+at /m);
-  // nothing registered
-  expect((await armCall(em, 'GET', `models/${name}`)).status).toBe(404);
-  return error;
-}
+const refused = async (name: string, inputs: Record<string, string>, message: RegExp): Promise<string> =>
+  expectRefused(em, await register({ em, workspace: ws }, { name, ...inputs }, { runId: '8100' }), name, message);
 
 describe('register-model refuses bad input', () => {
   it('a path that does not exist', async () => {

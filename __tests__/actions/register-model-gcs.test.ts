@@ -18,7 +18,7 @@ import { runAction, type RunResult } from '../harness/index.js';
 import { startGcs, type RunningGcs } from '../helpers/gcs-server.js';
 import { startS3, type RunningS3 } from '../helpers/s3-server.js';
 import { emulatorEnv, startTestEmulator } from './support.js';
-import { armCall, mlflowModelFiles, theError, versionsOf, writeTree } from './register-model-support.js';
+import { armCall, expectRefused, mlflowModelFiles, theError, versionsOf, writeTree } from './register-model-support.js';
 
 const SA = 'model-reader@ml-project.iam.gserviceaccount.com';
 const OUTSIDER = 'other-team@ml-project.iam.gserviceaccount.com';
@@ -130,15 +130,8 @@ describe('register-model from GCS (workload identity federation + impersonation)
 });
 
 describe('register-model from GCS: bad input', () => {
-  async function refused(name: string, path: string, env: Record<string, string>, message: RegExp): Promise<string> {
-    const r = await register({ name, path, type: 'custom_model' }, env, '9400');
-    expect(r.main.exitCode, r.main.log).toBe(1);
-    const error = theError(r);
-    expect(error).toMatch(message);
-    expect(r.main.log).not.toMatch(/^\s+at /m);
-    expect((await armCall(em, 'GET', `models/${name}`)).status).toBe(404);
-    return error;
-  }
+  const refused = async (name: string, path: string, env: Record<string, string>, message: RegExp): Promise<string> =>
+    expectRefused(em, await register({ name, path, type: 'custom_model' }, env, '9400'), name, message);
 
   it('an unknown bucket', async () => {
     const e = await refused('gcs-no-bucket', 'gs://no-such-bucket/model/', gcs.env(creds), /Google Cloud Storage has no bucket 'no-such-bucket'/);

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { expect } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { emulatorEnv, workspaceArmId } from './support.js';
@@ -129,4 +130,17 @@ export function theError(r: RunResult): string {
   const errors = r.main.annotations.filter((a) => a.level === 'error');
   if (errors.length !== 1) throw new Error(`expected one ::error, got ${errors.length}:\n${r.main.log}`);
   return errors[0]!.message;
+}
+
+/**
+ * A refused registration: the step failed with one ::error matching `message`, printed no stack
+ * trace, and registered nothing under `name`. Returns the error's text.
+ */
+export async function expectRefused(em: RunningEmulator, r: RunResult, name: string, message: RegExp): Promise<string> {
+  expect(r.main.exitCode, r.main.log).toBe(1);
+  const error = theError(r);
+  expect(error).toMatch(message);
+  expect(r.main.log).not.toMatch(/^\s+at /m);
+  expect((await armCall(em, 'GET', `models/${name}`)).status).toBe(404);
+  return error;
 }
