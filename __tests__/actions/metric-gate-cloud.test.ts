@@ -49,6 +49,13 @@ describe('metric-gate: metrics files in S3', () => {
     expect(csv.outputs.passed).toBe('true');
   });
 
+  it('an S3-compatible store named by AWS_ENDPOINT_URL (all services) rather than AWS_ENDPOINT_URL_S3', async () => {
+    const { AWS_ENDPOINT_URL_S3: endpoint, ...rest } = s3.env();
+    const r = await gate({ 'metrics-file': 's3://metrics/eval/metrics.json', rules: 'accuracy >= 0.9' }, { ...rest, AWS_ENDPOINT_URL: endpoint! });
+    expect(r.main.exitCode, r.main.log).toBe(0);
+    expect(r.outputs.passed).toBe('true');
+  });
+
   it('an MLflow run folder, and a file: baseline in S3', async () => {
     const r = await gate({
       'metrics-file': 's3://metrics/mlruns/0/abc123/',
