@@ -11,6 +11,7 @@
  *   the deployment becomes the default;
  * - a second deployment whose score step fails: its test batch fails, the default is untouched and
  *   the new deployment deleted;
+ * - a third tested with one data location (test-input a folder): bound to the only data input, promoted;
  * - bad input: an input name the component does not have (inputs file and line), compare-rules with a
  *   pipeline deployment → one error, no mutating request.
  */
@@ -218,6 +219,19 @@ describe('deploy: pipeline-component batch deployments (batch-scoring-with-prepr
     const job = String(r.outputs['test-job']);
     expect(((await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${job}_score_job`)).body.properties as Json).status).toBe('Failed');
     expect(await batchState()).toEqual({ defaultDeployment: FIRST, deployments: [FIRST] });
+  }, 90_000);
+
+  it("one data location as test-input: bound to the component's only data input (score_mode takes its default); promoted", async () => {
+    const yaml = readFileSync(join(ws, SAMPLE, 'deployment.yml'), 'utf8').replace(`name: ${FIRST}`, 'name: uci-v3');
+    const file = write(`${SAMPLE}/v3.yml`, yaml);
+    const r = await run({ endpoint: EP, 'deployment-file': file, 'test-input': `${SAMPLE}/data/unlabeled` });
+    expect(r.main.exitCode, logs(r)).toBe(0);
+    expect(r.outputs).toMatchObject({ status: 'promoted', 'default-deployment': 'uci-v3' });
+    expect(r.main.log).toContain(`Test batch: ${SAMPLE}/data/unlabeled → input_data`);
+    const job = String(r.outputs['test-job']);
+    const props = (await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${job}`)).body.properties as Json;
+    expect(props.inputs).toMatchObject({ score_mode: { jobInputType: 'literal', value: 'append' }, input_data: { jobInputType: 'uri_folder' } });
+    expect((await readBlob(`azureml/${job}/scores/scores.csv`)).trim().split('\n')).toHaveLength(3);
   }, 90_000);
 
   async function refused(inputs: Record<string, string>): Promise<{ message: string; properties: Record<string, string> }> {

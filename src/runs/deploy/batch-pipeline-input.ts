@@ -118,7 +118,7 @@ export function readInputsFile(doc: SpecDocument, ports: ComponentPorts, base: s
   for (const [name, raw] of Object.entries(inputs)) {
     const at = ['inputs', name];
     const port = ports.inputs[name];
-    if (!port) throw doc.error(at, `is not an input of pipeline component '${ports.name}'`, `its inputs: ${names}`);
+    if (!port) throw doc.error(at, `is not an input of pipeline component '${ports.name}' (its inputs: ${names})`, 'name the inputs as the component does');
     if (port.literal) {
       let v: unknown = raw;
       if (isObj(raw)) {
@@ -156,7 +156,12 @@ export function readInputsFile(doc: SpecDocument, ports: ComponentPorts, base: s
   if (!isObj(outputs)) throw doc.error(['outputs'], 'must be a map of output names');
   for (const [name, raw] of Object.entries(outputs)) {
     const at = ['outputs', name];
-    if (!ports.outputs.includes(name)) throw doc.error(at, `is not an output of pipeline component '${ports.name}'`, `its outputs: ${list(ports.outputs)}`);
+    if (!ports.outputs.includes(name))
+      throw doc.error(
+        at,
+        `is not an output of pipeline component '${ports.name}' (its outputs: ${list(ports.outputs)})`,
+        'name the outputs as the component does',
+      );
     if (raw === null || raw === undefined) continue;
     if (!isObj(raw)) throw doc.error(at, 'must be a map with type, path, mode');
     for (const k of Object.keys(raw)) if (!['type', 'path', 'mode', 'description'].includes(k)) throw doc.error([...at, k], 'is not a field of an output');
@@ -170,8 +175,6 @@ export function readInputsFile(doc: SpecDocument, ports: ComponentPorts, base: s
       throw doc.error([...at, 'path'], 'must be an azureml://datastores/<name>/paths/<path> URI', 'leave path out to write where the deployment writes');
     out.outputs[name] = { uri: raw.path, type };
   }
-  checkRequired(out, ports, (missing) =>
-    doc.error(['inputs'], `leaves out ${missing}, required by pipeline component '${ports.name}'`, `its inputs: ${names}`),
-  );
+  checkRequired(out, ports, (missing) => doc.error(['inputs'], `leaves out ${missing}, required by pipeline component '${ports.name}' (its inputs: ${names})`));
   return out;
 }

@@ -369,6 +369,11 @@ class BatchFlow {
   private async portsOf(planned: BatchDeploymentPlan): Promise<ComponentPorts> {
     const id = planned.targetId;
     const local = planned.assets.find((a) => a.id === id)?.body.properties.componentSpec;
+    if (local === undefined && !id.startsWith('/subscriptions/'))
+      throw new ConfigurationError(`the test batch checks its inputs against the pipeline component, and ${id} is not in the workspace`, {
+        input: 'deployment-file',
+        hint: 'deploy a component of the workspace (a component file, or azureml:<name>:<version>)',
+      });
     const spec = local ?? (await withAzureOperation(`reading component ${id}`, () => this.ctx.arm.tryGet<ArmResource>(id)))?.properties?.componentSpec;
     if (!isObj(spec)) throw new ConfigurationError(`the deployment's pipeline component ${id} was not found`, { input: 'deployment-file' });
     return componentPorts(spec, id.split('/').slice(-3, -2)[0] ?? id);
