@@ -122,7 +122,8 @@ describe('batch endpoint invoke: pipeline-component deployments', () => {
     const r = await invoke('pipes', 'good', {
       inputData: {
         input_data: { uri: dataUri, jobInputType: 'UriFolder' },
-        score_mode: { jobInputType: 'Literal', value: 'replace' },
+        // As Microsoft's REST example writes a literal input (how-to-access-data-batch-endpoints-jobs).
+        score_mode: { JobInputType: 'Literal', Value: 'replace' },
       },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -145,6 +146,17 @@ describe('batch endpoint invoke: pipeline-component deployments', () => {
     }
     const rows = (await readBlob(`azureml/${name}/scores/scores.csv`)).trim().split('\n').sort();
     expect(rows).toEqual(['a.txt,3,replace', 'b.txt,1,replace']);
+  }, 120_000);
+
+  test('outputData names where an output goes (the REST example: OutputData {JobOutputType, Uri})', async () => {
+    const r = await invoke('pipes', 'good', {
+      InputData: { input_data: { JobInputType: 'UriFolder', Uri: dataUri } },
+      OutputData: { scores: { JobOutputType: 'UriFolder', Uri: 'azureml://datastores/workspaceblobstore/paths/custom/scores/' } },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const job = await waitJob(String(r.body.name));
+    expect(job.status).toBe('Completed');
+    expect((await readBlob('custom/scores/scores.csv')).trim().split('\n').sort()).toEqual(['a.txt,3,append', 'b.txt,1,append']);
   }, 120_000);
 
   test('a literal input left out takes the component default; a failing step fails the job', async () => {

@@ -61,8 +61,31 @@ function dataPlaneError(status: number, code: string, message: string): ArmError
   return new ArmError(status, code, message);
 }
 
+/**
+ * The body's field names, whatever their case: azure-ai-ml sends camelCase (`inputData`, `jobInputType`,
+ * `uri`: entry 21), Microsoft's REST examples PascalCase (`InputData`, `JobInputType`, `Uri`, `Value`,
+ * `OutputData`, `JobOutputType`: how-to-access-data-batch-endpoints-jobs; azureml-examples cli/batch-score-rest.sh).
+ */
+const FIELD_NAMES = ['properties', 'inputData', 'outputData', 'experimentName', 'jobInputType', 'jobOutputType', 'uri', 'value', 'mode', 'description'];
+function camelFields(v: unknown): unknown {
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) out[FIELD_NAMES.find((n) => n.toLowerCase() === k.toLowerCase()) ?? k] = x;
+  return out;
+}
+/** The body with its known field names in camelCase (input and output names kept as sent). */
+function normalizeBody(body: unknown): unknown {
+  const b = camelFields(body);
+  if (!isObj(b) || !isObj(b.properties)) return b;
+  const props = camelFields(b.properties) as Obj;
+  for (const k of ['inputData', 'outputData'])
+    if (isObj(props[k])) props[k] = Object.fromEntries(Object.entries(props[k]).map(([n, x]) => [n, camelFields(x)]));
+  return { ...b, properties: props };
+}
+
 /** The request body: `properties.inputData` with exactly one input (a model deployment takes one input). */
-function parseInvokeBody(body: unknown): { inputName: string; input: Obj; sent: Obj; experiment?: string } {
+function parseInvokeBody(request: unknown): { inputName: string; input: Obj; sent: Obj; experiment?: string } {
+  const body = normalizeBody(request);
   const props = isObj(body) && isObj(body.properties) ? body.properties : undefined;
   if (!props) throw dataPlaneError(400, 'BadArgument', 'The request body must be {"properties": {"inputData": {"<name>": {"uri", "jobInputType"}}}}.');
   for (const k of Object.keys(props))
@@ -208,9 +231,11 @@ interface PipelineInvokeBody {
  * input names (azure-ai-ml invoke: `inputs={name: Input(...)}` goes as `input_data` as given; entry 21
  * shows a named data input `{uri, jobInputType}`), literal inputs as `{jobInputType: "Literal", value}`
  * (https://learn.microsoft.com/azure/machine-learning/how-to-access-data-batch-endpoints-jobs, literal
- * inputs) and `properties.outputData` keyed by output name `{uri, jobOutputType}` (same page, outputs).
+ * inputs) and `properties.outputData` keyed by output name `{uri, jobOutputType}` (same page, "data
+ * outputs"; azureml-examples cli/batch-score-rest.sh).
  */
-function parsePipelineInvokeBody(body: unknown): PipelineInvokeBody {
+function parsePipelineInvokeBody(request: unknown): PipelineInvokeBody {
+  const body = normalizeBody(request);
   const props = isObj(body) && isObj(body.properties) ? body.properties : undefined;
   if (!props) throw dataPlaneError(400, 'BadArgument', 'The request body must be {"properties": {"inputData": {"<input>": {...}}}}.');
   for (const k of Object.keys(props))
