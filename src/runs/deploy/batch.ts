@@ -8,7 +8,8 @@
  *    invocation names none: https://learn.microsoft.com/azure/machine-learning/how-to-use-batch-model-deployments).
  * 3. Test batch: the new deployment invoked by name with `test-input`; its job must end Completed,
  *    its `score` output be there, hold one row per input file (or `test-rows`), and the rows named
- *    by `smoke-expect`.
+ *    by `smoke-expect`. A pipeline-component deployment is invoked with its inputs by name (one data
+ *    location, or an inputs YAML: batch-pipeline-input.ts) and passes when its job ends Completed.
  * 4. Shadow comparison (with `compare-rules` and a default to compare with): the same input scored
  *    by the current default; the two outputs compared (src/rollout/batch-compare.ts) and judged.
  * 5. Promote: the endpoint's `defaults.deploymentName` set to the new deployment and read back;
