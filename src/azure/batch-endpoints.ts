@@ -15,7 +15,8 @@
  *   "UriFile": {"uri", "jobInputType"}}}}` → 201 + a BatchJob whose name is the workspace job's
  *   (azure-ai-ml operations/_batch_endpoint_operations.py `invoke`: the input keyed by its type,
  *   the token for `_get_aml_resource_id_from_metadata()`, the header when a deployment is named;
- *   the recording's entries 21 and 24).
+ *   the recording's entries 21 and 24). A pipeline-component deployment's inputs go by name
+ *   ({@link invokeBody}).
  * - The job: `jobs/<name>` of the workspace; the predictions are its output `score`
  *   (`ml_client.jobs.download(name=job.name, output_name="score")`, how-to-use-batch-model-deployments).
  */
@@ -46,6 +47,34 @@ export interface BatchEndpointsOptions {
 export interface BatchInput {
   uri: string;
   type: 'UriFolder' | 'UriFile';
+}
+
+/**
+ * An invocation of a pipeline-component deployment: its inputs by the component's names (data or
+ * literal) and, optionally, where named outputs go.
+ */
+export interface BatchInvocation {
+  inputs: Record<string, BatchInput | { literal: string }>;
+  outputs?: Record<string, BatchInput>;
+}
+
+/**
+ * The invocation body. A model deployment's one input is keyed by its type (`UriFolder` / `UriFile`:
+ * azure-ai-ml operations/_batch_endpoint_operations.py `invoke`, `input=`; recording entry 24). A
+ * pipeline-component deployment's inputs are keyed by name (`invoke(inputs={name: Input(...)})` puts
+ * the dict in input_data as it is; recording entry 21: `{"input1": {"uri", "jobInputType"}}`); literal
+ * inputs go as `{"jobInputType": "Literal", "value"}` and outputs as `properties.outputData`
+ * `{name: {"uri", "jobOutputType"}}` (https://learn.microsoft.com/azure/machine-learning/how-to-access-data-batch-endpoints-jobs,
+ * "literal inputs" and "data outputs"; the SDK sends outputs only with its private preview enabled).
+ */
+export function invokeBody(input: BatchInput | BatchInvocation): string {
+  if (!('inputs' in input)) return JSON.stringify({ properties: { inputData: { [input.type]: { uri: input.uri, jobInputType: input.type } } } });
+  const inputData: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(input.inputs))
+    inputData[name] = 'literal' in v ? { jobInputType: 'Literal', value: v.literal } : { uri: v.uri, jobInputType: v.type };
+  const outputs = Object.entries(input.outputs ?? {});
+  const outputData = Object.fromEntries(outputs.map(([name, o]) => [name, { uri: o.uri, jobOutputType: o.type }]));
+  return JSON.stringify({ properties: { inputData, ...(outputs.length > 0 ? { outputData } : {}) } });
 }
 
 /** The BatchJob answered by an invocation. */
@@ -230,12 +259,18 @@ export class BatchEndpoints {
   }
 
   /**
-   * Invokes a deployment (POST <scoringUri>, the deployment header, the input keyed by its type as
-   * azure-ai-ml does) → the batch job it started. Gateway answers and lost connections are tried
+   * Invokes a deployment (POST <scoringUri>, the deployment header, the body of {@link invokeBody})
+   * → the batch job it started. Gateway answers and lost connections are tried
    * again twice (a lost 201 can leave one extra job behind).
    */
-  async invoke(scoringUri: string, auth: ScoringAuth, deployment: string, input: BatchInput, abortSignal?: AbortSignal): Promise<InvokedBatchJob> {
-    const payload = JSON.stringify({ properties: { inputData: { [input.type]: { uri: input.uri, jobInputType: input.type } } } });
+  async invoke(
+    scoringUri: string,
+    auth: ScoringAuth,
+    deployment: string,
+    input: BatchInput | BatchInvocation,
+    abortSignal?: AbortSignal,
+  ): Promise<InvokedBatchJob> {
+    const payload = invokeBody(input);
     const r = await scoreWithRetry(scoringUri, auth, payload, deployment, abortSignal, { retries: 2, tryTimeoutInMs: 60_000 });
     let body: { name?: unknown; id?: unknown; properties?: { status?: unknown } } | undefined;
     try {

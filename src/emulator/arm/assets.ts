@@ -72,10 +72,17 @@ export const ASSET_KINDS: Record<AssetKindName, AssetKind> = {
         throw ArmErrors.validation('properties.componentSpec', "A component version needs 'componentSpec' (the component definition).");
       }
       const spec = p.componentSpec as Record<string, unknown>;
+      // A pipeline component (`az ml component create` of a pipelineComponent YAML; what a pipeline batch
+      // deployment names) holds its steps in `jobs`; the pipeline runner runs them (jobs/pipeline.ts).
+      if (spec.type === 'pipeline') {
+        if (!isObj(spec.jobs) || Object.keys(spec.jobs).length === 0)
+          throw ArmErrors.validation('properties.componentSpec.jobs', "A pipeline component needs 'jobs' (its steps).");
+        return;
+      }
       if (spec.type !== undefined && spec.type !== 'command') {
         throw ArmErrors.validation(
           'properties.componentSpec.type',
-          `Component type '${String(spec.type)}' is not supported by the emulator; expected command.`,
+          `Component type '${String(spec.type)}' is not supported by the emulator; expected command or pipeline.`,
         );
       }
       if (typeof spec.command !== 'string' || spec.command.trim() === '') {

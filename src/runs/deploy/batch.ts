@@ -8,7 +8,8 @@
  *    invocation names none: https://learn.microsoft.com/azure/machine-learning/how-to-use-batch-model-deployments).
  * 3. Test batch: the new deployment invoked by name with `test-input`; its job must end Completed,
  *    its `score` output be there, hold one row per input file (or `test-rows`), and the rows named
- *    by `smoke-expect`.
+ *    by `smoke-expect`. A pipeline-component deployment is invoked with its inputs by name (one data
+ *    location, or an inputs YAML: batch-pipeline-input.ts) and passes when its job ends Completed.
  * 4. Shadow comparison (with `compare-rules` and a default to compare with): the same input scored
  *    by the current default; the two outputs compared (src/rollout/batch-compare.ts) and judged.
  * 5. Promote: the endpoint's `defaults.deploymentName` set to the new deployment and read back;
@@ -25,6 +26,7 @@ import {
   parseDatastoreUri,
   readDatastoreOutput,
   type BatchInput,
+  type BatchInvocation,
   type BatchJobState,
 } from '../../azure/batch-endpoints.js';
 import { createBlobStore } from '../../azure/blob.js';
@@ -57,8 +59,9 @@ import type { SpecDocument } from '../../specs/document.js';
 import { SpecDocument as Spec } from '../../specs/document.js';
 import type { PlannedAsset, PlannedUpload } from '../../specs/plan.js';
 import type { DeploySettings } from '../inputs/deploy.js';
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { componentPorts, readInputsFile, singleDataInput, type ComponentPorts, type DataLocation, type PipelineTestInput } from './batch-pipeline-input.js';
 
 /** What deploy.ts lends the batch flow (kept there: the online flow uses them too). */
 export interface BatchHooks {
@@ -118,6 +121,8 @@ interface TestInput {
   input?: BatchInput;
   /** Rows the output should have (input files, or test-rows). */
   expectedRows?: number;
+  /** A pipeline-component deployment's test batch: its inputs by name, each data location found. */
+  pipeline?: { spec: PipelineTestInput; data: Record<string, TestInput>; invocation?: BatchInvocation };
 }
 
 interface Plan {
@@ -286,6 +291,20 @@ class BatchFlow {
         input: 'test-input',
         hint: 'a local folder or file (uploaded), an azureml://datastores/<name>/paths/<path> URI, or azureml:<data>:<version>',
       });
+    if (planned.type === 'pipeline') {
+      // A pipeline component writes what its steps write: no rows to count, check or compare.
+      const rowInputs: Array<[boolean, string]> = [
+        [s.compareRules !== undefined, 'compare-rules'],
+        [s.smokeExpect !== undefined, 'smoke-expect'],
+        [s.testRows !== undefined, 'test-rows'],
+      ];
+      for (const [given, input] of rowInputs)
+        if (given)
+          throw new ConfigurationError(
+            `Input '${input}' checks the output rows of a model deployment; '${deployment}' deploys a pipeline component, whose test batch passes when its job ends Completed`,
+            { input, hint: `leave '${input}' out for a pipeline deployment` },
+          );
+    }
     if (s.smokeExpect !== undefined && !isObj(s.smokeExpect))
       throw new ConfigurationError(`Input 'smoke-expect': for a batch endpoint, a JSON object of row keys and the values that follow them`, {
         input: 'smoke-expect',
@@ -296,7 +315,7 @@ class BatchFlow {
         input: s.compareRules ? 'compare-rules' : 'smoke-expect',
         hint: 'use output_action: append_row, or leave the row checks out',
       });
-    plan.test = await this.findTestInput(s.testInput);
+    plan.test = planned.type === 'pipeline' ? await this.findPipelineTestInput(planned, s.testInput) : await this.findTestInput(s.testInput);
     if (s.compareRules && !priorDefault) io.warning(`compare-rules: endpoint ${endpoint} has no default deployment to compare with; the comparison is skipped`);
     io.info(
       `Batch endpoint ${endpoint}: ${existing ? `default deployment ${priorDefault ? `'${priorDefault}'` : 'not set'} (the rollback point)` : 'not there yet: it will be created'}`,
@@ -307,18 +326,20 @@ class BatchFlow {
   }
 
   /** The test input: a local path (counted now, uploaded later), a datastore URI (counted), a data asset, or an https URI (needs test-rows). */
-  private async findTestInput(text: string): Promise<TestInput> {
+  private async findTestInput(text: string, at: Omit<DataLocation, 'text'> = {}): Promise<TestInput> {
     const { s } = this;
     const rows = s.testRows;
+    const bad = (message: string): ConfigurationError =>
+      at.fail ? at.fail(message) : new ConfigurationError(`Input 'test-input': ${message}`, { input: 'test-input' });
     if (text.startsWith('azureml://')) {
-      if (!parseDatastoreUri(text))
-        throw new ConfigurationError(`Input 'test-input': '${text}' is not an azureml://datastores/<name>/paths/<path> URI`, { input: 'test-input' });
+      if (!parseDatastoreUri(text)) throw bad(`'${text}' is not an azureml://datastores/<name>/paths/<path> URI`);
       const files = await countDatastoreFiles(this.ctx, text, (x) => this.io.setSecret(x));
-      if (files === 0) throw new ConfigurationError(`Input 'test-input': nothing is stored at ${text}`, { input: 'test-input' });
-      const type = text.endsWith('/') || files > 1 ? 'UriFolder' : 'UriFile';
+      if (files === 0) throw bad(`nothing is stored at ${text}`);
+      const type = at.type ?? (text.endsWith('/') || files > 1 ? 'UriFolder' : 'UriFile');
       return { display: text, input: { uri: text, type }, expectedRows: rows ?? files };
     }
     if (/^https?:\/\//i.test(text)) {
+      if (at.fail) return { display: text, input: { uri: text, type: at.type ?? (text.endsWith('/') ? 'UriFolder' : 'UriFile') } };
       if (rows === undefined)
         throw new ConfigurationError(`Input 'test-input': the files behind ${text} cannot be counted: give 'test-rows', the rows its output should have`, {
           input: 'test-rows',
@@ -327,19 +348,67 @@ class BatchFlow {
     }
     if (text.startsWith('azureml:')) {
       const m = /^azureml:([^:@/]+)[:@]([^:@/]+)$/.exec(text);
-      if (!m) throw new ConfigurationError(`Input 'test-input': '${text}' is not azureml:<data>:<version>`, { input: 'test-input' });
+      if (!m) throw bad(`'${text}' is not azureml:<data>:<version>`);
       const v = await withAzureOperation(`reading data ${m[1]}:${m[2]}`, () => this.ctx.arm.tryGet<ArmResource>(armPath`data/${m[1]}/versions/${m[2]}`));
       const uri = String(v?.properties?.dataUri ?? '');
-      if (!v || !uri) throw new ConfigurationError(`Input 'test-input': data ${m[1]}:${m[2]} does not exist`, { input: 'test-input' });
+      if (!v || !uri) throw bad(`data ${m[1]}:${m[2]} does not exist`);
       const type = String(v.properties?.dataType ?? '').toLowerCase() === 'uri_file' ? 'UriFile' : 'UriFolder';
       const files = rows ?? (parseDatastoreUri(uri) ? await countDatastoreFiles(this.ctx, uri, (x) => this.io.setSecret(x)) : undefined);
       return { display: text, input: { uri, type }, ...(files !== undefined ? { expectedRows: files } : {}) };
     }
-    const path = isAbsolute(text) ? text : resolve(this.run?.workspace ?? process.cwd(), text);
-    if (!existsSync(path)) throw new ConfigurationError(`Input 'test-input': ${text} does not exist`, { input: 'test-input' });
+    const path = isAbsolute(text) ? text : resolve(at.base ?? this.run?.workspace ?? process.cwd(), text);
+    if (!existsSync(path)) throw bad(`${text} does not exist`);
+    // A uri_folder must be a folder, a uri_file a file (azure-ai-ml _batch_endpoint_operations.py _resolve_input).
+    if (at.type && statSync(path).isDirectory() !== (at.type === 'UriFolder'))
+      throw bad(`${text} is not a ${at.type === 'UriFolder' ? 'folder' : 'file'}, as its type ${at.type === 'UriFolder' ? 'uri_folder' : 'uri_file'} says`);
     const snap = await snapshot(path);
-    if (snap.files.length === 0) throw new ConfigurationError(`Input 'test-input': ${text} holds no file`, { input: 'test-input' });
+    if (snap.files.length === 0) throw bad(`${text} holds no file`);
     return { display: text, local: snap, expectedRows: rows ?? snap.files.length };
+  }
+
+  /** The pipeline component a deployment plan names: its inputs and outputs (the planned file, or the registered version). */
+  private async portsOf(planned: BatchDeploymentPlan): Promise<ComponentPorts> {
+    const id = planned.targetId;
+    const local = planned.assets.find((a) => a.id === id)?.body.properties.componentSpec;
+    if (local === undefined && !id.startsWith('/subscriptions/'))
+      throw new ConfigurationError(`the test batch checks its inputs against the pipeline component, and ${id} is not in the workspace`, {
+        input: 'deployment-file',
+        hint: 'deploy a component of the workspace (a component file, or azureml:<name>:<version>)',
+      });
+    const spec = local ?? (await withAzureOperation(`reading component ${id}`, () => this.ctx.arm.tryGet<ArmResource>(id)))?.properties?.componentSpec;
+    if (!isObj(spec)) throw new ConfigurationError(`the deployment's pipeline component ${id} was not found`, { input: 'deployment-file' });
+    return componentPorts(spec, id.split('/').slice(-3, -2)[0] ?? id);
+  }
+
+  /**
+   * `test-input` of a pipeline-component deployment: an inputs YAML (a .yml / .yaml file that is a
+   * map with `inputs`), else one data location bound to the component's single data input.
+   */
+  private async findPipelineTestInput(planned: BatchDeploymentPlan, text: string): Promise<TestInput> {
+    const ports = await this.portsOf(planned);
+    const path = isAbsolute(text) ? text : resolve(this.run?.workspace ?? process.cwd(), text);
+    let spec: PipelineTestInput | undefined;
+    if (/\.ya?ml$/i.test(text) && existsSync(path) && statSync(path).isFile()) {
+      const doc = Spec.load(path, text, 'test-input');
+      if (isObj(doc.value) && ('inputs' in doc.value || 'outputs' in doc.value)) spec = readInputsFile(doc, ports, dirname(path));
+    }
+    spec ??= singleDataInput(text, ports);
+    const data: Record<string, TestInput> = {};
+    for (const [name, loc] of Object.entries(spec.data)) data[name] = await this.findTestInput(loc.text, loc);
+    const literals = Object.entries(spec.literals).map(([k, v]) => `${k}=${v}`);
+    const display = `${spec.display} (${[...Object.keys(data), ...literals].join(', ') || 'no inputs'}${Object.keys(spec.outputs).length ? `; outputs ${Object.keys(spec.outputs).join(', ')}` : ''})`;
+    return { display, pipeline: { spec, data } };
+  }
+
+  /** The invocation of a pipeline test batch: local data uploaded, every input by name. */
+  private async pipelineInvocation(t: TestInput): Promise<BatchInvocation> {
+    const p = t.pipeline!;
+    if (p.invocation) return p.invocation;
+    const inputs: BatchInvocation['inputs'] = {};
+    for (const [name, d] of Object.entries(p.data)) inputs[name] = await this.uploadTestInput(d);
+    for (const [name, v] of Object.entries(p.spec.literals)) inputs[name] = { literal: v };
+    p.invocation = { inputs, ...(Object.keys(p.spec.outputs).length > 0 ? { outputs: p.spec.outputs } : {}) };
+    return p.invocation;
   }
 
   /** A local test input uploaded once per content (LocalUpload/<hash>/<name>, as code and job inputs are). */
@@ -393,7 +462,12 @@ class BatchFlow {
   }
 
   /** Invokes one deployment with the test input and waits for its job; the job's rows (or why there are none). */
-  private async score(ep: ArmResource, p: Plan, deployment: string, input: BatchInput): Promise<{ job: BatchJobState; rows?: OutputRow[]; files: string[] }> {
+  private async score(
+    ep: ArmResource,
+    p: Plan,
+    deployment: string,
+    input: BatchInput | BatchInvocation,
+  ): Promise<{ job: BatchJobState; rows?: OutputRow[]; files: string[] }> {
     const uri = String(ep.properties?.scoringUri ?? '');
     if (!uri) throw new Error(`batch endpoint '${p.endpoint}' has no scoring URI`);
     const invoked = await this.bat.invoke(uri, this.auth(ep, p.endpoint), deployment, input, this.abortSignal);
@@ -406,15 +480,16 @@ class BatchFlow {
       onStatus: (st) => this.io.info(`Batch job ${invoked.name}: ${st}`),
     });
     if (job.status !== 'Completed') return { job, files: [] };
-    if (!job.outputUri) return { job, files: [] };
+    // A pipeline component's outputs are its steps' own: nothing to read as rows.
+    if ('inputs' in input || !job.outputUri) return { job, files: [] };
     const out = await readDatastoreOutput(this.ctx, job.outputUri, (x) => this.io.setSecret(x));
     return { job, files: out.files, ...(out.text !== undefined ? { rows: parseOutputRows(out.text) } : {}) };
   }
 
-  async testBatch(p: Plan, ep: ArmResource): Promise<{ input: BatchInput; rows?: OutputRow[] } | string> {
+  async testBatch(p: Plan, ep: ArmResource): Promise<{ input: BatchInput | BatchInvocation; rows?: OutputRow[] } | string> {
     const started = Date.now();
     this.current = 'test batch';
-    const input = await this.uploadTestInput(p.test!);
+    const input = p.test!.pipeline ? await this.pipelineInvocation(p.test!) : await this.uploadTestInput(p.test!);
     const r = await this.score(ep, p, p.deployment, input);
     this.record.testJob = r.job.name;
     if (r.job.outputUri) this.record.testOutput = r.job.outputUri;
@@ -423,6 +498,10 @@ class BatchFlow {
       return why;
     };
     if (r.job.status !== 'Completed') return fail(`batch job ${r.job.name} ended ${r.job.status}${r.job.error ? `: ${r.job.error}` : ''}`);
+    if (p.test!.pipeline) {
+      this.stage('test batch', 'passed', started, `job ${r.job.name} Completed (pipeline component: the job's status is the test)`);
+      return { input };
+    }
     if (r.files.length === 0) return fail(`batch job ${r.job.name} completed without its output (${r.job.outputUri ?? 'no score output'})`);
     if (r.rows) {
       this.record.rows = r.rows.length;
@@ -446,7 +525,7 @@ class BatchFlow {
   }
 
   /** The shadow comparison: the same input on the prior default, judged by compare-rules. Undefined when it passed or was skipped. */
-  async compare(p: Plan, ep: ArmResource, input: BatchInput, rows: OutputRow[] | undefined): Promise<string | undefined> {
+  async compare(p: Plan, ep: ArmResource, input: BatchInput | BatchInvocation, rows: OutputRow[] | undefined): Promise<string | undefined> {
     if (!this.s.compareRules) return undefined;
     const started = Date.now();
     this.current = 'comparison';
