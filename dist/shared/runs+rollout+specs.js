@@ -5,8 +5,8 @@ const { isAbsolute, relative, resolve } = require("node:path");
 const { renameSync, writeFileSync, readFileSync: readFileSync2, mkdirSync, existsSync: existsSync2 } = require("node:fs");
 const { dirname } = require("node:path");
 const { relative: relative2 } = require("node:path");
-const { existsSync: existsSync3 } = require("node:fs");
-const { isAbsolute: isAbsolute2, resolve: resolve2 } = require("node:path");
+const { existsSync: existsSync3, statSync: statSync2 } = require("node:fs");
+const { dirname: dirname2, isAbsolute: isAbsolute2, resolve: resolve2 } = require("node:path");
 import {
   evaluateRules
 } from "./metrics.evaluate.js";
@@ -3174,6 +3174,15 @@ async function verifyDeploymentManifest(ctx, value, plan, abortSignal) {
 
 // src/azure/batch-endpoints.ts
 var TERMINAL_JOB_STATUSES = /* @__PURE__ */ new Set(["Completed", "Failed", "Canceled", "NotResponding"]);
+function invokeBody(input) {
+  if (!("inputs" in input)) return JSON.stringify({ properties: { inputData: { [input.type]: { uri: input.uri, jobInputType: input.type } } } });
+  const inputData = {};
+  for (const [name, v] of Object.entries(input.inputs))
+    inputData[name] = "literal" in v ? { jobInputType: "Literal", value: v.literal } : { uri: v.uri, jobInputType: v.type };
+  const outputs = Object.entries(input.outputs ?? {});
+  const outputData = Object.fromEntries(outputs.map(([name, o]) => [name, { uri: o.uri, jobOutputType: o.type }]));
+  return JSON.stringify({ properties: { inputData, ...outputs.length > 0 ? { outputData } : {} } });
+}
 function parseDatastoreUri2(uri) {
   const m = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.*)$/.exec(
     uri
@@ -3322,12 +3331,12 @@ var BatchEndpoints = class _BatchEndpoints {
     await this.write(`scaling deployment '${deployment}'`, this.deploymentPath(endpoint, deployment), body);
   }
   /**
-   * Invokes a deployment (POST <scoringUri>, the deployment header, the input keyed by its type as
-   * azure-ai-ml does) \u{2192} the batch job it started. Gateway answers and lost connections are tried
+   * Invokes a deployment (POST <scoringUri>, the deployment header, the body of {@link invokeBody})
+   * \u{2192} the batch job it started. Gateway answers and lost connections are tried
    * again twice (a lost 201 can leave one extra job behind).
    */
   async invoke(scoringUri, auth, deployment, input, abortSignal) {
-    const payload = JSON.stringify({ properties: { inputData: { [input.type]: { uri: input.uri, jobInputType: input.type } } } });
+    const payload = invokeBody(input);
     const r = await scoreWithRetry(scoringUri, auth, payload, deployment, abortSignal, { retries: 2, tryTimeoutInMs: 6e4 });
     let body;
     try {
@@ -3625,6 +3634,126 @@ async function pipelineDeployment(t, spec, props) {
 }
 
 // src/runs/deploy/batch.ts
+
+// src/runs/deploy/batch-pipeline-input.ts
+var LITERAL_TYPES = ["string", "integer", "number", "boolean"];
+var DATA_TYPES = { uri_folder: "UriFolder", uri_file: "UriFile" };
+var OUTPUT_MODES = ["upload", "rw_mount", "mount", "direct"];
+function componentPorts(spec, fallbackName) {
+  const s = isObj(spec) ? spec : {};
+  const inputs = {};
+  for (const [name, raw] of Object.entries(isObj(s.inputs) ? s.inputs : {})) {
+    const d = isObj(raw) ? raw : {};
+    const type = String(d.type ?? "").toLowerCase();
+    const optional = d.optional === true || d.optional === "true";
+    const hasDefault = d.default !== void 0 && d.default !== null;
+    inputs[name] = { type, literal: LITERAL_TYPES.includes(type), required: !optional && !hasDefault };
+  }
+  return { name: typeof s.name === "string" ? s.name : fallbackName, inputs, outputs: Object.keys(isObj(s.outputs) ? s.outputs : {}) };
+}
+var list = (names) => names.length > 0 ? names.join(", ") : "none";
+var dataInputs = (ports) => Object.keys(ports.inputs).filter((n) => !ports.inputs[n].literal);
+function singleDataInput(text, ports) {
+  const data = dataInputs(ports);
+  if (data.length !== 1)
+    throw new ConfigurationError(
+      `Input 'test-input': pipeline component '${ports.name}' has ${data.length === 0 ? "no data input" : `${data.length} data inputs (${data.join(", ")})`}; one data location binds to a single data input`,
+      {
+        input: "test-input",
+        hint: `give the path of an inputs YAML (inputs: <name>: {type, path} \u2026, as az ml batch-endpoint invoke --file takes); the component's inputs: ${list(Object.keys(ports.inputs))}`
+      }
+    );
+  const out = { display: `${text} \u2192 ${data[0]}`, data: { [data[0]]: { text } }, literals: {}, outputs: {} };
+  checkRequired(
+    out,
+    ports,
+    (names) => new ConfigurationError(`Input 'test-input': pipeline component '${ports.name}' also requires ${names}`, {
+      input: "test-input",
+      hint: "give them in an inputs YAML (inputs: <name>: <value>)"
+    })
+  );
+  return out;
+}
+function checkRequired(t, ports, fail2) {
+  const missing = Object.entries(ports.inputs).filter(([n, d]) => d.required && !(n in t.data) && !(n in t.literals)).map(([n]) => n);
+  if (missing.length > 0) throw fail2(missing.join(", "));
+}
+function literalText(v) {
+  return typeof v === "boolean" ? v ? "True" : "False" : String(v);
+}
+function readInputsFile(doc, ports, base) {
+  const spec = doc.value;
+  if (!isObj(spec)) throw doc.error([], "an inputs file must be a YAML map with inputs (and outputs)");
+  for (const k of Object.keys(spec))
+    if (k !== "inputs" && k !== "outputs" && k !== "$schema")
+      throw doc.error([k], `is not a field of an inputs file`, "an inputs file has inputs and outputs (az ml batch-endpoint invoke --file)");
+  const out = { display: doc.file, data: {}, literals: {}, outputs: {} };
+  const inputs = spec.inputs === void 0 || spec.inputs === null ? {} : spec.inputs;
+  if (!isObj(inputs)) throw doc.error(["inputs"], "must be a map of input names");
+  const names = list(Object.keys(ports.inputs));
+  for (const [name, raw] of Object.entries(inputs)) {
+    const at = ["inputs", name];
+    const port = ports.inputs[name];
+    if (!port) throw doc.error(at, `is not an input of pipeline component '${ports.name}' (its inputs: ${names})`, "name the inputs as the component does");
+    if (port.literal) {
+      let v = raw;
+      if (isObj(raw)) {
+        for (const k of Object.keys(raw))
+          if (!["type", "default", "description", "optional"].includes(k)) throw doc.error([...at, k], "is not a field of a literal input");
+        if (raw.type !== void 0 && String(raw.type).toLowerCase() !== port.type)
+          throw doc.error([...at, "type"], `is '${String(raw.type)}', but the component's input '${name}' is a ${port.type}`);
+        v = raw.default;
+      }
+      if (v === void 0 || v === null || isObj(v) || Array.isArray(v))
+        throw doc.error(at, `needs a ${port.type} value`, `${name}: <value>, or {type: ${port.type}, default: <value>}`);
+      out.literals[name] = literalText(v);
+      continue;
+    }
+    const fail2 = (message, hint) => doc.error(at, message, hint);
+    if (typeof raw === "string") {
+      out.data[name] = { text: raw, base, fail: fail2 };
+      continue;
+    }
+    if (!isObj(raw)) throw doc.error(at, `is a ${port.type || "data"} input: give {type, path}`);
+    for (const k of Object.keys(raw))
+      if (!["type", "path", "description"].includes(k))
+        throw doc.error(
+          [...at, k],
+          "is not a field of a batch invocation data input",
+          "a data input has type and path (the invocation sends its uri and type)"
+        );
+    const type = raw.type === void 0 ? void 0 : DATA_TYPES[String(raw.type).toLowerCase()];
+    if (raw.type !== void 0 && !type) throw doc.error([...at, "type"], `'${String(raw.type)}' is not a batch input type`, "valid: uri_folder, uri_file");
+    if (typeof raw.path !== "string" || raw.path === "") throw doc.error([...at, "path"], "is required: the data location");
+    out.data[name] = { text: raw.path, base, ...type ? { type } : {}, fail: fail2 };
+  }
+  const outputs = spec.outputs === void 0 || spec.outputs === null ? {} : spec.outputs;
+  if (!isObj(outputs)) throw doc.error(["outputs"], "must be a map of output names");
+  for (const [name, raw] of Object.entries(outputs)) {
+    const at = ["outputs", name];
+    if (!ports.outputs.includes(name))
+      throw doc.error(
+        at,
+        `is not an output of pipeline component '${ports.name}' (its outputs: ${list(ports.outputs)})`,
+        "name the outputs as the component does"
+      );
+    if (raw === null || raw === void 0) continue;
+    if (!isObj(raw)) throw doc.error(at, "must be a map with type, path, mode");
+    for (const k of Object.keys(raw)) if (!["type", "path", "mode", "description"].includes(k)) throw doc.error([...at, k], "is not a field of an output");
+    const type = raw.type === void 0 ? "UriFolder" : DATA_TYPES[String(raw.type).toLowerCase()];
+    if (!type) throw doc.error([...at, "type"], `'${String(raw.type)}' is not a batch output type`, "valid: uri_folder, uri_file");
+    if (raw.mode !== void 0 && !OUTPUT_MODES.includes(String(raw.mode)))
+      throw doc.error([...at, "mode"], `'${String(raw.mode)}' is not an output mode`, `valid: ${OUTPUT_MODES.join(", ")}`);
+    if (raw.path === void 0 || raw.path === null) continue;
+    if (typeof raw.path !== "string" || !raw.path.startsWith("azureml://"))
+      throw doc.error([...at, "path"], "must be an azureml://datastores/<name>/paths/<path> URI", "leave path out to write where the deployment writes");
+    out.outputs[name] = { uri: raw.path, type };
+  }
+  checkRequired(out, ports, (missing) => doc.error(["inputs"], `leaves out ${missing}, required by pipeline component '${ports.name}' (its inputs: ${names})`));
+  return out;
+}
+
+// src/runs/deploy/batch.ts
 function batchMachineOf(saved) {
   const m = saved.machine;
   return isObj(m) && m.kind === "batch" ? m : void 0;
@@ -3786,6 +3915,19 @@ var BatchFlow = class {
         input: "test-input",
         hint: "a local folder or file (uploaded), an azureml://datastores/<name>/paths/<path> URI, or azureml:<data>:<version>"
       });
+    if (planned.type === "pipeline") {
+      const rowInputs = [
+        [s.compareRules !== void 0, "compare-rules"],
+        [s.smokeExpect !== void 0, "smoke-expect"],
+        [s.testRows !== void 0, "test-rows"]
+      ];
+      for (const [given, input] of rowInputs)
+        if (given)
+          throw new ConfigurationError(
+            `Input '${input}' checks the output rows of a model deployment; '${deployment}' deploys a pipeline component, whose test batch passes when its job ends Completed`,
+            { input, hint: `leave '${input}' out for a pipeline deployment` }
+          );
+    }
     if (s.smokeExpect !== void 0 && !isObj(s.smokeExpect))
       throw new ConfigurationError(`Input 'smoke-expect': for a batch endpoint, a JSON object of row keys and the values that follow them`, {
         input: "smoke-expect",
@@ -3796,7 +3938,7 @@ var BatchFlow = class {
         input: s.compareRules ? "compare-rules" : "smoke-expect",
         hint: "use output_action: append_row, or leave the row checks out"
       });
-    plan.test = await this.findTestInput(s.testInput);
+    plan.test = planned.type === "pipeline" ? await this.findPipelineTestInput(planned, s.testInput) : await this.findTestInput(s.testInput);
     if (s.compareRules && !priorDefault) io.warning(`compare-rules: endpoint ${endpoint} has no default deployment to compare with; the comparison is skipped`);
     io.info(
       `Batch endpoint ${endpoint}: ${existing ? `default deployment ${priorDefault ? `'${priorDefault}'` : "not set"} (the rollback point)` : "not there yet: it will be created"}`
@@ -3806,18 +3948,19 @@ var BatchFlow = class {
     return plan;
   }
   /** The test input: a local path (counted now, uploaded later), a datastore URI (counted), a data asset, or an https URI (needs test-rows). */
-  async findTestInput(text) {
+  async findTestInput(text, at = {}) {
     const { s } = this;
     const rows = s.testRows;
+    const bad = (message) => at.fail ? at.fail(message) : new ConfigurationError(`Input 'test-input': ${message}`, { input: "test-input" });
     if (text.startsWith("azureml://")) {
-      if (!parseDatastoreUri2(text))
-        throw new ConfigurationError(`Input 'test-input': '${text}' is not an azureml://datastores/<name>/paths/<path> URI`, { input: "test-input" });
+      if (!parseDatastoreUri2(text)) throw bad(`'${text}' is not an azureml://datastores/<name>/paths/<path> URI`);
       const files = await countDatastoreFiles(this.ctx, text, (x) => this.io.setSecret(x));
-      if (files === 0) throw new ConfigurationError(`Input 'test-input': nothing is stored at ${text}`, { input: "test-input" });
-      const type = text.endsWith("/") || files > 1 ? "UriFolder" : "UriFile";
+      if (files === 0) throw bad(`nothing is stored at ${text}`);
+      const type = at.type ?? (text.endsWith("/") || files > 1 ? "UriFolder" : "UriFile");
       return { display: text, input: { uri: text, type }, expectedRows: rows ?? files };
     }
     if (/^https?:\/\//i.test(text)) {
+      if (at.fail) return { display: text, input: { uri: text, type: at.type ?? (text.endsWith("/") ? "UriFolder" : "UriFile") } };
       if (rows === void 0)
         throw new ConfigurationError(`Input 'test-input': the files behind ${text} cannot be counted: give 'test-rows', the rows its output should have`, {
           input: "test-rows"
@@ -3826,19 +3969,63 @@ var BatchFlow = class {
     }
     if (text.startsWith("azureml:")) {
       const m = /^azureml:([^:@/]+)[:@]([^:@/]+)$/.exec(text);
-      if (!m) throw new ConfigurationError(`Input 'test-input': '${text}' is not azureml:<data>:<version>`, { input: "test-input" });
+      if (!m) throw bad(`'${text}' is not azureml:<data>:<version>`);
       const v = await withAzureOperation(`reading data ${m[1]}:${m[2]}`, () => this.ctx.arm.tryGet(armPath`data/${m[1]}/versions/${m[2]}`));
       const uri = String(v?.properties?.dataUri ?? "");
-      if (!v || !uri) throw new ConfigurationError(`Input 'test-input': data ${m[1]}:${m[2]} does not exist`, { input: "test-input" });
+      if (!v || !uri) throw bad(`data ${m[1]}:${m[2]} does not exist`);
       const type = String(v.properties?.dataType ?? "").toLowerCase() === "uri_file" ? "UriFile" : "UriFolder";
       const files = rows ?? (parseDatastoreUri2(uri) ? await countDatastoreFiles(this.ctx, uri, (x) => this.io.setSecret(x)) : void 0);
       return { display: text, input: { uri, type }, ...files !== void 0 ? { expectedRows: files } : {} };
     }
-    const path = isAbsolute2(text) ? text : resolve2(this.run?.workspace ?? process.cwd(), text);
-    if (!existsSync3(path)) throw new ConfigurationError(`Input 'test-input': ${text} does not exist`, { input: "test-input" });
+    const path = isAbsolute2(text) ? text : resolve2(at.base ?? this.run?.workspace ?? process.cwd(), text);
+    if (!existsSync3(path)) throw bad(`${text} does not exist`);
+    if (at.type && statSync2(path).isDirectory() !== (at.type === "UriFolder"))
+      throw bad(`${text} is not a ${at.type === "UriFolder" ? "folder" : "file"}, as its type ${at.type === "UriFolder" ? "uri_folder" : "uri_file"} says`);
     const snap = await snapshot(path);
-    if (snap.files.length === 0) throw new ConfigurationError(`Input 'test-input': ${text} holds no file`, { input: "test-input" });
+    if (snap.files.length === 0) throw bad(`${text} holds no file`);
     return { display: text, local: snap, expectedRows: rows ?? snap.files.length };
+  }
+  /** The pipeline component a deployment plan names: its inputs and outputs (the planned file, or the registered version). */
+  async portsOf(planned) {
+    const id = planned.targetId;
+    const local = planned.assets.find((a) => a.id === id)?.body.properties.componentSpec;
+    if (local === void 0 && !id.startsWith("/subscriptions/"))
+      throw new ConfigurationError(`the test batch checks its inputs against the pipeline component, and ${id} is not in the workspace`, {
+        input: "deployment-file",
+        hint: "deploy a component of the workspace (a component file, or azureml:<name>:<version>)"
+      });
+    const spec = local ?? (await withAzureOperation(`reading component ${id}`, () => this.ctx.arm.tryGet(id)))?.properties?.componentSpec;
+    if (!isObj(spec)) throw new ConfigurationError(`the deployment's pipeline component ${id} was not found`, { input: "deployment-file" });
+    return componentPorts(spec, id.split("/").slice(-3, -2)[0] ?? id);
+  }
+  /**
+   * `test-input` of a pipeline-component deployment: an inputs YAML (a .yml / .yaml file that is a
+   * map with `inputs`), else one data location bound to the component's single data input.
+   */
+  async findPipelineTestInput(planned, text) {
+    const ports = await this.portsOf(planned);
+    const path = isAbsolute2(text) ? text : resolve2(this.run?.workspace ?? process.cwd(), text);
+    let spec;
+    if (/\.ya?ml$/i.test(text) && existsSync3(path) && statSync2(path).isFile()) {
+      const doc = SpecDocument.load(path, text, "test-input");
+      if (isObj(doc.value) && ("inputs" in doc.value || "outputs" in doc.value)) spec = readInputsFile(doc, ports, dirname2(path));
+    }
+    spec ??= singleDataInput(text, ports);
+    const data = {};
+    for (const [name, loc] of Object.entries(spec.data)) data[name] = await this.findTestInput(loc.text, loc);
+    const literals = Object.entries(spec.literals).map(([k, v]) => `${k}=${v}`);
+    const display = `${spec.display} (${[...Object.keys(data), ...literals].join(", ") || "no inputs"}${Object.keys(spec.outputs).length ? `; outputs ${Object.keys(spec.outputs).join(", ")}` : ""})`;
+    return { display, pipeline: { spec, data } };
+  }
+  /** The invocation of a pipeline test batch: local data uploaded, every input by name. */
+  async pipelineInvocation(t) {
+    const p = t.pipeline;
+    if (p.invocation) return p.invocation;
+    const inputs = {};
+    for (const [name, d] of Object.entries(p.data)) inputs[name] = await this.uploadTestInput(d);
+    for (const [name, v] of Object.entries(p.spec.literals)) inputs[name] = { literal: v };
+    p.invocation = { inputs, ...Object.keys(p.spec.outputs).length > 0 ? { outputs: p.spec.outputs } : {} };
+    return p.invocation;
   }
   /** A local test input uploaded once per content (LocalUpload/<hash>/<name>, as code and job inputs are). */
   async uploadTestInput(t) {
@@ -3898,14 +4085,14 @@ var BatchFlow = class {
       onStatus: (st) => this.io.info(`Batch job ${invoked.name}: ${st}`)
     });
     if (job.status !== "Completed") return { job, files: [] };
-    if (!job.outputUri) return { job, files: [] };
+    if ("inputs" in input || !job.outputUri) return { job, files: [] };
     const out = await readDatastoreOutput(this.ctx, job.outputUri, (x) => this.io.setSecret(x));
     return { job, files: out.files, ...out.text !== void 0 ? { rows: parseOutputRows(out.text) } : {} };
   }
   async testBatch(p, ep) {
     const started = Date.now();
     this.current = "test batch";
-    const input = await this.uploadTestInput(p.test);
+    const input = p.test.pipeline ? await this.pipelineInvocation(p.test) : await this.uploadTestInput(p.test);
     const r = await this.score(ep, p, p.deployment, input);
     this.record.testJob = r.job.name;
     if (r.job.outputUri) this.record.testOutput = r.job.outputUri;
@@ -3914,6 +4101,10 @@ var BatchFlow = class {
       return why;
     };
     if (r.job.status !== "Completed") return fail2(`batch job ${r.job.name} ended ${r.job.status}${r.job.error ? `: ${r.job.error}` : ""}`);
+    if (p.test.pipeline) {
+      this.stage("test batch", "passed", started, `job ${r.job.name} Completed (pipeline component: the job's status is the test)`);
+      return { input };
+    }
     if (r.files.length === 0) return fail2(`batch job ${r.job.name} completed without its output (${r.job.outputUri ?? "no score output"})`);
     if (r.rows) {
       this.record.rows = r.rows.length;
@@ -4393,8 +4584,8 @@ var MonitorReader = class {
     const a = t.map(v, path, "must be a map with emails");
     t.checkKeys(a, ["emails"], path, "alert notification");
     if (a.emails === void 0 || a.emails === null) return void 0;
-    const list = Array.isArray(a.emails) ? a.emails : [a.emails];
-    const emails = list.map((e, i) => {
+    const list2 = Array.isArray(a.emails) ? a.emails : [a.emails];
+    const emails = list2.map((e, i) => {
       const at = Array.isArray(a.emails) ? [...path, "emails", i] : [...path, "emails"];
       const s = t.str(e, at);
       if (!/^[^@\s]+@[^@\s]+$/.test(s)) t.fail(at, `'${s}' is not an email address`);
@@ -4498,10 +4689,10 @@ var MonitorReader = class {
     let productionData;
     if (s.production_data !== void 0) {
       const pp = [...path, "production_data"];
-      const list = s.production_data;
-      if (!Array.isArray(list)) return t.fail(pp, "must be a list of production data (model inputs and model outputs)");
+      const list2 = s.production_data;
+      if (!Array.isArray(list2)) return t.fail(pp, "must be a list of production data (model inputs and model outputs)");
       productionData = [];
-      for (let i = 0; i < list.length; i++) productionData.push(await this.productionData(list[i], [...pp, i], true));
+      for (let i = 0; i < list2.length; i++) productionData.push(await this.productionData(list2[i], [...pp, i], true));
     } else {
       const ins = o.collected?.modelInputs;
       const outs = o.collected?.modelOutputs;
