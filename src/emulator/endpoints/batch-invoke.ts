@@ -112,6 +112,28 @@ function parseInvokeBody(request: unknown): { inputName: string; input: Obj; sen
   return { inputName, input: { ...raw, jobInputType: type }, sent: raw, ...(typeof experiment === 'string' ? { experiment } : {}) };
 }
 
+/** The tags of the job an invocation runs, as Azure answers them (batch-endpoint-deployment-invoke.json entry 21). */
+function batchJobTags(deployment: ArmResource): Obj {
+  return {
+    outputType: 'output_data',
+    inputType: 'input_data',
+    'azureml.batchrun': 'true',
+    'azureml.deploymentname': deployment.name,
+    'azureml.jobtype': 'azureml.batchjob',
+  };
+}
+
+/** The properties of the job an invocation runs (entry 21), but `azureml.parameters`. */
+function batchJobProperties(endpoint: ArmResource, continueOnStepFailure: boolean): Obj {
+  return {
+    'azureml.runsource': 'azureml.PipelineRun',
+    runType: 'HTTP',
+    'azureml.continue_on_step_failure': continueOnStepFailure ? 'True' : 'False',
+    'azureml.pipelineComponent': 'pipelinerun',
+    'azureml.batchendpoint': endpoint.name,
+  };
+}
+
 /** The PipelineJob a batch deployment runs for one invocation: one parallel step over the input. */
 export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource, jobName: string, input: Obj, experiment?: string): Obj {
   const d = deployment.properties as Obj;
@@ -169,22 +191,8 @@ export function batchPipelineJob(endpoint: ArmResource, deployment: ArmResource,
     experimentName: experiment ?? endpoint.name,
     displayName: jobName,
     ...(typeof d.compute === 'string' ? { computeId: d.compute } : {}),
-    // Tags and properties as Azure answers them (batch-endpoint-deployment-invoke.json entry 21).
-    tags: {
-      outputType: 'output_data',
-      inputType: 'input_data',
-      'azureml.batchrun': 'true',
-      'azureml.deploymentname': deployment.name,
-      'azureml.jobtype': 'azureml.batchjob',
-    },
-    properties: {
-      'azureml.runsource': 'azureml.PipelineRun',
-      runType: 'HTTP',
-      'azureml.parameters': JSON.stringify(parameters),
-      'azureml.continue_on_step_failure': 'False',
-      'azureml.pipelineComponent': 'pipelinerun',
-      'azureml.batchendpoint': endpoint.name,
-    },
+    tags: batchJobTags(deployment),
+    properties: { ...batchJobProperties(endpoint, false), 'azureml.parameters': JSON.stringify(parameters) },
     inputs: {
       input_data: { ...input, mode: 'ReadOnlyMount' },
       // The deployment's model, downloaded; the driver points AZUREML_MODEL_DIR at it (parallel_driver.py main).
@@ -350,21 +358,9 @@ export function componentPipelineJob(
     displayName: jobName,
     // default_compute names the cluster every step runs on unless it names its own (validateJob resolves the name).
     ...(settings.default_compute ? { computeId: settings.default_compute } : {}),
-    // Tags as for a model deployment (entry 21); no parallel run settings, so no azureml.parameters (unsourced).
-    tags: {
-      outputType: 'output_data',
-      inputType: 'input_data',
-      'azureml.batchrun': 'true',
-      'azureml.deploymentname': deployment.name,
-      'azureml.jobtype': 'azureml.batchjob',
-    },
-    properties: {
-      'azureml.runsource': 'azureml.PipelineRun',
-      runType: 'HTTP',
-      'azureml.continue_on_step_failure': continueOnFailure ? 'True' : 'False',
-      'azureml.pipelineComponent': 'pipelinerun',
-      'azureml.batchendpoint': endpoint.name,
-    },
+    // As for a model deployment, but no parallel run settings, so no azureml.parameters (unsourced).
+    tags: batchJobTags(deployment),
+    properties: batchJobProperties(endpoint, continueOnFailure),
     inputs,
     outputs,
     jobs: structuredClone(isObj(spec.jobs) ? spec.jobs : {}),
