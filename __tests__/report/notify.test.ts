@@ -203,3 +203,39 @@ describe('limits', () => {
     expect(JSON.stringify(m)).toMatch(/and \d+ more (rules|gates)/);
   });
 });
+
+describe('schedules in the notifications', () => {
+  const scheduleLedger = [
+    {
+      kind: 'schedule',
+      name: 'nightly_retrain',
+      jobType: 'Pipeline',
+      status: 'created',
+      enabled: true,
+      trigger: 'cron 0 2 * * * (UTC)',
+      nextRuns: ['2026-12-08T02:00:00.000Z'],
+    },
+    { kind: 'schedule', name: 'weekly_eval', status: 'updated', enabled: false, nextRuns: [] },
+  ] as unknown as LedgerEntry[];
+
+  it('Slack: a field per schedule with its trigger and next run; a schedule alone is not an empty report', () => {
+    const n = notice(collectReportData(scheduleLedger));
+    expect(n.outcome).toBe('passed');
+    const m = slackMessage(n);
+    expect(slackProblems(m)).toEqual([]);
+    const all = slackTexts(m).join('\n');
+    expect(all).toContain('*Schedule*\n⏰ `nightly_retrain`: created · cron 0 2 \\* \\* \\* (UTC) · next 2026-12-08 02:00Z'.replace(/\\\*/g, '*'));
+    expect(all).toContain('⏸️ `weekly_eval`: updated · disabled');
+    expect(m.text).toContain('Schedule nightly_retrain created');
+  });
+
+  it('Teams: a fact per schedule', () => {
+    const t = teamsMessage(notice(collectReportData(scheduleLedger)));
+    expect(teamsProblems(t)).toEqual([]);
+    const facts = JSON.stringify(t);
+    expect(facts).toContain('"title":"Schedule"');
+    // Teams markdown escapes the underscore (cardEscape).
+    expect(facts).toContain('nightly\\\\_retrain');
+    expect(facts).toContain('next 2026-12-08 02:00Z');
+  });
+});

@@ -1281,7 +1281,7 @@ function buildNotice(input) {
   const gates = data.gates.map(noticeGate);
   const rollouts = data.rollouts.map(noticeRollout);
   const failed = gates.some((g) => g.status === "failed") || rollouts.some((r) => !PROMOTED.has(r.status.toLowerCase())) || data.jobs.some((j) => FAILED_JOB.has(j.status));
-  const empty = gates.length + rollouts.length + data.models.length + data.jobs.length === 0;
+  const empty = gates.length + rollouts.length + data.models.length + data.jobs.length + (data.schedules?.length ?? 0) === 0;
   return {
     title: input.title,
     outcome: failed ? "failed" : empty ? "neutral" : "passed",
@@ -1295,6 +1295,13 @@ function buildNotice(input) {
     notRegistered: data.models.length === 0 && gates.some((g) => g.status !== "passed"),
     rollouts,
     jobs: data.jobs.map((j) => ({ name: j.name, status: j.status, ...j.studioUrl ? { url: j.studioUrl } : {} })),
+    schedules: (data.schedules ?? []).map((sc) => ({
+      name: sc.name,
+      status: sc.status,
+      enabled: sc.enabled,
+      ...sc.trigger ? { trigger: sc.trigger } : {},
+      ...sc.enabled && sc.nextRuns[0] ? { next: sc.nextRuns[0] } : {}
+    })),
     ...run.runUrl ? { runUrl: run.runUrl } : {},
     ...run.repository ? { repository: run.repository } : {},
     ...run.sha ? { sha: run.sha } : {},
@@ -1328,7 +1335,12 @@ function headline(n) {
   if (n.notRegistered) items.push("Model not registered");
   for (const r of n.rollouts) items.push(`Rollout ${rolloutLabel(r.status)}`);
   if (n.gates.length === 0) for (const j of n.jobs.slice(0, 3)) items.push(`Job ${clip(j.name, 80)} ${clip(j.status, 30)}`);
+  for (const sc of (n.schedules ?? []).slice(0, 3)) items.push(`Schedule ${clip(sc.name, 80)} ${scheduleText(sc)}`);
   return items.length > 0 ? items.join(" \xB7 ") : "Nothing was recorded by the earlier steps.";
+}
+function scheduleText(sc) {
+  const next = sc.next && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(sc.next) ? `next ${sc.next.slice(0, 10)} ${sc.next.slice(11, 16)}Z` : "";
+  return [clip(sc.status, 20), sc.enabled ? clip(sc.trigger ?? "", 120) : "disabled", sc.enabled ? next : ""].filter(Boolean).join(" \xB7 ");
 }
 var shortSha = (sha) => sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : void 0;
 var SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3e3, fields: 10, fieldText: 2e3, contextElements: 10 };
@@ -1388,6 +1400,13 @@ ${slackEscape(r.reason, 300)}` : "";
   return { type: "mrkdwn", text: cut(`*Rollout*
 ${rolloutLabel(r.status)}: ${where}${why}`, SLACK_LIMITS.fieldText) };
 }
+function slackScheduleField(sc) {
+  return {
+    type: "mrkdwn",
+    text: cut(`*Schedule*
+${sc.enabled ? "\u23F0" : "\u23F8\uFE0F"} ${slackCode(sc.name, 80)}: ${slackEscape(scheduleText(sc), 300)}`, SLACK_LIMITS.fieldText)
+  };
+}
 function slackContext(n) {
   const elements = [];
   if (n.runUrl && safeUrl(n.runUrl)) elements.push({ type: "mrkdwn", text: slackLink("Workflow run", n.runUrl) });
@@ -1405,7 +1424,7 @@ function slackMessage(n, options = {}) {
   const title = cut(`${OUTCOME_MARK[n.outcome]} ${clip(n.title, 200) || "Azure ML report"}`, SLACK_LIMITS.headerText, false);
   const blocks = [{ type: "header", text: { type: "plain_text", text: title, emoji: true } }];
   blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(slackEscape(headline(n), 2e3), SLACK_LIMITS.sectionText) } });
-  const fields = [...n.models.map(slackModelField), ...n.rollouts.map(slackRolloutField)];
+  const fields = [...n.models.map(slackModelField), ...n.rollouts.map(slackRolloutField), ...(n.schedules ?? []).slice(0, 5).map(slackScheduleField)];
   if (n.notRegistered) fields.unshift({ type: "mrkdwn", text: "*Model*\n\u26D4 not registered: the gate failed" });
   const fieldBlocks = Math.ceil(fields.length / SLACK_LIMITS.fields);
   const context = slackContext(n);
@@ -1465,6 +1484,8 @@ function cardFacts(n) {
       value: `${rolloutLabel(r.status)}: ${cardEscape(r.deployment, 80)}${r.endpoint ? ` on ${cardEscape(r.endpoint, 80)}` : ""}${why}`
     });
   }
+  for (const sc of (n.schedules ?? []).slice(0, 5))
+    facts.push({ title: "Schedule", value: `${sc.enabled ? "\u23F0" : "\u23F8\uFE0F"} ${cardEscape(sc.name, 80)}: ${cardEscape(scheduleText(sc), 300)}` });
   for (const j of n.jobs.slice(0, 5))
     facts.push({ title: "Job", value: `${JOB_MARK[j.status] ?? "\u23F3"} ${cardLink(cardEscape(j.name, 100), j.url)} ${cardEscape(j.status, 30)}` });
   if (n.jobs.length > 5) facts.push({ title: "Job", value: `and ${n.jobs.length - 5} more` });
@@ -1512,7 +1533,7 @@ function teamsMessage(n, options = {}) {
       if (fits(m)) return m;
     }
   }
-  const bare = card({ ...n, gates: [], models: n.models.slice(0, 3), rollouts: n.rollouts.slice(0, 3), jobs: [] }, 0, 0);
+  const bare = card({ ...n, gates: [], models: n.models.slice(0, 3), rollouts: n.rollouts.slice(0, 3), jobs: [], schedules: n.schedules?.slice(0, 3) }, 0, 0);
   return envelope(bare);
 }
 

@@ -50,6 +50,15 @@ export interface NoticeRollout {
   reason?: string;
 }
 
+export interface NoticeSchedule {
+  name: string;
+  status: string;
+  enabled: boolean;
+  trigger?: string;
+  /** The next run (ISO), when enabled. */
+  next?: string;
+}
+
 export interface NoticeJob {
   name: string;
   status: string;
@@ -66,6 +75,8 @@ export interface Notice {
   notRegistered: boolean;
   rollouts: NoticeRollout[];
   jobs: NoticeJob[];
+  /** Schedules submit-job created or updated (absent from notices built before they were reported). */
+  schedules?: NoticeSchedule[];
   runUrl?: string;
   repository?: string;
   sha?: string;
@@ -125,7 +136,7 @@ export function buildNotice(input: NoticeInput): Notice {
   const rollouts = data.rollouts.map(noticeRollout);
   const failed =
     gates.some((g) => g.status === 'failed') || rollouts.some((r) => !PROMOTED.has(r.status.toLowerCase())) || data.jobs.some((j) => FAILED_JOB.has(j.status));
-  const empty = gates.length + rollouts.length + data.models.length + data.jobs.length === 0;
+  const empty = gates.length + rollouts.length + data.models.length + data.jobs.length + (data.schedules?.length ?? 0) === 0;
   return {
     title: input.title,
     outcome: failed ? 'failed' : empty ? 'neutral' : 'passed',
@@ -139,6 +150,13 @@ export function buildNotice(input: NoticeInput): Notice {
     notRegistered: data.models.length === 0 && gates.some((g) => g.status !== 'passed'),
     rollouts,
     jobs: data.jobs.map((j) => ({ name: j.name, status: j.status, ...(j.studioUrl ? { url: j.studioUrl } : {}) })),
+    schedules: (data.schedules ?? []).map((sc) => ({
+      name: sc.name,
+      status: sc.status,
+      enabled: sc.enabled,
+      ...(sc.trigger ? { trigger: sc.trigger } : {}),
+      ...(sc.enabled && sc.nextRuns[0] ? { next: sc.nextRuns[0] } : {}),
+    })),
     ...(run.runUrl ? { runUrl: run.runUrl } : {}),
     ...(run.repository ? { repository: run.repository } : {}),
     ...(run.sha ? { sha: run.sha } : {}),
@@ -182,7 +200,14 @@ export function headline(n: Notice): string {
   if (n.notRegistered) items.push('Model not registered');
   for (const r of n.rollouts) items.push(`Rollout ${rolloutLabel(r.status)}`);
   if (n.gates.length === 0) for (const j of n.jobs.slice(0, 3)) items.push(`Job ${clip(j.name, 80)} ${clip(j.status, 30)}`);
+  for (const sc of (n.schedules ?? []).slice(0, 3)) items.push(`Schedule ${clip(sc.name, 80)} ${scheduleText(sc)}`);
   return items.length > 0 ? items.join(' · ') : 'Nothing was recorded by the earlier steps.';
+}
+
+/** `created · cron 0 2 * * * (UTC) · next 2026-12-08 02:00Z`, or `updated · disabled` (plain text). */
+function scheduleText(sc: NoticeSchedule): string {
+  const next = sc.next && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(sc.next) ? `next ${sc.next.slice(0, 10)} ${sc.next.slice(11, 16)}Z` : '';
+  return [clip(sc.status, 20), sc.enabled ? clip(sc.trigger ?? '', 120) : 'disabled', sc.enabled ? next : ''].filter(Boolean).join(' · ');
 }
 
 const shortSha = (sha: string | undefined) => (sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : undefined);
@@ -291,6 +316,13 @@ function slackRolloutField(r: NoticeRollout): SlackText {
   return { type: 'mrkdwn', text: cut(`*Rollout*\n${rolloutLabel(r.status)}: ${where}${why}`, SLACK_LIMITS.fieldText) };
 }
 
+function slackScheduleField(sc: NoticeSchedule): SlackText {
+  return {
+    type: 'mrkdwn',
+    text: cut(`*Schedule*\n${sc.enabled ? '⏰' : '⏸️'} ${slackCode(sc.name, 80)}: ${slackEscape(scheduleText(sc), 300)}`, SLACK_LIMITS.fieldText),
+  };
+}
+
 function slackContext(n: Notice): SlackBlock | undefined {
   const elements: SlackText[] = [];
   if (n.runUrl && safeUrl(n.runUrl)) elements.push({ type: 'mrkdwn', text: slackLink('Workflow run', n.runUrl) });
@@ -316,7 +348,7 @@ export function slackMessage(n: Notice, options: SlackOptions = {}): SlackMessag
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title, emoji: true } }];
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(slackEscape(headline(n), 2000), SLACK_LIMITS.sectionText) } });
 
-  const fields = [...n.models.map(slackModelField), ...n.rollouts.map(slackRolloutField)];
+  const fields = [...n.models.map(slackModelField), ...n.rollouts.map(slackRolloutField), ...(n.schedules ?? []).slice(0, 5).map(slackScheduleField)];
   if (n.notRegistered) fields.unshift({ type: 'mrkdwn', text: '*Model*\n⛔ not registered: the gate failed' });
   const fieldBlocks = Math.ceil(fields.length / SLACK_LIMITS.fields);
   const context = slackContext(n);
@@ -428,6 +460,8 @@ function cardFacts(n: Notice): AdaptiveElement | undefined {
       value: `${rolloutLabel(r.status)}: ${cardEscape(r.deployment, 80)}${r.endpoint ? ` on ${cardEscape(r.endpoint, 80)}` : ''}${why}`,
     });
   }
+  for (const sc of (n.schedules ?? []).slice(0, 5))
+    facts.push({ title: 'Schedule', value: `${sc.enabled ? '⏰' : '⏸️'} ${cardEscape(sc.name, 80)}: ${cardEscape(scheduleText(sc), 300)}` });
   for (const j of n.jobs.slice(0, 5))
     facts.push({ title: 'Job', value: `${JOB_MARK[j.status] ?? '⏳'} ${cardLink(cardEscape(j.name, 100), j.url)} ${cardEscape(j.status, 30)}` });
   if (n.jobs.length > 5) facts.push({ title: 'Job', value: `and ${n.jobs.length - 5} more` });
@@ -486,6 +520,6 @@ export function teamsMessage(n: Notice, options: TeamsOptions = {}): TeamsMessag
     }
   }
   // only the title, the overview and the links (each already cut) remain
-  const bare = card({ ...n, gates: [], models: n.models.slice(0, 3), rollouts: n.rollouts.slice(0, 3), jobs: [] }, 0, 0);
+  const bare = card({ ...n, gates: [], models: n.models.slice(0, 3), rollouts: n.rollouts.slice(0, 3), jobs: [], schedules: n.schedules?.slice(0, 3) }, 0, 0);
   return envelope(bare);
 }
