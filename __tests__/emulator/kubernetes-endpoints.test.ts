@@ -183,9 +183,9 @@ describe('Kubernetes computes', () => {
 
   test('bad attach requests are refused with 400 naming the field', async () => {
     const sub = em.defaults.subscriptionId;
-    const aml = attachBody(sub);
-    (aml.properties as Json).computeType = 'AmlCompute';
-    expect(await refusal('PUT', computeUrl('bad-1'), aml)).toMatchObject({ status: 400, target: 'properties.computeType' });
+    const vm = attachBody(sub);
+    (vm.properties as Json).computeType = 'VirtualMachine';
+    expect(await refusal('PUT', computeUrl('bad-1'), vm)).toMatchObject({ status: 400, target: 'properties.computeType' });
     const noCluster = attachBody(sub);
     delete (noCluster.properties as Json).resourceId;
     expect(await refusal('PUT', computeUrl('bad-2'), noCluster)).toMatchObject({ status: 400, target: 'properties.resourceId' });
