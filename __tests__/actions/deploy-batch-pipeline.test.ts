@@ -1,8 +1,8 @@
 /**
  * deploy onto a batch endpoint with a pipeline-component deployment, through the built bundle on
  * the emulator: azureml-examples' cli/endpoints/batch/deploy-pipelines/batch-scoring-with-preprocessing
- * (endpoint.yml, deployment.yml and inputs.yml as they are, but for the compute: the emulator's
- * cluster is cpu-cluster). Its pipeline.yml is rewritten here with the sample's inputs, outputs and
+ * (endpoint.yml, deployment.yml and inputs.yml as they are; batch-cluster created first, as its
+ * deploy-and-run.sh does). Its pipeline.yml is rewritten here with the sample's inputs, outputs and
  * step names but local components of standard-library scripts (the sample's need xgboost and
  * registered models): `preprocess_job` keeps the numeric columns, `score_job` sums them into a score.
  *
@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API } from '../emulator/endpoints-support.js';
+import { API, waitOperation } from '../emulator/endpoints-support.js';
 import { armRequestsSince, deploy, logMark, logs, mutations, startDeployEmulator } from './deploy-support.js';
 
 type Json = Record<string, unknown>;
@@ -161,16 +161,26 @@ const run = (inputs: Record<string, string>): Promise<RunResult> =>
 beforeAll(async () => {
   em = await startDeployEmulator();
   ws = mkdtempSync(join(tmpdir(), 'aml-deploy-bpipe-'));
+  // deploy-and-run.sh creates the sample's cluster first: `az ml compute create -n batch-cluster --type amlcompute
+  // --min-instances 0 --max-instances 5`; this is the body azure-ai-ml sends for it (its default size STANDARD_DS3_V2).
+  const cluster = await arm(em, 'PUT', `${wsPath(em)}/computes/batch-cluster`, {
+    properties: {
+      computeType: 'AmlCompute',
+      properties: {
+        vmSize: 'STANDARD_DS3_V2',
+        scaleSettings: { maxNodeCount: 5, minNodeCount: 0 },
+        remoteLoginPortPublicAccess: 'NotSpecified',
+        enableNodePublicIp: true,
+      },
+    },
+  });
+  expect(cluster.status).toBe(201);
+  expect((await waitOperation(em, cluster)).status).toBe('Succeeded');
   cpSync(fixture, join(ws, SAMPLE), { recursive: true });
   const dep = join(ws, SAMPLE, 'deployment.yml');
   // The sample's endpoint.yml names uci-classifier-score, its deployment.yml endpoint_name uci-classifier-batch
   // (its deploy script passes the endpoint name on the command line): the copy names the endpoint of endpoint.yml.
-  writeFileSync(
-    dep,
-    readFileSync(dep, 'utf8')
-      .replace(/default_compute: batch-cluster/, 'default_compute: cpu-cluster')
-      .replace(/^endpoint_name: uci-classifier-batch$/m, `endpoint_name: ${EP}`),
-  );
+  writeFileSync(dep, readFileSync(dep, 'utf8').replace(/^endpoint_name: uci-classifier-batch$/m, `endpoint_name: ${EP}`));
   write(`${SAMPLE}/pipeline.yml`, PIPELINE);
   write(`${SAMPLE}/components/prepare/prepare-local.yml`, PREPARE_YML);
   write(`${SAMPLE}/components/score/score-local.yml`, SCORE_YML);

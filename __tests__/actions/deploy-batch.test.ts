@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API, uploadFolder } from '../emulator/endpoints-support.js';
+import { API, uploadFolder, waitOperation } from '../emulator/endpoints-support.js';
 import { readLedger } from '../../src/core/ledger.js';
 import { renderReport } from '../../src/report/comment.js';
 import { collectReportData } from '../../src/report/data.js';
@@ -93,11 +93,21 @@ beforeAll(async () => {
   em = await startDeployEmulator();
   ws = mkdtempSync(join(tmpdir(), 'aml-deploy-batch-'));
   copyTree(fixture, join(ws, SAMPLE));
-  // The sample runs on `batch-cluster` (deploy-and-run.sh creates it with az ml compute create); the
-  // emulator's seeded AmlCompute cluster is cpu-cluster, so the copy names that one. The original
-  // YAML is refused for its unknown compute below.
-  const torch = join(ws, SAMPLE, 'deployment-torch', 'deployment.yml');
-  writeFileSync(torch, readFileSync(torch, 'utf8').replace(/^compute: azureml:batch-cluster$/m, 'compute: azureml:cpu-cluster'));
+  // deploy-and-run.sh creates the sample's cluster first: `az ml compute create -n batch-cluster --type amlcompute
+  // --min-instances 0 --max-instances 5`; this is the body azure-ai-ml sends for it (its default size STANDARD_DS3_V2).
+  const cluster = await arm(em, 'PUT', `${wsPath(em)}/computes/batch-cluster`, {
+    properties: {
+      computeType: 'AmlCompute',
+      properties: {
+        vmSize: 'STANDARD_DS3_V2',
+        scaleSettings: { maxNodeCount: 5, minNodeCount: 0 },
+        remoteLoginPortPublicAccess: 'NotSpecified',
+        enableNodePublicIp: true,
+      },
+    },
+  });
+  expect(cluster.status).toBe(201);
+  expect((await waitOperation(em, cluster)).status).toBe('Succeeded');
   // 12 "images": a few hundred bytes each, different content.
   for (let i = 0; i < 12; i++) write(`data/mnist-sample/${i}.png`, Buffer.from(Array.from({ length: 200 + i * 7 }, (_, k) => (k * 31 + i * 17) % 256)));
 }, 60_000);
@@ -295,11 +305,15 @@ describe('deploy: bad input for a batch endpoint is refused before anything chan
     expect(error.message).toContain("names 'nope', but the endpoint's default is 'mnist-model-only' and the new deployment is 'mnist-torch-y'");
   }, 60_000);
 
-  it("the sample's own compute, batch-cluster, which this workspace does not have: the file and line", async () => {
-    const file = write(`${SAMPLE}/deployment-torch/original.yml`, readFileSync(join(fixture, 'deployment-torch', 'deployment.yml'), 'utf8'));
+  it('a compute this workspace does not have: the file and line', async () => {
+    const yaml = readFileSync(join(fixture, 'deployment-torch', 'deployment.yml'), 'utf8').replace(
+      /^compute: azureml:batch-cluster$/m,
+      'compute: azureml:no-cluster',
+    );
+    const file = write(`${SAMPLE}/deployment-torch/no-cluster.yml`, yaml);
     const error = await refused({ 'deployment-file': file, 'deployment-name': 'mnist-torch-orig' });
     expect(error.properties).toMatchObject({ file, line: '16' });
-    expect(error.message).toContain("names compute 'batch-cluster', which does not exist in workspace");
+    expect(error.message).toContain("names compute 'no-cluster', which does not exist in workspace");
   }, 60_000);
 
   it('no test-input, compare-rules over a name that is no comparison figure, an online-only input', async () => {

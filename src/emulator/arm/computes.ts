@@ -101,7 +101,7 @@ function amlInner(s: AmlSettings, t: string): Obj {
 
 /** The settings of a stored cluster (the inverse of amlInner). */
 function storedSettings(inner: Obj): AmlSettings {
-  const sc = (isObj(inner.scaleSettings) ? inner.scaleSettings : {}) as Obj;
+  const sc = isObj(inner.scaleSettings) ? inner.scaleSettings : {};
   return {
     osType: String(inner.osType ?? 'Linux'),
     vmSize: String(inner.vmSize ?? ''),
