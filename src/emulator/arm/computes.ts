@@ -692,7 +692,8 @@ export function computeRoutes(deps: ArmDeps): Route[] {
   /**
    * Detaches (`underlyingResourceAction=Detach`) or deletes a compute: 202 + `Azure-AsyncOperation`
    * and `Location`, 204 when it is not there (swagger example Compute/delete.json; the query
-   * parameter is required). A Kubernetes compute that online endpoints still name is refused.
+   * parameter is required). A compute that unfinished jobs run on, or (Kubernetes) that online
+   * endpoints still name, is refused with 409 (both unsourced choices).
    */
   const del = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
     const scope = scopeFromParams(req.params);
