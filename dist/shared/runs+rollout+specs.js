@@ -3635,7 +3635,7 @@ async function pipelineDeployment(t, spec, props) {
 
 // src/runs/deploy/batch.ts
 
-// src/runs/deploy/batch-pipeline-input.ts
+// src/specs/batch-inputs.ts
 var LITERAL_TYPES = ["string", "integer", "number", "boolean"];
 var DATA_TYPES = { uri_folder: "UriFolder", uri_file: "UriFile" };
 var OUTPUT_MODES = ["upload", "rw_mount", "mount", "direct"];

@@ -9,7 +9,7 @@
  * 3. Test batch: the new deployment invoked by name with `test-input`; its job must end Completed,
  *    its `score` output be there, hold one row per input file (or `test-rows`), and the rows named
  *    by `smoke-expect`. A pipeline-component deployment is invoked with its inputs by name (one data
- *    location, or an inputs YAML: batch-pipeline-input.ts) and passes when its job ends Completed.
+ *    location, or an inputs YAML: specs/batch-inputs.ts) and passes when its job ends Completed.
  * 4. Shadow comparison (with `compare-rules` and a default to compare with): the same input scored
  *    by the current default; the two outputs compared (src/rollout/batch-compare.ts) and judged.
  * 5. Promote: the endpoint's `defaults.deploymentName` set to the new deployment and read back;
@@ -61,7 +61,7 @@ import type { PlannedAsset, PlannedUpload } from '../../specs/plan.js';
 import type { DeploySettings } from '../inputs/deploy.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { componentPorts, readInputsFile, singleDataInput, type ComponentPorts, type DataLocation, type PipelineTestInput } from './batch-pipeline-input.js';
+import { componentPorts, readInputsFile, singleDataInput, type ComponentPorts, type DataLocation, type PipelineTestInput } from '../../specs/batch-inputs.js';
 
 /** What deploy.ts lends the batch flow (kept there: the online flow uses them too). */
 export interface BatchHooks {

@@ -12,9 +12,9 @@
  * Inputs the component does not declare, and required inputs left out, are configuration errors
  * with file and line.
  */
-import { ConfigurationError } from '../../core/errors.js';
-import { isObj, type Obj } from '../../core/obj.js';
-import type { SpecDocument } from '../../specs/document.js';
+import { ConfigurationError } from '../core/errors.js';
+import { isObj, type Obj } from '../core/obj.js';
+import type { SpecDocument } from './document.js';
 
 /** Literal input types (azure-ai-ml constants InputTypes: NUMBER, BOOLEAN, INTEGER, STRING). */
 const LITERAL_TYPES = ['string', 'integer', 'number', 'boolean'];

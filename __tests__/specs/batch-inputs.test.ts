@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invokeBody } from '../../src/azure/batch-endpoints.js';
-import { componentPorts, readInputsFile, singleDataInput } from '../../src/runs/deploy/batch-pipeline-input.js';
+import { componentPorts, readInputsFile, singleDataInput } from '../../src/specs/batch-inputs.js';
 import { SpecDocument } from '../../src/specs/document.js';
 import { repoRoot } from '../harness/index.js';
 
