@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API, waitOperation } from '../emulator/endpoints-support.js';
+import { API, createBatchCluster } from '../emulator/endpoints-support.js';
 import { armRequestsSince, deploy, logMark, logs, mutations, startDeployEmulator } from './deploy-support.js';
 
 type Json = Record<string, unknown>;
@@ -161,21 +161,8 @@ const run = (inputs: Record<string, string>): Promise<RunResult> =>
 beforeAll(async () => {
   em = await startDeployEmulator();
   ws = mkdtempSync(join(tmpdir(), 'aml-deploy-bpipe-'));
-  // deploy-and-run.sh creates the sample's cluster first: `az ml compute create -n batch-cluster --type amlcompute
-  // --min-instances 0 --max-instances 5`; this is the body azure-ai-ml sends for it (its default size STANDARD_DS3_V2).
-  const cluster = await arm(em, 'PUT', `${wsPath(em)}/computes/batch-cluster`, {
-    properties: {
-      computeType: 'AmlCompute',
-      properties: {
-        vmSize: 'STANDARD_DS3_V2',
-        scaleSettings: { maxNodeCount: 5, minNodeCount: 0 },
-        remoteLoginPortPublicAccess: 'NotSpecified',
-        enableNodePublicIp: true,
-      },
-    },
-  });
-  expect(cluster.status).toBe(201);
-  expect((await waitOperation(em, cluster)).status).toBe('Succeeded');
+  // deploy-and-run.sh creates the sample's cluster first (az ml compute create -n batch-cluster).
+  await createBatchCluster(em);
   cpSync(fixture, join(ws, SAMPLE), { recursive: true });
   const dep = join(ws, SAMPLE, 'deployment.yml');
   // The sample's endpoint.yml names uci-classifier-score, its deployment.yml endpoint_name uci-classifier-batch

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API, uploadFolder, waitOperation } from '../emulator/endpoints-support.js';
+import { API, createBatchCluster, uploadFolder } from '../emulator/endpoints-support.js';
 import { readLedger } from '../../src/core/ledger.js';
 import { renderReport } from '../../src/report/comment.js';
 import { collectReportData } from '../../src/report/data.js';
@@ -93,21 +93,8 @@ beforeAll(async () => {
   em = await startDeployEmulator();
   ws = mkdtempSync(join(tmpdir(), 'aml-deploy-batch-'));
   copyTree(fixture, join(ws, SAMPLE));
-  // deploy-and-run.sh creates the sample's cluster first: `az ml compute create -n batch-cluster --type amlcompute
-  // --min-instances 0 --max-instances 5`; this is the body azure-ai-ml sends for it (its default size STANDARD_DS3_V2).
-  const cluster = await arm(em, 'PUT', `${wsPath(em)}/computes/batch-cluster`, {
-    properties: {
-      computeType: 'AmlCompute',
-      properties: {
-        vmSize: 'STANDARD_DS3_V2',
-        scaleSettings: { maxNodeCount: 5, minNodeCount: 0 },
-        remoteLoginPortPublicAccess: 'NotSpecified',
-        enableNodePublicIp: true,
-      },
-    },
-  });
-  expect(cluster.status).toBe(201);
-  expect((await waitOperation(em, cluster)).status).toBe('Succeeded');
+  // deploy-and-run.sh creates the sample's cluster first (az ml compute create -n batch-cluster).
+  await createBatchCluster(em);
   // 12 "images": a few hundred bytes each, different content.
   for (let i = 0; i < 12; i++) write(`data/mnist-sample/${i}.png`, Buffer.from(Array.from({ length: 200 + i * 7 }, (_, k) => (k * 31 + i * 17) % 256)));
 }, 60_000);

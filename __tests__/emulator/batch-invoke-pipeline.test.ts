@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { armWait, putOk, registerEnvironment, uploadFolder, until, writeFiles } from './endpoints-support.js';
+import { armWait, putOk, registerEnvironment, uploadFolder, waitJobEnd, writeFiles } from './endpoints-support.js';
 import { arm, startFastEmulator, wsPath } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -88,17 +88,7 @@ async function invoke(endpoint: string, deployment: string, properties: Json): P
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
 }
 
-async function waitJob(name: string): Promise<Json> {
-  return until(
-    async () => {
-      const r = await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${name}`);
-      const p = r.body.properties as Json;
-      return ['Completed', 'Failed', 'Canceled'].includes(String(p.status)) ? p : undefined;
-    },
-    90_000,
-    `job ${name} to end`,
-  );
-}
+const waitJob = (name: string): Promise<Json> => waitJobEnd(em, name) as Promise<Json>;
 
 beforeAll(async () => {
   em = await startFastEmulator();

@@ -261,3 +261,38 @@ def run(raw_data):
 export function modelFiles(name: string, weights: number[], bias: number): Record<string, string> {
   return { 'weights.json': JSON.stringify({ name, weights, bias }) };
 }
+
+/** Waits until a workspace job ends (Completed, Failed or Canceled); its properties. */
+export async function waitJobEnd(em: RunningEmulator, name: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+  return until(
+    async () => {
+      const r = await arm<{ properties: Record<string, unknown> }>(em, 'GET', `${wsPath(em)}/jobs/${name}`);
+      const p = r.body.properties;
+      return ['Completed', 'Failed', 'Canceled'].includes(String(p.status)) ? p : undefined;
+    },
+    timeoutMs,
+    `job ${name} to end`,
+  );
+}
+
+/**
+ * Creates the AmlCompute cluster Microsoft's batch samples create first (deploy-and-run.sh:
+ * `az ml compute create -n batch-cluster --type amlcompute --min-instances 0 --max-instances 5`),
+ * with the body azure-ai-ml sends for it (its default size STANDARD_DS3_V2), and waits for it.
+ */
+export async function createBatchCluster(em: RunningEmulator, name = 'batch-cluster'): Promise<void> {
+  const cluster = await arm(em, 'PUT', `${wsPath(em)}/computes/${name}`, {
+    properties: {
+      computeType: 'AmlCompute',
+      properties: {
+        vmSize: 'STANDARD_DS3_V2',
+        scaleSettings: { maxNodeCount: 5, minNodeCount: 0 },
+        remoteLoginPortPublicAccess: 'NotSpecified',
+        enableNodePublicIp: true,
+      },
+    },
+  });
+  if (cluster.status !== 201) throw new Error(`creating ${name}: HTTP ${cluster.status} ${JSON.stringify(cluster.body)}`);
+  const done = await waitOperation(em, cluster);
+  if (done.status !== 'Succeeded') throw new Error(`creating ${name}: ${JSON.stringify(done)}`);
+}
