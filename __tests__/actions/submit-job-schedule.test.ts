@@ -109,7 +109,7 @@ describe('submit-job with a schedule YAML', () => {
     expect(report.main.exitCode, report.main.log).toBe(0);
     expect(report.summary).toContain('### ⏰ Schedules');
     expect(report.summary).toMatch(
-      /\| <code>weekly&#95;retrain<\/code> \| Command<br><sub><code>retrain\/schedule\.yml<\/code><\/sub> \| cron 15 10 &#42; &#42; 1 &#40;W\. Europe Standard Time&#41; \| \d{4}-\d\d-\d\d \d\d:\d\dZ<br>\d{4}-\d\d-\d\d \d\d:15Z<br>[^|]+ \| 🆕 created \|/,
+      /\| <code>weekly&#95;retrain<\/code> \| command<br><sub><code>retrain\/schedule\.yml<\/code><\/sub> \| cron 15 10 &#42; &#42; 1 &#40;W\. Europe Standard Time&#41; \| \d{4}-\d\d-\d\d \d\d:\d\dZ<br>\d{4}-\d\d-\d\d \d\d:15Z<br>[^|]+ \| 🆕 created \|/,
     );
     expect(report.summary).toContain('**Schedule** ⏰ <code>weekly&#95;retrain</code>');
 

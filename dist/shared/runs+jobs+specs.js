@@ -297,7 +297,8 @@ function publish(io, step, s) {
     kind: "schedule",
     action: "submit-job",
     name: s.name,
-    jobType: s.jobType,
+    // As the YAML names it (`type: command`), not the wire's `Command`.
+    jobType: s.jobType.toLowerCase(),
     status: s.status,
     enabled: s.props.isEnabled !== false,
     ...s.props.trigger ? { trigger: describeTrigger(s.props.trigger) } : {},

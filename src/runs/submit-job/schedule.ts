@@ -119,7 +119,8 @@ function publish(io: ActionIO, step: ScheduleStep, s: { name: string; status: Sc
     kind: 'schedule',
     action: 'submit-job',
     name: s.name,
-    jobType: s.jobType,
+    // As the YAML names it (`type: command`), not the wire's `Command`.
+    jobType: s.jobType.toLowerCase(),
     status: s.status,
     enabled: s.props.isEnabled !== false,
     ...(s.props.trigger ? { trigger: describeTrigger(s.props.trigger as WireTrigger) } : {}),
