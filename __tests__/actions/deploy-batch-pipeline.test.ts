@@ -23,8 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { repoRoot, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
-import { API, createBatchCluster } from '../emulator/endpoints-support.js';
-import { armRequestsSince, deploy, logMark, logs, mutations, startDeployEmulator } from './deploy-support.js';
+import { createBatchCluster } from '../emulator/endpoints-support.js';
+import { batchState as batchStateOf, deploy, expectBatchRefused, logs, startDeployEmulator, type BatchState } from './deploy-support.js';
 
 type Json = Record<string, unknown>;
 
@@ -140,13 +140,7 @@ with open(os.path.join(a.scores_path, "scores.csv"), "w") as out:
 print("scored", len(rows), "rows")
 `;
 
-async function batchState(): Promise<{ defaultDeployment?: string; deployments: string[] }> {
-  const ep = await arm<Json>(em, 'GET', `${wsPath(em)}/batchEndpoints/${EP}`, undefined, { apiVersion: API });
-  if (ep.status === 404) return { deployments: [] };
-  const d = ((ep.body.properties as Json).defaults as Json | undefined)?.deploymentName;
-  const list = await arm<{ value: Json[] }>(em, 'GET', `${wsPath(em)}/batchEndpoints/${EP}/deployments`, undefined, { apiVersion: API });
-  return { ...(typeof d === 'string' ? { defaultDeployment: d } : {}), deployments: list.body.value.map((x) => String(x.name)).sort() };
-}
+const batchState = (): Promise<BatchState> => batchStateOf(em, EP);
 
 async function readBlob(path: string): Promise<string> {
   const ds = await arm<Json>(em, 'GET', `${wsPath(em)}/datastores/workspaceblobstore`);
@@ -231,17 +225,7 @@ describe('deploy: pipeline-component batch deployments (batch-scoring-with-prepr
     expect((await readBlob(`azureml/${job}/scores/scores.csv`)).trim().split('\n')).toHaveLength(3);
   }, 90_000);
 
-  async function refused(inputs: Record<string, string>): Promise<{ message: string; properties: Record<string, string> }> {
-    const before = await batchState();
-    const mark = await logMark(em);
-    const r = await run({ endpoint: EP, ...inputs });
-    expect(r.main.exitCode, logs(r)).toBe(1);
-    const errors = r.main.annotations.filter((a) => a.level === 'error');
-    expect(errors, logs(r)).toHaveLength(1);
-    expect(mutations(await armRequestsSince(em, mark)), 'no mutating ARM request').toEqual([]);
-    expect(await batchState()).toEqual(before);
-    return errors[0]! as unknown as { message: string; properties: Record<string, string> };
-  }
+  const refused = (inputs: Record<string, string>) => expectBatchRefused(em, EP, () => run({ endpoint: EP, ...inputs }));
 
   it("an input the component does not have: the inputs file, its line and the component's inputs; compare-rules refused", async () => {
     const dep = write(`${SAMPLE}/v2.yml`, readFileSync(join(ws, SAMPLE, 'deployment.yml'), 'utf8').replace(`name: ${FIRST}`, 'name: uci-v2'));

@@ -27,7 +27,17 @@ import { API, createBatchCluster, uploadFolder } from '../emulator/endpoints-sup
 import { readLedger } from '../../src/core/ledger.js';
 import { renderReport } from '../../src/report/comment.js';
 import { collectReportData } from '../../src/report/data.js';
-import { armRequestsSince, deploy, logMark, logs, mutations, startDeployEmulator } from './deploy-support.js';
+import {
+  armRequestsSince,
+  batchState as batchStateOf,
+  deploy,
+  expectBatchRefused,
+  logMark,
+  logs,
+  mutations,
+  startDeployEmulator,
+  type BatchState,
+} from './deploy-support.js';
 
 type Json = Record<string, unknown>;
 
@@ -67,18 +77,7 @@ function variant(name: string, model: Json): string {
   return write(`${dir}/${name}.yml`, yaml);
 }
 
-interface BatchState {
-  defaultDeployment?: string;
-  deployments: string[];
-}
-
-async function batchState(endpoint = EP): Promise<BatchState> {
-  const ep = await arm<Json>(em, 'GET', `${wsPath(em)}/batchEndpoints/${endpoint}`, undefined, { apiVersion: API });
-  if (ep.status === 404) return { deployments: [] };
-  const d = ((ep.body.properties as Json).defaults as Json | undefined)?.deploymentName;
-  const list = await arm<{ value: Json[] }>(em, 'GET', `${wsPath(em)}/batchEndpoints/${endpoint}/deployments`, undefined, { apiVersion: API });
-  return { ...(typeof d === 'string' ? { defaultDeployment: d } : {}), deployments: list.body.value.map((x) => String(x.name)).sort() };
-}
+const batchState = (endpoint = EP): Promise<BatchState> => batchStateOf(em, endpoint);
 
 async function jobStatus(name: string): Promise<string> {
   const r = await arm<Json>(em, 'GET', `${wsPath(em)}/jobs/${name}`);
@@ -243,17 +242,7 @@ describe('deploy: batch endpoint rollouts (mnist-classifier)', () => {
 });
 
 describe('deploy: bad input for a batch endpoint is refused before anything changes', () => {
-  async function refused(inputs: Record<string, string>): Promise<{ message: string; properties: Record<string, string> }> {
-    const before = await batchState();
-    const mark = await logMark(em);
-    const r = await run({ endpoint: EP, ...inputs });
-    expect(r.main.exitCode, logs(r)).toBe(1);
-    const errors = r.main.annotations.filter((a) => a.level === 'error');
-    expect(errors, logs(r)).toHaveLength(1);
-    expect(mutations(await armRequestsSince(em, mark)), 'no mutating ARM request').toEqual([]);
-    expect(await batchState()).toEqual(before);
-    return errors[0]! as unknown as { message: string; properties: Record<string, string> };
-  }
+  const refused = (inputs: Record<string, string>) => expectBatchRefused(em, EP, () => run({ endpoint: EP, ...inputs }));
 
   it('a batch deployment YAML with online-only fields: the input, the file and the line', async () => {
     const file = variant('mnist-torch-inst', {});

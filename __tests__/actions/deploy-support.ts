@@ -13,7 +13,8 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import type { RequestLogEntry } from '../../src/emulator/http/request-log.js';
 import type { RolloutTimeline } from '../../src/rollout/timeline.js';
 import { repoRoot, runAction, type RunResult } from '../harness/index.js';
-import { arm, requestLog } from '../emulator/support.js';
+import { expect } from 'vitest';
+import { arm, requestLog, wsPath } from '../emulator/support.js';
 import {
   API,
   armWait,
@@ -325,4 +326,38 @@ export function timelineOf(r: RunResult): RolloutTimeline {
 /** main and post logs together, for failure messages. */
 export function logs(r: RunResult): string {
   return `--- main (exit ${r.main.exitCode}, signal ${r.main.signal}) ---\n${r.main.log}\n--- post (exit ${r.post?.exitCode}) ---\n${r.post?.log ?? '(none)'}`;
+}
+
+/** A batch endpoint as ARM reads it back: its default deployment and its deployments. */
+export interface BatchState {
+  defaultDeployment?: string;
+  deployments: string[];
+}
+
+export async function batchState(em: RunningEmulator, endpoint: string): Promise<BatchState> {
+  const ep = await arm<Json>(em, 'GET', `${wsPath(em)}/batchEndpoints/${endpoint}`, undefined, { apiVersion: API });
+  if (ep.status === 404) return { deployments: [] };
+  const d = ((ep.body.properties as Json).defaults as Json | undefined)?.deploymentName;
+  const list = await arm<{ value: Json[] }>(em, 'GET', `${wsPath(em)}/batchEndpoints/${endpoint}/deployments`, undefined, { apiVersion: API });
+  return { ...(typeof d === 'string' ? { defaultDeployment: d } : {}), deployments: list.body.value.map((x) => String(x.name)).sort() };
+}
+
+/**
+ * A batch rollout refused before anything changed: the step failed with one ::error, sent no
+ * mutating ARM request, and the endpoint reads back as before. Returns the error.
+ */
+export async function expectBatchRefused(
+  em: RunningEmulator,
+  endpoint: string,
+  run: () => Promise<RunResult>,
+): Promise<{ message: string; properties: Record<string, string> }> {
+  const before = await batchState(em, endpoint);
+  const mark = await logMark(em);
+  const r = await run();
+  expect(r.main.exitCode, logs(r)).toBe(1);
+  const errors = r.main.annotations.filter((a) => a.level === 'error');
+  expect(errors, logs(r)).toHaveLength(1);
+  expect(mutations(await armRequestsSince(em, mark)), 'no mutating ARM request').toEqual([]);
+  expect(await batchState(em, endpoint)).toEqual(before);
+  return errors[0]! as unknown as { message: string; properties: Record<string, string> };
 }

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../helpers/prng.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runAction, type RunResult } from '../harness/index.js';
 import { arm, wsPath } from '../emulator/support.js';
@@ -27,17 +28,6 @@ let ws: string;
 /** How far the emulator's schedule clock runs ahead of the real one. */
 let offset = 0;
 
-/** A seeded generator (mulberry32): the same customers every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Row {
   AGE: number;
   LIMIT_BAL: number;
@@ -46,7 +36,7 @@ interface Row {
 
 /** Customers; `shifted`: lower credit limits (the model's only input that moves). */
 function customers(n: number, seed: number, shifted = false): Row[] {
-  const r = rng(seed);
+  const r = prng(seed);
   return Array.from({ length: n }, () => {
     const u = r();
     return {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../helpers/prng.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import {
   API,
@@ -50,17 +51,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A seeded generator (mulberry32): the same rows every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Row {
   AGE: number;
   LIMIT_BAL: number;
@@ -69,7 +59,7 @@ interface Row {
 
 /** Customers; `shifted`: lower limits and mostly high-school education. */
 function customers(n: number, seed: number, shifted = false): Row[] {
-  const r = rng(seed);
+  const r = prng(seed);
   return Array.from({ length: n }, () => {
     const u = r();
     return {

@@ -247,17 +247,7 @@ export async function pool<T, R>(items: readonly T[], limit: number, task: (item
   return results;
 }
 
-/** mulberry32: a small seeded PRNG (reproducible kill points). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/prng.js';
 
 /** Where the suite writes its reports (the matrix, the kill-anywhere figures). */
 export function reportDir(): string {
